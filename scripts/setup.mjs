@@ -1,0 +1,144 @@
+// Set-up steps shared by `npm start`, `npm test` and `npm run bench`.
+// Plain Node with built-ins only: it runs before the dependencies exist.
+import { spawnSync, spawn } from 'node:child_process';
+import { existsSync, statSync, readdirSync, readFileSync, mkdirSync } from 'node:fs';
+import { join, dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createConnection } from 'node:net';
+
+export const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+function say(msg) {
+  process.stderr.write(`[switchboard] ${msg}\n`);
+}
+export { say };
+
+function run(cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, { stdio: 'inherit', cwd: root, ...opts });
+  if (r.error) throw r.error;
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited with ${r.status}`);
+}
+
+/** Newest modification time of any file below `dir` (recursive). */
+function newestMtime(dir) {
+  let newest = 0;
+  if (!existsSync(dir)) return newest;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * `npm install` when node_modules is missing or older than package.json / the lock file.
+ * (`npm ci` is not used: the registry here lacks bullmq's optional platform builds and
+ * `npm ci` then refuses the lock file; `npm install` keeps the locked versions.)
+ */
+export function ensureDependencies() {
+  const marker = join(root, 'node_modules', '.package-lock.json');
+  const wanted = Math.max(
+    statSync(join(root, 'package.json')).mtimeMs,
+    existsSync(join(root, 'package-lock.json')) ? statSync(join(root, 'package-lock.json')).mtimeMs : 0,
+  );
+  if (existsSync(marker) && statSync(marker).mtimeMs >= wanted) return;
+  say('installing dependencies (npm install)…');
+  run('npm', ['install', '--no-audit', '--no-fund']);
+}
+
+/** Compiles TypeScript to dist/ when any source is newer than the last build. */
+export function ensureBuild({ force = false } = {}) {
+  const stamp = join(root, 'dist', '.build-stamp');
+  const sources = Math.max(newestMtime(join(root, 'src')), newestMtime(join(root, 'workers')), statSync(join(root, 'tsconfig.json')).mtimeMs);
+  if (!force && existsSync(stamp) && statSync(stamp).mtimeMs >= sources) return;
+  say('building (tsc)…');
+  run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json']);
+  mkdirSync(join(root, 'dist'), { recursive: true });
+  spawnSync('touch', [stamp]);
+}
+
+function which(cmd) {
+  const r = spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : null;
+}
+
+function isDebianLike() {
+  if (!existsSync('/etc/os-release')) return false;
+  const os = readFileSync('/etc/os-release', 'utf8');
+  return /^(ID|ID_LIKE)=.*\b(debian|ubuntu)\b/m.test(os);
+}
+
+/**
+ * Path of a redis-server binary, installing Debian's `redis-server` package when
+ * missing on Debian/Ubuntu as root. Anywhere else: a message saying what to install.
+ */
+export function ensureRedisServer() {
+  const found = which('redis-server');
+  if (found) return found;
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (isDebianLike() && isRoot) {
+    say('redis-server not found: installing the Debian package redis-server (apt-get)…');
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    run('apt-get', ['update'], { env });
+    run('apt-get', ['install', '-y', '--no-install-recommends', 'redis-server'], { env });
+    // Debian starts a system redis on 6379 after install; we run our own, so stop it.
+    spawnSync('sh', ['-c', 'service redis-server stop >/dev/null 2>&1 || true']);
+    const installed = which('redis-server');
+    if (installed) return installed;
+  }
+  const how = isDebianLike()
+    ? 'run as root: apt-get install redis-server'
+    : 'install Redis 7 (for example `brew install redis` on macOS, `dnf install redis` on Fedora)';
+  throw new Error(`redis-server was not found on PATH. Either ${how}, or set REDIS_URL to an existing Redis (6.2+, maxmemory-policy noeviction).`);
+}
+
+/** Resolves once something accepts TCP connections on host:port (or rejects after timeoutMs). */
+export function waitForPort(port, host = '127.0.0.1', timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  return new Promise((resolvePromise, reject) => {
+    const attempt = () => {
+      const sock = createConnection({ port, host });
+      sock.once('connect', () => {
+        sock.end();
+        resolvePromise();
+      });
+      sock.once('error', () => {
+        sock.destroy();
+        if (Date.now() > deadline) reject(new Error(`nothing answered on ${host}:${port} within ${timeoutMs} ms`));
+        else setTimeout(attempt, 50);
+      });
+    };
+    attempt();
+  });
+}
+
+/**
+ * Starts a private redis-server from the top-level redis.conf with its data under `dataDir`.
+ * Returns { url, child, stop() }; stop() asks Redis to shut down, which saves the data.
+ */
+export async function startPrivateRedis({ dataDir, port }) {
+  const bin = ensureRedisServer();
+  const dir = join(dataDir, 'redis');
+  mkdirSync(dir, { recursive: true });
+  const args = [join(root, 'redis.conf'), '--port', String(port), '--dir', dir, '--pidfile', join(dir, 'redis.pid')];
+  const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (d) => (output += d));
+  child.stderr.on('data', (d) => (output += d));
+  const exited = new Promise((r) => child.once('exit', r));
+  const ready = waitForPort(port).then(() => 'ready');
+  const first = await Promise.race([ready, exited.then(() => 'exited')]);
+  if (first === 'exited') {
+    throw new Error(`the private redis-server could not start on port ${port}:\n${output.trim().split('\n').slice(-5).join('\n')}\n(Another process on that port? Set REDIS_PORT, or REDIS_URL to use an existing Redis.)`);
+  }
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    child,
+    async stop() {
+      if (child.exitCode !== null) return;
+      // SIGTERM makes redis-server flush the AOF, write its RDB snapshot and exit.
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}

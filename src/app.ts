@@ -1,0 +1,150 @@
+// buildApp(config): one api node — Fastify (REST, dialects, OpenAPI) and Socket.IO on
+// the same HTTP server, wired to Redis. main.ts listens; tests call this directly.
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyBaseLogger } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { Server } from 'socket.io';
+import { allowedOrigins, type Config } from './config.js';
+import { createSocketAdapter } from './infra/adapter.js';
+import { createAuth } from './infra/auth.js';
+import type { Http } from './infra/http.js';
+import type { Core } from './infra/core.js';
+import { createEmitter } from './infra/emitter.js';
+import { AppError, ERROR_TABLE, toPublicError } from './infra/errors.js';
+import { createKeys } from './infra/keys.js';
+import { createLogger } from './infra/logger.js';
+import { createQueues } from './infra/queues.js';
+import { checkRedis, createRedis } from './infra/redis.js';
+import { accountsRoutes } from './modules/accounts/routes.js';
+import { notifyRoutes } from './modules/notify/routes.js';
+import { rtcRoutes } from './modules/rtc/routes.js';
+import { attachGateway, socketServerOptions, type Gateway } from './realtime/gateway.js';
+import { createServices, type Services } from './services.js';
+import { systemRoutes } from './system-routes.js';
+
+export interface SwitchboardApp {
+  http: Http;
+  io: Server;
+  core: Core;
+  services: Services;
+  gateway: Gateway;
+  /** Listens on config.HOST:PORT; resolves to the base URL. */
+  listen(): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function buildApp(config: Config): Promise<SwitchboardApp> {
+  const redis = createRedis(config.REDIS_URL, 'api');
+  const opened: Redis[] = [redis];
+  try {
+    await checkRedis(redis, { needsVersion7: config.SOCKET_ADAPTER === 'sharded' });
+  } catch (err) {
+    redis.disconnect();
+    throw err;
+  }
+
+  const log = createLogger(config.LOG_LEVEL, 'api');
+  const http = Fastify({
+    loggerInstance: log as FastifyBaseLogger,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
+    },
+    requestIdHeader: false,
+    bodyLimit: 1024 * 1024,
+    // Dialects send form bodies and query strings with repeated keys.
+    routerOptions: { ignoreTrailingSlash: true },
+    ajv: { customOptions: { coerceTypes: 'array', useDefaults: true, removeAdditional: false, allErrors: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const adapter = createSocketAdapter(config, 'api');
+  opened.push(...adapter.clients);
+  const io = new Server(http.server, { ...socketServerOptions(config), ...adapter.serverOptions });
+
+  const queues = createQueues(redis, config.QUEUE_PREFIX);
+  const core: Core = { config, redis, keys: createKeys(config.KEY_PREFIX), log, emitter: createEmitter(io), queues };
+  const services = createServices(core);
+  const auth = createAuth(services.accounts, config.ADMIN_TOKEN);
+
+  http.addHook('onSend', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+  });
+  const origins = allowedOrigins(config);
+  http.addHook('onRequest', async (req, reply) => {
+    const origin = req.headers.origin;
+    if (!origin) return;
+    if (origins === true || origins.includes(origin)) {
+      reply.header('access-control-allow-origin', origins === true ? '*' : origin);
+      reply.header('vary', 'Origin');
+      if (req.method === 'OPTIONS') {
+        reply.header('access-control-allow-methods', 'GET,POST,PUT,PATCH,DELETE,OPTIONS');
+        reply.header('access-control-allow-headers', 'authorization,content-type,x-request-id');
+        return reply.code(204).send();
+      }
+    }
+  });
+
+  http.setErrorHandler((err: Error & { validation?: unknown; validationContext?: string; statusCode?: number; code?: string }, req, reply) => {
+    let appErr: unknown = err;
+    if (err.validation) appErr = new AppError('VALIDATION_FAILED', err.message);
+    else if (err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || (err instanceof SyntaxError && err.statusCode === 400)) appErr = new AppError('BAD_JSON', err.message);
+    else if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') appErr = new AppError('UNSUPPORTED_MEDIA_TYPE', err.message);
+    else if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') appErr = new AppError('PAYLOAD_TOO_LARGE');
+    else if (!(err instanceof AppError) && err.statusCode && err.statusCode < 500) appErr = new AppError('VALIDATION_FAILED', err.message);
+    const { status, body } = toPublicError(appErr);
+    if (status >= 500) req.log.error({ err }, 'request failed');
+    return reply.code(status).send({ error: body });
+  });
+  http.setNotFoundHandler((req, reply) => reply.code(404).send({ error: { code: 'NOT_FOUND', message: `no route ${req.method} ${req.url.split('?')[0]}` } }));
+
+  await http.register(swagger, {
+    openapi: {
+      info: { title: 'Switchboard', version: '0.1.0', description: `Native API. Error codes: ${Object.keys(ERROR_TABLE).join(', ')}.` },
+      components: {
+        securitySchemes: {
+          userToken: { type: 'http', scheme: 'bearer', description: 'token from POST /v1/auth/login' },
+          appSecret: { type: 'http', scheme: 'basic', description: 'appid:secret of the app (server to server)' },
+          adminToken: { type: 'http', scheme: 'bearer', description: 'ADMIN_TOKEN' },
+        },
+      },
+    },
+  });
+  await http.register(swaggerUi, { routePrefix: '/docs' });
+
+  const deps = { core, services, auth };
+  await http.register(systemRoutes, deps);
+  await http.register(accountsRoutes, deps);
+  await http.register(rtcRoutes, deps);
+  await http.register(notifyRoutes, deps);
+
+  const gateway = attachGateway(io, core, services);
+
+  http.addHook('preClose', async () => {
+    gateway.stop();
+    io.local.disconnectSockets(true);
+  });
+
+  let closed = false;
+  return {
+    http,
+    io,
+    core,
+    services,
+    gateway,
+    async listen() {
+      const address = await http.listen({ host: config.HOST, port: config.PORT });
+      return address.replace('0.0.0.0', '127.0.0.1').replace('[::]', '127.0.0.1');
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await http.close();
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+      await queues.close();
+      await Promise.all(opened.map((c) => c.quit().catch(() => c.disconnect())));
+    },
+  };
+}

@@ -1,0 +1,72 @@
+// Every environment variable Switchboard reads, in one TypeBox schema, validated once
+// at boot. An invalid value stops the process with a message naming the variable.
+// The README's configuration table is this schema, in prose.
+import { Type, type Static } from 'typebox';
+import { Value } from 'typebox/value';
+
+const Int = (def: number, min: number, max: number, description: string) =>
+  Type.Integer({ default: def, minimum: min, maximum: max, description });
+
+export const ConfigSchema = Type.Object({
+  HOST: Type.String({ default: '0.0.0.0', description: 'interface the api listens on' }),
+  PORT: Int(3000, 0, 65535, 'HTTP + Socket.IO port (0 picks a free one)'),
+  PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://', description: 'base URL printed and used in links' })),
+  REDIS_URL: Type.String({ default: 'redis://127.0.0.1:6390', pattern: '^rediss?://', description: 'the Redis to use' }),
+  DATA_DIR: Type.String({ default: 'data', description: 'private Redis data and bootstrap credentials' }),
+  KEY_PREFIX: Type.String({ default: 'sw', pattern: '^[A-Za-z0-9_-]{1,16}$', description: 'prefix of Switchboard state keys' }),
+  QUEUE_PREFIX: Type.String({ default: 'sb', pattern: '^[A-Za-z0-9_-]{1,16}$', description: 'BullMQ key prefix' }),
+  ADMIN_TOKEN: Type.Optional(Type.String({ minLength: 16, description: 'bearer token of the admin API' })),
+  LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info', description: 'pino log level' }),
+  TOKEN_TTL_SECONDS: Int(604800, 60, 31536000, 'lifetime of a login token'),
+  PASSWORD_SCRYPT_N: Int(16384, 1024, 1048576, 'scrypt cost (power of two) for new password hashes'),
+  CORS_ORIGINS: Type.String({ default: '*', description: 'comma-separated origins allowed for HTTP and sockets; * for any' }),
+  SOCKET_ADAPTER: Type.Enum(['pubsub', 'sharded', 'streams'], { default: 'pubsub', description: 'Socket.IO Redis adapter' }),
+  SOCKET_MAX_PAYLOAD_BYTES: Int(65536, 1024, 10485760, 'largest socket message accepted'),
+  SOCKET_RATE_PER_SECOND: Int(20, 1, 10000, 'events a socket may send per second, sustained'),
+  SOCKET_RATE_BURST: Int(40, 1, 100000, 'events a socket may send in a burst'),
+  SOCKET_FLOOD_STRIKES: Int(40, 1, 100000, 'rate-limited events after which the socket is disconnected'),
+  SOCKET_RECOVERY_SECONDS: Int(120, 0, 86400, 'connection state recovery window (streams adapter only)'),
+  WORKER_CONCURRENCY: Int(50, 1, 1000, 'jobs a worker process runs at once per queue'),
+  SHUTDOWN_TIMEOUT_MS: Int(10000, 100, 600000, 'how long shutdown waits for sockets and active jobs'),
+  TENCENT_SDKAPPID: Type.Optional(Type.Integer({ minimum: 1, description: 'default Tencent SdkAppID for apps without their own' })),
+  TENCENT_KEY: Type.Optional(Type.String({ minLength: 1, description: 'default Tencent UserSig key for apps without their own' })),
+  USERSIG_EXPIRE_SECONDS: Int(86400, 60, 15552000, 'lifetime of issued UserSigs'),
+});
+
+export type Config = Static<typeof ConfigSchema>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Reads the config from `env` (process.env by default); throws ConfigError naming each bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env, overrides: Partial<Config> = {}): Config {
+  const raw: Record<string, unknown> = {};
+  for (const key of Object.keys(ConfigSchema.properties)) {
+    const value = env[key];
+    if (value !== undefined && value !== '') raw[key] = value;
+  }
+  // Env values are strings: convert "3000" to 3000 where the schema wants a number.
+  const converted = Value.Convert(ConfigSchema, raw) as Record<string, unknown>;
+  const candidate = Value.Default(ConfigSchema, { ...converted, ...overrides }) as Record<string, unknown>;
+  const errors = Value.Errors(ConfigSchema, candidate);
+  if (errors.length > 0) {
+    const seen = new Set<string>();
+    const lines = errors.flatMap((e) => {
+      const name = e.instancePath.replace(/^\//, '') || String((e.params as { requiredProperties?: string[] }).requiredProperties ?? '');
+      const given = raw[name] ?? (overrides as Record<string, unknown>)[name];
+      if (seen.has(name)) return [];
+      seen.add(name);
+      const allowed = (e.params as { allowedValues?: unknown[] }).allowedValues;
+      return [`  ${name}=${JSON.stringify(given)}: ${allowed ? `must be one of ${allowed.join(', ')}` : e.message}`];
+    });
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  return candidate as Config;
+}
+
+/** Origins allowed by CORS_ORIGINS; `true` means any. */
+export function allowedOrigins(config: Config): true | string[] {
+  const list = config.CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean);
+  return list.includes('*') ? true : list;
+}

@@ -1,0 +1,44 @@
+// The Socket.IO Redis adapter, chosen by SOCKET_ADAPTER (README § Design says why the
+// default is what it is, with the figures of `npm run bench -- adapters`).
+import { createAdapter as createPubSubAdapter, createShardedAdapter } from '@socket.io/redis-adapter';
+import { createAdapter as createStreamsAdapter } from '@socket.io/redis-streams-adapter';
+import type { Redis } from 'ioredis';
+import type { ServerOptions } from 'socket.io';
+import type { Config } from '../config.js';
+import { createRedis } from './redis.js';
+
+export interface SocketAdapter {
+  /** Options to merge into the Socket.IO Server options. */
+  serverOptions: Partial<ServerOptions>;
+  /** The Redis connections the adapter uses, to close on shutdown. */
+  clients: Redis[];
+}
+
+export function createSocketAdapter(config: Pick<Config, 'REDIS_URL' | 'SOCKET_ADAPTER' | 'SOCKET_RECOVERY_SECONDS' | 'KEY_PREFIX'>, role: string): SocketAdapter {
+  const channel = `${config.KEY_PREFIX}:sio`;
+  if (config.SOCKET_ADAPTER === 'streams') {
+    const client = createRedis(config.REDIS_URL, `${role}:adapter`);
+    return {
+      serverOptions: {
+        adapter: createStreamsAdapter(client, {
+          streamName: `${channel}:stream`,
+          channelPrefix: channel,
+          sessionKeyPrefix: `${channel}:session:`,
+          // The stream is the replay buffer of connection state recovery: keep enough of it.
+          maxLen: 100_000,
+          onlyPlaintext: true,
+        }),
+        // Missed events are replayed to a client that reconnects within the window.
+        ...(config.SOCKET_RECOVERY_SECONDS > 0 ? { connectionStateRecovery: { maxDisconnectionDuration: config.SOCKET_RECOVERY_SECONDS * 1000, skipMiddlewares: false } } : {}),
+      },
+      clients: [client],
+    };
+  }
+  const pub = createRedis(config.REDIS_URL, `${role}:adapter-pub`);
+  const sub = createRedis(config.REDIS_URL, `${role}:adapter-sub`);
+  const adapter =
+    config.SOCKET_ADAPTER === 'sharded'
+      ? createShardedAdapter(pub, sub, { channelPrefix: channel, subscriptionMode: 'static' })
+      : createPubSubAdapter(pub, sub, { key: channel });
+  return { serverOptions: { adapter }, clients: [pub, sub] };
+}

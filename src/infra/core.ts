@@ -1,0 +1,17 @@
+// What every service gets: config, Redis, key builder, logger, the socket emitter and
+// the queue producers. Built once per process (api or worker) and passed down.
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
+import type { Emitter } from './emitter.js';
+import type { Keys } from './keys.js';
+import type { Queues } from './queues.js';
+
+export interface Core {
+  config: Config;
+  redis: Redis;
+  keys: Keys;
+  log: Logger;
+  emitter: Emitter;
+  queues: Queues;
+}

@@ -1,0 +1,42 @@
+// How any node (api or worker) reaches sockets: through a Socket.IO Server wired to the
+// Redis adapter. Only the rooms named here are ever emitted to (DESIGN: rooms of the
+// socket layer), so an app's events cannot reach another app's sockets.
+import type { Server } from 'socket.io';
+
+export const socketRooms = {
+  user: (appid: string, uid: string) => `user:${appid}:${uid}`,
+  room: (appid: string, roomId: string) => `room:${appid}:${roomId}`,
+  dashboard: (appid: string) => `dash:${appid}`,
+};
+
+export interface Emitter {
+  toUser(appid: string, uid: string, event: string, data: unknown): void;
+  toRoom(appid: string, roomId: string, event: string, data: unknown): void;
+  toDashboard(appid: string, event: string, data: unknown): void;
+  /**
+   * Disconnects the user's sockets on every node (all of them, or only those opened
+   * with the token whose hash is given), telling them why first.
+   */
+  disconnectUser(appid: string, uid: string, reason: { code: string; message: string }, tokenHash?: string): Promise<number>;
+}
+
+export function createEmitter(io: Server): Emitter {
+  return {
+    toUser: (appid, uid, event, data) => void io.to(socketRooms.user(appid, uid)).emit(event, data),
+    toRoom: (appid, roomId, event, data) => void io.to(socketRooms.room(appid, roomId)).emit(event, data),
+    toDashboard: (appid, event, data) => void io.of('/dashboard').to(socketRooms.dashboard(appid)).emit(event, data),
+    async disconnectUser(appid, uid, reason, tokenHash) {
+      // fetchSockets asks every node through the adapter; revocation is rare, so the
+      // round trip is worth not keeping one extra room per socket.
+      const sockets = await io.in(socketRooms.user(appid, uid)).fetchSockets();
+      let n = 0;
+      for (const s of sockets) {
+        if (tokenHash && (s.data as { tokenHash?: string }).tokenHash !== tokenHash) continue;
+        s.emit('session.revoked', reason);
+        s.disconnect(true);
+        n++;
+      }
+      return n;
+    },
+  };
+}

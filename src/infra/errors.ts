@@ -1,0 +1,69 @@
+// The one error family of Switchboard. Every failure a caller can see has a stable
+// code from this table; transports (REST, socket acks, dialects, jobs) map codes to
+// their own envelopes, never the other way round.
+
+export const ERROR_TABLE = {
+  VALIDATION_FAILED: { status: 400, message: 'the request is invalid' },
+  BAD_JSON: { status: 400, message: 'the body is not valid JSON' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'unsupported content type' },
+  PAYLOAD_TOO_LARGE: { status: 413, message: 'the payload is too large' },
+  NOT_FOUND: { status: 404, message: 'no such resource' },
+  UNKNOWN_EVENT: { status: 404, message: 'no such event' },
+
+  AUTH_REQUIRED: { status: 401, message: 'authentication is required' },
+  TOKEN_INVALID: { status: 401, message: 'the token is not valid' },
+  TOKEN_EXPIRED: { status: 401, message: 'the token has expired' },
+  TOKEN_REVOKED: { status: 401, message: 'the token was revoked' },
+  APP_AUTH_FAILED: { status: 401, message: 'the app credentials are not valid' },
+  ADMIN_AUTH_FAILED: { status: 401, message: 'the admin token is not valid' },
+  ADMIN_DISABLED: { status: 503, message: 'no ADMIN_TOKEN is configured' },
+  FORBIDDEN: { status: 403, message: 'not allowed' },
+  CROSS_TENANT: { status: 403, message: 'that belongs to another app' },
+  ORIGIN_NOT_ALLOWED: { status: 403, message: 'this origin is not allowed' },
+
+  APP_NOT_FOUND: { status: 404, message: 'no such app' },
+  APP_EXISTS: { status: 409, message: 'an app with this appid exists' },
+  USER_EXISTS: { status: 409, message: 'a user with this id exists' },
+  USER_NOT_FOUND: { status: 404, message: 'no such user' },
+  WRONG_PASSWORD: { status: 401, message: 'the password is wrong' },
+  REGISTRATION_CLOSED: { status: 403, message: 'this app does not allow self-registration' },
+  TENCENT_NOT_CONFIGURED: { status: 409, message: 'the app has no Tencent SdkAppID and key' },
+
+  RATE_LIMITED: { status: 429, message: 'too many requests' },
+  UNAVAILABLE: { status: 503, message: 'a dependency is unavailable' },
+  INTERNAL: { status: 500, message: 'internal error' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERROR_TABLE;
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(code: ErrorCode, message?: string, details?: Record<string, unknown>) {
+    super(message ?? ERROR_TABLE[code].message);
+    this.name = 'AppError';
+    this.code = code;
+    this.status = ERROR_TABLE[code].status;
+    this.details = details;
+  }
+}
+
+export interface ErrorBody {
+  code: ErrorCode;
+  message: string;
+}
+
+/**
+ * Any thrown value → the public error. AppErrors keep their code and message;
+ * anything else becomes INTERNAL with a generic message so internals never leak.
+ */
+export function toPublicError(err: unknown): { status: number; body: ErrorBody } {
+  if (err instanceof AppError) return { status: err.status, body: { code: err.code, message: err.message } };
+  return { status: 500, body: { code: 'INTERNAL', message: ERROR_TABLE.INTERNAL.message } };
+}
+
+export function isAppError(err: unknown, code?: ErrorCode): err is AppError {
+  return err instanceof AppError && (code === undefined || err.code === code);
+}

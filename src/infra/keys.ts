@@ -1,0 +1,39 @@
+// Every Redis key Switchboard writes is built here, so tenancy and Cluster slots are
+// decided in one place.
+//
+// App-scoped keys carry the appid as a hash tag: `sw:{app1}:user:u1`. All keys of one
+// app live in one Cluster slot, so a Lua script may touch any of them (first accept
+// wins, charge + ledger, seat takeover) and stay legal on Redis Cluster. The cost is
+// that one app cannot be spread over several shards; see README § Design.
+
+export interface Keys {
+  /** The app record (hash). */
+  app(appid: string): string;
+  /** Set of all appids (global, admin listing). */
+  apps(): string;
+  user(appid: string, uid: string): string;
+  /** Sorted set of the app's user ids (score = creation time). */
+  users(appid: string): string;
+  /** Login session, keyed by the SHA-256 of the token (the token itself is never stored). */
+  session(appid: string, tokenHash: string): string;
+  /** Set of a user's live token hashes (for revoke-all and force-disconnect). */
+  userSessions(appid: string, uid: string): string;
+  /** Any other app-scoped key of a feature: `sw:{app}:<feature>:<parts…>`. */
+  scoped(appid: string, feature: string, ...parts: Array<string | number>): string;
+  /** Global (not app-scoped) keys of the server itself. */
+  global(...parts: string[]): string;
+}
+
+export function createKeys(prefix: string): Keys {
+  const tag = (appid: string) => `${prefix}:{${appid}}`;
+  return {
+    app: (appid) => `${tag(appid)}:app`,
+    apps: () => `${prefix}:apps`,
+    user: (appid, uid) => `${tag(appid)}:user:${uid}`,
+    users: (appid) => `${tag(appid)}:users`,
+    session: (appid, tokenHash) => `${tag(appid)}:sess:${tokenHash}`,
+    userSessions: (appid, uid) => `${tag(appid)}:usess:${uid}`,
+    scoped: (appid, feature, ...parts) => [tag(appid), feature, ...parts].join(':'),
+    global: (...parts) => [prefix, 'g', ...parts].join(':'),
+  };
+}

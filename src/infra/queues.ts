@@ -1,0 +1,62 @@
+// The queue catalogue: every BullMQ queue, the job names it carries and their payload
+// schemas. Producers validate before enqueueing; workers validate again on receipt
+// (external services enqueue without our code) and workers/main.ts refuses to start
+// when a job named here has no processor.
+import { Queue, type JobsOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Static, TSchema } from 'typebox';
+import { NotifyJob } from '../modules/notify/schemas.js';
+import { parse } from './validation.js';
+
+export const QUEUES = {
+  /** Public: backends enqueue `{appid, to, event, data}` and it reaches the sockets. */
+  notify: { jobs: { notify: NotifyJob } },
+} as const satisfies Record<string, { jobs: Record<string, TSchema> }>;
+
+export type QueueName = keyof typeof QUEUES;
+export type JobName<Q extends QueueName> = keyof (typeof QUEUES)[Q]['jobs'] & string;
+export type JobPayload<Q extends QueueName, J extends JobName<Q>> = (typeof QUEUES)[Q]['jobs'][J] extends infer S extends TSchema ? Static<S> : never;
+
+/** Retries with exponential backoff; completed jobs trimmed, failed ones kept for inspection. */
+export const DEFAULT_JOB_OPTIONS: JobsOptions = {
+  attempts: 5,
+  backoff: { type: 'exponential', delay: 1000 },
+  removeOnComplete: { age: 3600, count: 1000 },
+  removeOnFail: { age: 14 * 86400 },
+};
+
+export function jobSchema(queue: string, job: string): TSchema | undefined {
+  const q = (QUEUES as Record<string, { jobs: Record<string, TSchema> }>)[queue];
+  return q?.jobs[job];
+}
+
+export interface Queues {
+  get(name: QueueName): Queue;
+  add<Q extends QueueName, J extends JobName<Q>>(queue: Q, job: J, payload: JobPayload<Q, J>, opts?: JobsOptions): Promise<string>;
+  close(): Promise<void>;
+}
+
+export function createQueues(connection: Redis, prefix: string): Queues {
+  const queues = new Map<string, Queue>();
+  const get = (name: QueueName) => {
+    let q = queues.get(name);
+    if (!q) {
+      q = new Queue(name, { connection, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS });
+      queues.set(name, q);
+    }
+    return q;
+  };
+  return {
+    get,
+    async add(queue, job, payload, opts) {
+      const schema = jobSchema(queue, job);
+      if (!schema) throw new Error(`queue ${queue} has no job ${job}`);
+      const data = parse(schema, payload, `${queue}/${job} job`);
+      const added = await get(queue).add(job, data, opts);
+      return added.id ?? '';
+    },
+    async close() {
+      await Promise.all([...queues.values()].map((q) => q.close()));
+    },
+  };
+}

@@ -1,0 +1,115 @@
+// Redis layout of accounts:
+//   sw:apps                      set of appids
+//   sw:{app}:app                 hash: name, secret, prevSecret, prevSecretUntil, tencent(JSON), selfRegister, createdAt
+//   sw:{app}:users               zset uid → createdAt
+//   sw:{app}:user:<uid>          hash: id, role, name, profile(JSON), pwd(scrypt), createdAt
+//   sw:{app}:sess:<sha256(tok)>  hash: uid, exp, [revoked]; kept SESSION_RETENTION past expiry
+//                                so an expired token answers TOKEN_EXPIRED, not TOKEN_INVALID
+//   sw:{app}:usess:<uid>         set of the user's token hashes
+import type { Redis } from 'ioredis';
+import type { Keys } from '../../infra/keys.js';
+import { defineScripts } from '../../infra/scripts.js';
+
+/** How long an expired or revoked session is remembered, to name the reason. */
+export const SESSION_RETENTION_SECONDS = 7 * 86400;
+
+const scripts = {
+  // Creates a hash only if absent and indexes it in a zset of the same app (one slot).
+  // KEYS: hash, index zset. ARGV: score, member, field, value, …
+  sbCreateIfAbsent: {
+    keys: 2,
+    lua: `
+      if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+      redis.call('HSET', KEYS[1], unpack(ARGV, 3))
+      redis.call('ZADD', KEYS[2], ARGV[1], ARGV[2])
+      return 1`,
+  },
+  // Creates a hash only if absent. KEYS: hash. ARGV: field, value, …
+  sbCreateHash: {
+    keys: 1,
+    lua: `
+      if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+      redis.call('HSET', KEYS[1], unpack(ARGV))
+      return 1`,
+  },
+  // Updates fields of an existing hash only. KEYS: hash. ARGV: field, value, …
+  sbUpdateIfPresent: {
+    keys: 1,
+    lua: `
+      if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+      redis.call('HSET', KEYS[1], unpack(ARGV))
+      return 1`,
+  },
+  // Marks a session revoked and drops it from the user's set. KEYS: session, usess. ARGV: tokenHash
+  sbRevokeSession: {
+    keys: 2,
+    lua: `
+      if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+      if redis.call('HGET', KEYS[1], 'revoked') == '1' then return -1 end
+      redis.call('HSET', KEYS[1], 'revoked', '1')
+      redis.call('SREM', KEYS[2], ARGV[1])
+      return 1`,
+  },
+} as const;
+
+export type AccountsStore = ReturnType<typeof createAccountsStore>;
+
+export function createAccountsStore(redis: Redis, keys: Keys) {
+  const run = defineScripts(redis, scripts);
+  const flatten = (fields: Record<string, string>) => Object.entries(fields).flat();
+
+  return {
+    async createApp(appid: string, fields: Record<string, string>): Promise<boolean> {
+      // The app hash and its own index live in the app's slot; the global list of apps is
+      // another slot, so it is added after (idempotent; an app missing from the list still works).
+      const created = (await run('sbCreateHash', [keys.app(appid)], flatten(fields))) === 1;
+      if (created) await redis.sadd(keys.apps(), appid);
+      return created;
+    },
+    async getApp(appid: string): Promise<Record<string, string> | null> {
+      const h = await redis.hgetall(keys.app(appid));
+      return Object.keys(h).length ? h : null;
+    },
+    async updateApp(appid: string, fields: Record<string, string>, remove: string[] = []): Promise<boolean> {
+      const ok = Object.keys(fields).length
+        ? (await run('sbUpdateIfPresent', [keys.app(appid)], flatten(fields))) === 1
+        : (await redis.exists(keys.app(appid))) === 1;
+      if (ok && remove.length) await redis.hdel(keys.app(appid), ...remove);
+      return ok;
+    },
+    listAppIds: () => redis.smembers(keys.apps()),
+
+    async createUser(appid: string, uid: string, fields: Record<string, string>, now: number): Promise<boolean> {
+      return (await run('sbCreateIfAbsent', [keys.user(appid, uid), keys.users(appid)], [now, uid, ...flatten(fields)])) === 1;
+    },
+    async getUser(appid: string, uid: string): Promise<Record<string, string> | null> {
+      const h = await redis.hgetall(keys.user(appid, uid));
+      return Object.keys(h).length ? h : null;
+    },
+    async listUserIds(appid: string, offset: number, limit: number): Promise<{ ids: string[]; total: number }> {
+      const [ids, total] = await Promise.all([redis.zrange(keys.users(appid), String(offset), String(offset + limit - 1)), redis.zcard(keys.users(appid))]);
+      return { ids, total };
+    },
+
+    async createSession(appid: string, uid: string, tokenHash: string, expiresAtMs: number): Promise<void> {
+      const ttl = Math.ceil((expiresAtMs - Date.now()) / 1000) + SESSION_RETENTION_SECONDS;
+      await redis
+        .multi()
+        .hset(keys.session(appid, tokenHash), 'uid', uid, 'exp', String(expiresAtMs))
+        .expire(keys.session(appid, tokenHash), ttl)
+        .sadd(keys.userSessions(appid, uid), tokenHash)
+        .expire(keys.userSessions(appid, uid), ttl)
+        .exec();
+    },
+    async getSession(appid: string, tokenHash: string): Promise<{ uid: string; exp: number; revoked: boolean } | null> {
+      const h = await redis.hgetall(keys.session(appid, tokenHash));
+      if (!h.uid || !h.exp) return null;
+      return { uid: h.uid, exp: Number(h.exp), revoked: h.revoked === '1' };
+    },
+    /** 1 revoked now, -1 already revoked, 0 unknown. */
+    async revokeSession(appid: string, uid: string, tokenHash: string): Promise<number> {
+      return Number(await run('sbRevokeSession', [keys.session(appid, tokenHash), keys.userSessions(appid, uid)], [tokenHash]));
+    },
+    listUserSessions: (appid: string, uid: string) => redis.smembers(keys.userSessions(appid, uid)),
+  };
+}

@@ -1,0 +1,17 @@
+import { AppError } from '../../infra/errors.js';
+import { ErrorResponse, security, type RoutePlugin } from '../../infra/http.js';
+import { NotifyBody, NotifyResult } from './schemas.js';
+
+export const notifyRoutes: RoutePlugin = async (app, { services, auth }) => {
+  app.post('/v1/notify', {
+    schema: {
+      tags: ['notify'], summary: "Push an event to a user's sockets or a room, now (the notify queue does the same asynchronously)",
+      security: security.app, body: NotifyBody, response: { 202: NotifyResult, 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse },
+    },
+  }, async (req, reply) => {
+    const tenant = await auth.app(req);
+    if (req.body.appid !== undefined && req.body.appid !== tenant.appid) throw new AppError('CROSS_TENANT', `these credentials are for app ${tenant.appid}, not ${req.body.appid}`);
+    await services.notify.deliver({ ...req.body, appid: tenant.appid });
+    return reply.code(202).send({ delivered: true, via: 'adapter' });
+  });
+};

@@ -1,0 +1,18 @@
+// Pushes from an app's backend to its users or rooms, either now (HTTP, emitted by the
+// api node through the adapter) or through the public `notify` BullMQ queue.
+import type { Core } from '../../infra/core.js';
+import type { AccountsService } from '../accounts/service.js';
+import type { NotifyJobT } from './schemas.js';
+
+export type NotifyService = ReturnType<typeof createNotifyService>;
+
+export function createNotifyService(core: Core, accounts: AccountsService) {
+  return {
+    /** Emits the event to its target. The app must exist: nothing is sent for an unknown tenant. */
+    async deliver(job: NotifyJobT): Promise<void> {
+      await accounts.getApp(job.appid);
+      if ('user' in job.to) core.emitter.toUser(job.appid, job.to.user, job.event, job.data ?? null);
+      else core.emitter.toRoom(job.appid, job.to.room, job.event, job.data ?? null);
+    },
+  };
+}

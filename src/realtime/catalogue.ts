@@ -1,0 +1,49 @@
+// The typed event catalogue: every socket event, client→server (request + ack data)
+// and server→client, with its TypeBox schema. Shared by the gateway, workers, tests
+// and the client helper (src/client). Feature modules add their events here.
+import { Type, type Static, type TSchema } from 'typebox';
+import { UserView } from '../modules/accounts/schemas.js';
+
+export const ErrorBodySchema = Type.Object({ code: Type.String(), message: Type.String() });
+
+/** The ack of every client→server event. */
+export const Ack = <T extends TSchema>(data: T) =>
+  Type.Union([Type.Object({ ok: Type.Literal(true), data }), Type.Object({ ok: Type.Literal(false), error: ErrorBodySchema })]);
+
+export const SnapshotSchema = Type.Object(
+  {
+    appid: Type.String(),
+    user: UserView,
+    serverTime: Type.Integer({ description: 'unix ms' }),
+    recovered: Type.Boolean({ description: 'true when missed events were replayed (streams adapter)' }),
+  },
+  { additionalProperties: true, description: 'features add their pending state (offers, calls, rooms, balance) under their own keys' },
+);
+
+export const clientEvents = {
+  /** Heartbeat-sized round trip: keeps a session warm and measures latency. */
+  'session.ping': {
+    request: Type.Object({ t: Type.Optional(Type.Number()) }, { additionalProperties: false }),
+    response: Type.Object({ t: Type.Optional(Type.Number()), serverTime: Type.Integer() }),
+  },
+  /** Asks for a fresh snapshot (the same one sent on connect). */
+  'session.snapshot': {
+    request: Type.Object({}, { additionalProperties: false }),
+    response: SnapshotSchema,
+  },
+} satisfies Record<string, { request: TSchema; response: TSchema }>;
+
+export const serverEvents = {
+  'session.snapshot': SnapshotSchema,
+  /** Sent just before the server closes a socket whose token was revoked or expired. */
+  'session.revoked': ErrorBodySchema,
+  /** An error for an event sent without an ack callback, or before a flood disconnect. */
+  'session.error': Type.Object({ event: Type.String(), code: Type.String(), message: Type.String() }),
+} satisfies Record<string, TSchema>;
+
+export type ClientEventName = keyof typeof clientEvents;
+export type ClientRequest<E extends ClientEventName> = Static<(typeof clientEvents)[E]['request']>;
+export type ClientResponse<E extends ClientEventName> = Static<(typeof clientEvents)[E]['response']>;
+export type ServerEventName = keyof typeof serverEvents;
+export type ServerPayload<E extends ServerEventName> = Static<(typeof serverEvents)[E]>;
+export type AckResult<T> = { ok: true; data: T } | { ok: false; error: { code: string; message: string } };

@@ -1,0 +1,25 @@
+// Operations endpoints: liveness, readiness, and the dashboard placeholder.
+import { Type } from 'typebox';
+import type { RoutePlugin } from './infra/http.js';
+
+export const systemRoutes: RoutePlugin = async (app, { core }) => {
+  app.get('/healthz', { schema: { tags: ['ops'], summary: 'The process is up', response: { 200: Type.Object({ status: Type.Literal('ok') }) } } }, async () => ({ status: 'ok' as const }));
+
+  app.get('/readyz', {
+    schema: { tags: ['ops'], summary: 'Redis answers', response: { 200: Type.Object({ status: Type.String(), redis: Type.String() }), 503: Type.Object({ status: Type.String(), redis: Type.String() }) } },
+  }, async (_req, reply) => {
+    try {
+      const pong = await Promise.race([core.redis.ping(), new Promise<never>((_, rej) => setTimeout(() => rej(new Error('timeout')), 1000).unref())]);
+      return { status: 'ready', redis: pong };
+    } catch (err) {
+      return reply.code(503).send({ status: 'not ready', redis: (err as Error).message });
+    }
+  });
+
+  app.get('/dashboard', { schema: { hide: true } }, async (_req, reply) =>
+    reply.type('text/html; charset=utf-8').send(
+      '<!doctype html><meta charset="utf-8"><title>Switchboard</title><h1>Switchboard dashboard</h1>' +
+        '<p>The live dashboard is not built yet. The API is documented at <a href="/docs">/docs</a>.</p>',
+    ),
+  );
+};

@@ -1,0 +1,104 @@
+// Shared test plumbing: a real api node on port 0, real workers, real socket clients,
+// all against the throwaway redis-server of test/setup/redis.ts.
+import { randomBytes } from 'node:crypto';
+import { inject } from 'vitest';
+import { io as ioc, type Socket } from 'socket.io-client';
+import { buildApp, type SwitchboardApp } from '../src/app.js';
+import { loadConfig, type Config } from '../src/config.js';
+import { startWorkers, type WorkerNode } from '../workers/runtime.js';
+
+export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+
+/** A config on the test Redis with its own key and queue prefixes, so test files never meet. */
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  const tag = randomBytes(3).toString('hex');
+  return loadConfig(
+    {},
+    {
+      REDIS_URL: inject('redisUrl'),
+      HOST: '127.0.0.1',
+      PORT: 0,
+      LOG_LEVEL: 'silent',
+      ADMIN_TOKEN,
+      KEY_PREFIX: `t${tag}`,
+      QUEUE_PREFIX: `q${tag}`,
+      PASSWORD_SCRYPT_N: 1024,
+      ...overrides,
+    },
+  );
+}
+
+export interface TestServer {
+  app: SwitchboardApp;
+  url: string;
+  config: Config;
+  close(): Promise<void>;
+}
+
+export async function startServer(overrides: Partial<Config> = {}, config = testConfig(overrides)): Promise<TestServer> {
+  const app = await buildApp(config);
+  const url = await app.listen();
+  return { app, url, config, close: () => app.close() };
+}
+
+export async function startTestWorkers(config: Config): Promise<WorkerNode> {
+  return startWorkers(config, { log: (await import('../src/infra/logger.js')).createLogger('silent', 'worker') });
+}
+
+/** fetch wrapper returning status and parsed JSON. */
+export async function call(url: string, method: string, path: string, opts: { body?: unknown; token?: string; basic?: [string, string]; headers?: Record<string, string> } = {}) {
+  const headers: Record<string, string> = { ...opts.headers };
+  if (opts.body !== undefined) headers['content-type'] = 'application/json';
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  if (opts.basic) headers.authorization = `Basic ${Buffer.from(opts.basic.join(':')).toString('base64')}`;
+  const res = await fetch(url + path, { method, headers, ...(opts.body !== undefined ? { body: typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body) } : {}) });
+  const text = await res.text();
+  let json: any = null;
+  try {
+    json = text ? JSON.parse(text) : null;
+  } catch {
+    json = text;
+  }
+  return { status: res.status, body: json, headers: res.headers };
+}
+
+/** Creates an app through the admin API; returns its credentials. */
+export async function createApp(url: string, body: Record<string, unknown> = {}): Promise<{ appid: string; secret: string }> {
+  const r = await call(url, 'POST', '/v1/apps', { token: ADMIN_TOKEN, body });
+  if (r.status !== 201) throw new Error(`createApp: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body;
+}
+
+/** Registers and logs in a user; returns the token. */
+export async function loginUser(url: string, appid: string, id: string, extra: Record<string, unknown> = {}): Promise<string> {
+  const reg = await call(url, 'POST', '/v1/auth/register', { body: { appid, id, password: 'pw-' + id, ...extra } });
+  if (reg.status !== 201) throw new Error(`register: ${reg.status} ${JSON.stringify(reg.body)}`);
+  const r = await call(url, 'POST', '/v1/auth/login', { body: { appid, id, password: 'pw-' + id } });
+  if (r.status !== 200) throw new Error(`login: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body.token;
+}
+
+/** Connects a socket and resolves with it and its first session.snapshot. */
+export function connect(url: string, token: string | undefined, opts: Record<string, unknown> = {}): Promise<{ socket: Socket; snapshot: any }> {
+  return new Promise((resolve, reject) => {
+    const socket = ioc(url, { transports: ['websocket'], reconnection: false, forceNew: true, ...(token !== undefined ? { auth: { token } } : {}), ...opts });
+    socket.once('session.snapshot', (snapshot) => resolve({ socket, snapshot }));
+    socket.once('connect_error', (err) => {
+      socket.close();
+      reject(err);
+    });
+  });
+}
+
+/** Resolves with the next `event` on `socket`, or rejects after `ms`. */
+export function nextEvent<T = any>(socket: Socket, event: string, ms = 5000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`no ${event} within ${ms} ms`)), ms);
+    socket.once(event, (data: T) => {
+      clearTimeout(t);
+      resolve(data);
+    });
+  });
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

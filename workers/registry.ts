@@ -1,0 +1,22 @@
+// Every job of the queue catalogue (src/infra/queues.ts) mapped to its processor.
+// The mapped type makes a job without a processor a compile error; main.ts checks
+// again at start-up for jobs added to the catalogue by name only.
+import type { Job } from 'bullmq';
+import type { Core } from '../src/infra/core.js';
+import type { JobName, JobPayload, QueueName } from '../src/infra/queues.js';
+import type { Services } from '../src/services.js';
+import { deliverNotify } from './notify.js';
+
+export interface ProcessorContext {
+  core: Core;
+  services: Services;
+  job: Job;
+}
+
+export type Processor<Q extends QueueName, J extends JobName<Q>> = (payload: JobPayload<Q, J>, ctx: ProcessorContext) => Promise<unknown>;
+
+export type Registry = { [Q in QueueName]: { [J in JobName<Q>]: Processor<Q, J> } };
+
+export const registry: Registry = {
+  notify: { notify: deliverNotify },
+};

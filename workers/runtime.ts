@@ -1,0 +1,102 @@
+// One worker node: a BullMQ Worker per queue of the catalogue, a listener-less
+// Socket.IO Server on the same Redis adapter as the api nodes (so workers can emit to
+// any socket), and the same services the api uses.
+import { UnrecoverableError, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { Server } from 'socket.io';
+import type { Config } from '../src/config.js';
+import { createSocketAdapter } from '../src/infra/adapter.js';
+import type { Core } from '../src/infra/core.js';
+import { createEmitter } from '../src/infra/emitter.js';
+import { AppError } from '../src/infra/errors.js';
+import { createKeys } from '../src/infra/keys.js';
+import { createLogger } from '../src/infra/logger.js';
+import { QUEUES, createQueues, jobSchema, type QueueName } from '../src/infra/queues.js';
+import { checkRedis, createRedis } from '../src/infra/redis.js';
+import { parse } from '../src/infra/validation.js';
+import { createServices, type Services } from '../src/services.js';
+import { registry as defaultRegistry, type ProcessorContext } from './registry.js';
+
+type AnyProcessor = (payload: unknown, ctx: ProcessorContext) => Promise<unknown>;
+type AnyRegistry = Record<string, Record<string, AnyProcessor>>;
+
+/** Throws when a job of the catalogue has no processor (or a processor no job). */
+export function checkRegistry(registry: AnyRegistry): void {
+  const problems: string[] = [];
+  for (const [queue, def] of Object.entries(QUEUES)) {
+    for (const job of Object.keys(def.jobs)) if (typeof registry[queue]?.[job] !== 'function') problems.push(`${queue}/${job} has no processor`);
+  }
+  for (const [queue, jobs] of Object.entries(registry)) {
+    for (const job of Object.keys(jobs)) if (!jobSchema(queue, job)) problems.push(`${queue}/${job} is not in the queue catalogue`);
+  }
+  if (problems.length) throw new Error(`worker registry is incomplete: ${problems.join('; ')}`);
+}
+
+export interface WorkerNode {
+  core: Core;
+  services: Services;
+  workers: Worker[];
+  close(): Promise<void>;
+}
+
+export async function startWorkers(config: Config, opts: { log?: Logger; registry?: AnyRegistry } = {}): Promise<WorkerNode> {
+  const registry = opts.registry ?? (defaultRegistry as unknown as AnyRegistry);
+  checkRegistry(registry);
+  const log = opts.log ?? createLogger(config.LOG_LEVEL, 'worker');
+  const redis = createRedis(config.REDIS_URL, 'worker');
+  const opened: Redis[] = [redis];
+  await checkRedis(redis, { needsVersion7: config.SOCKET_ADAPTER === 'sharded' });
+
+  const adapter = createSocketAdapter(config, 'worker');
+  opened.push(...adapter.clients);
+  const io = new Server({ ...adapter.serverOptions });
+  const queues = createQueues(redis, config.QUEUE_PREFIX);
+  const core: Core = { config, redis, keys: createKeys(config.KEY_PREFIX), log, emitter: createEmitter(io), queues };
+  const services = createServices(core);
+
+  const workers = (Object.keys(QUEUES) as QueueName[]).map((queue) => {
+    const worker = new Worker(
+      queue,
+      async (job) => {
+        const processor = registry[queue]?.[job.name];
+        if (!processor) {
+          throw new UnrecoverableError(`unknown job name "${job.name}" for queue ${queue}; expected one of: ${Object.keys(registry[queue] ?? {}).join(', ')}`);
+        }
+        let payload: unknown;
+        try {
+          payload = parse(jobSchema(queue, job.name)!, job.data, `${queue}/${job.name} payload`);
+        } catch (err) {
+          // A bad payload never succeeds on retry: straight to the failed set, with the reason.
+          throw new UnrecoverableError((err as Error).message);
+        }
+        try {
+          return await processor(payload, { core, services, job });
+        } catch (err) {
+          // Business refusals (unknown app …) are final too; anything else is retried.
+          if (err instanceof AppError && err.status < 500) throw new UnrecoverableError(`${err.code}: ${err.message}`);
+          throw err;
+        }
+      },
+      { connection: createRedis(config.REDIS_URL, `worker:${queue}`), prefix: config.QUEUE_PREFIX, concurrency: config.WORKER_CONCURRENCY, autorun: true },
+    );
+    worker.on('failed', (job, err) => log.warn({ queue, job: job?.name, id: job?.id, attempts: job?.attemptsMade, reason: err.message }, 'job failed'));
+    worker.on('error', (err) => log.error({ err, queue }, 'worker error'));
+    return worker;
+  });
+  await Promise.all(workers.map((w) => w.waitUntilReady()));
+  log.info({ queues: Object.keys(QUEUES), concurrency: config.WORKER_CONCURRENCY }, 'workers running');
+
+  return {
+    core,
+    services,
+    workers,
+    async close() {
+      // Worker.close() waits for the active jobs to finish.
+      await Promise.all(workers.map((w) => w.close()));
+      await queues.close();
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+      await Promise.all(opened.map((c) => c.quit().catch(() => c.disconnect())));
+    },
+  };
+}
