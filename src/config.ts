@@ -54,7 +54,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const seen = new Set<string>();
     const lines = errors.flatMap((e) => {
       const name = e.instancePath.replace(/^\//, '') || String((e.params as { requiredProperties?: string[] }).requiredProperties ?? '');
-      const given = raw[name] ?? (overrides as Record<string, unknown>)[name];
+      const given = env[name] ?? (overrides as Record<string, unknown>)[name];
       if (seen.has(name)) return [];
       seen.add(name);
       const allowed = (e.params as { allowedValues?: unknown[] }).allowedValues;

@@ -61,7 +61,7 @@ export function buildUserBuf(input: PrivateMapKeyInput): string {
   const time = input.now ?? Math.floor(Date.now() / 1000);
   const account = Buffer.from(input.identifier, 'utf8');
   const stringRoom = typeof input.room === 'string' ? Buffer.from(input.room, 'utf8') : null;
-  const size = 1 + 2 + account.length + 4 * 6 + (stringRoom ? 2 + stringRoom.length : 0);
+  const size = 1 + 2 + account.length + 4 * 5 + (stringRoom ? 2 + stringRoom.length : 0);
   const buf = Buffer.alloc(size);
   let o = 0;
   o = buf.writeUInt8(stringRoom ? 1 : 0, o);

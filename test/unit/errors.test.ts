@@ -1,0 +1,40 @@
+import { Type } from 'typebox';
+import { describe, expect, it } from 'vitest';
+import { AppError, ERROR_TABLE, toPublicError } from '../../src/infra/errors.js';
+import { parse } from '../../src/infra/validation.js';
+
+describe('error mapping', () => {
+  it('keeps the code, status and message of an AppError', () => {
+    expect(toPublicError(new AppError('USER_EXISTS', 'user x exists'))).toEqual({ status: 409, body: { code: 'USER_EXISTS', message: 'user x exists' } });
+    expect(toPublicError(new AppError('TOKEN_EXPIRED'))).toEqual({ status: 401, body: { code: 'TOKEN_EXPIRED', message: ERROR_TABLE.TOKEN_EXPIRED.message } });
+  });
+
+  it('turns anything else into INTERNAL without leaking it', () => {
+    const r = toPublicError(new Error('ECONNREFUSED 10.0.0.5:6379 password=hunter2'));
+    expect(r).toEqual({ status: 500, body: { code: 'INTERNAL', message: 'internal error' } });
+    expect(toPublicError('a string').status).toBe(500);
+  });
+
+  it('gives every code a distinct-purpose HTTP status', () => {
+    for (const [code, def] of Object.entries(ERROR_TABLE)) {
+      expect(def.status, code).toBeGreaterThanOrEqual(400);
+      expect(def.message.length, code).toBeGreaterThan(0);
+    }
+  });
+
+  it('validation errors name the field', () => {
+    const schema = Type.Object({ appid: Type.String(), to: Type.Object({ user: Type.String() }), n: Type.Optional(Type.Integer({ default: 3 })) }, { additionalProperties: false });
+    expect(() => parse(schema, { appid: 1, to: { user: 'u' } })).toThrow(/appid: /);
+    expect(() => parse(schema, { appid: 'a' })).toThrow(/to: is required/);
+    expect(() => parse(schema, { appid: 'a', to: {} })).toThrow(/to\.user: is required/);
+    expect(() => parse(schema, { appid: 'a', to: { user: 'u' }, extra: 1 })).toThrow(/extra: is not allowed/);
+    expect(parse(schema, { appid: 'a', to: { user: 'u' } })).toEqual({ appid: 'a', to: { user: 'u' }, n: 3 });
+    try {
+      parse(schema, null, 'notify job');
+    } catch (e) {
+      expect(e).toBeInstanceOf(AppError);
+      expect((e as AppError).code).toBe('VALIDATION_FAILED');
+      expect((e as AppError).message).toMatch(/^invalid notify job: /);
+    }
+  });
+});
