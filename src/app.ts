@@ -142,7 +142,7 @@ export async function buildApp(config: Config): Promise<SwitchboardApp> {
       if (closed) return;
       closed = true;
       await http.close();
-      await new Promise<void>((resolve) => io.close(() => resolve()));
+      await io.close(); // closes the adapter (HTTP server already closed by Fastify)
       await queues.close();
       await Promise.all(opened.map((c) => c.quit().catch(() => c.disconnect())));
     },
