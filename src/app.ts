@@ -22,6 +22,7 @@ import { accountsRoutes } from './modules/accounts/routes.js';
 import { notifyRoutes } from './modules/notify/routes.js';
 import { rtcRoutes } from './modules/rtc/routes.js';
 import { attachGateway, socketServerOptions, type Gateway } from './realtime/gateway.js';
+import { registerModuleEvents } from './realtime/modules.js';
 import { createServices, type Services } from './services.js';
 import { systemRoutes } from './system-routes.js';
 
@@ -121,6 +122,7 @@ export async function buildApp(config: Config): Promise<SwitchboardApp> {
   await http.register(notifyRoutes, deps);
 
   const gateway = attachGateway(io, core, services);
+  registerModuleEvents(gateway);
 
   http.addHook('preClose', async () => {
     gateway.stop();

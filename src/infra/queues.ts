@@ -14,6 +14,19 @@ export const QUEUES = {
 } as const satisfies Record<string, { jobs: Record<string, TSchema> }>;
 
 export type QueueName = keyof typeof QUEUES;
+
+/**
+ * Repeating jobs (BullMQ job schedulers), upserted by every worker node at start-up:
+ * upsert is idempotent, so N workers still produce one job per period. Sweeps over
+ * sorted sets of deadlines go here — never one job per heartbeat or per tick.
+ */
+export interface Schedule {
+  queue: QueueName;
+  job: string;
+  everyMs: number;
+  data?: Record<string, unknown>;
+}
+export const SCHEDULES: Schedule[] = [];
 export type JobName<Q extends QueueName> = keyof (typeof QUEUES)[Q]['jobs'] & string;
 export type JobPayload<Q extends QueueName, J extends JobName<Q>> = (typeof QUEUES)[Q]['jobs'][J] extends infer S extends TSchema ? Static<S> : never;
 
