@@ -162,3 +162,15 @@ describe('operations', () => {
     expect(rid.headers.get('x-request-id')).toBe('abc-123');
   });
 });
+
+describe('SdkAppID index', () => {
+  it('finds an app by its Tencent SdkAppID, follows updates, and refuses a second owner', async () => {
+    const a = await createApp(srv.url, { tencent: { sdkAppId: 1400123456, key: 'k1' } });
+    expect((await srv.app.services.accounts.getAppBySdkAppId(1400123456)).appid).toBe(a.appid);
+    const clash = await call(srv.url, 'POST', '/v1/apps', { token: ADMIN_TOKEN, body: { tencent: { sdkAppId: 1400123456, key: 'k2' } } });
+    expect(clash.body.error.code).toBe('APP_EXISTS');
+    await call(srv.url, 'PATCH', `/v1/apps/${a.appid}`, { basic: [a.appid, a.secret], body: { tencent: { sdkAppId: 1400654321, key: 'k1' } } });
+    expect((await srv.app.services.accounts.getAppBySdkAppId(1400654321)).appid).toBe(a.appid);
+    await expect(srv.app.services.accounts.getAppBySdkAppId(1400123456)).rejects.toMatchObject({ code: 'APP_NOT_FOUND' });
+  });
+});

@@ -98,9 +98,22 @@ export function createAccountsService(core: Core) {
     return user;
   }
 
+  /** One SdkAppID belongs to one app: the dialects find the app by it. */
+  async function assertSdkAppIdFree(sdkAppId: number, appid: string): Promise<void> {
+    const owner = await store.appidBySdkAppId(sdkAppId);
+    if (owner && owner !== appid) throw new AppError('APP_EXISTS', `SdkAppID ${sdkAppId} is already used by app ${owner}`);
+  }
+
   return {
     getApp,
     getUser,
+
+    /** The app whose Tencent SdkAppID this is (seed 002's `appid` field). */
+    async getAppBySdkAppId(sdkAppId: number): Promise<AppRecord> {
+      const appid = await store.appidBySdkAppId(sdkAppId);
+      if (!appid) throw new AppError('APP_NOT_FOUND', `no app has SdkAppID ${sdkAppId}`);
+      return getApp(appid);
+    },
 
     viewApp(app: AppRecord): AppViewT {
       const t = app.tencent;
@@ -125,11 +138,15 @@ export function createAccountsService(core: Core) {
         createdAt: String(Date.now()),
       };
       if (input.tencent) fields.tencent = JSON.stringify(input.tencent);
+      if (input.tencent) await assertSdkAppIdFree(input.tencent.sdkAppId, appid);
       if (!(await store.createApp(appid, fields))) throw new AppError('APP_EXISTS', `app ${appid} exists`);
+      if (input.tencent) await store.indexSdkAppId(input.tencent.sdkAppId, appid);
       return { appid, secret };
     },
 
     async updateApp(appid: string, patch: UpdateAppInput): Promise<AppRecord> {
+      const before = await getApp(appid);
+      if (patch.tencent) await assertSdkAppIdFree(patch.tencent.sdkAppId, appid);
       const fields: Record<string, string> = {};
       const remove: string[] = [];
       if (patch.name !== undefined) fields.name = patch.name;
@@ -140,6 +157,8 @@ export function createAccountsService(core: Core) {
       if (!(await store.updateApp(appid, fields, remove))) {
         throw new AppError('APP_NOT_FOUND', `no app ${appid}`);
       }
+      if (patch.tencent !== undefined && before.tencent && before.tencent.sdkAppId !== patch.tencent?.sdkAppId) await store.unindexSdkAppId(before.tencent.sdkAppId);
+      if (patch.tencent) await store.indexSdkAppId(patch.tencent.sdkAppId, appid);
       return getApp(appid);
     },
 

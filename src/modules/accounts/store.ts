@@ -78,6 +78,10 @@ export function createAccountsStore(redis: Redis, keys: Keys) {
       return ok;
     },
     listAppIds: () => redis.smembers(keys.apps()),
+    /** Global index sdkAppId → appid: the seed dialects address apps by their Tencent SdkAppID. */
+    indexSdkAppId: (sdkAppId: number, appid: string) => redis.hset(keys.global('sdkappid'), String(sdkAppId), appid),
+    unindexSdkAppId: (sdkAppId: number) => redis.hdel(keys.global('sdkappid'), String(sdkAppId)),
+    appidBySdkAppId: (sdkAppId: number) => redis.hget(keys.global('sdkappid'), String(sdkAppId)),
 
     async createUser(appid: string, uid: string, fields: Record<string, string>, now: number): Promise<boolean> {
       return (await run('sbCreateIfAbsent', [keys.user(appid, uid), keys.users(appid)], [now, uid, ...flatten(fields)])) === 1;
