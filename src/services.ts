@@ -2,6 +2,7 @@
 // and job processors call these; none of them holds business logic of its own.
 import type { Core } from './infra/core.js';
 import { createAccountsService } from './modules/accounts/service.js';
+import { createMediaService } from './modules/media/service.js';
 import { createNotifyService } from './modules/notify/service.js';
 import { createRtcService } from './modules/rtc/service.js';
 
@@ -11,6 +12,7 @@ export function createServices(core: Core) {
     accounts,
     notify: createNotifyService(core, accounts),
     rtc: createRtcService(core, accounts),
+    media: createMediaService(core, accounts),
   };
 }
 

@@ -5,6 +5,7 @@ import type { Job } from 'bullmq';
 import type { Core } from '../src/infra/core.js';
 import type { JobName, JobPayload, QueueName } from '../src/infra/queues.js';
 import type { Services } from '../src/services.js';
+import { linkRecording } from './media.js';
 import { deliverNotify } from './notify.js';
 
 export interface ProcessorContext {
@@ -19,4 +20,5 @@ export type Registry = { [Q in QueueName]: { [J in JobName<Q>]: Processor<Q, J> 
 
 export const registry: Registry = {
   notify: { notify: deliverNotify },
+  media: { recording: linkRecording },
 };

@@ -28,6 +28,13 @@ export const ERROR_TABLE = {
   WRONG_PASSWORD: { status: 401, message: 'the password is wrong' },
   REGISTRATION_CLOSED: { status: 403, message: 'this app does not allow self-registration' },
   TENCENT_NOT_CONFIGURED: { status: 409, message: 'the app has no Tencent SdkAppID and key' },
+  VENDOR_NOT_CONFIGURED: { status: 409, message: 'the app has no Tencent SecretId/SecretKey or COS bucket configured' },
+  VENDOR_HOST_NOT_ALLOWED: { status: 403, message: 'this vendor host is not allowed' },
+  VENDOR_FAILED: { status: 502, message: 'the vendor did not answer' },
+  CALLBACK_SIGN_INVALID: { status: 401, message: 'the callback sign is not valid' },
+  CALLBACK_EXPIRED: { status: 401, message: 'the callback has expired' },
+  STREAM_NOT_LINKED: { status: 422, message: 'the stream names no app or room' },
+  NO_RECORDING_HANDLER: { status: 409, message: 'nothing links recordings to rooms on this node' },
 
   RATE_LIMITED: { status: 429, message: 'too many requests' },
   UNAVAILABLE: { status: 503, message: 'a dependency is unavailable' },

@@ -5,12 +5,15 @@
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Static, TSchema } from 'typebox';
+import { RecordingJob } from '../modules/media/schemas.js';
 import { NotifyJob } from '../modules/notify/schemas.js';
 import { parse } from './validation.js';
 
 export const QUEUES = {
   /** Public: backends enqueue `{appid, to, event, data}` and it reaches the sockets. */
   notify: { jobs: { notify: NotifyJob } },
+  /** Verified vendor recording callbacks (recendcall / idxfileendcall), linked to rooms; job id from the event id. */
+  media: { jobs: { recording: RecordingJob } },
 } as const satisfies Record<string, { jobs: Record<string, TSchema> }>;
 
 export type QueueName = keyof typeof QUEUES;
