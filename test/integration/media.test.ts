@@ -202,7 +202,11 @@ describe('VOD signatures and proxy', () => {
 describe('recording callbacks', () => {
   const calls: Array<[string, number, RecordingT]> = [];
   let unregister: () => void;
+  let saved: RecordingHandler[] = [];
+  // Only this file's handler: the classroom's (registered in createServices) knows no room here.
+  afterAll(() => workers?.services.media.setRecordingHandlers(saved));
   beforeAll(() => {
+    saved = workers.services.media.setRecordingHandlers([]);
     const handler: RecordingHandler = async (appid, roomnum, rec) => {
       if (roomnum === 404) throw new AppError('NOT_FOUND', `no course ${roomnum}`);
       calls.push([appid, roomnum, rec]);

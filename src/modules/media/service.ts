@@ -300,6 +300,15 @@ export function createMediaService(core: Core, accounts: AccountsService) {
       };
     },
 
+    /**
+     * Replaces every registered handler, returning the previous list. For tests (which link
+     * recordings to rooms of their own making, whatever modules registered) and for nodes
+     * that must not link.
+     */
+    setRecordingHandlers(list: RecordingHandler[]): RecordingHandler[] {
+      return handlers.splice(0, handlers.length, ...list);
+    },
+
     /** Recordings stored for a room, oldest first. */
     listRecordings(appid: string, roomnum: number): Promise<RecordingT[]> {
       return store.listRoom(appid, roomnum);
