@@ -19,9 +19,11 @@ import { createLogger } from './infra/logger.js';
 import { createQueues } from './infra/queues.js';
 import { checkRedis, createRedis } from './infra/redis.js';
 import { accountsRoutes } from './modules/accounts/routes.js';
+import { classroomRoutes } from './modules/classroom/routes.js';
 import { mediaRoutes } from './modules/media/routes.js';
 import { notifyRoutes } from './modules/notify/routes.js';
 import { rtcRoutes } from './modules/rtc/routes.js';
+import { roomsRoutes } from './modules/rooms/routes.js';
 import { attachGateway, socketServerOptions, type Gateway } from './realtime/gateway.js';
 import { registerModuleEvents } from './realtime/modules.js';
 import { createServices, type Services } from './services.js';
@@ -121,6 +123,8 @@ export async function buildApp(config: Config): Promise<SwitchboardApp> {
   await http.register(accountsRoutes, deps);
   await http.register(rtcRoutes, deps);
   await http.register(notifyRoutes, deps);
+  await http.register(roomsRoutes, deps);
+  await http.register(classroomRoutes, deps);
   await http.register(mediaRoutes, deps);
 
   const gateway = attachGateway(io, core, services);

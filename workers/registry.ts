@@ -7,6 +7,7 @@ import type { JobName, JobPayload, QueueName } from '../src/infra/queues.js';
 import type { Services } from '../src/services.js';
 import { linkRecording } from './media.js';
 import { deliverNotify } from './notify.js';
+import { endRoomOnHostTimeout, sweepRooms } from './rooms.js';
 
 export interface ProcessorContext {
   core: Core;
@@ -20,5 +21,6 @@ export type Registry = { [Q in QueueName]: { [J in JobName<Q>]: Processor<Q, J> 
 
 export const registry: Registry = {
   notify: { notify: deliverNotify },
+  rooms: { sweep: sweepRooms, hostTimeout: endRoomOnHostTimeout },
   media: { recording: linkRecording },
 };

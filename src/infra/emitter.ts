@@ -18,6 +18,12 @@ export interface Emitter {
    * with the token whose hash is given), telling them why first.
    */
   disconnectUser(appid: string, uid: string, reason: { code: string; message: string }, tokenHash?: string): Promise<number>;
+  /** Puts every socket of the user, on any node, into the room's socket room. */
+  joinRoom(appid: string, uid: string, roomId: string): void;
+  /** Takes every socket of the user, on any node, out of the room's socket room. */
+  leaveRoom(appid: string, uid: string, roomId: string): void;
+  /** Empties the room's socket room on every node (the room was closed). */
+  clearRoom(appid: string, roomId: string): void;
 }
 
 export function createEmitter(io: Server): Emitter {
@@ -38,5 +44,9 @@ export function createEmitter(io: Server): Emitter {
       }
       return n;
     },
+    // socketsJoin/socketsLeave travel through the adapter, so a worker can move sockets it does not hold.
+    joinRoom: (appid, uid, roomId) => io.in(socketRooms.user(appid, uid)).socketsJoin(socketRooms.room(appid, roomId)),
+    leaveRoom: (appid, uid, roomId) => io.in(socketRooms.user(appid, uid)).socketsLeave(socketRooms.room(appid, roomId)),
+    clearRoom: (appid, roomId) => io.in(socketRooms.room(appid, roomId)).socketsLeave(socketRooms.room(appid, roomId)),
   };
 }

@@ -9,6 +9,9 @@ export const ERROR_TABLE = {
   PAYLOAD_TOO_LARGE: { status: 413, message: 'the payload is too large' },
   NOT_FOUND: { status: 404, message: 'no such resource' },
   UNKNOWN_EVENT: { status: 404, message: 'no such event' },
+  ROOM_NOT_FOUND: { status: 404, message: 'no such room' },
+  ROOM_CLOSED: { status: 409, message: 'the room is closed' },
+  NOT_IN_ROOM: { status: 409, message: 'the user is not in this room' },
 
   AUTH_REQUIRED: { status: 401, message: 'authentication is required' },
   TOKEN_INVALID: { status: 401, message: 'the token is not valid' },

@@ -7,11 +7,14 @@ import type { Redis } from 'ioredis';
 import type { Static, TSchema } from 'typebox';
 import { RecordingJob } from '../modules/media/schemas.js';
 import { NotifyJob } from '../modules/notify/schemas.js';
+import { HostTimeoutJob, SweepJob } from '../modules/rooms/schemas.js';
 import { parse } from './validation.js';
 
 export const QUEUES = {
   /** Public: backends enqueue `{appid, to, event, data}` and it reaches the sockets. */
   notify: { jobs: { notify: NotifyJob } },
+  /** Room heartbeat sweep (scheduler) and the delayed end of rooms whose host timed out (jobId room-host-timeout.<appid>.<roomId>.<since>). */
+  rooms: { jobs: { sweep: SweepJob, hostTimeout: HostTimeoutJob } },
   /** Verified vendor recording callbacks (recendcall / idxfileendcall), linked to rooms; job id from the event id. */
   media: { jobs: { recording: RecordingJob } },
 } as const satisfies Record<string, { jobs: Record<string, TSchema> }>;
@@ -29,7 +32,10 @@ export interface Schedule {
   everyMs: number;
   data?: Record<string, unknown>;
 }
-export const SCHEDULES: Schedule[] = [];
+export const SCHEDULES: Schedule[] = [
+  // Removes room members whose heartbeat deadline passed (ROOM_MEMBER_TIMEOUT_MS): a silent member goes at most ~1 s late.
+  { queue: 'rooms', job: 'sweep', everyMs: 1000 },
+];
 export type JobName<Q extends QueueName> = keyof (typeof QUEUES)[Q]['jobs'] & string;
 export type JobPayload<Q extends QueueName, J extends JobName<Q>> = (typeof QUEUES)[Q]['jobs'][J] extends infer S extends TSchema ? Static<S> : never;
 

@@ -3,6 +3,10 @@
 // and the client helper (src/client). Feature modules add their events here.
 import { Type, type Static, type TSchema } from 'typebox';
 import { UserView } from '../modules/accounts/schemas.js';
+import { BindRequest, BindResult, BindList, CourseList, CourseListQuery, CoursePageRequest, CourseRef, CourseView, CreateCourseBody, IdList } from '../modules/classroom/schemas.js';
+import {
+  EnterResult, LeaveResult, MemberList, MembersRequest, MessageList, MessagesRequest, RoomMemberEvent, RoomMessage, RoomRef, RoomStateEvent, SendMessageRequest,
+} from '../modules/rooms/schemas.js';
 
 export const ErrorBodySchema = Type.Object({ code: Type.String(), message: Type.String() });
 
@@ -31,6 +35,29 @@ export const clientEvents = {
     request: Type.Object({}, { additionalProperties: false }),
     response: SnapshotSchema,
   },
+
+  // ── rooms: membership, heartbeats, chat ────────────────────────────────────
+  /** Enter a room; the socket (and the user's other sockets) get its events. */
+  'room.join': { request: RoomRef, response: EnterResult },
+  'room.leave': { request: RoomRef, response: LeaveResult },
+  /** Every few seconds while in a room (seed: 3 s); silent members are removed after ROOM_MEMBER_TIMEOUT_MS. */
+  'room.heartbeat': { request: RoomRef, response: EnterResult },
+  /** Chat to the room: numbered by a per-room sequence, stored for playback. */
+  'room.message': { request: SendMessageRequest, response: RoomMessage },
+  /** Stored messages with after < seq ≤ to (playback: begin_imseq, end_imseq). */
+  'room.messages': { request: MessagesRequest, response: MessageList },
+  'room.members': { request: MembersRequest, response: MemberList },
+
+  // ── classroom courses (seed 002) ───────────────────────────────────────────
+  'course.create': { request: CreateCourseBody, response: CourseView },
+  'course.start': { request: CourseRef, response: CourseView },
+  /** The teacher ends the course (seed exitroom). */
+  'course.exit': { request: CourseRef, response: CourseView },
+  'course.get': { request: CourseRef, response: CourseView },
+  'course.list': { request: CourseListQuery, response: CourseList },
+  'course.members': { request: CoursePageRequest, response: IdList },
+  'course.bind': { request: BindRequest, response: BindResult },
+  'course.binds': { request: CoursePageRequest, response: BindList },
 } satisfies Record<string, { request: TSchema; response: TSchema }>;
 
 export const serverEvents = {
@@ -39,6 +66,12 @@ export const serverEvents = {
   'session.revoked': ErrorBodySchema,
   /** An error for an event sent without an ack callback, or before a flood disconnect. */
   'session.error': Type.Object({ event: Type.String(), code: Type.String(), message: Type.String() }),
+  /** Someone joined, left or timed out (sent to the room). */
+  'room.member': RoomMemberEvent,
+  /** The room's state changed (course created/live/ended/playback, closed), or its member count (dashboards). */
+  'room.state': RoomStateEvent,
+  /** A chat message in the room. */
+  'room.message': RoomMessage,
 } satisfies Record<string, TSchema>;
 
 export type ClientEventName = keyof typeof clientEvents;

@@ -1,0 +1,232 @@
+// Generic rooms: membership, heartbeats, timeouts and chat, reused by the classroom,
+// conferences and live streams. A room belongs to one feature (its `kind`); that feature
+// registers how such a room ends (`onEnd`), which the host timeout and the generic close
+// call, so a course ended by a timeout is ended exactly as if the teacher had ended it.
+//
+// Heartbeats only move a score in the app's deadline zset; the `rooms/sweep` scheduler job
+// removes whoever is past their deadline. A host who times out gets one delayed
+// `rooms/hostTimeout` job (deterministic id) that ends the room after ROOM_HOST_GRACE_MS
+// unless the host came back.
+import type { Core } from '../../infra/core.js';
+import { AppError } from '../../infra/errors.js';
+import { createRoomsStore } from './store.js';
+import type { HostTimeoutJobT, MemberActionT, MemberViewT, RoomMessageT, RoomState, RoomViewT } from './schemas.js';
+
+/** Ends a room of one kind (e.g. classroom → the course's exitroom). */
+export type RoomEndHandler = (appid: string, roomId: string, reason: 'host-timeout' | 'closed-by-host') => Promise<void>;
+
+/** How many deadlines one sweep script reads at a time (bounds the time Redis is busy). */
+const SWEEP_BATCH = 500;
+
+export const hostTimeoutJobId = (appid: string, roomId: string, since: number) => `room-host-timeout.${appid}.${roomId}.${since}`;
+
+function toView(roomId: string, h: Record<string, string>, memsize: number): RoomViewT {
+  return {
+    roomId,
+    kind: h.kind ?? 'room',
+    host: h.host ?? '',
+    state: (h.state ?? 'open') as RoomState,
+    groupid: h.groupid ?? roomId,
+    memsize,
+    imseq: Number(h.imseq ?? 0),
+    createdAt: Number(h.createdAt ?? 0),
+    ...(h.closedAt ? { closedAt: Number(h.closedAt) } : {}),
+  };
+}
+
+export type RoomsService = ReturnType<typeof createRoomsService>;
+
+export function createRoomsService(core: Core) {
+  const store = createRoomsStore(core.redis, core.keys);
+  const { config, emitter, log } = core;
+  const enders = new Map<string, RoomEndHandler>();
+
+  async function get(appid: string, roomId: string): Promise<RoomViewT> {
+    const r = await store.get(appid, roomId);
+    if (!r) throw new AppError('ROOM_NOT_FOUND', `no room ${roomId}`);
+    return toView(roomId, r.fields, r.memsize);
+  }
+
+  function announceMember(appid: string, m: { roomId: string; uid: string; action: MemberActionT; role: string; memsize: number; kind: string; host: string; label: string }) {
+    emitter.toRoom(appid, m.roomId, 'room.member', { roomId: m.roomId, uid: m.uid, action: m.action, ...(m.role ? { role: m.role } : {}), memsize: m.memsize });
+    emitter.toDashboard(appid, 'room.state', { roomId: m.roomId, kind: m.kind, state: m.label, host: m.host, memsize: m.memsize });
+  }
+
+  /** The host is back before the grace ran out: drop the pending job (the job also re-checks, so a failed removal is harmless). */
+  async function cancelHostTimeout(appid: string, roomId: string, since: string): Promise<void> {
+    if (!since) return;
+    await core.queues.get('rooms').remove(hostTimeoutJobId(appid, roomId, Number(since))).catch((err: unknown) => log.warn({ err, appid, roomId }, 'could not remove host timeout job'));
+  }
+
+  async function enter(appid: string, roomId: string, uid: string, role: string) {
+    const now = Date.now();
+    const r = await store.enter(appid, roomId, uid, role, now, now + config.ROOM_MEMBER_TIMEOUT_MS);
+    if (r.code === -1) throw new AppError('ROOM_NOT_FOUND', `no room ${roomId}`);
+    if (r.code === -2) throw new AppError('ROOM_CLOSED', `room ${roomId} is closed`);
+    if (r.code === 1) {
+      emitter.joinRoom(appid, uid, roomId);
+      announceMember(appid, { roomId, uid, action: 'joined', role: r.role, memsize: r.memsize, kind: r.kind, host: r.host, label: r.label });
+      await cancelHostTimeout(appid, roomId, r.hostGoneAt);
+    }
+    return { joined: r.code === 1, memsize: r.memsize, role: r.role, deadline: now + config.ROOM_MEMBER_TIMEOUT_MS };
+  }
+
+  async function close(appid: string, roomId: string, label = 'closed', detail?: Record<string, unknown>): Promise<boolean> {
+    const room = await get(appid, roomId);
+    const r = await store.close(appid, roomId, Date.now(), label);
+    if (r.code === -1) throw new AppError('ROOM_NOT_FOUND', `no room ${roomId}`);
+    if (r.code === 0) return false;
+    const state = { roomId, kind: room.kind, state: label, host: room.host, memsize: 0, ...(detail ? { detail } : {}) };
+    // Members hear the close, then the socket room is emptied (same adapter channel: in order).
+    emitter.toRoom(appid, roomId, 'room.state', state);
+    emitter.toDashboard(appid, 'room.state', state);
+    emitter.clearRoom(appid, roomId);
+    return true;
+  }
+
+  return {
+    get,
+    close,
+
+    /** The feature owning rooms of `kind` says how they end (host timeout, generic close). */
+    onEnd(kind: string, handler: RoomEndHandler): void {
+      enders.set(kind, handler);
+    },
+    ownsKind: (kind: string) => enders.has(kind),
+
+    /** A new open room with a server-allocated id (per app, increasing); groupid defaults to the id. */
+    async create(appid: string, input: { kind: string; host: string; groupid?: string; label?: string }): Promise<RoomViewT> {
+      const roomId = await store.allocate(appid);
+      const now = Date.now();
+      const fields = { kind: input.kind, host: input.host, state: 'open', label: input.label ?? 'open', groupid: input.groupid ?? roomId, imseq: '0', createdAt: String(now) };
+      await store.create(appid, roomId, fields);
+      return toView(roomId, fields, 0);
+    },
+
+    async setGroupId(appid: string, roomId: string, uid: string, groupid: string): Promise<RoomViewT> {
+      const room = await get(appid, roomId);
+      if (room.host !== uid) throw new AppError('FORBIDDEN', 'only the host reports the IM group id');
+      if (!(await store.set(appid, roomId, { groupid }))) throw new AppError('ROOM_NOT_FOUND', `no room ${roomId}`);
+      return { ...room, groupid };
+    },
+
+    /** Sets the owning feature's state name and tells the room and the dashboards. */
+    async announceState(appid: string, roomId: string, label: string, detail?: Record<string, unknown>): Promise<void> {
+      const room = await get(appid, roomId);
+      await store.set(appid, roomId, { label });
+      const state = { roomId, kind: room.kind, state: label, host: room.host, memsize: room.memsize, ...(detail ? { detail } : {}) };
+      emitter.toRoom(appid, roomId, 'room.state', state);
+      emitter.toDashboard(appid, 'room.state', state);
+    },
+
+    /** Enter the room (idempotent). The host's role is always `host`. */
+    join: (appid: string, roomId: string, uid: string, role = 'member') => enter(appid, roomId, uid, role),
+
+    /**
+     * I am still here. Moves the member's deadline; a member the sweep removed (a network
+     * hiccup longer than the timeout) is let back in while the room is open.
+     */
+    heartbeat: (appid: string, roomId: string, uid: string) => enter(appid, roomId, uid, 'member'),
+
+    async leave(appid: string, roomId: string, uid: string): Promise<{ left: boolean; memsize: number }> {
+      const r = await store.leave(appid, roomId, uid);
+      if (r.code === -1) throw new AppError('ROOM_NOT_FOUND', `no room ${roomId}`);
+      emitter.leaveRoom(appid, uid, roomId);
+      if (r.code === 1) announceMember(appid, { roomId, uid, action: 'left', role: r.role, memsize: r.memsize, kind: r.kind, host: r.host, label: r.label });
+      return { left: r.code === 1, memsize: r.memsize };
+    },
+
+    /** The host (or the app) ends the room: through its feature when it has one. */
+    async end(appid: string, roomId: string, uid: string | null): Promise<RoomViewT> {
+      const room = await get(appid, roomId);
+      if (uid !== null && room.host !== uid) throw new AppError('FORBIDDEN', 'only the host ends the room');
+      const ender = enders.get(room.kind);
+      if (ender) await ender(appid, roomId, 'closed-by-host');
+      else await close(appid, roomId);
+      return get(appid, roomId);
+    },
+
+    async members(appid: string, roomId: string, offset: number, limit: number): Promise<{ total: number; members: MemberViewT[] }> {
+      await get(appid, roomId);
+      return store.members(appid, roomId, offset, limit);
+    },
+
+    memsizes: (appid: string, roomIds: string[]) => store.memsizes(appid, roomIds),
+
+    /** A chat message from a member: numbered (per room), stored, sent to the room. */
+    async send(appid: string, roomId: string, uid: string, msg: { text?: string; data?: unknown }): Promise<RoomMessageT> {
+      if (msg.text === undefined && msg.data === undefined) throw new AppError('VALIDATION_FAILED', 'invalid message: text or data is required');
+      const ts = Date.now();
+      const body = { from: uid, ts, ...(msg.text !== undefined ? { text: msg.text } : {}), ...(msg.data !== undefined ? { data: msg.data } : {}) };
+      const seq = await store.appendMessage(appid, roomId, uid, JSON.stringify(body), config.ROOM_MESSAGE_HISTORY);
+      if (seq === -1) throw new AppError('ROOM_NOT_FOUND', `no room ${roomId}`);
+      if (seq === -2) throw new AppError('ROOM_CLOSED', `room ${roomId} is closed`);
+      if (seq === -3) throw new AppError('NOT_IN_ROOM', `join room ${roomId} before sending to it`);
+      const message = { roomId, seq, ...body };
+      emitter.toRoom(appid, roomId, 'room.message', message);
+      return message;
+    },
+
+    /** Messages with after < seq ≤ to (playback: after = begin_imseq, to = end_imseq), oldest first. */
+    async messages(appid: string, roomId: string, q: { after: number; to?: number; limit: number }): Promise<{ messages: RoomMessageT[]; next?: number }> {
+      await get(appid, roomId);
+      // One more than asked tells whether there is a next page.
+      const raw = await store.messages(appid, roomId, q.after, q.to ?? '+inf', q.limit + 1);
+      const messages = raw.slice(0, q.limit).map((entry) => {
+        const colon = entry.indexOf(':');
+        return { roomId, seq: Number(entry.slice(0, colon)), ...(JSON.parse(entry.slice(colon + 1)) as Omit<RoomMessageT, 'roomId' | 'seq'>) };
+      });
+      const last = messages[messages.length - 1];
+      return raw.length > q.limit && last ? { messages, next: last.seq } : { messages };
+    },
+
+    /** The rooms the user is in, for session.snapshot. */
+    async snapshot(appid: string, uid: string) {
+      const ids = await store.userRoomIds(appid, uid);
+      const rooms = await Promise.all(
+        ids.map(async (roomId) => {
+          const [r, role] = await Promise.all([store.get(appid, roomId), store.roleOf(appid, roomId, uid)]);
+          if (!r || role === null) return null;
+          const v = toView(roomId, r.fields, r.memsize);
+          return { roomId, kind: v.kind, host: v.host, state: v.state, role, memsize: v.memsize, imseq: v.imseq };
+        }),
+      );
+      return rooms.filter((r) => r !== null);
+    },
+
+    /**
+     * rooms/sweep: removes every member past their deadline, in every app with members,
+     * announces it, and starts the grace period of timed-out hosts. Returns how many went.
+     */
+    async sweep(now = Date.now()): Promise<number> {
+      let total = 0;
+      for (const appid of await store.activeApps()) {
+        for (;;) {
+          const { examined, removed } = await store.sweep(appid, now, SWEEP_BATCH);
+          for (const m of removed) {
+            announceMember(appid, { roomId: m.roomId, uid: m.uid, action: 'timed-out', role: m.role, memsize: m.memsize, kind: m.kind, host: m.host, label: m.label });
+            emitter.leaveRoom(appid, m.uid, m.roomId);
+            if (m.isHost) {
+              const job: HostTimeoutJobT = { appid, roomId: m.roomId, since: now };
+              await core.queues.add('rooms', 'hostTimeout', job, { delay: config.ROOM_HOST_GRACE_MS, jobId: hostTimeoutJobId(appid, m.roomId, now) });
+            }
+          }
+          total += removed.length;
+          if (examined < SWEEP_BATCH) break;
+        }
+        await store.retireIfIdle(appid);
+      }
+      return total;
+    },
+
+    /** rooms/hostTimeout: ends the room unless the host came back meanwhile. */
+    async hostTimeout(job: HostTimeoutJobT): Promise<{ ended: boolean }> {
+      const kind = await store.claimHostTimeout(job.appid, job.roomId, job.since);
+      if (kind === null) return { ended: false };
+      const ender = enders.get(kind);
+      if (ender) await ender(job.appid, job.roomId, 'host-timeout');
+      else await close(job.appid, job.roomId);
+      return { ended: true };
+    },
+  };
+}
