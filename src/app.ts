@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { Server } from 'socket.io';
 import { allowedOrigins, type Config } from './config.js';
+import { classroomDialect } from './dialects/classroom/plugin.js';
 import { createSocketAdapter } from './infra/adapter.js';
 import { createAuth } from './infra/auth.js';
 import type { Http } from './infra/http.js';
@@ -125,6 +126,7 @@ export async function buildApp(config: Config): Promise<SwitchboardApp> {
   await http.register(notifyRoutes, deps);
   await http.register(roomsRoutes, deps);
   await http.register(classroomRoutes, deps);
+  await http.register(classroomDialect, deps); // seed 002: /index.php?svc=…&cmd=…
   await http.register(mediaRoutes, deps);
 
   const gateway = attachGateway(io, core, services);
