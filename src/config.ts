@@ -20,7 +20,7 @@ export const ConfigSchema = Type.Object({
   TOKEN_TTL_SECONDS: Int(604800, 60, 31536000, 'lifetime of a login token'),
   PASSWORD_SCRYPT_N: Int(16384, 1024, 1048576, 'scrypt cost (power of two) for new password hashes'),
   CORS_ORIGINS: Type.String({ default: '*', description: 'comma-separated origins allowed for HTTP and sockets; * for any' }),
-  SOCKET_ADAPTER: Type.Enum(['pubsub', 'sharded', 'streams'], { default: 'pubsub', description: 'Socket.IO Redis adapter' }),
+  SOCKET_ADAPTER: Type.Enum(['pubsub', 'sharded', 'streams'], { default: 'streams', description: 'Socket.IO Redis adapter' }),
   SOCKET_MAX_PAYLOAD_BYTES: Int(65536, 1024, 10485760, 'largest socket message accepted'),
   SOCKET_RATE_PER_SECOND: Int(20, 1, 10000, 'events a socket may send per second, sustained'),
   SOCKET_RATE_BURST: Int(40, 1, 100000, 'events a socket may send in a burst'),

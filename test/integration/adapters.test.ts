@@ -1,0 +1,55 @@
+// The same cross-node guarantees with each Socket.IO Redis adapter SOCKET_ADAPTER offers,
+// and connection state recovery with the streams adapter (the default).
+import { describe, expect, it } from 'vitest';
+import { io as ioc } from 'socket.io-client';
+import { call, connect, createApp, loginUser, nextEvent, sleep, startServer, testConfig } from '../helpers.js';
+
+for (const adapter of ['pubsub', 'sharded', 'streams'] as const) {
+  describe(`adapter ${adapter}`, () => {
+    it('emits across nodes and revokes a session held on another node', async () => {
+      const config = testConfig({ SOCKET_ADAPTER: adapter });
+      const a = await startServer({}, config);
+      const b = await startServer({}, config);
+      try {
+        const app = await createApp(a.url);
+        const token = await loginUser(a.url, app.appid, 'x-user');
+        const { socket } = await connect(b.url, token);
+        const got = nextEvent(socket, 'cross.node');
+        await call(a.url, 'POST', '/v1/notify', { basic: [app.appid, app.secret], body: { to: { user: 'x-user' }, event: 'cross.node', data: adapter } });
+        expect(await got).toBe(adapter);
+        const gone = new Promise<string>((r) => socket.once('disconnect', r));
+        await call(a.url, 'POST', '/v1/auth/logout', { token });
+        expect(await gone).toBe('io server disconnect');
+      } finally {
+        await a.close();
+        await b.close();
+      }
+    });
+  });
+}
+
+it('streams adapter: a client that drops and comes back gets the events it missed', async () => {
+  const srv = await startServer({ SOCKET_ADAPTER: 'streams', SOCKET_RECOVERY_SECONDS: 60 });
+  try {
+    const app = await createApp(srv.url);
+    const token = await loginUser(srv.url, app.appid, 'mobile');
+    const socket = ioc(srv.url, { transports: ['websocket'], auth: { token }, forceNew: true, reconnectionDelay: 200, reconnectionDelayMax: 200 });
+    await nextEvent(socket, 'session.snapshot');
+    await sleep(100);
+    const received: unknown[] = [];
+    socket.on('missed.event', (d) => received.push(d));
+    // Cut the transport (as a flaky network would), push while the client is away.
+    (socket.io.engine as unknown as { close(): void }).close();
+    await sleep(50);
+    await call(srv.url, 'POST', '/v1/notify', { basic: [app.appid, app.secret], body: { to: { user: 'mobile' }, event: 'missed.event', data: 1 } });
+    await call(srv.url, 'POST', '/v1/notify', { basic: [app.appid, app.secret], body: { to: { user: 'mobile' }, event: 'missed.event', data: 2 } });
+    const snap = await nextEvent(socket, 'session.snapshot', 5000);
+    expect(snap.recovered).toBe(true);
+    expect(socket.recovered).toBe(true);
+    await sleep(200);
+    expect(received).toEqual([1, 2]);
+    socket.close();
+  } finally {
+    await srv.close();
+  }
+});
