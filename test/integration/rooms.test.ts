@@ -233,6 +233,31 @@ describe('host timeout', () => {
   });
 });
 
+describe('host timeout after a worker crash', () => {
+  it('a host timeout whose job was never enqueued is re-enqueued by the next sweep', async () => {
+    const host = await user('hc-host');
+    const alice = await user('hc-alice');
+    const roomId = await newRoom(host.token);
+    await host.socket.emitWithAck('room.join', { roomId });
+    await alice.socket.emitWithAck('room.join', { roomId });
+    const members = collect(alice.socket, 'room.member');
+    const states = collect(alice.socket, 'room.state');
+    const beat = setInterval(() => void alice.socket.emitWithAck('room.heartbeat', { roomId }), 250);
+    try {
+      await until(() => members.some((m) => m.uid === 'hc-host' && m.action === 'timed-out'), 5000, 'host timed out');
+      // Simulate the worker dying right after the sweep script: the delayed job is gone.
+      const q = srv.app.core.queues.get('rooms');
+      const job = (await q.getDelayed()).find((j) => j.data.roomId === roomId);
+      expect(job).toBeDefined();
+      await job!.remove();
+      await until(() => states.some((s) => s.state === 'closed'), GRACE + 8000, 'room closed by the re-enqueued job');
+      expect(await srv.app.core.redis.zcard(srv.app.core.keys.scoped(app.appid, 'rooms', 'hostgone'))).toBe(0);
+    } finally {
+      clearInterval(beat);
+    }
+  });
+});
+
 describe('chat', () => {
   it('numbers messages per room, stores them and serves a range between two sequence numbers', async () => {
     const host = await user('c-host');

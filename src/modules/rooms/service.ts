@@ -214,6 +214,12 @@ export function createRoomsService(core: Core) {
           total += removed.length;
           if (examined < SWEEP_BATCH) break;
         }
+        // A worker that died between the sweep script and the enqueue above left its host
+        // timeouts only in the hostgone set: enqueue them again (same jobId → no duplicate).
+        for (const g of await store.hostGoneBefore(appid, now - 5000)) {
+          const job: HostTimeoutJobT = { appid, roomId: g.roomId, since: g.since };
+          await core.queues.add('rooms', 'hostTimeout', job, { delay: Math.max(0, g.since + config.ROOM_HOST_GRACE_MS - now), jobId: hostTimeoutJobId(appid, g.roomId, g.since) });
+        }
         await store.retireIfIdle(appid);
       }
       return total;

@@ -8,6 +8,10 @@
 //   sw:{app}:rooms:msg:<id>       zset seq → "<seq>:<json>": the last ROOM_MESSAGE_HISTORY chat messages
 //   sw:{app}:rooms:u:<uid>        set of room ids the user is a member of (snapshot, cleanup)
 //   sw:{app}:rooms:due            zset "<id>|<uid>" → deadline (ms): heartbeats only move scores here
+//   sw:{app}:rooms:hostgone       zset roomId → hostGoneAt: rooms whose host timed out and whose
+//                                 host-timeout job may not be enqueued yet (the sweep re-enqueues
+//                                 these idempotently, so a worker dying between script and
+//                                 enqueue loses nothing)
 //   sw:g:rooms:apps               set of appids that have (or recently had) members — what the sweep visits
 //
 // The sweep and close scripts derive member/role/user keys of the rooms they touch from a
@@ -21,7 +25,7 @@ import { defineScripts } from '../../infra/scripts.js';
 const scripts = {
   // Enter a room, or refresh the deadline of a member (heartbeat). A non-member is (re)added
   // only while the room is open. The host coming back clears the pending host timeout.
-  // KEYS: room, members, roles, due, userRooms. ARGV: uid, now, deadline, role, roomId
+  // KEYS: room, members, roles, due, userRooms. ARGV: uid, now, deadline, role, roomId, hostgone key
   // → {1 added | 0 already in, memsize, hostGoneAt or '', role, kind, host, label} | {-1} no room | {-2} not open
   sbRoomEnter: {
     keys: 5,
@@ -40,6 +44,7 @@ const scripts = {
         role = 'host'
         back = redis.call('HGET', KEYS[1], 'hostGoneAt') or ''
         redis.call('HDEL', KEYS[1], 'hostGoneAt')
+        redis.call('ZREM', ARGV[6], ARGV[5])
       end
       redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])
       redis.call('HSET', KEYS[3], ARGV[1], role)
@@ -86,6 +91,7 @@ const scripts = {
             local isHost = 0
             if r[2] == uid and r[1] == 'open' then
               redis.call('HSET', P .. 'r:' .. rid, 'hostGoneAt', ARGV[1])
+              redis.call('ZADD', P .. 'hostgone', ARGV[1], rid)
               isHost = 1
             end
             local n = #out
@@ -105,17 +111,21 @@ const scripts = {
   // Claims the end of a room whose host timed out at ARGV[1]: only if the host is still
   // away (same hostGoneAt, not a member). The room turns 'closing' so the host can no
   // longer come back half-way; a retried job (same since) claims again.
-  // KEYS: room, members. ARGV: since → kind | false
+  // KEYS: room, members. ARGV: since, hostgone key, roomId → kind | false
   sbRoomHostTimeout: {
     keys: 2,
     lua: `
       local r = redis.call('HMGET', KEYS[1], 'state', 'host', 'kind', 'hostGoneAt', 'closingSince')
       if not r[1] then return false end
       if r[1] == 'closing' and r[5] == ARGV[1] then return r[3] end
-      if r[1] ~= 'open' or r[4] ~= ARGV[1] then return false end
+      if r[1] ~= 'open' or r[4] ~= ARGV[1] then
+        if r[4] ~= ARGV[1] then redis.call('ZREM', ARGV[2], ARGV[3]) end
+        return false
+      end
       if redis.call('ZSCORE', KEYS[2], r[2]) then return false end
       redis.call('HSET', KEYS[1], 'state', 'closing', 'closingSince', ARGV[1])
       redis.call('HDEL', KEYS[1], 'hostGoneAt')
+      redis.call('ZREM', ARGV[2], ARGV[3])
       return r[3]`,
   },
   // Closes a room and releases every member. KEYS: room, members, roles, due.
@@ -128,6 +138,7 @@ const scripts = {
       if st == 'closed' then return {0} end
       redis.call('HSET', KEYS[1], 'state', 'closed', 'closedAt', ARGV[1], 'label', ARGV[4])
       redis.call('HDEL', KEYS[1], 'hostGoneAt', 'closingSince')
+      redis.call('ZREM', ARGV[3] .. 'hostgone', ARGV[2])
       local uids = redis.call('ZRANGE', KEYS[2], 0, -1)
       for _, uid in ipairs(uids) do
         redis.call('ZREM', KEYS[4], ARGV[2] .. '|' .. uid)
@@ -198,6 +209,7 @@ export function createRoomsStore(redis: Redis, keys: Keys) {
   const userRooms = (appid: string, uid: string) => keys.scoped(appid, 'rooms', 'u', uid);
   const prefix = (appid: string) => keys.scoped(appid, 'rooms', '');
   const activeApps = keys.global('rooms', 'apps');
+  const hostGone = (appid: string) => keys.scoped(appid, 'rooms', 'hostgone');
 
   return {
     keysOf: (appid: string, roomId: string) => roomKeys(keys, appid, roomId),
@@ -225,7 +237,7 @@ export function createRoomsStore(redis: Redis, keys: Keys) {
 
     async enter(appid: string, roomId: string, uid: string, role: string, now: number, deadline: number) {
       const k = roomKeys(keys, appid, roomId);
-      const r = (await run('sbRoomEnter', [k.room, k.members, k.roles, due(appid), userRooms(appid, uid)], [uid, now, deadline, role, roomId])) as Array<string | number>;
+      const r = (await run('sbRoomEnter', [k.room, k.members, k.roles, due(appid), userRooms(appid, uid)], [uid, now, deadline, role, roomId, hostGone(appid)])) as Array<string | number>;
       const code = Number(r[0]);
       if (code === 1) await redis.sadd(activeApps, appid); // another slot: after the script, idempotent
       return { code, memsize: Number(r[1] ?? 0), hostGoneAt: String(r[2] ?? ''), role: String(r[3] ?? ''), kind: String(r[4] ?? ''), host: String(r[5] ?? ''), label: String(r[6] ?? '') };
@@ -242,17 +254,26 @@ export function createRoomsStore(redis: Redis, keys: Keys) {
     },
     async claimHostTimeout(appid: string, roomId: string, since: number): Promise<string | null> {
       const k = roomKeys(keys, appid, roomId);
-      const kind = await run('sbRoomHostTimeout', [k.room, k.members], [since]);
+      const kind = await run('sbRoomHostTimeout', [k.room, k.members], [since, hostGone(appid), roomId]);
       return typeof kind === 'string' ? kind : null;
+    },
+
+    /** Rooms whose host timed out before `before` and whose grace has not been claimed yet. */
+    async hostGoneBefore(appid: string, before: number): Promise<Array<{ roomId: string; since: number }>> {
+      const flat = await redis.zrangebyscore(hostGone(appid), '-inf', String(before), 'WITHSCORES', 'LIMIT', 0, 1000);
+      const out: Array<{ roomId: string; since: number }> = [];
+      for (let i = 0; i + 1 < flat.length; i += 2) out.push({ roomId: flat[i]!, since: Number(flat[i + 1]) });
+      return out;
     },
 
     /** Apps whose deadlines the sweep visits. */
     activeApps: () => redis.smembers(activeApps),
     /** Drops an app without deadlines from the sweep; re-adds it if a member entered meanwhile. */
     async retireIfIdle(appid: string): Promise<void> {
-      if ((await redis.zcard(due(appid))) > 0) return;
+      const busy = async () => (await redis.zcard(due(appid))) > 0 || (await redis.zcard(hostGone(appid))) > 0;
+      if (await busy()) return;
       await redis.srem(activeApps, appid);
-      if ((await redis.zcard(due(appid))) > 0) await redis.sadd(activeApps, appid);
+      if (await busy()) await redis.sadd(activeApps, appid);
     },
     async sweep(appid: string, now: number, limit: number): Promise<{ examined: number; removed: SweptMember[] }> {
       const r = (await run('sbRoomSweep', [due(appid)], [now, limit, prefix(appid)])) as Array<string | number>;
