@@ -4,7 +4,7 @@ import { spawnSync, spawn } from 'node:child_process';
 import { existsSync, statSync, readdirSync, readFileSync, mkdirSync } from 'node:fs';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createConnection } from 'node:net';
+import { createConnection, createServer } from 'node:net';
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -139,6 +139,52 @@ export async function startPrivateRedis({ dataDir, port }) {
       // SIGTERM makes redis-server flush the AOF, write its RDB snapshot and exit.
       child.kill('SIGTERM');
       await exited;
+    },
+  };
+}
+
+/** A free TCP port on loopback (bound and released). */
+export function freePort() {
+  return new Promise((resolvePromise, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolvePromise(port));
+    });
+  });
+}
+
+/**
+ * A throwaway redis-server for tests and benchmarks: free port, loopback, no persistence,
+ * noeviction. Resolves to { url, pid, stop() }.
+ */
+export async function startThrowawayRedis() {
+  const bin = ensureRedisServer();
+  const port = await freePort();
+  const child = spawn(bin, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction', '--maxclients', '20000'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (out += d));
+  await new Promise((resolvePromise, reject) => {
+    const check = setInterval(() => {
+      if (out.includes('Ready to accept connections')) {
+        clearInterval(check);
+        resolvePromise();
+      }
+    }, 20);
+    child.once('exit', () => {
+      clearInterval(check);
+      reject(new Error(`redis-server exited:\n${out}`));
+    });
+  });
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    pid: child.pid,
+    async stop() {
+      if (child.exitCode !== null) return;
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
     },
   };
 }

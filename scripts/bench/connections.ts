@@ -2,6 +2,7 @@
 // sending a heartbeat-sized acked event every 3 s. Heap and RSS per connection, CPU,
 // ack p50/p99 — Switchboard beside a bare Socket.IO server doing the same, same run.
 //   BENCH_CONNECTIONS (default 10000)  BENCH_SECONDS (default 30)
+//   BENCH_ADAPTERS (default streams,pubsub): Switchboard is measured once per adapter
 import { rawConnect, type RawClient } from './lib/rawclient.js';
 import { json, pool, sleep, startRedis, startServerProc, type ServerProc } from './lib/harness.js';
 import { cpuSeconds, fmt, printTable, summary } from './lib/stats.js';
@@ -33,8 +34,11 @@ async function tokensFor(server: ServerProc): Promise<Array<Record<string, unkno
   });
 }
 
-async function measure(mode: 'bare' | 'switchboard', redisUrl: string): Promise<Result> {
+const ADAPTERS = (process.env.BENCH_ADAPTERS ?? 'streams,pubsub').split(',');
+
+async function measure(mode: 'bare' | 'switchboard', redisUrl: string, adapter = 'streams'): Promise<Result> {
   const server = await startServerProc(mode, {
+    SOCKET_ADAPTER: adapter,
     REDIS_URL: redisUrl,
     ADMIN_TOKEN: ADMIN,
     KEY_PREFIX: 'bench',
@@ -75,7 +79,7 @@ async function measure(mode: 'bare' | 'switchboard', redisUrl: string): Promise<
     for (const c of clients) c.close();
     const s = summary(latencies);
     return {
-      server: mode === 'bare' ? 'bare Socket.IO' : 'Switchboard api',
+      server: mode === 'bare' ? 'bare Socket.IO' : `Switchboard api (${adapter} adapter)`,
       connections: clients.length,
       heapPerConnKiB: (after.heapUsed - before.heapUsed) / clients.length / 1024,
       rssPerConnKiB: (after.rss - before.rss) / clients.length / 1024,
@@ -95,7 +99,8 @@ const redis = await startRedis();
 try {
   process.stdout.write(`connections: ${N} sockets, one acked event each every ${PERIOD_MS / 1000} s, ${SECONDS} s measured, node ${process.version}\n`);
   const bare = await measure('bare', redis.url);
-  const sb = await measure('switchboard', redis.url);
+  const sbs: Result[] = [];
+  for (const adapter of ADAPTERS) sbs.push(await measure('switchboard', redis.url, adapter));
   const row = (r: Result) => ({
     server: r.server,
     sockets: r.connections,
@@ -108,12 +113,14 @@ try {
     'ack max ms': fmt(r.max, 1),
     errors: r.errors,
   });
-  printTable('Connection capacity of one api process', [row(bare), row(sb)]);
-  process.stdout.write(
-    `\nratio Switchboard / bare: heap per connection ${fmt(sb.heapPerConnKiB / bare.heapPerConnKiB, 2)}×, ` +
-      `RSS per connection ${fmt(sb.rssPerConnKiB / bare.rssPerConnKiB, 2)}×, CPU ${fmt(sb.cpuPct / bare.cpuPct, 2)}×, ack p99 ${fmt(sb.p99 / bare.p99, 2)}×\n` +
-      `goal: ≤ 1.3× bare memory per connection, ack p99 ≤ 20 ms\n`,
-  );
+  printTable('Connection capacity of one api process', [row(bare), ...sbs.map(row)]);
+  for (const sb of sbs) {
+    process.stdout.write(
+      `\nratio ${sb.server} / bare: heap per connection ${fmt(sb.heapPerConnKiB / bare.heapPerConnKiB, 2)}×, ` +
+        `RSS per connection ${fmt(sb.rssPerConnKiB / bare.rssPerConnKiB, 2)}×, CPU ${fmt(sb.cpuPct / bare.cpuPct, 2)}×, ack p99 ${fmt(sb.p99 / bare.p99, 2)}×`,
+    );
+  }
+  process.stdout.write(`\ngoal: ≤ 1.3× bare memory per connection, ack p99 ≤ 20 ms\n`);
 } finally {
   await redis.stop();
 }

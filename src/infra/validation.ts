@@ -41,10 +41,12 @@ export function check<T extends TSchema>(schema: T, value: unknown): value is St
 /**
  * Returns `value` typed by `schema`, with defaults applied, or throws
  * AppError VALIDATION_FAILED whose message names every failing field.
+ * Defaults are written into `value` itself: callers pass freshly decoded payloads
+ * (socket args, job data), and not copying keeps the per-event cost down.
  */
 export function parse<T extends TSchema>(schema: T, value: unknown, what = 'payload'): Static<T> {
   const v = validatorFor(schema);
-  const withDefaults = value !== null && typeof value === 'object' ? v.Default(structuredClone(value)) : value;
+  const withDefaults = value !== null && typeof value === 'object' ? v.Default(value) : value;
   if (v.Check(withDefaults)) return withDefaults as Static<T>;
   throw new AppError('VALIDATION_FAILED', `invalid ${what}: ${describeErrors(schema, withDefaults).join('; ')}`);
 }

@@ -1,24 +1,12 @@
 // Helpers to run the built api / worker / start script as real child processes.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { ensureBuild, root } from '../../scripts/setup.mjs';
+import { ensureBuild, freePort, root } from '../../scripts/setup.mjs';
 
-export { root };
+export { freePort, root };
 
 export function buildOnce(): void {
   ensureBuild();
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 export interface Proc {
