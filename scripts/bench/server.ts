@@ -1,6 +1,7 @@
 // A server under test, run as a child process by the benchmarks so its memory and CPU
 // are its own. argv[2]: `switchboard` (buildApp, as in production) or `bare` (plain
-// Socket.IO with its in-memory adapter, answering the same acked event).
+// Socket.IO with its in-memory adapter, answering the same acked event, and joining /
+// broadcasting to a room for the classroom baseline).
 // It answers IPC {cmd:'stats'} with its heap and RSS after a full GC.
 import { createServer } from 'node:http';
 import { Server } from 'socket.io';
@@ -16,6 +17,16 @@ async function start(): Promise<{ url: string; close: () => Promise<void> }> {
     const io = new Server(http, { serveClient: false });
     io.on('connection', (socket) => {
       socket.on('session.ping', (p: { t?: number }, ack: (r: unknown) => void) => ack({ ok: true, data: { t: p?.t, serverTime: Date.now() } }));
+      // Room broadcast baseline (classroom bench): join a room, send to everyone in it.
+      socket.on('room.join', (p: { roomId: string }, ack: (r: unknown) => void) => {
+        void socket.join(`room:${p.roomId}`);
+        ack({ ok: true, data: { roomId: p.roomId } });
+      });
+      socket.on('room.message', (p: { roomId: string; data?: unknown }, ack: (r: unknown) => void) => {
+        const message = { roomId: p.roomId, data: p.data, ts: Date.now() };
+        io.to(`room:${p.roomId}`).emit('room.message', message);
+        ack({ ok: true, data: message });
+      });
     });
     await new Promise<void>((r) => http.listen(port, '127.0.0.1', () => r()));
     return { url: `http://127.0.0.1:${(http.address() as { port: number }).port}`, close: async () => void (await io.close()) };
