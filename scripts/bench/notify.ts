@@ -107,3 +107,5 @@ try {
 } finally {
   await redis.stop();
 }
+// The streams adapter's blocking reader may keep a connection open after close(): leave explicitly.
+process.exit(0);
