@@ -27,6 +27,9 @@ export function createSocketAdapter(config: Pick<Config, 'REDIS_URL' | 'SOCKET_A
           // The stream is the replay buffer of connection state recovery: keep enough of it.
           maxLen: 100_000,
           onlyPlaintext: true,
+          // The blocking reader only notices close() when its XREAD returns: keep that short
+          // so shutdown is quick (an idle node then makes one XREAD a second).
+          blockTimeInMs: 1000,
         }),
         // Missed events are replayed to a client that reconnects within the window.
         ...(config.SOCKET_RECOVERY_SECONDS > 0 ? { connectionStateRecovery: { maxDisconnectionDuration: config.SOCKET_RECOVERY_SECONDS * 1000, skipMiddlewares: false } } : {}),
