@@ -21,6 +21,7 @@ import { createQueues } from './infra/queues.js';
 import { checkRedis, createRedis } from './infra/redis.js';
 import { accountsRoutes } from './modules/accounts/routes.js';
 import { classroomRoutes } from './modules/classroom/routes.js';
+import { billingRoutes } from './modules/billing/routes.js';
 import { mediaRoutes } from './modules/media/routes.js';
 import { notifyRoutes } from './modules/notify/routes.js';
 import { rtcRoutes } from './modules/rtc/routes.js';
@@ -128,6 +129,7 @@ export async function buildApp(config: Config): Promise<SwitchboardApp> {
   await http.register(classroomRoutes, deps);
   await http.register(classroomDialect, deps); // seed 002: /index.php?svc=…&cmd=…
   await http.register(mediaRoutes, deps);
+  await http.register(billingRoutes, deps);
 
   const gateway = attachGateway(io, core, services);
   registerModuleEvents(gateway);

@@ -3,6 +3,7 @@
 import type { Core } from './infra/core.js';
 import { createAccountsService } from './modules/accounts/service.js';
 import { createClassroomService } from './modules/classroom/service.js';
+import { createBillingService } from './modules/billing/service.js';
 import { createMediaService } from './modules/media/service.js';
 import { createNotifyService } from './modules/notify/service.js';
 import { createRtcService } from './modules/rtc/service.js';
@@ -14,6 +15,8 @@ export function createServices(core: Core) {
   const rooms = createRoomsService(core);
   const classroom = createClassroomService(core, { accounts, rtc, rooms });
   const media = createMediaService(core, accounts);
+  // Balances, ledger, prices and metered calls; features hook billing.onEnded (e.g. free the agent).
+  const billing = createBillingService(core, accounts);
   // A recording of a course's stream sets its playback_idx_url and makes it a playback (state 3).
   media.onRecording(async (appid, roomnum, rec) => {
     await classroom.markRecorded(appid, roomnum, { playbackUrl: rec.playbackUrl, isIndex: rec.kind === 'index' || rec.indexUrl !== undefined });
@@ -23,6 +26,7 @@ export function createServices(core: Core) {
     notify: createNotifyService(core, accounts),
     rtc,
     media,
+    billing,
     rooms,
     classroom,
   };

@@ -5,6 +5,7 @@ import type { Job } from 'bullmq';
 import type { Core } from '../src/infra/core.js';
 import type { JobName, JobPayload, QueueName } from '../src/infra/queues.js';
 import type { Services } from '../src/services.js';
+import { tickCharges } from './billing.js';
 import { linkRecording } from './media.js';
 import { deliverNotify } from './notify.js';
 import { endRoomOnHostTimeout, sweepRooms } from './rooms.js';
@@ -23,4 +24,5 @@ export const registry: Registry = {
   notify: { notify: deliverNotify },
   rooms: { sweep: sweepRooms, hostTimeout: endRoomOnHostTimeout },
   media: { recording: linkRecording },
+  billing: { tick: tickCharges },
 };

@@ -12,7 +12,7 @@ import { createEmitter } from '../src/infra/emitter.js';
 import { AppError } from '../src/infra/errors.js';
 import { createKeys } from '../src/infra/keys.js';
 import { createLogger } from '../src/infra/logger.js';
-import { QUEUES, SCHEDULES, createQueues, jobSchema, type QueueName, type Schedule } from '../src/infra/queues.js';
+import { QUEUES, createQueues, schedules, jobSchema, type QueueName, type Schedule } from '../src/infra/queues.js';
 import { checkRedis, createRedis } from '../src/infra/redis.js';
 import { parse } from '../src/infra/validation.js';
 import { createServices, type Services } from '../src/services.js';
@@ -85,7 +85,7 @@ export async function startWorkers(config: Config, opts: { log?: Logger; registr
     return worker;
   });
   await Promise.all(workers.map((w) => w.waitUntilReady()));
-  for (const s of opts.schedules ?? SCHEDULES) {
+  for (const s of opts.schedules ?? schedules(config)) {
     await queues.get(s.queue).upsertJobScheduler(`${s.queue}:${s.job}`, { every: s.everyMs }, { name: s.job, data: s.data ?? {}, opts: { removeOnComplete: true, removeOnFail: { count: 100 } } });
   }
   log.info({ queues: Object.keys(QUEUES), concurrency: config.WORKER_CONCURRENCY }, 'workers running');

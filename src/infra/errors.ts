@@ -39,6 +39,14 @@ export const ERROR_TABLE = {
   STREAM_NOT_LINKED: { status: 422, message: 'the stream names no app or room' },
   NO_RECORDING_HANDLER: { status: 409, message: 'nothing links recordings to rooms on this node' },
 
+  INSUFFICIENT_BALANCE: { status: 402, message: 'the balance does not cover this' },
+  CALL_NOT_FOUND: { status: 404, message: 'no such metered call' },
+  CALL_ENDED: { status: 409, message: 'the metered call has ended' },
+  CALL_ACTIVE: { status: 409, message: 'the metered call is still running' },
+  CALL_EXISTS: { status: 409, message: 'a metered call with this id exists between other users' },
+  PRICE_NOT_FOUND: { status: 404, message: 'no price for this key and no default price' },
+  IDEMPOTENCY_CONFLICT: { status: 409, message: 'this idempotency reference was used for another operation' },
+
   RATE_LIMITED: { status: 429, message: 'too many requests' },
   UNAVAILABLE: { status: 503, message: 'a dependency is unavailable' },
   INTERNAL: { status: 500, message: 'internal error' },

@@ -5,10 +5,12 @@
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Static, TSchema } from 'typebox';
+import { TickJob } from '../modules/billing/schemas.js';
 import { RecordingJob } from '../modules/media/schemas.js';
 import { NotifyJob } from '../modules/notify/schemas.js';
 import { HostTimeoutJob, SweepJob } from '../modules/rooms/schemas.js';
 import { parse } from './validation.js';
+import type { Config } from '../config.js';
 
 export const QUEUES = {
   /** Public: backends enqueue `{appid, to, event, data}` and it reaches the sockets. */
@@ -17,6 +19,8 @@ export const QUEUES = {
   rooms: { jobs: { sweep: SweepJob, hostTimeout: HostTimeoutJob } },
   /** Verified vendor recording callbacks (recendcall / idxfileendcall), linked to rooms; job id from the event id. */
   media: { jobs: { recording: RecordingJob } },
+  /** Charge ticks of metered calls: one scheduler job claims the due ticks (sorted set), never one job per tick. */
+  billing: { jobs: { tick: TickJob } },
 } as const satisfies Record<string, { jobs: Record<string, TSchema> }>;
 
 export type QueueName = keyof typeof QUEUES;
@@ -32,10 +36,16 @@ export interface Schedule {
   everyMs: number;
   data?: Record<string, unknown>;
 }
-export const SCHEDULES: Schedule[] = [
-  // Removes room members whose heartbeat deadline passed (ROOM_MEMBER_TIMEOUT_MS): a silent member goes at most ~1 s late.
-  { queue: 'rooms', job: 'sweep', everyMs: 1000 },
-];
+export function schedules(config: Pick<Config, 'ROOM_SWEEP_INTERVAL_MS' | 'CHARGE_SWEEP_INTERVAL_MS'>): Schedule[] {
+  return [
+    // Removes room members whose heartbeat deadline passed (ROOM_MEMBER_TIMEOUT_MS): a silent
+    // member goes at most one interval (+ the sweep's own time) late.
+    { queue: 'rooms', job: 'sweep', everyMs: config.ROOM_SWEEP_INTERVAL_MS },
+    // Claims the due charge ticks of metered calls (CHARGE_TICK_SECONDS apart per call): a
+    // tick reaches the sockets at most about one interval (+ the job's own time) late.
+    { queue: 'billing', job: 'tick', everyMs: config.CHARGE_SWEEP_INTERVAL_MS },
+  ];
+}
 export type JobName<Q extends QueueName> = keyof (typeof QUEUES)[Q]['jobs'] & string;
 export type JobPayload<Q extends QueueName, J extends JobName<Q>> = (typeof QUEUES)[Q]['jobs'][J] extends infer S extends TSchema ? Static<S> : never;
 

@@ -3,6 +3,7 @@
 // and the client helper (src/client). Feature modules add their events here.
 import { Type, type Static, type TSchema } from 'typebox';
 import { UserView } from '../modules/accounts/schemas.js';
+import { BalanceAnswer, BalanceRequest, CallRef, CallView, ChargeEnded, ChargeLow, ChargeStarted, ChargeTick, LedgerPage, LedgerRequest } from '../modules/billing/schemas.js';
 import { BindRequest, BindResult, BindList, CourseList, CourseListQuery, CoursePageRequest, CourseRef, CourseView, CreateCourseBody, IdList } from '../modules/classroom/schemas.js';
 import {
   EnterResult, LeaveResult, MemberList, MembersRequest, MessageList, MessagesRequest, RoomMemberEvent, RoomMessage, RoomRef, RoomStateEvent, SendMessageRequest,
@@ -58,6 +59,16 @@ export const clientEvents = {
   'course.members': { request: CoursePageRequest, response: IdList },
   'course.bind': { request: BindRequest, response: BindResult },
   'course.binds': { request: CoursePageRequest, response: BindList },
+
+  // ── billing: balance, ledger, metered calls ────────────────────────────────
+  /** The caller's balance and active metered calls (as in the snapshot). */
+  'billing.balance': { request: BalanceRequest, response: BalanceAnswer },
+  /** The caller's ledger, newest first. */
+  'billing.ledger': { request: LedgerRequest, response: LedgerPage },
+  /** A metered call (or its bill) the caller pays or is paid for. */
+  'billing.call': { request: CallRef, response: CallView },
+  /** The payer accepts the bill of an ended call (seed charge/confirm). */
+  'billing.confirm': { request: CallRef, response: CallView },
 } satisfies Record<string, { request: TSchema; response: TSchema }>;
 
 export const serverEvents = {
@@ -72,6 +83,14 @@ export const serverEvents = {
   'room.state': RoomStateEvent,
   /** A chat message in the room. */
   'room.message': RoomMessage,
+  /** Metering of a call began (to payer and payee); unit 1 is already paid. */
+  'charge.started': ChargeStarted,
+  /** Every CHARGE_TICK_SECONDS of a metered call, to payer and payee: elapsed, units, amount, the payer's balance, the tick's due time. */
+  'charge.tick': ChargeTick,
+  /** The payer's balance pays fewer than CHARGE_LOW_UNITS units (once per crossing). */
+  'charge.low': ChargeLow,
+  /** Metering ended (reason balance: exhausted, ended by the server). */
+  'charge.ended': ChargeEnded,
 } satisfies Record<string, TSchema>;
 
 export type ClientEventName = keyof typeof clientEvents;

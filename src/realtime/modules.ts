@@ -1,13 +1,14 @@
 // Where feature modules plug their socket event handlers and snapshot parts into the
 // gateway. Each module's events.ts exports a `register(gateway)`; add it to this list
 // (and its event schemas to catalogue.ts).
+import { registerBillingEvents } from '../modules/billing/events.js';
 import { registerClassroomEvents } from '../modules/classroom/events.js';
 import { registerRoomEvents } from '../modules/rooms/events.js';
 import type { Gateway } from './gateway.js';
 
 type Registrar = (gateway: Gateway) => void;
 
-export const moduleEventRegistrars: Registrar[] = [registerRoomEvents, registerClassroomEvents];
+export const moduleEventRegistrars: Registrar[] = [registerRoomEvents, registerClassroomEvents, registerBillingEvents];
 
 export function registerModuleEvents(gateway: Gateway): void {
   for (const register of moduleEventRegistrars) register(gateway);
