@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { Server } from 'socket.io';
 import { allowedOrigins, type Config } from './config.js';
+import { callcentreDialect } from './dialects/callcentre/plugin.js';
 import { classroomDialect } from './dialects/classroom/plugin.js';
 import { createSocketAdapter } from './infra/adapter.js';
 import { createAuth } from './infra/auth.js';
@@ -21,11 +22,15 @@ import { createQueues } from './infra/queues.js';
 import { checkRedis, createRedis } from './infra/redis.js';
 import { accountsRoutes } from './modules/accounts/routes.js';
 import { classroomRoutes } from './modules/classroom/routes.js';
+import { dispatchRoutes } from './modules/dispatch/routes.js';
+import { feedbackRoutes } from './modules/feedback/routes.js';
 import { billingRoutes } from './modules/billing/routes.js';
 import { mediaRoutes } from './modules/media/routes.js';
 import { notifyRoutes } from './modules/notify/routes.js';
+import { presenceRoutes } from './modules/presence/routes.js';
 import { rtcRoutes } from './modules/rtc/routes.js';
 import { roomsRoutes } from './modules/rooms/routes.js';
+import { signalsRoutes } from './modules/signals/routes.js';
 import { attachGateway, socketServerOptions, type Gateway } from './realtime/gateway.js';
 import { registerModuleEvents } from './realtime/modules.js';
 import { createServices, type Services } from './services.js';
@@ -130,6 +135,12 @@ export async function buildApp(config: Config): Promise<SwitchboardApp> {
   await http.register(classroomDialect, deps); // seed 002: /index.php?svc=…&cmd=…
   await http.register(mediaRoutes, deps);
   await http.register(billingRoutes, deps);
+
+  await http.register(presenceRoutes, deps);
+  await http.register(dispatchRoutes, deps);
+  await http.register(feedbackRoutes, deps);
+  await http.register(signalsRoutes, deps);
+  await http.register(callcentreDialect, deps); // seed 000: GET /volunteer/…, /conversation/…, /charge/…, /feedback, *_login.php
 
   const gateway = attachGateway(io, core, services);
   registerModuleEvents(gateway);

@@ -1,13 +1,18 @@
 // All feature services, built once per process from the core. Routes, socket handlers
 // and job processors call these; none of them holds business logic of its own.
 import type { Core } from './infra/core.js';
+import { isAppError } from './infra/errors.js';
 import { createAccountsService } from './modules/accounts/service.js';
 import { createClassroomService } from './modules/classroom/service.js';
+import { createDispatchService } from './modules/dispatch/service.js';
+import { createFeedbackService } from './modules/feedback/service.js';
 import { createBillingService } from './modules/billing/service.js';
 import { createMediaService } from './modules/media/service.js';
 import { createNotifyService } from './modules/notify/service.js';
+import { createPresenceService } from './modules/presence/service.js';
 import { createRtcService } from './modules/rtc/service.js';
 import { createRoomsService } from './modules/rooms/service.js';
+import { createSignalsService } from './modules/signals/service.js';
 
 export function createServices(core: Core) {
   const accounts = createAccountsService(core);
@@ -17,6 +22,27 @@ export function createServices(core: Core) {
   const media = createMediaService(core, accounts);
   // Balances, ledger, prices and metered calls; features hook billing.onEnded (e.g. free the agent).
   const billing = createBillingService(core, accounts);
+  // Agents (presence), requests offered to them (dispatch; the accepted request is the
+  // conversation), two-sided feedback feeding the ranking, signed peer messages.
+  const presence = createPresenceService(core, accounts);
+  const dispatch = createDispatchService(core, { presence });
+  presence.onOffline((appid, uid) => dispatch.withdrawAgent(appid, uid));
+  presence.onOnline((appid, uid) => dispatch.kick(appid, [uid]));
+  const feedback = createFeedbackService(core, { presence, dispatch });
+  const signals = createSignalsService(core, { rtc, dispatch });
+  // A conversation's metered call (same id) stops when the conversation ends; a call that
+  // billing ends (balance exhausted) ends its conversation and frees the agent. Both sides
+  // are idempotent, so the hooks calling each other stop after one round.
+  dispatch.onConversationEnd(async (appid, conversationId) => {
+    await billing.end(appid, conversationId, { reason: 'conversation' }).catch((err: unknown) => {
+      if (!isAppError(err, 'CALL_NOT_FOUND')) throw err;
+    });
+  });
+  billing.onEnded(async (appid, call) => {
+    const conv = await dispatch.get(appid, call.callId).catch(() => null);
+    if (!conv || conv.caller !== call.payer || conv.agent !== call.payee || (conv.state !== 'accepted' && conv.state !== 'active')) return;
+    await dispatch.end(appid, call.callId, null, call.reason ?? 'billing');
+  });
   // A recording of a course's stream sets its playback_idx_url and makes it a playback (state 3).
   media.onRecording(async (appid, roomnum, rec) => {
     await classroom.markRecorded(appid, roomnum, { playbackUrl: rec.playbackUrl, isIndex: rec.kind === 'index' || rec.indexUrl !== undefined });
@@ -29,6 +55,10 @@ export function createServices(core: Core) {
     billing,
     rooms,
     classroom,
+    presence,
+    dispatch,
+    feedback,
+    signals,
   };
 }
 

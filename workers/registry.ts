@@ -6,8 +6,10 @@ import type { Core } from '../src/infra/core.js';
 import type { JobName, JobPayload, QueueName } from '../src/infra/queues.js';
 import type { Services } from '../src/services.js';
 import { tickCharges } from './billing.js';
+import { expireRequest, runDispatchRound } from './dispatch.js';
 import { linkRecording } from './media.js';
 import { deliverNotify } from './notify.js';
+import { sweepPresence } from './presence.js';
 import { endRoomOnHostTimeout, sweepRooms } from './rooms.js';
 
 export interface ProcessorContext {
@@ -24,5 +26,7 @@ export const registry: Registry = {
   notify: { notify: deliverNotify },
   rooms: { sweep: sweepRooms, hostTimeout: endRoomOnHostTimeout },
   media: { recording: linkRecording },
+  presence: { sweep: sweepPresence },
+  dispatch: { round: runDispatchRound, expire: expireRequest },
   billing: { tick: tickCharges },
 };

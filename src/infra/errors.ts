@@ -39,6 +39,18 @@ export const ERROR_TABLE = {
   STREAM_NOT_LINKED: { status: 422, message: 'the stream names no app or room' },
   NO_RECORDING_HANDLER: { status: 409, message: 'nothing links recordings to rooms on this node' },
 
+  AGENT_NO_SKILLS: { status: 409, message: 'the agent has no skills: set skills before going online' },
+  REQUEST_NOT_FOUND: { status: 404, message: 'no such request or conversation' },
+  ALREADY_TAKEN: { status: 409, message: 'another agent already accepted this request' },
+  REQUEST_CLOSED: { status: 409, message: 'the request expired or was cancelled' },
+  NOT_OFFERED: { status: 409, message: 'this request was not offered to you' },
+  NOT_A_PARTY: { status: 403, message: 'you are not a party of this conversation' },
+  WRONG_AGENT: { status: 409, message: 'another agent accepted this conversation' },
+  CONVERSATION_NOT_ACCEPTED: { status: 409, message: 'no agent has accepted this request yet' },
+  CONVERSATION_ENDED: { status: 409, message: 'the conversation has ended' },
+  FEEDBACK_GIVEN: { status: 409, message: 'this side already gave feedback for this conversation' },
+  MESSAGE_SIGN_INVALID: { status: 401, message: 'the message sign is not valid' },
+
   INSUFFICIENT_BALANCE: { status: 402, message: 'the balance does not cover this' },
   CALL_NOT_FOUND: { status: 404, message: 'no such metered call' },
   CALL_ENDED: { status: 409, message: 'the metered call has ended' },

@@ -6,8 +6,10 @@ import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Static, TSchema } from 'typebox';
 import { TickJob } from '../modules/billing/schemas.js';
+import { ExpireJob, RoundJob } from '../modules/dispatch/schemas.js';
 import { RecordingJob } from '../modules/media/schemas.js';
 import { NotifyJob } from '../modules/notify/schemas.js';
+import { PresenceSweepJob } from '../modules/presence/schemas.js';
 import { HostTimeoutJob, SweepJob } from '../modules/rooms/schemas.js';
 import { parse } from './validation.js';
 import type { Config } from '../config.js';
@@ -21,6 +23,10 @@ export const QUEUES = {
   media: { jobs: { recording: RecordingJob } },
   /** Charge ticks of metered calls: one scheduler job claims the due ticks (sorted set), never one job per tick. */
   billing: { jobs: { tick: TickJob } },
+  /** Agents past their presence deadline go offline (scheduler). */
+  presence: { jobs: { sweep: PresenceSweepJob } },
+  /** Dispatch rounds (jobId dispatch-round.<appid>.<id>.<n>: round 1 at once, later ones delayed DISPATCH_ROUND_MS) and request expiry (jobId dispatch-expire.<appid>.<id>, delayed DISPATCH_MAX_WAIT_MS). */
+  dispatch: { jobs: { round: RoundJob, expire: ExpireJob } },
 } as const satisfies Record<string, { jobs: Record<string, TSchema> }>;
 
 export type QueueName = keyof typeof QUEUES;
@@ -36,7 +42,7 @@ export interface Schedule {
   everyMs: number;
   data?: Record<string, unknown>;
 }
-export function schedules(config: Pick<Config, 'ROOM_SWEEP_INTERVAL_MS' | 'CHARGE_SWEEP_INTERVAL_MS'>): Schedule[] {
+export function schedules(config: Pick<Config, 'ROOM_SWEEP_INTERVAL_MS' | 'CHARGE_SWEEP_INTERVAL_MS' | 'PRESENCE_SWEEP_INTERVAL_MS'>): Schedule[] {
   return [
     // Removes room members whose heartbeat deadline passed (ROOM_MEMBER_TIMEOUT_MS): a silent
     // member goes at most one interval (+ the sweep's own time) late.
@@ -44,6 +50,9 @@ export function schedules(config: Pick<Config, 'ROOM_SWEEP_INTERVAL_MS' | 'CHARG
     // Claims the due charge ticks of metered calls (CHARGE_TICK_SECONDS apart per call): a
     // tick reaches the sockets at most about one interval (+ the job's own time) late.
     { queue: 'billing', job: 'tick', everyMs: config.CHARGE_SWEEP_INTERVAL_MS },
+    // Takes online agents past their deadline (PRESENCE_TIMEOUT_MS without heartbeat, or
+    // PRESENCE_GRACE_MS after their socket dropped) offline, withdrawing their offers.
+    { queue: 'presence', job: 'sweep', everyMs: config.PRESENCE_SWEEP_INTERVAL_MS },
   ];
 }
 export type JobName<Q extends QueueName> = keyof (typeof QUEUES)[Q]['jobs'] & string;

@@ -6,6 +6,13 @@ import { UserView } from '../modules/accounts/schemas.js';
 import { BalanceAnswer, BalanceRequest, CallRef, CallView, ChargeEnded, ChargeLow, ChargeStarted, ChargeTick, LedgerPage, LedgerRequest } from '../modules/billing/schemas.js';
 import { BindRequest, BindResult, BindList, CourseList, CourseListQuery, CoursePageRequest, CourseRef, CourseView, CreateCourseBody, IdList } from '../modules/classroom/schemas.js';
 import {
+  AcceptedEvent, BeginBody, ConversationEndedEvent, ConversationStartedEvent, CreateRequestBody, DeclineResult, EndBody, ExpiredEvent, OfferEvent, QueuedEvent, RequestRef, RequestView,
+  TakenEvent, WithdrawnEvent,
+} from '../modules/dispatch/schemas.js';
+import { FeedbackRequest, FeedbackResult } from '../modules/feedback/schemas.js';
+import { AgentView, HeartbeatResult, PresenceSetBody, PresenceStateEvent } from '../modules/presence/schemas.js';
+import { SignalEvent, SignalRequest, SignalResult } from '../modules/signals/schemas.js';
+import {
   EnterResult, LeaveResult, MemberList, MembersRequest, MessageList, MessagesRequest, RoomMemberEvent, RoomMessage, RoomRef, RoomStateEvent, SendMessageRequest,
 } from '../modules/rooms/schemas.js';
 
@@ -69,6 +76,29 @@ export const clientEvents = {
   'billing.call': { request: CallRef, response: CallView },
   /** The payer accepts the bill of an ended call (seed charge/confirm). */
   'billing.confirm': { request: CallRef, response: CallView },
+
+  // ── agents, dispatch, conversations (seed 000; customer-service seats) ───────
+  /** An agent goes online (optionally with new skills/capacity) or offline. */
+  'presence.set': { request: PresenceSetBody, response: AgentView },
+  /** An online agent is still here (at least every PRESENCE_TIMEOUT_MS). */
+  'presence.heartbeat': { request: Type.Object({}, { additionalProperties: false }), response: HeartbeatResult },
+  'presence.get': { request: Type.Object({}, { additionalProperties: false }), response: AgentView },
+  /** A caller asks for an agent with a skill (e.g. CN>EN); offers go out in rounds. */
+  'dispatch.request': { request: CreateRequestBody, response: RequestView },
+  /** First accept wins; the others get ALREADY_TAKEN. */
+  'dispatch.accept': { request: RequestRef, response: RequestView },
+  'dispatch.decline': { request: RequestRef, response: DeclineResult },
+  /** The caller gives up a waiting request. */
+  'dispatch.cancel': { request: RequestRef, response: RequestView },
+  'dispatch.get': { request: RequestRef, response: RequestView },
+  /** A party begins the accepted conversation (seed conversation/begin). */
+  'conversation.begin': { request: BeginBody, response: RequestView },
+  /** A party ends it; the agent is free again (seed conversation/end). */
+  'conversation.end': { request: EndBody, response: RequestView },
+  /** A signed TIM custom message, relayed to the other party once its sign verifies. */
+  'conversation.signal': { request: SignalRequest, response: SignalResult },
+  /** Stars for network and translation, once per side. */
+  'conversation.feedback': { request: FeedbackRequest, response: FeedbackResult },
 } satisfies Record<string, { request: TSchema; response: TSchema }>;
 
 export const serverEvents = {
@@ -91,6 +121,24 @@ export const serverEvents = {
   'charge.low': ChargeLow,
   /** Metering ended (reason balance: exhausted, ended by the server). */
   'charge.ended': ChargeEnded,
+  /** The server changed the agent's state (timeout, conversation ended …), to its own sockets. */
+  'presence.state': PresenceStateEvent,
+  /** To an agent: a request it may accept. */
+  'dispatch.offer': OfferEvent,
+  /** To the other offered agents: someone accepted first. */
+  'dispatch.taken': TakenEvent,
+  /** To offered agents: the request expired or was cancelled. */
+  'dispatch.withdrawn': WithdrawnEvent,
+  /** To the caller: an agent accepted (begin the conversation with it). */
+  'dispatch.accepted': AcceptedEvent,
+  /** To the caller: no agent holds an offer right now; position in the skill's queue. */
+  'dispatch.queued': QueuedEvent,
+  /** To the caller: nobody accepted within DISPATCH_MAX_WAIT_MS. */
+  'dispatch.expired': ExpiredEvent,
+  'conversation.started': ConversationStartedEvent,
+  'conversation.ended': ConversationEndedEvent,
+  /** A verified signed peer message from the other party. */
+  'conversation.signal': SignalEvent,
 } satisfies Record<string, TSchema>;
 
 export type ClientEventName = keyof typeof clientEvents;

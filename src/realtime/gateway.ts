@@ -30,11 +30,14 @@ export interface SocketContext {
 
 type Handler<E extends ClientEventName> = (ctx: SocketContext, payload: ClientRequest<E>) => Promise<ClientResponse<E>>;
 type SnapshotContributor = (ctx: SocketContext) => Promise<unknown>;
+type DisconnectListener = (ctx: SocketContext, reason: string) => Promise<void>;
 
 export interface Gateway {
   handle<E extends ClientEventName>(event: E, handler: Handler<E>): void;
   /** Features add their pending state to `session.snapshot` under `name`. */
   contributeSnapshot(name: string, fn: SnapshotContributor): void;
+  /** Features hear a socket closing (presence: an agent's grace period starts). */
+  onDisconnect(fn: DisconnectListener): void;
   snapshot(ctx: SocketContext, recovered?: boolean): Promise<Record<string, unknown>>;
   stop(): void;
 }
@@ -48,6 +51,7 @@ export function attachGateway(io: Server, core: Core, services: Services): Gatew
   const { config, log } = core;
   const handlers = new Map<string, Handler<ClientEventName>>();
   const contributors = new Map<string, SnapshotContributor>();
+  const disconnectListeners: DisconnectListener[] = [];
   const origins = allowedOrigins(config);
 
   io.use(async (socket, next) => {
@@ -73,6 +77,9 @@ export function attachGateway(io: Server, core: Core, services: Services): Gatew
     void socket.join(socketRooms.user(data.appid, data.uid));
     const ctx: SocketContext = { appid: data.appid, uid: data.uid, socket, services, core };
     socket.onAny((event: string, ...args: unknown[]) => void dispatch(ctx, event, args));
+    socket.on('disconnect', (reason) => {
+      for (const fn of disconnectListeners) fn(ctx, reason).catch((err: unknown) => log.error({ err, uid: data.uid }, 'disconnect listener failed'));
+    });
     gateway
       .snapshot(ctx, socket.recovered)
       .then((snap) => socket.emit('session.snapshot', snap))
@@ -151,6 +158,9 @@ export function attachGateway(io: Server, core: Core, services: Services): Gatew
     },
     contributeSnapshot(name, fn) {
       contributors.set(name, fn);
+    },
+    onDisconnect(fn) {
+      disconnectListeners.push(fn);
     },
     stop: () => clearInterval(sweep),
     async snapshot(ctx, recovered = false) {

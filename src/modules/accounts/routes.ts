@@ -83,8 +83,13 @@ export const accountsRoutes: RoutePlugin = async (app, { services, auth }) => {
   }, async (req, reply) => reply.code(201).send({ user: await accounts.register(req.body) }));
 
   app.post('/v1/auth/login', {
-    schema: { tags: ['auth'], summary: 'Log in for a token', body: LoginBody, response: { 200: SessionView, ...errors } },
-  }, async (req) => accounts.login(req.body.appid, req.body.id, req.body.password));
+    schema: { tags: ['auth'], summary: 'Log in for a token (qav: true also returns qav_id and qav_sig)', body: LoginBody, response: { 200: SessionView, ...errors } },
+  }, async (req) => {
+    const session = await accounts.login(req.body.appid, req.body.id, req.body.password);
+    if (!req.body.qav) return session;
+    const qav = await services.signals.credentials(req.body.appid, session.user.id);
+    return { ...session, qav_id: qav.qav_id, qav_sig: qav.qav_sig };
+  });
 
   app.post('/v1/auth/logout', {
     schema: { tags: ['auth'], summary: "Revoke this token and close the sockets opened with it", security: security.user, response: { 200: Type.Object({ revoked: Type.Boolean() }), ...errors } },

@@ -83,7 +83,15 @@ export const RegisterBody = Type.Object(
 );
 export type RegisterInput = Static<typeof RegisterBody>;
 
-export const LoginBody = Type.Object({ appid: AppIdSchema, id: UserIdSchema, password: PasswordSchema }, { additionalProperties: false });
+export const LoginBody = Type.Object(
+  {
+    appid: AppIdSchema,
+    id: UserIdSchema,
+    password: PasswordSchema,
+    qav: Type.Optional(Type.Boolean({ description: 'also return qav_id and qav_sig (Tencent QAV identity and UserSig; seed 000)' })),
+  },
+  { additionalProperties: false },
+);
 
 export const IssueTokenBody = Type.Object(
   {
@@ -96,7 +104,13 @@ export const IssueTokenBody = Type.Object(
   { additionalProperties: false },
 );
 
-export const SessionView = Type.Object({ token: Type.String(), expiresAt: Type.Integer({ description: 'unix ms' }), user: UserView });
+export const SessionView = Type.Object({
+  token: Type.String(),
+  expiresAt: Type.Integer({ description: 'unix ms' }),
+  user: UserView,
+  qav_id: Type.Optional(Type.String({ description: 'with qav=true: the QAV/TIM identifier (the user id)' })),
+  qav_sig: Type.Optional(Type.String({ description: 'with qav=true: its UserSig' })),
+});
 export type SessionViewT = Static<typeof SessionView>;
 
 export const MeView = Type.Object({ appid: AppIdSchema, user: UserView, expiresAt: Type.Integer() });

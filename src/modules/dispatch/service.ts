@@ -1,0 +1,244 @@
+// Dispatch: requests for an agent with a skill, offered round by round to the best idle
+// matching agents, first accept wins; the accepted request is the conversation (same id),
+// begun and ended by its parties. Generic: the call centre's interpreters and the video
+// cloud's customer-service seats are both "agents with skills answering requests".
+//
+// Policy (config, README): round 1 offers the request to the DISPATCH_FIRST_OFFERS best idle
+// agents of its skill (highest rating, then longest idle); every DISPATCH_ROUND_MS without an
+// accept, DISPATCH_WIDEN_BY more (earlier offers stay open); after DISPATCH_MAX_WAIT_MS it
+// expires. Rounds are BullMQ jobs with deterministic ids (dispatch-round.<appid>.<id>.<n>):
+// round 1 runs at once, later ones are delayed; a round whose offers were all declined, or
+// a stalled request whose skill gets a free agent, has its next round promoted to now.
+import type { Core } from '../../infra/core.js';
+import { AppError } from '../../infra/errors.js';
+import type { PresenceService } from '../presence/service.js';
+import { createDispatchStore } from './store.js';
+import type { ExpireJobT, RequestState, RequestViewT, RoundJobT } from './schemas.js';
+
+export const roundJobId = (appid: string, id: string, round: number) => `dispatch-round.${appid}.${id}.${round}`;
+export const expireJobId = (appid: string, id: string) => `dispatch-expire.${appid}.${id}`;
+
+/** Called once when a conversation ends, whoever ended it (billing stops metering). */
+export type ConversationEndHandler = (appid: string, conversationId: string, reason: string) => Promise<void>;
+
+const MAX_DATA_BYTES = 4096;
+
+function toView(requestId: string, h: Record<string, string>): RequestViewT {
+  return {
+    requestId,
+    caller: h.caller ?? '',
+    skill: h.skill ?? '',
+    state: (h.state ?? 'waiting') as RequestState,
+    round: Number(h.round ?? 0),
+    createdAt: Number(h.createdAt ?? 0),
+    expiresAt: Number(h.expiresAt ?? 0),
+    ...(h.agent ? { agent: h.agent } : {}),
+    ...(h.acceptedAt ? { acceptedAt: Number(h.acceptedAt) } : {}),
+    ...(h.startedAt ? { startedAt: Number(h.startedAt) } : {}),
+    ...(h.endedAt ? { endedAt: Number(h.endedAt) } : {}),
+    ...(h.endReason ? { endReason: h.endReason } : {}),
+    ...(h.data ? { data: JSON.parse(h.data) as unknown } : {}),
+  };
+}
+
+function offerOf(v: RequestViewT) {
+  return { requestId: v.requestId, caller: v.caller, skill: v.skill, round: Math.max(1, v.round), expiresAt: v.expiresAt, ...(v.data !== undefined ? { data: v.data } : {}) };
+}
+
+export type DispatchService = ReturnType<typeof createDispatchService>;
+
+export function createDispatchService(core: Core, deps: { presence: PresenceService }) {
+  const { presence } = deps;
+  const store = createDispatchStore(core.redis, core.keys, presence.keyPrefix);
+  const { config, emitter, log } = core;
+  const endHandlers: ConversationEndHandler[] = [];
+
+  async function get(appid: string, id: string): Promise<RequestViewT> {
+    const h = await store.get(appid, id);
+    if (!h) throw new AppError('REQUEST_NOT_FOUND', `no request ${id}`);
+    return toView(id, h);
+  }
+
+  /** Runs round `round` of the request now: promotes its delayed job, or adds it (same id: never twice). */
+  async function runRoundNow(appid: string, id: string, round: number): Promise<void> {
+    const jobId = roundJobId(appid, id, round);
+    try {
+      const job = await core.queues.get('dispatch').getJob(jobId);
+      if (job) {
+        if (await job.isDelayed()) await job.promote();
+        return;
+      }
+      await core.queues.add('dispatch', 'round', { appid, requestId: id, round }, { jobId });
+    } catch (err) {
+      // The delayed job still runs at its time: only the shortcut is lost.
+      log.warn({ err, appid, id, round }, 'could not run the next dispatch round now');
+    }
+  }
+
+  /** Agents got a free slot: stalled requests of their skills get their next round now. */
+  async function kick(appid: string, uids: string[]): Promise<void> {
+    const skills = new Set<string>();
+    for (const uid of uids) for (const s of (await presence.get(appid, uid)).skills) skills.add(s);
+    for (const s of await store.stalled(appid, [...skills])) await runRoundNow(appid, s.id, s.round + 1);
+  }
+
+  function notFound(id: string): never {
+    throw new AppError('REQUEST_NOT_FOUND', `no request ${id}`);
+  }
+
+  async function end(appid: string, id: string, uid: string | null, reason: string): Promise<RequestViewT> {
+    const r = await store.end(appid, id, uid ?? '', Date.now(), reason);
+    if (r.code === -1) notFound(id);
+    if (r.code === -5) throw new AppError('NOT_A_PARTY', `${uid} is not a party of conversation ${id}`);
+    if (r.code === -6) throw new AppError('CONVERSATION_NOT_ACCEPTED', `request ${id} is still waiting for an agent: cancel it instead`);
+    if (r.code === -3) throw new AppError('REQUEST_CLOSED', `request ${id} expired or was cancelled`);
+    if (r.code === 1) {
+      const ended = { conversationId: id, caller: r.caller, agent: r.agent, reason: r.reason, ...(r.startedAt ? { startedAt: r.startedAt } : {}), endedAt: r.endedAt, durationMs: r.startedAt ? Math.max(0, r.endedAt - r.startedAt) : 0 };
+      emitter.toUser(appid, r.caller, 'conversation.ended', ended);
+      emitter.toUser(appid, r.agent, 'conversation.ended', ended);
+      for (const h of endHandlers) {
+        try {
+          await h(appid, id, r.reason);
+        } catch (err) {
+          log.error({ err, appid, id }, 'conversation end handler failed');
+        }
+      }
+      await presence.announce(appid, r.agent, 'conversation-ended');
+      await kick(appid, [r.agent]);
+    }
+    return get(appid, id);
+  }
+
+  return {
+    get,
+    end,
+    kick,
+
+    /** Billing (and others) hear every conversation end, once. */
+    onConversationEnd(handler: ConversationEndHandler): void {
+      endHandlers.push(handler);
+    },
+
+    /** A party (caller or accepted agent), or an agent holding an offer of it, reads a request. */
+    async getFor(appid: string, id: string, uid: string): Promise<RequestViewT> {
+      const v = await get(appid, id);
+      if (v.caller !== uid && v.agent !== uid && !(await store.pendingOffers(appid, id)).includes(uid)) throw new AppError('NOT_A_PARTY', `${uid} is not a party of request ${id}`);
+      return v;
+    },
+
+    /** A caller asks for an agent with `skill`; the first round is a job that runs at once. */
+    async create(appid: string, caller: string, input: { skill: string; data?: Record<string, unknown> }): Promise<RequestViewT> {
+      const data = input.data !== undefined ? JSON.stringify(input.data) : '';
+      if (data.length > MAX_DATA_BYTES) throw new AppError('VALIDATION_FAILED', `invalid request: data: larger than ${MAX_DATA_BYTES} bytes as JSON`);
+      const now = Date.now();
+      const expiresAt = now + config.DISPATCH_MAX_WAIT_MS;
+      const id = await store.create(appid, caller, input.skill, now, expiresAt, data);
+      await core.queues.add('dispatch', 'round', { appid, requestId: id, round: 1 }, { jobId: roundJobId(appid, id, 1) });
+      await core.queues.add('dispatch', 'expire', { appid, requestId: id }, { jobId: expireJobId(appid, id), delay: config.DISPATCH_MAX_WAIT_MS });
+      return { requestId: id, caller, skill: input.skill, state: 'waiting', round: 0, createdAt: now, expiresAt, ...(input.data !== undefined ? { data: input.data } : {}) };
+    },
+
+    /** dispatch/round: offers the request to more agents, tells the caller its queue position when none holds an offer, schedules the next round. */
+    async round(job: RoundJobT): Promise<{ offered: number; position: number }> {
+      const { appid, requestId: id, round } = job;
+      const r = await store.round(appid, id, round, round === 1 ? config.DISPATCH_FIRST_OFFERS : config.DISPATCH_WIDEN_BY);
+      if (r.code <= 0) return { offered: 0, position: 0 };
+      const v = await get(appid, id);
+      const offer = offerOf(v);
+      for (const uid of r.agents) emitter.toUser(appid, uid, 'dispatch.offer', offer);
+      if (r.position > 0) emitter.toUser(appid, v.caller, 'dispatch.queued', { requestId: id, skill: v.skill, position: r.position, round });
+      if (Date.now() + config.DISPATCH_ROUND_MS < v.expiresAt) {
+        await core.queues.add('dispatch', 'round', { appid, requestId: id, round: round + 1 }, { jobId: roundJobId(appid, id, round + 1), delay: config.DISPATCH_ROUND_MS });
+      }
+      return { offered: r.code === 1 ? r.agents.length : 0, position: r.position };
+    },
+
+    /** First accept wins (atomically); the others get dispatch.taken, the caller dispatch.accepted. */
+    async accept(appid: string, id: string, uid: string): Promise<RequestViewT> {
+      const r = await store.accept(appid, id, uid, Date.now());
+      if (r.code === -1) notFound(id);
+      if (r.code === -2) throw new AppError('ALREADY_TAKEN', `request ${id} was already accepted by another agent`);
+      if (r.code === -3) throw new AppError('REQUEST_CLOSED', `request ${id} expired or was cancelled`);
+      if (r.code === -4) throw new AppError('NOT_OFFERED', `request ${id} is not offered to ${uid}`);
+      if (r.code === 1) {
+        for (const other of r.others) emitter.toUser(appid, other, 'dispatch.taken', { requestId: id, by: uid });
+        emitter.toUser(appid, r.caller, 'dispatch.accepted', { requestId: id, agent: uid });
+        await core.queues.get('dispatch').remove(expireJobId(appid, id)).catch(() => undefined); // the expire job re-checks anyway
+        await kick(appid, r.others);
+      }
+      return get(appid, id);
+    },
+
+    /** The agent lets an offer go; when no offer of the request is left, its next round runs now. */
+    async decline(appid: string, id: string, uid: string): Promise<{ requestId: string; declined: boolean }> {
+      const r = await store.decline(appid, id, uid);
+      if (r.declined) {
+        if (r.pending === 0 && r.state === 'waiting') await runRoundNow(appid, id, r.round + 1);
+        await kick(appid, [uid]);
+      }
+      return { requestId: id, declined: r.declined };
+    },
+
+    /** The caller gives up a waiting request. */
+    async cancel(appid: string, id: string, uid: string): Promise<RequestViewT> {
+      const r = await store.close(appid, id, 'cancelled', Date.now(), uid);
+      if (r.code === -1) notFound(id);
+      if (r.code === -5) throw new AppError('NOT_A_PARTY', `only the caller cancels request ${id}`);
+      if (r.code === 0) {
+        if (r.state === 'cancelled') return get(appid, id);
+        throw new AppError(r.state === 'expired' ? 'REQUEST_CLOSED' : 'ALREADY_TAKEN', `request ${id} is ${r.state}`);
+      }
+      for (const a of r.released) emitter.toUser(appid, a, 'dispatch.withdrawn', { requestId: id, reason: 'cancelled' });
+      await core.queues.get('dispatch').remove(expireJobId(appid, id)).catch(() => undefined);
+      await kick(appid, r.released);
+      return get(appid, id);
+    },
+
+    /** dispatch/expire: nobody accepted in time. */
+    async expire(job: ExpireJobT): Promise<{ expired: boolean }> {
+      const r = await store.close(job.appid, job.requestId, 'expired', Date.now(), '');
+      if (r.code !== 1) return { expired: false };
+      emitter.toUser(job.appid, r.caller, 'dispatch.expired', { requestId: job.requestId, skill: r.skill });
+      for (const a of r.released) emitter.toUser(job.appid, a, 'dispatch.withdrawn', { requestId: job.requestId, reason: 'expired' });
+      await kick(job.appid, r.released);
+      return { expired: true };
+    },
+
+    /** The conversation begins (caller or agent; `agent` = the one the caller expects). */
+    async begin(appid: string, id: string, uid: string, agent?: string): Promise<RequestViewT> {
+      const r = await store.begin(appid, id, uid, agent ?? '', Date.now());
+      if (r.code === -1) notFound(id);
+      if (r.code === -5) throw new AppError('NOT_A_PARTY', `${uid} is not a party of conversation ${id}`);
+      if (r.code === -6) throw new AppError('CONVERSATION_NOT_ACCEPTED', `no agent has accepted request ${id} yet`);
+      if (r.code === -3) throw new AppError('REQUEST_CLOSED', `request ${id} expired or was cancelled`);
+      if (r.code === -7) throw new AppError('WRONG_AGENT', `conversation ${id} was accepted by another agent than ${agent}`);
+      if (r.code === -8) throw new AppError('CONVERSATION_ENDED', `conversation ${id} has ended`);
+      if (r.code === 1) {
+        const started = { conversationId: id, caller: r.caller, agent: r.agent, startedAt: r.startedAt };
+        emitter.toUser(appid, r.caller, 'conversation.started', started);
+        emitter.toUser(appid, r.agent, 'conversation.started', started);
+      }
+      return get(appid, id);
+    },
+
+    /** The agent went offline: its pending offers are declined. */
+    async withdrawAgent(appid: string, uid: string): Promise<void> {
+      for (const id of await store.offersOf(appid, uid)) {
+        const r = await store.decline(appid, id, uid);
+        if (r.declined && r.pending === 0 && r.state === 'waiting') await runRoundNow(appid, id, r.round + 1);
+      }
+    },
+
+    /** Pending offers (as an agent), waiting requests and live conversations, for session.snapshot. */
+    async snapshot(appid: string, uid: string) {
+      const [offerIds, openIds] = await Promise.all([store.offersOf(appid, uid), store.openOf(appid, uid)]);
+      const [offers, open] = await Promise.all([store.getMany(appid, offerIds), store.getMany(appid, openIds)]);
+      const views = open.map(([id, h]) => toView(id, h));
+      return {
+        offers: offers.map(([id, h]) => toView(id, h)).filter((v) => v.state === 'waiting').map(offerOf),
+        requests: views.filter((v) => v.state === 'waiting'),
+        calls: views.filter((v) => v.state === 'accepted' || v.state === 'active'),
+      };
+    },
+  };
+}

@@ -1,0 +1,266 @@
+// Redis layout of dispatch (the app's hash tag; per-request/agent/skill keys derived in
+// the scripts from the prefixes "sw:{app}:dispatch:" and "sw:{app}:presence:" — same slot):
+//   sw:{app}:dispatch:seq          counter: the last request id
+//   sw:{app}:dispatch:r:<id>       hash: caller, skill, state, round, createdAt, expiresAt, data,
+//                                  agent, acceptedAt, startedAt, endedAt, endReason
+//   sw:{app}:dispatch:o:<id>       set of agents holding a pending offer of the request
+//   sw:{app}:dispatch:t:<id>       set of agents ever offered it (never offered twice)
+//   sw:{app}:dispatch:ao:<uid>     set of request ids pending for the agent (snapshot, offline)
+//   sw:{app}:dispatch:w:<skill>    zset id → createdAt: requests of the skill still waiting (queue position)
+//   sw:{app}:dispatch:u:<uid>      set of the user's open requests / conversations (caller or agent)
+// Agents' load and offers live in presence's hash; every script here that changes them
+// re-ranks the agent through LUA_AGENT_REFRESH in the same atomic step.
+import type { Redis } from 'ioredis';
+import type { Keys } from '../../infra/keys.js';
+import { defineScripts } from '../../infra/scripts.js';
+import { LUA_AGENT_REFRESH } from '../presence/store.js';
+
+/** Releases every pending offer of request `id` (Lua; D, P prefixes). Returns the agents. */
+const LUA_RELEASE_OFFERS = `
+local function releaseOffers(D, P, id, keep)
+  local all = redis.call('SMEMBERS', D .. 'o:' .. id)
+  redis.call('DEL', D .. 'o:' .. id)
+  local out = {}
+  for _, a in ipairs(all) do
+    redis.call('SREM', D .. 'ao:' .. a, id)
+    redis.call('HINCRBY', P .. 'a:' .. a, 'offers', -1)
+    if a == keep then redis.call('HINCRBY', P .. 'a:' .. a, 'load', 1) else out[#out + 1] = a end
+    agentRefresh(P, a)
+  end
+  return out
+end
+`;
+
+const scripts = {
+  // A new waiting request. KEYS: seq. ARGV: D, caller, skill, now, expiresAt, data JSON ('' none) → id
+  sbDispatchCreate: {
+    keys: 1,
+    lua: `
+      local D = ARGV[1]
+      local id = redis.call('INCR', KEYS[1])
+      local f = {'caller', ARGV[2], 'skill', ARGV[3], 'state', 'waiting', 'round', '0', 'createdAt', ARGV[4], 'expiresAt', ARGV[5]}
+      if ARGV[6] ~= '' then f[#f + 1] = 'data'; f[#f + 1] = ARGV[6] end
+      redis.call('HSET', D .. 'r:' .. id, unpack(f))
+      redis.call('ZADD', D .. 'w:' .. ARGV[3], ARGV[4], id)
+      redis.call('SADD', D .. 'u:' .. ARGV[2], id)
+      return id`,
+  },
+  // Round n of a waiting request: offers it to up to `count` idle agents of its skill, best
+  // first, never the caller nor one offered before. A replayed round (retried job) offers
+  // nothing new and returns the pending offers again, so they can be re-sent.
+  // KEYS: request. ARGV: D, P, id, round, count
+  // → {1 new | 2 replay, queue position (0 while an offer is pending), uid…} | {0, state} not waiting | {-1} no request
+  sbDispatchRound: {
+    keys: 1,
+    lua: `${LUA_AGENT_REFRESH}
+      local D, P, id = ARGV[1], ARGV[2], ARGV[3]
+      local r = redis.call('HMGET', KEYS[1], 'state', 'round', 'skill', 'caller')
+      if not r[1] then return {-1} end
+      if r[1] ~= 'waiting' then return {0, r[1]} end
+      local o, t = D .. 'o:' .. id, D .. 't:' .. id
+      local out
+      if tonumber(r[2]) >= tonumber(ARGV[4]) then
+        out = {2, 0}
+        for _, uid in ipairs(redis.call('SMEMBERS', o)) do out[#out + 1] = uid end
+      else
+        redis.call('HSET', KEYS[1], 'round', ARGV[4])
+        out = {1, 0}
+        local want = tonumber(ARGV[5])
+        if want > 0 then
+          local cands = redis.call('ZRANGE', P .. 'idle:' .. r[3], 0, want + redis.call('SCARD', t))
+          for _, uid in ipairs(cands) do
+            if #out - 2 >= want then break end
+            if uid ~= r[4] and redis.call('SISMEMBER', t, uid) == 0 then
+              redis.call('SADD', o, uid)
+              redis.call('SADD', t, uid)
+              redis.call('SADD', D .. 'ao:' .. uid, id)
+              redis.call('HINCRBY', P .. 'a:' .. uid, 'offers', 1)
+              agentRefresh(P, uid)
+              out[#out + 1] = uid
+            end
+          end
+        end
+      end
+      if redis.call('SCARD', o) == 0 then out[2] = (redis.call('ZRANK', D .. 'w:' .. r[3], id) or 0) + 1 end
+      return out`,
+  },
+  // First accept wins: only a waiting request, only by an agent holding its offer. The other
+  // offers are released in the same step (those agents are idle again at once).
+  // KEYS: request. ARGV: D, P, id, uid, now
+  // → {1, caller, other agents…} won | {2, caller} this agent had already won | {-1} no request
+  //   | {-2, winner} already taken | {-3} expired or cancelled | {-4} not offered to this agent
+  sbDispatchAccept: {
+    keys: 1,
+    lua: `${LUA_AGENT_REFRESH}${LUA_RELEASE_OFFERS}
+      local D, P, id, uid = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+      local r = redis.call('HMGET', KEYS[1], 'state', 'agent', 'caller', 'skill')
+      if not r[1] then return {-1} end
+      if r[1] ~= 'waiting' then
+        if r[2] == uid then return {2, r[3]} end
+        if r[1] == 'expired' or r[1] == 'cancelled' then return {-3} end
+        return {-2, r[2] or ''}
+      end
+      if redis.call('SISMEMBER', D .. 'o:' .. id, uid) == 0 then return {-4} end
+      redis.call('HSET', KEYS[1], 'state', 'accepted', 'agent', uid, 'acceptedAt', ARGV[5])
+      redis.call('ZREM', D .. 'w:' .. r[4], id)
+      redis.call('SADD', D .. 'u:' .. uid, id)
+      local others = releaseOffers(D, P, id, uid)
+      local out = {1, r[3]}
+      for _, a in ipairs(others) do out[#out + 1] = a end
+      return out`,
+  },
+  // An agent declines (or goes offline). KEYS: request. ARGV: D, P, id, uid
+  // → {1, offers still pending, state, round} | {0} held no offer
+  sbDispatchDecline: {
+    keys: 1,
+    lua: `${LUA_AGENT_REFRESH}
+      local D, P, id, uid = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+      if redis.call('SREM', D .. 'o:' .. id, uid) == 0 then return {0} end
+      redis.call('SREM', D .. 'ao:' .. uid, id)
+      redis.call('HINCRBY', P .. 'a:' .. uid, 'offers', -1)
+      agentRefresh(P, uid)
+      local r = redis.call('HMGET', KEYS[1], 'state', 'round')
+      return {1, redis.call('SCARD', D .. 'o:' .. id), r[1] or '', r[2] or '0'}`,
+  },
+  // Expiry (by = '') or cancellation by the caller of a waiting request; releases its offers.
+  // KEYS: request. ARGV: D, P, id, new state, now, by
+  // → {1, caller, skill, released agents…} | {0, state} not waiting | {-1} no request | {-5} not the caller
+  sbDispatchClose: {
+    keys: 1,
+    lua: `${LUA_AGENT_REFRESH}${LUA_RELEASE_OFFERS}
+      local D, P, id = ARGV[1], ARGV[2], ARGV[3]
+      local r = redis.call('HMGET', KEYS[1], 'state', 'caller', 'skill')
+      if not r[1] then return {-1} end
+      if ARGV[6] ~= '' and ARGV[6] ~= r[2] then return {-5} end
+      if r[1] ~= 'waiting' then return {0, r[1]} end
+      redis.call('HSET', KEYS[1], 'state', ARGV[4], 'endedAt', ARGV[5], 'endReason', ARGV[4])
+      redis.call('ZREM', D .. 'w:' .. r[3], id)
+      redis.call('SREM', D .. 'u:' .. r[2], id)
+      local out = {1, r[2], r[3]}
+      for _, a in ipairs(releaseOffers(D, P, id, '')) do out[#out + 1] = a end
+      return out`,
+  },
+  // The conversation begins (accepted → active); idempotent. KEYS: request. ARGV: uid, expected agent ('' any), now
+  // → {1 begun | 2 already active, caller, agent, startedAt} | {-1} none | {-3} expired/cancelled | {-5} not a party
+  //   | {-6} not accepted yet | {-7} another agent accepted | {-8} ended
+  sbConvBegin: {
+    keys: 1,
+    lua: `
+      local r = redis.call('HMGET', KEYS[1], 'state', 'caller', 'agent', 'startedAt')
+      if not r[1] then return {-1} end
+      if ARGV[1] ~= r[2] and ARGV[1] ~= r[3] then return {-5} end
+      if r[1] == 'waiting' then return {-6} end
+      if r[1] == 'expired' or r[1] == 'cancelled' then return {-3} end
+      if ARGV[2] ~= '' and ARGV[2] ~= r[3] then return {-7} end
+      if r[1] == 'ended' then return {-8} end
+      if r[1] == 'active' then return {2, r[2], r[3], r[4]} end
+      redis.call('HSET', KEYS[1], 'state', 'active', 'startedAt', ARGV[3])
+      return {1, r[2], r[3], ARGV[3]}`,
+  },
+  // The conversation ends (accepted|active → ended): the agent's slot is free again (back
+  // online when it was online). KEYS: request. ARGV: D, P, id, uid ('' = the system), now, reason
+  // → {1 ended now | 0 had ended, caller, agent, startedAt, endedAt, reason} | {-1} | {-3} | {-5} | {-6} as for begin
+  sbConvEnd: {
+    keys: 1,
+    lua: `${LUA_AGENT_REFRESH}
+      local D, P, id, uid = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+      local r = redis.call('HMGET', KEYS[1], 'state', 'caller', 'agent', 'startedAt', 'endedAt', 'endReason')
+      if not r[1] then return {-1} end
+      if uid ~= '' and uid ~= r[2] and uid ~= r[3] then return {-5} end
+      if r[1] == 'waiting' then return {-6} end
+      if r[1] == 'expired' or r[1] == 'cancelled' then return {-3} end
+      if r[1] == 'ended' then return {0, r[2], r[3], r[4] or '', r[5] or '', r[6] or ''} end
+      redis.call('HSET', KEYS[1], 'state', 'ended', 'endedAt', ARGV[5], 'endReason', ARGV[6])
+      redis.call('SREM', D .. 'u:' .. r[2], id)
+      redis.call('SREM', D .. 'u:' .. r[3], id)
+      local ak = P .. 'a:' .. r[3]
+      if redis.call('HINCRBY', ak, 'load', -1) <= 0 then redis.call('HSET', ak, 'load', '0', 'idleSince', ARGV[5]) end
+      agentRefresh(P, r[3])
+      return {1, r[2], r[3], r[4] or '', ARGV[5], ARGV[6]}`,
+  },
+  // For each skill: the oldest waiting request that no agent holds an offer of (to run its
+  // next round now that an agent is free). KEYS: any key of the app (slot). ARGV: D, skill…
+  // → {id, round, …}
+  sbDispatchStalled: {
+    keys: 1,
+    lua: `
+      local D = ARGV[1]
+      local out = {}
+      for i = 2, #ARGV do
+        for _, id in ipairs(redis.call('ZRANGE', D .. 'w:' .. ARGV[i], 0, 9)) do
+          if redis.call('SCARD', D .. 'o:' .. id) == 0 then
+            out[#out + 1] = id
+            out[#out + 1] = redis.call('HGET', D .. 'r:' .. id, 'round') or '0'
+            break
+          end
+        end
+      end
+      return out`,
+  },
+} as const;
+
+export type DispatchStore = ReturnType<typeof createDispatchStore>;
+
+export function createDispatchStore(redis: Redis, keys: Keys, presencePrefix: (appid: string) => string) {
+  const run = defineScripts(redis, scripts);
+  const D = (appid: string) => keys.scoped(appid, 'dispatch', '');
+  const req = (appid: string, id: string) => keys.scoped(appid, 'dispatch', 'r', id);
+  const list = (r: unknown) => (r as Array<string | number>).map(String);
+
+  return {
+    async create(appid: string, caller: string, skill: string, now: number, expiresAt: number, data: string): Promise<string> {
+      return String(await run('sbDispatchCreate', [keys.scoped(appid, 'dispatch', 'seq')], [D(appid), caller, skill, now, expiresAt, data]));
+    },
+    async round(appid: string, id: string, round: number, count: number): Promise<{ code: number; position: number; agents: string[]; state: string }> {
+      const r = list(await run('sbDispatchRound', [req(appid, id)], [D(appid), presencePrefix(appid), id, round, count]));
+      const code = Number(r[0]);
+      if (code <= 0) return { code, position: 0, agents: [], state: r[1] ?? '' };
+      return { code, position: Number(r[1]), agents: r.slice(2), state: 'waiting' };
+    },
+    async accept(appid: string, id: string, uid: string, now: number): Promise<{ code: number; caller: string; others: string[]; winner: string }> {
+      const r = list(await run('sbDispatchAccept', [req(appid, id)], [D(appid), presencePrefix(appid), id, uid, now]));
+      const code = Number(r[0]);
+      return { code, caller: code > 0 ? r[1]! : '', others: code === 1 ? r.slice(2) : [], winner: code === -2 ? r[1]! : code > 0 ? uid : '' };
+    },
+    async decline(appid: string, id: string, uid: string): Promise<{ declined: boolean; pending: number; state: string; round: number }> {
+      const r = list(await run('sbDispatchDecline', [req(appid, id)], [D(appid), presencePrefix(appid), id, uid]));
+      return { declined: r[0] === '1', pending: Number(r[1] ?? 0), state: r[2] ?? '', round: Number(r[3] ?? 0) };
+    },
+    async close(appid: string, id: string, state: 'expired' | 'cancelled', now: number, by: string): Promise<{ code: number; caller: string; skill: string; released: string[]; state: string }> {
+      const r = list(await run('sbDispatchClose', [req(appid, id)], [D(appid), presencePrefix(appid), id, state, now, by]));
+      const code = Number(r[0]);
+      return code === 1 ? { code, caller: r[1]!, skill: r[2]!, released: r.slice(3), state } : { code, caller: '', skill: '', released: [], state: r[1] ?? '' };
+    },
+    async begin(appid: string, id: string, uid: string, agent: string, now: number): Promise<{ code: number; caller: string; agent: string; startedAt: number }> {
+      const r = list(await run('sbConvBegin', [req(appid, id)], [uid, agent, now]));
+      return { code: Number(r[0]), caller: r[1] ?? '', agent: r[2] ?? '', startedAt: Number(r[3] ?? 0) };
+    },
+    async end(appid: string, id: string, uid: string, now: number, reason: string) {
+      const r = list(await run('sbConvEnd', [req(appid, id)], [D(appid), presencePrefix(appid), id, uid, now, reason]));
+      return { code: Number(r[0]), caller: r[1] ?? '', agent: r[2] ?? '', startedAt: r[3] ? Number(r[3]) : undefined, endedAt: Number(r[4] ?? 0), reason: r[5] ?? '' };
+    },
+    async stalled(appid: string, skills: string[]): Promise<Array<{ id: string; round: number }>> {
+      if (skills.length === 0) return [];
+      const r = list(await run('sbDispatchStalled', [keys.scoped(appid, 'dispatch', 'seq')], [D(appid), ...skills]));
+      const out: Array<{ id: string; round: number }> = [];
+      for (let i = 0; i + 1 < r.length; i += 2) out.push({ id: r[i]!, round: Number(r[i + 1]) });
+      return out;
+    },
+    async get(appid: string, id: string): Promise<Record<string, string> | null> {
+      const h = await redis.hgetall(req(appid, id));
+      return Object.keys(h).length ? h : null;
+    },
+    async getMany(appid: string, ids: string[]): Promise<Array<[string, Record<string, string>]>> {
+      if (ids.length === 0) return [];
+      const m = redis.multi();
+      for (const id of ids) m.hgetall(req(appid, id));
+      const res = (await m.exec()) ?? [];
+      return ids.map((id, i) => [id, (res[i]?.[1] ?? {}) as Record<string, string>] as [string, Record<string, string>]).filter(([, h]) => Object.keys(h).length > 0);
+    },
+    /** Request ids with an offer pending for the agent. */
+    offersOf: (appid: string, uid: string) => redis.smembers(keys.scoped(appid, 'dispatch', 'ao', uid)),
+    /** The user's open requests and conversations. */
+    openOf: (appid: string, uid: string) => redis.smembers(keys.scoped(appid, 'dispatch', 'u', uid)),
+    pendingOffers: (appid: string, id: string) => redis.smembers(keys.scoped(appid, 'dispatch', 'o', id)),
+  };
+}

@@ -1,0 +1,16 @@
+// Socket events of presence. A socket connecting counts as a heartbeat of an online agent;
+// a socket dropping starts the agent's grace period (PRESENCE_GRACE_MS) — the sweep takes
+// it offline then unless a socket heartbeats meanwhile.
+import type { Gateway } from '../../realtime/gateway.js';
+
+export function registerPresenceEvents(gateway: Gateway): void {
+  gateway.handle('presence.set', async ({ appid, uid, services }, p) => services.presence.set(appid, uid, p));
+  gateway.handle('presence.heartbeat', async ({ appid, uid, services }) => services.presence.heartbeat(appid, uid));
+  gateway.handle('presence.get', async ({ appid, uid, services }) => services.presence.get(appid, uid));
+
+  gateway.contributeSnapshot('presence', async ({ appid, uid, services }) => {
+    await services.presence.socketOpened(appid, uid);
+    return services.presence.get(appid, uid);
+  });
+  gateway.onDisconnect(async ({ appid, uid, services }) => services.presence.socketClosed(appid, uid));
+}

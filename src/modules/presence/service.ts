@@ -1,0 +1,152 @@
+// Agents and their presence: skills (tokens or directed language pairs), capacity, and a
+// state — offline, online, offered, busy — derived from status, load and pending offers.
+// Generic: interpreters of the call centre and customer-service seats are both agents.
+//
+// Liveness: an online agent has a deadline in the app's `due` zset. A heartbeat (or any
+// presence.set, or a socket connecting) moves it to now + PRESENCE_TIMEOUT_MS; a dropped
+// socket pulls it in to now + PRESENCE_GRACE_MS. The `presence/sweep` scheduler job takes
+// whoever is past it offline — no timer per agent, nothing per heartbeat through BullMQ.
+import type { Core } from '../../infra/core.js';
+import { AppError } from '../../infra/errors.js';
+import { check } from '../../infra/validation.js';
+import type { AccountsService } from '../accounts/service.js';
+import { createPresenceStore, type AgentRecord } from './store.js';
+import { SkillInputSchema, type AgentState, type AgentViewT, type PresenceSetInput } from './schemas.js';
+
+/** Called when an agent goes offline (by itself or by timeout): dispatch withdraws its offers. */
+export type OfflineHandler = (appid: string, uid: string) => Promise<void>;
+/** Called when an agent goes online (or changes skills while online): dispatch offers it stalled requests. */
+export type OnlineHandler = (appid: string, uid: string) => Promise<void>;
+
+/** How many deadlines one sweep script reads at a time. */
+const SWEEP_BATCH = 500;
+
+/** `A<>B` → A>B and B>A; everything else as written; duplicates dropped. */
+export function expandSkills(inputs: readonly string[]): string[] {
+  const out = new Set<string>();
+  for (const s of inputs) {
+    const both = s.indexOf('<>');
+    if (both > 0) {
+      out.add(`${s.slice(0, both)}>${s.slice(both + 2)}`);
+      out.add(`${s.slice(both + 2)}>${s.slice(0, both)}`);
+    } else out.add(s);
+  }
+  return [...out];
+}
+
+export function agentState(a: Pick<AgentRecord, 'status' | 'capacity' | 'load' | 'offers'> | null): AgentState {
+  if (!a) return 'offline';
+  if (a.load >= a.capacity || (a.status === 'offline' && a.load > 0)) return 'busy';
+  if (a.status === 'offline') return 'offline';
+  return a.offers > 0 ? 'offered' : 'online';
+}
+
+export type PresenceService = ReturnType<typeof createPresenceService>;
+
+export function createPresenceService(core: Core, accounts: AccountsService) {
+  const store = createPresenceStore(core.redis, core.keys);
+  const { config, emitter, log } = core;
+  const offlineHandlers: OfflineHandler[] = [];
+  const onlineHandlers: OnlineHandler[] = [];
+
+  function toView(uid: string, a: AgentRecord | null): AgentViewT {
+    if (!a) return { uid, state: 'offline', skills: [], capacity: 1, load: 0, offers: 0, rating: config.DISPATCH_DEFAULT_RATING, ratings: 0 };
+    return {
+      uid, state: agentState(a), skills: a.skills, capacity: a.capacity, load: a.load, offers: a.offers, rating: Math.round(a.rating * 100) / 100, ratings: a.ratings,
+      ...(a.status === 'online' && a.deadline !== null ? { deadline: a.deadline } : {}),
+    };
+  }
+
+  async function get(appid: string, uid: string): Promise<AgentViewT> {
+    return toView(uid, await store.get(appid, uid));
+  }
+
+  async function wentOffline(appid: string, uid: string, reason: string): Promise<void> {
+    for (const h of offlineHandlers) await h(appid, uid);
+    emitter.toUser(appid, uid, 'presence.state', { uid, state: agentState(await store.get(appid, uid)), reason });
+  }
+
+  /** Skills declared in the user's profile (`profile.skills`), for agents never configured here. */
+  async function profileSkills(appid: string, uid: string): Promise<string[] | null> {
+    const user = await accounts.getUser(appid, uid);
+    const s = user.profile.skills;
+    if (!Array.isArray(s) || s.length === 0 || !s.every((x) => check(SkillInputSchema, x))) return null;
+    return expandSkills(s as string[]);
+  }
+
+  return {
+    get,
+    keyPrefix: store.prefix,
+    /** Dispatch withdraws an agent's pending offers when it goes offline. */
+    onOffline(handler: OfflineHandler): void {
+      offlineHandlers.push(handler);
+    },
+    /** Dispatch offers stalled requests to an agent that came online. */
+    onOnline(handler: OnlineHandler): void {
+      onlineHandlers.push(handler);
+    },
+    /** Announces a state change the agent did not ask for (conversation end …) to its sockets. */
+    async announce(appid: string, uid: string, reason: string): Promise<void> {
+      emitter.toUser(appid, uid, 'presence.state', { uid, state: agentState(await store.get(appid, uid)), reason });
+    },
+
+    /** The agent goes online (with its stored skills, or new ones) or offline. */
+    async set(appid: string, uid: string, input: PresenceSetInput): Promise<AgentViewT> {
+      const now = Date.now();
+      let skills = input.skills ? expandSkills(input.skills) : null;
+      if (!skills && input.state === 'online' && !(await store.get(appid, uid))?.skills.length) skills = await profileSkills(appid, uid);
+      const r = await store.set(appid, uid, input.state, now, now + config.PRESENCE_TIMEOUT_MS, skills, input.capacity ?? null, config.DISPATCH_DEFAULT_RATING);
+      if (r.code === -1) throw new AppError('AGENT_NO_SKILLS', `agent ${uid} has no skills: pass skills, or set them with PUT /v1/apps/${appid}/agents/${uid}`);
+      if (input.state === 'offline' && r.prev === 'online') await wentOffline(appid, uid, 'set');
+      if (input.state === 'online' && (r.prev !== 'online' || skills)) for (const h of onlineHandlers) await h(appid, uid);
+      return get(appid, uid);
+    },
+
+    /** The app's backend stores an agent's skills and capacity (the agent's status is kept). */
+    async configure(appid: string, uid: string, input: { skills: string[]; capacity?: number }): Promise<AgentViewT> {
+      await accounts.getUser(appid, uid);
+      await store.configure(appid, uid, expandSkills(input.skills), input.capacity ?? null, Date.now(), config.DISPATCH_DEFAULT_RATING);
+      return get(appid, uid);
+    },
+
+    /** I am still here: moves the deadline of an online agent. */
+    async heartbeat(appid: string, uid: string): Promise<{ state: AgentState; deadline?: number }> {
+      const deadline = await store.beat(appid, uid, Date.now() + config.PRESENCE_TIMEOUT_MS);
+      const state = agentState(await store.get(appid, uid));
+      return deadline === null ? { state } : { state, deadline };
+    },
+
+    /** A socket of the user connected: counts as a heartbeat of an online agent. */
+    async socketOpened(appid: string, uid: string): Promise<void> {
+      await store.beat(appid, uid, Date.now() + config.PRESENCE_TIMEOUT_MS);
+    },
+    /** A socket of the user dropped: an online agent goes offline after PRESENCE_GRACE_MS unless a socket heartbeats. */
+    async socketClosed(appid: string, uid: string): Promise<void> {
+      await store.pullIn(appid, uid, Date.now() + config.PRESENCE_GRACE_MS);
+    },
+
+    /** Agents with a free slot for the skill, best first (what dispatch offers to). */
+    idle: (appid: string, skill: string, limit = 50) => store.idle(appid, skill, limit),
+
+    /** presence/sweep: takes online agents past their deadline offline, in every app. */
+    async sweep(now = Date.now()): Promise<number> {
+      let total = 0;
+      for (const appid of await store.activeApps()) {
+        for (;;) {
+          const { examined, offline } = await store.sweep(appid, now, SWEEP_BATCH);
+          for (const uid of offline) {
+            try {
+              await wentOffline(appid, uid, 'timeout');
+            } catch (err) {
+              log.error({ err, appid, uid }, 'offline handler failed');
+            }
+          }
+          total += offline.length;
+          if (examined < SWEEP_BATCH) break;
+        }
+        await store.retireIfIdle(appid);
+      }
+      return total;
+    },
+  };
+}

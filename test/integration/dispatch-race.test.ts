@@ -1,0 +1,66 @@
+// First accept wins: a request offered to 100 agents at once, all of them accepting at the
+// same moment over their own sockets — exactly one wins, the 99 others get ALREADY_TAKEN.
+import type { Socket } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { WorkerNode } from '../../workers/runtime.js';
+import { call, connect, createApp, sleep, startServer, startTestWorkers, type TestServer } from '../helpers.js';
+
+const N = 100;
+let srv: TestServer;
+let workers: WorkerNode;
+let app: { appid: string; secret: string };
+const open: Socket[] = [];
+
+beforeAll(async () => {
+  srv = await startServer({ DISPATCH_FIRST_OFFERS: N, DISPATCH_ROUND_MS: 30_000, DISPATCH_MAX_WAIT_MS: 60_000 });
+  workers = await startTestWorkers(srv.config);
+  app = await createApp(srv.url);
+});
+afterAll(async () => {
+  for (const s of open) s.close();
+  await workers?.close();
+  await srv?.close();
+});
+
+async function socketOf(uid: string): Promise<Socket> {
+  const r = await call(srv.url, 'POST', `/v1/apps/${app.appid}/tokens`, { basic: [app.appid, app.secret], body: { uid } });
+  const { socket } = await connect(srv.url, r.body.token);
+  open.push(socket);
+  return socket;
+}
+
+describe('first accept wins', () => {
+  it(`${N} simultaneous accepts: exactly one wins, the rest get ALREADY_TAKEN`, async () => {
+    const agents = await Promise.all(Array.from({ length: N }, (_, i) => socketOf(`race-${i}`)));
+    await Promise.all(agents.map((s) => s.emitWithAck('presence.set', { state: 'online', skills: ['RC<>EN'] })));
+    const offered = agents.map((s) => new Promise<string>((resolve) => s.once('dispatch.offer', (o: { requestId: string }) => resolve(o.requestId))));
+    const taken: Array<{ requestId: string; by: string }> = [];
+    for (const s of agents) s.on('dispatch.taken', (t) => taken.push(t));
+    const caller = await socketOf('race-caller');
+    const accepted = new Promise((resolve) => caller.once('dispatch.accepted', resolve));
+
+    const id = (await caller.emitWithAck('dispatch.request', { skill: 'RC>EN' })).data.requestId as string;
+    expect(new Set(await Promise.all(offered))).toEqual(new Set([id]));
+
+    const results = await Promise.all(agents.map((s) => s.emitWithAck('dispatch.accept', { requestId: id })));
+    const wins = results.filter((r) => r.ok);
+    const losses = results.filter((r) => !r.ok);
+    expect(wins).toHaveLength(1);
+    expect(losses).toHaveLength(N - 1);
+    for (const l of losses) expect(l.error).toEqual({ code: 'ALREADY_TAKEN', message: `request ${id} was already accepted by another agent` });
+    const winner = wins[0].data.agent as string;
+    expect(await accepted).toEqual({ requestId: id, agent: winner });
+
+    // The others hear it and are idle again at once; the winner is busy.
+    const deadline = Date.now() + 5000;
+    while (taken.length < N - 1 && Date.now() < deadline) await sleep(20);
+    expect(taken).toHaveLength(N - 1);
+    expect(taken.every((t) => t.requestId === id && t.by === winner)).toBe(true);
+    const states = await Promise.all(agents.map((s) => s.emitWithAck('presence.get', {})));
+    expect(states.filter((s) => s.data.state === 'busy').map((s) => s.data.uid)).toEqual([winner]);
+    expect(states.filter((s) => s.data.state === 'online')).toHaveLength(N - 1);
+    const idle = await call(srv.url, 'GET', `/v1/apps/${app.appid}/agents?skill=${encodeURIComponent('RC>EN')}&limit=500`, { basic: [app.appid, app.secret] });
+    expect(idle.body.agents).toHaveLength(N - 1);
+    expect(idle.body.agents).not.toContain(winner);
+  });
+});

@@ -1,0 +1,6 @@
+// dispatch/round: offer a request to (more) agents; dispatch/expire: its maximum wait is over.
+import type { Processor } from './registry.js';
+
+export const runDispatchRound: Processor<'dispatch', 'round'> = async (payload, { services }) => services.dispatch.round(payload);
+
+export const expireRequest: Processor<'dispatch', 'expire'> = async (payload, { services }) => services.dispatch.expire(payload);
