@@ -6,6 +6,7 @@ import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Static, TSchema } from 'typebox';
 import { TickJob } from '../modules/billing/schemas.js';
+import { chargeJobPeriodMs } from '../modules/billing/service.js';
 import { ExpireJob, RoundJob } from '../modules/dispatch/schemas.js';
 import { RecordingJob } from '../modules/media/schemas.js';
 import { NotifyJob } from '../modules/notify/schemas.js';
@@ -47,9 +48,10 @@ export function schedules(config: Pick<Config, 'ROOM_SWEEP_INTERVAL_MS' | 'CHARG
     // Removes room members whose heartbeat deadline passed (ROOM_MEMBER_TIMEOUT_MS): a silent
     // member goes at most one interval (+ the sweep's own time) late.
     { queue: 'rooms', job: 'sweep', everyMs: config.ROOM_SWEEP_INTERVAL_MS },
-    // Claims the due charge ticks of metered calls (CHARGE_TICK_SECONDS apart per call): a
-    // tick reaches the sockets at most about one interval (+ the job's own time) late.
-    { queue: 'billing', job: 'tick', everyMs: config.CHARGE_SWEEP_INTERVAL_MS },
+    // Claims the due charge ticks of metered calls (CHARGE_TICK_SECONDS apart per call) every
+    // CHARGE_SWEEP_INTERVAL_MS for the job's period (1 s): a tick reaches the sockets at most
+    // about one interval (+ the sweep's own time) late. See chargeJobPeriodMs for why.
+    { queue: 'billing', job: 'tick', everyMs: chargeJobPeriodMs(config) },
     // Takes online agents past their deadline (PRESENCE_TIMEOUT_MS without heartbeat, or
     // PRESENCE_GRACE_MS after their socket dropped) offline, withdrawing their offers.
     { queue: 'presence', job: 'sweep', everyMs: config.PRESENCE_SWEEP_INTERVAL_MS },

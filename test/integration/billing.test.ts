@@ -246,6 +246,21 @@ describe('metered calls', () => {
     expect(ended.filter((h) => h.call.callId === 'x1')).toEqual([{ appid: app.appid, call: expect.objectContaining({ callId: 'x1', reason: 'balance', payee: 'x-payee', state: 'ended' }) }]);
   });
 
+  it('runs the hooks of an end whose node died before running them (tick job, after 5 s)', async () => {
+    await user('h-payer', 1000);
+    await user('h-payee');
+    await workers.services.billing.begin(app.appid, { callId: 'h1', payer: 'h-payer', payee: 'h-payee' });
+    // A node ends the call in Redis and dies before its hooks run.
+    const conn = workers.core.redis.duplicate();
+    const store = createBillingStore(conn, workers.core.keys);
+    expect((await store.end(app.appid, 'h1', 'h-payer', 'h-payee', Date.now(), 'conversation')).code).toBe(1);
+    await until(() => ended.some((e) => e.call.callId === 'h1'), 9000, 'hooks run again by the tick job');
+    expect(ended.filter((e) => e.call.callId === 'h1')).toEqual([{ appid: app.appid, call: expect.objectContaining({ state: 'ended', reason: 'conversation' }) }]);
+    await sleep(300);
+    expect(ended.filter((e) => e.call.callId === 'h1')).toHaveLength(1); // acknowledged: not run again
+    conn.disconnect();
+  });
+
   it('refuses to begin a call whose first unit cannot be paid, and bad input naming the field', async () => {
     await user('p-poor', 99);
     await user('p-agent');
@@ -271,6 +286,30 @@ describe('worker restart mid-call', () => {
     await call(s2.url, 'PUT', '/v1/billing/prices/default', { basic: [a2.appid, a2.secret], body: { unitPrice: 10, unitSeconds: 1 } });
   });
   afterAll(async () => s2?.close());
+
+  it('two workers sweeping at once never process the same tick', async () => {
+    const b2: [string, string] = [a2.appid, a2.secret];
+    for (const uid of ['d-payer', 'd-payee']) await loginUser(s2.url, a2.appid, uid);
+    await call(s2.url, 'POST', '/v1/billing/topups', { basic: b2, body: { uid: 'd-payer', amount: 100_000, ref: 'd' } });
+    const token = (await call(s2.url, 'POST', '/v1/auth/login', { body: { appid: a2.appid, id: 'd-payer', password: 'pw-d-payer' } })).body.token;
+    const { socket } = await connect(s2.url, token);
+    open.push(socket);
+    const ticks = collect(socket, 'charge.tick');
+    const [w1, w2] = await Promise.all([startTestWorkers(s2.config), startTestWorkers(s2.config)]);
+    try {
+      await call(s2.url, 'POST', '/v1/billing/calls', { basic: b2, body: { callId: 'd1', payer: 'd-payer', payee: 'd-payee' } });
+      // Both nodes also sweep by hand, as fast as they can, racing the scheduled job.
+      const race = Array.from({ length: 40 }, (_, i) => sleep(i * 50).then(() => Promise.all([w1.services.billing.tick(), w2.services.billing.tick()])));
+      await Promise.all(race);
+      await until(() => ticks.some((t) => t.units >= 3), 5000, 'unit 3');
+    } finally {
+      await Promise.all([w1.close(), w2.close()]);
+    }
+    const bill = (await call(s2.url, 'POST', '/v1/billing/calls/d1/end', { basic: b2, body: {} })).body;
+    expect(ticks.map((t) => t.seq)).toEqual(ticks.map((_, i) => i + 1));
+    expect(new Set(ticks.map((t) => t.due)).size).toBe(ticks.length);
+    expectUnitsOnce((await call(s2.url, 'GET', '/v1/billing/calls/d1/ledger?limit=500', { basic: b2 })).body.entries, 'd1', bill.units);
+  });
 
   it('loses and doubles nothing: a closed worker, then one that died holding a claim after debiting', async () => {
     const b2: [string, string] = [a2.appid, a2.secret];

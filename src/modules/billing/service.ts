@@ -32,6 +32,17 @@ import { createBillingStore, type ClaimedTick } from './store.js';
 /** Called once per call when it ends (reason `balance` when the server ended it). Must be idempotent. */
 export type CallEndedHandler = (appid: string, call: CallViewT) => Promise<void>;
 
+/**
+ * The `billing/tick` scheduler fires once per this period and the job then claims due
+ * ticks every CHARGE_SWEEP_INTERVAL_MS until the period (plus an overlap) is over. BullMQ
+ * promotes a delayed (scheduler) job when a blocking Redis call times out, and Redis only
+ * checks those timeouts `hz` times a second (10 by default): a scheduler firing every 50 ms
+ * really fires every ~100 ms. Node timers inside the job are precise.
+ */
+export const chargeJobPeriodMs = (config: { CHARGE_SWEEP_INTERVAL_MS: number }) => Math.max(1000, config.CHARGE_SWEEP_INTERVAL_MS);
+/** A job keeps sweeping this long after its period, so a next job that starts late (Redis timer granularity) leaves no gap. */
+const JOB_OVERLAP_MS = 200;
+
 /** How many due ticks one claim script takes at a time (bounds the time Redis is busy). */
 const CLAIM_BATCH = 200;
 /** An end whose hooks have not been acknowledged after this long gets its hooks run again by the tick job. */
@@ -194,6 +205,42 @@ export function createBillingService(core: Core, accounts: AccountsService) {
     return 'ticked';
   }
 
+  /**
+   * One sweep: claims every due tick of every app with active calls and processes it
+   * (see processTick); re-runs the hooks of ends that did not acknowledge them.
+   */
+  async function sweep(): Promise<{ ticks: number; ended: number }> {
+    let ticks = 0;
+    let ended = 0;
+    for (const appid of await store.activeApps()) {
+      for (;;) {
+        const now = Date.now();
+        const { examined, claimed } = await store.claim(appid, now, CLAIM_BATCH, now + config.CHARGE_TICK_LEASE_MS);
+        const results = await Promise.all(
+          claimed.map((c) =>
+            processTick(appid, c, now).catch((err: unknown) => {
+              // The lease runs out and the tick is claimed again (its units replay harmlessly).
+              log.error({ err, appid, callId: c.callId }, 'charge tick failed');
+              return 'skipped' as const;
+            }),
+          ),
+        );
+        for (const r of results) {
+          if (r === 'ticked') ticks++;
+          else if (r === 'ended') ended++;
+        }
+        if (examined < CLAIM_BATCH) break;
+      }
+      for (const callId of await store.endedPending(appid, Date.now() - HOOK_RETRY_AFTER_MS)) {
+        const h = await store.getCall(appid, callId);
+        if (h) await runHooks(appid, toCallView(callId, h));
+        else await store.hooksDone(appid, callId);
+      }
+      await store.retireIfIdle(appid);
+    }
+    return { ticks, ended };
+  }
+
   return {
     getCall,
     resolvePrice,
@@ -332,39 +379,25 @@ export function createBillingService(core: Core, accounts: AccountsService) {
     },
 
     /**
-     * billing/tick: claims every due tick of every app with active calls and processes it
-     * (see processTick); re-runs the hooks of ends that did not acknowledge them.
+     * billing/tick: sweeps (see `tick`) every CHARGE_SWEEP_INTERVAL_MS for one job period
+     * (chargeJobPeriodMs) plus a short overlap with the next job; returns the totals.
      */
-    async tick(): Promise<{ ticks: number; ended: number }> {
-      let ticks = 0;
-      let ended = 0;
-      for (const appid of await store.activeApps()) {
-        for (;;) {
-          const now = Date.now();
-          const { examined, claimed } = await store.claim(appid, now, CLAIM_BATCH, now + config.CHARGE_TICK_LEASE_MS);
-          const results = await Promise.all(
-            claimed.map((c) =>
-              processTick(appid, c, now).catch((err: unknown) => {
-                // The lease runs out and the tick is claimed again (its units replay harmlessly).
-                log.error({ err, appid, callId: c.callId }, 'charge tick failed');
-                return 'skipped' as const;
-              }),
-            ),
-          );
-          for (const r of results) {
-            if (r === 'ticked') ticks++;
-            else if (r === 'ended') ended++;
-          }
-          if (examined < CLAIM_BATCH) break;
-        }
-        for (const callId of await store.endedPending(appid, Date.now() - HOOK_RETRY_AFTER_MS)) {
-          const h = await store.getCall(appid, callId);
-          if (h) await runHooks(appid, toCallView(callId, h));
-          else await store.hooksDone(appid, callId);
-        }
-        await store.retireIfIdle(appid);
+    async tickFor(periodMs = chargeJobPeriodMs(config)): Promise<{ sweeps: number; ticks: number; ended: number }> {
+      const start = Date.now();
+      const total = { sweeps: 0, ticks: 0, ended: 0 };
+      for (let n = 0; ; n++) {
+        const r = await sweep();
+        total.sweeps++;
+        total.ticks += r.ticks;
+        total.ended += r.ended;
+        const next = start + (n + 1) * config.CHARGE_SWEEP_INTERVAL_MS;
+        if (next >= start + periodMs + JOB_OVERLAP_MS) return total;
+        const wait = next - Date.now();
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
       }
-      return { ticks, ended };
     },
+
+    /** One sweep (see sweep above); the tests and benchmarks call it directly. */
+    tick: sweep,
   };
 }
