@@ -118,7 +118,7 @@ export const callcentreDialect: RoutePlugin = async (app, { services, core }) =>
       schema: ConversationQuery, token: true,
       run: async (ctx) => {
         const conv = await party(ctx);
-        const c = await ctx.services.dispatch.end(ctx.session.appid, conv.requestId, ctx.session.uid, conv.agent === ctx.session.uid ? 'ended-by-agent' : 'ended-by-caller');
+        const c = await ctx.services.dispatch.end(ctx.session.appid, conv.requestId, ctx.session.uid, '');
         return { conversation_id: c.requestId, state: c.state, ended_at: c.endedAt, duration: c.startedAt && c.endedAt ? Math.floor((c.endedAt - c.startedAt) / 1000) : 0 };
       },
     },

@@ -10,10 +10,7 @@ export function registerDispatchEvents(gateway: Gateway): void {
   gateway.handle('dispatch.cancel', async ({ appid, uid, services }, p) => services.dispatch.cancel(appid, p.requestId, uid));
   gateway.handle('dispatch.get', async ({ appid, uid, services }, p) => services.dispatch.getFor(appid, p.requestId, uid));
   gateway.handle('conversation.begin', async ({ appid, uid, services }, p) => services.dispatch.begin(appid, p.conversationId, uid, p.agent));
-  gateway.handle('conversation.end', async ({ appid, uid, services }, p) => {
-    const conv = await services.dispatch.get(appid, p.conversationId);
-    return services.dispatch.end(appid, p.conversationId, uid, conv.agent === uid ? 'ended-by-agent' : 'ended-by-caller');
-  });
+  gateway.handle('conversation.end', async ({ appid, uid, services }, p) => services.dispatch.end(appid, p.conversationId, uid, ''));
 
   gateway.contributeSnapshot('dispatch', async ({ appid, uid, services }) => services.dispatch.snapshot(appid, uid));
 }

@@ -66,8 +66,7 @@ export const dispatchRoutes: RoutePlugin = async (app, { services, auth }) => {
     schema: { tags: ['conversations'], summary: 'A party ends the conversation; the agent is free (online) again', security: security.user, params: ConvParams, response: { 200: RequestView, ...errors } },
   }, async (req) => {
     const s = await auth.user(req);
-    const conv = await dispatch.get(s.appid, req.params.conversationId);
-    return dispatch.end(s.appid, req.params.conversationId, s.uid, conv.agent === s.uid ? 'ended-by-agent' : 'ended-by-caller');
+    return dispatch.end(s.appid, req.params.conversationId, s.uid, '');
   });
 
   app.post('/v1/apps/:appid/conversations/:conversationId/end', {

@@ -11,7 +11,7 @@
 // a stalled request whose skill gets a free agent, has its next round promoted to now.
 import type { Core } from '../../infra/core.js';
 import { AppError } from '../../infra/errors.js';
-import type { PresenceService } from '../presence/service.js';
+import { agentState, type PresenceService } from '../presence/service.js';
 import { createDispatchStore } from './store.js';
 import type { ExpireJobT, RequestState, RequestViewT, RoundJobT } from './schemas.js';
 
@@ -70,22 +70,22 @@ export function createDispatchService(core: Core, deps: { presence: PresenceServ
       }
       await core.queues.add('dispatch', 'round', { appid, requestId: id, round }, { jobId });
     } catch (err) {
-      // The delayed job still runs at its time: only the shortcut is lost.
-      log.warn({ err, appid, id, round }, 'could not run the next dispatch round now');
+      // Another node promoted it first (no longer delayed), or Redis failed: the delayed job
+      // still runs at its time, only the shortcut is lost.
+      if (!/not in the delayed state/.test((err as Error).message)) log.warn({ err, appid, id, round }, 'could not run the next dispatch round now');
     }
   }
 
   /** Agents got a free slot: stalled requests of their skills get their next round now. */
   async function kick(appid: string, uids: string[]): Promise<void> {
-    const skills = new Set<string>();
-    for (const uid of uids) for (const s of (await presence.get(appid, uid)).skills) skills.add(s);
-    for (const s of await store.stalled(appid, [...skills])) await runRoundNow(appid, s.id, s.round + 1);
+    for (const s of await store.stalled(appid, uids)) await runRoundNow(appid, s.id, s.round + 1);
   }
 
   function notFound(id: string): never {
     throw new AppError('REQUEST_NOT_FOUND', `no request ${id}`);
   }
 
+  /** reason '' = ended-by-caller or ended-by-agent, from who ends it. */
   async function end(appid: string, id: string, uid: string | null, reason: string): Promise<RequestViewT> {
     const r = await store.end(appid, id, uid ?? '', Date.now(), reason);
     if (r.code === -1) notFound(id);
@@ -103,7 +103,7 @@ export function createDispatchService(core: Core, deps: { presence: PresenceServ
           log.error({ err, appid, id }, 'conversation end handler failed');
         }
       }
-      await presence.announce(appid, r.agent, 'conversation-ended');
+      if (r.agentNow) emitter.toUser(appid, r.agent, 'presence.state', { uid: r.agent, state: agentState(r.agentNow), reason: 'conversation-ended' });
       await kick(appid, [r.agent]);
     }
     return get(appid, id);
@@ -133,8 +133,10 @@ export function createDispatchService(core: Core, deps: { presence: PresenceServ
       const now = Date.now();
       const expiresAt = now + config.DISPATCH_MAX_WAIT_MS;
       const id = await store.create(appid, caller, input.skill, now, expiresAt, data);
-      await core.queues.add('dispatch', 'round', { appid, requestId: id, round: 1 }, { jobId: roundJobId(appid, id, 1) });
-      await core.queues.add('dispatch', 'expire', { appid, requestId: id }, { jobId: expireJobId(appid, id), delay: config.DISPATCH_MAX_WAIT_MS });
+      await Promise.all([
+        core.queues.add('dispatch', 'round', { appid, requestId: id, round: 1 }, { jobId: roundJobId(appid, id, 1) }),
+        core.queues.add('dispatch', 'expire', { appid, requestId: id }, { jobId: expireJobId(appid, id), delay: config.DISPATCH_MAX_WAIT_MS }),
+      ]);
       return { requestId: id, caller, skill: input.skill, state: 'waiting', round: 0, createdAt: now, expiresAt, ...(input.data !== undefined ? { data: input.data } : {}) };
     },
 
@@ -143,11 +145,10 @@ export function createDispatchService(core: Core, deps: { presence: PresenceServ
       const { appid, requestId: id, round } = job;
       const r = await store.round(appid, id, round, round === 1 ? config.DISPATCH_FIRST_OFFERS : config.DISPATCH_WIDEN_BY);
       if (r.code <= 0) return { offered: 0, position: 0 };
-      const v = await get(appid, id);
-      const offer = offerOf(v);
+      const offer = { requestId: id, caller: r.caller, skill: r.skill, round, expiresAt: r.expiresAt, ...(r.data ? { data: JSON.parse(r.data) as unknown } : {}) };
       for (const uid of r.agents) emitter.toUser(appid, uid, 'dispatch.offer', offer);
-      if (r.position > 0) emitter.toUser(appid, v.caller, 'dispatch.queued', { requestId: id, skill: v.skill, position: r.position, round });
-      if (Date.now() + config.DISPATCH_ROUND_MS < v.expiresAt) {
+      if (r.position > 0) emitter.toUser(appid, r.caller, 'dispatch.queued', { requestId: id, skill: r.skill, position: r.position, round });
+      if (Date.now() + config.DISPATCH_ROUND_MS < r.expiresAt) {
         await core.queues.add('dispatch', 'round', { appid, requestId: id, round: round + 1 }, { jobId: roundJobId(appid, id, round + 1), delay: config.DISPATCH_ROUND_MS });
       }
       return { offered: r.code === 1 ? r.agents.length : 0, position: r.position };
@@ -163,7 +164,9 @@ export function createDispatchService(core: Core, deps: { presence: PresenceServ
       if (r.code === 1) {
         for (const other of r.others) emitter.toUser(appid, other, 'dispatch.taken', { requestId: id, by: uid });
         emitter.toUser(appid, r.caller, 'dispatch.accepted', { requestId: id, agent: uid });
-        await core.queues.get('dispatch').remove(expireJobId(appid, id)).catch(() => undefined); // the expire job re-checks anyway
+        // Its pending timers are moot (both re-check the state, so a failed removal is harmless).
+        const q = core.queues.get('dispatch');
+        await Promise.all([q.remove(expireJobId(appid, id)), q.remove(roundJobId(appid, id, r.round + 1))]).catch(() => undefined);
         await kick(appid, r.others);
       }
       return get(appid, id);

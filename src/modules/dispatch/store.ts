@@ -49,27 +49,28 @@ const scripts = {
   // first, never the caller nor one offered before. A replayed round (retried job) offers
   // nothing new and returns the pending offers again, so they can be re-sent.
   // KEYS: request. ARGV: D, P, id, round, count
-  // → {1 new | 2 replay, queue position (0 while an offer is pending), uid…} | {0, state} not waiting | {-1} no request
+  // → {1 new | 2 replay, queue position (0 while an offer is pending), caller, skill, expiresAt, data, uid…}
+  //   | {0, state} not waiting | {-1} no request
   sbDispatchRound: {
     keys: 1,
     lua: `${LUA_AGENT_REFRESH}
       local D, P, id = ARGV[1], ARGV[2], ARGV[3]
-      local r = redis.call('HMGET', KEYS[1], 'state', 'round', 'skill', 'caller')
+      local r = redis.call('HMGET', KEYS[1], 'state', 'round', 'skill', 'caller', 'expiresAt', 'data')
       if not r[1] then return {-1} end
       if r[1] ~= 'waiting' then return {0, r[1]} end
       local o, t = D .. 'o:' .. id, D .. 't:' .. id
       local out
       if tonumber(r[2]) >= tonumber(ARGV[4]) then
-        out = {2, 0}
+        out = {2, 0, r[4], r[3], r[5], r[6] or ''}
         for _, uid in ipairs(redis.call('SMEMBERS', o)) do out[#out + 1] = uid end
       else
         redis.call('HSET', KEYS[1], 'round', ARGV[4])
-        out = {1, 0}
+        out = {1, 0, r[4], r[3], r[5], r[6] or ''}
         local want = tonumber(ARGV[5])
         if want > 0 then
           local cands = redis.call('ZRANGE', P .. 'idle:' .. r[3], 0, want + redis.call('SCARD', t))
           for _, uid in ipairs(cands) do
-            if #out - 2 >= want then break end
+            if #out - 6 >= want then break end
             if uid ~= r[4] and redis.call('SISMEMBER', t, uid) == 0 then
               redis.call('SADD', o, uid)
               redis.call('SADD', t, uid)
@@ -87,16 +88,16 @@ const scripts = {
   // First accept wins: only a waiting request, only by an agent holding its offer. The other
   // offers are released in the same step (those agents are idle again at once).
   // KEYS: request. ARGV: D, P, id, uid, now
-  // → {1, caller, other agents…} won | {2, caller} this agent had already won | {-1} no request
+  // → {1, caller, round, other agents…} won | {2, caller, round} this agent had already won | {-1} no request
   //   | {-2, winner} already taken | {-3} expired or cancelled | {-4} not offered to this agent
   sbDispatchAccept: {
     keys: 1,
     lua: `${LUA_AGENT_REFRESH}${LUA_RELEASE_OFFERS}
       local D, P, id, uid = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
-      local r = redis.call('HMGET', KEYS[1], 'state', 'agent', 'caller', 'skill')
+      local r = redis.call('HMGET', KEYS[1], 'state', 'agent', 'caller', 'skill', 'round')
       if not r[1] then return {-1} end
       if r[1] ~= 'waiting' then
-        if r[2] == uid then return {2, r[3]} end
+        if r[2] == uid then return {2, r[3], r[5]} end
         if r[1] == 'expired' or r[1] == 'cancelled' then return {-3} end
         return {-2, r[2] or ''}
       end
@@ -105,7 +106,7 @@ const scripts = {
       redis.call('ZREM', D .. 'w:' .. r[4], id)
       redis.call('SADD', D .. 'u:' .. uid, id)
       local others = releaseOffers(D, P, id, uid)
-      local out = {1, r[3]}
+      local out = {1, r[3], r[5]}
       for _, a in ipairs(others) do out[#out + 1] = a end
       return out`,
   },
@@ -159,7 +160,9 @@ const scripts = {
   },
   // The conversation ends (accepted|active → ended): the agent's slot is free again (back
   // online when it was online). KEYS: request. ARGV: D, P, id, uid ('' = the system), now, reason
-  // → {1 ended now | 0 had ended, caller, agent, startedAt, endedAt, reason} | {-1} | {-3} | {-5} | {-6} as for begin
+  // ('' = ended-by-caller / ended-by-agent, from uid)
+  // → {1 ended now | 0 had ended, caller, agent, startedAt, endedAt, reason[, agent status, capacity, load, offers]}
+  //   | {-1} | {-3} | {-5} | {-6} as for begin
   sbConvEnd: {
     keys: 1,
     lua: `${LUA_AGENT_REFRESH}
@@ -170,28 +173,40 @@ const scripts = {
       if r[1] == 'waiting' then return {-6} end
       if r[1] == 'expired' or r[1] == 'cancelled' then return {-3} end
       if r[1] == 'ended' then return {0, r[2], r[3], r[4] or '', r[5] or '', r[6] or ''} end
-      redis.call('HSET', KEYS[1], 'state', 'ended', 'endedAt', ARGV[5], 'endReason', ARGV[6])
+      local reason = ARGV[6]
+      if reason == '' then
+        reason = 'ended-by-caller'
+        if uid == r[3] then reason = 'ended-by-agent' end
+      end
+      redis.call('HSET', KEYS[1], 'state', 'ended', 'endedAt', ARGV[5], 'endReason', reason)
       redis.call('SREM', D .. 'u:' .. r[2], id)
       redis.call('SREM', D .. 'u:' .. r[3], id)
       local ak = P .. 'a:' .. r[3]
       if redis.call('HINCRBY', ak, 'load', -1) <= 0 then redis.call('HSET', ak, 'load', '0', 'idleSince', ARGV[5]) end
       agentRefresh(P, r[3])
-      return {1, r[2], r[3], r[4] or '', ARGV[5], ARGV[6]}`,
+      local a = redis.call('HMGET', ak, 'status', 'capacity', 'load', 'offers')
+      return {1, r[2], r[3], r[4] or '', ARGV[5], reason, a[1] or 'offline', a[2] or '1', a[3] or '0', a[4] or '0'}`,
   },
-  // For each skill: the oldest waiting request that no agent holds an offer of (to run its
-  // next round now that an agent is free). KEYS: any key of the app (slot). ARGV: D, skill…
-  // → {id, round, …}
+  // For each skill of the given agents: the oldest waiting request that no agent holds an
+  // offer of and whose first round has run (to run its next round now that an agent is free).
+  // KEYS: any key of the app (slot). ARGV: D, P, uid… → {id, round, …}
   sbDispatchStalled: {
     keys: 1,
     lua: `
-      local D = ARGV[1]
-      local out = {}
-      for i = 2, #ARGV do
-        for _, id in ipairs(redis.call('ZRANGE', D .. 'w:' .. ARGV[i], 0, 9)) do
-          if redis.call('SCARD', D .. 'o:' .. id) == 0 then
-            out[#out + 1] = id
-            out[#out + 1] = redis.call('HGET', D .. 'r:' .. id, 'round') or '0'
-            break
+      local D, P = ARGV[1], ARGV[2]
+      local out, done = {}, {}
+      for i = 3, #ARGV do
+        for skill in string.gmatch(redis.call('HGET', P .. 'a:' .. ARGV[i], 'skills') or '', '[^,]+') do
+          if not done[skill] then
+            done[skill] = true
+            for _, id in ipairs(redis.call('ZRANGE', D .. 'w:' .. skill, 0, 9)) do
+              local round = redis.call('HGET', D .. 'r:' .. id, 'round') or '0'
+              if round ~= '0' and redis.call('SCARD', D .. 'o:' .. id) == 0 then
+                out[#out + 1] = id
+                out[#out + 1] = round
+                break
+              end
+            end
           end
         end
       end
@@ -211,16 +226,16 @@ export function createDispatchStore(redis: Redis, keys: Keys, presencePrefix: (a
     async create(appid: string, caller: string, skill: string, now: number, expiresAt: number, data: string): Promise<string> {
       return String(await run('sbDispatchCreate', [keys.scoped(appid, 'dispatch', 'seq')], [D(appid), caller, skill, now, expiresAt, data]));
     },
-    async round(appid: string, id: string, round: number, count: number): Promise<{ code: number; position: number; agents: string[]; state: string }> {
+    async round(appid: string, id: string, round: number, count: number) {
       const r = list(await run('sbDispatchRound', [req(appid, id)], [D(appid), presencePrefix(appid), id, round, count]));
       const code = Number(r[0]);
-      if (code <= 0) return { code, position: 0, agents: [], state: r[1] ?? '' };
-      return { code, position: Number(r[1]), agents: r.slice(2), state: 'waiting' };
+      if (code <= 0) return { code, position: 0, agents: [] as string[], state: r[1] ?? '', caller: '', skill: '', expiresAt: 0, data: '' };
+      return { code, position: Number(r[1]), caller: r[2]!, skill: r[3]!, expiresAt: Number(r[4]), data: r[5] ?? '', agents: r.slice(6), state: 'waiting' };
     },
-    async accept(appid: string, id: string, uid: string, now: number): Promise<{ code: number; caller: string; others: string[]; winner: string }> {
+    async accept(appid: string, id: string, uid: string, now: number): Promise<{ code: number; caller: string; round: number; others: string[]; winner: string }> {
       const r = list(await run('sbDispatchAccept', [req(appid, id)], [D(appid), presencePrefix(appid), id, uid, now]));
       const code = Number(r[0]);
-      return { code, caller: code > 0 ? r[1]! : '', others: code === 1 ? r.slice(2) : [], winner: code === -2 ? r[1]! : code > 0 ? uid : '' };
+      return { code, caller: code > 0 ? r[1]! : '', round: code > 0 ? Number(r[2]) : 0, others: code === 1 ? r.slice(3) : [], winner: code === -2 ? r[1]! : code > 0 ? uid : '' };
     },
     async decline(appid: string, id: string, uid: string): Promise<{ declined: boolean; pending: number; state: string; round: number }> {
       const r = list(await run('sbDispatchDecline', [req(appid, id)], [D(appid), presencePrefix(appid), id, uid]));
@@ -237,11 +252,14 @@ export function createDispatchStore(redis: Redis, keys: Keys, presencePrefix: (a
     },
     async end(appid: string, id: string, uid: string, now: number, reason: string) {
       const r = list(await run('sbConvEnd', [req(appid, id)], [D(appid), presencePrefix(appid), id, uid, now, reason]));
-      return { code: Number(r[0]), caller: r[1] ?? '', agent: r[2] ?? '', startedAt: r[3] ? Number(r[3]) : undefined, endedAt: Number(r[4] ?? 0), reason: r[5] ?? '' };
+      return {
+        code: Number(r[0]), caller: r[1] ?? '', agent: r[2] ?? '', startedAt: r[3] ? Number(r[3]) : undefined, endedAt: Number(r[4] ?? 0), reason: r[5] ?? '',
+        agentNow: r[6] ? { status: (r[6] === 'online' ? 'online' : 'offline') as 'online' | 'offline', capacity: Number(r[7]), load: Number(r[8]), offers: Number(r[9]) } : null,
+      };
     },
-    async stalled(appid: string, skills: string[]): Promise<Array<{ id: string; round: number }>> {
-      if (skills.length === 0) return [];
-      const r = list(await run('sbDispatchStalled', [keys.scoped(appid, 'dispatch', 'seq')], [D(appid), ...skills]));
+    async stalled(appid: string, uids: string[]): Promise<Array<{ id: string; round: number }>> {
+      if (uids.length === 0) return [];
+      const r = list(await run('sbDispatchStalled', [keys.scoped(appid, 'dispatch', 'seq')], [D(appid), presencePrefix(appid), ...uids]));
       const out: Array<{ id: string; round: number }> = [];
       for (let i = 0; i + 1 < r.length; i += 2) out.push({ id: r[i]!, round: Number(r[i + 1]) });
       return out;

@@ -85,11 +85,6 @@ export function createPresenceService(core: Core, accounts: AccountsService) {
     onOnline(handler: OnlineHandler): void {
       onlineHandlers.push(handler);
     },
-    /** Announces a state change the agent did not ask for (conversation end …) to its sockets. */
-    async announce(appid: string, uid: string, reason: string): Promise<void> {
-      emitter.toUser(appid, uid, 'presence.state', { uid, state: agentState(await store.get(appid, uid)), reason });
-    },
-
     /** The agent goes online (with its stored skills, or new ones) or offline. */
     async set(appid: string, uid: string, input: PresenceSetInput): Promise<AgentViewT> {
       const now = Date.now();
