@@ -6,7 +6,7 @@ import type { Core } from '../src/infra/core.js';
 import type { JobName, JobPayload, QueueName } from '../src/infra/queues.js';
 import type { Services } from '../src/services.js';
 import { tickCharges } from './billing.js';
-import { expireRequest, runDispatchRound } from './dispatch.js';
+import { expireRequest, runDispatchRound, endNoShow } from './dispatch.js';
 import { linkRecording } from './media.js';
 import { deliverNotify } from './notify.js';
 import { sweepPresence } from './presence.js';
@@ -27,6 +27,6 @@ export const registry: Registry = {
   rooms: { sweep: sweepRooms, hostTimeout: endRoomOnHostTimeout },
   media: { recording: linkRecording },
   presence: { sweep: sweepPresence },
-  dispatch: { round: runDispatchRound, expire: expireRequest },
+  dispatch: { round: runDispatchRound, expire: expireRequest, noShow: endNoShow },
   billing: { tick: tickCharges },
 };

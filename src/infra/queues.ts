@@ -27,7 +27,7 @@ export const QUEUES = {
   /** Agents past their presence deadline go offline (scheduler). */
   presence: { jobs: { sweep: PresenceSweepJob } },
   /** Dispatch rounds (jobId dispatch-round.<appid>.<id>.<n>: round 1 at once, later ones delayed DISPATCH_ROUND_MS) and request expiry (jobId dispatch-expire.<appid>.<id>, delayed DISPATCH_MAX_WAIT_MS). */
-  dispatch: { jobs: { round: RoundJob, expire: ExpireJob } },
+  dispatch: { jobs: { round: RoundJob, expire: ExpireJob, noShow: ExpireJob } },
 } as const satisfies Record<string, { jobs: Record<string, TSchema> }>;
 
 export type QueueName = keyof typeof QUEUES;

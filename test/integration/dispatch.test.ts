@@ -11,6 +11,7 @@ const ROUND = 600;
 const MAX_WAIT = 2500;
 const TIMEOUT = 4000;
 const GRACE = 300;
+const NOSHOW = 800;
 
 let srv: TestServer;
 let workers: WorkerNode;
@@ -20,7 +21,7 @@ const open: Socket[] = [];
 beforeAll(async () => {
   srv = await startServer({
     DISPATCH_FIRST_OFFERS: 2, DISPATCH_WIDEN_BY: 2, DISPATCH_ROUND_MS: ROUND, DISPATCH_MAX_WAIT_MS: MAX_WAIT,
-    PRESENCE_TIMEOUT_MS: TIMEOUT, PRESENCE_GRACE_MS: GRACE, PRESENCE_SWEEP_INTERVAL_MS: 100,
+    PRESENCE_TIMEOUT_MS: TIMEOUT, PRESENCE_GRACE_MS: GRACE, PRESENCE_SWEEP_INTERVAL_MS: 100, CONVERSATION_NOSHOW_MS: NOSHOW,
   });
   workers = await startTestWorkers(srv.config);
   app = await createApp(srv.url, { tencent: { sdkAppId: 1400000001, key: 'usersig-key-0123456789' } });
@@ -369,5 +370,23 @@ describe('feedback', () => {
     await until(() => offered[1]!.length + offered[2]!.length === 2, 2000, 'offers to the two best rated');
     await sleep(100);
     expect(offered[0]).toHaveLength(0);
+  });
+});
+
+describe('no-show', () => {
+  it('an accepted conversation nobody begins ends after CONVERSATION_NOSHOW_MS and frees its agent; a begun one is left alone', async () => {
+    const caller = await user('ns-caller');
+    const a = await agent('ns-agent', ['NS<>XX']);
+    const id = await accepted(caller, a, 'NS>XX');
+    const ended = nextEvent(a.socket, 'conversation.ended', NOSHOW + 4000);
+    expect((await agentState('ns-agent')).state).toBe('busy');
+    expect(await ended).toMatchObject({ conversationId: id, reason: 'no-show' });
+    await until(async () => (await agentState('ns-agent')).state === 'online', 2000, 'agent online again');
+
+    const id2 = await accepted(caller, a, 'NS>XX');
+    expect((await caller.socket.emitWithAck('conversation.begin', { conversationId: id2 })).ok).toBe(true);
+    await sleep(NOSHOW + 1000);
+    const conv = await call(srv.url, 'GET', `/v1/conversations/${id2}`, { token: (await call(srv.url, 'POST', `/v1/apps/${app.appid}/tokens`, { basic: basic(), body: { uid: 'ns-caller' } })).body.token });
+    expect(conv.body.state).toBe('active');
   });
 });

@@ -17,6 +17,7 @@ import type { ExpireJobT, RequestState, RequestViewT, RoundJobT } from './schema
 
 export const roundJobId = (appid: string, id: string, round: number) => `dispatch-round.${appid}.${id}.${round}`;
 export const expireJobId = (appid: string, id: string) => `dispatch-expire.${appid}.${id}`;
+export const noShowJobId = (appid: string, id: string) => `dispatch-noshow.${appid}.${id}`;
 
 /** Called once when a conversation ends, whoever ended it (billing stops metering). */
 export type ConversationEndHandler = (appid: string, conversationId: string, reason: string) => Promise<void>;
@@ -86,8 +87,8 @@ export function createDispatchService(core: Core, deps: { presence: PresenceServ
   }
 
   /** reason '' = ended-by-caller or ended-by-agent, from who ends it. */
-  async function end(appid: string, id: string, uid: string | null, reason: string): Promise<RequestViewT> {
-    const r = await store.end(appid, id, uid ?? '', Date.now(), reason);
+  async function end(appid: string, id: string, uid: string | null, reason: string, onlyIfNotBegun = false): Promise<RequestViewT> {
+    const r = await store.end(appid, id, uid ?? '', Date.now(), reason, onlyIfNotBegun);
     if (r.code === -1) notFound(id);
     if (r.code === -5) throw new AppError('NOT_A_PARTY', `${uid} is not a party of conversation ${id}`);
     if (r.code === -6) throw new AppError('CONVERSATION_NOT_ACCEPTED', `request ${id} is still waiting for an agent: cancel it instead`);
@@ -167,6 +168,10 @@ export function createDispatchService(core: Core, deps: { presence: PresenceServ
         // Its pending timers are moot (both re-check the state, so a failed removal is harmless).
         const q = core.queues.get('dispatch');
         await Promise.all([q.remove(expireJobId(appid, id)), q.remove(roundJobId(appid, id, r.round + 1))]).catch(() => undefined);
+        // An accepted conversation nobody begins must not hold the agent forever.
+        if (config.CONVERSATION_NOSHOW_MS > 0) {
+          await core.queues.add('dispatch', 'noShow', { appid, requestId: id }, { jobId: noShowJobId(appid, id), delay: config.CONVERSATION_NOSHOW_MS });
+        }
         await kick(appid, r.others);
       }
       return get(appid, id);
@@ -205,6 +210,18 @@ export function createDispatchService(core: Core, deps: { presence: PresenceServ
       for (const a of r.released) emitter.toUser(job.appid, a, 'dispatch.withdrawn', { requestId: job.requestId, reason: 'expired' });
       await kick(job.appid, r.released);
       return { expired: true };
+    },
+
+    /**
+     * dispatch/noShow: CONVERSATION_NOSHOW_MS after the accept, a conversation still not
+     * begun ends (reason no-show) and its agent is free again; one that began is left alone
+     * (checked in the same script that ends it).
+     */
+    async noShow(job: ExpireJobT): Promise<{ ended: boolean }> {
+      const before = await store.get(job.appid, job.requestId);
+      if (!before) return { ended: false };
+      const view = await end(job.appid, job.requestId, null, 'no-show', true);
+      return { ended: view.state === 'ended' && view.endReason === 'no-show' };
     },
 
     /** The conversation begins (caller or agent; `agent` = the one the caller expects). */

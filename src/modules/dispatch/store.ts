@@ -173,6 +173,7 @@ const scripts = {
       if r[1] == 'waiting' then return {-6} end
       if r[1] == 'expired' or r[1] == 'cancelled' then return {-3} end
       if r[1] == 'ended' then return {0, r[2], r[3], r[4] or '', r[5] or '', r[6] or ''} end
+      if ARGV[7] == '1' and r[1] ~= 'accepted' then return {-9} end
       local reason = ARGV[6]
       if reason == '' then
         reason = 'ended-by-caller'
@@ -250,8 +251,9 @@ export function createDispatchStore(redis: Redis, keys: Keys, presencePrefix: (a
       const r = list(await run('sbConvBegin', [req(appid, id)], [uid, agent, now]));
       return { code: Number(r[0]), caller: r[1] ?? '', agent: r[2] ?? '', startedAt: Number(r[3] ?? 0) };
     },
-    async end(appid: string, id: string, uid: string, now: number, reason: string) {
-      const r = list(await run('sbConvEnd', [req(appid, id)], [D(appid), presencePrefix(appid), id, uid, now, reason]));
+    /** onlyIfNotBegun: end only a conversation still 'accepted' (the no-show timeout); -9 otherwise. */
+    async end(appid: string, id: string, uid: string, now: number, reason: string, onlyIfNotBegun = false) {
+      const r = list(await run('sbConvEnd', [req(appid, id)], [D(appid), presencePrefix(appid), id, uid, now, reason, onlyIfNotBegun ? '1' : '0']));
       return {
         code: Number(r[0]), caller: r[1] ?? '', agent: r[2] ?? '', startedAt: r[3] ? Number(r[3]) : undefined, endedAt: Number(r[4] ?? 0), reason: r[5] ?? '',
         agentNow: r[6] ? { status: (r[6] === 'online' ? 'online' : 'offline') as 'online' | 'offline', capacity: Number(r[7]), load: Number(r[8]), offers: Number(r[9]) } : null,
