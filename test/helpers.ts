@@ -102,3 +102,20 @@ export function nextEvent<T = any>(socket: Socket, event: string, ms = 5000): Pr
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Collects every `event` on the socket into the returned array. */
+export function collect<T = any>(socket: Socket, event: string): T[] {
+  const got: T[] = [];
+  socket.on(event, (p: T) => got.push(p));
+  return got;
+}
+
+/** Polls `fn` until it is true, or throws naming `what` after `ms`. */
+export async function until(fn: () => boolean | Promise<boolean>, ms: number, what: string): Promise<void> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await fn()) return;
+    await sleep(25);
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}

@@ -4,7 +4,7 @@ import type { Config } from '../../src/config.js';
 import { createBillingStore } from '../../src/modules/billing/store.js';
 import type { CallViewT } from '../../src/modules/billing/schemas.js';
 import type { WorkerNode } from '../../workers/runtime.js';
-import { call, connect, createApp, loginUser, nextEvent, sleep, startServer, startTestWorkers, type TestServer } from '../helpers.js';
+import { call, connect, createApp, loginUser, nextEvent, sleep, startServer, startTestWorkers, type TestServer, collect, until } from '../helpers.js';
 
 // Small periods: a tick every 200 ms, claimed every 20 ms; prices use 1 s units.
 const FAST: Partial<Config> = { CHARGE_TICK_SECONDS: 0.2, CHARGE_SWEEP_INTERVAL_MS: 20, CHARGE_TICK_LEASE_MS: 1000, CHARGE_LOW_UNITS: 2, CHARGE_RECONCILE_TOLERANCE_SECONDS: 2 };
@@ -37,21 +37,6 @@ async function user(id: string, balance = 0): Promise<{ token: string; socket: S
   const { socket, snapshot } = await connect(srv.url, token);
   open.push(socket);
   return { token, socket, snapshot };
-}
-
-function collect<T = any>(socket: Socket, event: string): T[] {
-  const got: T[] = [];
-  socket.on(event, (p: T) => got.push(p));
-  return got;
-}
-
-async function until(fn: () => boolean | Promise<boolean>, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await fn()) return;
-    await sleep(20);
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 async function ledgerOfCall(callId: string, base = srv) {

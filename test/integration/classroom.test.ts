@@ -2,7 +2,7 @@ import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAppError } from '../../src/infra/errors.js';
 import type { WorkerNode } from '../../workers/runtime.js';
-import { call, connect, createApp, loginUser, nextEvent, sleep, startServer, startTestWorkers, type TestServer } from '../helpers.js';
+import { call, connect, createApp, loginUser, nextEvent, sleep, startServer, startTestWorkers, type TestServer, collect } from '../helpers.js';
 
 const SDKAPPID = 1400054321;
 
@@ -28,12 +28,6 @@ async function person(id: string, role: 'teacher' | 'student'): Promise<{ token:
   const { socket } = await connect(srv.url, token);
   open.push(socket);
   return { token, socket };
-}
-
-function collect<T = any>(socket: Socket, event: string): T[] {
-  const got: T[] = [];
-  socket.on(event, (p: T) => got.push(p));
-  return got;
 }
 
 describe('course lifecycle', () => {

@@ -5,7 +5,7 @@ import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { peerSign } from '../../src/modules/signals/service.js';
 import type { WorkerNode } from '../../workers/runtime.js';
-import { call, connect, createApp, nextEvent, sleep, startServer, startTestWorkers, type TestServer } from '../helpers.js';
+import { call, connect, createApp, nextEvent, sleep, startServer, startTestWorkers, type TestServer, collect, until } from '../helpers.js';
 
 const ROUND = 600;
 const MAX_WAIT = 2500;
@@ -50,21 +50,6 @@ async function agent(uid: string, skills: string[], capacity?: number) {
   expect(r.ok).toBe(true);
   await sleep(3); // distinct idle times: earlier agents rank first
   return u;
-}
-
-function collect<T = any>(socket: Socket, event: string): T[] {
-  const got: T[] = [];
-  socket.on(event, (p: T) => got.push(p));
-  return got;
-}
-
-async function until(fn: () => boolean | Promise<boolean>, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await fn()) return;
-    await sleep(25);
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 const agentState = async (uid: string) => (await call(srv.url, 'GET', `/v1/apps/${app.appid}/agents/${uid}`, { basic: basic() })).body;

@@ -3,7 +3,7 @@ import { io as ioc } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkerNode } from '../../workers/runtime.js';
 import { hostTimeoutJobId } from '../../src/modules/rooms/service.js';
-import { call, connect, createApp, loginUser, nextEvent, sleep, startServer, startTestWorkers, type TestServer } from '../helpers.js';
+import { call, connect, createApp, loginUser, nextEvent, sleep, startServer, startTestWorkers, type TestServer, collect, until } from '../helpers.js';
 
 // Small timeouts: a member silent for 1 s is swept (the sweep runs every second), a host gets 1.5 s of grace.
 const TIMEOUT = 1000;
@@ -38,22 +38,6 @@ async function newRoom(token: string): Promise<string> {
   const r = await call(srv.url, 'POST', '/v1/rooms', { token, body: {} });
   expect(r.status).toBe(201);
   return r.body.roomId;
-}
-
-/** Collects every `event` on the socket. */
-function collect<T = any>(socket: Socket, event: string): T[] {
-  const got: T[] = [];
-  socket.on(event, (p: T) => got.push(p));
-  return got;
-}
-
-async function until(fn: () => boolean | Promise<boolean>, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await fn()) return;
-    await sleep(50);
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 describe('membership', () => {

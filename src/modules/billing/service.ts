@@ -231,7 +231,7 @@ export function createBillingService(core: Core, accounts: AccountsService) {
         }
         if (examined < CLAIM_BATCH) break;
       }
-      for (const callId of await store.endedPending(appid, Date.now() - HOOK_RETRY_AFTER_MS)) {
+      for (const callId of await store.claimEndedPending(appid, Date.now() - HOOK_RETRY_AFTER_MS, Date.now())) {
         const h = await store.getCall(appid, callId);
         if (h) await runHooks(appid, toCallView(callId, h));
         else await store.hooksDone(appid, callId);

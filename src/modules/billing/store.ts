@@ -25,6 +25,16 @@ import { defineScripts } from '../../infra/scripts.js';
 import type { EntryKindT, LedgerEntryT, PriceViewT } from './schemas.js';
 
 const scripts = {
+  // Claims ended calls whose hooks were not acknowledged by `before`: pushes their score to
+  // `until` in the same script, so two overlapping sweeps never re-run the same hooks.
+  // KEYS: endq. ARGV: before, until, limit → callIds
+  sbBillClaimEnded: {
+    keys: 1,
+    lua: `
+      local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[3]))
+      for _, id in ipairs(ids) do redis.call('ZADD', KEYS[1], 'XX', ARGV[2], id) end
+      return ids`,
+  },
   // THE ledger operation: the only writer of balances. Applies `amount` (signed) to the
   // user's balance once per idempotency key: a replayed key changes nothing and returns the
   // original entry; a debit the balance cannot cover changes nothing (balances never go
@@ -331,8 +341,8 @@ export function createBillingStore(redis: Redis, keys: Keys) {
       return Number(await run('sbBillConfirm', [k(appid, 'c', callId)], [payer, now]));
     },
 
-    /** Ended calls whose hooks have not been acknowledged, ended before `before`. */
-    endedPending: (appid: string, before: number) => redis.zrangebyscore(k(appid, 'endq'), '-inf', String(before), 'LIMIT', 0, 100),
+    /** Claims (until `until`) ended calls whose hooks have not been acknowledged, ended before `before`. */
+    claimEndedPending: async (appid: string, before: number, until: number) => (await run('sbBillClaimEnded', [k(appid, 'endq')], [before, until, 100])) as string[],
     hooksDone: (appid: string, callId: string) => redis.zrem(k(appid, 'endq'), callId),
 
     async reconciliations(appid: string, before: number | undefined, limit: number): Promise<string[]> {
