@@ -121,7 +121,11 @@ export async function startPrivateRedis({ dataDir, port }) {
   const dir = join(dataDir, 'redis');
   mkdirSync(dir, { recursive: true });
   const args = [join(root, 'redis.conf'), '--port', String(port), '--dir', dir, '--pidfile', join(dir, 'redis.pid')];
-  const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own process group: Ctrl-C in a terminal signals the whole foreground group, and
+  // Redis must outlive the api and worker while they finish (start.mjs stops it last).
+  const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  // …but never outlive start.mjs itself, however it ends.
+  process.once('exit', () => child.exitCode === null && child.kill('SIGTERM'));
   let output = '';
   child.stdout.on('data', (d) => (output += d));
   child.stderr.on('data', (d) => (output += d));

@@ -16,8 +16,9 @@ export interface Proc {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export function run(args: string[], env: Record<string, string>): Proc {
-  const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/** `group`: run in its own process group, so stop() can signal the whole group as a terminal's Ctrl-C does. */
+export function run(args: string[], env: Record<string, string>, opts: { group?: boolean } = {}): Proc {
+  const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: opts.group ?? false });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
@@ -36,7 +37,8 @@ export function run(args: string[], env: Record<string, string>): Proc {
     },
     async stop(signal = 'SIGTERM') {
       if (child.exitCode !== null) return child.exitCode;
-      child.kill(signal);
+      if (opts.group) process.kill(-child.pid!, signal);
+      else child.kill(signal);
       return exited;
     },
   };

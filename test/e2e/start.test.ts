@@ -39,7 +39,8 @@ it('starts, prints and reuses bootstrap credentials, and keeps data across resta
   await closed;
   expect(first.output()).toContain('private Redis stopped, data saved');
 
-  const second = run(['scripts/start.mjs'], env);
+  // Stopped the way a terminal's Ctrl-C does it: SIGINT to the whole process group.
+  const second = run(['scripts/start.mjs'], env, { group: true });
   try {
     await second.waitFor('api listening', 60_000);
     expect(second.output()).toContain(`Bootstrap credentials: appid ${appid}`);
@@ -48,6 +49,9 @@ it('starts, prints and reuses bootstrap credentials, and keeps data across resta
     expect(user.status).toBe(200);
     expect(user.body.id).toBe('first-user');
   } finally {
-    expect(await second.stop('SIGTERM')).toBe(0);
+    expect(await second.stop('SIGINT')).toBe(0);
   }
+  expect(second.output()).toContain('private Redis stopped, data saved');
+  expect(second.output()).not.toContain('shutdown timed out');
+  expect(second.output()).not.toContain('ECONNREFUSED');
 });
