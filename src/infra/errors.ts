@@ -59,6 +59,10 @@ export const ERROR_TABLE = {
   PRICE_NOT_FOUND: { status: 404, message: 'no price for this key and no default price' },
   IDEMPOTENCY_CONFLICT: { status: 409, message: 'this idempotency reference was used for another operation' },
 
+  SENSITIVE_WORD: { status: 422, message: 'the content contains a sensitive word' },
+  TRANSLATION_NOT_CONFIGURED: { status: 503, message: 'no translation provider is configured' },
+  TRANSLATION_FAILED: { status: 502, message: 'the translation provider failed' },
+
   RATE_LIMITED: { status: 429, message: 'too many requests' },
   UNAVAILABLE: { status: 503, message: 'a dependency is unavailable' },
   INTERNAL: { status: 500, message: 'internal error' },
