@@ -10,6 +10,7 @@ import { Server } from 'socket.io';
 import { allowedOrigins, type Config } from './config.js';
 import { callcentreDialect } from './dialects/callcentre/plugin.js';
 import { classroomDialect } from './dialects/classroom/plugin.js';
+import { seed003PairingDialect } from './dialects/seed003/pairing.js';
 import { createSocketAdapter } from './infra/adapter.js';
 import { createAuth } from './infra/auth.js';
 import type { Http } from './infra/http.js';
@@ -27,6 +28,7 @@ import { feedbackRoutes } from './modules/feedback/routes.js';
 import { billingRoutes } from './modules/billing/routes.js';
 import { mediaRoutes } from './modules/media/routes.js';
 import { notifyRoutes } from './modules/notify/routes.js';
+import { pairingRoutes } from './modules/pairing/routes.js';
 import { presenceRoutes } from './modules/presence/routes.js';
 import { rtcRoutes } from './modules/rtc/routes.js';
 import { roomsRoutes } from './modules/rooms/routes.js';
@@ -141,6 +143,9 @@ export async function buildApp(config: Config): Promise<SwitchboardApp> {
   await http.register(feedbackRoutes, deps);
   await http.register(signalsRoutes, deps);
   await http.register(callcentreDialect, deps); // seed 000: GET /volunteer/…, /conversation/…, /charge/…, /feedback, *_login.php
+
+  await http.register(pairingRoutes, deps);
+  await http.register(seed003PairingDialect, deps); // seed 003: POST /api/v1/video/pair/…, video/before/check, video/delPairRecord
 
   const gateway = attachGateway(io, core, services);
   registerModuleEvents(gateway);

@@ -9,6 +9,7 @@ import { createFeedbackService } from './modules/feedback/service.js';
 import { createBillingService } from './modules/billing/service.js';
 import { createMediaService } from './modules/media/service.js';
 import { createNotifyService } from './modules/notify/service.js';
+import { createPairingService } from './modules/pairing/service.js';
 import { createPresenceService } from './modules/presence/service.js';
 import { createRtcService } from './modules/rtc/service.js';
 import { createRoomsService } from './modules/rooms/service.js';
@@ -43,6 +44,10 @@ export function createServices(core: Core) {
     if (!conv || conv.caller !== call.payer || conv.agent !== call.payee || (conv.state !== 'accepted' && conv.state !== 'active')) return;
     await dispatch.end(appid, call.callId, null, call.reason ?? 'billing');
   });
+  // Speed pairing (seed 003): asks offered in rounds; the call after a match is metered, and
+  // its end (hang-up, balance exhausted) ends the ask.
+  const pairing = createPairingService(core, { accounts, billing });
+  billing.onEnded(async (appid, call) => pairing.callEnded(appid, call.callId, call.reason ?? ''));
   // A recording of a course's stream sets its playback_idx_url and makes it a playback (state 3).
   media.onRecording(async (appid, roomnum, rec) => {
     await classroom.markRecorded(appid, roomnum, { playbackUrl: rec.playbackUrl, isIndex: rec.kind === 'index' || rec.indexUrl !== undefined });
@@ -59,6 +64,7 @@ export function createServices(core: Core) {
     dispatch,
     feedback,
     signals,
+    pairing,
   };
 }
 

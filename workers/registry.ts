@@ -7,6 +7,7 @@ import type { JobName, JobPayload, QueueName } from '../src/infra/queues.js';
 import type { Services } from '../src/services.js';
 import { tickCharges } from './billing.js';
 import { expireRequest, runDispatchRound, endNoShow } from './dispatch.js';
+import { pairRoundTimeout, runPairRound } from './matchmaking.js';
 import { linkRecording } from './media.js';
 import { deliverNotify } from './notify.js';
 import { sweepPresence } from './presence.js';
@@ -29,4 +30,5 @@ export const registry: Registry = {
   presence: { sweep: sweepPresence },
   dispatch: { round: runDispatchRound, expire: expireRequest, noShow: endNoShow },
   billing: { tick: tickCharges },
+  matchmaking: { round: runPairRound, timeout: pairRoundTimeout },
 };

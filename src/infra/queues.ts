@@ -9,6 +9,7 @@ import { TickJob } from '../modules/billing/schemas.js';
 import { chargeJobPeriodMs } from '../modules/billing/service.js';
 import { ExpireJob, RoundJob } from '../modules/dispatch/schemas.js';
 import { RecordingJob } from '../modules/media/schemas.js';
+import { PairRoundJob, PairTimeoutJob } from '../modules/pairing/schemas.js';
 import { NotifyJob } from '../modules/notify/schemas.js';
 import { PresenceSweepJob } from '../modules/presence/schemas.js';
 import { HostTimeoutJob, SweepJob } from '../modules/rooms/schemas.js';
@@ -28,6 +29,8 @@ export const QUEUES = {
   presence: { jobs: { sweep: PresenceSweepJob } },
   /** Dispatch rounds (jobId dispatch-round.<appid>.<id>.<n>: round 1 at once, later ones delayed DISPATCH_ROUND_MS) and request expiry (jobId dispatch-expire.<appid>.<id>, delayed DISPATCH_MAX_WAIT_MS). */
   dispatch: { jobs: { round: RoundJob, expire: ExpireJob, noShow: ExpireJob } },
+  /** Pairing rounds (jobId pair-round.<appid>.<ask>.<n>, at once) and their timeouts (jobId pair-timeout.<appid>.<ask>.<n>, delayed PAIR_ROUND_MS). */
+  matchmaking: { jobs: { round: PairRoundJob, timeout: PairTimeoutJob } },
 } as const satisfies Record<string, { jobs: Record<string, TSchema> }>;
 
 export type QueueName = keyof typeof QUEUES;

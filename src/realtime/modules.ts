@@ -5,6 +5,7 @@ import { registerBillingEvents } from '../modules/billing/events.js';
 import { registerClassroomEvents } from '../modules/classroom/events.js';
 import { registerDispatchEvents } from '../modules/dispatch/events.js';
 import { registerFeedbackEvents } from '../modules/feedback/events.js';
+import { registerPairingEvents } from '../modules/pairing/events.js';
 import { registerPresenceEvents } from '../modules/presence/events.js';
 import { registerRoomEvents } from '../modules/rooms/events.js';
 import { registerSignalEvents } from '../modules/signals/events.js';
@@ -12,7 +13,7 @@ import type { Gateway } from './gateway.js';
 
 type Registrar = (gateway: Gateway) => void;
 
-export const moduleEventRegistrars: Registrar[] = [registerRoomEvents, registerClassroomEvents, registerBillingEvents, registerPresenceEvents, registerDispatchEvents, registerFeedbackEvents, registerSignalEvents];
+export const moduleEventRegistrars: Registrar[] = [registerRoomEvents, registerClassroomEvents, registerBillingEvents, registerPresenceEvents, registerDispatchEvents, registerFeedbackEvents, registerSignalEvents, registerPairingEvents];
 
 export function registerModuleEvents(gateway: Gateway): void {
   for (const register of moduleEventRegistrars) register(gateway);
