@@ -10,6 +10,7 @@ import { Server } from 'socket.io';
 import { allowedOrigins, type Config } from './config.js';
 import { callcentreDialect } from './dialects/callcentre/plugin.js';
 import { classroomDialect } from './dialects/classroom/plugin.js';
+import { seed003MessagingDialect } from './dialects/seed003/messaging.js';
 import { seed003PairingDialect } from './dialects/seed003/pairing.js';
 import { createSocketAdapter } from './infra/adapter.js';
 import { createAuth } from './infra/auth.js';
@@ -27,6 +28,7 @@ import { dispatchRoutes } from './modules/dispatch/routes.js';
 import { feedbackRoutes } from './modules/feedback/routes.js';
 import { billingRoutes } from './modules/billing/routes.js';
 import { mediaRoutes } from './modules/media/routes.js';
+import { messagingRoutes } from './modules/messaging/routes.js';
 import { notifyRoutes } from './modules/notify/routes.js';
 import { pairingRoutes } from './modules/pairing/routes.js';
 import { presenceRoutes } from './modules/presence/routes.js';
@@ -146,6 +148,9 @@ export async function buildApp(config: Config): Promise<SwitchboardApp> {
 
   await http.register(pairingRoutes, deps);
   await http.register(seed003PairingDialect, deps); // seed 003: POST /api/v1/video/pair/…, video/before/check, video/delPairRecord
+
+  await http.register(messagingRoutes, deps);
+  await http.register(seed003MessagingDialect, deps); // seed 003: POST /api/v1/im/before/check, /api/v1/translate/action, /api/server/im/send/{tip,system}
 
   const gateway = attachGateway(io, core, services);
   registerModuleEvents(gateway);

@@ -8,6 +8,7 @@ import { createDispatchService } from './modules/dispatch/service.js';
 import { createFeedbackService } from './modules/feedback/service.js';
 import { createBillingService } from './modules/billing/service.js';
 import { createMediaService } from './modules/media/service.js';
+import { createMessagingService } from './modules/messaging/service.js';
 import { createNotifyService } from './modules/notify/service.js';
 import { createPairingService } from './modules/pairing/service.js';
 import { createPresenceService } from './modules/presence/service.js';
@@ -48,6 +49,8 @@ export function createServices(core: Core) {
   // its end (hang-up, balance exhausted) ends the ask.
   const pairing = createPairingService(core, { accounts, billing });
   billing.onEnded(async (appid, call) => pairing.callEnded(appid, call.callId, call.reason ?? ''));
+  // IM pre-send checks (sensitive words, message price), translation, tip/system messages.
+  const messaging = createMessagingService(core, { billing });
   // A recording of a course's stream sets its playback_idx_url and makes it a playback (state 3).
   media.onRecording(async (appid, roomnum, rec) => {
     await classroom.markRecorded(appid, roomnum, { playbackUrl: rec.playbackUrl, isIndex: rec.kind === 'index' || rec.indexUrl !== undefined });
@@ -64,6 +67,7 @@ export function createServices(core: Core) {
     dispatch,
     feedback,
     signals,
+    messaging,
     pairing,
   };
 }

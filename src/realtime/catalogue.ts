@@ -10,6 +10,7 @@ import {
   TakenEvent, WithdrawnEvent,
 } from '../modules/dispatch/schemas.js';
 import { FeedbackRequest, FeedbackResult } from '../modules/feedback/schemas.js';
+import { AckBody, AckResult, CheckBody, CheckResult, InboxList, InboxMessage, TranslateBody, TranslateResult } from '../modules/messaging/schemas.js';
 import {
   AnswerBody, AnswerResult, AnsweredEvent, AskBody, AskRef, AskView, AvailabilityBody, AvailabilityView, ConfirmBody, DeleteRecordBody, DeleteResult, DispatchEvent,
   EndedEvent as PairEndedEvent, HistoryPage, HistoryQuery, MatchedEvent, WithdrawnEvent as PairWithdrawnEvent,
@@ -104,6 +105,16 @@ export const clientEvents = {
   /** Stars for network and translation, once per side. */
   'conversation.feedback': { request: FeedbackRequest, response: FeedbackResult },
 
+  // ── messaging (seed 003 IM checks, translation, tip/system messages) ─────────
+  /** May this message be sent? SENSITIVE_WORD, or INSUFFICIENT_BALANCE when priced messages cannot be paid (seed im/before/check). */
+  'message.check': { request: CheckBody, response: CheckResult },
+  /** Machine translation (TRANSLATION_NOT_CONFIGURED without a provider). */
+  'message.translate': { request: TranslateBody, response: TranslateResult },
+  /** My unacknowledged tip/system messages (also in session.snapshot under `inbox`). */
+  'message.inbox': { request: Type.Object({}, { additionalProperties: false }), response: InboxList },
+  /** Acknowledge tip/system messages up to an id: they leave the inbox. */
+  'message.ack': { request: AckBody, response: AckResult },
+
   // ── pairing (seed 003 speed match) ─────────────────────────────────────────
   /** Be offered asks (profile.language/gender/tags are the filters' attributes) or not; ends with the last socket. */
   'pair.available': { request: AvailabilityBody, response: AvailabilityView },
@@ -161,6 +172,10 @@ export const serverEvents = {
   'conversation.ended': ConversationEndedEvent,
   /** A verified signed peer message from the other party. */
   'conversation.signal': SignalEvent,
+  /** A grey-bar tip from the app's backend (seed /api/server/im/send/tip); kept in the inbox until message.ack. */
+  'message.tip': InboxMessage,
+  /** A system message from the app's backend (seed /api/server/im/send/system); kept in the inbox until message.ack. */
+  'message.system': InboxMessage,
   /** To a candidate: the seed's long-link message {objectName: RC:CmdMsg, content: {name: dispatch, data: {ask_no, ask_uid, round_no}, extra}}. */
   'pair.dispatch': DispatchEvent,
   /** To the asker: a candidate passed; confirm it. */

@@ -5,6 +5,7 @@ import { registerBillingEvents } from '../modules/billing/events.js';
 import { registerClassroomEvents } from '../modules/classroom/events.js';
 import { registerDispatchEvents } from '../modules/dispatch/events.js';
 import { registerFeedbackEvents } from '../modules/feedback/events.js';
+import { registerMessagingEvents } from '../modules/messaging/events.js';
 import { registerPairingEvents } from '../modules/pairing/events.js';
 import { registerPresenceEvents } from '../modules/presence/events.js';
 import { registerRoomEvents } from '../modules/rooms/events.js';
@@ -13,7 +14,7 @@ import type { Gateway } from './gateway.js';
 
 type Registrar = (gateway: Gateway) => void;
 
-export const moduleEventRegistrars: Registrar[] = [registerRoomEvents, registerClassroomEvents, registerBillingEvents, registerPresenceEvents, registerDispatchEvents, registerFeedbackEvents, registerSignalEvents, registerPairingEvents];
+export const moduleEventRegistrars: Registrar[] = [registerRoomEvents, registerClassroomEvents, registerBillingEvents, registerPresenceEvents, registerDispatchEvents, registerFeedbackEvents, registerSignalEvents, registerMessagingEvents, registerPairingEvents];
 
 export function registerModuleEvents(gateway: Gateway): void {
   for (const register of moduleEventRegistrars) register(gateway);
