@@ -216,6 +216,19 @@ describe('pairing rounds', () => {
     }
   });
 
+  it('a round every candidate refused is over at once: the next round does not wait for the timeout', async () => {
+    const app = await createApp(srv.url);
+    const cs = await candidates(app, 4);
+    const asker = await user(app, 'asker');
+    const askNo = (await asker.socket.emitWithAck('pair.ask', {})).data.askNo;
+    await waitFor(() => dispatched(cs, askNo, 1).length === 2, 3000, 'round 1');
+    const t0 = Date.now();
+    for (const c of dispatched(cs, askNo, 1)) expect((await c.socket.emitWithAck('pair.answer', { askNo, roundNo: 1, pass: false })).data.won).toBe(false);
+    await waitFor(() => dispatched(cs, askNo, 2).length === 2, 3000, 'round 2');
+    expect(Date.now() - t0).toBeLessThan(ROUND);
+    expect(dispatched(cs, askNo, 2).map((u) => u.uid)).toEqual(['c2', 'c3']);
+  });
+
   it('fairness: a candidate gets at most PAIR_OFFER_LIMIT offers per window', async () => {
     const app = await createApp(srv.url);
     const [c] = await candidates(app, 1);

@@ -116,6 +116,18 @@ export function createPairingService(core: Core, deps: { accounts: AccountsServi
     return r;
   }
 
+  /** Round `round` is over without a pass: the next round, or the end after PAIR_MAX_ROUNDS. */
+  async function roundOver(appid: string, askNo: string, round: number): Promise<boolean> {
+    const h = await store.get(appid, askNo);
+    if (!h || h.state !== 'matching' || Number(h.round) !== round) return false;
+    if (round >= config.PAIR_MAX_ROUNDS) {
+      await close(appid, askNo, '', 'no-match', round);
+      return false;
+    }
+    await scheduleRound(appid, askNo, round + 1);
+    return true;
+  }
+
   return {
     get,
     checkBalance,
@@ -170,18 +182,10 @@ export function createPairingService(core: Core, deps: { accounts: AccountsServi
 
     /** matchmaking/timeout: no pass in round `round` → the next round, or the end after PAIR_MAX_ROUNDS. */
     async timeout(job: PairRoundJobT): Promise<{ next: boolean }> {
-      const { appid, askNo, round } = job;
-      const h = await store.get(appid, askNo);
-      if (!h || h.state !== 'matching' || Number(h.round) !== round) return { next: false };
-      if (round >= config.PAIR_MAX_ROUNDS) {
-        await close(appid, askNo, '', 'no-match', round);
-        return { next: false };
-      }
-      await scheduleRound(appid, askNo, round + 1);
-      return { next: true };
+      return { next: await roundOver(job.appid, job.askNo, job.round) };
     },
 
-    /** Seed video/pair/answer: a candidate answers the current round; the first pass wins. */
+    /** Seed video/pair/answer: a candidate answers the current round; the first pass wins; when all refused, the next round runs now. */
     async answer(appid: string, uid: string, input: { askNo: string; roundNo: number; pass: boolean }): Promise<{ askNo: string; roundNo: number; pass: boolean; won: boolean }> {
       const { askNo, roundNo, pass } = input;
       const r = await store.answer(appid, askNo, uid, roundNo, pass, Date.now());
@@ -195,6 +199,11 @@ export function createPairingService(core: Core, deps: { accounts: AccountsServi
         emitter.toUser(appid, r.askUid, 'pair.answered', { askNo, roundNo, peerUid: uid });
         for (const o of r.others) emitter.toUser(appid, o, 'pair.withdrawn', { askNo, reason: 'taken' });
         await core.queues.get('matchmaking').remove(pairTimeoutJobId(appid, askNo, roundNo)).catch(() => undefined);
+      }
+      if (r.code === 0 && r.left === 0) {
+        // Every candidate of the round refused: the round is over now, not at its timeout.
+        await core.queues.get('matchmaking').remove(pairTimeoutJobId(appid, askNo, roundNo)).catch(() => undefined);
+        await roundOver(appid, askNo, roundNo);
       }
       return { askNo, roundNo, pass, won: r.code >= 1 };
     },

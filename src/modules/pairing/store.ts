@@ -105,7 +105,7 @@ const scripts = {
   },
   // A candidate answers round n: first pass wins; a refusal only drops its offer.
   // KEYS: ask. ARGV: P, id, uid, round, pass (1/0), now
-  // → {1, askUid, other candidates…} won | {2} had already won | {0} refused | {-1} no ask | {-2, winner} taken
+  // → {1, askUid, other candidates…} won | {2} had already won | {0, offers left in the round} refused | {-1} no ask | {-2, winner} taken
   //   | {-3} ended | {-4} not offered | {-5, current round} stale round | {-6} busy with another ask
   sbPairAnswer: {
     keys: 1,
@@ -124,7 +124,7 @@ const scripts = {
       if ARGV[5] ~= '1' then
         redis.call('SREM', P .. 'o:' .. id, uid)
         redis.call('SREM', P .. 'co:' .. uid, id)
-        return {0}
+        return {0, redis.call('SCARD', P .. 'o:' .. id)}
       end
       if redis.call('HEXISTS', P .. 'busy', uid) == 1 then return {-6} end
       redis.call('HSET', KEYS[1], 'state', 'answered', 'winner', uid, 'winnerRound', ARGV[4], 'answeredAt', ARGV[6])
@@ -203,7 +203,7 @@ export function createPairingStore(redis: Redis, keys: Keys) {
     async answer(appid: string, id: string, uid: string, round: number, pass: boolean, now: number) {
       const r = list(await run('sbPairAnswer', [ask(appid, id)], [P(appid), id, uid, round, pass ? 1 : 0, now]));
       const code = Number(r[0]);
-      return { code, askUid: code === 1 ? r[1]! : '', others: code === 1 ? r.slice(2) : [], winner: code === -2 ? r[1]! : '', round: code === -5 ? Number(r[1]) : 0 };
+      return { code, askUid: code === 1 ? r[1]! : '', others: code === 1 ? r.slice(2) : [], winner: code === -2 ? r[1]! : '', round: code === -5 ? Number(r[1]) : 0, left: code === 0 ? Number(r[1]) : -1 };
     },
     async confirm(appid: string, id: string, uid: string, peer: string, like: boolean, callId: string, now: number) {
       const r = list(await run('sbPairConfirm', [ask(appid, id)], [P(appid), id, uid, peer, like ? 1 : 0, callId, now]));
