@@ -17,10 +17,16 @@ export function registerPairingEvents(gateway: Gateway): void {
   gateway.handle('pair.delete', async ({ appid, uid, services }, p) => services.pairing.deleteRecord(appid, uid, p.askNo, p.startAt));
 
   gateway.contributeSnapshot('pairing', async ({ appid, uid, services }) => services.pairing.snapshot(appid, uid));
-  gateway.onDisconnect(async ({ appid, uid, socket, services }) => {
-    if (!(await services.pairing.isAvailable(appid, uid))) return;
-    // Asks every node through the adapter; only for available users, only on a disconnect.
-    const left = await socket.nsp.in(socketRooms.user(appid, uid)).fetchSockets();
-    if (left.length === 0) await services.pairing.setAvailable(appid, uid, false);
+  gateway.onDisconnect(async ({ appid, uid, socket, services, core }) => {
+    try {
+      if (!(await services.pairing.isAvailable(appid, uid))) return;
+      // Asks every node through the adapter; only for available users, only on a disconnect.
+      const left = await socket.nsp.in(socketRooms.user(appid, uid)).fetchSockets();
+      if (left.length === 0) await services.pairing.setAvailable(appid, uid, false);
+    } catch (err) {
+      // The node is shutting down (its Redis connection closed under the listener): the
+      // availability stays; `session.snapshot` shows it to the client that reconnects.
+      if (core.redis.status === 'ready') throw err;
+    }
   });
 }
