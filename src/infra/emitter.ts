@@ -18,6 +18,8 @@ export interface Emitter {
    * with the token whose hash is given), telling them why first.
    */
   disconnectUser(appid: string, uid: string, reason: { code: string; message: string }, tokenHash?: string): Promise<number>;
+  /** How many sockets the user has open, on every node (a round trip through the adapter). */
+  userSocketCount(appid: string, uid: string): Promise<number>;
   /** Puts every socket of the user, on any node, into the room's socket room. */
   joinRoom(appid: string, uid: string, roomId: string): void;
   /** Takes every socket of the user, on any node, out of the room's socket room. */
@@ -31,6 +33,9 @@ export function createEmitter(io: Server): Emitter {
     toUser: (appid, uid, event, data) => void io.to(socketRooms.user(appid, uid)).emit(event, data),
     toRoom: (appid, roomId, event, data) => void io.to(socketRooms.room(appid, roomId)).emit(event, data),
     toDashboard: (appid, event, data) => void io.of('/dashboard').to(socketRooms.dashboard(appid)).emit(event, data),
+    async userSocketCount(appid, uid) {
+      return (await io.in(socketRooms.user(appid, uid)).fetchSockets()).length;
+    },
     async disconnectUser(appid, uid, reason, tokenHash) {
       // fetchSockets asks every node through the adapter; revocation is rare, so the
       // round trip is worth not keeping one extra room per socket.

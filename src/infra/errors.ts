@@ -73,6 +73,7 @@ export const ERROR_TABLE = {
   PAIR_WRONG_PEER: { status: 409, message: 'another candidate answered this ask' },
   PAIR_NOT_IN_CALL: { status: 409, message: 'the ask is not in a call' },
 
+  NO_SOCKET: { status: 409, message: 'open a socket first: what this enables arrives over it' },
   RATE_LIMITED: { status: 429, message: 'too many requests' },
   UNAVAILABLE: { status: 503, message: 'a dependency is unavailable' },
   INTERNAL: { status: 500, message: 'internal error' },

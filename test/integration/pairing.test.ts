@@ -293,3 +293,15 @@ describe('pairing rounds', () => {
     expect(h.body.error.message).toContain('askNo');
   });
 });
+
+it('REST availability needs an open socket (offers arrive over it, and availability ends with it)', async () => {
+  const app = await createApp(srv.url);
+  const r = await call(srv.url, 'POST', `/v1/apps/${app.appid}/tokens`, { basic: [app.appid, app.secret], body: { uid: 'rest-only' } });
+  const refused = await call(srv.url, 'PUT', '/v1/pairing/availability', { token: r.body.token, body: { available: true } });
+  expect([refused.status, refused.body.error.code]).toEqual([409, 'NO_SOCKET']);
+  const { socket } = await connect(srv.url, r.body.token);
+  const ok = await call(srv.url, 'PUT', '/v1/pairing/availability', { token: r.body.token, body: { available: true } });
+  expect(ok.body).toEqual({ uid: 'rest-only', available: true });
+  expect((await call(srv.url, 'PUT', '/v1/pairing/availability', { token: r.body.token, body: { available: false } })).body.available).toBe(false);
+  socket.close();
+});

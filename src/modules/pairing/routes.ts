@@ -1,17 +1,23 @@
 import { Type } from 'typebox';
+import { AppError } from '../../infra/errors.js';
 import { ErrorResponse, security, type RoutePlugin } from '../../infra/http.js';
 import { AnswerBody, AnswerResult, AskBody, AskNoSchema, AskView, AvailabilityBody, AvailabilityView, ConfirmBody, DeleteRecordBody, DeleteResult, HistoryPage, HistoryQuery } from './schemas.js';
 
 const AskParams = Type.Object({ askNo: AskNoSchema });
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 402: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse };
 
-export const pairingRoutes: RoutePlugin = async (app, { services, auth }) => {
+export const pairingRoutes: RoutePlugin = async (app, { core, services, auth }) => {
   const { pairing } = services;
 
   app.put('/v1/pairing/availability', {
     schema: { tags: ['pairing'], summary: 'Be offered asks (filters read from profile.language/gender/tags now) or not; the last socket closing ends it', security: security.user, body: AvailabilityBody, response: { 200: AvailabilityView, ...errors } },
   }, async (req) => {
     const s = await auth.user(req);
+    // Availability ends with the user's last socket; without one it would never end, and
+    // pair.dispatch could not reach the user anyway.
+    if (req.body.available && (await core.emitter.userSocketCount(s.appid, s.uid)) === 0) {
+      throw new AppError('NO_SOCKET', 'connect a socket before becoming available: pair.dispatch arrives over it, and availability ends with the last socket');
+    }
     return pairing.setAvailable(s.appid, s.uid, req.body.available);
   });
 
