@@ -17,7 +17,7 @@ import { createAuth } from './infra/auth.js';
 import type { Http } from './infra/http.js';
 import type { Core } from './infra/core.js';
 import { createEmitter } from './infra/emitter.js';
-import { AppError, ERROR_TABLE, toPublicError } from './infra/errors.js';
+import { ERROR_TABLE, fromFrameworkError, toPublicError } from './infra/errors.js';
 import { createKeys } from './infra/keys.js';
 import { createLogger } from './infra/logger.js';
 import { createQueues } from './infra/queues.js';
@@ -103,13 +103,7 @@ export async function buildApp(config: Config): Promise<SwitchboardApp> {
   });
 
   http.setErrorHandler((err: Error & { validation?: unknown; validationContext?: string; statusCode?: number; code?: string }, req, reply) => {
-    let appErr: unknown = err;
-    if (err.validation) appErr = new AppError('VALIDATION_FAILED', err.message);
-    else if (err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || (err instanceof SyntaxError && err.statusCode === 400)) appErr = new AppError('BAD_JSON', err.message);
-    else if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') appErr = new AppError('UNSUPPORTED_MEDIA_TYPE', err.message);
-    else if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') appErr = new AppError('PAYLOAD_TOO_LARGE');
-    else if (!(err instanceof AppError) && err.statusCode && err.statusCode < 500) appErr = new AppError('VALIDATION_FAILED', err.message);
-    const { status, body } = toPublicError(appErr);
+    const { status, body } = toPublicError(fromFrameworkError(err));
     if (status >= 500) req.log.error({ err }, 'request failed');
     return reply.code(status).send({ error: body });
   });

@@ -112,3 +112,18 @@ export function toPublicError(err: unknown): { status: number; body: ErrorBody }
 export function isAppError(err: unknown, code?: ErrorCode): err is AppError {
   return err instanceof AppError && (code === undefined || err.code === code);
 }
+
+/**
+ * Fastify's own failures (schema validation, content-type parsing, body limits, other
+ * 4xx) as AppErrors, so the native error handler and every dialect's map the same way.
+ * AppErrors and unknown errors pass through unchanged (unknown → INTERNAL later).
+ */
+export function fromFrameworkError(err: Error & { validation?: unknown; statusCode?: number; code?: string }): unknown {
+  if (err instanceof AppError) return err;
+  if (err.validation) return new AppError('VALIDATION_FAILED', `invalid request: ${err.message}`);
+  if (err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || (err instanceof SyntaxError && err.statusCode === 400)) return new AppError('BAD_JSON', err.message);
+  if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return new AppError('UNSUPPORTED_MEDIA_TYPE', err.message);
+  if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new AppError('PAYLOAD_TOO_LARGE');
+  if (err.statusCode && err.statusCode < 500) return new AppError('VALIDATION_FAILED', err.message);
+  return err;
+}

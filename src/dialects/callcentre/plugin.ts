@@ -13,7 +13,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { TSchema } from 'typebox';
 import { parseAuthorization } from '../../infra/auth.js';
-import { AppError } from '../../infra/errors.js';
+import { AppError, fromFrameworkError } from '../../infra/errors.js';
 import type { RoutePlugin } from '../../infra/http.js';
 import type { UserSession } from '../../modules/accounts/service.js';
 import type { RequestViewT } from '../../modules/dispatch/schemas.js';
@@ -180,10 +180,7 @@ export const callcentreDialect: RoutePlugin = async (app, { services, core }) =>
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
 
   app.setErrorHandler((err: Error & { validation?: unknown; statusCode?: number }, req, reply) => {
-    let e: unknown = err;
-    if (err.validation) e = new AppError('VALIDATION_FAILED', `invalid request: ${err.message}`);
-    else if (!(err instanceof AppError) && err.statusCode && err.statusCode < 500) e = new AppError('VALIDATION_FAILED', err.message);
-    const error = dialectError(e);
+    const error = dialectError(fromFrameworkError(err));
     if (error.code === 'INTERNAL') req.log.error({ err }, 'call-centre request failed');
     return reply.code(200).send({ status: STATUS_FAILED, error });
   });

@@ -10,7 +10,7 @@
 // both are sent with the same text so clients written against either work.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { TSchema } from 'typebox';
-import { AppError, type ErrorCode } from '../../infra/errors.js';
+import { AppError, type ErrorCode, fromFrameworkError } from '../../infra/errors.js';
 import type { RoutePlugin } from '../../infra/http.js';
 import { parse } from '../../infra/validation.js';
 import type { AppRecord, UserSession } from '../../modules/accounts/service.js';
@@ -175,10 +175,7 @@ export const classroomDialect: RoutePlugin = async (app, { services }) => {
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
 
   app.setErrorHandler((err: Error & { code?: string; statusCode?: number }, req, reply) => {
-    let e: unknown = err;
-    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') e = new AppError('PAYLOAD_TOO_LARGE');
-    else if (!(err instanceof AppError) && err.statusCode && err.statusCode < 500) e = new AppError('VALIDATION_FAILED', err.message);
-    const { errorCode, errorInfo } = seedError(e);
+    const { errorCode, errorInfo } = seedError(fromFrameworkError(err));
     if (errorCode === 90000 && !(err instanceof AppError)) req.log.error({ err }, 'index.php request failed');
     return reply.code(200).send(envelope(errorCode, errorInfo));
   });

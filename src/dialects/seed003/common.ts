@@ -17,7 +17,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Static, TSchema } from 'typebox';
 import type { Auth } from '../../infra/auth.js';
 import type { Core } from '../../infra/core.js';
-import { AppError, type ErrorCode } from '../../infra/errors.js';
+import { AppError, type ErrorCode, fromFrameworkError } from '../../infra/errors.js';
 import type { RoutePlugin, RouteDeps } from '../../infra/http.js';
 import { parse } from '../../infra/validation.js';
 import type { AppRecord, UserSession } from '../../modules/accounts/service.js';
@@ -193,10 +193,7 @@ export function seed003Plugin(routes: (deps: RouteDeps) => Seed3Route[]): RouteP
     app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
 
     app.setErrorHandler((err: Error & { code?: string; statusCode?: number }, req, reply) => {
-      let e: unknown = err;
-      if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') e = new AppError('PAYLOAD_TOO_LARGE');
-      else if (!(err instanceof AppError) && err.statusCode && err.statusCode < 500) e = new AppError('VALIDATION_FAILED', err.message);
-      const { code, err: text } = seed3Error(e);
+      const { code, err: text } = seed3Error(fromFrameworkError(err));
       if (code === SEED3_INTERNAL && !(err instanceof AppError)) req.log.error({ err }, 'seed-003 request failed');
       return reply.code(200).send(envelope(code, null, text));
     });
