@@ -69,27 +69,52 @@ function isDebianLike() {
 }
 
 /**
+ * Path of `cmd`, installing the Debian package that provides it when it is missing on
+ * Debian/Ubuntu as root (`apt-get update` once per process). Anywhere else, or when the
+ * install does not provide it: null, and the caller says what to install.
+ */
+let aptUpdated = false;
+function ensureDebianCommand(cmd, pkg) {
+  const found = which(cmd);
+  if (found) return found;
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (!isDebianLike() || !isRoot) return null;
+  say(`${cmd} not found: installing the Debian package ${pkg} (apt-get)…`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  if (!aptUpdated) {
+    run('apt-get', ['update'], { env });
+    aptUpdated = true;
+  }
+  run('apt-get', ['install', '-y', '--no-install-recommends', pkg], { env });
+  return which(cmd);
+}
+
+/**
  * Path of a redis-server binary, installing Debian's `redis-server` package when
  * missing on Debian/Ubuntu as root. Anywhere else: a message saying what to install.
  */
 export function ensureRedisServer() {
-  const found = which('redis-server');
+  const preinstalled = which('redis-server');
+  const found = preinstalled ?? ensureDebianCommand('redis-server', 'redis-server');
+  // Debian starts a system redis on 6379 after install; we run our own, so stop it.
+  if (found && !preinstalled) spawnSync('sh', ['-c', 'service redis-server stop >/dev/null 2>&1 || true']);
   if (found) return found;
-  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-  if (isDebianLike() && isRoot) {
-    say('redis-server not found: installing the Debian package redis-server (apt-get)…');
-    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-    run('apt-get', ['update'], { env });
-    run('apt-get', ['install', '-y', '--no-install-recommends', 'redis-server'], { env });
-    // Debian starts a system redis on 6379 after install; we run our own, so stop it.
-    spawnSync('sh', ['-c', 'service redis-server stop >/dev/null 2>&1 || true']);
-    const installed = which('redis-server');
-    if (installed) return installed;
-  }
   const how = isDebianLike()
     ? 'run as root: apt-get install redis-server'
     : 'install Redis 7 (for example `brew install redis` on macOS, `dnf install redis` on Fedora)';
   throw new Error(`redis-server was not found on PATH. Either ${how}, or set REDIS_URL to an existing Redis (6.2+, maxmemory-policy noeviction).`);
+}
+
+/**
+ * Path of a Chromium for the browser tests (dashboard, customer-service widgets), driven
+ * by playwright-core, which never downloads a browser of its own. CHROMIUM_PATH wins;
+ * otherwise Debian's `chromium` package, installed when missing on Debian/Ubuntu as root.
+ */
+export function ensureChromium() {
+  if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
+  const found = which('chromium') ?? which('chromium-browser') ?? ensureDebianCommand('chromium', 'chromium');
+  if (found) return found;
+  throw new Error('Chromium was not found on PATH (the browser tests need it). Either run as root on Debian/Ubuntu (`apt-get install chromium`), or set CHROMIUM_PATH to a Chromium or Chrome binary.');
 }
 
 /** Resolves once something accepts TCP connections on host:port (or rejects after timeoutMs). */

@@ -17,6 +17,7 @@ import { createAuth } from './infra/auth.js';
 import type { Http } from './infra/http.js';
 import type { Core } from './infra/core.js';
 import { createEmitter } from './infra/emitter.js';
+import { createDomainEvents } from './infra/events.js';
 import { ERROR_TABLE, fromFrameworkError, toPublicError } from './infra/errors.js';
 import { createKeys } from './infra/keys.js';
 import { createLogger } from './infra/logger.js';
@@ -80,7 +81,8 @@ export async function buildApp(config: Config): Promise<SwitchboardApp> {
   const io = new Server(http.server, { ...socketServerOptions(config), ...adapter.serverOptions });
 
   const queues = createQueues(redis, config.QUEUE_PREFIX);
-  const core: Core = { config, redis, keys: createKeys(config.KEY_PREFIX), log, emitter: createEmitter(io), queues };
+  const emitter = createEmitter(io);
+  const core: Core = { config, redis, keys: createKeys(config.KEY_PREFIX), log, emitter, events: createDomainEvents(emitter), queues };
   const services = createServices(core);
   const auth = createAuth(services.accounts, config.ADMIN_TOKEN);
 

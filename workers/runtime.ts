@@ -9,6 +9,7 @@ import type { Config } from '../src/config.js';
 import { createSocketAdapter } from '../src/infra/adapter.js';
 import type { Core } from '../src/infra/core.js';
 import { createEmitter } from '../src/infra/emitter.js';
+import { createDomainEvents } from '../src/infra/events.js';
 import { AppError } from '../src/infra/errors.js';
 import { createKeys } from '../src/infra/keys.js';
 import { createLogger } from '../src/infra/logger.js';
@@ -52,7 +53,8 @@ export async function startWorkers(config: Config, opts: { log?: Logger; registr
   opened.push(...adapter.clients);
   const io = new Server({ ...adapter.serverOptions });
   const queues = createQueues(redis, config.QUEUE_PREFIX);
-  const core: Core = { config, redis, keys: createKeys(config.KEY_PREFIX), log, emitter: createEmitter(io), queues };
+  const emitter = createEmitter(io);
+  const core: Core = { config, redis, keys: createKeys(config.KEY_PREFIX), log, emitter, events: createDomainEvents(emitter), queues };
   const services = createServices(core);
 
   const workers = (Object.keys(QUEUES) as QueueName[]).map((queue) => {

@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { Emitter } from './emitter.js';
+import type { DomainEvents } from './events.js';
 import type { Keys } from './keys.js';
 import type { Queues } from './queues.js';
 
@@ -13,5 +14,7 @@ export interface Core {
   keys: Keys;
   log: Logger;
   emitter: Emitter;
+  /** Business events for dashboards, webhooks and metrics (infra/events.ts). */
+  events: DomainEvents;
   queues: Queues;
 }
