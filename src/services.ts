@@ -15,6 +15,7 @@ import { createPresenceService } from './modules/presence/service.js';
 import { createRtcService } from './modules/rtc/service.js';
 import { createRoomsService } from './modules/rooms/service.js';
 import { createSignalsService } from './modules/signals/service.js';
+import { createAppAuth } from './dialects/videocloud/app-auth.js';
 
 export function createServices(core: Core) {
   const accounts = createAccountsService(core);
@@ -55,8 +56,11 @@ export function createServices(core: Core) {
   media.onRecording(async (appid, roomnum, rec) => {
     await classroom.markRecorded(appid, roomnum, { playbackUrl: rec.playbackUrl, isIndex: rec.kind === 'index' || rec.indexUrl !== undefined });
   });
+  // Seed-004 app signatures (md5 of appId, timestamp, appToken; ±1 min; no replay) and per-app call slots.
+  const appAuth = createAppAuth(core, accounts);
   return {
     accounts,
+    appAuth,
     notify: createNotifyService(core, accounts),
     rtc,
     media,

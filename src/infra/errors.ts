@@ -23,6 +23,9 @@ export const ERROR_TABLE = {
   FORBIDDEN: { status: 403, message: 'not allowed' },
   CROSS_TENANT: { status: 403, message: 'that belongs to another app' },
   ORIGIN_NOT_ALLOWED: { status: 403, message: 'this origin is not allowed' },
+  APP_SIGNATURE_INVALID: { status: 401, message: 'the app signature (md5 of appId, timestamp and appToken) is not valid' },
+  APP_TIMESTAMP_SKEW: { status: 401, message: 'the timestamp is more than a minute away from server time' },
+  APP_SIGNATURE_REPLAYED: { status: 401, message: 'this signature was already used' },
 
   APP_NOT_FOUND: { status: 404, message: 'no such app' },
   APP_EXISTS: { status: 409, message: 'an app with this appid exists' },
