@@ -16,7 +16,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { rawConnect, type RawClient } from './lib/rawclient.js';
-import { freePort, json, pool, sleep, startRedis, startServerProc } from './lib/harness.js';
+import { freePort, json, paced, pool, sleep, startRedis, startServerProc } from './lib/harness.js';
 import { cpuSeconds, fmt, printTable, summary } from './lib/stats.js';
 
 const AGENTS = Number(process.env.BENCH_AGENTS ?? 2000);
@@ -102,12 +102,9 @@ try {
   lag.enable();
   const cpu0 = { api: cpuSeconds(api.pid), worker: cpuSeconds(worker.pid!), redis: cpuSeconds(redis.pid), bench: cpuSeconds(process.pid) };
   const total = RATE * SECONDS;
-  let seq = 0;
   const t0 = performance.now();
-  while (seq < total) {
-    const due = Math.min(total, Math.floor(((performance.now() - t0) / 1000) * RATE) + 1);
-    for (; seq < due; seq++) {
-      const s = seq;
+  const sendSeconds = await paced(RATE, total, (from, to) => {
+    for (let s = from; s < to; s++) {
       sentAt.set(s, performance.now());
       void callers[s % CALLERS]!.emitWithAck('dispatch.request', { skill: SKILLS[s % SKILLS.length], data: { seq: s } }).then((r) => {
         ackAt.set(s, performance.now());
@@ -115,9 +112,7 @@ try {
         if (a.ok && a.data) seqOf.set(a.data.requestId, s);
       });
     }
-    await sleep(5);
-  }
-  const sendSeconds = (performance.now() - t0) / 1000;
+  });
   const deadline = Date.now() + 10_000;
   while (firstAt.size < total && Date.now() < deadline) await sleep(50);
   await sleep(HOLD_MS + 500);
@@ -147,7 +142,7 @@ try {
   holdMs = 0;
   firstAt.clear();
   sentAt.clear();
-  const base = seq;
+  const base = total; // seqs after the fixed-rate part
   await dispatchQueue.pause();
   await pool(Array.from({ length: BURST }, (_, i) => base + i), 64, async (s) => {
     const r = await json(`${api.url}/v1/dispatch/requests`, { method: 'POST', headers: { authorization: `Bearer ${callerTokens[s % CALLERS]}` }, body: JSON.stringify({ skill: SKILLS[s % SKILLS.length], data: { seq: s } }) });

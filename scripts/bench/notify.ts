@@ -12,7 +12,7 @@ import { Server } from 'socket.io';
 import { createSocketAdapter } from '../../src/infra/adapter.js';
 import { loadConfig } from '../../src/config.js';
 import { rawConnect, type RawClient } from './lib/rawclient.js';
-import { freePort, json, pool, sleep, startRedis, startServerProc } from './lib/harness.js';
+import { freePort, json, paced, pool, sleep, startRedis, startServerProc } from './lib/harness.js';
 import { cpuSeconds, fmt, printTable, summary } from './lib/stats.js';
 
 const RATE = Number(process.env.BENCH_RATE ?? 1000);
@@ -62,19 +62,10 @@ async function drive(clients: RawClient[], apiPid: number, workerPid: number, se
     for (const c of clients) c.on('bench.tick', (d) => latencies.push(performance.now() - (d as { sent: number }).sent));
     await sleep(200);
     const total = RATE * SECONDS;
-    const perTick = Math.max(1, Math.round(RATE / 100)); // every 10 ms
-    let sent = 0;
     const cpuApi0 = cpuSeconds(apiPid);
     const cpuWorker0 = cpuSeconds(workerPid);
     const start = performance.now();
-    while (sent < total) {
-      const due = Math.min(total, Math.floor(((performance.now() - start) / 1000) * RATE) + perTick);
-      const batch = [];
-      for (; sent < due; sent++) batch.push({ i: sent, sent: performance.now() });
-      if (batch.length) await send(batch);
-      await sleep(10);
-    }
-    const elapsed = (performance.now() - start) / 1000;
+    const elapsed = await paced(RATE, total, (from, to) => send(Array.from({ length: to - from }, (_, k) => ({ i: from + k, sent: performance.now() }))), 10);
     const deadline = Date.now() + 10_000;
     while (latencies.length < total && Date.now() < deadline) await sleep(50);
     const wall = (performance.now() - start) / 1000;

@@ -13,7 +13,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { rawConnect, type RawClient } from './lib/rawclient.js';
-import { freePort, json, pool, sleep, startRedis, startServerProc } from './lib/harness.js';
+import { freePort, json, paced, pool, sleep, startRedis, startServerProc } from './lib/harness.js';
 import { cpuSeconds, fmt, printTable, summary } from './lib/stats.js';
 
 const CANDIDATES = Number(process.env.BENCH_CANDIDATES ?? 5000);
@@ -94,13 +94,9 @@ try {
   }
   await sleep(500);
   // Warm-up: the same flows at the same rate, not counted.
-  let warm = 0;
-  const w0 = performance.now();
-  while (warm < RATE * WARMUP_SECONDS) {
-    const due = Math.min(RATE * WARMUP_SECONDS, Math.floor(((performance.now() - w0) / 1000) * RATE) + 1);
-    for (; warm < due; warm++) void askers[warm % ASKERS]!.emitWithAck('pair.ask', {});
-    await sleep(5);
-  }
+  await paced(RATE, RATE * WARMUP_SECONDS, (from, to) => {
+    for (let k = from; k < to; k++) void askers[k % ASKERS]!.emitWithAck('pair.ask', {});
+  });
   await sleep(HOLD_MS + 1500);
   firstAt.clear();
   matchedAt.clear();
@@ -111,12 +107,9 @@ try {
   const sentAt = new Map<number, number>();
   const askOf = new Map<number, string>();
   let refused = 0;
-  let seq = 0;
   const t0 = performance.now();
-  while (seq < total) {
-    const due = Math.min(total, Math.floor(((performance.now() - t0) / 1000) * RATE) + 1);
-    for (; seq < due; seq++) {
-      const s = seq;
+  const sendSeconds = await paced(RATE, total, (from, to) => {
+    for (let s = from; s < to; s++) {
       sentAt.set(s, performance.now());
       void askers[s % ASKERS]!.emitWithAck('pair.ask', {}).then((r) => {
         const a = r as { ok: boolean; data?: { askNo: string } };
@@ -124,9 +117,7 @@ try {
         else refused++;
       });
     }
-    await sleep(5);
-  }
-  const sendSeconds = (performance.now() - t0) / 1000;
+  });
   const deadline = Date.now() + 10_000;
   while (matchedAt.size + refused < total && Date.now() < deadline) await sleep(50);
   const flowSeconds = (Math.max(...matchedAt.values()) - t0) / 1000;

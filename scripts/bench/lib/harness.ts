@@ -62,6 +62,25 @@ export async function pool<T, R>(items: T[], limit: number, fn: (item: T, i: num
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * Sends `total` items at `rate` per second: every `tickMs` it calls send(from, to) with the
+ * sequence numbers due by then (awaited, so a slow send delays the next tick instead of
+ * piling up). Resolves to the seconds the sending took.
+ */
+export async function paced(rate: number, total: number, send: (from: number, to: number) => unknown, tickMs = 5): Promise<number> {
+  let sent = 0;
+  const start = performance.now();
+  while (sent < total) {
+    const due = Math.min(total, Math.floor(((performance.now() - start) / 1000) * rate) + 1);
+    if (due > sent) {
+      await send(sent, due);
+      sent = due;
+    }
+    await sleep(tickMs);
+  }
+  return (performance.now() - start) / 1000;
+}
+
 export async function json(url: string, init: RequestInit & { body?: string } = {}): Promise<any> {
   const res = await fetch(url, { ...init, headers: { 'content-type': 'application/json', ...(init.headers as Record<string, string>) } });
   const body = await res.json();
