@@ -3,6 +3,7 @@
 // event live; outbound webhooks (issue 8) and metrics register sinks with onPublish.
 // Features call publish instead of talking to dashboards or webhooks themselves, so a
 // new sink never means touching the features again.
+import { randomUUID } from 'node:crypto';
 import type { Emitter } from './emitter.js';
 
 /**
@@ -30,6 +31,8 @@ export const DOMAIN_EVENTS = [
 export type DomainEventName = (typeof DOMAIN_EVENTS)[number];
 
 export interface DomainEvent {
+  /** Unique per event (a webhook receiver's dedupe key); a publisher may derive it so a retried job republishes the same id. */
+  id: string;
   appid: string;
   name: DomainEventName;
   data: Record<string, unknown>;
@@ -46,7 +49,7 @@ export interface DomainEvents {
    * Tells dashboards at once, then awaits every sink (a webhook sink enqueues its
    * deliveries here, so a resolved publish means nothing is lost if the process dies).
    */
-  publish(appid: string, name: DomainEventName, data: Record<string, unknown>, opts?: { orderKey?: string }): Promise<void>;
+  publish(appid: string, name: DomainEventName, data: Record<string, unknown>, opts?: { orderKey?: string; id?: string }): Promise<void>;
   onPublish(sink: DomainEventSink): void;
 }
 
@@ -54,9 +57,19 @@ export function createDomainEvents(emitter: Emitter): DomainEvents {
   const sinks: DomainEventSink[] = [];
   return {
     async publish(appid, name, data, opts = {}) {
-      const event: DomainEvent = { appid, name, data, at: Date.now(), ...(opts.orderKey !== undefined ? { orderKey: opts.orderKey } : {}) };
+      const event: DomainEvent = { id: opts.id ?? randomUUID(), appid, name, data, at: Date.now(), ...(opts.orderKey !== undefined ? { orderKey: opts.orderKey } : {}) };
       emitter.toDashboard(appid, name, { ...data, at: event.at });
-      for (const sink of sinks) await sink(event);
+      // Every sink gets the event even when an earlier one failed (metrics must not starve
+      // webhooks); the first failure is rethrown afterwards so the caller still learns of it.
+      let failure: unknown = null;
+      for (const sink of sinks) {
+        try {
+          await sink(event);
+        } catch (err) {
+          failure ??= err;
+        }
+      }
+      if (failure !== null) throw failure;
     },
     onPublish(sink) {
       sinks.push(sink);

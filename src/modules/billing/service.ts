@@ -166,6 +166,7 @@ export function createBillingService(core: Core, accounts: AccountsService) {
     const ended: ChargeEndedT = { callId, reason, units: call.units, amount: call.amount, elapsedMs: call.elapsedMs, balance };
     emitter.toUser(appid, call.payer, 'charge.ended', ended);
     emitter.toUser(appid, call.payee, 'charge.ended', ended);
+    await core.events.publish(appid, 'charge.ended', { ...ended, payer: call.payer, payee: call.payee, unitPrice: call.unitPrice }, { orderKey: callId });
     await runHooks(appid, call);
     return { ended: true, call };
   }
@@ -197,6 +198,7 @@ export function createBillingService(core: Core, accounts: AccountsService) {
     };
     emitter.toUser(appid, c.payer, 'charge.tick', tick);
     emitter.toUser(appid, c.payee, 'charge.tick', tick);
+    await core.events.publish(appid, 'charge.ticked', tick, { orderKey: c.callId });
     if (a.lowStarted) {
       const lowEvent = { callId: c.callId, payer: c.payer, balance, unitPrice: c.unitPrice, unitsLeft: Math.floor(balance / c.unitPrice) };
       emitter.toUser(appid, c.payer, 'charge.low', lowEvent);
@@ -368,6 +370,14 @@ export function createBillingService(core: Core, accounts: AccountsService) {
       const items = raw.slice(0, q.limit).map((s) => JSON.parse(s) as ReconciliationT);
       const last = items[items.length - 1];
       return raw.length > q.limit && last ? { items, next: last.at } : { items };
+    },
+
+    /** The app's active metered calls with their running charge, at most `limit` (dashboards). */
+    async activeCalls(appid: string, limit: number): Promise<{ total: number; calls: CallViewT[] }> {
+      const { total, ids } = await store.activeCallIds(appid, limit);
+      const now = Date.now();
+      const calls = (await store.getCalls(appid, ids)).flatMap((h, i) => (h && h.state === 'active' ? [toCallView(ids[i]!, h, now)] : []));
+      return { total, calls };
     },
 
     /** The user's balance and active metered calls (session.snapshot, billing.balance). */

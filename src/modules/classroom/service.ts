@@ -105,7 +105,8 @@ export function createClassroomService(core: Core, deps: { accounts: AccountsSer
     /** A teacher publishes a course: a new room (roomnum, groupid), state 0. */
     async create(appid: string, uid: string, input: CreateCourseInput): Promise<CourseViewT> {
       await assertTeacher(appid, uid);
-      const room = await rooms.create(appid, { kind: CLASSROOM_KIND, host: uid, label: COURSE_STATE_NAMES[0] });
+      // A course is not live until the teacher starts it: room.started is published then.
+      const room = await rooms.create(appid, { kind: CLASSROOM_KIND, host: uid, label: COURSE_STATE_NAMES[0], started: false });
       const roomnum = Number(room.roomId);
       const created = Date.now();
       const fields = {
@@ -124,7 +125,10 @@ export function createClassroomService(core: Core, deps: { accounts: AccountsSer
       if (r.code === -1) throw new AppError('ROOM_NOT_FOUND', `no course ${roomnum}`);
       if (r.code === -2 || r.code === -3) throw new AppError('ROOM_CLOSED', `course ${roomnum} has ended`);
       const view = await get(appid, roomnum);
-      if (r.code === 1) await rooms.announceState(appid, roomId, COURSE_STATE_NAMES[1], view);
+      if (r.code === 1) {
+        await rooms.announceState(appid, roomId, COURSE_STATE_NAMES[1], view);
+        await rooms.publishStarted(appid, { roomId, kind: CLASSROOM_KIND, host: view.host_uid }, { roomnum, title: view.title, beginImseq: view.begin_imseq });
+      }
       return view;
     },
 

@@ -97,6 +97,8 @@ export function createDispatchService(core: Core, deps: { presence: PresenceServ
       const ended = { conversationId: id, caller: r.caller, agent: r.agent, reason: r.reason, ...(r.startedAt ? { startedAt: r.startedAt } : {}), endedAt: r.endedAt, durationMs: r.startedAt ? Math.max(0, r.endedAt - r.startedAt) : 0 };
       emitter.toUser(appid, r.caller, 'conversation.ended', ended);
       emitter.toUser(appid, r.agent, 'conversation.ended', ended);
+      // Before the end handlers: billing's charge.ended (same id, same order key) follows it.
+      await core.events.publish(appid, 'conversation.ended', ended, { orderKey: id });
       for (const h of endHandlers) {
         try {
           await h(appid, id, r.reason);
@@ -127,16 +129,22 @@ export function createDispatchService(core: Core, deps: { presence: PresenceServ
       return v;
     },
 
-    /** A caller asks for an agent with `skill`; the first round is a job that runs at once. */
-    async create(appid: string, caller: string, input: { skill: string; data?: Record<string, unknown> }): Promise<RequestViewT> {
+    /**
+     * A caller asks for an agent with `skill`; the first round is a job that runs at once.
+     * Options for features built on dispatch (not on the public API): `offerAll` offers the
+     * request to every idle agent of the skill in each round (customer service: every online
+     * seat sees a consultation; first accept still wins); `maxWaitMs` replaces DISPATCH_MAX_WAIT_MS.
+     */
+    async create(appid: string, caller: string, input: { skill: string; data?: Record<string, unknown> }, opts: { offerAll?: boolean; maxWaitMs?: number } = {}): Promise<RequestViewT> {
       const data = input.data !== undefined ? JSON.stringify(input.data) : '';
       if (data.length > MAX_DATA_BYTES) throw new AppError('VALIDATION_FAILED', `invalid request: data: larger than ${MAX_DATA_BYTES} bytes as JSON`);
       const now = Date.now();
-      const expiresAt = now + config.DISPATCH_MAX_WAIT_MS;
-      const id = await store.create(appid, caller, input.skill, now, expiresAt, data);
+      const maxWait = opts.maxWaitMs ?? config.DISPATCH_MAX_WAIT_MS;
+      const expiresAt = now + maxWait;
+      const id = await store.create(appid, caller, input.skill, now, expiresAt, data, opts.offerAll === true);
       await Promise.all([
         core.queues.add('dispatch', 'round', { appid, requestId: id, round: 1 }, { jobId: roundJobId(appid, id, 1) }),
-        core.queues.add('dispatch', 'expire', { appid, requestId: id }, { jobId: expireJobId(appid, id), delay: config.DISPATCH_MAX_WAIT_MS }),
+        core.queues.add('dispatch', 'expire', { appid, requestId: id }, { jobId: expireJobId(appid, id), delay: maxWait }),
       ]);
       return { requestId: id, caller, skill: input.skill, state: 'waiting', round: 0, createdAt: now, expiresAt, ...(input.data !== undefined ? { data: input.data } : {}) };
     },
@@ -173,6 +181,9 @@ export function createDispatchService(core: Core, deps: { presence: PresenceServ
           await core.queues.add('dispatch', 'noShow', { appid, requestId: id }, { jobId: noShowJobId(appid, id), delay: config.CONVERSATION_NOSHOW_MS });
         }
         await kick(appid, r.others);
+        const view = await get(appid, id);
+        await core.events.publish(appid, 'dispatch.taken', { requestId: id, conversationId: id, caller: r.caller, agent: uid, skill: view.skill, round: r.round }, { orderKey: id });
+        return view;
       }
       return get(appid, id);
     },
@@ -208,6 +219,7 @@ export function createDispatchService(core: Core, deps: { presence: PresenceServ
       if (r.code !== 1) return { expired: false };
       emitter.toUser(job.appid, r.caller, 'dispatch.expired', { requestId: job.requestId, skill: r.skill });
       for (const a of r.released) emitter.toUser(job.appid, a, 'dispatch.withdrawn', { requestId: job.requestId, reason: 'expired' });
+      await core.events.publish(job.appid, 'dispatch.expired', { requestId: job.requestId, caller: r.caller, skill: r.skill }, { orderKey: job.requestId });
       await kick(job.appid, r.released);
       return { expired: true };
     },
@@ -237,8 +249,22 @@ export function createDispatchService(core: Core, deps: { presence: PresenceServ
         const started = { conversationId: id, caller: r.caller, agent: r.agent, startedAt: r.startedAt };
         emitter.toUser(appid, r.caller, 'conversation.started', started);
         emitter.toUser(appid, r.agent, 'conversation.started', started);
+        await core.events.publish(appid, 'conversation.started', started, { orderKey: id });
       }
       return get(appid, id);
+    },
+
+    /** Agents currently holding an offer of the request. */
+    offeredTo: (appid: string, id: string) => store.pendingOffers(appid, id),
+
+    /**
+     * Every waiting request of the skill gets its next round now (an agent came online: with
+     * offer-to-all requests it should see them at once, not at the next round).
+     */
+    async widenNow(appid: string, skill: string): Promise<void> {
+      const ids = await store.waitingOf(appid, skill);
+      const views = await store.getMany(appid, ids);
+      for (const [id, h] of views) if (h.state === 'waiting') await runRoundNow(appid, id, Number(h.round ?? 0) + 1);
     },
 
     /** The agent went offline: its pending offers are declined. */
@@ -247,6 +273,21 @@ export function createDispatchService(core: Core, deps: { presence: PresenceServ
         const r = await store.decline(appid, id, uid);
         if (r.declined && r.pending === 0 && r.state === 'waiting') await runRoundNow(appid, id, r.round + 1);
       }
+    },
+
+    /** The waiting requests of every skill in queue order (position 1 = next), at most `limit` per skill (dashboards). */
+    async waiting(appid: string, limit: number): Promise<Array<{ skill: string; total: number; requests: Array<RequestViewT & { position: number }> }>> {
+      const queues = await store.waiting(appid, limit);
+      const all = await store.getMany(appid, queues.flatMap((q) => q.ids));
+      const byId = new Map(all.map(([id, h]) => [id, toView(id, h)]));
+      return queues.map((q) => ({
+        skill: q.skill,
+        total: q.total,
+        requests: q.ids.flatMap((id, i) => {
+          const v = byId.get(id);
+          return v && v.state === 'waiting' ? [{ ...v, position: i + 1 }] : [];
+        }),
+      }));
     },
 
     /** Pending offers (as an agent), waiting requests and live conversations, for session.snapshot. */

@@ -282,6 +282,23 @@ export function createMediaService(core: Core, accounts: AccountsService) {
       const put = await store.putRecording(hash, rec);
       if (put.state === 'linked') return { appid: rec.appid, roomnum: rec.roomnum, duplicate: true };
       for (const handler of handlers) await handler(put.recording.appid, put.recording.roomnum, put.recording);
+      // Before markLinked, with an id derived from the vendor event: a job retried after a
+      // failed markLinked publishes the same event again, which receivers drop by its id.
+      const r = put.recording;
+      await core.events.publish(
+        r.appid,
+        'recording.ready',
+        {
+          roomId: String(r.roomnum), roomnum: r.roomnum, kind: r.kind, streamId: r.streamId, fileId: r.fileId, fileFormat: r.fileFormat,
+          playbackUrl: r.playbackUrl, videoUrl: r.videoUrl,
+          ...(r.indexUrl !== undefined ? { indexUrl: r.indexUrl } : {}),
+          ...(r.startTime !== undefined ? { startTime: r.startTime } : {}),
+          ...(r.endTime !== undefined ? { endTime: r.endTime } : {}),
+          ...(r.duration !== undefined ? { duration: r.duration } : {}),
+          ...(r.fileSize !== undefined ? { fileSize: r.fileSize } : {}),
+        },
+        { orderKey: `room:${r.roomnum}`, id: `recording-${hash}` },
+      );
       await store.markLinked(rec.appid, hash);
       return { appid: rec.appid, roomnum: rec.roomnum, duplicate: false };
     },

@@ -237,6 +237,7 @@ export function createPairingService(core: Core, deps: { accounts: AccountsServi
         const matched = { askNo, askUid: uid, peerUid, callId };
         emitter.toUser(appid, uid, 'pair.matched', matched);
         emitter.toUser(appid, peerUid, 'pair.matched', matched);
+        await core.events.publish(appid, 'pairing.matched', matched, { orderKey: callId });
       }
       return get(appid, askNo);
     },
@@ -287,6 +288,13 @@ export function createPairingService(core: Core, deps: { accounts: AccountsServi
       if (score === null) throw new AppError('PAIR_NOT_FOUND', `no record of ask ${askNo} in ${uid}'s history`);
       if (score !== startAt && Math.floor(score / 1000) !== startAt) throw new AppError('PAIR_NOT_FOUND', `record ${askNo} did not start at ${startAt}`);
       return { askNo, deleted: await store.removeHistory(appid, uid, askNo) };
+    },
+
+    /** Asks in flight (matching, answered, in a call), oldest first, at most `limit` (dashboards). */
+    async openAsks(appid: string, limit: number): Promise<{ total: number; asks: AskViewT[] }> {
+      const ids = (await store.openAskIds(appid)).sort((a, b) => Number(a) - Number(b));
+      const asks = (await store.getMany(appid, ids.slice(0, limit))).map(([id, h]) => toView(id, h)).filter((a) => a.state !== 'ended');
+      return { total: ids.length, asks };
     },
 
     /** What session.snapshot carries: availability, the open ask or call, the pending dispatches. */

@@ -9,11 +9,18 @@
 // unless the host came back.
 import type { Core } from '../../infra/core.js';
 import { AppError } from '../../infra/errors.js';
+import type { DomainEventName } from '../../infra/events.js';
 import { createRoomsStore } from './store.js';
 import type { HostTimeoutJobT, MemberActionT, MemberViewT, RoomMessageT, RoomState, RoomViewT } from './schemas.js';
 
+/** Hears a member of a room of one kind leave or time out, after the rooms module removed them. */
+export type RoomMemberGoneHandler = (appid: string, roomId: string, uid: string, action: 'left' | 'timed-out') => Promise<void>;
+
 /** Ends a room of one kind (e.g. classroom → the course's exitroom). */
 export type RoomEndHandler = (appid: string, roomId: string, reason: 'host-timeout' | 'closed-by-host') => Promise<void>;
+
+/** The business event of each membership change (core.events: dashboards, webhooks, metrics). */
+const MEMBER_EVENTS = { joined: 'room.member.joined', left: 'room.member.left', 'timed-out': 'room.member.timedout' } as const satisfies Record<MemberActionT, DomainEventName>;
 
 /** How many deadlines one sweep script reads at a time (bounds the time Redis is busy). */
 const SWEEP_BATCH = 500;
@@ -40,6 +47,13 @@ export function createRoomsService(core: Core) {
   const store = createRoomsStore(core.redis, core.keys);
   const { config, emitter, log } = core;
   const enders = new Map<string, RoomEndHandler>();
+  const goneListeners = new Map<string, RoomMemberGoneHandler>();
+
+  /** Tells the room's feature that a member left or timed out (conference: that participant's leg ends). */
+  async function memberGone(appid: string, m: { roomId: string; uid: string; kind: string }, action: 'left' | 'timed-out'): Promise<void> {
+    const fn = goneListeners.get(m.kind);
+    if (fn) await fn(appid, m.roomId, m.uid, action).catch((err: unknown) => log.error({ err, appid, roomId: m.roomId, uid: m.uid }, 'member-gone handler failed'));
+  }
 
   async function get(appid: string, roomId: string): Promise<RoomViewT> {
     const r = await store.get(appid, roomId);
@@ -47,9 +61,16 @@ export function createRoomsService(core: Core) {
     return toView(roomId, r.fields, r.memsize);
   }
 
-  function announceMember(appid: string, m: { roomId: string; uid: string; action: MemberActionT; role: string; memsize: number; kind: string; host: string; label: string }) {
+  /** Called once per membership change, after its script committed it (a no-op retry publishes nothing). */
+  async function announceMember(appid: string, m: { roomId: string; uid: string; action: MemberActionT; role: string; memsize: number; kind: string; host: string; label: string }) {
     emitter.toRoom(appid, m.roomId, 'room.member', { roomId: m.roomId, uid: m.uid, action: m.action, ...(m.role ? { role: m.role } : {}), memsize: m.memsize });
     emitter.toDashboard(appid, 'room.state', { roomId: m.roomId, kind: m.kind, state: m.label, host: m.host, memsize: m.memsize });
+    await core.events.publish(appid, MEMBER_EVENTS[m.action], { roomId: m.roomId, kind: m.kind, uid: m.uid, role: m.role, memsize: m.memsize }, { orderKey: `room:${m.roomId}` });
+  }
+
+  /** room.started, once per room: at creation for a room that is live at once, at its start for a feature's room (a course). */
+  async function publishStarted(appid: string, room: { roomId: string; kind: string; host: string }, extra: Record<string, unknown> = {}): Promise<void> {
+    await core.events.publish(appid, 'room.started', { roomId: room.roomId, kind: room.kind, host: room.host, ...extra }, { orderKey: `room:${room.roomId}` });
   }
 
   /** The host is back before the grace ran out: drop the pending job (the job also re-checks, so a failed removal is harmless). */
@@ -63,9 +84,10 @@ export function createRoomsService(core: Core) {
     const r = await store.enter(appid, roomId, uid, role, now, now + config.ROOM_MEMBER_TIMEOUT_MS);
     if (r.code === -1) throw new AppError('ROOM_NOT_FOUND', `no room ${roomId}`);
     if (r.code === -2) throw new AppError('ROOM_CLOSED', `room ${roomId} is closed`);
+    if (r.code === -3) throw new AppError('FORBIDDEN', `room ${roomId} admits invited members only (its feature admits them: a conference after its password)`);
     if (r.code === 1) {
       emitter.joinRoom(appid, uid, roomId);
-      announceMember(appid, { roomId, uid, action: 'joined', role: r.role, memsize: r.memsize, kind: r.kind, host: r.host, label: r.label });
+      await announceMember(appid, { roomId, uid, action: 'joined', role: r.role, memsize: r.memsize, kind: r.kind, host: r.host, label: r.label });
       await cancelHostTimeout(appid, roomId, r.hostGoneAt);
     }
     return { joined: r.code === 1, memsize: r.memsize, role: r.role, deadline: now + config.ROOM_MEMBER_TIMEOUT_MS };
@@ -81,6 +103,7 @@ export function createRoomsService(core: Core) {
     emitter.toRoom(appid, roomId, 'room.state', state);
     emitter.toDashboard(appid, 'room.state', state);
     emitter.clearRoom(appid, roomId);
+    await core.events.publish(appid, 'room.ended', { roomId, kind: room.kind, host: room.host, state: label }, { orderKey: `room:${roomId}` });
     return true;
   }
 
@@ -93,13 +116,24 @@ export function createRoomsService(core: Core) {
       enders.set(kind, handler);
     },
     ownsKind: (kind: string) => enders.has(kind),
+    /** The feature owning rooms of `kind` hears members leave or time out. */
+    onMemberGone(kind: string, handler: RoomMemberGoneHandler): void {
+      goneListeners.set(kind, handler);
+    },
+    /** Admits `uid` to (or keeps them out of) a room created with `door: 'invite'`. */
+    admit: (appid: string, roomId: string, uid: string, admitted = true) => store.admit(appid, roomId, uid, admitted),
+    publishStarted,
 
-    /** A new open room with a server-allocated id (per app, increasing); groupid defaults to the id. */
-    async create(appid: string, input: { kind: string; host: string; groupid?: string; label?: string }): Promise<RoomViewT> {
+    /**
+     * A new open room with a server-allocated id (per app, increasing); groupid defaults to the id.
+     * `started: false` for a feature's room that goes live later (it calls publishStarted then).
+     */
+    async create(appid: string, input: { kind: string; host: string; groupid?: string; label?: string; started?: boolean; door?: 'invite' }): Promise<RoomViewT> {
       const roomId = await store.allocate(appid);
       const now = Date.now();
-      const fields = { kind: input.kind, host: input.host, state: 'open', label: input.label ?? 'open', groupid: input.groupid ?? roomId, imseq: '0', createdAt: String(now) };
+      const fields = { kind: input.kind, host: input.host, state: 'open', label: input.label ?? 'open', groupid: input.groupid ?? roomId, imseq: '0', createdAt: String(now), ...(input.door ? { door: input.door } : {}) };
       await store.create(appid, roomId, fields);
+      if (input.started !== false) await publishStarted(appid, { roomId, kind: input.kind, host: input.host });
       return toView(roomId, fields, 0);
     },
 
@@ -132,7 +166,8 @@ export function createRoomsService(core: Core) {
       const r = await store.leave(appid, roomId, uid);
       if (r.code === -1) throw new AppError('ROOM_NOT_FOUND', `no room ${roomId}`);
       emitter.leaveRoom(appid, uid, roomId);
-      if (r.code === 1) announceMember(appid, { roomId, uid, action: 'left', role: r.role, memsize: r.memsize, kind: r.kind, host: r.host, label: r.label });
+      if (r.code === 1) await announceMember(appid, { roomId, uid, action: 'left', role: r.role, memsize: r.memsize, kind: r.kind, host: r.host, label: r.label });
+      if (r.code === 1) await memberGone(appid, { roomId, uid, kind: r.kind }, 'left');
       return { left: r.code === 1, memsize: r.memsize };
     },
 
@@ -152,6 +187,22 @@ export function createRoomsService(core: Core) {
     },
 
     memsizes: (appid: string, roomIds: string[]) => store.memsizes(appid, roomIds),
+
+    /**
+     * Rooms of every kind not closed yet, newest first, each with its feature's state name
+     * (`label`: a course's created/live …) and its first `members` members (dashboards).
+     */
+    async listAlive(appid: string, q: { limit: number; members: number }) {
+      const { total, rooms } = await store.listAlive(appid, q.limit);
+      const withMembers = await Promise.all(
+        rooms.map(async (r) => ({
+          ...toView(r.roomId, r.fields, r.memsize),
+          label: r.fields.label ?? r.fields.state ?? 'open',
+          members: q.members > 0 && r.memsize > 0 ? (await store.members(appid, r.roomId, 0, q.members)).members : [],
+        })),
+      );
+      return { total, rooms: withMembers };
+    },
 
     /** A chat message from a member: numbered (per room), stored, sent to the room. */
     async send(appid: string, roomId: string, uid: string, msg: { text?: string; data?: unknown }): Promise<RoomMessageT> {
@@ -204,8 +255,9 @@ export function createRoomsService(core: Core) {
         for (;;) {
           const { examined, removed } = await store.sweep(appid, now, SWEEP_BATCH);
           for (const m of removed) {
-            announceMember(appid, { roomId: m.roomId, uid: m.uid, action: 'timed-out', role: m.role, memsize: m.memsize, kind: m.kind, host: m.host, label: m.label });
+            await announceMember(appid, { roomId: m.roomId, uid: m.uid, action: 'timed-out', role: m.role, memsize: m.memsize, kind: m.kind, host: m.host, label: m.label });
             emitter.leaveRoom(appid, m.uid, m.roomId);
+            await memberGone(appid, m, 'timed-out');
             if (m.isHost) {
               const job: HostTimeoutJobT = { appid, roomId: m.roomId, since: now };
               await core.queues.add('rooms', 'hostTimeout', job, { delay: config.ROOM_HOST_GRACE_MS, jobId: hostTimeoutJobId(appid, m.roomId, now) });
