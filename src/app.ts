@@ -21,10 +21,15 @@ import { createDomainEvents } from './infra/events.js';
 import { ERROR_TABLE, fromFrameworkError, toPublicError } from './infra/errors.js';
 import { createKeys } from './infra/keys.js';
 import { createLogger } from './infra/logger.js';
+import { createMetrics } from './infra/metrics.js';
 import { createQueues } from './infra/queues.js';
 import { checkRedis, createRedis } from './infra/redis.js';
 import { accountsRoutes } from './modules/accounts/routes.js';
+import { adminRoutes } from './modules/admin/routes.js';
+import { queueBoard } from './modules/admin/queue-board.js';
 import { classroomRoutes } from './modules/classroom/routes.js';
+import { attachDashboard } from './modules/dashboard/namespace.js';
+import { dashboardRoutes } from './modules/dashboard/routes.js';
 import { dispatchRoutes } from './modules/dispatch/routes.js';
 import { feedbackRoutes } from './modules/feedback/routes.js';
 import { billingRoutes } from './modules/billing/routes.js';
@@ -81,13 +86,21 @@ export async function buildApp(config: Config): Promise<SwitchboardApp> {
   const io = new Server(http.server, { ...socketServerOptions(config), ...adapter.serverOptions });
 
   const queues = createQueues(redis, config.QUEUE_PREFIX);
-  const emitter = createEmitter(io);
-  const core: Core = { config, redis, keys: createKeys(config.KEY_PREFIX), log, emitter, events: createDomainEvents(emitter), queues };
+  const metrics = createMetrics('api');
+  const emitter = metrics.instrumentEmitter(createEmitter(io));
+  const core: Core = { config, redis, keys: createKeys(config.KEY_PREFIX), log, emitter, events: createDomainEvents(emitter), queues, metrics };
+  metrics.trackSockets(io);
+  metrics.trackQueues(queues, log);
+  metrics.countDomainEvents(core.events);
   const services = createServices(core);
   const auth = createAuth(services.accounts, config.ADMIN_TOKEN);
 
   http.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id);
+  });
+  // Latency by route pattern (never the raw URL: bounded labels); unrouted requests share one series.
+  http.addHook('onResponse', async (req, reply) => {
+    metrics.observeHttp(req.routeOptions.url ?? 'unmatched', req.method, reply.statusCode, reply.elapsedTime / 1000);
   });
   const origins = allowedOrigins(config);
   http.addHook('onRequest', async (req, reply) => {
@@ -119,6 +132,7 @@ export async function buildApp(config: Config): Promise<SwitchboardApp> {
           userToken: { type: 'http', scheme: 'bearer', description: 'token from POST /v1/auth/login' },
           appSecret: { type: 'http', scheme: 'basic', description: 'appid:secret of the app (server to server)' },
           adminToken: { type: 'http', scheme: 'bearer', description: 'ADMIN_TOKEN' },
+          metricsToken: { type: 'http', scheme: 'bearer', description: 'METRICS_TOKEN (Prometheus)' },
         },
       },
     },
@@ -127,7 +141,10 @@ export async function buildApp(config: Config): Promise<SwitchboardApp> {
 
   const deps = { core, services, auth };
   await http.register(systemRoutes, deps);
+  await http.register(dashboardRoutes, deps); // the page at /dashboard (assets/dashboard)
   await http.register(accountsRoutes, deps);
+  await http.register(adminRoutes, deps); // /metrics, /v1/admin/…
+  await http.register(queueBoard, deps); // bull-board at /admin/queues (admin token)
   await http.register(rtcRoutes, deps);
   await http.register(notifyRoutes, deps);
   await http.register(roomsRoutes, deps);
@@ -150,9 +167,11 @@ export async function buildApp(config: Config): Promise<SwitchboardApp> {
 
   const gateway = attachGateway(io, core, services);
   registerModuleEvents(gateway);
+  const dashboard = attachDashboard(io, core, services); // the /dashboard namespace
 
   http.addHook('preClose', async () => {
     gateway.stop();
+    dashboard.stop();
     io.local.disconnectSockets(true);
   });
 

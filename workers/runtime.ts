@@ -13,6 +13,7 @@ import { createDomainEvents } from '../src/infra/events.js';
 import { AppError } from '../src/infra/errors.js';
 import { createKeys } from '../src/infra/keys.js';
 import { createLogger } from '../src/infra/logger.js';
+import { createMetrics, jobWaitSeconds, serveMetrics, type MetricsListener } from '../src/infra/metrics.js';
 import { QUEUES, createQueues, schedules, jobSchema, type QueueName, type Schedule } from '../src/infra/queues.js';
 import { checkRedis, createRedis } from '../src/infra/redis.js';
 import { parse } from '../src/infra/validation.js';
@@ -53,8 +54,10 @@ export async function startWorkers(config: Config, opts: { log?: Logger; registr
   opened.push(...adapter.clients);
   const io = new Server({ ...adapter.serverOptions });
   const queues = createQueues(redis, config.QUEUE_PREFIX);
-  const emitter = createEmitter(io);
-  const core: Core = { config, redis, keys: createKeys(config.KEY_PREFIX), log, emitter, events: createDomainEvents(emitter), queues };
+  const metrics = createMetrics('worker');
+  const emitter = metrics.instrumentEmitter(createEmitter(io));
+  const core: Core = { config, redis, keys: createKeys(config.KEY_PREFIX), log, emitter, events: createDomainEvents(emitter), queues, metrics };
+  metrics.countDomainEvents(core.events);
   const services = createServices(core);
 
   const workers = (Object.keys(QUEUES) as QueueName[]).map((queue) => {
@@ -72,9 +75,15 @@ export async function startWorkers(config: Config, opts: { log?: Logger; registr
           // A bad payload never succeeds on retry: straight to the failed set, with the reason.
           throw new UnrecoverableError((err as Error).message);
         }
+        const startedAt = Date.now();
+        // Wait is measured on first attempts only: a retry's timestamp is still the first add.
+        const wait = job.attemptsMade === 0 ? jobWaitSeconds(job, job.processedOn ?? startedAt) : null;
         try {
-          return await processor(payload, { core, services, job });
+          const result = await processor(payload, { core, services, job });
+          metrics.observeJob(queue, job.name, 'completed', wait, (Date.now() - startedAt) / 1000);
+          return result;
         } catch (err) {
+          metrics.observeJob(queue, job.name, 'failed', wait, (Date.now() - startedAt) / 1000);
           // Business refusals (unknown app …) are final too; anything else is retried.
           if (err instanceof AppError && err.status < 500) throw new UnrecoverableError(`${err.code}: ${err.message}`);
           throw err;
@@ -90,7 +99,10 @@ export async function startWorkers(config: Config, opts: { log?: Logger; registr
   for (const s of opts.schedules ?? schedules(config)) {
     await queues.get(s.queue).upsertJobScheduler(`${s.queue}:${s.job}`, { every: s.everyMs }, { name: s.job, data: s.data ?? {}, opts: { removeOnComplete: true, removeOnFail: { count: 100 } } });
   }
-  log.info({ queues: Object.keys(QUEUES), concurrency: config.WORKER_CONCURRENCY }, 'workers running');
+  // Workers are separate processes: each serves its own registry for Prometheus to scrape.
+  let metricsListener: MetricsListener | undefined;
+  if (config.WORKER_METRICS_PORT > 0) metricsListener = await serveMetrics(metrics, config, config.WORKER_METRICS_HOST, config.WORKER_METRICS_PORT);
+  log.info({ queues: Object.keys(QUEUES), concurrency: config.WORKER_CONCURRENCY, metrics: metricsListener?.url }, 'workers running');
 
   return {
     core,
@@ -99,6 +111,7 @@ export async function startWorkers(config: Config, opts: { log?: Logger; registr
     async close() {
       // Worker.close() waits for the active jobs to finish.
       await Promise.all(workers.map((w) => w.close()));
+      await metricsListener?.close();
       await queues.close();
       // A listener-less Server has no engine: close() closes the adapter, then throws on the engine.
       await io.close().catch(() => undefined);

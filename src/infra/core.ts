@@ -6,6 +6,7 @@ import type { Config } from '../config.js';
 import type { Emitter } from './emitter.js';
 import type { DomainEvents } from './events.js';
 import type { Keys } from './keys.js';
+import type { Metrics } from './metrics.js';
 import type { Queues } from './queues.js';
 
 export interface Core {
@@ -17,4 +18,6 @@ export interface Core {
   /** Business events for dashboards, webhooks and metrics (infra/events.ts). */
   events: DomainEvents;
   queues: Queues;
+  /** This process's Prometheus registry and counters (infra/metrics.ts). */
+  metrics: Metrics;
 }

@@ -42,7 +42,22 @@ export interface Gateway {
   stop(): void;
 }
 
-function connectError(err: unknown): Error {
+/** Token bucket of one socket (SocketData.bucket, updated in place); true when the event may proceed. */
+export function takeToken(b: [number, number, number], now: number, config: Pick<Config, 'SOCKET_RATE_PER_SECOND' | 'SOCKET_RATE_BURST'>): boolean {
+  const refill = ((now - b[1]) / 1000) * config.SOCKET_RATE_PER_SECOND;
+  b[0] = Math.min(config.SOCKET_RATE_BURST, b[0] + refill);
+  b[1] = now;
+  if (b[0] >= config.SOCKET_RATE_BURST) b[2] = 0; // calm again: forget past strikes
+  if (b[0] >= 1) {
+    b[0] -= 1;
+    return true;
+  }
+  b[2] += 1;
+  return false;
+}
+
+/** A handshake refusal whose `data` is the public error body (the client's connect_error). */
+export function connectError(err: unknown): Error {
   const { body } = toPublicError(err);
   return Object.assign(new Error(body.message), { data: body });
 }
@@ -82,28 +97,19 @@ export function attachGateway(io: Server, core: Core, services: Services): Gatew
     });
     gateway
       .snapshot(ctx, socket.recovered)
-      .then((snap) => socket.emit('session.snapshot', snap))
+      .then((snap) => {
+        core.metrics.socketEventOut('session.snapshot', 'socket');
+        socket.emit('session.snapshot', snap);
+      })
       .catch((err: unknown) => log.error({ err, uid: data.uid }, 'snapshot failed'));
   });
 
-  /** Token bucket; true when the event may proceed. */
-  function take(data: SocketData, now: number): boolean {
-    const b = data.bucket;
-    const refill = ((now - b[1]) / 1000) * config.SOCKET_RATE_PER_SECOND;
-    b[0] = Math.min(config.SOCKET_RATE_BURST, b[0] + refill);
-    b[1] = now;
-    if (b[0] >= config.SOCKET_RATE_BURST) b[2] = 0; // calm again: forget past strikes
-    if (b[0] >= 1) {
-      b[0] -= 1;
-      return true;
-    }
-    b[2] += 1;
-    return false;
-  }
+  const take = (data: SocketData, now: number) => takeToken(data.bucket, now, config);
 
   async function dispatch(ctx: SocketContext, event: string, args: unknown[]): Promise<void> {
     const socket = ctx.socket;
     const data = socket.data as SocketData;
+    core.metrics.socketEventIn(event);
     const ack = typeof args[args.length - 1] === 'function' ? (args.pop() as (r: unknown) => void) : undefined;
     const fail = (err: unknown) => {
       const { body } = toPublicError(err);
@@ -178,7 +184,8 @@ export function attachGateway(io: Server, core: Core, services: Services): Gatew
 export function socketServerOptions(config: Config) {
   const origins = allowedOrigins(config);
   return {
-    serveClient: false,
+    // The dashboard page loads the browser client from /socket.io/socket.io.js.
+    serveClient: true,
     maxHttpBufferSize: config.SOCKET_MAX_PAYLOAD_BYTES,
     cors: { origin: origins, credentials: origins !== true },
   };

@@ -3,6 +3,7 @@ import { ErrorResponse, security, type RoutePlugin } from '../../infra/http.js';
 import {
   AppCredentials, AppIdSchema, AppView, CreateAppBody, IssueTokenBody, LoginBody, MeView, Paging, RegisterBody,
   RotateSecretBody, SessionView, UpdateAppBody, UserIdSchema, UserList, UserView,
+  DisconnectBody, DisconnectResult, RotatedSecret, SecretList, UserFilter,
 } from './schemas.js';
 
 const AppParams = Type.Object({ appid: AppIdSchema });
@@ -41,18 +42,41 @@ export const accountsRoutes: RoutePlugin = async (app, { services, auth }) => {
   });
 
   app.post('/v1/apps/:appid/secret', {
-    schema: { tags: ['apps'], summary: 'Rotate the app secret', security: security.appOrAdmin, params: AppParams, body: Type.Optional(RotateSecretBody), response: { 200: AppCredentials, ...errors } },
+    schema: { tags: ['apps'], summary: 'Rotate the app secret (the old one works graceSeconds longer, default 0)', security: security.appOrAdmin, params: AppParams, body: Type.Optional(RotateSecretBody), response: { 200: RotatedSecret, ...errors } },
   }, async (req) => {
     await auth.appOrAdmin(req, req.params.appid);
     return accounts.rotateSecret(req.params.appid, req.body?.graceSeconds ?? 0);
   });
 
-  // ── users, seen by the app's backend ────────────────────────────────────────
-  app.get('/v1/apps/:appid/users', {
-    schema: { tags: ['users'], summary: "List the app's users", security: security.appOrAdmin, params: AppParams, querystring: Paging, response: { 200: UserList, ...errors } },
+  app.get('/v1/apps/:appid/secrets', {
+    schema: { tags: ['apps'], summary: 'The working secrets of the app: ids, creation, end of grace (never the values)', security: security.appOrAdmin, params: AppParams, response: { 200: SecretList, ...errors } },
   }, async (req) => {
     await auth.appOrAdmin(req, req.params.appid);
-    return accounts.listUsers(req.params.appid, req.query.offset, req.query.limit);
+    return { appid: req.params.appid, secrets: accounts.listSecrets(await accounts.getApp(req.params.appid)) };
+  });
+
+  app.delete('/v1/apps/:appid/secrets/:id', {
+    schema: { tags: ['apps'], summary: "End a previous secret's grace now (the current one cannot be deleted: rotate it)", security: security.appOrAdmin, params: Type.Object({ appid: AppIdSchema, id: Type.String({ minLength: 1, maxLength: 64 }) }), response: { 204: Type.Null(), ...errors } },
+  }, async (req, reply) => {
+    await auth.appOrAdmin(req, req.params.appid);
+    await accounts.revokeSecret(req.params.appid, req.params.id);
+    return reply.code(204).send(null);
+  });
+
+  // ── users, seen by the app's backend ────────────────────────────────────────
+  app.get('/v1/apps/:appid/users', {
+    schema: { tags: ['users'], summary: "List the app's users in creation order (?offset&limit, filters role and prefix; continue from next)", security: security.appOrAdmin, params: AppParams, querystring: Type.Object({ ...Paging.properties, ...UserFilter.properties }), response: { 200: UserList, ...errors } },
+  }, async (req) => {
+    await auth.appOrAdmin(req, req.params.appid);
+    const { offset, limit, role, prefix } = req.query;
+    return accounts.listUsers(req.params.appid, offset, limit, { ...(role !== undefined ? { role } : {}), ...(prefix !== undefined ? { prefix } : {}) });
+  });
+
+  app.post('/v1/apps/:appid/users/:uid/disconnect', {
+    schema: { tags: ['users'], summary: "Close the user's sockets on every node (session.revoked with the reason first); revoke: also their tokens", security: security.appOrAdmin, params: Type.Object({ appid: AppIdSchema, uid: UserIdSchema }), body: Type.Optional(DisconnectBody), response: { 200: DisconnectResult, ...errors } },
+  }, async (req) => {
+    await auth.appOrAdmin(req, req.params.appid);
+    return accounts.forceDisconnect(req.params.appid, req.params.uid, { ...(req.body?.reason !== undefined ? { reason: req.body.reason } : {}), ...(req.body?.revoke !== undefined ? { revoke: req.body.revoke } : {}) });
   });
 
   app.get('/v1/apps/:appid/users/:uid', {

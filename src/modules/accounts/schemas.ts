@@ -115,7 +115,44 @@ export type SessionViewT = Static<typeof SessionView>;
 
 export const MeView = Type.Object({ appid: AppIdSchema, user: UserView, expiresAt: Type.Integer() });
 
-export const UserList = Type.Object({ users: Type.Array(UserView), total: Type.Integer(), offset: Type.Integer() });
+export const UserList = Type.Object({
+  users: Type.Array(UserView),
+  total: Type.Integer({ description: "the app's users, before any filter" }),
+  offset: Type.Integer(),
+  next: Type.Union([Type.Integer(), Type.Null()], { description: 'offset of the next page; null at the end' }),
+});
+export type UserPageT = Static<typeof UserList>;
+export const UserFilter = Type.Object({
+  role: Type.Optional(RoleSchema),
+  prefix: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'user ids starting with this' })),
+});
+export type UserFilterT = Static<typeof UserFilter>;
+
+export const RotatedSecret = Type.Object({
+  appid: AppIdSchema,
+  secret: Type.String({ description: 'the new secret: shown once, never again' }),
+  id: Type.String({ description: 'its id (first 12 characters of its SHA-256, base64url)' }),
+  createdAt: Type.Integer({ description: 'unix ms' }),
+  previous: Type.Union([Type.Object({ id: Type.String(), expiresAt: Type.Integer({ description: 'unix ms: refused from then on' }) }), Type.Null()], { description: 'the old secret while in its grace; null: refused at once' }),
+});
+export type RotatedSecretT = Static<typeof RotatedSecret>;
+export const SecretInfo = Type.Object({
+  id: Type.String({ description: 'first 12 characters of the SHA-256 of the secret, base64url' }),
+  state: Type.Union([Type.Literal('current'), Type.Literal('previous')]),
+  createdAt: Type.Integer({ description: 'unix ms' }),
+  expiresAt: Type.Union([Type.Integer(), Type.Null()], { description: 'unix ms (previous secret: end of its grace); null: current' }),
+});
+export type SecretInfoT = Static<typeof SecretInfo>;
+export const SecretList = Type.Object({ appid: AppIdSchema, secrets: Type.Array(SecretInfo) });
+
+export const DisconnectBody = Type.Object(
+  {
+    reason: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'message of the session.revoked event the sockets get before closing' })),
+    revoke: Type.Optional(Type.Boolean({ description: "also revoke every token of the user (default false: the app may reconnect them)" })),
+  },
+  { additionalProperties: false },
+);
+export const DisconnectResult = Type.Object({ sockets: Type.Integer({ description: 'sockets closed, on every node' }), revoked: Type.Integer({ description: 'tokens revoked' }) });
 export const Paging = Type.Object({
   offset: Type.Integer({ minimum: 0, default: 0 }),
   limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),

@@ -5,7 +5,7 @@ import type { Core } from '../../infra/core.js';
 import { AppError } from '../../infra/errors.js';
 import { hashPassword, verifyPassword } from '../../infra/passwords.js';
 import { createAccountsStore } from './store.js';
-import type { AppViewT, CreateAppInput, RegisterInput, SessionViewT, TencentSettings, UpdateAppInput, User } from './schemas.js';
+import type { AppViewT, CreateAppInput, RegisterInput, RotatedSecretT, SecretInfoT, SessionViewT, TencentSettings, UpdateAppInput, User, UserFilterT, UserPageT } from './schemas.js';
 
 export interface AppRecord {
   appid: string;
@@ -13,6 +13,9 @@ export interface AppRecord {
   secret: string;
   prevSecret?: string;
   prevSecretUntil?: number;
+  /** When the current secret was issued (apps older than rotation tracking: their creation). */
+  secretCreatedAt: number;
+  prevSecretCreatedAt?: number;
   tencent: TencentSettings | null;
   selfRegister: boolean;
   createdAt: number;
@@ -35,6 +38,15 @@ export function safeEqual(a: string, b: string): boolean {
 
 const newSecret = () => randomBytes(24).toString('base64url');
 
+/**
+ * A secret's public id: the first 12 characters of its SHA-256 (base64url). Lists show it
+ * instead of the secret, and whoever holds a secret can compute it to see which one it is.
+ */
+export const secretId = (secret: string) => sha256(secret).slice(0, 12);
+
+/** How many users a filtered user list examines per request at most (the page says where to go on). */
+export const USER_SCAN_LIMIT = 5000;
+
 /** Tokens are `<appid>.<random>`: the appid routes the lookup to the app's keys. */
 function parseToken(token: string): { appid: string } | null {
   const dot = token.indexOf('.');
@@ -47,7 +59,8 @@ function toApp(appid: string, h: Record<string, string>): AppRecord {
     appid,
     name: h.name ?? '',
     secret: h.secret ?? '',
-    ...(h.prevSecret ? { prevSecret: h.prevSecret, prevSecretUntil: Number(h.prevSecretUntil ?? 0) } : {}),
+    ...(h.prevSecret ? { prevSecret: h.prevSecret, prevSecretUntil: Number(h.prevSecretUntil ?? 0), prevSecretCreatedAt: Number(h.prevSecretCreatedAt ?? h.createdAt ?? 0) } : {}),
+    secretCreatedAt: Number(h.secretCreatedAt ?? h.createdAt ?? 0),
     tencent: h.tencent ? (JSON.parse(h.tencent) as TencentSettings) : null,
     selfRegister: h.selfRegister !== '0',
     createdAt: Number(h.createdAt ?? 0),
@@ -136,6 +149,7 @@ export function createAccountsService(core: Core) {
         secret,
         selfRegister: input.selfRegister === false ? '0' : '1',
         createdAt: String(Date.now()),
+        secretCreatedAt: String(Date.now()),
       };
       if (input.tencent) fields.tencent = JSON.stringify(input.tencent);
       if (input.tencent) await assertSdkAppIdFree(input.tencent.sdkAppId, appid);
@@ -162,14 +176,36 @@ export function createAccountsService(core: Core) {
       return getApp(appid);
     },
 
-    /** New secret; the previous one keeps working for `graceSeconds`. */
-    async rotateSecret(appid: string, graceSeconds = 0): Promise<{ appid: string; secret: string }> {
+    /**
+     * New secret; the previous one keeps working for `graceSeconds` (0: refused at once).
+     * Only one previous secret is kept: rotating again ends an earlier one's grace.
+     */
+    async rotateSecret(appid: string, graceSeconds = 0): Promise<RotatedSecretT> {
       const app = await getApp(appid);
       const secret = newSecret();
-      const fields: Record<string, string> = { secret };
-      if (graceSeconds > 0) Object.assign(fields, { prevSecret: app.secret, prevSecretUntil: String(Date.now() + graceSeconds * 1000) });
-      if (!(await store.updateApp(appid, fields, graceSeconds > 0 ? [] : ['prevSecret', 'prevSecretUntil']))) throw new AppError('APP_NOT_FOUND');
-      return { appid, secret };
+      const now = Date.now();
+      const fields: Record<string, string> = { secret, secretCreatedAt: String(now) };
+      const until = now + graceSeconds * 1000;
+      if (graceSeconds > 0) Object.assign(fields, { prevSecret: app.secret, prevSecretUntil: String(until), prevSecretCreatedAt: String(app.secretCreatedAt) });
+      if (!(await store.updateApp(appid, fields, graceSeconds > 0 ? [] : ['prevSecret', 'prevSecretUntil', 'prevSecretCreatedAt']))) throw new AppError('APP_NOT_FOUND');
+      return { appid, secret, id: secretId(secret), createdAt: now, previous: graceSeconds > 0 ? { id: secretId(app.secret), expiresAt: until } : null };
+    },
+
+    /** The app's working secrets without their values: the current one and a previous one still in its grace. */
+    listSecrets(app: AppRecord): SecretInfoT[] {
+      const list: SecretInfoT[] = [{ id: secretId(app.secret), state: 'current', createdAt: app.secretCreatedAt, expiresAt: null }];
+      if (app.prevSecret !== undefined && (app.prevSecretUntil ?? 0) > Date.now()) {
+        list.push({ id: secretId(app.prevSecret), state: 'previous', createdAt: app.prevSecretCreatedAt ?? 0, expiresAt: app.prevSecretUntil ?? 0 });
+      }
+      return list;
+    },
+
+    /** Ends a previous secret's grace now (it was leaked, or every client has the new one). */
+    async revokeSecret(appid: string, id: string): Promise<void> {
+      const app = await getApp(appid);
+      if (id === secretId(app.secret)) throw new AppError('SECRET_IS_CURRENT', `secret ${id} is the current one: rotate it instead`);
+      if (app.prevSecret === undefined || (app.prevSecretUntil ?? 0) <= Date.now() || id !== secretId(app.prevSecret)) throw new AppError('SECRET_NOT_FOUND', `app ${appid} has no working secret ${id}`);
+      await store.updateApp(appid, {}, ['prevSecret', 'prevSecretUntil', 'prevSecretCreatedAt']);
     },
 
     async listApps(): Promise<AppRecord[]> {
@@ -193,6 +229,26 @@ export function createAccountsService(core: Core) {
       const app = await getApp(input.appid);
       if (!app.selfRegister) throw new AppError('REGISTRATION_CLOSED');
       return createUser(input.appid, input, await hashPassword(input.password, config.PASSWORD_SCRYPT_N));
+    },
+
+    /** A user created by the app's side (seed 004 third-party users): no self-registration check. */
+    async createUserWithPassword(appid: string, input: Omit<RegisterInput, 'appid' | 'password'>, password: string): Promise<User> {
+      await getApp(appid);
+      return createUser(appid, input, await hashPassword(password, config.PASSWORD_SCRYPT_N));
+    },
+
+    /** Replaces the user's password (sessions stay open; revokeAll ends them). */
+    async setPassword(appid: string, uid: string, password: string): Promise<void> {
+      const pwd = await hashPassword(password, config.PASSWORD_SCRYPT_N);
+      if (!(await store.updateUser(appid, uid, { pwd }))) throw new AppError('USER_NOT_FOUND', `no user ${uid} in app ${appid}`);
+    },
+
+    /** Removes the user: every session revoked and socket closed first, then the record. */
+    async deleteUser(appid: string, uid: string, reason = 'the user was deleted'): Promise<boolean> {
+      const hashes = await store.listUserSessions(appid, uid);
+      await Promise.all(hashes.map((h) => store.revokeSession(appid, uid, h)));
+      await core.emitter.disconnectUser(appid, uid, { code: 'TOKEN_REVOKED', message: reason });
+      return store.deleteUser(appid, uid);
     },
 
     async login(appid: string, uid: string, password: string): Promise<SessionViewT> {
@@ -250,10 +306,51 @@ export function createAccountsService(core: Core) {
       return hashes.length;
     },
 
-    async listUsers(appid: string, offset: number, limit: number): Promise<{ users: User[]; total: number; offset: number }> {
-      const { ids, total } = await store.listUserIds(appid, offset, limit);
-      const users = await Promise.all(ids.map((id) => store.getUser(appid, id)));
-      return { users: users.filter((u): u is Record<string, string> => u !== null).map(toUser), total, offset };
+    /**
+     * Users in creation order from position `offset`. With a filter (role, id prefix), reads on
+     * until `limit` match or USER_SCAN_LIMIT were examined; `next` is the offset of the next
+     * page either way (null at the end), `total` the app's users before filtering.
+     */
+    async listUsers(appid: string, offset: number, limit: number, filter: UserFilterT = {}): Promise<UserPageT> {
+      const matches = (u: User) => (filter.role === undefined || u.role === filter.role) && (filter.prefix === undefined || u.id.startsWith(filter.prefix));
+      const filtered = filter.role !== undefined || filter.prefix !== undefined;
+      const users: User[] = [];
+      let pos = offset;
+      let total = 0;
+      while (users.length < limit && pos - offset < USER_SCAN_LIMIT) {
+        const batch = filtered ? Math.min(500, USER_SCAN_LIMIT - (pos - offset)) : limit - users.length;
+        const page = await store.listUserIds(appid, pos, batch);
+        total = page.total;
+        if (page.ids.length === 0) break;
+        const records = await Promise.all(page.ids.map((id) => store.getUser(appid, id)));
+        let used = 0;
+        for (const h of records) {
+          used++;
+          if (h === null) continue;
+          const u = toUser(h);
+          if (matches(u)) users.push(u);
+          if (users.length === limit) break;
+        }
+        pos += used;
+      }
+      return { users, total, offset, next: pos < total ? pos : null };
+    },
+
+    /**
+     * Closes every socket of the user on every node, after a `session.revoked` event with the
+     * reason; with `revoke`, every token of the user is revoked first (no reconnecting with it).
+     */
+    async forceDisconnect(appid: string, uid: string, opts: { reason?: string; revoke?: boolean } = {}): Promise<{ sockets: number; revoked: number }> {
+      await getUser(appid, uid);
+      const message = opts.reason ?? 'disconnected by the administrator';
+      let revoked = 0;
+      if (opts.revoke) {
+        const hashes = await store.listUserSessions(appid, uid);
+        const results = await Promise.all(hashes.map((h) => store.revokeSession(appid, uid, h)));
+        revoked = results.filter((r) => r === 1).length;
+      }
+      const sockets = await core.emitter.disconnectUser(appid, uid, { code: opts.revoke ? 'TOKEN_REVOKED' : 'SESSION_CLOSED', message });
+      return { sockets, revoked };
     },
   };
 }

@@ -1,0 +1,289 @@
+// Prometheus metrics of one process (api or worker): one prom-client Registry per node,
+// with the default process metrics. Every process serves its own registry (the api on
+// /metrics of its port, a worker on WORKER_METRICS_PORT): Prometheus scrapes each process
+// and sums across them, the usual model, so nothing here is shared through Redis.
+//
+// Label values are bounded: event names outside the catalogues count as "other", HTTP
+// routes are Fastify's route patterns (never raw URLs), queue/job names come from the
+// queue catalogue, app ids are created only by the admin.
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { Server } from 'socket.io';
+import { clientEvents, serverEvents } from '../realtime/catalogue.js';
+import type { Emitter } from './emitter.js';
+import { DOMAIN_EVENTS, type DomainEvents } from './events.js';
+import { QUEUES, type QueueName, type Queues } from './queues.js';
+import type { Logger } from 'pino';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Config } from '../config.js';
+import { safeEqual } from '../modules/accounts/service.js';
+import { parseAuthorization } from './auth.js';
+import { AppError, toPublicError } from './errors.js';
+
+/** BullMQ job states reported by `switchboard_queue_jobs`. */
+export const JOB_STATES = ['waiting', 'prioritized', 'active', 'delayed', 'waiting-children', 'completed', 'failed'] as const;
+
+const knownIn = new Set<string>(Object.keys(clientEvents));
+const knownOut = new Set<string>([...Object.keys(serverEvents), ...DOMAIN_EVENTS]);
+const knownDomain = new Set<string>(DOMAIN_EVENTS);
+/** Keeps label cardinality bounded: names an app invents (notify events, bad client events) are "other". */
+const bounded = (known: Set<string>, name: string) => (known.has(name) ? name : 'other');
+
+const knownJob = (queue: string, job: string) => {
+  const jobs = (QUEUES as Record<string, { jobs: Record<string, unknown> }>)[queue]?.jobs;
+  return jobs && Object.hasOwn(jobs, job) ? job : 'other';
+};
+
+/** Seconds from a job's due time (enqueue + delay) to now, never negative. */
+export function jobWaitSeconds(job: { timestamp: number; delay?: number; opts?: { delay?: number } }, startedAt: number): number {
+  const due = job.timestamp + (job.delay ?? job.opts?.delay ?? 0);
+  return Math.max(0, (startedAt - due) / 1000);
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;
+
+export function createMetrics(role: 'api' | 'worker') {
+  const registry = new Registry();
+  registry.setDefaultLabels({ role });
+  collectDefaultMetrics({ register: registry });
+  const registers = [registry];
+
+  const eventsIn = new Counter({
+    name: 'switchboard_socket_events_in_total',
+    help: 'Client events received by the gateway, by event name (unknown names: other)',
+    labelNames: ['event'] as const,
+    registers,
+  });
+  const eventsOut = new Counter({
+    name: 'switchboard_socket_events_out_total',
+    help: 'Events emitted to sockets by this node, by event name and target (one emit to a room counts once)',
+    labelNames: ['event', 'target'] as const,
+    registers,
+  });
+  const httpDuration = new Histogram({
+    name: 'switchboard_http_request_duration_seconds',
+    help: 'HTTP request latency by route pattern, method and status',
+    labelNames: ['route', 'method', 'status'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers,
+  });
+  const jobWait = new Histogram({
+    name: 'switchboard_job_wait_seconds',
+    help: 'Time from a job being due (added + delay) to a worker starting it, by queue and job',
+    labelNames: ['queue', 'job'] as const,
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+    registers,
+  });
+  const jobDuration = new Histogram({
+    name: 'switchboard_job_duration_seconds',
+    help: 'Processing time of a job attempt, by queue, job and outcome (completed, failed)',
+    labelNames: ['queue', 'job', 'status'] as const,
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    registers,
+  });
+  const domainEvents = new Counter({
+    name: 'switchboard_domain_events_total',
+    help: 'Business events published by this node (core.events), by name',
+    labelNames: ['name'] as const,
+    registers,
+  });
+  const dispatchOutcomes = new Counter({
+    name: 'switchboard_dispatch_outcomes_total',
+    help: 'Dispatch requests by outcome (taken: an agent accepted, expired: nobody did), by app',
+    labelNames: ['appid', 'outcome'] as const,
+    registers,
+  });
+  const pairingOutcomes = new Counter({
+    name: 'switchboard_pairing_outcomes_total',
+    help: 'Pairing asks by outcome (matched: the asker liked a candidate and the call began), by app',
+    labelNames: ['appid', 'outcome'] as const,
+    registers,
+  });
+  const chargeTicks = new Counter({
+    name: 'switchboard_charge_ticks_total',
+    help: 'Charge ticks of metered calls, by app',
+    labelNames: ['appid'] as const,
+    registers,
+  });
+  const chargeEnded = new Counter({
+    name: 'switchboard_charge_calls_ended_total',
+    help: 'Metered calls ended, by app',
+    labelNames: ['appid'] as const,
+    registers,
+  });
+  const chargedAmount = new Counter({
+    name: 'switchboard_charged_minor_units_total',
+    help: 'Money charged by metered calls, in minor units, counted when each call ends (its whole amount), by app',
+    labelNames: ['appid'] as const,
+    registers,
+  });
+  const chargedUnits = new Counter({
+    name: 'switchboard_charged_units_total',
+    help: 'Billing units charged by metered calls, counted when each call ends, by app',
+    labelNames: ['appid'] as const,
+    registers,
+  });
+
+  const finite = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : null);
+
+  return {
+    registry,
+    contentType: registry.contentType,
+    /** The text exposition of every metric of this node. */
+    text: () => registry.metrics(),
+
+    socketEventIn(event: string): void {
+      eventsIn.inc({ event: bounded(knownIn, event) });
+    },
+    socketEventOut(event: string, target: 'user' | 'room' | 'dashboard' | 'socket'): void {
+      eventsOut.inc({ event: bounded(knownOut, event), target });
+    },
+    observeHttp(route: string, method: string, status: number, seconds: number): void {
+      httpDuration.observe({ route, method, status: String(status) }, seconds);
+    },
+    /** A job attempt finished; waitSeconds null when not measured (retries). */
+    observeJob(queue: string, job: string, status: 'completed' | 'failed', waitSeconds: number | null, seconds: number): void {
+      const labels = { queue, job: knownJob(queue, job) };
+      if (waitSeconds !== null) jobWait.observe(labels, waitSeconds);
+      jobDuration.observe({ ...labels, status }, seconds);
+    },
+
+    /** The emitter, counting every emit it makes (api and worker nodes emit through it). */
+    instrumentEmitter(emitter: Emitter): Emitter {
+      return {
+        ...emitter,
+        toUser: (appid, uid, event, data) => {
+          eventsOut.inc({ event: bounded(knownOut, event), target: 'user' });
+          emitter.toUser(appid, uid, event, data);
+        },
+        toRoom: (appid, roomId, event, data) => {
+          eventsOut.inc({ event: bounded(knownOut, event), target: 'room' });
+          emitter.toRoom(appid, roomId, event, data);
+        },
+        toDashboard: (appid, event, data) => {
+          eventsOut.inc({ event: bounded(knownOut, event), target: 'dashboard' });
+          emitter.toDashboard(appid, event, data);
+        },
+        disconnectUser: async (appid, uid, reason, tokenHash) => {
+          const n = await emitter.disconnectUser(appid, uid, reason, tokenHash);
+          if (n > 0) eventsOut.inc({ event: 'session.revoked', target: 'socket' }, n);
+          return n;
+        },
+      };
+    },
+
+    /** Counts this node's open sockets at scrape time, per namespace. */
+    trackSockets(io: Server): void {
+      new Gauge({
+        name: 'switchboard_sockets_connected',
+        help: 'Socket.IO connections open on this node, by namespace',
+        labelNames: ['namespace'] as const,
+        registers,
+        collect() {
+          this.reset();
+          for (const [name, nsp] of io._nsps) this.set({ namespace: name }, nsp.sockets.size);
+        },
+      });
+    },
+
+    /** Reads every queue's job counts from Redis at scrape time (api nodes only: they all see the same numbers). */
+    trackQueues(queues: Queues, log: Logger): void {
+      new Gauge({
+        name: 'switchboard_queue_jobs',
+        help: 'Jobs in each BullMQ queue by state, read from Redis at scrape time (the same on every api node)',
+        labelNames: ['queue', 'state'] as const,
+        registers,
+        async collect() {
+          this.reset();
+          await Promise.all(
+            (Object.keys(QUEUES) as QueueName[]).map(async (queue) => {
+              try {
+                const counts = await queues.get(queue).getJobCounts(...JOB_STATES);
+                for (const state of JOB_STATES) this.set({ queue, state }, counts[state] ?? 0);
+              } catch (err) {
+                // A scrape must not fail because Redis hiccupped: the series is simply missing this time.
+                log.warn({ err, queue }, 'metrics: job counts unavailable');
+              }
+            }),
+          );
+        },
+      });
+    },
+
+    /** Business counters from the events hub (works in api and worker nodes alike). */
+    countDomainEvents(events: DomainEvents): void {
+      events.onPublish((e) => {
+        domainEvents.inc({ name: bounded(knownDomain, e.name) });
+        const appid = e.appid;
+        if (e.name.startsWith('dispatch.')) dispatchOutcomes.inc({ appid, outcome: e.name.slice('dispatch.'.length) });
+        else if (e.name.startsWith('pairing.')) pairingOutcomes.inc({ appid, outcome: e.name.slice('pairing.'.length) });
+        else if (e.name === 'charge.ticked') chargeTicks.inc({ appid });
+        else if (e.name === 'charge.ended') {
+          chargeEnded.inc({ appid });
+          const amount = finite(e.data.amount);
+          const units = finite(e.data.units);
+          if (amount !== null) chargedAmount.inc({ appid }, amount);
+          if (units !== null) chargedUnits.inc({ appid }, units);
+        }
+      });
+    },
+  };
+}
+
+/**
+ * Who may read /metrics (api and worker alike): anyone with METRICS_PUBLIC, else a bearer
+ * METRICS_TOKEN (what Prometheus holds) or the ADMIN_TOKEN. Throws the AppError to answer.
+ */
+export function checkMetricsAccess(config: Pick<Config, 'METRICS_PUBLIC' | 'METRICS_TOKEN' | 'ADMIN_TOKEN'>, authorization: string | undefined): void {
+  if (config.METRICS_PUBLIC) return;
+  const tokens = [config.METRICS_TOKEN, config.ADMIN_TOKEN].filter((t): t is string => t !== undefined);
+  if (tokens.length === 0) throw new AppError('METRICS_DISABLED');
+  const a = parseAuthorization(authorization);
+  if (a?.scheme !== 'bearer' || !tokens.some((t) => safeEqual(a.token, t))) throw new AppError('METRICS_AUTH_FAILED', 'send Authorization: Bearer <METRICS_TOKEN>');
+}
+
+export interface MetricsListener {
+  /** http://host:port/metrics */
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * A worker's own metrics endpoint: a bare node:http server answering GET /metrics
+ * (workers have no Fastify), with the same access rule as the api.
+ */
+export async function serveMetrics(metrics: Metrics, config: Pick<Config, 'METRICS_PUBLIC' | 'METRICS_TOKEN' | 'ADMIN_TOKEN'>, host: string, port: number): Promise<MetricsListener> {
+  const server = createServer((req, res) => {
+    const send = (status: number, type: string, body: string, headers: Record<string, string> = {}) => {
+      res.writeHead(status, { 'content-type': type, ...headers });
+      res.end(body);
+    };
+    const path = (req.url ?? '/').split('?')[0];
+    if (path !== '/metrics' || (req.method !== 'GET' && req.method !== 'HEAD')) {
+      return send(404, 'application/json', JSON.stringify({ error: { code: 'NOT_FOUND', message: `no route ${req.method} ${path}` } }));
+    }
+    try {
+      checkMetricsAccess(config, req.headers.authorization);
+    } catch (err) {
+      const { status, body } = toPublicError(err);
+      return send(status, 'application/json', JSON.stringify({ error: body }), status === 401 ? { 'www-authenticate': 'Bearer' } : {});
+    }
+    metrics.text().then(
+      (text) => send(200, metrics.contentType, text),
+      () => send(500, 'application/json', JSON.stringify({ error: { code: 'INTERNAL', message: 'internal error' } })),
+    );
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  return {
+    url: `http://${shownHost}:${address.port}/metrics`,
+    close: () => new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    }),
+  };
+}
