@@ -12,6 +12,7 @@ export const socketRooms = {
 export interface Emitter {
   toUser(appid: string, uid: string, event: string, data: unknown): void;
   toRoom(appid: string, roomId: string, event: string, data: unknown): void;
+  /** To the dashboards watching the app; an object payload gains `appid` (an admin dashboard watches several apps). */
   toDashboard(appid: string, event: string, data: unknown): void;
   /**
    * Disconnects the user's sockets on every node (all of them, or only those opened
@@ -32,7 +33,8 @@ export function createEmitter(io: Server): Emitter {
   return {
     toUser: (appid, uid, event, data) => void io.to(socketRooms.user(appid, uid)).emit(event, data),
     toRoom: (appid, roomId, event, data) => void io.to(socketRooms.room(appid, roomId)).emit(event, data),
-    toDashboard: (appid, event, data) => void io.of('/dashboard').to(socketRooms.dashboard(appid)).emit(event, data),
+    toDashboard: (appid, event, data) =>
+      void io.of('/dashboard').to(socketRooms.dashboard(appid)).emit(event, typeof data === 'object' && data !== null && !Array.isArray(data) ? { appid, ...data } : data),
     async userSocketCount(appid, uid) {
       return (await io.in(socketRooms.user(appid, uid)).fetchSockets()).length;
     },
@@ -43,8 +45,16 @@ export function createEmitter(io: Server): Emitter {
       let n = 0;
       for (const s of sockets) {
         if (tokenHash && (s.data as { tokenHash?: string }).tokenHash !== tokenHash) continue;
-        s.emit('session.revoked', reason);
-        s.disconnect(true);
+        const local = io.of('/').sockets.get(s.id);
+        if (local) {
+          // A socket of this node is told with a local-only emit, written at once: a plain emit
+          // goes through the adapter (streams: after its XADD returns) and would arrive after the close.
+          io.local.to(s.id).emit('session.revoked', reason);
+          local.disconnect(true);
+        } else {
+          s.emit('session.revoked', reason);
+          s.disconnect(true);
+        }
         n++;
       }
       return n;
