@@ -12,6 +12,7 @@ import { callcentreDialect } from './dialects/callcentre/plugin.js';
 import { classroomDialect } from './dialects/classroom/plugin.js';
 import { seed003MessagingDialect } from './dialects/seed003/messaging.js';
 import { seed003PairingDialect } from './dialects/seed003/pairing.js';
+import { customerServicePages } from './dialects/videocloud/customerservice.js';
 import { createSocketAdapter } from './infra/adapter.js';
 import { createAuth } from './infra/auth.js';
 import type { Http } from './infra/http.js';
@@ -28,6 +29,7 @@ import { accountsRoutes } from './modules/accounts/routes.js';
 import { adminRoutes } from './modules/admin/routes.js';
 import { queueBoard } from './modules/admin/queue-board.js';
 import { classroomRoutes } from './modules/classroom/routes.js';
+import { customerServiceRoutes } from './modules/customerservice/routes.js';
 import { attachDashboard } from './modules/dashboard/namespace.js';
 import { dashboardRoutes } from './modules/dashboard/routes.js';
 import { dispatchRoutes } from './modules/dispatch/routes.js';
@@ -45,6 +47,11 @@ import { attachGateway, socketServerOptions, type Gateway } from './realtime/gat
 import { registerModuleEvents } from './realtime/modules.js';
 import { createServices, type Services } from './services.js';
 import { systemRoutes } from './system-routes.js';
+import { videocloudDialect } from './dialects/videocloud/plugin.js';
+import { liveRoutes } from './modules/live/routes.js';
+import { thirdPartyRoutes } from './modules/thirdparty/routes.js';
+import { webImRoutes } from './modules/webim/routes.js';
+import { webhooksRoutes } from './modules/webhooks/routes.js';
 
 export interface SwitchboardApp {
   http: Http;
@@ -152,6 +159,7 @@ export async function buildApp(config: Config): Promise<SwitchboardApp> {
   await http.register(classroomDialect, deps); // seed 002: /index.php?svc=…&cmd=…
   await http.register(mediaRoutes, deps);
   await http.register(billingRoutes, deps);
+  await http.register(webhooksRoutes, deps); // /v1/apps/:appid/webhooks…
 
   await http.register(presenceRoutes, deps);
   await http.register(dispatchRoutes, deps);
@@ -164,6 +172,13 @@ export async function buildApp(config: Config): Promise<SwitchboardApp> {
 
   await http.register(messagingRoutes, deps);
   await http.register(seed003MessagingDialect, deps); // seed 003: POST /api/v1/im/before/check, /api/v1/translate/action, /api/server/im/send/{tip,system}
+
+  await http.register(thirdPartyRoutes, deps);
+  await http.register(webImRoutes, deps);
+  await http.register(liveRoutes, deps);
+  await http.register(videocloudDialect, deps); // seed 004: /LiveVideoServer/ajx/thirdParty*.do, updateDeviceid.do, logout.do, m_listVideoByUid.do, listVideoConditional.do, index.jsp, pictureHall.jsp
+  await http.register(customerServiceRoutes, deps);
+  await http.register(customerServicePages, deps); // seed 004 §4.2: /LiveVideoServer/chat4help.jsp, chat4tp.do, images/mydiv_ico.png, js/consult.js, js/seat.js
 
   const gateway = attachGateway(io, core, services);
   registerModuleEvents(gateway);

@@ -105,6 +105,13 @@ export const ERROR_TABLE = {
   CS_TAKEN: { status: 409, message: 'another seat already took this customer over' },
   CS_NO_CONSULTATION: { status: 404, message: 'this customer has no open consultation' },
 
+  WEBHOOK_NOT_FOUND: { status: 404, message: 'no such webhook endpoint' },
+  WEBHOOK_URL_NOT_ALLOWED: { status: 422, message: 'the webhook URL is not a public address' },
+  WEBHOOK_LIMIT: { status: 409, message: 'the app has as many webhook endpoints as it may' },
+  WEBHOOK_DISABLED: { status: 409, message: 'the webhook endpoint is disabled' },
+  DELIVERY_NOT_FOUND: { status: 404, message: 'no such webhook delivery' },
+  DELIVERY_NOT_DEAD: { status: 409, message: 'the webhook delivery is not a dead letter' },
+
   NO_SOCKET: { status: 409, message: 'open a socket first: what this enables arrives over it' },
   RATE_LIMITED: { status: 429, message: 'too many requests' },
   UNAVAILABLE: { status: 503, message: 'a dependency is unavailable' },

@@ -18,6 +18,16 @@ import {
 import { AgentView, HeartbeatResult, PresenceSetBody, PresenceStateEvent } from '../modules/presence/schemas.js';
 import { SignalEvent, SignalRequest, SignalResult } from '../modules/signals/schemas.js';
 import {
+  ConfAddRequest, ConfCallIdsRequest, ConferenceMemberEvent, ConferenceView, ConfJoinRequest, ConfPasswordRequest, ConfRef, ControlResult as ConfControlResult, CreateConferenceBody,
+  JoinResult as ConfJoinResult, ParticipantList as ConfParticipantList,
+} from '../modules/conferences/schemas.js';
+import { ImConnected, ImMessage, ImPresence, SendBody as ImSendBody, SendResult as ImSendResult, SetStatusBody as ImStatusBody, SetStatusResult as ImStatusResult, SubscribeBody as ImSubscribeBody, SubscribeResult as ImSubscribeResult, Subscriptions as ImSubscriptions } from '../modules/webim/schemas.js';
+import { JoinResult as LiveJoinResult, ListQuery as LiveListQuery, StartBody as LiveStartBody, VideoIdSchema, VideoList, VideoView } from '../modules/live/schemas.js';
+import {
+  ConsultationView, CsMessage, CustomerRef, Empty as CsEmpty, EndResult as CsEndResult, OptionalCustomerRef, ReplyBody, ReplyResult, SeatOnlineResult, SeatView, SendBody, SendResult,
+  StatusEvent as CsStatusEvent, TakenEvent as CsTakenEvent,
+} from '../modules/customerservice/schemas.js';
+import {
   EnterResult, LeaveResult, MemberList, MembersRequest, MessageList, MessagesRequest, RoomMemberEvent, RoomMessage, RoomRef, RoomStateEvent, SendMessageRequest,
 } from '../modules/rooms/schemas.js';
 
@@ -132,6 +142,65 @@ export const clientEvents = {
   'pair.info': { request: AskRef, response: AskView },
   'pair.history': { request: HistoryQuery, response: HistoryPage },
   'pair.delete': { request: DeleteRecordBody, response: DeleteResult },
+
+  // ── voice conferences (seed 001) ───────────────────────────────────────────
+  /** Create a conference (time empty: now; a future time: scheduled) as its creator. */
+  'conference.create': { request: Type.Omit(CreateConferenceBody, ['uid']), response: ConferenceView },
+  /** Enter from the app (the password unless you created it): state 1, a callid, conference.member to the room. */
+  'conference.join': { request: ConfJoinRequest, response: ConfJoinResult },
+  'conference.leave': { request: ConfRef, response: Type.Object({ left: Type.Boolean() }) },
+  'conference.get': { request: ConfRef, response: ConferenceView },
+  'conference.participants': { request: ConfRef, response: ConfParticipantList },
+  /** Creator: add participants; dial: true also dials those with a number. */
+  'conference.invite': { request: ConfAddRequest, response: ConfControlResult },
+  /** Creator: dial every participant with a number who is not in. */
+  'conference.callAll': { request: ConfRef, response: ConfControlResult },
+  /** Creator: kick / mute / unmute legs by callid. */
+  'conference.kick': { request: ConfCallIdsRequest, response: ConfControlResult },
+  'conference.mute': { request: ConfCallIdsRequest, response: ConfControlResult },
+  'conference.unmute': { request: ConfCallIdsRequest, response: ConfControlResult },
+  /** Creator: set the password ("" clears it). */
+  'conference.password': { request: ConfPasswordRequest, response: ConferenceView },
+  /** Creator: end it and hang up every leg. */
+  'conference.stop': { request: ConfRef, response: ConferenceView },
+
+  // ── web IM (seed 004 §3.2.2) ───────────────────────────────────────────────
+  /** setStatus: any string, sent as im.presence to my subscribers. */
+  'im.status': { request: ImStatusBody, response: ImStatusResult },
+  /** send(to, body): to a platform user id; every socket of theirs, or kept until they connect. */
+  'im.send': { request: ImSendBody, response: ImSendResult },
+  /** Receive a user's presence (answers their presence now). */
+  'im.subscribe': { request: ImSubscribeBody, response: ImSubscribeResult },
+  'im.unsubscribe': { request: ImSubscribeBody, response: Type.Object({ removed: Type.Boolean() }) },
+  'im.subscriptions': { request: Type.Object({}, { additionalProperties: false }), response: ImSubscriptions },
+
+  // ── live streams (seed 004 §3.2.3–3.2.4) ────────────────────────────────────
+  /** Start a live video → videoID (= its room id), host, port, rtspURL, url (HLS). */
+  'live.start': { request: LiveStartBody, response: VideoView },
+  /** The author stops it. */
+  'live.stop': { request: Type.Object({ videoID: VideoIdSchema }, { additionalProperties: false }), response: VideoView },
+  /** Watch: enter its room as a viewer (then room.heartbeat with roomId = videoID). */
+  'live.join': { request: Type.Object({ videoID: VideoIdSchema, password: Type.Optional(Type.String({ maxLength: 64 })) }, { additionalProperties: false }), response: LiveJoinResult },
+  'live.leave': { request: Type.Object({ videoID: VideoIdSchema }, { additionalProperties: false }), response: Type.Object({ left: Type.Boolean(), memsize: Type.Integer() }) },
+  'live.get': { request: Type.Object({ videoID: VideoIdSchema, password: Type.Optional(Type.String({ maxLength: 64 })) }, { additionalProperties: false }), response: VideoView },
+  /** My videos and my live groups' (author defaults to me), or one of my groups' (groupId). */
+  'live.list': { request: LiveListQuery, response: VideoList },
+
+  // ── customer service (seed 004 §4): customers write, seats reply; the first reply takes the customer over ──
+  /** A customer writes; the first message opens a consultation offered to every online seat. */
+  'cs.send': { request: SendBody, response: SendResult },
+  /** The customer leaves: a waiting consultation is withdrawn, a conversation ends. */
+  'cs.end': { request: CsEmpty, response: CsEndResult },
+  /** A consultation with its messages: a seat passes `customer`; a customer reads its own. */
+  'cs.history': { request: OptionalCustomerRef, response: ConsultationView },
+  /** A seat's console opens: online, with the waiting consultations offered to it and its own customers. */
+  'cs.seat.online': { request: CsEmpty, response: SeatOnlineResult },
+  /** A seat leaves: offline at once; its customers return to the pool. */
+  'cs.seat.offline': { request: CsEmpty, response: SeatView },
+  /** A seat replies; on a waiting consultation the first reply takes the customer over (CS_TAKEN for the others). */
+  'cs.reply': { request: ReplyBody, response: ReplyResult },
+  /** A seat ends the conversation with its customer. */
+  'cs.close': { request: CustomerRef, response: CsEndResult },
 } satisfies Record<string, { request: TSchema; response: TSchema }>;
 
 export const serverEvents = {
@@ -186,6 +255,20 @@ export const serverEvents = {
   'pair.ended': PairEndedEvent,
   /** To candidates holding an offer that closed (taken, cancelled, ended). */
   'pair.withdrawn': PairWithdrawnEvent,
+  /** To a conference's members (app participants who joined): a participant was added, dialled, answered, failed, joined, left, hung up, kicked, (un)muted, or the conference ended. */
+  'conference.member': ConferenceMemberEvent,
+  /** Web IM: the socket is logged in (after any kept messages, sent as im.message with offline: true). */
+  'im.connected': ImConnected,
+  /** Web IM: a user I subscribe to set a status or went offline. */
+  'im.presence': ImPresence,
+  /** Web IM: a text message to me. */
+  'im.message': ImMessage,
+  /** Customer service: a message of a consultation, to the customer and to the seat holding it (or the seats holding its offer). */
+  'cs.message': CsMessage,
+  /** Customer service, to every seat of the app: a seat took a customer over (first reply). */
+  'cs.taken': CsTakenEvent,
+  /** Customer service, to the customer: waiting / talking (with the seat's nickname) / returned (the seat went offline) / closed. */
+  'cs.status': CsStatusEvent,
 } satisfies Record<string, TSchema>;
 
 export type ClientEventName = keyof typeof clientEvents;

@@ -90,6 +90,13 @@ export function createAccountsStore(redis: Redis, keys: Keys) {
       const h = await redis.hgetall(keys.user(appid, uid));
       return Object.keys(h).length ? h : null;
     },
+    async updateUser(appid: string, uid: string, fields: Record<string, string>): Promise<boolean> {
+      return (await run('sbUpdateIfPresent', [keys.user(appid, uid)], flatten(fields))) === 1;
+    },
+    async deleteUser(appid: string, uid: string): Promise<boolean> {
+      const [[, n]] = (await redis.multi().del(keys.user(appid, uid)).zrem(keys.users(appid), uid).exec()) as [[unknown, number], [unknown, number]];
+      return n === 1;
+    },
     async listUserIds(appid: string, offset: number, limit: number): Promise<{ ids: string[]; total: number }> {
       const [ids, total] = await Promise.all([redis.zrange(keys.users(appid), String(offset), String(offset + limit - 1)), redis.zcard(keys.users(appid))]);
       return { ids, total };

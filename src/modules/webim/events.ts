@@ -1,0 +1,31 @@
+// Socket events of web IM (seed 004 §3.2.2). The seed's handler callbacks map to:
+//   handleConnected  → im.connected (once per socket, right after the handshake; offline
+//                      messages come just before it as im.message with offline: true)
+//   handlePresence   → im.presence {from, online, status, at}
+//   handleMessage    → im.message {id, from, to, body, at}
+//   handleDisconnect → Socket.IO's own disconnect (session.revoked first when the server closes it)
+// Client → server: im.status (setStatus), im.send (send), im.subscribe / im.unsubscribe /
+// im.subscriptions (contacts).
+import type { Gateway } from '../../realtime/gateway.js';
+
+export function registerWebImEvents(gateway: Gateway): void {
+  gateway.handle('im.status', async ({ appid, uid, services }, p) => services.webim.setStatus(appid, uid, p.status));
+  gateway.handle('im.send', async ({ appid, uid, services }, p) => services.webim.send(appid, uid, p.to, p.body));
+  gateway.handle('im.subscribe', async ({ appid, uid, services }, p) => services.webim.subscribe(appid, uid, p.uid));
+  gateway.handle('im.unsubscribe', async ({ appid, uid, services }, p) => services.webim.unsubscribe(appid, uid, p.uid));
+  gateway.handle('im.subscriptions', async ({ appid, uid, services }) => services.webim.subscriptions(appid, uid));
+
+  // Runs for every snapshot; the offline queue is drained (atomically) and im.connected sent
+  // only the first time per socket, i.e. on connect.
+  gateway.contributeSnapshot('webim', async ({ appid, uid, services, socket }) => {
+    const data = socket.data as { imConnected?: boolean };
+    if (data.imConnected) return { connected: true };
+    data.imConnected = true;
+    const kept = await services.webim.takeOffline(appid, uid);
+    for (const m of kept) socket.emit('im.message', m);
+    socket.emit('im.connected', { uid, serverTime: Date.now(), offline: kept.length });
+    return { connected: true, offline: kept.length };
+  });
+
+  gateway.onDisconnect(async ({ appid, uid, services }) => services.webim.lastSocketClosed(appid, uid));
+}

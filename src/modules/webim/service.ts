@@ -1,0 +1,80 @@
+// Web IM (seed 004 §3.2.2): a platform user logs in (token from /v1/third-party/login,
+// thirdPartyLogin.do or /v1/auth/login with the platform user id and password) and opens
+// a socket with it; then sets a status (any string) that reaches the users subscribed to
+// it, and sends text messages to platform user ids. A message reaches every socket of the
+// recipient on any node; a recipient without a socket gets it on their next connect.
+//
+// Contacts: a user subscribes to another's presence (im.subscribe; within the app, no
+// approval step: presence carries only the status string the user chose to publish).
+import { randomUUID } from 'node:crypto';
+import type { Core } from '../../infra/core.js';
+import type { AccountsService } from '../accounts/service.js';
+import type { ImMessageT, ImPresenceT } from './schemas.js';
+import { createWebImStore } from './store.js';
+
+export type WebImService = ReturnType<typeof createWebImService>;
+
+export function createWebImService(core: Core, accounts: AccountsService) {
+  const store = createWebImStore(core.redis, core.keys);
+  const { emitter, config } = core;
+
+  async function presenceOf(appid: string, uid: string): Promise<ImPresenceT> {
+    const [s, sockets] = await Promise.all([store.getStatus(appid, uid), emitter.userSocketCount(appid, uid)]);
+    return { from: uid, online: sockets > 0, status: sockets > 0 ? (s?.status ?? null) : null, at: s?.at ?? Date.now() };
+  }
+
+  async function announce(appid: string, uid: string, presence: ImPresenceT): Promise<number> {
+    const subs = await store.subscribers(appid, uid);
+    for (const s of subs) emitter.toUser(appid, s, 'im.presence', presence);
+    return subs.length;
+  }
+
+  return {
+    /** Sets the user's status and tells their subscribers (im.presence). */
+    async setStatus(appid: string, uid: string, status: string): Promise<{ status: string; subscribers: number }> {
+      const at = Date.now();
+      await store.setStatus(appid, uid, status, at);
+      return { status, subscribers: await announce(appid, uid, { from: uid, online: true, status, at }) };
+    },
+
+    /** A text message to a platform user of the same app: every socket of theirs, or kept. */
+    async send(appid: string, from: string, to: string, body: string): Promise<{ id: string; at: number; delivered: boolean; queued: boolean }> {
+      await accounts.getUser(appid, to); // USER_NOT_FOUND: only platform user ids are addressable
+      const message: ImMessageT = { id: randomUUID(), from, to, body, at: Date.now() };
+      // Counting sockets asks every node; a socket that connects right after the count finds
+      // the message kept and gets it at its next connect (at-most-once, like all socket pushes).
+      if ((await emitter.userSocketCount(appid, to)) > 0) {
+        emitter.toUser(appid, to, 'im.message', message);
+        return { id: message.id, at: message.at, delivered: true, queued: false };
+      }
+      await store.keep(appid, to, JSON.stringify({ ...message, offline: true }), config.WEBIM_OFFLINE_MAX, config.WEBIM_OFFLINE_TTL_SECONDS);
+      return { id: message.id, at: message.at, delivered: false, queued: true };
+    },
+
+    /** The messages kept for the user, oldest first, removed as they are taken. */
+    async takeOffline(appid: string, uid: string): Promise<ImMessageT[]> {
+      return (await store.drain(appid, uid)).reverse().map((m) => JSON.parse(m) as ImMessageT);
+    },
+
+    async subscribe(appid: string, follower: string, target: string): Promise<{ uid: string; presence: ImPresenceT }> {
+      await accounts.getUser(appid, target);
+      await store.subscribe(appid, follower, target);
+      return { uid: target, presence: await presenceOf(appid, target) };
+    },
+    async unsubscribe(appid: string, follower: string, target: string): Promise<{ removed: boolean }> {
+      return { removed: await store.unsubscribe(appid, follower, target) };
+    },
+    async subscriptions(appid: string, uid: string): Promise<{ following: string[]; subscribers: string[] }> {
+      const [following, subscribers] = await Promise.all([store.following(appid, uid), store.subscribers(appid, uid)]);
+      return { following: following.sort(), subscribers: subscribers.sort() };
+    },
+    presenceOf,
+
+    /** The user's last socket closed: their subscribers see them offline. */
+    async lastSocketClosed(appid: string, uid: string): Promise<void> {
+      if ((await emitter.userSocketCount(appid, uid)) > 0) return;
+      await store.clearStatus(appid, uid);
+      await announce(appid, uid, { from: uid, online: false, status: null, at: Date.now() });
+    },
+  };
+}
