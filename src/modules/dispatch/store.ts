@@ -7,6 +7,7 @@
 //   sw:{app}:dispatch:t:<id>       set of agents ever offered it (never offered twice)
 //   sw:{app}:dispatch:ao:<uid>     set of request ids pending for the agent (snapshot, offline)
 //   sw:{app}:dispatch:w:<skill>    zset id → createdAt: requests of the skill still waiting (queue position)
+//   sw:{app}:dispatch:skills       set of skills that ever had a request (which w:<skill> to read: dashboards)
 //   sw:{app}:dispatch:u:<uid>      set of the user's open requests / conversations (caller or agent)
 // Agents' load and offers live in presence's hash; every script here that changes them
 // re-ranks the agent through LUA_AGENT_REFRESH in the same atomic step.
@@ -32,7 +33,7 @@ end
 `;
 
 const scripts = {
-  // A new waiting request. KEYS: seq. ARGV: D, caller, skill, now, expiresAt, data JSON ('' none) → id
+  // A new waiting request. KEYS: seq. ARGV: D, caller, skill, now, expiresAt, data JSON ('' none), offer to all ('1'|'0') → id
   sbDispatchCreate: {
     keys: 1,
     lua: `
@@ -40,14 +41,17 @@ const scripts = {
       local id = redis.call('INCR', KEYS[1])
       local f = {'caller', ARGV[2], 'skill', ARGV[3], 'state', 'waiting', 'round', '0', 'createdAt', ARGV[4], 'expiresAt', ARGV[5]}
       if ARGV[6] ~= '' then f[#f + 1] = 'data'; f[#f + 1] = ARGV[6] end
+      if ARGV[7] == '1' then f[#f + 1] = 'all'; f[#f + 1] = '1' end
       redis.call('HSET', D .. 'r:' .. id, unpack(f))
       redis.call('ZADD', D .. 'w:' .. ARGV[3], ARGV[4], id)
+      redis.call('SADD', D .. 'skills', ARGV[3])
       redis.call('SADD', D .. 'u:' .. ARGV[2], id)
       return id`,
   },
   // Round n of a waiting request: offers it to up to `count` idle agents of its skill, best
-  // first, never the caller nor one offered before. A replayed round (retried job) offers
-  // nothing new and returns the pending offers again, so they can be re-sent.
+  // first, never the caller nor one offered before — to every idle agent of the skill when
+  // the request was created to be offered to all (customer service). A replayed round
+  // (retried job) offers nothing new and returns the pending offers again, so they can be re-sent.
   // KEYS: request. ARGV: D, P, id, round, count
   // → {1 new | 2 replay, queue position (0 while an offer is pending), caller, skill, expiresAt, data, uid…}
   //   | {0, state} not waiting | {-1} no request
@@ -55,7 +59,7 @@ const scripts = {
     keys: 1,
     lua: `${LUA_AGENT_REFRESH}
       local D, P, id = ARGV[1], ARGV[2], ARGV[3]
-      local r = redis.call('HMGET', KEYS[1], 'state', 'round', 'skill', 'caller', 'expiresAt', 'data')
+      local r = redis.call('HMGET', KEYS[1], 'state', 'round', 'skill', 'caller', 'expiresAt', 'data', 'all')
       if not r[1] then return {-1} end
       if r[1] ~= 'waiting' then return {0, r[1]} end
       local o, t = D .. 'o:' .. id, D .. 't:' .. id
@@ -67,6 +71,7 @@ const scripts = {
         redis.call('HSET', KEYS[1], 'round', ARGV[4])
         out = {1, 0, r[4], r[3], r[5], r[6] or ''}
         local want = tonumber(ARGV[5])
+        if r[7] == '1' then want = redis.call('ZCARD', P .. 'idle:' .. r[3]) end
         if want > 0 then
           local cands = redis.call('ZRANGE', P .. 'idle:' .. r[3], 0, want + redis.call('SCARD', t))
           for _, uid in ipairs(cands) do
@@ -224,8 +229,8 @@ export function createDispatchStore(redis: Redis, keys: Keys, presencePrefix: (a
   const list = (r: unknown) => (r as Array<string | number>).map(String);
 
   return {
-    async create(appid: string, caller: string, skill: string, now: number, expiresAt: number, data: string): Promise<string> {
-      return String(await run('sbDispatchCreate', [keys.scoped(appid, 'dispatch', 'seq')], [D(appid), caller, skill, now, expiresAt, data]));
+    async create(appid: string, caller: string, skill: string, now: number, expiresAt: number, data: string, offerAll = false): Promise<string> {
+      return String(await run('sbDispatchCreate', [keys.scoped(appid, 'dispatch', 'seq')], [D(appid), caller, skill, now, expiresAt, data, offerAll ? '1' : '0']));
     },
     async round(appid: string, id: string, round: number, count: number) {
       const r = list(await run('sbDispatchRound', [req(appid, id)], [D(appid), presencePrefix(appid), id, round, count]));
@@ -282,5 +287,16 @@ export function createDispatchStore(redis: Redis, keys: Keys, presencePrefix: (a
     /** The user's open requests and conversations. */
     openOf: (appid: string, uid: string) => redis.smembers(keys.scoped(appid, 'dispatch', 'u', uid)),
     pendingOffers: (appid: string, id: string) => redis.smembers(keys.scoped(appid, 'dispatch', 'o', id)),
+    /** Per skill: how many requests wait, and the ids of the first `limit` in queue order (dashboards). */
+    async waiting(appid: string, limit: number): Promise<Array<{ skill: string; total: number; ids: string[] }>> {
+      const skills = (await redis.smembers(keys.scoped(appid, 'dispatch', 'skills'))).sort();
+      if (skills.length === 0) return [];
+      const m = redis.multi();
+      for (const skill of skills) m.zcard(keys.scoped(appid, 'dispatch', 'w', skill)).zrange(keys.scoped(appid, 'dispatch', 'w', skill), '0', String(limit - 1));
+      const res = (await m.exec()) ?? [];
+      return skills.map((skill, i) => ({ skill, total: Number(res[2 * i]?.[1] ?? 0), ids: (res[2 * i + 1]?.[1] ?? []) as string[] })).filter((q) => q.total > 0);
+    },
+    /** Ids of the skill's requests still waiting, oldest first. */
+    waitingOf: (appid: string, skill: string) => redis.zrange(keys.scoped(appid, 'dispatch', 'w', skill), '0', '-1'),
   };
 }

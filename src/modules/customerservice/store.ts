@@ -1,0 +1,121 @@
+// Redis layout of customer service (all in the app's hash tag):
+//   sw:{app}:cs:robot            hash: nickname, createdAt, updatedAt (no hash: the app has no customer service)
+//   sw:{app}:cs:seats            hash uid → JSON {nickname, kind, createdAt}
+//   sw:{app}:cs:nicks            hash nickname → uid (seat login by nickname; unique per app)
+//   sw:{app}:cs:c:<customer>     hash: requestId (the current dispatch request), name, seq (last message number)
+//   sw:{app}:cs:h:<customer>     list of JSON messages, oldest first, capped at CS_HISTORY_MAX, TTL CS_HISTORY_TTL_SECONDS
+//   sw:{app}:cs:gr:<ip>:<minute> counter: anonymous sessions opened from an IP in that minute
+// Who holds a customer is not stored here: the dispatch request is the truth (waiting →
+// offered to every online seat; accepted/active → its agent is the seat), so takeover
+// stays one atomic step in dispatch's accept script.
+import type { Redis } from 'ioredis';
+import type { Keys } from '../../infra/keys.js';
+import { defineScripts } from '../../infra/scripts.js';
+
+const scripts = {
+  // A seat: nickname and uid both unused. KEYS: seats, nicks. ARGV: uid, nickname, JSON → 1 | -1 nickname used | -2 already a seat
+  csSeatAdd: {
+    keys: 2,
+    lua: `
+      if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then return -2 end
+      if redis.call('HSETNX', KEYS[2], ARGV[2], ARGV[1]) == 0 then return -1 end
+      redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+      return 1`,
+  },
+  // Removes a seat and its nickname. KEYS: seats, nicks. ARGV: uid → the seat's JSON | false
+  csSeatRemove: {
+    keys: 2,
+    lua: `
+      local j = redis.call('HGET', KEYS[1], ARGV[1])
+      if not j then return false end
+      local nick = cjson.decode(j).nickname
+      if redis.call('HGET', KEYS[2], nick) == ARGV[1] then redis.call('HDEL', KEYS[2], nick) end
+      redis.call('HDEL', KEYS[1], ARGV[1])
+      return j`,
+  },
+  // Appends a message with the customer's next number. KEYS: customer, history. ARGV: JSON without seq, max, ttl → the stored JSON
+  csAppend: {
+    keys: 2,
+    lua: `
+      local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
+      local m = cjson.decode(ARGV[1])
+      m.seq = seq
+      local s = cjson.encode(m)
+      redis.call('RPUSH', KEYS[2], s)
+      redis.call('LTRIM', KEYS[2], -tonumber(ARGV[2]), -1)
+      redis.call('EXPIRE', KEYS[2], ARGV[3])
+      redis.call('EXPIRE', KEYS[1], ARGV[3])
+      return s`,
+  },
+  // Compare-and-set of the customer's current request: only one of two concurrent first
+  // messages opens a consultation. KEYS: customer. ARGV: expected ('' none), new, ttl → 1 | 0
+  csSwapRequest: {
+    keys: 1,
+    lua: `
+      if (redis.call('HGET', KEYS[1], 'requestId') or '') ~= ARGV[1] then return 0 end
+      if ARGV[2] == '' then redis.call('HDEL', KEYS[1], 'requestId') else redis.call('HSET', KEYS[1], 'requestId', ARGV[2]) end
+      redis.call('EXPIRE', KEYS[1], ARGV[3])
+      return 1`,
+  },
+} as const;
+
+export interface SeatRecord {
+  nickname: string;
+  kind: 'created' | 'linked';
+  createdAt: number;
+}
+
+export type CustomerServiceStore = ReturnType<typeof createCustomerServiceStore>;
+
+export function createCustomerServiceStore(redis: Redis, keys: Keys) {
+  const run = defineScripts(redis, scripts);
+  const k = (appid: string, ...parts: string[]) => keys.scoped(appid, 'cs', ...parts);
+
+  return {
+    async getRobot(appid: string): Promise<{ nickname: string; createdAt: number; updatedAt: number } | null> {
+      const h = await redis.hgetall(k(appid, 'robot'));
+      return h.nickname ? { nickname: h.nickname, createdAt: Number(h.createdAt), updatedAt: Number(h.updatedAt) } : null;
+    },
+    async setRobot(appid: string, nickname: string, now: number): Promise<void> {
+      await redis.multi().hsetnx(k(appid, 'robot'), 'createdAt', now).hset(k(appid, 'robot'), 'nickname', nickname, 'updatedAt', now).exec();
+    },
+    async addSeat(appid: string, uid: string, seat: SeatRecord): Promise<1 | -1 | -2> {
+      return Number(await run('csSeatAdd', [k(appid, 'seats'), k(appid, 'nicks')], [uid, seat.nickname, JSON.stringify(seat)])) as 1 | -1 | -2;
+    },
+    async removeSeat(appid: string, uid: string): Promise<SeatRecord | null> {
+      const j = (await run('csSeatRemove', [k(appid, 'seats'), k(appid, 'nicks')], [uid])) as string | null;
+      return j ? (JSON.parse(j) as SeatRecord) : null;
+    },
+    async getSeat(appid: string, uid: string): Promise<SeatRecord | null> {
+      const j = await redis.hget(k(appid, 'seats'), uid);
+      return j ? (JSON.parse(j) as SeatRecord) : null;
+    },
+    async listSeats(appid: string): Promise<Array<[string, SeatRecord]>> {
+      const h = await redis.hgetall(k(appid, 'seats'));
+      return Object.entries(h).map(([uid, j]) => [uid, JSON.parse(j) as SeatRecord] as [string, SeatRecord]).sort((a, b) => a[1].createdAt - b[1].createdAt);
+    },
+    seatByNickname: (appid: string, nickname: string) => redis.hget(k(appid, 'nicks'), nickname),
+
+    async getCustomer(appid: string, customer: string): Promise<{ requestId: string; name: string }> {
+      const [requestId, name] = await redis.hmget(k(appid, 'c', customer), 'requestId', 'name');
+      return { requestId: requestId ?? '', name: name ?? '' };
+    },
+    async setCustomerName(appid: string, customer: string, name: string, ttlSeconds: number): Promise<void> {
+      await redis.multi().hset(k(appid, 'c', customer), 'name', name).expire(k(appid, 'c', customer), ttlSeconds).exec();
+    },
+    async swapRequest(appid: string, customer: string, expected: string, next: string, ttlSeconds: number): Promise<boolean> {
+      return Number(await run('csSwapRequest', [k(appid, 'c', customer)], [expected, next, ttlSeconds])) === 1;
+    },
+    async append(appid: string, customer: string, message: Record<string, unknown>, max: number, ttlSeconds: number): Promise<string> {
+      return String(await run('csAppend', [k(appid, 'c', customer), k(appid, 'h', customer)], [JSON.stringify(message), max, ttlSeconds]));
+    },
+    history: (appid: string, customer: string) => redis.lrange(k(appid, 'h', customer), 0, -1),
+
+    /** Counts one anonymous session from `ip` in the current minute (fixed window, shared by every api node). */
+    async countGuest(appid: string, ip: string, now: number): Promise<number> {
+      const key = k(appid, 'gr', ip, String(Math.floor(now / 60000)));
+      const res = await redis.multi().incr(key).expire(key, 120).exec();
+      return Number(res?.[0]?.[1] ?? 0);
+    },
+  };
+}
