@@ -39,6 +39,8 @@ export interface WorkerNode {
   core: Core;
   services: Services;
   workers: Worker[];
+  /** http://…/metrics of this worker (WORKER_METRICS_PORT), when it serves one. */
+  metricsUrl?: string;
   close(): Promise<void>;
 }
 
@@ -108,6 +110,7 @@ export async function startWorkers(config: Config, opts: { log?: Logger; registr
     core,
     services,
     workers,
+    ...(metricsListener ? { metricsUrl: metricsListener.url } : {}),
     async close() {
       // Worker.close() waits for the active jobs to finish.
       await Promise.all(workers.map((w) => w.close()));

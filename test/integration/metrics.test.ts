@@ -1,5 +1,7 @@
 // Prometheus metrics after real traffic: a real api node, real BullMQ workers serving their
 // own /metrics over HTTP, real sockets, a real dispatch flow, a metered call and the test Redis.
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkMetricsAccess, serveMetrics, type MetricsListener } from '../../src/infra/metrics.js';
@@ -86,6 +88,24 @@ describe('access to /metrics', () => {
     expect((await fetch(workerMetrics.url)).status).toBe(401);
     expect(value(await scrape(workerMetrics.url), 'process_cpu_user_seconds_total', { role: 'worker' })).toBeGreaterThan(0);
     expect((await fetch(workerMetrics.url.replace('/metrics', '/other'), { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).status).toBe(404);
+  });
+
+  it('a worker process serves its registry on WORKER_METRICS_PORT', async () => {
+    const port = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const p = (probe.address() as AddressInfo).port;
+        probe.close(() => resolve(p));
+      });
+    });
+    const second = await startTestWorkers({ ...srv.config, WORKER_METRICS_PORT: port, WORKER_METRICS_HOST: '127.0.0.1' });
+    try {
+      expect(second.metricsUrl).toBe(`http://127.0.0.1:${port}/metrics`);
+      expect((await fetch(second.metricsUrl!)).status).toBe(401);
+      expect(value(await scrape(second.metricsUrl), 'nodejs_heap_size_used_bytes', { role: 'worker' })).toBeGreaterThan(0);
+    } finally {
+      await second.close();
+    }
+    await expect(fetch(`http://127.0.0.1:${port}/metrics`)).rejects.toThrow();
   });
 
   it('is open with METRICS_PUBLIC and off (METRICS_DISABLED) when no token is configured', () => {
