@@ -74,6 +74,8 @@ const lines = [
   `  OpenAPI    ${base}/docs`,
   `  Dashboard  ${base}/dashboard`,
   `  Health     ${base}/healthz  ${base}/readyz`,
+  `  Queues     ${base}/admin/queues  (user any, password ADMIN_TOKEN)`,
+  `  Metrics    ${base}/metrics  (Authorization: Bearer METRICS_TOKEN or ADMIN_TOKEN)${process.env.WORKER_METRICS_PORT && process.env.WORKER_METRICS_PORT !== '0' ? `; worker :${process.env.WORKER_METRICS_PORT}/metrics` : ''}`,
   '',
   ...(creds.created
     ? [
