@@ -1,4 +1,4 @@
-// Operations endpoints: liveness, readiness, and the dashboard placeholder.
+// Operations endpoints: liveness and readiness (the dashboard is src/modules/dashboard).
 import { Type } from 'typebox';
 import type { RoutePlugin } from './infra/http.js';
 
@@ -15,11 +15,4 @@ export const systemRoutes: RoutePlugin = async (app, { core }) => {
       return reply.code(503).send({ status: 'not ready', redis: (err as Error).message });
     }
   });
-
-  app.get('/dashboard', { schema: { hide: true } }, async (_req, reply) =>
-    reply.type('text/html; charset=utf-8').send(
-      '<!doctype html><meta charset="utf-8"><title>Switchboard</title><h1>Switchboard dashboard</h1>' +
-        '<p>The live dashboard is not built yet. The API is documented at <a href="/docs">/docs</a>.</p>',
-    ),
-  );
 };

@@ -15,7 +15,6 @@ beforeAll(async () => {
   srv = await startServer({ ROOM_MEMBER_TIMEOUT_MS: 5000 });
   workers = await startTestWorkers(srv.config);
   app = await createApp(srv.url, { tencent: { sdkAppId: SDKAPPID, key: 'usersig-key' } });
-  srv.app.io.of('/dashboard').on('connection', (s) => void s.join(`dash:${app.appid}`));
 });
 afterAll(async () => {
   for (const s of open) s.close();
@@ -78,7 +77,7 @@ describe('course lifecycle', () => {
     expect(playback.data.messages.map((m: any) => m.text)).toEqual(['lesson 1', 'lesson 2', 'lesson 3']);
 
     // A recording arrives (the app's backend here; media's callbacks in the dialect suite): state 3.
-    const dash = await import('socket.io-client').then(({ io }) => io(`${srv.url}/dashboard`, { transports: ['websocket'], forceNew: true, reconnection: false }));
+    const dash = await import('socket.io-client').then(({ io }) => io(`${srv.url}/dashboard`, { transports: ['websocket'], forceNew: true, reconnection: false, auth: { appid: app.appid, secret: app.secret } }));
     open.push(dash);
     await new Promise((r) => dash.once('connect', r));
     const dashState = nextEvent(dash, 'room.state');

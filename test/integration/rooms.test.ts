@@ -18,8 +18,6 @@ beforeAll(async () => {
   srv = await startServer({ ROOM_MEMBER_TIMEOUT_MS: TIMEOUT, ROOM_HOST_GRACE_MS: GRACE });
   workers = await startTestWorkers(srv.config);
   app = await createApp(srv.url);
-  // A dashboard: the /dashboard namespace puts its sockets in dash:<appid>.
-  srv.app.io.of('/dashboard').on('connection', (s) => void s.join(`dash:${app.appid}`));
 });
 afterAll(async () => {
   for (const s of open) s.close();
@@ -93,7 +91,7 @@ describe('heartbeats', () => {
     const alice = await user('hb-alice');
     const silent = await user('hb-silent');
     const roomId = await newRoom(host.token);
-    const dash = ioc(`${srv.url}/dashboard`, { transports: ['websocket'], forceNew: true, reconnection: false });
+    const dash = ioc(`${srv.url}/dashboard`, { transports: ['websocket'], forceNew: true, reconnection: false, auth: { appid: app.appid, secret: app.secret } });
     open.push(dash);
     await new Promise((r) => dash.once('connect', r));
     const dashStates = collect(dash, 'room.state');
@@ -113,7 +111,7 @@ describe('heartbeats', () => {
       expect(events.filter((e) => e.action === 'timed-out')).toHaveLength(1);
       const members = await call(srv.url, 'GET', `/v1/rooms/${roomId}/members`, { token: host.token });
       expect(members.body.members.map((m: any) => m.uid)).toEqual(['hb-alice']);
-      expect(dashStates).toContainEqual({ roomId, kind: 'room', state: 'open', host: 'hb-host', memsize: 1 });
+      expect(dashStates).toContainEqual({ appid: app.appid, roomId, kind: 'room', state: 'open', host: 'hb-host', memsize: 1 });
     } finally {
       clearInterval(beat);
     }

@@ -313,6 +313,11 @@ export function createBillingStore(redis: Redis, keys: Keys) {
       return ((await m.exec()) ?? []).map(([, h]) => (h && Object.keys(h as object).length ? (h as Record<string, string>) : null));
     },
     userCallIds: (appid: string, uid: string) => redis.smembers(k(appid, 'uc', uid)),
+    /** Active calls (those with a tick due), next tick first, at most `limit`; and how many there are (dashboards). */
+    async activeCallIds(appid: string, limit: number): Promise<{ total: number; ids: string[] }> {
+      const [[, ids], [, total]] = (await redis.multi().zrange(k(appid, 'due'), '0', String(limit - 1)).zcard(k(appid, 'due')).exec()) as [[null, string[]], [null, number]];
+      return { total, ids };
+    },
 
     async claim(appid: string, now: number, limit: number, leaseUntil: number): Promise<{ examined: number; claimed: ClaimedTick[] }> {
       const r = (await run('sbBillClaim', [k(appid, 'due')], [now, limit, leaseUntil, prefix(appid)])) as Array<string | number>;

@@ -25,7 +25,7 @@ import type { AckResultT, CheckBodyT, CheckResultT, InboxMessageT, MessageKindT,
 import { createMessagingStore } from './store.js';
 
 /** The directory holding package.json (works from src/ under vitest and from dist/src/). */
-function packageRoot(): string {
+export function packageRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 6; i++) {
     if (existsSync(join(dir, 'package.json'))) return dir;

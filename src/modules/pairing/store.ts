@@ -237,6 +237,8 @@ export function createPairingStore(redis: Redis, keys: Keys) {
     isAvailable: async (appid: string, uid: string) => (await redis.zscore(k(appid, 'avail'), uid)) !== null,
     /** The user's open ask or call (as asker or peer). */
     busyWith: (appid: string, uid: string) => redis.hget(k(appid, 'busy'), uid),
+    /** Asks in flight (matching, answered or in a call): the distinct asks of the busy hash (dashboards). */
+    openAskIds: async (appid: string) => [...new Set(await redis.hvals(k(appid, 'busy')))],
     offersOf: (appid: string, uid: string) => redis.smembers(k(appid, 'co', uid)),
     askOfCall: (appid: string, callId: string) => redis.get(k(appid, 'call', callId)),
     offerCount: async (appid: string, uid: string) => Number((await redis.get(k(appid, 'rl', uid))) ?? 0),

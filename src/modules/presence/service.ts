@@ -123,6 +123,12 @@ export function createPresenceService(core: Core, accounts: AccountsService) {
     /** Agents with a free slot for the skill, best first (what dispatch offers to). */
     idle: (appid: string, skill: string, limit = 50) => store.idle(appid, skill, limit),
 
+    /** Online agents with their state (online, offered, busy), at most `limit` (dashboards). */
+    async online(appid: string, limit: number): Promise<{ total: number; agents: AgentViewT[] }> {
+      const { total, agents } = await store.online(appid, limit);
+      return { total, agents: agents.map((a) => toView(a.uid, a)) };
+    },
+
     /** presence/sweep: takes online agents past their deadline offline, in every app. */
     async sweep(now = Date.now()): Promise<number> {
       let total = 0;

@@ -118,6 +118,22 @@ export interface AgentRecord {
   deadline: number | null;
 }
 
+const RECORD_FIELDS = ['status', 'skills', 'capacity', 'load', 'offers', 'rating', 'ratingCount'] as const;
+
+function toRecord(h: Array<string | null>, score: string | null): AgentRecord | null {
+  if (!h[0]) return null;
+  return {
+    status: h[0] === 'online' ? 'online' : 'offline',
+    skills: h[1] ? h[1].split(',') : [],
+    capacity: Number(h[2] ?? 1),
+    load: Number(h[3] ?? 0),
+    offers: Number(h[4] ?? 0),
+    rating: Number(h[5] ?? 0),
+    ratings: Number(h[6] ?? 0),
+    deadline: score === null ? null : Number(score),
+  };
+}
+
 export type PresenceStore = ReturnType<typeof createPresenceStore>;
 
 export function createPresenceStore(redis: Redis, keys: Keys) {
@@ -138,18 +154,21 @@ export function createPresenceStore(redis: Redis, keys: Keys) {
       await run('sbPresenceConfigure', [agent(appid, uid)], [uid, skills.join(','), capacity ?? '', now, defaultRating, prefix(appid)]);
     },
     async get(appid: string, uid: string): Promise<AgentRecord | null> {
-      const [[, h], [, score]] = (await redis.multi().hmget(agent(appid, uid), 'status', 'skills', 'capacity', 'load', 'offers', 'rating', 'ratingCount').zscore(due(appid), uid).exec()) as [[null, Array<string | null>], [null, string | null]];
-      if (!h[0]) return null;
-      return {
-        status: h[0] === 'online' ? 'online' : 'offline',
-        skills: h[1] ? h[1].split(',') : [],
-        capacity: Number(h[2] ?? 1),
-        load: Number(h[3] ?? 0),
-        offers: Number(h[4] ?? 0),
-        rating: Number(h[5] ?? 0),
-        ratings: Number(h[6] ?? 0),
-        deadline: score === null ? null : Number(score),
-      };
+      const [[, h], [, score]] = (await redis.multi().hmget(agent(appid, uid), ...RECORD_FIELDS).zscore(due(appid), uid).exec()) as [[null, Array<string | null>], [null, string | null]];
+      return toRecord(h, score);
+    },
+    /** Online agents (those with a deadline), soonest deadline first, with their records (dashboards). */
+    async online(appid: string, limit: number): Promise<{ total: number; agents: Array<AgentRecord & { uid: string }> }> {
+      const [[, flat], [, total]] = (await redis.multi().zrange(due(appid), '0', String(limit - 1), 'WITHSCORES').zcard(due(appid)).exec()) as [[null, string[]], [null, number]];
+      const m = redis.multi();
+      for (let i = 0; i < flat.length; i += 2) m.hmget(agent(appid, flat[i]!), ...RECORD_FIELDS);
+      const res = flat.length ? ((await m.exec()) ?? []) : [];
+      const agents: Array<AgentRecord & { uid: string }> = [];
+      res.forEach(([, h], j) => {
+        const rec = toRecord(h as Array<string | null>, flat[2 * j + 1] ?? null);
+        if (rec) agents.push({ uid: flat[2 * j]!, ...rec });
+      });
+      return { total, agents };
     },
     /** Moves the deadline of an online agent (XX: never brings an offline one back); → the deadline or null. */
     async beat(appid: string, uid: string, deadline: number): Promise<number | null> {

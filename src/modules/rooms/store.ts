@@ -7,6 +7,9 @@
 //   sw:{app}:rooms:roles:<id>     hash uid → role in the room
 //   sw:{app}:rooms:msg:<id>       zset seq → "<seq>:<json>": the last ROOM_MESSAGE_HISTORY chat messages
 //   sw:{app}:rooms:u:<uid>        set of room ids the user is a member of (snapshot, cleanup)
+//   sw:{app}:rooms:allow:<id>     set of uids admitted to a room whose `door` is `invite` (conferences
+//                                 with a password): only they (and the host) may enter
+//   sw:{app}:rooms:alive          zset roomId → createdAt: rooms not closed yet (dashboards list them)
 //   sw:{app}:rooms:due            zset "<id>|<uid>" → deadline (ms): heartbeats only move scores here
 //   sw:{app}:rooms:hostgone       zset roomId → hostGoneAt: rooms whose host timed out and whose
 //                                 host-timeout job may not be enqueued yet (the sweep re-enqueues
@@ -25,12 +28,13 @@ import { defineScripts } from '../../infra/scripts.js';
 const scripts = {
   // Enter a room, or refresh the deadline of a member (heartbeat). A non-member is (re)added
   // only while the room is open. The host coming back clears the pending host timeout.
-  // KEYS: room, members, roles, due, userRooms. ARGV: uid, now, deadline, role, roomId, hostgone key
-  // → {1 added | 0 already in, memsize, hostGoneAt or '', role, kind, host, label} | {-1} no room | {-2} not open
+  // A room whose `door` is `invite` admits only its host and the uids of its allow set.
+  // KEYS: room, members, roles, due, userRooms. ARGV: uid, now, deadline, role, roomId, hostgone key, allow key
+  // → {1 added | 0 already in, memsize, hostGoneAt or '', role, kind, host, label} | {-1} no room | {-2} not open | {-3} not admitted
   sbRoomEnter: {
     keys: 5,
     lua: `
-      local r = redis.call('HMGET', KEYS[1], 'state', 'host', 'kind', 'label')
+      local r = redis.call('HMGET', KEYS[1], 'state', 'host', 'kind', 'label', 'door')
       if not r[1] then return {-1} end
       local entry = ARGV[5] .. '|' .. ARGV[1]
       if redis.call('ZSCORE', KEYS[2], ARGV[1]) then
@@ -38,6 +42,7 @@ const scripts = {
         return {0, redis.call('ZCARD', KEYS[2]), '', redis.call('HGET', KEYS[3], ARGV[1]) or '', r[3], r[2], r[4] or r[1]}
       end
       if r[1] ~= 'open' then return {-2} end
+      if r[5] == 'invite' and r[2] ~= ARGV[1] and redis.call('SISMEMBER', ARGV[7], ARGV[1]) == 0 then return {-3} end
       local role = ARGV[4]
       local back = ''
       if r[2] == ARGV[1] then
@@ -139,6 +144,8 @@ const scripts = {
       redis.call('HSET', KEYS[1], 'state', 'closed', 'closedAt', ARGV[1], 'label', ARGV[4])
       redis.call('HDEL', KEYS[1], 'hostGoneAt', 'closingSince')
       redis.call('ZREM', ARGV[3] .. 'hostgone', ARGV[2])
+      redis.call('ZREM', ARGV[3] .. 'alive', ARGV[2])
+      redis.call('DEL', ARGV[3] .. 'allow:' .. ARGV[2])
       local uids = redis.call('ZRANGE', KEYS[2], 0, -1)
       for _, uid in ipairs(uids) do
         redis.call('ZREM', KEYS[4], ARGV[2] .. '|' .. uid)
@@ -210,6 +217,7 @@ export function createRoomsStore(redis: Redis, keys: Keys) {
   const prefix = (appid: string) => keys.scoped(appid, 'rooms', '');
   const activeApps = keys.global('rooms', 'apps');
   const hostGone = (appid: string) => keys.scoped(appid, 'rooms', 'hostgone');
+  const allowed = (appid: string, roomId: string) => keys.scoped(appid, 'rooms', 'allow', roomId);
 
   return {
     keysOf: (appid: string, roomId: string) => roomKeys(keys, appid, roomId),
@@ -218,7 +226,18 @@ export function createRoomsStore(redis: Redis, keys: Keys) {
       return String(await redis.incr(keys.scoped(appid, 'rooms', 'seq')));
     },
     async create(appid: string, roomId: string, fields: Record<string, string>): Promise<void> {
-      await redis.hset(roomKeys(keys, appid, roomId).room, fields);
+      await redis.multi().hset(roomKeys(keys, appid, roomId).room, fields).zadd(keys.scoped(appid, 'rooms', 'alive'), Number(fields.createdAt ?? Date.now()), roomId).exec();
+    },
+    /** Rooms not closed yet, newest first, with their fields and member counts (dashboards). */
+    async listAlive(appid: string, limit: number): Promise<{ total: number; rooms: Array<{ roomId: string; fields: Record<string, string>; memsize: number }> }> {
+      const alive = keys.scoped(appid, 'rooms', 'alive');
+      const [[, ids], [, total]] = (await redis.multi().zrevrange(alive, '0', String(limit - 1)).zcard(alive).exec()) as [[null, string[]], [null, number]];
+      if (ids.length === 0) return { total, rooms: [] };
+      const m = redis.multi();
+      for (const id of ids) m.hgetall(roomKeys(keys, appid, id).room).zcard(roomKeys(keys, appid, id).members);
+      const res = (await m.exec()) ?? [];
+      const rooms = ids.map((roomId, i) => ({ roomId, fields: res[2 * i]?.[1] as Record<string, string>, memsize: Number(res[2 * i + 1]?.[1] ?? 0) }));
+      return { total, rooms: rooms.filter((r) => r.fields && Object.keys(r.fields).length > 0 && r.fields.state !== 'closed') };
     },
     async get(appid: string, roomId: string): Promise<{ fields: Record<string, string>; memsize: number } | null> {
       const k = roomKeys(keys, appid, roomId);
@@ -231,13 +250,18 @@ export function createRoomsStore(redis: Redis, keys: Keys) {
       for (const id of roomIds) m.zcard(roomKeys(keys, appid, id).members);
       return ((await m.exec()) ?? []).map(([, n]) => Number(n));
     },
+    /** Lets `uid` into (admit) or keeps them out of (revoke) a room whose door is `invite`. */
+    async admit(appid: string, roomId: string, uid: string, admitted: boolean): Promise<void> {
+      if (admitted) await redis.sadd(allowed(appid, roomId), uid);
+      else await redis.srem(allowed(appid, roomId), uid);
+    },
     async set(appid: string, roomId: string, fields: Record<string, string>): Promise<boolean> {
       return (await run('sbRoomSet', [roomKeys(keys, appid, roomId).room], Object.entries(fields).flat())) === 1;
     },
 
     async enter(appid: string, roomId: string, uid: string, role: string, now: number, deadline: number) {
       const k = roomKeys(keys, appid, roomId);
-      const r = (await run('sbRoomEnter', [k.room, k.members, k.roles, due(appid), userRooms(appid, uid)], [uid, now, deadline, role, roomId, hostGone(appid)])) as Array<string | number>;
+      const r = (await run('sbRoomEnter', [k.room, k.members, k.roles, due(appid), userRooms(appid, uid)], [uid, now, deadline, role, roomId, hostGone(appid), allowed(appid, roomId)])) as Array<string | number>;
       const code = Number(r[0]);
       if (code === 1) await redis.sadd(activeApps, appid); // another slot: after the script, idempotent
       return { code, memsize: Number(r[1] ?? 0), hostGoneAt: String(r[2] ?? ''), role: String(r[3] ?? ''), kind: String(r[4] ?? ''), host: String(r[5] ?? ''), label: String(r[6] ?? '') };

@@ -1,0 +1,158 @@
+// The /dashboard Socket.IO namespace, on the same server as the apps' sessions.
+//
+// Handshake: `auth: {appid, secret}` (an app sees its own app) or `auth: {adminToken,
+// appid?}` (the admin sees every app, or the one it picked); the origin allowlist of the
+// main namespace applies. A socket joins `dash:<appid>` of each app it watches, which is
+// where every business event (core.events.publish) and room.state already go, through
+// the Redis adapter, from any api or worker node. On every (re)connect it gets a
+// `dashboard.snapshot`; `dashboard.snapshot` (with an ack) asks for one again.
+//
+// Queue depths change with no event, and agents, the dispatch queue, pairing asks and
+// running charges have events for only some of their changes: one timer per api node,
+// running while this node holds dashboard sockets, pushes `dashboard.queues` to them every
+// DASHBOARD_QUEUES_INTERVAL_MS (README § Design says why a timer here and not a job).
+import type { Server, Socket } from 'socket.io';
+import { allowedOrigins } from '../../config.js';
+import type { Core } from '../../infra/core.js';
+import { socketRooms } from '../../infra/emitter.js';
+import { AppError, toPublicError } from '../../infra/errors.js';
+import { parse } from '../../infra/validation.js';
+import { connectError, takeToken } from '../../realtime/gateway.js';
+import { safeEqual } from '../accounts/service.js';
+import type { AccountsService } from '../accounts/service.js';
+import { DashboardAuth, SnapshotRequest, type DashboardQueuesT } from './schemas.js';
+import type { DashboardService, Viewer } from './service.js';
+
+export const DASHBOARD_NAMESPACE = '/dashboard';
+
+interface DashboardSocketData extends Viewer {
+  /** token bucket, as the main namespace's (gateway.takeToken) */
+  bucket: [number, number, number];
+}
+
+export interface DashboardNamespace {
+  /** Stops the periodic push (api shutdown). */
+  stop(): void;
+}
+
+export function attachDashboard(io: Server, core: Core, services: { accounts: AccountsService; dashboard: DashboardService }): DashboardNamespace {
+  const { config, log } = core;
+  const { accounts, dashboard } = services;
+  const nsp = io.of(DASHBOARD_NAMESPACE);
+  const origins = allowedOrigins(config);
+
+  async function viewerOf(raw: unknown): Promise<Viewer> {
+    // pid and offset are what socket.io-client adds on a reconnect (connection state recovery).
+    const { pid: _pid, offset: _offset, ...given } = (raw ?? {}) as Record<string, unknown>;
+    if (given.secret === undefined && given.adminToken === undefined) {
+      throw new AppError('AUTH_REQUIRED', 'pass auth: {appid, secret} (app credentials) or {adminToken, appid?}');
+    }
+    const auth = parse(DashboardAuth, given, 'dashboard auth');
+    if ('secret' in auth) {
+      const app = await accounts.verifyAppSecret(auth.appid, auth.secret);
+      return { admin: false, appids: [app.appid] };
+    }
+    if (config.ADMIN_TOKEN === undefined) throw new AppError('ADMIN_DISABLED');
+    if (!safeEqual(auth.adminToken, config.ADMIN_TOKEN)) throw new AppError('ADMIN_AUTH_FAILED');
+    if (auth.appid !== undefined) return { admin: true, appids: [(await accounts.getApp(auth.appid)).appid] };
+    return { admin: true, appids: (await accounts.listApps()).map((a) => a.appid) };
+  }
+
+  nsp.use(async (socket, next) => {
+    try {
+      const origin = socket.handshake.headers.origin;
+      if (origin && origins !== true && !origins.includes(origin)) throw new AppError('ORIGIN_NOT_ALLOWED', `origin ${origin} is not allowed`);
+      const viewer = await viewerOf(socket.handshake.auth);
+      const data: DashboardSocketData = { ...viewer, bucket: [config.SOCKET_RATE_BURST, Date.now(), 0] };
+      socket.data = data;
+      next();
+    } catch (err) {
+      if (!(err instanceof AppError)) log.error({ err }, 'dashboard handshake failed');
+      next(connectError(err));
+    }
+  });
+
+  async function sendSnapshot(socket: Socket): Promise<void> {
+    const data = socket.data as DashboardSocketData;
+    socket.emit('dashboard.snapshot', await dashboard.snapshot(data));
+  }
+
+  nsp.on('connection', (socket) => {
+    const data = socket.data as DashboardSocketData;
+    // Join first, read second: an event that lands while the snapshot is read reaches the
+    // page too, which applies the events received since connecting after the snapshot.
+    void socket.join(data.appids.map((appid) => socketRooms.dashboard(appid)));
+    startPush();
+    sendSnapshot(socket).catch((err: unknown) => log.error({ err, appids: data.appids }, 'dashboard snapshot failed'));
+    socket.onAny((event: string, ...args: unknown[]) => void handle(socket, event, args));
+    socket.on('disconnect', () => {
+      if (nsp.sockets.size === 0) stopPush();
+    });
+  });
+
+  async function handle(socket: Socket, event: string, args: unknown[]): Promise<void> {
+    const data = socket.data as DashboardSocketData;
+    const ack = typeof args[args.length - 1] === 'function' ? (args.pop() as (r: unknown) => void) : undefined;
+    const fail = (err: unknown) => {
+      const { body } = toPublicError(err);
+      if (ack) ack({ ok: false, error: body });
+      else socket.emit('dashboard.error', { event, ...body });
+    };
+    if (!takeToken(data.bucket, Date.now(), config)) {
+      fail(new AppError('RATE_LIMITED', `more than ${config.SOCKET_RATE_PER_SECOND} events/s`));
+      if (data.bucket[2] >= config.SOCKET_FLOOD_STRIKES) socket.disconnect(true);
+      return;
+    }
+    if (event !== 'dashboard.snapshot') return fail(new AppError('UNKNOWN_EVENT', `no event ${event} on ${DASHBOARD_NAMESPACE}; the only one is dashboard.snapshot`));
+    try {
+      parse(SnapshotRequest, args[0] ?? {}, `${event} payload`);
+      const snap = await dashboard.snapshot(data);
+      ack?.({ ok: true, data: snap });
+      if (!ack) socket.emit('dashboard.snapshot', snap);
+    } catch (err) {
+      if (!(err instanceof AppError)) log.error({ err, event }, 'dashboard handler failed');
+      fail(err);
+    }
+  }
+
+  // ── the periodic push ────────────────────────────────────────────────────────
+  // One timer per node, only while this node holds dashboard sockets; it reads each
+  // watched app once per period whatever the number of its dashboards, and emits to this
+  // node's sockets only (every node serves its own; nothing crosses the adapter).
+  let timer: NodeJS.Timeout | null = null;
+  let running = false;
+
+  function startPush(): void {
+    if (timer) return;
+    timer = setInterval(() => void push(), config.DASHBOARD_QUEUES_INTERVAL_MS);
+    timer.unref();
+  }
+  function stopPush(): void {
+    if (timer) clearInterval(timer);
+    timer = null;
+  }
+
+  async function push(): Promise<void> {
+    if (running) return; // a slow Redis: skip a period rather than pile reads up
+    running = true;
+    try {
+      const sockets = [...nsp.sockets.values()];
+      if (sockets.length === 0) return stopPush();
+      const watched = [...new Set(sockets.flatMap((s) => (s.data as DashboardSocketData).appids))];
+      const [queues, lives] = await Promise.all([dashboard.queues(), Promise.all(watched.map((appid) => dashboard.live(appid)))]);
+      const byApp = new Map(lives.map((l) => [l.appid, l]));
+      const serverTime = Date.now();
+      for (const s of sockets) {
+        const v = s.data as DashboardSocketData;
+        const payload: DashboardQueuesT = { serverTime, queues: dashboard.queuesFor(v, queues), apps: v.appids.flatMap((a) => byApp.get(a) ?? []) };
+        s.emit('dashboard.queues', payload);
+      }
+    } catch (err) {
+      log.warn({ err }, 'dashboard push failed');
+    } finally {
+      running = false;
+    }
+  }
+
+  return { stop: stopPush };
+}

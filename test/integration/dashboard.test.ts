@@ -1,0 +1,248 @@
+// The /dashboard namespace: handshake auth (app secret, admin token), the snapshot built
+// from real state created over HTTP, live events, the periodic dashboard.queues push, and
+// tenancy (app A's dashboard never sees app B). Real Redis, real sockets, real workers.
+import { Queue } from 'bullmq';
+import { io as ioc, type Socket } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DashboardQueues, DashboardSnapshot } from '../../src/modules/dashboard/schemas.js';
+import { check, describeErrors } from '../../src/infra/validation.js';
+import type { WorkerNode } from '../../workers/runtime.js';
+import { ADMIN_TOKEN, call, collect, createApp, loginUser, nextEvent, startServer, startTestWorkers, until, type TestServer } from '../helpers.js';
+
+let srv: TestServer;
+let workers: WorkerNode;
+let A: { appid: string; secret: string };
+let B: { appid: string; secret: string };
+const open: Socket[] = [];
+
+beforeAll(async () => {
+  srv = await startServer({ DASHBOARD_QUEUES_INTERVAL_MS: 200, CORS_ORIGINS: 'http://ops.example', DISPATCH_MAX_WAIT_MS: 600000, PAIR_ROUND_MS: 60000 });
+  workers = await startTestWorkers(srv.config);
+  A = await createApp(srv.url);
+  B = await createApp(srv.url);
+});
+afterAll(async () => {
+  for (const s of open) s.close();
+  await workers?.close();
+  await srv?.close();
+});
+
+/** Connects to /dashboard; resolves with the socket and its first snapshot, rejects with the connect_error. */
+function dashboard(auth: Record<string, unknown> | undefined, opts: Record<string, unknown> = {}): Promise<{ socket: Socket; snapshot: any }> {
+  return new Promise((resolve, reject) => {
+    const socket = ioc(`${srv.url}/dashboard`, { transports: ['websocket'], forceNew: true, reconnection: false, ...(auth ? { auth } : {}), ...opts });
+    open.push(socket);
+    socket.once('dashboard.snapshot', (snapshot) => resolve({ socket, snapshot }));
+    socket.once('connect_error', (err: Error & { data?: unknown }) => {
+      socket.close();
+      reject(err);
+    });
+  });
+}
+const refusal = (p: Promise<unknown>) => p.then(() => null, (err: { data?: { code: string; message: string } }) => err.data);
+
+const appOf = (snap: any, appid: string) => snap.apps.find((a: any) => a.appid === appid);
+
+function expectValid(schema: Parameters<typeof check>[0], value: unknown) {
+  expect(describeErrors(schema, value)).toEqual([]);
+  expect(check(schema, value)).toBe(true);
+}
+
+describe('handshake', () => {
+  it('refuses a missing, wrong or malformed credential and a foreign origin, each with its code', async () => {
+    expect(await refusal(dashboard(undefined))).toMatchObject({ code: 'AUTH_REQUIRED', message: expect.stringContaining('appid, secret') });
+    expect(await refusal(dashboard({ appid: A.appid, secret: 'not-the-secret' }))).toMatchObject({ code: 'APP_AUTH_FAILED' });
+    expect(await refusal(dashboard({ appid: A.appid, secret: B.secret }))).toMatchObject({ code: 'APP_AUTH_FAILED' });
+    expect(await refusal(dashboard({ adminToken: 'wrong-admin-token-0000' }))).toMatchObject({ code: 'ADMIN_AUTH_FAILED' });
+    expect(await refusal(dashboard({ appid: 'NO SUCH', secret: 'x' }))).toMatchObject({ code: 'VALIDATION_FAILED', message: expect.stringContaining('dashboard auth') });
+    expect(await refusal(dashboard({ adminToken: ADMIN_TOKEN, appid: 'nosuchapp' }))).toMatchObject({ code: 'APP_NOT_FOUND' });
+    expect(await refusal(dashboard({ appid: A.appid, secret: A.secret }, { extraHeaders: { origin: 'http://evil.example' } }))).toMatchObject({ code: 'ORIGIN_NOT_ALLOWED' });
+  });
+
+  it('a user token opens no dashboard', async () => {
+    const token = await loginUser(srv.url, A.appid, 'hs-user');
+    expect(await refusal(dashboard({ token }))).toMatchObject({ code: 'AUTH_REQUIRED' });
+  });
+
+  it('accepts the app secret (its own app) and the admin token (every app, or the one it picks)', async () => {
+    const app = await dashboard({ appid: A.appid, secret: A.secret }, { extraHeaders: { origin: 'http://ops.example' } });
+    expect(app.snapshot).toMatchObject({ admin: false, apps: [{ appid: A.appid }] });
+    expectValid(DashboardSnapshot, app.snapshot);
+
+    const admin = await dashboard({ adminToken: ADMIN_TOKEN });
+    expect(admin.snapshot.admin).toBe(true);
+    expect(admin.snapshot.apps.map((a: any) => a.appid)).toEqual(expect.arrayContaining([A.appid, B.appid]));
+    expectValid(DashboardSnapshot, admin.snapshot);
+
+    const picked = await dashboard({ adminToken: ADMIN_TOKEN, appid: B.appid });
+    expect(picked.snapshot.apps.map((a: any) => a.appid)).toEqual([B.appid]);
+  });
+
+  it('answers dashboard.snapshot through its ack; any other event is refused', async () => {
+    const { socket } = await dashboard({ appid: A.appid, secret: A.secret });
+    const again = await socket.emitWithAck('dashboard.snapshot', {});
+    expect(again.ok).toBe(true);
+    expect(again.data.apps.map((a: any) => a.appid)).toEqual([A.appid]);
+    expect(await socket.emitWithAck('dashboard.snapshot', { appid: B.appid })).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED', message: expect.stringContaining('appid') } });
+    expect(await socket.emitWithAck('room.join', { roomId: '1' })).toMatchObject({ ok: false, error: { code: 'UNKNOWN_EVENT' } });
+  });
+});
+
+describe('snapshot', () => {
+  it('holds every section, built from state created through the API', async () => {
+    const basic: [string, string] = [A.appid, A.secret];
+    // Rooms: a live course with a student in it, and a generic room with a member.
+    const teacher = await loginUser(srv.url, A.appid, 'sn-teacher', { role: 'teacher' });
+    const student = await loginUser(srv.url, A.appid, 'sn-student', { role: 'student' });
+    const course = (await call(srv.url, 'POST', '/v1/courses', { token: teacher, body: { title: 'algebra' } })).body;
+    expect((await call(srv.url, 'POST', `/v1/courses/${course.roomnum}/start`, { token: teacher })).status).toBe(200);
+    expect((await call(srv.url, 'POST', `/v1/courses/${course.roomnum}/enter`, { token: student })).status).toBe(200);
+    const host = await loginUser(srv.url, A.appid, 'sn-host');
+    const generic = (await call(srv.url, 'POST', '/v1/rooms', { token: host, body: {} })).body.roomId;
+    await call(srv.url, 'POST', `/v1/rooms/${generic}/join`, { token: host });
+    const closed = (await call(srv.url, 'POST', '/v1/rooms', { token: host, body: {} })).body.roomId;
+    expect((await call(srv.url, 'POST', `/v1/rooms/${closed}/end`, { token: host })).status).toBe(200);
+
+    // Agents: two online with CN>EN, one of them configured with a second skill; a request
+    // for a skill nobody has waits in the dispatch queue.
+    const ag1 = await loginUser(srv.url, A.appid, 'sn-agent1');
+    const ag2 = await loginUser(srv.url, A.appid, 'sn-agent2');
+    expect((await call(srv.url, 'PUT', '/v1/presence', { token: ag1, body: { state: 'online', skills: ['CN>EN'] } })).status).toBe(200);
+    expect((await call(srv.url, 'PUT', '/v1/presence', { token: ag2, body: { state: 'online', skills: ['CN>EN', 'FR>DE'], capacity: 2 } })).status).toBe(200);
+    const caller = await loginUser(srv.url, A.appid, 'sn-caller');
+    const waiting = (await call(srv.url, 'POST', '/v1/dispatch/requests', { token: caller, body: { skill: 'JA>KO' } })).body;
+    expect(waiting.state).toBe('waiting');
+
+    // A pairing ask in flight (nobody available: it stays matching for PAIR_ROUND_MS).
+    const asker = await loginUser(srv.url, A.appid, 'sn-asker');
+    const ask = (await call(srv.url, 'POST', '/v1/pairing/asks', { token: asker, body: { scene: 1 } })).body;
+    expect(ask.state).toBe('matching');
+
+    // A metered call with its running charge (unit 1 is debited at once).
+    await loginUser(srv.url, A.appid, 'sn-payer');
+    await loginUser(srv.url, A.appid, 'sn-payee');
+    await call(srv.url, 'PUT', '/v1/billing/prices/default', { basic, body: { unitPrice: 250, unitSeconds: 60 } });
+    await call(srv.url, 'POST', '/v1/billing/topups', { basic, body: { uid: 'sn-payer', amount: 10_000, ref: 'sn-1' } });
+    expect((await call(srv.url, 'POST', '/v1/billing/calls', { basic, body: { callId: 'sn-call', payer: 'sn-payer', payee: 'sn-payee' } })).body).toMatchObject({ state: 'active' });
+
+    // Failed jobs: a bad notify job of each app (the worker fails it at once, no retry).
+    const q = new Queue('notify', { connection: { url: srv.config.REDIS_URL } as never, prefix: srv.config.QUEUE_PREFIX });
+    await q.add('notify', { appid: A.appid, to: { user: 'x' }, event: 'NOT A NAME' }, { jobId: 'bad-a' });
+    await q.add('notify', { appid: B.appid, to: { user: 'x' }, event: 'NOT A NAME' }, { jobId: 'bad-b' });
+    await until(async () => (await q.getFailedCount()) >= 2, 5000, 'the bad jobs to fail');
+    await q.close();
+
+    const { snapshot } = await dashboard({ appid: A.appid, secret: A.secret });
+    expectValid(DashboardSnapshot, snapshot);
+    const a = appOf(snapshot, A.appid);
+
+    const ids = a.rooms.items.map((r: any) => r.roomId);
+    expect(ids).toEqual(expect.arrayContaining([String(course.roomnum), generic]));
+    expect(ids).not.toContain(closed);
+    expect(a.rooms.total).toBe(ids.length);
+    const courseRoom = a.rooms.items.find((r: any) => r.roomId === String(course.roomnum));
+    expect(courseRoom).toMatchObject({ kind: 'classroom', state: 'open', label: 'live', host: 'sn-teacher', memsize: 1, members: [{ uid: 'sn-student', role: expect.any(String) }] });
+    expect(a.rooms.items.find((r: any) => r.roomId === generic)).toMatchObject({ kind: 'room', memsize: 1, members: [{ uid: 'sn-host', role: 'host' }] });
+
+    expect(a.agents.total).toBe(2);
+    expect(a.agents.items.map((x: any) => x.uid).sort()).toEqual(['sn-agent1', 'sn-agent2']);
+    expect(a.agents.skills).toEqual([
+      { skill: 'CN>EN', online: 2, offered: 0, busy: 0, waiting: 0 },
+      { skill: 'FR>DE', online: 1, offered: 0, busy: 0, waiting: 0 },
+      { skill: 'JA>KO', online: 0, offered: 0, busy: 0, waiting: 1 },
+    ]);
+    expect(a.dispatch).toMatchObject({ total: 1, queues: [{ skill: 'JA>KO', total: 1, requests: [{ requestId: waiting.requestId, caller: 'sn-caller', state: 'waiting', position: 1 }] }] });
+
+    expect(a.pairing).toMatchObject({ total: 1, items: [{ askNo: ask.askNo, askUid: 'sn-asker', state: 'matching' }] });
+    expect(a.calls).toMatchObject({ total: 1, items: [{ callId: 'sn-call', payer: 'sn-payer', payee: 'sn-payee', state: 'active', units: 1, amount: 250, unitPrice: 250 }] });
+
+    // Queues: every queue of the catalogue with its counts; the app sees only its own failed job.
+    const notify = snapshot.queues.find((x: any) => x.name === 'notify');
+    expect(notify.counts.failed).toBeGreaterThanOrEqual(2);
+    expect(notify.failed.map((j: any) => j.id)).toEqual(['bad-a']);
+    expect(notify.failed[0]).toMatchObject({ name: 'notify', appid: A.appid, failedReason: expect.stringContaining('event') });
+    expect(snapshot.queues.map((x: any) => x.name)).toEqual(expect.arrayContaining(['notify', 'rooms', 'dispatch', 'billing', 'matchmaking', 'presence', 'media']));
+    const admin = await dashboard({ adminToken: ADMIN_TOKEN });
+    expect(admin.snapshot.queues.find((x: any) => x.name === 'notify').failed.map((j: any) => j.id)).toEqual(expect.arrayContaining(['bad-a', 'bad-b']));
+
+    // App B's snapshot shows none of it.
+    const b = appOf((await dashboard({ appid: B.appid, secret: B.secret })).snapshot, B.appid);
+    expect(b).toMatchObject({ rooms: { total: 0, items: [] }, agents: { total: 0 }, dispatch: { total: 0 }, pairing: { total: 0 }, calls: { total: 0 } });
+
+    // Ended things leave the snapshot.
+    await call(srv.url, 'POST', `/v1/courses/${course.roomnum}/exit`, { token: teacher });
+    await call(srv.url, 'POST', `/v1/dispatch/requests/${waiting.requestId}/cancel`, { token: caller });
+    await call(srv.url, 'POST', `/v1/pairing/asks/${ask.askNo}/cancel`, { token: asker });
+    await call(srv.url, 'POST', '/v1/billing/calls/sn-call/end', { basic, body: {} });
+    const after = appOf((await dashboard({ appid: A.appid, secret: A.secret })).snapshot, A.appid);
+    expect(after.rooms.items.map((r: any) => r.roomId)).not.toContain(String(course.roomnum));
+    expect(after.dispatch.total).toBe(0);
+    expect(after.pairing.total).toBe(0);
+    expect(after.calls.total).toBe(0);
+  });
+});
+
+describe('live updates', () => {
+  it('room events reach the app dashboard and the admin at once, never another app', async () => {
+    const dashA = (await dashboard({ appid: A.appid, secret: A.secret })).socket;
+    const dashB = (await dashboard({ appid: B.appid, secret: B.secret })).socket;
+    const admin = (await dashboard({ adminToken: ADMIN_TOKEN })).socket;
+    const seenByB: Array<[string, any]> = [];
+    dashB.onAny((name: string, data: any) => seenByB.push([name, data]));
+    const adminJoins = collect(admin, 'room.member.joined');
+
+    const teacher = await loginUser(srv.url, A.appid, 'lv-teacher', { role: 'teacher' });
+    const student = await loginUser(srv.url, A.appid, 'lv-student', { role: 'student' });
+    const course = (await call(srv.url, 'POST', '/v1/courses', { token: teacher, body: { title: 'live' } })).body;
+    const roomId = String(course.roomnum);
+    const started = nextEvent(dashA, 'room.state');
+    await call(srv.url, 'POST', `/v1/courses/${roomId}/start`, { token: teacher });
+    expect(await started).toMatchObject({ appid: A.appid, roomId, kind: 'classroom', state: 'live', host: 'lv-teacher' });
+
+    const joined = nextEvent(dashA, 'room.member.joined');
+    await call(srv.url, 'POST', `/v1/courses/${roomId}/enter`, { token: student });
+    expect(await joined).toMatchObject({ appid: A.appid, roomId, uid: 'lv-student', memsize: 1, at: expect.any(Number) });
+    await until(() => adminJoins.some((e) => e.roomId === roomId && e.appid === A.appid), 5000, 'the admin to hear the join');
+
+    // App B is busy too, and its own dashboard hears it — a control for what follows.
+    const hostB = await loginUser(srv.url, B.appid, 'lv-b-host');
+    const roomB = (await call(srv.url, 'POST', '/v1/rooms', { token: hostB, body: {} })).body.roomId;
+    await call(srv.url, 'POST', `/v1/rooms/${roomB}/join`, { token: hostB });
+    await until(() => seenByB.some(([n, d]) => n === 'room.member.joined' && d.roomId === roomB), 5000, 'B to hear its own join');
+    await until(() => seenByB.some(([n]) => n === 'dashboard.queues'), 5000, 'a dashboard.queues push to B');
+
+    expect(seenByB.filter(([, d]) => d && typeof d === 'object' && 'appid' in d && d.appid !== B.appid)).toEqual([]);
+    for (const [name, d] of seenByB.filter(([n]) => n === 'dashboard.queues')) {
+      expect(name).toBe('dashboard.queues');
+      expect(d.apps.map((x: any) => x.appid)).toEqual([B.appid]);
+      for (const qv of d.queues) expect(qv.failed.every((j: any) => j.appid === B.appid)).toBe(true);
+    }
+  });
+
+  it('dashboard.queues carries queue depths and the sections without events, refreshed while sockets are open', async () => {
+    const { socket } = await dashboard({ appid: A.appid, secret: A.secret });
+    const first = await nextEvent(socket, 'dashboard.queues', 5000);
+    expectValid(DashboardQueues, first);
+    expect(first.apps.map((x: any) => x.appid)).toEqual([A.appid]);
+    expect(first.queues.map((x: any) => x.name)).toContain('notify');
+
+    // An agent goes online (no business event for that): the next push shows it.
+    const agent = await loginUser(srv.url, A.appid, 'lq-agent');
+    await call(srv.url, 'PUT', '/v1/presence', { token: agent, body: { state: 'online', skills: ['EN>ES'] } });
+    const pushes = collect(socket, 'dashboard.queues');
+    await until(() => pushes.some((p) => p.apps[0].agents.skills.some((s: any) => s.skill === 'EN>ES' && s.online === 1)), 5000, 'the agent in a push');
+  });
+
+  it('a reconnecting dashboard gets a fresh full snapshot', async () => {
+    const socket = ioc(`${srv.url}/dashboard`, { transports: ['websocket'], forceNew: true, reconnectionDelay: 50, auth: { appid: A.appid, secret: A.secret } });
+    open.push(socket);
+    const snaps = collect(socket, 'dashboard.snapshot');
+    await until(() => snaps.length === 1, 5000, 'the first snapshot');
+    const host = await loginUser(srv.url, A.appid, 'rc-host');
+    const roomId = (await call(srv.url, 'POST', '/v1/rooms', { token: host, body: {} })).body.roomId;
+    // The connection drops under the socket (a network change, a node restart); the client reconnects by itself.
+    srv.app.io.of('/dashboard').sockets.get(socket.id!)!.conn.close();
+    await until(() => snaps.length >= 2, 5000, 'a snapshot after reconnecting');
+    expect(appOf(snaps.at(-1), A.appid).rooms.items.map((r: any) => r.roomId)).toContain(roomId);
+  });
+});
