@@ -10,6 +10,9 @@ import { Server } from 'socket.io';
 import { allowedOrigins, type Config } from './config.js';
 import { callcentreDialect } from './dialects/callcentre/plugin.js';
 import { classroomDialect } from './dialects/classroom/plugin.js';
+import { conferenceDialect } from './dialects/conference/plugin.js';
+import { telephonyCallbackRoutes } from './modules/conferences/callbacks.js';
+import { conferencesRoutes } from './modules/conferences/routes.js';
 import { seed003MessagingDialect } from './dialects/seed003/messaging.js';
 import { seed003PairingDialect } from './dialects/seed003/pairing.js';
 import { customerServicePages } from './dialects/videocloud/customerservice.js';
@@ -172,6 +175,10 @@ export async function buildApp(config: Config): Promise<SwitchboardApp> {
 
   await http.register(messagingRoutes, deps);
   await http.register(seed003MessagingDialect, deps); // seed 003: POST /api/v1/im/before/check, /api/v1/translate/action, /api/server/im/send/{tip,system}
+
+  await http.register(conferencesRoutes, deps);
+  await http.register(telephonyCallbackRoutes, deps); // POST /v1/telephony/callbacks (signed, raw body)
+  await http.register(conferenceDialect, deps); // seed 001: POST /getUser, /getConf, /createConf, /inviteConf, … /sendNotice (root paths)
 
   await http.register(thirdPartyRoutes, deps);
   await http.register(webImRoutes, deps);

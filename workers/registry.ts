@@ -12,6 +12,8 @@ import { linkRecording } from './media.js';
 import { deliverNotify } from './notify.js';
 import { sweepPresence } from './presence.js';
 import { endRoomOnHostTimeout, sweepRooms } from './rooms.js';
+import { deliverWebhook, sweepWebhooks } from './webhooks.js';
+import { applyCallState, endEmptyConference, runTelephonyCommand, sendSms, startConference } from './conferences.js';
 
 export interface ProcessorContext {
   core: Core;
@@ -31,4 +33,7 @@ export const registry: Registry = {
   dispatch: { round: runDispatchRound, expire: expireRequest, noShow: endNoShow },
   billing: { tick: tickCharges },
   matchmaking: { round: runPairRound, timeout: pairRoundTimeout },
+  webhooks: { deliver: deliverWebhook, sweep: sweepWebhooks },
+  conferences: { start: startConference, emptyTimeout: endEmptyConference, command: runTelephonyCommand, callState: applyCallState },
+  sms: { send: sendSms },
 };

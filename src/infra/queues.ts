@@ -13,6 +13,8 @@ import { PairRoundJob, PairTimeoutJob } from '../modules/pairing/schemas.js';
 import { NotifyJob } from '../modules/notify/schemas.js';
 import { PresenceSweepJob } from '../modules/presence/schemas.js';
 import { HostTimeoutJob, SweepJob } from '../modules/rooms/schemas.js';
+import { CallStateJob, CommandJob, EmptyTimeoutJob, SmsSendJob, StartJob } from '../modules/conferences/schemas.js';
+import { DeliverJob, WebhookSweepJob } from '../modules/webhooks/schemas.js';
 import { parse } from './validation.js';
 import type { Config } from '../config.js';
 
@@ -31,6 +33,20 @@ export const QUEUES = {
   dispatch: { jobs: { round: RoundJob, expire: ExpireJob, noShow: ExpireJob } },
   /** Pairing rounds (jobId pair-round.<appid>.<ask>.<n>, at once) and their timeouts (jobId pair-timeout.<appid>.<ask>.<n>, delayed PAIR_ROUND_MS). */
   matchmaking: { jobs: { round: PairRoundJob, timeout: PairTimeoutJob } },
+  /**
+   * Conferences: scheduled starts (jobId conf-start.<appid>.<confId>, delayed to the start; removed by stop),
+   * empty timeouts (jobId conf-empty.<appid>.<confId>.<emptySince>, delayed CONFERENCE_EMPTY_TIMEOUT_MS),
+   * telephony commands (dial/hangup jobId conf-cmd.<appid>.<confId>.<callid>.<action>; mute sends the current flag)
+   * and call states reported by the provider (jobId conf-callstate.<appid>.<confId>.<callid>.<state>).
+   */
+  conferences: { jobs: { start: StartJob, emptyTimeout: EmptyTimeoutJob, command: CommandJob, callState: CallStateJob } },
+  /** One SMS per job (jobId sms.<appid>.<noticeId>.<number>), retried with backoff. */
+  sms: { jobs: { send: SmsSendJob } },
+  /**
+   * Outbound webhooks: one attempt of one delivery per job (jobId wh.<appid>.<deliveryId>.<gen>.<attempt>;
+   * a failed attempt enqueues the next one delayed by the backoff), and the recovery sweep (scheduler).
+   */
+  webhooks: { jobs: { deliver: DeliverJob, sweep: WebhookSweepJob } },
 } as const satisfies Record<string, { jobs: Record<string, TSchema> }>;
 
 export type QueueName = keyof typeof QUEUES;
@@ -46,7 +62,7 @@ export interface Schedule {
   everyMs: number;
   data?: Record<string, unknown>;
 }
-export function schedules(config: Pick<Config, 'ROOM_SWEEP_INTERVAL_MS' | 'CHARGE_SWEEP_INTERVAL_MS' | 'PRESENCE_SWEEP_INTERVAL_MS'>): Schedule[] {
+export function schedules(config: Pick<Config, 'ROOM_SWEEP_INTERVAL_MS' | 'CHARGE_SWEEP_INTERVAL_MS' | 'PRESENCE_SWEEP_INTERVAL_MS' | 'WEBHOOK_SWEEP_INTERVAL_MS'>): Schedule[] {
   return [
     // Removes room members whose heartbeat deadline passed (ROOM_MEMBER_TIMEOUT_MS): a silent
     // member goes at most one interval (+ the sweep's own time) late.
@@ -58,6 +74,8 @@ export function schedules(config: Pick<Config, 'ROOM_SWEEP_INTERVAL_MS' | 'CHARG
     // Takes online agents past their deadline (PRESENCE_TIMEOUT_MS without heartbeat, or
     // PRESENCE_GRACE_MS after their socket dropped) offline, withdrawing their offers.
     { queue: 'presence', job: 'sweep', everyMs: config.PRESENCE_SWEEP_INTERVAL_MS },
+    // Re-enqueues webhook deliveries whose job was lost (a process died between a script and its enqueue).
+    { queue: 'webhooks', job: 'sweep', everyMs: config.WEBHOOK_SWEEP_INTERVAL_MS },
   ];
 }
 export type JobName<Q extends QueueName> = keyof (typeof QUEUES)[Q]['jobs'] & string;
