@@ -28,8 +28,8 @@ export const ThirdPartyLoginBody = Type.Object(
   { additionalProperties: false },
 );
 
-export const QuotaBody = Type.Object({ quota: Type.Union([Type.Integer({ minimum: 0, maximum: 100000000 }), Type.Null()], { description: 'users the app may have; null: the deployment default (VTC_USER_QUOTA)' }) }, { additionalProperties: false });
+export const QuotaBody = Type.Object({ quota: Type.Union([Type.Null(), Type.Integer({ minimum: 0, maximum: 100000000 })], { description: 'users the app may have; null: the deployment default (VTC_USER_QUOTA)' }) }, { additionalProperties: false });
 export const QuotaView = Type.Object({ quota: Type.Integer(), own: Type.Boolean({ description: 'false: the deployment default' }), users: Type.Integer({ description: 'third-party users now' }) });
 
-export const DeviceBody = Type.Object({ deviceId: Type.Optional(Type.Union([DeviceIdSchema, Type.Null()])) }, { additionalProperties: false });
+export const DeviceBody = Type.Object({ deviceId: Type.Optional(Type.Union([Type.Null(), DeviceIdSchema])) }, { additionalProperties: false });
 export const DeviceView = Type.Object({ deviceId: Type.Union([DeviceIdSchema, Type.Null()]) });
