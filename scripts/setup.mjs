@@ -113,8 +113,32 @@ export function ensureRedisServer() {
 export function ensureChromium() {
   if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
   const found = which('chromium') ?? which('chromium-browser') ?? ensureDebianCommand('chromium', 'chromium');
-  if (found) return found;
+  if (found) {
+    ensureCjkFont();
+    return found;
+  }
   throw new Error('Chromium was not found on PATH (the browser tests need it). Either run as root on Debian/Ubuntu (`apt-get install chromium`), or set CHROMIUM_PATH to a Chromium or Chrome binary.');
+}
+
+/**
+ * Best effort: a Chinese font, so the screenshots of pages with Chinese labels (customer
+ * service) are legible rather than boxes. Debian's fonts-wqy-microhei (4 MB) when fontconfig
+ * knows no font for zh, on Debian/Ubuntu as root; elsewhere nothing (tests pass without it).
+ */
+let cjkChecked = false;
+function ensureCjkFont() {
+  if (cjkChecked || !which('fc-list')) return;
+  cjkChecked = true;
+  if (spawnSync('fc-list', [':lang=zh'], { encoding: 'utf8' }).stdout.trim()) return;
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (!isDebianLike() || !isRoot) return;
+  say('no Chinese font: installing the Debian package fonts-wqy-microhei (apt-get)…');
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  if (!aptUpdated) {
+    spawnSync('apt-get', ['update'], { env, stdio: 'ignore' });
+    aptUpdated = true;
+  }
+  spawnSync('apt-get', ['install', '-y', '--no-install-recommends', 'fonts-wqy-microhei'], { env, stdio: 'ignore' });
 }
 
 /** Resolves once something accepts TCP connections on host:port (or rejects after timeoutMs). */

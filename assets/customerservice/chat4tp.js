@@ -97,7 +97,8 @@
       box.appendChild(div);
     });
     box.scrollTop = box.scrollHeight;
-    $('reply-send').disabled = c.state === 'closed' || c.state === 'taken';
+    // A taken customer stays answerable: the server refuses the reply and says who has it.
+    $('reply-send').disabled = c.state === 'closed';
     $('close-chat').disabled = c.state !== 'mine';
   }
 
