@@ -186,7 +186,7 @@ describe('consultations', () => {
     expect(hist.data).toMatchObject({ customer: c.uid, customerName: c.name, state: 'waiting', messages: [{ seq: 1, text: '你好，请问怎么开通直播？' }] });
     // A second message while waiting reaches both seats holding the offer.
     await c.socket.emitWithAck('cs.send', { text: '在吗？' });
-    await until(() => wang.messages.length === 1 && li.messages.length === 1, 5000, 'the waiting message at both seats');
+    await until(() => [wang, li].every((s) => s.messages.some((m) => m.text === '在吗？')), 5000, 'the waiting message at both seats');
 
     const started = nextEvent(c.socket, 'conversation.started');
     const statusTalking = nextEvent(c.socket, 'cs.status');
@@ -208,7 +208,8 @@ describe('consultations', () => {
     await c.socket.emitWithAck('cs.send', { text: '好的，谢谢' });
     await until(() => wang.messages.some((m) => m.text === '好的，谢谢'), 5000, 'the message at the winner');
     await sleep(100);
-    expect(li.messages.map((m) => m.text)).toEqual(['在吗？']);
+    // (the first message reached the seats too when the offer was out before it was stored; else through cs.history)
+    expect(li.messages.map((m) => m.text).filter((t) => t !== '你好，请问怎么开通直播？')).toEqual(['在吗？']);
     // (a customer's own messages come back to its sockets too: other tabs of the page)
     expect(c.messages.filter((m) => m.from === 'seat').map((m) => m.text)).toEqual(['您好，我是小王']);
 
