@@ -1,0 +1,90 @@
+// Dispatch options used by customer service: offer-to-all (every idle agent of the skill in
+// each round, first accept still wins), a per-request maximum wait, widenNow (an agent that
+// comes online gets the waiting offer-to-all requests at once), offeredTo. Ordinary
+// requests keep their round sizes (DISPATCH_FIRST_OFFERS).
+import type { Socket } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { WorkerNode } from '../../workers/runtime.js';
+import { call, collect, connect, createApp, nextEvent, sleep, startServer, startTestWorkers, until, type TestServer } from '../helpers.js';
+
+let srv: TestServer;
+let workers: WorkerNode;
+let app: { appid: string; secret: string };
+const open: Socket[] = [];
+
+beforeAll(async () => {
+  srv = await startServer({ DISPATCH_FIRST_OFFERS: 1, DISPATCH_WIDEN_BY: 1, DISPATCH_ROUND_MS: 120000, DISPATCH_MAX_WAIT_MS: 600000 });
+  workers = await startTestWorkers(srv.config);
+  app = await createApp(srv.url);
+});
+afterAll(async () => {
+  for (const s of open) s.close();
+  await workers?.close();
+  await srv?.close();
+});
+
+async function user(uid: string) {
+  const r = await call(srv.url, 'POST', `/v1/apps/${app.appid}/tokens`, { basic: [app.appid, app.secret], body: { uid } });
+  const { socket } = await connect(srv.url, r.body.token);
+  open.push(socket);
+  return { uid, socket, offers: collect(socket, 'dispatch.offer') };
+}
+
+async function agent(uid: string, skill: string) {
+  const u = await user(uid);
+  expect((await u.socket.emitWithAck('presence.set', { state: 'online', skills: [skill] })).ok).toBe(true);
+  return u;
+}
+
+describe('dispatch offer-to-all', () => {
+  it('offers to every idle agent at once; an ordinary request still offers DISPATCH_FIRST_OFFERS; first accept wins', async () => {
+    const agents = [];
+    for (let i = 0; i < 4; i++) agents.push(await agent(`all-${i}`, 'help'));
+    const caller = await user('caller-1');
+    const { dispatch } = srv.app.services;
+
+    const plain = await dispatch.create(app.appid, caller.uid, { skill: 'help' });
+    await until(() => agents.some((a) => a.offers.some((o) => o.requestId === plain.requestId)), 5000, 'the ordinary offer');
+    await sleep(100);
+    expect(agents.filter((a) => a.offers.some((o) => o.requestId === plain.requestId))).toHaveLength(1);
+    expect(await dispatch.offeredTo(app.appid, plain.requestId)).toHaveLength(1);
+    await dispatch.cancel(app.appid, plain.requestId, caller.uid);
+
+    const all = await dispatch.create(app.appid, caller.uid, { skill: 'help', data: { text: 'hi' } }, { offerAll: true });
+    await until(() => agents.every((a) => a.offers.some((o) => o.requestId === all.requestId)), 5000, 'the offer at every agent');
+    expect((await dispatch.offeredTo(app.appid, all.requestId)).sort()).toEqual(agents.map((a) => a.uid).sort());
+    const taken = agents.slice(1).map((a) => nextEvent(a.socket, 'dispatch.taken'));
+    const answers = await Promise.all(agents.map((a) => a.socket.emitWithAck('dispatch.accept', { requestId: all.requestId })));
+    expect(answers.filter((a) => a.ok)).toHaveLength(1);
+    expect(answers.filter((a) => !a.ok).map((a) => a.error.code)).toEqual(['ALREADY_TAKEN', 'ALREADY_TAKEN', 'ALREADY_TAKEN']);
+    const winner = agents[answers.findIndex((a) => a.ok)]!.uid;
+    // The losers that were still holding the offer hear who took it (the winner's own event never comes).
+    const heard = await Promise.allSettled(taken);
+    expect(heard.filter((h) => h.status === 'fulfilled').every((h) => (h as PromiseFulfilledResult<any>).value.by === winner)).toBe(true);
+    expect(await dispatch.offeredTo(app.appid, all.requestId)).toEqual([]);
+  });
+
+  it('widenNow: an agent coming online gets the waiting offer-to-all request before its next round', async () => {
+    const first = await agent('early-1', 'late');
+    const caller = await user('caller-2');
+    const { dispatch } = srv.app.services;
+    const req = await dispatch.create(app.appid, caller.uid, { skill: 'late' }, { offerAll: true });
+    await until(() => first.offers.some((o) => o.requestId === req.requestId), 5000, 'the first offer');
+    const second = await agent('late-1', 'late');
+    await sleep(200);
+    expect(second.offers).toEqual([]); // the next round is 120 s away
+    await dispatch.widenNow(app.appid, 'late');
+    await until(() => second.offers.some((o) => o.requestId === req.requestId), 5000, 'the offer after widenNow');
+    expect(second.offers[0].round).toBe(2);
+  });
+
+  it('maxWaitMs replaces DISPATCH_MAX_WAIT_MS for one request', async () => {
+    const caller = await user('caller-3');
+    const before = Date.now();
+    const req = await srv.app.services.dispatch.create(app.appid, caller.uid, { skill: 'nobody-here' }, { maxWaitMs: 700 });
+    expect(req.expiresAt - req.createdAt).toBe(700);
+    const expired = await nextEvent(caller.socket, 'dispatch.expired', 10000);
+    expect(expired).toEqual({ requestId: req.requestId, skill: 'nobody-here' });
+    expect(Date.now() - before).toBeGreaterThanOrEqual(700);
+  });
+});
