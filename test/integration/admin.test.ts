@@ -157,6 +157,17 @@ describe('users of an app', () => {
   });
 });
 
+describe('OpenAPI', () => {
+  it('documents the admin routes with their schemas and keeps the board out', async () => {
+    const doc = (await call(srv.url, 'GET', '/docs/json')).body;
+    for (const path of ['/metrics', '/v1/admin/secrets', '/v1/apps/{appid}/secrets', '/v1/apps/{appid}/secrets/{id}', '/v1/apps/{appid}/users/{uid}/disconnect']) expect(doc.paths, path).toHaveProperty([path]);
+    const disconnect = doc.paths['/v1/apps/{appid}/users/{uid}/disconnect'].post;
+    expect(Object.keys(disconnect.requestBody.content['application/json'].schema.properties)).toEqual(['reason', 'revoke']);
+    expect(doc.paths['/v1/apps/{appid}/users'].get.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['offset', 'limit', 'role', 'prefix']));
+    expect(Object.keys(doc.paths).filter((p) => p.startsWith('/admin/queues'))).toEqual([]);
+  });
+});
+
 describe('force-disconnect', () => {
   async function session(uid: string) {
     const r = await call(srv.url, 'POST', `/v1/apps/${app.appid}/tokens`, { basic: [app.appid, app.secret], body: { uid } });
