@@ -15,17 +15,21 @@ export function registerWebImEvents(gateway: Gateway): void {
   gateway.handle('im.unsubscribe', async ({ appid, uid, services }, p) => services.webim.unsubscribe(appid, uid, p.uid));
   gateway.handle('im.subscriptions', async ({ appid, uid, services }) => services.webim.subscriptions(appid, uid));
 
-  // Runs for every snapshot; the offline queue is drained (atomically) and im.connected sent
-  // only the first time per socket, i.e. on connect.
+  // Runs for every snapshot; the offline queue is drained (atomically: a user's two sockets
+  // connecting at once never both get a message) and im.connected sent only the first time
+  // per socket, i.e. on connect. The kept messages go out as im.message (offline: true) and
+  // also in the snapshot under webim.offline (same ids), so a client that registers its
+  // handlers late still has them.
   gateway.contributeSnapshot('webim', async ({ appid, uid, services, socket }) => {
     const data = socket.data as { imConnected?: boolean };
-    if (data.imConnected) return { connected: true };
+    if (data.imConnected) return { offline: [] };
     data.imConnected = true;
+    await services.webim.socketOpened(appid, uid, socket.id);
     const kept = await services.webim.takeOffline(appid, uid);
     for (const m of kept) socket.emit('im.message', m);
     socket.emit('im.connected', { uid, serverTime: Date.now(), offline: kept.length });
-    return { connected: true, offline: kept.length };
+    return { offline: kept };
   });
 
-  gateway.onDisconnect(async ({ appid, uid, services }) => services.webim.lastSocketClosed(appid, uid));
+  gateway.onDisconnect(async ({ appid, uid, services, socket }) => services.webim.socketClosed(appid, uid, socket.id));
 }

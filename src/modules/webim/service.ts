@@ -70,9 +70,18 @@ export function createWebImService(core: Core, accounts: AccountsService) {
     },
     presenceOf,
 
-    /** The user's last socket closed: their subscribers see them offline. */
-    async lastSocketClosed(appid: string, uid: string): Promise<void> {
-      if ((await emitter.userSocketCount(appid, uid)) > 0) return;
+    socketOpened: (appid: string, uid: string, socketId: string) => store.socketOpened(appid, uid, socketId),
+
+    /**
+     * A socket closed. The user goes offline (status dropped, subscribers told, once) when
+     * the Redis set of their sockets empties; if it still lists sockets that no node holds
+     * (a node died), the adapter's count settles it.
+     */
+    async socketClosed(appid: string, uid: string, socketId: string): Promise<void> {
+      const r = await store.socketClosed(appid, uid, socketId);
+      let wentOffline = r === 1;
+      if (r < 0 && (await emitter.userSocketCount(appid, uid)) === 0) wentOffline = await store.forceOffline(appid, uid);
+      if (!wentOffline) return;
       await store.clearStatus(appid, uid);
       await announce(appid, uid, { from: uid, online: false, status: null, at: Date.now() });
     },

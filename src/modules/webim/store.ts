@@ -3,6 +3,8 @@
 //   sw:{app}:im:follows:<uid>  set: users whose presence uid receives
 //   sw:{app}:im:status         hash uid → JSON {status, at} (the last status; dropped at the last socket's close)
 //   sw:{app}:im:offline:<uid>  list of JSON messages kept while uid had no socket (newest first, capped)
+//   sw:{app}:im:socks:<uid>    set of the user's open socket ids (any node)
+//   sw:{app}:im:online         hash uid → 1 while the user has a socket: flipped once per going offline
 import type { Redis } from 'ioredis';
 import type { Keys } from '../../infra/keys.js';
 import { defineScripts } from '../../infra/scripts.js';
@@ -16,6 +18,24 @@ const scripts = {
       local all = redis.call('LRANGE', KEYS[1], 0, -1)
       redis.call('DEL', KEYS[1])
       return all`,
+  },
+  // A socket closed. KEYS: socks set, online hash. ARGV: socketId, uid
+  // → 1 the user just went offline (this call flipped it) | 0 already offline | -n n sockets remain
+  imSocketClosed: {
+    keys: 2,
+    lua: `
+      redis.call('SREM', KEYS[1], ARGV[1])
+      local left = redis.call('SCARD', KEYS[1])
+      if left > 0 then return -left end
+      return redis.call('HDEL', KEYS[2], ARGV[2])`,
+  },
+  // No socket is left on any node although the set says so (a node died): offline now.
+  // KEYS: socks set, online hash. ARGV: uid → 1 flipped | 0 already offline
+  imForceOffline: {
+    keys: 2,
+    lua: `
+      redis.call('DEL', KEYS[1])
+      return redis.call('HDEL', KEYS[2], ARGV[1])`,
   },
 } as const;
 
@@ -43,6 +63,16 @@ export function createWebImStore(redis: Redis, keys: Keys) {
     async keep(appid: string, uid: string, message: string, max: number, ttlSeconds: number): Promise<void> {
       const key = k(appid, 'offline', uid);
       await redis.multi().lpush(key, message).ltrim(key, 0, max - 1).expire(key, ttlSeconds).exec();
+    },
+    /** The user's sockets (by id) and online flag: who went offline is decided here, atomically, not by racing node-local counts. */
+    async socketOpened(appid: string, uid: string, socketId: string): Promise<void> {
+      await redis.multi().sadd(k(appid, 'socks', uid), socketId).expire(k(appid, 'socks', uid), 7 * 86400).hset(k(appid, 'online'), uid, '1').exec();
+    },
+    async socketClosed(appid: string, uid: string, socketId: string): Promise<number> {
+      return Number(await run('imSocketClosed', [k(appid, 'socks', uid), k(appid, 'online')], [socketId, uid]));
+    },
+    async forceOffline(appid: string, uid: string): Promise<boolean> {
+      return Number(await run('imForceOffline', [k(appid, 'socks', uid), k(appid, 'online')], [uid])) === 1;
     },
     async drain(appid: string, uid: string): Promise<string[]> {
       return (await run('imDrain', [k(appid, 'offline', uid)], [])) as string[];
