@@ -159,7 +159,12 @@ export function isAppError(err: unknown, code?: ErrorCode): err is AppError {
  */
 export function fromFrameworkError(err: Error & { validation?: unknown; statusCode?: number; code?: string }): unknown {
   if (err instanceof AppError) return err;
-  if (err.validation) return new AppError('VALIDATION_FAILED', `invalid request: ${err.message}`);
+  if (err.validation) {
+    // Ajv's additionalProperties message does not say which property: name it.
+    const first = (err.validation as Array<{ keyword?: string; params?: { additionalProperty?: string } }>)[0];
+    const extra = first?.keyword === 'additionalProperties' && first.params?.additionalProperty ? `: ${first.params.additionalProperty}` : '';
+    return new AppError('VALIDATION_FAILED', `invalid request: ${err.message}${extra}`);
+  }
   if (err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || (err instanceof SyntaxError && err.statusCode === 400)) return new AppError('BAD_JSON', err.message);
   if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return new AppError('UNSUPPORTED_MEDIA_TYPE', err.message);
   if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new AppError('PAYLOAD_TOO_LARGE');

@@ -1,0 +1,282 @@
+// Redis layout of outbound webhooks (all in the app's hash tag, so every script runs in
+// one Cluster slot; keys of endpoints, deliveries and lanes found inside a script are
+// derived from the prefix `sw:{app}:wh` passed in ARGV):
+//   sw:{app}:wh:eps                 zset endpointId → createdAt: the app's endpoints
+//   sw:{app}:wh:ep:<endpointId>     hash: url, events (",a,b," or ",*,"), secret, prevSecret, prevUntil,
+//                                   enabled (1|0), description, createdAt, updatedAt
+//   sw:{app}:wh:d:<deliveryId>      hash: one event for one endpoint — eventId, endpointId, type, body
+//                                   (the exact JSON POSTed), orderKey, lane, state (pending|delivered|dead),
+//                                   gen (bumped by replay), attempts, replays, startedAt (its retry window
+//                                   starts when it reaches the head of its lane), due, lastStatus,
+//                                   lastError, createdAt, deadAt. A delivered one stays DELIVERED_TTL_MS
+//                                   without its body, so a republished event (same id) is not sent twice.
+//   sw:{app}:wh:lane:<endpointId>:<orderKey>
+//                                   list of deliveryIds waiting, in publish order; the head is the one
+//                                   being attempted (one at a time per endpoint + order key). An event
+//                                   without an order key has a lane of its own.
+//   sw:{app}:wh:inflight            zset deliveryId → when its current job is due: lane heads; the
+//                                   recovery sweep re-enqueues those whose job was lost
+//   sw:{app}:wh:dead                zset deliveryId → deadAt: the dead letters (at most WEBHOOK_DEAD_LETTER_MAX)
+//   sw:g:webhooks:apps              set of appids with endpoints (what the recovery sweep visits)
+import type { Redis } from 'ioredis';
+import type { Keys } from '../../infra/keys.js';
+import { defineScripts } from '../../infra/scripts.js';
+
+/** How long a delivered delivery's record (without body) is kept: a publisher retry with the same event id within it is not sent again. */
+export const DELIVERED_TTL_MS = 10 * 60 * 1000;
+
+const scripts = {
+  // A new endpoint unless the app has `max` already.
+  // KEYS: eps, ep. ARGV: endpointId, max, now, then field/value pairs → 1 | 0 limit reached
+  sbWhCreate: {
+    keys: 2,
+    lua: `
+      if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2]) then return 0 end
+      redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
+      redis.call('HSET', KEYS[2], unpack(ARGV, 4))
+      return 1`,
+  },
+  // Changes fields of an existing endpoint. KEYS: ep. ARGV: field/value pairs → 1 | 0 no such endpoint
+  sbWhUpdate: {
+    keys: 1,
+    lua: `
+      if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+      redis.call('HSET', KEYS[1], unpack(ARGV))
+      return 1`,
+  },
+  // New secret; the old one keeps signing until prevUntil (0: not at all).
+  // KEYS: ep. ARGV: secret, prevUntil, now → 1 | 0 no such endpoint
+  sbWhRotate: {
+    keys: 1,
+    lua: `
+      local old = redis.call('HGET', KEYS[1], 'secret')
+      if not old then return 0 end
+      if tonumber(ARGV[2]) > 0 then
+        redis.call('HSET', KEYS[1], 'prevSecret', old, 'prevUntil', ARGV[2])
+      else
+        redis.call('HDEL', KEYS[1], 'prevSecret', 'prevUntil')
+      end
+      redis.call('HSET', KEYS[1], 'secret', ARGV[1], 'updatedAt', ARGV[3])
+      return 1`,
+  },
+  // KEYS: eps, ep. ARGV: endpointId → 1 | 0
+  sbWhDelete: {
+    keys: 2,
+    lua: `
+      redis.call('ZREM', KEYS[1], ARGV[1])
+      return redis.call('DEL', KEYS[2])`,
+  },
+  // One event → one delivery per enabled endpoint subscribed to its type, appended to the
+  // endpoint's lane of the event's order key. A delivery that already exists (the same event
+  // published again) is skipped. Deliveries that are now the head of their lane are returned:
+  // the caller enqueues their first attempt.
+  // KEYS: eps, inflight. ARGV: prefix, eventId, deliverySuffix, type, body, orderKey ('' none), now
+  // → {deliveryId, gen, …} of the new heads
+  sbWhFanout: {
+    keys: 2,
+    lua: `
+      local base, eid, suffix, typ, body, okey, now = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7]
+      local out = {}
+      for _, ep in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+        local e = redis.call('HMGET', base .. ':ep:' .. ep, 'enabled', 'events')
+        if e[1] == '1' and e[2] and (string.find(e[2], ',' .. typ .. ',', 1, true) or string.find(e[2], ',*,', 1, true)) then
+          local id = ep .. '.' .. suffix
+          local dk = base .. ':d:' .. id
+          if redis.call('EXISTS', dk) == 0 then
+            local lane = base .. ':lane:' .. ep .. ':' .. (okey ~= '' and okey or ('~' .. suffix))
+            redis.call('HSET', dk, 'eventId', eid, 'endpointId', ep, 'type', typ, 'body', body, 'orderKey', okey, 'lane', lane,
+              'state', 'pending', 'gen', 1, 'attempts', 0, 'replays', 0, 'createdAt', now)
+            if redis.call('RPUSH', lane, id) == 1 then
+              redis.call('HSET', dk, 'startedAt', now, 'due', now)
+              redis.call('ZADD', KEYS[2], now, id)
+              table.insert(out, id)
+              table.insert(out, 1)
+            end
+          end
+        end
+      end
+      return out`,
+  },
+  // A failed attempt with time left: record it and when the next one is due.
+  // KEYS: delivery, inflight. ARGV: deliveryId, gen, attempts made, due, status, error → 1 | 0 stale
+  sbWhRetry: {
+    keys: 2,
+    lua: `
+      local st = redis.call('HMGET', KEYS[1], 'state', 'gen')
+      if st[1] ~= 'pending' or st[2] ~= ARGV[2] then return 0 end
+      redis.call('HSET', KEYS[1], 'attempts', ARGV[3], 'due', ARGV[4], 'lastStatus', ARGV[5], 'lastError', ARGV[6])
+      redis.call('ZADD', KEYS[2], ARGV[4], ARGV[1])
+      return 1`,
+  },
+  // The delivery is over — delivered, dead (to the dead letters) or dropped (its endpoint is
+  // gone) — and leaves its lane; the next delivery of the lane becomes the head, returned for
+  // the caller to enqueue. Only the current run (gen) of a pending delivery settles.
+  // KEYS: delivery, inflight, dead. ARGV: prefix, deliveryId, gen, outcome, now, deliveredTtlMs,
+  // deadMax, status, error, attempts → {0} stale | {1} | {1, nextDeliveryId, nextGen}
+  sbWhSettle: {
+    keys: 3,
+    lua: `
+      local st = redis.call('HMGET', KEYS[1], 'state', 'gen', 'lane')
+      if st[1] ~= 'pending' or st[2] ~= ARGV[3] then return {0} end
+      local lane, id, now = st[3], ARGV[2], tonumber(ARGV[5])
+      if redis.call('LINDEX', lane, 0) == id then redis.call('LPOP', lane) else redis.call('LREM', lane, 1, id) end
+      redis.call('ZREM', KEYS[2], id)
+      if ARGV[4] == 'delivered' then
+        redis.call('HSET', KEYS[1], 'state', 'delivered', 'deliveredAt', now, 'lastStatus', ARGV[8], 'lastError', '', 'attempts', ARGV[10])
+        redis.call('HDEL', KEYS[1], 'body')
+        redis.call('PEXPIRE', KEYS[1], ARGV[6])
+      elseif ARGV[4] == 'dead' then
+        redis.call('HSET', KEYS[1], 'state', 'dead', 'deadAt', now, 'lastStatus', ARGV[8], 'lastError', ARGV[9], 'attempts', ARGV[10])
+        redis.call('ZADD', KEYS[3], now, id)
+        local over = redis.call('ZCARD', KEYS[3]) - tonumber(ARGV[7])
+        if over > 0 then
+          for _, old in ipairs(redis.call('ZRANGE', KEYS[3], 0, over - 1)) do redis.call('DEL', ARGV[1] .. ':d:' .. old) end
+          redis.call('ZREMRANGEBYRANK', KEYS[3], 0, over - 1)
+        end
+      else
+        redis.call('DEL', KEYS[1])
+      end
+      while true do
+        local nxt = redis.call('LINDEX', lane, 0)
+        if not nxt then return {1} end
+        local nk = ARGV[1] .. ':d:' .. nxt
+        local gen = redis.call('HGET', nk, 'gen')
+        if gen then
+          redis.call('HSET', nk, 'startedAt', now, 'due', now, 'attempts', 0)
+          redis.call('ZADD', KEYS[2], now, nxt)
+          return {1, nxt, gen}
+        end
+        redis.call('LPOP', lane)
+      end`,
+  },
+  // A dead letter goes back to the tail of its lane under a new run (gen), same event id.
+  // KEYS: delivery, dead, inflight. ARGV: deliveryId, now
+  // → {-1} unknown | {0, state} not dead | {2, gen} head: enqueue it | {1, gen} behind earlier deliveries
+  sbWhReplay: {
+    keys: 3,
+    lua: `
+      local st = redis.call('HMGET', KEYS[1], 'state', 'lane')
+      if not st[1] then return {-1} end
+      if st[1] ~= 'dead' then return {0, st[1]} end
+      redis.call('ZREM', KEYS[2], ARGV[1])
+      local gen = redis.call('HINCRBY', KEYS[1], 'gen', 1)
+      redis.call('HINCRBY', KEYS[1], 'replays', 1)
+      redis.call('HSET', KEYS[1], 'state', 'pending', 'attempts', 0)
+      redis.call('HDEL', KEYS[1], 'deadAt')
+      if redis.call('RPUSH', st[2], ARGV[1]) == 1 then
+        redis.call('HSET', KEYS[1], 'startedAt', ARGV[2], 'due', ARGV[2])
+        redis.call('ZADD', KEYS[3], ARGV[2], ARGV[1])
+        return {2, gen}
+      end
+      return {1, gen}`,
+  },
+} as const;
+
+export type DeliveryRecord = Record<string, string>;
+
+export function createWebhooksStore(redis: Redis, keys: Keys) {
+  const run = defineScripts(redis, scripts);
+  const base = (appid: string) => keys.scoped(appid, 'wh');
+  const k = {
+    eps: (appid: string) => `${base(appid)}:eps`,
+    ep: (appid: string, id: string) => `${base(appid)}:ep:${id}`,
+    delivery: (appid: string, id: string) => `${base(appid)}:d:${id}`,
+    inflight: (appid: string) => `${base(appid)}:inflight`,
+    dead: (appid: string) => `${base(appid)}:dead`,
+  };
+  const apps = keys.global('webhooks', 'apps');
+  const flat = (fields: Record<string, string | number>) => Object.entries(fields).flatMap(([f, v]) => [f, String(v)]);
+
+  return {
+    async createEndpoint(appid: string, id: string, max: number, now: number, fields: Record<string, string | number>): Promise<boolean> {
+      const ok = (await run('sbWhCreate', [k.eps(appid), k.ep(appid, id)], [id, max, now, ...flat(fields)])) === 1;
+      if (ok) await redis.sadd(apps, appid); // another slot: after the script, idempotent
+      return ok;
+    },
+    async updateEndpoint(appid: string, id: string, fields: Record<string, string | number>): Promise<boolean> {
+      return (await run('sbWhUpdate', [k.ep(appid, id)], flat(fields))) === 1;
+    },
+    async rotateSecret(appid: string, id: string, secret: string, prevUntil: number, now: number): Promise<boolean> {
+      return (await run('sbWhRotate', [k.ep(appid, id)], [secret, prevUntil, now])) === 1;
+    },
+    async deleteEndpoint(appid: string, id: string): Promise<boolean> {
+      return (await run('sbWhDelete', [k.eps(appid), k.ep(appid, id)], [id])) === 1;
+    },
+    async endpoint(appid: string, id: string): Promise<Record<string, string> | null> {
+      const h = await redis.hgetall(k.ep(appid, id));
+      return h.url ? h : null;
+    },
+    async endpoints(appid: string): Promise<Array<[string, Record<string, string>]>> {
+      const ids = await redis.zrange(k.eps(appid), '0', '-1');
+      if (ids.length === 0) return [];
+      const p = redis.pipeline();
+      for (const id of ids) p.hgetall(k.ep(appid, id));
+      const res = (await p.exec()) ?? [];
+      return ids.map((id, i) => [id, (res[i]?.[1] ?? {}) as Record<string, string>] as [string, Record<string, string>]).filter(([, h]) => h.url);
+    },
+
+    /** → the new lane heads to enqueue: [deliveryId, gen][]. */
+    async fanout(appid: string, e: { eventId: string; suffix: string; type: string; body: string; orderKey: string; now: number }): Promise<Array<[string, number]>> {
+      const r = (await run('sbWhFanout', [k.eps(appid), k.inflight(appid)], [base(appid), e.eventId, e.suffix, e.type, e.body, e.orderKey, e.now])) as Array<string | number>;
+      const heads: Array<[string, number]> = [];
+      for (let i = 0; i < r.length; i += 2) heads.push([String(r[i]), Number(r[i + 1])]);
+      return heads;
+    },
+    async delivery(appid: string, id: string): Promise<DeliveryRecord | null> {
+      const h = await redis.hgetall(k.delivery(appid, id));
+      return h.state ? h : null;
+    },
+    async retry(appid: string, id: string, gen: number, attempts: number, due: number, status: number | null, error: string): Promise<boolean> {
+      return (await run('sbWhRetry', [k.delivery(appid, id), k.inflight(appid)], [id, gen, attempts, due, status ?? '', error])) === 1;
+    },
+    /** → {settled, next?: [deliveryId, gen]} */
+    async settle(
+      appid: string, id: string, gen: number, outcome: 'delivered' | 'dead' | 'dropped',
+      o: { now: number; deadMax: number; status: number | null; error: string; attempts: number },
+    ): Promise<{ settled: boolean; next?: [string, number] }> {
+      const r = (await run('sbWhSettle', [k.delivery(appid, id), k.inflight(appid), k.dead(appid)], [
+        base(appid), id, gen, outcome, o.now, DELIVERED_TTL_MS, o.deadMax, o.status ?? '', o.error, o.attempts,
+      ])) as Array<string | number>;
+      if (Number(r[0]) !== 1) return { settled: false };
+      return r[1] !== undefined ? { settled: true, next: [String(r[1]), Number(r[2])] } : { settled: true };
+    },
+    /** → code -1 unknown, 0 not dead (state), 1 queued behind earlier deliveries, 2 head: enqueue. */
+    async replay(appid: string, id: string, now: number): Promise<{ code: number; gen: number; state: string }> {
+      const r = (await run('sbWhReplay', [k.delivery(appid, id), k.dead(appid), k.inflight(appid)], [id, now])) as Array<string | number>;
+      const code = Number(r[0]);
+      return { code, gen: code > 0 ? Number(r[1]) : 0, state: code === 0 ? String(r[1]) : '' };
+    },
+    /** Dead letters newest first, dead-lettered before `before` (ms). */
+    async deadLetters(appid: string, before: number | undefined, limit: number): Promise<Array<{ id: string; deadAt: number; h: DeliveryRecord }>> {
+      const max = before !== undefined ? `(${before}` : '+inf';
+      const flatIds = await redis.zrevrangebyscore(k.dead(appid), max, '-inf', 'WITHSCORES', 'LIMIT', 0, limit);
+      const pairs: Array<{ id: string; deadAt: number }> = [];
+      for (let i = 0; i < flatIds.length; i += 2) pairs.push({ id: flatIds[i]!, deadAt: Number(flatIds[i + 1]) });
+      if (pairs.length === 0) return [];
+      const p = redis.pipeline();
+      for (const { id } of pairs) p.hgetall(k.delivery(appid, id));
+      const res = (await p.exec()) ?? [];
+      return pairs.map((x, i) => ({ ...x, h: (res[i]?.[1] ?? {}) as DeliveryRecord })).filter((x) => x.h.state);
+    },
+    /** Lane heads whose job was due before `before` (recovery sweep). */
+    async overdue(appid: string, before: number, limit: number): Promise<string[]> {
+      return redis.zrangebyscore(k.inflight(appid), '-inf', before, 'LIMIT', 0, limit);
+    },
+    async markDue(appid: string, id: string, due: number): Promise<void> {
+      await redis.zadd(k.inflight(appid), 'XX', due, id);
+    },
+    async forgetInflight(appid: string, id: string): Promise<void> {
+      await redis.zrem(k.inflight(appid), id);
+    },
+    activeApps: () => redis.smembers(apps),
+    /** Drops an app from the sweep's set once it has neither endpoints nor deliveries in flight (re-added if one appeared meanwhile). */
+    async retireIfIdle(appid: string): Promise<void> {
+      const busy = async () => (await redis.zcard(k.eps(appid))) + (await redis.zcard(k.inflight(appid))) > 0;
+      if (await busy()) return;
+      await redis.srem(apps, appid);
+      if (await busy()) await redis.sadd(apps, appid);
+    },
+  };
+}
+
+export type WebhooksStore = ReturnType<typeof createWebhooksStore>;

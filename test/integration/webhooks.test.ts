@@ -1,0 +1,323 @@
+// Outbound webhooks end to end: a real api node and real workers deliver to local receiver
+// HTTP servers that check the signature as an app's backend would (HMAC written out here,
+// independent of our signing code). Short retry settings: base 100 ms, doubling up to 400 ms,
+// a 1.5 s window.
+import { createHmac } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DomainEventName } from '../../src/infra/events.js';
+import { createWebhooksService } from '../../src/modules/webhooks/service.js';
+import type { WorkerNode } from '../../workers/runtime.js';
+import { ADMIN_TOKEN, call, createApp, loginUser, startServer, startTestWorkers, type TestServer, until } from '../helpers.js';
+
+interface Received {
+  path: string;
+  headers: IncomingMessage['headers'];
+  raw: string;
+  body: { id: string; type: string; time: string; appid: string; data: Record<string, unknown> };
+  status: number;
+}
+
+let srv: TestServer;
+let workers: WorkerNode;
+let receiver: Server;
+let base: string;
+let app: { appid: string; secret: string };
+let other: { appid: string; secret: string };
+const received: Received[] = [];
+/** Per path: the status to answer for the n-th request of an event id (n from 1). Default 200. */
+const behaviour = new Map<string, (eventId: string, n: number) => number>();
+const seenPerEvent = new Map<string, number>();
+
+beforeAll(async () => {
+  receiver = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const raw = Buffer.concat(chunks).toString('utf8');
+      const body = JSON.parse(raw) as Received['body'];
+      const path = req.url ?? '';
+      const key = `${path}|${body.id}`;
+      const n = (seenPerEvent.get(key) ?? 0) + 1;
+      seenPerEvent.set(key, n);
+      const status = behaviour.get(path)?.(body.id, n) ?? 200;
+      received.push({ path, headers: req.headers, raw, body, status });
+      res.statusCode = status;
+      res.end(status < 300 ? 'ok' : 'nope');
+    });
+  });
+  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+  base = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+  srv = await startServer({
+    WEBHOOK_ALLOW_PRIVATE_URLS: true, WEBHOOK_RETRY_BASE_MS: 100, WEBHOOK_RETRY_MAX_DELAY_MS: 400, WEBHOOK_RETRY_WINDOW_MS: 1500,
+    WEBHOOK_TIMEOUT_MS: 1000, WEBHOOK_SWEEP_INTERVAL_MS: 200, WEBHOOK_MAX_ENDPOINTS: 16,
+  });
+  workers = await startTestWorkers(srv.config);
+  app = await createApp(srv.url);
+  other = await createApp(srv.url);
+});
+afterAll(async () => {
+  await workers?.close();
+  await srv?.close();
+  await new Promise((r) => receiver?.close(r));
+});
+
+const basic = (a = app): [string, string] => [a.appid, a.secret];
+
+/** A receiver's check, written out: t within 5 minutes, some v1 = HMAC-SHA256(secret, "t.body"). */
+function receiverVerifies(secret: string, header: string | undefined, raw: string): boolean {
+  if (!header) return false;
+  const fields = header.split(',').map((kv) => kv.split('='));
+  const t = Number(fields.find(([k]) => k === 't')?.[1]);
+  if (!Number.isInteger(t) || Math.abs(Date.now() / 1000 - t) > 300) return false;
+  const expected = createHmac('sha256', secret).update(`${t}.${raw}`).digest('hex');
+  return fields.some(([k, v]) => k === 'v1' && v === expected);
+}
+
+async function endpoint(path: string, events: string[], extra: Record<string, unknown> = {}, a = app): Promise<{ endpointId: string; secret: string }> {
+  const r = await call(srv.url, 'POST', `/v1/apps/${a.appid}/webhooks`, { basic: basic(a), body: { url: `${base}${path}`, events, ...extra } });
+  expect(r.status).toBe(201);
+  return r.body;
+}
+
+const publish = (name: DomainEventName, data: Record<string, unknown>, orderKey?: string, a = app) =>
+  srv.app.core.events.publish(a.appid, name, data, orderKey !== undefined ? { orderKey } : {});
+const at = (path: string) => received.filter((r) => r.path === path);
+const delivered = (path: string) => at(path).filter((r) => r.status < 300);
+
+describe('registration', () => {
+  it('creates an endpoint with a secret shown once; lists, reads, updates, rotates and deletes it', async () => {
+    const created = await call(srv.url, 'POST', `/v1/apps/${app.appid}/webhooks`, { basic: basic(), body: { url: `${base}/reg`, events: ['room.started', 'charge.ended'], description: 'backend' } });
+    expect(created.status).toBe(201);
+    expect(created.body).toEqual({
+      endpointId: expect.stringMatching(/^ep_[a-f0-9]{16}$/), url: `${base}/reg`, events: ['room.started', 'charge.ended'], enabled: true, description: 'backend',
+      createdAt: expect.any(Number), updatedAt: expect.any(Number), secret: expect.stringMatching(/^whsec_[A-Za-z0-9_-]{43}$/),
+    });
+    const id = created.body.endpointId;
+    const list = await call(srv.url, 'GET', `/v1/apps/${app.appid}/webhooks`, { basic: basic() });
+    expect(list.body.endpoints.find((e: any) => e.endpointId === id)).toEqual({ ...created.body, secret: undefined });
+    expect(JSON.stringify(list.body)).not.toContain(created.body.secret);
+    expect((await call(srv.url, 'GET', `/v1/apps/${app.appid}/webhooks/${id}`, { token: ADMIN_TOKEN })).body).not.toHaveProperty('secret');
+
+    const patched = await call(srv.url, 'PATCH', `/v1/apps/${app.appid}/webhooks/${id}`, { basic: basic(), body: { events: ['*'], enabled: false } });
+    expect(patched.body).toMatchObject({ endpointId: id, events: ['*'], enabled: false, url: `${base}/reg` });
+    const rotated = await call(srv.url, 'POST', `/v1/apps/${app.appid}/webhooks/${id}/secret`, { basic: basic(), body: {} });
+    expect(rotated.body.secret).toMatch(/^whsec_/);
+    expect(rotated.body.secret).not.toBe(created.body.secret);
+    expect(rotated.body).not.toHaveProperty('previousSecretUntil');
+
+    expect((await call(srv.url, 'DELETE', `/v1/apps/${app.appid}/webhooks/${id}`, { basic: basic() })).status).toBe(204);
+    expect((await call(srv.url, 'GET', `/v1/apps/${app.appid}/webhooks/${id}`, { basic: basic() })).body.error.code).toBe('WEBHOOK_NOT_FOUND');
+    expect((await call(srv.url, 'DELETE', `/v1/apps/${app.appid}/webhooks/${id}`, { basic: basic() })).body.error.code).toBe('WEBHOOK_NOT_FOUND');
+  });
+
+  it('refuses invalid bodies naming the field, and more endpoints than WEBHOOK_MAX_ENDPOINTS', async () => {
+    const post = (body: unknown) => call(srv.url, 'POST', `/v1/apps/${app.appid}/webhooks`, { basic: basic(), body });
+    const cases: Array<[unknown, RegExp]> = [
+      [{ url: 'ftp://example.com/x', events: ['room.started'] }, /url/],
+      [{ events: ['room.started'] }, /url/],
+      [{ url: `${base}/x`, events: [] }, /events/],
+      [{ url: `${base}/x`, events: ['room.exploded'] }, /events/],
+      [{ url: `${base}/x`, events: ['room.started', 'room.started'] }, /events/],
+      [{ url: `${base}/x`, events: ['room.started'], secret: 'mine' }, /secret/],
+      [{ url: 'http://user:pw@example.com/x', events: ['room.started'] }, /url: must not carry a user or password/],
+      [{ url: 'http://exa mple.com/x', events: ['room.started'] }, /url/],
+    ];
+    for (const [body, message] of cases) {
+      const r = await post(body);
+      expect(r.status, JSON.stringify(body)).toBe(400);
+      expect(r.body.error.code).toBe('VALIDATION_FAILED');
+      expect(r.body.error.message).toMatch(message);
+    }
+    const patch = await call(srv.url, 'PATCH', `/v1/apps/${app.appid}/webhooks/ep_0000000000000000`, { basic: basic(), body: {} });
+    expect(patch.status).toBe(400);
+    expect((await call(srv.url, 'PATCH', `/v1/apps/${app.appid}/webhooks/ep_0000000000000000`, { basic: basic(), body: { enabled: true } })).body.error.code).toBe('WEBHOOK_NOT_FOUND');
+    expect((await call(srv.url, 'GET', `/v1/apps/${app.appid}/webhooks/nope`, { basic: basic() })).status).toBe(400);
+
+    // With WEBHOOK_ALLOW_PRIVATE_URLS off (the default), loopback and private targets are refused at registration.
+    const strict = createWebhooksService({ ...srv.app.core, config: { ...srv.config, WEBHOOK_ALLOW_PRIVATE_URLS: false } }, { accounts: srv.app.services.accounts });
+    for (const url of [`${base}/x`, 'http://localhost:8080/x', 'http://169.254.169.254/latest', 'https://[::1]/x', 'http://10.0.0.7/x']) {
+      await expect(strict.createEndpoint(app.appid, { url, events: ['*'] }), url).rejects.toMatchObject({ code: 'WEBHOOK_URL_NOT_ALLOWED', status: 422 });
+    }
+
+    // A fresh app fills its quota (16 in this config), the next is refused.
+    const quota = await createApp(srv.url);
+    for (let i = 0; i < 16; i++) expect((await call(srv.url, 'POST', `/v1/apps/${quota.appid}/webhooks`, { basic: basic(quota), body: { url: `${base}/q${i}`, events: ['*'] } })).status).toBe(201);
+    const over = await call(srv.url, 'POST', `/v1/apps/${quota.appid}/webhooks`, { basic: basic(quota), body: { url: `${base}/q9`, events: ['*'] } });
+    expect(over.status).toBe(409);
+    expect(over.body.error.code).toBe('WEBHOOK_LIMIT');
+  });
+
+  it('keeps tenants apart: another app cannot see or change the endpoints, and its events never reach them', async () => {
+    const ep = await endpoint('/tenant-a', ['*']);
+    const cross = [
+      call(srv.url, 'GET', `/v1/apps/${app.appid}/webhooks`, { basic: basic(other) }),
+      call(srv.url, 'GET', `/v1/apps/${app.appid}/webhooks/${ep.endpointId}`, { basic: basic(other) }),
+      call(srv.url, 'PATCH', `/v1/apps/${app.appid}/webhooks/${ep.endpointId}`, { basic: basic(other), body: { enabled: false } }),
+      call(srv.url, 'POST', `/v1/apps/${app.appid}/webhooks/${ep.endpointId}/secret`, { basic: basic(other), body: {} }),
+      call(srv.url, 'DELETE', `/v1/apps/${app.appid}/webhooks/${ep.endpointId}`, { basic: basic(other) }),
+      call(srv.url, 'GET', `/v1/apps/${app.appid}/webhooks/dead-letters`, { basic: basic(other) }),
+      call(srv.url, 'POST', `/v1/apps/${app.appid}/webhooks`, { basic: basic(other), body: { url: `${base}/evil`, events: ['*'] } }),
+    ];
+    for (const r of await Promise.all(cross)) expect(r.body.error.code).toBe('CROSS_TENANT');
+    // Its own listing does not show app A's endpoint; the same id under its own appid is unknown.
+    expect((await call(srv.url, 'GET', `/v1/apps/${other.appid}/webhooks`, { basic: basic(other) })).body.endpoints).toEqual([]);
+    expect((await call(srv.url, 'GET', `/v1/apps/${other.appid}/webhooks/${ep.endpointId}`, { basic: basic(other) })).body.error.code).toBe('WEBHOOK_NOT_FOUND');
+    expect((await call(srv.url, 'GET', `/v1/apps/${app.appid}/webhooks`)).body.error.code).toBe('AUTH_REQUIRED');
+    expect((await call(srv.url, 'GET', `/v1/apps/${app.appid}/webhooks`, { basic: [app.appid, 'wrong'] })).status).toBe(401);
+    expect((await call(srv.url, 'POST', '/v1/apps/no-such-app/webhooks', { token: ADMIN_TOKEN, body: { url: `${base}/x`, events: ['*'] } })).body.error.code).toBe('APP_NOT_FOUND');
+
+    // Each app's endpoint gets its own app's event only (both were delivered before looking).
+    await endpoint('/tenant-b', ['*'], {}, other);
+    await publish('room.started', { roomId: 'tenant-b-room' }, 'room:tb', other);
+    await publish('room.started', { roomId: 'tenant-a-room' }, 'room:ta');
+    await until(() => delivered('/tenant-a').length >= 1 && delivered('/tenant-b').length >= 1, 5000, 'a delivery to each tenant');
+    expect(at('/tenant-a').map((r) => [r.body.appid, r.body.data.roomId])).toEqual([[app.appid, 'tenant-a-room']]);
+    expect(at('/tenant-b').map((r) => [r.body.appid, r.body.data.roomId])).toEqual([[other.appid, 'tenant-b-room']]);
+    await call(srv.url, 'DELETE', `/v1/apps/${app.appid}/webhooks/${ep.endpointId}`, { basic: basic() });
+  });
+});
+
+describe('delivery', () => {
+  it('a real flow (room created, joined) arrives signed: body {id, type, time, appid, data}, event id header, valid HMAC', async () => {
+    const ep = await endpoint('/flow', ['room.started', 'room.member.joined']);
+    const token = await loginUser(srv.url, app.appid, 'wh-host');
+    const room = await call(srv.url, 'POST', '/v1/rooms', { token, body: {} });
+    const roomId = room.body.roomId as string;
+    expect((await call(srv.url, 'POST', `/v1/rooms/${roomId}/join`, { token })).status).toBe(200);
+    await until(() => delivered('/flow').length >= 2, 5000, 'two deliveries');
+    const [started, joined] = at('/flow');
+    expect(started!.body).toEqual({ id: expect.any(String), type: 'room.started', time: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), appid: app.appid, data: { roomId, kind: 'room', host: 'wh-host' } });
+    expect(joined!.body).toMatchObject({ type: 'room.member.joined', data: { roomId, uid: 'wh-host', role: 'host', memsize: 1 } });
+    for (const r of [started!, joined!]) {
+      expect(receiverVerifies(ep.secret, r.headers['x-switchboard-signature'] as string, r.raw)).toBe(true);
+      expect(receiverVerifies('whsec_wrong', r.headers['x-switchboard-signature'] as string, r.raw)).toBe(false);
+      expect(receiverVerifies(ep.secret, r.headers['x-switchboard-signature'] as string, r.raw.replace('wh-host', 'wh-hosx'))).toBe(false);
+      expect(r.headers['x-switchboard-event-id']).toBe(r.body.id);
+      expect(r.headers['x-switchboard-event-type']).toBe(r.body.type);
+      expect(r.headers['x-switchboard-delivery-attempt']).toBe('1');
+      expect(r.headers['content-type']).toBe('application/json');
+      expect(r.headers['x-switchboard-signature']).toMatch(new RegExp(`^t=${r.headers['x-switchboard-timestamp']},v1=[0-9a-f]{64}$`));
+    }
+    expect(started!.body.id).not.toBe(joined!.body.id);
+  });
+
+  it('only subscribed events reach an endpoint; a disabled endpoint gets nothing', async () => {
+    await endpoint('/only-ended', ['room.ended']);
+    await endpoint('/all', ['*']);
+    await endpoint('/off', ['*'], { enabled: false });
+    await publish('room.started', { roomId: 'f1' }, 'room:f1');
+    await publish('room.member.joined', { roomId: 'f1', uid: 'u' }, 'room:f1');
+    await publish('room.ended', { roomId: 'f1' }, 'room:f1');
+    await until(() => delivered('/all').length >= 3 && delivered('/only-ended').length >= 1, 5000, 'deliveries');
+    expect(at('/all').map((r) => r.body.type)).toEqual(['room.started', 'room.member.joined', 'room.ended']);
+    expect(at('/only-ended').map((r) => r.body.type)).toEqual(['room.ended']);
+    expect(at('/off')).toEqual([]);
+  });
+
+  it('retries a failing endpoint with backoff until it answers 2xx: same event id, attempt header counting up, each signed', async () => {
+    behaviour.set('/flaky', (_id, n) => (n <= 2 ? 503 : 204));
+    const ep = await endpoint('/flaky', ['charge.ended']);
+    await publish('charge.ended', { callId: 'c-flaky', amount: 300 }, 'c-flaky');
+    await until(() => delivered('/flaky').length === 1, 5000, 'the third attempt');
+    const tries = at('/flaky');
+    expect(tries.map((r) => [r.status, r.headers['x-switchboard-delivery-attempt']])).toEqual([[503, '1'], [503, '2'], [204, '3']]);
+    expect(new Set(tries.map((r) => r.body.id)).size).toBe(1);
+    expect(new Set(tries.map((r) => r.raw)).size).toBe(1);
+    for (const r of tries) expect(receiverVerifies(ep.secret, r.headers['x-switchboard-signature'] as string, r.raw)).toBe(true);
+    const dead = await call(srv.url, 'GET', `/v1/apps/${app.appid}/webhooks/dead-letters`, { basic: basic() });
+    expect(dead.body.deadLetters.filter((d: any) => d.endpointId === ep.endpointId)).toEqual([]);
+  });
+
+  it('dead-letters a delivery after the retry window; replay delivers it with the same event id and body', async () => {
+    let up = false;
+    behaviour.set('/down', () => (up ? 200 : 500));
+    const ep = await endpoint('/down', ['recording.ready']);
+    await publish('recording.ready', { roomId: '77', playbackUrl: 'http://vod/77.m3u8' }, 'room:77');
+    let deadLetter: any;
+    await until(async () => {
+      const r = await call(srv.url, 'GET', `/v1/apps/${app.appid}/webhooks/dead-letters`, { basic: basic() });
+      deadLetter = r.body.deadLetters.find((d: any) => d.endpointId === ep.endpointId);
+      return deadLetter !== undefined;
+    }, 8000, 'the dead letter');
+    const failed = at('/down');
+    expect(failed.length).toBeGreaterThanOrEqual(3);
+    expect(failed.every((r) => r.status === 500)).toBe(true);
+    const eventId = failed[0]!.body.id;
+    expect(deadLetter).toMatchObject({
+      deliveryId: `${ep.endpointId}.${eventId}`, eventId, type: 'recording.ready', state: 'dead', attempts: failed.length, lastStatus: 500, lastError: 'HTTP 500', replays: 0,
+      orderKey: 'room:77', deadAt: expect.any(Number), body: { id: eventId, type: 'recording.ready', appid: app.appid, data: { roomId: '77', playbackUrl: 'http://vod/77.m3u8' } },
+    });
+
+    // Only the app (or the admin) replays; an unknown id is 404, a pending one 409 (below).
+    const path = `/v1/apps/${app.appid}/webhooks/dead-letters/${deadLetter.deliveryId}/replay`;
+    expect((await call(srv.url, 'POST', path, { basic: basic(other) })).body.error.code).toBe('CROSS_TENANT');
+    expect((await call(srv.url, 'POST', `/v1/apps/${app.appid}/webhooks/dead-letters/${ep.endpointId}.nope/replay`, { basic: basic() })).body.error.code).toBe('DELIVERY_NOT_FOUND');
+    up = true;
+    const replay = await call(srv.url, 'POST', path, { basic: basic() });
+    expect(replay.body).toEqual({ deliveryId: deadLetter.deliveryId, eventId, state: 'pending', queued: 'sending' });
+    await until(() => delivered('/down').length === 1, 5000, 'the replayed delivery');
+    const ok = delivered('/down')[0]!;
+    expect(ok.body.id).toBe(eventId);
+    expect(ok.raw).toBe(failed[0]!.raw);
+    expect(ok.headers['x-switchboard-delivery-attempt']).toBe('1');
+    expect(receiverVerifies(ep.secret, ok.headers['x-switchboard-signature'] as string, ok.raw)).toBe(true);
+    const after = await call(srv.url, 'GET', `/v1/apps/${app.appid}/webhooks/dead-letters`, { basic: basic() });
+    expect(after.body.deadLetters.find((d: any) => d.deliveryId === deadLetter.deliveryId)).toBeUndefined();
+    const again = await call(srv.url, 'POST', path, { token: ADMIN_TOKEN });
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe('DELIVERY_NOT_DEAD');
+  });
+
+  it('keeps per-room order while an earlier delivery retries; other rooms are not held back', async () => {
+    let firstId = '';
+    await endpoint('/order', ['room.member.joined', 'room.member.left']);
+    const room = `room:ord-${Date.now()}`;
+    // The first event's id is only known once published: the receiver reads it from the first request.
+    behaviour.set('/order', (id, n) => {
+      if (!firstId) firstId = id;
+      return id === firstId && n <= 2 ? 500 : 200;
+    });
+    await publish('room.member.joined', { roomId: 'ord', uid: 'u1' }, room);
+    await publish('room.member.joined', { roomId: 'ord', uid: 'u2' }, room);
+    await publish('room.member.left', { roomId: 'ord', uid: 'u1' }, room);
+    await publish('room.member.joined', { roomId: 'elsewhere', uid: 'u9' }, 'room:elsewhere');
+    await until(() => delivered('/order').length === 4, 8000, 'four deliveries');
+    const log = at('/order').map((r) => `${r.body.data.roomId}/${r.body.data.uid}/${r.status}`);
+    const ordRoom = log.filter((l) => l.startsWith('ord/'));
+    // u1 failed twice, then everything of the room in publish order, nothing of it in between.
+    expect(ordRoom).toEqual(['ord/u1/500', 'ord/u1/500', 'ord/u1/200', 'ord/u2/200', 'ord/u1/200']);
+    expect(at('/order').filter((r) => r.body.data.roomId === 'ord').map((r) => r.body.type)).toEqual(['room.member.joined', 'room.member.joined', 'room.member.joined', 'room.member.joined', 'room.member.left']);
+    // The other room's event went through while u1 was still failing.
+    expect(log.indexOf('elsewhere/u9/200')).toBeLessThan(log.indexOf('ord/u1/200'));
+  });
+
+  it('a rotated secret with grace: both signatures in the header until the grace ends', async () => {
+    const ep = await endpoint('/rotate', ['pairing.matched']);
+    const rotated = await call(srv.url, 'POST', `/v1/apps/${app.appid}/webhooks/${ep.endpointId}/secret`, { basic: basic(), body: { graceSeconds: 3600 } });
+    expect(rotated.body.previousSecretUntil).toBeGreaterThan(Date.now());
+    await publish('pairing.matched', { askNo: '1', callId: 'pc-1' }, 'pc-1');
+    await until(() => delivered('/rotate').length === 1, 5000, 'delivery');
+    const r = at('/rotate')[0]!;
+    const header = r.headers['x-switchboard-signature'] as string;
+    expect(header.split(',').filter((p) => p.startsWith('v1='))).toHaveLength(2);
+    expect(receiverVerifies(rotated.body.secret, header, r.raw)).toBe(true);
+    expect(receiverVerifies(ep.secret, header, r.raw)).toBe(true);
+  });
+
+  it('a delivery whose job was lost (process died after the script) is sent by the recovery sweep', async () => {
+    await endpoint('/lost', ['dispatch.expired']);
+    // The same service on a core whose enqueue never happens: the fan-out script ran, the job was never added.
+    const crashed = createWebhooksService({ ...srv.app.core, queues: { ...srv.app.core.queues, add: async () => '' } }, { accounts: srv.app.services.accounts });
+    const event = { id: `lost-${Date.now()}`, appid: app.appid, name: 'dispatch.expired' as const, data: { requestId: 'r-lost' }, orderKey: 'r-lost', at: Date.now() };
+    await crashed.fanout(event);
+    await until(() => delivered('/lost').length === 1, 8000, 'the recovered delivery');
+    expect(at('/lost').map((r) => r.body)).toEqual([{ id: event.id, type: 'dispatch.expired', time: new Date(event.at).toISOString(), appid: app.appid, data: { requestId: 'r-lost' } }]);
+    // Publishing the same event id again (a publisher's retry) sends nothing new.
+    await srv.app.services.webhooks.fanout(event);
+    await publish('dispatch.expired', { requestId: 'r-next' }, 'r-next');
+    await until(() => delivered('/lost').length === 2, 5000, 'the next event');
+    expect(at('/lost').map((r) => r.body.data.requestId)).toEqual(['r-lost', 'r-next']);
+  });
+});
