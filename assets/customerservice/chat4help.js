@@ -9,6 +9,7 @@
   var seen = {};
   var socket = null;
   var robot = '客服';
+  var noSeats = false;
 
   function status(text) { $('status').textContent = text; }
 
@@ -39,7 +40,7 @@
   function describe(c) {
     if (c.state === 'talking') status('客服「' + c.seatName + '」正在为您服务');
     else if (c.state === 'waiting') status('已收到您的咨询，正在为您接通客服…');
-    else status('您好，请问有什么可以帮您？');
+    else status(noSeats ? '当前没有在线客服，您可以先留言，客服上线后会看到' : '您好，请问有什么可以帮您？');
   }
 
   async function api(method, path, body) {
@@ -115,7 +116,7 @@
     robot = r.nickname;
     $('title').textContent = '在线咨询 · ' + robot;
     document.title = '在线咨询 · ' + robot;
-    if (r.seatsOnline === 0) status('当前没有在线客服，您可以先留言，客服上线后会看到');
+    noSeats = r.seatsOnline === 0;
     return session(false).then(function (s) { connect(s, false); });
   }).catch(function (e) { status('无法开始咨询: ' + (e.message || e.code)); });
 })();

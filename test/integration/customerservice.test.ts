@@ -160,6 +160,11 @@ describe('robot and seats (the app backend)', () => {
     r = await call(srv.url, 'DELETE', `/v1/apps/${app.appid}/customerservice/seats/${wang}`, { basic });
     expect(r.body.error.code).toBe('SEAT_NOT_FOUND');
     expect((await call(srv.url, 'GET', `/v1/apps/${app.appid}/customerservice/seats`, { basic })).body.seats.map((s: any) => s.uid)).toEqual(['alice']);
+    // A linked user removed as a seat keeps its account and session but is no longer offered consultations.
+    expect((await call(srv.url, 'GET', `/v1/apps/${app.appid}/agents/alice`, { basic })).body.skills).toEqual(['cs']);
+    expect((await call(srv.url, 'DELETE', `/v1/apps/${app.appid}/customerservice/seats/alice`, { basic })).body).toEqual({ removed: true });
+    expect((await call(srv.url, 'GET', `/v1/apps/${app.appid}/agents/alice`, { basic })).body.skills).toEqual([]);
+    expect((await call(srv.url, 'POST', '/v1/auth/login', { body: { appid: app.appid, id: 'alice', password: 'pw-alice' } })).status).toBe(200);
   });
 });
 

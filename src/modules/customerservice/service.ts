@@ -169,8 +169,8 @@ export function createCustomerServiceService(core: Core, deps: { accounts: Accou
       if ((await presence.get(appid, uid)).state !== 'offline') await presence.set(appid, uid, { state: 'offline' });
       await store.removeSeat(appid, uid);
       const agent = await presence.get(appid, uid);
-      const rest = agent.skills.filter((s) => s !== CS_SKILL);
-      if (rest.length) await presence.configure(appid, uid, { skills: rest });
+      // No longer offered consultations (a linked user keeps its other skills).
+      await presence.configure(appid, uid, { skills: agent.skills.filter((s) => s !== CS_SKILL) });
       if (seat.kind === 'created') await accounts.revokeAll(appid, uid, 'the seat was removed');
       return { removed: true };
     },
