@@ -6,19 +6,19 @@
 // Label values are bounded: event names outside the catalogues count as "other", HTTP
 // routes are Fastify's route patterns (never raw URLs), queue/job names come from the
 // queue catalogue, app ids are created only by the admin.
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { Server } from 'socket.io';
-import { clientEvents, serverEvents } from '../realtime/catalogue.js';
-import type { Emitter } from './emitter.js';
-import { DOMAIN_EVENTS, type DomainEvents } from './events.js';
-import { QUEUES, type QueueName, type Queues } from './queues.js';
-import type { Logger } from 'pino';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { Server } from 'socket.io';
 import type { Config } from '../config.js';
 import { safeEqual } from '../modules/accounts/service.js';
+import { clientEvents, serverEvents } from '../realtime/catalogue.js';
 import { parseAuthorization } from './auth.js';
+import type { Emitter } from './emitter.js';
 import { AppError, toPublicError } from './errors.js';
+import { DOMAIN_EVENTS, type DomainEvents } from './events.js';
+import { QUEUES, type QueueName, type Queues } from './queues.js';
 
 /** BullMQ job states reported by `switchboard_queue_jobs`. */
 export const JOB_STATES = ['waiting', 'prioritized', 'active', 'delayed', 'waiting-children', 'completed', 'failed'] as const;
