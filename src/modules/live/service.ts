@@ -7,7 +7,7 @@
 // the app's backend) gather videos for listVideoConditional; pictures are posted by URL.
 import { randomBytes } from 'node:crypto';
 import type { Core } from '../../infra/core.js';
-import { AppError } from '../../infra/errors.js';
+import { AppError, isAppError } from '../../infra/errors.js';
 import { safeEqual, type AccountsService } from '../accounts/service.js';
 import type { RoomsService } from '../rooms/service.js';
 import { DEFAULT_DESCRIPTION, DEFAULT_TITLE, type ListQueryT, type PictureViewT, type StartInput, type VideoViewT } from './schemas.js';
@@ -91,7 +91,10 @@ export function createLiveService(core: Core, deps: { accounts: AccountsService;
   async function stopVideo(appid: string, videoID: string): Promise<boolean> {
     const r = await store.stop(appid, videoID, Date.now());
     if (r === -1) throw new AppError('VIDEO_NOT_FOUND', `no video ${videoID}`);
-    await rooms.close(appid, videoID, 'ended').catch(() => false);
+    // The room's close is idempotent (a second stop closes nothing and publishes nothing).
+    await rooms.close(appid, videoID, 'ended').catch((err: unknown) => {
+      if (!isAppError(err, 'ROOM_NOT_FOUND')) throw err;
+    });
     return r === 1;
   }
 
