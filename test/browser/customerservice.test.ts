@@ -131,5 +131,21 @@ describe('customer-service widgets in Chromium', () => {
     await screenshot(wang, 'cs-8-seat-wang-one-to-one');
     await li.locator('#customers li[data-state="taken"]').click();
     expect(await li.locator('#messages').getByText('账号是 demo123').count()).toBe(0);
+
+    // 客服小王 signs out (退出): the customer returns to the pool and 客服小李 takes over with the history.
+    await wang.click('#logout');
+    await wang.locator('#login').waitFor();
+    await customer.getByText('客服「客服小王」已离线，正在为您转接其他客服…').waitFor();
+    const back = li.locator('#customers li[data-state="waiting"]');
+    await back.waitFor();
+    await back.click();
+    await li.locator('#messages').getByText('账号是 demo123').waitFor();
+    await li.locator('#messages').getByText(/坐席「客服小王」已离线/).waitFor();
+    await li.fill('#reply-text', '您好，我是客服小李，由我继续为您服务');
+    await li.click('#reply-send');
+    await customer.getByText('客服「客服小李」正在为您服务').waitFor();
+    await customer.locator('.msg[data-from="seat"]').getByText('由我继续为您服务', { exact: false }).waitFor();
+    await screenshot(li, 'cs-9-seat-li-took-over-after-wang-left');
+    await screenshot(customer, 'cs-10-customer-back-with-li');
   }, 90000);
 });
