@@ -138,10 +138,24 @@ export function createConferencesService(core: Core, deps: { rooms: RoomsService
     }
   }
 
-  /** conference.member to the conference's sockets, and the business event (dashboards, sinks). */
-  async function announce(appid: string, confId: string, action: MemberActionT, p: StoredParticipant, inCount: number): Promise<void> {
+  /**
+   * The creator, when they are not in the conference's room: they control it (often from a
+   * backend or a console that never joins), so their sockets hear every change too. A creator
+   * who joined hears it through the room (never twice).
+   */
+  async function creatorOutside(appid: string, confId: string): Promise<string | null> {
+    const uid = (await store.get(appid, confId))?.uid;
+    if (!uid) return null;
+    const p = await store.participant(appid, confId, uid);
+    return p && p.via === 'app' && p.state === 1 ? null : uid;
+  }
+
+  /** conference.member to the conference's sockets (and the creator's), and the business event (dashboards, sinks). */
+  async function announce(appid: string, confId: string, action: MemberActionT, p: StoredParticipant, inCount: number, creator?: string | null): Promise<void> {
     const ev: ConferenceMemberEventT = { confId, action, participant: participantView(p), inCount };
     emitter.toRoom(appid, confId, 'conference.member', ev);
+    const outside = creator === undefined ? await creatorOutside(appid, confId) : creator;
+    if (outside) emitter.toUser(appid, outside, 'conference.member', ev);
     await core.events.publish(appid, 'conference.member', ev, { orderKey: `room:${confId}` });
   }
 
@@ -160,7 +174,8 @@ export function createConferencesService(core: Core, deps: { rooms: RoomsService
   async function apply(appid: string, confId: string, r: ScriptResult): Promise<ParticipantViewT[]> {
     const changed: Change[] = list(r.changed);
     const inCount = r.inCount ?? 0;
-    for (const c of changed) await announce(appid, confId, c.action as MemberActionT, c.p, inCount);
+    const creator = changed.length ? await creatorOutside(appid, confId) : null;
+    for (const c of changed) await announce(appid, confId, c.action as MemberActionT, c.p, inCount, creator);
     for (const callid of list(r.dials)) await command(appid, confId, callid, 'dial');
     for (const callid of list(r.hangups)) await command(appid, confId, callid, 'hangup');
     for (const callid of list(r.mutes)) await command(appid, confId, callid, 'mute');
@@ -178,7 +193,8 @@ export function createConferencesService(core: Core, deps: { rooms: RoomsService
     if (r.code === -1) throw new AppError('CONFERENCE_NOT_FOUND', `no conference ${confId}`);
     if (r.code === 0) return false;
     if (r.prev === 'scheduled') await queues.get('conferences').remove(startJobId(appid, confId)).catch((err: unknown) => log.warn({ err, appid, confId }, 'could not remove the start job (it re-checks)'));
-    for (const c of list(r.changed)) await announce(appid, confId, 'ended', c.p, 0);
+    const creator = await creatorOutside(appid, confId);
+    for (const c of list(r.changed)) await announce(appid, confId, 'ended', c.p, 0, creator);
     for (const callid of list(r.hangups)) await command(appid, confId, callid, 'hangup');
     const h = await conf(appid, confId);
     const parts = await store.participants(appid, confId);
