@@ -326,6 +326,25 @@ describe('consultations', () => {
     expect(r.error.code).toBe('CS_NO_CONSULTATION');
   });
 
+  it('§4.3: a logged-in user of the app consults the robot with its own session, under its own name', async () => {
+    const app = await csApp();
+    await newSeat(app, '移动坐席');
+    const seat = await seatOnline(app, '移动坐席');
+    const token = await loginUser(srv.url, app.appid, 'app-user-1', { name: '张三' });
+    const { socket, snapshot } = await connect(srv.url, token);
+    open.push(socket);
+    expect(snapshot.customerservice).toEqual({ role: 'none' });
+    const sent = await socket.emitWithAck('cs.send', { text: '我在 APP 里咨询' });
+    expect(sent.data).toMatchObject({ state: 'waiting', message: { customer: 'app-user-1', name: '张三' } });
+    await until(() => Boolean(offerFor(seat, 'app-user-1')), 5000, 'the offer at the seat');
+    expect(offerFor(seat, 'app-user-1').data.customerName).toBe('张三');
+    const r = await seat.socket.emitWithAck('cs.reply', { customer: 'app-user-1', text: '您好张三' });
+    expect(r.data.tookOver).toBe(true);
+    const again = await connect(srv.url, token);
+    open.push(again.socket);
+    expect(again.snapshot.customerservice).toMatchObject({ role: 'customer', consultation: { customerName: '张三', state: 'talking', seatName: '移动坐席' } });
+  });
+
   it('validates every payload, names the field, and keeps roles apart', async () => {
     const app = await csApp();
     await newSeat(app, '校验');
