@@ -293,6 +293,41 @@ describe('delivery', () => {
     expect(log.indexOf('elsewhere/u9/200')).toBeLessThan(log.indexOf('ord/u1/200'));
   });
 
+  it('disabling an endpoint dead-letters what it had pending (replay refused until enabled); deleting one drops its deliveries', async () => {
+    let up = false;
+    behaviour.set('/disable', () => (up ? 200 : 500));
+    const ep = await endpoint('/disable', ['dispatch.taken']);
+    await publish('dispatch.taken', { requestId: 'r-dis' }, 'r-dis');
+    await until(() => at('/disable').length >= 1, 5000, 'a first failed attempt');
+    expect((await call(srv.url, 'PATCH', `/v1/apps/${app.appid}/webhooks/${ep.endpointId}`, { basic: basic(), body: { enabled: false } })).status).toBe(200);
+    let dl: any;
+    await until(async () => {
+      dl = (await call(srv.url, 'GET', `/v1/apps/${app.appid}/webhooks/dead-letters`, { basic: basic() })).body.deadLetters.find((d: any) => d.endpointId === ep.endpointId);
+      return dl !== undefined;
+    }, 5000, 'the dead letter');
+    expect(dl).toMatchObject({ state: 'dead', lastError: 'endpoint disabled', body: { type: 'dispatch.taken', data: { requestId: 'r-dis' } } });
+    const replayPath = `/v1/apps/${app.appid}/webhooks/dead-letters/${dl.deliveryId}/replay`;
+    expect((await call(srv.url, 'POST', replayPath, { basic: basic() })).body.error.code).toBe('WEBHOOK_DISABLED');
+    up = true;
+    await call(srv.url, 'PATCH', `/v1/apps/${app.appid}/webhooks/${ep.endpointId}`, { basic: basic(), body: { enabled: true } });
+    expect((await call(srv.url, 'POST', replayPath, { basic: basic() })).body.queued).toBe('sending');
+    await until(() => delivered('/disable').length === 1, 5000, 'the replayed delivery');
+    expect(delivered('/disable')[0]!.body.id).toBe(dl.eventId);
+
+    // Deleted while its deliveries wait: the head's next attempt drops it, then the one behind it; nothing is dead-lettered.
+    behaviour.set('/gone', () => 500);
+    const gone = await endpoint('/gone', ['dispatch.taken']);
+    await publish('dispatch.taken', { requestId: 'r-gone-1' }, 'r-gone');
+    await publish('dispatch.taken', { requestId: 'r-gone-2' }, 'r-gone');
+    await until(() => at('/gone').length >= 1, 5000, 'a first failed attempt');
+    expect((await call(srv.url, 'DELETE', `/v1/apps/${app.appid}/webhooks/${gone.endpointId}`, { basic: basic() })).status).toBe(204);
+    const lane = srv.app.core.keys.scoped(app.appid, 'wh', 'lane', gone.endpointId, 'r-gone');
+    await until(async () => (await srv.app.core.redis.exists(lane)) === 0, 5000, 'the lane emptied');
+    expect(at('/gone').every((r) => r.body.data.requestId === 'r-gone-1')).toBe(true);
+    const dead = (await call(srv.url, 'GET', `/v1/apps/${app.appid}/webhooks/dead-letters`, { basic: basic() })).body.deadLetters;
+    expect(dead.filter((d: any) => d.endpointId === gone.endpointId)).toEqual([]);
+  });
+
   it('a rotated secret with grace: both signatures in the header until the grace ends', async () => {
     const ep = await endpoint('/rotate', ['pairing.matched']);
     const rotated = await call(srv.url, 'POST', `/v1/apps/${app.appid}/webhooks/${ep.endpointId}/secret`, { basic: basic(), body: { graceSeconds: 3600 } });
