@@ -246,3 +246,45 @@ describe('live updates', () => {
     expect(appOf(snaps.at(-1), A.appid).rooms.items.map((r: any) => r.roomId)).toContain(roomId);
   });
 });
+
+describe('read functions behind the snapshot', () => {
+  it('list newest rooms first up to the limit, with exact totals and the first members', async () => {
+    const app = await createApp(srv.url);
+    const svc = srv.app.services;
+    const host = await loginUser(srv.url, app.appid, 'rf-host');
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) ids.push((await call(srv.url, 'POST', '/v1/rooms', { token: host, body: {} })).body.roomId);
+    for (const uid of ['rf-a', 'rf-b', 'rf-c']) await svc.rooms.join(app.appid, ids[2]!, uid);
+    const page = await svc.rooms.listAlive(app.appid, { limit: 2, members: 2 });
+    expect(page.total).toBe(3);
+    expect(page.rooms.map((r) => r.roomId)).toEqual([ids[2], ids[1]]);
+    expect(page.rooms[0]).toMatchObject({ memsize: 3, label: 'open', state: 'open' });
+    expect(page.rooms[0]!.members.map((m) => m.uid)).toEqual(['rf-a', 'rf-b']);
+    await svc.rooms.close(app.appid, ids[2]!);
+    expect((await svc.rooms.listAlive(app.appid, { limit: 10, members: 0 })).rooms.map((r) => r.roomId)).toEqual([ids[1], ids[0]]);
+  });
+
+  it('list waiting requests per skill in queue order, online agents, open asks and active calls up to the limit', async () => {
+    const app = await createApp(srv.url);
+    const svc = srv.app.services;
+    const callers = await Promise.all(['rf-c1', 'rf-c2', 'rf-c3'].map((u) => loginUser(srv.url, app.appid, u)));
+    const reqs = [];
+    for (const t of callers) reqs.push((await call(srv.url, 'POST', '/v1/dispatch/requests', { token: t, body: { skill: 'DE>IT' } })).body.requestId);
+    const waiting = await svc.dispatch.waiting(app.appid, 2);
+    expect(waiting).toHaveLength(1);
+    expect(waiting[0]).toMatchObject({ skill: 'DE>IT', total: 3 });
+    expect(waiting[0]!.requests.map((r) => [r.requestId, r.position])).toEqual([[reqs[0], 1], [reqs[1], 2]]);
+
+    for (const u of ['rf-g1', 'rf-g2', 'rf-g3']) {
+      const t = await loginUser(srv.url, app.appid, u);
+      await call(srv.url, 'PUT', '/v1/presence', { token: t, body: { state: 'online', skills: ['IT>DE'] } });
+    }
+    const online = await svc.presence.online(app.appid, 2);
+    expect(online.total).toBe(3);
+    expect(online.agents).toHaveLength(2);
+    expect(online.agents.every((a) => a.state === 'online' && a.skills.includes('IT>DE'))).toBe(true);
+
+    expect(await svc.pairing.openAsks(app.appid, 10)).toEqual({ total: 0, asks: [] });
+    expect(await svc.billing.activeCalls(app.appid, 10)).toEqual({ total: 0, calls: [] });
+  });
+});
