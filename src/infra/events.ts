@@ -26,6 +26,9 @@ export const DOMAIN_EVENTS = [
   'pairing.matched',
   'recording.ready',
   'conference.member',
+  'thirdparty.user.added',
+  'thirdparty.user.changed',
+  'thirdparty.user.deleted',
 ] as const;
 
 export type DomainEventName = (typeof DOMAIN_EVENTS)[number];

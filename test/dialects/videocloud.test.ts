@@ -7,6 +7,7 @@ import { io as ioc, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { XMLParser } from 'fast-xml-parser';
 import { appSignature } from '../../src/dialects/videocloud/app-auth.js';
+import type { DomainEvent } from '../../src/infra/events.js';
 import { ADMIN_TOKEN, call, createApp, nextEvent, startServer, testConfig, type TestServer } from '../helpers.js';
 
 const APPID = '11501';
@@ -15,10 +16,12 @@ let srv: TestServer;
 let app: { appid: string; secret: string };
 const sockets: Socket[] = [];
 const xml = new XMLParser({ parseTagValue: false });
+const events: DomainEvent[] = [];
 
 beforeAll(async () => {
   srv = await startServer({ VTC_APPID: APPID, LIVE_HLS_URL_TEMPLATE: 'http://media.test/streams/{uid}/{videoID}/live.m3u8', LIVE_RTSP_URL_TEMPLATE: 'rtsp://media.test:554/{appid}/{videoID}' });
   app = await createApp(srv.url, { appid: APPID });
+  srv.app.core.events.onPublish((e) => void events.push(e));
 });
 afterAll(async () => {
   for (const s of sockets) s.close();
@@ -220,6 +223,10 @@ describe('§3.1.5 thirdPartyManage.do (XML)', () => {
     expect(parseXml(await get('ajx/thirdPartyLogin.do', { appId: APPID, thirdPartyId: 'm-1-renamed', password: 'b' })).userId).toBe(add.userId);
 
     expect(await manage({ action: 'del', ...signed(app.secret), thirdPartyId: 'm-1-renamed' })).toMatchObject({ result: 'OK', userId: add.userId });
+    // Each change is a business event (dashboards, webhooks), in order.
+    expect(events.filter((e) => e.data.userId === add.userId).map((e) => [e.name, e.data.change ?? null])).toEqual([
+      ['thirdparty.user.added', null], ['thirdparty.user.changed', 'password'], ['thirdparty.user.changed', 'id'], ['thirdparty.user.deleted', null],
+    ]);
     expect(parseXml(await get('ajx/thirdPartyLogin.do', { appId: APPID, thirdPartyId: 'm-1-renamed', password: 'b' })).result).toBe('IdNotFound');
     expect((await call(srv.url, 'POST', '/v1/auth/login', { body: { appid: APPID, id: add.userId, password: 'b' } })).body.error.code).toBe('USER_NOT_FOUND');
   });

@@ -43,6 +43,7 @@ export function createThirdPartyService(core: Core, accounts: AccountsService) {
         }
         try {
           await accounts.createUserWithPassword(appid, { id: uid, name: thirdPartyId, role: 'user', profile: { thirdPartyId } }, password);
+          await core.events.publish(appid, 'thirdparty.user.added', { thirdPartyId, userId: uid }, { orderKey: `tp:${uid}` });
           return { thirdPartyId, userId: uid };
         } catch (err) {
           // That platform id was taken by a user registered another way: give it back, take the next.
@@ -80,6 +81,7 @@ export function createThirdPartyService(core: Core, accounts: AccountsService) {
       if (change.password !== undefined) {
         const uid = await uidOf(appid, thirdPartyId);
         await accounts.setPassword(appid, uid, change.password);
+        await core.events.publish(appid, 'thirdparty.user.changed', { thirdPartyId, userId: uid, change: 'password' }, { orderKey: `tp:${uid}` });
         return { thirdPartyId, userId: uid };
       }
       const newId = change.newId as string;
@@ -87,6 +89,7 @@ export function createThirdPartyService(core: Core, accounts: AccountsService) {
       const r = await store.rename(appid, thirdPartyId, newId);
       if (r === -1) throw new AppError('THIRDPARTY_ID_NOT_FOUND', `no user with third-party id ${thirdPartyId}`);
       if (r === -2) throw new AppError('THIRDPARTY_ID_EXISTS', `third-party id ${newId} exists`);
+      await core.events.publish(appid, 'thirdparty.user.changed', { thirdPartyId: newId, previousId: thirdPartyId, userId: r, change: 'id' }, { orderKey: `tp:${r}` });
       return { thirdPartyId: newId, userId: r };
     },
 
@@ -95,6 +98,7 @@ export function createThirdPartyService(core: Core, accounts: AccountsService) {
       const uid = await store.remove(appid, thirdPartyId);
       if (!uid) throw new AppError('THIRDPARTY_ID_NOT_FOUND', `no user with third-party id ${thirdPartyId}`);
       await accounts.deleteUser(appid, uid, 'the app deleted this user');
+      await core.events.publish(appid, 'thirdparty.user.deleted', { thirdPartyId, userId: uid }, { orderKey: `tp:${uid}` });
       return { thirdPartyId, userId: uid };
     },
 
