@@ -103,6 +103,7 @@ export const ConfigSchema = Type.Object({
   CONFERENCE_EMPTY_TIMEOUT_MS: Int(300000, 0, 86400000, 'a started conference with nobody in it and no call ringing this long ends by itself (0: never)'),
   CONFERENCE_MAX_PARTICIPANTS: Int(200, 1, 10000, 'participants a conference may list'),
   TELEPHONY_PROVIDER: Type.Enum(['simulated', 'webhook'], { default: 'simulated', description: 'who carries conference calls: simulated (no carrier; answers after TELEPHONY_SIM_ANSWER_MS) or webhook (commands POSTed to TELEPHONY_WEBHOOK_URL, signed call-state callbacks)' }),
+  TELEPHONY_RING_TIMEOUT_MS: Int(60000, 1000, 600000, 'a dialled leg not answered this long fails (reason ring-timeout) and is hung up'),
   TELEPHONY_SIM_ANSWER_MS: Int(2000, 0, 600000, 'simulated provider: how long a dialled number rings before it answers (or fails)'),
   TELEPHONY_SIM_FAIL_PATTERN: Type.String({ default: '0000$', description: 'simulated provider: numbers matching this regular expression do not answer (call fails)' }),
   TELEPHONY_SIM_HANGUP_PATTERN: Type.String({ default: '9999$', description: 'simulated provider: numbers matching this regular expression answer, then hang up after TELEPHONY_SIM_HANGUP_MS' }),

@@ -307,3 +307,45 @@ describe('conferences with the webhook provider and Ronglian SMS', () => {
     expect(bad.body.error).toEqual({ code: 'INVALID_NUMBER', message: expect.stringMatching(/555/) });
   });
 });
+
+describe('ring timeout (a carrier that never reports)', () => {
+  let srv: TestServer;
+  let workers: WorkerNode;
+  let bridge: Server;
+  const commands: any[] = [];
+
+  beforeAll(async () => {
+    bridge = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        commands.push(JSON.parse(body));
+        res.end();
+      });
+    });
+    await new Promise<void>((r) => bridge.listen(0, '127.0.0.1', r));
+    srv = await startServer({
+      TELEPHONY_PROVIDER: 'webhook', TELEPHONY_WEBHOOK_URL: `http://127.0.0.1:${(bridge.address() as AddressInfo).port}/carrier`, TELEPHONY_WEBHOOK_SECRET: 'carrier-secret-0123456789',
+      TELEPHONY_RING_TIMEOUT_MS: 1000, CONFERENCE_EMPTY_TIMEOUT_MS: 1000,
+    });
+    workers = await startTestWorkers(srv.config);
+  });
+  afterAll(async () => {
+    await workers?.close();
+    await srv?.close();
+    await new Promise<void>((r) => bridge.close(() => r()));
+  });
+
+  it('an unanswered leg fails after TELEPHONY_RING_TIMEOUT_MS, is hung up, and the empty conference ends', async () => {
+    const app = await createApp(srv.url, { appid: 'confring' });
+    const c = (await call(srv.url, 'POST', '/v1/conferences', { basic: [app.appid, app.secret], body: { name: 'ring', uid: 'host' } })).body;
+    await call(srv.url, 'POST', `/v1/conferences/${c.confId}/participants`, { basic: [app.appid, app.secret], body: { users: [{ number: '13800000005', name: 'Silent' }], dial: true } });
+    await until(() => commands.some((x) => x.action === 'dial'), 5000, 'dialled');
+    const callid = commands.find((x) => x.action === 'dial').callid;
+    await until(() => commands.some((x) => x.action === 'hangup' && x.callid === callid), 8000, 'hung up after the ring timeout');
+    const p = (await call(srv.url, 'GET', `/v1/conferences/${c.confId}/participants`, { basic: [app.appid, app.secret] })).body.participants[0];
+    expect(p).toMatchObject({ name: 'Silent', state: 0, call: 'failed', callid });
+    // Ringing kept the new conference alive; once the leg failed it was empty and ended by itself.
+    await until(async () => (await call(srv.url, 'GET', `/v1/conferences/${c.confId}`, { basic: [app.appid, app.secret] })).body.state === 'ended', 8000, 'ended when empty');
+  });
+});

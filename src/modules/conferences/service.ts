@@ -24,6 +24,8 @@ import type {
 import { createConferencesStore, list, type Change, type ScriptResult, type StoredParticipant } from './store.js';
 
 export const CONFERENCE_KIND = 'conference';
+/** The reason of the `failed` report a dialled leg gets when nobody answered in TELEPHONY_RING_TIMEOUT_MS. */
+export const RING_TIMEOUT = 'ring-timeout';
 
 /** Who acts: a user (creator checks apply) or the app's backend (may do everything). */
 export type Actor = { kind: 'user'; uid: string } | { kind: 'app' };
@@ -85,7 +87,7 @@ export type ConferencesService = ReturnType<typeof createConferencesService>;
 export function createConferencesService(core: Core, deps: { rooms: RoomsService }) {
   const { config, emitter, log, queues } = core;
   const { rooms } = deps;
-  const store = createConferencesStore(core.redis, core.keys);
+  const store = createConferencesStore(core.redis, core.keys, config.TELEPHONY_RING_TIMEOUT_MS);
   const telephony = createTelephonyProvider(config, queues);
   const sms = createSmsProvider(config, log);
   const MAX = config.CONFERENCE_MAX_PARTICIPANTS;
@@ -160,6 +162,8 @@ export function createConferencesService(core: Core, deps: { rooms: RoomsService
   }
 
   async function command(appid: string, confId: string, callid: string, action: 'dial' | 'hangup' | 'mute'): Promise<void> {
+    // A leg nobody answers fails after TELEPHONY_RING_TIMEOUT_MS, whatever the carrier says (or does not).
+    if (action === 'dial') await queues.add('conferences', 'callState', { appid, confId, callid, state: 'failed', reason: RING_TIMEOUT }, { delay: config.TELEPHONY_RING_TIMEOUT_MS, jobId: `conf-ringtimeout.${appid}.${confId}.${callid}` });
     // dial and hangup happen once per leg (deterministic id); mute is sent each time (the job reads the current flag).
     await queues.add('conferences', 'command', { appid, confId, callid, action }, action === 'mute' ? {} : { jobId: `conf-cmd.${appid}.${confId}.${callid}.${action}` });
   }
@@ -255,7 +259,13 @@ export function createConferencesService(core: Core, deps: { rooms: RoomsService
         startAt: String(scheduled ? startAt : now), createdAt: String(now), state, pwd: input.pwd ?? '', pseq: '0', callseq: '0',
         ...(scheduled ? {} : { emptySince: String(now) }),
       };
-      await store.create(appid, confId, fields);
+      try {
+        await store.create(appid, confId, fields);
+      } catch (err) {
+        // No conference behind the room: close it rather than leave an empty open room listed.
+        await rooms.close(appid, confId, 'ended').catch(() => undefined);
+        throw err;
+      }
       if (scheduled) await queues.add('conferences', 'start', { appid, confId }, { delay: startAt - now, jobId: startJobId(appid, confId) });
       else await armEmpty(appid, confId, String(now));
       const view = toView(appid, confId, fields, [], true);
@@ -393,6 +403,8 @@ export function createConferencesService(core: Core, deps: { rooms: RoomsService
       failOn(job.confId, r);
       if (r.hangup === true) await command(job.appid, job.confId, job.callid, 'hangup');
       if (r.code !== 1 || !r.p) return { applied: null };
+      // Our own ring timeout: the carrier may still be ringing it.
+      if (job.reason === RING_TIMEOUT && r.action === 'failed') await command(job.appid, job.confId, job.callid, 'hangup');
       const action = (r.action === 'hungup' && r.p.via === 'app' ? 'left' : r.action) as MemberActionT;
       await announce(job.appid, job.confId, action, r.p, r.inCount ?? 0);
       await armEmpty(job.appid, job.confId, r.armed);

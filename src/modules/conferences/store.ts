@@ -19,14 +19,22 @@ import type { Redis } from 'ioredis';
 import type { Keys } from '../../infra/keys.js';
 import { defineScripts } from '../../infra/scripts.js';
 
+// C.now (ms) and C.ring (TELEPHONY_RING_TIMEOUT_MS) are set by each script from its ARGV: a leg
+// dialled longer ago than the ring timeout no longer counts as ringing (it can be dialled again
+// and does not keep an empty conference alive), even if its ring-timeout job was lost.
 const LIB = `
+local C = {now = 0, ring = 0}
 local function getp(parts, key)
   local j = redis.call('HGET', parts, key)
   if j then return cjson.decode(j) end
   return nil
 end
 local function putp(parts, p) redis.call('HSET', parts, p.key, cjson.encode(p)) end
-local function active(p) return p.state == 1 or p.call == 'dialling' or p.call == 'ringing' end
+local function leg(p) return p.state == 1 or p.call == 'dialling' or p.call == 'ringing' end
+local function active(p)
+  if p.state == 1 then return true end
+  return (p.call == 'dialling' or p.call == 'ringing') and (tonumber(p.dialAt) or 0) + C.ring > C.now
+end
 local function incount(parts)
   local n = 0
   for _, j in ipairs(redis.call('HVALS', parts)) do if cjson.decode(j).state == 1 then n = n + 1 end end
@@ -47,6 +55,7 @@ local function dial(conf, calls, confId, p)
   local n = redis.call('HINCRBY', conf, 'callseq', 1)
   local cid = confId .. '-' .. n
   p.callid = cid
+  p.dialAt = C.now
   p.call = 'dialling'
   p.state = 0
   p.via = 'phone'
@@ -62,10 +71,11 @@ end
 const scripts = {
   // Adds participants (or updates their id/number/name); with dial=1 dials those with a number
   // who are not in and not ringing — at once when live, at the start when scheduled.
-  // KEYS: conf, parts, calls. ARGV: confId, now, max participants, dial 0|1, entries JSON [{key,id?,number?,name?}]
+  // KEYS: conf, parts, calls. ARGV: confId, now, max participants, dial 0|1, entries JSON [{key,id?,number?,name?}], ring ms
   sbConfAdd: {
     keys: 3,
     lua: `${LIB}
+      C.now, C.ring = tonumber(ARGV[2]), tonumber(ARGV[6])
       local st = redis.call('HGET', KEYS[1], 'state')
       if not st then return cjson.encode({code = -1}) end
       if st == 'ended' then return cjson.encode({code = -2}) end
@@ -95,10 +105,11 @@ const scripts = {
       return cjson.encode({code = 1, changed = changed, dials = dials, armed = armed, inCount = incount(KEYS[2])})`,
   },
   // Dials every participant with a number who is not in and not ringing.
-  // KEYS: conf, parts, calls. ARGV: confId, now
+  // KEYS: conf, parts, calls. ARGV: confId, now, ring ms
   sbConfCallAll: {
     keys: 3,
     lua: `${LIB}
+      C.now, C.ring = tonumber(ARGV[2]), tonumber(ARGV[3])
       local st = redis.call('HGET', KEYS[1], 'state')
       if not st then return cjson.encode({code = -1}) end
       if st == 'ended' then return cjson.encode({code = -2}) end
@@ -117,10 +128,11 @@ const scripts = {
   },
   // A provider reports a leg's state. Only the participant's current leg moves; a report for a
   // superseded or finished leg changes nothing (reports may repeat or arrive late).
-  // KEYS: conf, parts, calls. ARGV: confId, callid, state (ringing|answered|failed|hungup), now
+  // KEYS: conf, parts, calls. ARGV: confId, callid, state (ringing|answered|failed|hungup), now, ring ms
   sbConfCallState: {
     keys: 3,
     lua: `${LIB}
+      C.now, C.ring = tonumber(ARGV[4]), tonumber(ARGV[5])
       local key = redis.call('HGET', KEYS[3], ARGV[2])
       if not key then return cjson.encode({code = -6}) end
       local p = getp(KEYS[2], key)
@@ -146,10 +158,11 @@ const scripts = {
   },
   // kick / mute / unmute a batch of legs. Every callid must be a leg of this conference, else
   // nothing changes (code -6 with the unknown ones). Only a participant's current leg acts.
-  // KEYS: conf, parts, calls. ARGV: confId, op, now, callids JSON
+  // KEYS: conf, parts, calls. ARGV: confId, op, now, callids JSON, ring ms
   sbConfControl: {
     keys: 3,
     lua: `${LIB}
+      C.now, C.ring = tonumber(ARGV[3]), tonumber(ARGV[5])
       local st = redis.call('HGET', KEYS[1], 'state')
       if not st then return cjson.encode({code = -1}) end
       if st == 'ended' then return cjson.encode({code = -2}) end
@@ -163,7 +176,7 @@ const scripts = {
         local p = getp(KEYS[2], redis.call('HGET', KEYS[3], cid))
         if p and p.callid == cid then
           if op == 'kick' then
-            if active(p) then
+            if leg(p) then
               p.state = 2
               p.call = 'ended'
               if p.via == 'phone' then hangups[#hangups + 1] = cid else apps[#apps + 1] = p.key end
@@ -185,10 +198,11 @@ const scripts = {
       return cjson.encode({code = 1, changed = changed, hangups = hangups, apps = apps, mutes = mutes, armed = armed, inCount = incount(KEYS[2])})`,
   },
   // A scheduled conference starts: live, and those invited before the start are dialled.
-  // KEYS: conf, parts, calls. ARGV: confId, now
+  // KEYS: conf, parts, calls. ARGV: confId, now, ring ms
   sbConfStart: {
     keys: 3,
     lua: `${LIB}
+      C.now, C.ring = tonumber(ARGV[2]), tonumber(ARGV[3])
       local st = redis.call('HGET', KEYS[1], 'state')
       if not st then return cjson.encode({code = -1}) end
       if st ~= 'scheduled' then return cjson.encode({code = 0}) end
@@ -211,10 +225,11 @@ const scripts = {
   // Ends the conference: everyone in is out (state 2), ringing legs end; returns the legs to hang
   // up and the app participants to take out of the room. With ARGV[3] (the empty-timeout job's
   // time) it ends only a live conference still empty since then.
-  // KEYS: conf, parts. ARGV: now, reason, since or ''
+  // KEYS: conf, parts. ARGV: now, reason, since or '', ring ms
   sbConfEnd: {
     keys: 2,
     lua: `${LIB}
+      C.now, C.ring = tonumber(ARGV[1]), tonumber(ARGV[4])
       local st = redis.call('HGET', KEYS[1], 'state')
       if not st then return cjson.encode({code = -1}) end
       if st == 'ended' then return cjson.encode({code = 0}) end
@@ -225,7 +240,7 @@ const scripts = {
       for _, j in ipairs(redis.call('HVALS', KEYS[2])) do
         local p = cjson.decode(j)
         local touched = false
-        if active(p) then
+        if leg(p) then
           if p.state == 1 then p.state = 2 end
           p.call = 'ended'
           if p.via == 'phone' then hangups[#hangups + 1] = p.callid else apps[#apps + 1] = p.key end
@@ -239,10 +254,11 @@ const scripts = {
   },
   // A user enters from the app: the password unless they created it; a new app leg (callid);
   // a phone leg of the same participant still up is superseded (returned to hang up).
-  // KEYS: conf, parts, calls. ARGV: confId, uid, pwd, now, max participants, name
+  // KEYS: conf, parts, calls. ARGV: confId, uid, pwd, now, max participants, name, ring ms
   sbConfAppJoin: {
     keys: 3,
     lua: `${LIB}
+      C.now, C.ring = tonumber(ARGV[4]), tonumber(ARGV[7])
       local c = redis.call('HMGET', KEYS[1], 'state', 'uid', 'pwd')
       if not c[1] then return cjson.encode({code = -1}) end
       if c[1] == 'ended' then return cjson.encode({code = -2}) end
@@ -256,7 +272,7 @@ const scripts = {
         p.id = ARGV[2]
       end
       local old = ''
-      if p.via == 'phone' and (active(p) or p.call == 'connected') then old = p.callid end
+      if p.via == 'phone' and (leg(p) or p.call == 'connected') then old = p.callid end
       local n = redis.call('HINCRBY', KEYS[1], 'callseq', 1)
       p.callid = ARGV[1] .. '-' .. n
       p.call = 'connected'
@@ -304,6 +320,8 @@ export interface StoredParticipant {
   via: 'phone' | 'app' | 'none';
   muted: boolean;
   dialOnStart?: boolean;
+  /** unix ms of the current leg's dial */
+  dialAt?: number;
   n: number;
 }
 
@@ -333,7 +351,7 @@ export const list = <T>(x: T[] | Record<string, never> | undefined): T[] => (Arr
 
 export type ConferencesStore = ReturnType<typeof createConferencesStore>;
 
-export function createConferencesStore(redis: Redis, keys: Keys) {
+export function createConferencesStore(redis: Redis, keys: Keys, ringMs: number) {
   const run = defineScripts(redis, scripts);
   const k = (appid: string, confId: string) => ({
     conf: keys.scoped(appid, 'conf', 'c', confId),
@@ -364,31 +382,31 @@ export function createConferencesStore(redis: Redis, keys: Keys) {
 
     add(appid: string, confId: string, now: number, max: number, dial: boolean, entries: Array<{ key: string; id?: string; number?: string; name?: string }>) {
       const x = k(appid, confId);
-      return json(run('sbConfAdd', [x.conf, x.parts, x.calls], [confId, now, max, dial ? 1 : 0, JSON.stringify(entries)]));
+      return json(run('sbConfAdd', [x.conf, x.parts, x.calls], [confId, now, max, dial ? 1 : 0, JSON.stringify(entries), ringMs]));
     },
     callAll(appid: string, confId: string, now: number) {
       const x = k(appid, confId);
-      return json(run('sbConfCallAll', [x.conf, x.parts, x.calls], [confId, now]));
+      return json(run('sbConfCallAll', [x.conf, x.parts, x.calls], [confId, now, ringMs]));
     },
     callState(appid: string, confId: string, callid: string, state: string, now: number) {
       const x = k(appid, confId);
-      return json(run('sbConfCallState', [x.conf, x.parts, x.calls], [confId, callid, state, now]));
+      return json(run('sbConfCallState', [x.conf, x.parts, x.calls], [confId, callid, state, now, ringMs]));
     },
     control(appid: string, confId: string, op: 'kick' | 'mute' | 'unmute', now: number, callids: string[]) {
       const x = k(appid, confId);
-      return json(run('sbConfControl', [x.conf, x.parts, x.calls], [confId, op, now, JSON.stringify(callids)]));
+      return json(run('sbConfControl', [x.conf, x.parts, x.calls], [confId, op, now, JSON.stringify(callids), ringMs]));
     },
     start(appid: string, confId: string, now: number) {
       const x = k(appid, confId);
-      return json(run('sbConfStart', [x.conf, x.parts, x.calls], [confId, now]));
+      return json(run('sbConfStart', [x.conf, x.parts, x.calls], [confId, now, ringMs]));
     },
     end(appid: string, confId: string, now: number, reason: string, since: number | null) {
       const x = k(appid, confId);
-      return json(run('sbConfEnd', [x.conf, x.parts], [now, reason, since === null ? '' : since]));
+      return json(run('sbConfEnd', [x.conf, x.parts], [now, reason, since === null ? '' : since, ringMs]));
     },
     appJoin(appid: string, confId: string, uid: string, pwd: string, now: number, max: number, name: string) {
       const x = k(appid, confId);
-      return json(run('sbConfAppJoin', [x.conf, x.parts, x.calls], [confId, uid, pwd, now, max, name]));
+      return json(run('sbConfAppJoin', [x.conf, x.parts, x.calls], [confId, uid, pwd, now, max, name, ringMs]));
     },
     async setPassword(appid: string, confId: string, pwd: string): Promise<number> {
       return Number(await run('sbConfSetPwd', [k(appid, confId).conf], [pwd]));
