@@ -54,8 +54,8 @@ export function parseStartTime(time: string | number | null | undefined, now: nu
   }
   const local = /^([0-9]{4})[-/]([0-9]{1,2})[-/]([0-9]{1,2})[ T]([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))?$/.exec(t);
   if (local) {
-    const [, y, mo, d, h, mi, s] = local.map(Number) as number[];
-    return Date.UTC(y!, mo! - 1, d!, h!, mi!, s ?? 0) - 8 * 3600_000;
+    const [y, mo, d, h, mi, s] = local.slice(1).map((part) => Number(part ?? 0));
+    return Date.UTC(y!, mo! - 1, d!, h!, mi!, s!) - 8 * 3600_000;
   }
   const parsed = Date.parse(t);
   if (Number.isNaN(parsed)) throw new AppError('VALIDATION_FAILED', `invalid time: "${t}" is not empty, unix seconds/ms, "YYYY-MM-DD HH:mm:ss" (Beijing time) or ISO 8601`);
