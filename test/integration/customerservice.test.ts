@@ -242,6 +242,10 @@ describe('consultations', () => {
       await newSeat(app, `坐席${i}`);
       seats.push(await seatOnline(app, `坐席${i}`));
     }
+    const published: Array<{ appid: string; name: string; data: any }> = [];
+    srv.app.core.events.onPublish((e) => {
+      if (e.appid === app.appid) published.push(e);
+    });
     const c = await customer(app);
     const sent = await c.socket.emitWithAck('cs.send', { text: '抢答测试' });
     await until(() => seats.every((s) => offerFor(s, c.uid)), 5000, 'the offer at every seat');
@@ -260,6 +264,9 @@ describe('consultations', () => {
     expect(replies).toHaveLength(1);
     expect(replies[0].uid).toBe(winner.uid);
     await until(() => seats.every((s) => s.taken.length === 1 && s.taken[0].seat === winner.uid), 5000, 'cs.taken at every seat');
+    // One business event of each kind for the takeover (dashboards, webhooks), naming the winner.
+    expect(published.filter((e) => e.name === 'dispatch.taken').map((e) => [e.data.requestId, e.data.agent, e.data.skill])).toEqual([[sent.data.requestId, winner.uid, 'cs']]);
+    expect(published.filter((e) => e.name === 'conversation.started').map((e) => e.data.agent)).toEqual([winner.uid]);
   });
 
   it('a seat going offline (socket gone past the grace, or logout) returns its customers to the pool', async () => {
