@@ -17,7 +17,8 @@ let app: { appid: string; secret: string };
 const open: Socket[] = [];
 
 beforeAll(async () => {
-  srv = await startServer({ METRICS_TOKEN });
+  // Requests nobody accepts expire after 3 s (a worker's delayed job); accepted ones take milliseconds.
+  srv = await startServer({ METRICS_TOKEN, DISPATCH_MAX_WAIT_MS: 3000 });
   workers = await startTestWorkers(srv.config);
   // What workers/runtime.ts does with WORKER_METRICS_PORT, on a free port.
   workerMetrics = await serveMetrics(workers.core.metrics, srv.config, '127.0.0.1', 0);
@@ -215,5 +216,16 @@ describe('families after real traffic', () => {
     // The offer went out from the worker (its round job), the acceptance from the api.
     expect(value(m, 'switchboard_socket_events_out_total', { event: 'dispatch.accepted', target: 'user' })).toBe(1);
     expect(value(await scrape(workerMetrics.url), 'switchboard_socket_events_out_total', { event: 'dispatch.offer', target: 'user' })).toBe(1);
+  });
+
+  it('counts an expiry where it happens: on the worker that ran the expire job', async () => {
+    const caller = await user('e-caller');
+    const expired = nextEvent(caller.socket, 'dispatch.expired', 10_000);
+    expect((await caller.socket.emitWithAck('dispatch.request', { skill: 'XX>YY' })).ok).toBe(true);
+    await expired;
+    const w = await scrape(workerMetrics.url);
+    expect(value(w, 'switchboard_dispatch_outcomes_total', { appid: app.appid, outcome: 'expired' })).toBe(1);
+    expect(value(w, 'switchboard_job_duration_seconds_count', { queue: 'dispatch', job: 'expire', status: 'completed' })).toBe(1);
+    expect(value(await scrape(), 'switchboard_dispatch_outcomes_total', { appid: app.appid, outcome: 'expired' })).toBeUndefined();
   });
 });
