@@ -293,6 +293,33 @@ describe('delivery', () => {
     expect(log.indexOf('elsewhere/u9/200')).toBeLessThan(log.indexOf('ord/u1/200'));
   });
 
+  it('two worker nodes, two rooms of 30 events each, some first attempts failing: each room in publish order, each event delivered once', async () => {
+    const second = await startTestWorkers(srv.config);
+    try {
+      // Every third event of a room fails its first attempt.
+      behaviour.set('/busy', (id, n) => (n === 1 && Number(id.split('-').pop()) % 3 === 0 ? 500 : 200));
+      await endpoint('/busy', ['room.member.joined']);
+      const stamp = Date.now();
+      for (let i = 0; i < 30; i++) {
+        for (const room of ['x', 'y']) {
+          // Through each node's core.events in turn: publishers on different nodes, one lane per room.
+          const node = i % 2 === 0 ? srv.app.core : second.core;
+          const id = `busy-${stamp}-${room}-${i}`;
+          await node.events.publish(app.appid, 'room.member.joined', { roomId: room, uid: `u${i}` }, { orderKey: `room:busy-${stamp}-${room}`, id });
+        }
+      }
+      await until(() => delivered('/busy').length === 60, 15000, '60 deliveries');
+      for (const room of ['x', 'y']) {
+        const ok = delivered('/busy').filter((r) => r.body.data.roomId === room).map((r) => r.body.data.uid);
+        expect(ok).toEqual(Array.from({ length: 30 }, (_, i) => `u${i}`));
+      }
+      expect(new Set(delivered('/busy').map((r) => r.body.id)).size).toBe(60);
+      expect(at('/busy').filter((r) => r.status === 500)).toHaveLength(20);
+    } finally {
+      await second.close();
+    }
+  });
+
   it('disabling an endpoint dead-letters what it had pending (replay refused until enabled); deleting one drops its deliveries', async () => {
     let up = false;
     behaviour.set('/disable', () => (up ? 200 : 500));
