@@ -270,6 +270,31 @@ describe('delivery', () => {
     expect(again.body.error.code).toBe('DELIVERY_NOT_DEAD');
   });
 
+  it('pages through the dead letters newest first without skipping or repeating', async () => {
+    behaviour.set('/never', () => 500);
+    const ep = await endpoint('/never', ['conversation.ended']);
+    for (let i = 0; i < 3; i++) await publish('conversation.ended', { conversationId: `never-${i}` }, `never-${i}`);
+    const mine = async (q: string) => {
+      const r = await call(srv.url, 'GET', `/v1/apps/${app.appid}/webhooks/dead-letters${q}`, { basic: basic() });
+      expect(r.status).toBe(200);
+      return r.body as { deadLetters: Array<{ endpointId: string; deliveryId: string; deadAt: number }>; next?: number };
+    };
+    await until(async () => (await mine('?limit=200')).deadLetters.filter((d) => d.endpointId === ep.endpointId).length === 3, 8000, 'three dead letters');
+    const all = (await mine('?limit=200')).deadLetters;
+    const seen: string[] = [];
+    let page = await mine('?limit=1');
+    for (;;) {
+      seen.push(...page.deadLetters.map((d) => d.deliveryId));
+      if (page.next === undefined) break;
+      page = await mine(`?limit=1&before=${page.next}`);
+    }
+    expect(seen).toEqual(all.map((d) => d.deliveryId));
+    expect(all.map((d) => d.deadAt)).toEqual([...all.map((d) => d.deadAt)].sort((x, y) => y - x));
+    const bad = await call(srv.url, 'GET', `/v1/apps/${app.appid}/webhooks/dead-letters?limit=0`, { basic: basic() });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(/limit/);
+  });
+
   it('keeps per-room order while an earlier delivery retries; other rooms are not held back', async () => {
     let firstId = '';
     await endpoint('/order', ['room.member.joined', 'room.member.left']);

@@ -65,10 +65,10 @@ export const DeliveryView = Type.Object({
 export type DeliveryViewT = Static<typeof DeliveryView>;
 
 export const DeadLetterQuery = Type.Object({
-  before: Type.Optional(Type.Integer({ minimum: 0, description: 'only those dead-lettered before this time (unix ms): the `next` of the previous page' })),
+  before: Type.Optional(Type.Integer({ minimum: 0, description: 'the `next` of the previous page (an opaque cursor)' })),
   limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
 });
-export const DeadLetterList = Type.Object({ deadLetters: Type.Array(DeliveryView), next: Type.Optional(Type.Integer()) });
+export const DeadLetterList = Type.Object({ deadLetters: Type.Array(DeliveryView), next: Type.Optional(Type.Integer({ description: 'pass as ?before= for the next page; absent on the last page' })) });
 export const ReplayResult = Type.Object({
   deliveryId: DeliveryIdSchema,
   eventId: Type.String(),

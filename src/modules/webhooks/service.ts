@@ -157,7 +157,7 @@ export function createWebhooksService(core: Core, deps: { accounts: AccountsServ
     async deadLetters(appid: string, q: { before?: number; limit: number }): Promise<{ deadLetters: DeliveryViewT[]; next?: number }> {
       const rows = await store.deadLetters(appid, q.before, q.limit);
       const last = rows[rows.length - 1];
-      return { deadLetters: rows.map((r) => toDeliveryView(r.id, r.h)), ...(rows.length === q.limit && last ? { next: last.deadAt } : {}) };
+      return { deadLetters: rows.map((r) => toDeliveryView(r.id, r.h)), ...(rows.length === q.limit && last ? { next: last.cursor } : {}) };
     },
 
     /** A dead letter is attempted again (a fresh retry window), after what its lane already holds; same event id and body. */

@@ -16,7 +16,9 @@
 //                                   without an order key has a lane of its own.
 //   sw:{app}:wh:inflight            zset deliveryId → when its current job is due: lane heads; the
 //                                   recovery sweep re-enqueues those whose job was lost
-//   sw:{app}:wh:dead                zset deliveryId → deadAt: the dead letters (at most WEBHOOK_DEAD_LETTER_MAX)
+//   sw:{app}:wh:dead                zset deliveryId → deadAt × 1000 + a rolling counter (unique: the
+//                                   page cursor): the dead letters (at most WEBHOOK_DEAD_LETTER_MAX)
+//   sw:{app}:wh:deadseq             that counter
 //   sw:g:webhooks:apps              set of appids with endpoints (what the recovery sweep visits)
 import type { Redis } from 'ioredis';
 import type { Keys } from '../../infra/keys.js';
@@ -127,7 +129,9 @@ const scripts = {
         redis.call('PEXPIRE', KEYS[1], ARGV[6])
       elseif ARGV[4] == 'dead' then
         redis.call('HSET', KEYS[1], 'state', 'dead', 'deadAt', now, 'lastStatus', ARGV[8], 'lastError', ARGV[9], 'attempts', ARGV[10])
-        redis.call('ZADD', KEYS[3], now, id)
+        -- Score deadAt × 1000 + a rolling counter: unique, so a page boundary never skips a tie.
+        local seq = redis.call('INCR', ARGV[1] .. ':deadseq') % 1000
+        redis.call('ZADD', KEYS[3], string.format('%.0f', now * 1000 + seq), id)
         local over = redis.call('ZCARD', KEYS[3]) - tonumber(ARGV[7])
         if over > 0 then
           for _, old in ipairs(redis.call('ZRANGE', KEYS[3], 0, over - 1)) do redis.call('DEL', ARGV[1] .. ':d:' .. old) end
@@ -246,12 +250,12 @@ export function createWebhooksStore(redis: Redis, keys: Keys) {
       const code = Number(r[0]);
       return { code, gen: code > 0 ? Number(r[1]) : 0, state: code === 0 ? String(r[1]) : '' };
     },
-    /** Dead letters newest first, dead-lettered before `before` (ms). */
-    async deadLetters(appid: string, before: number | undefined, limit: number): Promise<Array<{ id: string; deadAt: number; h: DeliveryRecord }>> {
+    /** Dead letters newest first, with their cursor (score), those with a cursor below `before`. */
+    async deadLetters(appid: string, before: number | undefined, limit: number): Promise<Array<{ id: string; cursor: number; h: DeliveryRecord }>> {
       const max = before !== undefined ? `(${before}` : '+inf';
       const flatIds = await redis.zrevrangebyscore(k.dead(appid), max, '-inf', 'WITHSCORES', 'LIMIT', 0, limit);
-      const pairs: Array<{ id: string; deadAt: number }> = [];
-      for (let i = 0; i < flatIds.length; i += 2) pairs.push({ id: flatIds[i]!, deadAt: Number(flatIds[i + 1]) });
+      const pairs: Array<{ id: string; cursor: number }> = [];
+      for (let i = 0; i < flatIds.length; i += 2) pairs.push({ id: flatIds[i]!, cursor: Number(flatIds[i + 1]) });
       if (pairs.length === 0) return [];
       const p = redis.pipeline();
       for (const { id } of pairs) p.hgetall(k.delivery(appid, id));
