@@ -83,7 +83,7 @@ export function createAppAuth(core: Core, accounts: AccountsService) {
       const appId = first(params.appId);
       const ts = first(params.timestamp);
       const given = first(params.secret);
-      if (typeof appId !== 'string' || typeof ts !== 'string' && typeof ts !== 'number' || typeof given !== 'string' || given === '') {
+      if (typeof appId !== 'string' || (typeof ts !== 'string' && typeof ts !== 'number') || typeof given !== 'string' || given === '') {
         throw new AppError('APP_AUTH_FAILED', 'appId, timestamp and secret are required');
       }
       if (!check(AppIdSchema, appId)) throw new AppError('APP_AUTH_FAILED', 'unknown appId');

@@ -55,7 +55,7 @@ export function createLiveService(core: Core, deps: { accounts: AccountsService;
     const [records, sizes] = await Promise.all([store.getVideos(appid, ids), rooms.memsizes(appid, ids)]);
     const out: VideoViewT[] = [];
     records.forEach((h, i) => {
-      if (h) out.push(toView(ids[i] as string, h, Number((sizes as unknown as number[])[i] ?? 0)));
+      if (h) out.push(toView(ids[i] as string, h, sizes[i] ?? 0));
     });
     return out;
   }

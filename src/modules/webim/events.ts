@@ -31,5 +31,14 @@ export function registerWebImEvents(gateway: Gateway): void {
     return { offline: kept };
   });
 
-  gateway.onDisconnect(async ({ appid, uid, services, socket }) => services.webim.socketClosed(appid, uid, socket.id));
+  gateway.onDisconnect(async ({ appid, uid, services, socket, core }) => {
+    // A node shutting down closes its sockets after its Redis connection may be gone: the
+    // socket ids stay on record and the next close of that user settles them (service).
+    if (core.redis.status !== 'ready') return;
+    try {
+      await services.webim.socketClosed(appid, uid, socket.id);
+    } catch (err) {
+      if (core.redis.status === 'ready') throw err;
+    }
+  });
 }

@@ -51,6 +51,7 @@ export function createWebImStore(redis: Redis, keys: Keys) {
       return r[0][1] === 1;
     },
     subscribers: (appid: string, uid: string) => redis.smembers(k(appid, 'subs', uid)),
+    hasSubscribers: async (appid: string, uid: string) => (await redis.scard(k(appid, 'subs', uid))) > 0,
     following: (appid: string, uid: string) => redis.smembers(k(appid, 'follows', uid)),
     async setStatus(appid: string, uid: string, status: string, at: number): Promise<void> {
       await redis.hset(k(appid, 'status'), uid, JSON.stringify({ status, at }));
