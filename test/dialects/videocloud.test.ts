@@ -251,7 +251,7 @@ describe('§3.1.5 thirdPartyManage.do (XML)', () => {
 });
 
 describe('§3.1.5 Busy: one call per second per appId, across api nodes', () => {
-  it('refuses a second call within the interval on another node; opt is not limited; other apps are not affected', async () => {
+  it('refuses a second call within the interval on another node (and a replay there); opt is not limited; other apps are not affected', async () => {
     // Two api nodes on one Redis (same prefixes); a long interval so "within" needs no timing.
     const cfg = testConfig({ VTC_MANAGE_INTERVAL_MS: 600_000 });
     const a = await startServer({}, cfg);
@@ -261,7 +261,10 @@ describe('§3.1.5 Busy: one call per second per appId, across api nodes', () => 
       const two = await createApp(a.url, { appid: '20002' });
       const form = (appId: string, secret: string, id: string) => new URLSearchParams({ action: 'add', ...signed(secret, Date.now(), appId), thirdPartyId: id, password: 'p' }).toString();
       const send = async (url: string, body: string) => xml.parse(await (await fetch(`${url}${B}ajx/thirdPartyManage.do`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body })).text()).response;
-      expect((await send(a.url, form('20001', one.secret, 'busy-1'))).result).toBe('OK');
+      const first = form('20001', one.secret, 'busy-1');
+      expect((await send(a.url, first)).result).toBe('OK');
+      // The same signed request replayed on the other node: refused as a replay (before the slot).
+      expect(await send(b.url, first)).toMatchObject({ result: 'NotAuthenticate', code: 'APP_SIGNATURE_REPLAYED' });
       const busy = await send(b.url, form('20001', one.secret, 'busy-2'));
       expect(busy).toMatchObject({ result: 'Busy', code: 'RATE_LIMITED' });
       expect(Number(busy.sysTimeStamp)).toBeGreaterThan(0);
