@@ -12,6 +12,7 @@
   const TERMINAL = new Set(['closed', 'ended', 'playback']);
   const ENDED_ROW_MS = 30_000; // an ended room or call stays greyed this long, then goes
   const FEED_MAX = 100;
+  const CHIPS_MAX = 50; // members shown per room; the count is always exact
 
   /** appid → { rooms: Map, roomsTotal, agents, dispatch, pairing: Map, pairingTotal, calls: Map, callsTotal } */
   let apps = new Map();
@@ -80,7 +81,11 @@
       if (err && err.data && err.data.code) signOut(`${err.data.code}: ${err.data.message}`);
       else setStatus('wait', 'reconnecting…');
     });
-    socket.on('disconnect', (reason) => setStatus('wait', reason === 'io client disconnect' ? 'signed out' : 'reconnecting…'));
+    socket.on('disconnect', (reason) => {
+      // The server closing the socket (flood, shutdown of this session) is final; anything else reconnects.
+      if (reason === 'io server disconnect') signOut('the server closed the dashboard session');
+      else if (reason !== 'io client disconnect') setStatus('wait', 'reconnecting…');
+    });
     socket.on('dashboard.snapshot', (snap) => {
       load(snap, auth);
       snapshotSeen = true;
@@ -334,7 +339,8 @@
         const list = [...a.rooms.values()].sort((x, y) => Number(y.roomId) - Number(x.roomId));
         for (const r of list) {
           const who = document.createElement('div');
-          for (const m of r.members || []) {
+          const shown = (r.members || []).slice(0, CHIPS_MAX);
+          for (const m of shown) {
             const chip = document.createElement('span');
             chip.className = m.role === 'host' ? 'chip host' : 'chip';
             chip.dataset.uid = m.uid;
@@ -342,7 +348,7 @@
             chip.textContent = m.uid;
             who.append(chip);
           }
-          const more = r.memsize - (r.members || []).length;
+          const more = r.memsize - shown.length;
           if (more > 0) who.append(`+${more} more`);
           const tr = row('rooms', `${appid}/${r.roomId}`, [
             cell(appid, 'app-col'), cell(r.roomId), cell(r.kind), stateCell(r.label), cell(r.host), cell(r.memsize, 'num members'), cell(who),
