@@ -4,7 +4,7 @@
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DomainEvent } from '../../src/infra/events.js';
-import { call, collect, connect, createApp, startServer, until, type TestServer } from '../helpers.js';
+import { call, collect, connect, createApp, startServer, startTestWorkers, until, type TestServer } from '../helpers.js';
 
 let srv: TestServer;
 let app: { appid: string; secret: string };
@@ -87,6 +87,26 @@ describe('live streams', () => {
     expect((await call(srv.url, 'POST', `/v1/rooms/${v.videoID}/end`, { token: tokens.star })).status).toBe(200);
     expect((await ack('star', 'live.get', { videoID: v.videoID })).data.liveFlag).toBe(0);
     expect(events.filter((e) => e.name === 'room.ended' && e.data.roomId === v.videoID)).toHaveLength(1);
+  });
+
+  it('heartbeat: true — the author is the room\'s host; a silent author stops the stream (rooms sweep + host timeout, real workers)', async () => {
+    const quick = await startServer({ ROOM_MEMBER_TIMEOUT_MS: 300, ROOM_SWEEP_INTERVAL_MS: 100, ROOM_HOST_GRACE_MS: 0 });
+    const workers = await startTestWorkers(quick.config);
+    try {
+      const qa = await createApp(quick.url, { appid: 'quicklive' });
+      const t = (await call(quick.url, 'POST', '/v1/apps/quicklive/tokens', { basic: ['quicklive', qa.secret], body: { uid: 'caster' } })).body.token;
+      const beating = await call(quick.url, 'POST', '/v1/live/videos', { token: t, body: { title: 'kept alive', heartbeat: true } });
+      expect(beating.body).toMatchObject({ liveFlag: 1, viewers: 1 });
+      const plain = await call(quick.url, 'POST', '/v1/live/videos', { token: t, body: { title: 'no heartbeat' } });
+      const members = await call(quick.url, 'GET', `/v1/rooms/${beating.body.videoID}/members`, { token: t });
+      expect(members.body.members.map((m: { uid: string; role: string }) => [m.uid, m.role])).toEqual([['caster', 'host']]);
+      // The author goes silent: the stream stops by itself; the one without heartbeat stays live.
+      await until(async () => (await call(quick.url, 'GET', `/v1/live/videos/${beating.body.videoID}`, { token: t })).body.liveFlag === 0, 10_000, 'the silent stream to stop');
+      expect((await call(quick.url, 'GET', `/v1/live/videos/${plain.body.videoID}`, { token: t })).body.liveFlag).toBe(1);
+    } finally {
+      await workers.close();
+      await quick.close();
+    }
   });
 
   it('share models: private (author only), circle (its live group), password', async () => {

@@ -20,6 +20,7 @@ export const StartBody = Type.Object(
     password: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'required with shareModel 4' })),
     content: Type.Optional(Type.Integer({ minimum: 0, maximum: 99, description: 'content type (default 3: audio + video)' })),
     groupId: Type.Optional(LiveGroupIdSchema),
+    heartbeat: Type.Optional(Type.Boolean({ description: 'true: the author enters the room as its host and heartbeats it (room.heartbeat); an author silent for ROOM_MEMBER_TIMEOUT_MS + ROOM_HOST_GRACE_MS stops the stream. Default false (the seed\'s clients do not heartbeat: only stop ends the stream)' })),
   },
   { additionalProperties: false },
 );
@@ -42,7 +43,7 @@ export const VideoView = Type.Object({
   url: Type.String({ description: 'HLS URL' }),
   startedAt: Type.Integer(),
   endedAt: Type.Optional(Type.Integer()),
-  viewers: Type.Integer({ description: 'members of its room now' }),
+  viewers: Type.Integer({ description: 'members of its room now (with heartbeat: true the author is one of them)' }),
 });
 export type VideoViewT = Static<typeof VideoView>;
 

@@ -142,6 +142,12 @@ export function createLiveService(core: Core, deps: { accounts: AccountsService;
       };
       await store.createVideo(appid, videoID, fields, { author: uid, ...(input.groupId ? { groupId: input.groupId } : {}), public: shareModel === 1 });
       await rooms.publishStarted(appid, { roomId: videoID, kind: LIVE_KIND, host: uid }, { videoID, title, shareModel });
+      // Opt-in liveness: the author as the room's host member; the rooms sweep and its
+      // host-timeout job then end a stream whose author went silent (endedByRoom below).
+      if (input.heartbeat) {
+        const r = await rooms.join(appid, videoID, uid, 'host');
+        return toView(videoID, fields, r.memsize);
+      }
       return toView(videoID, fields, 0);
     },
 
@@ -154,7 +160,7 @@ export function createLiveService(core: Core, deps: { accounts: AccountsService;
       return get(appid, videoID);
     },
 
-    /** The room ended another way (POST /v1/rooms/:id/end by its host): the video stops. */
+    /** The room ended another way (POST /v1/rooms/:id/end by its host, the host timed out): the video stops. */
     async endedByRoom(appid: string, roomId: string, _reason: string): Promise<void> {
       await stopVideo(appid, roomId);
     },
