@@ -91,6 +91,12 @@ describe('§3.1 authentication: md5("appId=…&timestamp=…&appToken=…"), ±1
     expect(json(await post('ajx/thirdPartyRegister.do', { ...wrong, thirdPartyId: 'x', password: 'p' }))).toMatchObject({ result: 'NotAuthenticate', code: 'APP_SIGNATURE_INVALID' });
     expect(json(await post('ajx/thirdPartyRegister.do', { ...signed(app.secret, Date.now(), '99999'), thirdPartyId: 'x', password: 'p' }))).toMatchObject({ result: 'NotAuthenticate', code: 'APP_AUTH_FAILED' });
     expect(json(await post('ajx/thirdPartyRegister.do', { appId: APPID, thirdPartyId: 'x', password: 'p' }))).toMatchObject({ result: 'NotAuthenticate', code: 'APP_AUTH_FAILED' });
+    // A used secret is remembered exactly while its timestamp is inside the window (then it would be refused as skewed anyway).
+    const older = signed(app.secret, Date.now() - 50_000);
+    expect(json(await post('ajx/thirdPartyRegister.do', { ...older, thirdPartyId: 'replay-ttl', password: 'p' })).result).toBe('OK');
+    const ttl = await srv.app.core.redis.pttl(srv.app.core.keys.scoped(APPID, 'vtc', 'seen', older.secret));
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(11_000);
     // The uppercase hex of the same md5 is the same secret.
     const at = Date.now();
     expect(json(await post('ajx/thirdPartyRegister.do', { appId: APPID, timestamp: String(at), secret: appSignature(APPID, at, app.secret).toUpperCase(), thirdPartyId: 'upper', password: 'p' })).result).toBe('OK');
