@@ -247,6 +247,29 @@ describe('live updates', () => {
   });
 });
 
+describe('rooms of every kind', () => {
+  it('lists classroom, conference, live and generic rooms with their state and members; ended ones leave', async () => {
+    const app = await createApp(srv.url);
+    const svc = srv.app.services;
+    await loginUser(srv.url, app.appid, 'k-host');
+    const conf = await svc.conferences.create(app.appid, 'k-host', { name: 'weekly' });
+    const live = await svc.live.start(app.appid, 'k-host', { title: 'launch' });
+    const generic = await svc.rooms.create(app.appid, { kind: 'room', host: 'k-host' });
+    await svc.rooms.join(app.appid, live.videoID, 'k-viewer');
+    const { snapshot } = await dashboard({ appid: app.appid, secret: app.secret });
+    const rooms = appOf(snapshot, app.appid).rooms.items;
+    expect(rooms.map((r: any) => [r.roomId, r.kind, r.label])).toEqual([
+      [generic.roomId, 'room', 'open'],
+      [live.videoID, 'live', 'live'],
+      [conf.confId, 'conference', 'live'],
+    ]);
+    expect(rooms.find((r: any) => r.kind === 'live').members.map((m: any) => m.uid)).toEqual(['k-viewer']);
+    await svc.rooms.close(app.appid, live.videoID, 'ended');
+    const after = appOf((await dashboard({ appid: app.appid, secret: app.secret })).snapshot, app.appid).rooms.items;
+    expect(after.map((r: any) => r.kind)).toEqual(['room', 'conference']);
+  });
+});
+
 describe('read functions behind the snapshot', () => {
   it('list newest rooms first up to the limit, with exact totals and the first members', async () => {
     const app = await createApp(srv.url);
