@@ -55,7 +55,7 @@ export const ConfigSchema = Type.Object({
   WORKER_CONCURRENCY: Int(50, 1, 1000, 'jobs a worker process runs at once per queue'),
   SHUTDOWN_TIMEOUT_MS: Int(10000, 100, 600000, 'how long shutdown waits for sockets and active jobs'),
   WEBHOOK_TIMEOUT_MS: Int(10000, 100, 120000, 'a webhook attempt (connect, send, answer) that takes longer fails and is retried'),
-  WEBHOOK_RETRY_WINDOW_MS: Int(86400000, 0, 30 * 86400000, 'a webhook delivery is retried for this long after its first attempt, then dead-lettered (0: one attempt)'),
+  WEBHOOK_RETRY_WINDOW_MS: Int(86400000, 0, 30 * 86400000, 'a webhook delivery is retried until this long after its event (or its replay), then dead-lettered; each delivery gets at least one attempt (0: one attempt)'),
   WEBHOOK_RETRY_BASE_MS: Int(10000, 10, 86400000, 'delay before the second attempt of a webhook delivery; each later one doubles it'),
   WEBHOOK_RETRY_MAX_DELAY_MS: Int(3600000, 10, 86400000, 'longest delay between two attempts of a webhook delivery'),
   WEBHOOK_DEAD_LETTER_MAX: Int(1000, 1, 1000000, 'dead letters kept per app (the oldest are dropped first)'),

@@ -270,6 +270,24 @@ describe('delivery', () => {
     expect(again.body.error.code).toBe('DELIVERY_NOT_DEAD');
   });
 
+  it('a lane behind a delivery that failed for the whole window drains: the ones waiting get one attempt each', async () => {
+    behaviour.set('/drain', () => 502);
+    const ep = await endpoint('/drain', ['charge.ticked']);
+    await publish('charge.ticked', { callId: 'c-drain', seq: 1 }, 'c-drain');
+    // Two more in the same lane whose window is over by the time they reach its head (published
+    // "2 s ago" against the 1.5 s window): they must not get a window of their own.
+    for (const seq of [2, 3]) {
+      await srv.app.services.webhooks.fanout({ id: `drain-${seq}-${Date.now()}`, appid: app.appid, name: 'charge.ticked', data: { callId: 'c-drain', seq }, orderKey: 'c-drain', at: Date.now() - 2000 });
+    }
+    const dead = async () => (await call(srv.url, 'GET', `/v1/apps/${app.appid}/webhooks/dead-letters?limit=200`, { basic: basic() })).body.deadLetters.filter((d: any) => d.endpointId === ep.endpointId);
+    await until(async () => (await dead()).length === 3, 8000, 'three dead letters');
+    const attemptsPerSeq = [1, 2, 3].map((seq) => at('/drain').filter((r) => r.body.data.seq === seq).length);
+    expect(attemptsPerSeq[0]).toBeGreaterThanOrEqual(2);
+    expect(attemptsPerSeq.slice(1)).toEqual([1, 1]);
+    // In order: every attempt of the first before the others' single attempts.
+    expect(at('/drain').map((r) => r.body.data.seq)).toEqual([...Array(attemptsPerSeq[0]).fill(1), 2, 3]);
+  });
+
   it('pages through the dead letters newest first without skipping or repeating', async () => {
     behaviour.set('/never', () => 500);
     const ep = await endpoint('/never', ['conversation.ended']);
@@ -319,29 +337,34 @@ describe('delivery', () => {
   });
 
   it('two worker nodes, two rooms of 30 events each, some first attempts failing: each room in publish order, each event delivered once', async () => {
-    const second = await startTestWorkers(srv.config);
+    // Its own deployment with a long retry window: a lane of 30 takes longer to drain than the
+    // 1.5 s window of the others (whose later deliveries would rightly get one attempt only).
+    const big = await startServer({ WEBHOOK_ALLOW_PRIVATE_URLS: true, WEBHOOK_RETRY_BASE_MS: 100, WEBHOOK_RETRY_MAX_DELAY_MS: 400, WEBHOOK_RETRY_WINDOW_MS: 60000 });
+    const nodes = [await startTestWorkers(big.config), await startTestWorkers(big.config)];
     try {
+      const bigApp = await createApp(big.url);
       // Every third event of a room fails its first attempt.
       behaviour.set('/busy', (id, n) => (n === 1 && Number(id.split('-').pop()) % 3 === 0 ? 500 : 200));
-      await endpoint('/busy', ['room.member.joined']);
+      const r = await call(big.url, 'POST', `/v1/apps/${bigApp.appid}/webhooks`, { basic: basic(bigApp), body: { url: `${base}/busy`, events: ['room.member.joined'] } });
+      expect(r.status).toBe(201);
       const stamp = Date.now();
       for (let i = 0; i < 30; i++) {
         for (const room of ['x', 'y']) {
-          // Through each node's core.events in turn: publishers on different nodes, one lane per room.
-          const node = i % 2 === 0 ? srv.app.core : second.core;
-          const id = `busy-${stamp}-${room}-${i}`;
-          await node.events.publish(app.appid, 'room.member.joined', { roomId: room, uid: `u${i}` }, { orderKey: `room:busy-${stamp}-${room}`, id });
+          // Publishers on the api node and on a worker node in turn, one lane per room.
+          const core = i % 2 === 0 ? big.app.core : nodes[1]!.core;
+          await core.events.publish(bigApp.appid, 'room.member.joined', { roomId: room, uid: `u${i}` }, { orderKey: `room:${room}`, id: `busy-${stamp}-${room}-${i}` });
         }
       }
-      await until(() => delivered('/busy').length === 60, 15000, '60 deliveries');
+      await until(() => delivered('/busy').length === 60, 20000, '60 deliveries');
       for (const room of ['x', 'y']) {
-        const ok = delivered('/busy').filter((r) => r.body.data.roomId === room).map((r) => r.body.data.uid);
+        const ok = delivered('/busy').filter((x) => x.body.data.roomId === room).map((x) => x.body.data.uid);
         expect(ok).toEqual(Array.from({ length: 30 }, (_, i) => `u${i}`));
       }
-      expect(new Set(delivered('/busy').map((r) => r.body.id)).size).toBe(60);
-      expect(at('/busy').filter((r) => r.status === 500)).toHaveLength(20);
+      expect(new Set(delivered('/busy').map((x) => x.body.id)).size).toBe(60);
+      expect(at('/busy').filter((x) => x.status === 500)).toHaveLength(20);
     } finally {
-      await second.close();
+      for (const n of nodes) await n.close();
+      await big.close();
     }
   });
 

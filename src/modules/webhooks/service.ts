@@ -208,9 +208,12 @@ export function createWebhooksService(core: Core, deps: { accounts: AccountsServ
       const r = await postWebhook(ep.url ?? '', body, headers, { timeoutMs: config.WEBHOOK_TIMEOUT_MS, allowPrivate: config.WEBHOOK_ALLOW_PRIVATE_URLS });
       if (r.ok) return settle(appid, ref, 'delivered', r.status, '');
 
+      // The window runs from the event (or the replay), not from reaching the head of the lane:
+      // behind a head that failed for the whole window, the rest of the lane gets one attempt
+      // each and drains, instead of a fresh window per delivery.
       const delay = Math.min(config.WEBHOOK_RETRY_BASE_MS * 2 ** (attempt - 1), config.WEBHOOK_RETRY_MAX_DELAY_MS);
       const after = Date.now();
-      if (after + delay > Number(d.startedAt ?? d.createdAt ?? after) + config.WEBHOOK_RETRY_WINDOW_MS) return settle(appid, ref, 'dead', r.status, r.error);
+      if (after + delay > Number(d.windowFrom ?? d.createdAt ?? after) + config.WEBHOOK_RETRY_WINDOW_MS) return settle(appid, ref, 'dead', r.status, r.error);
       if (await store.retry(appid, deliveryId, gen, attempt, after + delay, r.status, r.error)) await enqueue(appid, deliveryId, gen, attempt + 1, delay);
       return { outcome: 'retrying', status: r.status, error: r.error, nextAttemptInMs: delay };
     },

@@ -6,8 +6,9 @@
 //                                   enabled (1|0), description, createdAt, updatedAt
 //   sw:{app}:wh:d:<deliveryId>      hash: one event for one endpoint — eventId, endpointId, type, body
 //                                   (the exact JSON POSTed), orderKey, lane, state (pending|delivered|dead),
-//                                   gen (bumped by replay), attempts, replays, startedAt (its retry window
-//                                   starts when it reaches the head of its lane), due, lastStatus,
+//                                   gen (bumped by replay), attempts, replays, windowFrom (its retry window
+//                                   runs from the event, or from the replay), startedAt (when it reached
+//                                   the head of its lane), due, lastStatus,
 //                                   lastError, createdAt, deadAt. A delivered one stays DELIVERED_TTL_MS
 //                                   without its body, so a republished event (same id) is not sent twice.
 //   sw:{app}:wh:lane:<endpointId>:<orderKey>
@@ -87,7 +88,7 @@ const scripts = {
           if redis.call('EXISTS', dk) == 0 then
             local lane = base .. ':lane:' .. ep .. ':' .. (okey ~= '' and okey or ('~' .. suffix))
             redis.call('HSET', dk, 'eventId', eid, 'endpointId', ep, 'type', typ, 'body', body, 'orderKey', okey, 'lane', lane,
-              'state', 'pending', 'gen', 1, 'attempts', 0, 'replays', 0, 'createdAt', now)
+              'state', 'pending', 'gen', 1, 'attempts', 0, 'replays', 0, 'createdAt', now, 'windowFrom', now)
             if redis.call('RPUSH', lane, id) == 1 then
               redis.call('HSET', dk, 'startedAt', now, 'due', now)
               redis.call('ZADD', KEYS[2], now, id)
@@ -165,7 +166,7 @@ const scripts = {
       redis.call('ZREM', KEYS[2], ARGV[1])
       local gen = redis.call('HINCRBY', KEYS[1], 'gen', 1)
       redis.call('HINCRBY', KEYS[1], 'replays', 1)
-      redis.call('HSET', KEYS[1], 'state', 'pending', 'attempts', 0)
+      redis.call('HSET', KEYS[1], 'state', 'pending', 'attempts', 0, 'windowFrom', ARGV[2])
       redis.call('HDEL', KEYS[1], 'deadAt')
       if redis.call('RPUSH', st[2], ARGV[1]) == 1 then
         redis.call('HSET', KEYS[1], 'startedAt', ARGV[2], 'due', ARGV[2])
