@@ -307,6 +307,16 @@ describe('read functions behind the snapshot', () => {
     expect(online.agents).toHaveLength(2);
     expect(online.agents.every((a) => a.state === 'online' && a.skills.includes('IT>DE'))).toBe(true);
 
+    // A request of that skill is offered, then one agent accepts it: offered, then busy.
+    const caller = await loginUser(srv.url, app.appid, 'rf-it-caller');
+    const req = (await call(srv.url, 'POST', '/v1/dispatch/requests', { token: caller, body: { skill: 'IT>DE' } })).body;
+    const skill = async () => (await svc.dashboard.app(app.appid)).agents.skills.find((x) => x.skill === 'IT>DE')!;
+    await until(async () => (await skill()).offered > 0, 5000, 'the request to be offered');
+    const offeredTo = (await svc.presence.online(app.appid, 10)).agents.find((a) => a.state === 'offered')!.uid;
+    const agentToken = (await call(srv.url, 'POST', `/v1/apps/${app.appid}/tokens`, { basic: [app.appid, app.secret], body: { uid: offeredTo } })).body.token;
+    expect((await call(srv.url, 'POST', `/v1/dispatch/requests/${req.requestId}/accept`, { token: agentToken })).body).toMatchObject({ state: 'accepted', agent: offeredTo });
+    expect(await skill()).toEqual({ skill: 'IT>DE', online: 2, offered: 0, busy: 1, waiting: 0 });
+
     expect(await svc.pairing.openAsks(app.appid, 10)).toEqual({ total: 0, asks: [] });
     expect(await svc.billing.activeCalls(app.appid, 10)).toEqual({ total: 0, calls: [] });
   });
