@@ -203,6 +203,7 @@ export const videocloudDialect: RoutePlugin = async (app, deps) => {
       const appidOf = () => {
         const appid = p.appId || core.config.VTC_APPID;
         if (!appid) throw new AppError('APP_AUTH_FAILED', 'appId is required');
+        if (!check(AppIdSchema, appid)) throw new AppError('APP_AUTH_FAILED', `unknown appId ${appid}`);
         return appid;
       };
       if (p['video.groupId']) {
