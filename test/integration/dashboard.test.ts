@@ -219,6 +219,26 @@ describe('live updates', () => {
     }
   });
 
+  it('dispatch and billing events reach the app dashboard with their appid', async () => {
+    const app = await createApp(srv.url);
+    const basic: [string, string] = [app.appid, app.secret];
+    const { socket } = await dashboard({ appid: app.appid, secret: app.secret });
+    const agent = await loginUser(srv.url, app.appid, 'ev-agent');
+    await call(srv.url, 'PUT', '/v1/presence', { token: agent, body: { state: 'online', skills: ['PT>EN'] } });
+    const caller = await loginUser(srv.url, app.appid, 'ev-caller');
+    const taken = nextEvent(socket, 'dispatch.taken');
+    const req = (await call(srv.url, 'POST', '/v1/dispatch/requests', { token: caller, body: { skill: 'PT>EN' } })).body;
+    await until(async () => (await call(srv.url, 'POST', `/v1/dispatch/requests/${req.requestId}/accept`, { token: agent })).status === 200, 5000, 'the offer to be accepted');
+    expect(await taken).toMatchObject({ appid: app.appid, requestId: req.requestId, agent: 'ev-agent', skill: 'PT>EN' });
+
+    await call(srv.url, 'PUT', '/v1/billing/prices/default', { basic, body: { unitPrice: 100 } });
+    await call(srv.url, 'POST', '/v1/billing/topups', { basic, body: { uid: 'ev-caller', amount: 1000, ref: 'ev' } });
+    await call(srv.url, 'POST', '/v1/billing/calls', { basic, body: { callId: 'ev-call', payer: 'ev-caller', payee: 'ev-agent' } });
+    const ended = nextEvent(socket, 'charge.ended');
+    await call(srv.url, 'POST', '/v1/billing/calls/ev-call/end', { basic, body: {} });
+    expect(await ended).toMatchObject({ appid: app.appid, callId: 'ev-call', units: 1, amount: 100, at: expect.any(Number) });
+  });
+
   it('dashboard.queues carries queue depths and the sections without events, refreshed while sockets are open', async () => {
     const { socket } = await dashboard({ appid: A.appid, secret: A.secret });
     const first = await nextEvent(socket, 'dashboard.queues', 5000);
