@@ -174,15 +174,19 @@ export function createConferencesService(core: Core, deps: { rooms: RoomsService
     await queues.add('conferences', 'emptyTimeout', { appid, confId, since }, { delay: config.CONFERENCE_EMPTY_TIMEOUT_MS, jobId: emptyJobId(appid, confId, since) });
   }
 
-  /** After a participant script: announce each change, send the provider its commands, arm the empty timer. */
+  /**
+   * After a participant script: the provider's commands first (they matter most if something
+   * fails half-way), then each change announced, kicked app participants out of the room, the
+   * empty timer armed.
+   */
   async function apply(appid: string, confId: string, r: ScriptResult): Promise<ParticipantViewT[]> {
     const changed: Change[] = list(r.changed);
     const inCount = r.inCount ?? 0;
-    const creator = changed.length ? await creatorOutside(appid, confId) : null;
-    for (const c of changed) await announce(appid, confId, c.action as MemberActionT, c.p, inCount, creator);
     for (const callid of list(r.dials)) await command(appid, confId, callid, 'dial');
     for (const callid of list(r.hangups)) await command(appid, confId, callid, 'hangup');
     for (const callid of list(r.mutes)) await command(appid, confId, callid, 'mute');
+    const creator = changed.length ? await creatorOutside(appid, confId) : null;
+    for (const c of changed) await announce(appid, confId, c.action as MemberActionT, c.p, inCount, creator);
     // Kicked app participants leave the room (after their `kicked` event, on the same channel).
     for (const uid of list(r.apps)) {
       await rooms.admit(appid, confId, uid, false);
@@ -197,9 +201,9 @@ export function createConferencesService(core: Core, deps: { rooms: RoomsService
     if (r.code === -1) throw new AppError('CONFERENCE_NOT_FOUND', `no conference ${confId}`);
     if (r.code === 0) return false;
     if (r.prev === 'scheduled') await queues.get('conferences').remove(startJobId(appid, confId)).catch((err: unknown) => log.warn({ err, appid, confId }, 'could not remove the start job (it re-checks)'));
+    for (const callid of list(r.hangups)) await command(appid, confId, callid, 'hangup');
     const creator = await creatorOutside(appid, confId);
     for (const c of list(r.changed)) await announce(appid, confId, 'ended', c.p, 0, creator);
-    for (const callid of list(r.hangups)) await command(appid, confId, callid, 'hangup');
     const h = await conf(appid, confId);
     const parts = await store.participants(appid, confId);
     await rooms.close(appid, confId, 'ended', toView(appid, confId, h, parts, false));
