@@ -86,6 +86,17 @@ describe('web IM', () => {
     expect(carol.presence).toHaveLength(0);
 
     expect(await ack(bob.socket, 'im.unsubscribe', { uid: users.alice!.userId })).toEqual({ ok: true, data: { removed: true } });
+
+    // Contacts made by the app's backend: both ways.
+    const made = await call(a.url, 'POST', '/v1/apps/imapp/webim/contacts', { basic: [app.appid, app.secret], body: { uids: [users.bob!.userId, users.carol!.userId] } });
+    expect(made.body).toEqual({ uids: [users.bob!.userId, users.carol!.userId] });
+    await ack(carol.socket, 'im.status', { status: 'here' });
+    await ack(bob.socket, 'im.status', { status: 'there' });
+    await until(() => bob.presence.some((p) => p.from === users.carol!.userId) && carol.presence.some((p) => p.from === users.bob!.userId), 5000, 'presence both ways');
+    expect((await ack(carol.socket, 'im.subscriptions', {})).data).toEqual({ following: [users.bob!.userId], subscribers: [users.bob!.userId] });
+    expect((await call(a.url, 'POST', '/v1/apps/imapp/webim/contacts/remove', { basic: [app.appid, app.secret], body: { uids: [users.carol!.userId, users.bob!.userId] } })).body).toEqual({ removed: true });
+    expect((await ack(carol.socket, 'im.subscriptions', {})).data).toEqual({ following: [], subscribers: [] });
+    expect((await call(a.url, 'POST', '/v1/apps/imapp/webim/contacts', { basic: [app.appid, app.secret], body: { uids: [users.bob!.userId, 'nobody'] } })).body.error.code).toBe('USER_NOT_FOUND');
     bob.socket.close();
     carol.socket.close();
   });

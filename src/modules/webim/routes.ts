@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import { ErrorResponse, security, type RoutePlugin } from '../../infra/http.js';
-import { UserIdSchema } from '../accounts/schemas.js';
-import { ImMessage, ImPresence, SendBody, SendResult, SetStatusBody, SetStatusResult, SubscribeBody, SubscribeResult, Subscriptions } from './schemas.js';
+import { AppIdSchema, UserIdSchema } from '../accounts/schemas.js';
+import { ContactPairBody, ImMessage, ImPresence, SendBody, SendResult, SetStatusBody, SetStatusResult, SubscribeBody, SubscribeResult, Subscriptions } from './schemas.js';
 
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse };
 
@@ -42,6 +42,20 @@ export const webImRoutes: RoutePlugin = async (app, { services, auth }) => {
   }, async (req) => {
     const s = await auth.user(req);
     return webim.subscriptions(s.appid, s.uid);
+  });
+  app.post('/v1/apps/:appid/webim/contacts', {
+    schema: { tags: ['webim'], summary: "Make two users contacts: each receives the other's presence", security: security.app, params: Type.Object({ appid: AppIdSchema }), body: ContactPairBody, response: { 200: ContactPairBody, ...errors } },
+  }, async (req) => {
+    await auth.app(req, req.params.appid);
+    const [a, b] = req.body.uids as [string, string];
+    return webim.connectContacts(req.params.appid, a, b);
+  });
+  app.post('/v1/apps/:appid/webim/contacts/remove', {
+    schema: { tags: ['webim'], summary: 'Two users stop being contacts (both subscriptions removed)', security: security.app, params: Type.Object({ appid: AppIdSchema }), body: ContactPairBody, response: { 200: Type.Object({ removed: Type.Boolean() }), ...errors } },
+  }, async (req) => {
+    await auth.app(req, req.params.appid);
+    const [a, b] = req.body.uids as [string, string];
+    return webim.disconnectContacts(req.params.appid, a, b);
   });
   app.get('/v1/webim/presence/:uid', {
     schema: { tags: ['webim'], summary: "A user's presence now", security: security.user, params: Type.Object({ uid: UserIdSchema }), response: { 200: ImPresence, ...errors } },

@@ -36,3 +36,8 @@ export const Subscriptions = Type.Object({
   following: Type.Array(UserIdSchema, { description: 'users whose presence I receive' }),
   subscribers: Type.Array(UserIdSchema, { description: 'users who receive mine' }),
 });
+
+export const ContactPairBody = Type.Object(
+  { uids: Type.Array(UserIdSchema, { minItems: 2, maxItems: 2, description: 'two users of the app who see each other\'s presence' }) },
+  { additionalProperties: false },
+);

@@ -8,6 +8,7 @@
 // approval step: presence carries only the status string the user chose to publish).
 import { randomUUID } from 'node:crypto';
 import type { Core } from '../../infra/core.js';
+import { AppError } from '../../infra/errors.js';
 import type { AccountsService } from '../accounts/service.js';
 import type { ImMessageT, ImPresenceT } from './schemas.js';
 import { createWebImStore } from './store.js';
@@ -60,6 +61,17 @@ export function createWebImService(core: Core, accounts: AccountsService) {
       await accounts.getUser(appid, target);
       await store.subscribe(appid, follower, target);
       return { uid: target, presence: await presenceOf(appid, target) };
+    },
+    /** The app's backend makes two users contacts: each receives the other's presence. */
+    async connectContacts(appid: string, a: string, b: string): Promise<{ uids: [string, string] }> {
+      if (a === b) throw new AppError('VALIDATION_FAILED', 'a user is not their own contact');
+      await Promise.all([accounts.getUser(appid, a), accounts.getUser(appid, b)]);
+      await Promise.all([store.subscribe(appid, a, b), store.subscribe(appid, b, a)]);
+      return { uids: [a, b] };
+    },
+    async disconnectContacts(appid: string, a: string, b: string): Promise<{ removed: boolean }> {
+      const [x, y] = await Promise.all([store.unsubscribe(appid, a, b), store.unsubscribe(appid, b, a)]);
+      return { removed: x || y };
     },
     async unsubscribe(appid: string, follower: string, target: string): Promise<{ removed: boolean }> {
       return { removed: await store.unsubscribe(appid, follower, target) };
