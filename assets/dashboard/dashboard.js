@@ -81,6 +81,7 @@
       if (err && err.data && err.data.code) signOut(`${err.data.code}: ${err.data.message}`);
       else setStatus('wait', 'reconnecting…');
     });
+    socket.on('dashboard.revoked', (e) => signOut(`${e.code}: ${e.message} (signed out: the credentials no longer open this app)`));
     socket.on('disconnect', (reason) => {
       // The server closing the socket (flood, shutdown of this session) is final; anything else reconnects.
       if (reason === 'io server disconnect') signOut('the server closed the dashboard session');

@@ -78,6 +78,21 @@ describe('handshake', () => {
     expect(picked.snapshot.apps.map((a: any) => a.appid)).toEqual([B.appid]);
   });
 
+  it('closes an app dashboard at the next push once its secret no longer opens the app; the new secret opens one', async () => {
+    const app = await createApp(srv.url);
+    const { socket } = await dashboard({ appid: app.appid, secret: app.secret });
+    const before = await nextEvent(socket, 'dashboard.queues', 5000); // still valid: pushes go on
+    expect(before.apps[0].appid).toBe(app.appid);
+    const revoked = nextEvent(socket, 'dashboard.revoked', 5000);
+    const gone = nextEvent(socket, 'disconnect', 5000);
+    const rotated = await call(srv.url, 'POST', `/v1/apps/${app.appid}/secret`, { token: ADMIN_TOKEN, body: {} });
+    expect(rotated.status).toBe(200);
+    expect(await revoked).toMatchObject({ code: 'APP_AUTH_FAILED' });
+    expect(await gone).toBe('io server disconnect');
+    const fresh = await dashboard({ appid: app.appid, secret: rotated.body.secret });
+    expect(fresh.snapshot.apps[0].appid).toBe(app.appid);
+  });
+
   it('answers dashboard.snapshot through its ack; any other event is refused', async () => {
     const { socket } = await dashboard({ appid: A.appid, secret: A.secret });
     const again = await socket.emitWithAck('dashboard.snapshot', {});

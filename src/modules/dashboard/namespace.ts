@@ -40,8 +40,13 @@ export function attachDashboard(io: Server, core: Core, services: { accounts: Ac
   const { accounts, dashboard } = services;
   const nsp = io.of(DASHBOARD_NAMESPACE);
   const origins = allowedOrigins(config);
+  /**
+   * An app dashboard's secret, checked again at every push (a rotation closes it). Kept beside
+   * the socket, not in socket.data, which connection state recovery writes to Redis.
+   */
+  const secrets = new WeakMap<Socket, string>();
 
-  async function viewerOf(raw: unknown): Promise<Viewer> {
+  async function viewerOf(raw: unknown): Promise<Viewer & { secret?: string }> {
     // pid and offset are what socket.io-client adds on a reconnect (connection state recovery).
     const { pid: _pid, offset: _offset, ...given } = (raw ?? {}) as Record<string, unknown>;
     if (given.secret === undefined && given.adminToken === undefined) {
@@ -50,7 +55,7 @@ export function attachDashboard(io: Server, core: Core, services: { accounts: Ac
     const auth = parse(DashboardAuth, given, 'dashboard auth');
     if ('secret' in auth) {
       const app = await accounts.verifyAppSecret(auth.appid, auth.secret);
-      return { admin: false, appids: [app.appid] };
+      return { admin: false, appids: [app.appid], secret: auth.secret };
     }
     if (config.ADMIN_TOKEN === undefined) throw new AppError('ADMIN_DISABLED');
     if (!safeEqual(auth.adminToken, config.ADMIN_TOKEN)) throw new AppError('ADMIN_AUTH_FAILED');
@@ -62,9 +67,10 @@ export function attachDashboard(io: Server, core: Core, services: { accounts: Ac
     try {
       const origin = socket.handshake.headers.origin;
       if (origin && origins !== true && !origins.includes(origin)) throw new AppError('ORIGIN_NOT_ALLOWED', `origin ${origin} is not allowed`);
-      const viewer = await viewerOf(socket.handshake.auth);
+      const { secret, ...viewer } = await viewerOf(socket.handshake.auth);
       const data: DashboardSocketData = { ...viewer, bucket: [config.SOCKET_RATE_BURST, Date.now(), 0] };
       socket.data = data;
+      if (secret !== undefined) secrets.set(socket, secret);
       next();
     } catch (err) {
       if (!(err instanceof AppError)) log.error({ err }, 'dashboard handshake failed');
@@ -72,9 +78,18 @@ export function attachDashboard(io: Server, core: Core, services: { accounts: Ac
     }
   });
 
+  /**
+   * To one socket of this node, written at once. A plain socket.emit goes through the adapter
+   * when connection state recovery is on (the streams adapter: an XADD every node reads back);
+   * snapshots and pushes need no replay — a reconnect brings a fresh snapshot.
+   */
+  function toSocket(socket: Socket, event: string, data: unknown): void {
+    nsp.local.to(socket.id).emit(event, data);
+  }
+
   async function sendSnapshot(socket: Socket): Promise<void> {
     const data = socket.data as DashboardSocketData;
-    socket.emit('dashboard.snapshot', await dashboard.snapshot(data));
+    toSocket(socket, 'dashboard.snapshot', await dashboard.snapshot(data));
   }
 
   nsp.on('connection', (socket) => {
@@ -96,7 +111,7 @@ export function attachDashboard(io: Server, core: Core, services: { accounts: Ac
     const fail = (err: unknown) => {
       const { body } = toPublicError(err);
       if (ack) ack({ ok: false, error: body });
-      else socket.emit('dashboard.error', { event, ...body });
+      else toSocket(socket, 'dashboard.error', { event, ...body });
     };
     if (!takeToken(data.bucket, Date.now(), config)) {
       fail(new AppError('RATE_LIMITED', `more than ${config.SOCKET_RATE_PER_SECOND} events/s`));
@@ -108,7 +123,7 @@ export function attachDashboard(io: Server, core: Core, services: { accounts: Ac
       parse(SnapshotRequest, args[0] ?? {}, `${event} payload`);
       const snap = await dashboard.snapshot(data);
       ack?.({ ok: true, data: snap });
-      if (!ack) socket.emit('dashboard.snapshot', snap);
+      if (!ack) toSocket(socket, 'dashboard.snapshot', snap);
     } catch (err) {
       if (!(err instanceof AppError)) log.error({ err, event }, 'dashboard handler failed');
       fail(err);
@@ -136,7 +151,7 @@ export function attachDashboard(io: Server, core: Core, services: { accounts: Ac
     if (running) return; // a slow Redis: skip a period rather than pile reads up
     running = true;
     try {
-      const sockets = [...nsp.sockets.values()];
+      const sockets = await closeStale([...nsp.sockets.values()]);
       if (sockets.length === 0) return stopPush();
       const watched = [...new Set(sockets.flatMap((s) => (s.data as DashboardSocketData).appids))];
       const [queues, lives] = await Promise.all([dashboard.queues(), Promise.all(watched.map((appid) => dashboard.live(appid)))]);
@@ -145,13 +160,38 @@ export function attachDashboard(io: Server, core: Core, services: { accounts: Ac
       for (const s of sockets) {
         const v = s.data as DashboardSocketData;
         const payload: DashboardQueuesT = { serverTime, queues: dashboard.queuesFor(v, queues), apps: v.appids.flatMap((a) => byApp.get(a) ?? []) };
-        s.emit('dashboard.queues', payload);
+        toSocket(s, 'dashboard.queues', payload);
       }
     } catch (err) {
       log.warn({ err }, 'dashboard push failed');
     } finally {
       running = false;
     }
+  }
+
+  /**
+   * App dashboards whose secret no longer opens the app (rotated without grace, or the grace
+   * ran out, or the app is gone) are told why and closed; the others are returned.
+   */
+  async function closeStale(sockets: Socket[]): Promise<Socket[]> {
+    const verdicts = new Map<string, Promise<unknown>>();
+    const checked = await Promise.all(
+      sockets.map(async (s) => {
+        const v = s.data as DashboardSocketData;
+        const secret = secrets.get(s);
+        if (v.admin || secret === undefined) return s;
+        const appid = v.appids[0]!;
+        const key = `${appid}\n${secret}`;
+        if (!verdicts.has(key)) verdicts.set(key, accounts.verifyAppSecret(appid, secret).then(() => null, (err: unknown) => err));
+        const err = await verdicts.get(key);
+        if (err === null) return s;
+        if (!(err instanceof AppError)) throw err; // Redis trouble: keep the socket, skip this push
+        toSocket(s, 'dashboard.revoked', toPublicError(err).body);
+        s.disconnect(true);
+        return null;
+      }),
+    );
+    return checked.filter((s): s is Socket => s !== null);
   }
 
   return { stop: stopPush };
