@@ -140,6 +140,11 @@ describe('conferences with the simulated provider', () => {
     expect((await bob.emitWithAck('room.join', { roomId: conf })).error.code).toBe('FORBIDDEN');
     expect(named(await confUsers(srv, app, conf), 'Bob').state).toBe(2);
 
+    // A reconnecting creator finds the conference in session.snapshot.
+    const again = await connect(srv.url, t.host);
+    open.push(again.socket);
+    expect(again.snapshot.conferences).toContainEqual({ confId: conf, name: 'standup', state: 'live', startAt: expect.any(Number), inCount: 1 }); // A is still in
+
     // Stop (native, creator): every leg still up ends; the room closes.
     const stopped = await call(srv.url, 'POST', `/v1/conferences/${conf}/stop`, { token: t.host });
     expect(stopped.body).toMatchObject({ state: 'ended', endReason: 'stopped', inCount: 0 });

@@ -243,6 +243,22 @@ export function createConferencesService(core: Core, deps: { rooms: RoomsService
       return out;
     },
 
+    /**
+     * session.snapshot: the caller's conferences not ended yet among the 20 they created last, so a
+     * reconnecting creator re-reads their participants instead of depending on missed events.
+     * (Conferences they are in from the app are in the snapshot's `rooms`, kind `conference`.)
+     */
+    async snapshot(appid: string, uid: string): Promise<Array<{ confId: string; name: string; state: ConfState; startAt: number; inCount: number }>> {
+      const out: Array<{ confId: string; name: string; state: ConfState; startAt: number; inCount: number }> = [];
+      for (const id of await store.userConfIds(appid, uid, 20)) {
+        const h = await store.get(appid, id);
+        if (!h || h.state === 'ended') continue;
+        const v = toView(appid, id, h, await store.participants(appid, id), true);
+        out.push({ confId: id, name: v.name, state: v.state, startAt: v.startAt, inCount: v.inCount });
+      }
+      return out;
+    },
+
     async participants(appid: string, confId: string, actor: Actor): Promise<{ confId: string; state: ConfState; participants: ParticipantViewT[] }> {
       const h = await conf(appid, confId);
       await mustRead(appid, confId, h, actor);
