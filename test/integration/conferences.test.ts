@@ -10,6 +10,7 @@ import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DomainEvent } from '../../src/infra/events.js';
 import { emptyJobId, startJobId } from '../../src/modules/conferences/service.js';
+import { createConferencesStore } from '../../src/modules/conferences/store.js';
 import { signBody, verifySignedBody } from '../../src/providers/telephony/webhook.js';
 import type { WorkerNode } from '../../workers/runtime.js';
 import { call, collect, connect, createApp, loginUser, startServer, startTestWorkers, until, type TestServer } from '../helpers.js';
@@ -186,6 +187,16 @@ describe('conferences with the simulated provider', () => {
     expect((await confUsers(srv, app, c.confId))[0]).toMatchObject({ id: 'eve', state: 2 });
     await until(async () => (await call(srv.url, 'GET', `/v1/conferences/${c.confId}`, { token: t.host })).body.state === 'ended', 8000, 'ended when empty');
     expect((await call(srv.url, 'GET', `/v1/conferences/${c.confId}`, { token: t.host })).body.endReason).toBe('empty');
+  });
+
+  it('a stop after a crash between ending the conference and closing its room closes the room', async () => {
+    const c = (await call(srv.url, 'POST', '/v1/conferences', { token: t.host, body: { name: 'crash' } })).body;
+    // What a process dying right after the end script leaves: the conference ended, its room open.
+    const store = createConferencesStore(srv.app.core.redis, srv.app.core.keys, srv.config.TELEPHONY_RING_TIMEOUT_MS);
+    expect((await store.end(app.appid, c.confId, Date.now(), 'stopped', null)).code).toBe(1);
+    expect((await call(srv.url, 'GET', `/v1/rooms/${c.confId}`, { token: t.host })).body.state).toBe('open');
+    expect((await call(srv.url, 'POST', '/stopConf', { token: t.host, body: { id: c.confId, uid: 'host', appid: app.appid } })).body).toEqual({ status: 1 });
+    expect((await call(srv.url, 'GET', `/v1/rooms/${c.confId}`, { token: t.host })).body.state).toBe('closed');
   });
 
   it('an app participant timing out of the room leaves the conference (state 2)', async () => {

@@ -199,7 +199,11 @@ export function createConferencesService(core: Core, deps: { rooms: RoomsService
   async function end(appid: string, confId: string, reason: string, since: number | null = null): Promise<boolean> {
     const r = await store.end(appid, confId, Date.now(), reason, since);
     if (r.code === -1) throw new AppError('CONFERENCE_NOT_FOUND', `no conference ${confId}`);
-    if (r.code === 0) return false;
+    if (r.code === 0) {
+      // Already ended: make sure its room is closed too (a process that died between the two left it open; closing twice is a no-op).
+      if (r.prev === 'ended') await rooms.close(appid, confId, 'ended');
+      return false;
+    }
     if (r.prev === 'scheduled') await queues.get('conferences').remove(startJobId(appid, confId)).catch((err: unknown) => log.warn({ err, appid, confId }, 'could not remove the start job (it re-checks)'));
     for (const callid of list(r.hangups)) await command(appid, confId, callid, 'hangup');
     const creator = await creatorOutside(appid, confId);

@@ -232,7 +232,7 @@ const scripts = {
       C.now, C.ring = tonumber(ARGV[1]), tonumber(ARGV[4])
       local st = redis.call('HGET', KEYS[1], 'state')
       if not st then return cjson.encode({code = -1}) end
-      if st == 'ended' then return cjson.encode({code = 0}) end
+      if st == 'ended' then return cjson.encode({code = 0, prev = 'ended'}) end
       if ARGV[3] ~= '' and (st ~= 'live' or redis.call('HGET', KEYS[1], 'emptySince') ~= ARGV[3]) then return cjson.encode({code = 0}) end
       redis.call('HSET', KEYS[1], 'state', 'ended', 'endedAt', ARGV[1], 'reason', ARGV[2])
       redis.call('HDEL', KEYS[1], 'emptySince')
