@@ -189,6 +189,20 @@ describe('conferences with the simulated provider', () => {
     expect((await call(srv.url, 'GET', `/v1/conferences/${c.confId}`, { token: t.host })).body.endReason).toBe('empty');
   });
 
+  it('an empty-timeout job lost to a crash is re-created by the next participant change', async () => {
+    const c = (await call(srv.url, 'POST', '/v1/conferences', { token: t.host, body: { name: 'lost timer' } })).body;
+    const q = srv.app.core.queues.get('conferences');
+    const id = emptyJobId(app.appid, c.confId, c.createdAt);
+    // Lost: what a process dying between the create script and its enqueue leaves.
+    await q.remove(id);
+    expect(await q.getJob(id)).toBeUndefined();
+    // A change that leaves it empty (a participant listed, nobody dialled) arms the same timer again.
+    await call(srv.url, 'POST', `/v1/conferences/${c.confId}/participants`, { token: t.host, body: { users: [{ number: '13800000007', name: 'Later' }] } });
+    await until(async () => (await call(srv.url, 'GET', `/v1/conferences/${c.confId}`, { token: t.host })).body.state === 'ended', 8000, 'ended when empty');
+    await until(async () => (await q.getJob(id))?.finishedOn !== undefined, 5000, 'the re-created job finished');
+    expect((await q.getJob(id))!.returnvalue).toEqual({ ended: true });
+  });
+
   it('a stop after a crash between ending the conference and closing its room closes the room', async () => {
     const c = (await call(srv.url, 'POST', '/v1/conferences', { token: t.host, body: { name: 'crash' } })).body;
     // What a process dying right after the end script leaves: the conference ended, its room open.

@@ -171,7 +171,8 @@ export function createConferencesService(core: Core, deps: { rooms: RoomsService
   async function armEmpty(appid: string, confId: string, armed: string | undefined): Promise<void> {
     if (!armed || config.CONFERENCE_EMPTY_TIMEOUT_MS === 0) return;
     const since = Number(armed);
-    await queues.add('conferences', 'emptyTimeout', { appid, confId, since }, { delay: config.CONFERENCE_EMPTY_TIMEOUT_MS, jobId: emptyJobId(appid, confId, since) });
+    const delay = Math.max(0, since + config.CONFERENCE_EMPTY_TIMEOUT_MS - Date.now());
+    await queues.add('conferences', 'emptyTimeout', { appid, confId, since }, { delay, jobId: emptyJobId(appid, confId, since) });
   }
 
   /**

@@ -12,9 +12,10 @@
 //
 // Every change of a participant is one script below, which also keeps `emptySince`: set when
 // a live conference has nobody in (state 1) and no call ringing, cleared otherwise. The
-// script returns it when it was just set, and the service enqueues the empty-timeout job
-// (deterministic id from that time); the job ends the conference only if `emptySince` is
-// still that time (sbConfEnd), so anyone arriving meanwhile cancels it without a race.
+// script returns it while the conference is empty, and the service (re-)enqueues the
+// empty-timeout job (deterministic id from that time, so re-adding is a no-op, and a job lost
+// to a crash is re-created by the next change); the job ends the conference only if
+// `emptySince` is still that time (sbConfEnd), so anyone arriving meanwhile cancels it.
 import type { Redis } from 'ioredis';
 import type { Keys } from '../../infra/keys.js';
 import { defineScripts } from '../../infra/scripts.js';
@@ -48,8 +49,8 @@ local function emptiness(conf, parts, now)
       return ''
     end
   end
-  if redis.call('HSETNX', conf, 'emptySince', now) == 1 then return now end
-  return ''
+  redis.call('HSETNX', conf, 'emptySince', now)
+  return redis.call('HGET', conf, 'emptySince')
 end
 local function dial(conf, calls, confId, p)
   local n = redis.call('HINCRBY', conf, 'callseq', 1)
