@@ -197,14 +197,25 @@ export async function startPrivateRedis({ dataDir, port }) {
 }
 
 /** A free TCP port on loopback (bound and released). */
-export function freePort() {
-  return new Promise((resolvePromise, reject) => {
+/**
+ * A port nothing listens on, for a server started a moment later. Chosen at random below
+ * Linux's ephemeral range (32768+): a port the kernel handed out with listen(0) is also
+ * what it hands to outgoing connections, so while many tests open Redis and HTTP clients
+ * in parallel, such a port could be taken by a client socket before our server binds it.
+ */
+export async function freePort() {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (await canListen(port)) return port;
+  }
+  throw new Error('no free port found in 20000–31999');
+}
+
+function canListen(port) {
+  return new Promise((resolvePromise) => {
     const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolvePromise(port));
-    });
+    srv.once('error', () => resolvePromise(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolvePromise(true)));
   });
 }
 

@@ -1,7 +1,7 @@
 // How any node (api or worker) reaches sockets: through a Socket.IO Server wired to the
 // Redis adapter. Only the rooms named here are ever emitted to (DESIGN: rooms of the
 // socket layer), so an app's events cannot reach another app's sockets.
-import type { Server } from 'socket.io';
+import type { Server, Socket } from 'socket.io';
 
 export const socketRooms = {
   user: (appid: string, uid: string) => `user:${appid}:${uid}`,
@@ -29,6 +29,17 @@ export interface Emitter {
   clearRoom(appid: string, roomId: string): void;
 }
 
+/**
+ * Sends a last event to a socket of this node, then closes it. With connection state
+ * recovery on, a plain socket.emit goes through the adapter (streams: only after its XADD
+ * returns) and would reach the client after the close, i.e. never; a local-only emit to
+ * the socket's own room is written at once.
+ */
+export function tellAndClose(socket: Socket, event: string, data: unknown): void {
+  socket.nsp.local.to(socket.id).emit(event, data);
+  socket.disconnect(true);
+}
+
 export function createEmitter(io: Server): Emitter {
   return {
     toUser: (appid, uid, event, data) => void io.to(socketRooms.user(appid, uid)).emit(event, data),
@@ -47,10 +58,7 @@ export function createEmitter(io: Server): Emitter {
         if (tokenHash && (s.data as { tokenHash?: string }).tokenHash !== tokenHash) continue;
         const local = io.of('/').sockets.get(s.id);
         if (local) {
-          // A socket of this node is told with a local-only emit, written at once: a plain emit
-          // goes through the adapter (streams: after its XADD returns) and would arrive after the close.
-          io.local.to(s.id).emit('session.revoked', reason);
-          local.disconnect(true);
+          tellAndClose(local, 'session.revoked', reason);
         } else {
           s.emit('session.revoked', reason);
           s.disconnect(true);

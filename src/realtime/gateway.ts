@@ -4,7 +4,7 @@ import type { Server, Socket } from 'socket.io';
 import type { Config } from '../config.js';
 import { allowedOrigins } from '../config.js';
 import type { Core } from '../infra/core.js';
-import { socketRooms } from '../infra/emitter.js';
+import { socketRooms, tellAndClose } from '../infra/emitter.js';
 import { AppError, toPublicError } from '../infra/errors.js';
 import { parse } from '../infra/validation.js';
 import type { Services } from '../services.js';
@@ -121,15 +121,13 @@ export function attachGateway(io: Server, core: Core, services: Services): Gatew
       fail(new AppError('RATE_LIMITED', `more than ${config.SOCKET_RATE_PER_SECOND} events/s`));
       if (data.bucket[2] >= config.SOCKET_FLOOD_STRIKES) {
         log.warn({ appid: data.appid, uid: data.uid }, 'socket flood: disconnecting');
-        socket.emit('session.error', { event, code: 'RATE_LIMITED', message: 'flood: disconnected' });
-        socket.disconnect(true);
+        tellAndClose(socket, 'session.error', { event, code: 'RATE_LIMITED', message: 'flood: disconnected' });
       }
       return;
     }
     if (data.expiresAt <= now) {
       fail(new AppError('TOKEN_EXPIRED'));
-      socket.emit('session.revoked', { code: 'TOKEN_EXPIRED', message: 'the token has expired' });
-      socket.disconnect(true);
+      tellAndClose(socket, 'session.revoked', { code: 'TOKEN_EXPIRED', message: 'the token has expired' });
       return;
     }
     const handler = handlers.get(event);
@@ -151,8 +149,7 @@ export function attachGateway(io: Server, core: Core, services: Services): Gatew
     for (const socket of io.of('/').sockets.values()) {
       const d = socket.data as SocketData;
       if (d.expiresAt <= now) {
-        socket.emit('session.revoked', { code: 'TOKEN_EXPIRED', message: 'the token has expired' });
-        socket.disconnect(true);
+        tellAndClose(socket, 'session.revoked', { code: 'TOKEN_EXPIRED', message: 'the token has expired' });
       }
     }
   }, 30_000);

@@ -82,12 +82,15 @@ describe('client events', () => {
     const token = await loginUser(srv.url, app.appid, 'flood-user');
     const { socket } = await connect(srv.url, token);
     const disconnected = new Promise<string>((r) => socket.once('disconnect', r));
+    const lastWord = new Promise<unknown>((r) => socket.on('session.error', (e: { message?: string }) => e.message === 'flood: disconnected' && r(e)));
     const results = await Promise.all(Array.from({ length: 30 }, () => socket.timeout(2000).emitWithAck('session.ping', {}).catch(() => ({ ok: 'no-ack' }))));
     const okCount = results.filter((r) => r.ok === true).length;
     const limited = results.filter((r) => r.ok === false && r.error.code === 'RATE_LIMITED').length;
     expect(okCount).toBe(5); // the burst
     expect(limited).toBeGreaterThanOrEqual(10);
     expect(await disconnected).toBe('io server disconnect');
+    // Told before the close (a plain emit through the streams adapter arrived after it).
+    expect(await Promise.race([lastWord, sleep(200).then(() => 'not told')])).toMatchObject({ code: 'RATE_LIMITED' });
   });
 
   it('keeps a socket that slows down after hitting the limit', async () => {
