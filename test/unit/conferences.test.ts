@@ -3,6 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import { beijingTime, parseStartTime, participantKey } from '../../src/modules/conferences/service.js';
 import { simulatedOutcome } from '../../src/providers/telephony/simulated.js';
+import { createTelephonyProvider } from '../../src/providers/telephony/index.js';
+import { ConfigError, loadConfig } from '../../src/config.js';
+import type { Queues } from '../../src/infra/queues.js';
 import { commandBody, signBody, verifySignedBody } from '../../src/providers/telephony/webhook.js';
 
 const NOW = Date.UTC(2026, 0, 2, 3, 4, 5); // 2026-01-02 11:04:05 in Beijing
@@ -38,6 +41,18 @@ describe('simulated carrier', () => {
     expect(simulatedOutcome('13800000001', o)).toEqual([{ state: 'ringing', delay: 0 }, { state: 'answered', delay: 100 }]);
     expect(simulatedOutcome('13800000000', o)).toEqual([{ state: 'ringing', delay: 0 }, { state: 'failed', delay: 100 }]);
     expect(simulatedOutcome('13899999999', o)).toEqual([{ state: 'ringing', delay: 0 }, { state: 'answered', delay: 100 }, { state: 'hungup', delay: 150 }]);
+  });
+});
+
+describe('telephony provider choice', () => {
+  const queues = {} as Queues;
+  it('a bad simulated pattern stops the process at boot, naming the variable', () => {
+    expect(() => createTelephonyProvider(loadConfig({}, { TELEPHONY_SIM_FAIL_PATTERN: '([' }), queues)).toThrow(ConfigError);
+    expect(() => createTelephonyProvider(loadConfig({}, { TELEPHONY_SIM_HANGUP_PATTERN: '*x' }), queues)).toThrow(/TELEPHONY_SIM_HANGUP_PATTERN/);
+  });
+  it('webhook without URL and secret refuses every command clearly', async () => {
+    const p = createTelephonyProvider(loadConfig({}, { TELEPHONY_PROVIDER: 'webhook' }), queues);
+    await expect(p.execute({ action: 'hangup', leg: { appid: 'a1', confId: '1', vid: 'v', callid: '1-1' } })).rejects.toThrow(/TELEPHONY_WEBHOOK_URL/);
   });
 });
 

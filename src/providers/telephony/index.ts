@@ -11,7 +11,7 @@
 //              up TELEPHONY_SIM_HANGUP_MS later. Hanging up reports `hungup` at once.
 //   webhook    commands are POSTed as signed JSON to TELEPHONY_WEBHOOK_URL (webhook.ts); the
 //              carrier bridge reports call states back, signed with the same secret.
-import type { Config } from '../../config.js';
+import { ConfigError, type Config } from '../../config.js';
 import { AppError } from '../../infra/errors.js';
 import type { Queues } from '../../infra/queues.js';
 import { createSimulatedTelephony } from './simulated.js';
@@ -61,12 +61,21 @@ export function createTelephonyProvider(config: TelephonyConfig, queues: Queues)
   return createSimulatedTelephony(
     {
       answerMs: config.TELEPHONY_SIM_ANSWER_MS,
-      failPattern: new RegExp(config.TELEPHONY_SIM_FAIL_PATTERN),
-      hangupPattern: new RegExp(config.TELEPHONY_SIM_HANGUP_PATTERN),
+      failPattern: pattern('TELEPHONY_SIM_FAIL_PATTERN', config.TELEPHONY_SIM_FAIL_PATTERN),
+      hangupPattern: pattern('TELEPHONY_SIM_HANGUP_PATTERN', config.TELEPHONY_SIM_HANGUP_PATTERN),
       hangupMs: config.TELEPHONY_SIM_HANGUP_MS,
     },
     queues,
   );
+}
+
+/** A configured regular expression, or a ConfigError naming the variable (the process stops at boot). */
+function pattern(name: string, source: string): RegExp {
+  try {
+    return new RegExp(source);
+  } catch (err) {
+    throw new ConfigError(`invalid configuration:\n  ${name}=${JSON.stringify(source)}: not a regular expression (${(err as Error).message})`);
+  }
 }
 
 /** Deterministic id of the job applying one reported state of one leg: a repeated report is one job. */
