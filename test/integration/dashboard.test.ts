@@ -234,6 +234,24 @@ describe('live updates', () => {
     }
   });
 
+  it('an admin watching every app follows an app created after it connected; one that picked an app does not', async () => {
+    const all = await dashboard({ adminToken: ADMIN_TOKEN });
+    const picked = await dashboard({ adminToken: ADMIN_TOKEN, appid: A.appid });
+    const pickedSnapshots = collect(picked.socket, 'dashboard.snapshot');
+    const fresh = nextEvent(all.socket, 'dashboard.snapshot');
+    const late = await createApp(srv.url);
+    expect((await fresh).apps.map((a: any) => a.appid)).toContain(late.appid);
+
+    const joins = collect(all.socket, 'room.member.joined');
+    const pickedJoins = collect(picked.socket, 'room.member.joined');
+    const host = await loginUser(srv.url, late.appid, 'late-host');
+    const roomId = (await call(srv.url, 'POST', '/v1/rooms', { token: host, body: {} })).body.roomId;
+    await call(srv.url, 'POST', `/v1/rooms/${roomId}/join`, { token: host });
+    await until(() => joins.some((e) => e.appid === late.appid && e.roomId === roomId), 5000, 'the admin to hear the new app');
+    expect(pickedJoins.filter((e) => e.appid === late.appid)).toEqual([]);
+    expect(pickedSnapshots).toEqual([]);
+  });
+
   it('dispatch and billing events reach the app dashboard with their appid', async () => {
     const app = await createApp(srv.url);
     const basic: [string, string] = [app.appid, app.secret];

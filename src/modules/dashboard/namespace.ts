@@ -26,6 +26,8 @@ import type { DashboardService, Viewer } from './service.js';
 export const DASHBOARD_NAMESPACE = '/dashboard';
 
 interface DashboardSocketData extends Viewer {
+  /** An admin watching every app (no appid picked): follows apps created after it connected. */
+  allApps?: boolean;
   /** token bucket, as the main namespace's (gateway.takeToken) */
   bucket: [number, number, number];
 }
@@ -46,7 +48,7 @@ export function attachDashboard(io: Server, core: Core, services: { accounts: Ac
    */
   const secrets = new WeakMap<Socket, string>();
 
-  async function viewerOf(raw: unknown): Promise<Viewer & { secret?: string }> {
+  async function viewerOf(raw: unknown): Promise<Viewer & { allApps?: boolean; secret?: string }> {
     // pid and offset are what socket.io-client adds on a reconnect (connection state recovery).
     const { pid: _pid, offset: _offset, ...given } = (raw ?? {}) as Record<string, unknown>;
     if (given.secret === undefined && given.adminToken === undefined) {
@@ -60,7 +62,7 @@ export function attachDashboard(io: Server, core: Core, services: { accounts: Ac
     if (config.ADMIN_TOKEN === undefined) throw new AppError('ADMIN_DISABLED');
     if (!safeEqual(auth.adminToken, config.ADMIN_TOKEN)) throw new AppError('ADMIN_AUTH_FAILED');
     if (auth.appid !== undefined) return { admin: true, appids: [(await accounts.getApp(auth.appid)).appid] };
-    return { admin: true, appids: (await accounts.listApps()).map((a) => a.appid) };
+    return { admin: true, allApps: true, appids: (await accounts.listApps()).map((a) => a.appid) };
   }
 
   nsp.use(async (socket, next) => {
@@ -153,6 +155,7 @@ export function attachDashboard(io: Server, core: Core, services: { accounts: Ac
     try {
       const sockets = await closeStale([...nsp.sockets.values()]);
       if (sockets.length === 0) return stopPush();
+      await followNewApps(sockets);
       const watched = [...new Set(sockets.flatMap((s) => (s.data as DashboardSocketData).appids))];
       const [queues, lives] = await Promise.all([dashboard.queues(), Promise.all(watched.map((appid) => dashboard.live(appid)))]);
       const byApp = new Map(lives.map((l) => [l.appid, l]));
@@ -166,6 +169,25 @@ export function attachDashboard(io: Server, core: Core, services: { accounts: Ac
       log.warn({ err }, 'dashboard push failed');
     } finally {
       running = false;
+    }
+  }
+
+  /**
+   * Admins watching every app join the dashboard room of each app created since they
+   * connected, and get a fresh snapshot that includes it (the app list is read once per
+   * period, and only while such an admin is connected to this node).
+   */
+  async function followNewApps(sockets: Socket[]): Promise<void> {
+    const followers = sockets.filter((s) => (s.data as DashboardSocketData).allApps);
+    if (followers.length === 0) return;
+    const appids = (await accounts.listApps()).map((a) => a.appid);
+    for (const s of followers) {
+      const v = s.data as DashboardSocketData;
+      const added = appids.filter((appid) => !v.appids.includes(appid));
+      if (added.length === 0) continue;
+      v.appids = [...v.appids, ...added];
+      await s.join(added.map((appid) => socketRooms.dashboard(appid)));
+      await sendSnapshot(s);
     }
   }
 
