@@ -1,11 +1,11 @@
 // `npm run bench [-- name…]`: set-up as for the tests, then run benchmark scripts that
-// print their figures. Names: connections, notify, rooms, classroom, billing, dispatch, words, pairing, dashboard (default: all).
+// print their figures. Names: connections, notify, rooms, classroom, billing, dispatch, words, pairing, dashboard, webhooks (default: all).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { root, ensureDependencies, ensureBuild, ensureRedisServer } from './setup.mjs';
 
-const ALL = ['connections', 'notify', 'rooms', 'classroom', 'billing', 'dispatch', 'words', 'pairing', 'dashboard'];
+const ALL = ['connections', 'notify', 'rooms', 'classroom', 'billing', 'dispatch', 'words', 'pairing', 'dashboard', 'webhooks'];
 ensureDependencies();
 ensureRedisServer();
 // ensureBuild() watches src/ and workers/ only: rebuild too when a benchmark script changed.
