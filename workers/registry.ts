@@ -13,6 +13,7 @@ import { deliverNotify } from './notify.js';
 import { sweepPresence } from './presence.js';
 import { endRoomOnHostTimeout, sweepRooms } from './rooms.js';
 import { deliverWebhook, sweepWebhooks } from './webhooks.js';
+import { pruneGuests } from './customerservice.js';
 import { applyCallState, endEmptyConference, runTelephonyCommand, sendSms, startConference } from './conferences.js';
 
 export interface ProcessorContext {
@@ -36,4 +37,5 @@ export const registry: Registry = {
   webhooks: { deliver: deliverWebhook, sweep: sweepWebhooks },
   conferences: { start: startConference, emptyTimeout: endEmptyConference, command: runTelephonyCommand, callState: applyCallState },
   sms: { send: sendSms },
+  customerservice: { pruneGuests },
 };

@@ -12,6 +12,7 @@ import { RecordingJob } from '../modules/media/schemas.js';
 import { PairRoundJob, PairTimeoutJob } from '../modules/pairing/schemas.js';
 import { NotifyJob } from '../modules/notify/schemas.js';
 import { PresenceSweepJob } from '../modules/presence/schemas.js';
+import { PruneGuestsJob } from '../modules/customerservice/schemas.js';
 import { HostTimeoutJob, SweepJob } from '../modules/rooms/schemas.js';
 import { CallStateJob, CommandJob, EmptyTimeoutJob, SmsSendJob, StartJob } from '../modules/conferences/schemas.js';
 import { DeliverJob, WebhookSweepJob } from '../modules/webhooks/schemas.js';
@@ -47,6 +48,8 @@ export const QUEUES = {
    * a failed attempt enqueues the next one delayed by the backoff), and the recovery sweep (scheduler).
    */
   webhooks: { jobs: { deliver: DeliverJob, sweep: WebhookSweepJob } },
+  /** Accounts of consultation-page guests whose session ended are deleted (scheduler). */
+  customerservice: { jobs: { pruneGuests: PruneGuestsJob } },
 } as const satisfies Record<string, { jobs: Record<string, TSchema> }>;
 
 export type QueueName = keyof typeof QUEUES;
@@ -62,7 +65,7 @@ export interface Schedule {
   everyMs: number;
   data?: Record<string, unknown>;
 }
-export function schedules(config: Pick<Config, 'ROOM_SWEEP_INTERVAL_MS' | 'CHARGE_SWEEP_INTERVAL_MS' | 'PRESENCE_SWEEP_INTERVAL_MS' | 'WEBHOOK_SWEEP_INTERVAL_MS'>): Schedule[] {
+export function schedules(config: Pick<Config, 'ROOM_SWEEP_INTERVAL_MS' | 'CHARGE_SWEEP_INTERVAL_MS' | 'PRESENCE_SWEEP_INTERVAL_MS' | 'WEBHOOK_SWEEP_INTERVAL_MS' | 'CS_GUEST_PRUNE_INTERVAL_MS'>): Schedule[] {
   return [
     // Removes room members whose heartbeat deadline passed (ROOM_MEMBER_TIMEOUT_MS): a silent
     // member goes at most one interval (+ the sweep's own time) late.
@@ -76,6 +79,8 @@ export function schedules(config: Pick<Config, 'ROOM_SWEEP_INTERVAL_MS' | 'CHARG
     { queue: 'presence', job: 'sweep', everyMs: config.PRESENCE_SWEEP_INTERVAL_MS },
     // Re-enqueues webhook deliveries whose job was lost (a process died between a script and its enqueue).
     { queue: 'webhooks', job: 'sweep', everyMs: config.WEBHOOK_SWEEP_INTERVAL_MS },
+    // Deletes the accounts of consultation-page guests whose session ended (one user per visitor).
+    { queue: 'customerservice', job: 'pruneGuests', everyMs: config.CS_GUEST_PRUNE_INTERVAL_MS },
   ];
 }
 export type JobName<Q extends QueueName> = keyof (typeof QUEUES)[Q]['jobs'] & string;

@@ -435,3 +435,35 @@ describe('pages of §4.2', () => {
     expect(embed).toContain('初始化坐席登录悬浮框');
   });
 });
+
+describe('guest accounts', () => {
+  it('deletes the accounts of page guests once their session has ended, not before; the worker runs the sweep', async () => {
+    const app = await csApp();
+    const basic: [string, string] = [app.appid, app.secret];
+    const early = await customer(app);
+    const closed = new Promise<string>((r) => early.socket.once('disconnect', r));
+    await sleep(5); // the two sessions end at different milliseconds
+    const late = await call(srv.url, 'POST', '/v1/customerservice/guests', { body: { appid: app.appid } });
+    expect((await call(srv.url, 'GET', `/v1/apps/${app.appid}/users/${early.uid}`, { basic })).status).toBe(200);
+
+    const cs = srv.app.services.customerservice;
+    // Nothing has ended yet: nobody of this app is deleted (other files' guests may be, they share nothing).
+    await cs.pruneGuests(Date.now());
+    expect((await call(srv.url, 'GET', `/v1/apps/${app.appid}/users/${early.uid}`, { basic })).status).toBe(200);
+
+    // A moment when the first guest's session has ended and the second's has not.
+    const lateExpires = late.body.expiresAt as number;
+    await cs.pruneGuests(lateExpires - 1);
+    expect((await call(srv.url, 'GET', `/v1/apps/${app.appid}/users/${early.uid}`, { basic })).status).toBe(404);
+    expect((await call(srv.url, 'GET', `/v1/apps/${app.appid}/users/${late.body.uid}`, { basic })).status).toBe(200);
+    expect(await closed).toBe('io server disconnect');
+    expect((await call(srv.url, 'GET', '/v1/me', { token: early.token })).status).toBe(401);
+
+    // The scheduler job is registered and a run through the real worker completes.
+    const queue = srv.app.core.queues.get('customerservice');
+    const schedulers = await queue.getJobSchedulers();
+    expect(schedulers.map((s) => s.name)).toContain('pruneGuests');
+    const jobId = await srv.app.core.queues.add('customerservice', 'pruneGuests', {});
+    await until(async () => (await queue.getJobState(jobId)) === 'completed', 5000, 'the pruneGuests job to complete');
+  });
+});

@@ -112,3 +112,6 @@ export const CsSnapshot = Type.Object({
   role: Type.Union([Type.Literal('seat'), Type.Literal('customer'), Type.Literal('none')]),
   consultation: Type.Optional(ConsultationView),
 });
+
+/** customerservice/pruneGuests (scheduler): no payload. */
+export const PruneGuestsJob = Type.Object({}, { additionalProperties: false });

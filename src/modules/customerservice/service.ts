@@ -306,7 +306,23 @@ export function createCustomerServiceService(core: Core, deps: { accounts: Accou
       const name = `访客${uid.slice(-4)}`;
       const s = await accounts.issueToken(appid, { uid, role: CUSTOMER_ROLE, name, ttlSeconds: config.CS_GUEST_TTL_SECONDS });
       await store.setCustomerName(appid, uid, name, ttl());
+      await store.trackGuest(appid, uid, s.expiresAt);
       return { token: s.token, expiresAt: s.expiresAt, uid, name, robot: robot.nickname };
+    },
+
+    /**
+     * Deletes the accounts of page guests whose session has ended (customerservice/pruneGuests,
+     * a scheduler job): every visitor of the consultation page is a user, and without this they
+     * would pile up for ever. Their consultation history keeps their name until it expires
+     * (CS_HISTORY_TTL_SECONDS). Returns how many were deleted.
+     */
+    async pruneGuests(now = Date.now(), batch = 500): Promise<number> {
+      const ended = await store.endedGuests(now, batch);
+      for (const [appid, uid, member] of ended) {
+        await accounts.deleteUser(appid, uid, 'the guest session ended');
+        await store.untrackGuest(member);
+      }
+      return ended.length;
     },
 
     /** A customer writes: the first message opens a consultation offered to every online seat; later ones follow it. */

@@ -5,6 +5,8 @@
 //   sw:{app}:cs:c:<customer>     hash: requestId (the current dispatch request), name, seq (last message number)
 //   sw:{app}:cs:h:<customer>     list of JSON messages, oldest first, capped at CS_HISTORY_MAX, TTL CS_HISTORY_TTL_SECONDS
 //   sw:{app}:cs:gr:<ip>:<minute> counter: anonymous sessions opened from an IP in that minute
+//   sw:g:cs:guests               sorted set (global) "<appid>\n<uid>" → when the guest's session ends:
+//                                the accounts of page guests are deleted then (guests sweep)
 // Who holds a customer is not stored here: the dispatch request is the truth (waiting →
 // offered to every online seat; accepted/active → its agent is the seat), so takeover
 // stays one atomic step in dispatch's accept script.
@@ -112,6 +114,21 @@ export function createCustomerServiceStore(redis: Redis, keys: Keys) {
     history: (appid: string, customer: string) => redis.lrange(k(appid, 'h', customer), 0, -1),
 
     /** Counts one anonymous session from `ip` in the current minute (fixed window, shared by every api node). */
+    /** Remembers when a page guest's session ends, so its account can be deleted then. */
+    async trackGuest(appid: string, uid: string, endsAt: number): Promise<void> {
+      await redis.zadd(keys.global('cs', 'guests'), endsAt, `${appid}\n${uid}`);
+    },
+    /** Guests whose session ended by `now`, oldest first: [appid, uid, member]. */
+    async endedGuests(now: number, limit: number): Promise<Array<[string, string, string]>> {
+      const members = await redis.zrangebyscore(keys.global('cs', 'guests'), '-inf', now, 'LIMIT', 0, limit);
+      return members.map((m) => {
+        const [appid = '', uid = ''] = m.split('\n');
+        return [appid, uid, m];
+      });
+    },
+    async untrackGuest(member: string): Promise<void> {
+      await redis.zrem(keys.global('cs', 'guests'), member);
+    },
     async countGuest(appid: string, ip: string, now: number): Promise<number> {
       const key = k(appid, 'gr', ip, String(Math.floor(now / 60000)));
       const res = await redis.multi().incr(key).expire(key, 120).exec();
