@@ -3,7 +3,7 @@
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkerNode } from '../../workers/runtime.js';
-import { call, connect, createApp, sleep, startServer, startTestWorkers, type TestServer } from '../helpers.js';
+import { call, connect, createApp, startServer, startTestWorkers, until, type TestServer } from '../helpers.js';
 
 const N = 100;
 let srv: TestServer;
@@ -52,8 +52,7 @@ describe('first accept wins', () => {
     expect(await accepted).toEqual({ requestId: id, agent: winner });
 
     // The others hear it and are idle again at once; the winner is busy.
-    const deadline = Date.now() + 5000;
-    while (taken.length < N - 1 && Date.now() < deadline) await sleep(20);
+    await until(() => taken.length >= N - 1, 5000, `${N - 1} dispatch.taken`);
     expect(taken).toHaveLength(N - 1);
     expect(taken.every((t) => t.requestId === id && t.by === winner)).toBe(true);
     const states = await Promise.all(agents.map((s) => s.emitWithAck('presence.get', {})));

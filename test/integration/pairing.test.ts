@@ -3,7 +3,7 @@
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkerNode } from '../../workers/runtime.js';
-import { call, connect, createApp, nextEvent, sleep, startServer, startTestWorkers, type TestServer } from '../helpers.js';
+import { call, connect, createApp, nextEvent, sleep, startServer, startTestWorkers, until, type TestServer } from '../helpers.js';
 
 const ROUND = 500;
 
@@ -28,15 +28,6 @@ function record(socket: Socket): Record<string, any[]> {
   const got: Record<string, any[]> = {};
   socket.onAny((event: string, data: unknown) => (got[event] ??= []).push(data));
   return got;
-}
-
-async function waitFor(fn: () => boolean, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (fn()) return;
-    await sleep(20);
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 async function user(app: App, uid: string, profile: Record<string, unknown> = {}, available = false): Promise<U> {
@@ -76,7 +67,7 @@ describe('pairing rounds', () => {
     const r = await asker.socket.emitWithAck('pair.ask', {});
     expect(r.ok).toBe(true);
     const askNo = r.data.askNo;
-    await waitFor(() => dispatched(cs, askNo, 1).length === 2, 3000, 'round 1');
+    await until(() => dispatched(cs, askNo, 1).length === 2, 3000, 'round 1');
     const first = dispatched(cs, askNo, 1);
     expect(first.map((u) => u.uid)).toEqual(['c0', 'c1']);
     expect(first[0]!.got['pair.dispatch']![0]).toEqual({
@@ -88,7 +79,7 @@ describe('pairing rounds', () => {
     expect(snap.data.pairing.offers.map((m: any) => m.content.data.ask_no)).toEqual([askNo]);
 
     // no pass within the round → round 2 to the two others
-    await waitFor(() => dispatched(cs, askNo, 2).length === 2, 3000, 'round 2');
+    await until(() => dispatched(cs, askNo, 2).length === 2, 3000, 'round 2');
     expect(dispatched(cs, askNo, 2).map((u) => u.uid)).toEqual(['c2', 'c3']);
     // a round-1 candidate answering now is stale
     const stale = await cs[0]!.socket.emitWithAck('pair.answer', { askNo, roundNo: 1, pass: true });
@@ -108,7 +99,7 @@ describe('pairing rounds', () => {
     const asker = await user(app, 'asker');
     await priced(app, 100, { asker: 1000 });
     const askNo = (await asker.socket.emitWithAck('pair.ask', {})).data.askNo;
-    await waitFor(() => dispatched(cs, askNo, 1).length === 2, 3000, 'round 1');
+    await until(() => dispatched(cs, askNo, 1).length === 2, 3000, 'round 1');
     const answered = nextEvent(asker.socket, 'pair.answered');
     const taken = nextEvent(cs[1]!.socket, 'pair.withdrawn');
     const a = await cs[0]!.socket.emitWithAck('pair.answer', { askNo, roundNo: 1, pass: true });
@@ -133,7 +124,7 @@ describe('pairing rounds', () => {
     const other = await user(app, 'other');
     await priced(app, 100, { other: 1000 });
     const ask2 = (await other.socket.emitWithAck('pair.ask', {})).data.askNo;
-    await waitFor(() => dispatched(cs, ask2, 1).length === 1, 3000, 'ask 2 round 1');
+    await until(() => dispatched(cs, ask2, 1).length === 1, 3000, 'ask 2 round 1');
     expect(dispatched(cs, ask2, 1).map((u) => u.uid)).toEqual(['c1']);
 
     const ended = nextEvent(cs[0]!.socket, 'pair.ended');
@@ -152,7 +143,7 @@ describe('pairing rounds', () => {
     const asker = await user(app, 'asker');
     await priced(app, 100, { asker: 500 });
     const askNo = (await asker.socket.emitWithAck('pair.ask', {})).data.askNo;
-    await waitFor(() => dispatched([c!], askNo, 1).length === 1, 3000, 'round 1');
+    await until(() => dispatched([c!], askNo, 1).length === 1, 3000, 'round 1');
     expect((await c!.socket.emitWithAck('pair.answer', { askNo, roundNo: 1, pass: true })).ok).toBe(true);
     expect((await asker.socket.emitWithAck('pair.confirm', { askNo, pass: true, peerUid: c!.uid })).ok).toBe(true);
     const callId = (await asker.socket.emitWithAck('pair.info', { askNo })).data.callId;
@@ -167,12 +158,12 @@ describe('pairing rounds', () => {
     const cs = await candidates(app, 4);
     const asker = await user(app, 'asker');
     const askNo = (await asker.socket.emitWithAck('pair.ask', {})).data.askNo;
-    await waitFor(() => dispatched(cs, askNo, 1).length === 2, 3000, 'round 1');
+    await until(() => dispatched(cs, askNo, 1).length === 2, 3000, 'round 1');
     expect((await cs[1]!.socket.emitWithAck('pair.answer', { askNo, roundNo: 1, pass: false })).data.won).toBe(false);
     expect((await cs[0]!.socket.emitWithAck('pair.answer', { askNo, roundNo: 1, pass: true })).data.won).toBe(true);
     const d = await asker.socket.emitWithAck('pair.confirm', { askNo, pass: false, peerUid: 'c0' });
     expect(d.data).toMatchObject({ state: 'matching', status: 0 });
-    await waitFor(() => dispatched(cs, askNo, 2).length === 2, 3000, 'round 2 after the dislike');
+    await until(() => dispatched(cs, askNo, 2).length === 2, 3000, 'round 2 after the dislike');
     expect(dispatched(cs, askNo, 2).map((u) => u.uid)).toEqual(['c2', 'c3']);
 
     const w2 = nextEvent(cs[2]!.socket, 'pair.withdrawn');
@@ -202,7 +193,7 @@ describe('pairing rounds', () => {
       const r = await call(big.url, 'POST', '/v1/pairing/asks', { token: asker.token, body: { scene: 1 } });
       expect(r.status).toBe(201);
       const askNo = r.body.askNo;
-      await waitFor(() => dispatched(cs, askNo, 1).length === 50, 5000, 'the 50 dispatches');
+      await until(() => dispatched(cs, askNo, 1).length === 50, 5000, 'the 50 dispatches');
       const answers = await Promise.all(cs.map((c) => call(big.url, 'POST', `/v1/pairing/asks/${askNo}/answer`, { token: c.token, body: { roundNo: 1, pass: true } })));
       const won = answers.filter((a) => a.status === 200 && a.body.won);
       expect(won).toHaveLength(1);
@@ -221,10 +212,10 @@ describe('pairing rounds', () => {
     const cs = await candidates(app, 4);
     const asker = await user(app, 'asker');
     const askNo = (await asker.socket.emitWithAck('pair.ask', {})).data.askNo;
-    await waitFor(() => dispatched(cs, askNo, 1).length === 2, 3000, 'round 1');
+    await until(() => dispatched(cs, askNo, 1).length === 2, 3000, 'round 1');
     const t0 = Date.now();
     for (const c of dispatched(cs, askNo, 1)) expect((await c.socket.emitWithAck('pair.answer', { askNo, roundNo: 1, pass: false })).data.won).toBe(false);
-    await waitFor(() => dispatched(cs, askNo, 2).length === 2, 3000, 'round 2');
+    await until(() => dispatched(cs, askNo, 2).length === 2, 3000, 'round 2');
     expect(Date.now() - t0).toBeLessThan(ROUND);
     expect(dispatched(cs, askNo, 2).map((u) => u.uid)).toEqual(['c2', 'c3']);
   });
@@ -247,7 +238,7 @@ describe('pairing rounds', () => {
     const en2 = await user(app, 'en2', { language: 'en', gender: 'm', tags: ['sport', 'music'] }, true);
     const asker = await user(app, 'asker');
     const askNo = (await asker.socket.emitWithAck('pair.ask', { filters: { language: 'en', tags: ['sport'] } })).data.askNo;
-    await waitFor(() => dispatched([en, fr, en2], askNo).length >= 1, 3000, 'round 1');
+    await until(() => dispatched([en, fr, en2], askNo).length >= 1, 3000, 'round 1');
     await sleep(100);
     expect(dispatched([en, fr, en2], askNo).map((u) => u.uid)).toEqual(['en2']);
   });
@@ -264,8 +255,7 @@ describe('pairing rounds', () => {
     await asker.socket.emitWithAck('pair.cancel', { askNo });
 
     peer.socket.close();
-    const end = Date.now() + 3000;
-    while ((await srv.app.services.pairing.isAvailable(app.appid, 'peer')) && Date.now() < end) await sleep(30);
+    await until(async () => !(await srv.app.services.pairing.isAvailable(app.appid, 'peer')), 3000, 'peer unavailable');
     expect(await srv.app.services.pairing.isAvailable(app.appid, 'peer')).toBe(false);
   });
 
