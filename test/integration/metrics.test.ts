@@ -1,11 +1,10 @@
 // Prometheus metrics after real traffic: a real api node, real BullMQ workers serving their
 // own /metrics over HTTP, real sockets, a real dispatch flow, a metered call and the test Redis.
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkMetricsAccess, serveMetrics, type MetricsListener } from '../../src/infra/metrics.js';
 import type { WorkerNode } from '../../workers/runtime.js';
+import { freePort } from '../../scripts/setup.mjs';
 import { ADMIN_TOKEN, call, connect, createApp, loginUser, nextEvent, startServer, startTestWorkers, until, type TestServer } from '../helpers.js';
 
 const METRICS_TOKEN = 'metrics-token-0123456789';
@@ -92,12 +91,7 @@ describe('access to /metrics', () => {
   });
 
   it('a worker process serves its registry on WORKER_METRICS_PORT', async () => {
-    const port = await new Promise<number>((resolve) => {
-      const probe = createServer().listen(0, '127.0.0.1', () => {
-        const p = (probe.address() as AddressInfo).port;
-        probe.close(() => resolve(p));
-      });
-    });
+    const port = await freePort();
     const second = await startTestWorkers({ ...srv.config, WORKER_METRICS_PORT: port, WORKER_METRICS_HOST: '127.0.0.1' });
     try {
       expect(second.metricsUrl).toBe(`http://127.0.0.1:${port}/metrics`);
