@@ -53,14 +53,17 @@ describe('dispatch offer-to-all', () => {
     const all = await dispatch.create(app.appid, caller.uid, { skill: 'help', data: { text: 'hi' } }, { offerAll: true });
     await until(() => agents.every((a) => a.offers.some((o) => o.requestId === all.requestId)), 5000, 'the offer at every agent');
     expect((await dispatch.offeredTo(app.appid, all.requestId)).sort()).toEqual(agents.map((a) => a.uid).sort());
-    const taken = agents.slice(1).map((a) => nextEvent(a.socket, 'dispatch.taken'));
+    const taken = agents.map((a) => collect(a.socket, 'dispatch.taken'));
     const answers = await Promise.all(agents.map((a) => a.socket.emitWithAck('dispatch.accept', { requestId: all.requestId })));
     expect(answers.filter((a) => a.ok)).toHaveLength(1);
     expect(answers.filter((a) => !a.ok).map((a) => a.error.code)).toEqual(['ALREADY_TAKEN', 'ALREADY_TAKEN', 'ALREADY_TAKEN']);
-    const winner = agents[answers.findIndex((a) => a.ok)]!.uid;
-    // The losers that were still holding the offer hear who took it (the winner's own event never comes).
-    const heard = await Promise.allSettled(taken);
-    expect(heard.filter((h) => h.status === 'fulfilled').every((h) => (h as PromiseFulfilledResult<any>).value.by === winner)).toBe(true);
+    const w = answers.findIndex((a) => a.ok);
+    const winner = agents[w]!.uid;
+    // Every other offered agent hears who took it, exactly once; the winner hears nothing.
+    const losers = taken.filter((_, i) => i !== w);
+    await until(() => losers.every((t) => t.length > 0), 5000, 'dispatch.taken at every loser');
+    for (const t of losers) expect(t).toMatchObject([{ requestId: all.requestId, by: winner }]);
+    expect(taken[w]).toEqual([]);
     expect(await dispatch.offeredTo(app.appid, all.requestId)).toEqual([]);
   });
 
