@@ -90,6 +90,18 @@ export function connect(url: string, token: string | undefined, opts: Record<str
   });
 }
 
+/** Connects to the /dashboard namespace; resolves with the socket and its first dashboard.snapshot, rejects with the connect_error. */
+export function connectDashboard(url: string, auth: Record<string, unknown> | undefined, opts: Record<string, unknown> = {}): Promise<{ socket: Socket; snapshot: any }> {
+  return new Promise((resolve, reject) => {
+    const socket = ioc(`${url}/dashboard`, { transports: ['websocket'], forceNew: true, reconnection: false, ...(auth ? { auth } : {}), ...opts });
+    socket.once('dashboard.snapshot', (snapshot) => resolve({ socket, snapshot }));
+    socket.once('connect_error', (err: Error & { data?: unknown }) => {
+      socket.close();
+      reject(err);
+    });
+  });
+}
+
 /** Resolves with the next `event` on `socket`, or rejects after `ms`. */
 export function nextEvent<T = any>(socket: Socket, event: string, ms = 5000): Promise<T> {
   return new Promise((resolve, reject) => {

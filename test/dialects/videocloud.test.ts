@@ -3,12 +3,12 @@
 // base path /LiveVideoServer/, GET and POST (form), with the documented `result` words and
 // XML answers, plus the clock-skew (±1 min), replay and Busy (1 call/s per appId, across
 // two api nodes) results, logout and the public halls. appId 11501 is the seed's example.
-import { io as ioc, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { XMLParser } from 'fast-xml-parser';
 import { appSignature } from '../../src/dialects/videocloud/app-auth.js';
 import type { DomainEvent } from '../../src/infra/events.js';
-import { ADMIN_TOKEN, call, createApp, nextEvent, startServer, testConfig, type TestServer } from '../helpers.js';
+import { ADMIN_TOKEN, call, connect, createApp, nextEvent, startServer, testConfig, type TestServer } from '../helpers.js';
 
 const APPID = '11501';
 const B = '/LiveVideoServer/';
@@ -178,10 +178,8 @@ describe('§3.1.2 thirdPartyLogin.do (XML), §3.1.3 updateDeviceid.do, §3.1.4 l
     expect(json(await post('ajx/updateDeviceid.do', { 'user.deviceId': 'apns-before-logout' }, { cookie })).result).toBe('good');
     // A web IM socket of this session, and one of another session of the same user.
     const other = parseXml(await get('ajx/thirdPartyLogin.do', { appId: APPID, thirdPartyId: 'iphone-user', password: 'pw1' })).token as string;
-    const mine = ioc(srv.url, { transports: ['websocket'], reconnection: false, forceNew: true, auth: { token } });
-    const theirs = ioc(srv.url, { transports: ['websocket'], reconnection: false, forceNew: true, auth: { token: other } });
+    const [{ socket: mine }, { socket: theirs }] = await Promise.all([connect(srv.url, token), connect(srv.url, other)]);
     sockets.push(mine, theirs);
-    await Promise.all([nextEvent(mine, 'session.snapshot'), nextEvent(theirs, 'session.snapshot')]);
     const revoked = nextEvent(mine, 'session.revoked');
     const closed = nextEvent(mine, 'disconnect');
 

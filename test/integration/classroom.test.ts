@@ -2,7 +2,7 @@ import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAppError } from '../../src/infra/errors.js';
 import type { WorkerNode } from '../../workers/runtime.js';
-import { call, connect, createApp, loginUser, nextEvent, sleep, startServer, startTestWorkers, type TestServer, collect } from '../helpers.js';
+import { call, connect, connectDashboard, createApp, loginUser, nextEvent, sleep, startServer, startTestWorkers, type TestServer, collect } from '../helpers.js';
 
 const SDKAPPID = 1400054321;
 
@@ -77,9 +77,8 @@ describe('course lifecycle', () => {
     expect(playback.data.messages.map((m: any) => m.text)).toEqual(['lesson 1', 'lesson 2', 'lesson 3']);
 
     // A recording arrives (the app's backend here; media's callbacks in the dialect suite): state 3.
-    const dash = await import('socket.io-client').then(({ io }) => io(`${srv.url}/dashboard`, { transports: ['websocket'], forceNew: true, reconnection: false, auth: { appid: app.appid, secret: app.secret } }));
+    const { socket: dash } = await connectDashboard(srv.url, { appid: app.appid, secret: app.secret });
     open.push(dash);
-    await new Promise((r) => dash.once('connect', r));
     const dashState = nextEvent(dash, 'room.state');
     const rec = await call(srv.url, 'POST', `/v1/courses/${course.roomnum}/recording`, { basic: [app.appid, app.secret], body: { playbackUrl: 'https://vod.example/a/index.m3u8' } });
     expect(rec.status).toBe(200);

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DashboardQueues, DashboardSnapshot } from '../../src/modules/dashboard/schemas.js';
 import { check, describeErrors } from '../../src/infra/validation.js';
 import type { WorkerNode } from '../../workers/runtime.js';
-import { ADMIN_TOKEN, call, collect, createApp, loginUser, nextEvent, startServer, startTestWorkers, until, type TestServer } from '../helpers.js';
+import { ADMIN_TOKEN, call, collect, connectDashboard, createApp, loginUser, nextEvent, startServer, startTestWorkers, until, type TestServer } from '../helpers.js';
 
 let srv: TestServer;
 let workers: WorkerNode;
@@ -27,17 +27,11 @@ afterAll(async () => {
   await srv?.close();
 });
 
-/** Connects to /dashboard; resolves with the socket and its first snapshot, rejects with the connect_error. */
-function dashboard(auth: Record<string, unknown> | undefined, opts: Record<string, unknown> = {}): Promise<{ socket: Socket; snapshot: any }> {
-  return new Promise((resolve, reject) => {
-    const socket = ioc(`${srv.url}/dashboard`, { transports: ['websocket'], forceNew: true, reconnection: false, ...(auth ? { auth } : {}), ...opts });
-    open.push(socket);
-    socket.once('dashboard.snapshot', (snapshot) => resolve({ socket, snapshot }));
-    socket.once('connect_error', (err: Error & { data?: unknown }) => {
-      socket.close();
-      reject(err);
-    });
-  });
+/** connectDashboard on this server; the sockets it opens are closed after the file. */
+async function dashboard(auth: Record<string, unknown> | undefined, opts: Record<string, unknown> = {}): Promise<{ socket: Socket; snapshot: any }> {
+  const d = await connectDashboard(srv.url, auth, opts);
+  open.push(d.socket);
+  return d;
 }
 const refusal = (p: Promise<unknown>) => p.then(() => null, (err: { data?: { code: string; message: string } }) => err.data);
 

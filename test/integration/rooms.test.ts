@@ -1,9 +1,8 @@
 import type { Socket } from 'socket.io-client';
-import { io as ioc } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkerNode } from '../../workers/runtime.js';
 import { hostTimeoutJobId } from '../../src/modules/rooms/service.js';
-import { call, connect, createApp, loginUser, nextEvent, sleep, startServer, startTestWorkers, type TestServer, collect, until } from '../helpers.js';
+import { call, connect, connectDashboard, createApp, loginUser, nextEvent, sleep, startServer, startTestWorkers, type TestServer, collect, until } from '../helpers.js';
 
 // Small timeouts: a member silent for 1 s is swept (the sweep runs every second), a host gets 1.5 s of grace.
 const TIMEOUT = 1000;
@@ -91,9 +90,8 @@ describe('heartbeats', () => {
     const alice = await user('hb-alice');
     const silent = await user('hb-silent');
     const roomId = await newRoom(host.token);
-    const dash = ioc(`${srv.url}/dashboard`, { transports: ['websocket'], forceNew: true, reconnection: false, auth: { appid: app.appid, secret: app.secret } });
+    const { socket: dash } = await connectDashboard(srv.url, { appid: app.appid, secret: app.secret });
     open.push(dash);
-    await new Promise((r) => dash.once('connect', r));
     const dashStates = collect(dash, 'room.state');
 
     await alice.socket.emitWithAck('room.join', { roomId });
