@@ -78,6 +78,13 @@ export async function loginUser(url: string, appid: string, id: string, extra: R
   return r.body.token;
 }
 
+/** A session issued by the app's backend (POST /v1/apps/:appid/tokens, app Basic auth); returns the token. */
+export async function issueToken(url: string, app: { appid: string; secret: string }, uid: string, body: Record<string, unknown> = {}): Promise<string> {
+  const r = await call(url, 'POST', `/v1/apps/${app.appid}/tokens`, { basic: [app.appid, app.secret], body: { uid, ...body } });
+  if (r.status !== 200) throw new Error(`issueToken: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body.token;
+}
+
 /** Connects a socket and resolves with it and its first session.snapshot. */
 export function connect(url: string, token: string | undefined, opts: Record<string, unknown> = {}): Promise<{ socket: Socket; snapshot: any }> {
   return new Promise((resolve, reject) => {

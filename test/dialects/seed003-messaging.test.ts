@@ -5,7 +5,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, connect, createApp, nextEvent, startServer, type TestServer } from '../helpers.js';
+import { call, connect, createApp, issueToken, nextEvent, startServer, type TestServer } from '../helpers.js';
 
 let srv: TestServer;
 let bare: TestServer;
@@ -29,8 +29,8 @@ beforeAll(async () => {
   srv = await startServer({ TRANSLATION_PROVIDER: 'libretranslate', LIBRETRANSLATE_URL: `http://127.0.0.1:${(libre.address() as AddressInfo).port}` });
   bare = await startServer();
   app = await createApp(srv.url);
-  u7 = await token(srv, app, '7');
-  u12 = await token(srv, app, '12');
+  u7 = await issueToken(srv.url, app, '7');
+  u12 = await issueToken(srv.url, app, '12');
 });
 afterAll(async () => {
   await bare?.close();
@@ -38,10 +38,6 @@ afterAll(async () => {
   await new Promise((r) => libre?.close(r));
 });
 
-async function token(s: TestServer, a: { appid: string; secret: string }, uid: string): Promise<string> {
-  const r = await call(s.url, 'POST', `/v1/apps/${a.appid}/tokens`, { basic: [a.appid, a.secret], body: { uid } });
-  return r.body.token;
-}
 
 /** The seed's request: POST path with `param` as the body; asserts the envelope. */
 async function seed(path: string, auth: { token?: string; basic?: [string, string] }, param: unknown, url = srv.url) {
@@ -96,7 +92,7 @@ describe('translate/action', () => {
   it('200003 when the provider fails, 200004 when none is configured, 1001 without short', async () => {
     expect((await seed('/api/v1/translate/action', { token: u7 }, { text: ['boom'], short: 'zh' })).code).toBe(200003);
     const other = await createApp(bare.url);
-    const t = await token(bare, other, '1');
+    const t = await issueToken(bare.url, other, '1');
     expect((await seed('/api/v1/translate/action', { token: t }, { text: ['hello'], short: 'zh' }, bare.url)).code).toBe(200004);
     expect((await seed('/api/v1/translate/action', { token: u7 }, { text: ['hello'] })).err).toMatch(/short: is required/);
   });

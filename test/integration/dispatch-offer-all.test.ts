@@ -5,7 +5,7 @@
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkerNode } from '../../workers/runtime.js';
-import { call, collect, connect, createApp, nextEvent, sleep, startServer, startTestWorkers, until, type TestServer } from '../helpers.js';
+import { collect, connect, createApp, issueToken, nextEvent, sleep, startServer, startTestWorkers, until, type TestServer } from '../helpers.js';
 
 let srv: TestServer;
 let workers: WorkerNode;
@@ -24,8 +24,7 @@ afterAll(async () => {
 });
 
 async function user(uid: string) {
-  const r = await call(srv.url, 'POST', `/v1/apps/${app.appid}/tokens`, { basic: [app.appid, app.secret], body: { uid } });
-  const { socket } = await connect(srv.url, r.body.token);
+  const { socket } = await connect(srv.url, await issueToken(srv.url, app, uid));
   open.push(socket);
   return { uid, socket, offers: collect(socket, 'dispatch.offer') };
 }

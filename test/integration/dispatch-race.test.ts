@@ -3,7 +3,7 @@
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkerNode } from '../../workers/runtime.js';
-import { call, connect, createApp, startServer, startTestWorkers, until, type TestServer } from '../helpers.js';
+import { call, connect, createApp, issueToken, startServer, startTestWorkers, until, type TestServer } from '../helpers.js';
 
 const N = 100;
 let srv: TestServer;
@@ -23,8 +23,7 @@ afterAll(async () => {
 });
 
 async function socketOf(uid: string): Promise<Socket> {
-  const r = await call(srv.url, 'POST', `/v1/apps/${app.appid}/tokens`, { basic: [app.appid, app.secret], body: { uid } });
-  const { socket } = await connect(srv.url, r.body.token);
+  const { socket } = await connect(srv.url, await issueToken(srv.url, app, uid));
   open.push(socket);
   return socket;
 }

@@ -5,7 +5,7 @@ import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { peerSign } from '../../src/modules/signals/service.js';
 import type { WorkerNode } from '../../workers/runtime.js';
-import { call, connect, createApp, nextEvent, sleep, startServer, startTestWorkers, type TestServer, collect, until } from '../helpers.js';
+import { call, connect, createApp, issueToken, nextEvent, sleep, startServer, startTestWorkers, type TestServer, collect, until } from '../helpers.js';
 
 const ROUND = 600;
 const MAX_WAIT = 2500;
@@ -36,11 +36,10 @@ const basic = () => [app.appid, app.secret] as [string, string];
 
 /** A user with a session issued by the app's backend, and a socket. */
 async function user(uid: string, profile: Record<string, unknown> = {}): Promise<{ uid: string; token: string; socket: Socket; snapshot: any }> {
-  const r = await call(srv.url, 'POST', `/v1/apps/${app.appid}/tokens`, { basic: basic(), body: { uid, profile } });
-  expect(r.status).toBe(200);
-  const { socket, snapshot } = await connect(srv.url, r.body.token);
+  const token = await issueToken(srv.url, app, uid, { profile });
+  const { socket, snapshot } = await connect(srv.url, token);
   open.push(socket);
-  return { uid, token: r.body.token, socket, snapshot };
+  return { uid, token, socket, snapshot };
 }
 
 /** An online agent with `skills` (CN<>EN: both directions). */
@@ -371,7 +370,7 @@ describe('no-show', () => {
     const id2 = await accepted(caller, a, 'NS>XX');
     expect((await caller.socket.emitWithAck('conversation.begin', { conversationId: id2 })).ok).toBe(true);
     await sleep(NOSHOW + 1000);
-    const conv = await call(srv.url, 'GET', `/v1/conversations/${id2}`, { token: (await call(srv.url, 'POST', `/v1/apps/${app.appid}/tokens`, { basic: basic(), body: { uid: 'ns-caller' } })).body.token });
+    const conv = await call(srv.url, 'GET', `/v1/conversations/${id2}`, { token: await issueToken(srv.url, app, 'ns-caller') });
     expect(conv.body.state).toBe('active');
   });
 });

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DomainEvent } from '../../src/infra/events.js';
 import { callbackSign } from '../../src/providers/tencent/callback.js';
 import type { WorkerNode } from '../../workers/runtime.js';
-import { call, connect, createApp, nextEvent, startServer, startTestWorkers, type TestServer, until } from '../helpers.js';
+import { call, connect, createApp, issueToken, nextEvent, startServer, startTestWorkers, type TestServer, until } from '../helpers.js';
 
 const SDKAPPID = 1400000777;
 const CALLBACK_KEY = 'events-callback-key';
@@ -37,12 +37,11 @@ afterAll(async () => {
 const basic = (): [string, string] => [app.appid, app.secret];
 
 async function user(uid: string, opts: { role?: string; balance?: number } = {}): Promise<{ uid: string; token: string; socket: Socket }> {
-  const r = await call(srv.url, 'POST', `/v1/apps/${app.appid}/tokens`, { basic: basic(), body: { uid, ...(opts.role ? { role: opts.role } : {}) } });
-  expect(r.status).toBe(200);
+  const token = await issueToken(srv.url, app, uid, opts.role ? { role: opts.role } : {});
   if (opts.balance) expect((await call(srv.url, 'POST', '/v1/billing/topups', { basic: basic(), body: { uid, amount: opts.balance, ref: `init-${uid}` } })).status).toBe(200);
-  const { socket } = await connect(srv.url, r.body.token);
+  const { socket } = await connect(srv.url, token);
   open.push(socket);
-  return { uid, token: r.body.token, socket };
+  return { uid, token, socket };
 }
 
 /** Events about one order key, in publish order, as [name, data]. */

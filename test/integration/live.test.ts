@@ -4,7 +4,7 @@
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DomainEvent } from '../../src/infra/events.js';
-import { call, collect, connect, createApp, startServer, startTestWorkers, until, type TestServer } from '../helpers.js';
+import { call, collect, connect, createApp, issueToken, startServer, startTestWorkers, until, type TestServer } from '../helpers.js';
 
 let srv: TestServer;
 let app: { appid: string; secret: string };
@@ -20,9 +20,8 @@ beforeAll(async () => {
     if (e.appid === APPID) events.push(e);
   });
   for (const id of ['star', 'fan', 'friend', 'stranger']) {
-    const r = await call(srv.url, 'POST', `/v1/apps/${APPID}/tokens`, { basic: [APPID, app.secret], body: { uid: id } });
-    tokens[id] = r.body.token;
-    sockets[id] = (await connect(srv.url, r.body.token)).socket;
+    tokens[id] = await issueToken(srv.url, app, id);
+    sockets[id] = (await connect(srv.url, tokens[id])).socket;
   }
 });
 afterAll(async () => {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkMetricsAccess, serveMetrics, type MetricsListener } from '../../src/infra/metrics.js';
 import type { WorkerNode } from '../../workers/runtime.js';
 import { freePort } from '../../scripts/setup.mjs';
-import { ADMIN_TOKEN, call, connect, createApp, loginUser, nextEvent, startServer, startTestWorkers, until, type TestServer } from '../helpers.js';
+import { ADMIN_TOKEN, call, connect, createApp, issueToken, loginUser, nextEvent, startServer, startTestWorkers, until, type TestServer } from '../helpers.js';
 
 const METRICS_TOKEN = 'metrics-token-0123456789';
 
@@ -67,11 +67,10 @@ function value(samples: Sample[], name: string, labels: Record<string, string> =
 }
 
 async function user(uid: string): Promise<{ token: string; socket: Socket }> {
-  const r = await call(srv.url, 'POST', `/v1/apps/${app.appid}/tokens`, { basic: basic(), body: { uid } });
-  expect(r.status).toBe(200);
-  const { socket } = await connect(srv.url, r.body.token);
+  const token = await issueToken(srv.url, app, uid);
+  const { socket } = await connect(srv.url, token);
   open.push(socket);
-  return { token: r.body.token, socket };
+  return { token, socket };
 }
 
 describe('access to /metrics', () => {

@@ -3,7 +3,7 @@
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkerNode } from '../../workers/runtime.js';
-import { call, connect, createApp, nextEvent, sleep, startServer, startTestWorkers, until, type TestServer } from '../helpers.js';
+import { call, connect, createApp, issueToken, nextEvent, sleep, startServer, startTestWorkers, until, type TestServer } from '../helpers.js';
 
 const ROUND = 500;
 
@@ -31,11 +31,10 @@ function record(socket: Socket): Record<string, any[]> {
 }
 
 async function user(app: App, uid: string, profile: Record<string, unknown> = {}, available = false): Promise<U> {
-  const r = await call(srv.url, 'POST', `/v1/apps/${app.appid}/tokens`, { basic: [app.appid, app.secret], body: { uid, profile } });
-  expect(r.status).toBe(200);
-  const { socket } = await connect(srv.url, r.body.token);
+  const token = await issueToken(srv.url, app, uid, { profile });
+  const { socket } = await connect(srv.url, token);
   open.push(socket);
-  const u = { uid, token: r.body.token, socket, got: record(socket) };
+  const u = { uid, token, socket, got: record(socket) };
   if (available) expect((await socket.emitWithAck('pair.available', { available: true })).ok).toBe(true);
   return u;
 }

@@ -4,7 +4,7 @@
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkerNode } from '../../workers/runtime.js';
-import { call, connect, createApp, nextEvent, startServer, startTestWorkers, type TestServer } from '../helpers.js';
+import { call, connect, createApp, issueToken, nextEvent, startServer, startTestWorkers, type TestServer } from '../helpers.js';
 
 let srv: TestServer;
 let workers: WorkerNode;
@@ -23,10 +23,10 @@ afterAll(async () => {
 });
 
 async function user(uid: string): Promise<{ token: string; socket: Socket }> {
-  const r = await call(srv.url, 'POST', `/v1/apps/${app.appid}/tokens`, { basic: [app.appid, app.secret], body: { uid } });
-  const { socket } = await connect(srv.url, r.body.token);
+  const token = await issueToken(srv.url, app, uid);
+  const { socket } = await connect(srv.url, token);
   open.push(socket);
-  return { token: r.body.token, socket };
+  return { token, socket };
 }
 
 /** The seed's request: POST path with `param` as the body; asserts the envelope. */
