@@ -45,10 +45,10 @@ export async function startTestWorkers(config: Config): Promise<WorkerNode> {
   return startWorkers(config, { log: (await import('../src/infra/logger.js')).createLogger('silent', 'worker') });
 }
 
-/** fetch wrapper returning status and parsed JSON. */
+/** fetch wrapper returning status and parsed JSON. A body is sent as JSON unless the caller's headers name a content-type. */
 export async function call(url: string, method: string, path: string, opts: { body?: unknown; token?: string; basic?: [string, string]; headers?: Record<string, string> } = {}) {
   const headers: Record<string, string> = { ...opts.headers };
-  if (opts.body !== undefined) headers['content-type'] = 'application/json';
+  if (opts.body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   if (opts.basic) headers.authorization = `Basic ${Buffer.from(opts.basic.join(':')).toString('base64')}`;
   const res = await fetch(url + path, { method, headers, ...(opts.body !== undefined ? { body: typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body) } : {}) });

@@ -57,9 +57,9 @@ afterAll(async () => {
 
 /** GET as the seed writes it; always HTTP 200 with the dialect's envelope. */
 async function get(path: string, token?: string) {
-  const res = await fetch(srv.url + path, { headers: token ? { authorization: `Bearer ${token}` } : {} });
-  expect(res.status).toBe(200);
-  return (await res.json()) as any;
+  const r = await call(srv.url, 'GET', path, token ? { token } : {});
+  expect(r.status).toBe(200);
+  return r.body;
 }
 function expectFailed(r: any, code: string, message?: RegExp) {
   expect(r).toEqual({ status: 0, error: { code, message: expect.any(String) } });

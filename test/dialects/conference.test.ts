@@ -34,12 +34,10 @@ const asApp = (): Auth => ({ basic: [APPID, SECRET] });
 /** POST as the seed says: JSON body on a root path; always HTTP 200. */
 async function post(path: string, body: unknown, auth: Auth, contentType = 'application/json') {
   const headers: Record<string, string> = { 'content-type': contentType };
-  if (auth && 'token' in auth) headers.authorization = `Bearer ${auth.token}`;
-  if (auth && 'basic' in auth) headers.authorization = `Basic ${Buffer.from(auth.basic.join(':')).toString('base64')}`;
   if (auth && 'header' in auth) headers.authorization = auth.header;
-  const res = await fetch(srv.url + path, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
-  expect(res.status).toBe(200);
-  return (await res.json()) as any;
+  const r = await call(srv.url, 'POST', path, { body, headers, ...(auth && 'token' in auth ? { token: auth.token } : {}), ...(auth && 'basic' in auth ? { basic: auth.basic } : {}) });
+  expect(r.status).toBe(200);
+  return r.body;
 }
 function expectFailed(r: any, code: string, reason?: RegExp) {
   expect(r).toEqual({ status: 0, code, reason: expect.any(String), ...(r.invalid ? { invalid: r.invalid } : {}) });
