@@ -1,6 +1,9 @@
 // Shared test plumbing: a real api node on port 0, real workers, real socket clients,
-// all against the throwaway redis-server of test/setup/redis.ts.
+// all against the throwaway redis-server of test/setup/redis.ts; local fake HTTP servers.
+// Importing this file starts nothing (unit tests may use listenLocal and fakeHttp).
 import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { inject } from 'vitest';
 import { io as ioc, type Socket } from 'socket.io-client';
 import { buildApp, type SwitchboardApp } from '../src/app.js';
@@ -137,4 +140,63 @@ export async function until(fn: () => boolean | Promise<boolean>, ms: number, wh
     await sleep(25);
   }
   throw new Error(`timed out waiting for ${what}`);
+}
+
+export interface Local {
+  server: Server;
+  /** http://127.0.0.1:port, no trailing slash. */
+  url: string;
+  close(): Promise<void>;
+}
+
+/** An HTTP server on 127.0.0.1 and a free port; `handler` gets each request with its whole body read (utf-8). */
+export async function listenLocal(handler: (req: IncomingMessage, res: ServerResponse, body: string) => unknown): Promise<Local> {
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => void handler(req, res, Buffer.concat(chunks).toString('utf8')));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    server,
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+
+export interface FakeRequest {
+  method: string;
+  url: string;
+  headers: IncomingMessage['headers'];
+  /** The raw body. */
+  body: string;
+}
+
+export interface Fake extends Local {
+  /** Every request, in arrival order (clear it with `requests.length = 0`). */
+  requests: FakeRequest[];
+}
+
+/**
+ * A fake JSON API on listenLocal: records every request and answers `json` with `status`
+ * (200 unless given). `answer` gets the body parsed as JSON (null when empty, the raw text
+ * when it is not JSON), the request and the raw body.
+ */
+export async function fakeHttp(answer: (body: any, req: IncomingMessage, raw: string) => { status?: number; json: unknown }): Promise<Fake> {
+  const requests: FakeRequest[] = [];
+  const local = await listenLocal((req, res, raw) => {
+    requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: raw });
+    let body: unknown = null;
+    if (raw) {
+      try {
+        body = JSON.parse(raw);
+      } catch {
+        body = raw;
+      }
+    }
+    const a = answer(body, req, raw);
+    res.writeHead(a.status ?? 200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(a.json));
+  });
+  return { ...local, requests };
 }

@@ -2,18 +2,16 @@
 // a customer clicks 在线咨询 and asks; two seats, logged in through 登录坐席, both see the
 // consultation; the first reply wins and reaches the customer; the second seat is told who
 // took the customer and its own reply is refused. Screenshots: test-artifacts/cs-*.png.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkerNode } from '../../workers/runtime.js';
 import { launchBrowser, screenshot } from '../browser.js';
-import { call, createApp, startServer, startTestWorkers, type TestServer } from '../helpers.js';
+import { call, createApp, listenLocal, startServer, startTestWorkers, type Local, type TestServer } from '../helpers.js';
 
 let srv: TestServer;
 let workers: WorkerNode;
 let browser: Browser;
-let host: Server;
+let host: Local;
 let hostUrl: string;
 let app: { appid: string; secret: string };
 
@@ -35,15 +33,14 @@ beforeAll(async () => {
 ${consult}
 ${seat}
 </script></body></html>`;
-  host = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page));
-  await new Promise<void>((r) => host.listen(0, '127.0.0.1', r));
-  hostUrl = `http://127.0.0.1:${(host.address() as AddressInfo).port}/`;
+  host = await listenLocal((_req, res) => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page));
+  hostUrl = `${host.url}/`;
   browser = await launchBrowser();
 }, 60000);
 
 afterAll(async () => {
   await browser?.close();
-  await new Promise((r) => (host ? host.close(r) : r(undefined)));
+  await host?.close();
   await workers?.close();
   await srv?.close();
 });

@@ -5,12 +5,10 @@
 // unquoted; roomlist and querybind: missing commas): replayed literally they answer 10002,
 // replayed repaired they answer as documented.
 import { createHash } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cloudApiSign } from '../../src/providers/tencent/cloudapi.js';
 import type { WorkerNode } from '../../workers/runtime.js';
-import { call, createApp, sleep, startServer, startTestWorkers, type TestServer } from '../helpers.js';
+import { call, createApp, fakeHttp, sleep, startServer, startTestWorkers, type Fake, type TestServer } from '../helpers.js';
 
 const SDKAPPID = 1400012345;
 const TENCENT = { sdkAppId: SDKAPPID, key: 'usersig-key-0123456789', secretId: 'AKIDtest0123', secretKey: 'secret-key-0123', cosBucket: 'edu-1250000000', cosRegion: 'sh', callbackKey: 'callback-key' };
@@ -20,25 +18,19 @@ const GRACE = 1000;
 let srv: TestServer;
 let workers: WorkerNode;
 let app: { appid: string; secret: string };
-let vendor: Server;
-let vendorCalls: string[] = [];
+let vendor: Fake;
 
 beforeAll(async () => {
   // A fake Tencent API for cmd_proxy.
-  vendor = createServer((req, res) => {
-    vendorCalls.push(req.url ?? '');
-    res.setHeader('content-type', 'application/json');
-    res.end(JSON.stringify({ code: 0, message: '', totalCount: 0 }));
-  });
-  await new Promise<void>((r) => vendor.listen(0, '127.0.0.1', r));
-  srv = await startServer({ ROOM_MEMBER_TIMEOUT_MS: TIMEOUT, ROOM_HOST_GRACE_MS: GRACE, VOD_API_BASE_URL: `http://127.0.0.1:${(vendor.address() as AddressInfo).port}` });
+  vendor = await fakeHttp(() => ({ json: { code: 0, message: '', totalCount: 0 } }));
+  srv = await startServer({ ROOM_MEMBER_TIMEOUT_MS: TIMEOUT, ROOM_HOST_GRACE_MS: GRACE, VOD_API_BASE_URL: vendor.url });
   workers = await startTestWorkers(srv.config);
   app = await createApp(srv.url, { tencent: TENCENT });
 });
 afterAll(async () => {
   await workers?.close();
   await srv?.close();
-  await new Promise((r) => vendor?.close(r));
+  await vendor?.close();
 });
 
 const common = () => ({ timeStamp: Date.now() % 2 ** 32, appid: SDKAPPID });
@@ -310,11 +302,11 @@ describe('media commands', () => {
   });
 
   it('vod cmd_proxy: signs, forwards, and passes the vendor answer through in data', async () => {
-    vendorCalls = [];
+    vendor.requests.length = 0;
     const params = { Action: 'DescribeVodInfo', Nonce: 11886, Region: 'gz', SecretId: '', SignatureMethod: 'HmacSHA256', Timestamp: 1465185768, 'instanceIds.0': 'ins-09dx96dg', pageNo: 0, pageSize: 20 };
     const r = await php('vod', 'cmd_proxy', { token, method: 'GET', host: 'vod.api.qcloud.com', path: '/v2/index.php', params });
     expect(r).toEqual({ errorCode: 0, errorInfo: '', errInfo: '', data: { code: 0, message: '', totalCount: 0 } });
-    expect(vendorCalls[0]).toMatch(/^\/v2\/index\.php\?.*Action=DescribeVodInfo.*Signature=/);
+    expect(vendor.requests[0]?.url).toMatch(/^\/v2\/index\.php\?.*Action=DescribeVodInfo.*Signature=/);
   });
 
   it('vod get_client_sign: {token} → data {sign, SecretId}', async () => {

@@ -2,31 +2,20 @@
 // /api/server/im/send/{tip,system} requests replayed as documented — POST, `param` as the
 // JSON body, answers {code, data, err, time} — with the documented codes 100002 (sensitive
 // word), 1003 (balance), 200004 (nothing configured) and 200003 (the provider failed).
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, connect, createApp, issueToken, nextEvent, startServer, type TestServer } from '../helpers.js';
+import { call, connect, createApp, fakeHttp, issueToken, nextEvent, startServer, type Fake, type TestServer } from '../helpers.js';
 
 let srv: TestServer;
 let bare: TestServer;
-let libre: Server;
+let libre: Fake;
 let app: { appid: string; secret: string };
 let u12: string; // the seed's peer_uid 12
 let u7: string;
 
 beforeAll(async () => {
-  libre = createServer((req, res) => {
-    let raw = '';
-    req.on('data', (c) => (raw += c));
-    req.on('end', () => {
-      const b = JSON.parse(raw);
-      const dict: Record<string, string> = { hello: '你好', world: '世界' };
-      res.writeHead(b.q.includes('boom') ? 503 : 200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(b.q.includes('boom') ? { error: 'overloaded' } : { translatedText: b.q.map((t: string) => dict[t] ?? t) }));
-    });
-  });
-  await new Promise<void>((r) => libre.listen(0, '127.0.0.1', r));
-  srv = await startServer({ TRANSLATION_PROVIDER: 'libretranslate', LIBRETRANSLATE_URL: `http://127.0.0.1:${(libre.address() as AddressInfo).port}` });
+  const dict: Record<string, string> = { hello: '你好', world: '世界' };
+  libre = await fakeHttp((b) => (b.q.includes('boom') ? { status: 503, json: { error: 'overloaded' } } : { json: { translatedText: b.q.map((t: string) => dict[t] ?? t) } }));
+  srv = await startServer({ TRANSLATION_PROVIDER: 'libretranslate', LIBRETRANSLATE_URL: libre.url });
   bare = await startServer();
   app = await createApp(srv.url);
   u7 = await issueToken(srv.url, app, '7');
@@ -35,7 +24,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await bare?.close();
   await srv?.close();
-  await new Promise((r) => libre?.close(r));
+  await libre?.close();
 });
 
 

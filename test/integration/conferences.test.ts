@@ -4,8 +4,6 @@
 // simulated provider's failing and hanging-up numbers; the empty timeout; and the webhook
 // provider (signed commands to a local fake carrier bridge, signed call-state callbacks,
 // tampered and stale ones refused) with SMS notices through a fake Ronglian.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DomainEvent } from '../../src/infra/events.js';
@@ -13,7 +11,7 @@ import { emptyJobId, startJobId } from '../../src/modules/conferences/service.js
 import { createConferencesStore } from '../../src/modules/conferences/store.js';
 import { signBody, verifySignedBody } from '../../src/providers/telephony/webhook.js';
 import type { WorkerNode } from '../../workers/runtime.js';
-import { call, collect, connect, createApp, loginUser, startServer, startTestWorkers, until, type TestServer } from '../helpers.js';
+import { call, collect, connect, createApp, listenLocal, loginUser, startServer, startTestWorkers, until, type Local, type TestServer } from '../helpers.js';
 
 const open: Socket[] = [];
 afterAll(() => {
@@ -227,7 +225,7 @@ describe('conferences with the webhook provider and Ronglian SMS', () => {
   let workers: WorkerNode;
   let app: { appid: string; secret: string };
   let t: Record<string, string>;
-  let bridge: Server;
+  let bridge: Local;
   const commands: any[] = [];
   let failNextCommand = false;
   const sms: any[] = [];
@@ -235,33 +233,28 @@ describe('conferences with the webhook provider and Ronglian SMS', () => {
 
   beforeAll(async () => {
     // The fake carrier bridge checks our signature like a real one would; the fake Ronglian answers TemplateSMS.
-    bridge = createServer((req, res) => {
-      let body = '';
-      req.on('data', (c) => (body += c));
-      req.on('end', () => {
-        if (req.url?.includes('/SMS/TemplateSMS')) {
-          sms.push({ url: req.url, authorization: req.headers.authorization, body: JSON.parse(body) });
-          res.setHeader('content-type', 'application/json');
-          res.end(JSON.stringify(smsFailures-- > 0 ? { statusCode: '160038', statusMsg: 'busy, retry' } : { statusCode: '000000', templateSMS: { smsMessageSid: `m${sms.length}` } }));
-          return;
-        }
-        try {
-          verifySignedBody(SECRET, req.headers, body, 60);
-        } catch {
-          res.statusCode = 401;
-          res.end();
-          return;
-        }
-        commands.push(JSON.parse(body));
-        if (failNextCommand) {
-          failNextCommand = false;
-          res.statusCode = 503;
-        }
+    bridge = await listenLocal((req, res, body) => {
+      if (req.url?.includes('/SMS/TemplateSMS')) {
+        sms.push({ url: req.url, authorization: req.headers.authorization, body: JSON.parse(body) });
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify(smsFailures-- > 0 ? { statusCode: '160038', statusMsg: 'busy, retry' } : { statusCode: '000000', templateSMS: { smsMessageSid: `m${sms.length}` } }));
+        return;
+      }
+      try {
+        verifySignedBody(SECRET, req.headers, body, 60);
+      } catch {
+        res.statusCode = 401;
         res.end();
-      });
+        return;
+      }
+      commands.push(JSON.parse(body));
+      if (failNextCommand) {
+        failNextCommand = false;
+        res.statusCode = 503;
+      }
+      res.end();
     });
-    await new Promise<void>((r) => bridge.listen(0, '127.0.0.1', r));
-    const base = `http://127.0.0.1:${(bridge.address() as AddressInfo).port}`;
+    const base = bridge.url;
     srv = await startServer({
       TELEPHONY_PROVIDER: 'webhook', TELEPHONY_WEBHOOK_URL: `${base}/carrier`, TELEPHONY_WEBHOOK_SECRET: SECRET, TELEPHONY_CALLBACK_MAX_AGE_SECONDS: 60,
       SMS_PROVIDER: 'ronglian', RONGLIAN_BASE_URL: base, RONGLIAN_ACCOUNT_SID: 'sid0001', RONGLIAN_AUTH_TOKEN: 'tok0001', RONGLIAN_APP_ID: 'rlapp', CONFERENCE_EMPTY_TIMEOUT_MS: 0,
@@ -273,7 +266,7 @@ describe('conferences with the webhook provider and Ronglian SMS', () => {
   afterAll(async () => {
     await workers?.close();
     await srv?.close();
-    await new Promise<void>((r) => bridge.close(() => r()));
+    await bridge?.close();
   });
 
   /** A call-state callback as the bridge sends it (signed unless told otherwise). */
@@ -341,21 +334,16 @@ describe('conferences with the webhook provider and Ronglian SMS', () => {
 describe('ring timeout (a carrier that never reports)', () => {
   let srv: TestServer;
   let workers: WorkerNode;
-  let bridge: Server;
+  let bridge: Local;
   const commands: any[] = [];
 
   beforeAll(async () => {
-    bridge = createServer((req, res) => {
-      let body = '';
-      req.on('data', (c) => (body += c));
-      req.on('end', () => {
-        commands.push(JSON.parse(body));
-        res.end();
-      });
+    bridge = await listenLocal((_req, res, body) => {
+      commands.push(JSON.parse(body));
+      res.end();
     });
-    await new Promise<void>((r) => bridge.listen(0, '127.0.0.1', r));
     srv = await startServer({
-      TELEPHONY_PROVIDER: 'webhook', TELEPHONY_WEBHOOK_URL: `http://127.0.0.1:${(bridge.address() as AddressInfo).port}/carrier`, TELEPHONY_WEBHOOK_SECRET: 'carrier-secret-0123456789',
+      TELEPHONY_PROVIDER: 'webhook', TELEPHONY_WEBHOOK_URL: `${bridge.url}/carrier`, TELEPHONY_WEBHOOK_SECRET: 'carrier-secret-0123456789',
       TELEPHONY_RING_TIMEOUT_MS: 1000, CONFERENCE_EMPTY_TIMEOUT_MS: 1000,
     });
     workers = await startTestWorkers(srv.config);
@@ -363,7 +351,7 @@ describe('ring timeout (a carrier that never reports)', () => {
   afterAll(async () => {
     await workers?.close();
     await srv?.close();
-    await new Promise<void>((r) => bridge.close(() => r()));
+    await bridge?.close();
   });
 
   it('an unanswered leg fails after TELEPHONY_RING_TIMEOUT_MS, is hung up, and the empty conference ends', async () => {

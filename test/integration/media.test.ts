@@ -1,6 +1,4 @@
 import { createHmac } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +9,7 @@ import { callbackSign } from '../../src/providers/tencent/callback.js';
 import { cloudApiSource } from '../../src/providers/tencent/cloudapi.js';
 import { decodeCosV4Sign } from '../../src/providers/tencent/cos.js';
 import type { WorkerNode } from '../../workers/runtime.js';
-import { ADMIN_TOKEN, call, createApp, loginUser, startServer, startTestWorkers, type TestServer } from '../helpers.js';
+import { ADMIN_TOKEN, call, createApp, fakeHttp, loginUser, startServer, startTestWorkers, type Fake, type FakeRequest, type TestServer } from '../helpers.js';
 
 const SDKAPPID = 1400123456;
 const OTHER_SDKAPPID = 1400654321;
@@ -20,9 +18,8 @@ const SECRET_KEY = 'testsecretkey0000000000000000000';
 const CALLBACK_KEY = 'app_callback_key';
 const DEPLOY_KEY = 'deployment_callback_key';
 
-interface Seen { method: string; url: string; body: string }
-let fake: Server;
-const seen: Seen[] = [];
+let fake: Fake;
+let seen: FakeRequest[];
 let srv: TestServer;
 let workers: WorkerNode;
 let app: { appid: string; secret: string };
@@ -32,24 +29,11 @@ let conn: Redis;
 let queue: Queue;
 let events: QueueEvents;
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve) => {
-    let b = '';
-    req.on('data', (d) => (b += d));
-    req.on('end', () => resolve(b));
-  });
-}
-
 beforeAll(async () => {
   // The fake Tencent API: 127.0.0.1 only.
-  fake = createServer(async (req, res) => {
-    seen.push({ method: req.method ?? '', url: req.url ?? '', body: await readBody(req) });
-    res.setHeader('content-type', 'application/json');
-    res.end(JSON.stringify({ code: 0, message: '', totalCount: 0, fileSet: [] }));
-  });
-  await new Promise<void>((r) => fake.listen(0, '127.0.0.1', r));
-  const port = (fake.address() as AddressInfo).port;
-  srv = await startServer({ VOD_API_BASE_URL: `http://127.0.0.1:${port}`, TENCENT_CALLBACK_KEY: DEPLOY_KEY, COS_REGION: 'ap-guangzhou' });
+  fake = await fakeHttp(() => ({ json: { code: 0, message: '', totalCount: 0, fileSet: [] } }));
+  seen = fake.requests;
+  srv = await startServer({ VOD_API_BASE_URL: fake.url, TENCENT_CALLBACK_KEY: DEPLOY_KEY, COS_REGION: 'ap-guangzhou' });
   workers = await startTestWorkers(srv.config);
   app = await createApp(srv.url, {
     tencent: { sdkAppId: SDKAPPID, key: 'usersig-key', secretId: SECRET_ID, secretKey: SECRET_KEY, cosBucket: 'docs-1250000000', cosRegion: 'ap-shanghai', callbackKey: CALLBACK_KEY },
@@ -67,7 +51,7 @@ afterAll(async () => {
   conn?.disconnect();
   await workers?.close();
   await srv?.close();
-  await new Promise((r) => fake?.close(r));
+  await fake?.close();
 });
 
 const now = () => Math.floor(Date.now() / 1000);

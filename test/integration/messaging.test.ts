@@ -1,34 +1,10 @@
 // Messaging: sensitive words (file-seeded per-app list, edits seen by every node), the
 // message price, tip/system messages with the inbox in the snapshot, translation through
 // local fake providers (LibreTranslate, Tencent TMT with its TC3 signature checked).
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTencentTmt } from '../../src/providers/translation/tencent.js';
 import { tc3Sign } from '../../src/providers/tencent/tc3.js';
-import { call, connect, createApp, loginUser, nextEvent, startServer, testConfig, type TestServer } from '../helpers.js';
-
-interface Fake {
-  server: Server;
-  url: string;
-  requests: Array<{ headers: IncomingMessage['headers']; body: string }>;
-}
-
-async function fakeHttp(answer: (body: any, req: IncomingMessage, raw: string) => { status?: number; json: unknown }): Promise<Fake> {
-  const requests: Fake['requests'] = [];
-  const server = createServer((req, res) => {
-    let raw = '';
-    req.on('data', (c) => (raw += c));
-    req.on('end', () => {
-      requests.push({ headers: req.headers, body: raw });
-      const a = answer(raw ? JSON.parse(raw) : null, req, raw);
-      res.writeHead(a.status ?? 200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(a.json));
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests };
-}
+import { call, connect, createApp, fakeHttp, loginUser, nextEvent, startServer, testConfig, type Fake, type TestServer } from '../helpers.js';
 
 const DICT: Record<string, string> = { hello: '你好', world: '世界' };
 
@@ -51,7 +27,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await node2?.close();
   await srv?.close();
-  await new Promise((r) => libre?.server.close(r));
+  await libre?.close();
 });
 
 const basic = (): [string, string] => [app.appid, app.secret];
@@ -203,7 +179,7 @@ describe('translation', () => {
       const down = createTencentTmt({ secretId: 'a', secretKey: 'b', region: 'ap-shanghai', endpoint: 'http://127.0.0.1:1', projectId: 0, timeoutMs: 500 });
       await expect(down.translate(['hello'], 'zh')).rejects.toMatchObject({ code: 'TRANSLATION_FAILED' });
     } finally {
-      await new Promise((r) => fake.server.close(r));
+      await fake.close();
     }
   });
 });

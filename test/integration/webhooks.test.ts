@@ -3,13 +3,12 @@
 // independent of our signing code). Short retry settings: base 100 ms, doubling up to 400 ms,
 // a 1.5 s window.
 import { createHmac } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DomainEventName } from '../../src/infra/events.js';
 import { createWebhooksService } from '../../src/modules/webhooks/service.js';
 import type { WorkerNode } from '../../workers/runtime.js';
-import { ADMIN_TOKEN, call, createApp, loginUser, startServer, startTestWorkers, type TestServer, until } from '../helpers.js';
+import { ADMIN_TOKEN, call, createApp, listenLocal, loginUser, startServer, startTestWorkers, type Local, type TestServer, until } from '../helpers.js';
 
 interface Received {
   path: string;
@@ -21,7 +20,7 @@ interface Received {
 
 let srv: TestServer;
 let workers: WorkerNode;
-let receiver: Server;
+let receiver: Local;
 let base: string;
 let app: { appid: string; secret: string };
 let other: { appid: string; secret: string };
@@ -31,24 +30,18 @@ const behaviour = new Map<string, (eventId: string, n: number) => number>();
 const seenPerEvent = new Map<string, number>();
 
 beforeAll(async () => {
-  receiver = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const raw = Buffer.concat(chunks).toString('utf8');
-      const body = JSON.parse(raw) as Received['body'];
-      const path = req.url ?? '';
-      const key = `${path}|${body.id}`;
-      const n = (seenPerEvent.get(key) ?? 0) + 1;
-      seenPerEvent.set(key, n);
-      const status = behaviour.get(path)?.(body.id, n) ?? 200;
-      received.push({ path, headers: req.headers, raw, body, status });
-      res.statusCode = status;
-      res.end(status < 300 ? 'ok' : 'nope');
-    });
+  receiver = await listenLocal((req, res, raw) => {
+    const body = JSON.parse(raw) as Received['body'];
+    const path = req.url ?? '';
+    const key = `${path}|${body.id}`;
+    const n = (seenPerEvent.get(key) ?? 0) + 1;
+    seenPerEvent.set(key, n);
+    const status = behaviour.get(path)?.(body.id, n) ?? 200;
+    received.push({ path, headers: req.headers, raw, body, status });
+    res.statusCode = status;
+    res.end(status < 300 ? 'ok' : 'nope');
   });
-  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
-  base = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+  base = receiver.url;
   srv = await startServer({
     WEBHOOK_ALLOW_PRIVATE_URLS: true, WEBHOOK_RETRY_BASE_MS: 100, WEBHOOK_RETRY_MAX_DELAY_MS: 400, WEBHOOK_RETRY_WINDOW_MS: 1500,
     WEBHOOK_TIMEOUT_MS: 1000, WEBHOOK_SWEEP_INTERVAL_MS: 200, WEBHOOK_MAX_ENDPOINTS: 16,
@@ -60,7 +53,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await workers?.close();
   await srv?.close();
-  await new Promise((r) => receiver?.close(r));
+  await receiver?.close();
 });
 
 const basic = (a = app): [string, string] => [a.appid, a.secret];

@@ -5,13 +5,12 @@
 //   printf '%s' 'ff8080813c373cd5013c3b8b8d1a0003:20130610191823' | base64
 // The send runs against a local fake Ronglian server that checks the request the way the vendor does.
 import { createHash } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSmsProvider, normalizeSmsNumber, parseNumberList } from '../../src/providers/sms/index.js';
 import { createRonglianSms, ronglianAuthorization, ronglianSig, ronglianTemplateSmsRequest, ronglianTimestamp } from '../../src/providers/sms/ronglian.js';
 import { createLogger } from '../../src/infra/logger.js';
 import { loadConfig } from '../../src/config.js';
+import { fakeHttp, type Fake } from '../helpers.js';
 
 const SID = 'ff8080813c373cd5013c3b8b8d1a0003';
 const TOKEN = 'a4c1f7b2a4e54d22b27bbd0ff7f1e231';
@@ -52,37 +51,29 @@ describe('SMS numbers', () => {
 });
 
 describe('Ronglian send against a fake server', () => {
-  let server: Server;
+  let fake: Fake;
   let base = '';
-  const seen: Array<{ url: string; headers: IncomingMessage['headers']; body: any }> = [];
   let answer: Record<string, unknown> = { statusCode: '000000', templateSMS: { smsMessageSid: 'sms-1', dateCreated: '20130610191823' } };
 
   beforeAll(async () => {
-    server = createServer((req, res) => {
-      let data = '';
-      req.on('data', (c) => (data += c));
-      req.on('end', () => {
-        seen.push({ url: req.url ?? '', headers: req.headers, body: JSON.parse(data) });
-        // What the vendor checks: the sig of the path against the Authorization's timestamp.
-        const [sid, ts] = Buffer.from(String(req.headers.authorization), 'base64').toString().split(':');
-        const sig = createHash('md5').update(`${sid}${TOKEN}${ts}`).digest('hex').toUpperCase();
-        const ok = req.url === `/2013-12-26/Accounts/${SID}/SMS/TemplateSMS?sig=${sig}`;
-        res.setHeader('content-type', 'application/json');
-        res.end(JSON.stringify(ok ? answer : { statusCode: '111111', statusMsg: 'bad sig' }));
-      });
+    fake = await fakeHttp((_body, req) => {
+      // What the vendor checks: the sig of the path against the Authorization's timestamp.
+      const [sid, ts] = Buffer.from(String(req.headers.authorization), 'base64').toString().split(':');
+      const sig = createHash('md5').update(`${sid}${TOKEN}${ts}`).digest('hex').toUpperCase();
+      const ok = req.url === `/2013-12-26/Accounts/${SID}/SMS/TemplateSMS?sig=${sig}`;
+      return { json: ok ? answer : { statusCode: '111111', statusMsg: 'bad sig' } };
     });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    base = fake.url;
   });
-  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+  afterAll(() => fake?.close());
 
   it('sends one signed TemplateSMS and returns the message id', async () => {
     const sms = createRonglianSms({ baseUrl: base, version: '2013-12-26', accountSid: SID, authToken: TOKEN, appId: 'app1', timeoutMs: 5000 });
     expect(await sms.send({ to: '13800000000', templateId: '1', datas: ['x'] })).toEqual({ messageId: 'sms-1' });
-    const req = seen.at(-1)!;
+    const req = fake.requests.at(-1)!;
     expect(req.headers.accept).toBe('application/json');
     expect(req.headers['content-type']).toBe('application/json;charset=utf-8');
-    expect(req.body).toEqual({ appId: 'app1', to: '13800000000', templateId: '1', datas: ['x'] });
+    expect(JSON.parse(req.body)).toEqual({ appId: 'app1', to: '13800000000', templateId: '1', datas: ['x'] });
   });
 
   it('a refusal (statusCode other than 000000) fails with the vendor reason', async () => {
