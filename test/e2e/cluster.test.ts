@@ -5,7 +5,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { ADMIN_TOKEN, call, connect, nextEvent } from '../helpers.js';
-import { apiMain, buildOnce, freePort, run, workerMain, type Proc } from './processes.js';
+import { apiMain, ensureBuild, freePort, run, workerMain, type Proc } from './processes.js';
 
 const procs: Proc[] = [];
 let api1 = '';
@@ -21,7 +21,7 @@ const env = {
 };
 
 beforeAll(async () => {
-  buildOnce();
+  ensureBuild();
   const [p1, p2] = [await freePort(), await freePort()];
   api1 = `http://127.0.0.1:${p1}`;
   api2 = `http://127.0.0.1:${p2}`;

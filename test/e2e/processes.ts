@@ -3,11 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { ensureBuild, freePort, root } from '../../scripts/setup.mjs';
 
-export { freePort, root };
-
-export function buildOnce(): void {
-  ensureBuild();
-}
+export { ensureBuild, freePort, root };
 
 export interface Proc {
   child: ChildProcess;

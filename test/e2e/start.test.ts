@@ -5,13 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { call, connect } from '../helpers.js';
-import { buildOnce, freePort, run } from './processes.js';
+import { ensureBuild, freePort, run } from './processes.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'sb-start-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 it('starts, prints and reuses bootstrap credentials, and keeps data across restarts', async () => {
-  buildOnce();
+  ensureBuild();
   const env = { DATA_DIR: dataDir, PORT: String(await freePort()), REDIS_PORT: String(await freePort()), HOST: '127.0.0.1', REDIS_URL: '', ADMIN_TOKEN: '', PASSWORD_SCRYPT_N: '1024' };
   const base = `http://127.0.0.1:${env.PORT}`;
 

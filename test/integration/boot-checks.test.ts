@@ -6,7 +6,7 @@ import { buildApp } from '../../src/app.js';
 import { checkRedis, RedisCheckError } from '../../src/infra/redis.js';
 import { startThrowawayRedis } from '../../scripts/setup.mjs';
 import { testConfig } from '../helpers.js';
-import { apiMain, buildOnce, run } from '../e2e/processes.js';
+import { apiMain, ensureBuild, run } from '../e2e/processes.js';
 
 it('refuses a Redis whose maxmemory-policy evicts keys, and an unreachable one', async () => {
   const redis = await startThrowawayRedis();
@@ -28,7 +28,7 @@ it('refuses a Redis whose maxmemory-policy evicts keys, and an unreachable one',
 });
 
 it('the api process stops at boot on an invalid variable, naming it', async () => {
-  buildOnce();
+  ensureBuild();
   const p = run([apiMain], { PORT: 'not-a-port', LOG_LEVEL: 'info' });
   const code = await new Promise<number | null>((r) => p.child.once('exit', r));
   expect(code).toBe(78);
