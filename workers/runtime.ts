@@ -63,6 +63,9 @@ export async function startWorkers(config: Config, opts: { log?: Logger; registr
   const services = createServices(core);
 
   const workers = (Object.keys(QUEUES) as QueueName[]).map((queue) => {
+    // BullMQ treats a connection it is given as shared and never closes it: ours, so close() quits it.
+    const connection = createRedis(config.REDIS_URL, `worker:${queue}`);
+    opened.push(connection);
     const worker = new Worker(
       queue,
       async (job) => {
@@ -91,7 +94,7 @@ export async function startWorkers(config: Config, opts: { log?: Logger; registr
           throw err;
         }
       },
-      { connection: createRedis(config.REDIS_URL, `worker:${queue}`), prefix: config.QUEUE_PREFIX, concurrency: config.WORKER_CONCURRENCY, autorun: true },
+      { connection, prefix: config.QUEUE_PREFIX, concurrency: config.WORKER_CONCURRENCY, autorun: true },
     );
     worker.on('failed', (job, err) => log.warn({ queue, job: job?.name, id: job?.id, attempts: job?.attemptsMade, reason: err.message }, 'job failed'));
     worker.on('error', (err) => log.error({ err, queue }, 'worker error'));

@@ -3,7 +3,9 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkRegistry, type WorkerNode } from '../../workers/runtime.js';
 import { registry } from '../../workers/registry.js';
-import { connect, createApp, loginUser, nextEvent, startServer, startTestWorkers, type TestServer } from '../helpers.js';
+import { QUEUES } from '../../src/infra/queues.js';
+import { startThrowawayRedis } from '../../scripts/setup.mjs';
+import { connect, createApp, loginUser, nextEvent, startServer, startTestWorkers, testConfig, until, type TestServer } from '../helpers.js';
 
 let srv: TestServer;
 let workers: WorkerNode;
@@ -76,6 +78,26 @@ describe('notify queue', () => {
 
   it('the producer helper validates before enqueueing', async () => {
     await expect(srv.app.core.queues.add('notify', 'notify', { appid: app.appid, to: { user: 'u' }, event: 'bad event name' } as never)).rejects.toThrow(/event/);
+  });
+});
+
+describe('shutdown', () => {
+  it("closes every Redis connection it opened, each queue's worker connection included", async () => {
+    // A Redis of its own: other test files' workers use the same connection names.
+    const own = await startThrowawayRedis();
+    try {
+      const node = await startTestWorkers(testConfig({ REDIS_URL: own.url }));
+      const probe = new Redis(own.url);
+      const queueClients = async () =>
+        (await probe.client('LIST') as string).split('\n').filter((l) => Object.keys(QUEUES).some((q) => l.includes(` name=switchboard:worker:${q} `)));
+      expect(await queueClients()).toHaveLength(Object.keys(QUEUES).length);
+      await node.close();
+      // BullMQ never closes a connection it was given; the node must.
+      await until(async () => (await queueClients()).length === 0, 5000, 'the queue connections to close');
+      probe.disconnect();
+    } finally {
+      await own.stop();
+    }
   });
 });
 
