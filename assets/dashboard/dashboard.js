@@ -324,11 +324,13 @@
     document.body.classList.toggle('multi', apps.size > 1 && !filter);
     return [...apps].filter(([id]) => !filter || id === filter);
   }
-  const ago = (ms) => {
-    const s = Math.max(0, Math.round((Date.now() - ms) / 1000));
+  /** A length of time in milliseconds, e.g. "1m 5s". */
+  const duration = (ms) => {
+    const s = Math.max(0, Math.round(ms / 1000));
     return s < 60 ? `${s}s` : s < 3600 ? `${Math.floor(s / 60)}m ${s % 60}s` : `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m`;
   };
-  const duration = (ms) => ago(Date.now() - ms);
+  /** Time since a moment (epoch ms). */
+  const ago = (t) => duration(Date.now() - t);
   const money = (n) => (typeof n === 'number' ? (n / 100).toFixed(2) : '');
 
   const RENDER = {
@@ -414,7 +416,7 @@
           const elapsed = c.endedAt ? c.elapsedMs : c.elapsedMs + (Date.now() - c.seenAt);
           const price = c.unitPrice !== undefined ? `${money(c.unitPrice)} / ${c.unitSeconds}s` : '';
           const tr = row('calls', `${appid}/${c.callId}`, [
-            cell(appid, 'app-col'), cell(c.callId), cell(`${c.payer} → ${c.payee}`), cell(price), cell(c.units, 'num'), cell(money(c.amount), 'num charge'), cell(duration(Date.now() - elapsed), 'num'),
+            cell(appid, 'app-col'), cell(c.callId), cell(`${c.payer} → ${c.payee}`), cell(price), cell(c.units, 'num'), cell(money(c.amount), 'num charge'), cell(duration(elapsed), 'num'),
           ], c.endedAt ? 'ended' : '');
           tr.dataset.call = c.callId;
           rows.push(tr);
