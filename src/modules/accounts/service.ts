@@ -208,6 +208,11 @@ export function createAccountsService(core: Core) {
       await store.updateApp(appid, {}, ['prevSecret', 'prevSecretUntil', 'prevSecretCreatedAt']);
     },
 
+    /** Every appid, sorted (one SMEMBERS; listApps also reads each app). */
+    async listAppIds(): Promise<string[]> {
+      return (await store.listAppIds()).sort();
+    },
+
     async listApps(): Promise<AppRecord[]> {
       const ids = (await store.listAppIds()).sort();
       const apps = await Promise.all(ids.map(async (id) => store.getApp(id).then((h) => (h ? toApp(id, h) : null))));

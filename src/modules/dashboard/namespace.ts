@@ -180,10 +180,15 @@ export function attachDashboard(io: Server, core: Core, services: { accounts: Ac
   async function followNewApps(sockets: Socket[]): Promise<void> {
     const followers = sockets.filter((s) => (s.data as DashboardSocketData).allApps);
     if (followers.length === 0) return;
-    const appids = (await accounts.listApps()).map((a) => a.appid);
+    // One SMEMBERS per period; an app record is read only for an id not followed yet (and
+    // skipped if it vanished in between, as listApps would).
+    const appids = await accounts.listAppIds();
+    const known = new Set(followers.flatMap((s) => (s.data as DashboardSocketData).appids));
+    const fresh = appids.filter((appid) => !known.has(appid));
+    const existing = new Set((await Promise.all(fresh.map((appid) => accounts.getApp(appid).then(() => appid, () => null)))).filter((a) => a !== null));
     for (const s of followers) {
       const v = s.data as DashboardSocketData;
-      const added = appids.filter((appid) => !v.appids.includes(appid));
+      const added = appids.filter((appid) => !v.appids.includes(appid) && (known.has(appid) || existing.has(appid)));
       if (added.length === 0) continue;
       v.appids = [...v.appids, ...added];
       await s.join(added.map((appid) => socketRooms.dashboard(appid)));
