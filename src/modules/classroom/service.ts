@@ -27,7 +27,7 @@ export function createClassroomService(core: Core, deps: { accounts: AccountsSer
   const store = createClassroomStore(core.redis, core.keys);
   const { accounts, rtc, rooms } = deps;
 
-  function toView(h: Record<string, string>, room: { groupid: string }, memsize: number): CourseViewT {
+  function toView(h: Record<string, string>, room: { groupid: string; memsize: number }): CourseViewT {
     return {
       host_uid: h.host_uid ?? '',
       title: h.title ?? '',
@@ -35,7 +35,7 @@ export function createClassroomService(core: Core, deps: { accounts: AccountsSer
       roomnum: Number(h.roomnum),
       groupid: room.groupid,
       cover: h.cover ?? '',
-      memsize,
+      memsize: room.memsize,
       playback_idx_url: h.playback_idx_url ?? '',
       begin_time: Number(h.begin_time ?? 0),
       begin_imseq: Number(h.begin_imseq ?? 0),
@@ -53,7 +53,7 @@ export function createClassroomService(core: Core, deps: { accounts: AccountsSer
   async function get(appid: string, roomnum: number): Promise<CourseViewT> {
     const h = await course(appid, roomnum);
     const room = await rooms.get(appid, String(roomnum));
-    return toView(h, room, room.memsize);
+    return toView(h, room);
   }
 
   async function assertTeacher(appid: string, uid: string): Promise<void> {
@@ -114,7 +114,7 @@ export function createClassroomService(core: Core, deps: { accounts: AccountsSer
         begin_time: '0', begin_imseq: '0', end_time: '0', end_imseq: '0', playback_idx_url: '',
       };
       if (!(await store.create(appid, roomnum, uid, created, fields))) throw new AppError('INTERNAL', `course ${roomnum} exists`);
-      return toView(fields, room, 0);
+      return toView(fields, room);
     },
 
     /** State 1; begin_imseq = the room's chat sequence now. Starting a live course again is a no-op. */
@@ -171,11 +171,11 @@ export function createClassroomService(core: Core, deps: { accounts: AccountsSer
         ({ total, roomnums } = await store.page(appid, { ...(q.host_uid !== undefined ? { host: q.host_uid } : {}), ...(q.state !== undefined ? { state: q.state } : {}), from, to }, q.index, q.size));
       }
       const ids = roomnums.map(String);
-      const [hashes, sizes, roomViews] = await Promise.all([store.getMany(appid, roomnums), rooms.memsizes(appid, ids), Promise.all(ids.map((id) => rooms.get(appid, id).catch(() => null)))]);
+      const [hashes, roomViews] = await Promise.all([store.getMany(appid, roomnums), Promise.all(ids.map((id) => rooms.get(appid, id).catch(() => null)))]);
       const list: CourseViewT[] = [];
       hashes.forEach((h, i) => {
         const room = roomViews[i];
-        if (h && room) list.push(toView(h, room, sizes[i] ?? 0));
+        if (h && room) list.push(toView(h, room));
       });
       return { total, rooms: list };
     },
