@@ -1,4 +1,3 @@
-import { AppError } from '../../infra/errors.js';
 import { ErrorResponse, security, type RoutePlugin } from '../../infra/http.js';
 import { NotifyBody, NotifyResult } from './schemas.js';
 
@@ -9,8 +8,7 @@ export const notifyRoutes: RoutePlugin = async (app, { services, auth }) => {
       security: security.app, body: NotifyBody, response: { 202: NotifyResult, 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse },
     },
   }, async (req, reply) => {
-    const tenant = await auth.app(req);
-    if (req.body.appid !== undefined && req.body.appid !== tenant.appid) throw new AppError('CROSS_TENANT', `these credentials are for app ${tenant.appid}, not ${req.body.appid}`);
+    const tenant = await auth.app(req, req.body.appid);
     await services.notify.deliver({ ...req.body, appid: tenant.appid });
     return reply.code(202).send({ delivered: true, via: 'adapter' });
   });
