@@ -41,16 +41,22 @@ local function incount(parts)
   for _, j in ipairs(redis.call('HVALS', parts)) do if cjson.decode(j).state == 1 then n = n + 1 end end
   return n
 end
-local function emptiness(conf, parts, now)
-  if redis.call('HGET', conf, 'state') ~= 'live' then return '' end
+-- One pass over the participants: how many are in (state 1), and the emptiness rule — while
+-- live, emptySince is cleared if anyone is active, else set (kept if set) and returned ('' otherwise).
+local function tally(conf, parts, now)
+  local n, busy = 0, false
   for _, j in ipairs(redis.call('HVALS', parts)) do
-    if active(cjson.decode(j)) then
-      redis.call('HDEL', conf, 'emptySince')
-      return ''
-    end
+    local p = cjson.decode(j)
+    if p.state == 1 then n = n + 1 end
+    if not busy and active(p) then busy = true end
+  end
+  if redis.call('HGET', conf, 'state') ~= 'live' then return '', n end
+  if busy then
+    redis.call('HDEL', conf, 'emptySince')
+    return '', n
   end
   redis.call('HSETNX', conf, 'emptySince', now)
-  return redis.call('HGET', conf, 'emptySince')
+  return redis.call('HGET', conf, 'emptySince'), n
 end
 local function dial(conf, calls, confId, p)
   local n = redis.call('HINCRBY', conf, 'callseq', 1)
@@ -102,8 +108,8 @@ const scripts = {
         putp(KEYS[2], p)
         changed[#changed + 1] = {action = action, p = p}
       end
-      local armed = emptiness(KEYS[1], KEYS[2], ARGV[2])
-      return cjson.encode({code = 1, changed = changed, dials = dials, armed = armed, inCount = incount(KEYS[2])})`,
+      local armed, inCount = tally(KEYS[1], KEYS[2], ARGV[2])
+      return cjson.encode({code = 1, changed = changed, dials = dials, armed = armed, inCount = inCount})`,
   },
   // Dials every participant with a number who is not in and not ringing.
   // KEYS: conf, parts, calls. ARGV: confId, now, ring ms
@@ -124,8 +130,8 @@ const scripts = {
           changed[#changed + 1] = {action = 'dialling', p = p}
         end
       end
-      local armed = emptiness(KEYS[1], KEYS[2], ARGV[2])
-      return cjson.encode({code = 1, changed = changed, dials = dials, armed = armed, inCount = incount(KEYS[2])})`,
+      local armed, inCount = tally(KEYS[1], KEYS[2], ARGV[2])
+      return cjson.encode({code = 1, changed = changed, dials = dials, armed = armed, inCount = inCount})`,
   },
   // A provider reports a leg's state. Only the participant's current leg moves; a report for a
   // superseded or finished leg changes nothing (reports may repeat or arrive late).
@@ -154,8 +160,8 @@ const scripts = {
       end
       if not action then return cjson.encode({code = 0, hangup = hangup}) end
       putp(KEYS[2], p)
-      local armed = emptiness(KEYS[1], KEYS[2], ARGV[4])
-      return cjson.encode({code = 1, action = action, p = p, armed = armed, inCount = incount(KEYS[2])})`,
+      local armed, inCount = tally(KEYS[1], KEYS[2], ARGV[4])
+      return cjson.encode({code = 1, action = action, p = p, armed = armed, inCount = inCount})`,
   },
   // kick / mute / unmute a batch of legs. Every callid must be a leg of this conference, else
   // nothing changes (code -6 with the unknown ones). Only a participant's current leg acts.
@@ -195,8 +201,8 @@ const scripts = {
           end
         end
       end
-      local armed = emptiness(KEYS[1], KEYS[2], ARGV[3])
-      return cjson.encode({code = 1, changed = changed, hangups = hangups, apps = apps, mutes = mutes, armed = armed, inCount = incount(KEYS[2])})`,
+      local armed, inCount = tally(KEYS[1], KEYS[2], ARGV[3])
+      return cjson.encode({code = 1, changed = changed, hangups = hangups, apps = apps, mutes = mutes, armed = armed, inCount = inCount})`,
   },
   // A scheduled conference starts: live, and those invited before the start are dialled.
   // KEYS: conf, parts, calls. ARGV: confId, now, ring ms
@@ -220,8 +226,8 @@ const scripts = {
           putp(KEYS[2], p)
         end
       end
-      local armed = emptiness(KEYS[1], KEYS[2], ARGV[2])
-      return cjson.encode({code = 1, changed = changed, dials = dials, armed = armed, inCount = incount(KEYS[2])})`,
+      local armed, inCount = tally(KEYS[1], KEYS[2], ARGV[2])
+      return cjson.encode({code = 1, changed = changed, dials = dials, armed = armed, inCount = inCount})`,
   },
   // Ends the conference: everyone in is out (state 2), ringing legs end; returns the legs to hang
   // up and the app participants to take out of the room. With ARGV[3] (the empty-timeout job's
@@ -283,8 +289,8 @@ const scripts = {
       if not p.name and ARGV[6] ~= '' then p.name = ARGV[6] end
       redis.call('HSET', KEYS[3], p.callid, p.key)
       putp(KEYS[2], p)
-      local armed = emptiness(KEYS[1], KEYS[2], ARGV[4])
-      return cjson.encode({code = 1, p = p, hangup = old, armed = armed, inCount = incount(KEYS[2])})`,
+      local armed, inCount = tally(KEYS[1], KEYS[2], ARGV[4])
+      return cjson.encode({code = 1, p = p, hangup = old, armed = armed, inCount = inCount})`,
   },
   // Sets or clears the password of a conference that has not ended. KEYS: conf. ARGV: pwd
   sbConfSetPwd: {
