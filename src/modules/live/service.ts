@@ -61,10 +61,9 @@ export function createLiveService(core: Core, deps: { accounts: AccountsService;
   }
 
   async function get(appid: string, videoID: string): Promise<VideoViewT> {
-    const h = await store.getVideo(appid, videoID);
-    if (!h) throw new AppError('VIDEO_NOT_FOUND', `no video ${videoID}`);
     const [v] = await views(appid, [videoID]);
-    return v ?? toView(videoID, h, 0);
+    if (!v) throw new AppError('VIDEO_NOT_FOUND', `no video ${videoID}`);
+    return v;
   }
 
   /** Who may watch: public; private = the author; circle = its live group; password = whoever knows it. */
@@ -172,7 +171,7 @@ export function createLiveService(core: Core, deps: { accounts: AccountsService;
       if (h.liveFlag !== '1') throw new AppError('VIDEO_ENDED', `video ${videoID} is not live`);
       if (!(await mayWatch(appid, h, uid, password))) throw new AppError('FORBIDDEN', h.shareModel === '4' ? 'wrong or missing password' : 'this video is not shared with you');
       const r = await rooms.join(appid, videoID, uid, h.author === uid ? 'host' : 'viewer');
-      return { video: await get(appid, videoID), joined: r.joined, memsize: r.memsize };
+      return { video: toView(videoID, h, r.memsize), joined: r.joined, memsize: r.memsize };
     },
     async leave(appid: string, videoID: string, uid: string) {
       const r = await rooms.leave(appid, videoID, uid);
@@ -183,7 +182,8 @@ export function createLiveService(core: Core, deps: { accounts: AccountsService;
     async view(appid: string, videoID: string, uid: string | null, password?: string): Promise<VideoViewT> {
       const h = await store.getVideo(appid, videoID);
       if (!h || !(await mayWatch(appid, h, uid, password))) throw new AppError('VIDEO_NOT_FOUND', `no video ${videoID}`);
-      return get(appid, videoID);
+      const [viewers] = await rooms.memsizes(appid, [videoID]);
+      return toView(videoID, h, viewers ?? 0);
     },
 
     /** m_listVideoByUid: the author's videos, live (1) or history (0). */
