@@ -52,34 +52,29 @@ export const videocloudDialect: RoutePlugin = async (app, deps) => {
   const { appAuth, thirdParty, accounts, live } = services;
   await app.register(formbody);
 
-  // Anything that fails before a handler (an unparsable body, an unsupported type) still gets a `result`.
+  const logFailure = (req: FastifyRequest, err: unknown, f: { code: string }) => {
+    if (f.code === 'INTERNAL') req.log.error({ err }, 'seed-004 request failed');
+  };
+
+  // A failure anywhere (an unparsable body, an unsupported type, a handler's error) is answered
+  // 200 with a `result`; only the XML routes below catch their own, for the XML shape.
   app.setErrorHandler((err, req, reply) => {
     const f = failure(err);
-    if (f.code === 'INTERNAL') req.log.error({ err }, 'seed-004 request failed');
-    return sendJson(reply, f as unknown as Record<string, unknown>);
+    logFailure(req, err, f);
+    return sendJson(reply, { ...f });
   });
 
   const route = (path: string, handler: (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>) =>
     app.route({ method: ['GET', 'POST'], url: `${VTC_BASE}${path}`, schema: { hide: true }, handler });
 
-  const logFailure = (req: FastifyRequest, err: unknown, f: { code: string }) => {
-    if (f.code === 'INTERNAL') req.log.error({ err }, 'seed-004 request failed');
-  };
-
   // §3.1.1 — register with the app's signature; the JS SDK's success callback gets {userId, password}.
   route('ajx/thirdPartyRegister.do', async (req, reply) => {
     const p = params(req);
-    try {
-      const appRec = await appAuth.verify(p);
-      const thirdPartyId = field(ThirdPartyIdSchema, p.thirdPartyId, 'thirdPartyId');
-      const password = field(PasswordSchema, p.password, 'password');
-      const u = await thirdParty.register(appRec.appid, thirdPartyId, password);
-      return sendJson(reply, { result: 'OK', userId: u.userId, password, thirdPartyId });
-    } catch (err) {
-      const f = failure(err);
-      logFailure(req, err, f);
-      return sendJson(reply, { ...f });
-    }
+    const appRec = await appAuth.verify(p);
+    const thirdPartyId = field(ThirdPartyIdSchema, p.thirdPartyId, 'thirdPartyId');
+    const password = field(PasswordSchema, p.password, 'password');
+    const u = await thirdParty.register(appRec.appid, thirdPartyId, password);
+    return sendJson(reply, { result: 'OK', userId: u.userId, password, thirdPartyId });
   });
 
   // §3.1.2 — login: XML with the platform user id and the password for the web IM login; the
@@ -104,18 +99,12 @@ export const videocloudDialect: RoutePlugin = async (app, deps) => {
   // §3.1.3 — the iPhone's APNS device id; without user.deviceId it is cleared.
   route('ajx/updateDeviceid.do', async (req, reply) => {
     const p = params(req);
-    try {
-      const token = sessionToken(req, p);
-      if (!token) throw new AppError('AUTH_REQUIRED', 'not logged in');
-      const s = await accounts.authenticate(token);
-      const deviceId = p['user.deviceId'] ? parse(DeviceIdSchema, p['user.deviceId'], 'user.deviceId') : null;
-      await thirdParty.setDevice(s.appid, s.uid, deviceId);
-      return sendJson(reply, { result: 'good', deviceId });
-    } catch (err) {
-      const f = failure(err);
-      logFailure(req, err, f);
-      return sendJson(reply, { ...f });
-    }
+    const token = sessionToken(req, p);
+    if (!token) throw new AppError('AUTH_REQUIRED', 'not logged in');
+    const s = await accounts.authenticate(token);
+    const deviceId = p['user.deviceId'] ? parse(DeviceIdSchema, p['user.deviceId'], 'user.deviceId') : null;
+    await thirdParty.setDevice(s.appid, s.uid, deviceId);
+    return sendJson(reply, { result: 'good', deviceId });
   });
 
   // §3.1.4 — logout: the session is revoked (its sockets closed, on every node), the device
@@ -175,17 +164,11 @@ export const videocloudDialect: RoutePlugin = async (app, deps) => {
   // §3.2.4.2 — one user's videos, live (1) or history (0), for the app's backend.
   route('ajx/m_listVideoByUid.do', async (req, reply) => {
     const p = params(req);
-    try {
-      const appRec = await appAuth.verify(p);
-      const uid = field(UserIdSchema, p.uid, 'uid');
-      const liveFlag = liveFlagOf(p.liveFlag, 'liveFlag');
-      const r = await live.byUser(appRec.appid, uid, { ...(liveFlag !== undefined ? { liveFlag } : {}), ...pageOf(p) });
-      return sendJson(reply, videoList(r));
-    } catch (err) {
-      const f = failure(err);
-      logFailure(req, err, f);
-      return sendJson(reply, { ...f });
-    }
+    const appRec = await appAuth.verify(p);
+    const uid = field(UserIdSchema, p.uid, 'uid');
+    const liveFlag = liveFlagOf(p.liveFlag, 'liveFlag');
+    const r = await live.byUser(appRec.appid, uid, { ...(liveFlag !== undefined ? { liveFlag } : {}), ...pageOf(p) });
+    return sendJson(reply, videoList(r));
   });
 
   // §3.2.4.3 — videos by conditions. The first matching mode applies:
@@ -196,41 +179,35 @@ export const videocloudDialect: RoutePlugin = async (app, deps) => {
   // without appId use VTC_APPID (the seed's examples carry none).
   route('ajx/listVideoConditional.do', async (req, reply) => {
     const p = params(req);
-    try {
-      const liveFlag = liveFlagOf(p['video.liveFlag'], 'video.liveFlag');
-      const filter = { ...(liveFlag !== undefined ? { liveFlag } : {}), ...pageOf(p) };
-      const author = p['video.author'] ? field(UserIdSchema, p['video.author'], 'video.author') : undefined;
-      const appidOf = () => {
-        const appid = p.appId || core.config.VTC_APPID;
-        if (!appid) throw new AppError('APP_AUTH_FAILED', 'appId is required');
-        if (!check(AppIdSchema, appid)) throw new AppError('APP_AUTH_FAILED', `unknown appId ${appid}`);
-        return appid;
-      };
-      if (p['video.groupId']) {
-        const groupId = p['video.groupId'];
-        const appid = appidOf();
-        if (!/^[1-9][0-9]{0,15}$/.test(groupId) || !p.secret || !(await live.verifyGroupToken(appid, groupId, p.secret))) {
-          throw new AppError('APP_AUTH_FAILED', 'unknown live group or wrong group token');
-        }
-        return sendJson(reply, videoList(await live.list(appid, { groupId, ...filter })));
+    const liveFlag = liveFlagOf(p['video.liveFlag'], 'video.liveFlag');
+    const filter = { ...(liveFlag !== undefined ? { liveFlag } : {}), ...pageOf(p) };
+    const author = p['video.author'] ? field(UserIdSchema, p['video.author'], 'video.author') : undefined;
+    const appidOf = () => {
+      const appid = p.appId || core.config.VTC_APPID;
+      if (!appid) throw new AppError('APP_AUTH_FAILED', 'appId is required');
+      if (!check(AppIdSchema, appid)) throw new AppError('APP_AUTH_FAILED', `unknown appId ${appid}`);
+      return appid;
+    };
+    if (p['video.groupId']) {
+      const groupId = p['video.groupId'];
+      const appid = appidOf();
+      if (!/^[1-9][0-9]{0,15}$/.test(groupId) || !p.secret || !(await live.verifyGroupToken(appid, groupId, p.secret))) {
+        throw new AppError('APP_AUTH_FAILED', 'unknown live group or wrong group token');
       }
-      if (p.secret || p.timestamp) {
-        const appRec = await appAuth.verify(p);
-        return sendJson(reply, videoList(await live.list(appRec.appid, { ...(author ? { author } : {}), ...filter })));
-      }
-      if (author) {
-        const appid = appidOf();
-        await accounts.getApp(appid).catch(() => {
-          throw new AppError('APP_AUTH_FAILED', `unknown appId ${appid}`);
-        });
-        return sendJson(reply, videoList(await live.list(appid, { author, ...filter }, { publicOnly: true })));
-      }
-      throw new AppError('VALIDATION_FAILED', 'give video.groupId and secret, appId with timestamp and secret, or video.author');
-    } catch (err) {
-      const f = failure(err);
-      logFailure(req, err, f);
-      return sendJson(reply, { ...f });
+      return sendJson(reply, videoList(await live.list(appid, { groupId, ...filter })));
     }
+    if (p.secret || p.timestamp) {
+      const appRec = await appAuth.verify(p);
+      return sendJson(reply, videoList(await live.list(appRec.appid, { ...(author ? { author } : {}), ...filter })));
+    }
+    if (author) {
+      const appid = appidOf();
+      await accounts.getApp(appid).catch(() => {
+        throw new AppError('APP_AUTH_FAILED', `unknown appId ${appid}`);
+      });
+      return sendJson(reply, videoList(await live.list(appid, { author, ...filter }, { publicOnly: true })));
+    }
+    throw new AppError('VALIDATION_FAILED', 'give video.groupId and secret, appId with timestamp and secret, or video.author');
   });
 
   await app.register(publicPages, deps);
