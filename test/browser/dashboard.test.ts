@@ -98,6 +98,27 @@ describe('dashboard page', () => {
     await page.context().close();
   });
 
+  it('shows a metered call with its running charge and elapsed time', async () => {
+    const page = await openDashboard();
+    await page.fill('input[name=appid]', app.appid);
+    await page.fill('input[name=secret]', app.secret);
+    await page.click('button[type=submit]');
+    await page.waitForSelector('#status.on');
+    const basic: [string, string] = [app.appid, app.secret];
+    await loginUser(srv.url, app.appid, 'br-payer');
+    await loginUser(srv.url, app.appid, 'br-payee');
+    await call(srv.url, 'PUT', '/v1/billing/prices/default', { basic, body: { unitPrice: 250, unitSeconds: 60 } });
+    await call(srv.url, 'POST', '/v1/billing/topups', { basic, body: { uid: 'br-payer', amount: 10_000, ref: 'br-1' } });
+    const created = await call(srv.url, 'POST', '/v1/billing/calls', { basic, body: { callId: 'br-call', payer: 'br-payer', payee: 'br-payee' } });
+    expect(created.body, JSON.stringify(created.body)).toMatchObject({ state: 'active' });
+    const cells = await page.waitForSelector('#calls tr[data-call="br-call"]').then(() => page.$$eval('#calls tr[data-call="br-call"] td', (tds) => tds.map((td) => td.textContent)));
+    expect(cells.slice(1, 3)).toEqual(['br-call', 'br-payer → br-payee']);
+    // A call a few seconds old: seconds, not the time since 1970.
+    expect(cells.at(-1)).toMatch(/^\d{1,2}s$/);
+    await call(srv.url, 'POST', '/v1/billing/calls/br-call/end', { basic, body: {} });
+    await page.context().close();
+  });
+
   it('the admin sees every app; after a dropped connection the page re-renders from the new snapshot', async () => {
     const page = await openDashboard();
     await page.check('input[name=mode][value=admin]');
