@@ -14,7 +14,7 @@ const RENAMED: Partial<Record<ErrorCode, string>> = {
 
 export function dialectError(err: unknown): { code: string; message: string } {
   if (err instanceof AppError) {
-    if (err.status >= 500) return { code: err.code === 'INTERNAL' ? 'INTERNAL' : err.code, message: err.code === 'INTERNAL' ? 'internal error' : err.message };
+    if (err.status >= 500) return { code: err.code, message: err.code === 'INTERNAL' ? 'internal error' : err.message };
     return { code: RENAMED[err.code] ?? err.code, message: err.message };
   }
   return { code: 'INTERNAL', message: 'internal error' };
