@@ -153,7 +153,8 @@ export function createMediaService(core: Core, accounts: AccountsService) {
       const full = requested ?? def?.bucket;
       if (!full) throw new AppError('VENDOR_NOT_CONFIGURED', `app ${appid} has no COS bucket and no COS_BUCKET default is set`);
       // A short bucket name borrows the APPID of the default bucket (one account per app).
-      const split = splitBucket(full) ?? (def && splitBucket(def.bucket) ? { name: full, appId: splitBucket(def.bucket)!.appId } : null);
+      const defSplit = def ? splitBucket(def.bucket) : null;
+      const split = splitBucket(full) ?? (defSplit ? { name: full, appId: defSplit.appId } : null);
       if (!split) throw new AppError('VENDOR_NOT_CONFIGURED', `bucket ${full} is not <name>-<APPID> and no default bucket gives the APPID`);
       const region = requested === undefined ? (def?.region ?? '') : '';
 
@@ -166,7 +167,7 @@ export function createMediaService(core: Core, accounts: AccountsService) {
       if (input.filePath) {
         const method = input.method ?? 'PUT';
         const pathname = `/${input.filePath.replace(/^\/+/, '')}`;
-        const bucketRegion = region || (requested === undefined ? '' : def?.region ?? '');
+        const bucketRegion = def?.region ?? '';
         const host = bucketRegion ? `${split.name}-${split.appId}.cos.${bucketRegion}.myqcloud.com` : undefined;
         const end = now + config.COS_SIGN_EXPIRE_SECONDS;
         authorization = {
