@@ -15,7 +15,6 @@
 // whatever the content type. Answers: HTTP 200 and the envelope, success or not.
 import type { FastifyRequest } from 'fastify';
 import type { Static, TSchema } from 'typebox';
-import type { Auth } from '../../infra/auth.js';
 import type { Core } from '../../infra/core.js';
 import { AppError, type ErrorCode, fromFrameworkError } from '../../infra/errors.js';
 import type { RoutePlugin, RouteDeps } from '../../infra/http.js';
@@ -109,16 +108,6 @@ export function envelope(code: number, data: unknown = null, err: string | null 
 }
 
 // ── callers ────────────────────────────────────────────────────────────────────────────
-/** `/api/v1/…`: the user of `Authorization: Bearer <token>`. */
-export function seed3User(auth: Auth, req: FastifyRequest): Promise<UserSession> {
-  return auth.user(req);
-}
-
-/** `/api/server/…`: the app of `Authorization: Basic base64(appid:secret)`. */
-export function seed3Server(auth: Auth, req: FastifyRequest): Promise<AppRecord> {
-  return auth.app(req);
-}
-
 /** uids travel as numbers in the seed (`peer_uid: 12`) and as strings natively. */
 export const uidOf = (v: string | number): string => String(v);
 
@@ -208,8 +197,8 @@ export function seed003Plugin(routes: (deps: RouteDeps) => Seed3Route[]): RouteP
             const base = { services, core, req };
             const ctx: UserCtx | ServerCtx =
               route.caller === 'user'
-                ? await seed3User(auth, req).then((session) => ({ ...base, session, appid: session.appid, uid: session.uid }))
-                : await seed3Server(auth, req).then((a) => ({ ...base, app: a, appid: a.appid }));
+                ? await auth.user(req).then((session) => ({ ...base, session, appid: session.appid, uid: session.uid }))
+                : await auth.app(req).then((a) => ({ ...base, app: a, appid: a.appid }));
             const body = parse(route.schema, readBody(req), `${route.path} request`);
             const data = await route.handle(ctx, body);
             return reply.send(envelope(SEED3_OK, data));
