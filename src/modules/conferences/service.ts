@@ -145,8 +145,8 @@ export function createConferencesService(core: Core, deps: { rooms: RoomsService
    * backend or a console that never joins), so their sockets hear every change too. A creator
    * who joined hears it through the room (never twice).
    */
-  async function creatorOutside(appid: string, confId: string): Promise<string | null> {
-    const uid = (await store.get(appid, confId))?.uid;
+  async function creatorOutside(appid: string, confId: string, creatorUid?: string): Promise<string | null> {
+    const uid = creatorUid ?? (await store.creator(appid, confId));
     if (!uid) return null;
     const p = await store.participant(appid, confId, uid);
     return p && p.via === 'app' && p.state === 1 ? null : uid;
@@ -178,15 +178,15 @@ export function createConferencesService(core: Core, deps: { rooms: RoomsService
   /**
    * After a participant script: the provider's commands first (they matter most if something
    * fails half-way), then each change announced, kicked app participants out of the room, the
-   * empty timer armed.
+   * empty timer armed. `creatorUid`: the conference's creator when the caller has read it.
    */
-  async function apply(appid: string, confId: string, r: ScriptResult): Promise<ParticipantViewT[]> {
+  async function apply(appid: string, confId: string, r: ScriptResult, creatorUid?: string): Promise<ParticipantViewT[]> {
     const changed: Change[] = list(r.changed);
     const inCount = r.inCount ?? 0;
     for (const callid of list(r.dials)) await command(appid, confId, callid, 'dial');
     for (const callid of list(r.hangups)) await command(appid, confId, callid, 'hangup');
     for (const callid of list(r.mutes)) await command(appid, confId, callid, 'mute');
-    const creator = changed.length ? await creatorOutside(appid, confId) : null;
+    const creator = changed.length ? await creatorOutside(appid, confId, creatorUid) : null;
     for (const c of changed) await announce(appid, confId, c.action as MemberActionT, c.p, inCount, creator);
     // Kicked app participants leave the room (after their `kicked` event, on the same channel).
     for (const uid of list(r.apps)) {
@@ -197,22 +197,23 @@ export function createConferencesService(core: Core, deps: { rooms: RoomsService
     return changed.map((c) => participantView(c.p));
   }
 
-  async function end(appid: string, confId: string, reason: string, since: number | null = null): Promise<boolean> {
+  /** Ends the conference; returns its record and participants as ended, or null when it had ended already (or `since` no longer holds). */
+  async function end(appid: string, confId: string, reason: string, since: number | null = null): Promise<{ h: Record<string, string>; parts: StoredParticipant[] } | null> {
     const r = await store.end(appid, confId, Date.now(), reason, since);
     if (r.code === -1) throw new AppError('CONFERENCE_NOT_FOUND', `no conference ${confId}`);
     if (r.code === 0) {
       // Already ended: make sure its room is closed too (a process that died between the two left it open; closing twice is a no-op).
       if (r.prev === 'ended') await rooms.close(appid, confId, 'ended');
-      return false;
+      return null;
     }
     if (r.prev === 'scheduled') await queues.get('conferences').remove(startJobId(appid, confId)).catch((err: unknown) => log.warn({ err, appid, confId }, 'could not remove the start job (it re-checks)'));
     for (const callid of list(r.hangups)) await command(appid, confId, callid, 'hangup');
-    const creator = await creatorOutside(appid, confId);
-    for (const c of list(r.changed)) await announce(appid, confId, 'ended', c.p, 0, creator);
     const h = await conf(appid, confId);
+    const creator = await creatorOutside(appid, confId, h.uid);
+    for (const c of list(r.changed)) await announce(appid, confId, 'ended', c.p, 0, creator);
     const parts = await store.participants(appid, confId);
     await rooms.close(appid, confId, 'ended', toView(appid, confId, h, parts, false));
-    return true;
+    return { h, parts };
   }
 
   // The room's generic end (its host through /v1/rooms/:id/end, or the host timing out) ends the conference.
@@ -240,12 +241,10 @@ export function createConferencesService(core: Core, deps: { rooms: RoomsService
     /** Conferences `uid` created, newest first (at most 200). */
     async listByCreator(appid: string, uid: string): Promise<ConferenceViewT[]> {
       const ids = await store.userConfIds(appid, uid, 200);
-      const out: ConferenceViewT[] = [];
-      for (const id of ids) {
-        const h = await store.get(appid, id);
-        if (h) out.push(toView(appid, id, h, await store.participants(appid, id), true));
-      }
-      return out;
+      const hs = await store.getMany(appid, ids);
+      const found = ids.flatMap((id, i) => (hs[i] ? [{ id, h: hs[i] }] : []));
+      const parts = await store.participantsMany(appid, found.map((f) => f.id));
+      return found.map((f, i) => toView(appid, f.id, f.h, parts[i]!, true));
     },
 
     /**
@@ -254,14 +253,14 @@ export function createConferencesService(core: Core, deps: { rooms: RoomsService
      * (Conferences they are in from the app are in the snapshot's `rooms`, kind `conference`.)
      */
     async snapshot(appid: string, uid: string): Promise<Array<{ confId: string; name: string; state: ConfState; startAt: number; inCount: number }>> {
-      const out: Array<{ confId: string; name: string; state: ConfState; startAt: number; inCount: number }> = [];
-      for (const id of await store.userConfIds(appid, uid, 20)) {
-        const h = await store.get(appid, id);
-        if (!h || h.state === 'ended') continue;
-        const v = toView(appid, id, h, await store.participants(appid, id), true);
-        out.push({ confId: id, name: v.name, state: v.state, startAt: v.startAt, inCount: v.inCount });
-      }
-      return out;
+      const ids = await store.userConfIds(appid, uid, 20);
+      const hs = await store.getMany(appid, ids);
+      const open = ids.flatMap((id, i) => (hs[i] && hs[i].state !== 'ended' ? [{ id, h: hs[i] }] : []));
+      const parts = await store.participantsMany(appid, open.map((o) => o.id));
+      return open.map((o, i) => {
+        const v = toView(appid, o.id, o.h, parts[i]!, true);
+        return { confId: o.id, name: v.name, state: v.state, startAt: v.startAt, inCount: v.inCount };
+      });
     },
 
     async participants(appid: string, confId: string, actor: Actor): Promise<{ confId: string; state: ConfState; participants: ParticipantViewT[] }> {
@@ -300,7 +299,8 @@ export function createConferencesService(core: Core, deps: { rooms: RoomsService
 
     /** joinConf (dial false) lists people; inviteConf (dial true) also dials those with a number. */
     async add(appid: string, confId: string, actor: Actor, users: ParticipantInputT[], dial: boolean): Promise<ParticipantViewT[]> {
-      mustControl(confId, await conf(appid, confId), actor);
+      const h = await conf(appid, confId);
+      mustControl(confId, h, actor);
       const seen = new Map<string, { key: string; id?: string; number?: string; name?: string }>();
       for (const u of users) {
         if (!u.id && !u.number) throw new AppError('VALIDATION_FAILED', 'invalid users: each needs an id or a number');
@@ -309,35 +309,40 @@ export function createConferencesService(core: Core, deps: { rooms: RoomsService
       }
       const r = await store.add(appid, confId, Date.now(), MAX, dial, [...seen.values()]);
       failOn(confId, r);
-      return apply(appid, confId, r);
+      return apply(appid, confId, r, h.uid);
     },
 
     async callAll(appid: string, confId: string, actor: Actor): Promise<ParticipantViewT[]> {
-      mustControl(confId, await conf(appid, confId), actor);
+      const h = await conf(appid, confId);
+      mustControl(confId, h, actor);
       const r = await store.callAll(appid, confId, Date.now());
       failOn(confId, r);
-      return apply(appid, confId, r);
+      return apply(appid, confId, r, h.uid);
     },
 
     /** quitConf (kick), muteConf, unmuteConf on a batch of legs: all of this conference, or nothing changes. */
     async control(appid: string, confId: string, actor: Actor, op: 'kick' | 'mute' | 'unmute', callids: string[]): Promise<ParticipantViewT[]> {
-      mustControl(confId, await conf(appid, confId), actor);
+      const h = await conf(appid, confId);
+      mustControl(confId, h, actor);
       const r = await store.control(appid, confId, op, Date.now(), [...new Set(callids)]);
       failOn(confId, r);
-      return apply(appid, confId, r);
+      return apply(appid, confId, r, h.uid);
     },
 
-    async setPassword(appid: string, confId: string, actor: Actor, pwd: string): Promise<void> {
+    /** Sets or clears the password; returns the conference as its controller reads it. */
+    async setPassword(appid: string, confId: string, actor: Actor, pwd: string): Promise<ConferenceViewT> {
       mustControl(confId, await conf(appid, confId), actor);
       const r = await store.setPassword(appid, confId, pwd);
       failOn(confId, { code: r });
+      return toView(appid, confId, await conf(appid, confId), await store.participants(appid, confId), true);
     },
 
     /** stopConf: ends it (a scheduled one never starts), hangs up every leg. Stopping twice is not an error. */
     async stop(appid: string, confId: string, actor: Actor): Promise<ConferenceViewT> {
       const h = await conf(appid, confId);
       mustControl(confId, h, actor);
-      await end(appid, confId, 'stopped');
+      const ended = await end(appid, confId, 'stopped');
+      if (ended) return toView(appid, confId, ended.h, ended.parts, true);
       return toView(appid, confId, await conf(appid, confId), await store.participants(appid, confId), true);
     },
 
@@ -390,13 +395,13 @@ export function createConferencesService(core: Core, deps: { rooms: RoomsService
       const h = await conf(job.appid, job.confId);
       await rooms.announceState(job.appid, job.confId, 'live', toView(job.appid, job.confId, h, await store.participants(job.appid, job.confId), false));
       await rooms.publishStarted(job.appid, { roomId: job.confId, kind: CONFERENCE_KIND, host: h.uid ?? '' });
-      await apply(job.appid, job.confId, r);
+      await apply(job.appid, job.confId, r, h.uid);
       return { started: true };
     },
 
     /** conferences/emptyTimeout: ends the conference if nobody came since `since`. */
     async emptyTimeout(job: { appid: string; confId: string; since: number }): Promise<{ ended: boolean }> {
-      return { ended: await end(job.appid, job.confId, 'empty', job.since) };
+      return { ended: (await end(job.appid, job.confId, 'empty', job.since)) !== null };
     },
 
     /** conferences/command: one provider command for a leg that still needs it. */
@@ -441,7 +446,5 @@ export function createConferencesService(core: Core, deps: { rooms: RoomsService
       const r = await sms.send({ to: job.to, templateId: job.templateId, datas: job.datas });
       return { messageId: r.messageId, provider: sms.name };
     },
-
-    telephonyName: telephony.name,
   };
 }

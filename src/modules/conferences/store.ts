@@ -356,6 +356,8 @@ export interface ScriptResult {
 
 export const list = <T>(x: T[] | Record<string, never> | undefined): T[] => (Array.isArray(x) ? x : []);
 
+const sortParts = (vals: string[]) => vals.map((j) => JSON.parse(j) as StoredParticipant).sort((a, b) => a.n - b.n);
+
 export type ConferencesStore = ReturnType<typeof createConferencesStore>;
 
 export function createConferencesStore(redis: Redis, keys: Keys, ringMs: number) {
@@ -376,9 +378,30 @@ export function createConferencesStore(redis: Redis, keys: Keys, ringMs: number)
       const h = await redis.hgetall(k(appid, confId).conf);
       return Object.keys(h).length ? h : null;
     },
+    /** The hashes of several conferences in one round trip (null where there is none). */
+    async getMany(appid: string, confIds: string[]): Promise<Array<Record<string, string> | null>> {
+      if (confIds.length === 0) return [];
+      const p = redis.pipeline();
+      for (const id of confIds) p.hgetall(k(appid, id).conf);
+      return ((await p.exec()) ?? []).map(([err, h]) => {
+        if (err) throw err;
+        return h && Object.keys(h as object).length ? (h as Record<string, string>) : null;
+      });
+    },
+    /** The creator of a conference (undefined when there is none). */
+    creator: async (appid: string, confId: string) => (await redis.hget(k(appid, confId).conf, 'uid')) ?? undefined,
     async participants(appid: string, confId: string): Promise<StoredParticipant[]> {
-      const all = (await redis.hvals(k(appid, confId).parts)).map((j) => JSON.parse(j) as StoredParticipant);
-      return all.sort((a, b) => a.n - b.n);
+      return sortParts(await redis.hvals(k(appid, confId).parts));
+    },
+    /** The participants of several conferences in one round trip. */
+    async participantsMany(appid: string, confIds: string[]): Promise<StoredParticipant[][]> {
+      if (confIds.length === 0) return [];
+      const p = redis.pipeline();
+      for (const id of confIds) p.hvals(k(appid, id).parts);
+      return ((await p.exec()) ?? []).map(([err, vals]) => {
+        if (err) throw err;
+        return sortParts(vals as string[]);
+      });
     },
     async participant(appid: string, confId: string, key: string): Promise<StoredParticipant | null> {
       const j = await redis.hget(k(appid, confId).parts, key);
