@@ -35,10 +35,7 @@ export function registerConferenceEvents(gateway: Gateway): void {
   gateway.handle('conference.kick', async ({ appid, uid, services }, p) => ({ confId: p.confId, participants: await services.conferences.control(appid, p.confId, me(uid), 'kick', p.callids) }));
   gateway.handle('conference.mute', async ({ appid, uid, services }, p) => ({ confId: p.confId, participants: await services.conferences.control(appid, p.confId, me(uid), 'mute', p.callids) }));
   gateway.handle('conference.unmute', async ({ appid, uid, services }, p) => ({ confId: p.confId, participants: await services.conferences.control(appid, p.confId, me(uid), 'unmute', p.callids) }));
-  gateway.handle('conference.password', async ({ appid, uid, services }, p) => {
-    await services.conferences.setPassword(appid, p.confId, me(uid), p.pwd);
-    return services.conferences.get(appid, p.confId, me(uid));
-  });
+  gateway.handle('conference.password', async ({ appid, uid, services }, p) => services.conferences.setPassword(appid, p.confId, me(uid), p.pwd));
   gateway.handle('conference.stop', async ({ appid, uid, services }, p) => services.conferences.stop(appid, p.confId, me(uid)));
 
   // The creator's conferences still scheduled or live (the 20 newest): re-read their participants after a reconnect.

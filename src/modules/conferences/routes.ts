@@ -88,8 +88,7 @@ export const conferencesRoutes: RoutePlugin = async (app, { services, auth }) =>
     schema: { tags, summary: 'Set the password, or clear it with "" (creator)', security: userOrApp, params: Params, body: PasswordBody, response: { 200: ConferenceView, ...errors } },
   }, async (req) => {
     const c = await conferenceCaller(auth, req);
-    await conferences.setPassword(c.appid, req.params.confId, c.actor, req.body.pwd);
-    return conferences.get(c.appid, req.params.confId, c.actor);
+    return conferences.setPassword(c.appid, req.params.confId, c.actor, req.body.pwd);
   });
 
   app.post('/v1/conferences/:confId/stop', {
