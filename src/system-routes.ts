@@ -1,6 +1,7 @@
 // Operations endpoints: liveness and readiness (the dashboard is src/modules/dashboard).
 import { Type } from 'typebox';
 import type { RoutePlugin } from './infra/http.js';
+import { withTimeout } from './infra/redis.js';
 
 export const systemRoutes: RoutePlugin = async (app, { core }) => {
   app.get('/healthz', { schema: { tags: ['ops'], summary: 'The process is up', response: { 200: Type.Object({ status: Type.Literal('ok') }) } } }, async () => ({ status: 'ok' as const }));
@@ -9,7 +10,7 @@ export const systemRoutes: RoutePlugin = async (app, { core }) => {
     schema: { tags: ['ops'], summary: 'Redis answers', response: { 200: Type.Object({ status: Type.String(), redis: Type.String() }), 503: Type.Object({ status: Type.String(), redis: Type.String() }) } },
   }, async (_req, reply) => {
     try {
-      const pong = await Promise.race([core.redis.ping(), new Promise<never>((_, rej) => setTimeout(() => rej(new Error('timeout')), 1000).unref())]);
+      const pong = await withTimeout(core.redis.ping(), 1000, 'timeout');
       return { status: 'ready', redis: pong };
     } catch (err) {
       return reply.code(503).send({ status: 'not ready', redis: (err as Error).message });

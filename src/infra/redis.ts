@@ -45,7 +45,7 @@ export async function checkRedis(redis: Redis, opts: { needsVersion7?: boolean; 
   return { version };
 }
 
-function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
+export function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const t = setTimeout(() => reject(new Error(message)), ms);
     p.then(
