@@ -18,10 +18,10 @@ import { parseAuthorization } from './auth.js';
 import type { Emitter } from './emitter.js';
 import { AppError, toPublicError } from './errors.js';
 import { DOMAIN_EVENTS, type DomainEvents } from './events.js';
-import { QUEUES, type QueueName, type Queues } from './queues.js';
+import { QUEUES, jobSchema, type QueueName, type Queues } from './queues.js';
 
 /** BullMQ job states reported by `switchboard_queue_jobs`. */
-export const JOB_STATES = ['waiting', 'prioritized', 'active', 'delayed', 'waiting-children', 'completed', 'failed'] as const;
+const JOB_STATES = ['waiting', 'prioritized', 'active', 'delayed', 'waiting-children', 'completed', 'failed'] as const;
 
 const knownIn = new Set<string>(Object.keys(clientEvents));
 const knownOut = new Set<string>([...Object.keys(serverEvents), ...DOMAIN_EVENTS]);
@@ -29,10 +29,7 @@ const knownDomain = new Set<string>(DOMAIN_EVENTS);
 /** Keeps label cardinality bounded: names an app invents (notify events, bad client events) are "other". */
 const bounded = (known: Set<string>, name: string) => (known.has(name) ? name : 'other');
 
-const knownJob = (queue: string, job: string) => {
-  const jobs = (QUEUES as Record<string, { jobs: Record<string, unknown> }>)[queue]?.jobs;
-  return jobs && Object.hasOwn(jobs, job) ? job : 'other';
-};
+const knownJob = (queue: string, job: string) => (jobSchema(queue, job) ? job : 'other');
 
 /** Seconds from a job's due time (enqueue + delay) to now, never negative. */
 export function jobWaitSeconds(job: { timestamp: number; delay?: number; opts?: { delay?: number } }, startedAt: number): number {
@@ -124,10 +121,12 @@ export function createMetrics(role: 'api' | 'worker') {
     registers,
   });
 
+  const socketEventOut = (event: string, target: 'user' | 'room' | 'dashboard' | 'socket'): void => {
+    eventsOut.inc({ event: bounded(knownOut, event), target });
+  };
   const finite = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : null);
 
   return {
-    registry,
     contentType: registry.contentType,
     /** The text exposition of every metric of this node. */
     text: () => registry.metrics(),
@@ -135,9 +134,7 @@ export function createMetrics(role: 'api' | 'worker') {
     socketEventIn(event: string): void {
       eventsIn.inc({ event: bounded(knownIn, event) });
     },
-    socketEventOut(event: string, target: 'user' | 'room' | 'dashboard' | 'socket'): void {
-      eventsOut.inc({ event: bounded(knownOut, event), target });
-    },
+    socketEventOut,
     observeHttp(route: string, method: string, status: number, seconds: number): void {
       httpDuration.observe({ route, method, status: String(status) }, seconds);
     },
@@ -153,15 +150,15 @@ export function createMetrics(role: 'api' | 'worker') {
       return {
         ...emitter,
         toUser: (appid, uid, event, data) => {
-          eventsOut.inc({ event: bounded(knownOut, event), target: 'user' });
+          socketEventOut(event, 'user');
           emitter.toUser(appid, uid, event, data);
         },
         toRoom: (appid, roomId, event, data) => {
-          eventsOut.inc({ event: bounded(knownOut, event), target: 'room' });
+          socketEventOut(event, 'room');
           emitter.toRoom(appid, roomId, event, data);
         },
         toDashboard: (appid, event, data) => {
-          eventsOut.inc({ event: bounded(knownOut, event), target: 'dashboard' });
+          socketEventOut(event, 'dashboard');
           emitter.toDashboard(appid, event, data);
         },
         disconnectUser: async (appid, uid, reason, tokenHash) => {

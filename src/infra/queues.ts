@@ -87,16 +87,17 @@ export type JobName<Q extends QueueName> = keyof (typeof QUEUES)[Q]['jobs'] & st
 export type JobPayload<Q extends QueueName, J extends JobName<Q>> = (typeof QUEUES)[Q]['jobs'][J] extends infer S extends TSchema ? Static<S> : never;
 
 /** Retries with exponential backoff; completed jobs trimmed, failed ones kept for inspection. */
-export const DEFAULT_JOB_OPTIONS: JobsOptions = {
+const DEFAULT_JOB_OPTIONS: JobsOptions = {
   attempts: 5,
   backoff: { type: 'exponential', delay: 1000 },
   removeOnComplete: { age: 3600, count: 1000 },
   removeOnFail: { age: 14 * 86400 },
 };
 
+/** The payload schema of a job of the catalogue; undefined for any other queue or job name (own keys only). */
 export function jobSchema(queue: string, job: string): TSchema | undefined {
-  const q = (QUEUES as Record<string, { jobs: Record<string, TSchema> }>)[queue];
-  return q?.jobs[job];
+  const jobs = Object.hasOwn(QUEUES, queue) ? (QUEUES as Record<string, { jobs: Record<string, TSchema> }>)[queue]!.jobs : undefined;
+  return jobs && Object.hasOwn(jobs, job) ? jobs[job] : undefined;
 }
 
 export interface Queues {
