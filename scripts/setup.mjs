@@ -142,7 +142,7 @@ function ensureCjkFont() {
 }
 
 /** Resolves once something accepts TCP connections on host:port (or rejects after timeoutMs). */
-export function waitForPort(port, host = '127.0.0.1', timeoutMs = 10_000) {
+function waitForPort(port, host = '127.0.0.1', timeoutMs = 10_000) {
   const deadline = Date.now() + timeoutMs;
   return new Promise((resolvePromise, reject) => {
     const attempt = () => {

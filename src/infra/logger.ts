@@ -1,7 +1,7 @@
 // pino, with every secret-bearing field redacted wherever it appears in a log line.
 import { pino, type Logger, type LoggerOptions } from 'pino';
 
-export const REDACT_PATHS = [
+const REDACT_PATHS = [
   'req.headers.authorization',
   'req.headers.cookie',
   'req.headers["x-app-secret"]',
