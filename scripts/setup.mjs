@@ -46,10 +46,10 @@ export function ensureDependencies() {
   run('npm', ['install', '--no-audit', '--no-fund']);
 }
 
-/** Compiles TypeScript to dist/ when any source is newer than the last build. */
+/** Compiles TypeScript to dist/ when any source (src, workers, scripts, tsconfig.json) is newer than the last build. */
 export function ensureBuild({ force = false } = {}) {
   const stamp = join(root, 'dist', '.build-stamp');
-  const sources = Math.max(newestMtime(join(root, 'src')), newestMtime(join(root, 'workers')), statSync(join(root, 'tsconfig.json')).mtimeMs);
+  const sources = Math.max(newestMtime(join(root, 'src')), newestMtime(join(root, 'workers')), newestMtime(join(root, 'scripts')), statSync(join(root, 'tsconfig.json')).mtimeMs);
   if (!force && existsSync(stamp) && statSync(stamp).mtimeMs >= sources) return;
   say('building (tsc)…');
   run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json']);
@@ -73,20 +73,34 @@ function isDebianLike() {
  * Debian/Ubuntu as root (`apt-get update` once per process). Anywhere else, or when the
  * install does not provide it: null, and the caller says what to install.
  */
-let aptUpdated = false;
 function ensureDebianCommand(cmd, pkg) {
   const found = which(cmd);
   if (found) return found;
-  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-  if (!isDebianLike() || !isRoot) return null;
+  if (!canApt()) return null;
   say(`${cmd} not found: installing the Debian package ${pkg} (apt-get)…`);
+  aptInstall(pkg);
+  return which(cmd);
+}
+
+/** Debian/Ubuntu as root: apt-get can install packages. */
+function canApt() {
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  return isDebianLike() && isRoot;
+}
+
+/**
+ * `apt-get install` of a Debian package (`apt-get update` once per process). Throws when
+ * apt-get fails; bestEffort: silently, ignoring failures.
+ */
+let aptUpdated = false;
+function aptInstall(pkg, { bestEffort = false } = {}) {
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const apt = (args) => (bestEffort ? spawnSync('apt-get', args, { env, stdio: 'ignore' }) : run('apt-get', args, { env }));
   if (!aptUpdated) {
-    run('apt-get', ['update'], { env });
+    apt(['update']);
     aptUpdated = true;
   }
-  run('apt-get', ['install', '-y', '--no-install-recommends', pkg], { env });
-  return which(cmd);
+  apt(['install', '-y', '--no-install-recommends', pkg]);
 }
 
 /**
@@ -130,15 +144,9 @@ function ensureCjkFont() {
   if (cjkChecked || !which('fc-list')) return;
   cjkChecked = true;
   if (spawnSync('fc-list', [':lang=zh'], { encoding: 'utf8' }).stdout.trim()) return;
-  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-  if (!isDebianLike() || !isRoot) return;
+  if (!canApt()) return;
   say('no Chinese font: installing the Debian package fonts-wqy-microhei (apt-get)…');
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  if (!aptUpdated) {
-    spawnSync('apt-get', ['update'], { env, stdio: 'ignore' });
-    aptUpdated = true;
-  }
-  spawnSync('apt-get', ['install', '-y', '--no-install-recommends', 'fonts-wqy-microhei'], { env, stdio: 'ignore' });
+  aptInstall('fonts-wqy-microhei', { bestEffort: true });
 }
 
 /** Resolves once something accepts TCP connections on host:port (or rejects after timeoutMs). */
@@ -196,7 +204,6 @@ export async function startPrivateRedis({ dataDir, port }) {
   };
 }
 
-/** A free TCP port on loopback (bound and released). */
 /**
  * A port nothing listens on, for a server started a moment later. Chosen at random below
  * Linux's ephemeral range (32768+): a port the kernel handed out with listen(0) is also
