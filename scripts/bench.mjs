@@ -1,18 +1,13 @@
 // `npm run bench [-- name…]`: set-up as for the tests, then run benchmark scripts that
 // print their figures. Names: connections, notify, rooms, classroom, billing, dispatch, words, pairing, dashboard, webhooks (default: all).
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { root, ensureDependencies, ensureBuild, ensureRedisServer } from './setup.mjs';
 
 const ALL = ['connections', 'notify', 'rooms', 'classroom', 'billing', 'dispatch', 'words', 'pairing', 'dashboard', 'webhooks'];
 ensureDependencies();
 ensureRedisServer();
-// ensureBuild() watches src/ and workers/ only: rebuild too when a benchmark script changed.
-const stamp = join(root, 'dist', '.build-stamp');
-const benchDir = join(root, 'scripts', 'bench');
-const newest = (dir) => Math.max(0, ...readdirSync(dir, { withFileTypes: true }).map((e) => (e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs)));
-ensureBuild({ force: !existsSync(stamp) || newest(benchDir) > statSync(stamp).mtimeMs });
+ensureBuild();
 const names = process.argv.slice(2).length ? process.argv.slice(2) : ALL;
 for (const name of names) {
   if (!ALL.includes(name)) {
