@@ -3,15 +3,12 @@
 // with a second v1 while a rotated-out secret is in its grace period. The key is the
 // endpoint's whole secret string (`whsec_…`) as UTF-8. `verifyWebhook` is what a receiver
 // in Node does (README § Webhooks shows it standalone).
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { signPayload } from '../../infra/signing.js';
 
-export const SIGNATURE_HEADER = 'x-switchboard-signature';
+export { SIGNATURE_HEADER, signPayload } from '../../infra/signing.js';
 
 export const newSigningSecret = () => `whsec_${randomBytes(32).toString('base64url')}`;
-
-export function signPayload(secret: string, timestamp: number, body: string): string {
-  return createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
-}
 
 /** The header value for `body` signed at `timestamp` (seconds) with every secret given. */
 export function signatureHeader(secrets: string[], timestamp: number, body: string): string {

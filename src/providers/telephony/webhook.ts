@@ -7,16 +7,14 @@
 //   x-switchboard-signature: v1=<lowercase hex HMAC-SHA256(secret, "<timestamp>.<raw body>")>
 // The receiver recomputes it over the raw body, compares in constant time and refuses a
 // timestamp further than TELEPHONY_CALLBACK_MAX_AGE_SECONDS from its clock (replays).
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import { AppError } from '../../infra/errors.js';
+import { SIGNATURE_HEADER, signPayload } from '../../infra/signing.js';
 import type { TelephonyCommand, TelephonyProvider } from './index.js';
 
-export const SIGNATURE_HEADER = 'x-switchboard-signature';
 export const TIMESTAMP_HEADER = 'x-switchboard-timestamp';
 
-export function signBody(secret: string, timestamp: number | string, body: string): string {
-  return `v1=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
-}
+export const signBody = (secret: string, timestamp: number | string, body: string): string => `v1=${signPayload(secret, timestamp, body)}`;
 
 /** Throws CALLBACK_SIGN_INVALID / CALLBACK_EXPIRED unless the raw body is signed by `secret` recently. */
 export function verifySignedBody(secret: string, headers: Record<string, string | string[] | undefined>, body: string, maxAgeSeconds: number, nowMs = Date.now()): void {
