@@ -53,15 +53,19 @@ export function createCustomerServiceService(core: Core, deps: { accounts: Accou
     return { uid, nickname: seat.nickname, kind: seat.kind, createdAt: seat.createdAt, state: (await presence.get(appid, uid)).state };
   }
 
-  /** The customer's current request, when it is still open. */
-  async function currentRequest(appid: string, customer: string): Promise<RequestViewT | null> {
-    const { requestId } = await store.getCustomer(appid, customer);
+  /** The request a customer record names, when it is still open. */
+  async function openRequestOf(appid: string, requestId: string): Promise<RequestViewT | null> {
     if (!requestId) return null;
     const v = await dispatch.get(appid, requestId).catch((err: unknown) => {
       if (isAppError(err, 'REQUEST_NOT_FOUND')) return null;
       throw err;
     });
     return open(v) ? v : null;
+  }
+
+  /** The customer's current request, when it is still open. */
+  async function currentRequest(appid: string, customer: string): Promise<RequestViewT | null> {
+    return openRequestOf(appid, (await store.getCustomer(appid, customer)).requestId);
   }
 
   async function history(appid: string, customer: string): Promise<CsMessageT[]> {
@@ -72,8 +76,9 @@ export function createCustomerServiceService(core: Core, deps: { accounts: Accou
     return JSON.parse(await store.append(appid, customer, { customer, ...m }, config.CS_HISTORY_MAX, ttl())) as CsMessageT;
   }
 
-  async function consultation(appid: string, customer: string, v: RequestViewT | null): Promise<ConsultationViewT> {
-    const [{ name }, messages] = await Promise.all([store.getCustomer(appid, customer), history(appid, customer)]);
+  /** A customer's consultation; `name` and `requestId` are the customer record's (store.getCustomer). */
+  async function consultation(appid: string, customer: string, { name, requestId }: { name: string; requestId: string }): Promise<ConsultationViewT> {
+    const [v, messages] = await Promise.all([openRequestOf(appid, requestId), history(appid, customer)]);
     const seat = v?.agent && v.state !== 'waiting' ? v.agent : undefined;
     const seatName = seat ? (await store.getSeat(appid, seat))?.nickname ?? seat : undefined;
     return {
@@ -109,8 +114,6 @@ export function createCustomerServiceService(core: Core, deps: { accounts: Accou
   }
 
   return {
-    history,
-
     // ── the app's backend ──────────────────────────────────────────────────────
     async getRobot(appid: string): Promise<RobotViewT> {
       const robot = await robotOf(appid);
@@ -166,9 +169,9 @@ export function createCustomerServiceService(core: Core, deps: { accounts: Accou
     async removeSeat(appid: string, uid: string): Promise<{ removed: boolean }> {
       const seat = await store.getSeat(appid, uid);
       if (!seat) throw new AppError('SEAT_NOT_FOUND', `${uid} is not a seat of app ${appid}`);
-      if ((await presence.get(appid, uid)).state !== 'offline') await presence.set(appid, uid, { state: 'offline' });
-      await store.removeSeat(appid, uid);
       const agent = await presence.get(appid, uid);
+      if (agent.state !== 'offline') await presence.set(appid, uid, { state: 'offline' });
+      await store.removeSeat(appid, uid);
       // No longer offered consultations (a linked user keeps its other skills).
       await presence.configure(appid, uid, { skills: agent.skills.filter((s) => s !== CS_SKILL) });
       if (seat.kind === 'created') await accounts.revokeAll(appid, uid, 'the seat was removed');
@@ -199,7 +202,7 @@ export function createCustomerServiceService(core: Core, deps: { accounts: Accou
       await dispatch.widenNow(appid, CS_SKILL);
       const snap = await dispatch.snapshot(appid, uid);
       const mine = [...snap.offers.filter((o) => o.skill === CS_SKILL).map((o) => o.caller), ...snap.calls.filter((c) => c.skill === CS_SKILL && c.agent === uid).map((c) => c.caller)];
-      const consultations = await Promise.all([...new Set(mine)].map(async (c) => consultation(appid, c, await currentRequest(appid, c))));
+      const consultations = await Promise.all([...new Set(mine)].map(async (c) => consultation(appid, c, await store.getCustomer(appid, c))));
       return { seat: await seatView(appid, uid, seat), robot: robot.nickname, heartbeatMs: Math.max(1000, Math.floor(config.PRESENCE_TIMEOUT_MS / 3)), consultations };
     },
 
@@ -268,7 +271,7 @@ export function createCustomerServiceService(core: Core, deps: { accounts: Accou
     async consultationFor(appid: string, uid: string, customer?: string): Promise<ConsultationViewT> {
       if (customer !== undefined && customer !== uid) await seatOf(appid, uid);
       const who = customer ?? uid;
-      return consultation(appid, who, await currentRequest(appid, who));
+      return consultation(appid, who, await store.getCustomer(appid, who));
     },
 
     /**
@@ -329,17 +332,17 @@ export function createCustomerServiceService(core: Core, deps: { accounts: Accou
     async send(appid: string, customer: string, text: string) {
       await robotOf(appid);
       if (await store.getSeat(appid, customer)) throw new AppError('FORBIDDEN', 'seats reply with cs.reply');
-      let { name } = await store.getCustomer(appid, customer);
+      let { name, requestId } = await store.getCustomer(appid, customer);
       if (!name) {
         // A user of the app (not a page guest) consulting: named as in accounts.
         name = (await accounts.getUser(appid, customer)).name || customer;
         await store.setCustomerName(appid, customer, name, ttl());
       }
       const m = await append(appid, customer, { from: 'customer', uid: customer, name, text, at: Date.now() });
-      let v = await currentRequest(appid, customer);
+      let v = await openRequestOf(appid, requestId);
       if (!v) {
-        const latest = (await store.getCustomer(appid, customer)).requestId;
-        v = await openRequest(appid, customer, latest, { customerName: name, text: text.slice(0, 200) });
+        // requestId (read above) is the CAS's expected value: a request another message opened since wins.
+        v = await openRequest(appid, customer, requestId, { customerName: name, text: text.slice(0, 200) });
         if (v) emitter.toUser(appid, customer, 'cs.status', { state: 'waiting', requestId: v.requestId });
       }
       await deliver(appid, v, m);
@@ -362,7 +365,7 @@ export function createCustomerServiceService(core: Core, deps: { accounts: Accou
       if (await store.getSeat(appid, uid)) return { role: 'seat' };
       const c = await store.getCustomer(appid, uid);
       if (!c.name) return { role: 'none' };
-      return { role: 'customer', consultation: await consultation(appid, uid, await currentRequest(appid, uid)) };
+      return { role: 'customer', consultation: await consultation(appid, uid, c) };
     },
   };
 }
