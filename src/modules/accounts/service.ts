@@ -112,6 +112,19 @@ export function createAccountsService(core: Core) {
   }
 
   /** One SdkAppID belongs to one app: the dialects find the app by it. */
+  /** Revokes every session of the user: one store result per session (1 revoked now). */
+  async function revokeSessions(appid: string, uid: string): Promise<number[]> {
+    const hashes = await store.listUserSessions(appid, uid);
+    return Promise.all(hashes.map((h) => store.revokeSession(appid, uid, h)));
+  }
+
+  /** Revokes every session of the user and disconnects all their sockets. */
+  async function revokeAll(appid: string, uid: string, reason = 'signed out by the app'): Promise<number> {
+    const results = await revokeSessions(appid, uid);
+    await core.emitter.disconnectUser(appid, uid, { code: 'TOKEN_REVOKED', message: reason });
+    return results.length;
+  }
+
   async function assertSdkAppIdFree(sdkAppId: number, appid: string): Promise<void> {
     const owner = await store.appidBySdkAppId(sdkAppId);
     if (owner && owner !== appid) throw new AppError('APP_EXISTS', `SdkAppID ${sdkAppId} is already used by app ${owner}`);
@@ -250,9 +263,7 @@ export function createAccountsService(core: Core) {
 
     /** Removes the user: every session revoked and socket closed first, then the record. */
     async deleteUser(appid: string, uid: string, reason = 'the user was deleted'): Promise<boolean> {
-      const hashes = await store.listUserSessions(appid, uid);
-      await Promise.all(hashes.map((h) => store.revokeSession(appid, uid, h)));
-      await core.emitter.disconnectUser(appid, uid, { code: 'TOKEN_REVOKED', message: reason });
+      await revokeAll(appid, uid, reason);
       return store.deleteUser(appid, uid);
     },
 
@@ -303,13 +314,7 @@ export function createAccountsService(core: Core) {
       await core.emitter.disconnectUser(session.appid, session.uid, { code: 'TOKEN_REVOKED', message: 'logged out' }, session.tokenHash);
     },
 
-    /** Revokes every session of the user and disconnects all their sockets. */
-    async revokeAll(appid: string, uid: string, reason = 'signed out by the app'): Promise<number> {
-      const hashes = await store.listUserSessions(appid, uid);
-      await Promise.all(hashes.map((h) => store.revokeSession(appid, uid, h)));
-      await core.emitter.disconnectUser(appid, uid, { code: 'TOKEN_REVOKED', message: reason });
-      return hashes.length;
-    },
+    revokeAll,
 
     /**
      * Users in creation order from position `offset`. With a filter (role, id prefix), reads on
@@ -350,9 +355,7 @@ export function createAccountsService(core: Core) {
       const message = opts.reason ?? 'disconnected by the administrator';
       let revoked = 0;
       if (opts.revoke) {
-        const hashes = await store.listUserSessions(appid, uid);
-        const results = await Promise.all(hashes.map((h) => store.revokeSession(appid, uid, h)));
-        revoked = results.filter((r) => r === 1).length;
+        revoked = (await revokeSessions(appid, uid)).filter((r) => r === 1).length;
       }
       const sockets = await core.emitter.disconnectUser(appid, uid, { code: opts.revoke ? 'TOKEN_REVOKED' : 'SESSION_CLOSED', message });
       return { sockets, revoked };
