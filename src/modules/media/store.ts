@@ -49,9 +49,6 @@ export function createMediaStore(redis: Redis, keys: Keys) {
     async markLinked(appid: string, eventHash: string): Promise<void> {
       await run('sbMediaMarkLinked', [recKey(appid, eventHash)], [Date.now()]);
     },
-    async isLinked(appid: string, eventHash: string): Promise<boolean> {
-      return (await redis.hget(recKey(appid, eventHash), 'linked')) === '1';
-    },
     async listRoom(appid: string, roomnum: number, limit = 100): Promise<RecordingT[]> {
       const hashes = await redis.zrange(roomKey(appid, roomnum), '0', String(limit - 1));
       if (!hashes.length) return [];

@@ -94,13 +94,6 @@ export const EndedEvent = Type.Object({ askNo: AskNoSchema, reason: Type.String(
 /** To candidates holding an offer that is no longer open. */
 export const WithdrawnEvent = Type.Object({ askNo: AskNoSchema, reason: Type.Union([Type.Literal('taken'), Type.Literal('cancelled'), Type.Literal('ended')]) });
 
-/** What a user sees of pairing in `session.snapshot`. */
-export const PairingSnapshot = Type.Object({
-  available: Type.Boolean(),
-  asks: Type.Array(AskView, { description: "the user's open ask or call (as asker or peer)" }),
-  offers: Type.Array(DispatchEvent, { description: 'dispatches of the current rounds this user may answer' }),
-});
-
 // ── jobs ──────────────────────────────────────────────────────────────────────
 /** matchmaking/round: run round `round` of an ask. jobId pair-round.<appid>.<askNo>.<round> */
 export const PairRoundJob = Type.Object({ appid: AppIdSchema, askNo: AskNoSchema, round: Type.Integer({ minimum: 1 }) }, { additionalProperties: false });

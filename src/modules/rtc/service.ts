@@ -16,7 +16,6 @@ export function createRtcService(core: Core, accounts: AccountsService) {
   }
 
   return {
-    tencentOf,
     async userSig(appid: string, identifier: string, opts: { roomId?: number | string; privilege?: number; expire?: number } = {}) {
       const { sdkAppId, key } = await tencentOf(appid);
       const expireSeconds = opts.expire ?? core.config.USERSIG_EXPIRE_SECONDS;

@@ -51,8 +51,6 @@ export function createSignalsService(core: Core, deps: { rtc: RtcService; dispat
   const qavIdOf = (_appid: string, uid: string) => uid;
 
   return {
-    qavIdOf,
-
     /** Login with qav=true: the QAV identity and its UserSig. */
     async credentials(appid: string, uid: string): Promise<{ qav_id: string; qav_sig: string; sdkAppId: number; expire: number }> {
       const qavId = qavIdOf(appid, uid);
