@@ -34,11 +34,7 @@ export const startJobId = (appid: string, confId: string) => `conf-start.${appid
 export const emptyJobId = (appid: string, confId: string, since: number) => `conf-empty.${appid}.${confId}.${since}`;
 
 /** `YYYY-MM-DD HH:mm:ss` in Beijing time (the seed's cloud, Ronglian, keeps Beijing time). */
-export function beijingTime(ms: number): string {
-  const d = new Date(ms + 8 * 3600_000);
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}`;
-}
+export { beijingTime } from '../../providers/sms/ronglian.js';
 
 /**
  * The start of a conference from the seed's `time`: empty (or absent, null) = now; a number or

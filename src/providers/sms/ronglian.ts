@@ -10,12 +10,15 @@ import { createHash } from 'node:crypto';
 import { AppError } from '../../infra/errors.js';
 import type { SmsProvider } from './index.js';
 
-/** yyyyMMddHHmmss of `ms` in Beijing time (UTC+8, no daylight saving), as Ronglian wants it. */
-export function ronglianTimestamp(ms: number): string {
+/** `YYYY-MM-DD HH:mm:ss` of `ms` in Beijing time (UTC+8, no daylight saving): Ronglian's clock, which the seed keeps. */
+export function beijingTime(ms: number): string {
   const d = new Date(ms + 8 * 3600_000);
   const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getUTCFullYear()}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}${p(d.getUTCHours())}${p(d.getUTCMinutes())}${p(d.getUTCSeconds())}`;
+  return `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}`;
 }
+
+/** yyyyMMddHHmmss of `ms` in Beijing time, as Ronglian wants it. */
+export const ronglianTimestamp = (ms: number): string => beijingTime(ms).replace(/[- :]/g, '');
 
 export function ronglianSig(accountSid: string, authToken: string, ts: string): string {
   return createHash('md5').update(accountSid + authToken + ts).digest('hex').toUpperCase();
