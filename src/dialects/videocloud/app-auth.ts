@@ -19,7 +19,7 @@ import type { Core } from '../../infra/core.js';
 import { AppError } from '../../infra/errors.js';
 import { check } from '../../infra/validation.js';
 import { AppIdSchema } from '../../modules/accounts/schemas.js';
-import { safeEqual, type AccountsService, type AppRecord } from '../../modules/accounts/service.js';
+import { inGrace, safeEqual, type AccountsService, type AppRecord } from '../../modules/accounts/service.js';
 
 /** The seed's tolerance: "服务器容忍 1 分钟之内的误差". */
 export const APP_AUTH_WINDOW_MS = 60_000;
@@ -29,18 +29,11 @@ export function appSignature(appId: string, timestamp: string | number, appToken
   return createHash('md5').update(`appId=${appId}&timestamp=${timestamp}&appToken=${appToken}`, 'utf8').digest('hex');
 }
 
-/** The three authentication parameters as they arrive (query or form; any may be missing). */
+/** The three authentication parameters as params() gives them (query or form; any may be missing). */
 export interface AppAuthParams {
-  appId?: unknown;
-  timestamp?: unknown;
-  secret?: unknown;
-}
-
-export interface VerifyOptions {
-  /** Server time to check against (tests); default Date.now(). */
-  now?: number;
-  /** Refuse a secret already used (default true). */
-  replay?: boolean;
+  appId?: string;
+  timestamp?: string;
+  secret?: string;
 }
 
 export const AppTokenBody = Type.Object(
@@ -51,8 +44,6 @@ export const AppTokenView = Type.Object({
   appid: AppIdSchema,
   appToken: Type.String({ description: 'the appToken seed-004 clients sign with' }),
 });
-
-const first = (v: unknown): unknown => (Array.isArray(v) ? v[0] : v);
 
 export type AppAuth = ReturnType<typeof createAppAuth>;
 
@@ -67,7 +58,7 @@ export function createAppAuth(core: Core, accounts: AccountsService) {
     const own = await redis.get(tokenKey(app.appid));
     if (own) return [own];
     const tokens = [app.secret];
-    if (app.prevSecret && (app.prevSecretUntil ?? 0) > now) tokens.push(app.prevSecret);
+    if (inGrace(app, now)) tokens.push(app.prevSecret);
     return tokens;
   }
 
@@ -78,16 +69,11 @@ export function createAppAuth(core: Core, accounts: AccountsService) {
      * APP_SIGNATURE_INVALID, APP_SIGNATURE_REPLAYED (that secret was used before).
      * The secret is claimed only once everything else holds, so failed attempts burn nothing.
      */
-    async verify(params: AppAuthParams, opts: VerifyOptions = {}): Promise<AppRecord> {
-      const now = opts.now ?? Date.now();
-      const appId = first(params.appId);
-      const ts = first(params.timestamp);
-      const given = first(params.secret);
-      if (typeof appId !== 'string' || (typeof ts !== 'string' && typeof ts !== 'number') || typeof given !== 'string' || given === '') {
-        throw new AppError('APP_AUTH_FAILED', 'appId, timestamp and secret are required');
-      }
+    async verify({ appId, timestamp: ts, secret: given }: AppAuthParams): Promise<AppRecord> {
+      const now = Date.now();
+      if (appId === undefined || ts === undefined || !given) throw new AppError('APP_AUTH_FAILED', 'appId, timestamp and secret are required');
       if (!check(AppIdSchema, appId)) throw new AppError('APP_AUTH_FAILED', 'unknown appId');
-      const timestamp = String(ts).trim();
+      const timestamp = ts.trim();
       if (!/^\d{1,16}$/.test(timestamp)) throw new AppError('APP_AUTH_FAILED', 'timestamp must be unix milliseconds');
       if (Math.abs(now - Number(timestamp)) > APP_AUTH_WINDOW_MS) {
         throw new AppError('APP_TIMESTAMP_SKEW', `timestamp ${timestamp} is more than ${APP_AUTH_WINDOW_MS / 1000} s from server time ${now}`, { serverTime: now });
@@ -104,12 +90,10 @@ export function createAppAuth(core: Core, accounts: AccountsService) {
       let ok = false;
       for (const token of tokens) ok = safeEqual(secret, appSignature(appId, timestamp, token)) || ok;
       if (!ok) throw new AppError('APP_SIGNATURE_INVALID');
-      if (opts.replay !== false) {
-        // The secret stays valid until its timestamp leaves the window: remember it that long.
-        const ttlMs = Math.max(1, Number(timestamp) + APP_AUTH_WINDOW_MS - now + 1000);
-        const fresh = await redis.set(seenKey(appId, secret), '1', 'PX', ttlMs, 'NX');
-        if (fresh !== 'OK') throw new AppError('APP_SIGNATURE_REPLAYED');
-      }
+      // The secret stays valid until its timestamp leaves the window: remember it that long.
+      const ttlMs = Math.max(1, Number(timestamp) + APP_AUTH_WINDOW_MS - now + 1000);
+      const fresh = await redis.set(seenKey(appId, secret), '1', 'PX', ttlMs, 'NX');
+      if (fresh !== 'OK') throw new AppError('APP_SIGNATURE_REPLAYED');
       return app;
     },
 

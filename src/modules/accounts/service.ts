@@ -36,6 +36,11 @@ export function safeEqual(a: string, b: string): boolean {
   return timingSafeEqual(x, y);
 }
 
+/** The previous secret still works during its grace (until prevSecretUntil). */
+export function inGrace(app: AppRecord, now = Date.now()): app is AppRecord & { prevSecret: string } {
+  return app.prevSecret !== undefined && (app.prevSecretUntil ?? 0) > now;
+}
+
 const newSecret = () => randomBytes(24).toString('base64url');
 
 /**
@@ -207,7 +212,7 @@ export function createAccountsService(core: Core) {
     /** The app's working secrets without their values: the current one and a previous one still in its grace. */
     listSecrets(app: AppRecord): SecretInfoT[] {
       const list: SecretInfoT[] = [{ id: secretId(app.secret), state: 'current', createdAt: app.secretCreatedAt, expiresAt: null }];
-      if (app.prevSecret !== undefined && (app.prevSecretUntil ?? 0) > Date.now()) {
+      if (inGrace(app)) {
         list.push({ id: secretId(app.prevSecret), state: 'previous', createdAt: app.prevSecretCreatedAt ?? 0, expiresAt: app.prevSecretUntil ?? 0 });
       }
       return list;
@@ -217,7 +222,7 @@ export function createAccountsService(core: Core) {
     async revokeSecret(appid: string, id: string): Promise<void> {
       const app = await getApp(appid);
       if (id === secretId(app.secret)) throw new AppError('SECRET_IS_CURRENT', `secret ${id} is the current one: rotate it instead`);
-      if (app.prevSecret === undefined || (app.prevSecretUntil ?? 0) <= Date.now() || id !== secretId(app.prevSecret)) throw new AppError('SECRET_NOT_FOUND', `app ${appid} has no working secret ${id}`);
+      if (!inGrace(app) || id !== secretId(app.prevSecret)) throw new AppError('SECRET_NOT_FOUND', `app ${appid} has no working secret ${id}`);
       await store.updateApp(appid, {}, ['prevSecret', 'prevSecretUntil', 'prevSecretCreatedAt']);
     },
 
@@ -238,7 +243,7 @@ export function createAccountsService(core: Core) {
       if (!h) throw new AppError('APP_AUTH_FAILED', 'unknown appid or wrong secret');
       const app = toApp(appid, h);
       const current = safeEqual(secret, app.secret);
-      const previous = app.prevSecret !== undefined && (app.prevSecretUntil ?? 0) > Date.now() && safeEqual(secret, app.prevSecret);
+      const previous = inGrace(app) && safeEqual(secret, app.prevSecret);
       if (!current && !previous) throw new AppError('APP_AUTH_FAILED', 'unknown appid or wrong secret');
       return app;
     },
