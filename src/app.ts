@@ -19,14 +19,9 @@ import { customerServicePages } from './dialects/videocloud/customerservice.js';
 import { createSocketAdapter } from './infra/adapter.js';
 import { createAuth } from './infra/auth.js';
 import type { Http } from './infra/http.js';
-import type { Core } from './infra/core.js';
-import { createEmitter } from './infra/emitter.js';
-import { createDomainEvents } from './infra/events.js';
+import { createCore, type Core } from './infra/core.js';
 import { ERROR_TABLE, fromFrameworkError, toPublicError } from './infra/errors.js';
-import { createKeys } from './infra/keys.js';
 import { createLogger } from './infra/logger.js';
-import { createMetrics } from './infra/metrics.js';
-import { createQueues } from './infra/queues.js';
 import { checkRedis, createRedis } from './infra/redis.js';
 import { accountsRoutes } from './modules/accounts/routes.js';
 import { adminRoutes } from './modules/admin/routes.js';
@@ -95,13 +90,10 @@ export async function buildApp(config: Config): Promise<SwitchboardApp> {
   opened.push(...adapter.clients);
   const io = new Server(http.server, { ...socketServerOptions(config), ...adapter.serverOptions });
 
-  const queues = createQueues(redis, config.QUEUE_PREFIX);
-  const metrics = createMetrics('api');
-  const emitter = metrics.instrumentEmitter(createEmitter(io));
-  const core: Core = { config, redis, keys: createKeys(config.KEY_PREFIX), log, emitter, events: createDomainEvents(emitter), queues, metrics };
+  const core = createCore(config, redis, log, io, 'api');
+  const { queues, metrics } = core;
   metrics.trackSockets(io);
   metrics.trackQueues(queues, log);
-  metrics.countDomainEvents(core.events);
   const services = createServices(core);
   const auth = createAuth(services.accounts, config.ADMIN_TOKEN);
 

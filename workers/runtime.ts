@@ -7,14 +7,11 @@ import type { Logger } from 'pino';
 import { Server } from 'socket.io';
 import type { Config } from '../src/config.js';
 import { createSocketAdapter } from '../src/infra/adapter.js';
-import type { Core } from '../src/infra/core.js';
-import { createEmitter } from '../src/infra/emitter.js';
-import { createDomainEvents } from '../src/infra/events.js';
+import { createCore, type Core } from '../src/infra/core.js';
 import { AppError } from '../src/infra/errors.js';
-import { createKeys } from '../src/infra/keys.js';
 import { createLogger } from '../src/infra/logger.js';
-import { createMetrics, jobWaitSeconds, serveMetrics, type MetricsListener } from '../src/infra/metrics.js';
-import { QUEUES, createQueues, schedules, jobSchema, type QueueName, type Schedule } from '../src/infra/queues.js';
+import { jobWaitSeconds, serveMetrics, type MetricsListener } from '../src/infra/metrics.js';
+import { QUEUES, schedules, jobSchema, type QueueName, type Schedule } from '../src/infra/queues.js';
 import { checkRedis, createRedis } from '../src/infra/redis.js';
 import { parse } from '../src/infra/validation.js';
 import { createServices, type Services } from '../src/services.js';
@@ -55,11 +52,8 @@ export async function startWorkers(config: Config, opts: { log?: Logger; registr
   const adapter = createSocketAdapter(config, 'worker');
   opened.push(...adapter.clients);
   const io = new Server({ ...adapter.serverOptions });
-  const queues = createQueues(redis, config.QUEUE_PREFIX);
-  const metrics = createMetrics('worker');
-  const emitter = metrics.instrumentEmitter(createEmitter(io));
-  const core: Core = { config, redis, keys: createKeys(config.KEY_PREFIX), log, emitter, events: createDomainEvents(emitter), queues, metrics };
-  metrics.countDomainEvents(core.events);
+  const core = createCore(config, redis, log, io, 'worker');
+  const { queues, metrics } = core;
   const services = createServices(core);
 
   const workers = (Object.keys(QUEUES) as QueueName[]).map((queue) => {

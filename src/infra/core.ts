@@ -2,12 +2,13 @@
 // the queue producers. Built once per process (api or worker) and passed down.
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import type { Server } from 'socket.io';
 import type { Config } from '../config.js';
-import type { Emitter } from './emitter.js';
-import type { DomainEvents } from './events.js';
-import type { Keys } from './keys.js';
-import type { Metrics } from './metrics.js';
-import type { Queues } from './queues.js';
+import { createEmitter, type Emitter } from './emitter.js';
+import { createDomainEvents, type DomainEvents } from './events.js';
+import { createKeys, type Keys } from './keys.js';
+import { createMetrics, type Metrics } from './metrics.js';
+import { createQueues, type Queues } from './queues.js';
 
 export interface Core {
   config: Config;
@@ -20,4 +21,17 @@ export interface Core {
   queues: Queues;
   /** This process's Prometheus registry and counters (infra/metrics.ts). */
   metrics: Metrics;
+}
+
+/**
+ * The Core of one process: queue producers, this role's metrics, the emitter (counting
+ * every emit) on `io`, and the events hub, whose events the metrics count.
+ */
+export function createCore(config: Config, redis: Redis, log: Logger, io: Server, role: 'api' | 'worker'): Core {
+  const queues = createQueues(redis, config.QUEUE_PREFIX);
+  const metrics = createMetrics(role);
+  const emitter = metrics.instrumentEmitter(createEmitter(io));
+  const core: Core = { config, redis, keys: createKeys(config.KEY_PREFIX), log, emitter, events: createDomainEvents(emitter), queues, metrics };
+  metrics.countDomainEvents(core.events);
+  return core;
 }
