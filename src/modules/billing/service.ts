@@ -263,6 +263,8 @@ export function createBillingService(core: Core, accounts: AccountsService) {
       if (!(await store.deletePrice(appid, priceKey))) throw new AppError('PRICE_NOT_FOUND', `no price ${priceKey}`);
     },
     listPrices: (appid: string) => store.prices(appid),
+    /** The price set for exactly `priceKey` (no fallback), or null. */
+    priceOf: async (appid: string, priceKey: string) => (await store.pricesOf(appid, [priceKey]))[0] ?? null,
 
     // ── balances and the ledger ─────────────────────────────────────────────
     /** The app's backend credits a user, once per `ref` (ledger key `topup:<ref>`). */

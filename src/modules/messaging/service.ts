@@ -105,8 +105,7 @@ export function createMessagingService(core: Core, deps: { billing: BillingServi
 
   /** The price of one message, 0 when MESSAGE_PRICE_KEY has no price in the app. */
   async function messagePrice(appid: string): Promise<number> {
-    const prices = await deps.billing.listPrices(appid);
-    return prices.find((p) => p.priceKey === config.MESSAGE_PRICE_KEY)?.unitPrice ?? 0;
+    return (await deps.billing.priceOf(appid, config.MESSAGE_PRICE_KEY))?.unitPrice ?? 0;
   }
 
   return {
