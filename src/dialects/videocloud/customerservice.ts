@@ -13,8 +13,7 @@ import type { RoutePlugin } from '../../infra/http.js';
 import { check } from '../../infra/validation.js';
 import { AppIdSchema } from '../../modules/accounts/schemas.js';
 import { packageRoot } from '../../modules/messaging/service.js';
-
-export const BASE_PATH = '/LiveVideoServer/';
+import { escapeHtml, VTC_BASE } from './common.js';
 
 /** assets/customerservice/<name> at the package root (from src/ under tests, from dist/src/ under npm start). */
 const read = (name: string) => readFileSync(join(packageRoot(), 'assets', 'customerservice', name));
@@ -41,8 +40,6 @@ export function snippets(hostname: string, appid: string): { consult: string; se
   return { consult: fill(templates.consult), seat: fill(templates.seat) };
 }
 
-const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-
 export const customerServicePages: RoutePlugin = async (app, { core }) => {
   const files = new Map<string, { type: string; body: Buffer }>();
   const serve = (path: string, name: string) => {
@@ -58,35 +55,35 @@ export const customerServicePages: RoutePlugin = async (app, { core }) => {
       .send(f.body);
 
   /** http://host:port/LiveVideoServer/ as the browser reached us (PUBLIC_URL wins when set). */
-  const hostnameOf = (req: FastifyRequest) => `${(core.config.PUBLIC_URL ?? `${req.protocol}://${req.host}`).replace(/\/+$/, '')}${BASE_PATH}`;
+  const hostnameOf = (req: FastifyRequest) => `${(core.config.PUBLIC_URL ?? `${req.protocol}://${req.host}`).replace(/\/+$/, '')}${VTC_BASE}`;
   const appIdOf = (req: FastifyRequest) => {
     const q = req.query as { appId?: string };
     return q.appId !== undefined && check(AppIdSchema, q.appId) ? q.appId : null;
   };
 
-  serve(`${BASE_PATH}chat4help.jsp`, 'chat4help.html'); // the customer's consultation page (?appId=)
-  serve(`${BASE_PATH}chat4tp.do`, 'chat4tp.html'); // the seat console: login, then customers and replies
-  serve(`${BASE_PATH}images/mydiv_ico.png`, 'mydiv_ico.png');
-  serve(`${BASE_PATH}customerservice/cs.css`, 'cs.css');
-  serve(`${BASE_PATH}customerservice/chat4help.js`, 'chat4help.js');
-  serve(`${BASE_PATH}customerservice/chat4tp.js`, 'chat4tp.js');
+  serve(`${VTC_BASE}chat4help.jsp`, 'chat4help.html'); // the customer's consultation page (?appId=)
+  serve(`${VTC_BASE}chat4tp.do`, 'chat4tp.html'); // the seat console: login, then customers and replies
+  serve(`${VTC_BASE}images/mydiv_ico.png`, 'mydiv_ico.png');
+  serve(`${VTC_BASE}customerservice/cs.css`, 'cs.css');
+  serve(`${VTC_BASE}customerservice/chat4help.js`, 'chat4help.js');
+  serve(`${VTC_BASE}customerservice/chat4tp.js`, 'chat4tp.js');
 
   // Step 1 of §4.2 as a script: <script src=".../LiveVideoServer/js/consult.js?appId=…"></script>
-  app.get(`${BASE_PATH}js/consult.js`, { schema: { hide: true, querystring: AppIdQuery } }, async (req, reply) => {
+  app.get(`${VTC_BASE}js/consult.js`, { schema: { hide: true, querystring: AppIdQuery } }, async (req, reply) => {
     const appid = appIdOf(req);
     if (!appid) return send(reply.code(400), { type: TYPES.js!, body: '/* consult.js: pass ?appId=<your appId> (letters, digits, _ and -) */\n' });
     return send(reply, { type: TYPES.js!, body: snippets(hostnameOf(req), appid).consult });
   });
   // Step 2 of §4.2 as a script.
-  app.get(`${BASE_PATH}js/seat.js`, { schema: { hide: true } }, async (req, reply) => send(reply, { type: TYPES.js!, body: snippets(hostnameOf(req), '0').seat }));
+  app.get(`${VTC_BASE}js/seat.js`, { schema: { hide: true } }, async (req, reply) => send(reply, { type: TYPES.js!, body: snippets(hostnameOf(req), '0').seat }));
 
   // The paste-in code exactly as the seed prints it, this deployment's address and the appId filled in.
-  app.get(`${BASE_PATH}customerservice/embed.html`, { schema: { hide: true, querystring: AppIdQuery } }, async (req, reply) => {
+  app.get(`${VTC_BASE}customerservice/embed.html`, { schema: { hide: true, querystring: AppIdQuery } }, async (req, reply) => {
     const appid = appIdOf(req) ?? '10000';
     const s = snippets(hostnameOf(req), appid);
     const page = `<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>客服应用 · 网页嵌入代码</title>
-<link rel="stylesheet" href="${BASE_PATH}customerservice/cs.css"></head>
+<link rel="stylesheet" href="${VTC_BASE}customerservice/cs.css"></head>
 <body class="embed">
 <h1>PC 端客服使用流程</h1>
 <p>步骤 1: 在目标网页指定位置(&lt;script&gt;&lt;/script&gt;标签内)粘贴以下代码,完成后该页面右下角将会出现在线咨询悬浮框 (appId = <code>${escapeHtml(appid)}</code>${appIdOf(req) ? '' : ', 用 <code>?appId=</code> 换成你的 appId'}):</p>
