@@ -1,7 +1,6 @@
 // Socket events of pairing: the same operations as /v1/pairing and the seed's /api/v1/video/…
 // Availability ends with the user's last socket; the open ask or call and the pending
 // dispatches go into session.snapshot, so no flow depends on one event arriving.
-import { socketRooms } from '../../infra/emitter.js';
 import type { Gateway } from '../../realtime/gateway.js';
 
 export function registerPairingEvents(gateway: Gateway): void {
@@ -17,12 +16,11 @@ export function registerPairingEvents(gateway: Gateway): void {
   gateway.handle('pair.delete', async ({ appid, uid, services }, p) => services.pairing.deleteRecord(appid, uid, p.askNo, p.startAt));
 
   gateway.contributeSnapshot('pairing', async ({ appid, uid, services }) => services.pairing.snapshot(appid, uid));
-  gateway.onDisconnect(async ({ appid, uid, socket, services, core }) => {
+  gateway.onDisconnect(async ({ appid, uid, services, core }) => {
     try {
       if (!(await services.pairing.isAvailable(appid, uid))) return;
       // Asks every node through the adapter; only for available users, only on a disconnect.
-      const left = await socket.nsp.in(socketRooms.user(appid, uid)).fetchSockets();
-      if (left.length === 0) await services.pairing.setAvailable(appid, uid, false);
+      if ((await core.emitter.userSocketCount(appid, uid)) === 0) await services.pairing.setAvailable(appid, uid, false);
     } catch (err) {
       // The node is shutting down (its Redis connection closed under the listener): the
       // availability stays; `session.snapshot` shows it to the client that reconnects.

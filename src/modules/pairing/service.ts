@@ -258,8 +258,7 @@ export function createPairingService(core: Core, deps: { accounts: AccountsServi
       const v = await get(appid, askNo);
       if (v.askUid !== uid && v.peerUid !== uid) throw new AppError('NOT_A_PARTY', `${uid} is not a party of ask ${askNo}`);
       if (v.state !== 'incall') throw new AppError('PAIR_NOT_IN_CALL', `ask ${askNo} is not in a call`);
-      const h = await store.get(appid, askNo);
-      await billing.end(appid, h!.callId!, { reason: 'ended' }).catch((err: unknown) => {
+      await billing.end(appid, v.callId!, { reason: 'ended' }).catch((err: unknown) => {
         if (!isAppError(err, 'CALL_NOT_FOUND')) throw err;
       });
       await close(appid, askNo, '', 'call-ended');
@@ -300,8 +299,9 @@ export function createPairingService(core: Core, deps: { accounts: AccountsServi
     /** What session.snapshot carries: availability, the open ask or call, the pending dispatches. */
     async snapshot(appid: string, uid: string) {
       const [available, busy, offered] = await Promise.all([store.isAvailable(appid, uid), store.busyWith(appid, uid), store.offersOf(appid, uid)]);
-      const asks = busy ? (await store.getMany(appid, [busy])).map(([id, h]) => toView(id, h)) : [];
-      const offers = (await store.getMany(appid, offered)).flatMap(([id, h]) => (h.state === 'matching' ? [dispatchMessage(id, h.askUid ?? '', Number(h.round), Number(h.scene ?? 1))] : []));
+      const [busyAsks, offeredAsks] = await Promise.all([busy ? store.getMany(appid, [busy]) : [], store.getMany(appid, offered)]);
+      const asks = busyAsks.map(([id, h]) => toView(id, h));
+      const offers = offeredAsks.flatMap(([id, h]) => (h.state === 'matching' ? [dispatchMessage(id, h.askUid ?? '', Number(h.round), Number(h.scene ?? 1))] : []));
       return { available, asks, offers };
     },
 
