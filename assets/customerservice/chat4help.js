@@ -37,6 +37,9 @@
     box.scrollTop = box.scrollHeight;
   }
 
+  var ENDED = '会话已结束，发送消息可再次咨询';
+
+  /** Where a consultation stands (the snapshot's, a cs.status, cs.send's answer); closed: the greeting. */
   function describe(c) {
     if (c.state === 'talking') status('客服「' + c.seatName + '」正在为您服务');
     else if (c.state === 'waiting') status('已收到您的咨询，正在为您接通客服…');
@@ -79,14 +82,13 @@
     });
     socket.on('cs.message', add);
     socket.on('cs.status', function (st) {
-      if (st.state === 'talking') status('客服「' + st.seatName + '」正在为您服务');
-      else if (st.state === 'waiting') status('已收到您的咨询，正在为您接通客服…');
-      else if (st.state === 'returned') status('客服「' + st.seatName + '」已离线，正在为您转接其他客服…');
-      else status('会话已结束，发送消息可再次咨询');
+      if (st.state === 'returned') status('客服「' + st.seatName + '」已离线，正在为您转接其他客服…');
+      else if (st.state === 'closed') status(ENDED);
+      else describe(st);
     });
     socket.on('dispatch.queued', function (q) { status('客服繁忙，您前面还有 ' + (q.position - 1) + ' 位客户，请稍候…'); });
     socket.on('dispatch.expired', function () { status('暂时没有客服应答，请稍后再试或继续留言'); });
-    socket.on('conversation.ended', function (e) { if (e.reason !== 'seat-offline') status('会话已结束，发送消息可再次咨询'); });
+    socket.on('conversation.ended', function (e) { if (e.reason !== 'seat-offline') status(ENDED); });
     socket.on('disconnect', function () { status('连接已断开，正在重连…'); });
   }
 
@@ -99,7 +101,7 @@
       if (!r.ok) { status('发送失败: ' + r.error.message); return; }
       $('text').value = '';
       add(r.data.message);
-      if (r.data.state === 'waiting') status('已收到您的咨询，正在为您接通客服…');
+      if (r.data.state === 'waiting') describe(r.data);
     } catch (e) {
       status('发送失败，请重试');
     } finally {
