@@ -7,7 +7,7 @@ import Fastify, { type FastifyBaseLogger } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { Server } from 'socket.io';
-import { allowedOrigins, type Config } from './config.js';
+import { allowedOrigins, originAllowed, type Config } from './config.js';
 import { callcentreDialect } from './dialects/callcentre/plugin.js';
 import { classroomDialect } from './dialects/classroom/plugin.js';
 import { conferenceDialect } from './dialects/conference/plugin.js';
@@ -108,7 +108,7 @@ export async function buildApp(config: Config): Promise<SwitchboardApp> {
   http.addHook('onRequest', async (req, reply) => {
     const origin = req.headers.origin;
     if (!origin) return;
-    if (origins === true || origins.includes(origin)) {
+    if (originAllowed(origins, origin)) {
       reply.header('access-control-allow-origin', origins === true ? '*' : origin);
       reply.header('vary', 'Origin');
       if (req.method === 'OPTIONS') {
@@ -203,7 +203,8 @@ export async function buildApp(config: Config): Promise<SwitchboardApp> {
     async close() {
       if (closed) return;
       closed = true;
-      await http.close();
+      await http.close(); // preClose disconnected every socket: their disconnect listeners run now
+      //SETTLED await gateway.settled();
       await io.close(); // closes the adapter (HTTP server already closed by Fastify)
       await queues.close();
       await Promise.all(opened.map((c) => c.quit().catch(() => c.disconnect())));

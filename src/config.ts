@@ -169,3 +169,8 @@ export function allowedOrigins(config: Config): true | string[] {
   const list = config.CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean);
   return list.includes('*') ? true : list;
 }
+
+/** Whether allowedOrigins(config) lets `origin` in. */
+export function originAllowed(origins: true | string[], origin: string): boolean {
+  return origins === true || origins.includes(origin);
+}

@@ -2,7 +2,7 @@
 // limit, validation of every client event against the catalogue, acks, snapshots.
 import type { Server, Socket } from 'socket.io';
 import type { Config } from '../config.js';
-import { allowedOrigins } from '../config.js';
+import { allowedOrigins, originAllowed } from '../config.js';
 import type { Core } from '../infra/core.js';
 import { socketRooms, tellAndClose } from '../infra/emitter.js';
 import { AppError, toPublicError } from '../infra/errors.js';
@@ -40,6 +40,8 @@ export interface Gateway {
   onDisconnect(fn: DisconnectListener): void;
   snapshot(ctx: SocketContext, recovered?: boolean): Promise<Record<string, unknown>>;
   stop(): void;
+  /** Resolves once every disconnect listener started so far has finished (shutdown waits for it before Redis closes). */
+  settled(): Promise<void>;
 }
 
 /** Token bucket of one socket (SocketData.bucket, updated in place); true when the event may proceed. */
@@ -57,6 +59,11 @@ export function takeToken(b: [number, number, number], now: number, config: Pick
 }
 
 /** A handshake refusal whose `data` is the public error body (the client's connect_error). */
+/** A handshake's Origin header, when sent, must be allowed (CORS_ORIGINS): else ORIGIN_NOT_ALLOWED. */
+export function checkOrigin(origins: true | string[], origin: string | undefined): void {
+  if (origin && !originAllowed(origins, origin)) throw new AppError('ORIGIN_NOT_ALLOWED', `origin ${origin} is not allowed`);
+}
+
 export function connectError(err: unknown): Error {
   const { body } = toPublicError(err);
   return Object.assign(new Error(body.message), { data: body });
@@ -67,12 +74,13 @@ export function attachGateway(io: Server, core: Core, services: Services): Gatew
   const handlers = new Map<string, Handler<ClientEventName>>();
   const contributors = new Map<string, SnapshotContributor>();
   const disconnectListeners: DisconnectListener[] = [];
+  // Listeners still writing (presence, web IM, pairing): shutdown waits for them before Redis closes.
+  const pendingDisconnects = new Set<Promise<void>>();
   const origins = allowedOrigins(config);
 
   io.use(async (socket, next) => {
     try {
-      const origin = socket.handshake.headers.origin;
-      if (origin && origins !== true && !origins.includes(origin)) throw new AppError('ORIGIN_NOT_ALLOWED', `origin ${origin} is not allowed`);
+      checkOrigin(origins, socket.handshake.headers.origin);
       const auth = socket.handshake.auth as { token?: unknown } | undefined;
       const header = socket.handshake.headers.authorization;
       const token = typeof auth?.token === 'string' ? auth.token : header?.startsWith('Bearer ') ? header.slice(7) : undefined;
@@ -93,7 +101,11 @@ export function attachGateway(io: Server, core: Core, services: Services): Gatew
     const ctx: SocketContext = { appid: data.appid, uid: data.uid, socket, services, core };
     socket.onAny((event: string, ...args: unknown[]) => void dispatch(ctx, event, args));
     socket.on('disconnect', (reason) => {
-      for (const fn of disconnectListeners) fn(ctx, reason).catch((err: unknown) => log.error({ err, uid: data.uid }, 'disconnect listener failed'));
+      for (const fn of disconnectListeners) {
+        const done = fn(ctx, reason).catch((err: unknown) => log.error({ err, uid: data.uid }, 'disconnect listener failed'));
+        pendingDisconnects.add(done);
+        void done.finally(() => pendingDisconnects.delete(done));
+      }
     });
     gateway
       .snapshot(ctx, socket.recovered)
@@ -166,6 +178,9 @@ export function attachGateway(io: Server, core: Core, services: Services): Gatew
       disconnectListeners.push(fn);
     },
     stop: () => clearInterval(sweep),
+    async settled() {
+      await Promise.all(pendingDisconnects);
+    },
     async snapshot(ctx, recovered = false) {
       const user = await services.accounts.getUser(ctx.appid, ctx.uid);
       const parts = await Promise.all([...contributors].map(async ([name, fn]) => [name, await fn(ctx)] as const));

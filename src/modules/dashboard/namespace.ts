@@ -17,7 +17,7 @@ import type { Core } from '../../infra/core.js';
 import { socketRooms } from '../../infra/emitter.js';
 import { AppError, toPublicError } from '../../infra/errors.js';
 import { parse } from '../../infra/validation.js';
-import { connectError, takeToken } from '../../realtime/gateway.js';
+import { checkOrigin, connectError, takeToken } from '../../realtime/gateway.js';
 import { safeEqual } from '../accounts/service.js';
 import type { AccountsService } from '../accounts/service.js';
 import { DashboardAuth, SnapshotRequest, type DashboardQueuesT } from './schemas.js';
@@ -67,8 +67,7 @@ export function attachDashboard(io: Server, core: Core, services: { accounts: Ac
 
   nsp.use(async (socket, next) => {
     try {
-      const origin = socket.handshake.headers.origin;
-      if (origin && origins !== true && !origins.includes(origin)) throw new AppError('ORIGIN_NOT_ALLOWED', `origin ${origin} is not allowed`);
+      checkOrigin(origins, socket.handshake.headers.origin);
       const { secret, ...viewer } = await viewerOf(socket.handshake.auth);
       const data: DashboardSocketData = { ...viewer, bucket: [config.SOCKET_RATE_BURST, Date.now(), 0] };
       socket.data = data;
