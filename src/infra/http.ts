@@ -20,11 +20,12 @@ export interface RouteDeps {
 export type RoutePlugin = FastifyPluginAsyncTypebox<RouteDeps>;
 
 /** OpenAPI security requirement names (see app.ts for their definitions). */
-export const security: Record<'user' | 'app' | 'admin' | 'appOrAdmin', Array<Record<string, string[]>>> = {
+export const security: Record<'user' | 'app' | 'admin' | 'appOrAdmin' | 'userOrApp', Array<Record<string, string[]>>> = {
   user: [{ userToken: [] }],
   app: [{ appSecret: [] }],
   admin: [{ adminToken: [] }],
   appOrAdmin: [{ appSecret: [] }, { adminToken: [] }],
+  userOrApp: [{ userToken: [] }, { appSecret: [] }],
 };
 
 /** The Fastify instance of an api node, with TypeBox typing. */

@@ -13,7 +13,7 @@
 // the app. The body's `appid` must be the authenticated app. Anything else: status 0.
 import type { FastifyRequest } from 'fastify';
 import type { TSchema } from 'typebox';
-import { parseAuthorization, type Auth } from '../../infra/auth.js';
+import type { Auth } from '../../infra/auth.js';
 import { AppError, fromFrameworkError, isAppError } from '../../infra/errors.js';
 import type { RoutePlugin } from '../../infra/http.js';
 import { check, parse } from '../../infra/validation.js';
@@ -209,14 +209,9 @@ const COMMANDS: Record<string, Command> = {
 /** The seed's root paths (tests check they meet no other route). */
 export const SEED_001_PATHS = Object.keys(COMMANDS);
 
-async function authenticate(auth: Auth, services: Services, req: FastifyRequest): Promise<Caller> {
-  const a = parseAuthorization(req.headers.authorization);
-  if (a?.scheme === 'bearer') {
-    const s = await services.accounts.authenticate(a.token);
-    return { appid: s.appid, uid: s.uid };
-  }
-  if (a?.scheme === 'basic') return { appid: (await auth.app(req)).appid };
-  throw new AppError('AUTH_REQUIRED', 'authenticate: Authorization: Bearer <user token>, or Basic base64(appid:secret) from the app backend');
+async function authenticate(auth: Auth, req: FastifyRequest): Promise<Caller> {
+  const c = await auth.appOrUser(req);
+  return c.kind === 'app' ? { appid: c.app.appid } : { appid: c.session.appid, uid: c.session.uid };
 }
 
 export const conferenceDialect: RoutePlugin = async (app, { services, auth }) => {
@@ -233,7 +228,7 @@ export const conferenceDialect: RoutePlugin = async (app, { services, auth }) =>
   for (const [url, command] of Object.entries(COMMANDS)) {
     app.post(url, { schema: { hide: true } }, async (req, reply) => {
       // Credentials first: an unauthenticated caller learns nothing about the body.
-      const caller = await authenticate(auth, services, req);
+      const caller = await authenticate(auth, req);
       const raw = typeof req.body === 'string' ? req.body.trim() : '';
       let json: unknown = {};
       if (raw !== '') {

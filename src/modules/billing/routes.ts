@@ -3,7 +3,7 @@
 // bills (token); the app secret reads any of its users.
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { parseAuthorization, type Auth } from '../../infra/auth.js';
+import type { Auth } from '../../infra/auth.js';
 import { AppError } from '../../infra/errors.js';
 import { ErrorResponse, security, type RoutePlugin } from '../../infra/http.js';
 import { UserIdSchema } from '../accounts/schemas.js';
@@ -16,13 +16,12 @@ const errors = { 400: ErrorResponse, 401: ErrorResponse, 402: ErrorResponse, 403
 const PriceParams = Type.Object({ priceKey: PriceKeySchema });
 const UserParams = Type.Object({ uid: UserIdSchema });
 const CallParams = Type.Object({ callId: CallIdSchema });
-const userOrApp: Array<Record<string, string[]>> = [{ userToken: [] }, { appSecret: [] }];
+const { userOrApp } = security;
 
 /** The app secret (Basic appid:secret) or a user token (Bearer): who is asking, and for which app. */
 async function appOrUser(auth: Auth, req: FastifyRequest): Promise<{ appid: string; kind: 'app' } | { appid: string; kind: 'user'; uid: string }> {
-  if (parseAuthorization(req.headers.authorization)?.scheme === 'basic') return { appid: (await auth.app(req)).appid, kind: 'app' };
-  const s = await auth.user(req);
-  return { appid: s.appid, kind: 'user', uid: s.uid };
+  const c = await auth.appOrUser(req);
+  return c.kind === 'app' ? { appid: c.app.appid, kind: 'app' } : { appid: c.session.appid, kind: 'user', uid: c.session.uid };
 }
 
 function assertParty(call: CallViewT, uid: string): void {

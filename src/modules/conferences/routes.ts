@@ -2,9 +2,9 @@
 // checks apply) or the app secret (the app's backend: may read and control every conference).
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { parseAuthorization, type Auth } from '../../infra/auth.js';
+import type { Auth } from '../../infra/auth.js';
 import { AppError } from '../../infra/errors.js';
-import { ErrorResponse, type RoutePlugin } from '../../infra/http.js';
+import { ErrorResponse, security, type RoutePlugin } from '../../infra/http.js';
 import type { Actor } from './service.js';
 import {
   AddParticipantsBody, CallIdsBody, ConferenceList, ConferenceView, ConfIdSchema, ControlResult, CreateConferenceBody, JoinBody, JoinResult, ListQuery, NoticeBody, NoticeResult,
@@ -13,14 +13,14 @@ import {
 
 const Params = Type.Object({ confId: ConfIdSchema });
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 422: ErrorResponse };
-const userOrApp: Array<Record<string, string[]>> = [{ userToken: [] }, { appSecret: [] }];
+const { userOrApp } = security;
 const tags = ['conferences'];
 
 /** The caller: a user (Bearer) or the app (Basic appid:secret). */
 export async function conferenceCaller(auth: Auth, req: FastifyRequest): Promise<{ appid: string; actor: Actor; uid?: string }> {
-  if (parseAuthorization(req.headers.authorization)?.scheme === 'basic') return { appid: (await auth.app(req)).appid, actor: { kind: 'app' } };
-  const s = await auth.user(req);
-  return { appid: s.appid, actor: { kind: 'user', uid: s.uid }, uid: s.uid };
+  const c = await auth.appOrUser(req);
+  if (c.kind === 'app') return { appid: c.app.appid, actor: { kind: 'app' } };
+  return { appid: c.session.appid, actor: { kind: 'user', uid: c.session.uid }, uid: c.session.uid };
 }
 
 export const conferencesRoutes: RoutePlugin = async (app, { services, auth }) => {
