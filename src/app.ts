@@ -204,7 +204,7 @@ export async function buildApp(config: Config): Promise<SwitchboardApp> {
       if (closed) return;
       closed = true;
       await http.close(); // preClose disconnected every socket: their disconnect listeners run now
-      //SETTLED await gateway.settled();
+      await gateway.settled();
       await io.close(); // closes the adapter (HTTP server already closed by Fastify)
       await queues.close();
       await Promise.all(opened.map((c) => c.quit().catch(() => c.disconnect())));
