@@ -72,9 +72,6 @@ export function createThirdPartyService(core: Core, accounts: AccountsService) {
       return { thirdPartyId, userId: uid, ...(deviceId ? { deviceId } : {}) };
     },
 
-    /** The third-party id of a platform user, or null (a user of the app registered natively). */
-    thirdPartyIdOf: (appid: string, uid: string) => store.thirdPartyIdOf(appid, uid),
-
     /** Exactly one of password / newId. */
     async modify(appid: string, thirdPartyId: string, change: { password?: string; newId?: string }): Promise<ThirdPartyUserT> {
       if ((change.password === undefined) === (change.newId === undefined)) throw new AppError('VALIDATION_FAILED', 'give exactly one of password and newId');

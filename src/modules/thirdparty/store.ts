@@ -70,7 +70,6 @@ export function createThirdPartyStore(redis: Redis, keys: Keys) {
       return r ? String(r) : null;
     },
     uidOf: (appid: string, thirdPartyId: string) => redis.hget(k(appid, 'ids'), thirdPartyId),
-    thirdPartyIdOf: (appid: string, uid: string) => redis.hget(k(appid, 'uids'), uid),
     count: (appid: string) => redis.hlen(k(appid, 'ids')),
     async getQuota(appid: string): Promise<number | null> {
       const q = await redis.get(k(appid, 'quota'));
