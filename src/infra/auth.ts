@@ -9,8 +9,6 @@ import { safeEqual } from '../modules/accounts/service.js';
 import { AppError } from './errors.js';
 
 export type Caller = { kind: 'admin' } | { kind: 'app'; app: AppRecord };
-/** The app's backend (app secret) or one of its users (token). */
-export type AppOrUser = { kind: 'app'; app: AppRecord } | { kind: 'user'; session: UserSession };
 
 export interface Auth {
   user(req: FastifyRequest): Promise<UserSession>;
@@ -18,8 +16,6 @@ export interface Auth {
   admin(req: FastifyRequest): void;
   /** The admin, or the app `appid` itself. */
   appOrAdmin(req: FastifyRequest, appid: string): Promise<Caller>;
-  /** The app secret (Basic appid:secret) or a user token (Bearer). */
-  appOrUser(req: FastifyRequest): Promise<AppOrUser>;
 }
 
 export function parseAuthorization(header: string | undefined): { scheme: 'bearer'; token: string } | { scheme: 'basic'; user: string; pass: string } | null {
@@ -62,12 +58,6 @@ export function createAuth(accounts: AccountsService, adminToken: string | undef
     async appOrAdmin(req, appid) {
       if (isAdmin(req)) return { kind: 'admin' };
       return { kind: 'app', app: await app(req, appid) };
-    },
-    async appOrUser(req) {
-      const a = parseAuthorization(req.headers.authorization);
-      if (a?.scheme === 'basic') return { kind: 'app', app: await app(req) };
-      if (a?.scheme === 'bearer') return { kind: 'user', session: await accounts.authenticate(a.token) };
-      throw new AppError('AUTH_REQUIRED', 'authenticate: Authorization: Bearer <user token>, or Basic base64(appid:secret) from the app backend');
     },
   };
 }

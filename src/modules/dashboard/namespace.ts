@@ -13,12 +13,12 @@
 // DASHBOARD_QUEUES_INTERVAL_MS (README § Design says why a timer here and not a job).
 import type { Server, Socket } from 'socket.io';
 import { allowedOrigins } from '../../config.js';
+import { checkAdminToken } from '../../infra/auth.js';
 import type { Core } from '../../infra/core.js';
-import { socketRooms } from '../../infra/emitter.js';
+import { socketRooms, tellAndClose } from '../../infra/emitter.js';
 import { AppError, toPublicError } from '../../infra/errors.js';
 import { parse } from '../../infra/validation.js';
 import { checkOrigin, connectError, takeToken } from '../../realtime/gateway.js';
-import { safeEqual } from '../accounts/service.js';
 import type { AccountsService } from '../accounts/service.js';
 import { DashboardAuth, SnapshotRequest, type DashboardQueuesT } from './schemas.js';
 import type { DashboardService, Viewer } from './service.js';
@@ -59,8 +59,7 @@ export function attachDashboard(io: Server, core: Core, services: { accounts: Ac
       const app = await accounts.verifyAppSecret(auth.appid, auth.secret);
       return { admin: false, appids: [app.appid], secret: auth.secret };
     }
-    if (config.ADMIN_TOKEN === undefined) throw new AppError('ADMIN_DISABLED');
-    if (!safeEqual(auth.adminToken, config.ADMIN_TOKEN)) throw new AppError('ADMIN_AUTH_FAILED');
+    checkAdminToken(config.ADMIN_TOKEN, auth.adminToken);
     if (auth.appid !== undefined) return { admin: true, appids: [(await accounts.getApp(auth.appid)).appid] };
     return { admin: true, allApps: true, appids: (await accounts.listApps()).map((a) => a.appid) };
   }
@@ -212,8 +211,7 @@ export function attachDashboard(io: Server, core: Core, services: { accounts: Ac
         const err = await verdicts.get(key);
         if (err === null) return s;
         if (!(err instanceof AppError)) throw err; // Redis trouble: keep the socket, skip this push
-        toSocket(s, 'dashboard.revoked', toPublicError(err).body);
-        s.disconnect(true);
+        tellAndClose(s, 'dashboard.revoked', toPublicError(err).body);
         return null;
       }),
     );
