@@ -9,6 +9,8 @@ import { safeEqual } from '../modules/accounts/service.js';
 import { AppError } from './errors.js';
 
 export type Caller = { kind: 'admin' } | { kind: 'app'; app: AppRecord };
+/** The app's backend (app secret) or one of its users (token). */
+export type AppOrUser = { kind: 'app'; app: AppRecord } | { kind: 'user'; session: UserSession };
 
 export interface Auth {
   user(req: FastifyRequest): Promise<UserSession>;
@@ -16,6 +18,8 @@ export interface Auth {
   admin(req: FastifyRequest): void;
   /** The admin, or the app `appid` itself. */
   appOrAdmin(req: FastifyRequest, appid: string): Promise<Caller>;
+  /** The app secret (Basic appid:secret) or a user token (Bearer). */
+  appOrUser(req: FastifyRequest): Promise<AppOrUser>;
 }
 
 export function parseAuthorization(header: string | undefined): { scheme: 'bearer'; token: string } | { scheme: 'basic'; user: string; pass: string } | null {
@@ -30,6 +34,12 @@ export function parseAuthorization(header: string | undefined): { scheme: 'beare
     return { scheme: 'basic', user: decoded.slice(0, i), pass: decoded.slice(i + 1) };
   }
   return null;
+}
+
+/** Throws unless `given` is the ADMIN_TOKEN: ADMIN_DISABLED when none is set, else ADMIN_AUTH_FAILED. */
+export function checkAdminToken(adminToken: string | undefined, given: string | undefined): void {
+  if (adminToken === undefined) throw new AppError('ADMIN_DISABLED');
+  if (given === undefined || !safeEqual(given, adminToken)) throw new AppError('ADMIN_AUTH_FAILED');
 }
 
 export function createAuth(accounts: AccountsService, adminToken: string | undefined): Auth {
@@ -52,12 +62,18 @@ export function createAuth(accounts: AccountsService, adminToken: string | undef
     },
     app,
     admin(req) {
-      if (adminToken === undefined) throw new AppError('ADMIN_DISABLED');
-      if (!isAdmin(req)) throw new AppError('ADMIN_AUTH_FAILED');
+      const a = parseAuthorization(req.headers.authorization);
+      checkAdminToken(adminToken, a?.scheme === 'bearer' ? a.token : undefined);
     },
     async appOrAdmin(req, appid) {
       if (isAdmin(req)) return { kind: 'admin' };
       return { kind: 'app', app: await app(req, appid) };
+    },
+    async appOrUser(req) {
+      const a = parseAuthorization(req.headers.authorization);
+      if (a?.scheme === 'basic') return { kind: 'app', app: await app(req) };
+      if (a?.scheme === 'bearer') return { kind: 'user', session: await accounts.authenticate(a.token) };
+      throw new AppError('AUTH_REQUIRED', 'authenticate: Authorization: Bearer <user token>, or Basic base64(appid:secret) from the app backend');
     },
   };
 }
