@@ -107,11 +107,5 @@ export const StatusEvent = Type.Object({
   reason: Type.Optional(Type.String()),
 });
 
-/** In session.snapshot under `customerservice`. */
-export const CsSnapshot = Type.Object({
-  role: Type.Union([Type.Literal('seat'), Type.Literal('customer'), Type.Literal('none')]),
-  consultation: Type.Optional(ConsultationView),
-});
-
 /** customerservice/pruneGuests (scheduler): no payload. */
 export const PruneGuestsJob = Type.Object({}, { additionalProperties: false });
