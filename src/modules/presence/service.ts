@@ -106,9 +106,10 @@ export function createPresenceService(core: Core, accounts: AccountsService) {
 
     /** I am still here: moves the deadline of an online agent. */
     async heartbeat(appid: string, uid: string): Promise<{ state: AgentState; deadline?: number }> {
-      const deadline = await store.beat(appid, uid, Date.now() + config.PRESENCE_TIMEOUT_MS);
-      const state = agentState(await store.get(appid, uid));
-      return deadline === null ? { state } : { state, deadline };
+      await store.beat(appid, uid, Date.now() + config.PRESENCE_TIMEOUT_MS);
+      const rec = await store.get(appid, uid);
+      const state = agentState(rec);
+      return rec === null || rec.deadline === null ? { state } : { state, deadline: rec.deadline };
     },
 
     /** A socket of the user connected: counts as a heartbeat of an online agent. */

@@ -170,11 +170,9 @@ export function createPresenceStore(redis: Redis, keys: Keys) {
       });
       return { total, agents };
     },
-    /** Moves the deadline of an online agent (XX: never brings an offline one back); → the deadline or null. */
-    async beat(appid: string, uid: string, deadline: number): Promise<number | null> {
-      const res = await redis.multi().zadd(due(appid), 'XX', 'GT', deadline, uid).zscore(due(appid), uid).exec();
-      const score = res?.[1]?.[1] as string | null | undefined;
-      return score === null || score === undefined ? null : Number(score);
+    /** Moves the deadline of an online agent (XX: never brings an offline one back). */
+    async beat(appid: string, uid: string, deadline: number): Promise<void> {
+      await redis.zadd(due(appid), 'XX', 'GT', deadline, uid);
     },
     /** The agent's socket dropped: its deadline comes in to `deadline` unless it is already sooner. */
     async pullIn(appid: string, uid: string, deadline: number): Promise<void> {
