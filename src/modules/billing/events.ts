@@ -2,7 +2,6 @@
 // their bills; the snapshot carries the balance and the active metered calls, so a
 // reconnecting client never depends on a missed charge.tick.
 // Server → client (emitted by the service): charge.started, charge.tick, charge.low, charge.ended.
-import { AppError } from '../../infra/errors.js';
 import type { Gateway } from '../../realtime/gateway.js';
 
 export function registerBillingEvents(gateway: Gateway): void {
@@ -10,11 +9,7 @@ export function registerBillingEvents(gateway: Gateway): void {
 
   gateway.handle('billing.ledger', async ({ appid, uid, services }, p) => services.billing.ledger(appid, uid, p));
 
-  gateway.handle('billing.call', async ({ appid, uid, services }, p) => {
-    const call = await services.billing.getCall(appid, p.callId);
-    if (call.payer !== uid && call.payee !== uid) throw new AppError('FORBIDDEN', 'only the payer and the payee see this call');
-    return call;
-  });
+  gateway.handle('billing.call', async ({ appid, uid, services }, p) => services.billing.callFor(appid, p.callId, uid));
 
   /** Seed charge/confirm over the socket. */
   gateway.handle('billing.confirm', async ({ appid, uid, services }, p) => services.billing.confirm(appid, p.callId, uid));

@@ -9,7 +9,7 @@ import { ErrorResponse, security, type RoutePlugin } from '../../infra/http.js';
 import { UserIdSchema } from '../accounts/schemas.js';
 import {
   AdjustBody, BalanceView, BeginBody, CallIdSchema, CallView, EndBody, LedgerPage, LedgerQuery, LedgerResult, PriceBody, PriceKeySchema, PriceList, PriceView,
-  ReconciliationList, ReconciliationQuery, ReportBody, TopupBody, type CallViewT,
+  ReconciliationList, ReconciliationQuery, ReportBody, TopupBody,
 } from './schemas.js';
 
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 402: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse };
@@ -22,10 +22,6 @@ const { userOrApp } = security;
 async function appOrUser(auth: Auth, req: FastifyRequest): Promise<{ appid: string; kind: 'app' } | { appid: string; kind: 'user'; uid: string }> {
   const c = await auth.appOrUser(req);
   return c.kind === 'app' ? { appid: c.app.appid, kind: 'app' } : { appid: c.session.appid, kind: 'user', uid: c.session.uid };
-}
-
-function assertParty(call: CallViewT, uid: string): void {
-  if (call.payer !== uid && call.payee !== uid) throw new AppError('FORBIDDEN', 'only the payer and the payee see this call');
 }
 
 export const billingRoutes: RoutePlugin = async (app, { services, auth }) => {
@@ -103,15 +99,13 @@ export const billingRoutes: RoutePlugin = async (app, { services, auth }) => {
     schema: { tags: ['billing'], summary: 'A metered call or its bill (payer, payee, or the app)', security: userOrApp, params: CallParams, response: { 200: CallView, ...errors } },
   }, async (req) => {
     const who = await appOrUser(auth, req);
-    const call = await billing.getCall(who.appid, req.params.callId);
-    if (who.kind === 'user') assertParty(call, who.uid);
-    return call;
+    return who.kind === 'user' ? billing.callFor(who.appid, req.params.callId, who.uid) : billing.getCall(who.appid, req.params.callId);
   });
   app.get('/v1/billing/calls/:callId/ledger', {
     schema: { tags: ['billing'], summary: "The call's ledger entries (its units), newest first (payer, payee, or the app)", security: userOrApp, params: CallParams, querystring: LedgerQuery, response: { 200: LedgerPage, ...errors } },
   }, async (req) => {
     const who = await appOrUser(auth, req);
-    if (who.kind === 'user') assertParty(await billing.getCall(who.appid, req.params.callId), who.uid);
+    if (who.kind === 'user') await billing.callFor(who.appid, req.params.callId, who.uid);
     return billing.callLedger(who.appid, req.params.callId, req.query);
   });
   app.post('/v1/billing/calls/:callId/report', {
@@ -127,8 +121,7 @@ export const billingRoutes: RoutePlugin = async (app, { services, auth }) => {
     const who = await appOrUser(auth, req);
     let reason = req.body?.reason ?? 'app';
     if (who.kind === 'user') {
-      const call = await billing.getCall(who.appid, req.params.callId);
-      assertParty(call, who.uid);
+      const call = await billing.callFor(who.appid, req.params.callId, who.uid);
       reason = call.payer === who.uid ? 'payer' : 'payee';
       if (req.body?.reportedSeconds !== undefined && call.payee !== who.uid) throw new AppError('FORBIDDEN', 'only the payee reports the measure');
     }

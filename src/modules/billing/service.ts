@@ -245,6 +245,12 @@ export function createBillingService(core: Core, accounts: AccountsService) {
 
   return {
     getCall,
+    /** The call as user `uid` reads it: FORBIDDEN unless they are its payer or payee. */
+    async callFor(appid: string, callId: string, uid: string): Promise<CallViewT> {
+      const call = await getCall(appid, callId);
+      if (call.payer !== uid && call.payee !== uid) throw new AppError('FORBIDDEN', 'only the payer and the payee see this call');
+      return call;
+    },
     resolvePrice,
 
     /** A feature learns of every end of a metered call (e.g. conversations free the agent on `balance`). */
