@@ -28,8 +28,8 @@ export interface CosV4Input {
   random: number;
 }
 
-/** sign = base64(HMAC-SHA1(SecretKey, original) ‖ original). */
-function sealV4(secretKey: string, original: string): string {
+/** sign = base64(HMAC-SHA1(SecretKey, original) ‖ original) (COS V4; VOD's client sign too). */
+export function sealV4(secretKey: string, original: string): string {
   const mac = createHmac('sha1', secretKey).update(original).digest();
   return Buffer.concat([mac, Buffer.from(original, 'utf8')]).toString('base64');
 }

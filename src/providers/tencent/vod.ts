@@ -1,7 +1,7 @@
 // Tencent VOD client upload signature (VENDORS.md § VOD client upload), the seed's
 // `vod get_client_sign`. Pure: time and randomness are inputs.
-import { createHmac } from 'node:crypto';
 import { stringify } from 'node:querystring';
+import { sealV4 } from './cos.js';
 
 /** The vendor refuses signatures living longer than 90 days. */
 export const VOD_SIGN_MAX_LIFETIME = 7776000;
@@ -28,7 +28,5 @@ export function vodClientOriginal(i: VodClientSignInput): string {
 
 /** base64(HMAC-SHA1(SecretKey, original) ‖ original) */
 export function vodClientSign(i: VodClientSignInput): string {
-  const original = vodClientOriginal(i);
-  const mac = createHmac('sha1', i.secretKey).update(original).digest();
-  return Buffer.concat([mac, Buffer.from(original, 'utf8')]).toString('base64');
+  return sealV4(i.secretKey, vodClientOriginal(i));
 }
