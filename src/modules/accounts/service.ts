@@ -1,9 +1,9 @@
 // Apps (tenants), users, login sessions and the three ways of authenticating:
 // user token, app secret, admin token.
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Core } from '../../infra/core.js';
 import { AppError } from '../../infra/errors.js';
-import { hashPassword, verifyPassword } from '../../infra/passwords.js';
+import { hashPassword, safeEqual, verifyPassword } from '../../infra/passwords.js';
 import { createAccountsStore } from './store.js';
 import type { AppViewT, CreateAppInput, RegisterInput, RotatedSecretT, SecretInfoT, SessionViewT, TencentSettings, UpdateAppInput, User, UserFilterT, UserPageT } from './schemas.js';
 
@@ -30,11 +30,8 @@ export interface UserSession {
 
 export const sha256 = (s: string) => createHash('sha256').update(s).digest('base64url');
 
-export function safeEqual(a: string, b: string): boolean {
-  const x = createHash('sha256').update(a).digest();
-  const y = createHash('sha256').update(b).digest();
-  return timingSafeEqual(x, y);
-}
+/** Constant-time string compare (lives in infra/passwords; re-exported for the modules that import it here). */
+export { safeEqual };
 
 /** The previous secret still works during its grace (until prevSecretUntil). */
 export function inGrace(app: AppRecord, now = Date.now()): app is AppRecord & { prevSecret: string } {

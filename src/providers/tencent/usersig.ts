@@ -1,7 +1,8 @@
 // Tencent TLSSigAPIv2 UserSig and PrivateMapKey (VENDORS.md § UserSig).
 // Byte-for-byte the official algorithm; tested against the `tls-sig-api-v2` package.
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { deflateSync, inflateSync } from 'node:zlib';
+import { safeEqual } from '../../infra/passwords.js';
 
 export interface UserSigInput {
   sdkAppId: number;
@@ -116,8 +117,6 @@ export function verifyUserSig(sig: string, expected: { sdkAppId: number; key: st
   if (d.identifier !== expected.identifier) return { ok: false, reason: 'identifier mismatch' };
   const now = expected.now ?? Math.floor(Date.now() / 1000);
   if (now > d.time + d.expire) return { ok: false, reason: 'expired' };
-  const want = Buffer.from(hmacBase64(expected.key, d.identifier, d.sdkAppId, d.time, d.expire, d.userbuf));
-  const got = Buffer.from(d.sig);
-  if (want.length !== got.length || !timingSafeEqual(want, got)) return { ok: false, reason: 'bad signature' };
+  if (!safeEqual(d.sig, hmacBase64(expected.key, d.identifier, d.sdkAppId, d.time, d.expire, d.userbuf))) return { ok: false, reason: 'bad signature' };
   return { ok: true, decoded: d };
 }
