@@ -15,6 +15,7 @@ import type { RoutePlugin } from '../../infra/http.js';
 import { parse } from '../../infra/validation.js';
 import type { AppRecord, UserSession } from '../../modules/accounts/service.js';
 import type { Services } from '../../services.js';
+import { readJsonObject } from '../json-body.js';
 import { SEED_OK, seedError } from './codes.js';
 import {
   CosSignReq, CreateReq, LoginReq, PagedRoomReq, RegistReq, ReportBindReq, ReportGroupReq, ReportMemReq, RoomListReq, RoomReq, TokenReq, VodReq,
@@ -180,18 +181,6 @@ export const classroomDialect: RoutePlugin = async (app, { services }) => {
     return reply.code(200).send(envelope(errorCode, errorInfo));
   });
 
-  function readJson(raw: unknown): Record<string, unknown> {
-    if (typeof raw !== 'string' || raw.trim() === '') throw new AppError('BAD_JSON', 'the body must be a JSON object');
-    let body: unknown;
-    try {
-      body = JSON.parse(raw);
-    } catch (err) {
-      throw new AppError('BAD_JSON', `the body is not valid JSON: ${(err as Error).message}`);
-    }
-    if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new AppError('BAD_JSON', 'the body must be a JSON object');
-    return body as Record<string, unknown>;
-  }
-
   async function handle(req: FastifyRequest, reply: FastifyReply) {
     const q = req.query as Record<string, unknown>;
     const name = `${String(q.svc ?? '')}.${String(q.cmd ?? '')}`;
@@ -204,7 +193,7 @@ export const classroomDialect: RoutePlugin = async (app, { services }) => {
       // The vendor's own format: {code: 0} once verified and queued. The URL may name the
       // app (appid=<SdkAppID or app id>) so that app's callback key is used.
       try {
-        const body = readJson(req.body);
+        const body = readJsonObject(req.body);
         const given = typeof q.appid === 'string' ? q.appid : undefined;
         const appid = given && /^\d+$/.test(given) ? (await services.accounts.getAppBySdkAppId(Number(given))).appid : given;
         await services.media.recordingCallback(body, { kind: callback, ...(appid !== undefined ? { appid } : {}) });
@@ -216,7 +205,7 @@ export const classroomDialect: RoutePlugin = async (app, { services }) => {
     }
 
     try {
-      const raw = readJson(req.body);
+      const raw = readJsonObject(req.body);
       const body = parse(command!.schema, raw, `${name} request`) as Record<string, any>;
       const tenant = await services.accounts.getAppBySdkAppId(body.appid);
       let session = undefined as unknown as UserSession;

@@ -21,6 +21,7 @@ import type { RoutePlugin, RouteDeps } from '../../infra/http.js';
 import { parse } from '../../infra/validation.js';
 import type { AppRecord, UserSession } from '../../modules/accounts/service.js';
 import type { Services } from '../../services.js';
+import { readJsonObject } from '../json-body.js';
 
 // ── the seed's numbers ─────────────────────────────────────────────────────────────────
 export const SEED3_OK = 0;
@@ -155,21 +156,6 @@ export function serverRoute<S extends TSchema>(
   return { path, caller: 'server', schema, ...opts, handle: (ctx, body) => run(ctx as ServerCtx, body as Static<S>) };
 }
 
-function readBody(req: FastifyRequest): unknown {
-  const raw = req.body;
-  if (raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '')) return {};
-  if (typeof raw !== 'string') return raw;
-  let body: unknown;
-  try {
-    body = JSON.parse(raw);
-  } catch (err) {
-    throw new AppError('BAD_JSON', `the body is not valid JSON: ${(err as Error).message}`);
-  }
-  if (body === null) return {}; // the seed's `param: null` (video/pair/ask)
-  if (typeof body !== 'object' || Array.isArray(body)) throw new AppError('BAD_JSON', 'the body must be a JSON object');
-  return body;
-}
-
 /**
  * One encapsulated plugin mounting `routes(deps)`: bodies read as text whatever the
  * content type (so bad JSON is 1001 in the envelope), validation by each route's schema
@@ -199,7 +185,7 @@ export function seed003Plugin(routes: (deps: RouteDeps) => Seed3Route[]): RouteP
               route.caller === 'user'
                 ? await auth.user(req).then((session) => ({ ...base, session, appid: session.appid, uid: session.uid }))
                 : await auth.app(req).then((a) => ({ ...base, app: a, appid: a.appid }));
-            const body = parse(route.schema, readBody(req), `${route.path} request`);
+            const body = parse(route.schema, readJsonObject(req.body, { emptyIsObject: true }), `${route.path} request`);
             const data = await route.handle(ctx, body);
             return reply.send(envelope(SEED3_OK, data));
           } catch (err) {
