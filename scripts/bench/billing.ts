@@ -12,11 +12,9 @@
 //   The calls begin evenly over one tick period (steady state: BENCH_CALLS / period ticks/s).
 //   BENCH_CALLS (default 5000)  BENCH_CONNECTED (default 1000)  BENCH_SECONDS (default 60)
 //   CHARGE_TICK_SECONDS (default 10)  CHARGE_SWEEP_INTERVAL_MS (default 50)
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { rawConnect, type RawClient } from './lib/rawclient.js';
-import { freePort, json, pool, sleep, startRedis, startServerProc } from './lib/harness.js';
+import { createBenchApp, freePort, json, pool, sleep, startRedis, startServerProc, startWorkerProc } from './lib/harness.js';
 import { cpuSeconds, fmt, printTable, summary } from './lib/stats.js';
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 5000);
@@ -51,10 +49,9 @@ const env: Record<string, string> = {
   PORT: String(await freePort()),
 };
 const api = await startServerProc('switchboard', env);
-const worker = spawn(process.execPath, [join(process.cwd(), 'dist', 'workers', 'main.js')], { env: { ...process.env, ...env, LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'inherit'] });
-await new Promise<void>((resolve) => worker.stdout!.on('data', (d: Buffer) => d.toString().includes('workers running') && resolve())); // the listener stays: it drains the pipe
+const worker = await startWorkerProc(env);
 const probe = new Redis(redis.url, { maxRetriesPerRequest: null });
-const cpu = () => ({ api: cpuSeconds(api.pid), worker: cpuSeconds(worker.pid!), redis: cpuSeconds(redis.pid) });
+const cpu = () => ({ api: cpuSeconds(api.pid), worker: cpuSeconds(worker.pid), redis: cpuSeconds(redis.pid) });
 let clients: RawClient[] = [];
 
 try {
@@ -66,11 +63,9 @@ try {
 
   // ── set-up: app, price, users (payer p<i> with balance, payee a<i>), sockets ──
   let t = performance.now();
-  const { appid, secret } = await json(`${api.url}/v1/apps`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN}` }, body: '{}' });
-  const basic = `Basic ${Buffer.from(`${appid}:${secret}`).toString('base64')}`;
+  const { appid, basic, token: issue } = await createBenchApp(api.url, ADMIN);
   const post = (path: string, body: unknown, method = 'POST') => json(`${api.url}${path}`, { method, headers: { authorization: basic }, body: JSON.stringify(body) });
   await post('/v1/billing/prices/default', { unitPrice: UNIT_PRICE, unitSeconds: 60 }, 'PUT');
-  const issue = async (uid: string) => (await post(`/v1/apps/${appid}/tokens`, { uid })).token as string;
   const ids = Array.from({ length: CALLS }, (_, i) => i);
   const tokens = await pool(ids, 32, async (i) => [await issue(`p${i}`), await issue(`a${i}`)] as const);
   await pool(ids, 32, (i) => post('/v1/billing/topups', { uid: `p${i}`, amount: 1_000_000, ref: `bench-${i}` }));
@@ -164,8 +159,7 @@ try {
 } finally {
   for (const c of clients) c.close();
   probe.disconnect();
-  worker.kill('SIGTERM');
-  await new Promise((r) => (worker.exitCode !== null ? r(null) : worker.once('exit', r)));
+  await worker.stop();
   await api.stop();
   await redis.stop();
 }

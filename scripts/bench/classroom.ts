@@ -7,10 +7,9 @@
 // adapter; the course is created and started by the teacher (course.create/start), every
 // member heartbeats every 3 s as in a real class (bare: session.ping every 3 s).
 //   BENCH_STUDENTS (default 1000)  BENCH_MESSAGES (default 50)  BENCH_GAP_MS (default 200)
-import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { rawConnect, type RawClient } from './lib/rawclient.js';
-import { freePort, json, pool, sleep, startRedis, startServerProc, type ServerProc } from './lib/harness.js';
+import { createBenchApp, freePort, pool, sleep, startRedis, startServerProc, startWorkerProc, type ServerProc } from './lib/harness.js';
 import { cpuSeconds, fmt, printTable, summary } from './lib/stats.js';
 
 const STUDENTS = Number(process.env.BENCH_STUDENTS ?? 1000);
@@ -37,12 +36,6 @@ interface Result {
   cpuRedis: number;
 }
 
-async function startWorker(env: Record<string, string>): Promise<ChildProcess> {
-  const worker = spawn(process.execPath, [join(process.cwd(), 'dist', 'workers', 'main.js')], { env: { ...process.env, ...env, LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise<void>((resolve) => worker.stdout!.on('data', (d: Buffer) => d.toString().includes('workers running') && resolve())); // keeps draining the pipe
-  return worker;
-}
-
 async function ok(p: Promise<unknown>, what: string): Promise<any> {
   const a = (await p) as Ack;
   if (!a.ok) throw new Error(`${what}: ${a.error?.code} ${a.error?.message}`);
@@ -52,7 +45,7 @@ async function ok(p: Promise<unknown>, what: string): Promise<any> {
 async function measure(mode: 'bare' | 'switchboard', redis: { url: string; pid: number }): Promise<Result> {
   const env: Record<string, string> = { REDIS_URL: redis.url, ADMIN_TOKEN: ADMIN, KEY_PREFIX: 'bclass', QUEUE_PREFIX: 'bqclass', LOG_LEVEL: 'warn', PORT: String(await freePort()) };
   const server: ServerProc = await startServerProc(mode, env);
-  const worker = mode === 'switchboard' ? await startWorker(env) : null;
+  const worker = mode === 'switchboard' ? await startWorkerProc(env) : null;
   let clients: RawClient[] = [];
   let running = true;
   try {
@@ -62,11 +55,8 @@ async function measure(mode: 'bare' | 'switchboard', redis: { url: string; pid: 
       clients = await pool(Array.from({ length: STUDENTS + 1 }, () => null), 100, (auth) => rawConnect(server.url, auth));
       await pool(clients, 50, (c) => ok(c.emitWithAck('room.join', { roomId }), 'room.join'));
     } else {
-      const { appid, secret } = await json(`${server.url}/v1/apps`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN}` }, body: '{}' });
-      const basic = `Basic ${Buffer.from(`${appid}:${secret}`).toString('base64')}`;
-      const tokens = await pool(Array.from({ length: STUDENTS + 1 }, (_, i) => i), 32, async (i) =>
-        (await json(`${server.url}/v1/apps/${appid}/tokens`, { method: 'POST', headers: { authorization: basic }, body: JSON.stringify(i === 0 ? { uid: 'teacher', role: 'teacher' } : { uid: `s${i}`, role: 'student' }) })).token as string,
-      );
+      const { token } = await createBenchApp(server.url, ADMIN);
+      const tokens = await pool(Array.from({ length: STUDENTS + 1 }, (_, i) => i), 32, (i) => (i === 0 ? token('teacher', { role: 'teacher' }) : token(`s${i}`, { role: 'student' })));
       clients = await pool(tokens, 100, (token) => rawConnect(server.url, { token }));
       const teacher = clients[0]!;
       const course = await ok(teacher.emitWithAck('course.create', { title: 'bench class' }), 'course.create');
@@ -107,7 +97,7 @@ async function measure(mode: 'bare' | 'switchboard', redis: { url: string; pid: 
     const acks: Array<Promise<void>> = [];
     const sendAck: number[] = [];
     let errors = 0;
-    const cpu0 = { server: cpuSeconds(server.pid), worker: worker ? cpuSeconds(worker.pid!) : 0, redis: cpuSeconds(redis.pid) };
+    const cpu0 = { server: cpuSeconds(server.pid), worker: worker ? cpuSeconds(worker.pid) : 0, redis: cpuSeconds(redis.pid) };
     const start = performance.now();
     for (let i = 0; i < MESSAGES; i++) {
       const due = start + i * GAP_MS;
@@ -127,7 +117,7 @@ async function measure(mode: 'bare' | 'switchboard', redis: { url: string; pid: 
     const wall = (performance.now() - start) / 1000;
     const pct = (a: number, b: number) => ((b - a) / wall) * 100;
     const cpuServer = pct(cpu0.server, cpuSeconds(server.pid));
-    const cpuWorker = worker ? pct(cpu0.worker, cpuSeconds(worker.pid!)) : NaN;
+    const cpuWorker = worker ? pct(cpu0.worker, cpuSeconds(worker.pid)) : NaN;
     const cpuRedis = mode === 'switchboard' ? pct(cpu0.redis, cpuSeconds(redis.pid)) : NaN;
     running = false;
     await Promise.race([Promise.all(loops), sleep(PERIOD_MS + 2000)]);
@@ -152,8 +142,7 @@ async function measure(mode: 'bare' | 'switchboard', redis: { url: string; pid: 
     running = false;
     for (const c of clients) c.close();
     if (worker) {
-      worker.kill('SIGTERM');
-      await new Promise((r) => (worker.exitCode !== null ? r(null) : worker.once('exit', r)));
+      await worker.stop();
     }
     await server.stop();
   }

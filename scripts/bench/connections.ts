@@ -4,7 +4,7 @@
 //   BENCH_CONNECTIONS (default 10000)  BENCH_SECONDS (default 30)
 //   BENCH_ADAPTERS (default streams,pubsub): Switchboard is measured once per adapter
 import { rawConnect, type RawClient } from './lib/rawclient.js';
-import { json, pool, sleep, startRedis, startServerProc, type ServerProc } from './lib/harness.js';
+import { createBenchApp, pool, sleep, startRedis, startServerProc, type ServerProc } from './lib/harness.js';
 import { cpuSeconds, fmt, printTable, summary } from './lib/stats.js';
 
 const N = Number(process.env.BENCH_CONNECTIONS ?? 10_000);
@@ -26,11 +26,9 @@ interface Result {
 }
 
 async function tokensFor(server: ServerProc): Promise<Array<Record<string, unknown> | null>> {
-  const { appid, secret } = await json(`${server.url}/v1/apps`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN}` }, body: '{}' });
-  const basic = `Basic ${Buffer.from(`${appid}:${secret}`).toString('base64')}`;
+  const { token } = await createBenchApp(server.url, ADMIN);
   return pool(Array.from({ length: N }, (_, i) => i), 32, async (i) => {
-    const s = await json(`${server.url}/v1/apps/${appid}/tokens`, { method: 'POST', headers: { authorization: basic }, body: JSON.stringify({ uid: `u${i}` }) });
-    return { token: s.token as string };
+    return { token: await token(`u${i}`) };
   });
 }
 

@@ -8,26 +8,22 @@
 //   publish (the event's `at`, server clock) → rendered on the page
 // One api process on a throwaway Redis, default socket adapter (joins need no worker).
 //   BENCH_JOINS (default 20)  BENCH_GAP_MS (default 200)
-import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { io as ioc } from 'socket.io-client';
-import { freePort, json, sleep, startRedis, startServerProc } from './lib/harness.js';
+import { createBenchApp, ensureChromium, freePort, json, sleep, startRedis, startServerProc } from './lib/harness.js';
 import { fmt, printTable, summary } from './lib/stats.js';
 
 const JOINS = Number(process.env.BENCH_JOINS ?? 20);
 const GAP_MS = Number(process.env.BENCH_GAP_MS ?? 200);
 const ADMIN = 'bench-admin-token-0123456789';
-const setup = (await import(pathToFileURL(join(process.cwd(), 'scripts', 'setup.mjs')).href)) as typeof import('../setup.mjs');
 
 const redis = await startRedis();
 const env = { REDIS_URL: redis.url, ADMIN_TOKEN: ADMIN, KEY_PREFIX: 'bdash', QUEUE_PREFIX: 'bqdash', LOG_LEVEL: 'warn', PORT: String(await freePort()) };
 const server = await startServerProc('switchboard', env);
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? setup.ensureChromium(), headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--disable-background-networking'] });
+const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? ensureChromium(), headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--disable-background-networking'] });
 try {
-  const { appid, secret } = await json(`${server.url}/v1/apps`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN}` }, body: '{}' });
-  const basic = `Basic ${Buffer.from(`${appid}:${secret}`).toString('base64')}`;
-  const token = async (uid: string, role: string) => (await json(`${server.url}/v1/apps/${appid}/tokens`, { method: 'POST', headers: { authorization: basic }, body: JSON.stringify({ uid, role }) })).token as string;
+  const { appid, secret, token } = await createBenchApp(server.url, ADMIN);
   const bearer = (t: string) => ({ authorization: `Bearer ${t}` });
 
   // The page, signed in, with an observer noting when each member's chip appears.
@@ -50,8 +46,8 @@ try {
   const arrived = new Map<string, { at: number; publishedAt: number }>();
   socket.on('room.member.joined', (e: { uid: string; at: number }) => arrived.set(e.uid, { at: Date.now(), publishedAt: e.at }));
 
-  const teacher = await token('teacher', 'teacher');
-  const students = await Promise.all(Array.from({ length: JOINS }, (_, i) => token(`s${i + 1}`, 'student')));
+  const teacher = await token('teacher', { role: 'teacher' });
+  const students = await Promise.all(Array.from({ length: JOINS }, (_, i) => token(`s${i + 1}`, { role: 'student' })));
   const course = await json(`${server.url}/v1/courses`, { method: 'POST', headers: bearer(teacher), body: JSON.stringify({ title: 'bench' }) });
   const t0 = Date.now();
   await json(`${server.url}/v1/courses/${course.roomnum}/start`, { method: 'POST', headers: bearer(teacher), body: '{}' });

@@ -10,13 +10,11 @@
 //      with the same concurrency on the same Redis, draining as many jobs the same way.
 //   BENCH_AGENTS (2000) BENCH_RATE (200) BENCH_SECONDS (20) BENCH_HOLD_MS (500) BENCH_BURST (4000)
 //   BENCH_DEBUG=1 also prints 2-second windows, the round jobs' queue/processing times and Redis' slow log
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { rawConnect, type RawClient } from './lib/rawclient.js';
-import { freePort, json, paced, pool, sleep, startRedis, startServerProc } from './lib/harness.js';
+import { createBenchApp, freePort, json, paced, pool, sleep, startRedis, startServerProc, startWorkerProc } from './lib/harness.js';
 import { cpuSeconds, fmt, printTable, summary } from './lib/stats.js';
 
 const AGENTS = Number(process.env.BENCH_AGENTS ?? 2000);
@@ -44,16 +42,13 @@ const env = {
   PRESENCE_TIMEOUT_MS: '3600000', DISPATCH_MAX_WAIT_MS: '600000', DISPATCH_ROUND_MS: '10000', WORKER_CONCURRENCY: String(CONCURRENCY),
 };
 const api = await startServerProc('switchboard', env);
-const worker = spawn(process.execPath, [join(process.cwd(), 'dist', 'workers', 'main.js')], { env: { ...process.env, ...env, LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'inherit'] });
-await new Promise<void>((resolve) => worker.stdout!.on('data', (d: Buffer) => d.toString().includes('workers running') && resolve()));
+const worker = await startWorkerProc(env);
 const conn = new Redis(redis.url, { maxRetriesPerRequest: null });
 const dispatchQueue = new Queue('dispatch', { connection: conn, prefix: env.QUEUE_PREFIX });
 
 try {
   process.stdout.write(`dispatch: ${AGENTS} agents over ${PAIRS.length} pairs (${SKILLS.length} skills), ${RATE} requests/s for ${SECONDS} s, hold ${HOLD_MS} ms; one api + one worker process; node ${process.version}\n`);
-  const { appid, secret } = await json(`${api.url}/v1/apps`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN}` }, body: '{}' });
-  const basic = `Basic ${Buffer.from(`${appid}:${secret}`).toString('base64')}`;
-  const token = async (uid: string) => (await json(`${api.url}/v1/apps/${appid}/tokens`, { method: 'POST', headers: { authorization: basic }, body: JSON.stringify({ uid }) })).token as string;
+  const { token } = await createBenchApp(api.url, ADMIN);
 
   // Per request (by seq): when it was sent, when its first offer / queued arrived.
   const sentAt = new Map<number, number>();
@@ -100,7 +95,7 @@ try {
   }
   const lag = monitorEventLoopDelay({ resolution: 5 });
   lag.enable();
-  const cpu0 = { api: cpuSeconds(api.pid), worker: cpuSeconds(worker.pid!), redis: cpuSeconds(redis.pid), bench: cpuSeconds(process.pid) };
+  const cpu0 = { api: cpuSeconds(api.pid), worker: cpuSeconds(worker.pid), redis: cpuSeconds(redis.pid), bench: cpuSeconds(process.pid) };
   const total = RATE * SECONDS;
   const t0 = performance.now();
   const sendSeconds = await paced(RATE, total, (from, to) => {
@@ -117,7 +112,7 @@ try {
   while (firstAt.size < total && Date.now() < deadline) await sleep(50);
   await sleep(HOLD_MS + 500);
   const wall = (performance.now() - t0) / 1000;
-  const cpu = { api: ((cpuSeconds(api.pid) - cpu0.api) / wall) * 100, worker: ((cpuSeconds(worker.pid!) - cpu0.worker) / wall) * 100, redis: ((cpuSeconds(redis.pid) - cpu0.redis) / wall) * 100, bench: ((cpuSeconds(process.pid) - cpu0.bench) / wall) * 100 };
+  const cpu = { api: ((cpuSeconds(api.pid) - cpu0.api) / wall) * 100, worker: ((cpuSeconds(worker.pid) - cpu0.worker) / wall) * 100, redis: ((cpuSeconds(redis.pid) - cpu0.redis) / wall) * 100, bench: ((cpuSeconds(process.pid) - cpu0.bench) / wall) * 100 };
   const lat = summary([...firstAt].filter(([s]) => s < total).map(([s, t]) => t - sentAt.get(s)!));
   lag.disable();
   if (process.env.BENCH_DEBUG) {
@@ -186,8 +181,7 @@ try {
 } finally {
   await dispatchQueue.close();
   conn.disconnect();
-  worker.kill('SIGTERM');
-  await new Promise((r) => worker.once('exit', r));
+  await worker.stop();
   await api.stop();
   await redis.stop();
 }

@@ -4,15 +4,13 @@
 // receive time are read from the same clock (this process).
 //   BENCH_RATE (jobs/s, default 1000)  BENCH_SECONDS (default 10)  BENCH_USERS (default 200)
 //   BENCH_ADAPTERS (default pubsub,sharded,streams)
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { Server } from 'socket.io';
 import { createSocketAdapter } from '../../src/infra/adapter.js';
 import { loadConfig } from '../../src/config.js';
 import { rawConnect, type RawClient } from './lib/rawclient.js';
-import { freePort, json, paced, pool, sleep, startRedis, startServerProc } from './lib/harness.js';
+import { createBenchApp, freePort, paced, pool, sleep, startRedis, startServerProc, startWorkerProc } from './lib/harness.js';
 import { cpuSeconds, fmt, printTable, summary } from './lib/stats.js';
 
 const RATE = Number(process.env.BENCH_RATE ?? 1000);
@@ -24,23 +22,19 @@ const ADMIN = 'bench-admin-token-0123456789';
 async function run(adapter: string, redisUrl: string) {
   const env = { REDIS_URL: redisUrl, ADMIN_TOKEN: ADMIN, KEY_PREFIX: `bn${adapter}`, QUEUE_PREFIX: `bq${adapter}`, SOCKET_ADAPTER: adapter, LOG_LEVEL: 'warn', PORT: String(await freePort()) };
   const api = await startServerProc('switchboard', env);
-  const worker = spawn(process.execPath, [join(process.cwd(), 'dist', 'workers', 'main.js')], { env: { ...process.env, ...env, LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise<void>((resolve) => worker.stdout!.on('data', (d: Buffer) => d.toString().includes('workers running') && resolve()));
+  const worker = await startWorkerProc(env);
   const conn = new Redis(redisUrl, { maxRetriesPerRequest: null });
   const queue = new Queue('notify', { connection: conn, prefix: env.QUEUE_PREFIX });
   try {
-    const { appid, secret } = await json(`${api.url}/v1/apps`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN}` }, body: '{}' });
-    const basic = `Basic ${Buffer.from(`${appid}:${secret}`).toString('base64')}`;
-    const tokens = await pool(Array.from({ length: USERS }, (_, i) => i), 16, async (i) =>
-      (await json(`${api.url}/v1/apps/${appid}/tokens`, { method: 'POST', headers: { authorization: basic }, body: JSON.stringify({ uid: `u${i}` }) })).token as string,
-    );
+    const { appid, token } = await createBenchApp(api.url, ADMIN);
+    const tokens = await pool(Array.from({ length: USERS }, (_, i) => i), 16, (i) => token(`u${i}`));
     const clients = await pool(tokens, 50, (token) => rawConnect(api.url, { token }));
-    const queued = await drive(clients, api.pid, worker.pid!, (batch) => queue.addBulk(batch.map((b) => ({ name: 'notify', data: { appid, to: { user: `u${b.i % USERS}` }, event: 'bench.tick', data: { sent: b.sent } } }))).then(() => undefined));
+    const queued = await drive(clients, api.pid, worker.pid, (batch) => queue.addBulk(batch.map((b) => ({ name: 'notify', data: { appid, to: { user: `u${b.i % USERS}` }, event: 'bench.tick', data: { sent: b.sent } } }))).then(() => undefined));
     // The adapter alone: a listener-less Server in this process emits straight to the user rooms.
     const adapterNode = createSocketAdapter(loadConfig({ ...env }), 'bench');
     const io = new Server({ ...adapterNode.serverOptions });
     await sleep(300);
-    const direct = await drive(clients, api.pid, worker.pid!, async (batch) => {
+    const direct = await drive(clients, api.pid, worker.pid, async (batch) => {
       for (const b of batch) io.to(`user:${appid}:u${b.i % USERS}`).emit('bench.tick', { sent: b.sent });
     });
     await io.close().catch(() => undefined);
@@ -50,8 +44,7 @@ async function run(adapter: string, redisUrl: string) {
   } finally {
     await queue.close();
     conn.disconnect();
-    worker.kill('SIGTERM');
-    await new Promise((r) => worker.once('exit', r));
+    await worker.stop();
     await api.stop();
   }
 }

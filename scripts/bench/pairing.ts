@@ -10,10 +10,8 @@
 // The app prices `video` at 1 per minute and tops every asker up, so each match begins a
 // metered call in billing. PAIR_OFFER_LIMIT is raised to 60/min: 1,000 offers/s over 5,000
 // candidates is 12 per candidate per minute, above the default fairness limit of 10.
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { rawConnect, type RawClient } from './lib/rawclient.js';
-import { freePort, json, paced, pool, sleep, startRedis, startServerProc } from './lib/harness.js';
+import { createBenchApp, freePort, json, paced, pool, sleep, startRedis, startServerProc, startWorkerProc } from './lib/harness.js';
 import { cpuSeconds, fmt, printTable, summary } from './lib/stats.js';
 
 const CANDIDATES = Number(process.env.BENCH_CANDIDATES ?? 5000);
@@ -37,14 +35,11 @@ const env = {
   PAIR_ROUND_MS: '10000', PAIR_OFFER_LIMIT: '60', PAIR_OFFER_WINDOW_MS: '60000', SOCKET_RATE_BURST: '100',
 };
 const api = await startServerProc('switchboard', env);
-const worker = spawn(process.execPath, [join(process.cwd(), 'dist', 'workers', 'main.js')], { env: { ...process.env, ...env, LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'inherit'] });
-await new Promise<void>((resolve) => worker.stdout!.on('data', (d: Buffer) => d.toString().includes('workers running') && resolve()));
+const worker = await startWorkerProc(env);
 
 try {
   process.stdout.write(`pairing: ${CANDIDATES} available candidates, ${ASKERS} askers, ${RATE} asks/s for ${SECONDS} s, calls held ${HOLD_MS} ms, ${ANSWER_P * 100}% of the offered candidates answer, ${WARMUP_SECONDS} s warm-up; one api + one worker process; node ${process.version}\n`);
-  const { appid, secret } = await json(`${api.url}/v1/apps`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN}` }, body: '{}' });
-  const basic = `Basic ${Buffer.from(`${appid}:${secret}`).toString('base64')}`;
-  const token = async (uid: string) => (await json(`${api.url}/v1/apps/${appid}/tokens`, { method: 'POST', headers: { authorization: basic }, body: JSON.stringify({ uid }) })).token as string;
+  const { basic, token } = await createBenchApp(api.url, ADMIN);
   await json(`${api.url}/v1/billing/prices/video`, { method: 'PUT', headers: { authorization: basic }, body: JSON.stringify({ unitPrice: 1, unitSeconds: 60 }) });
 
   const firstAt = new Map<string, number>(); // askNo → first dispatch received
@@ -102,7 +97,7 @@ try {
   matchedAt.clear();
   won = taken = otherRefusals = confirmFailed = 0;
 
-  const cpu0 = { api: cpuSeconds(api.pid), worker: cpuSeconds(worker.pid!), redis: cpuSeconds(redis.pid), bench: cpuSeconds(process.pid) };
+  const cpu0 = { api: cpuSeconds(api.pid), worker: cpuSeconds(worker.pid), redis: cpuSeconds(redis.pid), bench: cpuSeconds(process.pid) };
   const total = RATE * SECONDS;
   const sentAt = new Map<number, number>();
   const askOf = new Map<number, string>();
@@ -123,7 +118,7 @@ try {
   const flowSeconds = (Math.max(...matchedAt.values()) - t0) / 1000;
   await sleep(HOLD_MS + 500);
   const wall = (performance.now() - t0) / 1000;
-  const cpu = { api: ((cpuSeconds(api.pid) - cpu0.api) / wall) * 100, worker: ((cpuSeconds(worker.pid!) - cpu0.worker) / wall) * 100, redis: ((cpuSeconds(redis.pid) - cpu0.redis) / wall) * 100, bench: ((cpuSeconds(process.pid) - cpu0.bench) / wall) * 100 };
+  const cpu = { api: ((cpuSeconds(api.pid) - cpu0.api) / wall) * 100, worker: ((cpuSeconds(worker.pid) - cpu0.worker) / wall) * 100, redis: ((cpuSeconds(redis.pid) - cpu0.redis) / wall) * 100, bench: ((cpuSeconds(process.pid) - cpu0.bench) / wall) * 100 };
   const lat = summary([...askOf].flatMap(([s, no]) => (firstAt.has(no) ? [firstAt.get(no)! - sentAt.get(s)!] : [])));
   const flow = summary([...askOf].flatMap(([s, no]) => (matchedAt.has(no) ? [matchedAt.get(no)! - sentAt.get(s)!] : [])));
   if (process.env.BENCH_DEBUG) {
@@ -143,8 +138,7 @@ try {
   for (const c of [...cands, ...askers]) c.close();
   await sleep(1000);
 } finally {
-  worker.kill('SIGTERM');
-  await new Promise((r) => worker.once('exit', r));
+  await worker.stop();
   await api.stop();
   await redis.stop();
 }

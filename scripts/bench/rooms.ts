@@ -14,12 +14,11 @@
 //      server returned in that ack. Goal: p99 ≤ 1 s.
 //   BENCH_MEMBERS (default 10000)  BENCH_ROOMS (default 500)  BENCH_SECONDS (default 30)
 //   BENCH_SILENT (default 500)  ROOM_MEMBER_TIMEOUT_MS (default 10000)
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { rawConnect, type RawClient } from './lib/rawclient.js';
-import { freePort, json, pool, sleep, startRedis, startServerProc } from './lib/harness.js';
+import { createBenchApp, freePort, json, pool, sleep, startRedis, startServerProc, startWorkerProc } from './lib/harness.js';
 import { cpuSeconds, fmt, printTable, summary } from './lib/stats.js';
 
 const MEMBERS = Number(process.env.BENCH_MEMBERS ?? 10_000);
@@ -106,10 +105,9 @@ const env: Record<string, string> = {
   PORT: String(await freePort()),
 };
 const api = await startServerProc('switchboard', env);
-const worker = spawn(process.execPath, [join(process.cwd(), 'dist', 'workers', 'main.js')], { env: { ...process.env, ...env, LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'inherit'] });
-await new Promise<void>((resolve) => worker.stdout!.on('data', (d: Buffer) => d.toString().includes('workers running') && resolve())); // the listener stays: it drains the pipe
+const worker = await startWorkerProc(env);
 const sweepLog = await watchSweeps(redis.url, env.QUEUE_PREFIX!);
-const cpu = () => ({ api: cpuSeconds(api.pid), worker: cpuSeconds(worker.pid!), redis: cpuSeconds(redis.pid) });
+const cpu = () => ({ api: cpuSeconds(api.pid), worker: cpuSeconds(worker.pid), redis: cpuSeconds(redis.pid) });
 const cpuPct = (a: ReturnType<typeof cpu>, b: ReturnType<typeof cpu>, wallS: number) => ({
   api: ((b.api - a.api) / wallS) * 100,
   worker: ((b.worker - a.worker) / wallS) * 100,
@@ -126,9 +124,7 @@ try {
 
   // ── set-up: app, tokens, rooms (REST, one host who never joins), sockets, joins ──
   let t = performance.now();
-  const { appid, secret } = await json(`${api.url}/v1/apps`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN}` }, body: '{}' });
-  const basic = `Basic ${Buffer.from(`${appid}:${secret}`).toString('base64')}`;
-  const issue = async (uid: string) => (await json(`${api.url}/v1/apps/${appid}/tokens`, { method: 'POST', headers: { authorization: basic }, body: JSON.stringify({ uid }) })).token as string;
+  const { token: issue } = await createBenchApp(api.url, ADMIN);
   const hostToken = await issue('host');
   const roomIds = await pool(Array.from({ length: ROOMS }, (_, r) => r), 16, async () =>
     (await json(`${api.url}/v1/rooms`, { method: 'POST', headers: { authorization: `Bearer ${hostToken}` }, body: '{}' })).roomId as string,
@@ -254,8 +250,7 @@ try {
 } finally {
   for (const c of clients) c.close();
   await sweepLog.close();
-  worker.kill('SIGTERM');
-  await new Promise((r) => (worker.exitCode !== null ? r(null) : worker.once('exit', r)));
+  await worker.stop();
   await api.stop();
   await redis.stop();
 }

@@ -15,13 +15,12 @@
 //      concurrency on the same Redis (as dispatch.ts), and a bare one-job-at-a-time chain
 //      (each job adds the next: what one lane has to do at least).
 //   BENCH_RATE (200) BENCH_SECONDS (10) BENCH_ROOMS (50) BENCH_BURST (5000) BENCH_LANES (200)
-import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { verifyWebhook } from '../../src/modules/webhooks/signing.js';
-import { freePort, json, paced, pool, sleep, startRedis, startServerProc } from './lib/harness.js';
+import { createBenchApp, freePort, json, paced, pool, sleep, startRedis, startServerProc, startWorkerProc } from './lib/harness.js';
 import { cpuSeconds, fmt, printTable, summary } from './lib/stats.js';
 
 const RATE = Number(process.env.BENCH_RATE ?? 200);
@@ -84,8 +83,7 @@ const env = {
   WEBHOOK_ALLOW_PRIVATE_URLS: 'true', WORKER_CONCURRENCY: String(CONCURRENCY), ROOM_MEMBER_TIMEOUT_MS: '3600000',
 };
 const api = await startServerProc('switchboard', env);
-const worker = spawn(process.execPath, [join(process.cwd(), 'dist', 'workers', 'main.js')], { env: { ...process.env, ...env, LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'inherit'] });
-await new Promise<void>((resolve) => worker.stdout!.on('data', (d: Buffer) => d.toString().includes('workers running') && resolve()));
+const worker = await startWorkerProc(env);
 const conn = new Redis(redis.url, { maxRetriesPerRequest: null });
 const webhooksQueue = new Queue('webhooks', { connection: conn, prefix: env.QUEUE_PREFIX });
 
@@ -93,9 +91,7 @@ try {
   const perRoomLatency = Math.ceil((RATE * SECONDS) / ROOMS);
   const users = Math.ceil(Math.max(perRoomLatency, BURST, Math.ceil(BURST / LANES)) / 2);
   process.stdout.write(`webhooks: ${RATE} events/s for ${SECONDS} s over ${ROOMS} rooms; saturation ${BURST} events in 1 lane and in ${LANES} lanes; one api + one worker process (concurrency ${CONCURRENCY}); node ${process.version}\n`);
-  const { appid, secret: appSecret } = await json(`${api.url}/v1/apps`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN}` }, body: '{}' });
-  const basic = `Basic ${Buffer.from(`${appid}:${appSecret}`).toString('base64')}`;
-  const token = async (uid: string) => (await json(`${api.url}/v1/apps/${appid}/tokens`, { method: 'POST', headers: { authorization: basic }, body: JSON.stringify({ uid }) })).token as string;
+  const { appid, basic, token } = await createBenchApp(api.url, ADMIN);
   const ep = await json(`${api.url}/v1/apps/${appid}/webhooks`, { method: 'POST', headers: { authorization: basic }, body: JSON.stringify({ url: hookUrl, events: EVENTS }) });
   secret = ep.secret as string;
   const host = await token('host');
@@ -116,7 +112,7 @@ try {
     while (!done() && Date.now() < deadline) await sleep(10);
   };
   /** CPU % of each process (of one core) since `from`, over `seconds`. */
-  const procs = { api: api.pid, worker: worker.pid!, redis: redis.pid, bench: process.pid };
+  const procs = { api: api.pid, worker: worker.pid, redis: redis.pid, bench: process.pid };
   const cpuNow = () => Object.fromEntries(Object.entries(procs).map(([k, pid]) => [k, cpuSeconds(pid)])) as Record<keyof typeof procs, number>;
   const cpuSince = (from: Record<keyof typeof procs, number>, seconds: number) => {
     const now = cpuNow();
@@ -218,8 +214,7 @@ try {
 } finally {
   await webhooksQueue.close();
   conn.disconnect();
-  worker.kill('SIGTERM');
-  await new Promise((r) => worker.once('exit', r));
+  await worker.stop();
   await api.stop();
   await redis.stop();
   receiver.close();

@@ -8,7 +8,7 @@
 //      BENCH_CONCURRENCY (default 1 and 32) requests in flight for BENCH_SECONDS (default
 //      10) each — latency p50/p99, requests/s, api and Redis CPU.
 import { buildMatcher, normalise } from '../../src/modules/messaging/matcher.js';
-import { freePort, json, pool, startRedis, startServerProc } from './lib/harness.js';
+import { createBenchApp, freePort, json, pool, startRedis, startServerProc } from './lib/harness.js';
 import { cpuSeconds, fmt, printTable, summary } from './lib/stats.js';
 
 const WORDS = Number(process.env.BENCH_WORDS ?? 10_000);
@@ -86,12 +86,9 @@ const env = { REDIS_URL: redis.url, ADMIN_TOKEN: ADMIN, KEY_PREFIX: 'bwords', QU
 const server = await startServerProc('switchboard', env);
 const rows: Array<Record<string, string | number>> = [];
 try {
-  const { appid, secret } = await json(`${server.url}/v1/apps`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN}` }, body: '{}' });
-  const basic = `Basic ${Buffer.from(`${appid}:${secret}`).toString('base64')}`;
+  const { basic, token } = await createBenchApp(server.url, ADMIN);
   const put = await json(`${server.url}/v1/messaging/words`, { method: 'PUT', headers: { authorization: basic }, body: JSON.stringify({ words }) });
-  const tokens = await pool(Array.from({ length: 64 }, (_, i) => i), 16, async (i) =>
-    (await json(`${server.url}/v1/apps/${appid}/tokens`, { method: 'POST', headers: { authorization: basic }, body: JSON.stringify({ uid: String(1000 + i) }) })).token as string,
-  );
+  const tokens = await pool(Array.from({ length: 64 }, (_, i) => i), 16, (i) => token(String(1000 + i)));
   const bodies = messages.map((content, i) => JSON.stringify({ rc_msg: 'RC:TxtMsg', peer_uid: 12 + (i % 50), content }));
   const once = async (i: number): Promise<{ ms: number; code: number }> => {
     const at = performance.now();

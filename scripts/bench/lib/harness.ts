@@ -1,6 +1,6 @@
 // Shared benchmark plumbing: a throwaway redis-server, server child processes, and
 // a bounded-concurrency helper. Everything runs on loopback.
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -11,6 +11,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const setup = (await import(pathToFileURL(join(process.cwd(), 'scripts', 'setup.mjs')).href)) as typeof import('../../setup.mjs');
 export const freePort = setup.freePort;
 export const startRedis = setup.startThrowawayRedis;
+export const ensureChromium = setup.ensureChromium;
 
 export interface ServerProc {
   url: string;
@@ -43,6 +44,42 @@ export async function startServerProc(mode: 'switchboard' | 'bare', env: Record<
       clearTimeout(t);
     },
   };
+}
+
+export interface WorkerProc {
+  pid: number;
+  /** SIGTERM, then waits for the exit (at once when it already exited). */
+  stop(): Promise<void>;
+}
+
+/**
+ * Spawns dist/workers/main.js with `env` (LOG_LEVEL info); resolves once it logs "workers
+ * running", rejects when it exits before. Its stdout listener stays: it drains the pipe.
+ */
+export async function startWorkerProc(env: Record<string, string>): Promise<WorkerProc> {
+  const child = spawn(process.execPath, [join(process.cwd(), 'dist', 'workers', 'main.js')], { env: { ...process.env, ...env, LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (d: Buffer) => d.toString().includes('workers running') && resolve());
+    child.once('exit', (code, signal) => reject(new Error(`worker exited with ${code ?? signal} before it was running`)));
+  });
+  return {
+    pid: child.pid!,
+    stop: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** A new app (POST /v1/apps with the admin token), its Basic credentials and a token issuer for its users. */
+export async function createBenchApp(url: string, adminToken: string) {
+  const { appid, secret } = (await json(`${url}/v1/apps`, { method: 'POST', headers: { authorization: `Bearer ${adminToken}` }, body: '{}' })) as { appid: string; secret: string };
+  const basic = `Basic ${Buffer.from(`${appid}:${secret}`).toString('base64')}`;
+  const token = async (uid: string, extra: Record<string, unknown> = {}) =>
+    (await json(`${url}/v1/apps/${appid}/tokens`, { method: 'POST', headers: { authorization: basic }, body: JSON.stringify({ uid, ...extra }) })).token as string;
+  return { appid, secret, basic, token };
 }
 
 /** Runs `fn` over `items` with at most `limit` in flight. */
