@@ -20,6 +20,7 @@
 // Scripts derive per-call and per-user keys from the prefix P passed in ARGV when they only
 // know them after reading (claim); those keys carry the same `{app}` hash tag as KEYS[1].
 import type { Redis } from 'ioredis';
+import { createAppIndex } from '../../infra/app-index.js';
 import type { Keys } from '../../infra/keys.js';
 import { defineScripts } from '../../infra/scripts.js';
 import type { EntryKindT, LedgerEntryT, PriceViewT } from './schemas.js';
@@ -250,7 +251,7 @@ export function createBillingStore(redis: Redis, keys: Keys) {
   const run = defineScripts(redis, scripts);
   const k = (appid: string, ...parts: Array<string | number>) => keys.scoped(appid, 'billing', ...parts);
   const prefix = (appid: string) => keys.scoped(appid, 'billing', '');
-  const activeApps = keys.global('billing', 'apps');
+  const activeApps = createAppIndex(redis, keys.global('billing', 'apps'));
   const callKeys = (appid: string, callId: string, payer: string, payee: string) => [k(appid, 'c', callId), k(appid, 'due'), k(appid, 'uc', payer), k(appid, 'uc', payee)];
 
   async function page(appid: string, zkey: string, before: number | undefined, limit: number): Promise<{ entries: LedgerEntryT[]; next?: number }> {
@@ -296,7 +297,7 @@ export function createBillingStore(redis: Redis, keys: Keys) {
 
     async begin(appid: string, c: { callId: string; payer: string; payee: string; priceKey: string; unitPrice: number; unitMs: number; tickMs: number; now: number; firstDue: number }): Promise<{ created: boolean; fields: Record<string, string> }> {
       const r = (await run('sbBillBegin', callKeys(appid, c.callId, c.payer, c.payee), [c.callId, c.payer, c.payee, c.priceKey, c.unitPrice, c.unitMs, c.tickMs, c.now, c.firstDue])) as unknown[];
-      if (Number(r[0]) === 1) await redis.sadd(activeApps, appid); // another slot: after the script, idempotent
+      if (Number(r[0]) === 1) await activeApps.add(appid); // another slot: after the script, idempotent
       return { created: Number(r[0]) === 1, fields: pairs(r.slice(1)) };
     },
     async abort(appid: string, callId: string, payer: string, payee: string): Promise<boolean> {
@@ -355,14 +356,9 @@ export function createBillingStore(redis: Redis, keys: Keys) {
     },
 
     /** Apps whose due ticks the tick job visits. */
-    activeApps: () => redis.smembers(activeApps),
+    activeApps: activeApps.members,
     /** Drops an app without active calls from the tick job; re-adds it if a call began meanwhile. */
-    async retireIfIdle(appid: string): Promise<void> {
-      const busy = async () => (await redis.zcard(k(appid, 'due'))) > 0 || (await redis.zcard(k(appid, 'endq'))) > 0;
-      if (await busy()) return;
-      await redis.srem(activeApps, appid);
-      if (await busy()) await redis.sadd(activeApps, appid);
-    },
+    retireIfIdle: (appid: string) => activeApps.retireIfIdle(appid, async () => (await redis.zcard(k(appid, 'due'))) > 0 || (await redis.zcard(k(appid, 'endq'))) > 0),
   };
 }
 

@@ -8,6 +8,7 @@
 //   sw:{app}:presence:due          zset uid → deadline (ms) of online agents: heartbeats only move scores
 //   sw:g:presence:apps             set of appids with online agents — what the sweep visits
 import type { Redis } from 'ioredis';
+import { createAppIndex } from '../../infra/app-index.js';
 import type { Keys } from '../../infra/keys.js';
 import { defineScripts } from '../../infra/scripts.js';
 
@@ -141,13 +142,13 @@ export function createPresenceStore(redis: Redis, keys: Keys) {
   const agent = (appid: string, uid: string) => keys.scoped(appid, 'presence', 'a', uid);
   const due = (appid: string) => keys.scoped(appid, 'presence', 'due');
   const prefix = (appid: string) => keys.scoped(appid, 'presence', '');
-  const activeApps = keys.global('presence', 'apps');
+  const activeApps = createAppIndex(redis, keys.global('presence', 'apps'));
 
   return {
     prefix,
     async set(appid: string, uid: string, status: 'online' | 'offline', now: number, deadline: number, skills: string[] | null, capacity: number | null, defaultRating: number): Promise<{ code: number; prev: string }> {
       const r = (await run('sbPresenceSet', [agent(appid, uid), due(appid)], [uid, status, now, deadline, skills ? skills.join(',') : '', capacity ?? '', defaultRating, prefix(appid)])) as Array<string | number>;
-      if (Number(r[0]) === 1 && status === 'online') await redis.sadd(activeApps, appid); // another slot: after the script, idempotent
+      if (Number(r[0]) === 1 && status === 'online') await activeApps.add(appid); // another slot: after the script, idempotent
       return { code: Number(r[0]), prev: String(r[1] ?? '') };
     },
     async configure(appid: string, uid: string, skills: string[], capacity: number | null, now: number, defaultRating: number): Promise<void> {
@@ -180,13 +181,8 @@ export function createPresenceStore(redis: Redis, keys: Keys) {
     },
     /** Agents with a free slot for `skill`, best first. */
     idle: (appid: string, skill: string, limit: number) => redis.zrange(keys.scoped(appid, 'presence', 'idle', skill), '0', String(limit - 1)),
-    activeApps: () => redis.smembers(activeApps),
-    async retireIfIdle(appid: string): Promise<void> {
-      const busy = async () => (await redis.zcard(due(appid))) > 0;
-      if (await busy()) return;
-      await redis.srem(activeApps, appid);
-      if (await busy()) await redis.sadd(activeApps, appid);
-    },
+    activeApps: activeApps.members,
+    retireIfIdle: (appid: string) => activeApps.retireIfIdle(appid, async () => (await redis.zcard(due(appid))) > 0),
     async sweep(appid: string, now: number, limit: number): Promise<{ examined: number; offline: string[] }> {
       const r = (await run('sbPresenceSweep', [due(appid)], [now, limit, prefix(appid)])) as Array<string | number>;
       return { examined: Number(r[0]), offline: r.slice(1).map(String) };

@@ -22,6 +22,7 @@
 // deadlines. They carry the same `{app}` hash tag as KEYS[1], so on Redis Cluster they are
 // in the same slot and the script stays atomic and legal there.
 import type { Redis } from 'ioredis';
+import { createAppIndex } from '../../infra/app-index.js';
 import type { Keys } from '../../infra/keys.js';
 import { defineScripts } from '../../infra/scripts.js';
 
@@ -215,7 +216,7 @@ export function createRoomsStore(redis: Redis, keys: Keys) {
   const due = (appid: string) => keys.scoped(appid, 'rooms', 'due');
   const userRooms = (appid: string, uid: string) => keys.scoped(appid, 'rooms', 'u', uid);
   const prefix = (appid: string) => keys.scoped(appid, 'rooms', '');
-  const activeApps = keys.global('rooms', 'apps');
+  const activeApps = createAppIndex(redis, keys.global('rooms', 'apps'));
   const hostGone = (appid: string) => keys.scoped(appid, 'rooms', 'hostgone');
   const allowed = (appid: string, roomId: string) => keys.scoped(appid, 'rooms', 'allow', roomId);
 
@@ -263,7 +264,7 @@ export function createRoomsStore(redis: Redis, keys: Keys) {
       const k = roomKeys(keys, appid, roomId);
       const r = (await run('sbRoomEnter', [k.room, k.members, k.roles, due(appid), userRooms(appid, uid)], [uid, now, deadline, role, roomId, hostGone(appid), allowed(appid, roomId)])) as Array<string | number>;
       const code = Number(r[0]);
-      if (code === 1) await redis.sadd(activeApps, appid); // another slot: after the script, idempotent
+      if (code === 1) await activeApps.add(appid); // another slot: after the script, idempotent
       return { code, memsize: Number(r[1] ?? 0), hostGoneAt: String(r[2] ?? ''), role: String(r[3] ?? ''), kind: String(r[4] ?? ''), host: String(r[5] ?? ''), label: String(r[6] ?? '') };
     },
     async leave(appid: string, roomId: string, uid: string) {
@@ -291,14 +292,9 @@ export function createRoomsStore(redis: Redis, keys: Keys) {
     },
 
     /** Apps whose deadlines the sweep visits. */
-    activeApps: () => redis.smembers(activeApps),
+    activeApps: activeApps.members,
     /** Drops an app without deadlines from the sweep; re-adds it if a member entered meanwhile. */
-    async retireIfIdle(appid: string): Promise<void> {
-      const busy = async () => (await redis.zcard(due(appid))) > 0 || (await redis.zcard(hostGone(appid))) > 0;
-      if (await busy()) return;
-      await redis.srem(activeApps, appid);
-      if (await busy()) await redis.sadd(activeApps, appid);
-    },
+    retireIfIdle: (appid: string) => activeApps.retireIfIdle(appid, async () => (await redis.zcard(due(appid))) > 0 || (await redis.zcard(hostGone(appid))) > 0),
     async sweep(appid: string, now: number, limit: number): Promise<{ examined: number; removed: SweptMember[] }> {
       const r = (await run('sbRoomSweep', [due(appid)], [now, limit, prefix(appid)])) as Array<string | number>;
       const removed: SweptMember[] = [];

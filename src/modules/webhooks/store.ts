@@ -22,6 +22,7 @@
 //   sw:{app}:wh:deadseq             that counter
 //   sw:g:webhooks:apps              set of appids with endpoints (what the recovery sweep visits)
 import type { Redis } from 'ioredis';
+import { createAppIndex } from '../../infra/app-index.js';
 import type { Keys } from '../../infra/keys.js';
 import { defineScripts } from '../../infra/scripts.js';
 
@@ -189,13 +190,13 @@ export function createWebhooksStore(redis: Redis, keys: Keys) {
     inflight: (appid: string) => `${base(appid)}:inflight`,
     dead: (appid: string) => `${base(appid)}:dead`,
   };
-  const apps = keys.global('webhooks', 'apps');
+  const apps = createAppIndex(redis, keys.global('webhooks', 'apps'));
   const flat = (fields: Record<string, string | number>) => Object.entries(fields).flatMap(([f, v]) => [f, String(v)]);
 
   return {
     async createEndpoint(appid: string, id: string, max: number, now: number, fields: Record<string, string | number>): Promise<boolean> {
       const ok = (await run('sbWhCreate', [k.eps(appid), k.ep(appid, id)], [id, max, now, ...flat(fields)])) === 1;
-      if (ok) await redis.sadd(apps, appid); // another slot: after the script, idempotent
+      if (ok) await apps.add(appid); // another slot: after the script, idempotent
       return ok;
     },
     async updateEndpoint(appid: string, id: string, fields: Record<string, string | number>): Promise<boolean> {
@@ -273,14 +274,9 @@ export function createWebhooksStore(redis: Redis, keys: Keys) {
     async forgetInflight(appid: string, id: string): Promise<void> {
       await redis.zrem(k.inflight(appid), id);
     },
-    activeApps: () => redis.smembers(apps),
+    activeApps: apps.members,
     /** Drops an app from the sweep's set once it has neither endpoints nor deliveries in flight (re-added if one appeared meanwhile). */
-    async retireIfIdle(appid: string): Promise<void> {
-      const busy = async () => (await redis.zcard(k.eps(appid))) + (await redis.zcard(k.inflight(appid))) > 0;
-      if (await busy()) return;
-      await redis.srem(apps, appid);
-      if (await busy()) await redis.sadd(apps, appid);
-    },
+    retireIfIdle: (appid: string) => apps.retireIfIdle(appid, async () => (await redis.zcard(k.eps(appid))) + (await redis.zcard(k.inflight(appid))) > 0),
   };
 }
 
