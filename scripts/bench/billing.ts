@@ -15,7 +15,7 @@
 import { Redis } from 'ioredis';
 import { rawConnect, type RawClient } from './lib/rawclient.js';
 import { createBenchApp, freePort, json, pool, sleep, startRedis, startServerProc, startWorkerProc } from './lib/harness.js';
-import { cpuSeconds, fmt, printTable, summary } from './lib/stats.js';
+import { cpuMeter, fmt, printTable, summary } from './lib/stats.js';
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 5000);
 const CONNECTED = Math.min(Number(process.env.BENCH_CONNECTED ?? 1000), CALLS);
@@ -51,7 +51,7 @@ const env: Record<string, string> = {
 const api = await startServerProc('switchboard', env);
 const worker = await startWorkerProc(env);
 const probe = new Redis(redis.url, { maxRetriesPerRequest: null });
-const cpu = () => ({ api: cpuSeconds(api.pid), worker: cpuSeconds(worker.pid), redis: cpuSeconds(redis.pid) });
+const meter = cpuMeter({ api: api.pid, worker: worker.pid, redis: redis.pid });
 let clients: RawClient[] = [];
 
 try {
@@ -110,13 +110,13 @@ try {
   };
   const seq0 = await seqs();
   const stats0 = commandStats(await probe.info('commandstats'));
-  const c0 = cpu();
+  const c0 = meter.read();
   const w0 = wallNow();
   measuring = true;
   await sleep(SECONDS * 1000);
   measuring = false;
   const w1 = wallNow();
-  const c1 = cpu();
+  const c1 = meter.read();
   const stats1 = commandStats(await probe.info('commandstats'));
   const seq1 = await seqs();
   const wallS = (w1 - w0) / 1000;
@@ -130,7 +130,7 @@ try {
   const total = [...delta.values()].reduce((a, b) => a + b, 0);
   const entries = Number(await probe.get(`${env.KEY_PREFIX}:{${appid}}:billing:seq`));
   const l = summary(lateness);
-  const pct = (a: number, b: number) => fmt(((b - a) / wallS) * 100);
+  const cpu = meter.percent(c0, c1, wallS);
 
   printTable('Tick lateness: charge.tick arrival at the client − its due time', [
     {
@@ -142,9 +142,9 @@ try {
       'p99 ms': fmt(l.p99, 1),
       'max ms': fmt(l.max, 1),
       'min ms': fmt(Math.min(...lateness), 1),
-      'api CPU %': pct(c0.api, c1.api),
-      'worker CPU %': pct(c0.worker, c1.worker),
-      'redis CPU %': pct(c0.redis, c1.redis),
+      'api CPU %': fmt(cpu.api),
+      'worker CPU %': fmt(cpu.worker),
+      'redis CPU %': fmt(cpu.redis),
     },
   ]);
   const top = [...delta.entries()].sort((a, b) => b[1] - a[1]).slice(0, 12);

@@ -15,7 +15,7 @@ import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { rawConnect, type RawClient } from './lib/rawclient.js';
 import { createBenchApp, freePort, json, paced, pool, sleep, startRedis, startServerProc, startWorkerProc } from './lib/harness.js';
-import { cpuSeconds, fmt, printTable, summary } from './lib/stats.js';
+import { cpuMeter, fmt, printTable, summary } from './lib/stats.js';
 
 const AGENTS = Number(process.env.BENCH_AGENTS ?? 2000);
 const RATE = Number(process.env.BENCH_RATE ?? 200);
@@ -95,7 +95,8 @@ try {
   }
   const lag = monitorEventLoopDelay({ resolution: 5 });
   lag.enable();
-  const cpu0 = { api: cpuSeconds(api.pid), worker: cpuSeconds(worker.pid), redis: cpuSeconds(redis.pid), bench: cpuSeconds(process.pid) };
+  const meter = cpuMeter({ api: api.pid, worker: worker.pid, redis: redis.pid, bench: process.pid });
+  const cpu0 = meter.read();
   const total = RATE * SECONDS;
   const t0 = performance.now();
   const sendSeconds = await paced(RATE, total, (from, to) => {
@@ -112,7 +113,7 @@ try {
   while (firstAt.size < total && Date.now() < deadline) await sleep(50);
   await sleep(HOLD_MS + 500);
   const wall = (performance.now() - t0) / 1000;
-  const cpu = { api: ((cpuSeconds(api.pid) - cpu0.api) / wall) * 100, worker: ((cpuSeconds(worker.pid) - cpu0.worker) / wall) * 100, redis: ((cpuSeconds(redis.pid) - cpu0.redis) / wall) * 100, bench: ((cpuSeconds(process.pid) - cpu0.bench) / wall) * 100 };
+  const cpu = meter.percent(cpu0, meter.read(), wall);
   const lat = summary([...firstAt].filter(([s]) => s < total).map(([s, t]) => t - sentAt.get(s)!));
   lag.disable();
   if (process.env.BENCH_DEBUG) {

@@ -11,7 +11,7 @@ import { createSocketAdapter } from '../../src/infra/adapter.js';
 import { loadConfig } from '../../src/config.js';
 import { rawConnect, type RawClient } from './lib/rawclient.js';
 import { createBenchApp, freePort, paced, pool, sleep, startRedis, startServerProc, startWorkerProc } from './lib/harness.js';
-import { cpuSeconds, fmt, printTable, summary } from './lib/stats.js';
+import { cpuMeter, fmt, printTable, summary } from './lib/stats.js';
 
 const RATE = Number(process.env.BENCH_RATE ?? 1000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -55,17 +55,16 @@ async function drive(clients: RawClient[], apiPid: number, workerPid: number, se
     for (const c of clients) c.on('bench.tick', (d) => latencies.push(performance.now() - (d as { sent: number }).sent));
     await sleep(200);
     const total = RATE * SECONDS;
-    const cpuApi0 = cpuSeconds(apiPid);
-    const cpuWorker0 = cpuSeconds(workerPid);
+    const meter = cpuMeter({ api: apiPid, worker: workerPid });
+    const cpu0 = meter.read();
     const start = performance.now();
     const elapsed = await paced(RATE, total, (from, to) => send(Array.from({ length: to - from }, (_, k) => ({ i: from + k, sent: performance.now() }))), 10);
     const deadline = Date.now() + 10_000;
     while (latencies.length < total && Date.now() < deadline) await sleep(50);
     const wall = (performance.now() - start) / 1000;
-    const cpuApi = ((cpuSeconds(apiPid) - cpuApi0) / wall) * 100;
-    const cpuWorker = ((cpuSeconds(workerPid) - cpuWorker0) / wall) * 100;
+    const cpu = meter.percent(cpu0, meter.read(), wall);
     const s = summary(latencies);
-    return { sent: total, received: s.n, rate: total / elapsed, p50: s.p50, p99: s.p99, max: s.max, cpuApi, cpuWorker };
+    return { sent: total, received: s.n, rate: total / elapsed, p50: s.p50, p99: s.p99, max: s.max, cpuApi: cpu.api, cpuWorker: cpu.worker };
 }
 
 const redis = await startRedis();

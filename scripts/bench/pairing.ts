@@ -12,7 +12,7 @@
 // candidates is 12 per candidate per minute, above the default fairness limit of 10.
 import { rawConnect, type RawClient } from './lib/rawclient.js';
 import { createBenchApp, freePort, json, paced, pool, sleep, startRedis, startServerProc, startWorkerProc } from './lib/harness.js';
-import { cpuSeconds, fmt, printTable, summary } from './lib/stats.js';
+import { cpuMeter, fmt, printTable, summary } from './lib/stats.js';
 
 const CANDIDATES = Number(process.env.BENCH_CANDIDATES ?? 5000);
 const ASKERS = Number(process.env.BENCH_ASKERS ?? 1000);
@@ -97,7 +97,8 @@ try {
   matchedAt.clear();
   won = taken = otherRefusals = confirmFailed = 0;
 
-  const cpu0 = { api: cpuSeconds(api.pid), worker: cpuSeconds(worker.pid), redis: cpuSeconds(redis.pid), bench: cpuSeconds(process.pid) };
+  const meter = cpuMeter({ api: api.pid, worker: worker.pid, redis: redis.pid, bench: process.pid });
+  const cpu0 = meter.read();
   const total = RATE * SECONDS;
   const sentAt = new Map<number, number>();
   const askOf = new Map<number, string>();
@@ -118,7 +119,7 @@ try {
   const flowSeconds = (Math.max(...matchedAt.values()) - t0) / 1000;
   await sleep(HOLD_MS + 500);
   const wall = (performance.now() - t0) / 1000;
-  const cpu = { api: ((cpuSeconds(api.pid) - cpu0.api) / wall) * 100, worker: ((cpuSeconds(worker.pid) - cpu0.worker) / wall) * 100, redis: ((cpuSeconds(redis.pid) - cpu0.redis) / wall) * 100, bench: ((cpuSeconds(process.pid) - cpu0.bench) / wall) * 100 };
+  const cpu = meter.percent(cpu0, meter.read(), wall);
   const lat = summary([...askOf].flatMap(([s, no]) => (firstAt.has(no) ? [firstAt.get(no)! - sentAt.get(s)!] : [])));
   const flow = summary([...askOf].flatMap(([s, no]) => (matchedAt.has(no) ? [matchedAt.get(no)! - sentAt.get(s)!] : [])));
   if (process.env.BENCH_DEBUG) {

@@ -19,7 +19,7 @@ import { QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { rawConnect, type RawClient } from './lib/rawclient.js';
 import { createBenchApp, freePort, json, pool, sleep, startRedis, startServerProc, startWorkerProc } from './lib/harness.js';
-import { cpuSeconds, fmt, printTable, summary } from './lib/stats.js';
+import { cpuMeter, fmt, printTable, summary } from './lib/stats.js';
 
 const MEMBERS = Number(process.env.BENCH_MEMBERS ?? 10_000);
 const ROOMS = Number(process.env.BENCH_ROOMS ?? 500);
@@ -107,12 +107,7 @@ const env: Record<string, string> = {
 const api = await startServerProc('switchboard', env);
 const worker = await startWorkerProc(env);
 const sweepLog = await watchSweeps(redis.url, env.QUEUE_PREFIX!);
-const cpu = () => ({ api: cpuSeconds(api.pid), worker: cpuSeconds(worker.pid), redis: cpuSeconds(redis.pid) });
-const cpuPct = (a: ReturnType<typeof cpu>, b: ReturnType<typeof cpu>, wallS: number) => ({
-  api: ((b.api - a.api) / wallS) * 100,
-  worker: ((b.worker - a.worker) / wallS) * 100,
-  redis: ((b.redis - a.redis) / wallS) * 100,
-});
+const { read: cpu, percent: cpuPct } = cpuMeter({ api: api.pid, worker: worker.pid, redis: redis.pid });
 let clients: RawClient[] = [];
 
 try {

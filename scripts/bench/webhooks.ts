@@ -21,7 +21,7 @@ import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { verifyWebhook } from '../../src/modules/webhooks/signing.js';
 import { createBenchApp, freePort, json, paced, pool, sleep, startRedis, startServerProc, startWorkerProc } from './lib/harness.js';
-import { cpuSeconds, fmt, printTable, summary } from './lib/stats.js';
+import { cpuMeter, fmt, printTable, summary } from './lib/stats.js';
 
 const RATE = Number(process.env.BENCH_RATE ?? 200);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -112,12 +112,11 @@ try {
     while (!done() && Date.now() < deadline) await sleep(10);
   };
   /** CPU % of each process (of one core) since `from`, over `seconds`. */
-  const procs = { api: api.pid, worker: worker.pid, redis: redis.pid, bench: process.pid };
-  const cpuNow = () => Object.fromEntries(Object.entries(procs).map(([k, pid]) => [k, cpuSeconds(pid)])) as Record<keyof typeof procs, number>;
-  const cpuSince = (from: Record<keyof typeof procs, number>, seconds: number) => {
-    const now = cpuNow();
-    return Object.fromEntries(Object.keys(procs).map((k) => [k, fmt(((now[k as keyof typeof procs] - from[k as keyof typeof procs]) / seconds) * 100)])) as Record<keyof typeof procs, string>;
-  };
+  const meter = cpuMeter({ api: api.pid, worker: worker.pid, redis: redis.pid, bench: process.pid });
+  type Procs = 'api' | 'worker' | 'redis' | 'bench';
+  const cpuNow = meter.read;
+  const cpuSince = (from: Record<Procs, number>, seconds: number) =>
+    Object.fromEntries(Object.entries(meter.percent(from, meter.read(), seconds)).map(([k, v]) => [k, fmt(v as number)])) as Record<Procs, string>;
   const phaseRows = (phase: string) => [...expected.values()].filter((s) => s.phase === phase);
 
   // ── 1. latency at a fixed rate ────────────────────────────────────────────
@@ -154,7 +153,7 @@ try {
   }]);
 
   // ── 2. throughput at saturation: one lane vs many, vs bare BullMQ ─────────
-  async function burst(phase: string, lanes: number): Promise<{ n: number; seconds: number; cpu: Record<keyof typeof procs, string> }> {
+  async function burst(phase: string, lanes: number): Promise<{ n: number; seconds: number; cpu: Record<Procs, string> }> {
     const laneRooms = await createRooms(lanes);
     const perRoom = Math.ceil(BURST / lanes);
     await webhooksQueue.pause();

@@ -22,6 +22,19 @@ export function cpuSeconds(pid: number): number {
   return ticks / 100; // USER_HZ is 100 on Linux
 }
 
+/**
+ * CPU of named processes: read() takes each one's CPU seconds; percent(from, to, seconds)
+ * gives each one's CPU % (of one core) between two readings `seconds` of wall time apart.
+ */
+export function cpuMeter<K extends string>(pids: Record<K, number>) {
+  const names = Object.keys(pids) as K[];
+  return {
+    read: (): Record<K, number> => Object.fromEntries(names.map((k) => [k, cpuSeconds(pids[k])])) as Record<K, number>,
+    percent: (from: Record<K, number>, to: Record<K, number>, seconds: number): Record<K, number> =>
+      Object.fromEntries(names.map((k) => [k, ((to[k] - from[k]) / seconds) * 100])) as Record<K, number>,
+  };
+}
+
 export function printTable(title: string, rows: Array<Record<string, string | number>>): void {
   const cols = Object.keys(rows[0] ?? {});
   const width = cols.map((c) => Math.max(c.length, ...rows.map((r) => String(r[c]).length)));
