@@ -8,8 +8,9 @@ export const notifyRoutes: RoutePlugin = async (app, { services, auth }) => {
       security: security.app, body: NotifyBody, response: { 202: NotifyResult, 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse },
     },
   }, async (req, reply) => {
+    // auth.app verified the app: no second read of it before emitting.
     const tenant = await auth.app(req, req.body.appid);
-    await services.notify.deliver({ ...req.body, appid: tenant.appid });
+    services.notify.emit({ ...req.body, appid: tenant.appid });
     return reply.code(202).send({ delivered: true, via: 'adapter' });
   });
 };

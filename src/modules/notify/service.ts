@@ -7,12 +7,18 @@ import type { NotifyJobT } from './schemas.js';
 export type NotifyService = ReturnType<typeof createNotifyService>;
 
 export function createNotifyService(core: Core, accounts: AccountsService) {
+  /** Emits the event to its target, for an app the caller already verified. */
+  function emit(job: NotifyJobT): void {
+    if ('user' in job.to) core.emitter.toUser(job.appid, job.to.user, job.event, job.data ?? null);
+    else core.emitter.toRoom(job.appid, job.to.room, job.event, job.data ?? null);
+  }
+
   return {
-    /** Emits the event to its target. The app must exist: nothing is sent for an unknown tenant. */
+    emit,
+    /** The queue's job: the app must exist, nothing is sent for an unknown tenant. */
     async deliver(job: NotifyJobT): Promise<void> {
       await accounts.getApp(job.appid);
-      if ('user' in job.to) core.emitter.toUser(job.appid, job.to.user, job.event, job.data ?? null);
-      else core.emitter.toRoom(job.appid, job.to.room, job.event, job.data ?? null);
+      emit(job);
     },
   };
 }
