@@ -5,7 +5,7 @@
 // Handlers call these explicitly, so every route says in its first line who may call it.
 import type { FastifyRequest } from 'fastify';
 import type { AccountsService, AppRecord, UserSession } from '../modules/accounts/service.js';
-import { safeEqual } from '../modules/accounts/service.js';
+import { safeEqual } from './passwords.js';
 import { AppError } from './errors.js';
 
 export type Caller = { kind: 'admin' } | { kind: 'app'; app: AppRecord };

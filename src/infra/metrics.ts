@@ -12,7 +12,7 @@ import type { Logger } from 'pino';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Server } from 'socket.io';
 import type { Config } from '../config.js';
-import { safeEqual } from '../modules/accounts/service.js';
+import { safeEqual } from './passwords.js';
 import { clientEvents, serverEvents } from '../realtime/catalogue.js';
 import { parseAuthorization } from './auth.js';
 import type { Emitter } from './emitter.js';

@@ -30,9 +30,6 @@ export interface UserSession {
 
 export const sha256 = (s: string) => createHash('sha256').update(s).digest('base64url');
 
-/** Constant-time string compare (lives in infra/passwords; re-exported for the modules that import it here). */
-export { safeEqual };
-
 /** The previous secret still works during its grace (until prevSecretUntil). */
 export function inGrace(app: AppRecord, now = Date.now()): app is AppRecord & { prevSecret: string } {
   return app.prevSecret !== undefined && (app.prevSecretUntil ?? 0) > now;

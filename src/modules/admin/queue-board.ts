@@ -9,7 +9,7 @@ import type { FastifyRequest } from 'fastify';
 import { parseAuthorization } from '../../infra/auth.js';
 import { QUEUES, type QueueName } from '../../infra/queues.js';
 import type { RoutePlugin } from '../../infra/http.js';
-import { safeEqual } from '../accounts/service.js';
+import { safeEqual } from '../../infra/passwords.js';
 
 export const QUEUE_BOARD_PATH = '/admin/queues';
 

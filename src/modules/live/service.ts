@@ -8,7 +8,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Core } from '../../infra/core.js';
 import { AppError, isAppError } from '../../infra/errors.js';
-import { safeEqual, type AccountsService } from '../accounts/service.js';
+import { safeEqual } from '../../infra/passwords.js';
+import type { AccountsService } from '../accounts/service.js';
 import type { RoomsService } from '../rooms/service.js';
 import { DEFAULT_DESCRIPTION, DEFAULT_TITLE, type ListQueryT, type PictureViewT, type StartInput, type VideoViewT } from './schemas.js';
 import { createLiveStore } from './store.js';
