@@ -22,7 +22,7 @@ import type { Http } from './infra/http.js';
 import { createCore, type Core } from './infra/core.js';
 import { ERROR_TABLE, fromFrameworkError, toPublicError } from './infra/errors.js';
 import { createLogger } from './infra/logger.js';
-import { checkRedis, createRedis } from './infra/redis.js';
+import { checkRedis, createCommandRedis, quitAll } from './infra/redis.js';
 import { accountsRoutes } from './modules/accounts/routes.js';
 import { adminRoutes } from './modules/admin/routes.js';
 import { queueBoard } from './modules/admin/queue-board.js';
@@ -63,7 +63,7 @@ export interface SwitchboardApp {
 }
 
 export async function buildApp(config: Config): Promise<SwitchboardApp> {
-  const redis = createRedis(config.REDIS_URL, 'api');
+  const redis = createCommandRedis(config.REDIS_URL, 'api');
   const opened: Redis[] = [redis];
   try {
     await checkRedis(redis, { needsVersion7: config.SOCKET_ADAPTER === 'sharded' });
@@ -86,7 +86,7 @@ export async function buildApp(config: Config): Promise<SwitchboardApp> {
     ajv: { customOptions: { coerceTypes: 'array', useDefaults: true, removeAdditional: false, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  const adapter = createSocketAdapter(config, 'api');
+  const adapter = createSocketAdapter(config, 'api', redis);
   opened.push(...adapter.clients);
   const io = new Server(http.server, { ...socketServerOptions(config), ...adapter.serverOptions });
 
@@ -186,6 +186,8 @@ export async function buildApp(config: Config): Promise<SwitchboardApp> {
   http.addHook('preClose', async () => {
     gateway.stop();
     dashboard.stop();
+    core.dashboardWatch.stop();
+    services.rooms.flushMemberBatches();
     io.local.disconnectSockets(true);
   });
 
@@ -207,7 +209,7 @@ export async function buildApp(config: Config): Promise<SwitchboardApp> {
       await gateway.settled();
       await io.close(); // closes the adapter (HTTP server already closed by Fastify)
       await queues.close();
-      await Promise.all(opened.map((c) => c.quit().catch(() => c.disconnect())));
+      await quitAll(opened);
     },
   };
 }

@@ -29,6 +29,8 @@ export const ConfigSchema = Type.Object({
   ROOM_MEMBER_TIMEOUT_MS: Int(10000, 200, 3600000, 'a room member silent (no heartbeat) this long is removed by the sweep'),
   ROOM_SWEEP_INTERVAL_MS: Int(500, 100, 60000, 'how often the worker sweeps heartbeat deadlines (a silent member is removed at most this late)'),
   ROOM_HOST_GRACE_MS: Int(30000, 0, 86400000, 'after the host of a room times out, how long before the room (course) is ended'),
+  ROOM_MEMBER_BATCH_ABOVE: Int(16, 0, 1000000, 'rooms with at least this many members get membership changes batched (room.members.changed, one per ROOM_MEMBER_BATCH_MS) instead of one room.member per change; the host still gets every change (0: always batch)'),
+  ROOM_MEMBER_BATCH_MS: Int(100, 10, 5000, 'the window of a batched membership change (room.members.changed)'),
   ROOM_MESSAGE_HISTORY: Int(10000, 10, 1000000, 'chat messages kept per room for playback (oldest dropped first)'),
   PRESENCE_TIMEOUT_MS: Int(60000, 500, 3600000, 'an online agent without a heartbeat (presence.heartbeat, or any presence.set) this long is taken offline by the sweep'),
   PRESENCE_GRACE_MS: Int(15000, 0, 3600000, "after an online agent's socket drops, how long before the sweep takes the agent offline (a heartbeat from any socket keeps it online)"),

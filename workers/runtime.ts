@@ -12,7 +12,7 @@ import { AppError } from '../src/infra/errors.js';
 import { createLogger } from '../src/infra/logger.js';
 import { jobWaitSeconds, serveMetrics, type MetricsListener } from '../src/infra/metrics.js';
 import { QUEUES, schedules, jobSchema, type QueueName, type Schedule } from '../src/infra/queues.js';
-import { checkRedis, createRedis } from '../src/infra/redis.js';
+import { checkRedis, createCommandRedis, createRedis, quitAll } from '../src/infra/redis.js';
 import { parse } from '../src/infra/validation.js';
 import { createServices, type Services } from '../src/services.js';
 import { registry as defaultRegistry, type ProcessorContext } from './registry.js';
@@ -45,11 +45,11 @@ export async function startWorkers(config: Config, opts: { log?: Logger; registr
   const registry = opts.registry ?? (defaultRegistry as unknown as AnyRegistry);
   checkRegistry(registry);
   const log = opts.log ?? createLogger(config.LOG_LEVEL, 'worker');
-  const redis = createRedis(config.REDIS_URL, 'worker');
+  const redis = createCommandRedis(config.REDIS_URL, 'worker');
   const opened: Redis[] = [redis];
   await checkRedis(redis, { needsVersion7: config.SOCKET_ADAPTER === 'sharded' });
 
-  const adapter = createSocketAdapter(config, 'worker');
+  const adapter = createSocketAdapter(config, 'worker', redis);
   opened.push(...adapter.clients);
   const io = new Server({ ...adapter.serverOptions });
   const core = createCore(config, redis, log, io, 'worker');
@@ -112,10 +112,12 @@ export async function startWorkers(config: Config, opts: { log?: Logger; registr
       // Worker.close() waits for the active jobs to finish.
       await Promise.all(workers.map((w) => w.close()));
       await metricsListener?.close();
+      services.rooms.flushMemberBatches();
+      core.dashboardWatch.stop();
       await queues.close();
       // A listener-less Server has no engine: close() closes the adapter, then throws on the engine.
       await io.close().catch(() => undefined);
-      await Promise.all(opened.map((c) => c.quit().catch(() => c.disconnect())));
+      await quitAll(opened);
     },
   };
 }

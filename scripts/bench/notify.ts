@@ -9,6 +9,7 @@ import { Redis } from 'ioredis';
 import { Server } from 'socket.io';
 import { createSocketAdapter } from '../../src/infra/adapter.js';
 import { loadConfig } from '../../src/config.js';
+import { createCommandRedis } from '../../src/infra/redis.js';
 import { rawConnect, type RawClient } from './lib/rawclient.js';
 import { createBenchApp, freePort, paced, pool, sleep, startRedis, startServerProc, startWorkerProc } from './lib/harness.js';
 import { cpuMeter, fmt, printTable, summary } from './lib/stats.js';
@@ -31,7 +32,8 @@ async function run(adapter: string, redisUrl: string) {
     const clients = await pool(tokens, 50, (token) => rawConnect(api.url, { token }));
     const queued = await drive(clients, api.pid, worker.pid, (batch) => queue.addBulk(batch.map((b) => ({ name: 'notify', data: { appid, to: { user: `u${b.i % USERS}` }, event: 'bench.tick', data: { sent: b.sent } } }))).then(() => undefined));
     // The adapter alone: a listener-less Server in this process emits straight to the user rooms.
-    const adapterNode = createSocketAdapter(loadConfig({ ...env }), 'bench');
+    const commands = createCommandRedis(redisUrl, 'bench');
+    const adapterNode = createSocketAdapter(loadConfig({ ...env }), 'bench', commands);
     const io = new Server({ ...adapterNode.serverOptions });
     await sleep(300);
     const direct = await drive(clients, api.pid, worker.pid, async (batch) => {
@@ -39,6 +41,7 @@ async function run(adapter: string, redisUrl: string) {
     });
     await io.close().catch(() => undefined);
     for (const c of adapterNode.clients) c.disconnect();
+    commands.disconnect();
     for (const c of clients) c.close();
     return { adapter, queued, direct };
   } finally {

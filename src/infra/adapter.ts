@@ -5,7 +5,7 @@ import { createAdapter as createStreamsAdapter } from '@socket.io/redis-streams-
 import type { Redis } from 'ioredis';
 import type { ServerOptions } from 'socket.io';
 import type { Config } from '../config.js';
-import { createRedis } from './redis.js';
+import { createCommandRedis, createRedis } from './redis.js';
 
 export interface SocketAdapter {
   /** Options to merge into the Socket.IO Server options. */
@@ -14,13 +14,17 @@ export interface SocketAdapter {
   clients: Redis[];
 }
 
-export function createSocketAdapter(config: Pick<Config, 'REDIS_URL' | 'SOCKET_ADAPTER' | 'SOCKET_RECOVERY_SECONDS' | 'KEY_PREFIX'>, role: string): SocketAdapter {
+/**
+ * `commands` is the process's command connection (auto-pipelined): the streams adapter
+ * writes its XADDs there, so an event and the state change it announces leave in the same
+ * socket write; the adapter reads through a duplicate of its own, which it closes.
+ */
+export function createSocketAdapter(config: Pick<Config, 'REDIS_URL' | 'SOCKET_ADAPTER' | 'SOCKET_RECOVERY_SECONDS' | 'KEY_PREFIX'>, role: string, commands: Redis): SocketAdapter {
   const channel = `${config.KEY_PREFIX}:sio`;
   if (config.SOCKET_ADAPTER === 'streams') {
-    const client = createRedis(config.REDIS_URL, `${role}:adapter`);
     return {
       serverOptions: {
-        adapter: createStreamsAdapter(client, {
+        adapter: createStreamsAdapter(commands, {
           streamName: `${channel}:stream`,
           channelPrefix: channel,
           sessionKeyPrefix: `${channel}:session:`,
@@ -34,10 +38,10 @@ export function createSocketAdapter(config: Pick<Config, 'REDIS_URL' | 'SOCKET_A
         // Missed events are replayed to a client that reconnects within the window.
         ...(config.SOCKET_RECOVERY_SECONDS > 0 ? { connectionStateRecovery: { maxDisconnectionDuration: config.SOCKET_RECOVERY_SECONDS * 1000, skipMiddlewares: false } } : {}),
       },
-      clients: [client],
+      clients: [],
     };
   }
-  const pub = createRedis(config.REDIS_URL, `${role}:adapter-pub`);
+  const pub = createCommandRedis(config.REDIS_URL, `${role}:adapter-pub`);
   const sub = createRedis(config.REDIS_URL, `${role}:adapter-sub`);
   const adapter =
     config.SOCKET_ADAPTER === 'sharded'

@@ -4,11 +4,13 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Server } from 'socket.io';
 import type { Config } from '../config.js';
+import { createDashboardWatch, type DashboardWatch } from './dashboard-watch.js';
 import { createEmitter, type Emitter } from './emitter.js';
 import { createDomainEvents, type DomainEvents } from './events.js';
 import { createKeys, type Keys } from './keys.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { createQueues, type Queues } from './queues.js';
+import { createSessions, type Sessions } from './sessions.js';
 
 export interface Core {
   config: Config;
@@ -21,6 +23,10 @@ export interface Core {
   queues: Queues;
   /** This process's Prometheus registry and counters (infra/metrics.ts). */
   metrics: Metrics;
+  /** The registry of open sockets and the snapshot's one read (infra/sessions.ts). */
+  sessions: Sessions;
+  /** Which apps a dashboard watches, on any node (infra/dashboard-watch.ts). */
+  dashboardWatch: DashboardWatch;
 }
 
 /**
@@ -30,8 +36,10 @@ export interface Core {
 export function createCore(config: Config, redis: Redis, log: Logger, io: Server, role: 'api' | 'worker'): Core {
   const queues = createQueues(redis, config.QUEUE_PREFIX);
   const metrics = createMetrics(role);
-  const emitter = metrics.instrumentEmitter(createEmitter(io));
-  const core: Core = { config, redis, keys: createKeys(config.KEY_PREFIX), log, emitter, events: createDomainEvents(emitter), queues, metrics };
+  const dashboardWatch = createDashboardWatch(io, log);
+  const emitter = metrics.instrumentEmitter(createEmitter(io, dashboardWatch));
+  const keys = createKeys(config.KEY_PREFIX);
+  const core: Core = { config, redis, keys, log, emitter, events: createDomainEvents(emitter), queues, metrics, sessions: createSessions(redis, keys), dashboardWatch };
   metrics.countDomainEvents(core.events);
   return core;
 }

@@ -2,6 +2,7 @@
 // Redis adapter. Only the rooms named here are ever emitted to (DESIGN: rooms of the
 // socket layer), so an app's events cannot reach another app's sockets.
 import type { Server, Socket } from 'socket.io';
+import type { DashboardWatch } from './dashboard-watch.js';
 
 export const socketRooms = {
   user: (appid: string, uid: string) => `user:${appid}:${uid}`,
@@ -11,9 +12,13 @@ export const socketRooms = {
 
 export interface Emitter {
   toUser(appid: string, uid: string, event: string, data: unknown): void;
-  toRoom(appid: string, roomId: string, event: string, data: unknown): void;
-  /** To the dashboards watching the app; an object payload gains `appid` (an admin dashboard watches several apps). */
-  toDashboard(appid: string, event: string, data: unknown): void;
+  /** To the room's sockets (but those of `exceptUser`, when given). */
+  toRoom(appid: string, roomId: string, event: string, data: unknown, opts?: { exceptUser?: string }): void;
+  /**
+   * To the dashboards watching the app; an object payload gains `appid` (an admin dashboard
+   * watches several apps). Skipped (false) while no dashboard on any node watches the app.
+   */
+  toDashboard(appid: string, event: string, data: unknown): boolean;
   /**
    * Disconnects the user's sockets on every node (all of them, or only those opened
    * with the token whose hash is given), telling them why first.
@@ -23,6 +28,13 @@ export interface Emitter {
   userSocketCount(appid: string, uid: string): Promise<number>;
   /** Puts every socket of the user, on any node, into the room's socket room. */
   joinRoom(appid: string, uid: string, roomId: string): void;
+  /**
+   * Puts the user's sockets into the room's socket room, through the adapter only when
+   * needed: `registered` is how many sockets the user has in the gateway's registry (any
+   * node, infra/sessions.ts, read atomically with the membership change); when this node
+   * holds that many registered ones, it holds them all and joins them locally.
+   */
+  joinRoomOf(appid: string, uid: string, roomId: string, registered: number): void;
   /** Takes every socket of the user, on any node, out of the room's socket room. */
   leaveRoom(appid: string, uid: string, roomId: string): void;
   /** Empties the room's socket room on every node (the room was closed). */
@@ -40,12 +52,16 @@ export function tellAndClose(socket: Socket, event: string, data: unknown): void
   socket.disconnect(true);
 }
 
-export function createEmitter(io: Server): Emitter {
+export function createEmitter(io: Server, dashboards: DashboardWatch): Emitter {
   return {
     toUser: (appid, uid, event, data) => void io.to(socketRooms.user(appid, uid)).emit(event, data),
-    toRoom: (appid, roomId, event, data) => void io.to(socketRooms.room(appid, roomId)).emit(event, data),
-    toDashboard: (appid, event, data) =>
-      void io.of('/dashboard').to(socketRooms.dashboard(appid)).emit(event, typeof data === 'object' && data !== null && !Array.isArray(data) ? { appid, ...data } : data),
+    toRoom: (appid, roomId, event, data, opts) =>
+      void (opts?.exceptUser === undefined ? io.to(socketRooms.room(appid, roomId)) : io.to(socketRooms.room(appid, roomId)).except(socketRooms.user(appid, opts.exceptUser))).emit(event, data),
+    toDashboard(appid, event, data) {
+      if (!dashboards.watched(appid)) return false;
+      io.of('/dashboard').to(socketRooms.dashboard(appid)).emit(event, typeof data === 'object' && data !== null && !Array.isArray(data) ? { appid, ...data } : data);
+      return true;
+    },
     async userSocketCount(appid, uid) {
       return (await io.in(socketRooms.user(appid, uid)).fetchSockets()).length;
     },
@@ -69,6 +85,14 @@ export function createEmitter(io: Server): Emitter {
     },
     // socketsJoin/socketsLeave travel through the adapter, so a worker can move sockets it does not hold.
     joinRoom: (appid, uid, roomId) => io.in(socketRooms.user(appid, uid)).socketsJoin(socketRooms.room(appid, roomId)),
+    joinRoomOf(appid, uid, roomId, registered) {
+      const user = socketRooms.user(appid, uid);
+      const nsp = io.of('/');
+      let here = 0;
+      for (const id of nsp.adapter.rooms.get(user) ?? []) if ((nsp.sockets.get(id)?.data as { registered?: boolean } | undefined)?.registered) here++;
+      if (here > 0 && registered <= here) io.local.in(user).socketsJoin(socketRooms.room(appid, roomId));
+      else io.in(user).socketsJoin(socketRooms.room(appid, roomId));
+    },
     leaveRoom: (appid, uid, roomId) => io.in(socketRooms.user(appid, uid)).socketsLeave(socketRooms.room(appid, roomId)),
     clearRoom: (appid, roomId) => io.in(socketRooms.room(appid, roomId)).socketsLeave(socketRooms.room(appid, roomId)),
   };

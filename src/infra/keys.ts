@@ -18,6 +18,10 @@ export interface Keys {
   session(appid: string, tokenHash: string): string;
   /** Set of a user's live token hashes (for revoke-all and force-disconnect). */
   userSessions(appid: string, uid: string): string;
+  /** Set of the user's open socket ids on any node (infra/sessions.ts; named for web IM, its first reader). */
+  userSockets(appid: string, uid: string): string;
+  /** Hash uid → 1 while the user has a socket (infra/sessions.ts; web IM flips it back). */
+  online(appid: string): string;
   /** Any other app-scoped key of a feature: `sw:{app}:<feature>:<parts…>`. */
   scoped(appid: string, feature: string, ...parts: Array<string | number>): string;
   /** Global (not app-scoped) keys of the server itself. */
@@ -33,6 +37,8 @@ export function createKeys(prefix: string): Keys {
     users: (appid) => `${tag(appid)}:users`,
     session: (appid, tokenHash) => `${tag(appid)}:sess:${tokenHash}`,
     userSessions: (appid, uid) => `${tag(appid)}:usess:${uid}`,
+    userSockets: (appid, uid) => `${tag(appid)}:im:socks:${uid}`,
+    online: (appid) => `${tag(appid)}:im:online`,
     scoped: (appid, feature, ...parts) => [tag(appid), feature, ...parts].join(':'),
     global: (...parts) => [prefix, 'g', ...parts].join(':'),
   };

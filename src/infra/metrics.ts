@@ -153,13 +153,14 @@ export function createMetrics(role: 'api' | 'worker') {
           socketEventOut(event, 'user');
           emitter.toUser(appid, uid, event, data);
         },
-        toRoom: (appid, roomId, event, data) => {
+        toRoom: (appid, roomId, event, data, opts) => {
           socketEventOut(event, 'room');
-          emitter.toRoom(appid, roomId, event, data);
+          emitter.toRoom(appid, roomId, event, data, opts);
         },
         toDashboard: (appid, event, data) => {
-          socketEventOut(event, 'dashboard');
-          emitter.toDashboard(appid, event, data);
+          const sent = emitter.toDashboard(appid, event, data);
+          if (sent) socketEventOut(event, 'dashboard');
+          return sent;
         },
         disconnectUser: async (appid, uid, reason, tokenHash) => {
           const n = await emitter.disconnectUser(appid, uid, reason, tokenHash);

@@ -1,5 +1,12 @@
-// Lua scripts registered on an ioredis connection (EVALSHA with automatic fallback to
-// EVAL). State transitions that race live in these scripts, never in Node.
+// Lua scripts: EVALSHA, falling back to EVAL when Redis does not know the script yet (a
+// fresh or restarted Redis, a failed-over replica). State transitions that race live in
+// these scripts, never in Node.
+//
+// Why not ioredis' defineCommand: with auto-pipelining on (infra/redis.ts), ioredis
+// remembers "this socket has the script" per pipeline object, i.e. never, and sends the
+// whole Lua text with every call (EVAL); its Pipeline constructor also copies every
+// defined script onto each batch. Plain EVALSHA commands batch like any other.
+import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 
 export interface ScriptDef {
@@ -7,11 +14,32 @@ export interface ScriptDef {
   lua: string;
 }
 
-/** Defines each script as a command on `redis` (idempotent) and returns a typed caller. */
-export function defineScripts<T extends Record<string, ScriptDef>>(redis: Redis, defs: T) {
-  for (const [name, def] of Object.entries(defs)) {
-    if (!(name in redis)) redis.defineCommand(name, { numberOfKeys: def.keys, lua: def.lua });
+type Arg = string | number;
+
+/** SHA1 by script text (a script with a variable number of keys builds its ScriptDef per call). */
+const shaOf = new Map<string, string>();
+
+function sha1(def: ScriptDef): string {
+  let sha = shaOf.get(def.lua);
+  if (!sha) {
+    sha = createHash('sha1').update(def.lua).digest('hex');
+    shaOf.set(def.lua, sha);
   }
-  return <K extends keyof T & string>(name: K, keys: string[], args: Array<string | number>): Promise<unknown> =>
-    (redis as unknown as Record<string, (...a: Array<string | number>) => Promise<unknown>>)[name]!(...keys, ...args);
+  return sha;
+}
+
+/** Runs one script: EVALSHA, and EVAL once when Redis answers NOSCRIPT (EVAL also caches it there). */
+export async function runScript(redis: Redis, def: ScriptDef, keys: string[], args: Arg[]): Promise<unknown> {
+  if (keys.length !== def.keys) throw new Error(`script expects ${def.keys} keys, got ${keys.length}`);
+  try {
+    return await redis.evalsha(sha1(def), def.keys, ...keys, ...args);
+  } catch (err) {
+    if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
+    return redis.eval(def.lua, def.keys, ...keys, ...args);
+  }
+}
+
+/** A typed caller for a store's scripts: run(name, keys, args). */
+export function defineScripts<T extends Record<string, ScriptDef>>(redis: Redis, defs: T) {
+  return <K extends keyof T & string>(name: K, keys: string[], args: Arg[]): Promise<unknown> => runScript(redis, defs[name] as ScriptDef, keys, args);
 }

@@ -28,7 +28,7 @@ import {
   StatusEvent as CsStatusEvent, TakenEvent as CsTakenEvent,
 } from '../modules/customerservice/schemas.js';
 import {
-  EnterResult, LeaveResult, MemberList, MembersRequest, MessageList, MessagesRequest, RoomMemberEvent, RoomMessage, RoomRef, RoomStateEvent, SendMessageRequest,
+  EnterResult, LeaveResult, MemberList, MembersRequest, MessageList, MessagesRequest, RoomMemberEvent, RoomMembersChangedEvent, RoomMessage, RoomRef, RoomStateEvent, SendMessageRequest,
 } from '../modules/rooms/schemas.js';
 
 export const ErrorBodySchema = Type.Object({ code: Type.String(), message: Type.String() });
@@ -209,8 +209,13 @@ export const serverEvents = {
   'session.revoked': ErrorBodySchema,
   /** An error for an event sent without an ack callback, or before a flood disconnect. */
   'session.error': Type.Object({ event: Type.String(), code: Type.String(), message: Type.String() }),
-  /** Someone joined, left or timed out (sent to the room). */
+  /**
+   * Someone joined, left or timed out: to the room while it has fewer than
+   * ROOM_MEMBER_BATCH_ABOVE members; in larger rooms to the host only (every change).
+   */
   'room.member': RoomMemberEvent,
+  /** The membership changes of a large room during one ROOM_MEMBER_BATCH_MS window, to its members but the host. */
+  'room.members.changed': RoomMembersChangedEvent,
   /** The room's state changed (course created/live/ended/playback, closed), or its member count (dashboards). */
   'room.state': RoomStateEvent,
   /** A chat message in the room. */

@@ -6,6 +6,7 @@ import { allowedOrigins, originAllowed } from '../config.js';
 import type { Core } from '../infra/core.js';
 import { socketRooms, tellAndClose } from '../infra/emitter.js';
 import { AppError, toPublicError } from '../infra/errors.js';
+import type { ProbeItem } from '../infra/sessions.js';
 import { parse } from '../infra/validation.js';
 import type { Services } from '../services.js';
 import { clientEvents, type ClientEventName, type ClientRequest, type ClientResponse } from './catalogue.js';
@@ -18,6 +19,8 @@ export interface SocketData {
   expiresAt: number;
   /** token bucket: tokens left, last refill (ms), rate-limited events since the bucket was last full */
   bucket: [number, number, number];
+  /** Set once the socket is in the registry of open sockets (infra/sessions.ts). */
+  registered?: boolean;
 }
 
 export interface SocketContext {
@@ -29,13 +32,23 @@ export interface SocketContext {
 }
 
 type Handler<E extends ClientEventName> = (ctx: SocketContext, payload: ClientRequest<E>) => Promise<ClientResponse<E>>;
-type SnapshotContributor = (ctx: SocketContext) => Promise<unknown>;
+/**
+ * Reads one part of `session.snapshot`. `found` is false when the part's probe found none of
+ * its keys: the part answers its empty value without reading (a user who never touched the
+ * feature costs it nothing). Parts without a probe always get true.
+ */
+type SnapshotReader = (ctx: SocketContext, found: boolean) => Promise<unknown>;
+/** The keys a part would read (its store names them), checked in the registry's one script. */
+type SnapshotProbe = (ctx: SocketContext) => ProbeItem[];
 type DisconnectListener = (ctx: SocketContext, reason: string) => Promise<void>;
 
 export interface Gateway {
   handle<E extends ClientEventName>(event: E, handler: Handler<E>): void;
-  /** Features add their pending state to `session.snapshot` under `name`. */
-  contributeSnapshot(name: string, fn: SnapshotContributor): void;
+  /**
+   * Features add their pending state to `session.snapshot` under `name`. With a probe, the
+   * part is read only when one of the probed keys exists (all probes are one round trip).
+   */
+  contributeSnapshot(name: string, read: SnapshotReader, probe?: SnapshotProbe): void;
   /** Features hear a socket closing (presence: an agent's grace period starts). */
   onDisconnect(fn: DisconnectListener): void;
   snapshot(ctx: SocketContext, recovered?: boolean): Promise<Record<string, unknown>>;
@@ -72,7 +85,7 @@ export function connectError(err: unknown): Error {
 export function attachGateway(io: Server, core: Core, services: Services): Gateway {
   const { config, log } = core;
   const handlers = new Map<string, Handler<ClientEventName>>();
-  const contributors = new Map<string, SnapshotContributor>();
+  const contributors = new Map<string, { read: SnapshotReader; probe?: SnapshotProbe }>();
   const disconnectListeners: DisconnectListener[] = [];
   // Listeners still writing (presence, web IM, pairing): shutdown waits for them before Redis closes.
   const pendingDisconnects = new Set<Promise<void>>();
@@ -97,6 +110,7 @@ export function attachGateway(io: Server, core: Core, services: Services): Gatew
 
   io.on('connection', (socket) => {
     const data = socket.data as SocketData;
+    data.registered = false; // a recovered session brings its old data: it is registered again by the snapshot
     void socket.join(socketRooms.user(data.appid, data.uid));
     const ctx: SocketContext = { appid: data.appid, uid: data.uid, socket, services, core };
     socket.onAny((event: string, ...args: unknown[]) => void dispatch(ctx, event, args));
@@ -111,12 +125,17 @@ export function attachGateway(io: Server, core: Core, services: Services): Gatew
       .snapshot(ctx, socket.recovered)
       .then((snap) => {
         core.metrics.socketEventOut('session.snapshot', 'socket');
-        socket.emit('session.snapshot', snap);
+        // Local: every (re)connect gets a fresh one, so it needs no place in the adapter's
+        // replay stream (a plain emit would cost an XADD that every node reads back).
+        socket.nsp.local.to(socket.id).emit('session.snapshot', snap);
       })
       .catch((err: unknown) => log.error({ err, uid: data.uid }, 'snapshot failed'));
   });
 
   const take = (data: SocketData, now: number) => takeToken(data.bucket, now, config);
+  // Events being answered, per socket: a flood disconnect waits for them (their acks are owed).
+  const answering = new WeakMap<Socket, Set<Promise<void>>>();
+  const flooded = new WeakSet<Socket>();
 
   async function dispatch(ctx: SocketContext, event: string, args: unknown[]): Promise<void> {
     const socket = ctx.socket;
@@ -131,9 +150,13 @@ export function attachGateway(io: Server, core: Core, services: Services): Gatew
     const now = Date.now();
     if (!take(data, now)) {
       fail(new AppError('RATE_LIMITED', `more than ${config.SOCKET_RATE_PER_SECOND} events/s`));
-      if (data.bucket[2] >= config.SOCKET_FLOOD_STRIKES) {
+      if (data.bucket[2] >= config.SOCKET_FLOOD_STRIKES && !flooded.has(socket)) {
+        flooded.add(socket);
         log.warn({ appid: data.appid, uid: data.uid }, 'socket flood: disconnecting');
-        tellAndClose(socket, 'session.error', { event, code: 'RATE_LIMITED', message: 'flood: disconnected' });
+        // The events accepted before the flood are answered first, then the last word and the close.
+        void Promise.allSettled([...(answering.get(socket) ?? [])]).then(() =>
+          tellAndClose(socket, 'session.error', { event, code: 'RATE_LIMITED', message: 'flood: disconnected' }),
+        );
       }
       return;
     }
@@ -144,15 +167,22 @@ export function attachGateway(io: Server, core: Core, services: Services): Gatew
     }
     const handler = handlers.get(event);
     if (!handler) return fail(new AppError('UNKNOWN_EVENT', `no event ${event}`));
-    try {
-      const def = clientEvents[event as ClientEventName];
-      const payload = parse(def.request, args[0] ?? {}, `${event} payload`);
-      const result = await handler(ctx, payload as never);
-      ack?.({ ok: true, data: result });
-    } catch (err) {
-      if (!(err instanceof AppError)) log.error({ err, event, uid: data.uid }, 'socket handler failed');
-      fail(err);
-    }
+    const answered = (async () => {
+      try {
+        const def = clientEvents[event as ClientEventName];
+        const payload = parse(def.request, args[0] ?? {}, `${event} payload`);
+        const result = await handler(ctx, payload as never);
+        ack?.({ ok: true, data: result });
+      } catch (err) {
+        if (!(err instanceof AppError)) log.error({ err, event, uid: data.uid }, 'socket handler failed');
+        fail(err);
+      }
+    })();
+    let pending = answering.get(socket);
+    if (!pending) answering.set(socket, (pending = new Set()));
+    pending.add(answered);
+    await answered;
+    pending.delete(answered);
   }
 
   // Sockets outliving their token are closed by one sweep per node (cheap: no timer per socket).
@@ -171,8 +201,8 @@ export function attachGateway(io: Server, core: Core, services: Services): Gatew
     handle(event, handler) {
       handlers.set(event, handler as unknown as Handler<ClientEventName>);
     },
-    contributeSnapshot(name, fn) {
-      contributors.set(name, fn);
+    contributeSnapshot(name, read, probe) {
+      contributors.set(name, probe ? { read, probe } : { read });
     },
     onDisconnect(fn) {
       disconnectListeners.push(fn);
@@ -182,8 +212,29 @@ export function attachGateway(io: Server, core: Core, services: Services): Gatew
       await Promise.all(pendingDisconnects);
     },
     async snapshot(ctx, recovered = false) {
-      const user = await services.accounts.getUser(ctx.appid, ctx.uid);
-      const parts = await Promise.all([...contributors].map(async ([name, fn]) => [name, await fn(ctx)] as const));
+      // One script registers the socket, reads the user and probes every part's keys; parts
+      // without a probe start beside it (same tick: the same write to Redis).
+      const entries = [...contributors];
+      const probes: ProbeItem[] = [];
+      const ranges = entries.map(([, c]) => {
+        if (!c.probe) return null;
+        const items = c.probe(ctx);
+        probes.push(...items);
+        return [probes.length - items.length, probes.length] as const;
+      });
+      const opened = core.sessions.open(ctx.appid, ctx.uid, ctx.socket.id, probes).then((r) => {
+        // From now on this socket counts in the registry (emitter.joinRoomOf relies on it).
+        (ctx.socket.data as SocketData).registered = true;
+        return r;
+      });
+      const parts = await Promise.all(
+        entries.map(async ([name, c], i) => {
+          const range = ranges[i];
+          const found = range ? (await opened).hits.slice(range[0], range[1]).includes(true) : true;
+          return [name, await c.read(ctx, found)] as const;
+        }),
+      );
+      const user = services.accounts.userFromRecord(ctx.appid, ctx.uid, (await opened).user);
       return { appid: ctx.appid, user, serverTime: Date.now(), recovered, ...Object.fromEntries(parts) };
     },
   };

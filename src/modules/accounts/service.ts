@@ -88,10 +88,14 @@ export function createAccountsService(core: Core) {
     return toApp(appid, h);
   }
 
-  async function getUser(appid: string, uid: string): Promise<User> {
-    const h = await store.getUser(appid, uid);
-    if (!h) throw new AppError('USER_NOT_FOUND', `no user ${uid} in app ${appid}`);
+  /** The user from its stored hash (empty or null: USER_NOT_FOUND). */
+  function userFromRecord(appid: string, uid: string, h: Record<string, string> | null): User {
+    if (!h || !Object.keys(h).length) throw new AppError('USER_NOT_FOUND', `no user ${uid} in app ${appid}`);
     return toUser(h);
+  }
+
+  async function getUser(appid: string, uid: string): Promise<User> {
+    return userFromRecord(appid, uid, await store.getUser(appid, uid));
   }
 
   async function openSession(appid: string, user: User, ttlSeconds = config.TOKEN_TTL_SECONDS): Promise<SessionViewT> {
@@ -132,6 +136,7 @@ export function createAccountsService(core: Core) {
   return {
     getApp,
     getUser,
+    userFromRecord,
 
     /** The app whose Tencent SdkAppID this is (seed 002's `appid` field). */
     async getAppBySdkAppId(sdkAppId: number): Promise<AppRecord> {

@@ -389,7 +389,10 @@ export function createBillingService(core: Core, accounts: AccountsService) {
     },
 
     /** The user's balance and active metered calls (session.snapshot, billing.balance). */
-    async snapshot(appid: string, uid: string): Promise<{ balance: number; calls: CallViewT[] }> {
+    probe: store.probe,
+    /** session.snapshot part (`found`: the probe saw a balance or calls). */
+    async snapshot(appid: string, uid: string, found = true): Promise<{ balance: number; calls: CallViewT[] }> {
+      if (!found) return { balance: 0, calls: [] };
       const [balance, ids] = await Promise.all([store.balance(appid, uid), store.userCallIds(appid, uid)]);
       const now = Date.now();
       const calls = (await store.getCalls(appid, ids)).flatMap((h, i) => (h && h.state === 'active' ? [toCallView(ids[i]!, h, now)] : []));

@@ -23,6 +23,7 @@ import type { Redis } from 'ioredis';
 import { createAppIndex } from '../../infra/app-index.js';
 import type { Keys } from '../../infra/keys.js';
 import { defineScripts } from '../../infra/scripts.js';
+import type { ProbeItem } from '../../infra/sessions.js';
 import type { EntryKindT, LedgerEntryT, PriceViewT } from './schemas.js';
 
 const scripts = {
@@ -314,6 +315,8 @@ export function createBillingStore(redis: Redis, keys: Keys) {
       return ((await m.exec()) ?? []).map(([, h]) => (h && Object.keys(h as object).length ? (h as Record<string, string>) : null));
     },
     userCallIds: (appid: string, uid: string) => redis.smembers(k(appid, 'uc', uid)),
+    /** What session.snapshot reads: the user's balance and call set. */
+    probe: (appid: string, uid: string): ProbeItem[] => [{ key: k(appid, 'bal'), field: uid }, { key: k(appid, 'uc', uid) }],
     /** Active calls (those with a tick due), next tick first, at most `limit`; and how many there are (dashboards). */
     async activeCallIds(appid: string, limit: number): Promise<{ total: number; ids: string[] }> {
       const [[, ids], [, total]] = (await redis.multi().zrange(k(appid, 'due'), '0', String(limit - 1)).zcard(k(appid, 'due')).exec()) as [[null, string[]], [null, number]];

@@ -39,5 +39,5 @@ export function registerConferenceEvents(gateway: Gateway): void {
   gateway.handle('conference.stop', async ({ appid, uid, services }, p) => services.conferences.stop(appid, p.confId, me(uid)));
 
   // The creator's conferences still scheduled or live (the 20 newest): re-read their participants after a reconnect.
-  gateway.contributeSnapshot('conferences', async ({ appid, uid, services }) => services.conferences.snapshot(appid, uid));
+  gateway.contributeSnapshot('conferences', async ({ appid, uid, services }, found) => services.conferences.snapshot(appid, uid, found), ({ appid, uid, services }) => services.conferences.probe(appid, uid));
 }

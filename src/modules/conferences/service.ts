@@ -248,7 +248,10 @@ export function createConferencesService(core: Core, deps: { rooms: RoomsService
      * reconnecting creator re-reads their participants instead of depending on missed events.
      * (Conferences they are in from the app are in the snapshot's `rooms`, kind `conference`.)
      */
-    async snapshot(appid: string, uid: string): Promise<Array<{ confId: string; name: string; state: ConfState; startAt: number; inCount: number }>> {
+    probe: store.probe,
+    /** session.snapshot part (`found`: the probe saw the user's conference list). */
+    async snapshot(appid: string, uid: string, found = true): Promise<Array<{ confId: string; name: string; state: ConfState; startAt: number; inCount: number }>> {
+      if (!found) return [];
       const ids = await store.userConfIds(appid, uid, 20);
       const hs = await store.getMany(appid, ids);
       const open = ids.flatMap((id, i) => (hs[i] && hs[i].state !== 'ended' ? [{ id, h: hs[i] }] : []));

@@ -19,6 +19,7 @@
 import type { Redis } from 'ioredis';
 import type { Keys } from '../../infra/keys.js';
 import { defineScripts } from '../../infra/scripts.js';
+import type { ProbeItem } from '../../infra/sessions.js';
 
 // C.now (ms) and C.ring (TELEPHONY_RING_TIMEOUT_MS) are set by each script from its ARGV: a leg
 // dialled longer ago than the ring timeout no longer counts as ringing (it can be dialled again
@@ -409,6 +410,8 @@ export function createConferencesStore(redis: Redis, keys: Keys, ringMs: number)
     },
     /** Conference ids a user created, newest first. */
     userConfIds: (appid: string, uid: string, limit: number) => redis.zrevrange(userConfs(appid, uid), 0, limit - 1),
+    /** What session.snapshot reads: the user's conferences. */
+    probe: (appid: string, uid: string): ProbeItem[] => [{ key: userConfs(appid, uid) }],
 
     add(appid: string, confId: string, now: number, max: number, dial: boolean, entries: Array<{ key: string; id?: string; number?: string; name?: string }>) {
       const x = k(appid, confId);

@@ -361,7 +361,9 @@ export function createCustomerServiceService(core: Core, deps: { accounts: Accou
     },
 
     /** session.snapshot part: a seat's role, or a customer's open consultation with its messages. */
-    async snapshot(appid: string, uid: string): Promise<{ role: 'seat' | 'customer' | 'none'; consultation?: ConsultationViewT }> {
+    probe: store.probe,
+    async snapshot(appid: string, uid: string, found = true): Promise<{ role: 'seat' | 'customer' | 'none'; consultation?: ConsultationViewT }> {
+      if (!found) return { role: 'none' };
       if (await store.getSeat(appid, uid)) return { role: 'seat' };
       const c = await store.getCustomer(appid, uid);
       if (!c.name) return { role: 'none' };

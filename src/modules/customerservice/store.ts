@@ -13,6 +13,7 @@
 import type { Redis } from 'ioredis';
 import type { Keys } from '../../infra/keys.js';
 import { defineScripts } from '../../infra/scripts.js';
+import type { ProbeItem } from '../../infra/sessions.js';
 
 const scripts = {
   // A seat: nickname and uid both unused. KEYS: seats, nicks. ARGV: uid, nickname, JSON → 1 | -1 nickname used | -2 already a seat
@@ -88,6 +89,8 @@ export function createCustomerServiceStore(redis: Redis, keys: Keys) {
       const j = (await run('csSeatRemove', [k(appid, 'seats'), k(appid, 'nicks')], [uid])) as string | null;
       return j ? (JSON.parse(j) as SeatRecord) : null;
     },
+    /** What session.snapshot reads: the seat record, the customer record. */
+    probe: (appid: string, uid: string): ProbeItem[] => [{ key: k(appid, 'seats'), field: uid }, { key: k(appid, 'c', uid) }],
     async getSeat(appid: string, uid: string): Promise<SeatRecord | null> {
       const j = await redis.hget(k(appid, 'seats'), uid);
       return j ? (JSON.parse(j) as SeatRecord) : null;

@@ -15,6 +15,7 @@ import type { Server, Socket } from 'socket.io';
 import { allowedOrigins } from '../../config.js';
 import { checkAdminToken } from '../../infra/auth.js';
 import type { Core } from '../../infra/core.js';
+import { DASHBOARD_WATCH_RENEW_MS } from '../../infra/dashboard-watch.js';
 import { socketRooms, tellAndClose } from '../../infra/emitter.js';
 import { AppError, toPublicError } from '../../infra/errors.js';
 import { parse } from '../../infra/validation.js';
@@ -24,6 +25,9 @@ import { DashboardAuth, SnapshotRequest, type DashboardQueuesT } from './schemas
 import type { DashboardService, Viewer } from './service.js';
 
 export const DASHBOARD_NAMESPACE = '/dashboard';
+
+/** What a dashboard watches, as leases: its apps, or '*' for an admin watching every app. */
+const watchKeys = (d: { allApps?: boolean; appids: string[] }) => (d.allApps ? ['*'] : d.appids);
 
 interface DashboardSocketData extends Viewer {
   /** An admin watching every app (no appid picked): follows apps created after it connected. */
@@ -98,7 +102,12 @@ export function attachDashboard(io: Server, core: Core, services: { accounts: Ac
     // page too, which applies the events received since connecting after the snapshot.
     void socket.join(data.appids.map((appid) => socketRooms.dashboard(appid)));
     startPush();
-    sendSnapshot(socket).catch((err: unknown) => log.error({ err, appids: data.appids }, 'dashboard snapshot failed'));
+    // Every node learns that these apps are watched (it stops skipping their dashboard
+    // pushes) before the snapshot is read, so no change falls between the two.
+    core.dashboardWatch
+      .announce(watchKeys(data), { wait: true })
+      .then(() => sendSnapshot(socket))
+      .catch((err: unknown) => log.error({ err, appids: data.appids }, 'dashboard snapshot failed'));
     socket.onAny((event: string, ...args: unknown[]) => void handle(socket, event, args));
     socket.on('disconnect', () => {
       if (nsp.sockets.size === 0) stopPush();
@@ -136,6 +145,14 @@ export function attachDashboard(io: Server, core: Core, services: { accounts: Ac
   // node's sockets only (every node serves its own; nothing crosses the adapter).
   let timer: NodeJS.Timeout | null = null;
   let running = false;
+  let renewedAt = Date.now();
+
+  /** Renews the leases of the apps this node's dashboards watch (infra/dashboard-watch.ts). */
+  function renewWatch(sockets: Socket[]): void {
+    if (Date.now() - renewedAt < DASHBOARD_WATCH_RENEW_MS) return;
+    renewedAt = Date.now();
+    void core.dashboardWatch.announce([...new Set(sockets.flatMap((s) => watchKeys(s.data as DashboardSocketData)))]);
+  }
 
   function startPush(): void {
     if (timer) return;
@@ -155,6 +172,7 @@ export function attachDashboard(io: Server, core: Core, services: { accounts: Ac
       if (sockets.length === 0) return stopPush();
       await followNewApps(sockets);
       const watched = [...new Set(sockets.flatMap((s) => (s.data as DashboardSocketData).appids))];
+      renewWatch(sockets);
       const [queues, lives] = await Promise.all([dashboard.queues(), Promise.all(watched.map((appid) => dashboard.live(appid)))]);
       const byApp = new Map(lives.map((l) => [l.appid, l]));
       const serverTime = Date.now();

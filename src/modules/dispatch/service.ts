@@ -291,7 +291,10 @@ export function createDispatchService(core: Core, deps: { presence: PresenceServ
     },
 
     /** Pending offers (as an agent), waiting requests and live conversations, for session.snapshot. */
-    async snapshot(appid: string, uid: string) {
+    probe: store.probe,
+    /** session.snapshot part (`found`: the probe saw offers or open requests). */
+    async snapshot(appid: string, uid: string, found = true) {
+      if (!found) return { offers: [], requests: [], calls: [] };
       const [offerIds, openIds] = await Promise.all([store.offersOf(appid, uid), store.openOf(appid, uid)]);
       const [offers, open] = await Promise.all([store.getMany(appid, offerIds), store.getMany(appid, openIds)]);
       const views = open.map(([id, h]) => toView(id, h));

@@ -14,6 +14,7 @@
 import type { Redis } from 'ioredis';
 import type { Keys } from '../../infra/keys.js';
 import { defineScripts } from '../../infra/scripts.js';
+import type { ProbeItem } from '../../infra/sessions.js';
 import { LUA_AGENT_REFRESH } from '../presence/store.js';
 
 /** Releases every pending offer of request `id` (Lua; D, P prefixes). Returns the agents. */
@@ -286,6 +287,8 @@ export function createDispatchStore(redis: Redis, keys: Keys, presencePrefix: (a
     offersOf: (appid: string, uid: string) => redis.smembers(keys.scoped(appid, 'dispatch', 'ao', uid)),
     /** The user's open requests and conversations. */
     openOf: (appid: string, uid: string) => redis.smembers(keys.scoped(appid, 'dispatch', 'u', uid)),
+    /** What session.snapshot reads: the agent's offers and the caller's open requests. */
+    probe: (appid: string, uid: string): ProbeItem[] => [{ key: keys.scoped(appid, 'dispatch', 'ao', uid) }, { key: keys.scoped(appid, 'dispatch', 'u', uid) }],
     pendingOffers: (appid: string, id: string) => redis.smembers(keys.scoped(appid, 'dispatch', 'o', id)),
     /** Per skill: how many requests wait, and the ids of the first `limit` in queue order (dashboards). */
     async waiting(appid: string, limit: number): Promise<Array<{ skill: string; total: number; ids: string[] }>> {

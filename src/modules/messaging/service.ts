@@ -156,6 +156,7 @@ export function createMessagingService(core: Core, deps: { billing: BillingServi
       return { id: message.id, targets: targets.length };
     },
     inbox: (appid: string, uid: string): Promise<InboxMessageT[]> => store.inbox(appid, uid),
+    inboxProbe: store.probe,
     ack: (appid: string, uid: string, upTo: number): Promise<AckResultT> => store.ack(appid, uid, upTo),
   };
 }

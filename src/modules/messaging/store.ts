@@ -7,6 +7,7 @@
 import type { Redis } from 'ioredis';
 import type { Keys } from '../../infra/keys.js';
 import { defineScripts } from '../../infra/scripts.js';
+import type { ProbeItem } from '../../infra/sessions.js';
 import type { InboxMessageT } from './schemas.js';
 
 const CHUNK = `local function each(key, cmd, from)
@@ -81,6 +82,8 @@ export function createMessagingStore(redis: Redis, keys: Keys) {
       await p.exec();
       return message;
     },
+    /** What session.snapshot reads: the inbox. */
+    probe: (appid: string, uid: string): ProbeItem[] => [{ key: k(appid, 'inbox', uid) }],
     async inbox(appid: string, uid: string): Promise<InboxMessageT[]> {
       const raw = await redis.zrange(k(appid, 'inbox', uid), '0', '-1');
       return raw.map((s) => JSON.parse(s) as InboxMessageT);

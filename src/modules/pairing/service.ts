@@ -297,7 +297,10 @@ export function createPairingService(core: Core, deps: { accounts: AccountsServi
     },
 
     /** What session.snapshot carries: availability, the open ask or call, the pending dispatches. */
-    async snapshot(appid: string, uid: string) {
+    probe: store.probe,
+    /** session.snapshot part (`found`: the probe saw availability, a busy ask or offers). */
+    async snapshot(appid: string, uid: string, found = true) {
+      if (!found) return { available: false, asks: [], offers: [] };
       const [available, busy, offered] = await Promise.all([store.isAvailable(appid, uid), store.busyWith(appid, uid), store.offersOf(appid, uid)]);
       const [busyAsks, offeredAsks] = await Promise.all([busy ? store.getMany(appid, [busy]) : [], store.getMany(appid, offered)]);
       const asks = busyAsks.map(([id, h]) => toView(id, h));

@@ -17,6 +17,7 @@
 import type { Redis } from 'ioredis';
 import type { Keys } from '../../infra/keys.js';
 import { defineScripts } from '../../infra/scripts.js';
+import type { ProbeItem } from '../../infra/sessions.js';
 
 const LUA_CLEAR_OFFERS = `
 local function clearOffers(P, id, except)
@@ -240,6 +241,8 @@ export function createPairingStore(redis: Redis, keys: Keys) {
     /** Asks in flight (matching, answered or in a call): the distinct asks of the busy hash (dashboards). */
     openAskIds: async (appid: string) => [...new Set(await redis.hvals(k(appid, 'busy')))],
     offersOf: (appid: string, uid: string) => redis.smembers(k(appid, 'co', uid)),
+    /** What session.snapshot reads: availability, the busy ask, the offers. */
+    probe: (appid: string, uid: string): ProbeItem[] => [{ key: k(appid, 'avail'), member: uid }, { key: k(appid, 'busy'), field: uid }, { key: k(appid, 'co', uid) }],
     askOfCall: (appid: string, callId: string) => redis.get(k(appid, 'call', callId)),
     offerCount: async (appid: string, uid: string) => Number((await redis.get(k(appid, 'rl', uid))) ?? 0),
     /** History: ask numbers with their startAt, newest first. */

@@ -8,9 +8,15 @@ export function registerPresenceEvents(gateway: Gateway): void {
   gateway.handle('presence.heartbeat', async ({ appid, uid, services }) => services.presence.heartbeat(appid, uid));
   gateway.handle('presence.get', async ({ appid, uid, services }) => services.presence.get(appid, uid));
 
-  gateway.contributeSnapshot('presence', async ({ appid, uid, services }) => {
-    await services.presence.socketOpened(appid, uid);
-    return services.presence.get(appid, uid);
-  });
+  // Only agents have a record: for anyone else the part is the offline view, read from nothing.
+  gateway.contributeSnapshot(
+    'presence',
+    async ({ appid, uid, services }, found) => {
+      if (!found) return services.presence.viewOf(uid, null);
+      const [, view] = await Promise.all([services.presence.socketOpened(appid, uid), services.presence.get(appid, uid)]);
+      return view;
+    },
+    ({ appid, uid, services }) => services.presence.probe(appid, uid),
+  );
   gateway.onDisconnect(async ({ appid, uid, services }) => services.presence.socketClosed(appid, uid));
 }

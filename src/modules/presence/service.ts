@@ -76,6 +76,9 @@ export function createPresenceService(core: Core, accounts: AccountsService) {
 
   return {
     get,
+    /** The view of an agent record (null: never an agent → offline), for the snapshot part read from nothing. */
+    viewOf: toView,
+    probe: store.probe,
     keyPrefix: store.prefix,
     /** Dispatch withdraws an agent's pending offers when it goes offline. */
     onOffline(handler: OfflineHandler): void {

@@ -11,6 +11,7 @@ import type { Redis } from 'ioredis';
 import { createAppIndex } from '../../infra/app-index.js';
 import type { Keys } from '../../infra/keys.js';
 import { defineScripts } from '../../infra/scripts.js';
+import type { ProbeItem } from '../../infra/sessions.js';
 
 /**
  * Lua: puts an agent into (or takes it out of) the idle set of each of its skills, from its
@@ -155,9 +156,12 @@ export function createPresenceStore(redis: Redis, keys: Keys) {
       await run('sbPresenceConfigure', [agent(appid, uid)], [uid, skills.join(','), capacity ?? '', now, defaultRating, prefix(appid)]);
     },
     async get(appid: string, uid: string): Promise<AgentRecord | null> {
-      const [[, h], [, score]] = (await redis.multi().hmget(agent(appid, uid), ...RECORD_FIELDS).zscore(due(appid), uid).exec()) as [[null, Array<string | null>], [null, string | null]];
+      // Two plain reads, not a MULTI: they batch with the caller's other commands (auto-pipelining).
+      const [h, score] = await Promise.all([redis.hmget(agent(appid, uid), ...RECORD_FIELDS), redis.zscore(due(appid), uid)]);
       return toRecord(h, score);
     },
+    /** What session.snapshot reads: the agent record (users who never were agents have none). */
+    probe: (appid: string, uid: string): ProbeItem[] => [{ key: agent(appid, uid) }],
     /** Online agents (those with a deadline), soonest deadline first, with their records (dashboards). */
     async online(appid: string, limit: number): Promise<{ total: number; agents: Array<AgentRecord & { uid: string }> }> {
       const [[, flat], [, total]] = (await redis.multi().zrange(due(appid), '0', String(limit - 1), 'WITHSCORES').zcard(due(appid)).exec()) as [[null, string[]], [null, number]];

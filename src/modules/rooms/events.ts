@@ -39,9 +39,13 @@ export function registerRoomEvents(gateway: Gateway): void {
   gateway.handle('room.members', async ({ appid, services }, p) => services.rooms.members(appid, p.roomId, p.offset, p.limit));
 
   // A (re)connecting socket follows the rooms its user is still in, and is told which.
-  gateway.contributeSnapshot('rooms', async ({ appid, uid, socket, services }) => {
-    const rooms = await services.rooms.snapshot(appid, uid);
-    if (rooms.length) await socket.join(rooms.map((r) => socketRooms.room(appid, r.roomId)));
-    return rooms;
-  });
+  gateway.contributeSnapshot(
+    'rooms',
+    async ({ appid, uid, socket, services }, found) => {
+      const rooms = await services.rooms.snapshot(appid, uid, found);
+      if (rooms.length) await socket.join(rooms.map((r) => socketRooms.room(appid, r.roomId)));
+      return rooms;
+    },
+    ({ appid, uid, services }) => services.rooms.probe(appid, uid),
+  );
 }

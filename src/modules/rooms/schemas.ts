@@ -90,6 +90,15 @@ export const RoomMemberEvent = Type.Object({
 });
 export type RoomMemberEventT = Static<typeof RoomMemberEvent>;
 
+/** The membership changes of one room during one batch window (rooms of ROOM_MEMBER_BATCH_ABOVE members and more), oldest first. */
+export const RoomMembersChangedEvent = Type.Object({
+  roomId: RoomIdSchema,
+  changes: Type.Array(Type.Object({ uid: UserIdSchema, action: MemberAction, role: Type.Optional(MemberRoleSchema) })),
+  /** The member count after the last change. */
+  memsize: Type.Integer({ minimum: 0 }),
+});
+export type RoomMembersChangedEventT = Static<typeof RoomMembersChangedEvent>;
+
 export const RoomStateEvent = Type.Object({
   roomId: RoomIdSchema,
   kind: RoomKindSchema,

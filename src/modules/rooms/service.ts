@@ -10,6 +10,7 @@
 import type { Core } from '../../infra/core.js';
 import { AppError } from '../../infra/errors.js';
 import type { DomainEventName } from '../../infra/events.js';
+import { createMemberBatches } from './member-batches.js';
 import { createRoomsStore } from './store.js';
 import type { HostTimeoutJobT, MemberActionT, MemberViewT, RoomMessageT, RoomState, RoomViewT } from './schemas.js';
 
@@ -48,6 +49,7 @@ export function createRoomsService(core: Core) {
   const { config, emitter, log } = core;
   const enders = new Map<string, RoomEndHandler>();
   const goneListeners = new Map<string, RoomMemberGoneHandler>();
+  const memberBatches = createMemberBatches(emitter, { above: config.ROOM_MEMBER_BATCH_ABOVE, windowMs: config.ROOM_MEMBER_BATCH_MS });
 
   /** Tells the room's feature that a member left or timed out (conference: that participant's leg ends). */
   async function memberGone(appid: string, m: { roomId: string; uid: string; kind: string }, action: 'left' | 'timed-out'): Promise<void> {
@@ -63,7 +65,7 @@ export function createRoomsService(core: Core) {
 
   /** Called once per membership change, after its script committed it (a no-op retry publishes nothing). */
   async function announceMember(appid: string, m: { roomId: string; uid: string; action: MemberActionT; role: string; memsize: number; kind: string; host: string; label: string }) {
-    emitter.toRoom(appid, m.roomId, 'room.member', { roomId: m.roomId, uid: m.uid, action: m.action, ...(m.role ? { role: m.role } : {}), memsize: m.memsize });
+    memberBatches.announce(appid, m);
     emitter.toDashboard(appid, 'room.state', { roomId: m.roomId, kind: m.kind, state: m.label, host: m.host, memsize: m.memsize });
     await core.events.publish(appid, MEMBER_EVENTS[m.action], { roomId: m.roomId, kind: m.kind, uid: m.uid, role: m.role, memsize: m.memsize }, { orderKey: `room:${m.roomId}` });
   }
@@ -86,7 +88,7 @@ export function createRoomsService(core: Core) {
     if (r.code === -2) throw new AppError('ROOM_CLOSED', `room ${roomId} is closed`);
     if (r.code === -3) throw new AppError('FORBIDDEN', `room ${roomId} admits invited members only (its feature admits them: a conference after its password)`);
     if (r.code === 1) {
-      emitter.joinRoom(appid, uid, roomId);
+      emitter.joinRoomOf(appid, uid, roomId, r.sockets);
       await announceMember(appid, { roomId, uid, action: 'joined', role: r.role, memsize: r.memsize, kind: r.kind, host: r.host, label: r.label });
       await cancelHostTimeout(appid, roomId, r.hostGoneAt);
     }
@@ -110,6 +112,8 @@ export function createRoomsService(core: Core) {
   return {
     get,
     close,
+    /** Sends the pending batched membership changes now (shutdown). */
+    flushMemberBatches: memberBatches.flush,
 
     /** The feature owning rooms of `kind` says how they end (host timeout, generic close). */
     onEnd(kind: string, handler: RoomEndHandler): void {
@@ -231,8 +235,10 @@ export function createRoomsService(core: Core) {
       return raw.length > q.limit && last ? { messages, next: last.seq } : { messages };
     },
 
-    /** The rooms the user is in, for session.snapshot. */
-    async snapshot(appid: string, uid: string) {
+    /** The rooms the user is in, for session.snapshot (`found`: the probe saw the user's room set). */
+    probe: store.probe,
+    async snapshot(appid: string, uid: string, found = true) {
+      if (!found) return [];
       const ids = await store.userRoomIds(appid, uid);
       const rooms = await Promise.all(
         ids.map(async (roomId) => {

@@ -25,15 +25,20 @@ import type { Redis } from 'ioredis';
 import { createAppIndex } from '../../infra/app-index.js';
 import type { Keys } from '../../infra/keys.js';
 import { defineScripts } from '../../infra/scripts.js';
+import type { ProbeItem } from '../../infra/sessions.js';
 
 const scripts = {
   // Enter a room, or refresh the deadline of a member (heartbeat). A non-member is (re)added
   // only while the room is open. The host coming back clears the pending host timeout.
   // A room whose `door` is `invite` admits only its host and the uids of its allow set.
-  // KEYS: room, members, roles, due, userRooms. ARGV: uid, now, deadline, role, roomId, hostgone key, allow key
-  // → {1 added | 0 already in, memsize, hostGoneAt or '', role, kind, host, label} | {-1} no room | {-2} not open | {-3} not admitted
+  // Added, it also says how many sockets the user has open (any node: the gateway's registry),
+  // so a caller holding all of them moves them itself instead of through the adapter, and
+  // whether the app had no deadline before (only then the sweep's app index needs the app).
+  // KEYS: room, members, roles, due, userRooms, userSockets. ARGV: uid, now, deadline, role, roomId, hostgone key, allow key
+  // → {1 added | 0 already in, memsize, hostGoneAt or '', role, kind, host, label[, sockets, app was idle 1|0 when added]}
+  //   | {-1} no room | {-2} not open | {-3} not admitted
   sbRoomEnter: {
-    keys: 5,
+    keys: 6,
     lua: `
       local r = redis.call('HMGET', KEYS[1], 'state', 'host', 'kind', 'label', 'door')
       if not r[1] then return {-1} end
@@ -52,11 +57,12 @@ const scripts = {
         redis.call('HDEL', KEYS[1], 'hostGoneAt')
         redis.call('ZREM', ARGV[6], ARGV[5])
       end
+      local idle = 1 - redis.call('EXISTS', KEYS[4])
       redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])
       redis.call('HSET', KEYS[3], ARGV[1], role)
       redis.call('ZADD', KEYS[4], ARGV[3], entry)
       redis.call('SADD', KEYS[5], ARGV[5])
-      return {1, redis.call('ZCARD', KEYS[2]), back, role, r[3], r[2], r[4] or r[1]}`,
+      return {1, redis.call('ZCARD', KEYS[2]), back, role, r[3], r[2], r[4] or r[1], redis.call('SCARD', KEYS[6]), idle}`,
   },
   // Leave a room. KEYS: room, members, roles, due, userRooms. ARGV: uid, roomId
   // → {1 left | 0 was not in, memsize, role, kind, host, label} | {-1} no room
@@ -242,7 +248,8 @@ export function createRoomsStore(redis: Redis, keys: Keys) {
     },
     async get(appid: string, roomId: string): Promise<{ fields: Record<string, string>; memsize: number } | null> {
       const k = roomKeys(keys, appid, roomId);
-      const [[, h], [, n]] = (await redis.multi().hgetall(k.room).zcard(k.members).exec()) as [[null, Record<string, string>], [null, number]];
+      // Two plain reads, not a MULTI: they batch with the caller's other commands (auto-pipelining).
+      const [h, n] = await Promise.all([redis.hgetall(k.room), redis.zcard(k.members)]);
       return Object.keys(h).length ? { fields: h, memsize: n } : null;
     },
     async memsizes(appid: string, roomIds: string[]): Promise<number[]> {
@@ -262,10 +269,17 @@ export function createRoomsStore(redis: Redis, keys: Keys) {
 
     async enter(appid: string, roomId: string, uid: string, role: string, now: number, deadline: number) {
       const k = roomKeys(keys, appid, roomId);
-      const r = (await run('sbRoomEnter', [k.room, k.members, k.roles, due(appid), userRooms(appid, uid)], [uid, now, deadline, role, roomId, hostGone(appid), allowed(appid, roomId)])) as Array<string | number>;
+      const r = (await run('sbRoomEnter', [k.room, k.members, k.roles, due(appid), userRooms(appid, uid), keys.userSockets(appid, uid)], [uid, now, deadline, role, roomId, hostGone(appid), allowed(appid, roomId)])) as Array<string | number>;
       const code = Number(r[0]);
-      if (code === 1) await activeApps.add(appid); // another slot: after the script, idempotent
-      return { code, memsize: Number(r[1] ?? 0), hostGoneAt: String(r[2] ?? ''), role: String(r[3] ?? ''), kind: String(r[4] ?? ''), host: String(r[5] ?? ''), label: String(r[6] ?? '') };
+      // Another slot: after the script, idempotent. Only when the app had no deadline: the
+      // sweep retires an app only once its deadline set is empty (re-checking after the
+      // removal), so an app with deadlines is in the index already.
+      if (code === 1 && Number(r[8]) === 1) await activeApps.add(appid);
+      return {
+        code, memsize: Number(r[1] ?? 0), hostGoneAt: String(r[2] ?? ''), role: String(r[3] ?? ''), kind: String(r[4] ?? ''), host: String(r[5] ?? ''), label: String(r[6] ?? ''),
+        /** Sockets the user has open on any node (when added). */
+        sockets: Number(r[7] ?? 0),
+      };
     },
     async leave(appid: string, roomId: string, uid: string) {
       const k = roomKeys(keys, appid, roomId);
@@ -323,6 +337,8 @@ export function createRoomsStore(redis: Redis, keys: Keys) {
       return redis.hget(roomKeys(keys, appid, roomId).roles, uid);
     },
     userRoomIds: (appid: string, uid: string) => redis.smembers(userRooms(appid, uid)),
+    /** What session.snapshot reads first: the user's room set. */
+    probe: (appid: string, uid: string): ProbeItem[] => [{ key: userRooms(appid, uid) }],
 
     async appendMessage(appid: string, roomId: string, uid: string, json: string, cap: number): Promise<number> {
       const k = roomKeys(keys, appid, roomId);

@@ -20,16 +20,21 @@ export function registerWebImEvents(gateway: Gateway): void {
   // per socket, i.e. on connect. The kept messages go out as im.message (offline: true) and
   // also in the snapshot under webim.offline (same ids), so a client that registers its
   // handlers late still has them.
-  gateway.contributeSnapshot('webim', async ({ appid, uid, services, socket }) => {
-    const data = socket.data as { imConnected?: boolean };
-    if (data.imConnected) return { offline: [] };
-    data.imConnected = true;
-    await services.webim.socketOpened(appid, uid, socket.id);
-    const kept = await services.webim.takeOffline(appid, uid);
-    for (const m of kept) socket.emit('im.message', m);
-    socket.emit('im.connected', { uid, serverTime: Date.now(), offline: kept.length });
-    return { offline: kept };
-  });
+  // The socket itself is registered (online) by the gateway's session registry, in the same
+  // script that probes the offline list.
+  gateway.contributeSnapshot(
+    'webim',
+    async ({ appid, uid, services, socket }, found) => {
+      const data = socket.data as { imConnected?: boolean };
+      if (data.imConnected) return { offline: [] };
+      data.imConnected = true;
+      const kept = found ? await services.webim.takeOffline(appid, uid) : [];
+      for (const m of kept) socket.emit('im.message', m);
+      socket.emit('im.connected', { uid, serverTime: Date.now(), offline: kept.length });
+      return { offline: kept };
+    },
+    ({ appid, uid, services }) => services.webim.offlineProbe(appid, uid),
+  );
 
   gateway.onDisconnect(async ({ appid, uid, services, socket, core }) => {
     // A node shutting down closes its sockets after its Redis connection may be gone: the

@@ -53,6 +53,7 @@ export function createWebImService(core: Core, accounts: AccountsService) {
     },
 
     /** The messages kept for the user, oldest first, removed as they are taken. */
+    offlineProbe: store.probe,
     async takeOffline(appid: string, uid: string): Promise<ImMessageT[]> {
       return (await store.drain(appid, uid)).reverse().map((m) => JSON.parse(m) as ImMessageT);
     },
@@ -81,8 +82,6 @@ export function createWebImService(core: Core, accounts: AccountsService) {
       return { following: following.sort(), subscribers: subscribers.sort() };
     },
     presenceOf,
-
-    socketOpened: (appid: string, uid: string, socketId: string) => store.socketOpened(appid, uid, socketId),
 
     /**
      * A socket closed. The user goes offline (status dropped, subscribers told, once) when

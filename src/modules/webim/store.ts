@@ -3,11 +3,14 @@
 //   sw:{app}:im:follows:<uid>  set: users whose presence uid receives
 //   sw:{app}:im:status         hash uid → JSON {status, at} (the last status; dropped at the last socket's close)
 //   sw:{app}:im:offline:<uid>  list of JSON messages kept while uid had no socket (newest first, capped)
-//   sw:{app}:im:socks:<uid>    set of the user's open socket ids (any node)
-//   sw:{app}:im:online         hash uid → 1 while the user has a socket: flipped once per going offline
+//   sw:{app}:im:socks:<uid>    set of the user's open socket ids (any node): keys.userSockets, written
+//                              by the gateway's session registry (infra/sessions.ts) on connect
+//   sw:{app}:im:online         hash uid → 1 while the user has a socket (keys.online; set on connect by
+//                              the registry): flipped back once per going offline, here
 import type { Redis } from 'ioredis';
 import type { Keys } from '../../infra/keys.js';
 import { defineScripts } from '../../infra/scripts.js';
+import type { ProbeItem } from '../../infra/sessions.js';
 
 const scripts = {
   // Takes every kept message at once (nothing delivered twice by two connecting sockets).
@@ -65,16 +68,15 @@ export function createWebImStore(redis: Redis, keys: Keys) {
       const key = k(appid, 'offline', uid);
       await redis.multi().lpush(key, message).ltrim(key, 0, max - 1).expire(key, ttlSeconds).exec();
     },
-    /** The user's sockets (by id) and online flag: who went offline is decided here, atomically, not by racing node-local counts. */
-    async socketOpened(appid: string, uid: string, socketId: string): Promise<void> {
-      await redis.multi().sadd(k(appid, 'socks', uid), socketId).expire(k(appid, 'socks', uid), 7 * 86400).hset(k(appid, 'online'), uid, '1').exec();
-    },
+    /** Who went offline is decided here, atomically, not by racing node-local counts (the gateway's registry adds sockets: infra/sessions.ts). */
     async socketClosed(appid: string, uid: string, socketId: string): Promise<number> {
-      return Number(await run('imSocketClosed', [k(appid, 'socks', uid), k(appid, 'online')], [socketId, uid]));
+      return Number(await run('imSocketClosed', [keys.userSockets(appid, uid), keys.online(appid)], [socketId, uid]));
     },
     async forceOffline(appid: string, uid: string): Promise<boolean> {
-      return Number(await run('imForceOffline', [k(appid, 'socks', uid), k(appid, 'online')], [uid])) === 1;
+      return Number(await run('imForceOffline', [keys.userSockets(appid, uid), keys.online(appid)], [uid])) === 1;
     },
+    /** What session.snapshot reads: the messages kept while the user was away. */
+    probe: (appid: string, uid: string): ProbeItem[] => [{ key: k(appid, 'offline', uid) }],
     async drain(appid: string, uid: string): Promise<string[]> {
       return (await run('imDrain', [k(appid, 'offline', uid)], [])) as string[];
     },
