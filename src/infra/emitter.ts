@@ -37,6 +37,8 @@ export interface Emitter {
   joinRoomOf(appid: string, uid: string, roomId: string, registered: number): void;
   /** Takes every socket of the user, on any node, out of the room's socket room. */
   leaveRoom(appid: string, uid: string, roomId: string): void;
+  /** leaveRoom, locally when this node holds all `registered` sockets of the user (as joinRoomOf). */
+  leaveRoomOf(appid: string, uid: string, roomId: string, registered: number): void;
   /** Empties the room's socket room on every node (the room was closed). */
   clearRoom(appid: string, roomId: string): void;
 }
@@ -53,6 +55,13 @@ export function tellAndClose(socket: Socket, event: string, data: unknown): void
 }
 
 export function createEmitter(io: Server, dashboards: DashboardWatch): Emitter {
+  /** This node holds `registered` (or more) registered sockets of the user room: all of them. */
+  function holdsAll(userRoom: string, registered: number): boolean {
+    const nsp = io.of('/');
+    let here = 0;
+    for (const id of nsp.adapter.rooms.get(userRoom) ?? []) if ((nsp.sockets.get(id)?.data as { registered?: boolean } | undefined)?.registered) here++;
+    return here > 0 && registered <= here;
+  }
   return {
     toUser: (appid, uid, event, data) => void io.to(socketRooms.user(appid, uid)).emit(event, data),
     toRoom: (appid, roomId, event, data, opts) =>
@@ -87,11 +96,11 @@ export function createEmitter(io: Server, dashboards: DashboardWatch): Emitter {
     joinRoom: (appid, uid, roomId) => io.in(socketRooms.user(appid, uid)).socketsJoin(socketRooms.room(appid, roomId)),
     joinRoomOf(appid, uid, roomId, registered) {
       const user = socketRooms.user(appid, uid);
-      const nsp = io.of('/');
-      let here = 0;
-      for (const id of nsp.adapter.rooms.get(user) ?? []) if ((nsp.sockets.get(id)?.data as { registered?: boolean } | undefined)?.registered) here++;
-      if (here > 0 && registered <= here) io.local.in(user).socketsJoin(socketRooms.room(appid, roomId));
-      else io.in(user).socketsJoin(socketRooms.room(appid, roomId));
+      (holdsAll(user, registered) ? io.local : io).in(user).socketsJoin(socketRooms.room(appid, roomId));
+    },
+    leaveRoomOf(appid, uid, roomId, registered) {
+      const user = socketRooms.user(appid, uid);
+      (holdsAll(user, registered) ? io.local : io).in(user).socketsLeave(socketRooms.room(appid, roomId));
     },
     leaveRoom: (appid, uid, roomId) => io.in(socketRooms.user(appid, uid)).socketsLeave(socketRooms.room(appid, roomId)),
     clearRoom: (appid, roomId) => io.in(socketRooms.room(appid, roomId)).socketsLeave(socketRooms.room(appid, roomId)),

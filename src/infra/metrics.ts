@@ -121,8 +121,16 @@ export function createMetrics(role: 'api' | 'worker') {
     registers,
   });
 
+  // Per-event counters are bumped on every socket event: keep each label set's child, so the
+  // hot path skips prom-client's label hashing.
+  const inChildren = new Map<string, { inc(): void }>();
+  const outChildren = new Map<string, { inc(): void }>();
   const socketEventOut = (event: string, target: 'user' | 'room' | 'dashboard' | 'socket'): void => {
-    eventsOut.inc({ event: bounded(knownOut, event), target });
+    const name = bounded(knownOut, event); // app-invented names share 'other': the map stays bounded
+    const key = `${name}\n${target}`;
+    let child = outChildren.get(key);
+    if (!child) outChildren.set(key, (child = eventsOut.labels({ event: name, target })));
+    child.inc();
   };
   const finite = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : null);
 
@@ -132,7 +140,13 @@ export function createMetrics(role: 'api' | 'worker') {
     text: () => registry.metrics(),
 
     socketEventIn(event: string): void {
-      eventsIn.inc({ event: bounded(knownIn, event) });
+      let child = inChildren.get(event);
+      if (!child) {
+        child = eventsIn.labels({ event: bounded(knownIn, event) });
+        // Unknown names all share 'other': remember only the known ones (bounded map).
+        if (knownIn.has(event)) inChildren.set(event, child);
+      }
+      child.inc();
     },
     socketEventOut,
     observeHttp(route: string, method: string, status: number, seconds: number): void {

@@ -1,5 +1,6 @@
 // The Socket.IO gateway: handshake authentication, origin allowlist, per-socket rate
 // limit, validation of every client event against the catalogue, acks, snapshots.
+import type { IncomingMessage } from 'node:http';
 import type { Server, Socket } from 'socket.io';
 import type { Config } from '../config.js';
 import { allowedOrigins, originAllowed } from '../config.js';
@@ -51,7 +52,8 @@ export interface Gateway {
   contributeSnapshot(name: string, read: SnapshotReader, probe?: SnapshotProbe): void;
   /** Features hear a socket closing (presence: an agent's grace period starts). */
   onDisconnect(fn: DisconnectListener): void;
-  snapshot(ctx: SocketContext, recovered?: boolean): Promise<Record<string, unknown>>;
+  /** `probe: false` reads every part in full (tests compare it with the probed read). */
+  snapshot(ctx: SocketContext, recovered?: boolean, opts?: { probe?: boolean }): Promise<Record<string, unknown>>;
   stop(): void;
   /** Resolves once every disconnect listener started so far has finished (shutdown waits for it before Redis closes). */
   settled(): Promise<void>;
@@ -77,6 +79,22 @@ export function checkOrigin(origins: true | string[], origin: string | undefined
   if (origin && !originAllowed(origins, origin)) throw new AppError('ORIGIN_NOT_ALLOWED', `origin ${origin} is not allowed`);
 }
 
+/** What Socket.IO's handshake reads of the upgrade request (socket.handshake), and nothing else. */
+interface HandshakeRequest {
+  headers: { origin?: string; authorization?: string };
+  url?: string;
+  connection: { encrypted: boolean };
+}
+
+function handshakeRequest(req: IncomingMessage): HandshakeRequest {
+  const { origin, authorization } = req.headers;
+  return {
+    headers: { ...(origin !== undefined ? { origin } : {}), ...(authorization !== undefined ? { authorization } : {}) },
+    ...(req.url !== undefined ? { url: req.url } : {}),
+    connection: { encrypted: Boolean((req.socket as { encrypted?: boolean }).encrypted) },
+  };
+}
+
 export function connectError(err: unknown): Error {
   const { body } = toPublicError(err);
   return Object.assign(new Error(body.message), { data: body });
@@ -90,6 +108,14 @@ export function attachGateway(io: Server, core: Core, services: Services): Gatew
   // Listeners still writing (presence, web IM, pairing): shutdown waits for them before Redis closes.
   const pendingDisconnects = new Set<Promise<void>>();
   const origins = allowedOrigins(config);
+
+  // Memory: Engine.IO keeps the first HTTP request of each session (an IncomingMessage with
+  // its headers, parser state and socket bookkeeping: several KB a connection) for the whole
+  // session. Socket.IO's docs suggest dropping it; the handshakes here read two headers from
+  // it (origin, authorization), so a small stand-in keeps just those.
+  io.engine.on('connection', (raw: { request: IncomingMessage | HandshakeRequest }) => {
+    raw.request = handshakeRequest(raw.request as IncomingMessage);
+  });
 
   io.use(async (socket, next) => {
     try {
@@ -211,7 +237,7 @@ export function attachGateway(io: Server, core: Core, services: Services): Gatew
     async settled() {
       await Promise.all(pendingDisconnects);
     },
-    async snapshot(ctx, recovered = false) {
+    async snapshot(ctx, recovered = false, opts = {}) {
       // One script registers the socket, reads the user and probes every part's keys; parts
       // without a probe start beside it (same tick: the same write to Redis).
       const entries = [...contributors];
@@ -230,7 +256,7 @@ export function attachGateway(io: Server, core: Core, services: Services): Gatew
       const parts = await Promise.all(
         entries.map(async ([name, c], i) => {
           const range = ranges[i];
-          const found = range ? (await opened).hits.slice(range[0], range[1]).includes(true) : true;
+          const found = range && opts.probe !== false ? (await opened).hits.slice(range[0], range[1]).includes(true) : true;
           return [name, await c.read(ctx, found)] as const;
         }),
       );

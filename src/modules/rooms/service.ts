@@ -169,7 +169,7 @@ export function createRoomsService(core: Core) {
     async leave(appid: string, roomId: string, uid: string): Promise<{ left: boolean; memsize: number }> {
       const r = await store.leave(appid, roomId, uid);
       if (r.code === -1) throw new AppError('ROOM_NOT_FOUND', `no room ${roomId}`);
-      emitter.leaveRoom(appid, uid, roomId);
+      emitter.leaveRoomOf(appid, uid, roomId, r.sockets);
       if (r.code === 1) await announceMember(appid, { roomId, uid, action: 'left', role: r.role, memsize: r.memsize, kind: r.kind, host: r.host, label: r.label });
       if (r.code === 1) await memberGone(appid, { roomId, uid, kind: r.kind }, 'left');
       return { left: r.code === 1, memsize: r.memsize };

@@ -64,19 +64,21 @@ const scripts = {
       redis.call('SADD', KEYS[5], ARGV[5])
       return {1, redis.call('ZCARD', KEYS[2]), back, role, r[3], r[2], r[4] or r[1], redis.call('SCARD', KEYS[6]), idle}`,
   },
-  // Leave a room. KEYS: room, members, roles, due, userRooms. ARGV: uid, roomId
-  // → {1 left | 0 was not in, memsize, role, kind, host, label} | {-1} no room
+  // Leave a room; also says how many sockets the user has open (as sbRoomEnter).
+  // KEYS: room, members, roles, due, userRooms, userSockets. ARGV: uid, roomId
+  // → {1 left | 0 was not in, memsize, role, kind, host, label, sockets} | {-1} no room
   sbRoomLeave: {
-    keys: 5,
+    keys: 6,
     lua: `
       local r = redis.call('HMGET', KEYS[1], 'state', 'host', 'kind', 'label')
       if not r[1] then return {-1} end
-      if redis.call('ZREM', KEYS[2], ARGV[1]) == 0 then return {0, redis.call('ZCARD', KEYS[2]), '', r[3], r[2], r[4] or r[1]} end
+      local sockets = redis.call('SCARD', KEYS[6])
+      if redis.call('ZREM', KEYS[2], ARGV[1]) == 0 then return {0, redis.call('ZCARD', KEYS[2]), '', r[3], r[2], r[4] or r[1], sockets} end
       local role = redis.call('HGET', KEYS[3], ARGV[1]) or ''
       redis.call('HDEL', KEYS[3], ARGV[1])
       redis.call('ZREM', KEYS[4], ARGV[2] .. '|' .. ARGV[1])
       redis.call('SREM', KEYS[5], ARGV[2])
-      return {1, redis.call('ZCARD', KEYS[2]), role, r[3], r[2], r[4] or r[1]}`,
+      return {1, redis.call('ZCARD', KEYS[2]), role, r[3], r[2], r[4] or r[1], sockets}`,
   },
   // Removes members whose deadline passed: read and remove in one script, so two workers
   // sweeping at once never both see (and announce) the same member. A timed-out host of an
@@ -283,8 +285,8 @@ export function createRoomsStore(redis: Redis, keys: Keys) {
     },
     async leave(appid: string, roomId: string, uid: string) {
       const k = roomKeys(keys, appid, roomId);
-      const r = (await run('sbRoomLeave', [k.room, k.members, k.roles, due(appid), userRooms(appid, uid)], [uid, roomId])) as Array<string | number>;
-      return { code: Number(r[0]), memsize: Number(r[1] ?? 0), role: String(r[2] ?? ''), kind: String(r[3] ?? ''), host: String(r[4] ?? ''), label: String(r[5] ?? '') };
+      const r = (await run('sbRoomLeave', [k.room, k.members, k.roles, due(appid), userRooms(appid, uid), keys.userSockets(appid, uid)], [uid, roomId])) as Array<string | number>;
+      return { code: Number(r[0]), memsize: Number(r[1] ?? 0), role: String(r[2] ?? ''), kind: String(r[3] ?? ''), host: String(r[4] ?? ''), label: String(r[5] ?? ''), sockets: Number(r[6] ?? 0) };
     },
     async close(appid: string, roomId: string, now: number, label: string): Promise<{ code: number; uids: string[] }> {
       const k = roomKeys(keys, appid, roomId);

@@ -30,7 +30,11 @@ export function registerWebImEvents(gateway: Gateway): void {
       data.imConnected = true;
       const kept = found ? await services.webim.takeOffline(appid, uid) : [];
       for (const m of kept) socket.emit('im.message', m);
-      socket.emit('im.connected', { uid, serverTime: Date.now(), offline: kept.length });
+      const connected = { uid, serverTime: Date.now(), offline: kept.length };
+      // After kept messages, through the same (adapter) path so it arrives after them; with
+      // none, straight to the socket: no XADD for every other node to read back on each connect.
+      if (kept.length) socket.emit('im.connected', connected);
+      else socket.nsp.local.to(socket.id).emit('im.connected', connected);
       return { offline: kept };
     },
     ({ appid, uid, services }) => services.webim.offlineProbe(appid, uid),

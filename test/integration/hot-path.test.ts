@@ -1,0 +1,213 @@
+// The connection path kept cheap (issue 13) without losing a guarantee:
+// - the snapshot's probe: a part read from nothing equals the part read in full;
+// - large rooms get their membership changes batched, the host every change, in order;
+// - a room joined from a socket moves the user's other sockets, through the adapter only
+//   when one of them is on another node;
+// - dashboard pushes skip apps nobody watches, and reach a dashboard from its snapshot on;
+// - the sweep's app index gets an app back after it was retired.
+import { Redis } from 'ioredis';
+import type { Socket } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call, collect, connect, connectDashboard, createApp, issueToken, loginUser, nextEvent, sleep, startServer, testConfig, type TestServer, until } from '../helpers.js';
+
+const BATCH_ABOVE = 3;
+const BATCH_MS = 150;
+
+let srv: TestServer;
+let other: TestServer; // a second api node on the same Redis and prefixes
+let redis: Redis;
+let app: { appid: string; secret: string };
+const open: Socket[] = [];
+
+beforeAll(async () => {
+  const config = testConfig({ ROOM_MEMBER_BATCH_ABOVE: BATCH_ABOVE, ROOM_MEMBER_BATCH_MS: BATCH_MS });
+  srv = await startServer({}, config);
+  other = await startServer({}, { ...config });
+  redis = new Redis(config.REDIS_URL);
+  app = await createApp(srv.url);
+});
+afterAll(async () => {
+  for (const s of open) s.close();
+  await other?.close();
+  await srv?.close();
+  redis?.disconnect();
+});
+
+async function user(id: string, on: TestServer = srv): Promise<{ token: string; socket: Socket }> {
+  const token = await loginUser(on.url, app.appid, id);
+  const { socket } = await connect(on.url, token);
+  open.push(socket);
+  return { token, socket };
+}
+
+async function newRoom(token: string): Promise<string> {
+  const r = await call(srv.url, 'POST', '/v1/rooms', { token, body: {} });
+  expect(r.status).toBe(201);
+  return r.body.roomId as string;
+}
+
+/** The adapter's stream entries written since `from` (an entry id), as {nsp, type, data}. */
+async function streamSince(from: string): Promise<Array<{ nsp: string; type: string; data: string }>> {
+  const entries = (await redis.xrange(`${srv.config.KEY_PREFIX}:sio:stream`, `(${from}`, '+')) as Array<[string, string[]]>;
+  return entries.map(([, f]) => {
+    const o: Record<string, string> = {};
+    for (let i = 0; i < f.length; i += 2) o[f[i]!] = f[i + 1]!;
+    return { nsp: o.nsp ?? '', type: o.type ?? '', data: o.data ?? '' };
+  });
+}
+async function streamTip(): Promise<string> {
+  const last = (await redis.xrevrange(`${srv.config.KEY_PREFIX}:sio:stream`, '+', '-', 'COUNT', 1)) as Array<[string, string[]]>;
+  return last[0]?.[0] ?? '0-0';
+}
+
+describe('session.snapshot probe', () => {
+  it('a part the probe finds nothing for equals the part read in full, for a fresh user and one with state', async () => {
+    const fresh = await user('hp-fresh');
+    const busy = await user('hp-busy');
+    const host = await user('hp-host');
+    const roomId = await newRoom(host.token);
+    expect((await busy.socket.emitWithAck('room.join', { roomId })).ok).toBe(true);
+    expect((await call(srv.url, 'POST', '/v1/billing/topups', { basic: [app.appid, app.secret], body: { uid: 'hp-busy', amount: 500, ref: 'hp-1' } })).status).toBe(200);
+    expect((await busy.socket.emitWithAck('presence.set', { state: 'online', skills: ['en>fr'] })).ok).toBe(true);
+    expect((await call(srv.url, 'PUT', '/v1/pairing/availability', { token: busy.token, body: { available: true } })).status).toBe(200);
+
+    for (const [uid, client] of [['hp-fresh', fresh.socket], ['hp-busy', busy.socket]] as const) {
+      const socket = srv.app.io.of('/').sockets.get(client.id!)!;
+      const ctx = { appid: app.appid, uid, socket, services: srv.app.services, core: srv.app.core };
+      const probed = await srv.app.gateway.snapshot(ctx);
+      const full = await srv.app.gateway.snapshot(ctx, false, { probe: false });
+      // Each read refreshes an agent's deadline (its socket is open): compare without it.
+      const same = (snap: Record<string, unknown>) => ({ ...snap, serverTime: 0, presence: { ...(snap.presence as object), deadline: 0 } });
+      expect(same(probed)).toEqual(same(full));
+      if (uid === 'hp-busy') {
+        expect(probed).toMatchObject({ rooms: [expect.objectContaining({ roomId })], billing: { balance: 500 }, presence: { state: 'online' }, pairing: { available: true } });
+      } else {
+        expect(probed).toMatchObject({ rooms: [], billing: { balance: 0, calls: [] }, presence: { state: 'offline' }, pairing: { available: false } });
+      }
+    }
+  });
+});
+
+describe('membership changes of large rooms', () => {
+  it('below the size each change goes to the room; from it on members get batches in order and the host every change', async () => {
+    const host = await user('hp-bhost');
+    const roomId = await newRoom(host.token);
+    await host.socket.emitWithAck('room.join', { roomId });
+    const first = await user('hp-b0');
+    const singles = collect(first.socket, 'room.member');
+    const batches = collect(first.socket, 'room.members.changed');
+    const toHost = collect(host.socket, 'room.member');
+    const hostBatches = collect(host.socket, 'room.members.changed');
+    await first.socket.emitWithAck('room.join', { roomId }); // memsize 2: below
+    const others = await Promise.all(['hp-b1', 'hp-b2', 'hp-b3', 'hp-b4'].map((id) => user(id)));
+    for (const o of others) expect((await o.socket.emitWithAck('room.join', { roomId })).ok).toBe(true); // memsize 3..6: batched
+    expect((await others[0]!.socket.emitWithAck('room.leave', { roomId })).data).toEqual({ left: true, memsize: 5 });
+    await until(() => batches.flatMap((b) => b.changes).length === 5, 3000, 'the batched changes');
+
+    // Its own join (memsize 2) went to the room singly; from memsize 3 on, batches.
+    expect(singles).toEqual([{ roomId, uid: 'hp-b0', action: 'joined', role: 'member', memsize: 2 }]);
+    expect(batches.flatMap((b) => b.changes)).toEqual([
+      { uid: 'hp-b1', action: 'joined', role: 'member' },
+      { uid: 'hp-b2', action: 'joined', role: 'member' },
+      { uid: 'hp-b3', action: 'joined', role: 'member' },
+      { uid: 'hp-b4', action: 'joined', role: 'member' },
+      { uid: 'hp-b1', action: 'left', role: 'member' },
+    ]);
+    expect(batches.length).toBeLessThan(5); // coalesced
+    expect(batches[batches.length - 1]).toMatchObject({ roomId, memsize: 5 });
+    // The host: every change singly, in order, and no batch.
+    expect(toHost.map((m) => [m.uid, m.action, m.memsize])).toEqual([
+      ['hp-b0', 'joined', 2],
+      ['hp-b1', 'joined', 3],
+      ['hp-b2', 'joined', 4],
+      ['hp-b3', 'joined', 5],
+      ['hp-b4', 'joined', 6],
+      ['hp-b1', 'left', 5],
+    ]);
+    expect(hostBatches).toEqual([]);
+  });
+});
+
+describe("moving the user's sockets into a joined room", () => {
+  it('stays on this node when it holds all of them, and goes through the adapter when one is elsewhere', async () => {
+    const host = await user('hp-mhost');
+    const roomId = await newRoom(host.token);
+    const token = await loginUser(srv.url, app.appid, 'hp-mover');
+    const a = (await connect(srv.url, token)).socket;
+    const b = (await connect(srv.url, token)).socket; // same node
+    open.push(a, b);
+    let from = await streamTip();
+    expect((await a.emitWithAck('room.join', { roomId })).ok).toBe(true);
+    const joins = (await streamSince(from)).filter((e) => e.type === '4' && e.data.includes(`user:${app.appid}:hp-mover`));
+    expect(joins).toEqual([]); // no SOCKETS_JOIN through the adapter
+    const heard = nextEvent(b, 'room.message');
+    await host.socket.emitWithAck('room.join', { roomId });
+    await a.emitWithAck('room.message', { roomId, text: 'to both sockets' });
+    expect(await heard).toMatchObject({ roomId, text: 'to both sockets' });
+    // Leaving likewise (SOCKETS_LEAVE is type 5): b no longer hears the room.
+    from = await streamTip();
+    expect((await a.emitWithAck('room.leave', { roomId })).data).toMatchObject({ left: true });
+    expect((await streamSince(from)).filter((e) => e.type === '5' && e.data.includes(`user:${app.appid}:hp-mover`))).toEqual([]);
+    const after = collect(b, 'room.message');
+    await host.socket.emitWithAck('room.message', { roomId, text: 'after the leave' });
+    await sleep(200);
+    expect(after).toEqual([]);
+
+    // A socket of the user on the other node: the next room moves it through the adapter.
+    const c = (await connect(other.url, token)).socket;
+    open.push(c);
+    const room2 = await newRoom(host.token);
+    from = await streamTip();
+    expect((await a.emitWithAck('room.join', { roomId: room2 })).ok).toBe(true);
+    expect((await streamSince(from)).some((e) => e.type === '4' && e.data.includes(`user:${app.appid}:hp-mover`))).toBe(true);
+    const farHeard = nextEvent(c, 'room.message');
+    await sleep(100); // socketsJoin travels through the adapter
+    await a.emitWithAck('room.message', { roomId: room2, text: 'to the far socket' });
+    expect(await farHeard).toMatchObject({ roomId: room2, text: 'to the far socket' });
+  });
+});
+
+describe('dashboard pushes', () => {
+  it('skip an app nobody watches, and reach a dashboard from its snapshot on', async () => {
+    // Once the start-up question is answered, a node knows which apps are watched.
+    await until(() => !srv.app.core.dashboardWatch.watched(app.appid) && !other.app.core.dashboardWatch.watched(app.appid), 5000, 'the start-up warm-up to end');
+    const host = await user('hp-dhost');
+    const roomId = await newRoom(host.token);
+    let from = await streamTip();
+    await host.socket.emitWithAck('room.join', { roomId });
+    expect((await streamSince(from)).filter((e) => e.nsp === '/dashboard')).toEqual([]);
+
+    // A dashboard on the other node: both nodes learn it before its snapshot is read.
+    const { socket: dash, snapshot } = await connectDashboard(other.url, { appid: app.appid, secret: app.secret });
+    open.push(dash);
+    expect(snapshot.apps[0].rooms.items.some((r: { roomId: string }) => r.roomId === roomId)).toBe(true);
+    expect(srv.app.core.dashboardWatch.watched(app.appid)).toBe(true);
+    const state = nextEvent(dash, 'room.state');
+    const guest = await user('hp-dguest');
+    from = await streamTip();
+    await guest.socket.emitWithAck('room.join', { roomId });
+    expect(await state).toMatchObject({ appid: app.appid, roomId, memsize: 2 });
+    expect((await streamSince(from)).some((e) => e.nsp === '/dashboard')).toBe(true);
+  });
+});
+
+describe("the sweep's app index", () => {
+  it('gets the app back at the first join after the app was retired', async () => {
+    const own = await createApp(srv.url);
+    const token = await issueToken(srv.url, own, 'hp-idx');
+    const { socket } = await connect(srv.url, token);
+    open.push(socket);
+    const roomId = (await call(srv.url, 'POST', '/v1/rooms', { token, body: {} })).body.roomId as string;
+    const index = `${srv.config.KEY_PREFIX}:g:rooms:apps`;
+    expect((await socket.emitWithAck('room.join', { roomId })).ok).toBe(true);
+    expect(await redis.sismember(index, own.appid)).toBe(1);
+    expect((await socket.emitWithAck('room.leave', { roomId })).ok).toBe(true);
+    await srv.app.services.rooms.sweep(); // no deadline left: retired
+    expect(await redis.sismember(index, own.appid)).toBe(0);
+    expect((await socket.emitWithAck('room.join', { roomId })).ok).toBe(true);
+    expect(await redis.sismember(index, own.appid)).toBe(1);
+    // A second member while the app has deadlines: still there (no SADD needed).
+    expect((await socket.emitWithAck('room.heartbeat', { roomId })).data).toMatchObject({ joined: false });
+    expect(await redis.sismember(index, own.appid)).toBe(1);
+  });
+});
