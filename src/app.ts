@@ -22,7 +22,7 @@ import type { Http } from './infra/http.js';
 import { createCore, type Core } from './infra/core.js';
 import { ERROR_TABLE, fromFrameworkError, toPublicError } from './infra/errors.js';
 import { createLogger } from './infra/logger.js';
-import { checkRedis, createCommandRedis, quitAll } from './infra/redis.js';
+import { checkRedis, createCommandRedis, createRedis, quitAll } from './infra/redis.js';
 import { accountsRoutes } from './modules/accounts/routes.js';
 import { adminRoutes } from './modules/admin/routes.js';
 import { queueBoard } from './modules/admin/queue-board.js';
@@ -90,7 +90,9 @@ export async function buildApp(config: Config): Promise<SwitchboardApp> {
   opened.push(...adapter.clients);
   const io = new Server(http.server, { ...socketServerOptions(config), ...adapter.serverOptions });
 
-  const core = createCore(config, redis, log, io, 'api');
+  const queueRedis = createRedis(config.REDIS_URL, 'api:queues');
+  opened.push(queueRedis);
+  const core = createCore(config, redis, log, io, 'api', queueRedis);
   const { queues, metrics } = core;
   metrics.trackSockets(io);
   metrics.trackQueues(queues, log);

@@ -31,6 +31,7 @@ export const ConfigSchema = Type.Object({
   ROOM_HOST_GRACE_MS: Int(30000, 0, 86400000, 'after the host of a room times out, how long before the room (course) is ended'),
   ROOM_MEMBER_BATCH_ABOVE: Int(16, 0, 1000000, 'rooms with at least this many members get membership changes batched (room.members.changed, one per ROOM_MEMBER_BATCH_MS) instead of one room.member per change; the host still gets every change (0: always batch)'),
   ROOM_MEMBER_BATCH_MS: Int(100, 10, 5000, 'the window of a batched membership change (room.members.changed)'),
+  ROOM_HEARTBEAT_BATCH_MS: Int(5, 0, 1000, 'room heartbeats arriving within this window go to Redis as one script per app (0: each at once)'),
   ROOM_MESSAGE_HISTORY: Int(10000, 10, 1000000, 'chat messages kept per room for playback (oldest dropped first)'),
   PRESENCE_TIMEOUT_MS: Int(60000, 500, 3600000, 'an online agent without a heartbeat (presence.heartbeat, or any presence.set) this long is taken offline by the sweep'),
   PRESENCE_GRACE_MS: Int(15000, 0, 3600000, "after an online agent's socket drops, how long before the sweep takes the agent offline (a heartbeat from any socket keeps it online)"),

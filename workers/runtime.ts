@@ -52,7 +52,9 @@ export async function startWorkers(config: Config, opts: { log?: Logger; registr
   const adapter = createSocketAdapter(config, 'worker', redis);
   opened.push(...adapter.clients);
   const io = new Server({ ...adapter.serverOptions });
-  const core = createCore(config, redis, log, io, 'worker');
+  const queueRedis = createRedis(config.REDIS_URL, 'worker:queues');
+  opened.push(queueRedis);
+  const core = createCore(config, redis, log, io, 'worker', queueRedis);
   const { queues, metrics } = core;
   const services = createServices(core);
 

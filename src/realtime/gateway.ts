@@ -32,6 +32,15 @@ export interface SocketContext {
   core: Core;
 }
 
+/** The gateway's own per-socket state beside the context handlers see (not in socket.data, which recovery persists). */
+interface LiveContext extends SocketContext {
+  /** Events accepted and not answered yet. */
+  answering: number;
+  /** Runs once `answering` drops to 0 (a flood disconnect waits for the acks owed). */
+  onAnswered: (() => void) | null;
+  flooded: boolean;
+}
+
 type Handler<E extends ClientEventName> = (ctx: SocketContext, payload: ClientRequest<E>) => Promise<ClientResponse<E>>;
 /**
  * Reads one part of `session.snapshot`. `found` is false when the part's probe found none of
@@ -79,6 +88,31 @@ export function checkOrigin(origins: true | string[], origin: string | undefined
   if (origin && !originAllowed(origins, origin)) throw new AppError('ORIGIN_NOT_ALLOWED', `origin ${origin} is not allowed`);
 }
 
+const NOTHING = Object.freeze({});
+
+/** The part of an Engine.IO socket the gateway touches. */
+interface EngineSocket {
+  request: IncomingMessage | HandshakeRequest;
+  transport?: { socket?: { listeners?(e: string): Array<(...a: unknown[]) => void>; removeListener?(e: string, f: (...a: unknown[]) => void): void; _socket?: NodeJS.EventEmitter } };
+}
+
+/**
+ * Engine.IO 6.6 leaves two listeners of the WebSocket upgrade on for the socket's whole
+ * life, and with them the upgrade request (an IncomingMessage and its stream state): the
+ * WebSocket's 'error' listener `onUpgradeError` (a no-op once the transport listens for
+ * errors itself) and the TCP socket's 'close' listener that re-emits on the upgrade's fake
+ * response (for HTTP middlewares, which the engine here has none of). Each is recognised
+ * by its name or text; if a later Engine.IO changes them, nothing is removed.
+ */
+function releaseUpgradeListeners(raw: EngineSocket): void {
+  const ws = raw.transport?.socket;
+  if (!ws?.listeners || !ws.removeListener) return;
+  for (const fn of ws.listeners('error')) if (fn.name === 'onUpgradeError') ws.removeListener('error', fn);
+  const tcp = ws._socket;
+  if (!tcp) return;
+  for (const fn of tcp.listeners('close')) if (/^\(\) => this\.emit\("close"\)$/.test(String(fn))) tcp.removeListener('close', fn as (...a: unknown[]) => void);
+}
+
 /** What Socket.IO's handshake reads of the upgrade request (socket.handshake), and nothing else. */
 interface HandshakeRequest {
   headers: { origin?: string; authorization?: string };
@@ -108,13 +142,18 @@ export function attachGateway(io: Server, core: Core, services: Services): Gatew
   // Listeners still writing (presence, web IM, pairing): shutdown waits for them before Redis closes.
   const pendingDisconnects = new Set<Promise<void>>();
   const origins = allowedOrigins(config);
+  const recovery = Boolean((io as unknown as { opts?: { connectionStateRecovery?: unknown } }).opts?.connectionStateRecovery);
 
-  // Memory: Engine.IO keeps the first HTTP request of each session (an IncomingMessage with
-  // its headers, parser state and socket bookkeeping: several KB a connection) for the whole
-  // session. Socket.IO's docs suggest dropping it; the handshakes here read two headers from
-  // it (origin, authorization), so a small stand-in keeps just those.
-  io.engine.on('connection', (raw: { request: IncomingMessage | HandshakeRequest }) => {
-    raw.request = handshakeRequest(raw.request as IncomingMessage);
+  // Memory: Engine.IO keeps the first HTTP request of each session for the whole session
+  // (Socket.IO's memory guide drops it), and its upgrade closures keep it too. The handshakes
+  // here read two headers of it (origin, authorization): a small stand-in keeps just those,
+  // and the request's own header copies (an object and a few dozen strings) are let go.
+  io.engine.on('connection', (raw: EngineSocket) => {
+    const req = raw.request as IncomingMessage;
+    raw.request = handshakeRequest(req);
+    req.headers = {};
+    req.rawHeaders = [];
+    releaseUpgradeListeners(raw);
   });
 
   io.use(async (socket, next) => {
@@ -125,7 +164,7 @@ export function attachGateway(io: Server, core: Core, services: Services): Gatew
       const token = typeof auth?.token === 'string' ? auth.token : header?.startsWith('Bearer ') ? header.slice(7) : undefined;
       if (!token) throw new AppError('AUTH_REQUIRED', 'pass the login token as auth: { token }');
       const s = await services.accounts.authenticate(token);
-      const data: SocketData = { appid: s.appid, uid: s.uid, tokenHash: s.tokenHash, expiresAt: s.expiresAt, bucket: [config.SOCKET_RATE_BURST, Date.now(), 0] };
+      const data: SocketData = { appid: s.appid, uid: s.uid, tokenHash: s.tokenHash, expiresAt: s.expiresAt, bucket: [config.SOCKET_RATE_BURST, Date.now(), 0], registered: false };
       socket.data = data;
       next();
     } catch (err) {
@@ -137,8 +176,11 @@ export function attachGateway(io: Server, core: Core, services: Services): Gatew
   io.on('connection', (socket) => {
     const data = socket.data as SocketData;
     data.registered = false; // a recovered session brings its old data: it is registered again by the snapshot
+    // Read by the middleware above and nothing after: keep no per-socket copy of the token,
+    // the request's URL and the connection time (a few hundred bytes a socket).
+    Object.assign(socket.handshake, { auth: NOTHING, query: NOTHING, headers: NOTHING, url: '', time: '' });
     void socket.join(socketRooms.user(data.appid, data.uid));
-    const ctx: SocketContext = { appid: data.appid, uid: data.uid, socket, services, core };
+    const ctx: LiveContext = { appid: data.appid, uid: data.uid, socket, services, core, answering: 0, onAnswered: null, flooded: false };
     socket.onAny((event: string, ...args: unknown[]) => void dispatch(ctx, event, args));
     socket.on('disconnect', (reason) => {
       for (const fn of disconnectListeners) {
@@ -151,19 +193,18 @@ export function attachGateway(io: Server, core: Core, services: Services): Gatew
       .snapshot(ctx, socket.recovered)
       .then((snap) => {
         core.metrics.socketEventOut('session.snapshot', 'socket');
-        // Local: every (re)connect gets a fresh one, so it needs no place in the adapter's
-        // replay stream (a plain emit would cost an XADD that every node reads back).
-        socket.nsp.local.to(socket.id).emit('session.snapshot', snap);
+        // With connection state recovery, through the adapter: the packet carries the stream
+        // offset the client sends back to recover (a client that got no such packet cannot).
+        // Without it, straight to the socket: no XADD for every node to read back.
+        if (recovery) socket.emit('session.snapshot', snap);
+        else socket.nsp.local.to(socket.id).emit('session.snapshot', snap);
       })
       .catch((err: unknown) => log.error({ err, uid: data.uid }, 'snapshot failed'));
   });
 
   const take = (data: SocketData, now: number) => takeToken(data.bucket, now, config);
-  // Events being answered, per socket: a flood disconnect waits for them (their acks are owed).
-  const answering = new WeakMap<Socket, Set<Promise<void>>>();
-  const flooded = new WeakSet<Socket>();
 
-  async function dispatch(ctx: SocketContext, event: string, args: unknown[]): Promise<void> {
+  async function dispatch(ctx: LiveContext, event: string, args: unknown[]): Promise<void> {
     const socket = ctx.socket;
     const data = socket.data as SocketData;
     core.metrics.socketEventIn(event);
@@ -176,13 +217,13 @@ export function attachGateway(io: Server, core: Core, services: Services): Gatew
     const now = Date.now();
     if (!take(data, now)) {
       fail(new AppError('RATE_LIMITED', `more than ${config.SOCKET_RATE_PER_SECOND} events/s`));
-      if (data.bucket[2] >= config.SOCKET_FLOOD_STRIKES && !flooded.has(socket)) {
-        flooded.add(socket);
+      if (data.bucket[2] >= config.SOCKET_FLOOD_STRIKES && !ctx.flooded) {
+        ctx.flooded = true;
         log.warn({ appid: data.appid, uid: data.uid }, 'socket flood: disconnecting');
         // The events accepted before the flood are answered first, then the last word and the close.
-        void Promise.allSettled([...(answering.get(socket) ?? [])]).then(() =>
-          tellAndClose(socket, 'session.error', { event, code: 'RATE_LIMITED', message: 'flood: disconnected' }),
-        );
+        const close = () => tellAndClose(socket, 'session.error', { event, code: 'RATE_LIMITED', message: 'flood: disconnected' });
+        if (ctx.answering === 0) close();
+        else ctx.onAnswered = close;
       }
       return;
     }
@@ -193,22 +234,22 @@ export function attachGateway(io: Server, core: Core, services: Services): Gatew
     }
     const handler = handlers.get(event);
     if (!handler) return fail(new AppError('UNKNOWN_EVENT', `no event ${event}`));
-    const answered = (async () => {
-      try {
-        const def = clientEvents[event as ClientEventName];
-        const payload = parse(def.request, args[0] ?? {}, `${event} payload`);
-        const result = await handler(ctx, payload as never);
-        ack?.({ ok: true, data: result });
-      } catch (err) {
-        if (!(err instanceof AppError)) log.error({ err, event, uid: data.uid }, 'socket handler failed');
-        fail(err);
+    ctx.answering++;
+    try {
+      const def = clientEvents[event as ClientEventName];
+      const payload = parse(def.request, args[0] ?? {}, `${event} payload`);
+      const result = await handler(ctx, payload as never);
+      ack?.({ ok: true, data: result });
+    } catch (err) {
+      if (!(err instanceof AppError)) log.error({ err, event, uid: data.uid }, 'socket handler failed');
+      fail(err);
+    } finally {
+      if (--ctx.answering === 0 && ctx.onAnswered) {
+        const then = ctx.onAnswered;
+        ctx.onAnswered = null;
+        then();
       }
-    })();
-    let pending = answering.get(socket);
-    if (!pending) answering.set(socket, (pending = new Set()));
-    pending.add(answered);
-    await answered;
-    pending.delete(answered);
+    }
   }
 
   // Sockets outliving their token are closed by one sweep per node (cheap: no timer per socket).

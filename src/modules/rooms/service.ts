@@ -10,6 +10,7 @@
 import type { Core } from '../../infra/core.js';
 import { AppError } from '../../infra/errors.js';
 import type { DomainEventName } from '../../infra/events.js';
+import { createHeartbeatBatches } from './heartbeat-batches.js';
 import { createMemberBatches } from './member-batches.js';
 import { createRoomsStore } from './store.js';
 import type { HostTimeoutJobT, MemberActionT, MemberViewT, RoomMessageT, RoomState, RoomViewT } from './schemas.js';
@@ -50,6 +51,10 @@ export function createRoomsService(core: Core) {
   const enders = new Map<string, RoomEndHandler>();
   const goneListeners = new Map<string, RoomMemberGoneHandler>();
   const memberBatches = createMemberBatches(emitter, { above: config.ROOM_MEMBER_BATCH_ABOVE, windowMs: config.ROOM_MEMBER_BATCH_MS });
+  const beats = createHeartbeatBatches(async (appid, items) => {
+    const deadline = Date.now() + config.ROOM_MEMBER_TIMEOUT_MS;
+    return (await store.beat(appid, items, deadline)).map((r) => ({ ...r, deadline }));
+  }, config.ROOM_HEARTBEAT_BATCH_MS);
 
   /** Tells the room's feature that a member left or timed out (conference: that participant's leg ends). */
   async function memberGone(appid: string, m: { roomId: string; uid: string; kind: string }, action: 'left' | 'timed-out'): Promise<void> {
@@ -112,8 +117,11 @@ export function createRoomsService(core: Core) {
   return {
     get,
     close,
-    /** Sends the pending batched membership changes now (shutdown). */
-    flushMemberBatches: memberBatches.flush,
+    /** Sends the pending batched membership changes and heartbeats now (shutdown). */
+    flushMemberBatches(): void {
+      memberBatches.flush();
+      beats.flush();
+    },
 
     /** The feature owning rooms of `kind` says how they end (host timeout, generic close). */
     onEnd(kind: string, handler: RoomEndHandler): void {
@@ -164,7 +172,11 @@ export function createRoomsService(core: Core) {
      * I am still here. Moves the member's deadline; a member the sweep removed (a network
      * hiccup longer than the timeout) is let back in while the room is open.
      */
-    heartbeat: (appid: string, roomId: string, uid: string) => enter(appid, roomId, uid, 'member'),
+    async heartbeat(appid: string, roomId: string, uid: string): Promise<{ joined: boolean; memsize: number; role: string; deadline: number }> {
+      const r = await beats.add(appid, roomId, uid);
+      if (r.memsize < 0) return enter(appid, roomId, uid, 'member'); // not in (timed out, never joined) or no room: the full rules
+      return { joined: false, memsize: r.memsize, role: r.role, deadline: r.deadline };
+    },
 
     async leave(appid: string, roomId: string, uid: string): Promise<{ left: boolean; memsize: number }> {
       const r = await store.leave(appid, roomId, uid);

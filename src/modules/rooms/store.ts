@@ -24,7 +24,7 @@
 import type { Redis } from 'ioredis';
 import { createAppIndex } from '../../infra/app-index.js';
 import type { Keys } from '../../infra/keys.js';
-import { defineScripts } from '../../infra/scripts.js';
+import { defineScripts, runScript } from '../../infra/scripts.js';
 import type { ProbeItem } from '../../infra/sessions.js';
 
 const scripts = {
@@ -63,6 +63,29 @@ const scripts = {
       redis.call('ZADD', KEYS[4], ARGV[3], entry)
       redis.call('SADD', KEYS[5], ARGV[5])
       return {1, redis.call('ZCARD', KEYS[2]), back, role, r[3], r[2], r[4] or r[1], redis.call('SCARD', KEYS[6]), idle}`,
+  },
+  // Heartbeats of members already in, several rooms of one app at once: each moves its
+  // deadline and answers its room's memsize and its role; anyone not a member (or a room
+  // gone) is left to sbRoomEnter (-1), which knows every other case.
+  // KEYS: due, then per beat: room, members, roles. ARGV: deadline, then per beat: uid, roomId
+  // → per beat: memsize, role (memsize -1: not a member, or no room)
+  sbRoomBeat: {
+    keys: 0, // variable: 1 + 3 per beat
+    lua: `
+      local out = {}
+      for i = 0, (#KEYS - 1) / 3 - 1 do
+        local uid = ARGV[2 + 2 * i]
+        local members = KEYS[3 + 3 * i]
+        if redis.call('EXISTS', KEYS[2 + 3 * i]) == 1 and redis.call('ZSCORE', members, uid) then
+          redis.call('ZADD', KEYS[1], ARGV[1], ARGV[3 + 2 * i] .. '|' .. uid)
+          out[#out + 1] = redis.call('ZCARD', members)
+          out[#out + 1] = redis.call('HGET', KEYS[4 + 3 * i], uid) or ''
+        else
+          out[#out + 1] = -1
+          out[#out + 1] = ''
+        end
+      end
+      return out`,
   },
   // Leave a room; also says how many sockets the user has open (as sbRoomEnter).
   // KEYS: room, members, roles, due, userRooms, userSockets. ARGV: uid, roomId
@@ -282,6 +305,18 @@ export function createRoomsStore(redis: Redis, keys: Keys) {
         /** Sockets the user has open on any node (when added). */
         sockets: Number(r[7] ?? 0),
       };
+    },
+    /** Moves the deadlines of members already in (one script for the app's batch); memsize -1: not a member, use enter. */
+    async beat(appid: string, beats: Array<{ roomId: string; uid: string }>, deadline: number): Promise<Array<{ memsize: number; role: string }>> {
+      const keyList = [due(appid)];
+      const args: Array<string | number> = [deadline];
+      for (const b of beats) {
+        const k = roomKeys(keys, appid, b.roomId);
+        keyList.push(k.room, k.members, k.roles);
+        args.push(b.uid, b.roomId);
+      }
+      const r = (await runScript(redis, { keys: keyList.length, lua: scripts.sbRoomBeat.lua }, keyList, args)) as Array<string | number>;
+      return beats.map((_, i) => ({ memsize: Number(r[2 * i]), role: String(r[2 * i + 1] ?? '') }));
     },
     async leave(appid: string, roomId: string, uid: string) {
       const k = roomKeys(keys, appid, roomId);
