@@ -211,3 +211,25 @@ describe("the sweep's app index", () => {
     expect(await redis.sismember(index, own.appid)).toBe(1);
   });
 });
+
+describe('batched heartbeats', () => {
+  it('answer each member with its own room, move every deadline, and let a non-member in by the join rules', async () => {
+    const host = await user('hp-hbhost');
+    const rooms = [await newRoom(host.token), await newRoom(host.token), await newRoom(host.token)];
+    const members = await Promise.all(Array.from({ length: 9 }, (_, i) => user(`hp-hb${i}`)));
+    for (const [i, m] of members.entries()) expect((await m.socket.emitWithAck('room.join', { roomId: rooms[i % 3] })).ok).toBe(true);
+    const due = `${srv.config.KEY_PREFIX}:{${app.appid}}:rooms:due`;
+    const before = await redis.zscore(due, `${rooms[0]}|hp-hb0`);
+    await sleep(BATCH_MS + 50); // the joins' membership batches are out
+    // All at once: they share batches; each answer is its own.
+    const acks = await Promise.all(members.map((m, i) => m.socket.emitWithAck('room.heartbeat', { roomId: rooms[i % 3] })));
+    acks.forEach((a, i) => expect(a).toEqual({ ok: true, data: { roomId: rooms[i % 3], joined: false, memsize: 3, role: 'member', deadline: expect.any(Number) } }));
+    expect(Number(await redis.zscore(due, `${rooms[0]}|hp-hb0`))).toBeGreaterThan(Number(before));
+    // Someone who never joined room 2 heartbeats it: the join rules let them in (and tell the room, batched at this size).
+    const heard = nextEvent(members[2]!.socket, 'room.members.changed');
+    expect((await members[0]!.socket.emitWithAck('room.heartbeat', { roomId: rooms[2] })).data).toMatchObject({ joined: true, memsize: 4 });
+    expect(await heard).toEqual({ roomId: rooms[2], changes: [{ uid: 'hp-hb0', action: 'joined', role: 'member' }], memsize: 4 });
+    // A room that does not exist: the join rules' error.
+    expect(await members[0]!.socket.emitWithAck('room.heartbeat', { roomId: '999999' })).toMatchObject({ ok: false, error: { code: 'ROOM_NOT_FOUND' } });
+  });
+});
