@@ -15,7 +15,7 @@
 import { Redis } from 'ioredis';
 import { rawConnect, type RawClient } from './lib/rawclient.js';
 import { createBenchApp, freePort, json, pool, sleep, startRedis, startServerProc, startWorkerProc } from './lib/harness.js';
-import { cpuMeter, fmt, printTable, summary } from './lib/stats.js';
+import { commandStats, cpuMeter, fmt, printTable, summary, wallNow } from './lib/stats.js';
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 5000);
 const CONNECTED = Math.min(Number(process.env.BENCH_CONNECTED ?? 1000), CALLS);
@@ -24,18 +24,6 @@ const TICK_S = Number(process.env.CHARGE_TICK_SECONDS ?? 10);
 const SWEEP_MS = Number(process.env.CHARGE_SWEEP_INTERVAL_MS ?? 50);
 const ADMIN = 'bench-admin-token-0123456789';
 const UNIT_PRICE = 1;
-
-/** Wall clock with sub-ms resolution (comparable with the servers' Date.now()). */
-const wallNow = () => performance.timeOrigin + performance.now();
-
-function commandStats(info: string): Map<string, number> {
-  const m = new Map<string, number>();
-  for (const line of info.split('\n')) {
-    const r = /^cmdstat_([^:]+):calls=(\d+)/.exec(line.trim());
-    if (r) m.set(r[1]!, Number(r[2]));
-  }
-  return m;
-}
 
 const redis = await startRedis();
 const env: Record<string, string> = {

@@ -19,7 +19,7 @@ import { QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { rawConnect, type RawClient } from './lib/rawclient.js';
 import { createBenchApp, freePort, json, pool, sleep, startRedis, startServerProc, startWorkerProc } from './lib/harness.js';
-import { cpuMeter, fmt, printTable, summary } from './lib/stats.js';
+import { cpuMeter, fmt, printTable, summary, wallNow } from './lib/stats.js';
 
 const MEMBERS = Number(process.env.BENCH_MEMBERS ?? 10_000);
 const ROOMS = Number(process.env.BENCH_ROOMS ?? 500);
@@ -29,9 +29,6 @@ const TIMEOUT_MS = Number(process.env.ROOM_MEMBER_TIMEOUT_MS ?? 10_000);
 const PERIOD_MS = 3000;
 const SWEEP_EVERY_MS = Number(process.env.ROOM_SWEEP_INTERVAL_MS ?? 500); // schedules() in src/infra/queues.ts
 const ADMIN = 'bench-admin-token-0123456789';
-
-/** Wall clock with sub-ms resolution (comparable with the servers' Date.now()). */
-const wallNow = () => performance.timeOrigin + performance.now();
 
 /** Member i is in room i % ROOMS; member r (< ROOMS) is the observer of room r. */
 const roomOf = (i: number) => i % ROOMS;

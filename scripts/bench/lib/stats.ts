@@ -14,6 +14,19 @@ export function summary(values: number[]): { n: number; p50: number; p99: number
 
 export const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
 
+/** Wall clock in ms with sub-ms resolution (comparable across processes, and with Date.now()). */
+export const wallNow = () => performance.timeOrigin + performance.now();
+
+/** Calls per command name (`get`, `evalsha`, `client|setname`…) from Redis' INFO commandstats. */
+export function commandStats(info: string): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const line of info.split('\n')) {
+    const r = /^cmdstat_([^:]+):calls=(\d+)/.exec(line.trim());
+    if (r) m.set(r[1]!, Number(r[2]));
+  }
+  return m;
+}
+
 /** CPU seconds (user+system) a process has used, from /proc (Linux). */
 export function cpuSeconds(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -22,14 +35,27 @@ export function cpuSeconds(pid: number): number {
   return ticks / 100; // USER_HZ is 100 on Linux
 }
 
+/** CPU seconds each core has spent running processes (user + nice + system), from /proc/stat; index = core. */
+export function coreSeconds(): number[] {
+  return readFileSync('/proc/stat', 'utf8')
+    .split('\n')
+    .filter((l) => /^cpu\d+ /.test(l))
+    .map((l) => {
+      const [user, nice, system] = l.split(/\s+/).slice(1, 4).map(Number);
+      return (user! + nice! + system!) / 100;
+    });
+}
+
 /**
- * CPU of named processes: read() takes each one's CPU seconds; percent(from, to, seconds)
- * gives each one's CPU % (of one core) between two readings `seconds` of wall time apart.
+ * CPU of named processes: read() takes each one's CPU seconds; used(from, to) gives each
+ * one's CPU seconds between two readings; percent(from, to, seconds) each one's CPU % (of
+ * one core) between two readings `seconds` of wall time apart.
  */
 export function cpuMeter<K extends string>(pids: Record<K, number>) {
   const names = Object.keys(pids) as K[];
   return {
     read: (): Record<K, number> => Object.fromEntries(names.map((k) => [k, cpuSeconds(pids[k])])) as Record<K, number>,
+    used: (from: Record<K, number>, to: Record<K, number>): Record<K, number> => Object.fromEntries(names.map((k) => [k, to[k] - from[k]])) as Record<K, number>,
     percent: (from: Record<K, number>, to: Record<K, number>, seconds: number): Record<K, number> =>
       Object.fromEntries(names.map((k) => [k, ((to[k] - from[k]) / seconds) * 100])) as Record<K, number>,
   };
