@@ -1,6 +1,7 @@
-// Shared benchmark plumbing: a throwaway redis-server, server child processes, and
-// a bounded-concurrency helper. Everything runs on loopback.
-import { fork, spawn, type ChildProcess } from 'node:child_process';
+// Shared benchmark plumbing: a throwaway redis-server, server child processes, CPU
+// pinning, and a bounded-concurrency helper. Everything runs on loopback.
+import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -17,12 +18,20 @@ export interface ServerProc {
   url: string;
   pid: number;
   stats(): Promise<{ heapUsed: number; rss: number; external: number }>;
+  /** Socket writes to Redis so far (switchboard mode with BENCH_COUNT_REDIS=1). */
+  redisWrites(): Promise<number>;
   stop(): Promise<void>;
+  /** SIGKILL, then waits for the exit: no graceful close (thousands of sockets' disconnect work) when the figures are taken. */
+  kill(): Promise<void>;
 }
 
-/** Forks scripts/bench/server.js in `mode` with `env`; resolves once it listens. */
-export async function startServerProc(mode: 'switchboard' | 'bare', env: Record<string, string>): Promise<ServerProc> {
-  const child: ChildProcess = fork(join(here, '..', 'server.js'), [mode], { env: { ...process.env, ...env }, execArgv: ['--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+/**
+ * Forks scripts/bench/server.js in `mode` (switchboard, bare), or for `colyseus`
+ * scripts/bench/peers/colyseus-server.js, with `env`; resolves once it listens.
+ */
+export async function startServerProc(mode: 'switchboard' | 'bare' | 'colyseus', env: Record<string, string>): Promise<ServerProc> {
+  const script = mode === 'colyseus' ? join(here, '..', 'peers', 'colyseus-server.js') : join(here, '..', 'server.js');
+  const child: ChildProcess = fork(script, [mode], { env: { ...process.env, ...env }, execArgv: ['--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const url = await new Promise<string>((resolve, reject) => {
     child.once('message', (m: { ready?: string }) => (m.ready ? resolve(m.ready) : reject(new Error('unexpected message'))));
     child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
@@ -35,6 +44,11 @@ export async function startServerProc(mode: 'switchboard' | 'bare', env: Record<
         child.once('message', (m: { stats: { heapUsed: number; rss: number; external: number } }) => resolve(m.stats));
         child.send({ cmd: 'stats' });
       }),
+    redisWrites: () =>
+      new Promise((resolve) => {
+        child.once('message', (m: { redisWrites: number }) => resolve(m.redisWrites));
+        child.send({ cmd: 'redisWrites' });
+      }),
     stop: async () => {
       if (child.exitCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));
@@ -42,6 +56,12 @@ export async function startServerProc(mode: 'switchboard' | 'bare', env: Record<
       const t = setTimeout(() => child.kill('SIGKILL'), 15_000);
       await exited;
       clearTimeout(t);
+    },
+    kill: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGKILL');
+      await exited;
     },
   };
 }
@@ -80,6 +100,25 @@ export async function createBenchApp(url: string, adminToken: string) {
   const token = async (uid: string, extra: Record<string, unknown> = {}) =>
     (await json(`${url}/v1/apps/${appid}/tokens`, { method: 'POST', headers: { authorization: basic }, body: JSON.stringify({ uid, ...extra }) })).token as string;
   return { appid, secret, basic, token };
+}
+
+/**
+ * Pins every thread of process `pid` to CPU `core` (util-linux `taskset -a -p -c`); threads
+ * it starts later inherit that. Throws unless all its threads then allow `core` only.
+ */
+export function pin(pid: number, core: number): void {
+  const r = spawnSync('taskset', ['-a', '-p', '-c', String(core), String(pid)], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`taskset -a -p -c ${core} ${pid} failed: ${r.error?.message ?? r.stderr}`);
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    let status = '';
+    try {
+      status = readFileSync(`/proc/${pid}/task/${tid}/status`, 'utf8');
+    } catch {
+      continue; // the thread ended meanwhile
+    }
+    const allowed = /Cpus_allowed_list:\s*(\S+)/.exec(status)?.[1];
+    if (allowed !== String(core)) throw new Error(`thread ${tid} of ${pid} still allows CPUs ${allowed}`);
+  }
 }
 
 /** Runs `fn` over `items` with at most `limit` in flight. */
