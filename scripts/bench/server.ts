@@ -1,9 +1,15 @@
 // A server under test, run as a child process by the benchmarks so its memory and CPU
 // are its own. argv[2]: `switchboard` (buildApp, as in production) or `bare` (plain
-// Socket.IO with its in-memory adapter, answering the same acked event, and joining /
-// broadcasting to a room for the classroom baseline).
-// It answers IPC {cmd:'stats'} with its heap and RSS after a full GC.
-import { createServer } from 'node:http';
+// Socket.IO with its in-memory adapter: what a minimal Socket.IO app does for the same
+// events — session.ping; room.join (join, announce room.member to the room, ack);
+// room.heartbeat (ack); room.message (broadcast); HTTP POST /notify {room, event, data}).
+// Bare with BENCH_BARE_AUTH=1 admits a handshake only with an auth.token the bench posted
+// first (POST /tokens {token: uid}); without it, any handshake (uid = socket id).
+// It answers IPC {cmd:'stats'} with its heap and RSS after a full GC, and, in switchboard
+// mode with BENCH_COUNT_REDIS=1, IPC {cmd:'redisWrites'} with the socket writes made to
+// Redis so far (every net.Socket write whose remote port is REDIS_URL's).
+import { createServer, type IncomingMessage } from 'node:http';
+import { Socket } from 'node:net';
 import { Server } from 'socket.io';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
@@ -11,16 +17,57 @@ import { loadConfig } from '../../src/config.js';
 const mode = process.argv[2];
 const port = Number(process.env.PORT ?? 0);
 
+let redisWrites = 0;
+if (process.env.BENCH_COUNT_REDIS === '1') {
+  const redisPort = Number(new URL(process.env.REDIS_URL ?? 'redis://127.0.0.1:6390').port || 6379);
+  const write = Socket.prototype.write;
+  Socket.prototype.write = function (this: Socket, ...args: unknown[]) {
+    if (this.remotePort === redisPort) redisWrites++;
+    return (write as (...a: unknown[]) => boolean).apply(this, args);
+  } as typeof write;
+}
+
+async function body(req: IncomingMessage): Promise<any> {
+  let s = '';
+  for await (const chunk of req) s += chunk;
+  return JSON.parse(s || '{}');
+}
+
 async function start(): Promise<{ url: string; close: () => Promise<void> }> {
   if (mode === 'bare') {
-    const http = createServer();
+    const uids = new Map<string, string>(); // token → uid, when BENCH_BARE_AUTH=1
+    const http = createServer((req, res) => {
+      body(req)
+        .then((b: any) => {
+          if (req.method === 'POST' && req.url === '/tokens') for (const [token, uid] of Object.entries(b)) uids.set(token, uid as string);
+          else if (req.method === 'POST' && req.url === '/notify') io.to(`room:${b.room}`).emit(b.event, b.data);
+          else res.statusCode = 404;
+        })
+        .catch(() => (res.statusCode = 400))
+        .finally(() => res.end('{}'));
+    });
     const io = new Server(http, { serveClient: false });
+    if (process.env.BENCH_BARE_AUTH === '1') {
+      io.use((socket, next) => {
+        const uid = uids.get((socket.handshake.auth as { token?: string }).token ?? '');
+        if (!uid) return next(new Error('unknown token'));
+        socket.data.uid = uid;
+        next();
+      });
+    }
     io.on('connection', (socket) => {
+      const uid: string = socket.data.uid ?? socket.id;
+      const memsize = (roomId: string) => io.sockets.adapter.rooms.get(`room:${roomId}`)?.size ?? 0;
       socket.on('session.ping', (p: { t?: number }, ack: (r: unknown) => void) => ack({ ok: true, data: { t: p?.t, serverTime: Date.now() } }));
-      // Room broadcast baseline (classroom bench): join a room, send to everyone in it.
+      // Room baseline (classroom, join benches): join a room, tell its members, send to everyone in it.
       socket.on('room.join', (p: { roomId: string }, ack: (r: unknown) => void) => {
         void socket.join(`room:${p.roomId}`);
-        ack({ ok: true, data: { roomId: p.roomId } });
+        const size = memsize(p.roomId);
+        io.to(`room:${p.roomId}`).emit('room.member', { roomId: p.roomId, uid, action: 'joined', memsize: size });
+        ack({ ok: true, data: { roomId: p.roomId, joined: true, memsize: size, role: 'member', deadline: Date.now() + 10_000 } });
+      });
+      socket.on('room.heartbeat', (p: { roomId: string }, ack: (r: unknown) => void) => {
+        ack({ ok: true, data: { roomId: p.roomId, joined: false, memsize: memsize(p.roomId), role: 'member', deadline: Date.now() + 10_000 } });
       });
       socket.on('room.message', (p: { roomId: string; data?: unknown }, ack: (r: unknown) => void) => {
         const message = { roomId: p.roomId, data: p.data, ts: Date.now() };
@@ -44,6 +91,8 @@ process.on('message', (msg: { cmd: string }) => {
     const m = process.memoryUsage();
     process.send!({ stats: { heapUsed: m.heapUsed, rss: m.rss, external: m.external } });
   }
+  if (msg.cmd === 'redisWrites') process.send!({ redisWrites });
   if (msg.cmd === 'stop') void server.close().then(() => process.exit(0));
 });
+process.on('disconnect', () => process.exit(1)); // the bench died: do not outlive it
 process.send!({ ready: server.url });
