@@ -13,6 +13,7 @@ import { Socket } from 'node:net';
 import { Server } from 'socket.io';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
+import { memoryAfterGc } from './lib/stats.js';
 
 const mode = process.argv[2];
 const port = Number(process.env.PORT ?? 0);
@@ -85,12 +86,7 @@ async function start(): Promise<{ url: string; close: () => Promise<void> }> {
 
 const server = await start();
 process.on('message', (msg: { cmd: string }) => {
-  if (msg.cmd === 'stats') {
-    (globalThis as { gc?: () => void }).gc?.();
-    (globalThis as { gc?: () => void }).gc?.();
-    const m = process.memoryUsage();
-    process.send!({ stats: { heapUsed: m.heapUsed, rss: m.rss, external: m.external } });
-  }
+  if (msg.cmd === 'stats') process.send!({ stats: memoryAfterGc() });
   if (msg.cmd === 'redisWrites') process.send!({ redisWrites });
   if (msg.cmd === 'stop') void server.close().then(() => process.exit(0));
 });

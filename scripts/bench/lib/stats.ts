@@ -70,3 +70,11 @@ export function printTable(title: string, rows: Array<Record<string, string | nu
   process.stdout.write('|' + width.map((w) => '-'.repeat(w + 2)).join('|') + '|\n');
   for (const r of rows) process.stdout.write(line(cols.map((c) => String(r[c]))) + '\n');
 }
+
+/** heapUsed, RSS and external memory of this process after two forced GCs (servers run with --expose-gc): the IPC `stats` answer of a bench server. */
+export function memoryAfterGc(): { heapUsed: number; rss: number; external: number } {
+  (globalThis as { gc?: () => void }).gc?.();
+  (globalThis as { gc?: () => void }).gc?.();
+  const m = process.memoryUsage();
+  return { heapUsed: m.heapUsed, rss: m.rss, external: m.external };
+}

@@ -11,6 +11,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { matchMaker, Room, Server, ServerError, type Client } from '@colyseus/core';
 import { WebSocketTransport } from '@colyseus/ws-transport';
 import { Encoder, schema, t, type SchemaType } from '@colyseus/schema';
+import { memoryAfterGc } from '../lib/stats.js';
 
 const port = Number(process.env.PORT ?? 0);
 // The full state of a room of 1,000 players is ~40 KB: above the 16 KB default the encoder
@@ -78,12 +79,7 @@ await server.listen(port, '127.0.0.1');
 const url = `http://127.0.0.1:${(transport.server!.address() as { port: number }).port}`;
 
 process.on('message', (msg: { cmd: string }) => {
-  if (msg.cmd === 'stats') {
-    (globalThis as { gc?: () => void }).gc?.();
-    (globalThis as { gc?: () => void }).gc?.();
-    const m = process.memoryUsage();
-    process.send!({ stats: { heapUsed: m.heapUsed, rss: m.rss, external: m.external } });
-  }
+  if (msg.cmd === 'stats') process.send!({ stats: memoryAfterGc() });
   if (msg.cmd === 'stop') void server.gracefullyShutdown(false).finally(() => process.exit(0));
 });
 process.on('disconnect', () => process.exit(1)); // the bench died: do not outlive it
