@@ -189,7 +189,7 @@ export async function buildApp(config: Config): Promise<SwitchboardApp> {
     gateway.stop();
     dashboard.stop();
     core.dashboardWatch.stop();
-    services.rooms.flushMemberBatches();
+    services.rooms.flushBatches();
     io.local.disconnectSockets(true);
   });
 

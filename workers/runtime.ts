@@ -114,7 +114,7 @@ export async function startWorkers(config: Config, opts: { log?: Logger; registr
       // Worker.close() waits for the active jobs to finish.
       await Promise.all(workers.map((w) => w.close()));
       await metricsListener?.close();
-      services.rooms.flushMemberBatches();
+      services.rooms.flushBatches();
       core.dashboardWatch.stop();
       await queues.close();
       // A listener-less Server has no engine: close() closes the adapter, then throws on the engine.

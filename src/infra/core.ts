@@ -31,12 +31,10 @@ export interface Core {
 
 /**
  * The Core of one process: queue producers, this role's metrics, the emitter (counting
- * every emit) on `io`, and the events hub, whose events the metrics count.
- */
-/**
- * `queueRedis` carries the queue producers: BullMQ defines its scripts on the connection it is
- * given, and every auto-pipelined batch of a connection copies the scripts defined on it,
- * so they stay off the (auto-pipelined) command connection `redis`.
+ * every emit) on `io`, and the events hub, whose events the metrics count. `queueRedis`
+ * carries the queue producers: BullMQ defines its scripts on the connection it is given, and
+ * every auto-pipelined batch of a connection copies the scripts defined on it, so they stay
+ * off the (auto-pipelined) command connection `redis`.
  */
 export function createCore(config: Config, redis: Redis, log: Logger, io: Server, role: 'api' | 'worker', queueRedis: Redis = redis): Core {
   const queues = createQueues(queueRedis, config.QUEUE_PREFIX);

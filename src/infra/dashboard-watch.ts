@@ -46,9 +46,12 @@ export function createDashboardWatch(io: Server, log?: Logger): DashboardWatch {
     const now = Date.now();
     if (typeof ack === 'function') ack([...leases].filter(([, until]) => until > now).map(([key]) => key));
   });
+  /** Every other node's answer (the adapter waits for one per node it knows; its own timeout is longer). */
+  const askAll = (event: string, ...args: unknown[]) =>
+    withTimeout((io as unknown as { serverSideEmitWithAck(ev: string, ...a: unknown[]): Promise<unknown[]> }).serverSideEmitWithAck(event, ...args), ACK_TIMEOUT_MS, 'timed out');
   // The adapter learns the other nodes from their first heartbeats: ask once it had a moment.
   const ask = setTimeout(() => {
-    withTimeout((io as unknown as { serverSideEmitWithAck(ev: string): Promise<unknown[]> }).serverSideEmitWithAck(ASK), ACK_TIMEOUT_MS, 'timed out').then(
+    askAll(ASK).then(
       (answers) => {
         for (const known of answers) take(known);
         warmUntil = 0;
@@ -72,8 +75,7 @@ export function createDashboardWatch(io: Server, log?: Logger): DashboardWatch {
         return;
       }
       try {
-        // The adapter waits for one answer per node it knows (its requestsTimeout is longer).
-        await withTimeout((io as unknown as { serverSideEmitWithAck(ev: string, a: string[]): Promise<unknown[]> }).serverSideEmitWithAck(ANNOUNCE, appids), ACK_TIMEOUT_MS, 'timed out');
+        await askAll(ANNOUNCE, appids);
       } catch (err) {
         // A node that did not answer in time still gets the renewal within RENEW_MS.
         log?.warn({ err, appids }, 'not every node acknowledged a dashboard watch in time');

@@ -26,8 +26,6 @@ export interface Emitter {
   disconnectUser(appid: string, uid: string, reason: { code: string; message: string }, tokenHash?: string): Promise<number>;
   /** How many sockets the user has open, on every node (a round trip through the adapter). */
   userSocketCount(appid: string, uid: string): Promise<number>;
-  /** Puts every socket of the user, on any node, into the room's socket room. */
-  joinRoom(appid: string, uid: string, roomId: string): void;
   /**
    * Puts the user's sockets into the room's socket room, through the adapter only when
    * needed: `registered` is how many sockets the user has in the gateway's registry (any
@@ -93,7 +91,6 @@ export function createEmitter(io: Server, dashboards: DashboardWatch): Emitter {
       return n;
     },
     // socketsJoin/socketsLeave travel through the adapter, so a worker can move sockets it does not hold.
-    joinRoom: (appid, uid, roomId) => io.in(socketRooms.user(appid, uid)).socketsJoin(socketRooms.room(appid, roomId)),
     joinRoomOf(appid, uid, roomId, registered) {
       const user = socketRooms.user(appid, uid);
       (holdsAll(user, registered) ? io.local : io).in(user).socketsJoin(socketRooms.room(appid, roomId));

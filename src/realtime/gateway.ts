@@ -21,7 +21,7 @@ export interface SocketData {
   /** token bucket: tokens left, last refill (ms), rate-limited events since the bucket was last full */
   bucket: [number, number, number];
   /** Set once the socket is in the registry of open sockets (infra/sessions.ts). */
-  registered?: boolean;
+  registered: boolean;
 }
 
 export interface SocketContext {

@@ -118,7 +118,7 @@ export function createRoomsService(core: Core) {
     get,
     close,
     /** Sends the pending batched membership changes and heartbeats now (shutdown). */
-    flushMemberBatches(): void {
+    flushBatches(): void {
       memberBatches.flush();
       beats.flush();
     },
