@@ -49,3 +49,29 @@ export function createSocketAdapter(config: Pick<Config, 'REDIS_URL' | 'SOCKET_A
       : createPubSubAdapter(pub, sub, { key: channel });
   return { serverOptions: { adapter }, clients: [pub, sub] };
 }
+
+/**
+ * The id of the newest stream entry this node's streams adapter has read (any node's
+ * broadcast on the namespace), or undefined before the first one: an offset that exists in
+ * the stream, which a packet sent to one socket can carry instead of being XADDed itself.
+ *
+ * Why: with connection state recovery, a client can only recover once it has received an
+ * offset, and Socket.IO gets it one by sending the packet through the adapter — for the
+ * snapshot of every connect that is an XADD of about a kilobyte that every node (workers
+ * included) reads back and decodes. A recovering client is replayed what followed its
+ * offset for its rooms: with this slightly older offset that can include a few events from
+ * just before its snapshot (already reflected in it) — at least once, as Socket.IO's
+ * delivery is on recovery anyway. Reads `onRawMessage`, the adapter's per-entry entry point
+ * (redis-streams-adapter 0.2); with any other adapter the answer stays undefined.
+ */
+export function lastReadOffset(adapter: unknown): () => string | undefined {
+  const a = adapter as { onRawMessage?: (message: unknown, offset: string) => unknown };
+  let offset: string | undefined;
+  const onRawMessage = a.onRawMessage;
+  if (typeof onRawMessage !== 'function') return () => undefined;
+  a.onRawMessage = function (message: unknown, at: string) {
+    offset = at;
+    return onRawMessage.call(this, message, at);
+  };
+  return () => offset;
+}

@@ -214,7 +214,7 @@ export const serverEvents = {
    * ROOM_MEMBER_BATCH_ABOVE members; in larger rooms to the host only (every change).
    */
   'room.member': RoomMemberEvent,
-  /** The membership changes of a large room during one ROOM_MEMBER_BATCH_MS window, to its members but the host. */
+  /** The membership changes of a large room, at most one batch per ROOM_MEMBER_BATCH_MS, to its members but the host. */
   'room.members.changed': RoomMembersChangedEvent,
   /** The room's state changed (course created/live/ended/playback, closed), or its member count (dashboards). */
   'room.state': RoomStateEvent,

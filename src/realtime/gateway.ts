@@ -4,6 +4,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Server, Socket } from 'socket.io';
 import type { Config } from '../config.js';
 import { allowedOrigins, originAllowed } from '../config.js';
+import { lastReadOffset } from '../infra/adapter.js';
 import type { Core } from '../infra/core.js';
 import { socketRooms, tellAndClose } from '../infra/emitter.js';
 import { AppError, toPublicError } from '../infra/errors.js';
@@ -143,6 +144,7 @@ export function attachGateway(io: Server, core: Core, services: Services): Gatew
   const pendingDisconnects = new Set<Promise<void>>();
   const origins = allowedOrigins(config);
   const recovery = Boolean((io as unknown as { opts?: { connectionStateRecovery?: unknown } }).opts?.connectionStateRecovery);
+  const readOffset = recovery ? lastReadOffset(io.of('/').adapter) : () => undefined;
 
   // Memory: Engine.IO keeps the first HTTP request of each session for the whole session
   // (Socket.IO's memory guide drops it), and its upgrade closures keep it too. The handshakes
@@ -193,10 +195,14 @@ export function attachGateway(io: Server, core: Core, services: Services): Gatew
       .snapshot(ctx, socket.recovered)
       .then((snap) => {
         core.metrics.socketEventOut('session.snapshot', 'socket');
-        // With connection state recovery, through the adapter: the packet carries the stream
-        // offset the client sends back to recover (a client that got no such packet cannot).
-        // Without it, straight to the socket: no XADD for every node to read back.
-        if (recovery) socket.emit('session.snapshot', snap);
+        // Straight to the socket, not through the adapter (an XADD every node reads back).
+        // With connection state recovery the packet carries, as its last argument, the
+        // newest stream offset this node has read: the client sends it back to recover
+        // (infra/adapter.ts: lastReadOffset says why that offset is right). A node that has
+        // read none yet sends through the adapter, whose XADD gives the offset.
+        const offset = recovery ? readOffset() : undefined;
+        if (offset) socket.nsp.local.to(socket.id).emit('session.snapshot', snap, offset);
+        else if (recovery) socket.emit('session.snapshot', snap);
         else socket.nsp.local.to(socket.id).emit('session.snapshot', snap);
       })
       .catch((err: unknown) => log.error({ err, uid: data.uid }, 'snapshot failed'));

@@ -1,6 +1,7 @@
 // The same cross-node guarantees with each Socket.IO Redis adapter SOCKET_ADAPTER offers,
 // and connection state recovery with the streams adapter (the default).
 import { describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
 import { io as ioc } from 'socket.io-client';
 import { call, connect, createApp, loginUser, nextEvent, sleep, startServer, testConfig } from '../helpers.js';
 
@@ -50,6 +51,45 @@ it('streams adapter: a client that drops and comes back gets the events it misse
     expect(received).toEqual([1, 2]);
     socket.close();
   } finally {
+    await srv.close();
+  }
+});
+
+it('streams adapter: the snapshot carries the newest offset the node read (no XADD of its own), and a client recovers from it', async () => {
+  const srv = await startServer({ SOCKET_ADAPTER: 'streams', SOCKET_RECOVERY_SECONDS: 60 });
+  const redis = new Redis(srv.config.REDIS_URL);
+  const stream = `${srv.config.KEY_PREFIX}:sio:stream`;
+  try {
+    const app = await createApp(srv.url);
+    // Something goes through the stream, so the node has read an entry.
+    const other = await connect(srv.url, await loginUser(srv.url, app.appid, 'someone'));
+    const seen = nextEvent(other.socket, 'warm.up');
+    await call(srv.url, 'POST', '/v1/notify', { basic: [app.appid, app.secret], body: { to: { user: 'someone' }, event: 'warm.up', data: 1 } });
+    await seen;
+    await sleep(50);
+    const [[tip]] = (await redis.xrevrange(stream, '+', '-', 'COUNT', 1)) as [[string]];
+    const length = await redis.xlen(stream);
+
+    const token = await loginUser(srv.url, app.appid, 'mobile2');
+    const socket = ioc(srv.url, { transports: ['websocket'], auth: { token }, forceNew: true, reconnectionDelay: 200, reconnectionDelayMax: 200 });
+    const args = await new Promise<unknown[]>((resolve) => socket.once('session.snapshot', (...a: unknown[]) => resolve(a)));
+    expect(args[1]).toBe(tip); // the offset: the newest entry, which the node had read
+    expect(await redis.xlen(stream)).toBe(length); // the snapshot itself added none
+    await sleep(100);
+
+    const received: unknown[] = [];
+    socket.on('missed.event', (d) => received.push(d));
+    (socket.io.engine as unknown as { close(): void }).close();
+    await sleep(50);
+    await call(srv.url, 'POST', '/v1/notify', { basic: [app.appid, app.secret], body: { to: { user: 'mobile2' }, event: 'missed.event', data: 1 } });
+    const snap = await nextEvent(socket, 'session.snapshot', 5000);
+    expect(snap.recovered).toBe(true);
+    await sleep(200);
+    expect(received).toEqual([1]);
+    socket.close();
+    other.socket.close();
+  } finally {
+    redis.disconnect();
     await srv.close();
   }
 });

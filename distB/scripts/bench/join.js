@@ -1,0 +1,586 @@
+// Room joins, Switchboard beside a bare Socket.IO 4.8 server and a Colyseus 0.18 server
+// doing the same workload, same run, same machine. Server side pinned to CPU 0 (Switchboard:
+// api + worker + its throwaway redis-server; bare and Colyseus: their one process), this
+// process and all its clients to CPU 1 (taskset -a: every thread). Each server starts
+// fresh for each workload and stops after it; tokens and rooms are made before the timing.
+//   1. one-room: BENCH_ONE_ROOM clients connect and join ONE room, BENCH_JOIN_CONCURRENCY
+//      in flight. Per client: start of connect → join ack. joins/s = clients / wall time of
+//      the ramp; p50/p99/max; server CPU ms per join over the ramp, per process and total.
+//   2. rooms-of-50: BENCH_ROOMS50_CLIENTS clients into rooms of 50, same figures.
+//   3. heartbeats: BENCH_HEARTBEAT_MEMBERS members in rooms of 50, each heartbeating every
+//      3 s (acked, spread over the period, from its join on); two windows of BENCH_SECONDS:
+//      server CPU % per window (sum and split), ack p50/p99; then heap per member after a
+//      forced GC (heapUsed − heapUsed before any client connected, ÷ members) and RSS.
+//   4. push: one room of BENCH_PUSH_MEMBERS; a push to the room 10 times a second for
+//      BENCH_SECONDS over HTTP, carrying its send time (this process' clock); delivery
+//      latency = arrival at each member − send time; delivered vs expected.
+//   5. round-trips (Switchboard only): BENCH_ROUND_TRIPS connect+joins one after another
+//      into an existing room: the api's socket writes to Redis (= round trips: ioredis
+//      writes each command, or each pipeline / MULTI, at once — two sent together count
+//      two) and Redis commands (INFO commandstats, all processes) per connect+join, the
+//      idle system's rate (measured just before) subtracted; the commands sent, per op.
+// Members heartbeat only in workload 3; elsewhere Switchboard runs with a 10-minute
+// ROOM_MEMBER_TIMEOUT_MS, so that no member times out meanwhile.
+// What each does: Switchboard as in production (room.join / room.heartbeat socket events,
+// POST /v1/notify to the room). Bare: server.ts `bare` (join + room.member to the room +
+// ack; heartbeat ack; POST /notify → io.to(room).emit). Colyseus: peers/colyseus-server.ts
+// (a room whose schema state maps the players; a `heartbeat` request answered; POST /notify
+// → room.broadcast), clients are @colyseus/sdk (joinById: HTTP seat reservation + WebSocket).
+//   BENCH_JOIN_WORKLOADS (default one-room,rooms-of-50,heartbeats,push,round-trips)
+//   BENCH_JOIN_SERVERS (default switchboard,bare,colyseus)  BENCH_JOIN_CONCURRENCY (100)
+//   BENCH_ONE_ROOM (1000)  BENCH_ROOMS50_CLIENTS (2000)  BENCH_HEARTBEAT_MEMBERS (5000)
+//   BENCH_PUSH_MEMBERS (1000)  BENCH_SECONDS (20)  BENCH_ROUND_TRIPS (50)
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { Client as ColyseusClient, registerSerializer } from '@colyseus/sdk';
+import { Redis } from 'ioredis';
+import { rawConnect } from './lib/rawclient.js';
+import { createBenchApp, freePort, json, paced, pin, pool, sleep, startRedis, startServerProc, startWorkerProc } from './lib/harness.js';
+import { commandStats, coreSeconds, cpuMeter, fmt, printTable, summary, wallNow } from './lib/stats.js';
+const WORKLOADS = (process.env.BENCH_JOIN_WORKLOADS ?? 'one-room,rooms-of-50,heartbeats,push,round-trips').split(',');
+const SERVERS = (process.env.BENCH_JOIN_SERVERS ?? 'switchboard,bare,colyseus').split(',');
+const CONCURRENCY = Number(process.env.BENCH_JOIN_CONCURRENCY ?? 100);
+const ONE_ROOM = Number(process.env.BENCH_ONE_ROOM ?? 1000);
+const ROOMS50 = Number(process.env.BENCH_ROOMS50_CLIENTS ?? 2000);
+const HB_MEMBERS = Number(process.env.BENCH_HEARTBEAT_MEMBERS ?? 5000);
+const PUSH_MEMBERS = Number(process.env.BENCH_PUSH_MEMBERS ?? 1000);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
+const K = Number(process.env.BENCH_ROUND_TRIPS ?? 50);
+const ROOM_SIZE = 50;
+const PERIOD_MS = 3000;
+const PUSH_RATE = 10;
+const SERVER_CPU = 0;
+const BENCH_CPU = 1;
+const ADMIN = 'bench-admin-token-0123456789';
+/**
+ * Switchboard removes a member silent (no heartbeat) for ROOM_MEMBER_TIMEOUT_MS (10 s): the
+ * join, push and round-trip workloads do not heartbeat, so there it is 10 minutes (a ramp
+ * outlasting 10 s would otherwise see its first members time out, and announced, meanwhile).
+ */
+const NO_TIMEOUT = { ROOM_MEMBER_TIMEOUT_MS: '600000' };
+const NAMES = { switchboard: 'Switchboard', bare: 'bare Socket.IO', colyseus: 'Colyseus' };
+const DECODE = process.env.BENCH_COLYSEUS_DECODE === '1';
+// Thousands of SDK clients decoding every state patch saturate the load generator's core
+// (a real client decodes on its own device): by default they take the state bytes and skip
+// decoding them, as the raw Socket.IO clients skip what a room.member event means.
+// BENCH_COLYSEUS_DECODE=1 keeps the SDK's schema decoding.
+if (!DECODE) {
+    registerSerializer('schema', class SkipState {
+        setState() { }
+        getState() {
+            return undefined;
+        }
+        patch() { }
+        teardown() { }
+        handshake() { } // without it the SDK does not step over the state's reflection in JOIN_ROOM
+    });
+}
+const began = performance.now();
+const progress = (msg) => process.stderr.write(`[join ${fmt((performance.now() - began) / 1000, 0)} s] ${msg}\n`);
+const version = (pkg) => JSON.parse(readFileSync(join(process.cwd(), 'node_modules', pkg, 'package.json'), 'utf8')).version;
+const range = (n) => Array.from({ length: n }, (_, i) => i);
+function withTimeout(p, ms, what) {
+    let timer;
+    return Promise.race([p, new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: no answer in ${ms} ms`)), ms)))]).finally(() => clearTimeout(timer));
+}
+/** Switchboard and bare: a raw Socket.IO client, `room.join` acked. */
+async function socketJoin(url, token, roomId) {
+    const c = await rawConnect(url, { token });
+    const ack = (await withTimeout(c.emitWithAck('room.join', { roomId }), 30_000, 'room.join'));
+    if (!ack.ok) {
+        c.close();
+        throw new Error(`room.join: ${JSON.stringify(ack.error)}`);
+    }
+    return {
+        async heartbeat() {
+            const hb = (await c.emitWithAck('room.heartbeat', { roomId }));
+            if (!hb.ok)
+                throw new Error(`room.heartbeat: ${JSON.stringify(hb.error)}`);
+        },
+        onPush: (fn) => c.on('bench.push', fn),
+        close: () => c.close(),
+    };
+}
+/** Bare and Colyseus: the bench makes the tokens and posts them (token → uid) before the timing. */
+async function postTokens(url, n) {
+    const tokens = range(n).map((i) => `${i}.${randomBytes(16).toString('hex')}`);
+    for (let i = 0; i < n; i += 5000)
+        await json(`${url}/tokens`, { method: 'POST', body: JSON.stringify(Object.fromEntries(tokens.slice(i, i + 5000).map((t, j) => [t, `m${i + j}`]))) });
+    return tokens;
+}
+/** Server-side processes running now: killed if this process ends before it stopped them. */
+const live = new Set();
+process.on('exit', () => live.forEach((pid) => {
+    try {
+        process.kill(pid, 'SIGKILL');
+    }
+    catch {
+        // already gone
+    }
+}));
+async function startTarget(kind, extraEnv = {}) {
+    const t = await startServers(kind, extraEnv);
+    Object.values(t.procs).forEach((pid) => live.add(pid));
+    return { ...t, stop: () => t.stop().finally(() => Object.values(t.procs).forEach((pid) => live.delete(pid))) };
+}
+async function startServers(kind, extraEnv) {
+    const port = String(await freePort());
+    if (kind === 'switchboard') {
+        const redis = await startRedis();
+        pin(redis.pid, SERVER_CPU);
+        const env = { REDIS_URL: redis.url, ADMIN_TOKEN: ADMIN, KEY_PREFIX: 'bjoin', QUEUE_PREFIX: 'bqjoin', LOG_LEVEL: 'warn', PORT: port, ...extraEnv };
+        const api = await startServerProc('switchboard', env);
+        pin(api.pid, SERVER_CPU);
+        const worker = await startWorkerProc(env);
+        pin(worker.pid, SERVER_CPU);
+        const { basic, token: issue } = await createBenchApp(api.url, ADMIN);
+        const host = await issue('host');
+        return {
+            kind,
+            procs: { api: api.pid, worker: worker.pid, redis: redis.pid },
+            server: api,
+            redisUrl: redis.url,
+            tokens: (n) => pool(range(n), 32, (i) => issue(`m${i}`)),
+            rooms: (n) => pool(range(n), 16, async () => (await json(`${api.url}/v1/rooms`, { method: 'POST', headers: { authorization: `Bearer ${host}` }, body: '{}' })).roomId),
+            join: (token, roomId) => socketJoin(api.url, token, roomId),
+            push: async (roomId, data) => void (await json(`${api.url}/v1/notify`, { method: 'POST', headers: { authorization: basic }, body: JSON.stringify({ to: { room: roomId }, event: 'bench.push', data }) })),
+            stop: async () => {
+                await api.kill();
+                await worker.stop();
+                await redis.stop();
+            },
+        };
+    }
+    const server = await startServerProc(kind, { PORT: port, BENCH_BARE_AUTH: '1' });
+    pin(server.pid, SERVER_CPU);
+    const push = async (roomId, data) => void (await json(`${server.url}/notify`, { method: 'POST', body: JSON.stringify({ room: roomId, event: 'bench.push', data }) }));
+    if (kind === 'bare') {
+        return {
+            kind,
+            procs: { server: server.pid },
+            server,
+            tokens: (n) => postTokens(server.url, n),
+            rooms: async (n) => range(n).map((i) => `r${i}`),
+            join: (token, roomId) => socketJoin(server.url, token, roomId),
+            push,
+            stop: () => server.kill(),
+        };
+    }
+    return {
+        kind,
+        procs: { server: server.pid },
+        server,
+        tokens: (n) => postTokens(server.url, n),
+        rooms: async (n) => (await json(`${server.url}/rooms`, { method: 'POST', body: JSON.stringify({ n }) })).roomIds,
+        async join(token, roomId) {
+            const client = new ColyseusClient(server.url);
+            client.auth.token = token;
+            const room = await withTimeout(client.joinById(roomId), 30_000, 'joinById');
+            room.reconnection.enabled = false; // a closed bench client stays closed
+            return {
+                heartbeat: async () => void (await room.request('heartbeat', { roomId })),
+                onPush: (fn) => void room.onMessage('bench.push', fn),
+                close: () => void room.leave(false),
+            };
+        },
+        push,
+        stop: () => server.kill(),
+    };
+}
+/** Starts `kind`, runs `fn`, kills the servers and closes the members `fn` leaves in `members`. */
+async function withTarget(kind, fn, extraEnv = {}) {
+    const t = await startTarget(kind, extraEnv);
+    const members = [];
+    try {
+        return await fn(t, members);
+    }
+    finally {
+        await t.stop();
+        for (const m of members)
+            m.close();
+    }
+}
+const sum = (o) => Object.values(o).reduce((a, b) => a + b, 0);
+const serverPct = (c) => (sum(c.server) / c.wallS) * 100;
+const othersCol = (c) => `${fmt(c.othersPct[0], 0)} / ${fmt(c.othersPct[1], 0)}`;
+const OTHERS = `others' CPU % core ${SERVER_CPU} / ${BENCH_CPU}`;
+/** The load generator's core was (nearly) full: that server's rate is a lower bound, its latencies upper bounds. */
+const saturated = (c) => c.benchPct + c.othersPct[1] >= 90;
+function noteSaturated(results) {
+    const full = results.filter((r) => saturated(r.cpu)).map((r) => NAMES[r.kind]);
+    if (full.length)
+        process.stdout.write(`load generator's core ≥ 90 % busy (bench + others) for: ${full.join(', ')} — there the clients, not the server, may set the pace: rates are lower bounds, latencies upper bounds\n`);
+}
+/** Starts measuring CPU: the server processes, this one and everything else on both cores; call the result to stop. */
+function cpuWindow(t) {
+    const meter = cpuMeter({ ...t.procs, bench: process.pid });
+    const p0 = meter.read();
+    const c0 = coreSeconds();
+    const w0 = performance.now();
+    return () => {
+        const wallS = (performance.now() - w0) / 1000;
+        const { bench, ...server } = meter.used(p0, meter.read());
+        const cores = coreSeconds().map((c, i) => c - c0[i]);
+        const others = (core, ours) => Math.max(0, ((cores[core] ?? NaN) - ours) / wallS) * 100;
+        return { wallS, server, benchPct: (bench / wallS) * 100, othersPct: [others(SERVER_CPU, sum(server)), others(BENCH_CPU, bench)] };
+    };
+}
+/** Waits until the server processes are quiet (< 15 % CPU, all together, over 0.5 s; at most 30 s): earlier work done. */
+async function settle(t) {
+    const until = performance.now() + 30_000;
+    for (;;) {
+        const stop = cpuWindow(t);
+        await sleep(500);
+        if (serverPct(stop()) < 15 || performance.now() > until)
+            return;
+    }
+}
+/** Tokens for `clients` members and `rooms` rooms (not timed). */
+async function prepare(t, clients, rooms) {
+    const [tokens, roomIds] = await Promise.all([t.tokens(clients), t.rooms(rooms)]);
+    progress(`  ${clients} tokens, ${rooms} rooms made`);
+    return { tokens, roomIds };
+}
+/** Joins clients[i] into rooms[i % rooms.length], CONCURRENCY in flight; `joined` hears each member as it joins. */
+async function ramp(t, tokens, rooms, members, joined = () => undefined) {
+    const latencies = [];
+    const errors = [];
+    const stop = cpuWindow(t);
+    await pool(tokens, CONCURRENCY, async (token, i) => {
+        const start = performance.now();
+        try {
+            const m = await t.join(token, rooms[i % rooms.length]);
+            latencies.push(performance.now() - start);
+            members.push(m);
+            joined(m, i);
+        }
+        catch (err) {
+            errors.push(err.message);
+        }
+    });
+    const cpu = stop();
+    progress(`  ${latencies.length} joined in ${fmt(cpu.wallS, 1)} s`);
+    return { kind: t.kind, clients: tokens.length, rooms: rooms.length, wallS: cpu.wallS, latencies, errors, cpu };
+}
+const joinsPerS = (r) => (r.clients - r.errors.length) / r.wallS;
+const msPerJoin = (r, proc) => ((r.cpu.server[proc] ?? NaN) * 1000) / (r.clients - r.errors.length);
+const totalMsPerJoin = (r) => (sum(r.cpu.server) * 1000) / (r.clients - r.errors.length);
+async function joinWorkload(kind, clients, roomCount) {
+    return withTarget(kind, async (t, members) => {
+        const { tokens, roomIds } = await prepare(t, clients, roomCount);
+        await settle(t);
+        return ramp(t, tokens, roomIds, members);
+    }, NO_TIMEOUT);
+}
+const times = (r) => (Number.isFinite(r) ? `${fmt(r, 2)}×` : 'n/a');
+/** Ratio rows Switchboard / bare and Switchboard / Colyseus over the `ratioOf` columns (others left blank). */
+function withRatios(results, toRow, ratioOf) {
+    const rows = results.map(toRow);
+    const sb = results.find((r) => r.kind === 'switchboard');
+    for (const other of results.filter((r) => r.kind !== 'switchboard')) {
+        if (!sb)
+            break;
+        const cols = Object.keys(rows[0]);
+        rows.push(Object.fromEntries(cols.map((c, i) => [c, i === 0 ? `Switchboard / ${NAMES[other.kind]}` : ratioOf[c] ? times(ratioOf[c](sb) / ratioOf[c](other)) : ''])));
+    }
+    return rows;
+}
+function printJoins(title, results) {
+    const ratioOf = { 'joins/s': joinsPerS, 'p50 ms': (r) => summary(r.latencies).p50, 'p99 ms': (r) => summary(r.latencies).p99, 'total CPU ms/join': totalMsPerJoin };
+    printTable(title, withRatios(results, (r) => {
+        const s = summary(r.latencies);
+        const sb = r.kind === 'switchboard';
+        return {
+            server: NAMES[r.kind],
+            clients: r.clients,
+            rooms: r.rooms,
+            'ramp s': fmt(r.wallS, 2),
+            'joins/s': fmt(joinsPerS(r), 0),
+            'p50 ms': fmt(s.p50, 1),
+            'p99 ms': fmt(s.p99, 1),
+            'max ms': fmt(s.max, 1),
+            errors: r.errors.length,
+            'api/server CPU ms/join': fmt(msPerJoin(r, sb ? 'api' : 'server'), 3),
+            'worker ms/join': sb ? fmt(msPerJoin(r, 'worker'), 3) : '-',
+            'redis ms/join': sb ? fmt(msPerJoin(r, 'redis'), 3) : '-',
+            'total CPU ms/join': fmt(totalMsPerJoin(r), 3),
+            'bench CPU %': fmt(r.cpu.benchPct, 0),
+            [OTHERS]: othersCol(r.cpu),
+        };
+    }, ratioOf));
+    noteSaturated(results);
+    for (const r of results)
+        if (r.errors.length)
+            process.stdout.write(`${NAMES[r.kind]}: ${r.errors.length} joins failed, first: ${r.errors[0]}\n`);
+}
+const hbCpu = (h) => h.windows.reduce((a, w) => a + serverPct(w), 0) / h.windows.length;
+async function heartbeatWorkload(kind) {
+    return withTarget(kind, async (t, members) => {
+        const { tokens, roomIds: rooms } = await prepare(t, HB_MEMBERS, Math.ceil(HB_MEMBERS / ROOM_SIZE));
+        await settle(t);
+        const before = await t.server.stats();
+        const latencies = [];
+        let errors = 0;
+        let running = true;
+        let measuring = false;
+        const loops = [];
+        // Each member heartbeats from its join on (Switchboard times out a member silent for 10 s).
+        const r = await ramp(t, tokens, rooms, members, (m) => loops.push((async () => {
+            await sleep(Math.random() * PERIOD_MS);
+            while (running) {
+                const sent = performance.now();
+                try {
+                    await m.heartbeat();
+                    if (measuring)
+                        latencies.push(performance.now() - sent);
+                }
+                catch {
+                    if (measuring)
+                        errors++;
+                }
+                await sleep(PERIOD_MS);
+            }
+        })()));
+        await sleep(PERIOD_MS + 1000); // one period of warm-up after the last join
+        const windows = [];
+        measuring = true;
+        for (let w = 0; w < 2; w++) {
+            const stop = cpuWindow(t);
+            await sleep(SECONDS * 1000);
+            windows.push(stop());
+        }
+        measuring = false;
+        running = false;
+        await Promise.race([Promise.all(loops), sleep(PERIOD_MS + 2000)]);
+        const after = await t.server.stats();
+        const n = members.length;
+        return {
+            kind,
+            members: n,
+            acks: latencies.length,
+            latencies,
+            errors: errors + r.errors.length,
+            windows,
+            heapPerMember: (after.heapUsed - before.heapUsed) / n,
+            rssPerMember: (after.rss - before.rss) / n,
+        };
+    });
+}
+function printHeartbeats(results) {
+    const split = (w) => Object.entries(w.server).map(([k, v]) => `${k} ${fmt((v / w.wallS) * 100)}`).join(' + ');
+    printTable(`Heartbeats: members in rooms of ${ROOM_SIZE}, room.heartbeat (Colyseus: request 'heartbeat') every ${PERIOD_MS / 1000} s, two windows of ${SECONDS} s`, withRatios(results, (h) => {
+        const s = summary(h.latencies);
+        return {
+            server: NAMES[h.kind],
+            members: h.members,
+            'heartbeats/s': fmt(h.acks / (2 * SECONDS), 0),
+            'ack p50 ms': fmt(s.p50, 2),
+            'ack p99 ms': fmt(s.p99, 2),
+            errors: h.errors,
+            'server CPU % w1': fmt(serverPct(h.windows[0])),
+            'server CPU % w2': fmt(serverPct(h.windows[1])),
+            'split w1 %': split(h.windows[0]),
+            'split w2 %': split(h.windows[1]),
+            'heap/member KiB': fmt(h.heapPerMember / 1024, 2),
+            'RSS/member KiB': fmt(h.rssPerMember / 1024, 2),
+            'bench CPU %': fmt((h.windows[0].benchPct + h.windows[1].benchPct) / 2, 0),
+            [`${OTHERS} w1, w2`]: `${othersCol(h.windows[0])}, ${othersCol(h.windows[1])}`,
+        };
+    }, { 'ack p50 ms': (h) => summary(h.latencies).p50, 'ack p99 ms': (h) => summary(h.latencies).p99, 'server CPU % w1': (h) => serverPct(h.windows[0]), 'server CPU % w2': (h) => serverPct(h.windows[1]), 'heap/member KiB': (h) => h.heapPerMember, 'RSS/member KiB': (h) => h.rssPerMember }));
+    process.stdout.write(`heap/member: heapUsed after a forced GC with the members in − heapUsed before any client connected (rooms and tokens already made), ÷ members; Switchboard: the api process.\n`);
+}
+async function pushWorkload(kind) {
+    return withTarget(kind, async (t, members) => {
+        const { tokens, roomIds: [roomId], } = await prepare(t, PUSH_MEMBERS, 1);
+        const latencies = [];
+        await ramp(t, tokens, [roomId], members, (m) => m.onPush((d) => latencies.push(wallNow() - d.sent)));
+        await settle(t); // the joins' room.member fan-out (state patches) delivered
+        const total = PUSH_RATE * SECONDS;
+        const stop = cpuWindow(t);
+        await paced(PUSH_RATE, total, async (from, to) => {
+            for (let i = from; i < to; i++)
+                await t.push(roomId, { sent: wallNow() });
+        });
+        const until = Date.now() + 5000;
+        while (latencies.length < total * members.length && Date.now() < until)
+            await sleep(50);
+        return { kind, members: members.length, pushes: total, latencies, cpu: stop() };
+    }, NO_TIMEOUT);
+}
+function printPush(results) {
+    printTable(`Push: one room, POST a push ${PUSH_RATE}/s for ${SECONDS} s; latency = arrival at each member − send time (this process' clock)`, withRatios(results, (p) => {
+        const s = summary(p.latencies);
+        return {
+            server: NAMES[p.kind],
+            members: p.members,
+            pushes: p.pushes,
+            delivered: s.n,
+            expected: p.pushes * p.members,
+            'p50 ms': fmt(s.p50, 2),
+            'p99 ms': fmt(s.p99, 2),
+            'max ms': fmt(s.max, 1),
+            'server CPU %': fmt(serverPct(p.cpu)),
+            'bench CPU %': fmt(p.cpu.benchPct, 0),
+            [OTHERS]: othersCol(p.cpu),
+        };
+    }, { 'p50 ms': (p) => summary(p.latencies).p50, 'p99 ms': (p) => summary(p.latencies).p99, 'server CPU %': (p) => serverPct(p.cpu) }));
+    process.stdout.write(`pushes: Switchboard POST /v1/notify (app Basic auth) → its socket adapter; bare POST /notify → io.to(room).emit; Colyseus POST /notify → room.broadcast. Server CPU over the pushes and the drain.\n`);
+    noteSaturated(results);
+}
+async function roundTripWorkload() {
+    const WARM = 5;
+    const IDLE_MS = 3000;
+    return withTarget('switchboard', async (t, members) => {
+        const { tokens, roomIds: [roomId], } = await prepare(t, WARM + K, 1);
+        const probe = new Redis(t.redisUrl);
+        try {
+            const read = async () => ({ commands: commandStats(await probe.info('commandstats')), writes: await t.server.redisWrites(), at: performance.now() });
+            for (let i = 0; i < WARM; i++)
+                members.push(await t.join(tokens[i], roomId)); // first scripts loaded, code warm
+            await sleep(500);
+            const r0 = await read();
+            await sleep(IDLE_MS);
+            const r1 = await read();
+            const latencies = [];
+            for (let i = WARM; i < WARM + K; i++) {
+                const start = performance.now();
+                members.push(await t.join(tokens[i], roomId));
+                latencies.push(performance.now() - start);
+            }
+            await sleep(300); // what a join started after its ack (snapshot reads, announcements)
+            const r2 = await read();
+            const idleS = (r1.at - r0.at) / 1000;
+            const opsS = (r2.at - r1.at) / 1000;
+            const names = [...r2.commands.keys()].filter((n) => n !== 'info'); // info: this probe
+            const perCommand = names.map((n) => {
+                const idle = ((r1.commands.get(n) ?? 0) - (r0.commands.get(n) ?? 0)) / idleS;
+                const ops = (r2.commands.get(n) ?? 0) - (r1.commands.get(n) ?? 0);
+                return [n, (ops - idle * opsS) / K, idle];
+            });
+            perCommand.sort((a, b) => b[1] - a[1]);
+            const idleWritesPerS = (r1.writes - r0.writes) / idleS;
+            return {
+                writesPerOp: (r2.writes - r1.writes - idleWritesPerS * opsS) / K,
+                commandsPerOp: perCommand.reduce((a, c) => a + c[1], 0),
+                idleWritesPerS,
+                idleCommandsPerS: perCommand.reduce((a, c) => a + c[2], 0),
+                perCommand,
+                latencies,
+            };
+        }
+        finally {
+            probe.disconnect();
+        }
+    }, { BENCH_COUNT_REDIS: '1', ...NO_TIMEOUT });
+}
+function printRoundTrips(r) {
+    const s = summary(r.latencies);
+    printTable(`Redis round trips (Switchboard): ${K} connect+join one after another into an existing room, idle rate (measured just before) subtracted`, [
+        {
+            'connect+joins': K,
+            'sequential p50 ms': fmt(s.p50, 2),
+            'p99 ms': fmt(s.p99, 2),
+            'api writes to Redis per op (round trips)': fmt(r.writesPerOp, 2),
+            'Redis commands per op (all processes)': fmt(r.commandsPerOp, 2),
+            'idle api writes/s': fmt(r.idleWritesPerS, 1),
+            'idle commands/s': fmt(r.idleCommandsPerS, 1),
+        },
+    ]);
+    printTable('Redis commands per connect+join, by command (INFO commandstats; top 15)', r.perCommand.slice(0, 15).map(([name, perOp, idle]) => ({ command: name, 'calls per op': fmt(perOp, 2), 'idle calls/s': fmt(idle, 2) })));
+}
+// ── main ──
+pin(process.pid, BENCH_CPU);
+const redisVersion = /v=(\S+)/.exec(spawnSync('redis-server', ['--version'], { encoding: 'utf8' }).stdout)?.[1] ?? '?';
+process.stdout.write(`join: Switchboard (api + worker + redis-server ${redisVersion}) vs bare Socket.IO ${version('socket.io')} vs Colyseus ${version('@colyseus/core')} (ws transport; clients @colyseus/sdk ${version('@colyseus/sdk')}, one Client each, state ${DECODE ? 'decoded' : 'received, not decoded (BENCH_COLYSEUS_DECODE=1 decodes)'}); node ${process.version}\n` +
+    `pinning: server processes (Switchboard api, worker, redis-server; bare and Colyseus: their process) → CPU ${SERVER_CPU}; this load generator (pid ${process.pid}, all clients) → CPU ${BENCH_CPU}; taskset -a (all threads), checked\n` +
+    `auth: Switchboard checks its own tokens (issued over HTTP before the timing); bare and Colyseus admit only tokens the bench posted before the timing (a Map lookup: handshake middleware / static onAuth)\n` +
+    `Switchboard: ROOM_MEMBER_TIMEOUT_MS ${NO_TIMEOUT.ROOM_MEMBER_TIMEOUT_MS} where members do not heartbeat (one-room, rooms-of-50, push, round-trips), the default 10000 in heartbeats; default socket adapter\n` +
+    `others' CPU % (in the tables): CPU time of processes not in this run on the server core / the load generator's core (/proc/stat): well above 0, the machine was shared\n` +
+    `${CONCURRENCY} joins in flight; open files allowed per process ${/Max open files\s+(\d+)/.exec(readFileSync('/proc/self/limits', 'utf8'))?.[1]}; servers: ${SERVERS.join(', ')}; workloads: ${WORKLOADS.join(', ')}; load average at start ${loadavg().map((l) => fmt(l, 2)).join(' ')}\n`);
+const has = (w) => WORKLOADS.includes(w);
+const oneRoom = [];
+const rooms50 = [];
+const heartbeats = [];
+const pushes = [];
+let roundTrips;
+if (has('one-room')) {
+    for (const k of SERVERS) {
+        progress(`one-room: ${NAMES[k]}`);
+        oneRoom.push(await joinWorkload(k, ONE_ROOM, 1));
+    }
+    printJoins(`Fill one room: ${ONE_ROOM} clients connect + join ONE room, ${CONCURRENCY} in flight (latency: start of connect → join ack; CPU over the ramp)`, oneRoom);
+}
+if (has('rooms-of-50')) {
+    for (const k of SERVERS) {
+        progress(`rooms-of-50: ${NAMES[k]}`);
+        rooms50.push(await joinWorkload(k, ROOMS50, Math.ceil(ROOMS50 / ROOM_SIZE)));
+    }
+    printJoins(`Rooms of ${ROOM_SIZE}: ${ROOMS50} clients connect + join ${Math.ceil(ROOMS50 / ROOM_SIZE)} rooms, ${CONCURRENCY} in flight`, rooms50);
+}
+if (has('heartbeats')) {
+    for (const k of SERVERS) {
+        progress(`heartbeats: ${NAMES[k]}`);
+        heartbeats.push(await heartbeatWorkload(k));
+    }
+    printHeartbeats(heartbeats);
+}
+if (has('push')) {
+    for (const k of SERVERS) {
+        progress(`push: ${NAMES[k]}`);
+        pushes.push(await pushWorkload(k));
+    }
+    printPush(pushes);
+}
+if (has('round-trips') && SERVERS.includes('switchboard')) {
+    progress('round-trips: Switchboard');
+    roundTrips = await roundTripWorkload();
+    printRoundTrips(roundTrips);
+}
+// ── ratios and goals ──
+const of = (rs, k) => rs.find((r) => r.kind === k);
+/** Switchboard's figure ÷ `other`'s, NaN when either was not measured. */
+function ratio(rs, other, f) {
+    const sb = of(rs, 'switchboard');
+    const o = of(rs, other);
+    return sb && o ? f(sb) / f(o) : NaN;
+}
+const p99 = (r) => summary(r.latencies).p99;
+const ratioRows = [
+    ['one room: joins/s', (o) => ratio(oneRoom, o, joinsPerS)],
+    ['one room: join p99', (o) => ratio(oneRoom, o, p99)],
+    ['one room: server CPU per join', (o) => ratio(oneRoom, o, totalMsPerJoin)],
+    ['rooms of 50: joins/s', (o) => ratio(rooms50, o, joinsPerS)],
+    ['rooms of 50: join p99', (o) => ratio(rooms50, o, p99)],
+    ['rooms of 50: server CPU per join', (o) => ratio(rooms50, o, totalMsPerJoin)],
+    ['heartbeats: server CPU (mean of the windows)', (o) => ratio(heartbeats, o, hbCpu)],
+    ['heartbeats: heap per member', (o) => ratio(heartbeats, o, (h) => h.heapPerMember)],
+    ['push: delivery p99', (o) => ratio(pushes, o, p99)],
+];
+printTable('Ratios (Switchboard ÷ the other; CPU = all server processes)', ratioRows.map(([figure, f]) => ({ figure, 'Switchboard / bare': times(f('bare')), 'Switchboard / Colyseus': times(f('colyseus')) })));
+const sbRooms50 = of(rooms50, 'switchboard');
+const sbOneRoom = of(oneRoom, 'switchboard');
+/** The figures a goal compares came from a ramp whose load generator was saturated. */
+const bounded = (...rs) => rs.some((r) => r && saturated(r.cpu));
+const goals = [
+    ['rooms of 50: joins/s ≥ 0.7× bare', ratio(rooms50, 'bare', joinsPerS), (v) => v >= 0.7, '×', bounded(sbRooms50, of(rooms50, 'bare'))],
+    ['rooms of 50: join p99 ≤ 250 ms', sbRooms50 ? p99(sbRooms50) : NaN, (v) => v <= 250, ' ms', bounded(sbRooms50)],
+    ['one room: joins/s ≥ 2× Colyseus', ratio(oneRoom, 'colyseus', joinsPerS), (v) => v >= 2, '×', bounded(sbOneRoom, of(oneRoom, 'colyseus'))],
+    ['one room: joins/s ≥ 0.5× bare', ratio(oneRoom, 'bare', joinsPerS), (v) => v >= 0.5, '×', bounded(sbOneRoom, of(oneRoom, 'bare'))],
+    ['one room: join p99 ≤ 250 ms', sbOneRoom ? p99(sbOneRoom) : NaN, (v) => v <= 250, ' ms', bounded(sbOneRoom)],
+    ['api CPU ≤ 1 ms per connect + join (rooms of 50)', sbRooms50 ? msPerJoin(sbRooms50, 'api') : NaN, (v) => v <= 1, ' ms'],
+    ['api CPU ≤ 1 ms per connect + join (one room)', sbOneRoom ? msPerJoin(sbOneRoom, 'api') : NaN, (v) => v <= 1, ' ms'],
+    ['≤ 4 Redis round trips per connect + join', roundTrips?.writesPerOp ?? NaN, (v) => v <= 4, ''],
+    ['heartbeats: server CPU ≤ 1.5× bare', ratio(heartbeats, 'bare', hbCpu), (v) => v <= 1.5, '×'],
+    ['heartbeats: heap per member ≤ 0.65× bare', ratio(heartbeats, 'bare', (h) => h.heapPerMember), (v) => v <= 0.65, '×'],
+    ['push: delivery p99 ≤ 1.5× bare', ratio(pushes, 'bare', p99), (v) => v <= 1.5, '×'],
+];
+process.stdout.write('\n### Goals\n\n');
+for (const [label, v, ok, unit, caveat] of goals) {
+    const verdict = Number.isFinite(v) ? (ok(v) ? 'met   ' : 'MISSED') : 'n/a   ';
+    const figure = Number.isFinite(v) ? `${fmt(v, 2)}${unit}` : 'not measured in this run';
+    process.stdout.write(`${verdict} ${label} — ${figure}${caveat ? " (a load generator's core was saturated: see the table)" : ''}\n`);
+}
+//# sourceMappingURL=join.js.map

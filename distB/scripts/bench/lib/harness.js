@@ -1,0 +1,141 @@
+// Shared benchmark plumbing: a throwaway redis-server, server child processes, CPU
+// pinning, and a bounded-concurrency helper. Everything runs on loopback.
+import { fork, spawn, spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+const here = dirname(fileURLToPath(import.meta.url));
+// scripts/setup.mjs is plain JS that tsc does not copy to dist/: load it from the project
+// root (npm run bench runs with the root as working directory).
+const setup = (await import(pathToFileURL(join(process.cwd(), 'scripts', 'setup.mjs')).href));
+export const freePort = setup.freePort;
+export const startRedis = setup.startThrowawayRedis;
+export const ensureChromium = setup.ensureChromium;
+/**
+ * Forks scripts/bench/server.js in `mode` (switchboard, bare), or for `colyseus`
+ * scripts/bench/peers/colyseus-server.js, with `env`; resolves once it listens.
+ */
+export async function startServerProc(mode, env) {
+    const script = mode === 'colyseus' ? join(here, '..', 'peers', 'colyseus-server.js') : join(here, '..', 'server.js');
+    const child = fork(script, [mode], { env: { ...process.env, ...env }, execArgv: ['--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const url = await new Promise((resolve, reject) => {
+        child.once('message', (m) => (m.ready ? resolve(m.ready) : reject(new Error('unexpected message'))));
+        child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+    });
+    return {
+        url,
+        pid: child.pid,
+        stats: () => new Promise((resolve) => {
+            child.once('message', (m) => resolve(m.stats));
+            child.send({ cmd: 'stats' });
+        }),
+        redisWrites: () => new Promise((resolve) => {
+            child.once('message', (m) => resolve(m.redisWrites));
+            child.send({ cmd: 'redisWrites' });
+        }),
+        stop: async () => {
+            if (child.exitCode !== null)
+                return;
+            const exited = new Promise((r) => child.once('exit', r));
+            child.send({ cmd: 'stop' });
+            const t = setTimeout(() => child.kill('SIGKILL'), 15_000);
+            await exited;
+            clearTimeout(t);
+        },
+        kill: async () => {
+            if (child.exitCode !== null || child.signalCode !== null)
+                return;
+            const exited = new Promise((r) => child.once('exit', r));
+            child.kill('SIGKILL');
+            await exited;
+        },
+    };
+}
+/**
+ * Spawns dist/workers/main.js with `env` (LOG_LEVEL info); resolves once it logs "workers
+ * running", rejects when it exits before. Its stdout listener stays: it drains the pipe.
+ */
+export async function startWorkerProc(env) {
+    const child = spawn(process.execPath, [join(process.cwd(), 'dist', 'workers', 'main.js')], { env: { ...process.env, ...env, LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const exited = new Promise((r) => child.once('exit', () => r()));
+    await new Promise((resolve, reject) => {
+        child.stdout.on('data', (d) => d.toString().includes('workers running') && resolve());
+        child.once('exit', (code, signal) => reject(new Error(`worker exited with ${code ?? signal} before it was running`)));
+    });
+    return {
+        pid: child.pid,
+        stop: async () => {
+            if (child.exitCode !== null || child.signalCode !== null)
+                return;
+            child.kill('SIGTERM');
+            await exited;
+        },
+    };
+}
+/** A new app (POST /v1/apps with the admin token), its Basic credentials and a token issuer for its users. */
+export async function createBenchApp(url, adminToken) {
+    const { appid, secret } = (await json(`${url}/v1/apps`, { method: 'POST', headers: { authorization: `Bearer ${adminToken}` }, body: '{}' }));
+    const basic = `Basic ${Buffer.from(`${appid}:${secret}`).toString('base64')}`;
+    const token = async (uid, extra = {}) => (await json(`${url}/v1/apps/${appid}/tokens`, { method: 'POST', headers: { authorization: basic }, body: JSON.stringify({ uid, ...extra }) })).token;
+    return { appid, secret, basic, token };
+}
+/**
+ * Pins every thread of process `pid` to CPU `core` (util-linux `taskset -a -p -c`); threads
+ * it starts later inherit that. Throws unless all its threads then allow `core` only.
+ */
+export function pin(pid, core) {
+    const r = spawnSync('taskset', ['-a', '-p', '-c', String(core), String(pid)], { encoding: 'utf8' });
+    if (r.status !== 0)
+        throw new Error(`taskset -a -p -c ${core} ${pid} failed: ${r.error?.message ?? r.stderr}`);
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+        let status = '';
+        try {
+            status = readFileSync(`/proc/${pid}/task/${tid}/status`, 'utf8');
+        }
+        catch {
+            continue; // the thread ended meanwhile
+        }
+        const allowed = /Cpus_allowed_list:\s*(\S+)/.exec(status)?.[1];
+        if (allowed !== String(core))
+            throw new Error(`thread ${tid} of ${pid} still allows CPUs ${allowed}`);
+    }
+}
+/** Runs `fn` over `items` with at most `limit` in flight. */
+export async function pool(items, limit, fn) {
+    const out = new Array(items.length);
+    let next = 0;
+    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
+        while (next < items.length) {
+            const i = next++;
+            out[i] = await fn(items[i], i);
+        }
+    }));
+    return out;
+}
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+/**
+ * Sends `total` items at `rate` per second: every `tickMs` it calls send(from, to) with the
+ * sequence numbers due by then (awaited, so a slow send delays the next tick instead of
+ * piling up). Resolves to the seconds the sending took.
+ */
+export async function paced(rate, total, send, tickMs = 5) {
+    let sent = 0;
+    const start = performance.now();
+    while (sent < total) {
+        const due = Math.min(total, Math.floor(((performance.now() - start) / 1000) * rate) + 1);
+        if (due > sent) {
+            await send(sent, due);
+            sent = due;
+        }
+        await sleep(tickMs);
+    }
+    return (performance.now() - start) / 1000;
+}
+export async function json(url, init = {}) {
+    const res = await fetch(url, { ...init, headers: { 'content-type': 'application/json', ...init.headers } });
+    const body = await res.json();
+    if (!res.ok)
+        throw new Error(`${init.method ?? 'GET'} ${url}: ${res.status} ${JSON.stringify(body)}`);
+    return body;
+}
+//# sourceMappingURL=harness.js.map

@@ -1,0 +1,73 @@
+// A minimal Socket.IO v5 / Engine.IO v4 client over a raw WebSocket, for load only:
+// thousands of these fit in one process where socket.io-client would be the bottleneck.
+// Speaks just what the benchmarks need: connect with auth, acked events, server events.
+import WebSocket from 'ws';
+export function rawConnect(baseUrl, auth, timeoutMs = 20_000) {
+    const url = baseUrl.replace(/^http/, 'ws') + '/socket.io/?EIO=4&transport=websocket';
+    return new Promise((resolve, reject) => {
+        const ws = new WebSocket(url, { perMessageDeflate: false });
+        const acks = new Map();
+        const listeners = new Map();
+        let nextId = 1;
+        const timer = setTimeout(() => {
+            ws.terminate();
+            reject(new Error('connect timeout'));
+        }, timeoutMs);
+        const client = {
+            ws,
+            emitWithAck(event, data) {
+                const id = nextId++;
+                return new Promise((res) => {
+                    acks.set(id, res);
+                    ws.send(`42${id}${JSON.stringify([event, data])}`);
+                });
+            },
+            on(event, fn) {
+                listeners.set(event, fn);
+            },
+            close() {
+                ws.close();
+            },
+        };
+        ws.on('message', (raw) => {
+            const msg = raw.toString();
+            const type = msg[0];
+            if (type === '2')
+                return ws.send('3'); // engine.io ping → pong
+            if (type === '0')
+                return ws.send(auth ? `40${JSON.stringify(auth)}` : '40');
+            if (type !== '4')
+                return;
+            const kind = msg[1];
+            if (kind === '0') {
+                clearTimeout(timer);
+                resolve(client);
+            }
+            else if (kind === '4') {
+                clearTimeout(timer);
+                reject(new Error(`refused: ${msg.slice(2)}`));
+            }
+            else if (kind === '3') {
+                const m = /^43(\d+)(.*)$/s.exec(msg);
+                if (!m)
+                    return;
+                const fn = acks.get(Number(m[1]));
+                acks.delete(Number(m[1]));
+                fn?.(JSON.parse(m[2])[0]);
+            }
+            else if (kind === '2') {
+                // Parsed only when listened to: a load generator hearing thousands of events a
+                // second it ignores (room.member…) must not spend its core on them.
+                const name = /^42\d*\["([^"\\]+)"/.exec(msg)?.[1];
+                const fn = name === undefined ? undefined : listeners.get(name);
+                if (fn)
+                    fn(JSON.parse(msg.slice(2).replace(/^\d+/, ''))[1]);
+            }
+        });
+        ws.on('error', (err) => {
+            clearTimeout(timer);
+            reject(err);
+        });
+    });
+}
+//# sourceMappingURL=rawclient.js.map

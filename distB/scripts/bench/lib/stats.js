@@ -1,0 +1,73 @@
+// Small helpers for benchmark figures: percentiles, formatting, process CPU/RSS.
+import { readFileSync } from 'node:fs';
+export function percentile(sorted, p) {
+    if (sorted.length === 0)
+        return NaN;
+    const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+    return sorted[i];
+}
+export function summary(values) {
+    const s = [...values].sort((a, b) => a - b);
+    return { n: s.length, p50: percentile(s, 50), p99: percentile(s, 99), max: s[s.length - 1] ?? NaN };
+}
+export const fmt = (n, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
+/** Wall clock in ms with sub-ms resolution (comparable across processes, and with Date.now()). */
+export const wallNow = () => performance.timeOrigin + performance.now();
+/** Calls per command name (`get`, `evalsha`, `client|setname`…) from Redis' INFO commandstats. */
+export function commandStats(info) {
+    const m = new Map();
+    for (const line of info.split('\n')) {
+        const r = /^cmdstat_([^:]+):calls=(\d+)/.exec(line.trim());
+        if (r)
+            m.set(r[1], Number(r[2]));
+    }
+    return m;
+}
+/** CPU seconds (user+system) a process has used, from /proc (Linux). */
+export function cpuSeconds(pid) {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime
+    return ticks / 100; // USER_HZ is 100 on Linux
+}
+/** CPU seconds each core has spent running processes (user + nice + system), from /proc/stat; index = core. */
+export function coreSeconds() {
+    return readFileSync('/proc/stat', 'utf8')
+        .split('\n')
+        .filter((l) => /^cpu\d+ /.test(l))
+        .map((l) => {
+        const [user, nice, system] = l.split(/\s+/).slice(1, 4).map(Number);
+        return (user + nice + system) / 100;
+    });
+}
+/**
+ * CPU of named processes: read() takes each one's CPU seconds; used(from, to) gives each
+ * one's CPU seconds between two readings; percent(from, to, seconds) each one's CPU % (of
+ * one core) between two readings `seconds` of wall time apart.
+ */
+export function cpuMeter(pids) {
+    const names = Object.keys(pids);
+    return {
+        read: () => Object.fromEntries(names.map((k) => [k, cpuSeconds(pids[k])])),
+        used: (from, to) => Object.fromEntries(names.map((k) => [k, to[k] - from[k]])),
+        percent: (from, to, seconds) => Object.fromEntries(names.map((k) => [k, ((to[k] - from[k]) / seconds) * 100])),
+    };
+}
+export function printTable(title, rows) {
+    const cols = Object.keys(rows[0] ?? {});
+    const width = cols.map((c) => Math.max(c.length, ...rows.map((r) => String(r[c]).length)));
+    const line = (cells) => '| ' + cells.map((c, i) => c.padEnd(width[i])).join(' | ') + ' |';
+    process.stdout.write(`\n### ${title}\n\n`);
+    process.stdout.write(line(cols) + '\n');
+    process.stdout.write('|' + width.map((w) => '-'.repeat(w + 2)).join('|') + '|\n');
+    for (const r of rows)
+        process.stdout.write(line(cols.map((c) => String(r[c]))) + '\n');
+}
+/** heapUsed, RSS and external memory of this process after two forced GCs (servers run with --expose-gc): the IPC `stats` answer of a bench server. */
+export function memoryAfterGc() {
+    globalThis.gc?.();
+    globalThis.gc?.();
+    const m = process.memoryUsage();
+    return { heapUsed: m.heapUsed, rss: m.rss, external: m.external };
+}
+//# sourceMappingURL=stats.js.map

@@ -1,0 +1,100 @@
+// A server under test, run as a child process by the benchmarks so its memory and CPU
+// are its own. argv[2]: `switchboard` (buildApp, as in production) or `bare` (plain
+// Socket.IO with its in-memory adapter: what a minimal Socket.IO app does for the same
+// events — session.ping; room.join (join, announce room.member to the room, ack);
+// room.heartbeat (ack); room.message (broadcast); HTTP POST /notify {room, event, data}).
+// Bare with BENCH_BARE_AUTH=1 admits a handshake only with an auth.token the bench posted
+// first (POST /tokens {token: uid}); without it, any handshake (uid = socket id).
+// It answers IPC {cmd:'stats'} with its heap and RSS after a full GC, and, in switchboard
+// mode with BENCH_COUNT_REDIS=1, IPC {cmd:'redisWrites'} with the socket writes made to
+// Redis so far (every net.Socket write whose remote port is REDIS_URL's).
+import { createServer } from 'node:http';
+import { Socket } from 'node:net';
+import { Server } from 'socket.io';
+import { buildApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { memoryAfterGc } from './lib/stats.js';
+const mode = process.argv[2];
+const port = Number(process.env.PORT ?? 0);
+let redisWrites = 0;
+if (process.env.BENCH_COUNT_REDIS === '1') {
+    const redisPort = Number(new URL(process.env.REDIS_URL ?? 'redis://127.0.0.1:6390').port || 6379);
+    const write = Socket.prototype.write;
+    Socket.prototype.write = function (...args) {
+        if (this.remotePort === redisPort)
+            redisWrites++;
+        return write.apply(this, args);
+    };
+}
+async function body(req) {
+    let s = '';
+    for await (const chunk of req)
+        s += chunk;
+    return JSON.parse(s || '{}');
+}
+async function start() {
+    if (mode === 'bare') {
+        const uids = new Map(); // token → uid, when BENCH_BARE_AUTH=1
+        const http = createServer((req, res) => {
+            body(req)
+                .then((b) => {
+                if (req.method === 'POST' && req.url === '/tokens')
+                    for (const [token, uid] of Object.entries(b))
+                        uids.set(token, uid);
+                else if (req.method === 'POST' && req.url === '/notify')
+                    io.to(`room:${b.room}`).emit(b.event, b.data);
+                else
+                    res.statusCode = 404;
+            })
+                .catch(() => (res.statusCode = 400))
+                .finally(() => res.end('{}'));
+        });
+        const io = new Server(http, { serveClient: false });
+        if (process.env.BENCH_BARE_AUTH === '1') {
+            io.use((socket, next) => {
+                const uid = uids.get(socket.handshake.auth.token ?? '');
+                if (!uid)
+                    return next(new Error('unknown token'));
+                socket.data.uid = uid;
+                next();
+            });
+        }
+        io.on('connection', (socket) => {
+            const uid = socket.data.uid ?? socket.id;
+            const memsize = (roomId) => io.sockets.adapter.rooms.get(`room:${roomId}`)?.size ?? 0;
+            socket.on('session.ping', (p, ack) => ack({ ok: true, data: { t: p?.t, serverTime: Date.now() } }));
+            // Room baseline (classroom, join benches): join a room, tell its members, send to everyone in it.
+            socket.on('room.join', (p, ack) => {
+                void socket.join(`room:${p.roomId}`);
+                const size = memsize(p.roomId);
+                io.to(`room:${p.roomId}`).emit('room.member', { roomId: p.roomId, uid, action: 'joined', memsize: size });
+                ack({ ok: true, data: { roomId: p.roomId, joined: true, memsize: size, role: 'member', deadline: Date.now() + 10_000 } });
+            });
+            socket.on('room.heartbeat', (p, ack) => {
+                ack({ ok: true, data: { roomId: p.roomId, joined: false, memsize: memsize(p.roomId), role: 'member', deadline: Date.now() + 10_000 } });
+            });
+            socket.on('room.message', (p, ack) => {
+                const message = { roomId: p.roomId, data: p.data, ts: Date.now() };
+                io.to(`room:${p.roomId}`).emit('room.message', message);
+                ack({ ok: true, data: message });
+            });
+        });
+        await new Promise((r) => http.listen(port, '127.0.0.1', () => r()));
+        return { url: `http://127.0.0.1:${http.address().port}`, close: async () => void (await io.close()) };
+    }
+    const app = await buildApp(loadConfig({ ...process.env, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' }));
+    const url = await app.listen();
+    return { url, close: () => app.close() };
+}
+const server = await start();
+process.on('message', (msg) => {
+    if (msg.cmd === 'stats')
+        process.send({ stats: memoryAfterGc() });
+    if (msg.cmd === 'redisWrites')
+        process.send({ redisWrites });
+    if (msg.cmd === 'stop')
+        void server.close().then(() => process.exit(0));
+});
+process.on('disconnect', () => process.exit(1)); // the bench died: do not outlive it
+process.send({ ready: server.url });
+//# sourceMappingURL=server.js.map

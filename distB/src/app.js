@@ -1,0 +1,192 @@
+// buildApp(config): one api node — Fastify (REST, dialects, OpenAPI) and Socket.IO on
+// the same HTTP server, wired to Redis. main.ts listens; tests call this directly.
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify from 'fastify';
+import { randomUUID } from 'node:crypto';
+import { Server } from 'socket.io';
+import { allowedOrigins, originAllowed } from './config.js';
+import { callcentreDialect } from './dialects/callcentre/plugin.js';
+import { classroomDialect } from './dialects/classroom/plugin.js';
+import { conferenceDialect } from './dialects/conference/plugin.js';
+import { telephonyCallbackRoutes } from './modules/conferences/callbacks.js';
+import { conferencesRoutes } from './modules/conferences/routes.js';
+import { seed003MessagingDialect } from './dialects/seed003/messaging.js';
+import { seed003PairingDialect } from './dialects/seed003/pairing.js';
+import { customerServicePages } from './dialects/videocloud/customerservice.js';
+import { createSocketAdapter } from './infra/adapter.js';
+import { createAuth } from './infra/auth.js';
+import { createCore } from './infra/core.js';
+import { ERROR_TABLE, fromFrameworkError, toPublicError } from './infra/errors.js';
+import { createLogger } from './infra/logger.js';
+import { checkRedis, createCommandRedis, createRedis, quitAll } from './infra/redis.js';
+import { accountsRoutes } from './modules/accounts/routes.js';
+import { adminRoutes } from './modules/admin/routes.js';
+import { queueBoard } from './modules/admin/queue-board.js';
+import { classroomRoutes } from './modules/classroom/routes.js';
+import { customerServiceRoutes } from './modules/customerservice/routes.js';
+import { attachDashboard } from './modules/dashboard/namespace.js';
+import { dashboardRoutes } from './modules/dashboard/routes.js';
+import { dispatchRoutes } from './modules/dispatch/routes.js';
+import { feedbackRoutes } from './modules/feedback/routes.js';
+import { billingRoutes } from './modules/billing/routes.js';
+import { mediaRoutes } from './modules/media/routes.js';
+import { messagingRoutes } from './modules/messaging/routes.js';
+import { notifyRoutes } from './modules/notify/routes.js';
+import { pairingRoutes } from './modules/pairing/routes.js';
+import { presenceRoutes } from './modules/presence/routes.js';
+import { rtcRoutes } from './modules/rtc/routes.js';
+import { roomsRoutes } from './modules/rooms/routes.js';
+import { signalsRoutes } from './modules/signals/routes.js';
+import { attachGateway, socketServerOptions } from './realtime/gateway.js';
+import { registerModuleEvents } from './realtime/modules.js';
+import { createServices } from './services.js';
+import { systemRoutes } from './system-routes.js';
+import { videocloudDialect } from './dialects/videocloud/plugin.js';
+import { liveRoutes } from './modules/live/routes.js';
+import { thirdPartyRoutes } from './modules/thirdparty/routes.js';
+import { webImRoutes } from './modules/webim/routes.js';
+import { webhooksRoutes } from './modules/webhooks/routes.js';
+export async function buildApp(config) {
+    const redis = createCommandRedis(config.REDIS_URL, 'api');
+    const opened = [redis];
+    try {
+        await checkRedis(redis, { needsVersion7: config.SOCKET_ADAPTER === 'sharded' });
+    }
+    catch (err) {
+        redis.disconnect();
+        throw err;
+    }
+    const log = createLogger(config.LOG_LEVEL, 'api');
+    const http = Fastify({
+        loggerInstance: log,
+        genReqId: (req) => {
+            const given = req.headers['x-request-id'];
+            return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
+        },
+        requestIdHeader: false,
+        bodyLimit: 1024 * 1024,
+        // Dialects send form bodies and query strings with repeated keys.
+        routerOptions: { ignoreTrailingSlash: true },
+        ajv: { customOptions: { coerceTypes: 'array', useDefaults: true, removeAdditional: false, allErrors: false } },
+    }).withTypeProvider();
+    const adapter = createSocketAdapter(config, 'api', redis);
+    opened.push(...adapter.clients);
+    const io = new Server(http.server, { ...socketServerOptions(config), ...adapter.serverOptions });
+    const queueRedis = createRedis(config.REDIS_URL, 'api:queues');
+    opened.push(queueRedis);
+    const core = createCore(config, redis, log, io, 'api', queueRedis);
+    const { queues, metrics } = core;
+    metrics.trackSockets(io);
+    metrics.trackQueues(queues, log);
+    const services = createServices(core);
+    const auth = createAuth(services.accounts, config.ADMIN_TOKEN);
+    http.addHook('onSend', async (req, reply) => {
+        reply.header('x-request-id', req.id);
+    });
+    // Latency by route pattern (never the raw URL: bounded labels); unrouted requests share one series.
+    http.addHook('onResponse', async (req, reply) => {
+        metrics.observeHttp(req.routeOptions.url ?? 'unmatched', req.method, reply.statusCode, reply.elapsedTime / 1000);
+    });
+    const origins = allowedOrigins(config);
+    http.addHook('onRequest', async (req, reply) => {
+        const origin = req.headers.origin;
+        if (!origin)
+            return;
+        if (originAllowed(origins, origin)) {
+            reply.header('access-control-allow-origin', origins === true ? '*' : origin);
+            reply.header('vary', 'Origin');
+            if (req.method === 'OPTIONS') {
+                reply.header('access-control-allow-methods', 'GET,POST,PUT,PATCH,DELETE,OPTIONS');
+                reply.header('access-control-allow-headers', 'authorization,content-type,x-request-id');
+                return reply.code(204).send();
+            }
+        }
+    });
+    http.setErrorHandler((err, req, reply) => {
+        const { status, body } = toPublicError(fromFrameworkError(err));
+        if (status >= 500)
+            req.log.error({ err }, 'request failed');
+        return reply.code(status).send({ error: body });
+    });
+    http.setNotFoundHandler((req, reply) => reply.code(404).send({ error: { code: 'NOT_FOUND', message: `no route ${req.method} ${req.url.split('?')[0]}` } }));
+    await http.register(swagger, {
+        openapi: {
+            info: { title: 'Switchboard', version: '0.1.0', description: `Native API. Error codes: ${Object.keys(ERROR_TABLE).join(', ')}.` },
+            components: {
+                securitySchemes: {
+                    userToken: { type: 'http', scheme: 'bearer', description: 'token from POST /v1/auth/login' },
+                    appSecret: { type: 'http', scheme: 'basic', description: 'appid:secret of the app (server to server)' },
+                    adminToken: { type: 'http', scheme: 'bearer', description: 'ADMIN_TOKEN' },
+                    metricsToken: { type: 'http', scheme: 'bearer', description: 'METRICS_TOKEN (Prometheus)' },
+                },
+            },
+        },
+    });
+    await http.register(swaggerUi, { routePrefix: '/docs' });
+    const deps = { core, services, auth };
+    await http.register(systemRoutes, deps);
+    await http.register(dashboardRoutes, deps); // the page at /dashboard (assets/dashboard)
+    await http.register(accountsRoutes, deps);
+    await http.register(adminRoutes, deps); // /metrics, /v1/admin/…
+    await http.register(queueBoard, deps); // bull-board at /admin/queues (admin token)
+    await http.register(rtcRoutes, deps);
+    await http.register(notifyRoutes, deps);
+    await http.register(roomsRoutes, deps);
+    await http.register(classroomRoutes, deps);
+    await http.register(classroomDialect, deps); // seed 002: /index.php?svc=…&cmd=…
+    await http.register(mediaRoutes, deps);
+    await http.register(billingRoutes, deps);
+    await http.register(webhooksRoutes, deps); // /v1/apps/:appid/webhooks…
+    await http.register(presenceRoutes, deps);
+    await http.register(dispatchRoutes, deps);
+    await http.register(feedbackRoutes, deps);
+    await http.register(signalsRoutes, deps);
+    await http.register(callcentreDialect, deps); // seed 000: GET /volunteer/…, /conversation/…, /charge/…, /feedback, *_login.php
+    await http.register(pairingRoutes, deps);
+    await http.register(seed003PairingDialect, deps); // seed 003: POST /api/v1/video/pair/…, video/before/check, video/delPairRecord
+    await http.register(messagingRoutes, deps);
+    await http.register(seed003MessagingDialect, deps); // seed 003: POST /api/v1/im/before/check, /api/v1/translate/action, /api/server/im/send/{tip,system}
+    await http.register(conferencesRoutes, deps);
+    await http.register(telephonyCallbackRoutes, deps); // POST /v1/telephony/callbacks (signed, raw body)
+    await http.register(conferenceDialect, deps); // seed 001: POST /getUser, /getConf, /createConf, /inviteConf, … /sendNotice (root paths)
+    await http.register(thirdPartyRoutes, deps);
+    await http.register(webImRoutes, deps);
+    await http.register(liveRoutes, deps);
+    await http.register(videocloudDialect, deps); // seed 004: /LiveVideoServer/ajx/thirdParty*.do, updateDeviceid.do, logout.do, m_listVideoByUid.do, listVideoConditional.do, index.jsp, pictureHall.jsp
+    await http.register(customerServiceRoutes, deps);
+    await http.register(customerServicePages, deps); // seed 004 §4.2: /LiveVideoServer/chat4help.jsp, chat4tp.do, images/mydiv_ico.png, js/consult.js, js/seat.js
+    const gateway = attachGateway(io, core, services);
+    registerModuleEvents(gateway);
+    const dashboard = attachDashboard(io, core, services); // the /dashboard namespace
+    http.addHook('preClose', async () => {
+        gateway.stop();
+        dashboard.stop();
+        core.dashboardWatch.stop();
+        services.rooms.flushBatches();
+        io.local.disconnectSockets(true);
+    });
+    let closed = false;
+    return {
+        http,
+        io,
+        core,
+        services,
+        gateway,
+        async listen() {
+            const address = await http.listen({ host: config.HOST, port: config.PORT });
+            return address.replace('0.0.0.0', '127.0.0.1').replace('[::]', '127.0.0.1');
+        },
+        async close() {
+            if (closed)
+                return;
+            closed = true;
+            await http.close(); // preClose disconnected every socket: their disconnect listeners run now
+            await gateway.settled();
+            await io.close(); // closes the adapter (HTTP server already closed by Fastify)
+            await queues.close();
+            await quitAll(opened);
+        },
+    };
+}
+//# sourceMappingURL=app.js.map

@@ -1,0 +1,41 @@
+// First-start credentials: an admin token and a first app, persisted in
+// DATA_DIR/bootstrap.json so the next start reuses them. Used by scripts/start.mjs.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadConfig } from './config.js';
+import { createKeys } from './infra/keys.js';
+import { checkRedis, createRedis } from './infra/redis.js';
+import { createAccountsService } from './modules/accounts/service.js';
+import { createLogger } from './infra/logger.js';
+export async function bootstrap(env) {
+    const config = loadConfig(env);
+    mkdirSync(config.DATA_DIR, { recursive: true });
+    const file = join(config.DATA_DIR, 'bootstrap.json');
+    let saved = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : null;
+    const created = saved === null;
+    if (!saved) {
+        saved = { adminToken: config.ADMIN_TOKEN ?? randomBytes(24).toString('base64url'), appid: 'demo', secret: randomBytes(24).toString('base64url') };
+        writeFileSync(file, JSON.stringify(saved, null, 2) + '\n', { mode: 0o600 });
+    }
+    if (config.ADMIN_TOKEN)
+        saved.adminToken = config.ADMIN_TOKEN;
+    const redis = createRedis(config.REDIS_URL, 'bootstrap');
+    try {
+        await checkRedis(redis);
+        // Services need no emitter or queues to create an app.
+        const core = { config, redis, keys: createKeys(config.KEY_PREFIX), log: createLogger('warn', 'bootstrap') };
+        const accounts = createAccountsService(core);
+        try {
+            await accounts.getApp(saved.appid);
+        }
+        catch {
+            await accounts.createApp({ appid: saved.appid, name: 'Demo app' }, saved.secret);
+        }
+    }
+    finally {
+        await redis.quit();
+    }
+    return { ...saved, created, file };
+}
+//# sourceMappingURL=bootstrap.js.map

@@ -1,0 +1,170 @@
+import { parseAuthorization } from '../../infra/auth.js';
+import { AppError, fromFrameworkError } from '../../infra/errors.js';
+import { STATUS_FAILED, STATUS_OK, dialectError } from './codes.js';
+import { BeginQuery, ChargeLengthQuery, ConversationQuery, FeedbackQuery, LoginQuery, LoginidQuery, QavRequestQuery } from './schemas.js';
+/** The seed's ids must be the token's user. */
+function mustBe(session, id, param) {
+    if (id !== session.uid)
+        throw new AppError('FORBIDDEN', `${param}=${id} is not the user of this token`);
+}
+/** The conversation, which the token's user must be a party of (as `role` when given). */
+async function party(ctx, role) {
+    const conv = await ctx.services.dispatch.get(ctx.session.appid, ctx.q.conversation_id);
+    const uid = ctx.session.uid;
+    const ok = role === 'caller' ? conv.caller === uid : role === 'agent' ? conv.agent === uid : conv.caller === uid || conv.agent === uid;
+    if (!ok)
+        throw new AppError('FORBIDDEN', `the user of this token is not the ${role ?? 'caller or agent'} of conversation ${conv.requestId}`);
+    return conv;
+}
+function agentAnswer(a) {
+    return { loginid: a.uid, state: a.state, skills: a.skills, capacity: a.capacity };
+}
+function chargeAnswer(c) {
+    return {
+        conversation_id: c.callId, state: c.state, units: c.units, amount: c.amount, elapsed: Math.floor(c.elapsedMs / 1000),
+        ...(c.reportedSeconds !== undefined ? { charge_length: c.reportedSeconds } : {}), ...(c.diffSeconds !== undefined ? { diff: c.diffSeconds } : {}),
+    };
+}
+/** Billing's price key of a conversation's skill: CN>EN → CN-EN (a token skill as is). */
+const priceKeyOf = (skill) => (/^[A-Za-z0-9_]+(>[A-Za-z0-9_]+)?$/.test(skill) ? skill.replace('>', '-') : undefined);
+async function login({ services, q }, appid) {
+    if (!appid)
+        throw new AppError('VALIDATION_FAILED', 'invalid login request: appid: is required (no CALLCENTRE_APPID is configured)');
+    const s = await services.accounts.login(appid, q.loginid, q.password);
+    const qav = q.qav === true ? await services.signals.credentials(appid, s.user.id) : null;
+    return { loginid: s.user.id, token: s.token, expires_at: s.expiresAt, role: s.user.role, ...(qav ? { qav_id: qav.qav_id, qav_sig: qav.qav_sig } : {}) };
+}
+export const callcentreDialect = async (app, { services, core }) => {
+    const LOGIN = { schema: LoginQuery, token: false, run: (ctx) => login(ctx, ctx.q.appid ?? core.config.CALLCENTRE_APPID) };
+    const COMMANDS = {
+        // ── the legacy logins, extended with qav=true (README: password as given) ──
+        '/tttalk150806/user/user_login.php': LOGIN,
+        '/user/user_login.php': LOGIN,
+        '/tttalk.web/v3.1/volunteer_login.php': LOGIN,
+        '/volunteer_login.php': LOGIN,
+        // ── agents ──────────────────────────────────────────────────────────────────
+        '/volunteer/online': {
+            schema: LoginidQuery, token: true,
+            run: async ({ services, session, q }) => {
+                mustBe(session, q.loginid, 'loginid');
+                return agentAnswer(await services.presence.set(session.appid, session.uid, { state: 'online' }));
+            },
+        },
+        '/volunteer/offline': {
+            schema: LoginidQuery, token: true,
+            run: async ({ services, session, q }) => {
+                mustBe(session, q.loginid, 'loginid');
+                return agentAnswer(await services.presence.set(session.appid, session.uid, { state: 'offline' }));
+            },
+        },
+        '/volunteer/qav_request': {
+            schema: QavRequestQuery, token: true,
+            run: async ({ services, session, q }) => {
+                mustBe(session, q.loginin, 'loginin');
+                const lang1 = String(q.lang1).toUpperCase();
+                const lang2 = String(q.lang2).toUpperCase();
+                const r = await services.dispatch.create(session.appid, session.uid, { skill: `${lang1}>${lang2}` });
+                return { conversation_id: r.requestId, lang1, lang2, state: r.state, expires_at: r.expiresAt };
+            },
+        },
+        // ── conversations ───────────────────────────────────────────────────────────
+        '/conversation/begin': {
+            schema: BeginQuery, token: true,
+            run: async ({ services, session, q }) => {
+                const c = await services.dispatch.begin(session.appid, q.conversation_id, session.uid, q.agent_emp_id);
+                return { conversation_id: c.requestId, agent_emp_id: c.agent, caller: c.caller, state: c.state, started_at: c.startedAt };
+            },
+        },
+        '/conversation/end': {
+            schema: ConversationQuery, token: true,
+            run: async (ctx) => {
+                const conv = await party(ctx);
+                const c = await ctx.services.dispatch.end(ctx.session.appid, conv.requestId, ctx.session.uid, '');
+                return { conversation_id: c.requestId, state: c.state, ended_at: c.endedAt, duration: c.startedAt && c.endedAt ? Math.floor((c.endedAt - c.startedAt) / 1000) : 0 };
+            },
+        },
+        // ── charging (module billing): the caller pays the agent ───────────────────
+        '/charge/begin': {
+            schema: ConversationQuery, token: true,
+            run: async (ctx) => {
+                const conv = await party(ctx);
+                if (!conv.agent || conv.state === 'waiting')
+                    throw new AppError('CONVERSATION_NOT_ACCEPTED', `no agent has accepted request ${conv.requestId} yet`);
+                if (conv.state !== 'accepted' && conv.state !== 'active')
+                    throw new AppError('CONVERSATION_ENDED', `conversation ${conv.requestId} is ${conv.state}`);
+                const key = priceKeyOf(conv.skill);
+                const c = await ctx.services.billing.begin(ctx.session.appid, { callId: conv.requestId, payer: conv.caller, payee: conv.agent, ...(key ? { priceKey: key } : {}) });
+                return { ...chargeAnswer(c), balance: await ctx.services.billing.balance(ctx.session.appid, conv.caller) };
+            },
+        },
+        '/charge/update': {
+            schema: ChargeLengthQuery, token: true,
+            run: async (ctx) => {
+                const conv = await party(ctx, 'agent');
+                return chargeAnswer(await ctx.services.billing.update(ctx.session.appid, conv.requestId, ctx.q.charge_length));
+            },
+        },
+        '/charge/end': {
+            schema: ChargeLengthQuery, token: true,
+            run: async (ctx) => {
+                const conv = await party(ctx, 'agent');
+                return chargeAnswer(await ctx.services.billing.end(ctx.session.appid, conv.requestId, { reportedSeconds: ctx.q.charge_length, reason: 'payee' }));
+            },
+        },
+        '/charge/confirm': {
+            schema: ConversationQuery, token: true,
+            run: async (ctx) => {
+                const conv = await party(ctx, 'caller');
+                const c = await ctx.services.billing.confirm(ctx.session.appid, conv.requestId, ctx.session.uid);
+                return { ...chargeAnswer(c), balance: await ctx.services.billing.balance(ctx.session.appid, conv.caller) };
+            },
+        },
+        // ── feedback: user_* from the caller, translator_* from the agent ───────────
+        '/feedback': {
+            schema: FeedbackQuery, token: true,
+            run: async ({ services, session, q }) => {
+                const user = q.user_network_star !== undefined || q.user_translate_star !== undefined;
+                const translator = q.translator_network_star !== undefined || q.translator_translate_star !== undefined;
+                if (user === translator)
+                    throw new AppError('VALIDATION_FAILED', 'invalid feedback request: give either user_network_star and user_translate_star, or translator_network_star and translator_translate_star');
+                const p = user ? 'user' : 'translator';
+                const network = q[`${p}_network_star`];
+                const translation = q[`${p}_translate_star`];
+                if (network === undefined || translation === undefined)
+                    throw new AppError('VALIDATION_FAILED', `invalid feedback request: ${p}_${network === undefined ? 'network' : 'translate'}_star: is required`);
+                const r = await services.feedback.give(session.appid, q.conversation_id, session.uid, { network, translation, side: user ? 'caller' : 'agent' });
+                return { conversation_id: r.conversationId, side: p, network_star: r.network, translate_star: r.translation, ...(r.agentRating !== undefined ? { translator_rating: r.agentRating } : {}) };
+            },
+        },
+    };
+    // The original read query strings only: any body (of any type) is ignored.
+    app.removeAllContentTypeParsers();
+    app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+    app.setErrorHandler((err, req, reply) => {
+        const error = dialectError(fromFrameworkError(err));
+        if (error.code === 'INTERNAL')
+            req.log.error({ err }, 'call-centre request failed');
+        return reply.code(200).send({ status: STATUS_FAILED, error });
+    });
+    async function authenticate(req) {
+        const a = parseAuthorization(req.headers.authorization);
+        const given = req.query.token;
+        const token = a?.scheme === 'bearer' ? a.token : typeof given === 'string' ? given : undefined;
+        if (!token)
+            throw new AppError('AUTH_REQUIRED', 'pass the login token: Authorization: Bearer <token>, or token=<token>');
+        return services.accounts.authenticate(token);
+    }
+    for (const [url, command] of Object.entries(COMMANDS)) {
+        app.route({
+            method: ['GET', 'POST'],
+            url,
+            schema: { hide: true, querystring: command.schema },
+            handler: async (req, reply) => {
+                const session = command.token ? await authenticate(req) : undefined;
+                const data = await command.run({ services, session, q: req.query });
+                return reply.send({ status: STATUS_OK, ...data });
+            },
+        });
+    }
+};
+//# sourceMappingURL=plugin.js.map

@@ -1,0 +1,188 @@
+import { AppError, fromFrameworkError } from '../../infra/errors.js';
+import { parse } from '../../infra/validation.js';
+import { readJsonObject } from '../json-body.js';
+import { SEED_OK, seedError } from './codes.js';
+import { CosSignReq, CreateReq, LoginReq, PagedRoomReq, RegistReq, ReportBindReq, ReportGroupReq, ReportMemReq, RoomListReq, RoomReq, TokenReq, VodReq, } from './schemas.js';
+/** Seed pwd: base64 of the password. Native and dialect users share the decoded password. */
+function decodePwd(pwd) {
+    const raw = Buffer.from(pwd.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8');
+    if (!raw)
+        throw new AppError('VALIDATION_FAILED', 'invalid request: pwd: is not base64 of a password');
+    return raw;
+}
+const COMMANDS = {
+    // ── account ─────────────────────────────────────────────────────────────────
+    'account.regist': {
+        schema: RegistReq, token: false,
+        run: async ({ services, app, body }) => {
+            await services.classroom.register(app.appid, { id: body.id, password: decodePwd(body.pwd), role: body.role === 1 ? 'teacher' : 'student' });
+            return undefined;
+        },
+    },
+    'account.login': {
+        schema: LoginReq, token: false,
+        run: async ({ services, app, body }) => {
+            const r = await services.classroom.login(app.appid, body.id, decodePwd(body.pwd));
+            return { userSig: r.userSig, token: r.token, role: r.role };
+        },
+    },
+    'account.logout': {
+        schema: TokenReq, token: true, codes: { TOKEN_REVOKED: 10008 },
+        run: async ({ services, session }) => void (await services.classroom.logout(session)),
+    },
+    // ── live: courses ───────────────────────────────────────────────────────────
+    'live.create': {
+        schema: CreateReq, token: true,
+        run: async ({ services, app, session, body }) => {
+            const c = await services.classroom.create(app.appid, session.uid, { title: body.title, ...(body.cover !== undefined ? { cover: body.cover } : {}) });
+            return { roomnum: c.roomnum, groupid: c.groupid };
+        },
+    },
+    'live.startcourse': {
+        schema: RoomReq, token: true,
+        run: async ({ services, app, session, body }) => void (await services.classroom.start(app.appid, session.uid, body.roomnum)),
+    },
+    'live.exitroom': {
+        schema: RoomReq, token: true,
+        run: async ({ services, app, session, body }) => void (await services.classroom.exit(app.appid, session.uid, body.roomnum)),
+    },
+    'live.heartbeat': {
+        schema: RoomReq, token: true,
+        run: async ({ services, app, session, body }) => void (await services.classroom.heartbeat(app.appid, session.uid, body.roomnum)),
+    },
+    'live.roomlist': {
+        schema: RoomListReq, token: true,
+        run: async ({ services, app, body }) => services.classroom.list(app.appid, {
+            index: body.index, size: body.size,
+            ...(body.roomnum !== undefined ? { roomnum: body.roomnum } : {}),
+            ...(body.from_time !== undefined ? { from_time: body.from_time } : {}),
+            ...(body.to_time !== undefined ? { to_time: body.to_time } : {}),
+            ...(body.host_uid !== undefined ? { host_uid: body.host_uid } : {}),
+            ...(body.state !== undefined ? { state: body.state } : {}),
+        }),
+    },
+    'live.reportmemid': {
+        schema: ReportMemReq, token: true,
+        run: async ({ services, app, session, body }) => {
+            if (body.operate === 0) {
+                await services.classroom.enter(app.appid, session.uid, body.roomnum);
+                return undefined;
+            }
+            const r = await services.classroom.leave(app.appid, session.uid, body.roomnum);
+            if (!r.left)
+                throw new AppError('NOT_IN_ROOM', `${session.uid} is not in room ${body.roomnum}`);
+            return undefined;
+        },
+    },
+    'live.roomidlist': {
+        schema: PagedRoomReq, token: true,
+        run: async ({ services, app, body }) => services.classroom.members(app.appid, body.roomnum, body.index, body.size),
+    },
+    'live.reportbind': {
+        schema: ReportBindReq, token: true,
+        run: async ({ services, app, session, body }) => {
+            const f = body.bind_file;
+            await services.classroom.bind(app.appid, session.uid, body.roomnum, { type: f.type, file_name: f.file_name, url: f.url }, body.operate === 0 ? 'bind' : 'unbind');
+            return undefined;
+        },
+    },
+    'live.querybind': {
+        schema: PagedRoomReq, token: true,
+        run: async ({ services, app, body }) => services.classroom.binds(app.appid, body.roomnum, body.index, body.size),
+    },
+    'live.reportgroupid': {
+        schema: ReportGroupReq, token: true,
+        run: async ({ services, app, session, body }) => void (await services.rooms.setGroupId(app.appid, String(body.roomnum), session.uid, body.groupid)),
+    },
+    // ── media (module media) ────────────────────────────────────────────────────
+    'cos.get_sign': {
+        schema: CosSignReq, token: true,
+        run: async ({ services, app, body }) => {
+            const r = await services.media.cosSign(app.appid, { single: body.type === 1, ...(body.bucket !== undefined ? { bucket: body.bucket } : {}), ...(body.file_path !== undefined ? { filePath: body.file_path } : {}) });
+            return { sign: r.sign, bucket: r.bucket, region: r.region, preview_tag: r.previewTag };
+        },
+    },
+    'vod.get_sign': {
+        schema: VodReq, token: true,
+        run: async ({ services, app, body }) => {
+            const r = await services.media.vodSign(app.appid, { method: body.method, host: body.host, path: body.path, params: body.params });
+            return { sign: r.sign, SecretId: r.secretId, SignatureMethod: r.signatureMethod };
+        },
+    },
+    'vod.cmd_proxy': {
+        schema: VodReq, token: true,
+        run: async ({ services, app, body }) => (await services.media.vodProxy(app.appid, { method: body.method, host: body.host, path: body.path, params: body.params })).data,
+    },
+    'vod.get_client_sign': {
+        schema: TokenReq, token: true,
+        run: async ({ services, app }) => {
+            const r = await services.media.vodClientSign(app.appid);
+            return { sign: r.sign, SecretId: r.secretId };
+        },
+    },
+};
+/** The vendor's callbacks: no common fields, no token; verified by their sign; answered {code:0}. */
+const CALLBACKS = {
+    'live.recendcall': 'recording',
+    'live.idxfileendcall': 'index',
+};
+function envelope(errorCode, errorInfo, data) {
+    return { errorCode, errorInfo, errInfo: errorInfo, ...(data !== undefined ? { data } : {}) };
+}
+export const classroomDialect = async (app, { services }) => {
+    // Bodies are read as text whatever the content type (the PHP original read php://input).
+    app.removeAllContentTypeParsers();
+    app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+    app.setErrorHandler((err, req, reply) => {
+        const { errorCode, errorInfo } = seedError(fromFrameworkError(err));
+        if (errorCode === 90000 && !(err instanceof AppError))
+            req.log.error({ err }, 'index.php request failed');
+        return reply.code(200).send(envelope(errorCode, errorInfo));
+    });
+    async function handle(req, reply) {
+        const q = req.query;
+        const name = `${String(q.svc ?? '')}.${String(q.cmd ?? '')}`;
+        const callback = CALLBACKS[name];
+        const command = COMMANDS[name];
+        if (!callback && !command)
+            return reply.send(envelope(10001, `unknown command svc=${String(q.svc ?? '')}&cmd=${String(q.cmd ?? '')}`));
+        if (req.method !== 'POST')
+            return reply.send(envelope(10001, 'use POST'));
+        if (callback) {
+            // The vendor's own format: {code: 0} once verified and queued. The URL may name the
+            // app (appid=<SdkAppID or app id>) so that app's callback key is used.
+            try {
+                const body = readJsonObject(req.body);
+                const given = typeof q.appid === 'string' ? q.appid : undefined;
+                const appid = given && /^\d+$/.test(given) ? (await services.accounts.getAppBySdkAppId(Number(given))).appid : given;
+                await services.media.recordingCallback(body, { kind: callback, ...(appid !== undefined ? { appid } : {}) });
+                return reply.send({ code: 0 });
+            }
+            catch (err) {
+                const { errorCode, errorInfo } = seedError(err);
+                return reply.send({ code: errorCode, ...envelope(errorCode, errorInfo) });
+            }
+        }
+        try {
+            const raw = readJsonObject(req.body);
+            const body = parse(command.schema, raw, `${name} request`);
+            const tenant = await services.accounts.getAppBySdkAppId(body.appid);
+            let session = undefined;
+            if (command.token) {
+                session = await services.accounts.authenticate(body.token);
+                if (session.appid !== tenant.appid)
+                    throw new AppError('CROSS_TENANT', `this token is not for SdkAppID ${body.appid}`);
+            }
+            const data = await command.run({ services, app: tenant, session, body });
+            return reply.send(envelope(SEED_OK, '', data));
+        }
+        catch (err) {
+            const { errorCode, errorInfo } = seedError(err, command.codes);
+            if (errorCode === 90000 && !(err instanceof AppError))
+                req.log.error({ err, command: name }, 'index.php command failed');
+            return reply.send(envelope(errorCode, errorInfo));
+        }
+    }
+    app.route({ method: ['GET', 'POST'], url: '/index.php', schema: { hide: true }, handler: handle });
+};
+//# sourceMappingURL=plugin.js.map

@@ -1,0 +1,204 @@
+import { AppError, fromFrameworkError, isAppError } from '../../infra/errors.js';
+import { check, parse } from '../../infra/validation.js';
+import { UserIdSchema } from '../../modules/accounts/schemas.js';
+import { ConfIdSchema, PhoneNumberSchema } from '../../modules/conferences/schemas.js';
+import { beijingTime } from '../../modules/conferences/service.js';
+import { ConfIdBody, ControlBody, CreateConfBody, GetUserBody, LegsBody, NoticeBody, PeopleBody, PwdBody, UserConfsBody } from './schemas.js';
+export const STATUS_OK = 1;
+export const STATUS_FAILED = 0;
+/** The failure answer: the native code and a reason; a 5xx never shows internals. */
+export function failure(err) {
+    if (isAppError(err) && err.status < 500) {
+        const invalid = err.details?.invalid;
+        return { status: STATUS_FAILED, code: err.code, reason: err.message, ...(Array.isArray(invalid) ? { invalid } : {}) };
+    }
+    if (isAppError(err))
+        return { status: STATUS_FAILED, code: err.code, reason: err.code === 'INTERNAL' ? 'internal error' : err.message };
+    return { status: STATUS_FAILED, code: 'INTERNAL', reason: 'internal error' };
+}
+/** An id of the seed (string or number) as a user id. */
+function userId(v, field) {
+    const s = String(v);
+    if (!check(UserIdSchema, s))
+        throw new AppError('VALIDATION_FAILED', `invalid ${field}: "${s}" is not a user id (1–64 of A–Z a–z 0–9 _ . @ + -)`);
+    return s;
+}
+function confId(v) {
+    const s = String(v);
+    if (!check(ConfIdSchema, s))
+        throw new AppError('CONFERENCE_NOT_FOUND', `no conference ${s}`);
+    return s;
+}
+/** The body's appid must be the authenticated app. */
+function sameApp(ctx) {
+    const given = String(ctx.body.appid);
+    if (given !== ctx.caller.appid)
+        throw new AppError('CROSS_TENANT', `appid ${given} is not the authenticated app (${ctx.caller.appid})`);
+}
+/** The acting user named in `field`: the token's user, or any user of the app with the app secret. */
+function acting(ctx, field) {
+    const uid = userId(ctx.body[field], field);
+    if (ctx.caller.uid !== undefined && uid !== ctx.caller.uid)
+        throw new AppError('FORBIDDEN', `${field}=${uid} is not the user of this token (${ctx.caller.uid})`);
+    return uid;
+}
+/** A reader: the token's user, or the app itself. */
+const reader = (ctx) => (ctx.caller.uid !== undefined ? { kind: 'user', uid: ctx.caller.uid } : { kind: 'app' });
+/** The seed's conference record (getConf; getUserConfs without pwd). */
+function seedConf(c, withPwd) {
+    return {
+        id: c.confId, uid: c.uid, appid: c.appid, vid: c.vid, name: c.name, time: beijingTime(c.startAt),
+        ...(withPwd ? { pwd: c.pwd ?? '' } : {}), ctime: beijingTime(c.createdAt),
+    };
+}
+function people(users) {
+    return users.map((u, i) => {
+        const id = u.id !== undefined && u.id !== '' ? userId(u.id, `users.${i}.id`) : undefined;
+        const number = u.number !== undefined && String(u.number).trim() !== '' ? String(u.number).replace(/[\s-]/g, '') : undefined;
+        if (number !== undefined && !check(PhoneNumberSchema, number))
+            throw new AppError('INVALID_NUMBER', `invalid users.${i}.number: "${String(u.number)}" is not a phone number (digits, optional leading +)`, { invalid: [String(u.number)] });
+        if (id === undefined && number === undefined)
+            throw new AppError('VALIDATION_FAILED', `invalid users.${i}: an id or a number is required`);
+        const name = u.name !== undefined && String(u.name) !== '' ? String(u.name) : undefined;
+        return { ...(id !== undefined ? { id } : {}), ...(number !== undefined ? { number } : {}), ...(name !== undefined ? { name } : {}) };
+    });
+}
+async function control(ctx, op) {
+    sameApp(ctx);
+    const uid = acting(ctx, 'uid');
+    const callids = ctx.body.users.map((u) => u.callid);
+    await ctx.services.conferences.control(ctx.caller.appid, confId(ctx.body.id), { kind: 'user', uid }, op, callids);
+    return {};
+}
+const COMMANDS = {
+    '/getUser': {
+        schema: GetUserBody,
+        run: async (ctx) => {
+            sameApp(ctx);
+            const id = acting(ctx, 'id');
+            return { user: await ctx.services.conferences.subAccount(ctx.caller.appid, id) };
+        },
+    },
+    '/getConf': {
+        schema: ConfIdBody,
+        run: async (ctx) => {
+            const c = await ctx.services.conferences.get(ctx.caller.appid, confId(ctx.body.id), reader(ctx));
+            return seedConf(c, true);
+        },
+    },
+    '/getUserConfs': {
+        schema: UserConfsBody,
+        run: async (ctx) => {
+            sameApp(ctx);
+            const uid = acting(ctx, 'id');
+            return { confs: (await ctx.services.conferences.listByCreator(ctx.caller.appid, uid)).map((c) => seedConf(c, false)) };
+        },
+    },
+    '/getConfUsers': {
+        schema: ConfIdBody,
+        run: async (ctx) => {
+            const r = await ctx.services.conferences.participants(ctx.caller.appid, confId(ctx.body.id), reader(ctx));
+            return {
+                id: r.confId,
+                // callid only for state 1 and 2, as the seed says.
+                users: r.participants.map((p) => ({ ...(p.state !== 0 && p.callid ? { callid: p.callid } : {}), id: p.id ?? '', number: p.number ?? '', name: p.name ?? '', state: p.state })),
+            };
+        },
+    },
+    '/createConf': {
+        schema: CreateConfBody,
+        run: async (ctx) => {
+            sameApp(ctx);
+            const uid = acting(ctx, 'id');
+            const c = await ctx.services.conferences.create(ctx.caller.appid, uid, { name: ctx.body.name, time: ctx.body.time ?? null, pwd: ctx.body.pwd ?? '' });
+            return { id: c.confId, vid: c.vid };
+        },
+    },
+    '/stopConf': {
+        schema: ControlBody,
+        run: async (ctx) => {
+            sameApp(ctx);
+            await ctx.services.conferences.stop(ctx.caller.appid, confId(ctx.body.id), { kind: 'user', uid: acting(ctx, 'uid') });
+            return {};
+        },
+    },
+    '/joinConf': {
+        schema: PeopleBody,
+        run: async (ctx) => {
+            sameApp(ctx);
+            await ctx.services.conferences.add(ctx.caller.appid, confId(ctx.body.id), { kind: 'user', uid: acting(ctx, 'uid') }, people(ctx.body.users), false);
+            return {};
+        },
+    },
+    '/inviteConf': {
+        schema: PeopleBody,
+        run: async (ctx) => {
+            sameApp(ctx);
+            await ctx.services.conferences.add(ctx.caller.appid, confId(ctx.body.id), { kind: 'user', uid: acting(ctx, 'uid') }, people(ctx.body.users), true);
+            return {};
+        },
+    },
+    '/callAllConf': {
+        schema: ControlBody,
+        run: async (ctx) => {
+            sameApp(ctx);
+            await ctx.services.conferences.callAll(ctx.caller.appid, confId(ctx.body.id), { kind: 'user', uid: acting(ctx, 'uid') });
+            return {};
+        },
+    },
+    '/quitConf': { schema: LegsBody, run: (ctx) => control(ctx, 'kick') },
+    '/muteConf': { schema: LegsBody, run: (ctx) => control(ctx, 'mute') },
+    '/unmuteConf': { schema: LegsBody, run: (ctx) => control(ctx, 'unmute') },
+    '/pwdConf': {
+        schema: PwdBody,
+        run: async (ctx) => {
+            sameApp(ctx);
+            await ctx.services.conferences.setPassword(ctx.caller.appid, confId(ctx.body.id), { kind: 'user', uid: acting(ctx, 'uid') }, ctx.body.pwd ?? '');
+            return {};
+        },
+    },
+    '/sendNotice': {
+        schema: NoticeBody,
+        run: async (ctx) => {
+            await ctx.services.conferences.sendNotice(ctx.caller.appid, { mps: ctx.body.mps });
+            return {};
+        },
+    },
+};
+/** The seed's root paths (tests check they meet no other route). */
+export const SEED_001_PATHS = Object.keys(COMMANDS);
+async function authenticate(auth, req) {
+    const c = await auth.appOrUser(req);
+    return c.kind === 'app' ? { appid: c.app.appid } : { appid: c.session.appid, uid: c.session.uid };
+}
+export const conferenceDialect = async (app, { services, auth }) => {
+    // The legacy client posts JSON, whatever content type it names; an empty body is {}.
+    app.removeAllContentTypeParsers();
+    app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+    app.setErrorHandler((err, req, reply) => {
+        const answer = failure(fromFrameworkError(err));
+        if (answer.code === 'INTERNAL')
+            req.log.error({ err }, 'conference dialect request failed');
+        return reply.code(200).send(answer);
+    });
+    for (const [url, command] of Object.entries(COMMANDS)) {
+        app.post(url, { schema: { hide: true } }, async (req, reply) => {
+            // Credentials first: an unauthenticated caller learns nothing about the body.
+            const caller = await authenticate(auth, req);
+            const raw = typeof req.body === 'string' ? req.body.trim() : '';
+            let json = {};
+            if (raw !== '') {
+                try {
+                    json = JSON.parse(raw);
+                }
+                catch {
+                    throw new AppError('BAD_JSON', 'the body is not JSON');
+                }
+            }
+            const body = parse(command.schema, json ?? {}, `${url.slice(1)} request`);
+            const data = await command.run({ services, caller, body });
+            return reply.send({ status: STATUS_OK, ...data });
+        });
+    }
+};
+//# sourceMappingURL=plugin.js.map

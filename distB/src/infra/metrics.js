@@ -1,0 +1,286 @@
+// Prometheus metrics of one process (api or worker): one prom-client Registry per node,
+// with the default process metrics. Every process serves its own registry (the api on
+// /metrics of its port, a worker on WORKER_METRICS_PORT): Prometheus scrapes each process
+// and sums across them, the usual model, so nothing here is shared through Redis.
+//
+// Label values are bounded: event names outside the catalogues count as "other", HTTP
+// routes are Fastify's route patterns (never raw URLs), queue/job names come from the
+// queue catalogue, app ids are created only by the admin.
+import { createServer } from 'node:http';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { safeEqual } from './passwords.js';
+import { clientEvents, serverEvents } from '../realtime/catalogue.js';
+import { parseAuthorization } from './auth.js';
+import { AppError, toPublicError } from './errors.js';
+import { DOMAIN_EVENTS } from './events.js';
+import { QUEUES, jobSchema } from './queues.js';
+/** BullMQ job states reported by `switchboard_queue_jobs`. */
+const JOB_STATES = ['waiting', 'prioritized', 'active', 'delayed', 'waiting-children', 'completed', 'failed'];
+const knownIn = new Set(Object.keys(clientEvents));
+const knownOut = new Set([...Object.keys(serverEvents), ...DOMAIN_EVENTS]);
+const knownDomain = new Set(DOMAIN_EVENTS);
+/** Keeps label cardinality bounded: names an app invents (notify events, bad client events) are "other". */
+const bounded = (known, name) => (known.has(name) ? name : 'other');
+const knownJob = (queue, job) => (jobSchema(queue, job) ? job : 'other');
+/** Seconds from a job's due time (enqueue + delay) to now, never negative. */
+export function jobWaitSeconds(job, startedAt) {
+    const due = job.timestamp + (job.delay ?? job.opts?.delay ?? 0);
+    return Math.max(0, (startedAt - due) / 1000);
+}
+export function createMetrics(role) {
+    const registry = new Registry();
+    registry.setDefaultLabels({ role });
+    collectDefaultMetrics({ register: registry });
+    const registers = [registry];
+    const eventsIn = new Counter({
+        name: 'switchboard_socket_events_in_total',
+        help: 'Client events received by the gateway, by event name (unknown names: other)',
+        labelNames: ['event'],
+        registers,
+    });
+    const eventsOut = new Counter({
+        name: 'switchboard_socket_events_out_total',
+        help: 'Events emitted to sockets by this node, by event name and target (one emit to a room counts once)',
+        labelNames: ['event', 'target'],
+        registers,
+    });
+    const httpDuration = new Histogram({
+        name: 'switchboard_http_request_duration_seconds',
+        help: 'HTTP request latency by route pattern, method and status',
+        labelNames: ['route', 'method', 'status'],
+        buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+        registers,
+    });
+    const jobWait = new Histogram({
+        name: 'switchboard_job_wait_seconds',
+        help: 'Time from a job being due (added + delay) to a worker starting it, by queue and job',
+        labelNames: ['queue', 'job'],
+        buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+        registers,
+    });
+    const jobDuration = new Histogram({
+        name: 'switchboard_job_duration_seconds',
+        help: 'Processing time of a job attempt, by queue, job and outcome (completed, failed)',
+        labelNames: ['queue', 'job', 'status'],
+        buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+        registers,
+    });
+    const domainEvents = new Counter({
+        name: 'switchboard_domain_events_total',
+        help: 'Business events published by this node (core.events), by name',
+        labelNames: ['name'],
+        registers,
+    });
+    const dispatchOutcomes = new Counter({
+        name: 'switchboard_dispatch_outcomes_total',
+        help: 'Dispatch requests by outcome (taken: an agent accepted, expired: nobody did), by app',
+        labelNames: ['appid', 'outcome'],
+        registers,
+    });
+    const pairingOutcomes = new Counter({
+        name: 'switchboard_pairing_outcomes_total',
+        help: 'Pairing asks by outcome (matched: the asker liked a candidate and the call began), by app',
+        labelNames: ['appid', 'outcome'],
+        registers,
+    });
+    const chargeTicks = new Counter({
+        name: 'switchboard_charge_ticks_total',
+        help: 'Charge ticks of metered calls, by app',
+        labelNames: ['appid'],
+        registers,
+    });
+    const chargeEnded = new Counter({
+        name: 'switchboard_charge_calls_ended_total',
+        help: 'Metered calls ended, by app',
+        labelNames: ['appid'],
+        registers,
+    });
+    const chargedAmount = new Counter({
+        name: 'switchboard_charged_minor_units_total',
+        help: 'Money charged by metered calls, in minor units, counted when each call ends (its whole amount), by app',
+        labelNames: ['appid'],
+        registers,
+    });
+    const chargedUnits = new Counter({
+        name: 'switchboard_charged_units_total',
+        help: 'Billing units charged by metered calls, counted when each call ends, by app',
+        labelNames: ['appid'],
+        registers,
+    });
+    // Per-event counters are bumped on every socket event: keep each label set's child, so the
+    // hot path skips prom-client's label hashing.
+    const inChildren = new Map();
+    const outChildren = new Map();
+    const socketEventOut = (event, target) => {
+        const name = bounded(knownOut, event); // app-invented names share 'other': the map stays bounded
+        const key = `${name}\n${target}`;
+        let child = outChildren.get(key);
+        if (!child)
+            outChildren.set(key, (child = eventsOut.labels({ event: name, target })));
+        child.inc();
+    };
+    const finite = (v) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : null);
+    return {
+        contentType: registry.contentType,
+        /** The text exposition of every metric of this node. */
+        text: () => registry.metrics(),
+        socketEventIn(event) {
+            let child = inChildren.get(event);
+            if (!child) {
+                child = eventsIn.labels({ event: bounded(knownIn, event) });
+                // Unknown names all share 'other': remember only the known ones (bounded map).
+                if (knownIn.has(event))
+                    inChildren.set(event, child);
+            }
+            child.inc();
+        },
+        socketEventOut,
+        observeHttp(route, method, status, seconds) {
+            httpDuration.observe({ route, method, status: String(status) }, seconds);
+        },
+        /** A job attempt finished; waitSeconds null when not measured (retries). */
+        observeJob(queue, job, status, waitSeconds, seconds) {
+            const labels = { queue, job: knownJob(queue, job) };
+            if (waitSeconds !== null)
+                jobWait.observe(labels, waitSeconds);
+            jobDuration.observe({ ...labels, status }, seconds);
+        },
+        /** The emitter, counting every emit it makes (api and worker nodes emit through it). */
+        instrumentEmitter(emitter) {
+            return {
+                ...emitter,
+                toUser: (appid, uid, event, data) => {
+                    socketEventOut(event, 'user');
+                    emitter.toUser(appid, uid, event, data);
+                },
+                toRoom: (appid, roomId, event, data, opts) => {
+                    socketEventOut(event, 'room');
+                    emitter.toRoom(appid, roomId, event, data, opts);
+                },
+                toDashboard: (appid, event, data) => {
+                    const sent = emitter.toDashboard(appid, event, data);
+                    if (sent)
+                        socketEventOut(event, 'dashboard');
+                    return sent;
+                },
+                disconnectUser: async (appid, uid, reason, tokenHash) => {
+                    const n = await emitter.disconnectUser(appid, uid, reason, tokenHash);
+                    if (n > 0)
+                        eventsOut.inc({ event: 'session.revoked', target: 'socket' }, n);
+                    return n;
+                },
+            };
+        },
+        /** Counts this node's open sockets at scrape time, per namespace. */
+        trackSockets(io) {
+            new Gauge({
+                name: 'switchboard_sockets_connected',
+                help: 'Socket.IO connections open on this node, by namespace',
+                labelNames: ['namespace'],
+                registers,
+                collect() {
+                    this.reset();
+                    for (const [name, nsp] of io._nsps)
+                        this.set({ namespace: name }, nsp.sockets.size);
+                },
+            });
+        },
+        /** Reads every queue's job counts from Redis at scrape time (api nodes only: they all see the same numbers). */
+        trackQueues(queues, log) {
+            new Gauge({
+                name: 'switchboard_queue_jobs',
+                help: 'Jobs in each BullMQ queue by state, read from Redis at scrape time (the same on every api node)',
+                labelNames: ['queue', 'state'],
+                registers,
+                async collect() {
+                    this.reset();
+                    await Promise.all(Object.keys(QUEUES).map(async (queue) => {
+                        try {
+                            const counts = await queues.get(queue).getJobCounts(...JOB_STATES);
+                            for (const state of JOB_STATES)
+                                this.set({ queue, state }, counts[state] ?? 0);
+                        }
+                        catch (err) {
+                            // A scrape must not fail because Redis hiccupped: the series is simply missing this time.
+                            log.warn({ err, queue }, 'metrics: job counts unavailable');
+                        }
+                    }));
+                },
+            });
+        },
+        /** Business counters from the events hub (works in api and worker nodes alike). */
+        countDomainEvents(events) {
+            events.onPublish((e) => {
+                domainEvents.inc({ name: bounded(knownDomain, e.name) });
+                const appid = e.appid;
+                if (e.name.startsWith('dispatch.'))
+                    dispatchOutcomes.inc({ appid, outcome: e.name.slice('dispatch.'.length) });
+                else if (e.name.startsWith('pairing.'))
+                    pairingOutcomes.inc({ appid, outcome: e.name.slice('pairing.'.length) });
+                else if (e.name === 'charge.ticked')
+                    chargeTicks.inc({ appid });
+                else if (e.name === 'charge.ended') {
+                    chargeEnded.inc({ appid });
+                    const amount = finite(e.data.amount);
+                    const units = finite(e.data.units);
+                    if (amount !== null)
+                        chargedAmount.inc({ appid }, amount);
+                    if (units !== null)
+                        chargedUnits.inc({ appid }, units);
+                }
+            });
+        },
+    };
+}
+/**
+ * Who may read /metrics (api and worker alike): anyone with METRICS_PUBLIC, else a bearer
+ * METRICS_TOKEN (what Prometheus holds) or the ADMIN_TOKEN. Throws the AppError to answer.
+ */
+export function checkMetricsAccess(config, authorization) {
+    if (config.METRICS_PUBLIC)
+        return;
+    const tokens = [config.METRICS_TOKEN, config.ADMIN_TOKEN].filter((t) => t !== undefined);
+    if (tokens.length === 0)
+        throw new AppError('METRICS_DISABLED');
+    const a = parseAuthorization(authorization);
+    if (a?.scheme !== 'bearer' || !tokens.some((t) => safeEqual(a.token, t)))
+        throw new AppError('METRICS_AUTH_FAILED', 'send Authorization: Bearer <METRICS_TOKEN>');
+}
+/**
+ * A worker's own metrics endpoint: a bare node:http server answering GET /metrics
+ * (workers have no Fastify), with the same access rule as the api.
+ */
+export async function serveMetrics(metrics, config, host, port) {
+    const server = createServer((req, res) => {
+        const send = (status, type, body, headers = {}) => {
+            res.writeHead(status, { 'content-type': type, ...headers });
+            res.end(body);
+        };
+        const path = (req.url ?? '/').split('?')[0];
+        if (path !== '/metrics' || (req.method !== 'GET' && req.method !== 'HEAD')) {
+            return send(404, 'application/json', JSON.stringify({ error: { code: 'NOT_FOUND', message: `no route ${req.method} ${path}` } }));
+        }
+        try {
+            checkMetricsAccess(config, req.headers.authorization);
+        }
+        catch (err) {
+            const { status, body } = toPublicError(err);
+            return send(status, 'application/json', JSON.stringify({ error: body }), status === 401 ? { 'www-authenticate': 'Bearer' } : {});
+        }
+        metrics.text().then((text) => send(200, metrics.contentType, text), () => send(500, 'application/json', JSON.stringify({ error: { code: 'INTERNAL', message: 'internal error' } })));
+    });
+    await new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => resolve());
+    });
+    const address = server.address();
+    const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+    return {
+        url: `http://${shownHost}:${address.port}/metrics`,
+        close: () => new Promise((resolve) => {
+            server.close(() => resolve());
+            server.closeAllConnections();
+        }),
+    };
+}
+//# sourceMappingURL=metrics.js.map

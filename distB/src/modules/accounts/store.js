@@ -1,0 +1,112 @@
+import { defineScripts } from '../../infra/scripts.js';
+/** How long an expired or revoked session is remembered, to name the reason. */
+export const SESSION_RETENTION_SECONDS = 7 * 86400;
+const scripts = {
+    // Creates a hash only if absent and indexes it in a zset of the same app (one slot).
+    // KEYS: hash, index zset. ARGV: score, member, field, value, …
+    sbCreateIfAbsent: {
+        keys: 2,
+        lua: `
+      if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+      redis.call('HSET', KEYS[1], unpack(ARGV, 3))
+      redis.call('ZADD', KEYS[2], ARGV[1], ARGV[2])
+      return 1`,
+    },
+    // Creates a hash only if absent. KEYS: hash. ARGV: field, value, …
+    sbCreateHash: {
+        keys: 1,
+        lua: `
+      if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+      redis.call('HSET', KEYS[1], unpack(ARGV))
+      return 1`,
+    },
+    // Updates fields of an existing hash only. KEYS: hash. ARGV: field, value, …
+    sbUpdateIfPresent: {
+        keys: 1,
+        lua: `
+      if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+      redis.call('HSET', KEYS[1], unpack(ARGV))
+      return 1`,
+    },
+    // Marks a session revoked and drops it from the user's set. KEYS: session, usess. ARGV: tokenHash
+    sbRevokeSession: {
+        keys: 2,
+        lua: `
+      if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+      if redis.call('HGET', KEYS[1], 'revoked') == '1' then return -1 end
+      redis.call('HSET', KEYS[1], 'revoked', '1')
+      redis.call('SREM', KEYS[2], ARGV[1])
+      return 1`,
+    },
+};
+export function createAccountsStore(redis, keys) {
+    const run = defineScripts(redis, scripts);
+    const flatten = (fields) => Object.entries(fields).flat();
+    return {
+        async createApp(appid, fields) {
+            // The app hash and its own index live in the app's slot; the global list of apps is
+            // another slot, so it is added after (idempotent; an app missing from the list still works).
+            const created = (await run('sbCreateHash', [keys.app(appid)], flatten(fields))) === 1;
+            if (created)
+                await redis.sadd(keys.apps(), appid);
+            return created;
+        },
+        async getApp(appid) {
+            const h = await redis.hgetall(keys.app(appid));
+            return Object.keys(h).length ? h : null;
+        },
+        async updateApp(appid, fields, remove = []) {
+            const ok = Object.keys(fields).length
+                ? (await run('sbUpdateIfPresent', [keys.app(appid)], flatten(fields))) === 1
+                : (await redis.exists(keys.app(appid))) === 1;
+            if (ok && remove.length)
+                await redis.hdel(keys.app(appid), ...remove);
+            return ok;
+        },
+        listAppIds: () => redis.smembers(keys.apps()),
+        /** Global index sdkAppId → appid: the seed dialects address apps by their Tencent SdkAppID. */
+        indexSdkAppId: (sdkAppId, appid) => redis.hset(keys.global('sdkappid'), String(sdkAppId), appid),
+        unindexSdkAppId: (sdkAppId) => redis.hdel(keys.global('sdkappid'), String(sdkAppId)),
+        appidBySdkAppId: (sdkAppId) => redis.hget(keys.global('sdkappid'), String(sdkAppId)),
+        async createUser(appid, uid, fields, now) {
+            return (await run('sbCreateIfAbsent', [keys.user(appid, uid), keys.users(appid)], [now, uid, ...flatten(fields)])) === 1;
+        },
+        async getUser(appid, uid) {
+            const h = await redis.hgetall(keys.user(appid, uid));
+            return Object.keys(h).length ? h : null;
+        },
+        async updateUser(appid, uid, fields) {
+            return (await run('sbUpdateIfPresent', [keys.user(appid, uid)], flatten(fields))) === 1;
+        },
+        async deleteUser(appid, uid) {
+            const [[, n]] = (await redis.multi().del(keys.user(appid, uid)).zrem(keys.users(appid), uid).exec());
+            return n === 1;
+        },
+        async listUserIds(appid, offset, limit) {
+            const [ids, total] = await Promise.all([redis.zrange(keys.users(appid), String(offset), String(offset + limit - 1)), redis.zcard(keys.users(appid))]);
+            return { ids, total };
+        },
+        async createSession(appid, uid, tokenHash, expiresAtMs) {
+            const ttl = Math.ceil((expiresAtMs - Date.now()) / 1000) + SESSION_RETENTION_SECONDS;
+            await redis
+                .multi()
+                .hset(keys.session(appid, tokenHash), 'uid', uid, 'exp', String(expiresAtMs))
+                .expire(keys.session(appid, tokenHash), ttl)
+                .sadd(keys.userSessions(appid, uid), tokenHash)
+                .expire(keys.userSessions(appid, uid), ttl)
+                .exec();
+        },
+        async getSession(appid, tokenHash) {
+            const h = await redis.hgetall(keys.session(appid, tokenHash));
+            if (!h.uid || !h.exp)
+                return null;
+            return { uid: h.uid, exp: Number(h.exp), revoked: h.revoked === '1' };
+        },
+        /** 1 revoked now, -1 already revoked, 0 unknown. */
+        async revokeSession(appid, uid, tokenHash) {
+            return Number(await run('sbRevokeSession', [keys.session(appid, tokenHash), keys.userSessions(appid, uid)], [tokenHash]));
+        },
+        listUserSessions: (appid, uid) => redis.smembers(keys.userSessions(appid, uid)),
+    };
+}
+//# sourceMappingURL=store.js.map

@@ -1,0 +1,310 @@
+import { createAppIndex } from '../../infra/app-index.js';
+import { defineScripts } from '../../infra/scripts.js';
+const scripts = {
+    // Claims ended calls whose hooks were not acknowledged by `before`: pushes their score to
+    // `until` in the same script, so two overlapping sweeps never re-run the same hooks.
+    // KEYS: endq. ARGV: before, until, limit → callIds
+    sbBillClaimEnded: {
+        keys: 1,
+        lua: `
+      local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[3]))
+      for _, id in ipairs(ids) do redis.call('ZADD', KEYS[1], 'XX', ARGV[2], id) end
+      return ids`,
+    },
+    // THE ledger operation: the only writer of balances. Applies `amount` (signed) to the
+    // user's balance once per idempotency key: a replayed key changes nothing and returns the
+    // original entry; a debit the balance cannot cover changes nothing (balances never go
+    // negative). KEYS: bal, idem, entries, seq, userLedger, callLedger.
+    // ARGV: uid, amount, key, kind, now, callId or '', unit or '', note or ''
+    // → {1, entry, balance} applied | {0, entry, balance} replayed | {-1, '', balance} insufficient
+    sbBillLedger: {
+        keys: 6,
+        lua: `
+      local id = redis.call('HGET', KEYS[2], ARGV[3])
+      if id then return {0, redis.call('HGET', KEYS[3], id), redis.call('HGET', KEYS[1], ARGV[1]) or '0'} end
+      local amount = tonumber(ARGV[2])
+      local bal = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '0')
+      if bal + amount < 0 then return {-1, '', string.format('%d', bal)} end
+      local nb = string.format('%d', redis.call('HINCRBY', KEYS[1], ARGV[1], ARGV[2]))
+      id = string.format('%d', redis.call('INCR', KEYS[4]))
+      local entry = id .. '|' .. ARGV[3] .. '|' .. ARGV[1] .. '|' .. ARGV[4] .. '|' .. ARGV[2] .. '|' .. nb .. '|' .. ARGV[5] .. '|' .. ARGV[6] .. '|' .. ARGV[7] .. '|' .. ARGV[8]
+      redis.call('HSET', KEYS[3], id, entry)
+      redis.call('HSET', KEYS[2], ARGV[3], id)
+      redis.call('ZADD', KEYS[5], id, id)
+      if ARGV[6] ~= '' then redis.call('ZADD', KEYS[6], id, id) end
+      return {1, entry, nb}`,
+    },
+    // Starts metering a call (idempotent by call id). KEYS: call, due, ucPayer, ucPayee.
+    // ARGV: callId, payer, payee, priceKey, unitPrice, unitMs, tickMs, now, firstDue
+    // → {1} created | {0, field, value, …} exists (its fields)
+    sbBillBegin: {
+        keys: 4,
+        lua: `
+      if redis.call('EXISTS', KEYS[1]) == 1 then
+        local h = redis.call('HGETALL', KEYS[1])
+        table.insert(h, 1, 0)
+        return h
+      end
+      redis.call('HSET', KEYS[1], 'payer', ARGV[2], 'payee', ARGV[3], 'priceKey', ARGV[4], 'unitPrice', ARGV[5], 'unitMs', ARGV[6], 'tickMs', ARGV[7],
+        'state', 'active', 'startedAt', ARGV[8], 'units', '0', 'amount', '0', 'nextDue', ARGV[9], 'seq', '0', 'low', '0')
+      redis.call('ZADD', KEYS[2], ARGV[9], ARGV[1])
+      redis.call('SADD', KEYS[3], ARGV[1])
+      redis.call('SADD', KEYS[4], ARGV[1])
+      return {1}`,
+    },
+    // Undoes a begin whose first unit could not be paid (nothing was charged).
+    // KEYS: call, due, ucPayer, ucPayee. ARGV: callId → 1 removed | 0 charged or gone meanwhile
+    sbBillAbort: {
+        keys: 4,
+        lua: `
+      local c = redis.call('HMGET', KEYS[1], 'state', 'units')
+      if c[1] ~= 'active' or c[2] ~= '0' then return 0 end
+      redis.call('DEL', KEYS[1])
+      redis.call('ZREM', KEYS[2], ARGV[1])
+      redis.call('SREM', KEYS[3], ARGV[1])
+      redis.call('SREM', KEYS[4], ARGV[1])
+      return 1`,
+    },
+    // Claims the due ticks: read and lease in one script, so two workers never take the same
+    // tick; a claim whose worker dies is taken again when its lease runs out. Ended calls
+    // found here are dropped from the zset. KEYS: due. ARGV: now, limit, leaseUntil, prefix P
+    // → {examined, then per claimed call: callId, payer, payee, startedAt, unitMs, unitPrice, units, nextDue, low, tickMs, balance}
+    sbBillClaim: {
+        keys: 1,
+        lua: `
+      local P = ARGV[4]
+      local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
+      local out = {#ids}
+      for _, id in ipairs(ids) do
+        local c = redis.call('HMGET', P .. 'c:' .. id, 'state', 'payer', 'payee', 'startedAt', 'unitMs', 'unitPrice', 'units', 'nextDue', 'low', 'tickMs')
+        if c[1] ~= 'active' then
+          redis.call('ZREM', KEYS[1], id)
+        else
+          redis.call('ZADD', KEYS[1], ARGV[3], id)
+          local n = #out
+          out[n + 1] = id
+          for i = 2, 10 do out[n + i] = c[i] end
+          out[n + 11] = redis.call('HGET', P .. 'bal', c[2]) or '0'
+        end
+      end
+      return out`,
+    },
+    // Records charged units on the call and, for a tick (ARGV[2] = the claimed due time),
+    // schedules the next one — only while the call is active and nobody advanced it since
+    // the claim (a worker whose lease ran out must not tick twice).
+    // KEYS: call, due. ARGV: callId, claimedDue or '', units, amount, nextDue, low (0/1)
+    // → {1, units, seq, lowStarted} ticked | {0, units} units recorded only | {-1} no call
+    sbBillAdvance: {
+        keys: 2,
+        lua: `
+      local c = redis.call('HMGET', KEYS[1], 'state', 'nextDue', 'units', 'low')
+      if not c[1] then return {-1} end
+      local units = tonumber(c[3])
+      if tonumber(ARGV[3]) > units then
+        units = tonumber(ARGV[3])
+        redis.call('HSET', KEYS[1], 'units', ARGV[3], 'amount', ARGV[4])
+      end
+      if ARGV[2] == '' or c[1] ~= 'active' or c[2] ~= ARGV[2] then return {0, units} end
+      local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
+      redis.call('HSET', KEYS[1], 'nextDue', ARGV[5])
+      redis.call('ZADD', KEYS[2], ARGV[5], ARGV[1])
+      local lowStarted = 0
+      if ARGV[6] == '1' and c[4] ~= '1' then
+        lowStarted = 1
+        redis.call('HSET', KEYS[1], 'low', '1')
+      elseif ARGV[6] == '0' and c[4] == '1' then
+        redis.call('HSET', KEYS[1], 'low', '0')
+      end
+      return {1, units, seq, lowStarted}`,
+    },
+    // Ends an active call. KEYS: call, due, ucPayer, ucPayee, endq. ARGV: callId, now, reason
+    // → {1, field, value, …} ended now | {0, field, value, …} was not active | {-1} no call
+    sbBillEnd: {
+        keys: 5,
+        lua: `
+      local st = redis.call('HGET', KEYS[1], 'state')
+      if not st then return {-1} end
+      if st == 'active' then
+        redis.call('HSET', KEYS[1], 'state', 'ended', 'endedAt', ARGV[2], 'reason', ARGV[3])
+        redis.call('ZREM', KEYS[2], ARGV[1])
+        redis.call('SREM', KEYS[3], ARGV[1])
+        redis.call('SREM', KEYS[4], ARGV[1])
+        redis.call('ZADD', KEYS[5], ARGV[2], ARGV[1])
+      end
+      local h = redis.call('HGETALL', KEYS[1])
+      table.insert(h, 1, st == 'active' and 1 or 0)
+      return h`,
+    },
+    // Records the agent app's measure and compares it with the server's (end − start, or
+    // now − start while active), in whole seconds. A difference beyond the tolerance is kept
+    // in the review zset. phase 'update' needs an active call; 'end' is recorded once.
+    // KEYS: call, rec. ARGV: callId, phase, reportedSeconds, now, toleranceSeconds
+    // → {1, serverSeconds, diff or ''} | {-1} no call | {-2} not active (update) | {-3} end already reported
+    sbBillReport: {
+        keys: 2,
+        lua: `
+      local c = redis.call('HMGET', KEYS[1], 'state', 'startedAt', 'endedAt', 'endReported')
+      if not c[1] then return {-1} end
+      if ARGV[2] == 'update' and c[1] ~= 'active' then return {-2} end
+      if ARGV[2] == 'end' and c[4] == '1' then return {-3} end
+      local stop = tonumber(c[3] or ARGV[4])
+      local server = math.floor((stop - tonumber(c[2])) / 1000 + 0.5)
+      local reported = tonumber(ARGV[3])
+      local diff = reported - server
+      redis.call('HSET', KEYS[1], 'reportedSeconds', ARGV[3])
+      if ARGV[2] == 'end' then redis.call('HSET', KEYS[1], 'endReported', '1') end
+      if math.abs(diff) > tonumber(ARGV[5]) then
+        redis.call('HSET', KEYS[1], 'diffSeconds', diff)
+        redis.call('ZADD', KEYS[2], ARGV[4], cjson.encode({callId = ARGV[1], phase = ARGV[2], reportedSeconds = reported, serverSeconds = server, diffSeconds = diff, at = tonumber(ARGV[4])}))
+        return {1, server, diff}
+      end
+      return {1, server, ''}`,
+    },
+    // The payer closes the bill of an ended call. KEYS: call. ARGV: payer, now
+    // → 1 confirmed now | 0 already confirmed | -1 no call | -2 not the payer | -3 still active
+    sbBillConfirm: {
+        keys: 1,
+        lua: `
+      local c = redis.call('HMGET', KEYS[1], 'state', 'payer')
+      if not c[1] then return -1 end
+      if c[2] ~= ARGV[1] then return -2 end
+      if c[1] == 'active' then return -3 end
+      if c[1] == 'confirmed' then return 0 end
+      redis.call('HSET', KEYS[1], 'state', 'confirmed', 'confirmedAt', ARGV[2])
+      return 1`,
+    },
+};
+export function parseEntry(raw) {
+    const f = raw.split('|');
+    const note = f.slice(9).join('|');
+    return {
+        id: Number(f[0]),
+        key: f[1],
+        uid: f[2],
+        kind: f[3],
+        amount: Number(f[4]),
+        balance: Number(f[5]),
+        ts: Number(f[6]),
+        ...(f[7] ? { callId: f[7] } : {}),
+        ...(f[8] ? { unit: Number(f[8]) } : {}),
+        ...(note ? { note } : {}),
+    };
+}
+const pairs = (flat) => {
+    const h = {};
+    for (let i = 0; i + 1 < flat.length; i += 2)
+        h[String(flat[i])] = String(flat[i + 1]);
+    return h;
+};
+export function createBillingStore(redis, keys) {
+    const run = defineScripts(redis, scripts);
+    const k = (appid, ...parts) => keys.scoped(appid, 'billing', ...parts);
+    const prefix = (appid) => keys.scoped(appid, 'billing', '');
+    const activeApps = createAppIndex(redis, keys.global('billing', 'apps'));
+    const callKeys = (appid, callId, payer, payee) => [k(appid, 'c', callId), k(appid, 'due'), k(appid, 'uc', payer), k(appid, 'uc', payee)];
+    async function page(appid, zkey, before, limit) {
+        const ids = await redis.zrevrangebyscore(zkey, before !== undefined ? `(${before}` : '+inf', '-inf', 'LIMIT', 0, limit + 1);
+        const shown = ids.slice(0, limit);
+        const raws = shown.length ? await redis.hmget(k(appid, 'e'), ...shown) : [];
+        const entries = raws.filter((r) => r !== null).map(parseEntry);
+        const last = entries[entries.length - 1];
+        return ids.length > limit && last ? { entries, next: last.id } : { entries };
+    }
+    return {
+        /** The ledger operation (see sbBillLedger). `amount` is signed: negative debits. */
+        async ledger(appid, op) {
+            const r = (await run('sbBillLedger', [k(appid, 'bal'), k(appid, 'idem'), k(appid, 'e'), k(appid, 'seq'), k(appid, 'lu', op.uid), k(appid, 'lc', op.callId ?? '-')], [op.uid, op.amount, op.key, op.kind, op.now, op.callId ?? '', op.unit ?? '', op.note ?? '']));
+            return { code: Number(r[0]), entry: r[1] ? parseEntry(r[1]) : null, balance: Number(r[2]) };
+        },
+        async balance(appid, uid) {
+            return Number((await redis.hget(k(appid, 'bal'), uid)) ?? 0);
+        },
+        userLedger: (appid, uid, before, limit) => page(appid, k(appid, 'lu', uid), before, limit),
+        callLedger: (appid, callId, before, limit) => page(appid, k(appid, 'lc', callId), before, limit),
+        async setPrice(appid, p) {
+            await redis.hset(k(appid, 'prices'), p.priceKey, `${p.unitPrice}|${p.unitSeconds}|${p.directional ? 1 : 0}`);
+        },
+        async deletePrice(appid, priceKey) {
+            return (await redis.hdel(k(appid, 'prices'), priceKey)) === 1;
+        },
+        async prices(appid) {
+            const h = await redis.hgetall(k(appid, 'prices'));
+            return Object.entries(h).map(([priceKey, v]) => toPrice(priceKey, v)).sort((a, b) => (a.priceKey < b.priceKey ? -1 : a.priceKey > b.priceKey ? 1 : 0));
+        },
+        /** The raw prices of `candidates`, in order (null where unset). */
+        async pricesOf(appid, candidates) {
+            const raws = await redis.hmget(k(appid, 'prices'), ...candidates);
+            return raws.map((v, i) => (v === null ? null : toPrice(candidates[i], v)));
+        },
+        async begin(appid, c) {
+            const r = (await run('sbBillBegin', callKeys(appid, c.callId, c.payer, c.payee), [c.callId, c.payer, c.payee, c.priceKey, c.unitPrice, c.unitMs, c.tickMs, c.now, c.firstDue]));
+            if (Number(r[0]) === 1)
+                await activeApps.add(appid); // another slot: after the script, idempotent
+            return { created: Number(r[0]) === 1, fields: pairs(r.slice(1)) };
+        },
+        async abort(appid, callId, payer, payee) {
+            return Number(await run('sbBillAbort', callKeys(appid, callId, payer, payee), [callId])) === 1;
+        },
+        async getCall(appid, callId) {
+            const h = await redis.hgetall(k(appid, 'c', callId));
+            return Object.keys(h).length ? h : null;
+        },
+        async getCalls(appid, callIds) {
+            if (callIds.length === 0)
+                return [];
+            const m = redis.multi();
+            for (const id of callIds)
+                m.hgetall(k(appid, 'c', id));
+            return ((await m.exec()) ?? []).map(([, h]) => (h && Object.keys(h).length ? h : null));
+        },
+        userCallIds: (appid, uid) => redis.smembers(k(appid, 'uc', uid)),
+        /** What session.snapshot reads: the user's balance and call set. */
+        probe: (appid, uid) => [{ key: k(appid, 'bal'), field: uid }, { key: k(appid, 'uc', uid) }],
+        /** Active calls (those with a tick due), next tick first, at most `limit`; and how many there are (dashboards). */
+        async activeCallIds(appid, limit) {
+            const [[, ids], [, total]] = (await redis.multi().zrange(k(appid, 'due'), '0', String(limit - 1)).zcard(k(appid, 'due')).exec());
+            return { total, ids };
+        },
+        async claim(appid, now, limit, leaseUntil) {
+            const r = (await run('sbBillClaim', [k(appid, 'due')], [now, limit, leaseUntil, prefix(appid)]));
+            const claimed = [];
+            for (let i = 1; i + 10 < r.length; i += 11) {
+                claimed.push({
+                    callId: String(r[i]), payer: String(r[i + 1]), payee: String(r[i + 2]), startedAt: Number(r[i + 3]), unitMs: Number(r[i + 4]),
+                    unitPrice: Number(r[i + 5]), units: Number(r[i + 6]), nextDue: String(r[i + 7]), low: String(r[i + 8]) === '1', tickMs: Number(r[i + 9]), balance: Number(r[i + 10]),
+                });
+            }
+            return { examined: Number(r[0]), claimed };
+        },
+        async advance(appid, callId, a) {
+            const r = (await run('sbBillAdvance', [k(appid, 'c', callId), k(appid, 'due')], [callId, a.claimedDue ?? '', a.units, a.amount, a.nextDue ?? '', a.low ? 1 : 0]));
+            return { code: Number(r[0]), units: Number(r[1] ?? 0), seq: Number(r[2] ?? 0), lowStarted: Number(r[3] ?? 0) === 1 };
+        },
+        async end(appid, callId, payer, payee, now, reason) {
+            const r = (await run('sbBillEnd', [...callKeys(appid, callId, payer, payee), k(appid, 'endq')], [callId, now, reason]));
+            return { code: Number(r[0]), fields: pairs(r.slice(1)) };
+        },
+        async report(appid, callId, phase, reportedSeconds, now, toleranceSeconds) {
+            const r = (await run('sbBillReport', [k(appid, 'c', callId), k(appid, 'rec')], [callId, phase, reportedSeconds, now, toleranceSeconds]));
+            return { code: Number(r[0]), serverSeconds: Number(r[1] ?? 0), diff: r[2] === undefined || r[2] === '' ? null : Number(r[2]) };
+        },
+        async confirm(appid, callId, payer, now) {
+            return Number(await run('sbBillConfirm', [k(appid, 'c', callId)], [payer, now]));
+        },
+        /** Claims (until `until`) ended calls whose hooks have not been acknowledged, ended before `before`. */
+        claimEndedPending: async (appid, before, until) => (await run('sbBillClaimEnded', [k(appid, 'endq')], [before, until, 100])),
+        hooksDone: (appid, callId) => redis.zrem(k(appid, 'endq'), callId),
+        async reconciliations(appid, before, limit) {
+            return redis.zrevrangebyscore(k(appid, 'rec'), before !== undefined ? `(${before}` : '+inf', '-inf', 'LIMIT', 0, limit + 1);
+        },
+        /** Apps whose due ticks the tick job visits. */
+        activeApps: activeApps.members,
+        /** Drops an app without active calls from the tick job; re-adds it if a call began meanwhile. */
+        retireIfIdle: (appid) => activeApps.retireIfIdle(appid, async () => (await redis.zcard(k(appid, 'due'))) > 0 || (await redis.zcard(k(appid, 'endq'))) > 0),
+    };
+}
+function toPrice(priceKey, v) {
+    const [unitPrice, unitSeconds, directional] = v.split('|');
+    return { priceKey, unitPrice: Number(unitPrice), unitSeconds: Number(unitSeconds), directional: directional === '1' };
+}
+//# sourceMappingURL=store.js.map

@@ -1,0 +1,117 @@
+import { defineScripts } from '../../infra/scripts.js';
+const scripts = {
+    // KEYS: course, idx, idx:s:0, idx:h:<uid>, idx:h:<uid>:s:0. ARGV: created, roomnum, field, value, …
+    sbCourseCreate: {
+        keys: 5,
+        lua: `
+      if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+      redis.call('HSET', KEYS[1], unpack(ARGV, 3))
+      for i = 2, 5 do redis.call('ZADD', KEYS[i], ARGV[1], ARGV[2]) end
+      return 1`,
+    },
+    // The course state machine. KEYS: course, idx:s:0..3 (2-5), idx:h:<uid>:s:0..3 (6-9), room hash (10).
+    // ARGV: op (start|end|recorded), now (s), roomnum, url, overwrite (1|0 for recorded)
+    // → {1 changed | 0 nothing to do, state} | {-1} no course | {-2, state} already ended | {-3} room not open
+    //   start:    0 → 1, begin_time, begin_imseq = the room's chat seq now; 1 → no-op
+    //   end:      0|1 → 2 (3 when a recording already arrived), end_time, end_imseq; 2|3 → no-op
+    //   recorded: sets playback_idx_url (a file never overwrites an index unless overwrite=1); 2 → 3
+    sbCourseMove: {
+        keys: 10,
+        lua: `
+      local c = redis.call('HMGET', KEYS[1], 'state', 'created', 'playback_idx_url')
+      if not c[1] then return {-1} end
+      local st = tonumber(c[1])
+      local to = st
+      local op = ARGV[1]
+      if op == 'start' then
+        if st == 1 then return {0, st} end
+        if st ~= 0 then return {-2, st} end
+        if redis.call('HGET', KEYS[10], 'state') ~= 'open' then return {-3} end
+        to = 1
+        redis.call('HSET', KEYS[1], 'state', to, 'begin_time', ARGV[2], 'begin_imseq', redis.call('HGET', KEYS[10], 'imseq') or '0')
+      elseif op == 'end' then
+        if st >= 2 then return {0, st} end
+        to = 2
+        if c[3] and c[3] ~= '' then to = 3 end
+        redis.call('HSET', KEYS[1], 'state', to, 'end_time', ARGV[2], 'end_imseq', redis.call('HGET', KEYS[10], 'imseq') or '0')
+      elseif op == 'recorded' then
+        local had = c[3] and c[3] ~= ''
+        if had and (c[3] == ARGV[4] or ARGV[5] ~= '1') then
+          if st ~= 2 then return {0, st} end
+        else
+          redis.call('HSET', KEYS[1], 'playback_idx_url', ARGV[4])
+        end
+        if st == 2 then to = 3 end
+        if to == st then return {1, st} end
+        redis.call('HSET', KEYS[1], 'state', to)
+      else
+        return redis.error_reply('unknown op ' .. op)
+      end
+      redis.call('ZREM', KEYS[2 + st], ARGV[3])
+      redis.call('ZADD', KEYS[2 + to], c[2], ARGV[3])
+      redis.call('ZREM', KEYS[6 + st], ARGV[3])
+      redis.call('ZADD', KEYS[6 + to], c[2], ARGV[3])
+      return {1, to}`,
+    },
+    // Bind (op bind) or unbind (op unbind) a file. KEYS: course, binds, bindf.
+    // ARGV: op, key, json, now → 1 changed | 0 nothing to do | -1 no course
+    sbCourseBind: {
+        keys: 3,
+        lua: `
+      if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
+      if ARGV[1] == 'bind' then
+        redis.call('HSET', KEYS[3], ARGV[2], ARGV[3])
+        return redis.call('ZADD', KEYS[2], 'NX', ARGV[4], ARGV[2])
+      end
+      redis.call('HDEL', KEYS[3], ARGV[2])
+      return redis.call('ZREM', KEYS[2], ARGV[2])`,
+    },
+};
+export function createClassroomStore(redis, keys) {
+    const run = defineScripts(redis, scripts);
+    const k = (appid, ...parts) => keys.scoped(appid, 'classroom', ...parts);
+    const course = (appid, roomnum) => k(appid, 'c', roomnum);
+    const index = (appid, host, state) => host !== undefined ? (state !== undefined ? k(appid, 'idx', 'h', host, 's', state) : k(appid, 'idx', 'h', host)) : state !== undefined ? k(appid, 'idx', 's', state) : k(appid, 'idx');
+    return {
+        async create(appid, roomnum, host, created, fields) {
+            const ks = [course(appid, roomnum), index(appid), index(appid, undefined, 0), index(appid, host), index(appid, host, 0)];
+            return (await run('sbCourseCreate', ks, [created, roomnum, ...Object.entries(fields).flat()])) === 1;
+        },
+        async get(appid, roomnum) {
+            const h = await redis.hgetall(course(appid, roomnum));
+            return Object.keys(h).length ? h : null;
+        },
+        async getMany(appid, roomnums) {
+            if (roomnums.length === 0)
+                return [];
+            const m = redis.multi();
+            for (const n of roomnums)
+                m.hgetall(course(appid, n));
+            return ((await m.exec()) ?? []).map(([, h]) => (h && Object.keys(h).length ? h : null));
+        },
+        /** Runs one transition; `host` and `roomKey` (the rooms hash) are needed to name the keys. */
+        async move(appid, roomnum, host, roomKey, op, now, url = '', overwrite = false) {
+            const ks = [course(appid, roomnum), ...[0, 1, 2, 3].map((s) => index(appid, undefined, s)), ...[0, 1, 2, 3].map((s) => index(appid, host, s)), roomKey];
+            const r = (await run('sbCourseMove', ks, [op, now, roomnum, url, overwrite ? '1' : '0']));
+            return { code: Number(r[0]), state: Number(r[1] ?? -1) };
+        },
+        /** Newest first within [from, to] (ms) of the index chosen by host/state. */
+        async page(appid, filter, offset, limit) {
+            const key = index(appid, filter.host, filter.state);
+            const max = String(filter.to);
+            const min = String(filter.from);
+            const [[, ids], [, total]] = (await redis.multi().zrevrangebyscore(key, max, min, 'LIMIT', offset, limit).zcount(key, min, max).exec());
+            return { total, roomnums: ids.map(Number) };
+        },
+        async bind(appid, roomnum, op, key, json, now) {
+            return Number(await run('sbCourseBind', [course(appid, roomnum), k(appid, 'binds', roomnum), k(appid, 'bindf', roomnum)], [op, key, json, now]));
+        },
+        async binds(appid, roomnum, offset, limit) {
+            const order = k(appid, 'binds', roomnum);
+            const [[, ids], [, total]] = (await redis.multi().zrange(order, String(offset), String(offset + limit - 1)).zcard(order).exec());
+            const files = ids.length ? await redis.hmget(k(appid, 'bindf', roomnum), ...ids) : [];
+            return { total, files: files.filter((f) => f !== null) };
+        },
+    };
+}
+//# sourceMappingURL=store.js.map

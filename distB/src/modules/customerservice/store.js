@@ -1,0 +1,114 @@
+import { defineScripts } from '../../infra/scripts.js';
+const scripts = {
+    // A seat: nickname and uid both unused. KEYS: seats, nicks. ARGV: uid, nickname, JSON → 1 | -1 nickname used | -2 already a seat
+    csSeatAdd: {
+        keys: 2,
+        lua: `
+      if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then return -2 end
+      if redis.call('HSETNX', KEYS[2], ARGV[2], ARGV[1]) == 0 then return -1 end
+      redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+      return 1`,
+    },
+    // Removes a seat and its nickname. KEYS: seats, nicks. ARGV: uid → the seat's JSON | false
+    csSeatRemove: {
+        keys: 2,
+        lua: `
+      local j = redis.call('HGET', KEYS[1], ARGV[1])
+      if not j then return false end
+      local nick = cjson.decode(j).nickname
+      if redis.call('HGET', KEYS[2], nick) == ARGV[1] then redis.call('HDEL', KEYS[2], nick) end
+      redis.call('HDEL', KEYS[1], ARGV[1])
+      return j`,
+    },
+    // Appends a message with the customer's next number. KEYS: customer, history. ARGV: JSON without seq, max, ttl → the stored JSON
+    csAppend: {
+        keys: 2,
+        lua: `
+      local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
+      local m = cjson.decode(ARGV[1])
+      m.seq = seq
+      local s = cjson.encode(m)
+      redis.call('RPUSH', KEYS[2], s)
+      redis.call('LTRIM', KEYS[2], -tonumber(ARGV[2]), -1)
+      redis.call('EXPIRE', KEYS[2], ARGV[3])
+      redis.call('EXPIRE', KEYS[1], ARGV[3])
+      return s`,
+    },
+    // Compare-and-set of the customer's current request: only one of two concurrent first
+    // messages opens a consultation. KEYS: customer. ARGV: expected ('' none), new, ttl → 1 | 0
+    csSwapRequest: {
+        keys: 1,
+        lua: `
+      if (redis.call('HGET', KEYS[1], 'requestId') or '') ~= ARGV[1] then return 0 end
+      if ARGV[2] == '' then redis.call('HDEL', KEYS[1], 'requestId') else redis.call('HSET', KEYS[1], 'requestId', ARGV[2]) end
+      redis.call('EXPIRE', KEYS[1], ARGV[3])
+      return 1`,
+    },
+};
+export function createCustomerServiceStore(redis, keys) {
+    const run = defineScripts(redis, scripts);
+    const k = (appid, ...parts) => keys.scoped(appid, 'cs', ...parts);
+    return {
+        async getRobot(appid) {
+            const h = await redis.hgetall(k(appid, 'robot'));
+            return h.nickname ? { nickname: h.nickname, createdAt: Number(h.createdAt), updatedAt: Number(h.updatedAt) } : null;
+        },
+        async setRobot(appid, nickname, now) {
+            await redis.multi().hsetnx(k(appid, 'robot'), 'createdAt', now).hset(k(appid, 'robot'), 'nickname', nickname, 'updatedAt', now).exec();
+        },
+        async addSeat(appid, uid, seat) {
+            return Number(await run('csSeatAdd', [k(appid, 'seats'), k(appid, 'nicks')], [uid, seat.nickname, JSON.stringify(seat)]));
+        },
+        async removeSeat(appid, uid) {
+            const j = (await run('csSeatRemove', [k(appid, 'seats'), k(appid, 'nicks')], [uid]));
+            return j ? JSON.parse(j) : null;
+        },
+        /** What session.snapshot reads: the seat record, the customer record. */
+        probe: (appid, uid) => [{ key: k(appid, 'seats'), field: uid }, { key: k(appid, 'c', uid) }],
+        async getSeat(appid, uid) {
+            const j = await redis.hget(k(appid, 'seats'), uid);
+            return j ? JSON.parse(j) : null;
+        },
+        async listSeats(appid) {
+            const h = await redis.hgetall(k(appid, 'seats'));
+            return Object.entries(h).map(([uid, j]) => [uid, JSON.parse(j)]).sort((a, b) => a[1].createdAt - b[1].createdAt);
+        },
+        seatByNickname: (appid, nickname) => redis.hget(k(appid, 'nicks'), nickname),
+        async getCustomer(appid, customer) {
+            const [requestId, name] = await redis.hmget(k(appid, 'c', customer), 'requestId', 'name');
+            return { requestId: requestId ?? '', name: name ?? '' };
+        },
+        async setCustomerName(appid, customer, name, ttlSeconds) {
+            await redis.multi().hset(k(appid, 'c', customer), 'name', name).expire(k(appid, 'c', customer), ttlSeconds).exec();
+        },
+        async swapRequest(appid, customer, expected, next, ttlSeconds) {
+            return Number(await run('csSwapRequest', [k(appid, 'c', customer)], [expected, next, ttlSeconds])) === 1;
+        },
+        async append(appid, customer, message, max, ttlSeconds) {
+            return String(await run('csAppend', [k(appid, 'c', customer), k(appid, 'h', customer)], [JSON.stringify(message), max, ttlSeconds]));
+        },
+        history: (appid, customer) => redis.lrange(k(appid, 'h', customer), 0, -1),
+        /** Counts one anonymous session from `ip` in the current minute (fixed window, shared by every api node). */
+        /** Remembers when a page guest's session ends, so its account can be deleted then. */
+        async trackGuest(appid, uid, endsAt) {
+            await redis.zadd(keys.global('cs', 'guests'), endsAt, `${appid}\n${uid}`);
+        },
+        /** Guests whose session ended by `now`, oldest first: [appid, uid, member]. */
+        async endedGuests(now, limit) {
+            const members = await redis.zrangebyscore(keys.global('cs', 'guests'), '-inf', now, 'LIMIT', 0, limit);
+            return members.map((m) => {
+                const [appid = '', uid = ''] = m.split('\n');
+                return [appid, uid, m];
+            });
+        },
+        async untrackGuest(member) {
+            await redis.zrem(keys.global('cs', 'guests'), member);
+        },
+        async countGuest(appid, ip, now) {
+            const key = k(appid, 'gr', ip, String(Math.floor(now / 60000)));
+            const res = await redis.multi().incr(key).expire(key, 120).exec();
+            return Number(res?.[0]?.[1] ?? 0);
+        },
+    };
+}
+//# sourceMappingURL=store.js.map

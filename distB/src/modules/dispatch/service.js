@@ -1,0 +1,304 @@
+import { AppError } from '../../infra/errors.js';
+import { agentState } from '../presence/service.js';
+import { createDispatchStore } from './store.js';
+export const roundJobId = (appid, id, round) => `dispatch-round.${appid}.${id}.${round}`;
+export const expireJobId = (appid, id) => `dispatch-expire.${appid}.${id}`;
+export const noShowJobId = (appid, id) => `dispatch-noshow.${appid}.${id}`;
+const MAX_DATA_BYTES = 4096;
+function toView(requestId, h) {
+    return {
+        requestId,
+        caller: h.caller ?? '',
+        skill: h.skill ?? '',
+        state: (h.state ?? 'waiting'),
+        round: Number(h.round ?? 0),
+        createdAt: Number(h.createdAt ?? 0),
+        expiresAt: Number(h.expiresAt ?? 0),
+        ...(h.agent ? { agent: h.agent } : {}),
+        ...(h.acceptedAt ? { acceptedAt: Number(h.acceptedAt) } : {}),
+        ...(h.startedAt ? { startedAt: Number(h.startedAt) } : {}),
+        ...(h.endedAt ? { endedAt: Number(h.endedAt) } : {}),
+        ...(h.endReason ? { endReason: h.endReason } : {}),
+        ...(h.data ? { data: JSON.parse(h.data) } : {}),
+    };
+}
+function offerOf(v) {
+    return { requestId: v.requestId, caller: v.caller, skill: v.skill, round: Math.max(1, v.round), expiresAt: v.expiresAt, ...(v.data !== undefined ? { data: v.data } : {}) };
+}
+export function createDispatchService(core, deps) {
+    const { presence } = deps;
+    const store = createDispatchStore(core.redis, core.keys, presence.keyPrefix);
+    const { config, emitter, log } = core;
+    const endHandlers = [];
+    async function get(appid, id) {
+        const h = await store.get(appid, id);
+        if (!h)
+            throw new AppError('REQUEST_NOT_FOUND', `no request ${id}`);
+        return toView(id, h);
+    }
+    /** Runs round `round` of the request now: promotes its delayed job, or adds it (same id: never twice). */
+    async function runRoundNow(appid, id, round) {
+        const jobId = roundJobId(appid, id, round);
+        try {
+            const job = await core.queues.get('dispatch').getJob(jobId);
+            if (job) {
+                if (await job.isDelayed())
+                    await job.promote();
+                return;
+            }
+            await core.queues.add('dispatch', 'round', { appid, requestId: id, round }, { jobId });
+        }
+        catch (err) {
+            // Another node promoted it first (no longer delayed), or Redis failed: the delayed job
+            // still runs at its time, only the shortcut is lost.
+            if (!/not in the delayed state/.test(err.message))
+                log.warn({ err, appid, id, round }, 'could not run the next dispatch round now');
+        }
+    }
+    /** Agents got a free slot: stalled requests of their skills get their next round now. */
+    async function kick(appid, uids) {
+        for (const s of await store.stalled(appid, uids))
+            await runRoundNow(appid, s.id, s.round + 1);
+    }
+    function notFound(id) {
+        throw new AppError('REQUEST_NOT_FOUND', `no request ${id}`);
+    }
+    /** reason '' = ended-by-caller or ended-by-agent, from who ends it. */
+    async function end(appid, id, uid, reason, onlyIfNotBegun = false) {
+        const r = await store.end(appid, id, uid ?? '', Date.now(), reason, onlyIfNotBegun);
+        if (r.code === -1)
+            notFound(id);
+        if (r.code === -5)
+            throw new AppError('NOT_A_PARTY', `${uid} is not a party of conversation ${id}`);
+        if (r.code === -6)
+            throw new AppError('CONVERSATION_NOT_ACCEPTED', `request ${id} is still waiting for an agent: cancel it instead`);
+        if (r.code === -3)
+            throw new AppError('REQUEST_CLOSED', `request ${id} expired or was cancelled`);
+        if (r.code === 1) {
+            const ended = { conversationId: id, caller: r.caller, agent: r.agent, reason: r.reason, ...(r.startedAt ? { startedAt: r.startedAt } : {}), endedAt: r.endedAt, durationMs: r.startedAt ? Math.max(0, r.endedAt - r.startedAt) : 0 };
+            emitter.toUser(appid, r.caller, 'conversation.ended', ended);
+            emitter.toUser(appid, r.agent, 'conversation.ended', ended);
+            // Before the end handlers: billing's charge.ended (same id, same order key) follows it.
+            await core.events.publish(appid, 'conversation.ended', ended, { orderKey: id });
+            for (const h of endHandlers) {
+                try {
+                    await h(appid, id, r.reason);
+                }
+                catch (err) {
+                    log.error({ err, appid, id }, 'conversation end handler failed');
+                }
+            }
+            if (r.agentNow)
+                emitter.toUser(appid, r.agent, 'presence.state', { uid: r.agent, state: agentState(r.agentNow), reason: 'conversation-ended' });
+            await kick(appid, [r.agent]);
+        }
+        return get(appid, id);
+    }
+    return {
+        get,
+        end,
+        kick,
+        /** Billing (and others) hear every conversation end, once. */
+        onConversationEnd(handler) {
+            endHandlers.push(handler);
+        },
+        /** A party (caller or accepted agent), or an agent holding an offer of it, reads a request. */
+        async getFor(appid, id, uid) {
+            const v = await get(appid, id);
+            if (v.caller !== uid && v.agent !== uid && !(await store.pendingOffers(appid, id)).includes(uid))
+                throw new AppError('NOT_A_PARTY', `${uid} is not a party of request ${id}`);
+            return v;
+        },
+        /**
+         * A caller asks for an agent with `skill`; the first round is a job that runs at once.
+         * Options for features built on dispatch (not on the public API): `offerAll` offers the
+         * request to every idle agent of the skill in each round (customer service: every online
+         * seat sees a consultation; first accept still wins); `maxWaitMs` replaces DISPATCH_MAX_WAIT_MS.
+         */
+        async create(appid, caller, input, opts = {}) {
+            const data = input.data !== undefined ? JSON.stringify(input.data) : '';
+            if (data.length > MAX_DATA_BYTES)
+                throw new AppError('VALIDATION_FAILED', `invalid request: data: larger than ${MAX_DATA_BYTES} bytes as JSON`);
+            const now = Date.now();
+            const maxWait = opts.maxWaitMs ?? config.DISPATCH_MAX_WAIT_MS;
+            const expiresAt = now + maxWait;
+            const id = await store.create(appid, caller, input.skill, now, expiresAt, data, opts.offerAll === true);
+            await Promise.all([
+                core.queues.add('dispatch', 'round', { appid, requestId: id, round: 1 }, { jobId: roundJobId(appid, id, 1) }),
+                core.queues.add('dispatch', 'expire', { appid, requestId: id }, { jobId: expireJobId(appid, id), delay: maxWait }),
+            ]);
+            return { requestId: id, caller, skill: input.skill, state: 'waiting', round: 0, createdAt: now, expiresAt, ...(input.data !== undefined ? { data: input.data } : {}) };
+        },
+        /** dispatch/round: offers the request to more agents, tells the caller its queue position when none holds an offer, schedules the next round. */
+        async round(job) {
+            const { appid, requestId: id, round } = job;
+            const r = await store.round(appid, id, round, round === 1 ? config.DISPATCH_FIRST_OFFERS : config.DISPATCH_WIDEN_BY);
+            if (r.code <= 0)
+                return { offered: 0, position: 0 };
+            const offer = { requestId: id, caller: r.caller, skill: r.skill, round, expiresAt: r.expiresAt, ...(r.data ? { data: JSON.parse(r.data) } : {}) };
+            for (const uid of r.agents)
+                emitter.toUser(appid, uid, 'dispatch.offer', offer);
+            if (r.position > 0)
+                emitter.toUser(appid, r.caller, 'dispatch.queued', { requestId: id, skill: r.skill, position: r.position, round });
+            if (Date.now() + config.DISPATCH_ROUND_MS < r.expiresAt) {
+                await core.queues.add('dispatch', 'round', { appid, requestId: id, round: round + 1 }, { jobId: roundJobId(appid, id, round + 1), delay: config.DISPATCH_ROUND_MS });
+            }
+            return { offered: r.code === 1 ? r.agents.length : 0, position: r.position };
+        },
+        /** First accept wins (atomically); the others get dispatch.taken, the caller dispatch.accepted. */
+        async accept(appid, id, uid) {
+            const r = await store.accept(appid, id, uid, Date.now());
+            if (r.code === -1)
+                notFound(id);
+            if (r.code === -2)
+                throw new AppError('ALREADY_TAKEN', `request ${id} was already accepted by another agent`);
+            if (r.code === -3)
+                throw new AppError('REQUEST_CLOSED', `request ${id} expired or was cancelled`);
+            if (r.code === -4)
+                throw new AppError('NOT_OFFERED', `request ${id} is not offered to ${uid}`);
+            if (r.code === 1) {
+                for (const other of r.others)
+                    emitter.toUser(appid, other, 'dispatch.taken', { requestId: id, by: uid });
+                emitter.toUser(appid, r.caller, 'dispatch.accepted', { requestId: id, agent: uid });
+                // Its pending timers are moot (both re-check the state, so a failed removal is harmless).
+                const q = core.queues.get('dispatch');
+                await Promise.all([q.remove(expireJobId(appid, id)), q.remove(roundJobId(appid, id, r.round + 1))]).catch(() => undefined);
+                // An accepted conversation nobody begins must not hold the agent forever.
+                if (config.CONVERSATION_NOSHOW_MS > 0) {
+                    await core.queues.add('dispatch', 'noShow', { appid, requestId: id }, { jobId: noShowJobId(appid, id), delay: config.CONVERSATION_NOSHOW_MS });
+                }
+                await kick(appid, r.others);
+                const view = await get(appid, id);
+                await core.events.publish(appid, 'dispatch.taken', { requestId: id, conversationId: id, caller: r.caller, agent: uid, skill: view.skill, round: r.round }, { orderKey: id });
+                return view;
+            }
+            return get(appid, id);
+        },
+        /** The agent lets an offer go; when no offer of the request is left, its next round runs now. */
+        async decline(appid, id, uid) {
+            const r = await store.decline(appid, id, uid);
+            if (r.declined) {
+                if (r.pending === 0 && r.state === 'waiting')
+                    await runRoundNow(appid, id, r.round + 1);
+                await kick(appid, [uid]);
+            }
+            return { requestId: id, declined: r.declined };
+        },
+        /** The caller gives up a waiting request. */
+        async cancel(appid, id, uid) {
+            const r = await store.close(appid, id, 'cancelled', Date.now(), uid);
+            if (r.code === -1)
+                notFound(id);
+            if (r.code === -5)
+                throw new AppError('NOT_A_PARTY', `only the caller cancels request ${id}`);
+            if (r.code === 0) {
+                if (r.state === 'cancelled')
+                    return get(appid, id);
+                throw new AppError(r.state === 'expired' ? 'REQUEST_CLOSED' : 'ALREADY_TAKEN', `request ${id} is ${r.state}`);
+            }
+            for (const a of r.released)
+                emitter.toUser(appid, a, 'dispatch.withdrawn', { requestId: id, reason: 'cancelled' });
+            await core.queues.get('dispatch').remove(expireJobId(appid, id)).catch(() => undefined);
+            await kick(appid, r.released);
+            return get(appid, id);
+        },
+        /** dispatch/expire: nobody accepted in time. */
+        async expire(job) {
+            const r = await store.close(job.appid, job.requestId, 'expired', Date.now(), '');
+            if (r.code !== 1)
+                return { expired: false };
+            emitter.toUser(job.appid, r.caller, 'dispatch.expired', { requestId: job.requestId, skill: r.skill });
+            for (const a of r.released)
+                emitter.toUser(job.appid, a, 'dispatch.withdrawn', { requestId: job.requestId, reason: 'expired' });
+            await core.events.publish(job.appid, 'dispatch.expired', { requestId: job.requestId, caller: r.caller, skill: r.skill }, { orderKey: job.requestId });
+            await kick(job.appid, r.released);
+            return { expired: true };
+        },
+        /**
+         * dispatch/noShow: CONVERSATION_NOSHOW_MS after the accept, a conversation still not
+         * begun ends (reason no-show) and its agent is free again; one that began is left alone
+         * (checked in the same script that ends it).
+         */
+        async noShow(job) {
+            const before = await store.get(job.appid, job.requestId);
+            if (!before)
+                return { ended: false };
+            const view = await end(job.appid, job.requestId, null, 'no-show', true);
+            return { ended: view.state === 'ended' && view.endReason === 'no-show' };
+        },
+        /** The conversation begins (caller or agent; `agent` = the one the caller expects). */
+        async begin(appid, id, uid, agent) {
+            const r = await store.begin(appid, id, uid, agent ?? '', Date.now());
+            if (r.code === -1)
+                notFound(id);
+            if (r.code === -5)
+                throw new AppError('NOT_A_PARTY', `${uid} is not a party of conversation ${id}`);
+            if (r.code === -6)
+                throw new AppError('CONVERSATION_NOT_ACCEPTED', `no agent has accepted request ${id} yet`);
+            if (r.code === -3)
+                throw new AppError('REQUEST_CLOSED', `request ${id} expired or was cancelled`);
+            if (r.code === -7)
+                throw new AppError('WRONG_AGENT', `conversation ${id} was accepted by another agent than ${agent}`);
+            if (r.code === -8)
+                throw new AppError('CONVERSATION_ENDED', `conversation ${id} has ended`);
+            if (r.code === 1) {
+                const started = { conversationId: id, caller: r.caller, agent: r.agent, startedAt: r.startedAt };
+                emitter.toUser(appid, r.caller, 'conversation.started', started);
+                emitter.toUser(appid, r.agent, 'conversation.started', started);
+                await core.events.publish(appid, 'conversation.started', started, { orderKey: id });
+            }
+            return get(appid, id);
+        },
+        /** Agents currently holding an offer of the request. */
+        offeredTo: (appid, id) => store.pendingOffers(appid, id),
+        /**
+         * Every waiting request of the skill gets its next round now (an agent came online: with
+         * offer-to-all requests it should see them at once, not at the next round).
+         */
+        async widenNow(appid, skill) {
+            const ids = await store.waitingOf(appid, skill);
+            const views = await store.getMany(appid, ids);
+            for (const [id, h] of views)
+                if (h.state === 'waiting')
+                    await runRoundNow(appid, id, Number(h.round ?? 0) + 1);
+        },
+        /** The agent went offline: its pending offers are declined. */
+        async withdrawAgent(appid, uid) {
+            for (const id of await store.offersOf(appid, uid)) {
+                const r = await store.decline(appid, id, uid);
+                if (r.declined && r.pending === 0 && r.state === 'waiting')
+                    await runRoundNow(appid, id, r.round + 1);
+            }
+        },
+        /** The waiting requests of every skill in queue order (position 1 = next), at most `limit` per skill (dashboards). */
+        async waiting(appid, limit) {
+            const queues = await store.waiting(appid, limit);
+            const all = await store.getMany(appid, queues.flatMap((q) => q.ids));
+            const byId = new Map(all.map(([id, h]) => [id, toView(id, h)]));
+            return queues.map((q) => ({
+                skill: q.skill,
+                total: q.total,
+                requests: q.ids.flatMap((id, i) => {
+                    const v = byId.get(id);
+                    return v && v.state === 'waiting' ? [{ ...v, position: i + 1 }] : [];
+                }),
+            }));
+        },
+        /** Pending offers (as an agent), waiting requests and live conversations, for session.snapshot. */
+        probe: store.probe,
+        /** session.snapshot part (`found`: the probe saw offers or open requests). */
+        async snapshot(appid, uid, found = true) {
+            if (!found)
+                return { offers: [], requests: [], calls: [] };
+            const [offerIds, openIds] = await Promise.all([store.offersOf(appid, uid), store.openOf(appid, uid)]);
+            const [offers, open] = await Promise.all([store.getMany(appid, offerIds), store.getMany(appid, openIds)]);
+            const views = open.map(([id, h]) => toView(id, h));
+            return {
+                offers: offers.map(([id, h]) => toView(id, h)).filter((v) => v.state === 'waiting').map(offerOf),
+                requests: views.filter((v) => v.state === 'waiting'),
+                calls: views.filter((v) => v.state === 'accepted' || v.state === 'active'),
+            };
+        },
+    };
+}
+//# sourceMappingURL=service.js.map

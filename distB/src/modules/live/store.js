@@ -1,0 +1,152 @@
+// Redis layout of live streams (seed 004 §3.2.3–3.2.4), in the app's slot. A video is a
+// room of kind `live` (rooms module: members = viewers, dashboards); its videoID is the room id.
+//   sw:{app}:live:v:<videoID>      hash: author, title, description, save, calltype, shareModel,
+//                                  password, content, groupId, liveFlag, host, port, rtspURL, url,
+//                                  startedAt, endedAt
+//   sw:{app}:live:all              zset videoID → startedAt: every listed video
+//   sw:{app}:live:u:<uid>          zset: the author's videos
+//   sw:{app}:live:g:<groupId>      zset: videos started in that live group
+//   sw:{app}:live:public           zset: public videos (shareModel 1) — the video hall
+//   sw:{app}:live:now              zset: live now
+//   sw:{app}:live:hist             zset: stopped and saved (save=1): history
+//   sw:{app}:live:listed           zset: now ∪ hist (a stopped unsaved stream has no file: unlisted)
+//   sw:{app}:live:groups:seq       counter of live group ids
+//   sw:{app}:live:grp:<groupId>    hash: name, token, createdAt
+//   sw:{app}:live:grpm:<groupId>   set of member uids
+//   sw:{app}:live:ug:<uid>         set of the user's live group ids
+//   sw:{app}:live:pics:seq         counter of picture ids
+//   sw:{app}:live:pic:<id>         hash: author, url, title, description, shareModel, createdAt
+//   sw:{app}:live:pics             zset id → createdAt (all);  live:pics:public, live:pics:u:<uid>
+import { randomBytes } from 'node:crypto';
+import { defineScripts } from '../../infra/scripts.js';
+const scripts = {
+    // Stops a live video once. KEYS: video, now, hist, listed. ARGV: videoID, endedAt
+    // → 1 stopped now | 0 already stopped | -1 no video
+    liveStop: {
+        keys: 4,
+        lua: `
+      local v = redis.call('HMGET', KEYS[1], 'liveFlag', 'save', 'startedAt')
+      if not v[1] then return -1 end
+      if v[1] ~= '1' then return 0 end
+      redis.call('HSET', KEYS[1], 'liveFlag', '0', 'endedAt', ARGV[2])
+      redis.call('ZREM', KEYS[2], ARGV[1])
+      if v[2] == '1' then
+        redis.call('ZADD', KEYS[3], v[3], ARGV[1])
+      else
+        redis.call('ZREM', KEYS[4], ARGV[1])
+      end
+      return 1`,
+    },
+};
+export function createLiveStore(redis, keys) {
+    const run = defineScripts(redis, scripts);
+    const k = (appid, ...parts) => keys.scoped(appid, 'live', ...parts);
+    return {
+        k,
+        async createVideo(appid, videoID, fields, indexes) {
+            const at = Number(fields.startedAt);
+            const m = redis.multi().hset(k(appid, 'v', videoID), fields).zadd(k(appid, 'all'), at, videoID).zadd(k(appid, 'u', indexes.author), at, videoID)
+                .zadd(k(appid, 'now'), at, videoID).zadd(k(appid, 'listed'), at, videoID);
+            if (indexes.groupId)
+                m.zadd(k(appid, 'g', indexes.groupId), at, videoID);
+            if (indexes.public)
+                m.zadd(k(appid, 'public'), at, videoID);
+            await m.exec();
+        },
+        async getVideo(appid, videoID) {
+            const h = await redis.hgetall(k(appid, 'v', videoID));
+            return Object.keys(h).length ? h : null;
+        },
+        async getVideos(appid, ids) {
+            if (ids.length === 0)
+                return [];
+            const p = redis.pipeline();
+            for (const id of ids)
+                p.hgetall(k(appid, 'v', id));
+            const r = (await p.exec()) ?? [];
+            return r.map(([, h]) => (h && Object.keys(h).length ? h : null));
+        },
+        async stop(appid, videoID, endedAt) {
+            return Number(await run('liveStop', [k(appid, 'v', videoID), k(appid, 'now'), k(appid, 'hist'), k(appid, 'listed')], [videoID, endedAt]));
+        },
+        /**
+         * Videos in the union of `sources`, restricted to `state`, newest first, one page.
+         * One MULTI over temporary keys of the app's slot: atomic, and legal on Cluster.
+         */
+        async query(appid, sources, state, offset, limit, publicOnly = false) {
+            if (sources.length === 0)
+                return { total: 0, ids: [] };
+            const tag = randomBytes(6).toString('hex');
+            const union = k(appid, 'tmp', tag, 'u');
+            const result = k(appid, 'tmp', tag, 'r');
+            const r = (await redis
+                .multi()
+                .zunionstore(union, sources.length, ...sources, 'AGGREGATE', 'MAX')
+                .zinterstore(result, publicOnly ? 3 : 2, union, k(appid, state), ...(publicOnly ? [k(appid, 'public')] : []), 'WEIGHTS', 1, 0, ...(publicOnly ? [0] : []))
+                .zcard(result)
+                .zrevrange(result, offset, offset + limit - 1)
+                .del(union, result)
+                .exec());
+            return { total: Number(r[2]?.[1] ?? 0), ids: r[3]?.[1] ?? [] };
+        },
+        // ── live groups ──
+        async createGroup(appid, name, token, members, now) {
+            const gid = String(await redis.incr(k(appid, 'groups', 'seq')));
+            const m = redis.multi().hset(k(appid, 'grp', gid), { name, token, createdAt: String(now) });
+            if (members.length)
+                m.sadd(k(appid, 'grpm', gid), ...members);
+            for (const u of members)
+                m.sadd(k(appid, 'ug', u), gid);
+            await m.exec();
+            return gid;
+        },
+        async getGroup(appid, gid) {
+            const [h, members] = await Promise.all([redis.hgetall(k(appid, 'grp', gid)), redis.smembers(k(appid, 'grpm', gid))]);
+            return Object.keys(h).length ? { fields: h, members: members.sort() } : null;
+        },
+        async changeMembers(appid, gid, add, remove) {
+            const m = redis.multi();
+            if (add.length)
+                m.sadd(k(appid, 'grpm', gid), ...add);
+            if (remove.length)
+                m.srem(k(appid, 'grpm', gid), ...remove);
+            for (const u of add)
+                m.sadd(k(appid, 'ug', u), gid);
+            for (const u of remove)
+                m.srem(k(appid, 'ug', u), gid);
+            await m.exec();
+        },
+        setGroupToken: (appid, gid, token) => redis.hset(k(appid, 'grp', gid), 'token', token),
+        async deleteGroup(appid, gid) {
+            const members = await redis.smembers(k(appid, 'grpm', gid));
+            const m = redis.multi().del(k(appid, 'grp', gid), k(appid, 'grpm', gid));
+            for (const u of members)
+                m.srem(k(appid, 'ug', u), gid);
+            await m.exec();
+        },
+        isGroupMember: async (appid, gid, uid) => (await redis.sismember(k(appid, 'grpm', gid), uid)) === 1,
+        userGroups: (appid, uid) => redis.smembers(k(appid, 'ug', uid)),
+        // ── pictures ──
+        async addPicture(appid, fields, isPublic) {
+            const id = String(await redis.incr(k(appid, 'pics', 'seq')));
+            const at = Number(fields.createdAt);
+            const m = redis.multi().hset(k(appid, 'pic', id), fields).zadd(k(appid, 'pics'), at, id).zadd(k(appid, 'pics', 'u', fields.author ?? ''), at, id);
+            if (isPublic)
+                m.zadd(k(appid, 'pics', 'public'), at, id);
+            await m.exec();
+            return id;
+        },
+        async getPicture(appid, id) {
+            const h = await redis.hgetall(k(appid, 'pic', id));
+            return Object.keys(h).length ? h : null;
+        },
+        async deletePicture(appid, id, author) {
+            await redis.multi().del(k(appid, 'pic', id)).zrem(k(appid, 'pics'), id).zrem(k(appid, 'pics', 'public'), id).zrem(k(appid, 'pics', 'u', author), id).exec();
+        },
+        async pagePictures(appid, index, offset, limit) {
+            const [total, ids] = await Promise.all([redis.zcard(index), redis.zrevrange(index, offset, offset + limit - 1)]);
+            return { total, ids };
+        },
+    };
+}
+//# sourceMappingURL=store.js.map

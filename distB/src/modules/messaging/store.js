@@ -1,0 +1,83 @@
+import { defineScripts } from '../../infra/scripts.js';
+const CHUNK = `local function each(key, cmd, from)
+  local n = 0
+  for i = from, #ARGV, 500 do n = n + redis.call(cmd, key, unpack(ARGV, i, math.min(i + 499, #ARGV))) end
+  return n
+end
+`;
+const SCRIPTS = {
+    // KEYS words, wordsver; ARGV the file's words → version (seeds only when never seeded)
+    sbMsgWordsSeed: {
+        keys: 2,
+        lua: `${CHUNK}
+if redis.call('exists', KEYS[2]) == 1 then return tonumber(redis.call('get', KEYS[2])) end
+each(KEYS[1], 'sadd', 1)
+redis.call('set', KEYS[2], 1)
+return 1`,
+    },
+    // KEYS words, wordsver; ARGV[1] sadd|srem|replace, ARGV[2..] words → {version, changed, count}
+    sbMsgWordsEdit: {
+        keys: 2,
+        lua: `${CHUNK}
+local op = ARGV[1]
+local n
+if op == 'replace' then
+  redis.call('del', KEYS[1])
+  n = each(KEYS[1], 'sadd', 2)
+else
+  n = each(KEYS[1], op, 2)
+end
+local v = tonumber(redis.call('get', KEYS[2]) or '0')
+if n > 0 or op == 'replace' then v = redis.call('incr', KEYS[2]) end
+return {v, n, redis.call('scard', KEYS[1])}`,
+    },
+};
+export function createMessagingStore(redis, keys) {
+    const run = defineScripts(redis, SCRIPTS);
+    const k = (appid, ...parts) => keys.scoped(appid, 'msg', ...parts);
+    const wk = (appid) => [k(appid, 'words'), k(appid, 'wordsver')];
+    return {
+        /** The list's version, or null before it was first seeded. */
+        async wordsVersion(appid) {
+            const v = await redis.get(k(appid, 'wordsver'));
+            return v === null ? null : Number(v);
+        },
+        async seedWords(appid, words) {
+            return Number(await run('sbMsgWordsSeed', wk(appid), words));
+        },
+        async editWords(appid, op, words) {
+            const r = (await run('sbMsgWordsEdit', wk(appid), [op, ...words]));
+            return { version: Number(r[0]), changed: Number(r[1]), count: Number(r[2]) };
+        },
+        /** Words and the version they belong to, read together. */
+        async words(appid) {
+            const r = await redis.multi().get(k(appid, 'wordsver')).smembers(k(appid, 'words')).exec();
+            return { version: Number(r?.[0]?.[1] ?? 0), words: r?.[1]?.[1] ?? [] };
+        },
+        /** Stores one message in each target's inbox (capped, with TTL); returns its id. */
+        async deliver(appid, targets, m, max, ttlSeconds) {
+            const id = await redis.incr(k(appid, 'seq'));
+            const message = { id, ...m };
+            const json = JSON.stringify(message);
+            const p = redis.multi();
+            for (const uid of targets) {
+                const key = k(appid, 'inbox', uid);
+                p.zadd(key, id, json).zremrangebyrank(key, 0, -(max + 1)).expire(key, ttlSeconds);
+            }
+            await p.exec();
+            return message;
+        },
+        /** What session.snapshot reads: the inbox. */
+        probe: (appid, uid) => [{ key: k(appid, 'inbox', uid) }],
+        async inbox(appid, uid) {
+            const raw = await redis.zrange(k(appid, 'inbox', uid), '0', '-1');
+            return raw.map((s) => JSON.parse(s));
+        },
+        async ack(appid, uid, upTo) {
+            const key = k(appid, 'inbox', uid);
+            const r = await redis.multi().zremrangebyscore(key, '-inf', String(upTo)).zcard(key).exec();
+            return { removed: Number(r?.[0]?.[1] ?? 0), left: Number(r?.[1]?.[1] ?? 0) };
+        },
+    };
+}
+//# sourceMappingURL=store.js.map

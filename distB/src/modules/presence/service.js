@@ -1,0 +1,141 @@
+import { AppError } from '../../infra/errors.js';
+import { check } from '../../infra/validation.js';
+import { createPresenceStore } from './store.js';
+import { SkillInputSchema } from './schemas.js';
+/** How many deadlines one sweep script reads at a time. */
+const SWEEP_BATCH = 500;
+/** `A<>B` → A>B and B>A; everything else as written; duplicates dropped. */
+export function expandSkills(inputs) {
+    const out = new Set();
+    for (const s of inputs) {
+        const both = s.indexOf('<>');
+        if (both > 0) {
+            out.add(`${s.slice(0, both)}>${s.slice(both + 2)}`);
+            out.add(`${s.slice(both + 2)}>${s.slice(0, both)}`);
+        }
+        else
+            out.add(s);
+    }
+    return [...out];
+}
+export function agentState(a) {
+    if (!a)
+        return 'offline';
+    if (a.load >= a.capacity || (a.status === 'offline' && a.load > 0))
+        return 'busy';
+    if (a.status === 'offline')
+        return 'offline';
+    return a.offers > 0 ? 'offered' : 'online';
+}
+export function createPresenceService(core, accounts) {
+    const store = createPresenceStore(core.redis, core.keys);
+    const { config, emitter, log } = core;
+    const offlineHandlers = [];
+    const onlineHandlers = [];
+    function toView(uid, a) {
+        if (!a)
+            return { uid, state: 'offline', skills: [], capacity: 1, load: 0, offers: 0, rating: config.DISPATCH_DEFAULT_RATING, ratings: 0 };
+        return {
+            uid, state: agentState(a), skills: a.skills, capacity: a.capacity, load: a.load, offers: a.offers, rating: Math.round(a.rating * 100) / 100, ratings: a.ratings,
+            ...(a.status === 'online' && a.deadline !== null ? { deadline: a.deadline } : {}),
+        };
+    }
+    async function get(appid, uid) {
+        return toView(uid, await store.get(appid, uid));
+    }
+    async function wentOffline(appid, uid, reason) {
+        for (const h of offlineHandlers)
+            await h(appid, uid);
+        emitter.toUser(appid, uid, 'presence.state', { uid, state: agentState(await store.get(appid, uid)), reason });
+    }
+    /** Skills declared in the user's profile (`profile.skills`), for agents never configured here. */
+    async function profileSkills(appid, uid) {
+        const user = await accounts.getUser(appid, uid);
+        const s = user.profile.skills;
+        if (!Array.isArray(s) || s.length === 0 || !s.every((x) => check(SkillInputSchema, x)))
+            return null;
+        return expandSkills(s);
+    }
+    return {
+        get,
+        /** The view of an agent record (null: never an agent → offline), for the snapshot part read from nothing. */
+        viewOf: toView,
+        probe: store.probe,
+        keyPrefix: store.prefix,
+        /** Dispatch withdraws an agent's pending offers when it goes offline. */
+        onOffline(handler) {
+            offlineHandlers.push(handler);
+        },
+        /** Dispatch offers stalled requests to an agent that came online. */
+        onOnline(handler) {
+            onlineHandlers.push(handler);
+        },
+        /** The agent goes online (with its stored skills, or new ones) or offline. */
+        async set(appid, uid, input) {
+            const now = Date.now();
+            let skills = input.skills ? expandSkills(input.skills) : null;
+            if (!skills && input.state === 'online' && !(await store.get(appid, uid))?.skills.length)
+                skills = await profileSkills(appid, uid);
+            const r = await store.set(appid, uid, input.state, now, now + config.PRESENCE_TIMEOUT_MS, skills, input.capacity ?? null, config.DISPATCH_DEFAULT_RATING);
+            if (r.code === -1)
+                throw new AppError('AGENT_NO_SKILLS', `agent ${uid} has no skills: pass skills, or set them with PUT /v1/apps/${appid}/agents/${uid}`);
+            if (input.state === 'offline' && r.prev === 'online')
+                await wentOffline(appid, uid, 'set');
+            if (input.state === 'online' && (r.prev !== 'online' || skills))
+                for (const h of onlineHandlers)
+                    await h(appid, uid);
+            return get(appid, uid);
+        },
+        /** The app's backend stores an agent's skills and capacity (the agent's status is kept). */
+        async configure(appid, uid, input) {
+            await accounts.getUser(appid, uid);
+            await store.configure(appid, uid, expandSkills(input.skills), input.capacity ?? null, Date.now(), config.DISPATCH_DEFAULT_RATING);
+            return get(appid, uid);
+        },
+        /** I am still here: moves the deadline of an online agent. */
+        async heartbeat(appid, uid) {
+            await store.beat(appid, uid, Date.now() + config.PRESENCE_TIMEOUT_MS);
+            const rec = await store.get(appid, uid);
+            const state = agentState(rec);
+            return rec === null || rec.deadline === null ? { state } : { state, deadline: rec.deadline };
+        },
+        /** A socket of the user connected: counts as a heartbeat of an online agent. */
+        async socketOpened(appid, uid) {
+            await store.beat(appid, uid, Date.now() + config.PRESENCE_TIMEOUT_MS);
+        },
+        /** A socket of the user dropped: an online agent goes offline after PRESENCE_GRACE_MS unless a socket heartbeats. */
+        async socketClosed(appid, uid) {
+            await store.pullIn(appid, uid, Date.now() + config.PRESENCE_GRACE_MS);
+        },
+        /** Agents with a free slot for the skill, best first (what dispatch offers to). */
+        idle: (appid, skill, limit = 50) => store.idle(appid, skill, limit),
+        /** Online agents with their state (online, offered, busy), at most `limit` (dashboards). */
+        async online(appid, limit) {
+            const { total, agents } = await store.online(appid, limit);
+            return { total, agents: agents.map((a) => toView(a.uid, a)) };
+        },
+        /** presence/sweep: takes online agents past their deadline offline, in every app. */
+        async sweep(now = Date.now()) {
+            let total = 0;
+            for (const appid of await store.activeApps()) {
+                for (;;) {
+                    const { examined, offline } = await store.sweep(appid, now, SWEEP_BATCH);
+                    for (const uid of offline) {
+                        try {
+                            await wentOffline(appid, uid, 'timeout');
+                        }
+                        catch (err) {
+                            log.error({ err, appid, uid }, 'offline handler failed');
+                        }
+                    }
+                    total += offline.length;
+                    if (examined < SWEEP_BATCH)
+                        break;
+                }
+                await store.retireIfIdle(appid);
+            }
+            return total;
+        },
+    };
+}
+//# sourceMappingURL=service.js.map

@@ -1,0 +1,284 @@
+import { AppError } from '../../infra/errors.js';
+import { createHeartbeatBatches } from './heartbeat-batches.js';
+import { createMemberBatches } from './member-batches.js';
+import { createRoomsStore } from './store.js';
+/** The business event of each membership change (core.events: dashboards, webhooks, metrics). */
+const MEMBER_EVENTS = { joined: 'room.member.joined', left: 'room.member.left', 'timed-out': 'room.member.timedout' };
+/** How many deadlines one sweep script reads at a time (bounds the time Redis is busy). */
+const SWEEP_BATCH = 500;
+export const hostTimeoutJobId = (appid, roomId, since) => `room-host-timeout.${appid}.${roomId}.${since}`;
+function toView(roomId, h, memsize) {
+    return {
+        roomId,
+        kind: h.kind ?? 'room',
+        host: h.host ?? '',
+        state: (h.state ?? 'open'),
+        groupid: h.groupid ?? roomId,
+        memsize,
+        imseq: Number(h.imseq ?? 0),
+        createdAt: Number(h.createdAt ?? 0),
+        ...(h.closedAt ? { closedAt: Number(h.closedAt) } : {}),
+    };
+}
+export function createRoomsService(core) {
+    const store = createRoomsStore(core.redis, core.keys);
+    const { config, emitter, log } = core;
+    const enders = new Map();
+    const goneListeners = new Map();
+    const memberBatches = createMemberBatches(emitter, { above: config.ROOM_MEMBER_BATCH_ABOVE, windowMs: config.ROOM_MEMBER_BATCH_MS });
+    const beats = createHeartbeatBatches(async (appid, items) => {
+        const deadline = Date.now() + config.ROOM_MEMBER_TIMEOUT_MS;
+        return (await store.beat(appid, items, deadline)).map((r) => ({ ...r, deadline }));
+    }, config.ROOM_HEARTBEAT_BATCH_MS);
+    /** Tells the room's feature that a member left or timed out (conference: that participant's leg ends). */
+    async function memberGone(appid, m, action) {
+        const fn = goneListeners.get(m.kind);
+        if (fn)
+            await fn(appid, m.roomId, m.uid, action).catch((err) => log.error({ err, appid, roomId: m.roomId, uid: m.uid }, 'member-gone handler failed'));
+    }
+    async function get(appid, roomId) {
+        const r = await store.get(appid, roomId);
+        if (!r)
+            throw new AppError('ROOM_NOT_FOUND', `no room ${roomId}`);
+        return toView(roomId, r.fields, r.memsize);
+    }
+    /** Called once per membership change, after its script committed it (a no-op retry publishes nothing). */
+    async function announceMember(appid, m) {
+        memberBatches.announce(appid, m);
+        emitter.toDashboard(appid, 'room.state', { roomId: m.roomId, kind: m.kind, state: m.label, host: m.host, memsize: m.memsize });
+        await core.events.publish(appid, MEMBER_EVENTS[m.action], { roomId: m.roomId, kind: m.kind, uid: m.uid, role: m.role, memsize: m.memsize }, { orderKey: `room:${m.roomId}` });
+    }
+    /** room.started, once per room: at creation for a room that is live at once, at its start for a feature's room (a course). */
+    async function publishStarted(appid, room, extra = {}) {
+        await core.events.publish(appid, 'room.started', { roomId: room.roomId, kind: room.kind, host: room.host, ...extra }, { orderKey: `room:${room.roomId}` });
+    }
+    /** The host is back before the grace ran out: drop the pending job (the job also re-checks, so a failed removal is harmless). */
+    async function cancelHostTimeout(appid, roomId, since) {
+        if (!since)
+            return;
+        await core.queues.get('rooms').remove(hostTimeoutJobId(appid, roomId, Number(since))).catch((err) => log.warn({ err, appid, roomId }, 'could not remove host timeout job'));
+    }
+    async function enter(appid, roomId, uid, role) {
+        const now = Date.now();
+        const r = await store.enter(appid, roomId, uid, role, now, now + config.ROOM_MEMBER_TIMEOUT_MS);
+        if (r.code === -1)
+            throw new AppError('ROOM_NOT_FOUND', `no room ${roomId}`);
+        if (r.code === -2)
+            throw new AppError('ROOM_CLOSED', `room ${roomId} is closed`);
+        if (r.code === -3)
+            throw new AppError('FORBIDDEN', `room ${roomId} admits invited members only (its feature admits them: a conference after its password)`);
+        if (r.code === 1) {
+            emitter.joinRoomOf(appid, uid, roomId, r.sockets);
+            await announceMember(appid, { roomId, uid, action: 'joined', role: r.role, memsize: r.memsize, kind: r.kind, host: r.host, label: r.label });
+            await cancelHostTimeout(appid, roomId, r.hostGoneAt);
+        }
+        return { joined: r.code === 1, memsize: r.memsize, role: r.role, deadline: now + config.ROOM_MEMBER_TIMEOUT_MS };
+    }
+    async function close(appid, roomId, label = 'closed', detail) {
+        const room = await get(appid, roomId);
+        const r = await store.close(appid, roomId, Date.now(), label);
+        if (r.code === -1)
+            throw new AppError('ROOM_NOT_FOUND', `no room ${roomId}`);
+        if (r.code === 0)
+            return false;
+        const state = { roomId, kind: room.kind, state: label, host: room.host, memsize: 0, ...(detail ? { detail } : {}) };
+        // Members hear the close, then the socket room is emptied (same adapter channel: in order).
+        emitter.toRoom(appid, roomId, 'room.state', state);
+        emitter.toDashboard(appid, 'room.state', state);
+        emitter.clearRoom(appid, roomId);
+        await core.events.publish(appid, 'room.ended', { roomId, kind: room.kind, host: room.host, state: label }, { orderKey: `room:${roomId}` });
+        return true;
+    }
+    return {
+        get,
+        close,
+        /** Sends the pending batched membership changes and heartbeats now (shutdown). */
+        flushBatches() {
+            memberBatches.flush();
+            beats.flush();
+        },
+        /** The feature owning rooms of `kind` says how they end (host timeout, generic close). */
+        onEnd(kind, handler) {
+            enders.set(kind, handler);
+        },
+        ownsKind: (kind) => enders.has(kind),
+        /** The feature owning rooms of `kind` hears members leave or time out. */
+        onMemberGone(kind, handler) {
+            goneListeners.set(kind, handler);
+        },
+        /** Admits `uid` to (or keeps them out of) a room created with `door: 'invite'`. */
+        admit: (appid, roomId, uid, admitted = true) => store.admit(appid, roomId, uid, admitted),
+        publishStarted,
+        /**
+         * A new open room with a server-allocated id (per app, increasing); groupid defaults to the id.
+         * `started: false` for a feature's room that goes live later (it calls publishStarted then).
+         */
+        async create(appid, input) {
+            const roomId = await store.allocate(appid);
+            const now = Date.now();
+            const fields = { kind: input.kind, host: input.host, state: 'open', label: input.label ?? 'open', groupid: input.groupid ?? roomId, imseq: '0', createdAt: String(now), ...(input.door ? { door: input.door } : {}) };
+            await store.create(appid, roomId, fields);
+            if (input.started !== false)
+                await publishStarted(appid, { roomId, kind: input.kind, host: input.host });
+            return toView(roomId, fields, 0);
+        },
+        async setGroupId(appid, roomId, uid, groupid) {
+            const room = await get(appid, roomId);
+            if (room.host !== uid)
+                throw new AppError('FORBIDDEN', 'only the host reports the IM group id');
+            if (!(await store.set(appid, roomId, { groupid })))
+                throw new AppError('ROOM_NOT_FOUND', `no room ${roomId}`);
+            return { ...room, groupid };
+        },
+        /** Sets the owning feature's state name and tells the room and the dashboards. */
+        async announceState(appid, roomId, label, detail) {
+            const room = await get(appid, roomId);
+            await store.set(appid, roomId, { label });
+            const state = { roomId, kind: room.kind, state: label, host: room.host, memsize: room.memsize, ...(detail ? { detail } : {}) };
+            emitter.toRoom(appid, roomId, 'room.state', state);
+            emitter.toDashboard(appid, 'room.state', state);
+        },
+        /** Enter the room (idempotent). The host's role is always `host`. */
+        join: (appid, roomId, uid, role = 'member') => enter(appid, roomId, uid, role),
+        /**
+         * I am still here. Moves the member's deadline; a member the sweep removed (a network
+         * hiccup longer than the timeout) is let back in while the room is open.
+         */
+        async heartbeat(appid, roomId, uid) {
+            const r = await beats.add(appid, roomId, uid);
+            if (r.memsize < 0)
+                return enter(appid, roomId, uid, 'member'); // not in (timed out, never joined) or no room: the full rules
+            return { joined: false, memsize: r.memsize, role: r.role, deadline: r.deadline };
+        },
+        async leave(appid, roomId, uid) {
+            const r = await store.leave(appid, roomId, uid);
+            if (r.code === -1)
+                throw new AppError('ROOM_NOT_FOUND', `no room ${roomId}`);
+            emitter.leaveRoomOf(appid, uid, roomId, r.sockets);
+            if (r.code === 1)
+                await announceMember(appid, { roomId, uid, action: 'left', role: r.role, memsize: r.memsize, kind: r.kind, host: r.host, label: r.label });
+            if (r.code === 1)
+                await memberGone(appid, { roomId, uid, kind: r.kind }, 'left');
+            return { left: r.code === 1, memsize: r.memsize };
+        },
+        /** The host (or the app) ends the room: through its feature when it has one. */
+        async end(appid, roomId, uid) {
+            const room = await get(appid, roomId);
+            if (uid !== null && room.host !== uid)
+                throw new AppError('FORBIDDEN', 'only the host ends the room');
+            const ender = enders.get(room.kind);
+            if (ender)
+                await ender(appid, roomId, 'closed-by-host');
+            else
+                await close(appid, roomId);
+            return get(appid, roomId);
+        },
+        async members(appid, roomId, offset, limit) {
+            await get(appid, roomId);
+            return store.members(appid, roomId, offset, limit);
+        },
+        memsizes: (appid, roomIds) => store.memsizes(appid, roomIds),
+        /**
+         * Rooms of every kind not closed yet, newest first, each with its feature's state name
+         * (`label`: a course's created/live …) and its first `members` members (dashboards).
+         */
+        async listAlive(appid, q) {
+            const { total, rooms } = await store.listAlive(appid, q.limit);
+            const withMembers = await Promise.all(rooms.map(async (r) => ({
+                ...toView(r.roomId, r.fields, r.memsize),
+                label: r.fields.label ?? r.fields.state ?? 'open',
+                members: q.members > 0 && r.memsize > 0 ? (await store.members(appid, r.roomId, 0, q.members)).members : [],
+            })));
+            return { total, rooms: withMembers };
+        },
+        /** A chat message from a member: numbered (per room), stored, sent to the room. */
+        async send(appid, roomId, uid, msg) {
+            if (msg.text === undefined && msg.data === undefined)
+                throw new AppError('VALIDATION_FAILED', 'invalid message: text or data is required');
+            const ts = Date.now();
+            const body = { from: uid, ts, ...(msg.text !== undefined ? { text: msg.text } : {}), ...(msg.data !== undefined ? { data: msg.data } : {}) };
+            const seq = await store.appendMessage(appid, roomId, uid, JSON.stringify(body), config.ROOM_MESSAGE_HISTORY);
+            if (seq === -1)
+                throw new AppError('ROOM_NOT_FOUND', `no room ${roomId}`);
+            if (seq === -2)
+                throw new AppError('ROOM_CLOSED', `room ${roomId} is closed`);
+            if (seq === -3)
+                throw new AppError('NOT_IN_ROOM', `join room ${roomId} before sending to it`);
+            const message = { roomId, seq, ...body };
+            emitter.toRoom(appid, roomId, 'room.message', message);
+            return message;
+        },
+        /** Messages with after < seq ≤ to (playback: after = begin_imseq, to = end_imseq), oldest first. */
+        async messages(appid, roomId, q) {
+            await get(appid, roomId);
+            // One more than asked tells whether there is a next page.
+            const raw = await store.messages(appid, roomId, q.after, q.to ?? '+inf', q.limit + 1);
+            const messages = raw.slice(0, q.limit).map((entry) => {
+                const colon = entry.indexOf(':');
+                return { roomId, seq: Number(entry.slice(0, colon)), ...JSON.parse(entry.slice(colon + 1)) };
+            });
+            const last = messages[messages.length - 1];
+            return raw.length > q.limit && last ? { messages, next: last.seq } : { messages };
+        },
+        /** The rooms the user is in, for session.snapshot (`found`: the probe saw the user's room set). */
+        probe: store.probe,
+        async snapshot(appid, uid, found = true) {
+            if (!found)
+                return [];
+            const ids = await store.userRoomIds(appid, uid);
+            const rooms = await Promise.all(ids.map(async (roomId) => {
+                const [r, role] = await Promise.all([store.get(appid, roomId), store.roleOf(appid, roomId, uid)]);
+                if (!r || role === null)
+                    return null;
+                const v = toView(roomId, r.fields, r.memsize);
+                return { roomId, kind: v.kind, host: v.host, state: v.state, role, memsize: v.memsize, imseq: v.imseq };
+            }));
+            return rooms.filter((r) => r !== null);
+        },
+        /**
+         * rooms/sweep: removes every member past their deadline, in every app with members,
+         * announces it, and starts the grace period of timed-out hosts. Returns how many went.
+         */
+        async sweep(now = Date.now()) {
+            let total = 0;
+            for (const appid of await store.activeApps()) {
+                for (;;) {
+                    const { examined, removed } = await store.sweep(appid, now, SWEEP_BATCH);
+                    for (const m of removed) {
+                        await announceMember(appid, { roomId: m.roomId, uid: m.uid, action: 'timed-out', role: m.role, memsize: m.memsize, kind: m.kind, host: m.host, label: m.label });
+                        emitter.leaveRoom(appid, m.uid, m.roomId);
+                        await memberGone(appid, m, 'timed-out');
+                        if (m.isHost) {
+                            const job = { appid, roomId: m.roomId, since: now };
+                            await core.queues.add('rooms', 'hostTimeout', job, { delay: config.ROOM_HOST_GRACE_MS, jobId: hostTimeoutJobId(appid, m.roomId, now) });
+                        }
+                    }
+                    total += removed.length;
+                    if (examined < SWEEP_BATCH)
+                        break;
+                }
+                // A worker that died between the sweep script and the enqueue above left its host
+                // timeouts only in the hostgone set: enqueue them again (same jobId → no duplicate).
+                for (const g of await store.hostGoneBefore(appid, now - 5000)) {
+                    const job = { appid, roomId: g.roomId, since: g.since };
+                    await core.queues.add('rooms', 'hostTimeout', job, { delay: Math.max(0, g.since + config.ROOM_HOST_GRACE_MS - now), jobId: hostTimeoutJobId(appid, g.roomId, g.since) });
+                }
+                await store.retireIfIdle(appid);
+            }
+            return total;
+        },
+        /** rooms/hostTimeout: ends the room unless the host came back meanwhile. */
+        async hostTimeout(job) {
+            const kind = await store.claimHostTimeout(job.appid, job.roomId, job.since);
+            if (kind === null)
+                return { ended: false };
+            const ender = enders.get(kind);
+            if (ender)
+                await ender(job.appid, job.roomId, 'host-timeout');
+            else
+                await close(job.appid, job.roomId);
+            return { ended: true };
+        },
+    };
+}
+//# sourceMappingURL=service.js.map

@@ -1,0 +1,115 @@
+import { AppError, isAppError } from '../../infra/errors.js';
+import { createThirdPartyStore } from './store.js';
+export function createThirdPartyService(core, accounts) {
+    const store = createThirdPartyStore(core.redis, core.keys);
+    async function quotaOf(appid) {
+        return (await store.getQuota(appid)) ?? core.config.VTC_USER_QUOTA;
+    }
+    async function uidOf(appid, thirdPartyId) {
+        const uid = await store.uidOf(appid, thirdPartyId);
+        if (!uid)
+            throw new AppError('THIRDPARTY_ID_NOT_FOUND', `no user with third-party id ${thirdPartyId}`);
+        return uid;
+    }
+    return {
+        /**
+         * A new third-party user: reserves a platform id under the quota (one script), then
+         * creates the platform user. A mapping whose user is missing (a node died in between)
+         * is completed by the next registration of the same id.
+         */
+        async register(appid, thirdPartyId, password) {
+            await accounts.getApp(appid);
+            for (let attempt = 0; attempt < 5; attempt++) {
+                const r = await store.reserve(appid, thirdPartyId, await quotaOf(appid));
+                if (r.code === -2)
+                    throw new AppError('USER_QUOTA_EXCEEDED', `the app has reached its quota of ${await quotaOf(appid)} third-party users`);
+                const uid = r.uid;
+                if (r.code === -1) {
+                    const user = await accounts.getUser(appid, uid).catch(() => null);
+                    if (user)
+                        throw new AppError('THIRDPARTY_ID_EXISTS', `third-party id ${thirdPartyId} exists`);
+                }
+                try {
+                    await accounts.createUserWithPassword(appid, { id: uid, name: thirdPartyId, role: 'user', profile: { thirdPartyId } }, password);
+                    await core.events.publish(appid, 'thirdparty.user.added', { thirdPartyId, userId: uid }, { orderKey: `tp:${uid}` });
+                    return { thirdPartyId, userId: uid };
+                }
+                catch (err) {
+                    // That platform id was taken by a user registered another way: give it back, take the next.
+                    if (!isAppError(err, 'USER_EXISTS'))
+                        throw err;
+                    if (r.code === 1)
+                        await store.remove(appid, thirdPartyId);
+                    else
+                        throw new AppError('THIRDPARTY_ID_EXISTS', `third-party id ${thirdPartyId} exists`);
+                }
+            }
+            throw new AppError('INTERNAL', 'could not allocate a platform user id');
+        },
+        /** Logs the user in by third-party id and password: a session like /v1/auth/login. */
+        async login(appid, thirdPartyId, password) {
+            await accounts.getApp(appid);
+            const uid = await uidOf(appid, thirdPartyId);
+            const session = await accounts.login(appid, uid, password).catch((err) => {
+                if (isAppError(err, 'USER_NOT_FOUND'))
+                    throw new AppError('THIRDPARTY_ID_NOT_FOUND', `no user with third-party id ${thirdPartyId}`);
+                throw err;
+            });
+            return { ...session, userId: uid, thirdPartyId };
+        },
+        async get(appid, thirdPartyId) {
+            const uid = await uidOf(appid, thirdPartyId);
+            const deviceId = await store.getDevice(appid, uid);
+            return { thirdPartyId, userId: uid, ...(deviceId ? { deviceId } : {}) };
+        },
+        /** Exactly one of password / newId. */
+        async modify(appid, thirdPartyId, change) {
+            if ((change.password === undefined) === (change.newId === undefined))
+                throw new AppError('VALIDATION_FAILED', 'give exactly one of password and newId');
+            if (change.password !== undefined) {
+                const uid = await uidOf(appid, thirdPartyId);
+                await accounts.setPassword(appid, uid, change.password);
+                await core.events.publish(appid, 'thirdparty.user.changed', { thirdPartyId, userId: uid, change: 'password' }, { orderKey: `tp:${uid}` });
+                return { thirdPartyId, userId: uid };
+            }
+            const newId = change.newId;
+            if (newId === thirdPartyId)
+                return { thirdPartyId, userId: await uidOf(appid, thirdPartyId) };
+            const r = await store.rename(appid, thirdPartyId, newId);
+            if (r === -1)
+                throw new AppError('THIRDPARTY_ID_NOT_FOUND', `no user with third-party id ${thirdPartyId}`);
+            if (r === -2)
+                throw new AppError('THIRDPARTY_ID_EXISTS', `third-party id ${newId} exists`);
+            await core.events.publish(appid, 'thirdparty.user.changed', { thirdPartyId: newId, previousId: thirdPartyId, userId: r, change: 'id' }, { orderKey: `tp:${r}` });
+            return { thirdPartyId: newId, userId: r };
+        },
+        /** Deletes the user: sessions revoked, sockets closed, mapping and platform user removed. */
+        async remove(appid, thirdPartyId) {
+            const uid = await store.remove(appid, thirdPartyId);
+            if (!uid)
+                throw new AppError('THIRDPARTY_ID_NOT_FOUND', `no user with third-party id ${thirdPartyId}`);
+            await accounts.deleteUser(appid, uid, 'the app deleted this user');
+            await core.events.publish(appid, 'thirdparty.user.deleted', { thirdPartyId, userId: uid }, { orderKey: `tp:${uid}` });
+            return { thirdPartyId, userId: uid };
+        },
+        async quota(appid) {
+            await accounts.getApp(appid);
+            const own = await store.getQuota(appid);
+            return { quota: own ?? core.config.VTC_USER_QUOTA, own: own !== null, users: await store.count(appid) };
+        },
+        async setQuota(appid, quota) {
+            await accounts.getApp(appid);
+            await store.setQuota(appid, quota);
+            return this.quota(appid);
+        },
+        /** The user's APNS device id (iPhone); null clears it. */
+        async setDevice(appid, uid, deviceId) {
+            await store.setDevice(appid, uid, deviceId);
+            return { deviceId };
+        },
+        async getDevice(appid, uid) {
+            return { deviceId: await store.getDevice(appid, uid) };
+        },
+    };
+}
+//# sourceMappingURL=service.js.map

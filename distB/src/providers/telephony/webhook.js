@@ -1,0 +1,60 @@
+// The webhook carrier bridge: every command is POSTed as JSON to TELEPHONY_WEBHOOK_URL,
+// signed, and must be answered 2xx (anything else throws, so the command job retries).
+// The bridge reports call states back to POST /v1/telephony/callbacks, signed the same way.
+//
+// Signature (both directions): headers
+//   x-switchboard-timestamp: <unix seconds>
+//   x-switchboard-signature: v1=<lowercase hex HMAC-SHA256(secret, "<timestamp>.<raw body>")>
+// The receiver recomputes it over the raw body, compares in constant time and refuses a
+// timestamp further than TELEPHONY_CALLBACK_MAX_AGE_SECONDS from its clock (replays).
+import { timingSafeEqual } from 'node:crypto';
+import { AppError } from '../../infra/errors.js';
+import { SIGNATURE_HEADER, signPayload } from '../../infra/signing.js';
+export const TIMESTAMP_HEADER = 'x-switchboard-timestamp';
+export const signBody = (secret, timestamp, body) => `v1=${signPayload(secret, timestamp, body)}`;
+/** Throws CALLBACK_SIGN_INVALID / CALLBACK_EXPIRED unless the raw body is signed by `secret` recently. */
+export function verifySignedBody(secret, headers, body, maxAgeSeconds, nowMs = Date.now()) {
+    const ts = headers[TIMESTAMP_HEADER];
+    const sig = headers[SIGNATURE_HEADER];
+    if (typeof ts !== 'string' || !/^[0-9]{1,12}$/.test(ts) || typeof sig !== 'string')
+        throw new AppError('CALLBACK_SIGN_INVALID', `${TIMESTAMP_HEADER} and ${SIGNATURE_HEADER} are required`);
+    const expected = Buffer.from(signBody(secret, ts, body));
+    const given = Buffer.from(sig.trim().toLowerCase());
+    if (given.length !== expected.length || !timingSafeEqual(given, expected))
+        throw new AppError('CALLBACK_SIGN_INVALID', 'the signature does not match the body');
+    if (Math.abs(nowMs / 1000 - Number(ts)) > maxAgeSeconds)
+        throw new AppError('CALLBACK_EXPIRED', `the timestamp is more than ${maxAgeSeconds} s away from the server's clock`);
+}
+/** The JSON body of a command as the bridge receives it. */
+export function commandBody(cmd) {
+    const { leg } = cmd;
+    const base = { action: cmd.action, appid: leg.appid, confId: leg.confId, vid: leg.vid, callid: leg.callid };
+    return cmd.action === 'dial' ? { ...base, number: cmd.number, ...(cmd.name ? { name: cmd.name } : {}) } : base;
+}
+export function createWebhookTelephony(o) {
+    return {
+        name: 'webhook',
+        async execute(cmd) {
+            const body = JSON.stringify(commandBody(cmd));
+            const ts = Math.floor(Date.now() / 1000);
+            let res;
+            try {
+                res = await fetch(o.url, {
+                    method: 'POST',
+                    body,
+                    redirect: 'manual',
+                    signal: AbortSignal.timeout(o.timeoutMs),
+                    headers: { 'content-type': 'application/json', [TIMESTAMP_HEADER]: String(ts), [SIGNATURE_HEADER]: signBody(o.secret, ts, body) },
+                });
+            }
+            catch (err) {
+                throw new AppError('VENDOR_FAILED', `telephony webhook did not answer: ${err.name === 'TimeoutError' ? 'timeout' : 'unreachable'}`);
+            }
+            await res.arrayBuffer().catch(() => undefined);
+            // 5xx and 429 are worth retrying; any other refusal too (the job's attempts bound it), but say which.
+            if (res.status < 200 || res.status >= 300)
+                throw new Error(`telephony webhook answered HTTP ${res.status} to ${cmd.action} ${cmd.leg.callid}`);
+        },
+    };
+}
+//# sourceMappingURL=webhook.js.map

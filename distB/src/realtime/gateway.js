@@ -1,0 +1,250 @@
+import { allowedOrigins, originAllowed } from '../config.js';
+import { socketRooms, tellAndClose } from '../infra/emitter.js';
+import { AppError, toPublicError } from '../infra/errors.js';
+import { parse } from '../infra/validation.js';
+import { clientEvents } from './catalogue.js';
+/** Token bucket of one socket (SocketData.bucket, updated in place); true when the event may proceed. */
+export function takeToken(b, now, config) {
+    const refill = ((now - b[1]) / 1000) * config.SOCKET_RATE_PER_SECOND;
+    b[0] = Math.min(config.SOCKET_RATE_BURST, b[0] + refill);
+    b[1] = now;
+    if (b[0] >= config.SOCKET_RATE_BURST)
+        b[2] = 0; // calm again: forget past strikes
+    if (b[0] >= 1) {
+        b[0] -= 1;
+        return true;
+    }
+    b[2] += 1;
+    return false;
+}
+/** A handshake refusal whose `data` is the public error body (the client's connect_error). */
+/** A handshake's Origin header, when sent, must be allowed (CORS_ORIGINS): else ORIGIN_NOT_ALLOWED. */
+export function checkOrigin(origins, origin) {
+    if (origin && !originAllowed(origins, origin))
+        throw new AppError('ORIGIN_NOT_ALLOWED', `origin ${origin} is not allowed`);
+}
+const NOTHING = Object.freeze({});
+/**
+ * Engine.IO 6.6 leaves two listeners of the WebSocket upgrade on for the socket's whole
+ * life, and with them the upgrade request (an IncomingMessage and its stream state): the
+ * WebSocket's 'error' listener `onUpgradeError` (a no-op once the transport listens for
+ * errors itself) and the TCP socket's 'close' listener that re-emits on the upgrade's fake
+ * response (for HTTP middlewares, which the engine here has none of). Each is recognised
+ * by its name or text; if a later Engine.IO changes them, nothing is removed.
+ */
+function releaseUpgradeListeners(raw) {
+    const ws = raw.transport?.socket;
+    if (!ws?.listeners || !ws.removeListener)
+        return;
+    for (const fn of ws.listeners('error'))
+        if (fn.name === 'onUpgradeError')
+            ws.removeListener('error', fn);
+    const tcp = ws._socket;
+    if (!tcp)
+        return;
+    for (const fn of tcp.listeners('close'))
+        if (/^\(\) => this\.emit\("close"\)$/.test(String(fn)))
+            tcp.removeListener('close', fn);
+}
+function handshakeRequest(req) {
+    const { origin, authorization } = req.headers;
+    return {
+        headers: { ...(origin !== undefined ? { origin } : {}), ...(authorization !== undefined ? { authorization } : {}) },
+        ...(req.url !== undefined ? { url: req.url } : {}),
+        connection: { encrypted: Boolean(req.socket.encrypted) },
+    };
+}
+export function connectError(err) {
+    const { body } = toPublicError(err);
+    return Object.assign(new Error(body.message), { data: body });
+}
+export function attachGateway(io, core, services) {
+    const { config, log } = core;
+    const handlers = new Map();
+    const contributors = new Map();
+    const disconnectListeners = [];
+    // Listeners still writing (presence, web IM, pairing): shutdown waits for them before Redis closes.
+    const pendingDisconnects = new Set();
+    const origins = allowedOrigins(config);
+    const recovery = Boolean(io.opts?.connectionStateRecovery);
+    // Memory: Engine.IO keeps the first HTTP request of each session for the whole session
+    // (Socket.IO's memory guide drops it), and its upgrade closures keep it too. The handshakes
+    // here read two headers of it (origin, authorization): a small stand-in keeps just those,
+    // and the request's own header copies (an object and a few dozen strings) are let go.
+    io.engine.on('connection', (raw) => {
+        const req = raw.request;
+        raw.request = handshakeRequest(req);
+        req.headers = {};
+        req.rawHeaders = [];
+        releaseUpgradeListeners(raw);
+    });
+    io.use(async (socket, next) => {
+        try {
+            checkOrigin(origins, socket.handshake.headers.origin);
+            const auth = socket.handshake.auth;
+            const header = socket.handshake.headers.authorization;
+            const token = typeof auth?.token === 'string' ? auth.token : header?.startsWith('Bearer ') ? header.slice(7) : undefined;
+            if (!token)
+                throw new AppError('AUTH_REQUIRED', 'pass the login token as auth: { token }');
+            const s = await services.accounts.authenticate(token);
+            const data = { appid: s.appid, uid: s.uid, tokenHash: s.tokenHash, expiresAt: s.expiresAt, bucket: [config.SOCKET_RATE_BURST, Date.now(), 0], registered: false };
+            socket.data = data;
+            next();
+        }
+        catch (err) {
+            if (!(err instanceof AppError))
+                log.error({ err }, 'socket handshake failed');
+            next(connectError(err));
+        }
+    });
+    io.on('connection', (socket) => {
+        const data = socket.data;
+        data.registered = false; // a recovered session brings its old data: it is registered again by the snapshot
+        // Read by the middleware above and nothing after: keep no per-socket copy of the token,
+        // the request's URL and the connection time (a few hundred bytes a socket).
+        Object.assign(socket.handshake, { auth: NOTHING, query: NOTHING, headers: NOTHING, url: '', time: '' });
+        void socket.join(socketRooms.user(data.appid, data.uid));
+        const ctx = { appid: data.appid, uid: data.uid, socket, services, core, answering: 0, onAnswered: null, flooded: false };
+        socket.onAny((event, ...args) => void dispatch(ctx, event, args));
+        socket.on('disconnect', (reason) => {
+            for (const fn of disconnectListeners) {
+                const done = fn(ctx, reason).catch((err) => log.error({ err, uid: data.uid }, 'disconnect listener failed'));
+                pendingDisconnects.add(done);
+                void done.finally(() => pendingDisconnects.delete(done));
+            }
+        });
+        gateway
+            .snapshot(ctx, socket.recovered)
+            .then((snap) => {
+            core.metrics.socketEventOut('session.snapshot', 'socket');
+            // With connection state recovery, through the adapter: the packet carries the stream
+            // offset the client sends back to recover (a client that got no such packet cannot).
+            // Without it, straight to the socket: no XADD for every node to read back.
+            if (false)
+                socket.emit('session.snapshot', snap);
+            else
+                socket.nsp.local.to(socket.id).emit('session.snapshot', snap);
+        })
+            .catch((err) => log.error({ err, uid: data.uid }, 'snapshot failed'));
+    });
+    const take = (data, now) => takeToken(data.bucket, now, config);
+    async function dispatch(ctx, event, args) {
+        const socket = ctx.socket;
+        const data = socket.data;
+        core.metrics.socketEventIn(event);
+        const ack = typeof args[args.length - 1] === 'function' ? args.pop() : undefined;
+        const fail = (err) => {
+            const { body } = toPublicError(err);
+            if (ack)
+                ack({ ok: false, error: body });
+            else
+                socket.emit('session.error', { event, ...body });
+        };
+        const now = Date.now();
+        if (!take(data, now)) {
+            fail(new AppError('RATE_LIMITED', `more than ${config.SOCKET_RATE_PER_SECOND} events/s`));
+            if (data.bucket[2] >= config.SOCKET_FLOOD_STRIKES && !ctx.flooded) {
+                ctx.flooded = true;
+                log.warn({ appid: data.appid, uid: data.uid }, 'socket flood: disconnecting');
+                // The events accepted before the flood are answered first, then the last word and the close.
+                const close = () => tellAndClose(socket, 'session.error', { event, code: 'RATE_LIMITED', message: 'flood: disconnected' });
+                if (ctx.answering === 0)
+                    close();
+                else
+                    ctx.onAnswered = close;
+            }
+            return;
+        }
+        if (data.expiresAt <= now) {
+            fail(new AppError('TOKEN_EXPIRED'));
+            tellAndClose(socket, 'session.revoked', { code: 'TOKEN_EXPIRED', message: 'the token has expired' });
+            return;
+        }
+        const handler = handlers.get(event);
+        if (!handler)
+            return fail(new AppError('UNKNOWN_EVENT', `no event ${event}`));
+        ctx.answering++;
+        try {
+            const def = clientEvents[event];
+            const payload = parse(def.request, args[0] ?? {}, `${event} payload`);
+            const result = await handler(ctx, payload);
+            ack?.({ ok: true, data: result });
+        }
+        catch (err) {
+            if (!(err instanceof AppError))
+                log.error({ err, event, uid: data.uid }, 'socket handler failed');
+            fail(err);
+        }
+        finally {
+            if (--ctx.answering === 0 && ctx.onAnswered) {
+                const then = ctx.onAnswered;
+                ctx.onAnswered = null;
+                then();
+            }
+        }
+    }
+    // Sockets outliving their token are closed by one sweep per node (cheap: no timer per socket).
+    const sweep = setInterval(() => {
+        const now = Date.now();
+        for (const socket of io.of('/').sockets.values()) {
+            const d = socket.data;
+            if (d.expiresAt <= now) {
+                tellAndClose(socket, 'session.revoked', { code: 'TOKEN_EXPIRED', message: 'the token has expired' });
+            }
+        }
+    }, 30_000);
+    sweep.unref();
+    const gateway = {
+        handle(event, handler) {
+            handlers.set(event, handler);
+        },
+        contributeSnapshot(name, read, probe) {
+            contributors.set(name, probe ? { read, probe } : { read });
+        },
+        onDisconnect(fn) {
+            disconnectListeners.push(fn);
+        },
+        stop: () => clearInterval(sweep),
+        async settled() {
+            await Promise.all(pendingDisconnects);
+        },
+        async snapshot(ctx, recovered = false, opts = {}) {
+            // One script registers the socket, reads the user and probes every part's keys; parts
+            // without a probe start beside it (same tick: the same write to Redis).
+            const entries = [...contributors];
+            const probes = [];
+            const ranges = entries.map(([, c]) => {
+                if (!c.probe)
+                    return null;
+                const items = c.probe(ctx);
+                probes.push(...items);
+                return [probes.length - items.length, probes.length];
+            });
+            const opened = core.sessions.open(ctx.appid, ctx.uid, ctx.socket.id, probes).then((r) => {
+                // From now on this socket counts in the registry (emitter.joinRoomOf relies on it).
+                ctx.socket.data.registered = true;
+                return r;
+            });
+            const parts = await Promise.all(entries.map(async ([name, c], i) => {
+                const range = ranges[i];
+                const found = range && opts.probe !== false ? (await opened).hits.slice(range[0], range[1]).includes(true) : true;
+                return [name, await c.read(ctx, found)];
+            }));
+            const user = services.accounts.userFromRecord(ctx.appid, ctx.uid, (await opened).user);
+            return { appid: ctx.appid, user, serverTime: Date.now(), recovered, ...Object.fromEntries(parts) };
+        },
+    };
+    gateway.handle('session.ping', async (_ctx, p) => ({ ...(p.t !== undefined ? { t: p.t } : {}), serverTime: Date.now() }));
+    gateway.handle('session.snapshot', async (ctx) => (await gateway.snapshot(ctx)));
+    return gateway;
+}
+export function socketServerOptions(config) {
+    const origins = allowedOrigins(config);
+    return {
+        // The dashboard page loads the browser client from /socket.io/socket.io.js.
+        serveClient: true,
+        maxHttpBufferSize: config.SOCKET_MAX_PAYLOAD_BYTES,
+        cors: { origin: origins, credentials: origins !== true },
+    };
+}
+//# sourceMappingURL=gateway.js.map

@@ -1,0 +1,3 @@
+export const deliverWebhook = async (payload, { services }) => services.webhooks.deliver(payload);
+export const sweepWebhooks = async (_payload, { services }) => services.webhooks.sweep();
+//# sourceMappingURL=webhooks.js.map
