@@ -25,13 +25,17 @@ export interface ServerProc {
   kill(): Promise<void>;
 }
 
+/** The Node flags `npm start` runs the api with (scripts/start.mjs says why): the bench measures the api as it runs. */
+export const API_NODE_FLAGS = ['--max-semi-space-size=64'];
+
 /**
  * Forks scripts/bench/server.js in `mode` (switchboard, bare), or for `colyseus`
  * scripts/bench/peers/colyseus-server.js, with `env`; resolves once it listens.
  */
 export async function startServerProc(mode: 'switchboard' | 'bare' | 'colyseus', env: Record<string, string>): Promise<ServerProc> {
   const script = mode === 'colyseus' ? join(here, '..', 'peers', 'colyseus-server.js') : join(here, '..', 'server.js');
-  const child: ChildProcess = fork(script, [mode], { env: { ...process.env, ...env }, execArgv: ['--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const execArgv = ['--expose-gc', ...(mode === 'switchboard' ? API_NODE_FLAGS : [])];
+  const child: ChildProcess = fork(script, [mode], { env: { ...process.env, ...env }, execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const url = await new Promise<string>((resolve, reject) => {
     child.once('message', (m: { ready?: string }) => (m.ready ? resolve(m.ready) : reject(new Error('unexpected message'))));
     child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
