@@ -27,6 +27,7 @@ export const ConfigSchema = Type.Object({
   SOCKET_FLOOD_STRIKES: Int(40, 1, 100000, 'rate-limited events after which the socket is disconnected'),
   SOCKET_RECOVERY_SECONDS: Int(120, 0, 86400, 'connection state recovery window (streams adapter only)'),
   ROOM_MEMBER_TIMEOUT_MS: Int(10000, 200, 3600000, 'a room member silent (no heartbeat) this long is removed by the sweep'),
+  SWEEP_JOB_MS: Int(5000, 500, 600000, 'the frequent sweeps (rooms, presence, charge ticks) run as one BullMQ scheduler job per this period, sweeping at their own interval inside (a job per sweep cost an idle worker 4-5 % of a core)'),
   ROOM_SWEEP_INTERVAL_MS: Int(500, 100, 60000, 'how often the worker sweeps heartbeat deadlines (a silent member is removed at most this late)'),
   ROOM_HOST_GRACE_MS: Int(30000, 0, 86400000, 'after the host of a room times out, how long before the room (course) is ended'),
   ROOM_MEMBER_BATCH_ABOVE: Int(16, 0, 1000000, 'rooms with at least this many members get membership changes throttled (room.members.changed, at most one per ROOM_MEMBER_BATCH_MS) instead of one room.member per change; the host still gets every change (0: always)'),

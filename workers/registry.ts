@@ -20,6 +20,8 @@ export interface ProcessorContext {
   core: Core;
   services: Services;
   job: Job;
+  /** Aborts when the worker is closing: long-running jobs (the sweep loops) return early. */
+  signal?: AbortSignal;
 }
 
 export type Processor<Q extends QueueName, J extends JobName<Q>> = (payload: JobPayload<Q, J>, ctx: ProcessorContext) => Promise<unknown>;

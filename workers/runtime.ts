@@ -64,7 +64,7 @@ export async function startWorkers(config: Config, opts: { log?: Logger; registr
     opened.push(connection);
     const worker = new Worker(
       queue,
-      async (job) => {
+      async (job, _token, signal) => {
         const processor = registry[queue]?.[job.name];
         if (!processor) {
           throw new UnrecoverableError(`unknown job name "${job.name}" for queue ${queue}; expected one of: ${Object.keys(registry[queue] ?? {}).join(', ')}`);
@@ -80,7 +80,7 @@ export async function startWorkers(config: Config, opts: { log?: Logger; registr
         // Wait is measured on first attempts only: a retry's timestamp is still the first add.
         const wait = job.attemptsMade === 0 ? jobWaitSeconds(job, job.processedOn ?? startedAt) : null;
         try {
-          const result = await processor(payload, { core, services, job });
+          const result = await processor(payload, { core, services, job, ...(signal ? { signal } : {}) });
           metrics.observeJob(queue, job.name, 'completed', wait, (Date.now() - startedAt) / 1000);
           return result;
         } catch (err) {
@@ -111,7 +111,9 @@ export async function startWorkers(config: Config, opts: { log?: Logger; registr
     workers,
     ...(metricsListener ? { metricsUrl: metricsListener.url } : {}),
     async close() {
-      // Worker.close() waits for the active jobs to finish.
+      // Worker.close() waits for the active jobs to finish; the sweep loops among them stop
+      // at their next sweep when aborted (they complete, and the next job sweeps on).
+      for (const w of workers) w.cancelAllJobs('worker closing');
       await Promise.all(workers.map((w) => w.close()));
       await metricsListener?.close();
       services.rooms.flushBatches();

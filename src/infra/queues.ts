@@ -6,7 +6,6 @@ import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Static, TSchema } from 'typebox';
 import { TickJob } from '../modules/billing/schemas.js';
-import { chargeJobPeriodMs } from '../modules/billing/service.js';
 import { ExpireJob, RoundJob } from '../modules/dispatch/schemas.js';
 import { RecordingJob } from '../modules/media/schemas.js';
 import { PairRoundJob, PairTimeoutJob } from '../modules/pairing/schemas.js';
@@ -18,6 +17,7 @@ import { CallStateJob, CommandJob, EmptyTimeoutJob, SmsSendJob, StartJob } from 
 import { DeliverJob, WebhookSweepJob } from '../modules/webhooks/schemas.js';
 import { parse } from './validation.js';
 import type { Config } from '../config.js';
+import { sweepJobMs } from './sweep-loop.js';
 
 export const QUEUES = {
   /** Public: backends enqueue `{appid, to, event, data}` and it reaches the sockets. */
@@ -65,18 +65,21 @@ export interface Schedule {
   everyMs: number;
   data?: Record<string, unknown>;
 }
-export function schedules(config: Pick<Config, 'ROOM_SWEEP_INTERVAL_MS' | 'CHARGE_SWEEP_INTERVAL_MS' | 'PRESENCE_SWEEP_INTERVAL_MS' | 'WEBHOOK_SWEEP_INTERVAL_MS' | 'CS_GUEST_PRUNE_INTERVAL_MS'>): Schedule[] {
+export function schedules(config: Pick<Config, 'SWEEP_JOB_MS' | 'ROOM_SWEEP_INTERVAL_MS' | 'CHARGE_SWEEP_INTERVAL_MS' | 'PRESENCE_SWEEP_INTERVAL_MS' | 'WEBHOOK_SWEEP_INTERVAL_MS' | 'CS_GUEST_PRUNE_INTERVAL_MS'>): Schedule[] {
   return [
-    // Removes room members whose heartbeat deadline passed (ROOM_MEMBER_TIMEOUT_MS): a silent
-    // member goes at most one interval (+ the sweep's own time) late.
-    { queue: 'rooms', job: 'sweep', everyMs: config.ROOM_SWEEP_INTERVAL_MS },
+    // The first three are sweep loops (infra/sweep-loop.ts): one job per SWEEP_JOB_MS, each
+    // sweeping at its own interval inside.
+    // Removes room members whose heartbeat deadline passed (ROOM_MEMBER_TIMEOUT_MS) every
+    // ROOM_SWEEP_INTERVAL_MS: a silent member goes at most one interval (+ the sweep's own time) late.
+    { queue: 'rooms', job: 'sweep', everyMs: sweepJobMs(config, config.ROOM_SWEEP_INTERVAL_MS) },
     // Claims the due charge ticks of metered calls (CHARGE_TICK_SECONDS apart per call) every
-    // CHARGE_SWEEP_INTERVAL_MS for the job's period (1 s): a tick reaches the sockets at most
-    // about one interval (+ the sweep's own time) late. See chargeJobPeriodMs for why.
-    { queue: 'billing', job: 'tick', everyMs: chargeJobPeriodMs(config) },
+    // CHARGE_SWEEP_INTERVAL_MS: a tick reaches the sockets at most about one interval (+ the
+    // sweep's own time) late.
+    { queue: 'billing', job: 'tick', everyMs: sweepJobMs(config, config.CHARGE_SWEEP_INTERVAL_MS) },
     // Takes online agents past their deadline (PRESENCE_TIMEOUT_MS without heartbeat, or
-    // PRESENCE_GRACE_MS after their socket dropped) offline, withdrawing their offers.
-    { queue: 'presence', job: 'sweep', everyMs: config.PRESENCE_SWEEP_INTERVAL_MS },
+    // PRESENCE_GRACE_MS after their socket dropped) offline, withdrawing their offers, every
+    // PRESENCE_SWEEP_INTERVAL_MS.
+    { queue: 'presence', job: 'sweep', everyMs: sweepJobMs(config, config.PRESENCE_SWEEP_INTERVAL_MS) },
     // Re-enqueues webhook deliveries whose job was lost (a process died between a script and its enqueue).
     { queue: 'webhooks', job: 'sweep', everyMs: config.WEBHOOK_SWEEP_INTERVAL_MS },
     // Deletes the accounts of consultation-page guests whose session ended (one user per visitor).

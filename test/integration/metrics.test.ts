@@ -17,7 +17,8 @@ const open: Socket[] = [];
 
 beforeAll(async () => {
   // Requests nobody accepts expire after 3 s (a worker's delayed job); accepted ones take milliseconds.
-  srv = await startServer({ METRICS_TOKEN, DISPATCH_MAX_WAIT_MS: 3000 });
+  // Sweep jobs of 1 s (SWEEP_JOB_MS): a completed rooms sweep shows up within the test's wait.
+  srv = await startServer({ METRICS_TOKEN, DISPATCH_MAX_WAIT_MS: 3000, SWEEP_JOB_MS: 1000 });
   workers = await startTestWorkers(srv.config);
   // What workers/runtime.ts does with WORKER_METRICS_PORT, on a free port.
   workerMetrics = await serveMetrics(workers.core.metrics, srv.config, '127.0.0.1', 0);

@@ -108,3 +108,25 @@ describe('registry', () => {
     expect(() => checkRegistry({ notify: { ...registry.notify }, ghost: { run: async () => null } } as never)).toThrow('ghost/run is not in the queue catalogue');
   });
 });
+
+describe('sweep loops', () => {
+  it('a closing worker stops a running sweep job instead of waiting out its period, and the job completes', async () => {
+    // A period far beyond the test: close() returning at all shows the loop was stopped.
+    const config = testConfig({ SWEEP_JOB_MS: 600_000, ROOM_SWEEP_INTERVAL_MS: 100 });
+    const node = await startTestWorkers(config);
+    const rooms = new Queue('rooms', { connection: { url: config.REDIS_URL } as never, prefix: config.QUEUE_PREFIX });
+    try {
+      await until(async () => (await rooms.getActiveCount()) === 1, 5000, 'the rooms sweep job running');
+      const [job] = await rooms.getJobs(['active']);
+      await node.close();
+      // It completed (not failed, not stalled) with the sweeps it had made.
+      const done = await rooms.getJob(job!.id!);
+      expect(done === undefined || (await done.getState()) === 'completed').toBe(true);
+      expect(await rooms.getActiveCount()).toBe(0);
+      expect(await rooms.getFailedCount()).toBe(0);
+    } finally {
+      await rooms.close();
+    }
+  });
+});
+

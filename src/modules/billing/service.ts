@@ -21,8 +21,10 @@
 // conversation module frees the agent. Hooks run once per end on the node that ended the
 // call; an end whose hooks did not all succeed (crash, error) stays in the app's `endq`
 // and the tick job runs its hooks again after 5 s — so hooks must be idempotent.
+import type { Config } from '../../config.js';
 import type { Core } from '../../infra/core.js';
 import { AppError } from '../../infra/errors.js';
+import { sweepFor, sweepJobMs } from '../../infra/sweep-loop.js';
 import type { AccountsService } from '../accounts/service.js';
 import type {
   BeginInput, CallStateT, CallViewT, ChargeEndedT, ChargeTickT, EntryKindT, LedgerPageT, LedgerResultT, PriceBodyT, PriceViewT, ReconciliationT,
@@ -33,15 +35,14 @@ import { createBillingStore, type ClaimedTick } from './store.js';
 export type CallEndedHandler = (appid: string, call: CallViewT) => Promise<void>;
 
 /**
- * The `billing/tick` scheduler fires once per this period and the job then claims due
- * ticks every CHARGE_SWEEP_INTERVAL_MS until the period (plus an overlap) is over. BullMQ
+ * The `billing/tick` scheduler fires once per this period (SWEEP_JOB_MS, 5 s by default) and
+ * the job then claims due ticks every CHARGE_SWEEP_INTERVAL_MS until the period (plus an
+ * overlap) is over (infra/sweep-loop.ts). Besides the cost of a job per sweep: BullMQ
  * promotes a delayed (scheduler) job when a blocking Redis call times out, and Redis only
- * checks those timeouts `hz` times a second (10 by default): a scheduler firing every 50 ms
- * really fires every ~100 ms. Node timers inside the job are precise.
+ * checks those timeouts `hz` times a second (10 by default), so a scheduler firing every
+ * 50 ms really fires every ~100 ms. Node timers inside the job are precise.
  */
-export const chargeJobPeriodMs = (config: { CHARGE_SWEEP_INTERVAL_MS: number }) => Math.max(1000, config.CHARGE_SWEEP_INTERVAL_MS);
-/** A job keeps sweeping this long after its period, so a next job that starts late (Redis timer granularity) leaves no gap. */
-const JOB_OVERLAP_MS = 200;
+export const chargeJobPeriodMs = (config: Pick<Config, 'CHARGE_SWEEP_INTERVAL_MS' | 'SWEEP_JOB_MS'>) => sweepJobMs(config, config.CHARGE_SWEEP_INTERVAL_MS);
 
 /** How many due ticks one claim script takes at a time (bounds the time Redis is busy). */
 const CLAIM_BATCH = 200;
@@ -403,19 +404,14 @@ export function createBillingService(core: Core, accounts: AccountsService) {
      * billing/tick: sweeps (see `tick`) every CHARGE_SWEEP_INTERVAL_MS for one job period
      * (chargeJobPeriodMs) plus a short overlap with the next job; returns the totals.
      */
-    async tickFor(periodMs = chargeJobPeriodMs(config)): Promise<{ sweeps: number; ticks: number; ended: number }> {
-      const start = Date.now();
+    async tickFor(periodMs = chargeJobPeriodMs(config), signal?: AbortSignal): Promise<{ sweeps: number; ticks: number; ended: number }> {
       const total = { sweeps: 0, ticks: 0, ended: 0 };
-      for (let n = 0; ; n++) {
+      total.sweeps = await sweepFor(periodMs, config.CHARGE_SWEEP_INTERVAL_MS, signal, async () => {
         const r = await sweep();
-        total.sweeps++;
         total.ticks += r.ticks;
         total.ended += r.ended;
-        const next = start + (n + 1) * config.CHARGE_SWEEP_INTERVAL_MS;
-        if (next >= start + periodMs + JOB_OVERLAP_MS) return total;
-        const wait = next - Date.now();
-        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-      }
+      });
+      return total;
     },
 
     /** One sweep (see sweep above); the tests and benchmarks call it directly. */

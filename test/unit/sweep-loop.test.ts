@@ -1,0 +1,34 @@
+// The sweep loops the frequent scheduler jobs run (src/infra/sweep-loop.ts): how many sweeps
+// a job period holds, and a worker closing stops them.
+import { describe, expect, it } from 'vitest';
+import { SWEEP_JOB_OVERLAP_MS, sweepFor, sweepJobMs } from '../../src/infra/sweep-loop.js';
+
+describe('sweepFor', () => {
+  it('sweeps at once, then at each interval until the period and its overlap are over', async () => {
+    const at: number[] = [];
+    const n = await sweepFor(300, 50, undefined, async () => void at.push(Date.now()));
+    // The count follows the planned schedule, not the clock: (300 + overlap) / 50.
+    expect(n).toBe(Math.ceil((300 + SWEEP_JOB_OVERLAP_MS) / 50));
+    expect(at).toHaveLength(n);
+    for (let i = 1; i < at.length; i++) expect(at[i]!).toBeGreaterThanOrEqual(at[i - 1]!);
+  });
+
+  it('returns after the sweep in progress once aborted, waiting or sweeping', async () => {
+    const waiting = new AbortController();
+    let sweeps = 0;
+    const done = sweepFor(600_000, 60_000, waiting.signal, async () => void sweeps++);
+    await new Promise((r) => setTimeout(r, 20));
+    waiting.abort();
+    expect(await done).toBe(1);
+    expect(sweeps).toBe(1);
+
+    const sweeping = new AbortController();
+    const n = await sweepFor(600_000, 10, sweeping.signal, async () => sweeping.abort());
+    expect(n).toBe(1);
+  });
+
+  it('a job lasts SWEEP_JOB_MS, or the interval when that is longer', () => {
+    expect(sweepJobMs({ SWEEP_JOB_MS: 5000 }, 500)).toBe(5000);
+    expect(sweepJobMs({ SWEEP_JOB_MS: 5000 }, 30_000)).toBe(30_000);
+  });
+});
