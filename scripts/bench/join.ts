@@ -549,7 +549,10 @@ function printPush(results: Push[]): void {
 // ── Redis round trips (Switchboard) ──
 
 interface RoundTrips {
+  /** The api's writes of commands to Redis per connect + join: its round trips. */
   writesPerOp: number;
+  /** The socket adapter's XREADs per connect + join (it reads the stream again after each batch of entries). */
+  streamReadsPerOp: number;
   commandsPerOp: number;
   idleWritesPerS: number;
   idleCommandsPerS: number;
@@ -592,9 +595,11 @@ async function roundTripWorkload(): Promise<RoundTrips> {
           return [n, (ops - idle * opsS) / K, idle];
         });
         perCommand.sort((a, b) => b[1] - a[1]);
-        const idleWritesPerS = (r1.writes - r0.writes) / idleS;
+        const idleWritesPerS = (r1.writes.commands - r0.writes.commands) / idleS;
+        const idleReadsPerS = (r1.writes.streamReads - r0.writes.streamReads) / idleS;
         return {
-          writesPerOp: (r2.writes - r1.writes - idleWritesPerS * opsS) / K,
+          writesPerOp: (r2.writes.commands - r1.writes.commands - idleWritesPerS * opsS) / K,
+          streamReadsPerOp: (r2.writes.streamReads - r1.writes.streamReads - idleReadsPerS * opsS) / K,
           commandsPerOp: perCommand.reduce((a, c) => a + c[1], 0),
           idleWritesPerS,
           idleCommandsPerS: perCommand.reduce((a, c) => a + c[2], 0),
@@ -616,7 +621,8 @@ function printRoundTrips(r: RoundTrips): void {
       'connect+joins': K,
       'sequential p50 ms': fmt(s.p50, 2),
       'p99 ms': fmt(s.p99, 2),
-      'api writes to Redis per op (round trips)': fmt(r.writesPerOp, 2),
+      'api command writes to Redis per op (round trips)': fmt(r.writesPerOp, 2),
+      'adapter stream reads per op': fmt(r.streamReadsPerOp, 2),
       'Redis commands per op (all processes)': fmt(r.commandsPerOp, 2),
       'idle api writes/s': fmt(r.idleWritesPerS, 1),
       'idle commands/s': fmt(r.idleCommandsPerS, 1),

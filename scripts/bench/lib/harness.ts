@@ -18,8 +18,8 @@ export interface ServerProc {
   url: string;
   pid: number;
   stats(): Promise<{ heapUsed: number; rss: number; external: number }>;
-  /** Socket writes to Redis so far (switchboard mode with BENCH_COUNT_REDIS=1). */
-  redisWrites(): Promise<number>;
+  /** Socket writes to Redis so far (switchboard mode with BENCH_COUNT_REDIS=1): commands, and the socket adapter's stream reads apart. */
+  redisWrites(): Promise<{ commands: number; streamReads: number }>;
   stop(): Promise<void>;
   /** SIGKILL, then waits for the exit: no graceful close (thousands of sockets' disconnect work) when the figures are taken. */
   kill(): Promise<void>;
@@ -50,7 +50,7 @@ export async function startServerProc(mode: 'switchboard' | 'bare' | 'colyseus',
       }),
     redisWrites: () =>
       new Promise((resolve) => {
-        child.once('message', (m: { redisWrites: number }) => resolve(m.redisWrites));
+        child.once('message', (m: { redisWrites: { commands: number; streamReads: number } }) => resolve(m.redisWrites));
         child.send({ cmd: 'redisWrites' });
       }),
     stop: async () => {
