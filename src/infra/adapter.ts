@@ -5,6 +5,7 @@ import { createAdapter as createStreamsAdapter } from '@socket.io/redis-streams-
 import type { Redis } from 'ioredis';
 import type { ServerOptions } from 'socket.io';
 import type { Config } from '../config.js';
+import { createPublishOnlyAdapter } from './publish-only-adapter.js';
 import { createCommandRedis, createRedis } from './redis.js';
 
 export interface SocketAdapter {
@@ -19,17 +20,25 @@ export interface SocketAdapter {
  * writes its XADDs there, so an event and the state change it announces leave in the same
  * socket write; the adapter reads through a duplicate of its own, which it closes.
  */
-export function createSocketAdapter(config: Pick<Config, 'REDIS_URL' | 'SOCKET_ADAPTER' | 'SOCKET_RECOVERY_SECONDS' | 'KEY_PREFIX'>, role: string, commands: Redis): SocketAdapter {
+export function createSocketAdapter(
+  config: Pick<Config, 'REDIS_URL' | 'SOCKET_ADAPTER' | 'SOCKET_RECOVERY_SECONDS' | 'KEY_PREFIX'>,
+  role: 'api' | 'worker',
+  commands: Redis,
+): SocketAdapter {
   const channel = `${config.KEY_PREFIX}:sio`;
   if (config.SOCKET_ADAPTER === 'streams') {
+    // The stream is the replay buffer of connection state recovery: keep enough of it.
+    const wire = { streamName: `${channel}:stream`, channelPrefix: channel, maxLen: 100_000 };
+    if (role === 'worker') {
+      // No client sockets on a worker: it publishes, and reads no stream (publish-only-adapter.ts).
+      const sub = createRedis(config.REDIS_URL, 'worker:adapter-sub');
+      return { serverOptions: { adapter: createPublishOnlyAdapter(commands, sub, wire) as never }, clients: [sub] };
+    }
     return {
       serverOptions: {
         adapter: createStreamsAdapter(commands, {
-          streamName: `${channel}:stream`,
-          channelPrefix: channel,
+          ...wire,
           sessionKeyPrefix: `${channel}:session:`,
-          // The stream is the replay buffer of connection state recovery: keep enough of it.
-          maxLen: 100_000,
           onlyPlaintext: true,
           // The blocking reader only notices close() when its XREAD returns: keep that short
           // so shutdown is quick (an idle node then makes one XREAD a second).

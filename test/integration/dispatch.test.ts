@@ -90,7 +90,7 @@ describe('presence', () => {
     const dropped = await agent('g-drop', ['GR>AC']);
     const beating = await agent('g-beat', ['GR>AC']);
     const silent = await agent('g-silent', ['GR>AC']);
-    const beat = setInterval(() => void beating.socket.emitWithAck('presence.heartbeat', {}), 300);
+    const beat = setInterval(() => void beating.socket.emitWithAck('presence.heartbeat', {}).catch(() => undefined), 300);
     try {
       const t0 = Date.now();
       dropped.socket.close();
@@ -177,7 +177,7 @@ describe('dispatch', () => {
     expect(Date.now() - t0).toBeLessThan(ROUND);
 
     // Nobody accepts: both expire after DISPATCH_MAX_WAIT_MS; the offer is withdrawn.
-    const beat = setInterval(() => void a.socket.emitWithAck('presence.heartbeat', {}), 300);
+    const beat = setInterval(() => void a.socket.emitWithAck('presence.heartbeat', {}).catch(() => undefined), 300);
     open.push({ close: () => clearInterval(beat) } as unknown as Socket);
     const withdrawn = nextEvent(a.socket, 'dispatch.withdrawn', MAX_WAIT + 2000);
     const e1 = await nextEvent(c1.socket, 'dispatch.expired', MAX_WAIT + 2000);

@@ -97,7 +97,7 @@ describe('heartbeats', () => {
     await alice.socket.emitWithAck('room.join', { roomId });
     await silent.socket.emitWithAck('room.join', { roomId });
     const events = collect(alice.socket, 'room.member');
-    const beat = setInterval(() => void alice.socket.emitWithAck('room.heartbeat', { roomId }), 250);
+    const beat = setInterval(() => void alice.socket.emitWithAck('room.heartbeat', { roomId }).catch(() => undefined), 250);
     try {
       const started = Date.now();
       await until(() => events.some((e) => e.action === 'timed-out'), 5000, 'timed-out');
@@ -167,7 +167,7 @@ describe('host timeout', () => {
     await alice.socket.emitWithAck('room.join', { roomId });
     const states = collect(alice.socket, 'room.state');
     const members = collect(alice.socket, 'room.member');
-    const beat = setInterval(() => void alice.socket.emitWithAck('room.heartbeat', { roomId }), 250);
+    const beat = setInterval(() => void alice.socket.emitWithAck('room.heartbeat', { roomId }).catch(() => undefined), 250);
     try {
       await until(() => members.some((m) => m.uid === 'ht-host' && m.action === 'timed-out'), 5000, 'host timed out');
       const gone = Date.now();
@@ -191,7 +191,7 @@ describe('host timeout', () => {
     await host.socket.emitWithAck('room.join', { roomId });
     await alice.socket.emitWithAck('room.join', { roomId });
     const members = collect(alice.socket, 'room.member');
-    const beat = setInterval(() => void alice.socket.emitWithAck('room.heartbeat', { roomId }), 250);
+    const beat = setInterval(() => void alice.socket.emitWithAck('room.heartbeat', { roomId }).catch(() => undefined), 250);
     try {
       await until(() => members.some((m) => m.uid === 'hb2-host' && m.action === 'timed-out'), 5000, 'host timed out');
       const q = srv.app.core.queues.get('rooms');
@@ -203,7 +203,7 @@ describe('host timeout', () => {
       expect(await q.getJob(job!.id!)).toBeUndefined();
       // Even a job that escaped removal is ignored: the host is back.
       expect(await srv.app.services.rooms.hostTimeout(job!.data)).toEqual({ ended: false });
-      const hostBeat = setInterval(() => void host.socket.emitWithAck('room.heartbeat', { roomId }), 250);
+      const hostBeat = setInterval(() => void host.socket.emitWithAck('room.heartbeat', { roomId }).catch(() => undefined), 250);
       await sleep(GRACE + 1000);
       clearInterval(hostBeat);
       expect((await srv.app.services.rooms.get(app.appid, roomId)).state).toBe('open');
@@ -222,7 +222,7 @@ describe('host timeout after a worker crash', () => {
     await alice.socket.emitWithAck('room.join', { roomId });
     const members = collect(alice.socket, 'room.member');
     const states = collect(alice.socket, 'room.state');
-    const beat = setInterval(() => void alice.socket.emitWithAck('room.heartbeat', { roomId }), 250);
+    const beat = setInterval(() => void alice.socket.emitWithAck('room.heartbeat', { roomId }).catch(() => undefined), 250);
     try {
       await until(() => members.some((m) => m.uid === 'hc-host' && m.action === 'timed-out'), 5000, 'host timed out');
       // Simulate the worker dying right after the sweep script: the delayed job is gone.

@@ -1,0 +1,80 @@
+// The workers' Socket.IO adapter beside the streams adapter of the api nodes: it publishes
+// exactly what @socket.io/redis-streams-adapter 0.3 publishes, and reads no stream.
+//
+// Why: a worker holds no client sockets, yet the streams adapter made it read and decode
+// every entry of the stream (every room broadcast, every membership change of every app) —
+// about 0.3 ms of worker CPU and one more XREAD per connect + join, for nothing. What a
+// worker does need still works: its broadcasts, socketsJoin/Leave and disconnectSockets go
+// into the stream as entries the api nodes' adapters read (same fields, same order, same
+// replay for connection state recovery); server-side emits (the dashboard watch leases)
+// and fetchSockets travel on the same pub/sub channels as the library's, answered on the
+// worker's private channel; serverCount counts the subscribers of the public channel.
+//
+// Tied to the library's wire format (0.3.x): test/integration/publish-only-adapter.test.ts
+// checks it against the real adapter, so an upgrade that changes it fails there.
+import { decode, encode } from '@msgpack/msgpack';
+import type { Redis } from 'ioredis';
+import type { Namespace } from 'socket.io';
+import { ClusterAdapter, MessageType, type ClusterMessage, type ClusterResponse, type Offset } from 'socket.io-adapter';
+
+export interface StreamsWire {
+  streamName: string;
+  channelPrefix: string;
+  maxLen: number;
+}
+
+/** Sent over pub/sub, not the stream (as the library does): requests that wait for answers. */
+function isEphemeral(message: ClusterMessage): boolean {
+  if (message.type === MessageType.BROADCAST) return message.data.requestId !== undefined;
+  return message.type === MessageType.SERVER_SIDE_EMIT || message.type === MessageType.FETCH_SOCKETS;
+}
+
+class PublishOnlyStreamsAdapter extends ClusterAdapter {
+  readonly #redis: Redis;
+  readonly #wire: StreamsWire;
+  readonly #publicChannel: string;
+
+  constructor(nsp: Namespace, redis: Redis, sub: Redis, wire: StreamsWire) {
+    super(nsp as never);
+    this.#redis = redis;
+    this.#wire = wire;
+    this.#publicChannel = `${wire.channelPrefix}#${nsp.name}#`;
+    const privateChannel = `${wire.channelPrefix}#${nsp.name}#${this.uid}#`;
+    void sub.subscribe(this.#publicChannel, privateChannel);
+    sub.on('messageBuffer', (channel: Buffer, payload: Buffer) => {
+      const name = channel.toString();
+      if (name !== this.#publicChannel && name !== privateChannel) return;
+      let message: ClusterMessage;
+      try {
+        message = decode(payload) as ClusterMessage;
+      } catch {
+        return; // not ours
+      }
+      this.onMessage(message);
+    });
+  }
+
+  protected override doPublish(message: ClusterMessage): Promise<Offset> {
+    if (isEphemeral(message)) return this.#redis.publish(this.#publicChannel, Buffer.from(encode(message))).then(() => '');
+    const fields: string[] = ['uid', message.uid, 'nsp', message.nsp, 'type', String(message.type)];
+    if ('data' in message && message.data !== undefined) fields.push('data', JSON.stringify(message.data));
+    return this.#redis.xadd(this.#wire.streamName, 'MAXLEN', '~', this.#wire.maxLen, '*', ...fields) as Promise<string>;
+  }
+
+  protected override async doPublishResponse(requesterUid: string, response: ClusterResponse): Promise<void> {
+    await this.#redis.publish(`${this.#wire.channelPrefix}#${this.nsp.name}#${requesterUid}#`, Buffer.from(encode(response)));
+  }
+
+  override async serverCount(): Promise<number> {
+    const reply = (await this.#redis.pubsub('NUMSUB', this.#publicChannel)) as [string, number | string];
+    return Number(reply[1]);
+  }
+}
+
+/** The Socket.IO `adapter` option: `redis` publishes (auto-pipelined command connection), `sub` is a connection of its own for pub/sub. */
+export function createPublishOnlyAdapter(redis: Redis, sub: Redis, wire: StreamsWire) {
+  // A function, not an arrow: Socket.IO calls it with `new`.
+  return function (nsp: Namespace) {
+    return new PublishOnlyStreamsAdapter(nsp, redis, sub, wire);
+  };
+}
