@@ -5,7 +5,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './infra/redis.js';
 import { Server } from 'socket.io';
 import { allowedOrigins, originAllowed, type Config } from './config.js';
 import { callcentreDialect } from './dialects/callcentre/plugin.js';
@@ -22,7 +22,7 @@ import type { Http } from './infra/http.js';
 import { createCore, type Core } from './infra/core.js';
 import { ERROR_TABLE, fromFrameworkError, toPublicError } from './infra/errors.js';
 import { createLogger } from './infra/logger.js';
-import { checkRedis, createCommandRedis, createRedis, quitAll } from './infra/redis.js';
+import { checkRedis, createCommandRedis, createRedis, quitAll, redisTarget } from './infra/redis.js';
 import { accountsRoutes } from './modules/accounts/routes.js';
 import { adminRoutes } from './modules/admin/routes.js';
 import { queueBoard } from './modules/admin/queue-board.js';
@@ -63,8 +63,9 @@ export interface SwitchboardApp {
 }
 
 export async function buildApp(config: Config): Promise<SwitchboardApp> {
-  const redis = createCommandRedis(config.REDIS_URL, 'api');
-  const opened: Redis[] = [redis];
+  // On a Cluster with the streams adapter, the adapter's sharded pub/sub runs on a duplicate of this connection (infra/adapter.ts).
+  const redis = createCommandRedis(redisTarget(config), 'api', { shardedSubscribers: Boolean(config.REDIS_CLUSTER_NODES) && config.SOCKET_ADAPTER === 'streams' });
+  const opened: RedisClient[] = [redis];
   try {
     await checkRedis(redis, { needsVersion7: config.SOCKET_ADAPTER === 'sharded' });
   } catch (err) {
@@ -90,9 +91,12 @@ export async function buildApp(config: Config): Promise<SwitchboardApp> {
   opened.push(...adapter.clients);
   const io = new Server(http.server, { ...socketServerOptions(config), ...adapter.serverOptions });
 
-  const queueRedis = createRedis(config.REDIS_URL, 'api:queues');
+  const queueRedis = createRedis(redisTarget(config), 'api:queues');
   opened.push(queueRedis);
-  const core = createCore(config, redis, log, io, 'api', queueRedis);
+  // Ledger writes wait for replicas on a Cluster (WAIT blocks its connection): a connection of their own.
+  const durableRedis = config.REDIS_CLUSTER_NODES ? createRedis(redisTarget(config), 'api:durable') : redis;
+  if (durableRedis !== redis) opened.push(durableRedis);
+  const core = createCore(config, redis, log, io, 'api', queueRedis, durableRedis);
   const { queues, metrics } = core;
   metrics.trackSockets(io);
   metrics.trackQueues(queues, log);
@@ -123,7 +127,11 @@ export async function buildApp(config: Config): Promise<SwitchboardApp> {
 
   http.setErrorHandler((err: Error & { validation?: unknown; validationContext?: string; statusCode?: number; code?: string }, req, reply) => {
     const { status, body } = toPublicError(fromFrameworkError(err));
-    if (status >= 500) req.log.error({ err }, 'request failed');
+    if (status === 503) {
+      // A dependency that comes back (Redis failing over): the caller may retry shortly.
+      reply.header('retry-after', '1');
+      req.log.warn({ err }, 'request failed: a dependency is unavailable');
+    } else if (status >= 500) req.log.error({ err }, 'request failed');
     return reply.code(status).send({ error: body });
   });
   http.setNotFoundHandler((req, reply) => reply.code(404).send({ error: { code: 'NOT_FOUND', message: `no route ${req.method} ${req.url.split('?')[0]}` } }));

@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from './config.js';
 import { createKeys } from './infra/keys.js';
-import { checkRedis, createRedis } from './infra/redis.js';
+import { checkRedis, createRedis, redisTarget } from './infra/redis.js';
 import { createAccountsService } from './modules/accounts/service.js';
 import type { Core } from './infra/core.js';
 import { createLogger } from './infra/logger.js';
@@ -28,7 +28,7 @@ export async function bootstrap(env: Record<string, string | undefined>): Promis
   }
   if (config.ADMIN_TOKEN) saved.adminToken = config.ADMIN_TOKEN;
 
-  const redis = createRedis(config.REDIS_URL, 'bootstrap');
+  const redis = createRedis(redisTarget(config), 'bootstrap');
   try {
     await checkRedis(redis);
     // Services need no emitter or queues to create an app.

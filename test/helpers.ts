@@ -12,13 +12,22 @@ import { startWorkers, type WorkerNode } from '../workers/runtime.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
+/** The pass's Redis: the Cluster of the cluster pass (test/setup/cluster.ts), else the single redis-server. */
+export function redisOf(): Pick<Config, 'REDIS_URL'> | Pick<Config, 'REDIS_CLUSTER_NODES'> {
+  const cluster = inject('redisCluster');
+  return cluster ? { REDIS_CLUSTER_NODES: cluster } : { REDIS_URL: inject('redisUrl') };
+}
+
+/** Whether this is the cluster pass. */
+export const onCluster = (): boolean => Boolean(inject('redisCluster'));
+
 /** A config on the test Redis with its own key and queue prefixes, so test files never meet. */
 export function testConfig(overrides: Partial<Config> = {}): Config {
   const tag = randomBytes(3).toString('hex');
   return loadConfig(
     {},
     {
-      REDIS_URL: inject('redisUrl'),
+      ...redisOf(),
       HOST: '127.0.0.1',
       PORT: 0,
       LOG_LEVEL: 'silent',

@@ -2,7 +2,7 @@
 // Socket.IO Server on the same Redis adapter as the api nodes (so workers can emit to
 // any socket), and the same services the api uses.
 import { UnrecoverableError, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../src/infra/redis.js';
 import type { Logger } from 'pino';
 import { Server } from 'socket.io';
 import type { Config } from '../src/config.js';
@@ -11,8 +11,8 @@ import { createCore, type Core } from '../src/infra/core.js';
 import { AppError } from '../src/infra/errors.js';
 import { createLogger } from '../src/infra/logger.js';
 import { jobWaitSeconds, serveMetrics, type MetricsListener } from '../src/infra/metrics.js';
-import { QUEUES, schedules, jobSchema, type QueueName, type Schedule } from '../src/infra/queues.js';
-import { checkRedis, createCommandRedis, createRedis, quitAll } from '../src/infra/redis.js';
+import { QUEUES, queuePrefix, schedules, jobSchema, type QueueName, type Schedule } from '../src/infra/queues.js';
+import { checkRedis, createCommandRedis, createRedis, quitAll, redisTarget } from '../src/infra/redis.js';
 import { parse } from '../src/infra/validation.js';
 import { createServices, type Services } from '../src/services.js';
 import { registry as defaultRegistry, type ProcessorContext } from './registry.js';
@@ -45,22 +45,25 @@ export async function startWorkers(config: Config, opts: { log?: Logger; registr
   const registry = opts.registry ?? (defaultRegistry as unknown as AnyRegistry);
   checkRegistry(registry);
   const log = opts.log ?? createLogger(config.LOG_LEVEL, 'worker');
-  const redis = createCommandRedis(config.REDIS_URL, 'worker');
-  const opened: Redis[] = [redis];
+  const redis = createCommandRedis(redisTarget(config), 'worker');
+  const opened: RedisClient[] = [redis];
   await checkRedis(redis, { needsVersion7: config.SOCKET_ADAPTER === 'sharded' });
 
   const adapter = createSocketAdapter(config, 'worker', redis);
   opened.push(...adapter.clients);
   const io = new Server({ ...adapter.serverOptions });
-  const queueRedis = createRedis(config.REDIS_URL, 'worker:queues');
+  const queueRedis = createRedis(redisTarget(config), 'worker:queues');
   opened.push(queueRedis);
-  const core = createCore(config, redis, log, io, 'worker', queueRedis);
+  // Ledger writes wait for replicas on a Cluster (WAIT blocks its connection): a connection of their own.
+  const durableRedis = config.REDIS_CLUSTER_NODES ? createRedis(redisTarget(config), 'worker:durable') : redis;
+  if (durableRedis !== redis) opened.push(durableRedis);
+  const core = createCore(config, redis, log, io, 'worker', queueRedis, durableRedis);
   const { queues, metrics } = core;
   const services = createServices(core);
 
   const workers = (Object.keys(QUEUES) as QueueName[]).map((queue) => {
     // BullMQ treats a connection it is given as shared and never closes it: ours, so close() quits it.
-    const connection = createRedis(config.REDIS_URL, `worker:${queue}`);
+    const connection = createRedis(redisTarget(config), `worker:${queue}`);
     opened.push(connection);
     const worker = new Worker(
       queue,
@@ -90,7 +93,7 @@ export async function startWorkers(config: Config, opts: { log?: Logger; registr
           throw err;
         }
       },
-      { connection, prefix: config.QUEUE_PREFIX, concurrency: config.WORKER_CONCURRENCY, autorun: true },
+      { connection, prefix: queuePrefix(config, queue), concurrency: config.WORKER_CONCURRENCY, autorun: true },
     );
     worker.on('failed', (job, err) => log.warn({ queue, job: job?.name, id: job?.id, attempts: job?.attemptsMade, reason: err.message }, 'job failed'));
     worker.on('error', (err) => log.error({ err, queue }, 'worker error'));

@@ -32,7 +32,7 @@ async function run(adapter: string, redisUrl: string) {
     const clients = await pool(tokens, 50, (token) => rawConnect(api.url, { token }));
     const queued = await drive(clients, api.pid, worker.pid, (batch) => queue.addBulk(batch.map((b) => ({ name: 'notify', data: { appid, to: { user: `u${b.i % USERS}` }, event: 'bench.tick', data: { sent: b.sent } } }))).then(() => undefined));
     // The adapter alone: a listener-less Server in this process emits straight to the user rooms.
-    const commands = createCommandRedis(redisUrl, 'bench');
+    const commands = createCommandRedis({ kind: 'single', url: redisUrl }, 'bench');
     const adapterNode = createSocketAdapter(loadConfig({ ...env }), 'worker', commands); // a worker's: publishes only
     const io = new Server({ ...adapterNode.serverOptions });
     await sleep(300);

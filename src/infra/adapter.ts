@@ -2,17 +2,17 @@
 // default is what it is, with the figures of `npm run bench -- adapters`).
 import { createAdapter as createPubSubAdapter, createShardedAdapter } from '@socket.io/redis-adapter';
 import { createAdapter as createStreamsAdapter } from '@socket.io/redis-streams-adapter';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis.js';
 import type { ServerOptions } from 'socket.io';
 import type { Config } from '../config.js';
 import { createPublishOnlyAdapter } from './publish-only-adapter.js';
-import { createCommandRedis, createRedis } from './redis.js';
+import { createCommandRedis, createRedis, redisTarget, type RedisConfig } from './redis.js';
 
 export interface SocketAdapter {
   /** Options to merge into the Socket.IO Server options. */
   serverOptions: Partial<ServerOptions>;
   /** The Redis connections the adapter uses, to close on shutdown. */
-  clients: Redis[];
+  clients: RedisClient[];
 }
 
 /**
@@ -21,21 +21,28 @@ export interface SocketAdapter {
  * socket write; the adapter reads through a duplicate of its own, which it closes.
  */
 export function createSocketAdapter(
-  config: Pick<Config, 'REDIS_URL' | 'SOCKET_ADAPTER' | 'SOCKET_RECOVERY_SECONDS' | 'KEY_PREFIX'>,
+  config: RedisConfig & Pick<Config, 'SOCKET_ADAPTER' | 'SOCKET_RECOVERY_SECONDS' | 'KEY_PREFIX'>,
   role: 'api' | 'worker',
-  commands: Redis,
+  commands: RedisClient,
 ): SocketAdapter {
   const channel = `${config.KEY_PREFIX}:sio`;
+  const target = redisTarget(config);
+  const cluster = target.kind === 'cluster';
   if (config.SOCKET_ADAPTER === 'streams') {
-    // The stream is the replay buffer of connection state recovery: keep enough of it.
-    const wire = { streamName: `${channel}:stream`, channelPrefix: channel, maxLen: 100_000 };
+    // The stream is the replay buffer of connection state recovery: keep enough of it. On a
+    // Cluster the stream is one key, so one master carries every cross-node emit; its
+    // requests and answers (server-side emits, fetchSockets) use sharded pub/sub there, which
+    // stays on that channel's shard instead of crossing the whole cluster bus.
+    const wire = { streamName: `${channel}:stream`, channelPrefix: channel, maxLen: 100_000, useShardedPubSub: cluster };
     if (role === 'worker') {
       // No client sockets on a worker: it publishes, and reads no stream (publish-only-adapter.ts).
-      const sub = createRedis(config.REDIS_URL, 'worker:adapter-sub');
+      const sub = createRedis(target, 'worker:adapter-sub', { shardedSubscribers: cluster });
       return { serverOptions: { adapter: createPublishOnlyAdapter(commands, sub, wire) as never }, clients: [sub] };
     }
     return {
       serverOptions: {
+        // The library subscribes on a duplicate of `commands`: on a Cluster that connection was
+        // made with sharded subscribers (app.ts), which the duplicate inherits.
         adapter: createStreamsAdapter(commands, {
           ...wire,
           sessionKeyPrefix: `${channel}:session:`,
@@ -50,8 +57,8 @@ export function createSocketAdapter(
       clients: [],
     };
   }
-  const pub = createCommandRedis(config.REDIS_URL, `${role}:adapter-pub`);
-  const sub = createRedis(config.REDIS_URL, `${role}:adapter-sub`);
+  const pub = createCommandRedis(target, `${role}:adapter-pub`);
+  const sub = createRedis(target, `${role}:adapter-sub`, { shardedSubscribers: cluster && config.SOCKET_ADAPTER === 'sharded' });
   const adapter =
     config.SOCKET_ADAPTER === 'sharded'
       ? createShardedAdapter(pub, sub, { channelPrefix: channel, subscriptionMode: 'static' })

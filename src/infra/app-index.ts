@@ -1,9 +1,9 @@
 // The per-feature set of apps a periodic sweep visits (`sw:g:<feature>:apps`): an app is
 // added after a script gives it work, and retired once it has none, so the sweep's cost
 // follows the apps in use, not every app ever seen.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis.js';
 
-export function createAppIndex(redis: Redis, key: string) {
+export function createAppIndex(redis: RedisClient, key: string) {
   return {
     /** The app has work for the sweep (idempotent). */
     add: (appid: string) => redis.sadd(key, appid),

@@ -1,6 +1,6 @@
 // What every service gets: config, Redis, key builder, logger, the socket emitter and
 // the queue producers. Built once per process (api or worker) and passed down.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis.js';
 import type { Logger } from 'pino';
 import type { Server } from 'socket.io';
 import type { Config } from '../config.js';
@@ -9,12 +9,18 @@ import { createEmitter, type Emitter } from './emitter.js';
 import { createDomainEvents, type DomainEvents } from './events.js';
 import { createKeys, type Keys } from './keys.js';
 import { createMetrics, type Metrics } from './metrics.js';
-import { createQueues, type Queues } from './queues.js';
+import { createQueues, queuePrefix, type Queues } from './queues.js';
 import { createSessions, type Sessions } from './sessions.js';
 
 export interface Core {
   config: Config;
-  redis: Redis;
+  redis: RedisClient;
+  /**
+   * Writes that must survive a failover once acknowledged (ledger entries) go here: on a
+   * Cluster a connection of its own, since each such write is followed by a WAIT for replicas,
+   * which blocks the connection it is sent on (infra/scripts.ts runDurableScript); on one Redis, `redis`.
+   */
+  durableRedis: RedisClient;
   keys: Keys;
   log: Logger;
   emitter: Emitter;
@@ -36,13 +42,13 @@ export interface Core {
  * every auto-pipelined batch of a connection copies the scripts defined on it, so they stay
  * off the (auto-pipelined) command connection `redis`.
  */
-export function createCore(config: Config, redis: Redis, log: Logger, io: Server, role: 'api' | 'worker', queueRedis: Redis = redis): Core {
-  const queues = createQueues(queueRedis, config.QUEUE_PREFIX);
+export function createCore(config: Config, redis: RedisClient, log: Logger, io: Server, role: 'api' | 'worker', queueRedis: RedisClient = redis, durableRedis: RedisClient = redis): Core {
+  const queues = createQueues(queueRedis, (queue) => queuePrefix(config, queue));
   const metrics = createMetrics(role);
   const dashboardWatch = createDashboardWatch(io, log);
   const emitter = metrics.instrumentEmitter(createEmitter(io, dashboardWatch));
   const keys = createKeys(config.KEY_PREFIX);
-  const core: Core = { config, redis, keys, log, emitter, events: createDomainEvents(emitter), queues, metrics, sessions: createSessions(redis, keys), dashboardWatch };
+  const core: Core = { config, redis, durableRedis, keys, log, emitter, events: createDomainEvents(emitter), queues, metrics, sessions: createSessions(redis, keys), dashboardWatch };
   metrics.countDomainEvents(core.events);
   return core;
 }

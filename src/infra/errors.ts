@@ -1,6 +1,7 @@
 // The one error family of Switchboard. Every failure a caller can see has a stable
 // code from this table; transports (REST, socket acks, dialects, jobs) map codes to
 // their own envelopes, never the other way round.
+import { isRedisUnavailable } from './redis.js';
 
 export const ERROR_TABLE = {
   VALIDATION_FAILED: { status: 400, message: 'the request is invalid' },
@@ -144,8 +145,14 @@ export interface ErrorBody {
  * anything else becomes INTERNAL with a generic message so internals never leak.
  */
 export function toPublicError(err: unknown): { status: number; body: ErrorBody } {
+  if (isRedisUnavailable(err)) err = storeUnavailable();
   if (err instanceof AppError) return { status: err.status, body: { code: err.code, message: err.message } };
   return { status: 500, body: { code: 'INTERNAL', message: ERROR_TABLE.INTERNAL.message } };
+}
+
+/** Redis unreachable or failing over: 503, to be retried (every change is one script: nothing was half-written). */
+function storeUnavailable(): AppError {
+  return new AppError('UNAVAILABLE', 'the data store is unavailable or failing over: retry in a moment');
 }
 
 export function isAppError(err: unknown, code?: ErrorCode): err is AppError {
@@ -169,5 +176,6 @@ export function fromFrameworkError(err: Error & { validation?: unknown; statusCo
   if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return new AppError('UNSUPPORTED_MEDIA_TYPE', err.message);
   if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new AppError('PAYLOAD_TOO_LARGE');
   if (err.statusCode && err.statusCode < 500) return new AppError('VALIDATION_FAILED', err.message);
+  if (isRedisUnavailable(err)) return storeUnavailable();
   return err;
 }

@@ -13,7 +13,7 @@
 // Tied to the library's wire format (0.3.x): test/integration/publish-only-adapter.test.ts
 // checks it against the real adapter, so an upgrade that changes it fails there.
 import { decode, encode } from '@msgpack/msgpack';
-import type { Redis } from 'ioredis';
+import { isCluster, type RedisClient } from './redis.js';
 import type { Namespace } from 'socket.io';
 import { ClusterAdapter, MessageType, type ClusterMessage, type ClusterResponse, type Offset } from 'socket.io-adapter';
 
@@ -21,6 +21,8 @@ export interface StreamsWire {
   streamName: string;
   channelPrefix: string;
   maxLen: number;
+  /** Sharded pub/sub (SPUBLISH/SSUBSCRIBE) for the requests, as the library's option of that name: on a Cluster. */
+  useShardedPubSub: boolean;
 }
 
 /** Sent over pub/sub, not the stream (as the library does): requests that wait for answers. */
@@ -30,18 +32,20 @@ function isEphemeral(message: ClusterMessage): boolean {
 }
 
 class PublishOnlyStreamsAdapter extends ClusterAdapter {
-  readonly #redis: Redis;
+  readonly #redis: RedisClient;
   readonly #wire: StreamsWire;
   readonly #publicChannel: string;
 
-  constructor(nsp: Namespace, redis: Redis, sub: Redis, wire: StreamsWire) {
+  constructor(nsp: Namespace, redis: RedisClient, sub: RedisClient, wire: StreamsWire) {
     super(nsp as never);
     this.#redis = redis;
     this.#wire = wire;
     this.#publicChannel = `${wire.channelPrefix}#${nsp.name}#`;
     const privateChannel = `${wire.channelPrefix}#${nsp.name}#${this.uid}#`;
-    void sub.subscribe(this.#publicChannel, privateChannel);
-    sub.on('messageBuffer', (channel: Buffer, payload: Buffer) => {
+    // Sharded: one SSUBSCRIBE per channel, as the library does (the two hash to different slots).
+    if (wire.useShardedPubSub) for (const c of [this.#publicChannel, privateChannel]) void sub.ssubscribe(c);
+    else void sub.subscribe(this.#publicChannel, privateChannel);
+    sub.on(wire.useShardedPubSub ? 'smessageBuffer' : 'messageBuffer', (channel: Buffer, payload: Buffer) => {
       const name = channel.toString();
       if (name !== this.#publicChannel && name !== privateChannel) return;
       let message: ClusterMessage;
@@ -55,24 +59,31 @@ class PublishOnlyStreamsAdapter extends ClusterAdapter {
   }
 
   protected override doPublish(message: ClusterMessage): Promise<Offset> {
-    if (isEphemeral(message)) return this.#redis.publish(this.#publicChannel, Buffer.from(encode(message))).then(() => '');
+    if (isEphemeral(message)) return this.#publish(this.#publicChannel, Buffer.from(encode(message))).then(() => '');
     const fields: string[] = ['uid', message.uid, 'nsp', message.nsp, 'type', String(message.type)];
     if ('data' in message && message.data !== undefined) fields.push('data', JSON.stringify(message.data));
     return this.#redis.xadd(this.#wire.streamName, 'MAXLEN', '~', this.#wire.maxLen, '*', ...fields) as Promise<string>;
   }
 
   protected override async doPublishResponse(requesterUid: string, response: ClusterResponse): Promise<void> {
-    await this.#redis.publish(`${this.#wire.channelPrefix}#${this.nsp.name}#${requesterUid}#`, Buffer.from(encode(response)));
+    await this.#publish(`${this.#wire.channelPrefix}#${this.nsp.name}#${requesterUid}#`, Buffer.from(encode(response)));
   }
 
+  #publish(channel: string, payload: Buffer): Promise<unknown> {
+    return this.#wire.useShardedPubSub ? this.#redis.spublish(channel, payload) : this.#redis.publish(channel, payload);
+  }
+
+  /** Subscribers of the public channel; on a Cluster summed over the nodes, as the library does. */
   override async serverCount(): Promise<number> {
-    const reply = (await this.#redis.pubsub('NUMSUB', this.#publicChannel)) as [string, number | string];
-    return Number(reply[1]);
+    const arg = this.#wire.useShardedPubSub ? 'SHARDNUMSUB' : 'NUMSUB';
+    const nodes = isCluster(this.#redis) ? this.#redis.nodes() : [this.#redis];
+    const counts = await Promise.all(nodes.map(async (node) => Number(((await node.call('PUBSUB', arg, this.#publicChannel)) as [string, number | string])[1])));
+    return counts.reduce((a, b) => a + b, 0);
   }
 }
 
 /** The Socket.IO `adapter` option: `redis` publishes (auto-pipelined command connection), `sub` is a connection of its own for pub/sub. */
-export function createPublishOnlyAdapter(redis: Redis, sub: Redis, wire: StreamsWire) {
+export function createPublishOnlyAdapter(redis: RedisClient, sub: RedisClient, wire: StreamsWire) {
   // A function, not an arrow: Socket.IO calls it with `new`.
   return function (nsp: Namespace) {
     return new PublishOnlyStreamsAdapter(nsp, redis, sub, wire);

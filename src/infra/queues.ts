@@ -3,7 +3,7 @@
 // (external services enqueue without our code) and workers/main.ts refuses to start
 // when a job named here has no processor.
 import { Queue, type JobsOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis.js';
 import type { Static, TSchema } from 'typebox';
 import { TickJob } from '../modules/billing/schemas.js';
 import { ExpireJob, RoundJob } from '../modules/dispatch/schemas.js';
@@ -109,12 +109,24 @@ export interface Queues {
   close(): Promise<void>;
 }
 
-export function createQueues(connection: Redis, prefix: string): Queues {
+/**
+ * The BullMQ key prefix of a queue. On one Redis: QUEUE_PREFIX, for every queue (keys
+ * `sb:notify:wait` …). On a Cluster: QUEUE_PREFIX and the queue name as a hash tag
+ * (`{sb:notify}:notify:wait` …): BullMQ's scripts touch many keys of one queue at once, so
+ * a queue must sit in one slot, and a tag per queue spreads the queues over the masters
+ * instead of stacking them all on the master of one tag. README § Redis Cluster lists where
+ * each queue lands on the default three masters.
+ */
+export function queuePrefix(config: Pick<Config, 'QUEUE_PREFIX' | 'REDIS_CLUSTER_NODES'>, queue: string): string {
+  return config.REDIS_CLUSTER_NODES ? `{${config.QUEUE_PREFIX}:${queue}}` : config.QUEUE_PREFIX;
+}
+
+export function createQueues(connection: RedisClient, prefixOf: (queue: QueueName) => string): Queues {
   const queues = new Map<string, Queue>();
   const get = (name: QueueName) => {
     let q = queues.get(name);
     if (!q) {
-      q = new Queue(name, { connection, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS });
+      q = new Queue(name, { connection, prefix: prefixOf(name), defaultJobOptions: DEFAULT_JOB_OPTIONS });
       queues.set(name, q);
     }
     return q;

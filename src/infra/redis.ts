@@ -1,10 +1,73 @@
-// Redis connections. Every part of Switchboard talks to one Redis (or Cluster) through
-// ioredis; blocking consumers (BullMQ workers, adapter subscribers) get their own.
-import { Redis, type RedisOptions } from 'ioredis';
+// Redis connections. Every part of Switchboard talks to one Redis, or to a Redis Cluster
+// when REDIS_CLUSTER_NODES is set, through ioredis; blocking consumers (BullMQ workers,
+// adapter subscribers) get their own connections.
+//
+// On a Cluster, every client is an ioredis Cluster: it learns the slot map from the seed
+// nodes, sends each command to the master of its key's slot, follows MOVED/ASK, and after a
+// failover re-reads the map. Scripts and MULTI/pipelines name keys of one app (one hash
+// tag, infra/keys.ts), so each goes to one master whole.
+import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
 import type { Logger } from 'pino';
+import type { Config } from '../config.js';
 
-export function createRedis(url: string, name: string, extra: RedisOptions = {}): Redis {
-  return new Redis(url, {
+/** A connection to the one Redis or to the Cluster: both speak the same commands. */
+export type RedisClient = Redis | Cluster;
+
+/** Where Redis is: one server by URL, or a Cluster by its seed nodes. */
+export type RedisTarget =
+  | { kind: 'single'; url: string }
+  | { kind: 'cluster'; seeds: Array<{ host: string; port: number }>; username?: string; password?: string; tls: boolean };
+
+export type RedisConfig = Pick<Config, 'REDIS_URL' | 'REDIS_CLUSTER_NODES' | 'REDIS_CLUSTER_USERNAME' | 'REDIS_CLUSTER_PASSWORD' | 'REDIS_CLUSTER_TLS'>;
+
+export function redisTarget(config: RedisConfig): RedisTarget {
+  if (!config.REDIS_CLUSTER_NODES) return { kind: 'single', url: config.REDIS_URL };
+  const seeds = config.REDIS_CLUSTER_NODES.split(',').map((s) => {
+    const [host = '', port = ''] = s.trim().split(/:(?=\d+$)/);
+    return { host, port: Number(port) };
+  });
+  return {
+    kind: 'cluster',
+    seeds,
+    ...(config.REDIS_CLUSTER_USERNAME ? { username: config.REDIS_CLUSTER_USERNAME } : {}),
+    ...(config.REDIS_CLUSTER_PASSWORD ? { password: config.REDIS_CLUSTER_PASSWORD } : {}),
+    tls: config.REDIS_CLUSTER_TLS,
+  };
+}
+
+/** A readable name of the target for logs and refusals (no credentials). */
+export function describeTarget(target: RedisTarget): string {
+  return target.kind === 'single' ? target.url.replace(/\/\/[^@/]*@/, '//***@') : `cluster ${target.seeds.map((s) => `${s.host}:${s.port}`).join(',')}`;
+}
+
+export function isCluster(redis: RedisClient): redis is Cluster {
+  return redis instanceof Cluster;
+}
+
+/**
+ * How a Cluster client behaves while a master fails over (tested in
+ * test/cluster/failover.test.ts): a command for a dead master is retried every
+ * `retryDelayOnFailover` ms, re-reading the slot map, until a replica has taken over or its
+ * redirections run out (16 × 100 ms): then it fails, and the caller answers 503 UNAVAILABLE
+ * (isRedisUnavailable) instead of waiting. CLUSTERDOWN / TRYAGAIN are retried the same way.
+ */
+const CLUSTER_OPTIONS: ClusterOptions = {
+  scaleReads: 'master',
+  retryDelayOnFailover: 100,
+  retryDelayOnClusterDown: 100,
+  retryDelayOnTryAgain: 100,
+  retryDelayOnMoved: 0,
+  maxRedirections: 16,
+  slotsRefreshTimeout: 2000,
+  // A node that restarts (a replica) is reconnected; a dead master is replaced through MOVED.
+  clusterNodeRetryStrategy: (times) => Math.min(100 * times, 2000),
+};
+
+/** Options of one connection; the Cluster-only ones are ignored on one Redis. */
+export type ConnectionOptions = RedisOptions & Pick<ClusterOptions, 'enableAutoPipelining' | 'autoPipeliningIgnoredCommands' | 'shardedSubscribers'>;
+
+export function createRedis(target: RedisTarget, name: string, extra: ConnectionOptions = {}): RedisClient {
+  const options: ConnectionOptions = {
     connectionName: `switchboard:${name}`,
     // BullMQ requires null here for its blocking connections; for plain commands it
     // means a command waits for a reconnect instead of failing after 20 tries.
@@ -12,6 +75,25 @@ export function createRedis(url: string, name: string, extra: RedisOptions = {})
     enableReadyCheck: true,
     lazyConnect: false,
     ...extra,
+  };
+  const { shardedSubscribers, ...single } = options;
+  if (target.kind === 'single') return new Redis(target.url, single);
+  const { enableAutoPipelining, autoPipeliningIgnoredCommands, lazyConnect, ...perNode } = single;
+  return new Cluster(target.seeds, {
+    ...CLUSTER_OPTIONS,
+    // SSUBSCRIBE must reach the master of each channel's slot: one subscriber connection per master.
+    ...(shardedSubscribers ? { shardedSubscribers } : {}),
+    ...(enableAutoPipelining !== undefined ? { enableAutoPipelining } : {}),
+    ...(autoPipeliningIgnoredCommands ? { autoPipeliningIgnoredCommands } : {}),
+    ...(lazyConnect !== undefined ? { lazyConnect } : {}),
+    redisOptions: {
+      ...perNode,
+      ...(target.username ? { username: target.username } : {}),
+      ...(target.password ? { password: target.password } : {}),
+      ...(target.tls ? { tls: {} } : {}),
+    },
+    // Managed clusters with TLS announce names the certificate is for: connect by name.
+    ...(target.tls ? { dnsLookup: (address: string, callback: (err: null, address: string) => void) => callback(null, address) } : {}),
   });
 }
 
@@ -20,11 +102,42 @@ export function createRedis(url: string, name: string, extra: RedisOptions = {})
  * adapter's publisher). Auto-pipelining writes every command issued in the same tick in
  * one socket write: a connect + snapshot + join that issues a dozen commands at once costs
  * one write and one Redis read instead of a dozen (the api spent most of its CPU in
- * per-command writes before). Never for BullMQ workers' blocking connections: they are
- * made with createRedis, and blocking reads are kept out of the batches anyway.
+ * per-command writes before). On a Cluster, ioredis batches per master. Never for BullMQ
+ * workers' blocking connections: they are made with createRedis, and blocking reads are
+ * kept out of the batches anyway.
  */
-export function createCommandRedis(url: string, name: string, extra: RedisOptions = {}): Redis {
-  return createRedis(url, name, { enableAutoPipelining: true, autoPipeliningIgnoredCommands: ['xread', 'bzpopmin', 'bzpopmax', 'blpop', 'brpop', 'blmove', 'brpoplpush', 'xreadgroup'], ...extra });
+export function createCommandRedis(target: RedisTarget, name: string, extra: ConnectionOptions = {}): RedisClient {
+  return createRedis(target, name, { enableAutoPipelining: true, autoPipeliningIgnoredCommands: ['xread', 'bzpopmin', 'bzpopmax', 'blpop', 'brpop', 'blmove', 'brpoplpush', 'xreadgroup'], ...extra });
+}
+
+/**
+ * Every key matching `pattern`, by SCAN on the one Redis or on every master of a Cluster (a
+ * SCAN or KEYS sent to a Cluster client reaches one node only). For tools and tests: the
+ * request paths never list keys, they keep indexes.
+ */
+export async function scanKeys(redis: RedisClient, pattern: string): Promise<string[]> {
+  const nodes = isCluster(redis) ? redis.nodes('master') : [redis];
+  const found: string[] = [];
+  for (const node of nodes) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      found.push(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  }
+  return found;
+}
+
+/**
+ * Whether an error means Redis could not be reached or is failing over (not a bug, not a
+ * refusal): the request is answered 503 UNAVAILABLE, and may be retried. A Lua script
+ * either ran whole or not at all, so such a failure never leaves a half-written change.
+ */
+export function isRedisUnavailable(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  if (err.name === 'ClusterAllFailedError' || err.name === 'MaxRetriesPerRequestError') return true;
+  return /^(CLUSTERDOWN|TRYAGAIN|MASTERDOWN|LOADING|READONLY)\b|Too many Cluster redirections|Connection is closed|Stream isn't writeable|Command timed out|ECONNREFUSED|ECONNRESET|Failed to refresh slots cache|None of startup nodes is available/.test(err.message);
 }
 
 /**
@@ -33,7 +146,7 @@ export function createCommandRedis(url: string, name: string, extra: RedisOption
  * straight away would fail the last batch (a socket's session saved by the adapter at its
  * close, say) with "Connection is closed".
  */
-export async function quitAll(connections: Redis[]): Promise<void> {
+export async function quitAll(connections: RedisClient[]): Promise<void> {
   await new Promise((resolve) => setImmediate(resolve));
   await Promise.all(connections.map((c) => c.quit().catch(() => c.disconnect())));
 }
@@ -43,26 +156,67 @@ export class RedisCheckError extends Error {
 }
 
 /**
- * Refuses a Redis that would lose data or cannot run our scripts: it must answer,
- * be 6.2 or newer (7 for the sharded adapter), and evict nothing (noeviction).
+ * Refuses a Redis that would lose data or cannot run our scripts: it must answer, be 6.2
+ * or newer (7 for the sharded adapter, and for a Cluster: sharded pub/sub and scripts that
+ * the cluster checks for cross-slot keys), and evict nothing (noeviction). On a Cluster,
+ * every master is checked, and the cluster must be in state ok with all 16384 slots served.
  */
-export async function checkRedis(redis: Redis, opts: { needsVersion7?: boolean; log?: Logger } = {}): Promise<{ version: string }> {
-  let info: string;
+export async function checkRedis(redis: RedisClient, opts: { needsVersion7?: boolean; log?: Logger } = {}): Promise<{ version: string; masters: number }> {
+  if (!isCluster(redis)) return { ...checkInfo(await infoOf(redis, 'Check REDIS_URL, or unset it to let npm start run a private Redis.'), opts.needsVersion7 ?? false, ''), masters: 1 };
+  const hint = 'Check REDIS_CLUSTER_NODES (host:port of one or more cluster nodes).';
   try {
-    info = await withTimeout(redis.info(), 5000, 'Redis did not answer INFO within 5 s');
+    await withTimeout(readyOf(redis), 10_000, 'the cluster did not become ready within 10 s');
   } catch (err) {
-    throw new RedisCheckError(`Redis is not reachable: ${(err as Error).message}. Check REDIS_URL, or unset it to let npm start run a private Redis.`);
+    throw new RedisCheckError(`Redis Cluster is not reachable: ${(err as Error).message}. ${hint}`);
   }
+  const clusterInfo = String(await withTimeout(redis.cluster('INFO'), 5000, 'CLUSTER INFO did not answer within 5 s'));
+  const field = (name: string) => new RegExp(`^${name}:(.*)$`, 'm').exec(clusterInfo)?.[1]?.trim();
+  if (field('cluster_state') !== 'ok') throw new RedisCheckError(`Redis Cluster state is "${field('cluster_state')}", not ok: ${field('cluster_slots_assigned')} slots assigned, ${field('cluster_slots_fail')} failing.`);
+  if (field('cluster_slots_ok') !== '16384') throw new RedisCheckError(`Redis Cluster serves ${field('cluster_slots_ok')} of 16384 slots: every slot must be assigned and ok.`);
+  const masters = redis.nodes('master');
+  let version = '';
+  for (const node of masters) {
+    const where = `${node.options.host}:${node.options.port}`;
+    ({ version } = checkInfo(await infoOf(node, hint), true, ` (master ${where})`));
+  }
+  return { version, masters: masters.length };
+}
+
+function readyOf(redis: Cluster): Promise<void> {
+  if (redis.status === 'ready') return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const onError = (err: Error) => {
+      redis.off('ready', onReady);
+      reject(err);
+    };
+    const onReady = () => {
+      redis.off('error', onError);
+      resolve();
+    };
+    redis.once('ready', onReady);
+    redis.once('error', onError);
+  });
+}
+
+async function infoOf(redis: RedisClient, hint: string): Promise<string> {
+  try {
+    return await withTimeout(redis.info(), 5000, 'Redis did not answer INFO within 5 s');
+  } catch (err) {
+    throw new RedisCheckError(`Redis is not reachable: ${(err as Error).message}. ${hint}`);
+  }
+}
+
+function checkInfo(info: string, needsVersion7: boolean, where: string): { version: string } {
   const field = (name: string) => new RegExp(`^${name}:(.*)$`, 'm').exec(info)?.[1]?.trim();
   const version = field('redis_version') ?? '0';
   const [major = 0, minor = 0] = version.split('.').map(Number);
-  if (major < 6 || (major === 6 && minor < 2)) throw new RedisCheckError(`Redis ${version} is too old: Switchboard needs 6.2 or newer.`);
-  if (opts.needsVersion7 && major < 7) throw new RedisCheckError(`Redis ${version}: SOCKET_ADAPTER=sharded needs Redis 7 (sharded pub/sub).`);
+  if (major < 6 || (major === 6 && minor < 2)) throw new RedisCheckError(`Redis ${version}${where} is too old: Switchboard needs 6.2 or newer.`);
+  if (needsVersion7 && major < 7) throw new RedisCheckError(`Redis ${version}${where}: SOCKET_ADAPTER=sharded and Redis Cluster need Redis 7 (sharded pub/sub, scripts checked for cross-slot keys).`);
   const policy = field('maxmemory_policy');
   if (policy !== 'noeviction') {
     throw new RedisCheckError(
-      `Redis maxmemory-policy is "${policy}": Switchboard keeps queues, tokens and ledgers there and needs "noeviction" ` +
-        `(set it with CONFIG SET maxmemory-policy noeviction, or in redis.conf).`,
+      `Redis maxmemory-policy is "${policy}"${where}: Switchboard keeps queues, tokens and ledgers there and needs "noeviction" ` +
+        `(set it with CONFIG SET maxmemory-policy noeviction, or in redis.conf${where ? ' of every master' : ''}).`,
     );
   }
   return { version };

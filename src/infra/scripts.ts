@@ -6,8 +6,16 @@
 // remembers "this socket has the script" per pipeline object, i.e. never, and sends the
 // whole Lua text with every call (EVAL); its Pipeline constructor also copies every
 // defined script onto each batch. Plain EVALSHA commands batch like any other.
+//
+// The Cluster rule: a script is sent to the master of the slot of its first key, and every
+// key it touches must be in that slot. Switchboard's scripts touch the keys of one app, all
+// tagged `{appid}` (infra/keys.ts). On a Cluster each script is sent with a `#!lua` shebang:
+// Redis 7 then refuses, with an error, any access to a key of another slot — declared in
+// KEYS or derived inside the script — instead of quietly allowing it as it does for
+// scripts without one. The cluster test pass runs the whole suite that way, and
+// test/cluster/scripts.test.ts loads every script on every master.
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import { isCluster, type RedisClient } from './redis.js';
 
 export interface ScriptDef {
   keys: number;
@@ -16,30 +24,86 @@ export interface ScriptDef {
 
 type Arg = string | number;
 
+/** Every named script a store defined in this process, for the cross-slot guard test. */
+export const definedScripts = new Map<string, ScriptDef>();
+
 /** SHA1 by script text (a script with a variable number of keys builds its ScriptDef per call). */
 const shaOf = new Map<string, string>();
 
-function sha1(def: ScriptDef): string {
-  let sha = shaOf.get(def.lua);
+function sha1(text: string): string {
+  let sha = shaOf.get(text);
   if (!sha) {
-    sha = createHash('sha1').update(def.lua).digest('hex');
-    shaOf.set(def.lua, sha);
+    sha = createHash('sha1').update(text).digest('hex');
+    shaOf.set(text, sha);
   }
   return sha;
 }
 
+const clusterText = new Map<string, string>();
+
+/** The text sent for `def`: as written on one Redis; with a `#!lua` shebang on a Cluster (see above). */
+export function scriptText(redis: RedisClient, def: ScriptDef): string {
+  if (!isCluster(redis)) return def.lua;
+  let text = clusterText.get(def.lua);
+  if (!text) {
+    text = `#!lua\n${def.lua}`;
+    clusterText.set(def.lua, text);
+  }
+  return text;
+}
+
 /** Runs one script: EVALSHA, and EVAL once when Redis answers NOSCRIPT (EVAL also caches it there). */
-export async function runScript(redis: Redis, def: ScriptDef, keys: string[], args: Arg[]): Promise<unknown> {
+export async function runScript(redis: RedisClient, def: ScriptDef, keys: string[], args: Arg[]): Promise<unknown> {
   if (keys.length !== def.keys) throw new Error(`script expects ${def.keys} keys, got ${keys.length}`);
+  // A script without keys would go to any master of a Cluster: every script names its app's keys.
+  if (keys.length === 0) throw new Error('a script must name at least one key');
+  const text = scriptText(redis, def);
   try {
-    return await redis.evalsha(sha1(def), def.keys, ...keys, ...args);
+    return await redis.evalsha(sha1(text), def.keys, ...keys, ...args);
   } catch (err) {
     if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
-    return redis.eval(def.lua, def.keys, ...keys, ...args);
+    return redis.eval(text, def.keys, ...keys, ...args);
   }
 }
 
 /** A typed caller for a store's scripts: run(name, keys, args). */
-export function defineScripts<T extends Record<string, ScriptDef>>(redis: Redis, defs: T) {
+export function defineScripts<T extends Record<string, ScriptDef>>(redis: RedisClient, defs: T) {
+  for (const [name, def] of Object.entries(defs)) definedScripts.set(name, def);
   return <K extends keyof T & string>(name: K, keys: string[], args: Arg[]): Promise<unknown> => runScript(redis, defs[name] as ScriptDef, keys, args);
+}
+
+/** How a durable script waits for replicas (Redis WAIT). */
+export interface Durability {
+  replicas: number;
+  timeoutMs: number;
+}
+
+/**
+ * Runs a script whose effect must survive a failover once acknowledged (a ledger entry):
+ * on a Cluster, the script and `WAIT replicas timeout` go in one batch to the same master,
+ * so the answer comes once that many replicas have the write (Redis replicates
+ * asynchronously: without WAIT, a master killed right after answering can take an
+ * acknowledged write with it, since the replica promoted in its place may not have it yet).
+ * `acked` is how many replicas confirmed; fewer than asked (a replica down, or the timeout)
+ * still returns: the write happened and cannot be taken back, and the caller logs it.
+ * WAIT blocks the connection it is sent on: use one that carries nothing else.
+ * On one Redis, or with replicas 0, it is runScript.
+ */
+export async function runDurableScript(redis: RedisClient, def: ScriptDef, keys: string[], args: Arg[], durability: Durability): Promise<{ result: unknown; acked: number | null }> {
+  if (!isCluster(redis) || durability.replicas === 0) return { result: await runScript(redis, def, keys, args), acked: null };
+  if (keys.length !== def.keys || keys.length === 0) throw new Error(`script expects ${def.keys} keys (at least one), got ${keys.length}`);
+  const text = scriptText(redis, def);
+  const batch = async (evalCmd: 'evalsha' | 'eval') => {
+    const p = redis.pipeline();
+    if (evalCmd === 'evalsha') p.evalsha(sha1(text), def.keys, ...keys, ...args);
+    else p.eval(text, def.keys, ...keys, ...args);
+    p.call('WAIT', durability.replicas, durability.timeoutMs);
+    return (await p.exec()) ?? [];
+  };
+  let replies = await batch('evalsha');
+  if (replies[0]?.[0] instanceof Error && replies[0][0].message.startsWith('NOSCRIPT')) replies = await batch('eval');
+  const [scriptReply, waitReply] = replies;
+  if (!scriptReply) throw new Error('the script batch got no reply');
+  if (scriptReply[0]) throw scriptReply[0];
+  return { result: scriptReply[1], acked: waitReply && !waitReply[0] ? Number(waitReply[1]) : 0 };
 }

@@ -12,7 +12,7 @@
 // probing atomically matters: a room joined by another socket of the user after this script
 // ran sees this socket in the set (and moves it through the adapter); one joined before is
 // in the probe (and read by the snapshot).
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis.js';
 import type { Keys } from './keys.js';
 import { runScript } from './scripts.js';
 
@@ -41,7 +41,7 @@ const SESSION_OPEN_LUA = `
     end
     return out`;
 
-export function createSessions(redis: Redis, keys: Keys) {
+export function createSessions(redis: RedisClient, keys: Keys) {
   return {
     /**
      * Registers the socket and reads the user record and the probes, atomically.

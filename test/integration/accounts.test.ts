@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, call, createApp, startServer, type TestServer } from '../helpers.js';
+import { scanKeys } from '../../src/infra/redis.js';
 
 let srv: TestServer;
 let app: { appid: string; secret: string };
@@ -111,7 +112,7 @@ describe('users', () => {
     const user = await redis.hgetall(keys.user(app.appid, 'carol'));
     expect(user.pwd).toMatch(/^scrypt\$/);
     expect(JSON.stringify(user)).not.toContain('plain-text-pw');
-    const sessionKeys = await redis.keys(`${srv.config.KEY_PREFIX}:{${app.appid}}:sess:*`);
+    const sessionKeys = await scanKeys(redis, `${srv.config.KEY_PREFIX}:{${app.appid}}:sess:*`);
     expect(sessionKeys.length).toBeGreaterThan(0);
     expect(sessionKeys.join()).not.toContain(login.body.token.split('.')[1]);
   });

@@ -1,7 +1,6 @@
 // The /dashboard namespace: handshake auth (app secret, admin token), the snapshot built
 // from real state created over HTTP, live events, the periodic dashboard.queues push, and
 // tenancy (app A's dashboard never sees app B). Real Redis, real sockets, real workers.
-import { Queue } from 'bullmq';
 import { io as ioc, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DashboardQueues, DashboardSnapshot } from '../../src/modules/dashboard/schemas.js';
@@ -135,11 +134,11 @@ describe('snapshot', () => {
     expect((await call(srv.url, 'POST', '/v1/billing/calls', { basic, body: { callId: 'sn-call', payer: 'sn-payer', payee: 'sn-payee' } })).body).toMatchObject({ state: 'active' });
 
     // Failed jobs: a bad notify job of each app (the worker fails it at once, no retry).
-    const q = new Queue('notify', { connection: { url: srv.config.REDIS_URL } as never, prefix: srv.config.QUEUE_PREFIX });
+    // The api's own BullMQ queue (on one Redis or the Cluster), bypassing the producer's validation.
+    const q = srv.app.core.queues.get('notify');
     await q.add('notify', { appid: A.appid, to: { user: 'x' }, event: 'NOT A NAME' }, { jobId: 'bad-a' });
     await q.add('notify', { appid: B.appid, to: { user: 'x' }, event: 'NOT A NAME' }, { jobId: 'bad-b' });
     await until(async () => (await q.getFailedCount()) >= 2, 5000, 'the bad jobs to fail');
-    await q.close();
 
     const { snapshot } = await dashboard({ appid: A.appid, secret: A.secret });
     expectValid(DashboardSnapshot, snapshot);

@@ -6,7 +6,7 @@ import { Server } from 'socket.io';
 import { io as ioc } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSocketAdapter } from '../../src/infra/adapter.js';
-import { createCommandRedis, quitAll } from '../../src/infra/redis.js';
+import { createCommandRedis, quitAll, redisTarget } from '../../src/infra/redis.js';
 import { socketRooms } from '../../src/infra/emitter.js';
 import { connect, createApp, loginUser, nextEvent, sleep, startServer, until, type TestServer } from '../helpers.js';
 
@@ -18,7 +18,7 @@ let app: { appid: string; secret: string };
 
 beforeAll(async () => {
   srv = await startServer({ SOCKET_ADAPTER: 'streams', SOCKET_RECOVERY_SECONDS: 60 });
-  const commands = createCommandRedis(srv.config.REDIS_URL, 'test-worker');
+  const commands = createCommandRedis(redisTarget(srv.config), 'test-worker');
   const adapter = createSocketAdapter(srv.config, 'worker', commands);
   clients = [commands, ...adapter.clients];
   worker = new Server({ ...adapter.serverOptions }); // listener-less, as in workers/runtime.ts

@@ -6,7 +6,7 @@
 //   sw:{app}:sess:<sha256(tok)>  hash: uid, exp, [revoked]; kept SESSION_RETENTION past expiry
 //                                so an expired token answers TOKEN_EXPIRED, not TOKEN_INVALID
 //   sw:{app}:usess:<uid>         set of the user's token hashes
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../infra/redis.js';
 import type { Keys } from '../../infra/keys.js';
 import { defineScripts } from '../../infra/scripts.js';
 
@@ -54,7 +54,7 @@ const scripts = {
 
 export type AccountsStore = ReturnType<typeof createAccountsStore>;
 
-export function createAccountsStore(redis: Redis, keys: Keys) {
+export function createAccountsStore(redis: RedisClient, keys: Keys) {
   const run = defineScripts(redis, scripts);
   const flatten = (fields: Record<string, string>) => Object.entries(fields).flat();
 

@@ -83,7 +83,12 @@ function reversed(priceKey: string): string | null {
 export type BillingService = ReturnType<typeof createBillingService>;
 
 export function createBillingService(core: Core, accounts: AccountsService) {
-  const store = createBillingStore(core.redis, core.keys);
+  const store = createBillingStore(core.redis, core.keys, {
+    redis: core.durableRedis,
+    replicas: core.config.REDIS_DURABLE_REPLICAS,
+    timeoutMs: core.config.REDIS_DURABLE_TIMEOUT_MS,
+    onShort: (appid, acked) => core.log.warn({ appid, acked, wanted: core.config.REDIS_DURABLE_REPLICAS }, 'ledger entry written with fewer replicas than REDIS_DURABLE_REPLICAS (a replica is down?)'),
+  });
   const { config, emitter, log } = core;
   const hooks: CallEndedHandler[] = [];
   const tickMs = () => Math.max(1, Math.round(config.CHARGE_TICK_SECONDS * 1000));

@@ -19,10 +19,10 @@
 //
 // Scripts derive per-call and per-user keys from the prefix P passed in ARGV when they only
 // know them after reading (claim); those keys carry the same `{app}` hash tag as KEYS[1].
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../infra/redis.js';
 import { createAppIndex } from '../../infra/app-index.js';
 import type { Keys } from '../../infra/keys.js';
-import { defineScripts } from '../../infra/scripts.js';
+import { defineScripts, runDurableScript, type Durability } from '../../infra/scripts.js';
 import type { ProbeItem } from '../../infra/sessions.js';
 import type { EntryKindT, LedgerEntryT, PriceViewT } from './schemas.js';
 
@@ -248,7 +248,13 @@ const pairs = (flat: unknown[]): Record<string, string> => {
 
 export type BillingStore = ReturnType<typeof createBillingStore>;
 
-export function createBillingStore(redis: Redis, keys: Keys) {
+/** Where ledger writes go and how they wait for replicas (infra/scripts.ts runDurableScript). */
+export interface LedgerDurability extends Durability {
+  redis: RedisClient;
+  onShort(appid: string, acked: number): void;
+}
+
+export function createBillingStore(redis: RedisClient, keys: Keys, durable: LedgerDurability = { redis, replicas: 0, timeoutMs: 0, onShort: () => undefined }) {
   const run = defineScripts(redis, scripts);
   const k = (appid: string, ...parts: Array<string | number>) => keys.scoped(appid, 'billing', ...parts);
   const prefix = (appid: string) => keys.scoped(appid, 'billing', '');
@@ -267,11 +273,15 @@ export function createBillingStore(redis: Redis, keys: Keys) {
   return {
     /** The ledger operation (see sbBillLedger). `amount` is signed: negative debits. */
     async ledger(appid: string, op: { uid: string; amount: number; key: string; kind: EntryKindT; now: number; callId?: string; unit?: number; note?: string }): Promise<LedgerApplied> {
-      const r = (await run(
-        'sbBillLedger',
+      const { result, acked } = await runDurableScript(
+        durable.redis,
+        scripts.sbBillLedger,
         [k(appid, 'bal'), k(appid, 'idem'), k(appid, 'e'), k(appid, 'seq'), k(appid, 'lu', op.uid), k(appid, 'lc', op.callId ?? '-')],
         [op.uid, op.amount, op.key, op.kind, op.now, op.callId ?? '', op.unit ?? '', op.note ?? ''],
-      )) as [number, string, string];
+        durable,
+      );
+      if (acked !== null && acked < durable.replicas) durable.onShort(appid, acked);
+      const r = result as [number, string, string];
       return { code: Number(r[0]) as 1 | 0 | -1, entry: r[1] ? parseEntry(r[1]) : null, balance: Number(r[2]) };
     },
     async balance(appid: string, uid: string): Promise<number> {

@@ -11,7 +11,7 @@
 // Every list filter of `roomlist` (teacher, state, both, neither) is one index, so a page
 // is one ZREVRANGEBYSCORE over the time window and `total` one ZCOUNT. State changes move
 // the course between indexes in the same script that changes the state.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../infra/redis.js';
 import type { Keys } from '../../infra/keys.js';
 import { defineScripts } from '../../infra/scripts.js';
 
@@ -88,7 +88,7 @@ export type CourseOp = 'start' | 'end' | 'recorded';
 
 export type ClassroomStore = ReturnType<typeof createClassroomStore>;
 
-export function createClassroomStore(redis: Redis, keys: Keys) {
+export function createClassroomStore(redis: RedisClient, keys: Keys) {
   const run = defineScripts(redis, scripts);
   const k = (appid: string, ...parts: Array<string | number>) => keys.scoped(appid, 'classroom', ...parts);
   const course = (appid: string, roomnum: number) => k(appid, 'c', roomnum);

@@ -16,7 +16,7 @@
 // empty-timeout job (deterministic id from that time, so re-adding is a no-op, and a job lost
 // to a crash is re-created by the next change); the job ends the conference only if
 // `emptySince` is still that time (sbConfEnd), so anyone arriving meanwhile cancels it.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../infra/redis.js';
 import type { Keys } from '../../infra/keys.js';
 import { defineScripts } from '../../infra/scripts.js';
 import type { ProbeItem } from '../../infra/sessions.js';
@@ -361,7 +361,7 @@ const sortParts = (vals: string[]) => vals.map((j) => JSON.parse(j) as StoredPar
 
 export type ConferencesStore = ReturnType<typeof createConferencesStore>;
 
-export function createConferencesStore(redis: Redis, keys: Keys, ringMs: number) {
+export function createConferencesStore(redis: RedisClient, keys: Keys, ringMs: number) {
   const run = defineScripts(redis, scripts);
   const k = (appid: string, confId: string) => ({
     conf: keys.scoped(appid, 'conf', 'c', confId),

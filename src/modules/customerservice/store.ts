@@ -10,7 +10,7 @@
 // Who holds a customer is not stored here: the dispatch request is the truth (waiting →
 // offered to every online seat; accepted/active → its agent is the seat), so takeover
 // stays one atomic step in dispatch's accept script.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../infra/redis.js';
 import type { Keys } from '../../infra/keys.js';
 import { defineScripts } from '../../infra/scripts.js';
 import type { ProbeItem } from '../../infra/sessions.js';
@@ -70,7 +70,7 @@ export interface SeatRecord {
 
 export type CustomerServiceStore = ReturnType<typeof createCustomerServiceStore>;
 
-export function createCustomerServiceStore(redis: Redis, keys: Keys) {
+export function createCustomerServiceStore(redis: RedisClient, keys: Keys) {
   const run = defineScripts(redis, scripts);
   const k = (appid: string, ...parts: string[]) => keys.scoped(appid, 'cs', ...parts);
 

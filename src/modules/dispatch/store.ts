@@ -11,7 +11,7 @@
 //   sw:{app}:dispatch:u:<uid>      set of the user's open requests / conversations (caller or agent)
 // Agents' load and offers live in presence's hash; every script here that changes them
 // re-ranks the agent through LUA_AGENT_REFRESH in the same atomic step.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../infra/redis.js';
 import type { Keys } from '../../infra/keys.js';
 import { defineScripts } from '../../infra/scripts.js';
 import type { ProbeItem } from '../../infra/sessions.js';
@@ -223,7 +223,7 @@ const scripts = {
 
 export type DispatchStore = ReturnType<typeof createDispatchStore>;
 
-export function createDispatchStore(redis: Redis, keys: Keys, presencePrefix: (appid: string) => string) {
+export function createDispatchStore(redis: RedisClient, keys: Keys, presencePrefix: (appid: string) => string) {
   const run = defineScripts(redis, scripts);
   const D = (appid: string) => keys.scoped(appid, 'dispatch', '');
   const req = (appid: string, id: string) => keys.scoped(appid, 'dispatch', 'r', id);

@@ -4,7 +4,7 @@
 // The caller side's translation stars feed the agent's rating (presence hash: ratingSum,
 // ratingCount, rating) and re-rank the agent for dispatch — in the same script as the
 // once-per-side check, so two submissions at once count once.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../infra/redis.js';
 import type { Keys } from '../../infra/keys.js';
 import { defineScripts } from '../../infra/scripts.js';
 import { LUA_AGENT_REFRESH } from '../presence/store.js';
@@ -37,7 +37,7 @@ const scripts = {
   },
 } as const;
 
-export function createFeedbackStore(redis: Redis, keys: Keys, presencePrefix: (appid: string) => string) {
+export function createFeedbackStore(redis: RedisClient, keys: Keys, presencePrefix: (appid: string) => string) {
   const run = defineScripts(redis, scripts);
   const fb = (appid: string, id: string) => keys.scoped(appid, 'feedback', id);
   return {

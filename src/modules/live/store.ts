@@ -18,7 +18,7 @@
 //   sw:{app}:live:pic:<id>         hash: author, url, title, description, shareModel, createdAt
 //   sw:{app}:live:pics             zset id → createdAt (all);  live:pics:public, live:pics:u:<uid>
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../infra/redis.js';
 import type { Keys } from '../../infra/keys.js';
 import { defineScripts } from '../../infra/scripts.js';
 
@@ -42,7 +42,7 @@ const scripts = {
   },
 } as const;
 
-export function createLiveStore(redis: Redis, keys: Keys) {
+export function createLiveStore(redis: RedisClient, keys: Keys) {
   const run = defineScripts(redis, scripts);
   const k = (appid: string, ...parts: Array<string | number>) => keys.scoped(appid, 'live', ...parts);
 

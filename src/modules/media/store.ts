@@ -3,7 +3,7 @@
 //   sw:{app}:media:room:<roomnum>:recs   zset eventHash → receivedAt (recordings of a room)
 // A recording is idempotent by its event id: a replayed or duplicated callback finds the
 // hash and changes nothing; once `linked` is 1 the handlers are not called again.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../infra/redis.js';
 import type { Keys } from '../../infra/keys.js';
 import { defineScripts } from '../../infra/scripts.js';
 import type { RecordingT } from './schemas.js';
@@ -36,7 +36,7 @@ const scripts = {
 
 export type PutResult = { state: 'new' | 'pending' | 'linked'; recording: RecordingT };
 
-export function createMediaStore(redis: Redis, keys: Keys) {
+export function createMediaStore(redis: RedisClient, keys: Keys) {
   const run = defineScripts(redis, scripts);
   const recKey = (appid: string, eventHash: string) => keys.scoped(appid, 'media', 'rec', eventHash);
   const roomKey = (appid: string, roomnum: number) => keys.scoped(appid, 'media', 'room', roomnum, 'recs');

@@ -4,7 +4,7 @@
 //                      the list is first seeded from SENSITIVE_WORDS_FILE
 //   P seq              integer: ids of tip/system messages
 //   P inbox:<uid>      zset JSON message → id: the user's unacknowledged tip/system messages
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../infra/redis.js';
 import type { Keys } from '../../infra/keys.js';
 import { defineScripts } from '../../infra/scripts.js';
 import type { ProbeItem } from '../../infra/sessions.js';
@@ -45,7 +45,7 @@ return {v, n, redis.call('scard', KEYS[1])}`,
   },
 } as const;
 
-export function createMessagingStore(redis: Redis, keys: Keys) {
+export function createMessagingStore(redis: RedisClient, keys: Keys) {
   const run = defineScripts(redis, SCRIPTS);
   const k = (appid: string, ...parts: Array<string | number>) => keys.scoped(appid, 'msg', ...parts);
   const wk = (appid: string) => [k(appid, 'words'), k(appid, 'wordsver')];

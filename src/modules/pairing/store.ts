@@ -14,7 +14,7 @@
 //   P rl:<uid>       offers received in the current PAIR_OFFER_WINDOW_MS (fairness limit)
 //   P h:<uid>        zset ask → startAt: the user's history list (asker, and peer once matched)
 //   P call:<callId>  → ask (the metered call that followed a match)
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../infra/redis.js';
 import type { Keys } from '../../infra/keys.js';
 import { defineScripts } from '../../infra/scripts.js';
 import type { ProbeItem } from '../../infra/sessions.js';
@@ -184,7 +184,7 @@ const scripts = {
 
 export type PairingStore = ReturnType<typeof createPairingStore>;
 
-export function createPairingStore(redis: Redis, keys: Keys) {
+export function createPairingStore(redis: RedisClient, keys: Keys) {
   const run = defineScripts(redis, scripts);
   const P = (appid: string) => keys.scoped(appid, 'pairing', '');
   const ask = (appid: string, id: string) => keys.scoped(appid, 'pairing', 'a', id);

@@ -7,7 +7,7 @@
 //                                  skill, best first (see LUA_AGENT_REFRESH)
 //   sw:{app}:presence:due          zset uid → deadline (ms) of online agents: heartbeats only move scores
 //   sw:g:presence:apps             set of appids with online agents — what the sweep visits
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../infra/redis.js';
 import { createAppIndex } from '../../infra/app-index.js';
 import type { Keys } from '../../infra/keys.js';
 import { defineScripts } from '../../infra/scripts.js';
@@ -138,7 +138,7 @@ function toRecord(h: Array<string | null>, score: string | null): AgentRecord | 
 
 export type PresenceStore = ReturnType<typeof createPresenceStore>;
 
-export function createPresenceStore(redis: Redis, keys: Keys) {
+export function createPresenceStore(redis: RedisClient, keys: Keys) {
   const run = defineScripts(redis, scripts);
   const agent = (appid: string, uid: string) => keys.scoped(appid, 'presence', 'a', uid);
   const due = (appid: string) => keys.scoped(appid, 'presence', 'due');

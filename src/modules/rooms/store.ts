@@ -21,7 +21,7 @@
 // key prefix passed in ARGV: those keys are only known once the script has read the
 // deadlines. They carry the same `{app}` hash tag as KEYS[1], so on Redis Cluster they are
 // in the same slot and the script stays atomic and legal there.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../infra/redis.js';
 import { createAppIndex } from '../../infra/app-index.js';
 import type { Keys } from '../../infra/keys.js';
 import { defineScripts, runScript } from '../../infra/scripts.js';
@@ -242,7 +242,7 @@ export interface SweptMember {
 
 export type RoomsStore = ReturnType<typeof createRoomsStore>;
 
-export function createRoomsStore(redis: Redis, keys: Keys) {
+export function createRoomsStore(redis: RedisClient, keys: Keys) {
   const run = defineScripts(redis, scripts);
   const due = (appid: string) => keys.scoped(appid, 'rooms', 'due');
   const userRooms = (appid: string, uid: string) => keys.scoped(appid, 'rooms', 'u', uid);

@@ -5,7 +5,7 @@
 //   sw:{app}:tp:quota    the app's own user quota (absent: VTC_USER_QUOTA)
 //   sw:{app}:tp:device   hash platform user id → APNS device id
 // The platform user itself is an ordinary accounts user (password, sessions, sockets).
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../infra/redis.js';
 import type { Keys } from '../../infra/keys.js';
 import { defineScripts } from '../../infra/scripts.js';
 
@@ -53,7 +53,7 @@ const scripts = {
 
 export type ThirdPartyStore = ReturnType<typeof createThirdPartyStore>;
 
-export function createThirdPartyStore(redis: Redis, keys: Keys) {
+export function createThirdPartyStore(redis: RedisClient, keys: Keys) {
   const run = defineScripts(redis, scripts);
   const k = (appid: string, part: string) => keys.scoped(appid, 'tp', part);
   return {

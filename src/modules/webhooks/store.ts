@@ -21,7 +21,7 @@
 //                                   page cursor): the dead letters (at most WEBHOOK_DEAD_LETTER_MAX)
 //   sw:{app}:wh:deadseq             that counter
 //   sw:g:webhooks:apps              set of appids with endpoints (what the recovery sweep visits)
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../infra/redis.js';
 import { createAppIndex } from '../../infra/app-index.js';
 import type { Keys } from '../../infra/keys.js';
 import { defineScripts } from '../../infra/scripts.js';
@@ -180,7 +180,7 @@ const scripts = {
 
 export type DeliveryRecord = Record<string, string>;
 
-export function createWebhooksStore(redis: Redis, keys: Keys) {
+export function createWebhooksStore(redis: RedisClient, keys: Keys) {
   const run = defineScripts(redis, scripts);
   const base = (appid: string) => keys.scoped(appid, 'wh');
   const k = {

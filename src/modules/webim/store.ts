@@ -7,7 +7,7 @@
 //                              by the gateway's session registry (infra/sessions.ts) on connect
 //   sw:{app}:im:online         hash uid → 1 while the user has a socket (keys.online; set on connect by
 //                              the registry): flipped back once per going offline, here
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../infra/redis.js';
 import type { Keys } from '../../infra/keys.js';
 import { defineScripts } from '../../infra/scripts.js';
 import type { ProbeItem } from '../../infra/sessions.js';
@@ -42,7 +42,7 @@ const scripts = {
   },
 } as const;
 
-export function createWebImStore(redis: Redis, keys: Keys) {
+export function createWebImStore(redis: RedisClient, keys: Keys) {
   const run = defineScripts(redis, scripts);
   const k = (appid: string, ...parts: string[]) => keys.scoped(appid, 'im', ...parts);
   return {
