@@ -10,6 +10,8 @@ const CLUSTER_PASS = [
   'test/cluster/**/*.test.ts',
   'test/dialects/*.test.ts',
   'test/integration/accounts.test.ts',
+  'test/integration/adapters.test.ts',
+  'test/integration/publish-only-adapter.test.ts',
   'test/integration/gateway.test.ts',
   'test/integration/rooms.test.ts',
   'test/integration/dispatch.test.ts',

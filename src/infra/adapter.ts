@@ -61,7 +61,10 @@ export function createSocketAdapter(
   const sub = createRedis(target, `${role}:adapter-sub`, { shardedSubscribers: cluster && config.SOCKET_ADAPTER === 'sharded' });
   const adapter =
     config.SOCKET_ADAPTER === 'sharded'
-      ? createShardedAdapter(pub, sub, { channelPrefix: channel, subscriptionMode: 'static' })
+      ? // On a Cluster, a channel per room ('dynamic'): each room's emits go to the master of
+        // its channel's slot, and only to the nodes with a member in it, so the fan-out spreads
+        // over the masters; on one Redis, one channel per namespace (nothing to spread).
+        createShardedAdapter(pub, sub, { channelPrefix: channel, subscriptionMode: cluster ? 'dynamic' : 'static' })
       : createPubSubAdapter(pub, sub, { key: channel });
   return { serverOptions: { adapter }, clients: [pub, sub] };
 }

@@ -1,7 +1,6 @@
 // The same cross-node guarantees with each Socket.IO Redis adapter SOCKET_ADAPTER offers,
 // and connection state recovery with the streams adapter (the default).
 import { describe, expect, it } from 'vitest';
-import { Redis } from 'ioredis';
 import { io as ioc } from 'socket.io-client';
 import { call, connect, createApp, loginUser, nextEvent, sleep, startServer, testConfig } from '../helpers.js';
 
@@ -57,7 +56,7 @@ it('streams adapter: a client that drops and comes back gets the events it misse
 
 it('streams adapter: the snapshot carries the newest offset the node read (no XADD of its own), and a client recovers from it', async () => {
   const srv = await startServer({ SOCKET_ADAPTER: 'streams', SOCKET_RECOVERY_SECONDS: 60 });
-  const redis = new Redis(srv.config.REDIS_URL);
+  const redis = srv.app.core.redis;
   const stream = `${srv.config.KEY_PREFIX}:sio:stream`;
   try {
     const app = await createApp(srv.url);
@@ -89,7 +88,6 @@ it('streams adapter: the snapshot carries the newest offset the node read (no XA
     socket.close();
     other.socket.close();
   } finally {
-    redis.disconnect();
     await srv.close();
   }
 });

@@ -1,19 +1,18 @@
 // The workers' publish-only adapter (src/infra/publish-only-adapter.ts) against the real
 // streams adapter of an api node: what a worker sends arrives, is replayed on recovery,
 // server-side emits and fetchSockets go both ways, and the worker reads no stream.
-import { Redis } from 'ioredis';
 import { Server } from 'socket.io';
 import { io as ioc } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSocketAdapter } from '../../src/infra/adapter.js';
-import { createCommandRedis, quitAll, redisTarget } from '../../src/infra/redis.js';
+import { createCommandRedis, isCluster, quitAll, redisTarget, type RedisClient } from '../../src/infra/redis.js';
 import { socketRooms } from '../../src/infra/emitter.js';
 import { connect, createApp, loginUser, nextEvent, sleep, startServer, until, type TestServer } from '../helpers.js';
 
 let srv: TestServer;
 let worker: Server;
-let clients: Redis[];
-let probe: Redis;
+let clients: RedisClient[];
+let probe: RedisClient;
 let app: { appid: string; secret: string };
 
 beforeAll(async () => {
@@ -22,14 +21,13 @@ beforeAll(async () => {
   const adapter = createSocketAdapter(srv.config, 'worker', commands);
   clients = [commands, ...adapter.clients];
   worker = new Server({ ...adapter.serverOptions }); // listener-less, as in workers/runtime.ts
-  probe = new Redis(srv.config.REDIS_URL);
+  probe = srv.app.core.redis;
   app = await createApp(srv.url);
   await sleep(200); // subscriptions in place
 });
 afterAll(async () => {
   await worker.close().catch(() => undefined);
   await quitAll(clients);
-  probe.disconnect();
   await srv.close();
 });
 
@@ -93,8 +91,10 @@ describe('publish-only adapter (workers)', () => {
   });
 
   it('reads no stream: the only blocked XREAD on Redis is the api node’s', async () => {
-    const list = (await probe.client('LIST')) as string;
-    const readers = list.split('\n').filter((l) => / cmd=xread/.test(l));
+    // On a Cluster, every master's clients (the stream lives on one of them).
+    const nodes = isCluster(probe) ? probe.nodes('master') : [probe];
+    const lists = await Promise.all(nodes.map(async (n) => String(await n.client('LIST'))));
+    const readers = lists.join('\n').split('\n').filter((l) => / cmd=xread/.test(l));
     expect(readers).toHaveLength(1);
   });
 });

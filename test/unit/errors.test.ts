@@ -10,9 +10,24 @@ describe('error mapping', () => {
   });
 
   it('turns anything else into INTERNAL without leaking it', () => {
-    const r = toPublicError(new Error('ECONNREFUSED 10.0.0.5:6379 password=hunter2'));
+    const r = toPublicError(new Error('cannot read x of undefined at db=10.0.0.5 password=hunter2'));
     expect(r).toEqual({ status: 500, body: { code: 'INTERNAL', message: 'internal error' } });
     expect(toPublicError('a string').status).toBe(500);
+  });
+
+  it('turns Redis being unreachable or failing over into UNAVAILABLE (503), without leaking it', () => {
+    const cases = [
+      new Error('connect ECONNREFUSED 10.0.0.5:6379 password=hunter2'),
+      new Error('CLUSTERDOWN The cluster is down'),
+      new Error('Too many Cluster redirections. Last error: Error: Connection is closed.'),
+      Object.assign(new Error('Failed to refresh slots cache.'), { name: 'ClusterAllFailedError' }),
+    ];
+    for (const err of cases) {
+      const r = toPublicError(err);
+      expect(r.status, err.message).toBe(503);
+      expect(r.body.code).toBe('UNAVAILABLE');
+      expect(r.body.message).not.toMatch(/10\.0|hunter2|CLUSTER/);
+    }
   });
 
   it('gives every code a distinct-purpose HTTP status', () => {

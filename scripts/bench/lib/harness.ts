@@ -13,6 +13,28 @@ const setup = (await import(pathToFileURL(join(process.cwd(), 'scripts', 'setup.
 export const freePort = setup.freePort;
 export const startRedis = setup.startThrowawayRedis;
 export const ensureChromium = setup.ensureChromium;
+export const startCluster = setup.startThrowawayCluster;
+export const keySlot = setup.keySlot;
+export type ThrowawayCluster = import('../../setup.mjs').ThrowawayCluster;
+
+/** Options of startServerProc / startWorkerProc. */
+export interface ProcOptions {
+  /**
+   * Every line the process writes (stdout and stderr: its pino log lines) goes here instead
+   * of the terminal (server) or nowhere (worker): to count warnings, say.
+   */
+  onOutput?: (line: string) => void;
+}
+
+/** Calls `fn` with each complete line of `stream`. */
+function eachLine(stream: NodeJS.ReadableStream, fn: (line: string) => void): void {
+  let rest = '';
+  stream.on('data', (d: Buffer) => {
+    const lines = (rest + d.toString()).split('\n');
+    rest = lines.pop() ?? '';
+    for (const line of lines) if (line) fn(line);
+  });
+}
 
 export interface ServerProc {
   url: string;
@@ -32,10 +54,12 @@ export const API_NODE_FLAGS = ['--max-semi-space-size=64'];
  * Forks scripts/bench/server.js in `mode` (switchboard, bare), or for `colyseus`
  * scripts/bench/peers/colyseus-server.js, with `env`; resolves once it listens.
  */
-export async function startServerProc(mode: 'switchboard' | 'bare' | 'colyseus', env: Record<string, string>): Promise<ServerProc> {
+export async function startServerProc(mode: 'switchboard' | 'bare' | 'colyseus', env: Record<string, string>, opts: ProcOptions = {}): Promise<ServerProc> {
   const script = mode === 'colyseus' ? join(here, '..', 'peers', 'colyseus-server.js') : join(here, '..', 'server.js');
   const execArgv = ['--expose-gc', ...(mode === 'switchboard' ? API_NODE_FLAGS : [])];
-  const child: ChildProcess = fork(script, [mode], { env: { ...process.env, ...env }, execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const out = opts.onOutput ? 'pipe' : 'inherit';
+  const child: ChildProcess = fork(script, [mode], { env: { ...process.env, ...env }, execArgv, stdio: ['ignore', out, out, 'ipc'] });
+  if (opts.onOutput) for (const s of [child.stdout!, child.stderr!]) eachLine(s, opts.onOutput);
   const url = await new Promise<string>((resolve, reject) => {
     child.once('message', (m: { ready?: string }) => (m.ready ? resolve(m.ready) : reject(new Error('unexpected message'))));
     child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
@@ -80,8 +104,9 @@ export interface WorkerProc {
  * Spawns dist/workers/main.js with `env` (LOG_LEVEL info); resolves once it logs "workers
  * running", rejects when it exits before. Its stdout listener stays: it drains the pipe.
  */
-export async function startWorkerProc(env: Record<string, string>): Promise<WorkerProc> {
-  const child = spawn(process.execPath, [join(process.cwd(), 'dist', 'workers', 'main.js')], { env: { ...process.env, ...env, LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'inherit'] });
+export async function startWorkerProc(env: Record<string, string>, opts: ProcOptions = {}): Promise<WorkerProc> {
+  const child = spawn(process.execPath, [join(process.cwd(), 'dist', 'workers', 'main.js')], { env: { ...process.env, ...env, LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', opts.onOutput ? 'pipe' : 'inherit'] });
+  if (opts.onOutput) for (const s of [child.stdout!, child.stderr!]) eachLine(s, opts.onOutput);
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   await new Promise<void>((resolve, reject) => {
     child.stdout!.on('data', (d: Buffer) => d.toString().includes('workers running') && resolve());

@@ -78,3 +78,16 @@ export function memoryAfterGc(): { heapUsed: number; rss: number; external: numb
   const m = process.memoryUsage();
   return { heapUsed: m.heapUsed, rss: m.rss, external: m.external };
 }
+
+/** CPU seconds (used_cpu_sys + used_cpu_user) a redis-server has used, from its INFO cpu. */
+export function infoCpuSeconds(info: string): number {
+  const field = (name: string) => Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(info)?.[1] ?? 0);
+  return field('used_cpu_sys') + field('used_cpu_user');
+}
+
+/** The largest value ÷ the mean of all (1 when they are equal; NaN without values). */
+export function busiestOverMean(values: number[]): number {
+  if (values.length === 0) return NaN;
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  return Math.max(...values) / mean;
+}
