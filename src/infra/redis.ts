@@ -169,15 +169,16 @@ export async function checkRedis(redis: RedisClient, opts: { needsVersion7?: boo
   } catch (err) {
     throw new RedisCheckError(`Redis Cluster is not reachable: ${(err as Error).message}. ${hint}`);
   }
-  const clusterInfo = String(await withTimeout(redis.cluster('INFO'), 5000, 'CLUSTER INFO did not answer within 5 s'));
-  const field = (name: string) => new RegExp(`^${name}:(.*)$`, 'm').exec(clusterInfo)?.[1]?.trim();
-  if (field('cluster_state') !== 'ok') throw new RedisCheckError(`Redis Cluster state is "${field('cluster_state')}", not ok: ${field('cluster_slots_assigned')} slots assigned, ${field('cluster_slots_fail')} failing.`);
-  if (field('cluster_slots_ok') !== '16384') throw new RedisCheckError(`Redis Cluster serves ${field('cluster_slots_ok')} of 16384 slots: every slot must be assigned and ok.`);
   const masters = redis.nodes('master');
   let version = '';
+  // Every master's own view: a node that lost slots, or sees the cluster down, is refused by name.
   for (const node of masters) {
-    const where = `${node.options.host}:${node.options.port}`;
-    ({ version } = checkInfo(await infoOf(node, hint), true, ` (master ${where})`));
+    const where = ` (master ${node.options.host}:${node.options.port})`;
+    const clusterInfo = String(await withTimeout(node.cluster('INFO'), 5000, `CLUSTER INFO${where} did not answer within 5 s`));
+    const field = (name: string) => new RegExp(`^${name}:(.*)$`, 'm').exec(clusterInfo)?.[1]?.trim();
+    if (field('cluster_state') !== 'ok') throw new RedisCheckError(`Redis Cluster state is "${field('cluster_state')}"${where}, not ok: ${field('cluster_slots_ok')} of 16384 slots ok, ${field('cluster_slots_fail')} failing.`);
+    if (field('cluster_slots_ok') !== '16384') throw new RedisCheckError(`Redis Cluster serves ${field('cluster_slots_ok')} of 16384 slots${where}: every slot must be assigned and ok.`);
+    ({ version } = checkInfo(await infoOf(node, hint), true, where));
   }
   return { version, masters: masters.length };
 }
