@@ -3,11 +3,10 @@
 // workers, all given REDIS_CLUSTER_NODES. Ctrl-C / SIGTERM stop the api nodes and workers
 // first, then the cluster. The bootstrap credentials are those of `npm start`
 // (DATA_DIR/bootstrap.json); the demo app is created again in each new cluster.
-import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { root, say, ensureDependencies, ensureRedisServer, ensureBuild, startThrowawayCluster } from './setup.mjs';
+import { root, say, ensureDependencies, ensureRedisServer, ensureBuild, startThrowawayCluster, superviseProcesses, credentialLines } from './setup.mjs';
 
 ensureDependencies();
 ensureRedisServer();
@@ -31,7 +30,6 @@ say(`Redis Cluster up: ${cluster.seeds} (node logs in ${relative(process.cwd(), 
 const env = { ...process.env, REDIS_CLUSTER_NODES: cluster.seeds, DATA_DIR: dataDir };
 delete env.REDIS_URL;
 
-let stopping = false;
 let creds;
 try {
   const { bootstrap } = await import(pathToFileURL(join(root, 'dist', 'src', 'bootstrap.js')).href);
@@ -45,42 +43,17 @@ env.ADMIN_TOKEN = creds.adminToken;
 
 const port = Number(process.env.PORT ?? 3000);
 const workerMetricsPort = Number(process.env.WORKER_METRICS_PORT ?? 0);
-const children = [];
-// As in start.mjs: a 64 MiB young generation for the api (README § Benchmarks).
-const NODE_FLAGS = { api: ['--max-semi-space-size=64'], worker: [] };
-function startChild(name, kind, script, extraEnv) {
-  const child = spawn(process.execPath, ['--enable-source-maps', ...NODE_FLAGS[kind], join(root, 'dist', script)], { env: { ...env, ...extraEnv }, stdio: 'inherit' });
-  child.on('exit', (code, signal) => {
-    if (!stopping) {
-      say(`${name} exited (${signal ?? code}); stopping everything`);
-      void shutdown(1);
-    }
-  });
-  children.push(child);
-  return child;
-}
-
-async function shutdown(code = 0) {
-  if (stopping) return;
-  stopping = true;
-  say('shutting down: closing sockets, letting workers finish their active jobs…');
-  await Promise.all(
-    children.map((c) => (c.exitCode !== null || c.signalCode !== null ? undefined : new Promise((r) => { c.once('exit', r); c.kill('SIGTERM'); }))),
-  );
+const { start } = superviseProcesses(env, async () => {
   await cluster.stop();
   rmSync(clusterDir, { recursive: true, force: true });
   say('Redis Cluster stopped');
-  process.exit(code);
-}
-process.on('SIGINT', () => void shutdown(0));
-process.on('SIGTERM', () => void shutdown(0));
-
+});
 const ranges = await cluster.slots();
-startChild('api 1', 'api', 'src/main.js', { PORT: String(port) });
-startChild('api 2', 'api', 'src/main.js', { PORT: String(port + 1) });
+start('api 1', 'api', 'src/main.js', { PORT: String(port) });
+start('api 2', 'api', 'src/main.js', { PORT: String(port + 1) });
 // Two workers cannot share a metrics port: the second one gets the next.
-startChild('worker 1', 'worker', 'workers/main.js', workerMetricsPort ? { WORKER_METRICS_PORT: String(workerMetricsPort) } : {});
-startChild('worker 2', 'worker', 'workers/main.js', workerMetricsPort ? { WORKER_METRICS_PORT: String(workerMetricsPort + 1) } : {});
+start('worker 1', 'worker', 'workers/main.js', workerMetricsPort ? { WORKER_METRICS_PORT: String(workerMetricsPort) } : {});
+start('worker 2', 'worker', 'workers/main.js', workerMetricsPort ? { WORKER_METRICS_PORT: String(workerMetricsPort + 1) } : {});
 
 const bases = [port, port + 1].map((p) => `http://localhost:${p}`);
 const lines = [
@@ -94,14 +67,7 @@ const lines = [
   `Redis Cluster (REDIS_CLUSTER_NODES): ${cluster.seeds}`,
   ...ranges.map((r) => `  slots ${`${r.start}-${r.end}`.padEnd(12)} master 127.0.0.1:${r.master}${r.replicas.length ? `  replica ${r.replicas.map((p) => `127.0.0.1:${p}`).join(', ')}` : ''}`),
   '',
-  ...(creds.created
-    ? [
-        `Bootstrap credentials (first start; saved in ${creds.file}, reused next time):`,
-        `  ADMIN_TOKEN  ${creds.adminToken}`,
-        `  appid        ${creds.appid}`,
-        `  app secret   ${creds.secret}`,
-      ]
-    : [`Bootstrap credentials: appid ${creds.appid}; admin token and app secret in ${creds.file}`]),
+  ...credentialLines(creds),
   '',
 ];
 process.stdout.write(lines.join('\n') + '\n');
