@@ -591,7 +591,12 @@ export async function startThrowawayCluster({ masters = 3, replicasPerMaster = 1
           if ((all || masterAlive) && repl.master_link_status !== 'up') return `replica 127.0.0.1:${port}: master_link_status:${repl.master_link_status} (master ${masterPort})`;
         }
         // Which master serves which slots (replicas may be learnt a moment later by some nodes).
-        const slots = JSON.stringify((await slotsOf(port)).map(({ start, end, master }) => [start, end, master]));
+        const ranges = await slotsOf(port);
+        // Right after kill(), the live nodes still agree on the old map until they notice
+        // (cluster-node-timeout): healthy means every slot served by a live master.
+        const dead = ranges.find((r) => !nodes.some((n) => n.port === r.master && n.alive));
+        if (dead) return `slots ${dead.start}-${dead.end} are still served by the dead node 127.0.0.1:${dead.master} in 127.0.0.1:${port}'s map`;
+        const slots = JSON.stringify(ranges.map(({ start, end, master }) => [start, end, master]));
         if (agreed === null) agreed = slots;
         else if (slots !== agreed) return `the nodes do not agree on the slot map yet (127.0.0.1:${port} differs)`;
       } catch (err) {

@@ -11,7 +11,8 @@
 // the ledger afterwards (goals: writes back ≤ 10 s, 0 lost).
 // Server processes (every redis-server, api, worker) share CPU 0, this load generator CPU 1
 // (taskset; BENCH_PIN=0: no pinning).
-//   BENCH_BACKENDS (single,cluster)  BENCH_WORKLOADS (connections,dispatch,billing,notify)  BENCH_FAILOVER (1)
+//   BENCH_BACKENDS (single,cluster)  BENCH_WORKLOADS (connections,dispatch,billing,notify; empty: none)  BENCH_FAILOVER (1)
+//   BENCH_SERVER_ENV (NAME=value,… for the api and worker, e.g. REDIS_DURABLE_REPLICAS=0)
 //   BENCH_APPS (20)  BENCH_MASTERS (3)  BENCH_REPLICAS (1)  BENCH_NODE_TIMEOUT_MS (2000)
 //   connections: BENCH_CONNECTIONS (2000)  BENCH_CONN_SECONDS (12)
 //   dispatch:    BENCH_AGENTS (400)  BENCH_DISPATCH_RATE (100)  BENCH_DISPATCH_SECONDS (10)  BENCH_HOLD_MS (500)  BENCH_BURST (1000)
@@ -19,11 +20,12 @@
 //   notify:      BENCH_NOTIFY_RATE (500)  BENCH_NOTIFY_SECONDS (10)  BENCH_USERS (200)
 //   failover:    BENCH_FAILOVER_RATE (50)  BENCH_FAILOVER_CONTROL_RATE (10)  BENCH_FAILOVER_BEFORE_S (3)
 //                BENCH_FAILOVER_AFTER_S (15)  BENCH_FAILOVER_TIMEOUT_MS (5000: per request)
+import { loadavg } from 'node:os';
 import { Queue } from 'bullmq';
 import { loadConfig, type Config } from '../../src/config.js';
 import { QUEUES, queuePrefix } from '../../src/infra/queues.js';
 import { createRedis, redisTarget, type RedisClient } from '../../src/infra/redis.js';
-import { rawConnect, type RawClient } from './lib/rawclient.js';
+import { pingEvery, rawConnect, type RawClient } from './lib/rawclient.js';
 import { sampleDelta, startBackend, type Backend, type BackendKind, type NodeDelta, type NodeSample } from './lib/backend.js';
 import { createBenchApp, freePort, json, keySlot, paced, pin, pool, sleep, startServerProc, startWorkerProc, type ServerProc, type WorkerProc } from './lib/harness.js';
 import { busiestOverMean, cpuSeconds, fmt, printTable, summary, wallNow } from './lib/stats.js';
@@ -31,7 +33,11 @@ import { busiestOverMean, cpuSeconds, fmt, printTable, summary, wallNow } from '
 const env = process.env;
 const num = (name: string, def: number) => Number(env[name] ?? def);
 const BACKENDS = (env.BENCH_BACKENDS ?? 'single,cluster').split(',') as BackendKind[];
-const WORKLOADS = (env.BENCH_WORKLOADS ?? 'connections,dispatch,billing,notify').split(',');
+const WORKLOADS = (env.BENCH_WORKLOADS ?? 'connections,dispatch,billing,notify').split(',').filter(Boolean);
+/** Extra settings of the api and worker processes, e.g. REDIS_DURABLE_REPLICAS=0 (comma-separated NAME=value). */
+const SERVER_ENV: Record<string, string> = Object.fromEntries(
+  (env.BENCH_SERVER_ENV ?? '').split(',').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+);
 const FAILOVER = env.BENCH_FAILOVER !== '0';
 const PIN = env.BENCH_PIN !== '0';
 const APPS = num('BENCH_APPS', 20);
@@ -164,30 +170,14 @@ async function connectionsWorkload(ctx: Ctx): Promise<Figure[]> {
     return c;
   });
   const connectS = (performance.now() - t0) / 1000;
-  const latencies: number[] = [];
-  let errors = 0;
-  let running = true;
-  let measuring = false; // the first period warms up and is not counted
-  const loops = clients.map(async (c) => {
-    await sleep(Math.random() * PING_PERIOD_MS);
-    while (running) {
-      const sent = performance.now();
-      const ack = (await c.emitWithAck('session.ping', { t: Date.now() })) as { ok: boolean };
-      if (measuring) {
-        if (ack.ok) latencies.push(performance.now() - sent);
-        else errors++;
-      }
-      await sleep(PING_PERIOD_MS);
-    }
-  });
-  await sleep(PING_PERIOD_MS);
-  measuring = true;
+  const pings = pingEvery(clients, PING_PERIOD_MS);
+  await sleep(PING_PERIOD_MS); // the first period warms up and is not counted
+  pings.measure(true);
   const m0 = performance.now();
   await sleep(CONN_SECONDS * 1000);
-  measuring = false;
+  pings.measure(false);
   const measuredS = (performance.now() - m0) / 1000;
-  running = false;
-  await Promise.race([Promise.all(loops), sleep(PING_PERIOD_MS + 2000)]);
+  const { latencies, errors } = await pings.stop();
   for (const c of clients) c.close();
   await sleep(1000); // the api's disconnect work
   return [
@@ -225,8 +215,10 @@ async function dispatchWorkload(ctx: Ctx): Promise<Figure[]> {
   }
   const callerTokens = await pool(range(CALLERS), 16, (i) => ctx.apps[i % APPS]!.token(`c${i}`));
   const callers = await pool(callerTokens, 50, (token) => rawConnect(ctx.api.url, { token }));
-  const seqOf = new Map<string, number>(); // dispatch.queued names the request only
-  for (const c of callers) c.on('dispatch.queued', (d) => seen(seqOf.get((d as { requestId: string }).requestId)));
+  // dispatch.queued names the request only, and request ids count per app: key them by caller's app.
+  const seqOf = new Map<string, number>();
+  const reqKey = (caller: number, requestId: string) => `${caller % APPS}:${requestId}`;
+  callers.forEach((c, k) => c.on('dispatch.queued', (d) => seen(seqOf.get(reqKey(k, (d as { requestId: string }).requestId)))));
   await sleep(500);
 
   // Request s: caller s % CALLERS (app s % APPS), skill ⌊s / APPS⌋ % 20.
@@ -238,7 +230,7 @@ async function dispatchWorkload(ctx: Ctx): Promise<Figure[]> {
       sentAt.set(s, performance.now());
       void callers[s % CALLERS]!.emitWithAck('dispatch.request', { skill: skillOf(s), data: { seq: s } }).then((r) => {
         const a = r as { ok: boolean; data?: { requestId: string } };
-        if (a.ok && a.data) seqOf.set(a.data.requestId, s);
+        if (a.ok && a.data) seqOf.set(reqKey(s % CALLERS, a.data.requestId), s);
         else refused++;
       });
     }
@@ -262,7 +254,7 @@ async function dispatchWorkload(ctx: Ctx): Promise<Figure[]> {
     const t = performance.now();
     try {
       const r = await json(`${ctx.api.url}/v1/dispatch/requests`, { method: 'POST', headers: { authorization: `Bearer ${callerTokens[s % CALLERS]}` }, body: JSON.stringify({ skill: skillOf(s), data: { seq: s } }) });
-      seqOf.set(r.requestId as string, s);
+      seqOf.set(reqKey(s % CALLERS, r.requestId as string), s);
       createLat.push(performance.now() - t);
     } catch {
       createErrors++;
@@ -271,8 +263,13 @@ async function dispatchWorkload(ctx: Ctx): Promise<Figure[]> {
   const createS = (performance.now() - c0) / 1000;
   const d0 = performance.now();
   await queue.resume();
-  const dDeadline = Date.now() + 60_000;
-  while (firstAt.size < BURST - createErrors && Date.now() < dDeadline) await sleep(10);
+  // Until every request was offered or queued, or nothing more arrived for 5 s.
+  let lastSize = -1;
+  let lastChange = Date.now();
+  while (firstAt.size < BURST - createErrors && Date.now() - lastChange < 5000) {
+    if (firstAt.size !== lastSize) [lastSize, lastChange] = [firstAt.size, Date.now()];
+    await sleep(10);
+  }
   const dispatched = firstAt.size;
   const dSeconds = (Math.max(d0, ...firstAt.values()) - d0) / 1000;
   const releaseLat = [...firstAt.values()].map((t) => t - d0);
@@ -443,16 +440,20 @@ interface Attempt {
 interface FailoverResult {
   victim: number;
   promoted: number | null;
+  /** Replicas the new master of the target's slot has (ledger writes WAIT for REDIS_DURABLE_REPLICAS of them). */
+  promotedReplicas: number;
   targetApp: string;
   controlApp: string | null;
   controlMaster: number | null;
-  /** ms after the kill: a replica of the victim reported role:master / waitHealthy resolved. */
+  /** ms after the kill: the slot map (as a live node sees it) no longer names the victim / waitHealthy then resolved. */
   promotedAt: number;
   healthyAt: number;
   attempts: Attempt[];
   lost: Record<'target' | 'control', number>;
   appliedUnacked: Record<'target' | 'control', number>;
   missingEntries: string[];
+  /** Why a ledger could not be read back through the api afterwards (then lost is unknown). */
+  unreadable: Record<'target' | 'control', string | null>;
 }
 
 async function failover(ctx: Ctx, place: Placement): Promise<FailoverResult> {
@@ -501,41 +502,46 @@ async function failover(ctx: Ctx, place: Placement): Promise<FailoverResult> {
       : Promise.resolve(0),
   ];
   await sleep(FO_BEFORE_S * 1000);
-  // Watch the victim's replicas for their promotion while the cluster fails over.
-  let promotedAt = NaN;
-  let promoted: number | null = null;
-  const watching = (async () => {
-    while (promoted === null && performance.now() - killAt < 60_000) {
-      for (const port of replicas) {
-        const s = await ctx.backend.sample().then((all) => all.find((n) => n.port === port)).catch(() => undefined);
-        if (s?.role === 'master') {
-          promoted = port;
-          promotedAt = performance.now() - killAt;
-        }
-      }
-      await sleep(50);
-    }
-  })();
   killAt = performance.now();
   await cluster.kill(victim);
   progress(`failover: SIGKILLed master ${victim} (app ${target.appid}'s slot) at ${FO_BEFORE_S} s`);
+  // cluster.waitHealthy alone resolves at once after a kill: until cluster-node-timeout the
+  // survivors still agree on the old slot map. First wait for the victim's slots to move.
+  let promotedAt = NaN;
+  for (const deadline = Date.now() + 60_000; Date.now() < deadline; await sleep(50)) {
+    const ranges = await cluster.slots().catch(() => []);
+    if (ranges.length > 0 && !ranges.some((r) => r.master === victim)) {
+      promotedAt = performance.now() - killAt;
+      break;
+    }
+  }
   await cluster.waitHealthy(60_000);
   const healthyAt = performance.now() - killAt;
-  await watching;
+  const promoted = await cluster.masterOf(`${KEY_PREFIX}:{${target.appid}}:app`).catch(() => null);
+  const promotedReplicas = (await cluster.slots().catch(() => [])).find((r) => r.master === promoted)?.replicas.length ?? NaN;
+  if (promoted !== null && !replicas.includes(promoted)) progress(`failover: the slot went to ${promoted}, not to a replica of ${victim}`);
   await Promise.all(senders);
   await Promise.all(inFlight);
 
   // Every acknowledged top-up must be in its user's ledger (read through the api).
   const found = { target: new Set<string>(), control: new Set<string>() };
+  const unreadable: Record<'target' | 'control', string | null> = { target: null, control: null };
   for (const [which, app] of [['target', target], ['control', control]] as const) {
     if (!app) continue;
-    for (const uid of uids) {
-      let before: number | undefined;
-      do {
-        const page = (await json(`${ctx.api.url}/v1/billing/users/${uid}/ledger?limit=500${before ? `&before=${before}` : ''}`, { headers: { authorization: app.basic } })) as { entries: Array<{ key: string }>; next?: number };
-        for (const e of page.entries) if (e.key.startsWith('topup:')) found[which].add(e.key.slice('topup:'.length));
-        before = page.next;
-      } while (before !== undefined);
+    try {
+      for (const uid of uids) {
+        let before: number | undefined;
+        do {
+          const page = (await json(`${ctx.api.url}/v1/billing/users/${uid}/ledger?limit=500${before ? `&before=${before}` : ''}`, {
+            headers: { authorization: app.basic },
+            signal: AbortSignal.timeout(10_000),
+          })) as { entries: Array<{ key: string }>; next?: number };
+          for (const e of page.entries) if (e.key.startsWith('topup:')) found[which].add(e.key.slice('topup:'.length));
+          before = page.next;
+        } while (before !== undefined);
+      }
+    } catch (err) {
+      unreadable[which] = (err as Error).message.slice(0, 160);
     }
   }
   const lost = { target: 0, control: 0 };
@@ -549,7 +555,7 @@ async function failover(ctx: Ctx, place: Placement): Promise<FailoverResult> {
     }
     if (a.status !== '200' && has) appliedUnacked[a.app]++;
   }
-  return { victim, promoted, targetApp: target.appid, controlApp: control?.appid ?? null, controlMaster, promotedAt, healthyAt, attempts, lost, appliedUnacked, missingEntries };
+  return { victim, promoted, promotedReplicas, targetApp: target.appid, controlApp: control?.appid ?? null, controlMaster, promotedAt, healthyAt, attempts, lost, appliedUnacked, missingEntries, unreadable };
 }
 
 function printFailover(r: FailoverResult): void {
@@ -570,15 +576,15 @@ function printFailover(r: FailoverResult): void {
     return [{
       app: `${which} ${which === 'target' ? r.targetApp : r.controlApp} (master ${which === 'target' ? r.victim : r.controlMaster})`,
       'top-ups sent': as.length,
-      '200': as.length - failed.length,
+      'answered 200': as.length - failed.length,
       'failed, by status': [...byStatus].map(([s, n]) => `${n}× ${s}`).join('; ') || '0',
       'kill → first 200 ms (sent after the kill)': fmt(firstOkSentAfter, 0),
       'kill → first 200 answer ms (any)': fmt(firstOk, 0),
       'last failed request sent at ms': failed.length ? fmt(lastFailSent, 0) : '–',
       'p50 / p99 of 200s sent after the kill ms': `${fmt(sAfter.p50, 1)} / ${fmt(sAfter.p99, 1)}`,
       'p99 before the kill ms': fmt(sBefore.p99, 1),
-      'lost acknowledged entries': r.lost[which],
-      'applied though not acknowledged': r.appliedUnacked[which],
+      'lost acknowledged entries': r.unreadable[which] ? 'unknown' : r.lost[which],
+      'applied though not acknowledged': r.unreadable[which] ? 'unknown' : r.appliedUnacked[which],
     }];
   });
   printTable(
@@ -586,24 +592,35 @@ function printFailover(r: FailoverResult): void {
     rows,
   );
   process.stdout.write(
-    `\nreplica ${r.promoted ?? 'none'} reported role:master ${fmt(r.promotedAt, 0)} ms after the kill; every node healthy and agreeing (waitHealthy) ${fmt(r.healthyAt, 0)} ms after it\n`,
+    `\nthe slot map named ${r.promoted ?? 'no'} master instead of ${r.victim} ${fmt(r.promotedAt, 0)} ms after the kill; every live node healthy and agreeing (waitHealthy) ${fmt(r.healthyAt, 0)} ms after the kill; ` +
+      `the new master has ${r.promotedReplicas} replica(s), ledger writes wait for ${SERVER_ENV.REDIS_DURABLE_REPLICAS ?? 1} (REDIS_DURABLE_REPLICAS)\n`,
   );
+  for (const which of ['target', 'control'] as const) if (r.unreadable[which]) process.stdout.write(`the ${which} app's ledger could not be read back through the api: ${r.unreadable[which]}\n`);
   if (r.missingEntries.length) process.stdout.write(`acknowledged top-ups missing from the ledger: ${r.missingEntries.slice(0, 20).join(', ')}${r.missingEntries.length > 20 ? ' …' : ''}\n`);
-  // One-second windows of the target app's top-ups, by send time.
+  // One-second windows of the top-ups, by send time.
   const target = r.attempts.filter((a) => a.app === 'target');
+  const control = r.attempts.filter((a) => a.app === 'control');
   const timeline = [];
   for (let w = -FO_BEFORE_S; w < FO_AFTER_S; w++) {
-    const win = target.filter((a) => a.sent >= w * 1000 && a.sent < (w + 1) * 1000);
+    const inWin = (a: Attempt) => a.sent >= w * 1000 && a.sent < (w + 1) * 1000;
+    const win = target.filter(inWin);
     const ok = win.filter((a) => a.status === '200');
     const s = summary(ok.map((a) => a.done - a.sent));
-    timeline.push({ 'sent in s': `${w >= 0 ? '+' : ''}${w}…${w + 1}`, sent: win.length, '200': ok.length, failed: win.length - ok.length, 'p50 ms': fmt(s.p50, 1), 'p99 ms': fmt(s.p99, 1), 'max ms': fmt(s.max, 0) });
+    const cWin = control.filter(inWin);
+    const cOk = cWin.filter((a) => a.status === '200');
+    timeline.push({
+      'sent in s': `${w >= 0 ? '+' : ''}${w}…${w + 1}`, sent: win.length, 'answered 200': ok.length, failed: win.length - ok.length,
+      'p50 ms': fmt(s.p50, 1), 'p99 ms': fmt(s.p99, 1), 'max ms': fmt(s.max, 0),
+      'control 200 / sent': `${cOk.length} / ${cWin.length}`, 'control max ms': fmt(summary(cOk.map((a) => a.done - a.sent)).max, 0),
+    });
   }
-  printTable('Failover timeline: target app top-ups by the second they were sent in (0 = the kill)', timeline);
+  printTable('Failover timeline: target app top-ups (and the control app\'s) by the second they were sent in (0 = the kill)', timeline);
   const firstOk = Math.min(...target.filter((a) => a.status === '200' && a.sent >= 0).map((a) => a.done));
   const lost = r.lost.target + r.lost.control;
+  const verified = !r.unreadable.target && !r.unreadable.control;
   process.stdout.write(
     `\ngoal: writes back ≤ 10 s after the kill — ${firstOk <= 10_000 ? 'met' : 'MISSED'} (first 200 of a top-up sent after the kill: ${fmt(firstOk, 0)} ms)\n` +
-      `goal: 0 lost acknowledged ledger entries — ${lost === 0 ? 'met' : 'MISSED'} (${lost} lost)\n`,
+      `goal: 0 lost acknowledged ledger entries — ${!verified ? 'not verified (a ledger could not be read)' : lost === 0 ? 'met' : 'MISSED'} (${lost} lost of ${r.attempts.filter((a) => a.status === '200').length} acknowledged)\n`,
   );
 }
 
@@ -640,6 +657,7 @@ async function runBackend(kind: BackendKind, logs: ReturnType<typeof logCounter>
       DISPATCH_ROUND_MS: '10000',
       WORKER_CONCURRENCY: '50',
       CHARGE_TICK_SECONDS: String(TICK_S),
+      ...SERVER_ENV,
     };
     const config = loadConfig(procEnv);
     api = await startServerProc('switchboard', procEnv, { onOutput: logs.onOutput('api') });
@@ -777,15 +795,17 @@ process.stdout.write(
   `cluster: ${WORKLOADS.join(', ')} over ${APPS} apps on ${BACKENDS.map((b) => (b === 'single' ? 'one redis-server' : `a Redis Cluster of ${MASTERS} masters + ${MASTERS * REPLICAS} replicas (cluster-node-timeout ${NODE_TIMEOUT_MS} ms)`)).join(' and on ')}; one api + one worker process each; node ${process.version}\n` +
     `sizes: ${CONNECTIONS} sockets pinging every ${PING_PERIOD_MS / 1000} s for ${CONN_SECONDS} s; ${AGENTS} agents, ${DISPATCH_RATE} requests/s for ${DISPATCH_SECONDS} s, burst ${BURST}; ` +
     `${CALLS} metered calls (${CONNECTED} connected both sides), tick ${TICK_S} s, ${BILLING_SECONDS} s measured; notify ${NOTIFY_RATE}/s for ${NOTIFY_SECONDS} s to ${USERS} users\n` +
-    `pinning: ${PIN ? `every redis-server, the api and the worker → CPU ${SERVER_CPU}; this load generator → CPU ${BENCH_CPU} (taskset -a)` : 'none (BENCH_PIN=0)'}\n`,
+    (Object.keys(SERVER_ENV).length ? `api and worker settings from BENCH_SERVER_ENV: ${Object.entries(SERVER_ENV).map(([k, v]) => `${k}=${v}`).join(' ')}\n` : '') +
+    `pinning: ${PIN ? `every redis-server, the api and the worker → CPU ${SERVER_CPU}; this load generator → CPU ${BENCH_CPU} (taskset -a)` : 'none (BENCH_PIN=0)'}; load average at start ${loadavg().map((l) => fmt(l, 2)).join(' ')}\n`,
 );
 const logs = logCounter();
 const results: BackendRun[] = [];
 for (const kind of BACKENDS) results.push(await runBackend(kind, logs));
-printComparison(results);
+if (WORKLOADS.length) printComparison(results);
 const clusterRun = results.find((r) => r.kind === 'cluster');
-if (clusterRun?.place) printShares(clusterRun);
+if (clusterRun?.place && WORKLOADS.length) printShares(clusterRun);
 if (clusterRun?.failover) printFailover(clusterRun.failover);
 logs.print('Warnings and errors logged by the api and worker processes (by phase and message)');
+process.stdout.write(`\nload average at the end ${loadavg().map((l) => fmt(l, 2)).join(' ')} (above ~2: something else shared this 2-core machine)\n`);
 // The streams adapter's blocking reader may keep a connection open after close(): leave explicitly.
 process.exit(0);

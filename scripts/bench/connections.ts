@@ -3,7 +3,7 @@
 // ack p50/p99 — Switchboard beside a bare Socket.IO server doing the same, same run.
 //   BENCH_CONNECTIONS (default 10000)  BENCH_SECONDS (default 30)
 //   BENCH_ADAPTERS (default streams,pubsub): Switchboard is measured once per adapter
-import { rawConnect, type RawClient } from './lib/rawclient.js';
+import { pingEvery, rawConnect, type RawClient } from './lib/rawclient.js';
 import { createBenchApp, pool, sleep, startRedis, startServerProc, type ServerProc } from './lib/harness.js';
 import { cpuSeconds, fmt, printTable, summary } from './lib/stats.js';
 
@@ -50,30 +50,14 @@ async function measure(mode: 'bare' | 'switchboard', redisUrl: string, adapter =
     await sleep(1000);
     const after = await server.stats();
 
-    const latencies: number[] = [];
-    let errors = 0;
-    let running = true;
-    let measuring = false; // the first period warms both sides up and is not counted
-    const loops = clients.map(async (c) => {
-      await sleep(Math.random() * PERIOD_MS); // spread the heartbeats
-      while (running) {
-        const sent = performance.now();
-        const ack = (await c.emitWithAck('session.ping', { t: Date.now() })) as { ok: boolean };
-        if (measuring) {
-          if (ack.ok) latencies.push(performance.now() - sent);
-          else errors++;
-        }
-        await sleep(PERIOD_MS);
-      }
-    });
-    await sleep(PERIOD_MS);
-    measuring = true;
+    const pings = pingEvery(clients, PERIOD_MS);
+    await sleep(PERIOD_MS); // the first period warms both sides up and is not counted
+    pings.measure(true);
     const cpu0 = cpuSeconds(server.pid);
     const t0 = Date.now();
     await sleep(SECONDS * 1000);
-    running = false;
     const cpu = (cpuSeconds(server.pid) - cpu0) / ((Date.now() - t0) / 1000);
-    await Promise.race([Promise.all(loops), sleep(PERIOD_MS + 2000)]);
+    const { latencies, errors } = await pings.stop();
     for (const c of clients) c.close();
     const s = summary(latencies);
     return {

@@ -70,3 +70,37 @@ export function rawConnect(baseUrl: string, auth: Record<string, unknown> | null
     });
   });
 }
+
+/**
+ * Every client sends an acked `session.ping` every `periodMs` (spread at random over the
+ * first period) until stop(); acks are timed only between measure(true) and measure(false),
+ * so a warm-up period is left out. stop() waits for the loops (one period + 2 s at most).
+ */
+export function pingEvery(clients: RawClient[], periodMs: number) {
+  const latencies: number[] = [];
+  let errors = 0;
+  let running = true;
+  let measuring = false;
+  const loops = clients.map(async (c) => {
+    await new Promise((r) => setTimeout(r, Math.random() * periodMs));
+    while (running) {
+      const sent = performance.now();
+      const ack = (await c.emitWithAck('session.ping', { t: Date.now() })) as { ok: boolean };
+      if (measuring) {
+        if (ack.ok) latencies.push(performance.now() - sent);
+        else errors++;
+      }
+      await new Promise((r) => setTimeout(r, periodMs));
+    }
+  });
+  return {
+    measure(on: boolean) {
+      measuring = on;
+    },
+    async stop(): Promise<{ latencies: number[]; errors: number }> {
+      running = false;
+      await Promise.race([Promise.all(loops), new Promise((r) => setTimeout(r, periodMs + 2000))]);
+      return { latencies, errors };
+    },
+  };
+}
