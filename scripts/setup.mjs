@@ -5,6 +5,7 @@ import { existsSync, statSync, readdirSync, readFileSync, mkdirSync, mkdtempSync
 import { tmpdir } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 import { createConnection, createServer } from 'node:net';
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -338,27 +339,12 @@ function infoFields(text) {
   return fields;
 }
 
-const CRC16_TABLE = (() => {
-  const table = new Uint16Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n << 8;
-    for (let k = 0; k < 8; k++) c = c & 0x8000 ? (c << 1) ^ 0x1021 : c << 1;
-    table[n] = c & 0xffff;
-  }
-  return table;
-})();
-
-/** The cluster hash slot of a key (CRC16/XMODEM mod 16384, honouring {hash tags}), as CLUSTER KEYSLOT computes it. */
+/**
+ * The cluster hash slot of a key, as CLUSTER KEYSLOT computes it: cluster-key-slot, the
+ * function ioredis routes by, loaded when first called (this file runs before npm install).
+ */
 export function keySlot(key) {
-  let bytes = Buffer.from(String(key));
-  const open = bytes.indexOf(0x7b); // {
-  if (open >= 0) {
-    const close = bytes.indexOf(0x7d, open + 1); // }
-    if (close > open + 1) bytes = bytes.subarray(open + 1, close);
-  }
-  let crc = 0;
-  for (const b of bytes) crc = ((crc << 8) & 0xffff) ^ CRC16_TABLE[((crc >> 8) ^ b) & 0xff];
-  return crc % 16384;
+  return createRequire(import.meta.url)('cluster-key-slot')(String(key));
 }
 
 function redisCli() {

@@ -3,7 +3,8 @@
 import { createAdapter as createPubSubAdapter, createShardedAdapter } from '@socket.io/redis-adapter';
 import { createAdapter as createStreamsAdapter } from '@socket.io/redis-streams-adapter';
 import type { RedisClient } from './redis.js';
-import type { ServerOptions } from 'socket.io';
+import { encode } from '@msgpack/msgpack';
+import type { Namespace, ServerOptions } from 'socket.io';
 import type { Config } from '../config.js';
 import { createPublishOnlyAdapter } from './publish-only-adapter.js';
 import { createCommandRedis, createRedis, redisTarget, type RedisConfig } from './redis.js';
@@ -39,18 +40,23 @@ export function createSocketAdapter(
       const sub = createRedis(target, 'worker:adapter-sub', { shardedSubscribers: cluster });
       return { serverOptions: { adapter: createPublishOnlyAdapter(commands, sub, wire) as never }, clients: [sub] };
     }
+    const sessionKeyPrefix = `${channel}:session:`;
+    // The library subscribes on a duplicate of `commands`: on a Cluster that connection was
+    // made with sharded subscribers (app.ts), which the duplicate inherits.
+    const streams = createStreamsAdapter(commands, {
+      ...wire,
+      sessionKeyPrefix,
+      onlyPlaintext: true,
+      // The blocking reader only notices close() when its XREAD returns: keep that short
+      // so shutdown is quick (an idle node then makes one XREAD a second).
+      blockTimeInMs: 1000,
+    });
     return {
       serverOptions: {
-        // The library subscribes on a duplicate of `commands`: on a Cluster that connection was
-        // made with sharded subscribers (app.ts), which the duplicate inherits.
-        adapter: createStreamsAdapter(commands, {
-          ...wire,
-          sessionKeyPrefix: `${channel}:session:`,
-          onlyPlaintext: true,
-          // The blocking reader only notices close() when its XREAD returns: keep that short
-          // so shutdown is quick (an idle node then makes one XREAD a second).
-          blockTimeInMs: 1000,
-        }),
+        // Socket.IO calls it with `new` (a function returning an object, as the library's own).
+        adapter: function (nsp: Namespace) {
+          return withHandledSessionWrites(streams(nsp), commands, sessionKeyPrefix, config.SOCKET_RECOVERY_SECONDS * 1000);
+        } as never,
         // Missed events are replayed to a client that reconnects within the window.
         ...(config.SOCKET_RECOVERY_SECONDS > 0 ? { connectionStateRecovery: { maxDisconnectionDuration: config.SOCKET_RECOVERY_SECONDS * 1000, skipMiddlewares: false } } : {}),
       },
@@ -67,6 +73,21 @@ export function createSocketAdapter(
         createShardedAdapter(pub, sub, { channelPrefix: channel, subscriptionMode: cluster ? 'dynamic' : 'static' })
       : createPubSubAdapter(pub, sub, { key: channel });
   return { serverOptions: { adapter }, clients: [pub, sub] };
+}
+
+/**
+ * The streams adapter saves the session of a socket that disconnects (connection state
+ * recovery) with a SET it neither awaits nor catches: while Redis fails over, that SET fails
+ * and its rejection, handled nowhere, ends the process (Node's default for an unhandled
+ * rejection; test/cluster/failover.test.ts). The same write (redis-streams-adapter 0.3:
+ * base64 of the msgpack of the session, PX the recovery window), its failure ignored: that
+ * client then reconnects without recovery and gets a full snapshot.
+ */
+function withHandledSessionWrites<A extends object>(adapter: A, redis: RedisClient, prefix: string, windowMs: number): A {
+  (adapter as A & { persistSession(session: { pid: string }): void }).persistSession = (session) => {
+    redis.set(prefix + session.pid, Buffer.from(encode(session)).toString('base64'), 'PX', windowMs).catch(() => undefined);
+  };
+  return adapter;
 }
 
 /**

@@ -59,8 +59,18 @@ const CLUSTER_OPTIONS: ClusterOptions = {
   retryDelayOnMoved: 0,
   maxRedirections: 16,
   slotsRefreshTimeout: 2000,
-  // A node that restarts (a replica) is reconnected; a dead master is replaced through MOVED.
-  clusterNodeRetryStrategy: (times) => Math.min(100 * times, 2000),
+  // No CLUSTER INFO "ready check" after each (re)connect: while a master is failing over the
+  // cluster reports cluster_state:fail, the check fails, and ioredis reconnects without ever
+  // settling the promise of the connect() that ran it. BullMQ reconnects its blocking
+  // connections with connect() after a stuck wait, and awaits it: the worker of that queue
+  // then stopped for good (test/cluster/failover.test.ts). Commands sent meanwhile get
+  // CLUSTERDOWN, retried as above.
+  enableReadyCheck: false,
+  // No clusterNodeRetryStrategy: a node whose connection drops is dropped from the pool, so
+  // its commands fail with "Connection is closed" and are retried as above. With one, the
+  // connection to a killed master reconnects forever and, with maxRetriesPerRequest null,
+  // its commands wait in its offline queue for good: a dead master never answers MOVED, and
+  // nothing else makes the client re-read the slot map (test/cluster/failover.test.ts).
 };
 
 /** Options of one connection; the Cluster-only ones are ignored on one Redis. */
@@ -133,11 +143,15 @@ export async function scanKeys(redis: RedisClient, pattern: string): Promise<str
  * Whether an error means Redis could not be reached or is failing over (not a bug, not a
  * refusal): the request is answered 503 UNAVAILABLE, and may be retried. A Lua script
  * either ran whole or not at all, so such a failure never leaves a half-written change.
+ * MOVED / ASK reach the caller when a batch (auto-pipelining groups commands by the master
+ * the client believes serves their slots) went to a master that no longer serves some of
+ * them and the others succeeded: ioredis follows redirections for a batch only when all its
+ * commands failed alike. Right after a failover, while the client's slot map is stale.
  */
 export function isRedisUnavailable(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
   if (err.name === 'ClusterAllFailedError' || err.name === 'MaxRetriesPerRequestError') return true;
-  return /^(CLUSTERDOWN|TRYAGAIN|MASTERDOWN|LOADING|READONLY)\b|Too many Cluster redirections|Connection is closed|Stream isn't writeable|Command timed out|ECONNREFUSED|ECONNRESET|Failed to refresh slots cache|None of startup nodes is available/.test(err.message);
+  return /^(CLUSTERDOWN|TRYAGAIN|MASTERDOWN|LOADING|READONLY|MOVED|ASK)\b|Too many Cluster redirections|Connection is closed|Stream isn't writeable|Command timed out|ECONNREFUSED|ECONNRESET|Failed to refresh slots cache|None of startup nodes is available/.test(err.message);
 }
 
 /**

@@ -15,6 +15,8 @@
 // scripts without one. The cluster test pass runs the whole suite that way, and
 // test/cluster/scripts.test.ts loads every script on every master.
 import { createHash } from 'node:crypto';
+import calculateSlot from 'cluster-key-slot';
+import type { Cluster } from 'ioredis';
 import { isCluster, type RedisClient } from './redis.js';
 
 export interface ScriptDef {
@@ -88,22 +90,65 @@ export interface Durability {
  * still returns: the write happened and cannot be taken back, and the caller logs it.
  * WAIT blocks the connection it is sent on: use one that carries nothing else.
  * On one Redis, or with replicas 0, it is runScript.
+ *
+ * It waits for no more replicas than the client's slot map gives the master: a replica that
+ * took over from a killed master has none until a node rejoins as its replica, and a WAIT
+ * there would only time out — holding the connection, and every ledger write of the process
+ * queued behind it, for the whole timeout each time (metering stalled after a failover:
+ * test/cluster/failover.test.ts). While the map shows fewer replicas than asked, or a WAIT
+ * came back short, the map is re-read (at most every REFRESH_MS), so a replica that joins
+ * or leaves is seen.
  */
 export async function runDurableScript(redis: RedisClient, def: ScriptDef, keys: string[], args: Arg[], durability: Durability): Promise<{ result: unknown; acked: number | null }> {
   if (!isCluster(redis) || durability.replicas === 0) return { result: await runScript(redis, def, keys, args), acked: null };
   if (keys.length !== def.keys || keys.length === 0) throw new Error(`script expects ${def.keys} keys (at least one), got ${keys.length}`);
+  const cluster = redis;
   const text = scriptText(redis, def);
-  const batch = async (evalCmd: 'evalsha' | 'eval') => {
-    const p = redis.pipeline();
+  const slot = calculateSlot(keys[0]!);
+  const batch = async (evalCmd: 'evalsha' | 'eval', replicas: number) => {
+    const p = cluster.pipeline();
     if (evalCmd === 'evalsha') p.evalsha(sha1(text), def.keys, ...keys, ...args);
     else p.eval(text, def.keys, ...keys, ...args);
-    p.call('WAIT', durability.replicas, durability.timeoutMs);
+    if (replicas > 0) p.call('WAIT', replicas, durability.timeoutMs);
     return (await p.exec()) ?? [];
   };
-  let replies = await batch('evalsha');
-  if (replies[0]?.[0] instanceof Error && replies[0][0].message.startsWith('NOSCRIPT')) replies = await batch('eval');
-  const [scriptReply, waitReply] = replies;
-  if (!scriptReply) throw new Error('the script batch got no reply');
-  if (scriptReply[0]) throw scriptReply[0];
-  return { result: scriptReply[1], acked: waitReply && !waitReply[0] ? Number(waitReply[1]) : 0 };
+  let evalCmd: 'evalsha' | 'eval' = 'evalsha';
+  for (let moved = 0; ; ) {
+    // The master and its replicas as the map has them (master first); unknown slot: as asked.
+    const known = cluster.slots[slot];
+    const replicas = known ? Math.min(durability.replicas, known.length - 1) : durability.replicas;
+    if (replicas < durability.replicas) refreshSoon(cluster);
+    const [scriptReply, waitReply] = await batch(evalCmd, replicas);
+    if (!scriptReply) throw new Error('the script batch got no reply');
+    const err = scriptReply[0];
+    if (err instanceof Error && err.message.startsWith('NOSCRIPT') && evalCmd === 'evalsha') {
+      evalCmd = 'eval';
+      continue;
+    }
+    // MOVED: the batch reached a master that no longer serves the slot (a failover since the
+    // client last read the slot map), and the script did not run. ioredis follows MOVED for a
+    // batch only when all its commands failed alike, and WAIT succeeds on any master: without
+    // this, the map would never be re-read and every ledger write would fail from then on.
+    if (err instanceof Error && err.message.startsWith('MOVED ') && ++moved < MAX_MOVED) {
+      await new Promise<void>((resolve) => cluster.refreshSlotsCache(() => resolve()));
+      continue;
+    }
+    if (err) throw err;
+    const acked = replicas > 0 && waitReply && !waitReply[0] ? Number(waitReply[1]) : 0;
+    if (acked < replicas) refreshSoon(cluster);
+    return { result: scriptReply[1], acked };
+  }
+}
+
+/** How many times a durable script follows MOVED (as ioredis' maxRedirections for one command). */
+const MAX_MOVED = 16;
+const REFRESH_MS = 2000;
+const refreshedAt = new WeakMap<Cluster, number>();
+
+/** Re-reads the slot map of `cluster` (in the background), unless it was asked less than REFRESH_MS ago. */
+function refreshSoon(cluster: Cluster): void {
+  const now = Date.now();
+  if (now - (refreshedAt.get(cluster) ?? 0) < REFRESH_MS) return;
+  refreshedAt.set(cluster, now);
+  cluster.refreshSlotsCache();
 }

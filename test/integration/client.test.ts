@@ -24,3 +24,32 @@ it('the typed client connects, requests, and surfaces server error codes', async
   await expect(refused.ready).rejects.toMatchObject({ code: 'TOKEN_INVALID' });
   refused.close();
 });
+
+it('the typed client tries a handshake refused with UNAVAILABLE again (Redis failing over), and gives up on any other refusal', async () => {
+  // A Socket.IO server that refuses the first two handshakes as the gateway does while Redis
+  // fails over (connect_error data {code: 'UNAVAILABLE'}), then lets the client in.
+  const { createServer } = await import('node:http');
+  const { Server } = await import('socket.io');
+  const http = createServer();
+  const io = new Server(http);
+  let handshakes = 0;
+  io.use((_socket, next) => {
+    handshakes++;
+    if (handshakes <= 2) return next(Object.assign(new Error('the data store is unavailable or failing over: retry in a moment'), { data: { code: 'UNAVAILABLE', message: 'retry' } }));
+    next();
+  });
+  io.on('connection', (s) => s.emit('session.snapshot', { user: { id: 'back' } }));
+  await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(http.address() as { port: number }).port}`;
+  try {
+    const client = connectClient(url, { token: 't' });
+    const refusals: string[] = [];
+    client.socket.on('connect_error', (err: Error & { data?: { code?: string } }) => void refusals.push(err.data?.code ?? ''));
+    const snap = await client.ready;
+    expect(snap.user.id).toBe('back');
+    expect(refusals).toEqual(['UNAVAILABLE', 'UNAVAILABLE']);
+    client.close();
+  } finally {
+    io.close();
+  }
+}, 20_000);
