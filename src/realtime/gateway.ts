@@ -300,6 +300,10 @@ export function attachGateway(io: Server, core: Core, services: Services): Gatew
         (ctx.socket.data as SocketData).registered = true;
         return r;
       });
+      // Awaited below, but maybe only after a part's read has failed (Promise.all gives up on
+      // the first failure): then its own failure — the same closed connection, say — had no
+      // handler and ended up an unhandled rejection.
+      opened.catch(() => undefined);
       const parts = await Promise.all(
         entries.map(async ([name, c], i) => {
           const range = ranges[i];
