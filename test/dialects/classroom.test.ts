@@ -90,6 +90,15 @@ describe('envelope and common fields', () => {
     expectError(await php('account', 'login', { timeStamp: 1, appid: 'x', id: 'u', pwd: b64('p') }, { raw: true }), 10003, /appid/);
     expectError(await php('account', 'login', { timeStamp: 1, appid: 999, id: 'u', pwd: b64('p') }, { raw: true }), 10003, /SdkAppID 999/);
   });
+
+  it('takes timeStamp as the low 32 bits of a ms clock either way: a Java int (negative half of the time) or unsigned', async () => {
+    expectOk(await php('account', 'regist', { id: 'ts-user', pwd: b64('pw'), role: 1 }));
+    for (const timeStamp of [-1_234_567_890, -2147483648, 0, 4294967295]) {
+      expect(await php('account', 'login', { timeStamp, appid: SDKAPPID, id: 'ts-user', pwd: b64('pw') }, { raw: true }), String(timeStamp)).toMatchObject({ errorCode: 0, data: { token: expect.any(String) } });
+    }
+    expectError(await php('account', 'login', { timeStamp: -2147483649, appid: SDKAPPID, id: 'ts-user', pwd: b64('pw') }, { raw: true }), 10003, /timeStamp/);
+    expectError(await php('account', 'login', { timeStamp: 4294967296, appid: SDKAPPID, id: 'ts-user', pwd: b64('pw') }, { raw: true }), 10003, /timeStamp/);
+  });
 });
 
 describe('account', () => {

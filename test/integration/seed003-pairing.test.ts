@@ -59,7 +59,7 @@ describe('seed 003 pairing dialect', () => {
     const askNo: string = ask.data.ask_no;
     expect(await dispatch).toEqual({
       objectName: 'RC:CmdMsg',
-      content: { name: 'dispatch', data: { ask_no: askNo, ask_uid: '11', round_no: 1 }, extra: { ask_no: askNo, round_no: 1, scene: 1 } },
+      content: { name: 'dispatch', data: { ask_no: askNo, ask_uid: 11, round_no: 1 }, extra: { ask_no: askNo, round_no: 1, scene: 1 } },
     });
     expect((await seed('/api/v1/video/pair/info', asker.token, { ask_no: askNo })).data).toEqual({ status: 0, ask_no: askNo, ask_uid: 11, call_id: '', peer_uid: 0 });
 

@@ -9,7 +9,8 @@ import { GroupIdSchema } from '../../modules/rooms/schemas.js';
 import { VodRequestBody } from '../../modules/media/schemas.js';
 
 const Common = {
-  timeStamp: Type.Integer({ minimum: 0, description: 'low 32 bits of the current time in ms' }),
+  // The low 32 bits of a millisecond clock, sent by Java clients as an int: negative half of the time.
+  timeStamp: Type.Integer({ minimum: -2147483648, maximum: 4294967295, description: 'low 32 bits of the current time in ms (signed or unsigned)' }),
   appid: Type.Integer({ minimum: 1, description: 'the SdkAppID of the app' }),
 };
 const withCommon = <P extends TProperties>(props: P) => Type.Object({ ...Common, ...props }, { additionalProperties: true });

@@ -5,6 +5,7 @@
 // strings for ask_no; either form is accepted on the way in); start_at is unix seconds.
 import { Type } from 'typebox';
 import type { AskViewT } from '../../modules/pairing/schemas.js';
+import { seedUid } from '../../modules/pairing/service.js';
 import { seed003Plugin, uidOf, userRoute } from './common.js';
 
 const AskNo = Type.Union([Type.String({ pattern: '^[1-9][0-9]{0,15}$' }), Type.Integer({ minimum: 1 })], { description: 'ask number' });
@@ -29,10 +30,10 @@ const DelParam = Type.Object({ ask_no: AskNo, start_at: Type.Integer({ minimum: 
 const RecordsParam = Type.Object({ before: Type.Optional(Type.Integer({ minimum: 0, description: 'start_at (s) to page before' })), size: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })) });
 
 /** The seed's uid: a number when the native id is all digits. */
-const seedUid = (uid: string | undefined): number | string | null => (uid === undefined ? null : /^[0-9]{1,15}$/.test(uid) ? Number(uid) : uid);
+const seedUidOrNull = (uid: string | undefined): number | string | null => (uid === undefined ? null : seedUid(uid));
 
 function info(v: AskViewT) {
-  return { status: v.status, ask_no: v.askNo, ask_uid: seedUid(v.askUid), call_id: v.callId ?? '', peer_uid: seedUid(v.peerUid) ?? 0 };
+  return { status: v.status, ask_no: v.askNo, ask_uid: seedUidOrNull(v.askUid), call_id: v.callId ?? '', peer_uid: seedUidOrNull(v.peerUid) ?? 0 };
 }
 
 function record(v: AskViewT) {

@@ -80,7 +80,7 @@ export const DispatchEvent = Type.Object({
   objectName: Type.Literal('RC:CmdMsg'),
   content: Type.Object({
     name: Type.Literal('dispatch'),
-    data: Type.Object({ ask_no: AskNoSchema, ask_uid: UserIdSchema, round_no: Type.Integer({ minimum: 1 }) }),
+    data: Type.Object({ ask_no: AskNoSchema, ask_uid: Type.Union([Type.Integer({ minimum: 0, description: 'a numeric user id, as the seed writes it' }), UserIdSchema]), round_no: Type.Integer({ minimum: 1 }) }),
     extra: Type.Object({ ask_no: AskNoSchema, round_no: Type.Integer(), scene: Type.Integer() }),
   }),
 });

@@ -50,10 +50,16 @@ function toView(askNo: string, h: Record<string, string>): AskViewT {
   };
 }
 
+/** A user id as seed 003 writes it: an int when it is one (its ids are ints), else the string. */
+export function seedUid(uid: string): number | string {
+  return /^[0-9]{1,15}$/.test(uid) ? Number(uid) : uid;
+}
+
 export function dispatchMessage(askNo: string, askUid: string, round: number, scene: number): DispatchEventT {
   return {
     objectName: 'RC:CmdMsg',
-    content: { name: 'dispatch', data: { ask_no: askNo, ask_uid: askUid, round_no: round }, extra: { ask_no: askNo, round_no: round, scene } },
+    // ask_uid is an int in the seed's message (as in pair/info).
+    content: { name: 'dispatch', data: { ask_no: askNo, ask_uid: seedUid(askUid), round_no: round }, extra: { ask_no: askNo, round_no: round, scene } },
   };
 }
 
