@@ -333,6 +333,15 @@ describe('§3.2.4 video queries and the public halls', () => {
     const hist = json(await post('ajx/m_listVideoByUid.do', { uid: author, liveFlag: '0', ...signed(app.secret) }));
     expect(titles(hist)).toEqual(['saved public']); // a stopped unsaved stream has no file
     expect(json(await get('ajx/m_listVideoByUid.do', { uid: author, liveFlag: '1', ...signed('forged') })).result).toBe('NotAuthenticate');
+    // Polling (轮询): the same signed URL again and again inside the window lists each time;
+    // listVideoConditional.do likewise. A secret a state-changing request used stays refused.
+    const poll = { uid: author, liveFlag: '1', ...signed(app.secret) };
+    for (let i = 0; i < 3; i++) expect(json(await get('ajx/m_listVideoByUid.do', poll)).result, `poll ${i}`).toBe('OK');
+    const cond = { appId: APPID, timestamp: poll.timestamp, secret: poll.secret, 'video.liveFlag': '1' };
+    for (let i = 0; i < 2; i++) expect(json(await get('ajx/listVideoConditional.do', cond)).result, `conditional ${i}`).toBe('OK');
+    const used = signed(app.secret);
+    expect(json(await post('ajx/thirdPartyRegister.do', { ...used, thirdPartyId: 'poll-used', password: 'p' })).result).toBe('OK');
+    expect(json(await get('ajx/m_listVideoByUid.do', { uid: author, liveFlag: '1', ...used }))).toMatchObject({ result: 'NotAuthenticate', code: 'APP_SIGNATURE_REPLAYED' });
     expect(json(await get('ajx/m_listVideoByUid.do', { uid: author, liveFlag: '7', ...signed(app.secret) })).result).toBe('Invalid');
   });
 

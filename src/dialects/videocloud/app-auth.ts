@@ -69,8 +69,11 @@ export function createAppAuth(core: Core, accounts: AccountsService) {
      * APP_AUTH_FAILED (a parameter is missing, or no such app), APP_TIMESTAMP_SKEW,
      * APP_SIGNATURE_INVALID, APP_SIGNATURE_REPLAYED (that secret was used before).
      * The secret is claimed only once everything else holds, so failed attempts burn nothing.
+     * `readOnly` requests (the video lists, which the seed has backends poll, 轮询) are not
+     * claimed: the same signed URL may be polled while its timestamp is inside the window,
+     * and a replay of it changes nothing. A claimed secret is refused for them too.
      */
-    async verify({ appId, timestamp: ts, secret: given }: AppAuthParams): Promise<AppRecord> {
+    async verify({ appId, timestamp: ts, secret: given }: AppAuthParams, opts: { readOnly?: boolean } = {}): Promise<AppRecord> {
       const now = Date.now();
       if (appId === undefined || ts === undefined || !given) throw new AppError('APP_AUTH_FAILED', 'appId, timestamp and secret are required');
       if (!check(AppIdSchema, appId)) throw new AppError('APP_AUTH_FAILED', 'unknown appId');
@@ -93,6 +96,10 @@ export function createAppAuth(core: Core, accounts: AccountsService) {
       if (!ok) throw new AppError('APP_SIGNATURE_INVALID');
       // The secret stays valid until its timestamp leaves the window: remember it that long.
       const ttlMs = Math.max(1, Number(timestamp) + APP_AUTH_WINDOW_MS - now + 1000);
+      if (opts.readOnly) {
+        if ((await redis.exists(seenKey(appId, secret))) === 1) throw new AppError('APP_SIGNATURE_REPLAYED');
+        return app;
+      }
       const fresh = await redis.set(seenKey(appId, secret), '1', 'PX', ttlMs, 'NX');
       if (fresh !== 'OK') throw new AppError('APP_SIGNATURE_REPLAYED');
       return app;

@@ -164,7 +164,7 @@ export const videocloudDialect: RoutePlugin = async (app, deps) => {
   // §3.2.4.2 — one user's videos, live (1) or history (0), for the app's backend.
   route('ajx/m_listVideoByUid.do', async (req, reply) => {
     const p = params(req);
-    const appRec = await appAuth.verify(p);
+    const appRec = await appAuth.verify(p, { readOnly: true }); // polled with one signed URL (轮询)
     const uid = field(UserIdSchema, p.uid, 'uid');
     const liveFlag = liveFlagOf(p.liveFlag, 'liveFlag');
     const r = await live.byUser(appRec.appid, uid, { ...(liveFlag !== undefined ? { liveFlag } : {}), ...pageOf(p) });
@@ -197,7 +197,7 @@ export const videocloudDialect: RoutePlugin = async (app, deps) => {
       return sendJson(reply, videoList(await live.list(appid, { groupId, ...filter })));
     }
     if (p.secret || p.timestamp) {
-      const appRec = await appAuth.verify(p);
+      const appRec = await appAuth.verify(p, { readOnly: true });
       return sendJson(reply, videoList(await live.list(appRec.appid, { ...(author ? { author } : {}), ...filter })));
     }
     if (author) {
