@@ -115,8 +115,10 @@ describe('seed 001, every documented request', () => {
       status: 1, id: conf,
       users: [{ id: 'u300', number: '', name: 'Carol', state: 0 }, { id: '', number: '13800000001', name: 'Dan', state: 0 }],
     });
-    // A participant may read the conference.
+    // A participant may read the conference, its password included: an empty pwd would
+    // tell them (as the seed reads it) that none is needed.
     expect((await post('/getConfUsers', { id: conf }, asUser('u300'))).status).toBe(1);
+    expect(await post('/getConf', { id: conf }, asUser('u300'))).toMatchObject({ status: 1, id: conf, pwd: '1234' });
   });
 
   it('inviteConf adds and dials those with a number: answered → state 1 with a callid', async () => {

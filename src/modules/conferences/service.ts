@@ -231,7 +231,9 @@ export function createConferencesService(core: Core, deps: { rooms: RoomsService
     get: async (appid: string, confId: string, actor: Actor): Promise<ConferenceViewT> => {
       const h = await conf(appid, confId);
       await mustRead(appid, confId, h, actor);
-      return toView(appid, confId, h, await store.participants(appid, confId), isCreator(h, actor));
+      // Every reader (the creator, a participant, the app) sees the password: an invited
+      // participant needs it to join, and seed 001 reads an empty pwd as "no password".
+      return toView(appid, confId, h, await store.participants(appid, confId), true);
     },
 
     /** Conferences `uid` created, newest first (at most 200). */
