@@ -43,14 +43,17 @@ export function createServices(core: Core) {
   const feedback = createFeedbackService(core, { presence, dispatch });
   const signals = createSignalsService(core, { rtc, dispatch });
   // A conversation's metered call (same id) stops when the conversation ends; a call that
-  // billing ends (balance exhausted) ends its conversation and frees the agent. Both sides
-  // are idempotent, so the hooks calling each other stop after one round.
+  // billing ends for lack of balance ends its conversation and frees the agent — and only
+  // that: a charge stopped any other way (the volunteer's /charge/end in seed 000, an app's
+  // end of the call) leaves the conversation to the caller, whose end alone closes it in
+  // seed 000. Both sides are idempotent, so the hooks calling each other stop after one round.
   dispatch.onConversationEnd(async (appid, conversationId) => {
     await billing.end(appid, conversationId, { reason: 'conversation' }).catch((err: unknown) => {
       if (!isAppError(err, 'CALL_NOT_FOUND')) throw err;
     });
   });
   billing.onEnded(async (appid, call) => {
+    if (call.reason !== 'balance') return;
     const conv = await dispatch.get(appid, call.callId).catch(() => null);
     if (!conv || conv.caller !== call.payer || conv.agent !== call.payee || (conv.state !== 'accepted' && conv.state !== 'active')) return;
     await dispatch.end(appid, call.callId, null, call.reason ?? 'billing');

@@ -9,7 +9,7 @@ import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { peerSign } from '../../src/modules/signals/service.js';
 import type { WorkerNode } from '../../workers/runtime.js';
-import { call, connect, createApp, nextEvent, startServer, startTestWorkers, type TestServer } from '../helpers.js';
+import { call, connect, createApp, nextEvent, sleep, startServer, startTestWorkers, type TestServer } from '../helpers.js';
 
 const APPID = 'tttalk';
 const PASSWORD = '*89C6B530AA78695E257E55D63C00A6EC9AD3E977'; // the legacy client's (encrypt=true) password, as sent
@@ -156,6 +156,11 @@ describe('seed 000, replayed in order', () => {
     expect(await get(SEED.chargeUpdate, volunteerToken)).toMatchObject({ status: 1, conversation_id: '100', state: 'active', charge_length: 11 });
     expectFailed(await get(SEED.chargeConfirm, userToken), 'CALL_ACTIVE');
     expect(await get(SEED.chargeEnd, volunteerToken)).toMatchObject({ status: 1, conversation_id: '100', state: 'ended', units: 1, amount: 100, charge_length: 11 });
+    // The volunteer's charge/end stops the charge, not the conversation: in seed 000 only the
+    // user's conversation/end ends it (a charge ended for lack of balance is the exception).
+    await sleep(300); // the billing end's hooks have run by now
+    expect((await call(srv.url, 'GET', '/v1/conversations/100', { token: userToken })).body).toMatchObject({ state: 'active' });
+    expect((await call(srv.url, 'GET', '/v1/presence', { token: volunteerToken })).body.state).toBe('busy');
     expectFailed(await get(SEED.chargeUpdate, volunteerToken), 'CALL_ENDED'); // the seed's order: update after end
     expectFailed(await get(SEED.chargeConfirm, volunteerToken), 'FORBIDDEN'); // only the user confirms
     expect(await get(SEED.chargeConfirm, userToken)).toMatchObject({ status: 1, conversation_id: '100', state: 'confirmed', amount: 100, balance: 9900 });
