@@ -148,6 +148,18 @@ describe('seed 000, replayed in order', () => {
     expect((await call(srv.url, 'GET', '/v1/presence', { token: volunteerToken })).body).toMatchObject({ rating: 3, ratings: 1 });
   });
 
+  it('with only the document\'s calls: the volunteer answers peer to peer (ANSWER_CALL), the user\'s begin naming it accepts the offer', async () => {
+    await skipTo(50);
+    const offer = nextEvent(volunteer, 'dispatch.offer');
+    expect(await get(SEED.request, userToken)).toMatchObject({ status: 1, conversation_id: '50', state: 'waiting' });
+    await offer; // no dispatch.accept on the volunteer's socket: its app sends the user ANSWER_CALL instead
+    // An agent that holds no offer of the request cannot be named into it.
+    expectFailed(await get('/conversation/begin?conversation_id=50&agent_emp_id=5555', userToken), 'NOT_OFFERED');
+    expect(await get('/conversation/begin?conversation_id=50&agent_emp_id=2074', userToken)).toEqual({ status: 1, conversation_id: '50', agent_emp_id: '2074', caller: '4638', state: 'active', started_at: expect.any(Number) });
+    expect((await call(srv.url, 'GET', '/v1/presence', { token: volunteerToken })).body.state).toBe('busy');
+    expect((await get('/conversation/end?conversation_id=50', userToken)).status).toBe(1);
+  });
+
   it('charge/begin → charge/update → charge/end (charge_length) → charge/confirm on conversation 100', async () => {
     await skipTo(100);
     await requestAccepted('100');

@@ -110,7 +110,7 @@ export const callcentreDialect: RoutePlugin = async (app, { services, core }) =>
     '/conversation/begin': {
       schema: BeginQuery, token: true,
       run: async ({ services, session, q }) => {
-        const c = await services.dispatch.begin(session.appid, q.conversation_id, session.uid, q.agent_emp_id);
+        const c = await services.dispatch.begin(session.appid, q.conversation_id, session.uid, q.agent_emp_id, { acceptOffer: true });
         return { conversation_id: c.requestId, agent_emp_id: c.agent, caller: c.caller, state: c.state, started_at: c.startedAt };
       },
     },

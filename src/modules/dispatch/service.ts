@@ -112,10 +112,36 @@ export function createDispatchService(core: Core, deps: { presence: PresenceServ
     return get(appid, id);
   }
 
+  /** First accept wins (atomically); the others get dispatch.taken, the caller dispatch.accepted. */
+  async function accept(appid: string, id: string, uid: string): Promise<RequestViewT> {
+    const r = await store.accept(appid, id, uid, Date.now());
+    if (r.code === -1) notFound(id);
+    if (r.code === -2) throw new AppError('ALREADY_TAKEN', `request ${id} was already accepted by another agent`);
+    if (r.code === -3) throw new AppError('REQUEST_CLOSED', `request ${id} expired or was cancelled`);
+    if (r.code === -4) throw new AppError('NOT_OFFERED', `request ${id} is not offered to ${uid}`);
+    if (r.code === 1) {
+      for (const other of r.others) emitter.toUser(appid, other, 'dispatch.taken', { requestId: id, by: uid });
+      emitter.toUser(appid, r.caller, 'dispatch.accepted', { requestId: id, agent: uid });
+      // Its pending timers are moot (both re-check the state, so a failed removal is harmless).
+      const q = core.queues.get('dispatch');
+      await Promise.all([q.remove(expireJobId(appid, id)), q.remove(roundJobId(appid, id, r.round + 1))]).catch(() => undefined);
+      // An accepted conversation nobody begins must not hold the agent forever.
+      if (config.CONVERSATION_NOSHOW_MS > 0) {
+        await core.queues.add('dispatch', 'noShow', { appid, requestId: id }, { jobId: noShowJobId(appid, id), delay: config.CONVERSATION_NOSHOW_MS });
+      }
+      await kick(appid, r.others);
+      const view = await get(appid, id);
+      await core.events.publish(appid, 'dispatch.taken', { requestId: id, conversationId: id, caller: r.caller, agent: uid, skill: view.skill, round: r.round }, { orderKey: id });
+      return view;
+    }
+    return get(appid, id);
+  }
+
   return {
     get,
     end,
     kick,
+    accept,
 
     /** Billing (and others) hear every conversation end, once. */
     onConversationEnd(handler: ConversationEndHandler): void {
@@ -161,31 +187,6 @@ export function createDispatchService(core: Core, deps: { presence: PresenceServ
         await core.queues.add('dispatch', 'round', { appid, requestId: id, round: round + 1 }, { jobId: roundJobId(appid, id, round + 1), delay: config.DISPATCH_ROUND_MS });
       }
       return { offered: r.code === 1 ? r.agents.length : 0, position: r.position };
-    },
-
-    /** First accept wins (atomically); the others get dispatch.taken, the caller dispatch.accepted. */
-    async accept(appid: string, id: string, uid: string): Promise<RequestViewT> {
-      const r = await store.accept(appid, id, uid, Date.now());
-      if (r.code === -1) notFound(id);
-      if (r.code === -2) throw new AppError('ALREADY_TAKEN', `request ${id} was already accepted by another agent`);
-      if (r.code === -3) throw new AppError('REQUEST_CLOSED', `request ${id} expired or was cancelled`);
-      if (r.code === -4) throw new AppError('NOT_OFFERED', `request ${id} is not offered to ${uid}`);
-      if (r.code === 1) {
-        for (const other of r.others) emitter.toUser(appid, other, 'dispatch.taken', { requestId: id, by: uid });
-        emitter.toUser(appid, r.caller, 'dispatch.accepted', { requestId: id, agent: uid });
-        // Its pending timers are moot (both re-check the state, so a failed removal is harmless).
-        const q = core.queues.get('dispatch');
-        await Promise.all([q.remove(expireJobId(appid, id)), q.remove(roundJobId(appid, id, r.round + 1))]).catch(() => undefined);
-        // An accepted conversation nobody begins must not hold the agent forever.
-        if (config.CONVERSATION_NOSHOW_MS > 0) {
-          await core.queues.add('dispatch', 'noShow', { appid, requestId: id }, { jobId: noShowJobId(appid, id), delay: config.CONVERSATION_NOSHOW_MS });
-        }
-        await kick(appid, r.others);
-        const view = await get(appid, id);
-        await core.events.publish(appid, 'dispatch.taken', { requestId: id, conversationId: id, caller: r.caller, agent: uid, skill: view.skill, round: r.round }, { orderKey: id });
-        return view;
-      }
-      return get(appid, id);
     },
 
     /** The agent lets an offer go; when no offer of the request is left, its next round runs now. */
@@ -237,8 +238,15 @@ export function createDispatchService(core: Core, deps: { presence: PresenceServ
     },
 
     /** The conversation begins (caller or agent; `agent` = the one the caller expects). */
-    async begin(appid: string, id: string, uid: string, agent?: string): Promise<RequestViewT> {
-      const r = await store.begin(appid, id, uid, agent ?? '', Date.now());
+    async begin(appid: string, id: string, uid: string, agent?: string, opts: { acceptOffer?: boolean } = {}): Promise<RequestViewT> {
+      let r = await store.begin(appid, id, uid, agent ?? '', Date.now());
+      // Seed 000: the volunteer answers the user peer to peer (the signed TIM ANSWER_CALL)
+      // and the user's begin names it; no socket accept was sent. The caller's begin naming
+      // an agent that holds an offer accepts it for that agent — first accept wins, as ever.
+      if (r.code === -6 && agent && opts.acceptOffer && (await get(appid, id)).caller === uid) {
+        await accept(appid, id, agent);
+        r = await store.begin(appid, id, uid, agent, Date.now());
+      }
       if (r.code === -1) notFound(id);
       if (r.code === -5) throw new AppError('NOT_A_PARTY', `${uid} is not a party of conversation ${id}`);
       if (r.code === -6) throw new AppError('CONVERSATION_NOT_ACCEPTED', `no agent has accepted request ${id} yet`);
