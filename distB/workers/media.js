@@ -1,2 +1,0 @@
-export const linkRecording = async (payload, { services }) => services.media.linkRecording(payload);
-//# sourceMappingURL=media.js.map
