@@ -266,6 +266,27 @@ describe('live: a course from create to playback', () => {
   });
 });
 
+describe('live: a recording linked by roomnum= alone', () => {
+  it("recendcall whose stream_param carries only roomnum= is linked to the course of the app whose key signed it", async () => {
+    const teacher = await registerAndLogin('t-roomnum', 1);
+    const student = await registerAndLogin('s-roomnum', 0);
+    const { roomnum } = (await php('live', 'create', { token: teacher, title: 'pushed with roomnum=' })).data;
+    expectOk(await php('live', 'startcourse', { token: teacher, roomnum }));
+    expectOk(await php('live', 'exitroom', { token: teacher, roomnum }));
+    const t = Math.floor(Date.now() / 1000) + 300;
+    const sign = createHash('md5').update(`${TENCENT.callbackKey}${t}`).digest('hex');
+    const event = { t, sign, event_type: 100, stream_id: 'live_8f3a', stream_param: `txSecret=ab12&txTime=5C2A&roomnum=${roomnum}`, file_id: `f-rn-${roomnum}`, file_format: 'mp4', video_url: `http://vod.example/${roomnum}/f.mp4` };
+    expect(await php('live', 'recendcall', event, { raw: true })).toEqual({ code: 0 });
+    let c: any;
+    for (let i = 0; i < 50; i++) {
+      c = (await php('live', 'roomlist', { token: student, index: 0, size: 1, roomnum })).data.rooms[0];
+      if (c.state === 3) break;
+      await sleep(100);
+    }
+    expect(c).toMatchObject({ state: 3 });
+  });
+});
+
 describe('live: the teacher stops heartbeating', () => {
   it('the course ends after the member timeout and the grace, as if exitroom was called', async () => {
     const teacher = await registerAndLogin('t-timeout', 1);

@@ -243,6 +243,18 @@ describe('recording callbacks', () => {
     expect(calls.map(([a, n, rec]) => [a, n, rec.indexUrl, rec.playbackUrl])).toEqual([[app.appid, 2002, undefined, 'http://vod/f-2.mp4']]);
   });
 
+  it("links by roomnum alone when the app's own callback key signed it (seed 002's callback URL names no app)", async () => {
+    calls.length = 0;
+    const body = recordingBody('f-2b', 'live_def', { stream_param: 'roomnum=2003', file_format: 'mp4', video_url: 'http://vod/f-2b.mp4' });
+    expect((await call(srv.url, 'POST', '/v1/media/callbacks/recording', { body })).status).toBe(200);
+    expect((await outcome('f-2b')).state).toBe('completed');
+    expect(calls.map(([a, n]) => [a, n])).toEqual([[app.appid, 2003]]);
+    // Signed with the deployment key, which vouches for every app: roomnum alone names no app.
+    await call(srv.url, 'POST', '/v1/media/callbacks/recording', { body: recordingBody('f-2c', 'live_ghi', { stream_param: 'roomnum=2003' }, DEPLOY_KEY) });
+    expect((await outcome('f-2c')).reason).toMatch(/^STREAM_NOT_LINKED: no SdkAppID in stream_id "live_ghi" stream_param "roomnum=2003"/);
+    expect(calls).toHaveLength(1);
+  });
+
   it('acknowledges other event types without queueing them', async () => {
     const before = await queue.getJobCounts();
     const t = now() + 60;

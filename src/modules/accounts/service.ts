@@ -145,6 +145,16 @@ export function createAccountsService(core: Core) {
       return getApp(appid);
     },
 
+    /** Every app with Tencent settings; a vendor callback that names no app is matched against their keys. */
+    async appsWithTencent(): Promise<AppRecord[]> {
+      const ids = await store.appidsWithSdkAppId();
+      const apps = await Promise.all(ids.map((id) => getApp(id).catch((err: unknown) => {
+        if (err instanceof AppError && err.code === 'APP_NOT_FOUND') return null; // deleted meanwhile
+        throw err;
+      })));
+      return apps.filter((a): a is AppRecord => a !== null);
+    },
+
     viewApp(app: AppRecord): AppViewT {
       const t = app.tencent;
       return {

@@ -82,6 +82,8 @@ export function createAccountsStore(redis: RedisClient, keys: Keys) {
     indexSdkAppId: (sdkAppId: number, appid: string) => redis.hset(keys.global('sdkappid'), String(sdkAppId), appid),
     unindexSdkAppId: (sdkAppId: number) => redis.hdel(keys.global('sdkappid'), String(sdkAppId)),
     appidBySdkAppId: (sdkAppId: number) => redis.hget(keys.global('sdkappid'), String(sdkAppId)),
+    /** Every app with Tencent settings (the same index, its values). */
+    appidsWithSdkAppId: () => redis.hvals(keys.global('sdkappid')),
 
     async createUser(appid: string, uid: string, fields: Record<string, string>, now: number): Promise<boolean> {
       return (await run('sbCreateIfAbsent', [keys.user(appid, uid), keys.users(appid)], [now, uid, ...flatten(fields)])) === 1;

@@ -8,8 +8,8 @@
 // Recording ↔ room mapping (documented for client developers):
 //   1. stream_id `<sdkAppId>_<roomnum>_<userid>_main` (TRTC's bypass stream id), else
 //   2. `roomnum=<n>` (and optionally `sdkappid=<n>`) in stream_param, the query string the
-//      pusher appended to its push URL; the app is then the one whose callback URL or
-//      key verified the event.
+//      pusher appended to its push URL; the app is then the one the callback URL names
+//      (?appid=), else the one whose own callback key signed the event.
 // Media knows nothing about courses: it stores the recording and calls the handlers
 // registered with onRecording (the classroom module sets playback_idx_url and state 3).
 import { createHash, randomInt } from 'node:crypto';
@@ -90,12 +90,21 @@ export function createMediaService(core: Core, accounts: AccountsService) {
     }
   }
 
-  /** The app the callback's key belongs to: the one named, else the one its stream names. */
-  async function callbackApp(appid: string | undefined, body: Record<string, unknown>): Promise<AppRecord | null> {
+  /**
+   * The app the callback's key belongs to: the one named, else the one its stream names,
+   * else the app whose own callback key produced the sign (seed 002's callback URL names no
+   * app and a pusher may put only `roomnum=` in stream_param). That last search tries each
+   * app with Tencent settings: one md5 per app, so a deployment with thousands of them
+   * should name the app in the callback URL (?appid=).
+   */
+  async function callbackApp(appid: string | undefined, body: Record<string, unknown> & { t: number | string; sign: string }): Promise<AppRecord | null> {
     if (appid !== undefined) return accounts.getApp(appid);
     const streamId = typeof body.stream_id === 'string' ? body.stream_id : '';
     const { sdkAppId } = parseStream(streamId, typeof body.stream_param === 'string' ? body.stream_param : undefined);
-    if (sdkAppId === undefined) return null;
+    if (sdkAppId === undefined) {
+      const signed = (await accounts.appsWithTencent()).filter((a) => a.tencent?.callbackKey && verifyCallbackSign(a.tencent.callbackKey, body.t, body.sign, 0).ok);
+      return signed.length === 1 ? signed[0]! : null; // two apps sharing a key prove neither
+    }
     try {
       return await accounts.getAppBySdkAppId(sdkAppId);
     } catch (err) {
@@ -255,7 +264,7 @@ export function createMediaService(core: Core, accounts: AccountsService) {
      */
     async recordingCallback(body: unknown, opts: { kind: CallbackKindT; appid?: string }): Promise<{ queued: boolean; eventId?: string; jobId?: string; ignored?: string }> {
       const env = parse(CallbackEnvelope, body, 'callback');
-      const app = await callbackApp(opts.appid, env as Record<string, unknown>);
+      const app = await callbackApp(opts.appid, env as typeof env & Record<string, unknown>);
       const key = callbackKeyOf(app);
       if (!key) throw new AppError('VENDOR_NOT_CONFIGURED', 'no callback key: set the app\'s tencent.callbackKey or TENCENT_CALLBACK_KEY');
       const check = verifyCallbackSign(key, env.t, env.sign, nowSeconds());
