@@ -315,7 +315,11 @@ describe('§3.2.4 video queries and the public halls', () => {
     videos.livePublic = await start(authorToken, { title: 'live public' });
     videos.livePrivate = await start(authorToken, { title: 'live private', shareModel: 2 });
     videos.mateInGroup = await start(mateToken, { title: 'mate circle', shareModel: 3, groupId, save: 1 });
-    videos.mateAlone = await start(mateToken, { title: 'mate alone' });
+    videos.mateAlone = await start(mateToken, { title: 'mate alone' }); // started as §3.2.3.3 shows: no group named
+    videos.matePrivate = await start(mateToken, { title: 'mate private', shareModel: 2 });
+    await reg('outsider');
+    const outsiderToken = parseXml(await get('ajx/thirdPartyLogin.do', { appId: APPID, thirdPartyId: 'outsider', password: 'pw' })).token as string;
+    videos.outsider = await start(outsiderToken, { title: 'outsider public' });
     for (const v of [videos.savedPublic, videos.unsaved]) expect((await call(srv.url, 'POST', `/v1/live/videos/${v}/stop`, { token: authorToken })).status).toBe(200);
     expect((await call(srv.url, 'POST', `/v1/live/videos/${videos.mateInGroup}/stop`, { token: mateToken })).status).toBe(200);
     await call(srv.url, 'POST', '/v1/pictures', { token: authorToken, body: { url: 'https://img.test/a.jpg', title: 'public pic <b>' } });
@@ -345,33 +349,42 @@ describe('§3.2.4 video queries and the public halls', () => {
     expect(json(await get('ajx/m_listVideoByUid.do', { uid: author, liveFlag: '7', ...signed(app.secret) })).result).toBe('Invalid');
   });
 
-  it('listVideoConditional.do: 1. video.groupId + group token', async () => {
+  it("listVideoConditional.do: 1. video.groupId + group token → videos started in the group and its members' videos but private ones", async () => {
     const r = json(await get('ajx/listVideoConditional.do', { 'video.groupId': groupId, secret: groupToken }));
     expect(r.result).toBe('OK');
-    expect(titles(r)).toEqual(['mate circle']);
+    expect(titles(r)).toEqual(['live public', 'mate alone', 'mate circle', 'saved public']);
+    expect(titles(json(await get('ajx/listVideoConditional.do', { 'video.groupId': groupId, secret: groupToken, 'video.liveFlag': '1' })))).toEqual(['live public', 'mate alone']);
+    const page2 = json(await get('ajx/listVideoConditional.do', { 'video.groupId': groupId, secret: groupToken, pageSize: '3', pageNumber: '2' }));
+    expect([page2.total, page2.videos.length]).toEqual([4, 1]);
+    // Membership is read at query time: a member who leaves takes their own videos along;
+    // a video started in the group stays the group's.
+    const basic: [string, string] = [APPID, app.secret];
+    expect((await call(srv.url, 'POST', `/v1/apps/${APPID}/live-groups/${groupId}/members`, { basic, body: { remove: [viewer] } })).status).toBe(200);
+    expect(titles(json(await get('ajx/listVideoConditional.do', { 'video.groupId': groupId, secret: groupToken })))).toEqual(['live public', 'mate circle', 'saved public']);
+    expect((await call(srv.url, 'POST', `/v1/apps/${APPID}/live-groups/${groupId}/members`, { basic, body: { add: [viewer] } })).status).toBe(200);
     expect(json(await get('ajx/listVideoConditional.do', { 'video.groupId': groupId, secret: 'BRPXSI9o7fy9cNt099vv' })).result).toBe('NotAuthenticate');
     expect(json(await get('ajx/listVideoConditional.do', { 'video.groupId': '999', secret: groupToken })).result).toBe('NotAuthenticate');
   });
 
   it('listVideoConditional.do: 2. appId + timestamp + secret → every listed video of the app', async () => {
     const r = json(await get('ajx/listVideoConditional.do', signed(app.secret)));
-    expect(titles(r)).toEqual(['live private', 'live public', 'mate alone', 'mate circle', 'saved public']);
+    expect(titles(r)).toEqual(['live private', 'live public', 'mate alone', 'mate circle', 'mate private', 'outsider public', 'saved public']);
     expect(json(await get('ajx/listVideoConditional.do', signed('forged'))).result).toBe('NotAuthenticate');
   });
 
   it('listVideoConditional.do: 3. video.author → the user\'s and their live groups\' videos (public only without the app signature)', async () => {
     const signedAuthor = json(await get('ajx/listVideoConditional.do', { 'video.author': author, ...signed(app.secret) }));
-    expect(titles(signedAuthor)).toEqual(['live private', 'live public', 'mate circle', 'saved public']);
+    expect(titles(signedAuthor)).toEqual(['live private', 'live public', 'mate alone', 'mate circle', 'saved public']);
     const open = json(await get('ajx/listVideoConditional.do', { 'video.author': author }));
-    expect(titles(open)).toEqual(['live public', 'saved public']);
+    expect(titles(open)).toEqual(['live public', 'mate alone', 'saved public']);
   });
 
   it('listVideoConditional.do: 4. video.liveFlag and 5. pageNumber/pageSize', async () => {
-    expect(titles(json(await get('ajx/listVideoConditional.do', { 'video.author': author, 'video.liveFlag': '1', ...signed(app.secret) })))).toEqual(['live private', 'live public']);
+    expect(titles(json(await get('ajx/listVideoConditional.do', { 'video.author': author, 'video.liveFlag': '1', ...signed(app.secret) })))).toEqual(['live private', 'live public', 'mate alone']);
     expect(titles(json(await get('ajx/listVideoConditional.do', { 'video.author': author, 'video.liveFlag': '0', ...signed(app.secret) })))).toEqual(['mate circle', 'saved public']);
     const pages = [];
     for (const n of ['1', '2', '3']) pages.push(json(await get('ajx/listVideoConditional.do', { 'video.author': author, pageSize: '1', pageNumber: n, ...signed(app.secret) })));
-    expect(pages.map((p) => p.total)).toEqual([4, 4, 4]);
+    expect(pages.map((p) => p.total)).toEqual([5, 5, 5]);
     expect(pages.map((p) => p.videos.length)).toEqual([1, 1, 1]);
     // Newest first, no repeats.
     expect(new Set(pages.map((p) => p.videos[0].videoID)).size).toBe(3);

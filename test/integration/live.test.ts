@@ -126,7 +126,18 @@ describe('live streams', () => {
     const members = await call(srv.url, 'POST', `/v1/apps/${APPID}/live-groups/${g.body.groupId}/members`, { basic: [APPID, app.secret], body: { add: ['fan'], remove: ['friend'] } });
     expect(members.body.members).toEqual(['fan', 'star']);
     const mine = await call(srv.url, 'GET', `/v1/live/videos?groupId=${g.body.groupId}`, { token: tokens.fan });
-    expect(mine.body.videos.map((x: { videoID: string }) => x.videoID)).toEqual([circle.videoID]);
+    // The group's videos: the one started in it, and its members' public and circle ones;
+    // never a member's private or password video (the list carries the stream URLs).
+    const listed = mine.body.videos.map((x: { videoID: string }) => x.videoID);
+    expect(listed).toContain(circle.videoID);
+    expect(listed).not.toContain(priv.videoID);
+    expect(listed).not.toContain(pass.videoID);
+    expect(mine.body.videos.every((x: { videoID: string; shareModel: number }) => x.videoID === circle.videoID || x.shareModel === 1 || x.shareModel === 3)).toBe(true);
+    // A circle video started in no group: the author's groups' members may watch it, and it is listed there.
+    const loose = (await ack('star', 'live.start', { shareModel: 3 })).data;
+    expect((await ack('fan', 'live.join', { videoID: loose.videoID })).ok).toBe(true);
+    expect((await ack('friend', 'live.join', { videoID: loose.videoID })).error.code).toBe('FORBIDDEN'); // left the group above
+    expect((await call(srv.url, 'GET', `/v1/live/videos?groupId=${g.body.groupId}`, { token: tokens.fan })).body.videos.map((x: { videoID: string }) => x.videoID)).toContain(loose.videoID);
     expect((await call(srv.url, 'GET', `/v1/live/videos?groupId=${g.body.groupId}`, { token: tokens.friend })).body.error.code).toBe('FORBIDDEN');
   });
 
@@ -135,7 +146,7 @@ describe('live streams', () => {
     expect(mine.body.videos.map((x: { title: string }) => x.title)).toEqual(['watch me']); // saved and stopped; 'ended by room' was not saved
     const live = await call(srv.url, 'GET', `/v1/apps/${APPID}/live/videos?liveFlag=1&author=star&pageSize=2`, { basic: [APPID, app.secret] });
     expect(live.body).toMatchObject({ pageNumber: 1, pageSize: 2 });
-    expect(live.body.total).toBe(5); // 无标题, DT show, private, circle, password
+    expect(live.body.total).toBe(6); // 无标题, DT show, private, circle, password, circle in no group
     expect(live.body.videos).toHaveLength(2);
     const hall = await call(srv.url, 'GET', `/v1/public/${APPID}/videos`);
     expect(hall.body.videos.map((x: { title: string }) => x.title).sort()).toEqual(['DT show', 'watch me', '无标题']);

@@ -67,14 +67,18 @@ export function createLiveService(core: Core, deps: { accounts: AccountsService;
     return v;
   }
 
-  /** Who may watch: public; private = the author; circle = its live group; password = whoever knows it. */
+  /**
+   * Who may watch: public; private = the author; circle = its live group (or, started in
+   * no group, anyone sharing a live group with the author); password = whoever knows it.
+   */
   async function mayWatch(appid: string, h: Record<string, string>, uid: string | null, password?: string): Promise<boolean> {
     if (uid !== null && h.author === uid) return true;
     switch (h.shareModel) {
       case '1':
         return true;
       case '3':
-        return uid !== null && !!h.groupId && (await store.isGroupMember(appid, h.groupId, uid));
+        if (uid === null) return false;
+        return h.groupId ? store.isGroupMember(appid, h.groupId, uid) : store.shareAGroup(appid, h.author ?? '', uid);
       case '4':
         return password !== undefined && !!h.password && safeEqual(password, h.password);
       default:
@@ -82,9 +86,9 @@ export function createLiveService(core: Core, deps: { accounts: AccountsService;
     }
   }
 
-  async function page(appid: string, sources: string[], q: { liveFlag?: 0 | 1; pageNumber: number; pageSize: number }, publicOnly = false) {
+  async function page(appid: string, sel: { sources: string[]; circleSources?: string[] }, q: { liveFlag?: 0 | 1; pageNumber: number; pageSize: number }, publicOnly = false) {
     const state = q.liveFlag === 1 ? 'now' : q.liveFlag === 0 ? 'hist' : 'listed';
-    const { total, ids } = await store.query(appid, sources, state, (q.pageNumber - 1) * q.pageSize, q.pageSize, publicOnly);
+    const { total, ids } = await store.query(appid, sel, state, (q.pageNumber - 1) * q.pageSize, q.pageSize, publicOnly);
     return { total, pageNumber: q.pageNumber, pageSize: q.pageSize, videos: await views(appid, ids) };
   }
 
@@ -96,6 +100,17 @@ export function createLiveService(core: Core, deps: { accounts: AccountsService;
       if (!isAppError(err, 'ROOM_NOT_FOUND')) throw err;
     });
     return r === 1;
+  }
+
+  /**
+   * A live group's videos: those started in it (groupId) and its current members' public
+   * and circle videos (seed 004's vtcvideoweb.start names no group: a member's video
+   * belongs to the groups of its author). Private and password videos are not listed to a
+   * group: the list carries the stream URLs.
+   */
+  async function groupsSelection(appid: string, gids: string[]): Promise<{ sources: string[]; circleSources: string[] }> {
+    const members = new Set((await Promise.all(gids.map((g) => store.groupMembers(appid, g)))).flat());
+    return { sources: gids.map((g) => store.k(appid, 'g', g)), circleSources: [...members].map((u) => store.k(appid, 'u', u)) };
   }
 
   function pictureView(id: string, h: Record<string, string>): PictureViewT {
@@ -140,7 +155,7 @@ export function createLiveService(core: Core, deps: { accounts: AccountsService;
         ...(input.groupId ? { groupId: input.groupId } : {}),
         ...(shareModel === 4 && input.password ? { password: input.password } : {}),
       };
-      await store.createVideo(appid, videoID, fields, { author: uid, ...(input.groupId ? { groupId: input.groupId } : {}), public: shareModel === 1 });
+      await store.createVideo(appid, videoID, fields, { author: uid, ...(input.groupId ? { groupId: input.groupId } : {}), public: shareModel === 1, circle: shareModel === 1 || shareModel === 3 });
       await rooms.publishStarted(appid, { roomId: videoID, kind: LIVE_KIND, host: uid }, { videoID, title, shareModel });
       // Opt-in liveness: the author as the room's host member; the rooms sweep and its
       // host-timeout job then end a stream whose author went silent (endedByRoom below).
@@ -188,18 +203,21 @@ export function createLiveService(core: Core, deps: { accounts: AccountsService;
     },
 
     /** m_listVideoByUid: the author's videos, live (1) or history (0). */
-    byUser: (appid: string, uid: string, q: { liveFlag?: 0 | 1; pageNumber: number; pageSize: number }) => page(appid, [store.k(appid, 'u', uid)], q),
+    byUser: (appid: string, uid: string, q: { liveFlag?: 0 | 1; pageNumber: number; pageSize: number }) => page(appid, { sources: [store.k(appid, 'u', uid)] }, q),
 
     /**
-     * listVideoConditional: group → that group's videos; author → the author's own and
-     * their live groups' videos; neither → all the app's videos (the caller proved the app).
+     * listVideoConditional: group → that group's videos (see groupsSelection); author →
+     * the author's own and their live groups' videos; neither → all the app's videos (the
+     * caller proved the app).
      */
     async list(appid: string, q: ListQueryT, opts: { publicOnly?: boolean } = {}) {
-      let sources: string[];
-      if (q.groupId !== undefined) sources = [store.k(appid, 'g', q.groupId)];
-      else if (q.author !== undefined) sources = [store.k(appid, 'u', q.author), ...(await store.userGroups(appid, q.author)).map((g) => store.k(appid, 'g', g))];
-      else sources = [store.k(appid, 'all')];
-      return page(appid, sources, q, opts.publicOnly ?? false);
+      let sel: { sources: string[]; circleSources?: string[] };
+      if (q.groupId !== undefined) sel = await groupsSelection(appid, [q.groupId]);
+      else if (q.author !== undefined) {
+        const groups = await groupsSelection(appid, await store.userGroups(appid, q.author));
+        sel = { sources: [store.k(appid, 'u', q.author), ...groups.sources], circleSources: groups.circleSources };
+      } else sel = { sources: [store.k(appid, 'all')] };
+      return page(appid, sel, q, opts.publicOnly ?? false);
     },
 
     /** A user's listing: their own and their groups' videos, or one group they belong to. */
@@ -210,7 +228,7 @@ export function createLiveService(core: Core, deps: { accounts: AccountsService;
     },
 
     /** The video hall: public videos, live and saved. */
-    publicVideos: (appid: string, q: { liveFlag?: 0 | 1; pageNumber: number; pageSize: number }) => page(appid, [store.k(appid, 'public')], q),
+    publicVideos: (appid: string, q: { liveFlag?: 0 | 1; pageNumber: number; pageSize: number }) => page(appid, { sources: [store.k(appid, 'public')] }, q),
 
     // ── live groups (the app's backend) ──
     async createGroup(appid: string, input: { name?: string; members?: string[] }) {

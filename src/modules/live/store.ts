@@ -7,6 +7,7 @@
 //   sw:{app}:live:u:<uid>          zset: the author's videos
 //   sw:{app}:live:g:<groupId>      zset: videos started in that live group
 //   sw:{app}:live:public           zset: public videos (shareModel 1) — the video hall
+//   sw:{app}:live:circle           zset: public (1) and circle (3) videos: a live group lists its members' ones
 //   sw:{app}:live:now              zset: live now
 //   sw:{app}:live:hist             zset: stopped and saved (save=1): history
 //   sw:{app}:live:listed           zset: now ∪ hist (a stopped unsaved stream has no file: unlisted)
@@ -48,12 +49,13 @@ export function createLiveStore(redis: RedisClient, keys: Keys) {
 
   return {
     k,
-    async createVideo(appid: string, videoID: string, fields: Record<string, string>, indexes: { author: string; groupId?: string; public: boolean }): Promise<void> {
+    async createVideo(appid: string, videoID: string, fields: Record<string, string>, indexes: { author: string; groupId?: string; public: boolean; circle: boolean }): Promise<void> {
       const at = Number(fields.startedAt);
       const m = redis.multi().hset(k(appid, 'v', videoID), fields).zadd(k(appid, 'all'), at, videoID).zadd(k(appid, 'u', indexes.author), at, videoID)
         .zadd(k(appid, 'now'), at, videoID).zadd(k(appid, 'listed'), at, videoID);
       if (indexes.groupId) m.zadd(k(appid, 'g', indexes.groupId), at, videoID);
       if (indexes.public) m.zadd(k(appid, 'public'), at, videoID);
+      if (indexes.circle) m.zadd(k(appid, 'circle'), at, videoID);
       await m.exec();
     },
     async getVideo(appid: string, videoID: string): Promise<Record<string, string> | null> {
@@ -72,23 +74,31 @@ export function createLiveStore(redis: RedisClient, keys: Keys) {
     },
 
     /**
-     * Videos in the union of `sources`, restricted to `state`, newest first, one page.
-     * One MULTI over temporary keys of the app's slot: atomic, and legal on Cluster.
+     * Videos in the union of `sources` and of the public and circle videos of
+     * `circleSources`, restricted to `state`, newest first, one page. One MULTI over
+     * temporary keys of the app's slot: atomic, and legal on Cluster.
      */
-    async query(appid: string, sources: string[], state: 'now' | 'hist' | 'listed', offset: number, limit: number, publicOnly = false): Promise<{ total: number; ids: string[] }> {
-      if (sources.length === 0) return { total: 0, ids: [] };
+    async query(appid: string, sel: { sources: string[]; circleSources?: string[] }, state: 'now' | 'hist' | 'listed', offset: number, limit: number, publicOnly = false): Promise<{ total: number; ids: string[] }> {
+      const circle = sel.circleSources ?? [];
+      if (sel.sources.length === 0 && circle.length === 0) return { total: 0, ids: [] };
       const tag = randomBytes(6).toString('hex');
       const union = k(appid, 'tmp', tag, 'u');
+      const members = k(appid, 'tmp', tag, 'm');
       const result = k(appid, 'tmp', tag, 'r');
-      const r = (await redis
-        .multi()
-        .zunionstore(union, sources.length, ...sources, 'AGGREGATE', 'MAX')
+      const m = redis.multi();
+      const parts = [...sel.sources];
+      if (circle.length) {
+        m.zunionstore(members, circle.length, ...circle, 'AGGREGATE', 'MAX').zinterstore(members, 2, members, k(appid, 'circle'), 'WEIGHTS', 1, 0);
+        parts.push(members);
+      }
+      m.zunionstore(union, parts.length, ...parts, 'AGGREGATE', 'MAX')
         .zinterstore(result, publicOnly ? 3 : 2, union, k(appid, state), ...(publicOnly ? [k(appid, 'public')] : []), 'WEIGHTS', 1, 0, ...(publicOnly ? [0] : []))
         .zcard(result)
         .zrevrange(result, offset, offset + limit - 1)
-        .del(union, result)
-        .exec()) as Array<[Error | null, unknown]>;
-      return { total: Number(r[2]?.[1] ?? 0), ids: (r[3]?.[1] as string[]) ?? [] };
+        .del(union, members, result);
+      const r = (await m.exec()) as Array<[Error | null, unknown]>;
+      const at = r.length - 3; // zcard's place
+      return { total: Number(r[at]?.[1] ?? 0), ids: (r[at + 1]?.[1] as string[]) ?? [] };
     },
 
     // ── live groups ──
@@ -121,6 +131,8 @@ export function createLiveStore(redis: RedisClient, keys: Keys) {
     },
     isGroupMember: async (appid: string, gid: string, uid: string) => (await redis.sismember(k(appid, 'grpm', gid), uid)) === 1,
     userGroups: (appid: string, uid: string) => redis.smembers(k(appid, 'ug', uid)),
+    groupMembers: (appid: string, gid: string) => redis.smembers(k(appid, 'grpm', gid)),
+    shareAGroup: async (appid: string, a: string, b: string) => (await redis.sinter(k(appid, 'ug', a), k(appid, 'ug', b))).length > 0,
 
     // ── pictures ──
     async addPicture(appid: string, fields: Record<string, string>, isPublic: boolean): Promise<string> {
