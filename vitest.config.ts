@@ -24,6 +24,7 @@ const CLUSTER_PASS = [
   'test/integration/conferences.test.ts',
   'test/integration/customerservice.test.ts',
   'test/integration/webim.test.ts',
+  'test/integration/push.test.ts',
 ];
 
 export default defineConfig({

@@ -3,11 +3,13 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyBaseLogger } from 'fastify';
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { RedisClient } from './infra/redis.js';
 import { Server } from 'socket.io';
-import { allowedOrigins, originAllowed, type Config } from './config.js';
+import { allowedOrigins, type Config } from './config.js';
 import { callcentreDialect } from './dialects/callcentre/plugin.js';
 import { classroomDialect } from './dialects/classroom/plugin.js';
 import { conferenceDialect } from './dialects/conference/plugin.js';
@@ -20,9 +22,10 @@ import { createSocketAdapter } from './infra/adapter.js';
 import { createAuth } from './infra/auth.js';
 import type { Http } from './infra/http.js';
 import { createCore, type Core } from './infra/core.js';
+import { registerCredentialGuard } from './infra/credential-guard.js';
 import { ERROR_TABLE, fromFrameworkError, toPublicError } from './infra/errors.js';
 import { createLogger } from './infra/logger.js';
-import { checkRedis, createCommandRedis, createRedis, quitAll, redisTarget } from './infra/redis.js';
+import { checkRedis, createCommandRedis, createRedis, failFastOptions, quitAll, redisTarget } from './infra/redis.js';
 import { accountsRoutes } from './modules/accounts/routes.js';
 import { adminRoutes } from './modules/admin/routes.js';
 import { queueBoard } from './modules/admin/queue-board.js';
@@ -50,6 +53,7 @@ import { liveRoutes } from './modules/live/routes.js';
 import { thirdPartyRoutes } from './modules/thirdparty/routes.js';
 import { webImRoutes } from './modules/webim/routes.js';
 import { webhooksRoutes } from './modules/webhooks/routes.js';
+import { pushRoutes } from './modules/push/routes.js';
 
 export interface SwitchboardApp {
   http: Http;
@@ -64,7 +68,7 @@ export interface SwitchboardApp {
 
 export async function buildApp(config: Config): Promise<SwitchboardApp> {
   // On a Cluster with the streams adapter, the adapter's sharded pub/sub runs on a duplicate of this connection (infra/adapter.ts).
-  const redis = createCommandRedis(redisTarget(config), 'api', { shardedSubscribers: Boolean(config.REDIS_CLUSTER_NODES) && config.SOCKET_ADAPTER === 'streams' });
+  const redis = createCommandRedis(redisTarget(config), 'api', { ...failFastOptions(redisTarget(config)), shardedSubscribers: Boolean(config.REDIS_CLUSTER_NODES) && config.SOCKET_ADAPTER === 'streams' });
   const opened: RedisClient[] = [redis];
   try {
     await checkRedis(redis, { needsVersion7: config.SOCKET_ADAPTER === 'sharded' });
@@ -82,6 +86,8 @@ export async function buildApp(config: Config): Promise<SwitchboardApp> {
     },
     requestIdHeader: false,
     bodyLimit: 1024 * 1024,
+    // Behind load balancers the client's address comes from X-Forwarded-For (login limits, logs).
+    trustProxy: config.TRUST_PROXY > 0 ? (_address: string, hop: number) => hop < config.TRUST_PROXY : false,
     // Dialects send form bodies and query strings with repeated keys.
     routerOptions: { ignoreTrailingSlash: true },
     ajv: { customOptions: { coerceTypes: 'array', useDefaults: true, removeAdditional: false, allErrors: false } },
@@ -110,31 +116,54 @@ export async function buildApp(config: Config): Promise<SwitchboardApp> {
   http.addHook('onResponse', async (req, reply) => {
     metrics.observeHttp(req.routeOptions.url ?? 'unmatched', req.method, reply.statusCode, reply.elapsedTime / 1000);
   });
+  // CORS by @fastify/cors: CORS_ORIGINS ('*' or a list); a preflight answers 204 with the methods and headers the API takes.
   const origins = allowedOrigins(config);
-  http.addHook('onRequest', async (req, reply) => {
-    const origin = req.headers.origin;
-    if (!origin) return;
-    if (originAllowed(origins, origin)) {
-      reply.header('access-control-allow-origin', origins === true ? '*' : origin);
-      reply.header('vary', 'Origin');
-      if (req.method === 'OPTIONS') {
-        reply.header('access-control-allow-methods', 'GET,POST,PUT,PATCH,DELETE,OPTIONS');
-        reply.header('access-control-allow-headers', 'authorization,content-type,x-request-id');
-        return reply.code(204).send();
-      }
-    }
+  await http.register(cors, {
+    origin: origins === true ? '*' : origins,
+    methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+    allowedHeaders: ['authorization', 'content-type', 'x-request-id'],
+    exposedHeaders: ['retry-after', 'x-request-id'],
+    strictPreflight: false,
+  });
+  // Security headers by @fastify/helmet on every answer (API and pages). The pages (dashboard,
+  // seed 004's halls and widgets, the API docs) load their scripts from this server and run
+  // inline handlers of the seed's paste-in snippets: a CSP of 'self' plus inline, no eval;
+  // the widgets are embedded cross-origin, so resources may be loaded from any origin.
+  await http.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'", "'unsafe-inline'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'https:', 'http:'],
+        mediaSrc: ["'self'", 'blob:', 'https:', 'http:'],
+        connectSrc: ["'self'", 'ws:', 'wss:', 'https:', 'http:'],
+        frameAncestors: ['*'],
+        objectSrc: ["'none'"],
+      },
+    },
+    crossOriginResourcePolicy: { policy: 'cross-origin' },
+    crossOriginEmbedderPolicy: false,
+    crossOriginOpenerPolicy: false, // the consultation widget is opened by third-party sites
+    frameguard: false,
   });
 
   http.setErrorHandler((err: Error & { validation?: unknown; validationContext?: string; statusCode?: number; code?: string }, req, reply) => {
     const { status, body } = toPublicError(fromFrameworkError(err));
     if (status === 503) {
       // A dependency that comes back (Redis failing over): the caller may retry shortly.
-      reply.header('retry-after', '1');
+      reply.header('retry-after', body.code === 'REDIS_OUT_OF_MEMORY' ? '5' : '1');
       req.log.warn({ err }, 'request failed: a dependency is unavailable');
     } else if (status >= 500) req.log.error({ err }, 'request failed');
+    const retryAfter = (err as { details?: { retryAfter?: unknown } }).details?.retryAfter;
+    if (status === 429 && typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
     return reply.code(status).send({ error: body });
   });
   http.setNotFoundHandler((req, reply) => reply.code(404).send({ error: { code: 'NOT_FOUND', message: `no route ${req.method} ${req.url.split('?')[0]}` } }));
+
+  // Before any route: the credential doors and the per-route limits (config.rateLimit) use it.
+  await registerCredentialGuard(http as unknown as FastifyInstance, redis, config, async (appid) => (await services.accounts.getApp(appid).catch(() => null))?.loginLimit ?? null);
 
   await http.register(swagger, {
     openapi: {
@@ -183,6 +212,7 @@ export async function buildApp(config: Config): Promise<SwitchboardApp> {
   await http.register(conferenceDialect, deps); // seed 001: POST /getUser, /getConf, /createConf, /inviteConf, … /sendNotice (root paths)
 
   await http.register(thirdPartyRoutes, deps);
+  await http.register(pushRoutes, deps); // /v1/apps/:appid/push/apns
   await http.register(webImRoutes, deps);
   await http.register(liveRoutes, deps);
   await http.register(videocloudDialect, deps); // seed 004: /LiveVideoServer/ajx/thirdParty*.do, updateDeviceid.do, logout.do, m_listVideoByUid.do, listVideoConditional.do, index.jsp, pictureHall.jsp

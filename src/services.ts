@@ -22,10 +22,16 @@ import { createWebhooksService } from './modules/webhooks/service.js';
 import { createAppAuth } from './dialects/videocloud/app-auth.js';
 import { createThirdPartyService } from './modules/thirdparty/service.js';
 import { createWebImService } from './modules/webim/service.js';
+import { createPushService } from './modules/push/service.js';
 import { createLiveService } from './modules/live/service.js';
 
 export function createServices(core: Core) {
   const accounts = createAccountsService(core);
+  // Seed 004: third-party users (platform users under the app's ids) and their APNs device
+  // ids; push sends to those of users a message found without a socket (web IM, tip/system,
+  // customer service: each calls push.toOffline).
+  const thirdParty = createThirdPartyService(core, accounts);
+  const push = createPushService(core, { accounts, thirdParty });
   const rtc = createRtcService(core, accounts);
   const rooms = createRoomsService(core);
   const classroom = createClassroomService(core, { accounts, rtc, rooms });
@@ -65,10 +71,10 @@ export function createServices(core: Core) {
   // Customer service (seed 004 §4): seats are presence agents of skill `cs`, consultations
   // dispatch requests offered to every online seat; a seat going offline (after the dispatch
   // withdrawal above) returns its customers to the pool.
-  const customerservice = createCustomerServiceService(core, { accounts, presence, dispatch });
+  const customerservice = createCustomerServiceService(core, { accounts, presence, dispatch, push });
   presence.onOffline((appid, uid) => customerservice.seatOffline(appid, uid));
   // IM pre-send checks (sensitive words, message price), translation, tip/system messages.
-  const messaging = createMessagingService(core, { billing });
+  const messaging = createMessagingService(core, { billing, push });
   // A recording of a course's stream sets its playback_idx_url and makes it a playback (state 3).
   media.onRecording(async (appid, roomnum, rec) => {
     await classroom.markRecorded(appid, roomnum, { playbackUrl: rec.playbackUrl, isIndex: rec.kind === 'index' || rec.indexUrl !== undefined });
@@ -78,9 +84,8 @@ export function createServices(core: Core) {
   // Outbound webhooks: every business event becomes one signed delivery per subscribed endpoint.
   const webhooks = createWebhooksService(core, { accounts });
   core.events.onPublish((event) => webhooks.fanout(event));
-  // Seed 004: third-party users (platform users under the app's ids), web IM, live streams on rooms.
-  const thirdParty = createThirdPartyService(core, accounts);
-  const webim = createWebImService(core, accounts);
+  // Seed 004: web IM, live streams on rooms.
+  const webim = createWebImService(core, { accounts, push });
   const live = createLiveService(core, { accounts, rooms });
   rooms.onEnd('live', async (appid, roomId, reason) => live.endedByRoom(appid, roomId, reason));
   return {
@@ -88,6 +93,7 @@ export function createServices(core: Core) {
     appAuth,
     webhooks,
     thirdParty,
+    push,
     webim,
     live,
     notify: createNotifyService(core, accounts),

@@ -9,7 +9,8 @@ import { ensureChromium, root } from '../scripts/setup.mjs';
 /** Where screenshots are kept (git-ignored; CI keeps the folder as the run's artefacts). */
 export const artifactsDir = join(root, 'test-artifacts');
 
-export async function launchBrowser(): Promise<Browser> {
+/** `extraArgs`: more Chromium switches (e.g. the fake camera of the web SDK test). */
+export async function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? ensureChromium(),
     headless: true,
@@ -24,6 +25,7 @@ export async function launchBrowser(): Promise<Browser> {
       '--disable-component-update',
       '--disable-sync',
       '--disable-dev-shm-usage',
+      ...extraArgs,
     ],
   });
 }

@@ -14,6 +14,7 @@ import { sweepPresence } from './presence.js';
 import { endRoomOnHostTimeout, sweepRooms } from './rooms.js';
 import { deliverWebhook, sweepWebhooks } from './webhooks.js';
 import { pruneGuests } from './customerservice.js';
+import { sendPush } from './push.js';
 import { applyCallState, endEmptyConference, runTelephonyCommand, sendSms, startConference } from './conferences.js';
 
 export interface ProcessorContext {
@@ -40,4 +41,5 @@ export const registry: Registry = {
   conferences: { start: startConference, emptyTimeout: endEmptyConference, command: runTelephonyCommand, callState: applyCallState },
   sms: { send: sendSms },
   customerservice: { pruneGuests },
+  push: { send: sendPush },
 };

@@ -12,8 +12,9 @@ import { AppError } from '../src/infra/errors.js';
 import { createLogger } from '../src/infra/logger.js';
 import { jobWaitSeconds, serveMetrics, type MetricsListener } from '../src/infra/metrics.js';
 import { QUEUES, queuePrefix, schedules, jobSchema, type QueueName, type Schedule } from '../src/infra/queues.js';
-import { checkRedis, createCommandRedis, createRedis, quitAll, redisTarget } from '../src/infra/redis.js';
+import { checkRedis, createCommandRedis, createRedis, failFastOptions, quitAll, redisTarget } from '../src/infra/redis.js';
 import { parse } from '../src/infra/validation.js';
+import { startSampler } from '../src/modules/dashboard/sampler.js';
 import { createServices, type Services } from '../src/services.js';
 import { registry as defaultRegistry, type ProcessorContext } from './registry.js';
 
@@ -45,7 +46,7 @@ export async function startWorkers(config: Config, opts: { log?: Logger; registr
   const registry = opts.registry ?? (defaultRegistry as unknown as AnyRegistry);
   checkRegistry(registry);
   const log = opts.log ?? createLogger(config.LOG_LEVEL, 'worker');
-  const redis = createCommandRedis(redisTarget(config), 'worker');
+  const redis = createCommandRedis(redisTarget(config), 'worker', failFastOptions(redisTarget(config)));
   const opened: RedisClient[] = [redis];
   await checkRedis(redis, { needsVersion7: config.SOCKET_ADAPTER === 'sharded' });
 
@@ -60,6 +61,8 @@ export async function startWorkers(config: Config, opts: { log?: Logger; registr
   const core = createCore(config, redis, log, io, 'worker', queueRedis, durableRedis);
   const { queues, metrics } = core;
   const services = createServices(core);
+  // The dashboard charts' figures only this process has (job rates, tick lateness): one sample per DASHBOARD_SAMPLE_MS into Redis.
+  const sampler = startSampler(core, 'worker');
 
   const workers = (Object.keys(QUEUES) as QueueName[]).map((queue) => {
     // BullMQ treats a connection it is given as shared and never closes it: ours, so close() quits it.
@@ -119,8 +122,10 @@ export async function startWorkers(config: Config, opts: { log?: Logger; registr
       for (const w of workers) w.cancelAllJobs('worker closing');
       await Promise.all(workers.map((w) => w.close()));
       await metricsListener?.close();
+      await services.push.close(); // the APNs connections
       services.rooms.flushBatches();
       core.dashboardWatch.stop();
+      sampler.stop();
       await queues.close();
       // A listener-less Server has no engine: close() closes the adapter, then throws on the engine.
       await io.close().catch(() => undefined);

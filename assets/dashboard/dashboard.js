@@ -2,9 +2,10 @@
 // On every (re)connect the server sends `dashboard.snapshot` (everything, re-rendered from
 // scratch); business events (room.state, room.member.joined, dispatch.taken, charge.ticked …)
 // are applied to it as they come; `dashboard.queues` brings queue depths and the sections
-// without events of their own every DASHBOARD_QUEUES_INTERVAL_MS. The page never polls.
+// without events of their own every DASHBOARD_QUEUES_INTERVAL_MS. The admin also gets the
+// deployment's charts (uPlot; § charts below). The page never polls.
 // Credentials stay in memory only (a reload asks again).
-/* global io */
+/* global io, uPlot */
 (() => {
   'use strict';
 
@@ -56,6 +57,7 @@
     socket = null;
     apps = new Map();
     queues = [];
+    resetCharts();
     $('#board').hidden = true;
     $('#logout').hidden = true;
     $('#app-pick').hidden = true;
@@ -73,6 +75,7 @@
     socket = io('/dashboard', { auth, transports: ['websocket'] });
     socket.on('connect', () => {
       snapshotSeen = false;
+      chartsAsked = false;
       buffered = [];
       setStatus('wait', 'loading…');
     });
@@ -87,8 +90,14 @@
       if (reason === 'io server disconnect') signOut('the server closed the dashboard session');
       else if (reason !== 'io client disconnect') setStatus('wait', 'reconnecting…');
     });
+    socket.on('dashboard.charts.point', (p) => addPoints([p]));
     socket.on('dashboard.snapshot', (snap) => {
       load(snap, auth);
+      // Once per connection, with the newest point held: a reconnect keeps the charts' past.
+      if (snap.admin && !chartsAsked) {
+        chartsAsked = true;
+        subscribeCharts();
+      }
       snapshotSeen = true;
       const pending = buffered;
       buffered = [];
@@ -334,6 +343,9 @@
   const money = (n) => (typeof n === 'number' ? (n / 100).toFixed(2) : '');
 
   const RENDER = {
+    charts() {
+      renderCharts();
+    },
     rooms() {
       const rows = [];
       let total = 0;
@@ -454,6 +466,173 @@
     list.prepend(li);
     while (list.children.length > FEED_MAX) list.lastElementChild.remove();
   }
+
+  // ── charts ─────────────────────────────────────────────────────────────────
+  // Admin only: the whole deployment, one point per DASHBOARD_SAMPLE_MS (every api and worker
+  // process's sample of that time, merged on the server: docs/dashboard.md). `dashboard.charts`
+  // answers with the history; `dashboard.charts.point` brings each new point.
+  let points = []; // oldest first
+  let historyMs = 15 * 60_000;
+  let chartsAsked = false;
+  const PALETTE = ['#2f6fde', '#c53030', '#1f8a4c', '#b7791f', '#805ad5', '#0f8b8d', '#d53f8c', '#dd6b20', '#4a5568', '#38a169', '#3182ce', '#975a16'];
+  const TOTAL_COLOR = '#1d2330';
+  const num = (v) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+  const pick = (o, k) => (o ? num(o[k]) : null);
+  const byQueue = (field) => ({ keys: (p) => Object.keys(p.queues), value: (p, k) => (p.queues[k] ? p.queues[k][field] : null) });
+  /**
+   * The charts, in grid order: fixed series ([label, value of a point]), or keyed ones (a line
+   * per queue or error code that was non-zero within the window, and their total).
+   */
+  const CHARTS = [
+    { id: 'sockets', title: 'Connected sockets', unit: '', series: [['sockets', (p) => p.sockets]] },
+    { id: 'churn', title: 'Joins / leaves', unit: 'per s', series: [['sockets in', (p) => p.connects], ['sockets out', (p) => p.disconnects], ['room joins', (p) => p.joins], ['room leaves', (p) => p.leaves]] },
+    { id: 'events', title: 'Socket events', unit: 'per s', series: [['in', (p) => p.eventsIn], ['out', (p) => p.eventsOut]] },
+    { id: 'depth', title: 'Queue depth', unit: 'jobs ready, not started', keyed: { ...byQueue('depth'), total: 'all queues' } },
+    { id: 'completed', title: 'Jobs completed', unit: 'per s', keyed: { ...byQueue('completed'), total: 'all queues' } },
+    { id: 'failed', title: 'Job attempts failed', unit: 'per s', keyed: { ...byQueue('failed'), total: 'all queues' } },
+    { id: 'dispatch', title: 'Dispatch wait', unit: 'ms, request → accept', gaps: true, series: [['p50', (p) => pick(p.dispatchWait, 'p50')], ['p99', (p) => pick(p.dispatchWait, 'p99')]] },
+    { id: 'calls', title: 'Metered calls', unit: 'active', series: [['calls', (p) => p.calls]] },
+    { id: 'ticks', title: 'Tick lateness', unit: 'ms', gaps: true, series: [['p50', (p) => pick(p.tickLateness, 'p50')], ['p99', (p) => pick(p.tickLateness, 'p99')]] },
+    { id: 'webhooks', title: 'Webhooks', unit: 'deliveries', series: [['backlog', (p) => pick(p.webhooks, 'backlog')], ['dead letters', (p) => pick(p.webhooks, 'dead')]] },
+    { id: 'redis', title: 'Redis round trip', unit: 'ms, slowest process', series: [['PING', (p) => p.redisRtt]] },
+    { id: 'errors', title: 'Errors', unit: 'per s, by code', keyed: { keys: (p) => Object.keys(p.errors), value: (p, k) => num(p.errors[k]) ?? 0, total: 'all codes' } },
+  ];
+  const colorOf = (key) => {
+    let h = 0;
+    for (const ch of key) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
+    return PALETTE[h % PALETTE.length];
+  };
+  const compact = (v) => (v === null ? '–' : Math.abs(v) >= 10_000 ? `${(v / 1000).toFixed(0)}k` : Math.abs(v) >= 1000 ? `${(v / 1000).toFixed(1)}k` : String(Math.round(v * 100) / 100));
+
+  // The grid's cards, made once; each card's uPlot is made when its series change.
+  const grid = $('#charts .chart-grid');
+  for (const c of CHARTS) {
+    const card = document.createElement('div');
+    card.className = 'chart';
+    card.dataset.chart = c.id;
+    card.dataset.points = '0';
+    const h = document.createElement('h3');
+    const unit = document.createElement('span');
+    unit.className = 'unit';
+    unit.textContent = c.unit ? ` · ${c.unit}` : '';
+    h.append(c.title, unit);
+    const plot = document.createElement('div');
+    plot.className = 'plot';
+    card.append(h, plot);
+    grid.append(card);
+    c.card = card;
+    c.holder = plot;
+  }
+
+  /** A chart's labels, colours and aligned data (uPlot: x in seconds, then one array per series). */
+  function dataOf(c) {
+    const xs = points.map((p) => p.t / 1000);
+    if (c.series) return { labels: c.series.map(([l]) => l), colors: PALETTE, data: [xs, ...c.series.map(([, f]) => points.map((p) => num(f(p))))] };
+    const k = c.keyed;
+    const active = new Set();
+    for (const p of points) for (const key of k.keys(p)) if (k.value(p, key)) active.add(key);
+    const keys = [...active].sort();
+    const total = points.map((p) => {
+      let t = k.keys(p).length ? null : 0; // no error code at all: none happened
+      for (const key of k.keys(p)) {
+        const v = k.value(p, key);
+        if (v !== null) t = (t ?? 0) + v;
+      }
+      return t === null ? null : Math.round(t * 100) / 100;
+    });
+    return { labels: [k.total, ...keys], colors: [TOTAL_COLOR, ...keys.map(colorOf)], data: [xs, total, ...keys.map((key) => points.map((p) => k.value(p, key)))] };
+  }
+
+  const clock = (secs, withSeconds) => new Date(secs * 1000).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', ...(withSeconds ? { second: '2-digit' } : {}) });
+  /** The value under the cursor; with the cursor elsewhere, the latest one (so the legend reads as "now"). */
+  const legendValue = (u, v, si, idx) => compact(idx === null ? num(u.data[si][u.data[si].length - 1]) : v);
+
+  function makePlot(c, d) {
+    if (c.plot) c.plot.destroy();
+    const axis = { stroke: '#6b7385', grid: { stroke: '#eef0f4', width: 1 }, ticks: { stroke: '#e3e6ec', width: 1 }, font: '11px system-ui, sans-serif' };
+    c.plot = new uPlot({
+      width: Math.max(200, c.holder.clientWidth),
+      height: 140,
+      legend: { live: true },
+      cursor: { drag: { x: false, y: false } },
+      scales: { x: { time: true }, y: { range: (u, min, max) => [0, max > 0 ? max * 1.15 : 1] } },
+      axes: [
+        { ...axis, values: (u, splits) => splits.map((v) => clock(v, u.scales.x.max - u.scales.x.min < 600)) },
+        { ...axis, size: 44, values: (u, vals) => vals.map(compact) },
+      ],
+      series: [
+        { value: (u, v, si, idx) => (idx === null ? 'now' : clock(v, true)) },
+        ...d.labels.map((label, i) => ({ label, stroke: d.colors[i % d.colors.length], width: i === 0 && c.keyed ? 2 : 1.5, spanGaps: Boolean(c.gaps), points: { show: false }, value: legendValue })),
+      ],
+    }, d.data, c.holder);
+    c.labels = d.labels.join('\n');
+  }
+
+  function renderCharts() {
+    if ($('#charts').hidden) return;
+    for (const c of CHARTS) {
+      const d = dataOf(c);
+      if (!c.plot || c.labels !== d.labels.join('\n')) makePlot(c, d);
+      else c.plot.setData(d.data);
+      c.card.dataset.points = String(points.length);
+    }
+    const last = points[points.length - 1];
+    $('#charts-note').textContent = last
+      ? `last ${Math.round(historyMs / 60_000)} min · ${last.nodes.api} api + ${last.nodes.worker} worker process${last.nodes.api + last.nodes.worker === 1 ? '' : 'es'} · ${new Date(last.t).toLocaleTimeString()}`
+      : 'waiting for the first sample…';
+  }
+
+  function addPoints(list) {
+    for (const p of list) if (!points.length || p.t > points[points.length - 1].t) points.push(p);
+    const last = points[points.length - 1];
+    if (last) {
+      let drop = 0;
+      while (drop < points.length && points[drop].t <= last.t - historyMs) drop++;
+      if (drop) points = points.slice(drop);
+    }
+    dirty.add('charts');
+    schedule();
+  }
+
+  function subscribeCharts() {
+    const s = socket;
+    const since = points.length ? points[points.length - 1].t : undefined;
+    $('#charts').hidden = false;
+    s.emit('dashboard.charts', since ? { since } : {}, (r) => {
+      if (s !== socket) return;
+      if (!r || !r.ok) {
+        $('#charts-note').textContent = r ? `${r.error.code}: ${r.error.message}` : '';
+        return;
+      }
+      historyMs = r.data.historyMs;
+      if (!r.data.intervalMs) {
+        $('#charts').hidden = true; // sampling is off on the server (DASHBOARD_SAMPLE_MS=0)
+        return;
+      }
+      addPoints(r.data.points);
+    });
+  }
+
+  function resetCharts() {
+    points = [];
+    for (const c of CHARTS) {
+      if (c.plot) c.plot.destroy();
+      c.plot = null;
+      c.card.dataset.points = '0';
+    }
+    $('#charts').hidden = true;
+  }
+
+  window.addEventListener('resize', () => {
+    for (const c of CHARTS) if (c.plot) c.plot.setSize({ width: Math.max(200, c.holder.clientWidth), height: 140 });
+  });
+
+  /** For tests and the curious: each chart's uPlot (its .data), and the points held. */
+  window.dashboardCharts = {
+    ids: () => CHARTS.map((c) => c.id),
+    plot: (id) => (CHARTS.find((c) => c.id === id) || {}).plot || null,
+    points: () => points,
+  };
 
   // Elapsed times (calls, waiting requests, asks) move on between pushes.
   setInterval(() => {

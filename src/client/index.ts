@@ -32,20 +32,22 @@ export interface SwitchboardClient {
   close(): void;
 }
 
-/** How long the client waits before it tries a handshake refused with UNAVAILABLE again: 0.5 s, doubling, at most 5 s. */
+/** How long the client waits before it tries a handshake refused with REDIS_UNAVAILABLE again: 0.5 s, doubling, at most 5 s. */
 const RETRY_MS = { first: 500, max: 5000 };
+/** Refusals that pass: Redis unreachable or failing over (and the older name of that code). */
+const RETRYABLE = new Set(['REDIS_UNAVAILABLE', 'UNAVAILABLE']);
 
 export function connectClient(url: string, opts: ClientOptions): SwitchboardClient {
   const socket = io(url, { transports: ['websocket'], auth: { token: opts.token }, ...opts.socket });
   const timeoutMs = opts.timeoutMs ?? 10_000;
-  // A handshake the server refuses with UNAVAILABLE (Redis failing over: the 503 of the
+  // A handshake the server refuses with REDIS_UNAVAILABLE (Redis down or failing over: the 503 of the
   // socket API) is tried again a moment later. Socket.IO itself never retries a handshake the
   // server refused, so without this a client reconnecting during a failover stayed offline.
   // Any other refusal (a bad or revoked token) is final.
   let retryMs = RETRY_MS.first;
   let closed = false;
   socket.on('connect_error', (err: Error & { data?: { code?: string } }) => {
-    if (err.data?.code !== 'UNAVAILABLE' || closed) return;
+    if (!RETRYABLE.has(err.data?.code ?? '') || closed) return;
     setTimeout(() => {
       if (!closed && !socket.connected) socket.connect();
     }, retryMs * (0.8 + Math.random() * 0.4));
@@ -55,7 +57,7 @@ export function connectClient(url: string, opts: ClientOptions): SwitchboardClie
   const ready = new Promise<ServerPayload<'session.snapshot'>>((resolve, reject) => {
     socket.once('session.snapshot', resolve);
     const onError = (err: Error & { data?: { code?: string; message?: string } }) => {
-      if (err.data?.code === 'UNAVAILABLE') return; // tried again (above)
+      if (RETRYABLE.has(err.data?.code ?? '')) return; // tried again (above)
       socket.off('connect_error', onError);
       reject(new SwitchboardError(err.data?.code ?? 'CONNECT_FAILED', err.data?.message ?? err.message));
     };

@@ -7,7 +7,7 @@ import { encode } from '@msgpack/msgpack';
 import type { Namespace, ServerOptions } from 'socket.io';
 import type { Config } from '../config.js';
 import { createPublishOnlyAdapter } from './publish-only-adapter.js';
-import { createCommandRedis, createRedis, redisTarget, type RedisConfig } from './redis.js';
+import { createCommandRedis, createRedis, redisTarget, type RedisConfig, type RedisTarget } from './redis.js';
 
 export interface SocketAdapter {
   /** Options to merge into the Socket.IO Server options. */
@@ -43,7 +43,7 @@ export function createSocketAdapter(
     const sessionKeyPrefix = `${channel}:session:`;
     // The library subscribes on a duplicate of `commands`: on a Cluster that connection was
     // made with sharded subscribers (app.ts), which the duplicate inherits.
-    const streams = createStreamsAdapter(commands, {
+    const streams = createStreamsAdapter(cluster ? commands : forStreamsAdapter(commands, target, role), {
       ...wire,
       sessionKeyPrefix,
       onlyPlaintext: true,
@@ -73,6 +73,28 @@ export function createSocketAdapter(
         createShardedAdapter(pub, sub, { channelPrefix: channel, subscriptionMode: cluster ? 'dynamic' : 'static' })
       : createPubSubAdapter(pub, sub, { key: channel });
   return { serverOptions: { adapter }, clients: [pub, sub] };
+}
+
+/**
+ * The service connection of one Redis fails fast (redis.ts failFastOptions); the streams
+ * adapter must not: its reader loops on XREAD without pause, so a failing read would spin
+ * the CPU for the whole outage, and it publishes its requests (fetchSockets, serverSideEmit)
+ * without catching a failure, which would end the process. So the library gets the same
+ * connection, for its XADDs to leave in the same socket write as the state they announce,
+ * with a waiting duplicate for its reads and subscriptions, and publishes whose failure is
+ * logged at debug level by Socket.IO's own code path (the request then times out).
+ */
+function forStreamsAdapter(commands: RedisClient, target: RedisTarget, role: string): RedisClient {
+  return new Proxy(commands, {
+    get(client, prop) {
+      if (prop === 'duplicate') return () => createRedis(target, `${role}:adapter-read`);
+      if (prop === 'publish' || prop === 'spublish') {
+        return (...args: unknown[]) => (client[prop] as (...a: unknown[]) => Promise<unknown>).apply(client, args).catch(() => 0);
+      }
+      const value = Reflect.get(client, prop, client) as unknown;
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(client) : value;
+    },
+  });
 }
 
 /**

@@ -7,6 +7,7 @@ import type { FastifyRequest } from 'fastify';
 import type { AccountsService, AppRecord, UserSession } from '../modules/accounts/service.js';
 import { safeEqual } from './passwords.js';
 import { AppError } from './errors.js';
+import './credential-guard.js'; // the guardCredentials decorator's type
 
 export type Caller = { kind: 'admin' } | { kind: 'app'; app: AppRecord };
 /** The app's backend (app secret) or one of its users (token). */
@@ -50,7 +51,7 @@ export function createAuth(accounts: AccountsService, adminToken: string | undef
   async function app(req: FastifyRequest, appid?: string): Promise<AppRecord> {
     const a = parseAuthorization(req.headers.authorization);
     if (a?.scheme !== 'basic') throw new AppError('AUTH_REQUIRED', 'app credentials required: Authorization: Basic base64(appid:secret)');
-    const record = await accounts.verifyAppSecret(a.user, a.pass);
+    const record = await req.server.guardCredentials(req, { appid: a.user, account: '(app secret)' }, () => accounts.verifyAppSecret(a.user, a.pass), { concurrent: true });
     if (appid !== undefined && appid !== record.appid) throw new AppError('CROSS_TENANT', `these credentials are for app ${record.appid}, not ${appid}`);
     return record;
   }

@@ -99,6 +99,13 @@ export const ERROR_TABLE = {
   TELEPHONY_NOT_CONFIGURED: { status: 503, message: 'the telephony provider is not configured' },
   SMS_NOT_CONFIGURED: { status: 503, message: 'the SMS provider is not configured' },
 
+  APNS_NOT_CONFIGURED: { status: 404, message: 'the app has no APNs settings' },
+  APNS_KEY_INVALID: { status: 422, message: 'the APNs key is not a PEM EC P-256 private key (the .p8 file)' },
+  // The next three are outcomes of push/send jobs (never REST answers): below 500 = final, no retry.
+  APNS_AUTH_FAILED: { status: 424, message: "APNs refused the app's provider token: check its key id, team id and key" },
+  APNS_REJECTED: { status: 422, message: 'APNs refused the notification' },
+  APNS_UNAVAILABLE: { status: 502, message: 'APNs did not take the notification this time' },
+
   CS_NOT_ENABLED: { status: 409, message: 'the app has no customer-service robot: create it first' },
   NOT_A_SEAT: { status: 403, message: 'you are not a customer-service seat of this app' },
   SEAT_EXISTS: { status: 409, message: 'a seat with this nickname (or user) exists' },
@@ -116,6 +123,9 @@ export const ERROR_TABLE = {
   NO_SOCKET: { status: 409, message: 'open a socket first: what this enables arrives over it' },
   RATE_LIMITED: { status: 429, message: 'too many requests' },
   UNAVAILABLE: { status: 503, message: 'a dependency is unavailable' },
+  REDIS_UNAVAILABLE: { status: 503, message: 'the data store is unreachable or failing over: retry in a moment' },
+  REDIS_OUT_OF_MEMORY: { status: 503, message: 'the data store is full (maxmemory): nothing was written; retry later' },
+  LOGIN_THROTTLED: { status: 429, message: 'too many sign-in attempts: wait before trying again' },
   INTERNAL: { status: 500, message: 'internal error' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
@@ -145,14 +155,39 @@ export interface ErrorBody {
  * anything else becomes INTERNAL with a generic message so internals never leak.
  */
 export function toPublicError(err: unknown): { status: number; body: ErrorBody } {
-  if (isRedisUnavailable(err)) err = storeUnavailable();
+  err = countError(storeError(err) ?? err);
   if (err instanceof AppError) return { status: err.status, body: { code: err.code, message: err.message } };
   return { status: 500, body: { code: 'INTERNAL', message: ERROR_TABLE.INTERNAL.message } };
 }
 
-/** Redis unreachable or failing over: 503, to be retried (every change is one script: nothing was half-written). */
-function storeUnavailable(): AppError {
-  return new AppError('UNAVAILABLE', 'the data store is unavailable or failing over: retry in a moment');
+/**
+ * Redis failures as answers, or null: unreachable or failing over → REDIS_UNAVAILABLE; at
+ * maxmemory with noeviction (it refuses writes, keeps everything) → REDIS_OUT_OF_MEMORY.
+ * Both 503 and retryable: every change is one script, so a refused one wrote nothing.
+ */
+function storeError(err: unknown): AppError | null {
+  // A MULTI whose queued commands were refused fails as EXECABORT, with their errors beside it.
+  const causes = [err, ...((err as { previousErrors?: unknown[] } | null)?.previousErrors ?? [])];
+  if (causes.some((e) => e instanceof Error && /\bOOM command not allowed\b/.test(e.message))) return new AppError('REDIS_OUT_OF_MEMORY');
+  if (isRedisUnavailable(err)) return new AppError('REDIS_UNAVAILABLE');
+  return null;
+}
+
+type ErrorObserver = (code: ErrorCode) => void;
+const observers = new Set<ErrorObserver>();
+/** Calls `fn` with the code of every error answered (metrics: errors by code). Returns the unsubscribe. */
+export function observeErrors(fn: ErrorObserver): () => void {
+  observers.add(fn);
+  return () => observers.delete(fn);
+}
+/**
+ * Tells the observers an error is being answered; returns it unchanged. toPublicError does
+ * it; the dialects, which answer in their own shapes, call it once per answered error.
+ */
+export function countError<T>(err: T): T {
+  const code: ErrorCode = err instanceof AppError ? err.code : 'INTERNAL';
+  for (const fn of observers) fn(code);
+  return err;
 }
 
 export function isAppError(err: unknown, code?: ErrorCode): err is AppError {
@@ -176,6 +211,5 @@ export function fromFrameworkError(err: Error & { validation?: unknown; statusCo
   if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return new AppError('UNSUPPORTED_MEDIA_TYPE', err.message);
   if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new AppError('PAYLOAD_TOO_LARGE');
   if (err.statusCode && err.statusCode < 500) return new AppError('VALIDATION_FAILED', err.message);
-  if (isRedisUnavailable(err)) return storeUnavailable();
-  return err;
+  return storeError(err) ?? err;
 }

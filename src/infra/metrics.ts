@@ -16,7 +16,7 @@ import { safeEqual } from './passwords.js';
 import { clientEvents, serverEvents } from '../realtime/catalogue.js';
 import { parseAuthorization } from './auth.js';
 import type { Emitter } from './emitter.js';
-import { AppError, toPublicError } from './errors.js';
+import { AppError, observeErrors, toPublicError } from './errors.js';
 import { DOMAIN_EVENTS, type DomainEvents } from './events.js';
 import { QUEUES, jobSchema, type QueueName, type Queues } from './queues.js';
 
@@ -30,6 +30,11 @@ const knownDomain = new Set<string>(DOMAIN_EVENTS);
 const bounded = (known: Set<string>, name: string) => (known.has(name) ? name : 'other');
 
 const knownJob = (queue: string, job: string) => (jobSchema(queue, job) ? job : 'other');
+
+/** Buckets (seconds) of switchboard_dispatch_wait_seconds: a caller's wait from its request to an agent's accept. */
+export const DISPATCH_WAIT_BUCKETS = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120, 300, 600];
+/** Buckets (seconds) of switchboard_charge_tick_lateness_seconds: a charge tick's push time minus its due time. */
+export const TICK_LATENESS_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 /** Seconds from a job's due time (enqueue + delay) to now, never negative. */
 export function jobWaitSeconds(job: { timestamp: number; delay?: number; opts?: { delay?: number } }, startedAt: number): number {
@@ -117,12 +122,40 @@ export function createMetrics(role: 'api' | 'worker') {
     labelNames: ['appid'] as const,
     registers,
   });
+  const dispatchWait = new Histogram({
+    name: 'switchboard_dispatch_wait_seconds',
+    help: 'How long a dispatch request waited for an agent, from its creation to the accept that took it',
+    buckets: DISPATCH_WAIT_BUCKETS,
+    registers,
+  });
+  const tickLateness = new Histogram({
+    name: 'switchboard_charge_tick_lateness_seconds',
+    help: 'How late charge ticks of metered calls were pushed (publish time minus due time)',
+    buckets: TICK_LATENESS_BUCKETS,
+    registers,
+  });
   const chargedUnits = new Counter({
     name: 'switchboard_charged_units_total',
     help: 'Billing units charged by metered calls, counted when each call ends, by app',
     labelNames: ['appid'] as const,
     registers,
   });
+
+  const pushes = new Counter({
+    name: 'switchboard_push_total',
+    help: 'Push notifications by provider and outcome: sent (APNs took it), unregistered (the device id was dead and cleared), failed (final: refused, or out of attempts), retried (an attempt that will be tried again), skipped (settings or device id gone, or expired, by the time the job ran)',
+    labelNames: ['provider', 'outcome'] as const,
+    registers,
+  });
+
+  // Every error answered (HTTP in every dialect, socket acks), by code: ERROR_TABLE bounds the labels.
+  const errors = new Counter({
+    name: 'switchboard_errors_total',
+    help: 'Errors answered to callers (HTTP in every dialect, socket acks), by error code; REDIS_UNAVAILABLE and REDIS_OUT_OF_MEMORY count Redis outages and maxmemory refusals',
+    labelNames: ['code'] as const,
+    registers,
+  });
+  observeErrors((code) => errors.inc({ code }));
 
   // Per-event counters are bumped on every socket event: keep each label set's child, so the
   // hot path skips prom-client's label hashing.
@@ -138,6 +171,8 @@ export function createMetrics(role: 'api' | 'worker') {
   const finite = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : null);
 
   return {
+    /** This process's registry: read by the dashboard sampler (modules/dashboard/sampler.ts) too. */
+    registry,
     contentType: registry.contentType,
     /** The text exposition of every metric of this node. */
     text: () => registry.metrics(),
@@ -160,6 +195,16 @@ export function createMetrics(role: 'api' | 'worker') {
       const labels = { queue, job: knownJob(queue, job) };
       if (waitSeconds !== null) jobWait.observe(labels, waitSeconds);
       jobDuration.observe({ ...labels, status }, seconds);
+    },
+
+    /** One push job attempt's outcome (modules/push). */
+    countPush(provider: 'apns', outcome: 'sent' | 'unregistered' | 'failed' | 'retried' | 'skipped'): void {
+      pushes.inc({ provider, outcome });
+    },
+
+    /** A dispatch request was taken by an agent `seconds` after it was created. */
+    observeDispatchWait(seconds: number): void {
+      dispatchWait.observe(Math.max(0, seconds));
     },
 
     /** The emitter, counting every emit it makes (api and worker nodes emit through it). */
@@ -232,7 +277,11 @@ export function createMetrics(role: 'api' | 'worker') {
         const appid = e.appid;
         if (e.name.startsWith('dispatch.')) dispatchOutcomes.inc({ appid, outcome: e.name.slice('dispatch.'.length) });
         else if (e.name.startsWith('pairing.')) pairingOutcomes.inc({ appid, outcome: e.name.slice('pairing.'.length) });
-        else if (e.name === 'charge.ticked') chargeTicks.inc({ appid });
+        else if (e.name === 'charge.ticked') {
+          chargeTicks.inc({ appid });
+          const due = finite(e.data.due);
+          if (due !== null) tickLateness.observe(Math.max(0, (e.at - due) / 1000));
+        }
         else if (e.name === 'charge.ended') {
           chargeEnded.inc({ appid });
           const amount = finite(e.data.amount);

@@ -12,6 +12,7 @@ import { PairRoundJob, PairTimeoutJob } from '../modules/pairing/schemas.js';
 import { NotifyJob } from '../modules/notify/schemas.js';
 import { PresenceSweepJob } from '../modules/presence/schemas.js';
 import { PruneGuestsJob } from '../modules/customerservice/schemas.js';
+import { PushJob } from '../modules/push/schemas.js';
 import { HostTimeoutJob, SweepJob } from '../modules/rooms/schemas.js';
 import { CallStateJob, CommandJob, EmptyTimeoutJob, SmsSendJob, StartJob } from '../modules/conferences/schemas.js';
 import { DeliverJob, WebhookSweepJob } from '../modules/webhooks/schemas.js';
@@ -50,6 +51,12 @@ export const QUEUES = {
   webhooks: { jobs: { deliver: DeliverJob, sweep: WebhookSweepJob } },
   /** Accounts of consultation-page guests whose session ended are deleted (scheduler). */
   customerservice: { jobs: { pruneGuests: PruneGuestsJob } },
+  /**
+   * Push notifications to iPhones (APNs) of users a message found without a socket: one alert
+   * per job (jobId apns|<appid>|<kind>|<messageId>|<uid>: once per message and recipient),
+   * PUSH_ATTEMPTS attempts with exponential backoff from PUSH_BACKOFF_MS.
+   */
+  push: { jobs: { send: PushJob } },
 } as const satisfies Record<string, { jobs: Record<string, TSchema> }>;
 
 export type QueueName = keyof typeof QUEUES;

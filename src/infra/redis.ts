@@ -15,13 +15,13 @@ export type RedisClient = Redis | Cluster;
 
 /** Where Redis is: one server by URL, or a Cluster by its seed nodes. */
 export type RedisTarget =
-  | { kind: 'single'; url: string }
+  | { kind: 'single'; url: string; commandTimeoutMs?: number }
   | { kind: 'cluster'; seeds: Array<{ host: string; port: number }>; username?: string; password?: string; tls: boolean };
 
-export type RedisConfig = Pick<Config, 'REDIS_URL' | 'REDIS_CLUSTER_NODES' | 'REDIS_CLUSTER_USERNAME' | 'REDIS_CLUSTER_PASSWORD' | 'REDIS_CLUSTER_TLS'>;
+export type RedisConfig = Pick<Config, 'REDIS_URL' | 'REDIS_CLUSTER_NODES' | 'REDIS_CLUSTER_USERNAME' | 'REDIS_CLUSTER_PASSWORD' | 'REDIS_CLUSTER_TLS'> & Partial<Pick<Config, 'REDIS_COMMAND_TIMEOUT_MS'>>;
 
 export function redisTarget(config: RedisConfig): RedisTarget {
-  if (!config.REDIS_CLUSTER_NODES) return { kind: 'single', url: config.REDIS_URL };
+  if (!config.REDIS_CLUSTER_NODES) return { kind: 'single', url: config.REDIS_URL, ...(config.REDIS_COMMAND_TIMEOUT_MS ? { commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS } : {}) };
   const seeds = config.REDIS_CLUSTER_NODES.split(',').map((s) => {
     const [host = '', port = ''] = s.trim().split(/:(?=\d+$)/);
     return { host, port: Number(port) };
@@ -87,9 +87,9 @@ export function createRedis(target: RedisTarget, name: string, extra: Connection
     ...extra,
   };
   const { shardedSubscribers, ...single } = options;
-  if (target.kind === 'single') return new Redis(target.url, single);
+  if (target.kind === 'single') return quiet(new Redis(target.url, single));
   const { enableAutoPipelining, autoPipeliningIgnoredCommands, lazyConnect, ...perNode } = single;
-  return new Cluster(target.seeds, {
+  return quiet(new Cluster(target.seeds, {
     ...CLUSTER_OPTIONS,
     // SSUBSCRIBE must reach the master of each channel's slot: one subscriber connection per master.
     ...(shardedSubscribers ? { shardedSubscribers } : {}),
@@ -104,7 +104,17 @@ export function createRedis(target: RedisTarget, name: string, extra: Connection
     },
     // Managed clusters with TLS announce names the certificate is for: connect by name.
     ...(target.tls ? { dnsLookup: (address: string, callback: (err: null, address: string) => void) => callback(null, address) } : {}),
-  });
+  }));
+}
+
+/**
+ * Connection errors are events as well as command failures; without a listener ioredis
+ * prints each reconnect attempt's error to stderr. The failures that matter reach their
+ * callers (503 REDIS_UNAVAILABLE, logged with the request) and /readyz; the events are dropped.
+ */
+function quiet<C extends RedisClient>(client: C): C {
+  client.on('error', () => undefined);
+  return client;
 }
 
 /**
@@ -118,6 +128,45 @@ export function createRedis(target: RedisTarget, name: string, extra: Connection
  */
 export function createCommandRedis(target: RedisTarget, name: string, extra: ConnectionOptions = {}): RedisClient {
   return createRedis(target, name, { enableAutoPipelining: true, autoPipeliningIgnoredCommands: ['xread', 'bzpopmin', 'bzpopmax', 'blpop', 'brpop', 'blmove', 'brpoplpush', 'xreadgroup'], ...extra });
+}
+
+/**
+ * Options of a process's service connection (app.ts, workers/runtime.ts: pass them to
+ * createCommandRedis). Fail fast on one Redis: requests and socket events must not hang while Redis is down
+ * (they did, 12–25 s, then answered 200). Commands issued while the connection is not ready
+ * fail at once (no offline queue), those in flight when it drops fail at once (flushed on
+ * the first reconnect attempt, never resent: the caller has answered 503 and may retry), and
+ * one that gets no answer (a stopped Redis keeps the TCP connection) fails after
+ * REDIS_COMMAND_TIMEOUT_MS. All become 503 REDIS_UNAVAILABLE (isRedisUnavailable); every
+ * change is one script, so none is half-written. BullMQ's connections and the adapter's
+ * subscriber keep waiting (createRedis): they resume on their own.
+ * A Cluster keeps its own failover handling (CLUSTER_OPTIONS): it already fails within
+ * about 1.6 s, and an offline queue there bridges the slot-map refresh after a failover.
+ */
+export function failFastOptions(target: RedisTarget): ConnectionOptions {
+  if (target.kind !== 'single') return {};
+  return { enableOfflineQueue: false, maxRetriesPerRequest: 0, autoResendUnfulfilledCommands: false, commandTimeout: target.commandTimeoutMs ?? 1000 };
+}
+
+/** Resolves when the connection is ready (a fail-fast connection refuses commands before). */
+export function readyOf(redis: RedisClient, timeoutMs = 10_000): Promise<void> {
+  if (redis.status === 'ready') return Promise.resolve();
+  return withTimeout(
+    new Promise<void>((resolve, reject) => {
+      const onEnd = () => {
+        redis.off('ready', onReady);
+        reject(new Error('Connection is closed'));
+      };
+      const onReady = () => {
+        redis.off('end', onEnd);
+        resolve();
+      };
+      redis.once('ready', onReady);
+      redis.once('end', onEnd);
+    }),
+    timeoutMs,
+    `Redis did not become ready within ${timeoutMs / 1000} s`,
+  );
 }
 
 /**
@@ -176,10 +225,16 @@ export class RedisCheckError extends Error {
  * every master is checked, and the cluster must be in state ok with all 16384 slots served.
  */
 export async function checkRedis(redis: RedisClient, opts: { needsVersion7?: boolean; log?: Logger } = {}): Promise<{ version: string; masters: number }> {
-  if (!isCluster(redis)) return { ...checkInfo(await infoOf(redis, 'Check REDIS_URL, or unset it to let npm start run a private Redis.'), opts.needsVersion7 ?? false, ''), masters: 1 };
+  if (!isCluster(redis)) {
+    const hint = 'Check REDIS_URL, or unset it to let npm start run a private Redis.';
+    await readyOf(redis, 5000).catch((err: Error) => {
+      throw new RedisCheckError(`Redis is not reachable: ${err.message}. ${hint}`);
+    });
+    return { ...checkInfo(await infoOf(redis, hint), opts.needsVersion7 ?? false, ''), masters: 1 };
+  }
   const hint = 'Check REDIS_CLUSTER_NODES (host:port of one or more cluster nodes).';
   try {
-    await withTimeout(readyOf(redis), 10_000, 'the cluster did not become ready within 10 s');
+    await withTimeout(clusterReadyOf(redis), 10_000, 'the cluster did not become ready within 10 s');
   } catch (err) {
     throw new RedisCheckError(`Redis Cluster is not reachable: ${(err as Error).message}. ${hint}`);
   }
@@ -197,7 +252,7 @@ export async function checkRedis(redis: RedisClient, opts: { needsVersion7?: boo
   return { version, masters: masters.length };
 }
 
-function readyOf(redis: Cluster): Promise<void> {
+function clusterReadyOf(redis: Cluster): Promise<void> {
   if (redis.status === 'ready') return Promise.resolve();
   return new Promise((resolve, reject) => {
     const onError = (err: Error) => {
@@ -235,6 +290,42 @@ function checkInfo(info: string, needsVersion7: boolean, where: string): { versi
     );
   }
   return { version };
+}
+
+/** What /readyz reports of Redis: ok, or the reasons it is not (each names what to fix). */
+export interface RedisHealth {
+  ok: boolean;
+  reasons: string[];
+  /** Per server (one, or each master): used and max memory in bytes (max 0 = no limit), eviction policy. */
+  servers: Array<{ node: string; usedMemory: number; maxMemory: number; policy: string }>;
+}
+
+/**
+ * Redis as the readiness probe sees it: it answers (PING, within the caller's timeout), and
+ * on the one Redis or every master of a Cluster the eviction policy is still noeviction
+ * (checked at boot, but CONFIG SET can change it later: then Redis silently drops queues,
+ * sessions and ledgers under pressure), memory is below maxmemory (at it, Redis refuses every
+ * write: requests answer 503 REDIS_OUT_OF_MEMORY), and the Cluster reports state ok.
+ */
+export async function redisHealth(redis: RedisClient): Promise<RedisHealth> {
+  const nodes = isCluster(redis) ? redis.nodes('master') : [redis];
+  const reasons: string[] = [];
+  const servers: RedisHealth['servers'] = [];
+  await Promise.all(
+    nodes.map(async (node) => {
+      const name = `${node.options.host ?? '?'}:${node.options.port ?? '?'}`;
+      const [info, clusterInfo] = await Promise.all([node.info('memory'), isCluster(redis) ? node.cluster('INFO') : Promise.resolve('')]);
+      const field = (text: string, key: string) => new RegExp(`^${key}:(.*)$`, 'm').exec(String(text))?.[1]?.trim() ?? '';
+      const usedMemory = Number(field(info, 'used_memory'));
+      const maxMemory = Number(field(info, 'maxmemory'));
+      const policy = field(info, 'maxmemory_policy');
+      servers.push({ node: name, usedMemory, maxMemory, policy });
+      if (policy !== 'noeviction') reasons.push(`${name}: maxmemory-policy is "${policy}", not noeviction (Redis may evict queues, sessions and ledgers): CONFIG SET maxmemory-policy noeviction`);
+      if (maxMemory > 0 && usedMemory >= maxMemory) reasons.push(`${name}: out of memory (${usedMemory} of ${maxMemory} bytes used): writes are refused; raise maxmemory or free data`);
+      if (clusterInfo && field(clusterInfo, 'cluster_state') !== 'ok') reasons.push(`${name}: cluster_state is ${field(clusterInfo, 'cluster_state')} (${field(clusterInfo, 'cluster_slots_fail')} slots failing)`);
+    }),
+  );
+  return { ok: reasons.length === 0, reasons, servers: servers.sort((a, b) => a.node.localeCompare(b.node)) };
 }
 
 export function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {

@@ -1,25 +1,20 @@
+// Graceful shutdown by close-with-grace: on SIGINT/SIGTERM (or an uncaught exception or
+// unhandled rejection, logged first) `close` runs once and the process exits; a second
+// signal or the timeout exits at once, with code 1.
+import closeWithGrace from 'close-with-grace';
 import type { Logger } from 'pino';
 
-/** On SIGINT/SIGTERM run `close` once, then exit; exit anyway after `timeoutMs`. */
 export function installShutdown(log: Logger, timeoutMs: number, close: () => Promise<void>): void {
-  let closing = false;
-  const onSignal = (signal: string) => {
-    if (closing) return;
-    closing = true;
-    log.info({ signal }, 'shutting down');
-    const timer = setTimeout(() => {
-      log.error({ timeoutMs }, 'shutdown timed out; exiting');
-      process.exit(1);
-    }, timeoutMs);
-    timer.unref();
-    close().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        log.error({ err }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', () => onSignal('SIGINT'));
-  process.on('SIGTERM', () => onSignal('SIGTERM'));
+  closeWithGrace(
+    {
+      delay: timeoutMs,
+      logger: { error: (msg: unknown, ...rest: unknown[]) => log.error({ detail: rest }, String(msg)) },
+      onTimeout: (delay) => log.error({ timeoutMs: delay }, 'shutdown timed out; exiting'),
+    },
+    async ({ signal, err }) => {
+      if (err) log.error({ err }, 'fatal error: shutting down');
+      else log.info({ signal }, 'shutting down');
+      await close();
+    },
+  );
 }

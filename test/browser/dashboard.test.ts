@@ -2,12 +2,14 @@
 // course is started and a student enters it; both appear on the open page, pushed over the
 // /dashboard namespace (the page never polls). No timing threshold here: how long each took
 // is printed (the figure for "within a second" comes from `npm run bench -- dashboard`).
+// The admin also gets the deployment's charts (uPlot): they gain points while load runs.
 // Screenshots: test-artifacts/dashboard-*.png.
 import type { Browser, Page } from 'playwright-core';
+import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkerNode } from '../../workers/runtime.js';
 import { launchBrowser, screenshot } from '../browser.js';
-import { ADMIN_TOKEN, call, createApp, loginUser, startServer, startTestWorkers, type TestServer } from '../helpers.js';
+import { ADMIN_TOKEN, call, connect, createApp, issueToken, loginUser, startServer, startTestWorkers, type TestServer } from '../helpers.js';
 
 let srv: TestServer;
 let workers: WorkerNode;
@@ -16,7 +18,7 @@ let app: { appid: string; secret: string };
 let other: { appid: string; secret: string };
 
 beforeAll(async () => {
-  srv = await startServer({ DASHBOARD_QUEUES_INTERVAL_MS: 500 });
+  srv = await startServer({ DASHBOARD_QUEUES_INTERVAL_MS: 500, DASHBOARD_SAMPLE_MS: 250 });
   workers = await startTestWorkers(srv.config);
   app = await createApp(srv.url);
   other = await createApp(srv.url);
@@ -57,6 +59,7 @@ describe('dashboard page', () => {
     await page.click('button[type=submit]');
     await page.waitForSelector('#status.on');
     expect(await page.textContent('#who')).toContain(app.appid);
+    expect(await page.isHidden('#charts')).toBe(true); // the deployment's charts are the admin's
     await page.waitForSelector('#rooms tbody tr.empty');
 
     const teacher = await loginUser(srv.url, app.appid, 'br-teacher', { role: 'teacher', name: 'Teacher' });
@@ -142,6 +145,44 @@ describe('dashboard page', () => {
     await page.waitForSelector(`#rooms tr[data-appid="${other.appid}"][data-room="${roomId}"]`);
     await page.waitForSelector('#status.on');
     expect(await page.inputValue('#app-filter')).toBe(other.appid);
+    await page.context().close();
+  });
+
+  it('charts the deployment for the admin: the charts gain points while sockets, events and jobs run', async () => {
+    const page = await openDashboard();
+    await page.check('input[name=mode][value=admin]');
+    await page.fill('input[name=adminToken]', ADMIN_TOKEN);
+    await page.click('button[type=submit]');
+    await page.waitForSelector('#status.on');
+    await page.waitForSelector('#charts .chart[data-chart="sockets"] .uplot');
+    // uPlot's own data, read through the page's hook: [x, ...series], x in seconds.
+    const data = (id: string) => page.evaluate((chart) => ((globalThis as any).dashboardCharts.plot(chart)?.data ?? [[]]) as Array<Array<number | null>>, id);
+    const labels = (id: string) => page.evaluate((chart) => ((globalThis as any).dashboardCharts.plot(chart)?.series ?? []).slice(1).map((s: { label: string }) => s.label) as string[], id);
+    const last = async (id: string, series = 1) => (await data(id))[series]?.at(-1) ?? null;
+    await expect.poll(async () => (await data('sockets'))[0]!.length, { timeout: 10000 }).toBeGreaterThan(0);
+    const before = (await data('sockets'))[0]!.length;
+    expect(await page.$$eval('#charts .chart', (cards) => cards.length)).toBe(12);
+
+    // Load: 20 sockets connect and ping, 30 notify jobs go through the worker.
+    const sockets: Socket[] = [];
+    for (let i = 0; i < 20; i++) sockets.push((await connect(srv.url, await issueToken(srv.url, app, `chart-${i}`))).socket);
+    for (let round = 0; round < 3; round++) await Promise.all(sockets.map((s) => s.emitWithAck('session.ping', {})));
+    for (let i = 0; i < 30; i++) await srv.app.core.queues.add('notify', 'notify', { appid: app.appid, to: { user: `chart-${i % 20}` }, event: 'chart.load', data: { i } });
+
+    await expect.poll(() => last('sockets'), { timeout: 15000 }).toBe(20);
+    await expect.poll(async () => Math.max(...(await data('events'))[1]!.map((v) => v ?? 0)), { timeout: 15000 }).toBeGreaterThan(0);
+    await expect.poll(() => labels('completed'), { timeout: 15000 }).toContain('notify');
+    const during = (await data('sockets'))[0]!.length;
+    expect(during).toBeGreaterThan(before);
+    expect(Number(await page.getAttribute('#charts .chart[data-chart="sockets"]', 'data-points'))).toBeGreaterThanOrEqual(during);
+    console.log(`dashboard charts: ${before} points at sign-in, ${during} after the load; screenshot:`, await screenshot(page, 'dashboard-charts'));
+
+    // The sockets leave: the line comes back down, and the chart keeps gaining points.
+    for (const s of sockets) s.close();
+    await expect.poll(() => last('sockets'), { timeout: 15000 }).toBe(0);
+    expect((await data('sockets'))[0]!.length).toBeGreaterThan(during);
+    expect(Math.max(...(await data('churn'))[2]!.map((v) => v ?? 0))).toBeGreaterThan(0); // sockets out
+    console.log('screenshot:', await screenshot(page, 'dashboard-charts-after'));
     await page.context().close();
   });
 });

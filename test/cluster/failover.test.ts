@@ -2,7 +2,7 @@
 // offers are out, webhooks are queued and sockets are connected; then, once a replica has
 // taken over: every payer's ledger adds up to their balance, no unit is billed twice or
 // skipped, no acknowledged write or webhook event is lost, reconnected sockets get a full
-// snapshot, and the requests made during the election failed fast with 503 UNAVAILABLE
+// snapshot, and the requests made during the election failed fast with 503 REDIS_UNAVAILABLE
 // (never hung, never answered 500).
 //
 // A private 3-master 3-replica cluster (node timeout 2 s): the shared one of the cluster pass
@@ -168,7 +168,7 @@ describe.runIf(onCluster())('failover of the master holding an app', () => {
         sockets.set(uid, socket);
         return socket;
       }
-      // Switchboard's own client (src/client): it tries a handshake refused with UNAVAILABLE
+      // Switchboard's own client (src/client): it tries a handshake refused with REDIS_UNAVAILABLE
       // (the 503 of the socket API) again by itself, which Socket.IO alone never does.
       const client = connectClient(url, { token: tokens.get(uid)!, socket: { forceNew: true, reconnection: true, reconnectionDelay: 200, reconnectionDelayMax: 1000, randomizationFactor: 0.2 } });
       const { socket } = client;
@@ -255,10 +255,10 @@ describe.runIf(onCluster())('failover of the master holding an app', () => {
     }
 
     // ── 5. What must hold ────────────────────────────────────────────────────
-    // 5a. No request hung; every failure was a clear 503 UNAVAILABLE with Retry-After.
+    // 5a. No request hung; every failure was a clear 503 REDIS_UNAVAILABLE with Retry-After.
     const failed = probes.filter((p) => p.status !== 200);
     expect(probes.filter((p) => p.status === 0), 'requests without an answer within 8 s').toEqual([]);
-    for (const p of failed) expect(p, 'a request failed otherwise than 503 UNAVAILABLE').toMatchObject({ status: 503, code: 'UNAVAILABLE', retryAfter: '1' });
+    for (const p of failed) expect(p, 'a request failed otherwise than 503 REDIS_UNAVAILABLE').toMatchObject({ status: 503, code: 'REDIS_UNAVAILABLE', retryAfter: '1' });
     const ok = probes.filter((p) => p.status === 200);
     const acked = ok.filter((p) => p.kind === 'topup');
     expect(acked.length).toBeGreaterThan(0);
@@ -339,7 +339,7 @@ describe.runIf(onCluster())('failover of the master holding an app', () => {
       msKillToFirstWrite: firstWrite.end - killAt,
       requests: probes.length,
       failed: failed.length,
-      failedAll503: failed.every((p) => p.status === 503 && p.code === 'UNAVAILABLE'),
+      failedAll503: failed.every((p) => p.status === 503 && p.code === 'REDIS_UNAVAILABLE'),
       failedMs: { p50: pct(failLat, 0.5), max: failLat[failLat.length - 1] ?? 0 },
       okMs: { p50: pct(lat, 0.5), p99: pct(lat, 0.99), max: lat[lat.length - 1] ?? 0 },
       ackedTopups: acked.length,
@@ -391,14 +391,14 @@ async function retry503<T extends { status: number }>(fn: () => Promise<T>, trie
   }
 }
 
-/** A socket request retried while it is refused with UNAVAILABLE (or the socket is between connections). */
+/** A socket request retried while it is refused with REDIS_UNAVAILABLE (or the socket is between connections). */
 async function ackRetry(socket: Socket, event: string, payload: unknown): Promise<any> {
   for (let i = 1; ; i++) {
     const r = await socket
       .timeout(8000)
       .emitWithAck(event, payload)
       .catch((err: Error) => ({ ok: false, error: { code: 'NO_ANSWER', message: err.message } }));
-    if (r.ok || !['UNAVAILABLE', 'NO_ANSWER'].includes(r.error?.code) || i >= 20) return r;
+    if (r.ok || !['REDIS_UNAVAILABLE', 'NO_ANSWER'].includes(r.error?.code) || i >= 20) return r;
     await sleep(500);
   }
 }

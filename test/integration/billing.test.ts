@@ -5,6 +5,7 @@ import { createBillingStore } from '../../src/modules/billing/store.js';
 import type { CallViewT } from '../../src/modules/billing/schemas.js';
 import type { WorkerNode } from '../../workers/runtime.js';
 import { call, connect, createApp, loginUser, nextEvent, sleep, startServer, startTestWorkers, type TestServer, collect, until } from '../helpers.js';
+import { readyOf } from '../../src/infra/redis.js';
 
 // Small periods: a tick every 200 ms, claimed every 20 ms; prices use 1 s units.
 const FAST: Partial<Config> = { CHARGE_TICK_SECONDS: 0.2, CHARGE_SWEEP_INTERVAL_MS: 20, CHARGE_TICK_LEASE_MS: 1000, CHARGE_LOW_UNITS: 2, CHARGE_RECONCILE_TOLERANCE_SECONDS: 2 };
@@ -237,6 +238,7 @@ describe('metered calls', () => {
     await workers.services.billing.begin(app.appid, { callId: 'h1', payer: 'h-payer', payee: 'h-payee' });
     // A node ends the call in Redis and dies before its hooks run.
     const conn = workers.core.redis.duplicate();
+    await readyOf(conn); // a copy of the fail-fast service connection: no command before it is connected
     const store = createBillingStore(conn, workers.core.keys);
     expect((await store.end(app.appid, 'h1', 'h-payer', 'h-payee', Date.now(), 'conversation')).code).toBe(1);
     await until(() => ended.some((e) => e.call.callId === 'h1'), 9000, 'hooks run again by the tick job');
@@ -320,6 +322,7 @@ describe('worker restart mid-call', () => {
 
     // 2. A worker dies holding a claim, after debiting the next unit but before advancing the call.
     const conn = w.core.redis.duplicate();
+    await readyOf(conn);
     const store = createBillingStore(conn, w.core.keys);
     const now = Date.now();
     await until(async () => (await store.claim(a2.appid, Date.now(), 10, Date.now() + 2500)).claimed.length === 1, 3000, 'a due tick to claim');

@@ -3,10 +3,11 @@
 // tenancy (app A's dashboard never sees app B). Real Redis, real sockets, real workers.
 import { io as ioc, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DashboardQueues, DashboardSnapshot } from '../../src/modules/dashboard/schemas.js';
+import { samplesKey, type Sample } from '../../src/modules/dashboard/sampler.js';
+import { ChartHistory, ChartPoint, DashboardQueues, DashboardSnapshot } from '../../src/modules/dashboard/schemas.js';
 import { check, describeErrors } from '../../src/infra/validation.js';
 import type { WorkerNode } from '../../workers/runtime.js';
-import { ADMIN_TOKEN, call, collect, connectDashboard, createApp, loginUser, nextEvent, startServer, startTestWorkers, until, type TestServer } from '../helpers.js';
+import { ADMIN_TOKEN, call, collect, connect, connectDashboard, createApp, fakeHttp, issueToken, loginUser, nextEvent, startServer, startTestWorkers, testConfig, until, type Fake, type TestServer } from '../helpers.js';
 
 let srv: TestServer;
 let workers: WorkerNode;
@@ -364,5 +365,161 @@ describe('read functions behind the snapshot', () => {
 
     expect(await svc.pairing.openAsks(app.appid, 10)).toEqual({ total: 0, asks: [] });
     expect(await svc.billing.activeCalls(app.appid, 10)).toEqual({ total: 0, calls: [] });
+  });
+});
+
+describe('charts', () => {
+  // One deployment of its own: two api nodes on the same Redis and prefixes, samples every
+  // 200 ms; no worker until the queue test starts one (jobs wait in their queue until then).
+  const SAMPLE_MS = 200;
+  let a: TestServer;
+  let b: TestServer;
+  let w: WorkerNode | undefined;
+  let hook: Fake;
+  let app: { appid: string; secret: string };
+
+  beforeAll(async () => {
+    hook = await fakeHttp(() => ({ status: 500, json: { no: 'thanks' } }));
+    const config = testConfig({
+      DASHBOARD_SAMPLE_MS: SAMPLE_MS, CHARGE_TICK_SECONDS: 0.2, DISPATCH_MAX_WAIT_MS: 600000,
+      WEBHOOK_ALLOW_PRIVATE_URLS: true, WEBHOOK_RETRY_WINDOW_MS: 0,
+    });
+    a = await startServer({}, config);
+    b = await startServer({}, { ...config });
+    app = await createApp(a.url);
+  });
+  afterAll(async () => {
+    for (const s of open) s.close();
+    await w?.close();
+    await b?.close();
+    await a?.close();
+    await hook?.close();
+  });
+
+  async function dashboardOn(on: TestServer, auth: Record<string, unknown>) {
+    const d = await connectDashboard(on.url, auth);
+    open.push(d.socket);
+    return d;
+  }
+  /** An admin dashboard on `on`, subscribed: its history and every point pushed after it. */
+  async function charts(on: TestServer, since?: number) {
+    const { socket } = await dashboardOn(on, { adminToken: ADMIN_TOKEN });
+    const points = collect(socket, 'dashboard.charts.point');
+    const r = await socket.emitWithAck('dashboard.charts', since === undefined ? {} : { since });
+    expect(r.ok, JSON.stringify(r)).toBe(true);
+    return { socket, history: r.data, points };
+  }
+  /** The samples in the stream (every process's, counts not rates), oldest first. */
+  async function samples(): Promise<Sample[]> {
+    const raw = await a.app.core.redis.xrange(samplesKey(a.app.core.keys), '-', '+');
+    return raw.map(([, fields]) => JSON.parse(fields[1]!) as Sample);
+  }
+  const counted = async (f: (s: Sample) => number | undefined) => (await samples()).reduce((n, s) => n + (f(s) ?? 0), 0);
+  const pointWhere = async (points: any[], ok: (p: any) => boolean, what: string, ms = 15000) => {
+    await until(() => points.some(ok), ms, what);
+    return points.find(ok);
+  };
+
+  it('are for the admin only, and the subscribe payload is validated', async () => {
+    const own = await dashboardOn(a, { appid: app.appid, secret: app.secret });
+    expect(await own.socket.emitWithAck('dashboard.charts', {})).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    const admin = await dashboardOn(a, { adminToken: ADMIN_TOKEN });
+    expect(await admin.socket.emitWithAck('dashboard.charts', { since: 'yesterday' })).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED', message: expect.stringContaining('since') } });
+    expect(await admin.socket.emitWithAck('dashboard.charts', { every: 1 })).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
+  });
+
+  it('push points of the documented shape; sockets connected to two api nodes sum', async () => {
+    const dash = await charts(a);
+    expectValid(ChartHistory, dash.history);
+    expect(dash.history).toMatchObject({ intervalMs: SAMPLE_MS, historyMs: 900_000 });
+    const onB = await charts(b); // a dashboard on the other node sees the same deployment
+
+    // 3 sockets on node a, 2 on node b; each sends two events.
+    const sockets = [];
+    for (const [i, on] of [a, a, a, b, b].entries()) {
+      const { socket } = await connect(on.url, await issueToken(a.url, app, `ch-${i}`));
+      open.push(socket);
+      sockets.push(socket);
+    }
+    for (const s of sockets) for (let k = 0; k < 2; k++) await s.emitWithAck('session.ping', {});
+
+    const five = await pointWhere(dash.points, (p) => p.sockets === 5 && p.nodes.api === 2, 'a point with 5 sockets from 2 api nodes');
+    await pointWhere(onB.points, (p) => p.t === five.t, 'the same point on the other node');
+    expect(onB.points.find((p) => p.t === five.t)).toEqual(five);
+    // Connects and events are rates in the points; the samples behind them count exactly what happened.
+    await until(() => dash.points.some((p) => p.connects > 0) && dash.points.some((p) => p.eventsIn > 0), 5000, 'connects and events in the rates');
+    await until(async () => (await counted((s) => s.connects)) === 5 && (await counted((s) => s.in)) === 10, 5000, '5 connects and 10 events in the samples');
+
+    // One point per sample time, in order, each of the documented shape.
+    for (const p of dash.points) expectValid(ChartPoint, p);
+    const ts = dash.points.map((p) => p.t);
+    expect(ts).toEqual([...ts].sort((x, y) => x - y));
+    expect(new Set(ts).size).toBe(ts.length);
+    expect(ts.every((t) => t % SAMPLE_MS === 0)).toBe(true);
+    expect(ts[0]).toBeGreaterThan(dash.history.points.at(-1)?.t ?? 0);
+
+    // Sockets leave: the disconnects show, the gauge goes back to 0.
+    for (const s of sockets) s.close();
+    await pointWhere(dash.points, (p) => p.t > five.t && p.sockets === 0, 'the sockets gone from the chart');
+    expect(dash.points.some((p) => p.disconnects > 0)).toBe(true);
+    await until(async () => (await counted((s) => s.disconnects)) === 5, 5000, '5 disconnects in the samples');
+
+    // A later subscriber gets it all as history; with `since`, only what is newer.
+    const later = await charts(b);
+    expectValid(ChartHistory, later.history);
+    expect(later.history.points.find((p: any) => p.t === five.t)).toEqual(five);
+    const newer = await charts(a, five.t);
+    expect(newer.history.points.length).toBeGreaterThan(0);
+    expect(newer.history.points.every((p: any) => p.t > five.t)).toBe(true);
+  });
+
+  it('queue depth shows jobs waiting for a worker; the worker’s job rates reach the chart', async () => {
+    const dash = await charts(a);
+    const q = a.app.core.queues;
+    for (let i = 0; i < 4; i++) await q.add('notify', 'notify', { appid: app.appid, to: { user: 'nobody' }, event: 'chart.test', data: { i } });
+    // A job for no app: the worker's attempt fails (APP_NOT_FOUND).
+    await q.add('notify', 'notify', { appid: 'nosuchapp', to: { user: 'x' }, event: 'chart.test' });
+    const waiting = await pointWhere(dash.points, (p) => p.queues.notify.depth === 5, 'the 5 jobs in the notify depth');
+    expect(waiting.queues.notify).toMatchObject({ completed: 0, failed: 0 });
+
+    w = await startTestWorkers(a.config);
+    await pointWhere(dash.points, (p) => p.queues.notify.completed > 0 && p.nodes.worker === 1, 'the worker’s completed jobs in the rates');
+    await pointWhere(dash.points, (p) => p.queues.notify.failed > 0, 'the failed attempt in the rates');
+    await until(async () => (await counted((s) => s.jobs?.notify?.[0])) === 4 && (await counted((s) => s.jobs?.notify?.[1])) === 1, 5000, '4 completed and 1 failed in the worker’s samples');
+    expect((await samples()).filter((s) => s.jobs).every((s) => s.role === 'worker')).toBe(true);
+    await pointWhere(dash.points, (p) => p.t > waiting.t && p.queues.notify.depth === 0, 'the notify queue drained');
+  });
+
+  it('show dispatch wait, metered calls and tick lateness, webhook dead letters, errors and the Redis round trip', async () => {
+    if (!w) w = await startTestWorkers(a.config);
+    const dash = await charts(b);
+    const basic: [string, string] = [app.appid, app.secret];
+    // Webhooks: every delivery fails and, with no retry window, becomes a dead letter at once.
+    expect((await call(a.url, 'POST', `/v1/apps/${app.appid}/webhooks`, { basic, body: { url: `${hook.url}/hook`, events: ['charge.ended'] } })).status).toBe(201);
+
+    // Dispatch: an agent accepts a request (on node b).
+    const agent = await loginUser(a.url, app.appid, 'ch-agent');
+    await call(a.url, 'PUT', '/v1/presence', { token: agent, body: { state: 'online', skills: ['CH>EN'] } });
+    const caller = await loginUser(a.url, app.appid, 'ch-caller');
+    const req = (await call(a.url, 'POST', '/v1/dispatch/requests', { token: caller, body: { skill: 'CH>EN' } })).body;
+    await until(async () => (await call(b.url, 'POST', `/v1/dispatch/requests/${req.requestId}/accept`, { token: agent })).status === 200, 5000, 'the accept');
+    await pointWhere(dash.points, (p) => p.dispatchWait !== null && p.dispatchWait.n >= 1, 'the dispatch wait');
+
+    // A metered call ticking every 200 ms.
+    await call(a.url, 'PUT', '/v1/billing/prices/default', { basic, body: { unitPrice: 1, unitSeconds: 60 } });
+    await call(a.url, 'POST', '/v1/billing/topups', { basic, body: { uid: 'ch-caller', amount: 1000, ref: 'ch-1' } });
+    expect((await call(a.url, 'POST', '/v1/billing/calls', { basic, body: { callId: 'ch-call', payer: 'ch-caller', payee: 'ch-agent' } })).status).toBe(200);
+    await pointWhere(dash.points, (p) => p.calls === 1, 'the active call');
+    const late = await pointWhere(dash.points, (p) => p.tickLateness !== null, 'a tick’s lateness');
+    expect(late.tickLateness.p99).toBeGreaterThanOrEqual(late.tickLateness.p50);
+    await call(a.url, 'POST', '/v1/billing/calls/ch-call/end', { basic, body: {} });
+    await pointWhere(dash.points, (p) => p.calls === 0 && p.webhooks?.dead >= 1, 'the call ended, its webhook dead-lettered');
+
+    // Errors by code: a bad token over HTTP.
+    expect((await call(a.url, 'GET', '/v1/me', { token: 'not-a-token' })).status).toBe(401);
+    await pointWhere(dash.points, (p) => (p.errors.TOKEN_INVALID ?? 0) > 0, 'the TOKEN_INVALID error');
+    expect(dash.points.every((p) => p.redisRtt === null || p.redisRtt >= 0)).toBe(true);
+    expect(dash.points.some((p) => typeof p.redisRtt === 'number')).toBe(true);
+    for (const p of dash.points) expectValid(ChartPoint, p);
   });
 });

@@ -15,7 +15,7 @@ describe('error mapping', () => {
     expect(toPublicError('a string').status).toBe(500);
   });
 
-  it('turns Redis being unreachable or failing over into UNAVAILABLE (503), without leaking it', () => {
+  it('turns Redis being unreachable or failing over into REDIS_UNAVAILABLE (503), without leaking it', () => {
     const cases = [
       new Error('connect ECONNREFUSED 10.0.0.5:6379 password=hunter2'),
       new Error('CLUSTERDOWN The cluster is down'),
@@ -25,7 +25,7 @@ describe('error mapping', () => {
     for (const err of cases) {
       const r = toPublicError(err);
       expect(r.status, err.message).toBe(503);
-      expect(r.body.code).toBe('UNAVAILABLE');
+      expect(r.body.code).toBe('REDIS_UNAVAILABLE');
       expect(r.body.message).not.toMatch(/10\.0|hunter2|CLUSTER/);
     }
   });

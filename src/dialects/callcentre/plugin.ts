@@ -13,7 +13,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { TSchema } from 'typebox';
 import { parseAuthorization } from '../../infra/auth.js';
-import { AppError, fromFrameworkError } from '../../infra/errors.js';
+import { AppError, countError, fromFrameworkError } from '../../infra/errors.js';
 import type { RoutePlugin } from '../../infra/http.js';
 import type { UserSession } from '../../modules/accounts/service.js';
 import type { RequestViewT } from '../../modules/dispatch/schemas.js';
@@ -26,6 +26,8 @@ interface Ctx {
   /** The token's session (every command but the logins). */
   session: UserSession;
   q: any;
+  /** The request (the logins count failed passwords against it: infra/credential-guard.ts). */
+  req: FastifyRequest;
 }
 
 interface Command {
@@ -63,9 +65,9 @@ function chargeAnswer(c: { callId: string; state: string; units: number; amount:
 /** Billing's price key of a conversation's skill: CN>EN → CN-EN (a token skill as is). */
 const priceKeyOf = (skill: string) => (/^[A-Za-z0-9_]+(>[A-Za-z0-9_]+)?$/.test(skill) ? skill.replace('>', '-') : undefined);
 
-async function login({ services, q }: Ctx, appid: string | undefined): Promise<Record<string, unknown>> {
+async function login({ services, q, req }: Ctx, appid: string | undefined): Promise<Record<string, unknown>> {
   if (!appid) throw new AppError('VALIDATION_FAILED', 'invalid login request: appid: is required (no CALLCENTRE_APPID is configured)');
-  const s = await services.accounts.login(appid, q.loginid, q.password);
+  const s = await req.server.guardCredentials(req, { appid, account: q.loginid }, () => services.accounts.login(appid, q.loginid, q.password));
   const qav = q.qav === true ? await services.signals.credentials(appid, s.user.id) : null;
   return { loginid: s.user.id, token: s.token, expires_at: s.expiresAt, role: s.user.role, ...(qav ? { qav_id: qav.qav_id, qav_sig: qav.qav_sig } : {}) };
 }
@@ -180,7 +182,7 @@ export const callcentreDialect: RoutePlugin = async (app, { services, core }) =>
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
 
   app.setErrorHandler((err: Error & { validation?: unknown; statusCode?: number }, req, reply) => {
-    const error = dialectError(fromFrameworkError(err));
+    const error = dialectError(countError(fromFrameworkError(err)));
     if (error.code === 'INTERNAL') req.log.error({ err }, 'call-centre request failed');
     return reply.code(200).send({ status: STATUS_FAILED, error });
   });
@@ -200,7 +202,7 @@ export const callcentreDialect: RoutePlugin = async (app, { services, core }) =>
       schema: { hide: true, querystring: command.schema },
       handler: async (req, reply) => {
         const session = command.token ? await authenticate(req) : (undefined as unknown as UserSession);
-        const data = await command.run({ services, session, q: req.query });
+        const data = await command.run({ services, session, q: req.query, req });
         return reply.send({ status: STATUS_OK, ...data });
       },
     });

@@ -10,7 +10,7 @@
 // both are sent with the same text so clients written against either work.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { TSchema } from 'typebox';
-import { AppError, type ErrorCode, fromFrameworkError } from '../../infra/errors.js';
+import { AppError, countError, type ErrorCode, fromFrameworkError } from '../../infra/errors.js';
 import type { RoutePlugin } from '../../infra/http.js';
 import { parse } from '../../infra/validation.js';
 import type { AppRecord, UserSession } from '../../modules/accounts/service.js';
@@ -27,6 +27,8 @@ interface Ctx {
   /** The token's session (commands with `token`), checked to belong to `app`. */
   session: UserSession;
   body: any;
+  /** The request (the login counts failed passwords against it: infra/credential-guard.ts). */
+  req: FastifyRequest;
 }
 
 interface Command {
@@ -57,8 +59,8 @@ const COMMANDS: Record<string, Command> = {
   },
   'account.login': {
     schema: LoginReq, token: false,
-    run: async ({ services, app, body }) => {
-      const r = await services.classroom.login(app.appid, body.id, decodePwd(body.pwd));
+    run: async ({ services, app, body, req }) => {
+      const r = await req.server.guardCredentials(req, { appid: app.appid, account: body.id }, () => services.classroom.login(app.appid, body.id, decodePwd(body.pwd)));
       return { userSig: r.userSig, token: r.token, role: r.role };
     },
   },
@@ -176,7 +178,7 @@ export const classroomDialect: RoutePlugin = async (app, { services }) => {
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
 
   app.setErrorHandler((err: Error & { code?: string; statusCode?: number }, req, reply) => {
-    const { errorCode, errorInfo } = seedError(fromFrameworkError(err));
+    const { errorCode, errorInfo } = seedError(countError(fromFrameworkError(err)));
     if (errorCode === 90000 && !(err instanceof AppError)) req.log.error({ err }, 'index.php request failed');
     return reply.code(200).send(envelope(errorCode, errorInfo));
   });
@@ -213,7 +215,7 @@ export const classroomDialect: RoutePlugin = async (app, { services }) => {
         session = await services.accounts.authenticate(body.token);
         if (session.appid !== tenant.appid) throw new AppError('CROSS_TENANT', `this token is not for SdkAppID ${body.appid}`);
       }
-      const data = await command!.run({ services, app: tenant, session, body });
+      const data = await command!.run({ services, app: tenant, session, body, req });
       return reply.send(envelope(SEED_OK, '', data));
     } catch (err) {
       const { errorCode, errorInfo } = seedError(err, command!.codes);

@@ -14,7 +14,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { TSchema } from 'typebox';
 import type { Auth } from '../../infra/auth.js';
-import { AppError, fromFrameworkError, isAppError } from '../../infra/errors.js';
+import { AppError, countError, fromFrameworkError, isAppError } from '../../infra/errors.js';
 import type { RoutePlugin } from '../../infra/http.js';
 import { check, parse } from '../../infra/validation.js';
 import { UserIdSchema } from '../../modules/accounts/schemas.js';
@@ -220,7 +220,7 @@ export const conferenceDialect: RoutePlugin = async (app, { services, auth }) =>
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
 
   app.setErrorHandler((err: Error & { validation?: unknown; statusCode?: number }, req, reply) => {
-    const answer = failure(fromFrameworkError(err));
+    const answer = failure(countError(fromFrameworkError(err)));
     if (answer.code === 'INTERNAL') req.log.error({ err }, 'conference dialect request failed');
     return reply.code(200).send(answer);
   });

@@ -16,7 +16,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Static, TSchema } from 'typebox';
 import type { Core } from '../../infra/core.js';
-import { AppError, type ErrorCode, fromFrameworkError } from '../../infra/errors.js';
+import { AppError, countError, type ErrorCode, fromFrameworkError } from '../../infra/errors.js';
 import type { RoutePlugin, RouteDeps } from '../../infra/http.js';
 import { parse } from '../../infra/validation.js';
 import type { AppRecord, UserSession } from '../../modules/accounts/service.js';
@@ -72,6 +72,9 @@ export const SEED3_CODES: Partial<Record<ErrorCode, number>> = {
   // the server's side
   RATE_LIMITED: SEED3_RATE_LIMITED,
   UNAVAILABLE: SEED3_INTERNAL,
+  REDIS_UNAVAILABLE: SEED3_INTERNAL,
+  REDIS_OUT_OF_MEMORY: SEED3_INTERNAL,
+  LOGIN_THROTTLED: SEED3_RATE_LIMITED,
   INTERNAL: SEED3_INTERNAL,
 };
 
@@ -168,7 +171,7 @@ export function seed003Plugin(routes: (deps: RouteDeps) => Seed3Route[]): RouteP
     app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
 
     app.setErrorHandler((err: Error & { code?: string; statusCode?: number }, req, reply) => {
-      const { code, err: text } = seed3Error(fromFrameworkError(err));
+      const { code, err: text } = seed3Error(countError(fromFrameworkError(err)));
       if (code === SEED3_INTERNAL && !(err instanceof AppError)) req.log.error({ err }, 'seed-003 request failed');
       return reply.code(200).send(envelope(code, null, text));
     });

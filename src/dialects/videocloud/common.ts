@@ -40,6 +40,7 @@ const WORDS: Partial<Record<ErrorCode, string>> = {
   THIRDPARTY_ID_NOT_FOUND: 'NotFound',
   WRONG_PASSWORD: 'WrongPassword',
   RATE_LIMITED: 'Busy',
+  LOGIN_THROTTLED: 'Busy',
   VALIDATION_FAILED: 'Invalid',
   BAD_JSON: 'Invalid',
   UNSUPPORTED_MEDIA_TYPE: 'Invalid',

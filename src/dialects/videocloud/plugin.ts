@@ -21,6 +21,7 @@ import type { VideoViewT } from '../../modules/live/schemas.js';
 import { DeviceIdSchema, ThirdPartyIdSchema } from '../../modules/thirdparty/schemas.js';
 import { clearSessionCookie, failure, params, sendJson, sendXml, sessionCookie, sessionToken, VTC_BASE } from './common.js';
 import { publicPages } from './pages.js';
+import { webSdk } from './sdk.js';
 
 const MANAGE_WORDS = new Set(['OK', 'NotAuthenticate', 'Busy', 'Exceed', 'NotFound', 'Error']);
 
@@ -86,7 +87,7 @@ export const videocloudDialect: RoutePlugin = async (app, deps) => {
       if (!appid || !check(AppIdSchema, appid)) throw new AppError('APP_AUTH_FAILED', 'unknown appId');
       const thirdPartyId = field(ThirdPartyIdSchema, p.thirdPartyId, 'thirdPartyId');
       const password = field(PasswordSchema, p.password, 'password');
-      const s = await thirdParty.login(appid, thirdPartyId, password);
+      const s = await app.guardCredentials(req, { appid, account: `3p:${thirdPartyId}` }, () => thirdParty.login(appid, thirdPartyId, password));
       reply.header('set-cookie', sessionCookie(s.token, s.expiresAt));
       return sendXml(reply, { result: 'OK', userId: s.userId, password, thirdPartyId, token: s.token, expiresAt: s.expiresAt });
     } catch (err) {
@@ -211,4 +212,5 @@ export const videocloudDialect: RoutePlugin = async (app, deps) => {
   });
 
   await app.register(publicPages, deps);
+  await app.register(webSdk, deps); // §3.2 web JS SDK: /LiveVideoServer/[js/]vtc3p.min.js, webImLogin.min.js, vtcVideo.min.js, vtcUtil.js, base64.js, jquery*.js
 };

@@ -27,6 +27,17 @@ export const accountsRoutes: RoutePlugin = async (app, { services, auth }) => {
     return { apps: (await accounts.listApps()).map(accounts.viewApp) };
   });
 
+  app.put('/v1/apps/:appid/login-limit', {
+    schema: {
+      tags: ['apps'], summary: "The app's own limit of failed credential checks per account per LOGIN_LIMIT_WINDOW_SECONDS (null: the deployment's LOGIN_LIMIT_PER_ACCOUNT)", security: security.admin, params: AppParams,
+      body: Type.Object({ perAccount: Type.Union([Type.Integer({ minimum: 1, maximum: 1000000 }), Type.Null()]) }, { additionalProperties: false }),
+      response: { 200: Type.Object({ perAccount: Type.Union([Type.Integer(), Type.Null()]) }), ...errors },
+    },
+  }, async (req) => {
+    auth.admin(req);
+    return accounts.setLoginLimit(req.params.appid, req.body.perAccount);
+  });
+
   app.get('/v1/apps/:appid', {
     schema: { tags: ['apps'], summary: 'Read an app', security: security.appOrAdmin, params: AppParams, response: { 200: AppView, ...errors } },
   }, async (req) => {
@@ -109,7 +120,7 @@ export const accountsRoutes: RoutePlugin = async (app, { services, auth }) => {
   app.post('/v1/auth/login', {
     schema: { tags: ['auth'], summary: 'Log in for a token (qav: true also returns qav_id and qav_sig)', body: LoginBody, response: { 200: SessionView, ...errors } },
   }, async (req) => {
-    const session = await accounts.login(req.body.appid, req.body.id, req.body.password);
+    const session = await app.guardCredentials(req, { appid: req.body.appid, account: req.body.id }, () => accounts.login(req.body.appid, req.body.id, req.body.password));
     if (!req.body.qav) return session;
     const qav = await services.signals.credentials(req.body.appid, session.user.id);
     return { ...session, qav_id: qav.qav_id, qav_sig: qav.qav_sig };

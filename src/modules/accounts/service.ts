@@ -19,6 +19,8 @@ export interface AppRecord {
   tencent: TencentSettings | null;
   selfRegister: boolean;
   createdAt: number;
+  /** The app's own LOGIN_LIMIT_PER_ACCOUNT (failed credential checks per account per window), if set. */
+  loginLimit?: number;
 }
 
 export interface UserSession {
@@ -63,6 +65,7 @@ function toApp(appid: string, h: Record<string, string>): AppRecord {
     tencent: h.tencent ? (JSON.parse(h.tencent) as TencentSettings) : null,
     selfRegister: h.selfRegister !== '0',
     createdAt: Number(h.createdAt ?? 0),
+    ...(h.loginLimit ? { loginLimit: Number(h.loginLimit) } : {}),
   };
 }
 
@@ -201,6 +204,14 @@ export function createAccountsService(core: Core) {
       if (patch.tencent !== undefined && before.tencent && before.tencent.sdkAppId !== patch.tencent?.sdkAppId) await store.unindexSdkAppId(before.tencent.sdkAppId);
       if (patch.tencent) await store.indexSdkAppId(patch.tencent.sdkAppId, appid);
       return getApp(appid);
+    },
+
+    /** The app's own number of failed credential checks per account per window (null: the deployment's). */
+    async setLoginLimit(appid: string, perAccount: number | null): Promise<{ perAccount: number | null }> {
+      await getApp(appid);
+      const ok = perAccount === null ? await store.updateApp(appid, {}, ['loginLimit']) : await store.updateApp(appid, { loginLimit: String(perAccount) });
+      if (!ok) throw new AppError('APP_NOT_FOUND', `no app ${appid}`);
+      return { perAccount };
     },
 
     /**

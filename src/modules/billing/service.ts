@@ -386,6 +386,9 @@ export function createBillingService(core: Core, accounts: AccountsService) {
       return raw.length > q.limit && last ? { items, next: last.at } : { items };
     },
 
+    /** Active metered calls of every app (the dashboard's chart). */
+    activeCallCount: store.activeCallCount,
+
     /** The app's active metered calls with their running charge, at most `limit` (dashboards). */
     async activeCalls(appid: string, limit: number): Promise<{ total: number; calls: CallViewT[] }> {
       const { total, ids } = await store.activeCallIds(appid, limit);

@@ -370,6 +370,11 @@ export function createBillingStore(redis: RedisClient, keys: Keys, durable: Ledg
 
     /** Apps whose due ticks the tick job visits. */
     activeApps: activeApps.members,
+    /** Active metered calls of the whole deployment (the dashboard's chart): one ZCARD per app with calls, auto-pipelined. */
+    async activeCallCount(): Promise<number> {
+      const counts = await Promise.all((await activeApps.members()).map((appid) => redis.zcard(k(appid, 'due'))));
+      return counts.reduce((a, b) => a + b, 0);
+    },
     /** Drops an app without active calls from the tick job; re-adds it if a call began meanwhile. */
     retireIfIdle: (appid: string) => activeApps.retireIfIdle(appid, async () => (await redis.zcard(k(appid, 'due'))) > 0 || (await redis.zcard(k(appid, 'endq'))) > 0),
   };

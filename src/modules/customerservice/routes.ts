@@ -8,7 +8,7 @@ import { AppParams, CreateSeatBody, GuestBody, LinkSeatBody, PublicRobotView, Ro
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 429: ErrorResponse };
 const tags = ['customerservice'];
 
-export const customerServiceRoutes: RoutePlugin = async (app, { services, auth }) => {
+export const customerServiceRoutes: RoutePlugin = async (app, { services, auth, core }) => {
   const cs = services.customerservice;
 
   app.put('/v1/apps/:appid/customerservice/robot', {
@@ -55,11 +55,14 @@ export const customerServiceRoutes: RoutePlugin = async (app, { services, auth }
 
   app.post('/v1/customerservice/seats/login', {
     schema: { tags, summary: 'Seat login with nickname + password → socket token (then cs.seat.online)', body: SeatLoginBody, response: { 200: SeatLoginResult, ...errors } },
-  }, async (req) => cs.seatLogin(req.body));
+  }, async (req) => app.guardCredentials(req, { appid: req.body.appid, account: `seat:${req.body.nickname}` }, () => cs.seatLogin(req.body)));
 
+  // Unauthenticated and costly (a user and a session each): @fastify/rate-limit, per app and
+  // client address, CS_GUEST_RATE_PER_MINUTE a minute, counted in Redis across api nodes.
   app.post('/v1/customerservice/guests', {
-    schema: { tags, summary: `Anonymous customer session for the consultation page (rate-limited per IP and app)`, body: GuestBody, response: { 200: SessionResult, ...errors } },
-  }, async (req) => cs.guest(req.body.appid, req.ip));
+    schema: { tags, summary: `Anonymous customer session for the consultation page (rate-limited per IP and app: 429 RATE_LIMITED)`, body: GuestBody, response: { 200: SessionResult, ...errors } },
+    config: { rateLimit: { max: core.config.CS_GUEST_RATE_PER_MINUTE, timeWindow: 60_000, hook: 'preHandler', keyGenerator: (req) => `guest:${(req.body as { appid?: string }).appid}\n${req.ip}` } },
+  }, async (req) => cs.guest(req.body.appid));
 
   app.get('/v1/customerservice/robot', {
     schema: { tags, summary: "The robot's nickname and how many seats are online (public: the consultation page)", querystring: RobotQuery, response: { 200: PublicRobotView, ...errors } },

@@ -10,6 +10,8 @@
 //     sweep) ends its conversations (reason seat-offline) and opens a new request for each
 //     customer, offered again to every online seat, with the history kept.
 // Business events (dispatch.taken, conversation.started/ended) are published by dispatch.
+// A message whose recipient (the customer, or the seats it goes to) has no socket is also
+// pushed to their iPhone when they have a device id (seed 004 §3.1.3; modules/push).
 import { randomBytes } from 'node:crypto';
 import type { Core } from '../../infra/core.js';
 import { AppError, isAppError } from '../../infra/errors.js';
@@ -17,6 +19,7 @@ import type { AccountsService } from '../accounts/service.js';
 import type { DispatchService } from '../dispatch/service.js';
 import type { RequestViewT } from '../dispatch/schemas.js';
 import type { PresenceService } from '../presence/service.js';
+import type { PushService } from '../push/service.js';
 import { createCustomerServiceStore, type SeatRecord } from './store.js';
 import type { ConsultationViewT, CsMessageT, RobotViewT, SeatViewT } from './schemas.js';
 
@@ -31,8 +34,8 @@ const open = (v: RequestViewT | null) => v !== null && (v.state === 'waiting' ||
 
 export type CustomerServiceService = ReturnType<typeof createCustomerServiceService>;
 
-export function createCustomerServiceService(core: Core, deps: { accounts: AccountsService; presence: PresenceService; dispatch: DispatchService }) {
-  const { accounts, presence, dispatch } = deps;
+export function createCustomerServiceService(core: Core, deps: { accounts: AccountsService; presence: PresenceService; dispatch: DispatchService; push: PushService }) {
+  const { accounts, presence, dispatch, push } = deps;
   const store = createCustomerServiceStore(core.redis, core.keys);
   const { config, emitter, log } = core;
   const ttl = () => config.CS_HISTORY_TTL_SECONDS;
@@ -105,12 +108,19 @@ export function createCustomerServiceService(core: Core, deps: { accounts: Accou
     for (const [uid] of await store.listSeats(appid)) emitter.toUser(appid, uid, event, data);
   }
 
-  /** Delivers a message: to the customer's sockets, and to the seat holding it or to the seats holding its offer. */
+  /**
+   * Delivers a message: to the customer's sockets, and to the seat holding it or to the seats
+   * holding its offer. The other side (not the writer) is pushed to where it has no socket.
+   */
   async function deliver(appid: string, v: RequestViewT | null, m: CsMessageT): Promise<void> {
     emitter.toUser(appid, m.customer, 'cs.message', m);
-    if (!v) return;
-    if (v.state === 'waiting') for (const seat of await dispatch.offeredTo(appid, v.requestId)) emitter.toUser(appid, seat, 'cs.message', m);
-    else if (v.agent) emitter.toUser(appid, v.agent, 'cs.message', m);
+    const seats = !v ? [] : v.state === 'waiting' ? await dispatch.offeredTo(appid, v.requestId) : v.agent ? [v.agent] : [];
+    for (const seat of seats) emitter.toUser(appid, seat, 'cs.message', m);
+    await pushMessage(appid, m.from === 'customer' ? seats : [m.customer], m);
+  }
+
+  function pushMessage(appid: string, to: string[], m: CsMessageT): Promise<number> {
+    return push.toOffline(appid, to, { kind: 'cs', id: `${m.customer}.${m.seq}`, from: m.uid, ...(m.name ? { title: m.name } : {}), body: m.text, at: m.at });
   }
 
   return {
@@ -290,6 +300,7 @@ export function createCustomerServiceService(core: Core, deps: { accounts: Accou
           const { name } = await store.getCustomer(appid, c.caller);
           const note = await append(appid, c.caller, { from: 'system', uid: '', name: '', text: `坐席「${seat.nickname}」已离线，正在为您转接其他客服`, at: Date.now() });
           emitter.toUser(appid, c.caller, 'cs.message', note);
+          await pushMessage(appid, [c.caller], note);
           const next = await openRequest(appid, c.caller, c.requestId, { customerName: name || c.caller, returned: true, previousSeat: uid });
           emitter.toUser(appid, c.caller, 'cs.status', { state: 'returned', ...(next ? { requestId: next.requestId } : {}), seatName: seat.nickname, reason: 'seat-offline' });
         } catch (err) {
@@ -299,12 +310,9 @@ export function createCustomerServiceService(core: Core, deps: { accounts: Accou
     },
 
     // ── customers ──────────────────────────────────────────────────────────────
-    /** An anonymous customer of the consultation page gets a session (rate-limited per IP and app). */
-    async guest(appid: string, ip: string) {
+    /** An anonymous customer of the consultation page gets a session (the route limits it per IP and app). */
+    async guest(appid: string) {
       const robot = await robotOf(appid);
-      if ((await store.countGuest(appid, ip, Date.now())) > config.CS_GUEST_RATE_PER_MINUTE) {
-        throw new AppError('RATE_LIMITED', `more than ${config.CS_GUEST_RATE_PER_MINUTE} customer sessions per minute from this address`);
-      }
       const uid = `guest-${randomBytes(8).toString('hex')}`;
       const name = `访客${uid.slice(-4)}`;
       const s = await accounts.issueToken(appid, { uid, role: CUSTOMER_ROLE, name, ttlSeconds: config.CS_GUEST_TTL_SECONDS });

@@ -4,7 +4,6 @@
 //   sw:{app}:cs:nicks            hash nickname → uid (seat login by nickname; unique per app)
 //   sw:{app}:cs:c:<customer>     hash: requestId (the current dispatch request), name, seq (last message number)
 //   sw:{app}:cs:h:<customer>     list of JSON messages, oldest first, capped at CS_HISTORY_MAX, TTL CS_HISTORY_TTL_SECONDS
-//   sw:{app}:cs:gr:<ip>:<minute> counter: anonymous sessions opened from an IP in that minute
 //   sw:g:cs:guests               sorted set (global) "<appid>\n<uid>" → when the guest's session ends:
 //                                the accounts of page guests are deleted then (guests sweep)
 // Who holds a customer is not stored here: the dispatch request is the truth (waiting →
@@ -131,11 +130,6 @@ export function createCustomerServiceStore(redis: RedisClient, keys: Keys) {
     },
     async untrackGuest(member: string): Promise<void> {
       await redis.zrem(keys.global('cs', 'guests'), member);
-    },
-    async countGuest(appid: string, ip: string, now: number): Promise<number> {
-      const key = k(appid, 'gr', ip, String(Math.floor(now / 60000)));
-      const res = await redis.multi().incr(key).expire(key, 120).exec();
-      return Number(res?.[0]?.[1] ?? 0);
     },
   };
 }

@@ -11,6 +11,11 @@
 // running charges have events for only some of their changes: one timer per api node,
 // running while this node holds dashboard sockets, pushes `dashboard.queues` to them every
 // DASHBOARD_QUEUES_INTERVAL_MS (README § Design says why a timer here and not a job).
+//
+// Charts (admin only: they show the whole deployment): `dashboard.charts` subscribes the
+// socket; its ack carries the last DASHBOARD_HISTORY_SECONDS, then `dashboard.charts.point`
+// brings each new point (charts.ts; the samples come from every process's sampler.ts, this
+// node's started here). docs/dashboard.md has the design and its cost.
 import type { Server, Socket } from 'socket.io';
 import { allowedOrigins } from '../../config.js';
 import { checkAdminToken } from '../../infra/auth.js';
@@ -21,10 +26,14 @@ import { AppError, toPublicError } from '../../infra/errors.js';
 import { parse } from '../../infra/validation.js';
 import { checkOrigin, connectError, takeToken } from '../../realtime/gateway.js';
 import type { AccountsService } from '../accounts/service.js';
-import { DashboardAuth, SnapshotRequest, type DashboardQueuesT } from './schemas.js';
+import { createChartFeed } from './charts.js';
+import { startSampler, type DeploymentSources } from './sampler.js';
+import { ChartsRequest, DashboardAuth, SnapshotRequest, type DashboardQueuesT } from './schemas.js';
 import type { DashboardService, Viewer } from './service.js';
 
 export const DASHBOARD_NAMESPACE = '/dashboard';
+/** The local room of this node's sockets subscribed to the charts (no appid can look like it: no `dash:`). */
+const CHARTS_ROOM = 'charts';
 
 /** What a dashboard watches, as leases: its apps, or '*' for an admin watching every app. */
 const watchKeys = (d: { allApps?: boolean; appids: string[] }) => (d.allApps ? ['*'] : d.appids);
@@ -41,7 +50,7 @@ export interface DashboardNamespace {
   stop(): void;
 }
 
-export function attachDashboard(io: Server, core: Core, services: { accounts: AccountsService; dashboard: DashboardService }): DashboardNamespace {
+export function attachDashboard(io: Server, core: Core, services: { accounts: AccountsService; dashboard: DashboardService } & DeploymentSources): DashboardNamespace {
   const { config, log } = core;
   const { accounts, dashboard } = services;
   const nsp = io.of(DASHBOARD_NAMESPACE);
@@ -51,6 +60,11 @@ export function attachDashboard(io: Server, core: Core, services: { accounts: Ac
    * the socket, not in socket.data, which connection state recovery writes to Redis.
    */
   const secrets = new WeakMap<Socket, string>();
+  // This process's sampler (one per node, whatever the number of dashboards), and the feed
+  // of merged points, running while this node has a subscribed dashboard.
+  const sampler = startSampler(core, 'api', { io, sources: services });
+  const charts = createChartFeed(core, (point) => nsp.local.to(CHARTS_ROOM).emit('dashboard.charts.point', point));
+  const chartSockets = new Set<Socket>();
 
   async function viewerOf(raw: unknown): Promise<Viewer & { allApps?: boolean; secret?: string }> {
     // pid and offset are what socket.io-client adds on a reconnect (connection state recovery).
@@ -111,6 +125,7 @@ export function attachDashboard(io: Server, core: Core, services: { accounts: Ac
     socket.onAny((event: string, ...args: unknown[]) => void handle(socket, event, args));
     socket.on('disconnect', () => {
       if (nsp.sockets.size === 0) stopPush();
+      if (chartSockets.delete(socket) && chartSockets.size === 0) charts.idle();
     });
   });
 
@@ -127,7 +142,13 @@ export function attachDashboard(io: Server, core: Core, services: { accounts: Ac
       if (data.bucket[2] >= config.SOCKET_FLOOD_STRIKES) socket.disconnect(true);
       return;
     }
-    if (event !== 'dashboard.snapshot') return fail(new AppError('UNKNOWN_EVENT', `no event ${event} on ${DASHBOARD_NAMESPACE}; the only one is dashboard.snapshot`));
+    if (event === 'dashboard.charts') {
+      return subscribeCharts(socket, args[0], ack).catch((err: unknown) => {
+        if (!(err instanceof AppError)) log.error({ err }, 'dashboard charts subscription failed');
+        fail(err);
+      });
+    }
+    if (event !== 'dashboard.snapshot') return fail(new AppError('UNKNOWN_EVENT', `no event ${event} on ${DASHBOARD_NAMESPACE}; the events are dashboard.snapshot and dashboard.charts`));
     try {
       parse(SnapshotRequest, args[0] ?? {}, `${event} payload`);
       const snap = await dashboard.snapshot(data);
@@ -137,6 +158,23 @@ export function attachDashboard(io: Server, core: Core, services: { accounts: Ac
       if (!(err instanceof AppError)) log.error({ err, event }, 'dashboard handler failed');
       fail(err);
     }
+  }
+
+  /** History in the ack (or as a `dashboard.charts` event without one), then every new point. */
+  async function subscribeCharts(socket: Socket, payload: unknown, ack: ((r: unknown) => void) | undefined): Promise<void> {
+    if (!(socket.data as DashboardSocketData).admin) throw new AppError('FORBIDDEN', 'the charts show the whole deployment: open the dashboard with the admin token');
+    const req = parse(ChartsRequest, payload ?? {}, 'dashboard.charts payload');
+    await charts.ready();
+    if (!socket.connected) {
+      if (chartSockets.size === 0) charts.idle();
+      return;
+    }
+    // The history and the join in one turn: the first point pushed to it is the one after the history.
+    const history = charts.history(req.since ?? 0);
+    void socket.join(CHARTS_ROOM);
+    chartSockets.add(socket);
+    if (ack) ack({ ok: true, data: history });
+    else toSocket(socket, 'dashboard.charts', history);
   }
 
   // ── the periodic push ────────────────────────────────────────────────────────
@@ -236,5 +274,11 @@ export function attachDashboard(io: Server, core: Core, services: { accounts: Ac
     return checked.filter((s): s is Socket => s !== null);
   }
 
-  return { stop: stopPush };
+  return {
+    stop() {
+      stopPush();
+      sampler.stop();
+      charts.idle();
+    },
+  };
 }

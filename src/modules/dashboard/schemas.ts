@@ -86,3 +86,55 @@ export type DashboardQueuesT = Static<typeof DashboardQueues>;
 
 /** The one client → server event: ask for a fresh snapshot (the page does it on demand; reconnects get one anyway). */
 export const SnapshotRequest = Type.Object({}, { additionalProperties: false });
+
+// ── charts (docs/dashboard.md) ───────────────────────────────────────────────
+// `dashboard.charts` (admin only) subscribes the socket: its ack carries the history, then
+// every new point comes as `dashboard.charts.point`. A point is the whole deployment at one
+// sample time: every process's sample of that time merged (sums of sockets and rates).
+
+/** Subscribe: `since` (unix ms, a point's `t`) sends only newer points — a page reconnecting keeps what it has. */
+export const ChartsRequest = Type.Object({ since: Type.Optional(Type.Integer({ minimum: 0 })) }, { additionalProperties: false });
+
+const Rate = (description: string) => Type.Number({ minimum: 0, description: `${description}, per second` });
+const Quantiles = Type.Union([
+  Type.Object({
+    p50: Type.Number({ minimum: 0, description: 'ms' }),
+    p99: Type.Number({ minimum: 0, description: 'ms' }),
+    n: Type.Integer({ minimum: 1, description: 'observations in the interval' }),
+  }),
+  Type.Null(),
+], { description: 'percentiles over the interval (interpolated within histogram buckets, as Prometheus does); null: no observation' });
+
+export const ChartPoint = Type.Object({
+  t: Type.Integer({ description: 'unix ms: the end of the interval (a multiple of intervalMs)' }),
+  nodes: Type.Object({ api: Type.Integer({ minimum: 0 }), worker: Type.Integer({ minimum: 0 }) }, { description: 'processes whose sample of this time is in the point' }),
+  sockets: Type.Integer({ minimum: 0, description: 'sockets connected to the main namespace, all api nodes' }),
+  connects: Rate('sockets connected'),
+  disconnects: Rate('sockets disconnected'),
+  joins: Rate('room members joined'),
+  leaves: Rate('room members left or timed out'),
+  eventsIn: Rate('socket events received'),
+  eventsOut: Rate('socket events emitted (one emit to a room counts once)'),
+  queues: Type.Record(Type.String(), Type.Object({
+    depth: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], { description: 'jobs ready but not started (waiting + prioritized); null: no lease holder sampled this time' }),
+    completed: Rate('jobs completed'),
+    failed: Rate('job attempts failed'),
+  }), { description: 'every queue of the catalogue' }),
+  dispatchWait: Quantiles,
+  calls: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], { description: 'metered calls active' }),
+  tickLateness: Quantiles,
+  webhooks: Type.Union([Type.Object({
+    backlog: Type.Integer({ minimum: 0, description: 'deliveries at the head of their lane, being attempted or waiting for a retry' }),
+    dead: Type.Integer({ minimum: 0, description: 'dead letters kept' }),
+  }), Type.Null()]),
+  redisRtt: Type.Union([Type.Number({ minimum: 0 }), Type.Null()], { description: 'ms: the slowest process’s PING round trip' }),
+  errors: Type.Record(Type.String(), Type.Number({ minimum: 0 }), { description: 'errors answered per second, by code (codes with none are left out)' }),
+});
+export type ChartPointT = Static<typeof ChartPoint>;
+
+export const ChartHistory = Type.Object({
+  intervalMs: Type.Integer({ minimum: 0, description: 'DASHBOARD_SAMPLE_MS (0: sampling is off, no points will come)' }),
+  historyMs: Type.Integer({ minimum: 0, description: 'how far back a chart reaches' }),
+  points: Type.Array(ChartPoint, { description: 'oldest first' }),
+});
+export type ChartHistoryT = Static<typeof ChartHistory>;

@@ -131,6 +131,7 @@ export function createDispatchService(core: Core, deps: { presence: PresenceServ
       }
       await kick(appid, r.others);
       const view = await get(appid, id);
+      core.metrics.observeDispatchWait((Date.now() - view.createdAt) / 1000); // the dashboard's dispatch-wait chart
       await core.events.publish(appid, 'dispatch.taken', { requestId: id, conversationId: id, caller: r.caller, agent: uid, skill: view.skill, round: r.round }, { orderKey: id });
       return view;
     }

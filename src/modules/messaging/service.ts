@@ -11,7 +11,8 @@
 // (`message.ack`, `POST /v1/messaging/inbox/ack`). The inbox is part of `session.snapshot`,
 // so a user offline at send time gets them on the next connect, and a user whose socket
 // dropped the event (Socket.IO is at most once) gets them again — no fetchSockets round trip
-// across nodes to decide who is online. Clients dedupe by id.
+// across nodes to decide who is online. Clients dedupe by id. Targets without a socket
+// that have an iPhone device id also get an APNs push (seed 004 §3.1.3; modules/push).
 import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
@@ -20,6 +21,7 @@ import type { Core } from '../../infra/core.js';
 import { AppError } from '../../infra/errors.js';
 import { createTranslationProvider, type TranslationProvider } from '../../providers/translation/index.js';
 import type { BillingService } from '../billing/service.js';
+import type { PushService } from '../push/service.js';
 import { buildMatcher, normalise, type Matcher } from './matcher.js';
 import type { AckResultT, CheckBodyT, CheckResultT, InboxMessageT, MessageKindT, SendBodyT, SendResultT, TranslateBodyT, TranslateResultT, WordListT, WordsChangeT } from './schemas.js';
 import { createMessagingStore } from './store.js';
@@ -48,7 +50,7 @@ export function parseWordList(text: string): string[] {
 
 export type MessagingService = ReturnType<typeof createMessagingService>;
 
-export function createMessagingService(core: Core, deps: { billing: BillingService; translation?: TranslationProvider }) {
+export function createMessagingService(core: Core, deps: { billing: BillingService; push: PushService; translation?: TranslationProvider }) {
   const { config, emitter, log } = core;
   const store = createMessagingStore(core.redis, core.keys);
   const translation = deps.translation ?? createTranslationProvider(config);
@@ -153,6 +155,7 @@ export function createMessagingService(core: Core, deps: { billing: BillingServi
       const targets = [...new Set(input.targets)];
       const message = await store.deliver(appid, targets, { kind, from: input.from, msg: input.msg, at: Date.now() }, config.MESSAGE_INBOX_MAX, config.MESSAGE_INBOX_TTL_SECONDS);
       for (const uid of targets) emitter.toUser(appid, uid, `message.${kind}`, message);
+      await deps.push.toOffline(appid, targets, { kind, id: String(message.id), from: input.from, body: input.msg, at: message.at });
       return { id: message.id, targets: targets.length };
     },
     inbox: (appid: string, uid: string): Promise<InboxMessageT[]> => store.inbox(appid, uid),

@@ -83,7 +83,7 @@ export const thirdPartyRoutes: RoutePlugin = async (app, { services, auth }) => 
   // ── the users themselves ───────────────────────────────────────────────────
   app.post('/v1/third-party/login', {
     schema: { tags: ['third-party'], summary: 'Log in by third-party id: a session (token for sockets) and the platform user id', body: ThirdPartyLoginBody, response: { 200: Type.Intersect([SessionView, Type.Object({ userId: Type.String(), thirdPartyId: ThirdPartyIdSchema })]), ...errors } },
-  }, async (req) => thirdParty.login(req.body.appid, req.body.thirdPartyId, req.body.password));
+  }, async (req) => app.guardCredentials(req, { appid: req.body.appid, account: `3p:${req.body.thirdPartyId}` }, () => thirdParty.login(req.body.appid, req.body.thirdPartyId, req.body.password)));
 
   app.put('/v1/me/device', {
     schema: { tags: ['third-party'], summary: 'Set (or, without deviceId, clear) my APNS device id', security: security.user, body: DeviceBody, response: { 200: DeviceView, ...errors } },

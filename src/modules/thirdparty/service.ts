@@ -118,5 +118,9 @@ export function createThirdPartyService(core: Core, accounts: AccountsService) {
     async getDevice(appid: string, uid: string): Promise<{ deviceId: string | null }> {
       return { deviceId: await store.getDevice(appid, uid) };
     },
+    /** Device ids of several users, in order (null: none). */
+    devicesOf: (appid: string, uids: string[]): Promise<Array<string | null>> => store.getDevices(appid, uids),
+    /** Clears the device id if it is still `deviceId` (compare-and-delete); true when cleared. */
+    clearDeviceIf: (appid: string, uid: string, deviceId: string): Promise<boolean> => store.clearDeviceIf(appid, uid, deviceId),
   };
 }

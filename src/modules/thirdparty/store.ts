@@ -49,6 +49,15 @@ const scripts = {
       redis.call('HDEL', KEYS[3], uid)
       return uid`,
   },
+  // Clears a device id only if it is still the one given: APNs said a token is dead, and a
+  // new one stored since (updateDeviceid.do racing the push) must survive.
+  // KEYS: device. ARGV: uid, deviceId → 1 cleared | 0 not that one (or none)
+  tpClearDeviceIf: {
+    keys: 1,
+    lua: `
+      if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end
+      return redis.call('HDEL', KEYS[1], ARGV[1])`,
+  },
 } as const;
 
 export type ThirdPartyStore = ReturnType<typeof createThirdPartyStore>;
@@ -80,6 +89,11 @@ export function createThirdPartyStore(redis: RedisClient, keys: Keys) {
       else await redis.set(k(appid, 'quota'), String(quota));
     },
     getDevice: (appid: string, uid: string) => redis.hget(k(appid, 'device'), uid),
+    /** The device ids of several users in one read (null where none). */
+    getDevices: (appid: string, uids: string[]) => (uids.length ? redis.hmget(k(appid, 'device'), ...uids) : Promise.resolve([])),
+    async clearDeviceIf(appid: string, uid: string, deviceId: string): Promise<boolean> {
+      return Number(await run('tpClearDeviceIf', [k(appid, 'device')], [uid, deviceId])) === 1;
+    },
     async setDevice(appid: string, uid: string, deviceId: string | null): Promise<void> {
       if (deviceId === null) await redis.hdel(k(appid, 'device'), uid);
       else await redis.hset(k(appid, 'device'), uid, deviceId);

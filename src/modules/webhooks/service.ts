@@ -218,6 +218,9 @@ export function createWebhooksService(core: Core, deps: { accounts: AccountsServ
       return { outcome: 'retrying', status: r.status, error: r.error, nextAttemptInMs: delay };
     },
 
+    /** Pending lane heads and dead letters of every app (the dashboard's chart; webhooks/store.ts totals). */
+    totals: store.totals,
+
     /**
      * webhooks/sweep: lane heads whose job should have run a while ago (timeout + one sweep
      * interval) get it again — lost between a script and its enqueue, or failed by BullMQ.

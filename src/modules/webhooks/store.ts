@@ -275,6 +275,21 @@ export function createWebhooksStore(redis: RedisClient, keys: Keys) {
       await redis.zrem(k.inflight(appid), id);
     },
     activeApps: apps.members,
+    /**
+     * The dashboard's chart: lane heads pending (being attempted or waiting for a retry; deliveries
+     * queued behind a head are not counted) and dead letters kept, over the apps the sweep visits.
+     */
+    async totals(): Promise<{ pending: number; dead: number }> {
+      const appids = await apps.members();
+      const counts = await Promise.all(appids.flatMap((appid) => [redis.zcard(k.inflight(appid)), redis.zcard(k.dead(appid))]));
+      let pending = 0;
+      let dead = 0;
+      for (let i = 0; i < counts.length; i += 2) {
+        pending += counts[i]!;
+        dead += counts[i + 1]!;
+      }
+      return { pending, dead };
+    },
     /** Drops an app from the sweep's set once it has neither endpoints nor deliveries in flight (re-added if one appeared meanwhile). */
     retireIfIdle: (appid: string) => apps.retireIfIdle(appid, async () => (await redis.zcard(k.eps(appid))) + (await redis.zcard(k.inflight(appid))) > 0),
   };

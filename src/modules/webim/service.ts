@@ -2,7 +2,8 @@
 // thirdPartyLogin.do or /v1/auth/login with the platform user id and password) and opens
 // a socket with it; then sets a status (any string) that reaches the users subscribed to
 // it, and sends text messages to platform user ids. A message reaches every socket of the
-// recipient on any node; a recipient without a socket gets it on their next connect.
+// recipient on any node; a recipient without a socket gets it on their next connect, and
+// an APNs push when they have an iPhone device id (seed §3.1.3; modules/push).
 //
 // Contacts: a user subscribes to another's presence (im.subscribe; within the app, no
 // approval step: presence carries only the status string the user chose to publish).
@@ -10,12 +11,14 @@ import { randomUUID } from 'node:crypto';
 import type { Core } from '../../infra/core.js';
 import { AppError } from '../../infra/errors.js';
 import type { AccountsService } from '../accounts/service.js';
+import type { PushService } from '../push/service.js';
 import type { ImMessageT, ImPresenceT } from './schemas.js';
 import { createWebImStore } from './store.js';
 
 export type WebImService = ReturnType<typeof createWebImService>;
 
-export function createWebImService(core: Core, accounts: AccountsService) {
+export function createWebImService(core: Core, deps: { accounts: AccountsService; push: PushService }) {
+  const { accounts, push } = deps;
   const store = createWebImStore(core.redis, core.keys);
   const { emitter, config } = core;
 
@@ -49,6 +52,8 @@ export function createWebImService(core: Core, accounts: AccountsService) {
         return { id: message.id, at: message.at, delivered: true, queued: false };
       }
       await store.keep(appid, to, JSON.stringify({ ...message, offline: true }), config.WEBIM_OFFLINE_MAX, config.WEBIM_OFFLINE_TTL_SECONDS);
+      // The count above said no socket: the push skips counting them again.
+      await push.toOffline(appid, [to], { kind: 'im', id: message.id, from, body, at: message.at }, { knownOffline: true });
       return { id: message.id, at: message.at, delivered: false, queued: true };
     },
 
