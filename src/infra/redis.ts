@@ -48,7 +48,7 @@ export function isCluster(redis: RedisClient): redis is Cluster {
  * How a Cluster client behaves while a master fails over (tested in
  * test/cluster/failover.test.ts): a command for a dead master is retried every
  * `retryDelayOnFailover` ms, re-reading the slot map, until a replica has taken over or its
- * redirections run out (16 × 100 ms): then it fails, and the caller answers 503 UNAVAILABLE
+ * redirections run out (16 × 100 ms): then it fails, and the caller answers 503 REDIS_UNAVAILABLE
  * (isRedisUnavailable) instead of waiting. CLUSTERDOWN / TRYAGAIN are retried the same way.
  */
 const CLUSTER_OPTIONS: ClusterOptions = {
@@ -190,7 +190,7 @@ export async function scanKeys(redis: RedisClient, pattern: string): Promise<str
 
 /**
  * Whether an error means Redis could not be reached or is failing over (not a bug, not a
- * refusal): the request is answered 503 UNAVAILABLE, and may be retried. A Lua script
+ * refusal): the request is answered 503 REDIS_UNAVAILABLE, and may be retried. A Lua script
  * either ran whole or not at all, so such a failure never leaves a half-written change.
  * MOVED / ASK reach the caller when a batch (auto-pipelining groups commands by the master
  * the client believes serves their slots) went to a master that no longer serves some of
