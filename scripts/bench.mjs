@@ -4,7 +4,22 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { root, ensureDependencies, ensureBuild, ensureRedisServer } from './setup.mjs';
 
-const ALL = ['connections', 'notify', 'rooms', 'classroom', 'billing', 'dispatch', 'words', 'pairing', 'dashboard', 'dashboard-cost', 'webhooks', 'join', 'cluster', 'login-limits'];
+const ALL = [
+  'connections',
+  'notify',
+  'rooms',
+  'classroom',
+  'billing',
+  'dispatch',
+  'words',
+  'pairing',
+  'dashboard',
+  'dashboard-cost',
+  'webhooks',
+  'join',
+  'cluster',
+  'login-limits',
+];
 ensureDependencies();
 ensureRedisServer();
 ensureBuild();

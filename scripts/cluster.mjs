@@ -6,7 +6,16 @@
 import { rmSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { root, say, ensureDependencies, ensureRedisServer, ensureBuild, startThrowawayCluster, superviseProcesses, credentialLines } from './setup.mjs';
+import {
+  root,
+  say,
+  ensureDependencies,
+  ensureRedisServer,
+  ensureBuild,
+  startThrowawayCluster,
+  superviseProcesses,
+  credentialLines,
+} from './setup.mjs';
 
 ensureDependencies();
 ensureRedisServer();
@@ -59,13 +68,18 @@ const bases = [port, port + 1].map((p) => `http://localhost:${p}`);
 const lines = [
   '',
   'Switchboard is starting on a Redis Cluster:',
-  ...bases.map((base, i) => `  api ${i + 1}      ${base}/v1   (OpenAPI ${base}/docs, dashboard ${base}/dashboard, health ${base}/healthz ${base}/readyz)`),
+  ...bases.map(
+    (base, i) => `  api ${i + 1}      ${base}/v1   (OpenAPI ${base}/docs, dashboard ${base}/dashboard, health ${base}/healthz ${base}/readyz)`,
+  ),
   ...(process.env.PUBLIC_URL ? [`  PUBLIC_URL ${process.env.PUBLIC_URL} (given to both api nodes)`] : []),
   `  Queues     ${bases[0]}/admin/queues  (user any, password ADMIN_TOKEN)`,
   `  Metrics    ${bases[0]}/metrics ${bases[1]}/metrics  (Authorization: Bearer METRICS_TOKEN or ADMIN_TOKEN)${workerMetricsPort ? `; workers :${workerMetricsPort}/metrics :${workerMetricsPort + 1}/metrics` : ''}`,
   '',
   `Redis Cluster (REDIS_CLUSTER_NODES): ${cluster.seeds}`,
-  ...ranges.map((r) => `  slots ${`${r.start}-${r.end}`.padEnd(12)} master 127.0.0.1:${r.master}${r.replicas.length ? `  replica ${r.replicas.map((p) => `127.0.0.1:${p}`).join(', ')}` : ''}`),
+  ...ranges.map(
+    (r) =>
+      `  slots ${`${r.start}-${r.end}`.padEnd(12)} master 127.0.0.1:${r.master}${r.replicas.length ? `  replica ${r.replicas.map((p) => `127.0.0.1:${p}`).join(', ')}` : ''}`,
+  ),
   '',
   ...credentialLines(creds),
   '',

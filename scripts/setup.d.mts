@@ -4,7 +4,10 @@ export function ensureDependencies(): void;
 export function ensureBuild(opts?: { force?: boolean }): void;
 export function ensureRedisServer(): string;
 export function ensureChromium(): string;
-export function startPrivateRedis(opts: { dataDir: string; port: number }): Promise<{ url: string; child: import('node:child_process').ChildProcess; stop(): Promise<void> }>;
+export function startPrivateRedis(opts: {
+  dataDir: string;
+  port: number;
+}): Promise<{ url: string; child: import('node:child_process').ChildProcess; stop(): Promise<void> }>;
 export function freePort(): Promise<number>;
 export function startThrowawayRedis(): Promise<{ url: string; pid: number; stop(): Promise<void> }>;
 /** The cluster hash slot of a key (honours {hash tags}), as CLUSTER KEYSLOT computes it. */
@@ -38,4 +41,9 @@ export interface ThrowawayCluster {
   /** Kills every node and removes their directories. */
   stop(): Promise<void>;
 }
-export function startThrowawayCluster(opts?: { masters?: number; replicasPerMaster?: number; nodeTimeoutMs?: number; dir?: string }): Promise<ThrowawayCluster>;
+export function startThrowawayCluster(opts?: {
+  masters?: number;
+  replicasPerMaster?: number;
+  nodeTimeoutMs?: number;
+  dir?: string;
+}): Promise<ThrowawayCluster>;

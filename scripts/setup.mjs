@@ -51,7 +51,12 @@ export function ensureDependencies() {
 /** Compiles TypeScript to dist/ when any source (src, workers, scripts, tsconfig.json) is newer than the last build. */
 export function ensureBuild({ force = false } = {}) {
   const stamp = join(root, 'dist', '.build-stamp');
-  const sources = Math.max(newestMtime(join(root, 'src')), newestMtime(join(root, 'workers')), newestMtime(join(root, 'scripts')), statSync(join(root, 'tsconfig.json')).mtimeMs);
+  const sources = Math.max(
+    newestMtime(join(root, 'src')),
+    newestMtime(join(root, 'workers')),
+    newestMtime(join(root, 'scripts')),
+    statSync(join(root, 'tsconfig.json')).mtimeMs,
+  );
   if (!force && existsSync(stamp) && statSync(stamp).mtimeMs >= sources) return;
   say('building (tsc)…');
   run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json']);
@@ -133,7 +138,9 @@ export function ensureChromium() {
     ensureCjkFont();
     return found;
   }
-  throw new Error('Chromium was not found on PATH (the browser tests need it). Either run as root on Debian/Ubuntu (`apt-get install chromium`), or set CHROMIUM_PATH to a Chromium or Chrome binary.');
+  throw new Error(
+    'Chromium was not found on PATH (the browser tests need it). Either run as root on Debian/Ubuntu (`apt-get install chromium`), or set CHROMIUM_PATH to a Chromium or Chrome binary.',
+  );
 }
 
 /**
@@ -192,7 +199,9 @@ export async function startPrivateRedis({ dataDir, port }) {
   const ready = waitForPort(port).then(() => 'ready');
   const first = await Promise.race([ready, exited.then(() => 'exited')]);
   if (first === 'exited') {
-    throw new Error(`the private redis-server could not start on port ${port}:\n${output.trim().split('\n').slice(-5).join('\n')}\n(Another process on that port? Set REDIS_PORT, or REDIS_URL to use an existing Redis.)`);
+    throw new Error(
+      `the private redis-server could not start on port ${port}:\n${output.trim().split('\n').slice(-5).join('\n')}\n(Another process on that port? Set REDIS_PORT, or REDIS_URL to use an existing Redis.)`,
+    );
   }
   return {
     url: `redis://127.0.0.1:${port}`,
@@ -235,7 +244,11 @@ function canListen(port) {
 export async function startThrowawayRedis() {
   const bin = ensureRedisServer();
   const port = await freePort();
-  const child = spawn(bin, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction', '--maxclients', '20000'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    bin,
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction', '--maxclients', '20000'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   child.stderr.on('data', (d) => (out += d));
@@ -350,7 +363,9 @@ export function keySlot(key) {
 function redisCli() {
   const found = which('redis-cli') ?? ensureDebianCommand('redis-cli', 'redis-tools');
   if (found) return found;
-  throw new Error('redis-cli was not found on PATH (it creates the cluster). Install the Redis command-line tools (Debian: apt-get install redis-tools).');
+  throw new Error(
+    'redis-cli was not found on PATH (it creates the cluster). Install the Redis command-line tools (Debian: apt-get install redis-tools).',
+  );
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -476,15 +491,39 @@ export async function startThrowawayCluster({ masters = 3, replicasPerMaster = 1
   liveClusters.add(handle);
 
   const args = (port, nodeDir) => [
-    '--port', String(port), '--bind', '127.0.0.1', '--protected-mode', 'no',
-    '--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`, '--cluster-node-timeout', String(nodeTimeoutMs),
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--protected-mode',
+    'no',
+    '--cluster-enabled',
+    'yes',
+    '--cluster-config-file',
+    `nodes-${port}.conf`,
+    '--cluster-node-timeout',
+    String(nodeTimeoutMs),
     // A replica may always take over, however long ago it last heard from its master;
     // masters never hand their replicas around (tests decide where replicas are).
-    '--cluster-replica-validity-factor', '0', '--cluster-allow-replica-migration', 'no',
-    '--dir', nodeDir, '--pidfile', join(nodeDir, 'redis.pid'),
-    '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction', '--maxclients', '20000',
+    '--cluster-replica-validity-factor',
+    '0',
+    '--cluster-allow-replica-migration',
+    'no',
+    '--dir',
+    nodeDir,
+    '--pidfile',
+    join(nodeDir, 'redis.pid'),
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+    '--maxmemory-policy',
+    'noeviction',
+    '--maxclients',
+    '20000',
     // Replicas sync at once (Redis 7 otherwise waits 5 s for more replicas to share a diskless sync).
-    '--repl-diskless-sync-delay', '0',
+    '--repl-diskless-sync-delay',
+    '0',
   ];
 
   // Ports are picked one at a time (so no two nodes pick the same), the nodes start in parallel.
@@ -507,14 +546,21 @@ export async function startThrowawayCluster({ masters = 3, replicasPerMaster = 1
       const child = spawn(bin, args(port, nodeDir), { stdio: ['ignore', log, log], detached: true });
       closeSync(log);
       tellWatchdog(`add ${child.pid}`);
-      const exited = new Promise((r) => child.once('exit', () => {
-        tellWatchdog(`del ${child.pid}`);
-        r();
-      }));
+      const exited = new Promise((r) =>
+        child.once('exit', () => {
+          tellWatchdog(`del ${child.pid}`);
+          r();
+        }),
+      );
       procs.set(port, { child, exited });
       let up = false;
-      for (const deadline = Date.now() + 10_000; Date.now() < deadline && child.exitCode === null && child.signalCode === null; ) {
-        if (await redisCommand(port, ['PING'], 500).then((r) => r === 'PONG', () => false)) {
+      for (const deadline = Date.now() + 10_000; Date.now() < deadline && child.exitCode === null && child.signalCode === null;) {
+        if (
+          await redisCommand(port, ['PING'], 500).then(
+            (r) => r === 'PONG',
+            () => false,
+          )
+        ) {
           up = true;
           break;
         }
@@ -543,7 +589,9 @@ export async function startThrowawayCluster({ masters = 3, replicasPerMaster = 1
    * 0, i.e. every replica of a cluster that has not been written to yet.
    */
   async function slotsOf(port) {
-    const lines = String(await redisCommand(port, ['CLUSTER', 'NODES'])).trim().split('\n');
+    const lines = String(await redisCommand(port, ['CLUSTER', 'NODES']))
+      .trim()
+      .split('\n');
     const byId = new Map();
     for (const line of lines) {
       const [id, addr, flags, masterId, , , , , ...slotTokens] = line.trim().split(' ');
@@ -551,7 +599,10 @@ export async function startThrowawayCluster({ masters = 3, replicasPerMaster = 1
     }
     const ranges = [];
     for (const [id, node] of byId) {
-      const replicas = [...byId.values()].filter((r) => r.masterId === id && !r.flags.includes('fail')).map((r) => r.port).sort((a, b) => a - b);
+      const replicas = [...byId.values()]
+        .filter((r) => r.masterId === id && !r.flags.includes('fail'))
+        .map((r) => r.port)
+        .sort((a, b) => a - b);
       for (const token of node.slotTokens) {
         if (token.startsWith('[')) continue; // a slot being imported / migrated
         const [start, end = start] = token.split('-').map(Number);
@@ -574,7 +625,8 @@ export async function startThrowawayCluster({ masters = 3, replicasPerMaster = 1
         if (node.role === 'replica') {
           const masterPort = Number(repl.master_port);
           const masterAlive = nodes.some((n) => n.port === masterPort && n.alive);
-          if ((all || masterAlive) && repl.master_link_status !== 'up') return `replica 127.0.0.1:${port}: master_link_status:${repl.master_link_status} (master ${masterPort})`;
+          if ((all || masterAlive) && repl.master_link_status !== 'up')
+            return `replica 127.0.0.1:${port}: master_link_status:${repl.master_link_status} (master ${masterPort})`;
         }
         // Which master serves which slots (replicas may be learnt a moment later by some nodes).
         const ranges = await slotsOf(port);
@@ -623,7 +675,11 @@ export async function startThrowawayCluster({ masters = 3, replicasPerMaster = 1
   try {
     await Promise.all(Array.from({ length: masters * (1 + replicasPerMaster) }, () => startNode()));
     // redis-cli makes the first `masters` addresses the masters.
-    const create = spawn(cli, ['--cluster', 'create', ...nodes.map((n) => `127.0.0.1:${n.port}`), '--cluster-replicas', String(replicasPerMaster), '--cluster-yes'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const create = spawn(
+      cli,
+      ['--cluster', 'create', ...nodes.map((n) => `127.0.0.1:${n.port}`), '--cluster-replicas', String(replicasPerMaster), '--cluster-yes'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let out = '';
     create.stdout.on('data', (d) => (out += d));
     create.stderr.on('data', (d) => (out += d));
@@ -681,7 +737,10 @@ export function superviseProcesses(env, stopBackend) {
   const children = [];
   let stopping = false;
   function start(name, kind, script, extraEnv = {}) {
-    const child = spawn(process.execPath, ['--enable-source-maps', ...NODE_FLAGS[kind], join(root, 'dist', script)], { env: { ...env, ...extraEnv }, stdio: 'inherit' });
+    const child = spawn(process.execPath, ['--enable-source-maps', ...NODE_FLAGS[kind], join(root, 'dist', script)], {
+      env: { ...env, ...extraEnv },
+      stdio: 'inherit',
+    });
     child.on('exit', (code, signal) => {
       if (!stopping) {
         say(`${name} exited (${signal ?? code}); stopping everything`);
@@ -696,7 +755,14 @@ export function superviseProcesses(env, stopBackend) {
     stopping = true;
     say('shutting down: closing sockets, letting workers finish their active jobs…');
     await Promise.all(
-      children.map((c) => (c.exitCode !== null || c.signalCode !== null ? undefined : new Promise((r) => { c.once('exit', r); c.kill('SIGTERM'); }))),
+      children.map((c) =>
+        c.exitCode !== null || c.signalCode !== null
+          ? undefined
+          : new Promise((r) => {
+              c.once('exit', r);
+              c.kill('SIGTERM');
+            }),
+      ),
     );
     await stopBackend();
     process.exit(code);

@@ -68,7 +68,10 @@ export interface SwitchboardApp {
 
 export async function buildApp(config: Config): Promise<SwitchboardApp> {
   // On a Cluster with the streams adapter, the adapter's sharded pub/sub runs on a duplicate of this connection (infra/adapter.ts).
-  const redis = createCommandRedis(redisTarget(config), 'api', { ...failFastOptions(redisTarget(config)), shardedSubscribers: Boolean(config.REDIS_CLUSTER_NODES) && config.SOCKET_ADAPTER === 'streams' });
+  const redis = createCommandRedis(redisTarget(config), 'api', {
+    ...failFastOptions(redisTarget(config)),
+    shardedSubscribers: Boolean(config.REDIS_CLUSTER_NODES) && config.SOCKET_ADAPTER === 'streams',
+  });
   const opened: RedisClient[] = [redis];
   try {
     await checkRedis(redis, { needsVersion7: config.SOCKET_ADAPTER === 'sharded' });
@@ -160,10 +163,17 @@ export async function buildApp(config: Config): Promise<SwitchboardApp> {
     if (status === 429 && typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
     return reply.code(status).send({ error: body });
   });
-  http.setNotFoundHandler((req, reply) => reply.code(404).send({ error: { code: 'NOT_FOUND', message: `no route ${req.method} ${req.url.split('?')[0]}` } }));
+  http.setNotFoundHandler((req, reply) =>
+    reply.code(404).send({ error: { code: 'NOT_FOUND', message: `no route ${req.method} ${req.url.split('?')[0]}` } }),
+  );
 
   // Before any route: the credential doors and the per-route limits (config.rateLimit) use it.
-  await registerCredentialGuard(http as unknown as FastifyInstance, redis, config, async (appid) => (await services.accounts.getApp(appid).catch(() => null))?.loginLimit ?? null);
+  await registerCredentialGuard(
+    http as unknown as FastifyInstance,
+    redis,
+    config,
+    async (appid) => (await services.accounts.getApp(appid).catch(() => null))?.loginLimit ?? null,
+  );
 
   await http.register(swagger, {
     openapi: {

@@ -58,14 +58,23 @@ export async function startTestWorkers(config: Config): Promise<WorkerNode> {
 }
 
 /** fetch wrapper returning status and parsed JSON. A body is sent as JSON unless the caller's headers name a content-type. */
-export async function call(url: string, method: string, path: string, opts: { body?: unknown; token?: string; basic?: [string, string]; headers?: Record<string, string> } = {}) {
+export async function call(
+  url: string,
+  method: string,
+  path: string,
+  opts: { body?: unknown; token?: string; basic?: [string, string]; headers?: Record<string, string> } = {},
+) {
   const headers: Record<string, string> = { ...opts.headers };
   if (opts.body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   if (opts.basic) headers.authorization = `Basic ${Buffer.from(opts.basic.join(':')).toString('base64')}`;
-  const res = await fetch(url + path, { method, headers, ...(opts.body !== undefined ? { body: typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body) } : {}) });
+  const res = await fetch(url + path, {
+    method,
+    headers,
+    ...(opts.body !== undefined ? { body: typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body) } : {}),
+  });
   const text = await res.text();
-  let json: any = null;
+  let json: any;
   try {
     json = text ? JSON.parse(text) : null;
   } catch {
@@ -91,7 +100,12 @@ export async function loginUser(url: string, appid: string, id: string, extra: R
 }
 
 /** A session issued by the app's backend (POST /v1/apps/:appid/tokens, app Basic auth); returns the token. */
-export async function issueToken(url: string, app: { appid: string; secret: string }, uid: string, body: Record<string, unknown> = {}): Promise<string> {
+export async function issueToken(
+  url: string,
+  app: { appid: string; secret: string },
+  uid: string,
+  body: Record<string, unknown> = {},
+): Promise<string> {
   const r = await call(url, 'POST', `/v1/apps/${app.appid}/tokens`, { basic: [app.appid, app.secret], body: { uid, ...body } });
   if (r.status !== 200) throw new Error(`issueToken: ${r.status} ${JSON.stringify(r.body)}`);
   return r.body.token;
@@ -100,7 +114,13 @@ export async function issueToken(url: string, app: { appid: string; secret: stri
 /** Connects a socket and resolves with it and its first session.snapshot. */
 export function connect(url: string, token: string | undefined, opts: Record<string, unknown> = {}): Promise<{ socket: Socket; snapshot: any }> {
   return new Promise((resolve, reject) => {
-    const socket = ioc(url, { transports: ['websocket'], reconnection: false, forceNew: true, ...(token !== undefined ? { auth: { token } } : {}), ...opts });
+    const socket = ioc(url, {
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+      ...(token !== undefined ? { auth: { token } } : {}),
+      ...opts,
+    });
     socket.once('session.snapshot', (snapshot) => resolve({ socket, snapshot }));
     socket.once('connect_error', (err) => {
       socket.close();
@@ -110,7 +130,11 @@ export function connect(url: string, token: string | undefined, opts: Record<str
 }
 
 /** Connects to the /dashboard namespace; resolves with the socket and its first dashboard.snapshot, rejects with the connect_error. */
-export function connectDashboard(url: string, auth: Record<string, unknown> | undefined, opts: Record<string, unknown> = {}): Promise<{ socket: Socket; snapshot: any }> {
+export function connectDashboard(
+  url: string,
+  auth: Record<string, unknown> | undefined,
+  opts: Record<string, unknown> = {},
+): Promise<{ socket: Socket; snapshot: any }> {
   return new Promise((resolve, reject) => {
     const socket = ioc(`${url}/dashboard`, { transports: ['websocket'], forceNew: true, reconnection: false, ...(auth ? { auth } : {}), ...opts });
     socket.once('dashboard.snapshot', (snapshot) => resolve({ socket, snapshot }));

@@ -7,7 +7,8 @@ import type { Processor } from './registry.js';
 
 export const startConference: Processor<'conferences', 'start'> = async (payload, { services }) => services.conferences.start(payload);
 
-export const endEmptyConference: Processor<'conferences', 'emptyTimeout'> = async (payload, { services }) => services.conferences.emptyTimeout(payload);
+export const endEmptyConference: Processor<'conferences', 'emptyTimeout'> = async (payload, { services }) =>
+  services.conferences.emptyTimeout(payload);
 
 export const runTelephonyCommand: Processor<'conferences', 'command'> = async (payload, { services }) => services.conferences.command(payload);
 

@@ -73,7 +73,9 @@ export async function startWorkers(config: Config, opts: { log?: Logger; registr
       async (job, _token, signal) => {
         const processor = registry[queue]?.[job.name];
         if (!processor) {
-          throw new UnrecoverableError(`unknown job name "${job.name}" for queue ${queue}; expected one of: ${Object.keys(registry[queue] ?? {}).join(', ')}`);
+          throw new UnrecoverableError(
+            `unknown job name "${job.name}" for queue ${queue}; expected one of: ${Object.keys(registry[queue] ?? {}).join(', ')}`,
+          );
         }
         let payload: unknown;
         try {
@@ -98,13 +100,21 @@ export async function startWorkers(config: Config, opts: { log?: Logger; registr
       },
       { connection, prefix: queuePrefix(config, queue), concurrency: config.WORKER_CONCURRENCY, autorun: true },
     );
-    worker.on('failed', (job, err) => log.warn({ queue, job: job?.name, id: job?.id, attempts: job?.attemptsMade, reason: err.message }, 'job failed'));
+    worker.on('failed', (job, err) =>
+      log.warn({ queue, job: job?.name, id: job?.id, attempts: job?.attemptsMade, reason: err.message }, 'job failed'),
+    );
     worker.on('error', (err) => log.error({ err, queue }, 'worker error'));
     return worker;
   });
   await Promise.all(workers.map((w) => w.waitUntilReady()));
   for (const s of opts.schedules ?? schedules(config)) {
-    await queues.get(s.queue).upsertJobScheduler(`${s.queue}:${s.job}`, { every: s.everyMs }, { name: s.job, data: s.data ?? {}, opts: { removeOnComplete: true, removeOnFail: { count: 100 } } });
+    await queues
+      .get(s.queue)
+      .upsertJobScheduler(
+        `${s.queue}:${s.job}`,
+        { every: s.everyMs },
+        { name: s.job, data: s.data ?? {}, opts: { removeOnComplete: true, removeOnFail: { count: 100 } } },
+      );
   }
   // Workers are separate processes: each serves its own registry for Prometheus to scrape.
   let metricsListener: MetricsListener | undefined;

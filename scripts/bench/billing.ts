@@ -52,7 +52,8 @@ try {
   // ── set-up: app, price, users (payer p<i> with balance, payee a<i>), sockets ──
   let t = performance.now();
   const { appid, basic, token: issue } = await createBenchApp(api.url, ADMIN);
-  const post = (path: string, body: unknown, method = 'POST') => json(`${api.url}${path}`, { method, headers: { authorization: basic }, body: JSON.stringify(body) });
+  const post = (path: string, body: unknown, method = 'POST') =>
+    json(`${api.url}${path}`, { method, headers: { authorization: basic }, body: JSON.stringify(body) });
   await post('/v1/billing/prices/default', { unitPrice: UNIT_PRICE, unitSeconds: 60 }, 'PUT');
   const ids = Array.from({ length: CALLS }, (_, i) => i);
   const tokens = await pool(ids, 32, async (i) => [await issue(`p${i}`), await issue(`a${i}`)] as const);
@@ -65,11 +66,15 @@ try {
   const onTick = (d: unknown) => {
     if (measuring) lateness.push(wallNow() - (d as { due: number }).due);
   };
-  clients = await pool(Array.from({ length: CONNECTED * 2 }, (_, k) => k), 200, async (k) => {
-    const c = await rawConnect(api.url, { token: tokens[k >> 1]![k & 1]! });
-    c.on('charge.tick', onTick);
-    return c;
-  });
+  clients = await pool(
+    Array.from({ length: CONNECTED * 2 }, (_, k) => k),
+    200,
+    async (k) => {
+      const c = await rawConnect(api.url, { token: tokens[k >> 1]![k & 1]! });
+      c.on('charge.tick', onTick);
+      return c;
+    },
+  );
   process.stdout.write(`set-up: ${clients.length} sockets connected in ${fmt((performance.now() - t) / 1000)} s\n`);
 
   // ── begin the calls evenly over one tick period ──

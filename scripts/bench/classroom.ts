@@ -7,7 +7,6 @@
 // adapter; the course is created and started by the teacher (course.create/start), every
 // member heartbeats every 3 s as in a real class (bare: session.ping every 3 s).
 //   BENCH_STUDENTS (default 1000)  BENCH_MESSAGES (default 50)  BENCH_GAP_MS (default 200)
-import { join } from 'node:path';
 import { rawConnect, type RawClient } from './lib/rawclient.js';
 import { createBenchApp, freePort, pool, sleep, startRedis, startServerProc, startWorkerProc, type ServerProc } from './lib/harness.js';
 import { cpuSeconds, fmt, printTable, summary } from './lib/stats.js';
@@ -43,7 +42,14 @@ async function ok(p: Promise<unknown>, what: string): Promise<any> {
 }
 
 async function measure(mode: 'bare' | 'switchboard', redis: { url: string; pid: number }): Promise<Result> {
-  const env: Record<string, string> = { REDIS_URL: redis.url, ADMIN_TOKEN: ADMIN, KEY_PREFIX: 'bclass', QUEUE_PREFIX: 'bqclass', LOG_LEVEL: 'warn', PORT: String(await freePort()) };
+  const env: Record<string, string> = {
+    REDIS_URL: redis.url,
+    ADMIN_TOKEN: ADMIN,
+    KEY_PREFIX: 'bclass',
+    QUEUE_PREFIX: 'bqclass',
+    LOG_LEVEL: 'warn',
+    PORT: String(await freePort()),
+  };
   const server: ServerProc = await startServerProc(mode, env);
   const worker = mode === 'switchboard' ? await startWorkerProc(env) : null;
   let clients: RawClient[] = [];
@@ -52,11 +58,19 @@ async function measure(mode: 'bare' | 'switchboard', redis: { url: string; pid: 
     // ── the class: teacher = clients[0], students = clients[1..] ──
     let roomId = '1';
     if (mode === 'bare') {
-      clients = await pool(Array.from({ length: STUDENTS + 1 }, () => null), 100, (auth) => rawConnect(server.url, auth));
+      clients = await pool(
+        Array.from({ length: STUDENTS + 1 }, () => null),
+        100,
+        (auth) => rawConnect(server.url, auth),
+      );
       await pool(clients, 50, (c) => ok(c.emitWithAck('room.join', { roomId }), 'room.join'));
     } else {
       const { token } = await createBenchApp(server.url, ADMIN);
-      const tokens = await pool(Array.from({ length: STUDENTS + 1 }, (_, i) => i), 32, (i) => (i === 0 ? token('teacher', { role: 'teacher' }) : token(`s${i}`, { role: 'student' })));
+      const tokens = await pool(
+        Array.from({ length: STUDENTS + 1 }, (_, i) => i),
+        32,
+        (i) => (i === 0 ? token('teacher', { role: 'teacher' }) : token(`s${i}`, { role: 'student' })),
+      );
       clients = await pool(tokens, 100, (token) => rawConnect(server.url, { token }));
       const teacher = clients[0]!;
       const course = await ok(teacher.emitWithAck('course.create', { title: 'bench class' }), 'course.create');

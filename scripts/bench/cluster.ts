@@ -26,8 +26,21 @@ import { loadConfig, type Config } from '../../src/config.js';
 import { QUEUES, queuePrefix } from '../../src/infra/queues.js';
 import { createRedis, redisTarget, type RedisClient } from '../../src/infra/redis.js';
 import { pingEvery, rawConnect, type RawClient } from './lib/rawclient.js';
-import { sampleDelta, startBackend, type Backend, type BackendKind, type NodeDelta, type NodeSample } from './lib/backend.js';
-import { createBenchApp, freePort, json, keySlot, paced, pin, pool, sleep, startServerProc, startWorkerProc, type ServerProc, type WorkerProc } from './lib/harness.js';
+import { sampleDelta, startBackend, type Backend, type BackendKind, type NodeDelta } from './lib/backend.js';
+import {
+  createBenchApp,
+  freePort,
+  json,
+  keySlot,
+  paced,
+  pin,
+  pool,
+  sleep,
+  startServerProc,
+  startWorkerProc,
+  type ServerProc,
+  type WorkerProc,
+} from './lib/harness.js';
 import { busiestOverMean, cpuSeconds, fmt, printTable, summary, wallNow } from './lib/stats.js';
 
 const env = process.env;
@@ -36,7 +49,10 @@ const BACKENDS = (env.BENCH_BACKENDS ?? 'single,cluster').split(',') as BackendK
 const WORKLOADS = (env.BENCH_WORKLOADS ?? 'connections,dispatch,billing,notify').split(',').filter(Boolean);
 /** Extra settings of the api and worker processes, e.g. REDIS_DURABLE_REPLICAS=0 (comma-separated NAME=value). */
 const SERVER_ENV: Record<string, string> = Object.fromEntries(
-  (env.BENCH_SERVER_ENV ?? '').split(',').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+  (env.BENCH_SERVER_ENV ?? '')
+    .split(',')
+    .filter(Boolean)
+    .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
 );
 const FAILOVER = env.BENCH_FAILOVER !== '0';
 const PIN = env.BENCH_PIN !== '0';
@@ -129,7 +145,7 @@ function logCounter() {
   return {
     setPhase: (p: string) => void (phase = p),
     onOutput: (proc: string) => (line: string) => {
-      let level = 0;
+      let level: number;
       let msg = line;
       let detail = '';
       try {
@@ -148,10 +164,13 @@ function logCounter() {
     },
     print(title: string) {
       if (counts.size === 0) return void process.stdout.write(`\n${title}: none\n`);
-      printTable(title, [...counts].map(([k, c]) => {
-        const [ph, proc, level, msg] = k.split(' | ');
-        return { phase: ph!, process: proc!, level: level!, message: msg!, lines: c.n, 'first error text': c.example || '–' };
-      }));
+      printTable(
+        title,
+        [...counts].map(([k, c]) => {
+          const [ph, proc, level, msg] = k.split(' | ');
+          return { phase: ph!, process: proc!, level: level!, message: msg!, lines: c.n, 'first error text': c.example || '–' };
+        }),
+      );
     },
   };
 }
@@ -250,16 +269,24 @@ async function dispatchWorkload(ctx: Ctx): Promise<Figure[]> {
   const createLat: number[] = [];
   let createErrors = 0;
   const c0 = performance.now();
-  await pool(range(BURST).map((i) => total + i), 64, async (s) => {
-    const t = performance.now();
-    try {
-      const r = await json(`${ctx.api.url}/v1/dispatch/requests`, { method: 'POST', headers: { authorization: `Bearer ${callerTokens[s % CALLERS]}` }, body: JSON.stringify({ skill: skillOf(s), data: { seq: s } }) });
-      seqOf.set(reqKey(s % CALLERS, r.requestId as string), s);
-      createLat.push(performance.now() - t);
-    } catch {
-      createErrors++;
-    }
-  });
+  await pool(
+    range(BURST).map((i) => total + i),
+    64,
+    async (s) => {
+      const t = performance.now();
+      try {
+        const r = await json(`${ctx.api.url}/v1/dispatch/requests`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${callerTokens[s % CALLERS]}` },
+          body: JSON.stringify({ skill: skillOf(s), data: { seq: s } }),
+        });
+        seqOf.set(reqKey(s % CALLERS, r.requestId as string), s);
+        createLat.push(performance.now() - t);
+      } catch {
+        createErrors++;
+      }
+    },
+  );
   const createS = (performance.now() - c0) / 1000;
   const d0 = performance.now();
   await queue.resume();
@@ -277,16 +304,35 @@ async function dispatchWorkload(ctx: Ctx): Promise<Figure[]> {
   for (const c of [...agents, ...callers]) c.close();
   await sleep(1000);
   return [
-    figure('dispatch', `socket request → first offer or queued, ${DISPATCH_RATE}/s (requests/s)`, lat.length / rateS, lat, total - lat.length + refused),
-    figure('dispatch', `HTTP create, ${BURST} requests, 64 in flight, queue paused (requests/s)`, createLat.length / createS, createLat, createErrors),
-    figure('dispatch', `burst released → first offer or queued (dispatched/s; latency from release)`, dispatched / dSeconds, releaseLat, BURST - createErrors - dispatched),
+    figure(
+      'dispatch',
+      `socket request → first offer or queued, ${DISPATCH_RATE}/s (requests/s)`,
+      lat.length / rateS,
+      lat,
+      total - lat.length + refused,
+    ),
+    figure(
+      'dispatch',
+      `HTTP create, ${BURST} requests, 64 in flight, queue paused (requests/s)`,
+      createLat.length / createS,
+      createLat,
+      createErrors,
+    ),
+    figure(
+      'dispatch',
+      `burst released → first offer or queued (dispatched/s; latency from release)`,
+      dispatched / dSeconds,
+      releaseLat,
+      BURST - createErrors - dispatched,
+    ),
   ];
 }
 
 /** billing: CALLS metered calls over the apps (payer top-up first), CONNECTED of them with both sides on sockets: top-up rate and tick lateness. */
 async function billingWorkload(ctx: Ctx): Promise<Figure[]> {
   const appOf = (i: number) => ctx.apps[i % APPS]!;
-  const post = (app: BenchApp, path: string, body: unknown, method = 'POST') => json(`${ctx.api.url}${path}`, { method, headers: { authorization: app.basic }, body: JSON.stringify(body) });
+  const post = (app: BenchApp, path: string, body: unknown, method = 'POST') =>
+    json(`${ctx.api.url}${path}`, { method, headers: { authorization: app.basic }, body: JSON.stringify(body) });
   await pool(ctx.apps, 8, (app) => post(app, '/v1/billing/prices/default', { unitPrice: 1, unitSeconds: 60 }, 'PUT'));
   // Every payer and payee needs an account (a token creates it); the connected ones use theirs.
   const tokens = await pool(range(CALLS), 32, async (i) => [await appOf(i).token(`p${i}`), await appOf(i).token(`b${i}`)] as const);
@@ -368,10 +414,20 @@ async function notifyWorkload(ctx: Ctx): Promise<Figure[]> {
     total,
     (from, to) =>
       queue
-        .addBulk(range(to - from).map((k) => {
-          const i = from + k;
-          return { name: 'notify', data: { appid: ctx.apps[i % USERS % APPS]!.appid, to: { user: `n${i % USERS}` }, event: 'bench.tick', data: { sent: performance.now() } } };
-        }))
+        .addBulk(
+          range(to - from).map((k) => {
+            const i = from + k;
+            return {
+              name: 'notify',
+              data: {
+                appid: ctx.apps[(i % USERS) % APPS]!.appid,
+                to: { user: `n${i % USERS}` },
+                event: 'bench.tick',
+                data: { sent: performance.now() },
+              },
+            };
+          }),
+        )
         .catch(() => void (enqueueErrors += to - from)),
     10,
   );
@@ -381,10 +437,23 @@ async function notifyWorkload(ctx: Ctx): Promise<Figure[]> {
   await queue.close();
   for (const c of clients) c.close();
   await sleep(500);
-  return [figure('notify', `notify job enqueued → socket event, ${NOTIFY_RATE}/s to ${USERS} users (events/s)`, latencies.length / wallS, latencies, total - latencies.length)];
+  return [
+    figure(
+      'notify',
+      `notify job enqueued → socket event, ${NOTIFY_RATE}/s to ${USERS} users (events/s)`,
+      latencies.length / wallS,
+      latencies,
+      total - latencies.length,
+    ),
+  ];
 }
 
-const WORKLOAD_FNS: Record<string, (ctx: Ctx) => Promise<Figure[]>> = { connections: connectionsWorkload, dispatch: dispatchWorkload, billing: billingWorkload, notify: notifyWorkload };
+const WORKLOAD_FNS: Record<string, (ctx: Ctx) => Promise<Figure[]>> = {
+  connections: connectionsWorkload,
+  dispatch: dispatchWorkload,
+  billing: billingWorkload,
+  notify: notifyWorkload,
+};
 
 // ── where things live on the cluster ─────────────────────────────────────────
 
@@ -399,11 +468,13 @@ interface Placement {
 async function placement(ctx: Ctx): Promise<Placement> {
   const cluster = ctx.backend.cluster!;
   const ranges = await cluster.slots();
-  const masters = [...new Set(ranges.map((r) => r.master))].sort((a, b) => a - b).map((port) => ({
-    port,
-    slots: ranges.filter((r) => r.master === port).reduce((n, r) => n + r.end - r.start + 1, 0),
-    replicas: ranges.find((r) => r.master === port)!.replicas,
-  }));
+  const masters = [...new Set(ranges.map((r) => r.master))]
+    .sort((a, b) => a - b)
+    .map((port) => ({
+      port,
+      slots: ranges.filter((r) => r.master === port).reduce((n, r) => n + r.end - r.start + 1, 0),
+      replicas: ranges.find((r) => r.master === port)!.replicas,
+    }));
   const masterOfSlot = (slot: number) => ranges.find((r) => r.start <= slot && slot <= r.end)!.master;
   const group = (items: Array<[string, string]>) => {
     const m = new Map<number, string[]>(masters.map((x) => [x.port, []]));
@@ -526,7 +597,10 @@ async function failover(ctx: Ctx, place: Placement): Promise<FailoverResult> {
   // Every acknowledged top-up must be in its user's ledger (read through the api).
   const found = { target: new Set<string>(), control: new Set<string>() };
   const unreadable: Record<'target' | 'control', string | null> = { target: null, control: null };
-  for (const [which, app] of [['target', target], ['control', control]] as const) {
+  for (const [which, app] of [
+    ['target', target],
+    ['control', control],
+  ] as const) {
     if (!app) continue;
     try {
       for (const uid of uids) {
@@ -555,7 +629,21 @@ async function failover(ctx: Ctx, place: Placement): Promise<FailoverResult> {
     }
     if (a.status !== '200' && has) appliedUnacked[a.app]++;
   }
-  return { victim, promoted, promotedReplicas, targetApp: target.appid, controlApp: control?.appid ?? null, controlMaster, promotedAt, healthyAt, attempts, lost, appliedUnacked, missingEntries, unreadable };
+  return {
+    victim,
+    promoted,
+    promotedReplicas,
+    targetApp: target.appid,
+    controlApp: control?.appid ?? null,
+    controlMaster,
+    promotedAt,
+    healthyAt,
+    attempts,
+    lost,
+    appliedUnacked,
+    missingEntries,
+    unreadable,
+  };
 }
 
 function printFailover(r: FailoverResult): void {
@@ -573,19 +661,21 @@ function printFailover(r: FailoverResult): void {
     const lastFailSent = Math.max(...failed.map((a) => a.sent));
     const sAfter = summary(okAfter.map((a) => a.done - a.sent));
     const sBefore = summary(before.filter((a) => a.status === '200').map((a) => a.done - a.sent));
-    return [{
-      app: `${which} ${which === 'target' ? r.targetApp : r.controlApp} (master ${which === 'target' ? r.victim : r.controlMaster})`,
-      'top-ups sent': as.length,
-      'answered 200': as.length - failed.length,
-      'failed, by status': [...byStatus].map(([s, n]) => `${n}× ${s}`).join('; ') || '0',
-      'kill → first 200 ms (sent after the kill)': fmt(firstOkSentAfter, 0),
-      'kill → first 200 answer ms (any)': fmt(firstOk, 0),
-      'last failed request sent at ms': failed.length ? fmt(lastFailSent, 0) : '–',
-      'p50 / p99 of 200s sent after the kill ms': `${fmt(sAfter.p50, 1)} / ${fmt(sAfter.p99, 1)}`,
-      'p99 before the kill ms': fmt(sBefore.p99, 1),
-      'lost acknowledged entries': r.unreadable[which] ? 'unknown' : r.lost[which],
-      'applied though not acknowledged': r.unreadable[which] ? 'unknown' : r.appliedUnacked[which],
-    }];
+    return [
+      {
+        app: `${which} ${which === 'target' ? r.targetApp : r.controlApp} (master ${which === 'target' ? r.victim : r.controlMaster})`,
+        'top-ups sent': as.length,
+        'answered 200': as.length - failed.length,
+        'failed, by status': [...byStatus].map(([s, n]) => `${n}× ${s}`).join('; ') || '0',
+        'kill → first 200 ms (sent after the kill)': fmt(firstOkSentAfter, 0),
+        'kill → first 200 answer ms (any)': fmt(firstOk, 0),
+        'last failed request sent at ms': failed.length ? fmt(lastFailSent, 0) : '–',
+        'p50 / p99 of 200s sent after the kill ms': `${fmt(sAfter.p50, 1)} / ${fmt(sAfter.p99, 1)}`,
+        'p99 before the kill ms': fmt(sBefore.p99, 1),
+        'lost acknowledged entries': r.unreadable[which] ? 'unknown' : r.lost[which],
+        'applied though not acknowledged': r.unreadable[which] ? 'unknown' : r.appliedUnacked[which],
+      },
+    ];
   });
   printTable(
     `Failover: top-ups over HTTP (${FO_RATE}/s to the target app, ${FO_CONTROL_RATE}/s to a control app on another master, ${FO_TIMEOUT_MS / 1000} s timeout each); master ${r.victim} SIGKILLed ${FO_BEFORE_S} s in, cluster-node-timeout ${NODE_TIMEOUT_MS} ms; times relative to the kill`,
@@ -595,8 +685,12 @@ function printFailover(r: FailoverResult): void {
     `\nthe slot map named ${r.promoted ?? 'no'} master instead of ${r.victim} ${fmt(r.promotedAt, 0)} ms after the kill; every live node healthy and agreeing (waitHealthy) ${fmt(r.healthyAt, 0)} ms after the kill; ` +
       `the new master has ${r.promotedReplicas} replica(s), ledger writes wait for ${SERVER_ENV.REDIS_DURABLE_REPLICAS ?? 1} (REDIS_DURABLE_REPLICAS)\n`,
   );
-  for (const which of ['target', 'control'] as const) if (r.unreadable[which]) process.stdout.write(`the ${which} app's ledger could not be read back through the api: ${r.unreadable[which]}\n`);
-  if (r.missingEntries.length) process.stdout.write(`acknowledged top-ups missing from the ledger: ${r.missingEntries.slice(0, 20).join(', ')}${r.missingEntries.length > 20 ? ' …' : ''}\n`);
+  for (const which of ['target', 'control'] as const)
+    if (r.unreadable[which]) process.stdout.write(`the ${which} app's ledger could not be read back through the api: ${r.unreadable[which]}\n`);
+  if (r.missingEntries.length)
+    process.stdout.write(
+      `acknowledged top-ups missing from the ledger: ${r.missingEntries.slice(0, 20).join(', ')}${r.missingEntries.length > 20 ? ' …' : ''}\n`,
+    );
   // One-second windows of the top-ups, by send time.
   const target = r.attempts.filter((a) => a.app === 'target');
   const control = r.attempts.filter((a) => a.app === 'control');
@@ -609,12 +703,18 @@ function printFailover(r: FailoverResult): void {
     const cWin = control.filter(inWin);
     const cOk = cWin.filter((a) => a.status === '200');
     timeline.push({
-      'sent in s': `${w >= 0 ? '+' : ''}${w}…${w + 1}`, sent: win.length, 'answered 200': ok.length, failed: win.length - ok.length,
-      'p50 ms': fmt(s.p50, 1), 'p99 ms': fmt(s.p99, 1), 'max ms': fmt(s.max, 0),
-      'control 200 / sent': `${cOk.length} / ${cWin.length}`, 'control max ms': fmt(summary(cOk.map((a) => a.done - a.sent)).max, 0),
+      'sent in s': `${w >= 0 ? '+' : ''}${w}…${w + 1}`,
+      sent: win.length,
+      'answered 200': ok.length,
+      failed: win.length - ok.length,
+      'p50 ms': fmt(s.p50, 1),
+      'p99 ms': fmt(s.p99, 1),
+      'max ms': fmt(s.max, 0),
+      'control 200 / sent': `${cOk.length} / ${cWin.length}`,
+      'control max ms': fmt(summary(cOk.map((a) => a.done - a.sent)).max, 0),
     });
   }
-  printTable('Failover timeline: target app top-ups (and the control app\'s) by the second they were sent in (0 = the kill)', timeline);
+  printTable("Failover timeline: target app top-ups (and the control app's) by the second they were sent in (0 = the kill)", timeline);
   const firstOk = Math.min(...target.filter((a) => a.status === '200' && a.sent >= 0).map((a) => a.done));
   const lost = r.lost.target + r.lost.control;
   const verified = !r.unreadable.target && !r.unreadable.control;
@@ -636,7 +736,9 @@ interface BackendRun {
 }
 
 async function runBackend(kind: BackendKind, logs: ReturnType<typeof logCounter>): Promise<BackendRun> {
-  progress(`${kind}: starting the Redis${kind === 'cluster' ? ` Cluster (${MASTERS} masters + ${MASTERS * REPLICAS} replicas, cluster-node-timeout ${NODE_TIMEOUT_MS} ms)` : ''}…`);
+  progress(
+    `${kind}: starting the Redis${kind === 'cluster' ? ` Cluster (${MASTERS} masters + ${MASTERS * REPLICAS} replicas, cluster-node-timeout ${NODE_TIMEOUT_MS} ms)` : ''}…`,
+  );
   logs.setPhase(`${kind} set-up`);
   const backend = await startBackend(kind, { masters: MASTERS, replicasPerMaster: REPLICAS, nodeTimeoutMs: NODE_TIMEOUT_MS });
   let api: ServerProc | undefined;
@@ -684,7 +786,14 @@ async function runBackend(kind: BackendKind, logs: ReturnType<typeof logCounter>
       const figures = await fn(ctx);
       const wallS = (performance.now() - t0) / 1000;
       const after = await backend.sample();
-      runs.push({ workload: w, figures, wallS, apiCpu: cpuSeconds(api.pid) - cpu0[0]!, workerCpu: cpuSeconds(worker.pid) - cpu0[1]!, nodes: sampleDelta(before, after) });
+      runs.push({
+        workload: w,
+        figures,
+        wallS,
+        apiCpu: cpuSeconds(api.pid) - cpu0[0]!,
+        workerCpu: cpuSeconds(worker.pid) - cpu0[1]!,
+        nodes: sampleDelta(before, after),
+      });
       before = after;
     }
     const total = sampleDelta(first, before);
@@ -748,24 +857,32 @@ function printComparison(results: BackendRun[]): void {
       };
     }),
   );
-  printTable('What the servers spent per workload (set-up of the workload included: tokens, sockets, top-ups; Redis CPU and commands from INFO, INFO itself left out)', cpuRows);
+  printTable(
+    'What the servers spent per workload (set-up of the workload included: tokens, sockets, top-ups; Redis CPU and commands from INFO, INFO itself left out)',
+    cpuRows,
+  );
 }
 
 function printShares(r: BackendRun): void {
   const place = r.place!;
   const masterPorts = place.masters.map((m) => m.port);
-  printTable(`Where things live (${r.label}; KEY_PREFIX ${KEY_PREFIX}, QUEUE_PREFIX ${QUEUE_PREFIX}, queue prefix {${QUEUE_PREFIX}:<queue>})`, place.masters.map((m) => ({
-    master: m.port,
-    replicas: m.replicas.join(',') || '–',
-    slots: m.slots,
-    [`apps (of ${APPS})`]: place.appsOf.get(m.port)!.length,
-    queues: place.queuesOf.get(m.port)!.join(', ') || '–',
-    [`adapter stream ${KEY_PREFIX}:sio:stream`]: place.streamMaster === m.port ? 'here' : '',
-    'global keys': place.globalOf.get(m.port)!.join(', ') || '–',
-  })));
+  printTable(
+    `Where things live (${r.label}; KEY_PREFIX ${KEY_PREFIX}, QUEUE_PREFIX ${QUEUE_PREFIX}, queue prefix {${QUEUE_PREFIX}:<queue>})`,
+    place.masters.map((m) => ({
+      master: m.port,
+      replicas: m.replicas.join(',') || '–',
+      slots: m.slots,
+      [`apps (of ${APPS})`]: place.appsOf.get(m.port)!.length,
+      queues: place.queuesOf.get(m.port)!.join(', ') || '–',
+      [`adapter stream ${KEY_PREFIX}:sio:stream`]: place.streamMaster === m.port ? 'here' : '',
+      'global keys': place.globalOf.get(m.port)!.join(', ') || '–',
+    })),
+  );
 
   const shareRows = (label: string, nodes: NodeDelta[]) => {
-    const masters = masterPorts.map((port) => nodes.find((n) => n.port === port) ?? { port, commands: 0, cpu: 0, byCommand: new Map<string, number>() });
+    const masters = masterPorts.map(
+      (port) => nodes.find((n) => n.port === port) ?? { port, commands: 0, cpu: 0, byCommand: new Map<string, number>() },
+    );
     const cmdTotal = masters.reduce((a, n) => a + n.commands, 0);
     const cpuTotal = masters.reduce((a, n) => a + n.cpu, 0);
     const row: Record<string, string | number> = { workload: label };
@@ -774,18 +891,26 @@ function printShares(r: BackendRun): void {
     row['busiest/mean CPU'] = times(busiestOverMean(masters.map((n) => n.cpu)));
     return row;
   };
+  printTable(`Share of each master (INFO commandstats calls, used_cpu_sys+user) with ${APPS} apps active — goal: busiest ≤ 1.5× the mean`, [
+    ...r.runs.map((run) => shareRows(run.workload, run.nodes)),
+    shareRows('all four', r.total),
+  ]);
   printTable(
-    `Share of each master (INFO commandstats calls, used_cpu_sys+user) with ${APPS} apps active — goal: busiest ≤ 1.5× the mean`,
-    [...r.runs.map((run) => shareRows(run.workload, run.nodes)), shareRows('all four', r.total)],
+    'Busiest commands of each master over all four workloads (calls)',
+    masterPorts.map((port) => {
+      const n = r.total.find((x) => x.port === port);
+      const top = n ? [...n.byCommand].sort((a, b) => b[1] - a[1]).slice(0, 6) : [];
+      return { master: port, commands: n?.commands ?? 0, 'CPU s': fmt(n?.cpu ?? NaN, 2), top: top.map(([c, k]) => `${c} ${k}`).join(', ') };
+    }),
   );
-  printTable('Busiest commands of each master over all four workloads (calls)', masterPorts.map((port) => {
-    const n = r.total.find((x) => x.port === port);
-    const top = n ? [...n.byCommand].sort((a, b) => b[1] - a[1]).slice(0, 6) : [];
-    return { master: port, commands: n?.commands ?? 0, 'CPU s': fmt(n?.cpu ?? NaN, 2), top: top.map(([c, k]) => `${c} ${k}`).join(', ') };
-  }));
   const all = shareRows('all', r.total);
-  const worst = Math.max(busiestOverMean(masterPorts.map((p) => r.total.find((n) => n.port === p)?.commands ?? 0)), busiestOverMean(masterPorts.map((p) => r.total.find((n) => n.port === p)?.cpu ?? 0)));
-  process.stdout.write(`\ngoal: busiest master ≤ 1.5× the mean (commands and CPU, all four workloads) — ${worst <= 1.5 ? 'met' : 'MISSED'} (commands ${all['busiest/mean commands']}, CPU ${all['busiest/mean CPU']})\n`);
+  const worst = Math.max(
+    busiestOverMean(masterPorts.map((p) => r.total.find((n) => n.port === p)?.commands ?? 0)),
+    busiestOverMean(masterPorts.map((p) => r.total.find((n) => n.port === p)?.cpu ?? 0)),
+  );
+  process.stdout.write(
+    `\ngoal: busiest master ≤ 1.5× the mean (commands and CPU, all four workloads) — ${worst <= 1.5 ? 'met' : 'MISSED'} (commands ${all['busiest/mean commands']}, CPU ${all['busiest/mean CPU']})\n`,
+  );
 }
 
 // ── main ─────────────────────────────────────────────────────────────────────
@@ -795,8 +920,14 @@ process.stdout.write(
   `cluster: ${WORKLOADS.join(', ')} over ${APPS} apps on ${BACKENDS.map((b) => (b === 'single' ? 'one redis-server' : `a Redis Cluster of ${MASTERS} masters + ${MASTERS * REPLICAS} replicas (cluster-node-timeout ${NODE_TIMEOUT_MS} ms)`)).join(' and on ')}; one api + one worker process each; node ${process.version}\n` +
     `sizes: ${CONNECTIONS} sockets pinging every ${PING_PERIOD_MS / 1000} s for ${CONN_SECONDS} s; ${AGENTS} agents, ${DISPATCH_RATE} requests/s for ${DISPATCH_SECONDS} s, burst ${BURST}; ` +
     `${CALLS} metered calls (${CONNECTED} connected both sides), tick ${TICK_S} s, ${BILLING_SECONDS} s measured; notify ${NOTIFY_RATE}/s for ${NOTIFY_SECONDS} s to ${USERS} users\n` +
-    (Object.keys(SERVER_ENV).length ? `api and worker settings from BENCH_SERVER_ENV: ${Object.entries(SERVER_ENV).map(([k, v]) => `${k}=${v}`).join(' ')}\n` : '') +
-    `pinning: ${PIN ? `every redis-server, the api and the worker → CPU ${SERVER_CPU}; this load generator → CPU ${BENCH_CPU} (taskset -a)` : 'none (BENCH_PIN=0)'}; load average at start ${loadavg().map((l) => fmt(l, 2)).join(' ')}\n`,
+    (Object.keys(SERVER_ENV).length
+      ? `api and worker settings from BENCH_SERVER_ENV: ${Object.entries(SERVER_ENV)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(' ')}\n`
+      : '') +
+    `pinning: ${PIN ? `every redis-server, the api and the worker → CPU ${SERVER_CPU}; this load generator → CPU ${BENCH_CPU} (taskset -a)` : 'none (BENCH_PIN=0)'}; load average at start ${loadavg()
+      .map((l) => fmt(l, 2))
+      .join(' ')}\n`,
 );
 const logs = logCounter();
 const results: BackendRun[] = [];
@@ -806,6 +937,10 @@ const clusterRun = results.find((r) => r.kind === 'cluster');
 if (clusterRun?.place && WORKLOADS.length) printShares(clusterRun);
 if (clusterRun?.failover) printFailover(clusterRun.failover);
 logs.print('Warnings and errors logged by the api and worker processes (by phase and message)');
-process.stdout.write(`\nload average at the end ${loadavg().map((l) => fmt(l, 2)).join(' ')} (above ~2: something else shared this 2-core machine)\n`);
+process.stdout.write(
+  `\nload average at the end ${loadavg()
+    .map((l) => fmt(l, 2))
+    .join(' ')} (above ~2: something else shared this 2-core machine)\n`,
+);
 // The streams adapter's blocking reader may keep a connection open after close(): leave explicitly.
 process.exit(0);

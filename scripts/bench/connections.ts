@@ -27,9 +27,13 @@ interface Result {
 
 async function tokensFor(server: ServerProc): Promise<Array<Record<string, unknown> | null>> {
   const { token } = await createBenchApp(server.url, ADMIN);
-  return pool(Array.from({ length: N }, (_, i) => i), 32, async (i) => {
-    return { token: await token(`u${i}`) };
-  });
+  return pool(
+    Array.from({ length: N }, (_, i) => i),
+    32,
+    async (i) => {
+      return { token: await token(`u${i}`) };
+    },
+  );
 }
 
 const ADAPTERS = (process.env.BENCH_ADAPTERS ?? 'streams,pubsub').split(',');
@@ -79,7 +83,9 @@ async function measure(mode: 'bare' | 'switchboard', redisUrl: string, adapter =
 
 const redis = await startRedis();
 try {
-  process.stdout.write(`connections: ${N} sockets, one acked event each every ${PERIOD_MS / 1000} s, ${SECONDS} s measured, node ${process.version}\n`);
+  process.stdout.write(
+    `connections: ${N} sockets, one acked event each every ${PERIOD_MS / 1000} s, ${SECONDS} s measured, node ${process.version}\n`,
+  );
   const bare = await measure('bare', redis.url);
   const sbs: Result[] = [];
   for (const adapter of ADAPTERS) sbs.push(await measure('switchboard', redis.url, adapter));

@@ -59,7 +59,10 @@ const VARIANTS: Variant[] = [
 ];
 
 /** An admin dashboard subscribed to the charts; counts the points pushed to it. */
-async function openDashboard(url: string, charts: boolean): Promise<{ socket: Socket; history: { points: unknown[] }; bytes: number; pushed: () => number }> {
+async function openDashboard(
+  url: string,
+  charts: boolean,
+): Promise<{ socket: Socket; history: { points: unknown[] }; bytes: number; pushed: () => number }> {
   const socket = ioc(`${url}/dashboard`, { transports: ['websocket'], forceNew: true, reconnection: false, auth: { adminToken: ADMIN } });
   await new Promise<void>((resolve, reject) => {
     socket.once('dashboard.snapshot', () => resolve());
@@ -75,7 +78,15 @@ async function openDashboard(url: string, charts: boolean): Promise<{ socket: So
 
 async function measure(v: Variant, round: number, redis: { url: string; pid: number }): Promise<Result> {
   const tag = `${v.sampleMs}${v.dashboards}${v.charts ? 'c' : ''}r${round}`;
-  const env = { REDIS_URL: redis.url, ADMIN_TOKEN: ADMIN, KEY_PREFIX: `bdc${tag}`, QUEUE_PREFIX: `bdcq${tag}`, SOCKET_RATE_PER_SECOND: '20', DASHBOARD_SAMPLE_MS: String(v.sampleMs), LOG_LEVEL: 'warn' };
+  const env = {
+    REDIS_URL: redis.url,
+    ADMIN_TOKEN: ADMIN,
+    KEY_PREFIX: `bdc${tag}`,
+    QUEUE_PREFIX: `bdcq${tag}`,
+    SOCKET_RATE_PER_SECOND: '20',
+    DASHBOARD_SAMPLE_MS: String(v.sampleMs),
+    LOG_LEVEL: 'warn',
+  };
   const api = await startServerProc('switchboard', env);
   pin(api.pid, SERVER_CPU);
   const worker = await startWorkerProc(env);
@@ -84,7 +95,11 @@ async function measure(v: Variant, round: number, redis: { url: string; pid: num
   let clients: RawClient[] = [];
   try {
     const { token } = await createBenchApp(api.url, ADMIN);
-    const auths = await pool(Array.from({ length: N }, (_, i) => i), 32, async (i) => ({ token: await token(`u${i}`) }));
+    const auths = await pool(
+      Array.from({ length: N }, (_, i) => i),
+      32,
+      async (i) => ({ token: await token(`u${i}`) }),
+    );
     // Some history first (a page opened on a running deployment), then the dashboards.
     await sleep(Math.max(2000, v.sampleMs * 3));
     for (let i = 0; i < v.dashboards; i++) dashboards.push(await openDashboard(api.url, v.charts));

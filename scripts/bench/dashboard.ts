@@ -19,9 +19,20 @@ const GAP_MS = Number(process.env.BENCH_GAP_MS ?? 200);
 const ADMIN = 'bench-admin-token-0123456789';
 
 const redis = await startRedis();
-const env = { REDIS_URL: redis.url, ADMIN_TOKEN: ADMIN, KEY_PREFIX: 'bdash', QUEUE_PREFIX: 'bqdash', LOG_LEVEL: 'warn', PORT: String(await freePort()) };
+const env = {
+  REDIS_URL: redis.url,
+  ADMIN_TOKEN: ADMIN,
+  KEY_PREFIX: 'bdash',
+  QUEUE_PREFIX: 'bqdash',
+  LOG_LEVEL: 'warn',
+  PORT: String(await freePort()),
+};
 const server = await startServerProc('switchboard', env);
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? ensureChromium(), headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--disable-background-networking'] });
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? ensureChromium(),
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--disable-background-networking'],
+});
 try {
   const { appid, secret, token } = await createBenchApp(server.url, ADMIN);
   const bearer = (t: string) => ({ authorization: `Bearer ${t}` });
@@ -74,7 +85,9 @@ try {
   socket.close();
   await page.screenshot({ path: join(process.cwd(), '.bench', 'dashboard.png'), fullPage: true }).catch(() => undefined);
 
-  console.log(`- dashboard: the /dashboard page in headless Chromium (${browser.version()}), signed in with the app secret; ${JOINS} students enter a live course ${GAP_MS} ms apart over HTTP; one api process, default socket adapter; node ${process.version}`);
+  console.log(
+    `- dashboard: the /dashboard page in headless Chromium (${browser.version()}), signed in with the app secret; ${JOINS} students enter a live course ${GAP_MS} ms apart over HTTP; one api process, default socket adapter; node ${process.version}`,
+  );
   console.log(`- course start → its row live on the page: ${startMs} ms (includes Playwright's wait)`);
   const row = (path: string, v: number[]) => {
     const s = summary(v);

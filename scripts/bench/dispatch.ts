@@ -38,8 +38,16 @@ interface Offer {
 
 const redis = await startRedis();
 const env = {
-  REDIS_URL: redis.url, ADMIN_TOKEN: ADMIN, KEY_PREFIX: 'bd', QUEUE_PREFIX: 'bdq', LOG_LEVEL: 'warn', PORT: String(await freePort()),
-  PRESENCE_TIMEOUT_MS: '3600000', DISPATCH_MAX_WAIT_MS: '600000', DISPATCH_ROUND_MS: '10000', WORKER_CONCURRENCY: String(CONCURRENCY),
+  REDIS_URL: redis.url,
+  ADMIN_TOKEN: ADMIN,
+  KEY_PREFIX: 'bd',
+  QUEUE_PREFIX: 'bdq',
+  LOG_LEVEL: 'warn',
+  PORT: String(await freePort()),
+  PRESENCE_TIMEOUT_MS: '3600000',
+  DISPATCH_MAX_WAIT_MS: '600000',
+  DISPATCH_ROUND_MS: '10000',
+  WORKER_CONCURRENCY: String(CONCURRENCY),
 };
 const api = await startServerProc('switchboard', env);
 const worker = await startWorkerProc(env);
@@ -47,7 +55,9 @@ const conn = new Redis(redis.url, { maxRetriesPerRequest: null });
 const dispatchQueue = new Queue('dispatch', { connection: conn, prefix: env.QUEUE_PREFIX });
 
 try {
-  process.stdout.write(`dispatch: ${AGENTS} agents over ${PAIRS.length} pairs (${SKILLS.length} skills), ${RATE} requests/s for ${SECONDS} s, hold ${HOLD_MS} ms; one api + one worker process; node ${process.version}\n`);
+  process.stdout.write(
+    `dispatch: ${AGENTS} agents over ${PAIRS.length} pairs (${SKILLS.length} skills), ${RATE} requests/s for ${SECONDS} s, hold ${HOLD_MS} ms; one api + one worker process; node ${process.version}\n`,
+  );
   const { token } = await createBenchApp(api.url, ADMIN);
 
   // Per request (by seq): when it was sent, when its first offer / queued arrived.
@@ -61,7 +71,11 @@ try {
   let accepted = 0;
   let lost = 0;
 
-  const agentTokens = await pool(Array.from({ length: AGENTS }, (_, i) => i), 16, (i) => token(`a${i}`));
+  const agentTokens = await pool(
+    Array.from({ length: AGENTS }, (_, i) => i),
+    16,
+    (i) => token(`a${i}`),
+  );
   const agents: RawClient[] = await pool(agentTokens, 50, (t) => rawConnect(api.url, { token: t }));
   await pool(agents, 50, async (a, i) => {
     const r = (await a.emitWithAck('presence.set', { state: 'online', skills: [PAIRS[i % PAIRS.length]] })) as { ok: boolean };
@@ -80,7 +94,11 @@ try {
       });
     });
   }
-  const callerTokens = await pool(Array.from({ length: CALLERS }, (_, i) => i), 16, (i) => token(`c${i}`));
+  const callerTokens = await pool(
+    Array.from({ length: CALLERS }, (_, i) => i),
+    16,
+    (i) => token(`c${i}`),
+  );
   const callers = await pool(callerTokens, 50, (t) => rawConnect(api.url, { token: t }));
   // dispatch.queued carries no data: map its request id back to the seq.
   const seqOf = new Map<string, number>();
@@ -118,21 +136,39 @@ try {
   lag.disable();
   if (process.env.BENCH_DEBUG) {
     const ack = summary([...ackAt].map(([s, t]) => t - sentAt.get(s)!));
-    process.stdout.write(`ack p50 ${fmt(ack.p50, 2)} p99 ${fmt(ack.p99, 2)}; bench event-loop delay p99 ${fmt(lag.percentile(99) / 1e6, 2)} ms max ${fmt(lag.max / 1e6, 1)} ms\n`);
-    process.stdout.write(`latency latest: ${JSON.stringify(await conn.call('LATENCY', 'LATEST'))}\nslowlog: ${JSON.stringify(await conn.slowlog('GET', 10))}\n`);
+    process.stdout.write(
+      `ack p50 ${fmt(ack.p50, 2)} p99 ${fmt(ack.p99, 2)}; bench event-loop delay p99 ${fmt(lag.percentile(99) / 1e6, 2)} ms max ${fmt(lag.max / 1e6, 1)} ms\n`,
+    );
+    process.stdout.write(
+      `latency latest: ${JSON.stringify(await conn.call('LATENCY', 'LATEST'))}\nslowlog: ${JSON.stringify(await conn.slowlog('GET', 10))}\n`,
+    );
     const jobs = (await dispatchQueue.getCompleted(0, 999)).filter((j) => j.name === 'round' && j.processedOn && j.finishedOn);
     const pick = summary(jobs.map((j) => j.processedOn! - j.timestamp));
     const proc = summary(jobs.map((j) => j.finishedOn! - j.processedOn!));
-    process.stdout.write(`last ${jobs.length} round jobs: added→started p50 ${pick.p50} p99 ${pick.p99} max ${pick.max}; started→finished p50 ${proc.p50} p99 ${proc.p99} max ${proc.max}\n`);
+    process.stdout.write(
+      `last ${jobs.length} round jobs: added→started p50 ${pick.p50} p99 ${pick.p99} max ${pick.max}; started→finished p50 ${proc.p50} p99 ${proc.p99} max ${proc.max}\n`,
+    );
     for (let w = 0; w < SECONDS; w += 2) {
       const win = summary([...firstAt].filter(([s]) => s >= w * RATE && s < (w + 2) * RATE).map(([s, t]) => t - sentAt.get(s)!));
       process.stdout.write(`  ${w}-${w + 2}s p50 ${fmt(win.p50, 2)} p99 ${fmt(win.p99, 2)} max ${fmt(win.max, 1)}\n`);
     }
   }
-  printTable(`request → first dispatch.offer, ${RATE} requests/s for ${SECONDS} s (goal p99 ≤ 25 ms)`, [{
-    requests: total, 'offered or queued': lat.n, 'send rate/s': fmt(total / sendSeconds, 0), 'p50 ms': fmt(lat.p50, 2), 'p99 ms': fmt(lat.p99, 2), 'max ms': fmt(lat.max, 1),
-    'accepted (won)': accepted, 'ALREADY_TAKEN': lost, 'api CPU %': fmt(cpu.api), 'worker CPU %': fmt(cpu.worker), 'redis CPU %': fmt(cpu.redis), 'load generator CPU %': fmt(cpu.bench),
-  }]);
+  printTable(`request → first dispatch.offer, ${RATE} requests/s for ${SECONDS} s (goal p99 ≤ 25 ms)`, [
+    {
+      requests: total,
+      'offered or queued': lat.n,
+      'send rate/s': fmt(total / sendSeconds, 0),
+      'p50 ms': fmt(lat.p50, 2),
+      'p99 ms': fmt(lat.p99, 2),
+      'max ms': fmt(lat.max, 1),
+      'accepted (won)': accepted,
+      ALREADY_TAKEN: lost,
+      'api CPU %': fmt(cpu.api),
+      'worker CPU %': fmt(cpu.worker),
+      'redis CPU %': fmt(cpu.redis),
+      'load generator CPU %': fmt(cpu.bench),
+    },
+  ]);
 
   // ── 2. throughput at saturation vs bare BullMQ ────────────────────────────
   holdMs = 0;
@@ -140,10 +176,18 @@ try {
   sentAt.clear();
   const base = total; // seqs after the fixed-rate part
   await dispatchQueue.pause();
-  await pool(Array.from({ length: BURST }, (_, i) => base + i), 64, async (s) => {
-    const r = await json(`${api.url}/v1/dispatch/requests`, { method: 'POST', headers: { authorization: `Bearer ${callerTokens[s % CALLERS]}` }, body: JSON.stringify({ skill: SKILLS[s % SKILLS.length], data: { seq: s } }) });
-    seqOf.set(r.requestId as string, s);
-  });
+  await pool(
+    Array.from({ length: BURST }, (_, i) => base + i),
+    64,
+    async (s) => {
+      const r = await json(`${api.url}/v1/dispatch/requests`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${callerTokens[s % CALLERS]}` },
+        body: JSON.stringify({ skill: SKILLS[s % SKILLS.length], data: { seq: s } }),
+      });
+      seqOf.set(r.requestId as string, s);
+    },
+  );
   const d0 = performance.now();
   await dispatchQueue.resume();
   const dDeadline = Date.now() + 60_000;
@@ -153,7 +197,14 @@ try {
 
   const bare = new Queue('bench-noop', { connection: conn, prefix: env.QUEUE_PREFIX });
   await bare.pause();
-  for (let i = 0; i < BURST; i += 1000) await bare.addBulk(Array.from({ length: Math.min(1000, BURST - i) }, (_, j) => ({ name: 'noop', data: { i: i + j }, opts: { removeOnComplete: { age: 3600, count: 1000 } } })));
+  for (let i = 0; i < BURST; i += 1000)
+    await bare.addBulk(
+      Array.from({ length: Math.min(1000, BURST - i) }, (_, j) => ({
+        name: 'noop',
+        data: { i: i + j },
+        opts: { removeOnComplete: { age: 3600, count: 1000 } },
+      })),
+    );
   let done = 0;
   let lastDone = 0;
   const noopConn = new Redis(redis.url, { maxRetriesPerRequest: null });
@@ -174,8 +225,20 @@ try {
   const dRate = dispatched / dSeconds;
   const bRate = done / bSeconds;
   printTable(`dispatch throughput at saturation (${BURST} requests queued, then released) vs bare BullMQ no-op jobs, concurrency ${CONCURRENCY}`, [
-    { path: 'dispatch round 1 (request → first offer/queued at the agents/caller)', jobs: dispatched, 'seconds': fmt(dSeconds, 2), 'per second': fmt(dRate, 0), 'ratio to bare': fmt(dRate / bRate, 2) },
-    { path: 'bare BullMQ no-op processor (this process)', jobs: done, 'seconds': fmt(bSeconds, 2), 'per second': fmt(bRate, 0), 'ratio to bare': '1.00' },
+    {
+      path: 'dispatch round 1 (request → first offer/queued at the agents/caller)',
+      jobs: dispatched,
+      seconds: fmt(dSeconds, 2),
+      'per second': fmt(dRate, 0),
+      'ratio to bare': fmt(dRate / bRate, 2),
+    },
+    {
+      path: 'bare BullMQ no-op processor (this process)',
+      jobs: done,
+      seconds: fmt(bSeconds, 2),
+      'per second': fmt(bRate, 0),
+      'ratio to bare': '1.00',
+    },
   ]);
   for (const c of [...agents, ...callers]) c.close();
   await sleep(1000); // let the servers finish what the closing sockets started

@@ -38,7 +38,19 @@ import { join } from 'node:path';
 import { Client as ColyseusClient, registerSerializer } from '@colyseus/sdk';
 import { Redis } from 'ioredis';
 import { rawConnect } from './lib/rawclient.js';
-import { createBenchApp, freePort, json, paced, pin, pool, sleep, startRedis, startServerProc, startWorkerProc, type ServerProc } from './lib/harness.js';
+import {
+  createBenchApp,
+  freePort,
+  json,
+  paced,
+  pin,
+  pool,
+  sleep,
+  startRedis,
+  startServerProc,
+  startWorkerProc,
+  type ServerProc,
+} from './lib/harness.js';
 import { commandStats, coreSeconds, cpuMeter, fmt, printTable, summary, wallNow } from './lib/stats.js';
 
 type Kind = 'switchboard' | 'bare' | 'colyseus';
@@ -87,12 +99,16 @@ if (!DECODE) {
 
 const began = performance.now();
 const progress = (msg: string) => process.stderr.write(`[join ${fmt((performance.now() - began) / 1000, 0)} s] ${msg}\n`);
-const version = (pkg: string) => (JSON.parse(readFileSync(join(process.cwd(), 'node_modules', pkg, 'package.json'), 'utf8')) as { version: string }).version;
+const version = (pkg: string) =>
+  (JSON.parse(readFileSync(join(process.cwd(), 'node_modules', pkg, 'package.json'), 'utf8')) as { version: string }).version;
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
 function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout;
-  return Promise.race([p, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: no answer in ${ms} ms`)), ms)))]).finally(() => clearTimeout(timer));
+  return Promise.race([
+    p,
+    new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: no answer in ${ms} ms`)), ms))),
+  ]).finally(() => clearTimeout(timer));
 }
 
 // ── the servers ──
@@ -140,7 +156,11 @@ async function socketJoin(url: string, token: string, roomId: string): Promise<M
 /** Bare and Colyseus: the bench makes the tokens and posts them (token → uid) before the timing. */
 async function postTokens(url: string, n: number): Promise<string[]> {
   const tokens = range(n).map((i) => `${i}.${randomBytes(16).toString('hex')}`);
-  for (let i = 0; i < n; i += 5000) await json(`${url}/tokens`, { method: 'POST', body: JSON.stringify(Object.fromEntries(tokens.slice(i, i + 5000).map((t, j) => [t, `m${i + j}`]))) });
+  for (let i = 0; i < n; i += 5000)
+    await json(`${url}/tokens`, {
+      method: 'POST',
+      body: JSON.stringify(Object.fromEntries(tokens.slice(i, i + 5000).map((t, j) => [t, `m${i + j}`]))),
+    });
   return tokens;
 }
 
@@ -180,9 +200,20 @@ async function startServers(kind: Kind, extraEnv: Record<string, string>): Promi
       server: api,
       redisUrl: redis.url,
       tokens: (n) => pool(range(n), 32, (i) => issue(`m${i}`)),
-      rooms: (n) => pool(range(n), 16, async () => (await json(`${api.url}/v1/rooms`, { method: 'POST', headers: { authorization: `Bearer ${host}` }, body: '{}' })).roomId as string),
+      rooms: (n) =>
+        pool(
+          range(n),
+          16,
+          async () =>
+            (await json(`${api.url}/v1/rooms`, { method: 'POST', headers: { authorization: `Bearer ${host}` }, body: '{}' })).roomId as string,
+        ),
       join: (token, roomId) => socketJoin(api.url, token, roomId),
-      push: async (roomId, data) => void (await json(`${api.url}/v1/notify`, { method: 'POST', headers: { authorization: basic }, body: JSON.stringify({ to: { room: roomId }, event: 'bench.push', data }) })),
+      push: async (roomId, data) =>
+        void (await json(`${api.url}/v1/notify`, {
+          method: 'POST',
+          headers: { authorization: basic },
+          body: JSON.stringify({ to: { room: roomId }, event: 'bench.push', data }),
+        })),
       stop: async () => {
         await api.kill();
         await worker.stop();
@@ -192,7 +223,8 @@ async function startServers(kind: Kind, extraEnv: Record<string, string>): Promi
   }
   const server = await startServerProc(kind, { PORT: port, BENCH_BARE_AUTH: '1' });
   pin(server.pid, SERVER_CPU);
-  const push = async (roomId: string, data: { sent: number }) => void (await json(`${server.url}/notify`, { method: 'POST', body: JSON.stringify({ room: roomId, event: 'bench.push', data }) }));
+  const push = async (roomId: string, data: { sent: number }) =>
+    void (await json(`${server.url}/notify`, { method: 'POST', body: JSON.stringify({ room: roomId, event: 'bench.push', data }) }));
   if (kind === 'bare') {
     return {
       kind,
@@ -258,7 +290,10 @@ const OTHERS = `others' CPU % core ${SERVER_CPU} / ${BENCH_CPU}`;
 const saturated = (c: Cpu) => c.benchPct + c.othersPct[1] >= 90;
 function noteSaturated(results: Array<{ kind: Kind; cpu: Cpu }>): void {
   const full = results.filter((r) => saturated(r.cpu)).map((r) => NAMES[r.kind]);
-  if (full.length) process.stdout.write(`load generator's core ≥ 90 % busy (bench + others) for: ${full.join(', ')} — there the clients, not the server, may set the pace: rates are lower bounds, latencies upper bounds\n`);
+  if (full.length)
+    process.stdout.write(
+      `load generator's core ≥ 90 % busy (bench + others) for: ${full.join(', ')} — there the clients, not the server, may set the pace: rates are lower bounds, latencies upper bounds\n`,
+    );
 }
 
 /** Starts measuring CPU: the server processes, this one and everything else on both cores; call the result to stop. */
@@ -306,7 +341,13 @@ interface Ramp {
 }
 
 /** Joins clients[i] into rooms[i % rooms.length], CONCURRENCY in flight; `joined` hears each member as it joins. */
-async function ramp(t: Target, tokens: string[], rooms: string[], members: Member[], joined: (m: Member, i: number) => void = () => undefined): Promise<Ramp> {
+async function ramp(
+  t: Target,
+  tokens: string[],
+  rooms: string[],
+  members: Member[],
+  joined: (m: Member, i: number) => void = () => undefined,
+): Promise<Ramp> {
   const latencies: number[] = [];
   const errors: string[] = [];
   const stop = cpuWindow(t);
@@ -331,11 +372,15 @@ const msPerJoin = (r: Ramp, proc: string) => ((r.cpu.server[proc] ?? NaN) * 1000
 const totalMsPerJoin = (r: Ramp) => (sum(r.cpu.server) * 1000) / (r.clients - r.errors.length);
 
 async function joinWorkload(kind: Kind, clients: number, roomCount: number): Promise<Ramp> {
-  return withTarget(kind, async (t, members) => {
-    const { tokens, roomIds } = await prepare(t, clients, roomCount);
-    await settle(t);
-    return ramp(t, tokens, roomIds, members);
-  }, NO_TIMEOUT);
+  return withTarget(
+    kind,
+    async (t, members) => {
+      const { tokens, roomIds } = await prepare(t, clients, roomCount);
+      await settle(t);
+      return ramp(t, tokens, roomIds, members);
+    },
+    NO_TIMEOUT,
+  );
 }
 
 // ── figures: tables with a ratio row ──
@@ -349,13 +394,22 @@ function withRatios<R extends { kind: Kind }>(results: R[], toRow: (r: R) => Row
   for (const other of results.filter((r) => r.kind !== 'switchboard')) {
     if (!sb) break;
     const cols = Object.keys(rows[0]!);
-    rows.push(Object.fromEntries(cols.map((c, i) => [c, i === 0 ? `Switchboard / ${NAMES[other.kind]}` : ratioOf[c] ? times(ratioOf[c](sb) / ratioOf[c](other)) : ''])));
+    rows.push(
+      Object.fromEntries(
+        cols.map((c, i) => [c, i === 0 ? `Switchboard / ${NAMES[other.kind]}` : ratioOf[c] ? times(ratioOf[c](sb) / ratioOf[c](other)) : '']),
+      ),
+    );
   }
   return rows;
 }
 
 function printJoins(title: string, results: Ramp[]): void {
-  const ratioOf: Record<string, (r: Ramp) => number> = { 'joins/s': joinsPerS, 'p50 ms': (r) => summary(r.latencies).p50, 'p99 ms': (r) => summary(r.latencies).p99, 'total CPU ms/join': totalMsPerJoin };
+  const ratioOf: Record<string, (r: Ramp) => number> = {
+    'joins/s': joinsPerS,
+    'p50 ms': (r) => summary(r.latencies).p50,
+    'p99 ms': (r) => summary(r.latencies).p99,
+    'total CPU ms/join': totalMsPerJoin,
+  };
   printTable(
     title,
     withRatios(
@@ -458,7 +512,10 @@ async function heartbeatWorkload(kind: Kind): Promise<Heartbeats> {
 }
 
 function printHeartbeats(results: Heartbeats[]): void {
-  const split = (w: Cpu) => Object.entries(w.server).map(([k, v]) => `${k} ${fmt((v / w.wallS) * 100)}`).join(' + ');
+  const split = (w: Cpu) =>
+    Object.entries(w.server)
+      .map(([k, v]) => `${k} ${fmt((v / w.wallS) * 100)}`)
+      .join(' + ');
   printTable(
     `Heartbeats: members in rooms of ${ROOM_SIZE}, room.heartbeat (Colyseus: request 'heartbeat') every ${PERIOD_MS / 1000} s, two windows of ${SECONDS} s`,
     withRatios(
@@ -482,10 +539,19 @@ function printHeartbeats(results: Heartbeats[]): void {
           [`${OTHERS} w1, w2`]: `${othersCol(h.windows[0]!)}, ${othersCol(h.windows[1]!)}`,
         };
       },
-      { 'ack p50 ms': (h) => summary(h.latencies).p50, 'ack p99 ms': (h) => summary(h.latencies).p99, 'server CPU % w1': (h) => serverPct(h.windows[0]!), 'server CPU % w2': (h) => serverPct(h.windows[1]!), 'heap/member KiB': (h) => h.heapPerMember, 'RSS/member KiB': (h) => h.rssPerMember },
+      {
+        'ack p50 ms': (h) => summary(h.latencies).p50,
+        'ack p99 ms': (h) => summary(h.latencies).p99,
+        'server CPU % w1': (h) => serverPct(h.windows[0]!),
+        'server CPU % w2': (h) => serverPct(h.windows[1]!),
+        'heap/member KiB': (h) => h.heapPerMember,
+        'RSS/member KiB': (h) => h.rssPerMember,
+      },
     ),
   );
-  process.stdout.write(`heap/member: heapUsed after a forced GC with the members in − heapUsed before any client connected (rooms and tokens already made), ÷ members; Switchboard: the api process.\n`);
+  process.stdout.write(
+    `heap/member: heapUsed after a forced GC with the members in − heapUsed before any client connected (rooms and tokens already made), ÷ members; Switchboard: the api process.\n`,
+  );
 }
 
 // ── push ──
@@ -499,23 +565,27 @@ interface Push {
 }
 
 async function pushWorkload(kind: Kind): Promise<Push> {
-  return withTarget(kind, async (t, members) => {
-    const {
-      tokens,
-      roomIds: [roomId],
-    } = await prepare(t, PUSH_MEMBERS, 1);
-    const latencies: number[] = [];
-    await ramp(t, tokens, [roomId!], members, (m) => m.onPush((d) => latencies.push(wallNow() - d.sent)));
-    await settle(t); // the joins' room.member fan-out (state patches) delivered
-    const total = PUSH_RATE * SECONDS;
-    const stop = cpuWindow(t);
-    await paced(PUSH_RATE, total, async (from, to) => {
-      for (let i = from; i < to; i++) await t.push(roomId!, { sent: wallNow() });
-    });
-    const until = Date.now() + 5000;
-    while (latencies.length < total * members.length && Date.now() < until) await sleep(50);
-    return { kind, members: members.length, pushes: total, latencies, cpu: stop() };
-  }, NO_TIMEOUT);
+  return withTarget(
+    kind,
+    async (t, members) => {
+      const {
+        tokens,
+        roomIds: [roomId],
+      } = await prepare(t, PUSH_MEMBERS, 1);
+      const latencies: number[] = [];
+      await ramp(t, tokens, [roomId!], members, (m) => m.onPush((d) => latencies.push(wallNow() - d.sent)));
+      await settle(t); // the joins' room.member fan-out (state patches) delivered
+      const total = PUSH_RATE * SECONDS;
+      const stop = cpuWindow(t);
+      await paced(PUSH_RATE, total, async (from, to) => {
+        for (let i = from; i < to; i++) await t.push(roomId!, { sent: wallNow() });
+      });
+      const until = Date.now() + 5000;
+      while (latencies.length < total * members.length && Date.now() < until) await sleep(50);
+      return { kind, members: members.length, pushes: total, latencies, cpu: stop() };
+    },
+    NO_TIMEOUT,
+  );
 }
 
 function printPush(results: Push[]): void {
@@ -542,7 +612,9 @@ function printPush(results: Push[]): void {
       { 'p50 ms': (p) => summary(p.latencies).p50, 'p99 ms': (p) => summary(p.latencies).p99, 'server CPU %': (p) => serverPct(p.cpu) },
     ),
   );
-  process.stdout.write(`pushes: Switchboard POST /v1/notify (app Basic auth) → its socket adapter; bare POST /notify → io.to(room).emit; Colyseus POST /notify → room.broadcast. Server CPU over the pushes and the drain.\n`);
+  process.stdout.write(
+    `pushes: Switchboard POST /v1/notify (app Basic auth) → its socket adapter; bare POST /notify → io.to(room).emit; Colyseus POST /notify → room.broadcast. Server CPU over the pushes and the drain.\n`,
+  );
   noteSaturated(results);
 }
 
@@ -572,7 +644,11 @@ async function roundTripWorkload(): Promise<RoundTrips> {
       } = await prepare(t, WARM + K, 1);
       const probe = new Redis(t.redisUrl!);
       try {
-        const read = async () => ({ commands: commandStats(await probe.info('commandstats')), writes: await t.server.redisWrites(), at: performance.now() });
+        const read = async () => ({
+          commands: commandStats(await probe.info('commandstats')),
+          writes: await t.server.redisWrites(),
+          at: performance.now(),
+        });
         for (let i = 0; i < WARM; i++) members.push(await t.join(tokens[i]!, roomId!)); // first scripts loaded, code warm
         await sleep(500);
         const r0 = await read();
@@ -616,18 +692,21 @@ async function roundTripWorkload(): Promise<RoundTrips> {
 
 function printRoundTrips(r: RoundTrips): void {
   const s = summary(r.latencies);
-  printTable(`Redis round trips (Switchboard): ${K} connect+join one after another into an existing room, idle rate (measured just before) subtracted`, [
-    {
-      'connect+joins': K,
-      'sequential p50 ms': fmt(s.p50, 2),
-      'p99 ms': fmt(s.p99, 2),
-      'api command writes to Redis per op (round trips)': fmt(r.writesPerOp, 2),
-      'adapter stream reads per op': fmt(r.streamReadsPerOp, 2),
-      'Redis commands per op (all processes)': fmt(r.commandsPerOp, 2),
-      'idle api writes/s': fmt(r.idleWritesPerS, 1),
-      'idle commands/s': fmt(r.idleCommandsPerS, 1),
-    },
-  ]);
+  printTable(
+    `Redis round trips (Switchboard): ${K} connect+join one after another into an existing room, idle rate (measured just before) subtracted`,
+    [
+      {
+        'connect+joins': K,
+        'sequential p50 ms': fmt(s.p50, 2),
+        'p99 ms': fmt(s.p99, 2),
+        'api command writes to Redis per op (round trips)': fmt(r.writesPerOp, 2),
+        'adapter stream reads per op': fmt(r.streamReadsPerOp, 2),
+        'Redis commands per op (all processes)': fmt(r.commandsPerOp, 2),
+        'idle api writes/s': fmt(r.idleWritesPerS, 1),
+        'idle commands/s': fmt(r.idleCommandsPerS, 1),
+      },
+    ],
+  );
   printTable(
     'Redis commands per connect+join, by command (INFO commandstats; top 15)',
     r.perCommand.slice(0, 15).map(([name, perOp, idle]) => ({ command: name, 'calls per op': fmt(perOp, 2), 'idle calls/s': fmt(idle, 2) })),
@@ -644,7 +723,9 @@ process.stdout.write(
     `auth: Switchboard checks its own tokens (issued over HTTP before the timing); bare and Colyseus admit only tokens the bench posted before the timing (a Map lookup: handshake middleware / static onAuth)\n` +
     `Switchboard: ROOM_MEMBER_TIMEOUT_MS ${NO_TIMEOUT.ROOM_MEMBER_TIMEOUT_MS} where members do not heartbeat (one-room, rooms-of-50, push, round-trips), the default 10000 in heartbeats; default socket adapter\n` +
     `others' CPU % (in the tables): CPU time of processes not in this run on the server core / the load generator's core (/proc/stat): well above 0, the machine was shared\n` +
-    `${CONCURRENCY} joins in flight; open files allowed per process ${/Max open files\s+(\d+)/.exec(readFileSync('/proc/self/limits', 'utf8'))?.[1]}; servers: ${SERVERS.join(', ')}; workloads: ${WORKLOADS.join(', ')}; load average at start ${loadavg().map((l) => fmt(l, 2)).join(' ')}\n`,
+    `${CONCURRENCY} joins in flight; open files allowed per process ${/Max open files\s+(\d+)/.exec(readFileSync('/proc/self/limits', 'utf8'))?.[1]}; servers: ${SERVERS.join(', ')}; workloads: ${WORKLOADS.join(', ')}; load average at start ${loadavg()
+      .map((l) => fmt(l, 2))
+      .join(' ')}\n`,
 );
 
 const has = (w: string) => WORKLOADS.includes(w);
@@ -659,7 +740,10 @@ if (has('one-room')) {
     progress(`one-room: ${NAMES[k]}`);
     oneRoom.push(await joinWorkload(k, ONE_ROOM, 1));
   }
-  printJoins(`Fill one room: ${ONE_ROOM} clients connect + join ONE room, ${CONCURRENCY} in flight (latency: start of connect → join ack; CPU over the ramp)`, oneRoom);
+  printJoins(
+    `Fill one room: ${ONE_ROOM} clients connect + join ONE room, ${CONCURRENCY} in flight (latency: start of connect → join ack; CPU over the ramp)`,
+    oneRoom,
+  );
 }
 if (has('rooms-of-50')) {
   for (const k of SERVERS) {

@@ -31,16 +31,30 @@ interface Dispatch {
 
 const redis = await startRedis();
 const env = {
-  REDIS_URL: redis.url, ADMIN_TOKEN: ADMIN, KEY_PREFIX: 'bp', QUEUE_PREFIX: 'bpq', LOG_LEVEL: 'warn', PORT: String(await freePort()),
-  PAIR_ROUND_MS: '10000', PAIR_OFFER_LIMIT: '60', PAIR_OFFER_WINDOW_MS: '60000', SOCKET_RATE_BURST: '100',
+  REDIS_URL: redis.url,
+  ADMIN_TOKEN: ADMIN,
+  KEY_PREFIX: 'bp',
+  QUEUE_PREFIX: 'bpq',
+  LOG_LEVEL: 'warn',
+  PORT: String(await freePort()),
+  PAIR_ROUND_MS: '10000',
+  PAIR_OFFER_LIMIT: '60',
+  PAIR_OFFER_WINDOW_MS: '60000',
+  SOCKET_RATE_BURST: '100',
 };
 const api = await startServerProc('switchboard', env);
 const worker = await startWorkerProc(env);
 
 try {
-  process.stdout.write(`pairing: ${CANDIDATES} available candidates, ${ASKERS} askers, ${RATE} asks/s for ${SECONDS} s, calls held ${HOLD_MS} ms, ${ANSWER_P * 100}% of the offered candidates answer, ${WARMUP_SECONDS} s warm-up; one api + one worker process; node ${process.version}\n`);
+  process.stdout.write(
+    `pairing: ${CANDIDATES} available candidates, ${ASKERS} askers, ${RATE} asks/s for ${SECONDS} s, calls held ${HOLD_MS} ms, ${ANSWER_P * 100}% of the offered candidates answer, ${WARMUP_SECONDS} s warm-up; one api + one worker process; node ${process.version}\n`,
+  );
   const { basic, token } = await createBenchApp(api.url, ADMIN);
-  await json(`${api.url}/v1/billing/prices/video`, { method: 'PUT', headers: { authorization: basic }, body: JSON.stringify({ unitPrice: 1, unitSeconds: 60 }) });
+  await json(`${api.url}/v1/billing/prices/video`, {
+    method: 'PUT',
+    headers: { authorization: basic },
+    body: JSON.stringify({ unitPrice: 1, unitSeconds: 60 }),
+  });
 
   const firstAt = new Map<string, number>(); // askNo → first dispatch received
   const matchedAt = new Map<string, number>(); // askNo → pair.matched at the asker
@@ -49,7 +63,11 @@ try {
   let otherRefusals = 0;
   let confirmFailed = 0;
 
-  const candTokens = await pool(Array.from({ length: CANDIDATES }, (_, i) => i), 16, (i) => token(`c${i}`));
+  const candTokens = await pool(
+    Array.from({ length: CANDIDATES }, (_, i) => i),
+    16,
+    (i) => token(`c${i}`),
+  );
   const cands: RawClient[] = await pool(candTokens, 50, (t) => rawConnect(api.url, { token: t }));
   await pool(cands, 50, async (c) => {
     const r = (await c.emitWithAck('pair.available', { available: true })) as { ok: boolean };
@@ -68,11 +86,19 @@ try {
       });
     });
   }
-  const askerTokens = await pool(Array.from({ length: ASKERS }, (_, i) => i), 16, async (i) => {
-    const t = await token(`k${i}`);
-    await json(`${api.url}/v1/billing/topups`, { method: 'POST', headers: { authorization: basic }, body: JSON.stringify({ uid: `k${i}`, amount: 1_000_000, ref: `k${i}` }) });
-    return t;
-  });
+  const askerTokens = await pool(
+    Array.from({ length: ASKERS }, (_, i) => i),
+    16,
+    async (i) => {
+      const t = await token(`k${i}`);
+      await json(`${api.url}/v1/billing/topups`, {
+        method: 'POST',
+        headers: { authorization: basic },
+        body: JSON.stringify({ uid: `k${i}`, amount: 1_000_000, ref: `k${i}` }),
+      });
+      return t;
+    },
+  );
   const askers = await pool(askerTokens, 50, (t) => rawConnect(api.url, { token: t }));
   for (const a of askers) {
     a.on('pair.answered', (d) => {
@@ -124,18 +150,40 @@ try {
   const flow = summary([...askOf].flatMap(([s, no]) => (matchedAt.has(no) ? [matchedAt.get(no)! - sentAt.get(s)!] : [])));
   if (process.env.BENCH_DEBUG) {
     for (let w = 0; w < SECONDS; w += 2) {
-      const win = summary([...askOf].flatMap(([s, no]) => (s >= w * RATE && s < (w + 2) * RATE && firstAt.has(no) ? [firstAt.get(no)! - sentAt.get(s)!] : [])));
+      const win = summary(
+        [...askOf].flatMap(([s, no]) => (s >= w * RATE && s < (w + 2) * RATE && firstAt.has(no) ? [firstAt.get(no)! - sentAt.get(s)!] : [])),
+      );
       process.stdout.write(`  ${w}-${w + 2}s p50 ${fmt(win.p50, 2)} p99 ${fmt(win.p99, 2)} max ${fmt(win.max, 1)}\n`);
     }
   }
-  printTable(`ask → first pair.dispatch, ${RATE} asks/s for ${SECONDS} s over ${CANDIDATES} candidates (goal p99 ≤ 25 ms)`, [{
-    asks: total, 'refused (busy)': refused, dispatched: lat.n, 'send rate/s': fmt(total / sendSeconds, 0), 'p50 ms': fmt(lat.p50, 2), 'p99 ms': fmt(lat.p99, 2), 'max ms': fmt(lat.max, 1),
-    'api CPU %': fmt(cpu.api), 'worker CPU %': fmt(cpu.worker), 'redis CPU %': fmt(cpu.redis), 'load generator CPU %': fmt(cpu.bench),
-  }]);
-  printTable('complete flows: ask → dispatch → answer (first pass wins) → answered → confirm (metered call begins) → matched', [{
-    'flows completed': flow.n, 'flows/s': fmt(flow.n / flowSeconds, 0), 'ask→matched p50 ms': fmt(flow.p50, 2), 'p99 ms': fmt(flow.p99, 2), 'max ms': fmt(flow.max, 1),
-    'answers won': won, 'PAIR_TAKEN': taken, 'other refusals': otherRefusals, 'confirm failed': confirmFailed,
-  }]);
+  printTable(`ask → first pair.dispatch, ${RATE} asks/s for ${SECONDS} s over ${CANDIDATES} candidates (goal p99 ≤ 25 ms)`, [
+    {
+      asks: total,
+      'refused (busy)': refused,
+      dispatched: lat.n,
+      'send rate/s': fmt(total / sendSeconds, 0),
+      'p50 ms': fmt(lat.p50, 2),
+      'p99 ms': fmt(lat.p99, 2),
+      'max ms': fmt(lat.max, 1),
+      'api CPU %': fmt(cpu.api),
+      'worker CPU %': fmt(cpu.worker),
+      'redis CPU %': fmt(cpu.redis),
+      'load generator CPU %': fmt(cpu.bench),
+    },
+  ]);
+  printTable('complete flows: ask → dispatch → answer (first pass wins) → answered → confirm (metered call begins) → matched', [
+    {
+      'flows completed': flow.n,
+      'flows/s': fmt(flow.n / flowSeconds, 0),
+      'ask→matched p50 ms': fmt(flow.p50, 2),
+      'p99 ms': fmt(flow.p99, 2),
+      'max ms': fmt(flow.max, 1),
+      'answers won': won,
+      PAIR_TAKEN: taken,
+      'other refusals': otherRefusals,
+      'confirm failed': confirmFailed,
+    },
+  ]);
   for (const c of [...cands, ...askers]) c.close();
   await sleep(1000);
 } finally {

@@ -14,7 +14,6 @@
 //      server returned in that ack. Goal: p99 ≤ 1 s.
 //   BENCH_MEMBERS (default 10000)  BENCH_ROOMS (default 500)  BENCH_SECONDS (default 30)
 //   BENCH_SILENT (default 500)  ROOM_MEMBER_TIMEOUT_MS (default 10000)
-import { join } from 'node:path';
 import { QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { rawConnect, type RawClient } from './lib/rawclient.js';
@@ -61,7 +60,9 @@ async function watchSweeps(redisUrl: string, prefix: string) {
   return {
     /** Completed sweeps that started in [fromMs, toMs) (wall-clock ms). */
     between(fromMs: number, toMs: number): Array<Required<Sweep>> {
-      return [...sweeps.values()].filter((s): s is Required<Sweep> => s.endMs !== undefined && s.startMs >= fromMs && s.startMs < toMs).sort((a, b) => a.startMs - b.startMs);
+      return [...sweeps.values()]
+        .filter((s): s is Required<Sweep> => s.endMs !== undefined && s.startMs >= fromMs && s.startMs < toMs)
+        .sort((a, b) => a.startMs - b.startMs);
     },
     async close() {
       await events.close();
@@ -118,10 +119,17 @@ try {
   let t = performance.now();
   const { token: issue } = await createBenchApp(api.url, ADMIN);
   const hostToken = await issue('host');
-  const roomIds = await pool(Array.from({ length: ROOMS }, (_, r) => r), 16, async () =>
-    (await json(`${api.url}/v1/rooms`, { method: 'POST', headers: { authorization: `Bearer ${hostToken}` }, body: '{}' })).roomId as string,
+  const roomIds = await pool(
+    Array.from({ length: ROOMS }, (_, r) => r),
+    16,
+    async () =>
+      (await json(`${api.url}/v1/rooms`, { method: 'POST', headers: { authorization: `Bearer ${hostToken}` }, body: '{}' })).roomId as string,
   );
-  const tokens = await pool(Array.from({ length: MEMBERS }, (_, i) => i), 32, (i) => issue(`m${i}`));
+  const tokens = await pool(
+    Array.from({ length: MEMBERS }, (_, i) => i),
+    32,
+    (i) => issue(`m${i}`),
+  );
   process.stdout.write(`set-up: ${ROOMS} rooms and ${MEMBERS} tokens in ${fmt((performance.now() - t) / 1000)} s\n`);
   t = performance.now();
   clients = await pool(tokens, 200, (token) => rawConnect(api.url, { token }));
@@ -165,7 +173,10 @@ try {
     await sleep(Math.random() * PERIOD_MS); // spread the heartbeats over the period
     while (running && !silent[i]) {
       const sent = performance.now();
-      const ack = (await c.emitWithAck('room.heartbeat', { roomId: roomIds[roomOf(i)] })) as { ok: boolean; data?: { joined: boolean; deadline: number } };
+      const ack = (await c.emitWithAck('room.heartbeat', { roomId: roomIds[roomOf(i)] })) as {
+        ok: boolean;
+        data?: { joined: boolean; deadline: number };
+      };
       const got = performance.now();
       if (ack.ok) {
         lastAck[i] = performance.timeOrigin + got;
@@ -231,8 +242,24 @@ try {
     sweepRow(`${SILENT} go silent → removed`, silentSweeps, (s1 - s0) / 1000, silentCpu),
   ]);
   printTable(`Timeout lateness: room.member timed-out at another member − deadline (ROOM_MEMBER_TIMEOUT_MS ${TIMEOUT_MS})`, [
-    { basis: 'last ack received + timeout', silent: SILENT, announced: la.n, 'p50 ms': fmt(la.p50, 0), 'p99 ms': fmt(la.p99, 0), 'max ms': fmt(la.max, 0), 'min ms': fmt(Math.min(...lateAck), 0) },
-    { basis: 'deadline in that ack (server)', silent: SILENT, announced: ld.n, 'p50 ms': fmt(ld.p50, 0), 'p99 ms': fmt(ld.p99, 0), 'max ms': fmt(ld.max, 0), 'min ms': fmt(Math.min(...lateDeadline), 0) },
+    {
+      basis: 'last ack received + timeout',
+      silent: SILENT,
+      announced: la.n,
+      'p50 ms': fmt(la.p50, 0),
+      'p99 ms': fmt(la.p99, 0),
+      'max ms': fmt(la.max, 0),
+      'min ms': fmt(Math.min(...lateAck), 0),
+    },
+    {
+      basis: 'deadline in that ack (server)',
+      silent: SILENT,
+      announced: ld.n,
+      'p50 ms': fmt(ld.p50, 0),
+      'p99 ms': fmt(ld.p99, 0),
+      'max ms': fmt(ld.max, 0),
+      'min ms': fmt(Math.min(...lateDeadline), 0),
+    },
   ]);
   process.stdout.write(
     `\nmembers timed out although heartbeating: ${unexpectedTimeouts} announced, ${rejoined} heartbeats found their member removed\n` +

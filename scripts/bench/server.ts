@@ -25,7 +25,10 @@ const redisWrites = { commands: 0, streamReads: 0 };
 if (process.env.BENCH_COUNT_REDIS === '1') {
   const redisPort = Number(new URL(process.env.REDIS_URL ?? 'redis://127.0.0.1:6390').port || 6379);
   const write = Socket.prototype.write;
-  const isXread = (chunk: unknown) => /^\*\d+\r\n\$5\r\nxread\r\n/i.test(String(typeof chunk === 'string' ? chunk.slice(0, 24) : Buffer.isBuffer(chunk) ? chunk.subarray(0, 24).toString() : ''));
+  const isXread = (chunk: unknown) =>
+    /^\*\d+\r\n\$5\r\nxread\r\n/i.test(
+      String(typeof chunk === 'string' ? chunk.slice(0, 24) : Buffer.isBuffer(chunk) ? chunk.subarray(0, 24).toString() : ''),
+    );
   Socket.prototype.write = function (this: Socket, ...args: unknown[]) {
     if (this.remotePort === redisPort) {
       if (isXread(args[0])) redisWrites.streamReads++;

@@ -16,7 +16,6 @@
 //      (each job adds the next: what one lane has to do at least).
 //   BENCH_RATE (200) BENCH_SECONDS (10) BENCH_ROOMS (50) BENCH_BURST (5000) BENCH_LANES (200)
 import { createServer } from 'node:http';
-import { join } from 'node:path';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { verifyWebhook } from '../../src/modules/webhooks/signing.js';
@@ -79,8 +78,15 @@ const hookUrl = `http://127.0.0.1:${(receiver.address() as { port: number }).por
 
 const redis = await startRedis();
 const env = {
-  REDIS_URL: redis.url, ADMIN_TOKEN: ADMIN, KEY_PREFIX: 'bwh', QUEUE_PREFIX: 'bwhq', LOG_LEVEL: 'warn', PORT: String(await freePort()),
-  WEBHOOK_ALLOW_PRIVATE_URLS: 'true', WORKER_CONCURRENCY: String(CONCURRENCY), ROOM_MEMBER_TIMEOUT_MS: '3600000',
+  REDIS_URL: redis.url,
+  ADMIN_TOKEN: ADMIN,
+  KEY_PREFIX: 'bwh',
+  QUEUE_PREFIX: 'bwhq',
+  LOG_LEVEL: 'warn',
+  PORT: String(await freePort()),
+  WEBHOOK_ALLOW_PRIVATE_URLS: 'true',
+  WORKER_CONCURRENCY: String(CONCURRENCY),
+  ROOM_MEMBER_TIMEOUT_MS: '3600000',
 };
 const api = await startServerProc('switchboard', env);
 const worker = await startWorkerProc(env);
@@ -90,13 +96,28 @@ const webhooksQueue = new Queue('webhooks', { connection: conn, prefix: env.QUEU
 try {
   const perRoomLatency = Math.ceil((RATE * SECONDS) / ROOMS);
   const users = Math.ceil(Math.max(perRoomLatency, BURST, Math.ceil(BURST / LANES)) / 2);
-  process.stdout.write(`webhooks: ${RATE} events/s for ${SECONDS} s over ${ROOMS} rooms; saturation ${BURST} events in 1 lane and in ${LANES} lanes; one api + one worker process (concurrency ${CONCURRENCY}); node ${process.version}\n`);
+  process.stdout.write(
+    `webhooks: ${RATE} events/s for ${SECONDS} s over ${ROOMS} rooms; saturation ${BURST} events in 1 lane and in ${LANES} lanes; one api + one worker process (concurrency ${CONCURRENCY}); node ${process.version}\n`,
+  );
   const { appid, basic, token } = await createBenchApp(api.url, ADMIN);
-  const ep = await json(`${api.url}/v1/apps/${appid}/webhooks`, { method: 'POST', headers: { authorization: basic }, body: JSON.stringify({ url: hookUrl, events: EVENTS }) });
+  const ep = await json(`${api.url}/v1/apps/${appid}/webhooks`, {
+    method: 'POST',
+    headers: { authorization: basic },
+    body: JSON.stringify({ url: hookUrl, events: EVENTS }),
+  });
   secret = ep.secret as string;
   const host = await token('host');
-  const tokens = await pool(Array.from({ length: users }, (_, i) => i), 16, (i) => token(`m${i}`));
-  const createRooms = (n: number) => pool(Array.from({ length: n }, () => 0), 16, async () => (await json(`${api.url}/v1/rooms`, { method: 'POST', headers: { authorization: `Bearer ${host}` }, body: '{}' })).roomId as string);
+  const tokens = await pool(
+    Array.from({ length: users }, (_, i) => i),
+    16,
+    (i) => token(`m${i}`),
+  );
+  const createRooms = (n: number) =>
+    pool(
+      Array.from({ length: n }, () => 0),
+      16,
+      async () => (await json(`${api.url}/v1/rooms`, { method: 'POST', headers: { authorization: `Bearer ${host}` }, body: '{}' })).roomId as string,
+    );
 
   /** Step 2k of a room: m<k> joins; step 2k+1: m<k> leaves. Records what the delivery will carry. */
   async function trigger(phase: string, room: string, step: number): Promise<void> {
@@ -104,7 +125,11 @@ try {
     const leave = step % 2 === 1;
     const s: Sent = { phase, room, step, sentAt: performance.now() };
     expected.set(`${room}|${EVENTS[leave ? 1 : 0]}|m${k}`, s);
-    await json(`${api.url}/v1/rooms/${room}/${leave ? 'leave' : 'join'}`, { method: 'POST', headers: { authorization: `Bearer ${tokens[k]}` }, body: '{}' });
+    await json(`${api.url}/v1/rooms/${room}/${leave ? 'leave' : 'join'}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokens[k]}` },
+      body: '{}',
+    });
     s.answeredAt = performance.now();
   }
   const until = async (done: () => boolean, ms: number) => {
@@ -143,14 +168,37 @@ try {
   const answer = summary(rows.map((s) => s.answeredAt! - s.sentAt));
   const pub = summary(got.map((s) => s.publishedToDelivered!));
   printTable(`join/leave request sent → signed webhook received, ${RATE} events/s for ${SECONDS} s over ${ROOMS} rooms (lanes)`, [
-    { path: 'request sent → HTTP answer (event published)', events: rows.length, 'p50 ms': fmt(answer.p50, 2), 'p99 ms': fmt(answer.p99, 2), 'max ms': fmt(answer.max, 1) },
+    {
+      path: 'request sent → HTTP answer (event published)',
+      events: rows.length,
+      'p50 ms': fmt(answer.p50, 2),
+      'p99 ms': fmt(answer.p99, 2),
+      'max ms': fmt(answer.max, 1),
+    },
     { path: 'request sent → delivery received', events: got.length, 'p50 ms': fmt(lat.p50, 2), 'p99 ms': fmt(lat.p99, 2), 'max ms': fmt(lat.max, 1) },
-    { path: 'published (body `time`, ms) → delivery received', events: got.length, 'p50 ms': fmt(pub.p50, 0), 'p99 ms': fmt(pub.p99, 0), 'max ms': fmt(pub.max, 0) },
+    {
+      path: 'published (body `time`, ms) → delivery received',
+      events: got.length,
+      'p50 ms': fmt(pub.p50, 0),
+      'p99 ms': fmt(pub.p99, 0),
+      'max ms': fmt(pub.max, 0),
+    },
   ]);
-  printTable('latency run: correctness and CPU', [{
-    'send rate/s': fmt(total / sendSeconds, 0), received: counts.received, 'bad signatures': counts.badSignature, duplicates: counts.duplicates, 'out of order': counts.outOfOrder,
-    missing: rows.length - got.length, unexpected: counts.unexpected, 'api CPU %': cpu.api, 'worker CPU %': cpu.worker, 'redis CPU %': cpu.redis, 'bench (load + receiver) CPU %': cpu.bench,
-  }]);
+  printTable('latency run: correctness and CPU', [
+    {
+      'send rate/s': fmt(total / sendSeconds, 0),
+      received: counts.received,
+      'bad signatures': counts.badSignature,
+      duplicates: counts.duplicates,
+      'out of order': counts.outOfOrder,
+      missing: rows.length - got.length,
+      unexpected: counts.unexpected,
+      'api CPU %': cpu.api,
+      'worker CPU %': cpu.worker,
+      'redis CPU %': cpu.redis,
+      'bench (load + receiver) CPU %': cpu.bench,
+    },
+  ]);
 
   // ── 2. throughput at saturation: one lane vs many, vs bare BullMQ ─────────
   async function burst(phase: string, lanes: number): Promise<{ n: number; seconds: number; cpu: Record<Procs, string> }> {
@@ -177,13 +225,19 @@ try {
     const opts = { removeOnComplete: true };
     await q.pause();
     if (chained) await q.add('noop', { i: 0 }, opts);
-    else for (let i = 0; i < BURST; i += 1000) await q.addBulk(Array.from({ length: Math.min(1000, BURST - i) }, (_, j) => ({ name: 'noop', data: { i: i + j }, opts })));
+    else
+      for (let i = 0; i < BURST; i += 1000)
+        await q.addBulk(Array.from({ length: Math.min(1000, BURST - i) }, (_, j) => ({ name: 'noop', data: { i: i + j }, opts })));
     let done = 0;
     let last = 0;
     const wConn = bareConn.duplicate();
-    const w = new Worker(name, async (job) => {
-      if (chained && job.data.i + 1 < BURST) await q.add('noop', { i: job.data.i + 1 }, opts);
-    }, { connection: wConn, prefix: env.QUEUE_PREFIX, concurrency });
+    const w = new Worker(
+      name,
+      async (job) => {
+        if (chained && job.data.i + 1 < BURST) await q.add('noop', { i: job.data.i + 1 }, opts);
+      },
+      { connection: wConn, prefix: env.QUEUE_PREFIX, concurrency },
+    );
     w.on('completed', () => {
       done++;
       last = performance.now();
@@ -203,12 +257,49 @@ try {
   const rate = (x: { n: number; seconds: number }) => x.n / x.seconds;
   const bareRate = rate(bareMany);
   printTable(`webhook deliveries at saturation (${BURST} events queued, then released) vs bare BullMQ no-op jobs, concurrency ${CONCURRENCY}`, [
-    { path: 'webhooks, 1 lane (1 room): one delivery at a time', jobs: one.n, seconds: fmt(one.seconds, 2), 'per second': fmt(rate(one), 0), 'ratio to bare': fmt(rate(one) / bareRate, 3), 'worker / redis / receiver CPU %': `${one.cpu.worker} / ${one.cpu.redis} / ${one.cpu.bench}` },
-    { path: `webhooks, ${LANES} lanes (${LANES} rooms)`, jobs: many.n, seconds: fmt(many.seconds, 2), 'per second': fmt(rate(many), 0), 'ratio to bare': fmt(rate(many) / bareRate, 2), 'worker / redis / receiver CPU %': `${many.cpu.worker} / ${many.cpu.redis} / ${many.cpu.bench}` },
-    { path: 'bare BullMQ no-op processor (this process)', jobs: bareMany.n, seconds: fmt(bareMany.seconds, 2), 'per second': fmt(bareRate, 0), 'ratio to bare': '1.00', 'worker / redis / receiver CPU %': '–' },
-    { path: 'bare BullMQ chain: each no-op job adds the next (one at a time)', jobs: bareChain.n, seconds: fmt(bareChain.seconds, 2), 'per second': fmt(rate(bareChain), 0), 'ratio to bare': fmt(rate(bareChain) / bareRate, 3), 'worker / redis / receiver CPU %': '–' },
+    {
+      path: 'webhooks, 1 lane (1 room): one delivery at a time',
+      jobs: one.n,
+      seconds: fmt(one.seconds, 2),
+      'per second': fmt(rate(one), 0),
+      'ratio to bare': fmt(rate(one) / bareRate, 3),
+      'worker / redis / receiver CPU %': `${one.cpu.worker} / ${one.cpu.redis} / ${one.cpu.bench}`,
+    },
+    {
+      path: `webhooks, ${LANES} lanes (${LANES} rooms)`,
+      jobs: many.n,
+      seconds: fmt(many.seconds, 2),
+      'per second': fmt(rate(many), 0),
+      'ratio to bare': fmt(rate(many) / bareRate, 2),
+      'worker / redis / receiver CPU %': `${many.cpu.worker} / ${many.cpu.redis} / ${many.cpu.bench}`,
+    },
+    {
+      path: 'bare BullMQ no-op processor (this process)',
+      jobs: bareMany.n,
+      seconds: fmt(bareMany.seconds, 2),
+      'per second': fmt(bareRate, 0),
+      'ratio to bare': '1.00',
+      'worker / redis / receiver CPU %': '–',
+    },
+    {
+      path: 'bare BullMQ chain: each no-op job adds the next (one at a time)',
+      jobs: bareChain.n,
+      seconds: fmt(bareChain.seconds, 2),
+      'per second': fmt(rate(bareChain), 0),
+      'ratio to bare': fmt(rate(bareChain) / bareRate, 3),
+      'worker / redis / receiver CPU %': '–',
+    },
   ]);
-  printTable('whole run: correctness', [{ received: counts.received, 'bad signatures': counts.badSignature, duplicates: counts.duplicates, 'out of order': counts.outOfOrder, unexpected: counts.unexpected, expected: expected.size }]);
+  printTable('whole run: correctness', [
+    {
+      received: counts.received,
+      'bad signatures': counts.badSignature,
+      duplicates: counts.duplicates,
+      'out of order': counts.outOfOrder,
+      unexpected: counts.unexpected,
+      expected: expected.size,
+    },
+  ]);
   await sleep(500);
 } finally {
   await webhooksQueue.close();

@@ -22,7 +22,7 @@ function rnd(n: number): number {
   seed = (seed + 0x6d2b79f5) | 0;
   let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
   t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return (((t ^ (t >>> 14)) >>> 0) % n);
+  return ((t ^ (t >>> 14)) >>> 0) % n;
 }
 const cjk = () => String.fromCharCode(0x4e00 + rnd(3000)); // common range of CJK ideographs
 const latin = (len: number) => Array.from({ length: len }, () => String.fromCharCode(97 + rnd(26))).join('');
@@ -56,7 +56,10 @@ const buildMs = performance.now() - t0;
 const normWords = words.map(normalise);
 const sample = messages.slice(0, 300); // sanity: the automaton agrees with a naive search
 const hits = sample.filter((m) => matcher.first(m) !== null).length;
-const expected = sample.filter((m) => { const n = normalise(m); return normWords.some((w) => n.includes(w)); }).length;
+const expected = sample.filter((m) => {
+  const n = normalise(m);
+  return normWords.some((w) => n.includes(w));
+}).length;
 for (const m of messages) matcher.first(m); // warm-up
 let checks = 0;
 const t1 = performance.now();
@@ -73,26 +76,55 @@ for (let i = 0; i < naiveN; i++) {
 }
 const naivePerSecond = naiveN / ((performance.now() - t2) / 1000);
 
-process.stdout.write(`words: ${WORDS} words (CJK 2–4 characters and Latin 5–10 letters), messages of ${fmt(avgBytes, 0)} UTF-8 bytes on average, 1 in 100 carrying a word (spaced, full width); node ${process.version}\n`);
+process.stdout.write(
+  `words: ${WORDS} words (CJK 2–4 characters and Latin 5–10 letters), messages of ${fmt(avgBytes, 0)} UTF-8 bytes on average, 1 in 100 carrying a word (spaced, full width); node ${process.version}\n`,
+);
 printTable('Matcher alone (one thread)', [
-  { what: 'Aho-Corasick (normalise + scan, first match)', 'checks/s': fmt(perSecond, 0), 'µs/check': fmt(1e6 / perSecond, 1), 'build ms': fmt(buildMs, 0), 'hits in 300 (naive)': `${hits} (${expected})` },
-  { what: 'naive: normalise + includes per word', 'checks/s': fmt(naivePerSecond, 0), 'µs/check': fmt(1e6 / naivePerSecond, 1), 'build ms': '-', 'hits in 300 (naive)': '-' },
+  {
+    what: 'Aho-Corasick (normalise + scan, first match)',
+    'checks/s': fmt(perSecond, 0),
+    'µs/check': fmt(1e6 / perSecond, 1),
+    'build ms': fmt(buildMs, 0),
+    'hits in 300 (naive)': `${hits} (${expected})`,
+  },
+  {
+    what: 'naive: normalise + includes per word',
+    'checks/s': fmt(naivePerSecond, 0),
+    'µs/check': fmt(1e6 / naivePerSecond, 1),
+    'build ms': '-',
+    'hits in 300 (naive)': '-',
+  },
 ]);
 if (hits !== expected) throw new Error(`matcher found ${hits} messages with words, naive search ${expected}`);
 
 // ── 2. the HTTP endpoint ─────────────────────────────────────────────────────
 const redis = await startRedis();
-const env = { REDIS_URL: redis.url, ADMIN_TOKEN: ADMIN, KEY_PREFIX: 'bwords', QUEUE_PREFIX: 'bqwords', LOG_LEVEL: 'warn', PORT: String(await freePort()) };
+const env = {
+  REDIS_URL: redis.url,
+  ADMIN_TOKEN: ADMIN,
+  KEY_PREFIX: 'bwords',
+  QUEUE_PREFIX: 'bqwords',
+  LOG_LEVEL: 'warn',
+  PORT: String(await freePort()),
+};
 const server = await startServerProc('switchboard', env);
 const rows: Array<Record<string, string | number>> = [];
 try {
   const { basic, token } = await createBenchApp(server.url, ADMIN);
   const put = await json(`${server.url}/v1/messaging/words`, { method: 'PUT', headers: { authorization: basic }, body: JSON.stringify({ words }) });
-  const tokens = await pool(Array.from({ length: 64 }, (_, i) => i), 16, (i) => token(String(1000 + i)));
+  const tokens = await pool(
+    Array.from({ length: 64 }, (_, i) => i),
+    16,
+    (i) => token(String(1000 + i)),
+  );
   const bodies = messages.map((content, i) => JSON.stringify({ rc_msg: 'RC:TxtMsg', peer_uid: 12 + (i % 50), content }));
   const once = async (i: number): Promise<{ ms: number; code: number }> => {
     const at = performance.now();
-    const res = await fetch(`${server.url}/api/v1/im/before/check`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[i % tokens.length]}` }, body: bodies[i % bodies.length] });
+    const res = await fetch(`${server.url}/api/v1/im/before/check`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[i % tokens.length]}` },
+      body: bodies[i % bodies.length],
+    });
     const b = (await res.json()) as { code: number };
     return { ms: performance.now() - at, code: b.code };
   };
@@ -116,11 +148,20 @@ try {
     const secs = (performance.now() - start) / 1000;
     const s = summary(lat);
     rows.push({
-      'in flight': c, requests: s.n, 'req/s': fmt(s.n / secs, 0), 'p50 ms': fmt(s.p50, 2), 'p99 ms': fmt(s.p99, 2), 'max ms': fmt(s.max, 1),
-      'code 0 / 100002': `${codes.get(0) ?? 0} / ${codes.get(100002) ?? 0}`, 'api CPU %': fmt(((cpuSeconds(server.pid) - cpu0.api) / secs) * 100, 0), 'redis CPU %': fmt(((cpuSeconds(redis.pid) - cpu0.redis) / secs) * 100, 0),
+      'in flight': c,
+      requests: s.n,
+      'req/s': fmt(s.n / secs, 0),
+      'p50 ms': fmt(s.p50, 2),
+      'p99 ms': fmt(s.p99, 2),
+      'max ms': fmt(s.max, 1),
+      'code 0 / 100002': `${codes.get(0) ?? 0} / ${codes.get(100002) ?? 0}`,
+      'api CPU %': fmt(((cpuSeconds(server.pid) - cpu0.api) / secs) * 100, 0),
+      'redis CPU %': fmt(((cpuSeconds(redis.pid) - cpu0.redis) / secs) * 100, 0),
     });
   }
-  process.stdout.write(`\nlist: PUT /v1/messaging/words with ${put.count} words (version ${put.version}); one api process, throwaway Redis, client = this process (fetch, keep-alive)\n`);
+  process.stdout.write(
+    `\nlist: PUT /v1/messaging/words with ${put.count} words (version ${put.version}); one api process, throwaway Redis, client = this process (fetch, keep-alive)\n`,
+  );
   printTable(`HTTP: POST /api/v1/im/before/check (seed 003), ${SECONDS} s per level`, rows);
 } finally {
   await server.stop();

@@ -48,9 +48,12 @@ export function connectClient(url: string, opts: ClientOptions): SwitchboardClie
   let closed = false;
   socket.on('connect_error', (err: Error & { data?: { code?: string } }) => {
     if (!RETRYABLE.has(err.data?.code ?? '') || closed) return;
-    setTimeout(() => {
-      if (!closed && !socket.connected) socket.connect();
-    }, retryMs * (0.8 + Math.random() * 0.4));
+    setTimeout(
+      () => {
+        if (!closed && !socket.connected) socket.connect();
+      },
+      retryMs * (0.8 + Math.random() * 0.4),
+    );
     retryMs = Math.min(retryMs * 2, RETRY_MS.max);
   });
   socket.on('connect', () => void (retryMs = RETRY_MS.first));

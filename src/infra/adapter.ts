@@ -58,7 +58,9 @@ export function createSocketAdapter(
           return withHandledSessionWrites(streams(nsp), commands, sessionKeyPrefix, config.SOCKET_RECOVERY_SECONDS * 1000);
         } as never,
         // Missed events are replayed to a client that reconnects within the window.
-        ...(config.SOCKET_RECOVERY_SECONDS > 0 ? { connectionStateRecovery: { maxDisconnectionDuration: config.SOCKET_RECOVERY_SECONDS * 1000, skipMiddlewares: false } } : {}),
+        ...(config.SOCKET_RECOVERY_SECONDS > 0
+          ? { connectionStateRecovery: { maxDisconnectionDuration: config.SOCKET_RECOVERY_SECONDS * 1000, skipMiddlewares: false } }
+          : {}),
       },
       clients: [],
     };

@@ -23,7 +23,9 @@ export interface Auth {
   appOrUser(req: FastifyRequest): Promise<AppOrUser>;
 }
 
-export function parseAuthorization(header: string | undefined): { scheme: 'bearer'; token: string } | { scheme: 'basic'; user: string; pass: string } | null {
+export function parseAuthorization(
+  header: string | undefined,
+): { scheme: 'bearer'; token: string } | { scheme: 'basic'; user: string; pass: string } | null {
   if (!header) return null;
   const [scheme, value] = header.split(' ', 2);
   if (!scheme || !value) return null;
@@ -51,8 +53,14 @@ export function createAuth(accounts: AccountsService, adminToken: string | undef
   async function app(req: FastifyRequest, appid?: string): Promise<AppRecord> {
     const a = parseAuthorization(req.headers.authorization);
     if (a?.scheme !== 'basic') throw new AppError('AUTH_REQUIRED', 'app credentials required: Authorization: Basic base64(appid:secret)');
-    const record = await req.server.guardCredentials(req, { appid: a.user, account: '(app secret)' }, () => accounts.verifyAppSecret(a.user, a.pass), { concurrent: true });
-    if (appid !== undefined && appid !== record.appid) throw new AppError('CROSS_TENANT', `these credentials are for app ${record.appid}, not ${appid}`);
+    const record = await req.server.guardCredentials(
+      req,
+      { appid: a.user, account: '(app secret)' },
+      () => accounts.verifyAppSecret(a.user, a.pass),
+      { concurrent: true },
+    );
+    if (appid !== undefined && appid !== record.appid)
+      throw new AppError('CROSS_TENANT', `these credentials are for app ${record.appid}, not ${appid}`);
     return record;
   }
   return {

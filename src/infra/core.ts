@@ -42,13 +42,33 @@ export interface Core {
  * every auto-pipelined batch of a connection copies the scripts defined on it, so they stay
  * off the (auto-pipelined) command connection `redis`.
  */
-export function createCore(config: Config, redis: RedisClient, log: Logger, io: Server, role: 'api' | 'worker', queueRedis: RedisClient = redis, durableRedis: RedisClient = redis): Core {
+export function createCore(
+  config: Config,
+  redis: RedisClient,
+  log: Logger,
+  io: Server,
+  role: 'api' | 'worker',
+  queueRedis: RedisClient = redis,
+  durableRedis: RedisClient = redis,
+): Core {
   const queues = createQueues(queueRedis, (queue) => queuePrefix(config, queue));
   const metrics = createMetrics(role);
   const dashboardWatch = createDashboardWatch(io, log);
   const emitter = metrics.instrumentEmitter(createEmitter(io, dashboardWatch));
   const keys = createKeys(config.KEY_PREFIX);
-  const core: Core = { config, redis, durableRedis, keys, log, emitter, events: createDomainEvents(emitter), queues, metrics, sessions: createSessions(redis, keys), dashboardWatch };
+  const core: Core = {
+    config,
+    redis,
+    durableRedis,
+    keys,
+    log,
+    emitter,
+    events: createDomainEvents(emitter),
+    queues,
+    metrics,
+    sessions: createSessions(redis, keys),
+    dashboardWatch,
+  };
   metrics.countDomainEvents(core.events);
   return core;
 }

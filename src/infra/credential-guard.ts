@@ -25,16 +25,27 @@ export interface CredentialScope {
   account: string;
 }
 
-type Limiter = (req: FastifyRequest, opts?: { increment?: boolean }) => Promise<{ isAllowed: boolean; isExceeded?: boolean; remaining?: number; ttl?: number }>;
+type Limiter = (
+  req: FastifyRequest,
+  opts?: { increment?: boolean },
+) => Promise<{ isAllowed: boolean; isExceeded?: boolean; remaining?: number; ttl?: number }>;
 
 /** The library's limiter reads its key from the request (keyGenerator) and its route config: a request of our own carries both. */
 const keyed = (key: string) => ({ credentialKey: key, routeOptions: { config: {} } }) as unknown as FastifyRequest;
 const keyOf = (req: FastifyRequest) => (req as unknown as { credentialKey: string }).credentialKey;
 
-export type CredentialGuard = <T>(req: FastifyRequest, scope: CredentialScope, check: () => Promise<T>, opts?: { concurrent?: boolean }) => Promise<T>;
+export type CredentialGuard = <T>(
+  req: FastifyRequest,
+  scope: CredentialScope,
+  check: () => Promise<T>,
+  opts?: { concurrent?: boolean },
+) => Promise<T>;
 
 const settle = <T>(p: Promise<T>): Promise<{ ok: true; value: T } | { ok: false; err: unknown }> =>
-  p.then((value) => ({ ok: true as const, value }), (err: unknown) => ({ ok: false as const, err }));
+  p.then(
+    (value) => ({ ok: true as const, value }),
+    (err: unknown) => ({ ok: false as const, err }),
+  );
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -62,7 +73,10 @@ export async function registerCredentialGuard(
     redis: redis as never,
     nameSpace: `${config.KEY_PREFIX}:rl:`,
     skipOnError: false,
-    errorResponseBuilder: (_req, ctx) => new AppError('RATE_LIMITED', `more than ${ctx.max} requests per ${ctx.after}: try again later`, { retryAfter: Math.max(1, Math.ceil(ctx.ttl / 1000)) }),
+    errorResponseBuilder: (_req, ctx) =>
+      new AppError('RATE_LIMITED', `more than ${ctx.max} requests per ${ctx.after}: try again later`, {
+        retryAfter: Math.max(1, Math.ceil(ctx.ttl / 1000)),
+      }),
   });
   const timeWindow = config.LOGIN_LIMIT_WINDOW_SECONDS * 1000;
   const appOf = (key: string) => key.slice('acct:'.length, key.indexOf('\n'));
@@ -83,7 +97,12 @@ export async function registerCredentialGuard(
     max: async (_req: FastifyRequest, key: string) => (await limitOf(appOf(key))) ?? config.LOGIN_LIMIT_PER_ACCOUNT,
   }) as unknown as Limiter;
   // exponentialBackoff is honoured per limiter (its child store) though the option type omits it.
-  const byAddress = app.createRateLimit({ keyGenerator: keyOf, timeWindow, max: config.LOGIN_LIMIT_PER_ADDRESS, exponentialBackoff: true } as never) as unknown as Limiter;
+  const byAddress = app.createRateLimit({
+    keyGenerator: keyOf,
+    timeWindow,
+    max: config.LOGIN_LIMIT_PER_ADDRESS,
+    exponentialBackoff: true,
+  } as never) as unknown as Limiter;
 
   const guard: CredentialGuard = async (req, scope, check, opts) => {
     const account = keyed(`acct:${scope.appid}\n${scope.account}`);
@@ -101,12 +120,16 @@ export async function registerCredentialGuard(
       // A client that keeps trying from a full address waits longer: counted, its window doubled.
       const ttl = Math.max(accountFull ? (a.ttl ?? 0) : 0, addressFull ? ((await byAddress(address)).ttl ?? 0) : 0);
       const retryAfter = Math.max(1, Math.ceil(ttl / 1000));
-      throw new AppError('LOGIN_THROTTLED', `too many failed attempts ${accountFull ? 'on this account' : 'from this address'}: try again in ${retryAfter} s`, { retryAfter });
+      throw new AppError(
+        'LOGIN_THROTTLED',
+        `too many failed attempts ${accountFull ? 'on this account' : 'from this address'}: try again in ${retryAfter} s`,
+        { retryAfter },
+      );
     }
     const r = await (checked ?? settle(check()));
     if (r.ok) return r.value;
     if (isCredentialFailure(r.err)) await Promise.all([byAccount(account), byAddress(address)]);
     throw r.err;
   };
-  app.decorate('guardCredentials', config.LOGIN_LIMITS_ENABLED ? guard : ((_req, _scope, check) => check()) as CredentialGuard);
+  app.decorate('guardCredentials', config.LOGIN_LIMITS_ENABLED ? guard : (((_req, _scope, check) => check()) as CredentialGuard));
 }

@@ -48,7 +48,11 @@ export function createDashboardWatch(io: Server, log?: Logger): DashboardWatch {
   });
   /** Every other node's answer (the adapter waits for one per node it knows; its own timeout is longer). */
   const askAll = (event: string, ...args: unknown[]) =>
-    withTimeout((io as unknown as { serverSideEmitWithAck(ev: string, ...a: unknown[]): Promise<unknown[]> }).serverSideEmitWithAck(event, ...args), ACK_TIMEOUT_MS, 'timed out');
+    withTimeout(
+      (io as unknown as { serverSideEmitWithAck(ev: string, ...a: unknown[]): Promise<unknown[]> }).serverSideEmitWithAck(event, ...args),
+      ACK_TIMEOUT_MS,
+      'timed out',
+    );
   // The adapter learns the other nodes from their first heartbeats: ask once it had a moment.
   const ask = setTimeout(() => {
     askAll(ASK).then(

@@ -57,16 +57,23 @@ export function createEmitter(io: Server, dashboards: DashboardWatch): Emitter {
   function holdsAll(userRoom: string, registered: number): boolean {
     const nsp = io.of('/');
     let here = 0;
-    for (const id of nsp.adapter.rooms.get(userRoom) ?? []) if ((nsp.sockets.get(id)?.data as { registered?: boolean } | undefined)?.registered) here++;
+    for (const id of nsp.adapter.rooms.get(userRoom) ?? [])
+      if ((nsp.sockets.get(id)?.data as { registered?: boolean } | undefined)?.registered) here++;
     return here > 0 && registered <= here;
   }
   return {
     toUser: (appid, uid, event, data) => void io.to(socketRooms.user(appid, uid)).emit(event, data),
     toRoom: (appid, roomId, event, data, opts) =>
-      void (opts?.exceptUser === undefined ? io.to(socketRooms.room(appid, roomId)) : io.to(socketRooms.room(appid, roomId)).except(socketRooms.user(appid, opts.exceptUser))).emit(event, data),
+      void (
+        opts?.exceptUser === undefined
+          ? io.to(socketRooms.room(appid, roomId))
+          : io.to(socketRooms.room(appid, roomId)).except(socketRooms.user(appid, opts.exceptUser))
+      ).emit(event, data),
     toDashboard(appid, event, data) {
       if (!dashboards.watched(appid)) return false;
-      io.of('/dashboard').to(socketRooms.dashboard(appid)).emit(event, typeof data === 'object' && data !== null && !Array.isArray(data) ? { appid, ...data } : data);
+      io.of('/dashboard')
+        .to(socketRooms.dashboard(appid))
+        .emit(event, typeof data === 'object' && data !== null && !Array.isArray(data) ? { appid, ...data } : data);
       return true;
     },
     async userSocketCount(appid, uid) {

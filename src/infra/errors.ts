@@ -207,7 +207,12 @@ export function fromFrameworkError(err: Error & { validation?: unknown; statusCo
     const extra = first?.keyword === 'additionalProperties' && first.params?.additionalProperty ? `: ${first.params.additionalProperty}` : '';
     return new AppError('VALIDATION_FAILED', `invalid request: ${err.message}${extra}`);
   }
-  if (err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || (err instanceof SyntaxError && err.statusCode === 400)) return new AppError('BAD_JSON', err.message);
+  if (
+    err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' ||
+    err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ||
+    (err instanceof SyntaxError && err.statusCode === 400)
+  )
+    return new AppError('BAD_JSON', err.message);
   if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return new AppError('UNSUPPORTED_MEDIA_TYPE', err.message);
   if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new AppError('PAYLOAD_TOO_LARGE');
   if (err.statusCode && err.statusCode < 500) return new AppError('VALIDATION_FAILED', err.message);

@@ -60,7 +60,14 @@ export function createDomainEvents(emitter: Emitter): DomainEvents {
   const sinks: DomainEventSink[] = [];
   return {
     async publish(appid, name, data, opts = {}) {
-      const event: DomainEvent = { id: opts.id ?? randomUUID(), appid, name, data, at: Date.now(), ...(opts.orderKey !== undefined ? { orderKey: opts.orderKey } : {}) };
+      const event: DomainEvent = {
+        id: opts.id ?? randomUUID(),
+        appid,
+        name,
+        data,
+        at: Date.now(),
+        ...(opts.orderKey !== undefined ? { orderKey: opts.orderKey } : {}),
+      };
       emitter.toDashboard(appid, name, { ...data, at: event.at });
       // Every sink gets the event even when an earlier one failed (metrics must not starve
       // webhooks); the first failure is rethrown afterwards so the caller still learns of it.

@@ -281,8 +281,7 @@ export function createMetrics(role: 'api' | 'worker') {
           chargeTicks.inc({ appid });
           const due = finite(e.data.due);
           if (due !== null) tickLateness.observe(Math.max(0, (e.at - due) / 1000));
-        }
-        else if (e.name === 'charge.ended') {
+        } else if (e.name === 'charge.ended') {
           chargeEnded.inc({ appid });
           const amount = finite(e.data.amount);
           const units = finite(e.data.units);
@@ -298,12 +297,16 @@ export function createMetrics(role: 'api' | 'worker') {
  * Who may read /metrics (api and worker alike): anyone with METRICS_PUBLIC, else a bearer
  * METRICS_TOKEN (what Prometheus holds) or the ADMIN_TOKEN. Throws the AppError to answer.
  */
-export function checkMetricsAccess(config: Pick<Config, 'METRICS_PUBLIC' | 'METRICS_TOKEN' | 'ADMIN_TOKEN'>, authorization: string | undefined): void {
+export function checkMetricsAccess(
+  config: Pick<Config, 'METRICS_PUBLIC' | 'METRICS_TOKEN' | 'ADMIN_TOKEN'>,
+  authorization: string | undefined,
+): void {
   if (config.METRICS_PUBLIC) return;
   const tokens = [config.METRICS_TOKEN, config.ADMIN_TOKEN].filter((t): t is string => t !== undefined);
   if (tokens.length === 0) throw new AppError('METRICS_DISABLED');
   const a = parseAuthorization(authorization);
-  if (a?.scheme !== 'bearer' || !tokens.some((t) => safeEqual(a.token, t))) throw new AppError('METRICS_AUTH_FAILED', 'send Authorization: Bearer <METRICS_TOKEN>');
+  if (a?.scheme !== 'bearer' || !tokens.some((t) => safeEqual(a.token, t)))
+    throw new AppError('METRICS_AUTH_FAILED', 'send Authorization: Bearer <METRICS_TOKEN>');
 }
 
 export interface MetricsListener {
@@ -316,7 +319,12 @@ export interface MetricsListener {
  * A worker's own metrics endpoint: a bare node:http server answering GET /metrics
  * (workers have no Fastify), with the same access rule as the api.
  */
-export async function serveMetrics(metrics: Metrics, config: Pick<Config, 'METRICS_PUBLIC' | 'METRICS_TOKEN' | 'ADMIN_TOKEN'>, host: string, port: number): Promise<MetricsListener> {
+export async function serveMetrics(
+  metrics: Metrics,
+  config: Pick<Config, 'METRICS_PUBLIC' | 'METRICS_TOKEN' | 'ADMIN_TOKEN'>,
+  host: string,
+  port: number,
+): Promise<MetricsListener> {
   const server = createServer((req, res) => {
     const send = (status: number, type: string, body: string, headers: Record<string, string> = {}) => {
       res.writeHead(status, { 'content-type': type, ...headers });
@@ -345,9 +353,10 @@ export async function serveMetrics(metrics: Metrics, config: Pick<Config, 'METRI
   const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
   return {
     url: `http://${shownHost}:${address.port}/metrics`,
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }

@@ -77,7 +77,9 @@ class PublishOnlyStreamsAdapter extends ClusterAdapter {
   override async serverCount(): Promise<number> {
     const arg = this.#wire.useShardedPubSub ? 'SHARDNUMSUB' : 'NUMSUB';
     const nodes = isCluster(this.#redis) ? this.#redis.nodes() : [this.#redis];
-    const counts = await Promise.all(nodes.map(async (node) => Number(((await node.call('PUBSUB', arg, this.#publicChannel)) as [string, number | string])[1])));
+    const counts = await Promise.all(
+      nodes.map(async (node) => Number(((await node.call('PUBSUB', arg, this.#publicChannel)) as [string, number | string])[1])),
+    );
     return counts.reduce((a, b) => a + b, 0);
   }
 }

@@ -72,7 +72,17 @@ export interface Schedule {
   everyMs: number;
   data?: Record<string, unknown>;
 }
-export function schedules(config: Pick<Config, 'SWEEP_JOB_MS' | 'ROOM_SWEEP_INTERVAL_MS' | 'CHARGE_SWEEP_INTERVAL_MS' | 'PRESENCE_SWEEP_INTERVAL_MS' | 'WEBHOOK_SWEEP_INTERVAL_MS' | 'CS_GUEST_PRUNE_INTERVAL_MS'>): Schedule[] {
+export function schedules(
+  config: Pick<
+    Config,
+    | 'SWEEP_JOB_MS'
+    | 'ROOM_SWEEP_INTERVAL_MS'
+    | 'CHARGE_SWEEP_INTERVAL_MS'
+    | 'PRESENCE_SWEEP_INTERVAL_MS'
+    | 'WEBHOOK_SWEEP_INTERVAL_MS'
+    | 'CS_GUEST_PRUNE_INTERVAL_MS'
+  >,
+): Schedule[] {
   return [
     // The first three are sweep loops (infra/sweep-loop.ts): one job per SWEEP_JOB_MS, each
     // sweeping at its own interval inside.

@@ -18,10 +18,19 @@ export type RedisTarget =
   | { kind: 'single'; url: string; commandTimeoutMs?: number }
   | { kind: 'cluster'; seeds: Array<{ host: string; port: number }>; username?: string; password?: string; tls: boolean };
 
-export type RedisConfig = Pick<Config, 'REDIS_URL' | 'REDIS_CLUSTER_NODES' | 'REDIS_CLUSTER_USERNAME' | 'REDIS_CLUSTER_PASSWORD' | 'REDIS_CLUSTER_TLS'> & Partial<Pick<Config, 'REDIS_COMMAND_TIMEOUT_MS'>>;
+export type RedisConfig = Pick<
+  Config,
+  'REDIS_URL' | 'REDIS_CLUSTER_NODES' | 'REDIS_CLUSTER_USERNAME' | 'REDIS_CLUSTER_PASSWORD' | 'REDIS_CLUSTER_TLS'
+> &
+  Partial<Pick<Config, 'REDIS_COMMAND_TIMEOUT_MS'>>;
 
 export function redisTarget(config: RedisConfig): RedisTarget {
-  if (!config.REDIS_CLUSTER_NODES) return { kind: 'single', url: config.REDIS_URL, ...(config.REDIS_COMMAND_TIMEOUT_MS ? { commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS } : {}) };
+  if (!config.REDIS_CLUSTER_NODES)
+    return {
+      kind: 'single',
+      url: config.REDIS_URL,
+      ...(config.REDIS_COMMAND_TIMEOUT_MS ? { commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS } : {}),
+    };
   const seeds = config.REDIS_CLUSTER_NODES.split(',').map((s) => {
     const [host = '', port = ''] = s.trim().split(/:(?=\d+$)/);
     return { host, port: Number(port) };
@@ -37,7 +46,9 @@ export function redisTarget(config: RedisConfig): RedisTarget {
 
 /** A readable name of the target for logs and refusals (no credentials). */
 export function describeTarget(target: RedisTarget): string {
-  return target.kind === 'single' ? target.url.replace(/\/\/[^@/]*@/, '//***@') : `cluster ${target.seeds.map((s) => `${s.host}:${s.port}`).join(',')}`;
+  return target.kind === 'single'
+    ? target.url.replace(/\/\/[^@/]*@/, '//***@')
+    : `cluster ${target.seeds.map((s) => `${s.host}:${s.port}`).join(',')}`;
 }
 
 export function isCluster(redis: RedisClient): redis is Cluster {
@@ -89,22 +100,24 @@ export function createRedis(target: RedisTarget, name: string, extra: Connection
   const { shardedSubscribers, ...single } = options;
   if (target.kind === 'single') return quiet(new Redis(target.url, single));
   const { enableAutoPipelining, autoPipeliningIgnoredCommands, lazyConnect, ...perNode } = single;
-  return quiet(new Cluster(target.seeds, {
-    ...CLUSTER_OPTIONS,
-    // SSUBSCRIBE must reach the master of each channel's slot: one subscriber connection per master.
-    ...(shardedSubscribers ? { shardedSubscribers } : {}),
-    ...(enableAutoPipelining !== undefined ? { enableAutoPipelining } : {}),
-    ...(autoPipeliningIgnoredCommands ? { autoPipeliningIgnoredCommands } : {}),
-    ...(lazyConnect !== undefined ? { lazyConnect } : {}),
-    redisOptions: {
-      ...perNode,
-      ...(target.username ? { username: target.username } : {}),
-      ...(target.password ? { password: target.password } : {}),
-      ...(target.tls ? { tls: {} } : {}),
-    },
-    // Managed clusters with TLS announce names the certificate is for: connect by name.
-    ...(target.tls ? { dnsLookup: (address: string, callback: (err: null, address: string) => void) => callback(null, address) } : {}),
-  }));
+  return quiet(
+    new Cluster(target.seeds, {
+      ...CLUSTER_OPTIONS,
+      // SSUBSCRIBE must reach the master of each channel's slot: one subscriber connection per master.
+      ...(shardedSubscribers ? { shardedSubscribers } : {}),
+      ...(enableAutoPipelining !== undefined ? { enableAutoPipelining } : {}),
+      ...(autoPipeliningIgnoredCommands ? { autoPipeliningIgnoredCommands } : {}),
+      ...(lazyConnect !== undefined ? { lazyConnect } : {}),
+      redisOptions: {
+        ...perNode,
+        ...(target.username ? { username: target.username } : {}),
+        ...(target.password ? { password: target.password } : {}),
+        ...(target.tls ? { tls: {} } : {}),
+      },
+      // Managed clusters with TLS announce names the certificate is for: connect by name.
+      ...(target.tls ? { dnsLookup: (address: string, callback: (err: null, address: string) => void) => callback(null, address) } : {}),
+    }),
+  );
 }
 
 /**
@@ -127,7 +140,11 @@ function quiet<C extends RedisClient>(client: C): C {
  * kept out of the batches anyway.
  */
 export function createCommandRedis(target: RedisTarget, name: string, extra: ConnectionOptions = {}): RedisClient {
-  return createRedis(target, name, { enableAutoPipelining: true, autoPipeliningIgnoredCommands: ['xread', 'bzpopmin', 'bzpopmax', 'blpop', 'brpop', 'blmove', 'brpoplpush', 'xreadgroup'], ...extra });
+  return createRedis(target, name, {
+    enableAutoPipelining: true,
+    autoPipeliningIgnoredCommands: ['xread', 'bzpopmin', 'bzpopmax', 'blpop', 'brpop', 'blmove', 'brpoplpush', 'xreadgroup'],
+    ...extra,
+  });
 }
 
 /**
@@ -145,7 +162,12 @@ export function createCommandRedis(target: RedisTarget, name: string, extra: Con
  */
 export function failFastOptions(target: RedisTarget): ConnectionOptions {
   if (target.kind !== 'single') return {};
-  return { enableOfflineQueue: false, maxRetriesPerRequest: 0, autoResendUnfulfilledCommands: false, commandTimeout: target.commandTimeoutMs ?? 1000 };
+  return {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    autoResendUnfulfilledCommands: false,
+    commandTimeout: target.commandTimeoutMs ?? 1000,
+  };
 }
 
 /** Resolves when the connection is ready (a fail-fast connection refuses commands before). */
@@ -200,7 +222,9 @@ export async function scanKeys(redis: RedisClient, pattern: string): Promise<str
 export function isRedisUnavailable(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
   if (err.name === 'ClusterAllFailedError' || err.name === 'MaxRetriesPerRequestError') return true;
-  return /^(CLUSTERDOWN|TRYAGAIN|MASTERDOWN|LOADING|READONLY|MOVED|ASK)\b|Too many Cluster redirections|Connection is closed|Stream isn't writeable|Command timed out|ECONNREFUSED|ECONNRESET|Failed to refresh slots cache|None of startup nodes is available/.test(err.message);
+  return /^(CLUSTERDOWN|TRYAGAIN|MASTERDOWN|LOADING|READONLY|MOVED|ASK)\b|Too many Cluster redirections|Connection is closed|Stream isn't writeable|Command timed out|ECONNREFUSED|ECONNRESET|Failed to refresh slots cache|None of startup nodes is available/.test(
+    err.message,
+  );
 }
 
 /**
@@ -224,7 +248,10 @@ export class RedisCheckError extends Error {
  * the cluster checks for cross-slot keys), and evict nothing (noeviction). On a Cluster,
  * every master is checked, and the cluster must be in state ok with all 16384 slots served.
  */
-export async function checkRedis(redis: RedisClient, opts: { needsVersion7?: boolean; log?: Logger } = {}): Promise<{ version: string; masters: number }> {
+export async function checkRedis(
+  redis: RedisClient,
+  opts: { needsVersion7?: boolean; log?: Logger } = {},
+): Promise<{ version: string; masters: number }> {
   if (!isCluster(redis)) {
     const hint = 'Check REDIS_URL, or unset it to let npm start run a private Redis.';
     await readyOf(redis, 5000).catch((err: Error) => {
@@ -245,8 +272,12 @@ export async function checkRedis(redis: RedisClient, opts: { needsVersion7?: boo
     const where = ` (master ${node.options.host}:${node.options.port})`;
     const clusterInfo = String(await withTimeout(node.cluster('INFO'), 5000, `CLUSTER INFO${where} did not answer within 5 s`));
     const field = (name: string) => new RegExp(`^${name}:(.*)$`, 'm').exec(clusterInfo)?.[1]?.trim();
-    if (field('cluster_state') !== 'ok') throw new RedisCheckError(`Redis Cluster state is "${field('cluster_state')}"${where}, not ok: ${field('cluster_slots_ok')} of 16384 slots ok, ${field('cluster_slots_fail')} failing.`);
-    if (field('cluster_slots_ok') !== '16384') throw new RedisCheckError(`Redis Cluster serves ${field('cluster_slots_ok')} of 16384 slots${where}: every slot must be assigned and ok.`);
+    if (field('cluster_state') !== 'ok')
+      throw new RedisCheckError(
+        `Redis Cluster state is "${field('cluster_state')}"${where}, not ok: ${field('cluster_slots_ok')} of 16384 slots ok, ${field('cluster_slots_fail')} failing.`,
+      );
+    if (field('cluster_slots_ok') !== '16384')
+      throw new RedisCheckError(`Redis Cluster serves ${field('cluster_slots_ok')} of 16384 slots${where}: every slot must be assigned and ok.`);
     ({ version } = checkInfo(await infoOf(node, hint), true, where));
   }
   return { version, masters: masters.length };
@@ -281,7 +312,10 @@ function checkInfo(info: string, needsVersion7: boolean, where: string): { versi
   const version = field('redis_version') ?? '0';
   const [major = 0, minor = 0] = version.split('.').map(Number);
   if (major < 6 || (major === 6 && minor < 2)) throw new RedisCheckError(`Redis ${version}${where} is too old: Switchboard needs 6.2 or newer.`);
-  if (needsVersion7 && major < 7) throw new RedisCheckError(`Redis ${version}${where}: SOCKET_ADAPTER=sharded and Redis Cluster need Redis 7 (sharded pub/sub, scripts checked for cross-slot keys).`);
+  if (needsVersion7 && major < 7)
+    throw new RedisCheckError(
+      `Redis ${version}${where}: SOCKET_ADAPTER=sharded and Redis Cluster need Redis 7 (sharded pub/sub, scripts checked for cross-slot keys).`,
+    );
   const policy = field('maxmemory_policy');
   if (policy !== 'noeviction') {
     throw new RedisCheckError(
@@ -320,9 +354,14 @@ export async function redisHealth(redis: RedisClient): Promise<RedisHealth> {
       const maxMemory = Number(field(info, 'maxmemory'));
       const policy = field(info, 'maxmemory_policy');
       servers.push({ node: name, usedMemory, maxMemory, policy });
-      if (policy !== 'noeviction') reasons.push(`${name}: maxmemory-policy is "${policy}", not noeviction (Redis may evict queues, sessions and ledgers): CONFIG SET maxmemory-policy noeviction`);
-      if (maxMemory > 0 && usedMemory >= maxMemory) reasons.push(`${name}: out of memory (${usedMemory} of ${maxMemory} bytes used): writes are refused; raise maxmemory or free data`);
-      if (clusterInfo && field(clusterInfo, 'cluster_state') !== 'ok') reasons.push(`${name}: cluster_state is ${field(clusterInfo, 'cluster_state')} (${field(clusterInfo, 'cluster_slots_fail')} slots failing)`);
+      if (policy !== 'noeviction')
+        reasons.push(
+          `${name}: maxmemory-policy is "${policy}", not noeviction (Redis may evict queues, sessions and ledgers): CONFIG SET maxmemory-policy noeviction`,
+        );
+      if (maxMemory > 0 && usedMemory >= maxMemory)
+        reasons.push(`${name}: out of memory (${usedMemory} of ${maxMemory} bytes used): writes are refused; raise maxmemory or free data`);
+      if (clusterInfo && field(clusterInfo, 'cluster_state') !== 'ok')
+        reasons.push(`${name}: cluster_state is ${field(clusterInfo, 'cluster_state')} (${field(clusterInfo, 'cluster_slots_fail')} slots failing)`);
     }),
   );
   return { ok: reasons.length === 0, reasons, servers: servers.sort((a, b) => a.node.localeCompare(b.node)) };

@@ -71,7 +71,8 @@ export async function runScript(redis: RedisClient, def: ScriptDef, keys: string
 /** A typed caller for a store's scripts: run(name, keys, args). */
 export function defineScripts<T extends Record<string, ScriptDef>>(redis: RedisClient, defs: T) {
   for (const [name, def] of Object.entries(defs)) definedScripts.set(name, def);
-  return <K extends keyof T & string>(name: K, keys: string[], args: Arg[]): Promise<unknown> => runScript(redis, defs[name] as ScriptDef, keys, args);
+  return <K extends keyof T & string>(name: K, keys: string[], args: Arg[]): Promise<unknown> =>
+    runScript(redis, defs[name] as ScriptDef, keys, args);
 }
 
 /** How a durable script waits for replicas (Redis WAIT). */
@@ -99,7 +100,13 @@ export interface Durability {
  * came back short, the map is re-read (at most every REFRESH_MS), so a replica that joins
  * or leaves is seen.
  */
-export async function runDurableScript(redis: RedisClient, def: ScriptDef, keys: string[], args: Arg[], durability: Durability): Promise<{ result: unknown; acked: number | null }> {
+export async function runDurableScript(
+  redis: RedisClient,
+  def: ScriptDef,
+  keys: string[],
+  args: Arg[],
+  durability: Durability,
+): Promise<{ result: unknown; acked: number | null }> {
   if (!isCluster(redis) || durability.replicas === 0) return { result: await runScript(redis, def, keys, args), acked: null };
   if (keys.length !== def.keys || keys.length === 0) throw new Error(`script expects ${def.keys} keys (at least one), got ${keys.length}`);
   const cluster = redis;
@@ -113,7 +120,7 @@ export async function runDurableScript(redis: RedisClient, def: ScriptDef, keys:
     return (await p.exec()) ?? [];
   };
   let evalCmd: 'evalsha' | 'eval' = 'evalsha';
-  for (let moved = 0; ; ) {
+  for (let moved = 0; ;) {
     // The master and its replicas as the map has them (master first); unknown slot: as asked.
     const known = cluster.slots[slot];
     const replicas = known ? Math.min(durability.replicas, known.length - 1) : durability.replicas;

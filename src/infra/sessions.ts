@@ -50,7 +50,12 @@ export function createSessions(redis: RedisClient, keys: Keys) {
     async open(appid: string, uid: string, socketId: string, probes: ProbeItem[]): Promise<{ user: Record<string, string>; hits: boolean[] }> {
       const kinds = probes.map((p) => ('field' in p ? `h${p.field}` : 'member' in p ? `z${p.member}` : 'k'));
       const keyList = [keys.userSockets(appid, uid), keys.online(appid), keys.user(appid, uid), ...probes.map((p) => p.key)];
-      const r = (await runScript(redis, { keys: keyList.length, lua: SESSION_OPEN_LUA }, keyList, [socketId, uid, SOCKETS_TTL_SECONDS, ...kinds])) as [string[], ...number[]];
+      const r = (await runScript(redis, { keys: keyList.length, lua: SESSION_OPEN_LUA }, keyList, [
+        socketId,
+        uid,
+        SOCKETS_TTL_SECONDS,
+        ...kinds,
+      ])) as [string[], ...number[]];
       const flat = r[0];
       const user: Record<string, string> = {};
       for (let i = 0; i + 1 < flat.length; i += 2) user[flat[i]!] = flat[i + 1]!;

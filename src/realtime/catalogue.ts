@@ -3,32 +3,131 @@
 // and the client helper (src/client). Feature modules add their events here.
 import { Type, type Static, type TSchema } from 'typebox';
 import { UserView } from '../modules/accounts/schemas.js';
-import { BalanceAnswer, BalanceRequest, CallRef, CallView, ChargeEnded, ChargeLow, ChargeStarted, ChargeTick, LedgerPage, LedgerRequest } from '../modules/billing/schemas.js';
-import { BindRequest, BindResult, BindList, CourseList, CourseListQuery, CoursePageRequest, CourseRef, CourseView, CreateCourseBody, IdList } from '../modules/classroom/schemas.js';
 import {
-  AcceptedEvent, BeginBody, ConversationEndedEvent, ConversationStartedEvent, CreateRequestBody, DeclineResult, EndBody, ExpiredEvent, OfferEvent, QueuedEvent, RequestRef, RequestView,
-  TakenEvent, WithdrawnEvent,
+  BalanceAnswer,
+  BalanceRequest,
+  CallRef,
+  CallView,
+  ChargeEnded,
+  ChargeLow,
+  ChargeStarted,
+  ChargeTick,
+  LedgerPage,
+  LedgerRequest,
+} from '../modules/billing/schemas.js';
+import {
+  BindRequest,
+  BindResult,
+  BindList,
+  CourseList,
+  CourseListQuery,
+  CoursePageRequest,
+  CourseRef,
+  CourseView,
+  CreateCourseBody,
+  IdList,
+} from '../modules/classroom/schemas.js';
+import {
+  AcceptedEvent,
+  BeginBody,
+  ConversationEndedEvent,
+  ConversationStartedEvent,
+  CreateRequestBody,
+  DeclineResult,
+  EndBody,
+  ExpiredEvent,
+  OfferEvent,
+  QueuedEvent,
+  RequestRef,
+  RequestView,
+  TakenEvent,
+  WithdrawnEvent,
 } from '../modules/dispatch/schemas.js';
 import { FeedbackRequest, FeedbackResult } from '../modules/feedback/schemas.js';
 import { AckBody, AckResult, CheckBody, CheckResult, InboxList, InboxMessage, TranslateBody, TranslateResult } from '../modules/messaging/schemas.js';
 import {
-  AnswerBody, AnswerResult, AnsweredEvent, AskBody, AskRef, AskView, AvailabilityBody, AvailabilityView, ConfirmBody, DeleteRecordBody, DeleteResult, DispatchEvent,
-  EndedEvent as PairEndedEvent, HistoryPage, HistoryQuery, MatchedEvent, WithdrawnEvent as PairWithdrawnEvent,
+  AnswerBody,
+  AnswerResult,
+  AnsweredEvent,
+  AskBody,
+  AskRef,
+  AskView,
+  AvailabilityBody,
+  AvailabilityView,
+  ConfirmBody,
+  DeleteRecordBody,
+  DeleteResult,
+  DispatchEvent,
+  EndedEvent as PairEndedEvent,
+  HistoryPage,
+  HistoryQuery,
+  MatchedEvent,
+  WithdrawnEvent as PairWithdrawnEvent,
 } from '../modules/pairing/schemas.js';
 import { AgentView, HeartbeatResult, PresenceSetBody, PresenceStateEvent } from '../modules/presence/schemas.js';
 import { SignalEvent, SignalRequest, SignalResult } from '../modules/signals/schemas.js';
 import {
-  ConfAddRequest, ConfCallIdsRequest, ConferenceMemberEvent, ConferenceView, ConfJoinRequest, ConfPasswordRequest, ConfRef, ControlResult as ConfControlResult, CreateConferenceBody,
-  JoinResult as ConfJoinResult, ParticipantList as ConfParticipantList,
+  ConfAddRequest,
+  ConfCallIdsRequest,
+  ConferenceMemberEvent,
+  ConferenceView,
+  ConfJoinRequest,
+  ConfPasswordRequest,
+  ConfRef,
+  ControlResult as ConfControlResult,
+  CreateConferenceBody,
+  JoinResult as ConfJoinResult,
+  ParticipantList as ConfParticipantList,
 } from '../modules/conferences/schemas.js';
-import { ImConnected, ImMessage, ImPresence, SendBody as ImSendBody, SendResult as ImSendResult, SetStatusBody as ImStatusBody, SetStatusResult as ImStatusResult, SubscribeBody as ImSubscribeBody, SubscribeResult as ImSubscribeResult, Subscriptions as ImSubscriptions } from '../modules/webim/schemas.js';
-import { JoinResult as LiveJoinResult, ListQuery as LiveListQuery, StartBody as LiveStartBody, VideoIdSchema, VideoList, VideoView } from '../modules/live/schemas.js';
 import {
-  ConsultationView, CsMessage, CustomerRef, Empty as CsEmpty, EndResult as CsEndResult, OptionalCustomerRef, ReplyBody, ReplyResult, SeatOnlineResult, SeatView, SendBody, SendResult,
-  StatusEvent as CsStatusEvent, TakenEvent as CsTakenEvent,
+  ImConnected,
+  ImMessage,
+  ImPresence,
+  SendBody as ImSendBody,
+  SendResult as ImSendResult,
+  SetStatusBody as ImStatusBody,
+  SetStatusResult as ImStatusResult,
+  SubscribeBody as ImSubscribeBody,
+  SubscribeResult as ImSubscribeResult,
+  Subscriptions as ImSubscriptions,
+} from '../modules/webim/schemas.js';
+import {
+  JoinResult as LiveJoinResult,
+  ListQuery as LiveListQuery,
+  StartBody as LiveStartBody,
+  VideoIdSchema,
+  VideoList,
+  VideoView,
+} from '../modules/live/schemas.js';
+import {
+  ConsultationView,
+  CsMessage,
+  CustomerRef,
+  Empty as CsEmpty,
+  EndResult as CsEndResult,
+  OptionalCustomerRef,
+  ReplyBody,
+  ReplyResult,
+  SeatOnlineResult,
+  SeatView,
+  SendBody,
+  SendResult,
+  StatusEvent as CsStatusEvent,
+  TakenEvent as CsTakenEvent,
 } from '../modules/customerservice/schemas.js';
 import {
-  EnterResult, LeaveResult, MemberList, MembersRequest, MessageList, MessagesRequest, RoomMemberEvent, RoomMembersChangedEvent, RoomMessage, RoomRef, RoomStateEvent, SendMessageRequest,
+  EnterResult,
+  LeaveResult,
+  MemberList,
+  MembersRequest,
+  MessageList,
+  MessagesRequest,
+  RoomMemberEvent,
+  RoomMembersChangedEvent,
+  RoomMessage,
+  RoomRef,
+  RoomStateEvent,
+  SendMessageRequest,
 } from '../modules/rooms/schemas.js';
 
 export const ErrorBodySchema = Type.Object({ code: Type.String(), message: Type.String() });
@@ -129,7 +228,10 @@ export const clientEvents = {
   /** Be offered asks (profile.language/gender/tags are the filters' attributes) or not; ends with the last socket. */
   'pair.available': { request: AvailabilityBody, response: AvailabilityView },
   /** Can the balance pay the minimum call? (seed video/before/check; INSUFFICIENT_BALANCE otherwise) */
-  'pair.check': { request: Type.Object({}, { additionalProperties: false }), response: Type.Object({ balance: Type.Integer(), minimum: Type.Integer() }) },
+  'pair.check': {
+    request: Type.Object({}, { additionalProperties: false }),
+    response: Type.Object({ balance: Type.Integer(), minimum: Type.Integer() }),
+  },
   /** Ask to be paired (seed video/pair/ask); rounds of pair.dispatch go to candidates. */
   'pair.ask': { request: AskBody, response: AskView },
   /** A candidate answers the current round; the first pass wins. */
@@ -180,9 +282,18 @@ export const clientEvents = {
   /** The author stops it. */
   'live.stop': { request: Type.Object({ videoID: VideoIdSchema }, { additionalProperties: false }), response: VideoView },
   /** Watch: enter its room as a viewer (then room.heartbeat with roomId = videoID). */
-  'live.join': { request: Type.Object({ videoID: VideoIdSchema, password: Type.Optional(Type.String({ maxLength: 64 })) }, { additionalProperties: false }), response: LiveJoinResult },
-  'live.leave': { request: Type.Object({ videoID: VideoIdSchema }, { additionalProperties: false }), response: Type.Object({ left: Type.Boolean(), memsize: Type.Integer() }) },
-  'live.get': { request: Type.Object({ videoID: VideoIdSchema, password: Type.Optional(Type.String({ maxLength: 64 })) }, { additionalProperties: false }), response: VideoView },
+  'live.join': {
+    request: Type.Object({ videoID: VideoIdSchema, password: Type.Optional(Type.String({ maxLength: 64 })) }, { additionalProperties: false }),
+    response: LiveJoinResult,
+  },
+  'live.leave': {
+    request: Type.Object({ videoID: VideoIdSchema }, { additionalProperties: false }),
+    response: Type.Object({ left: Type.Boolean(), memsize: Type.Integer() }),
+  },
+  'live.get': {
+    request: Type.Object({ videoID: VideoIdSchema, password: Type.Optional(Type.String({ maxLength: 64 })) }, { additionalProperties: false }),
+    response: VideoView,
+  },
   /** My videos and my live groups' (author defaults to me), or one of my groups' (groupId). */
   'live.list': { request: LiveListQuery, response: VideoList },
 

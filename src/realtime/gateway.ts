@@ -94,7 +94,13 @@ const NOTHING = Object.freeze({});
 /** The part of an Engine.IO socket the gateway touches. */
 interface EngineSocket {
   request: IncomingMessage | HandshakeRequest;
-  transport?: { socket?: { listeners?(e: string): Array<(...a: unknown[]) => void>; removeListener?(e: string, f: (...a: unknown[]) => void): void; _socket?: NodeJS.EventEmitter } };
+  transport?: {
+    socket?: {
+      listeners?(e: string): Array<(...a: unknown[]) => void>;
+      removeListener?(e: string, f: (...a: unknown[]) => void): void;
+      _socket?: NodeJS.EventEmitter;
+    };
+  };
 }
 
 /**
@@ -111,7 +117,8 @@ function releaseUpgradeListeners(raw: EngineSocket): void {
   for (const fn of ws.listeners('error')) if (fn.name === 'onUpgradeError') ws.removeListener('error', fn);
   const tcp = ws._socket;
   if (!tcp) return;
-  for (const fn of tcp.listeners('close')) if (/^\(\) => this\.emit\("close"\)$/.test(String(fn))) tcp.removeListener('close', fn as (...a: unknown[]) => void);
+  for (const fn of tcp.listeners('close'))
+    if (/^\(\) => this\.emit\("close"\)$/.test(String(fn))) tcp.removeListener('close', fn as (...a: unknown[]) => void);
 }
 
 /** What Socket.IO's handshake reads of the upgrade request (socket.handshake), and nothing else. */
@@ -166,7 +173,14 @@ export function attachGateway(io: Server, core: Core, services: Services): Gatew
       const token = typeof auth?.token === 'string' ? auth.token : header?.startsWith('Bearer ') ? header.slice(7) : undefined;
       if (!token) throw new AppError('AUTH_REQUIRED', 'pass the login token as auth: { token }');
       const s = await services.accounts.authenticate(token);
-      const data: SocketData = { appid: s.appid, uid: s.uid, tokenHash: s.tokenHash, expiresAt: s.expiresAt, bucket: [config.SOCKET_RATE_BURST, Date.now(), 0], registered: false };
+      const data: SocketData = {
+        appid: s.appid,
+        uid: s.uid,
+        tokenHash: s.tokenHash,
+        expiresAt: s.expiresAt,
+        bucket: [config.SOCKET_RATE_BURST, Date.now(), 0],
+        registered: false,
+      };
       socket.data = data;
       next();
     } catch (err) {

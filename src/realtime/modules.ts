@@ -18,7 +18,21 @@ import type { Gateway } from './gateway.js';
 
 type Registrar = (gateway: Gateway) => void;
 
-const moduleEventRegistrars: Registrar[] = [registerRoomEvents, registerClassroomEvents, registerBillingEvents, registerPresenceEvents, registerDispatchEvents, registerFeedbackEvents, registerSignalEvents, registerMessagingEvents, registerPairingEvents, registerCustomerServiceEvents, registerWebImEvents, registerLiveEvents, registerConferenceEvents];
+const moduleEventRegistrars: Registrar[] = [
+  registerRoomEvents,
+  registerClassroomEvents,
+  registerBillingEvents,
+  registerPresenceEvents,
+  registerDispatchEvents,
+  registerFeedbackEvents,
+  registerSignalEvents,
+  registerMessagingEvents,
+  registerPairingEvents,
+  registerCustomerServiceEvents,
+  registerWebImEvents,
+  registerLiveEvents,
+  registerConferenceEvents,
+];
 
 export function registerModuleEvents(gateway: Gateway): void {
   for (const register of moduleEventRegistrars) register(gateway);

@@ -22,7 +22,9 @@ beforeAll(async () => {
   const basic: [string, string] = [app.appid, app.secret];
   expect((await call(srv.url, 'PUT', `/v1/apps/${app.appid}/customerservice/robot`, { basic, body: { nickname: '小微客服' } })).status).toBe(200);
   for (const nickname of ['客服小王', '客服小李']) {
-    expect((await call(srv.url, 'POST', `/v1/apps/${app.appid}/customerservice/seats`, { basic, body: { nickname, password: 'seat-pass-1' } })).status).toBe(201);
+    expect(
+      (await call(srv.url, 'POST', `/v1/apps/${app.appid}/customerservice/seats`, { basic, body: { nickname, password: 'seat-pass-1' } })).status,
+    ).toBe(201);
   }
   // The customer's site, on another origin, with both snippets pasted inside <script></script> as §4.2 says.
   const consult = await (await fetch(`${srv.url}/LiveVideoServer/js/consult.js?appId=${app.appid}`)).text();
@@ -76,7 +78,9 @@ describe('customer-service widgets in Chromium', () => {
     });
     await expect(site.locator('[id="com.vtc365.OnlineConsultation"]').textContent()).resolves.toContain('在线咨询');
     await expect(site.locator('[id="com.vtc365.SeatLogin"]').textContent()).resolves.toContain('登录坐席');
-    const iconLoaded = await site.locator('[id="com.vtc365.OnlineConsultation"] img').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth === 28);
+    const iconLoaded = await site
+      .locator('[id="com.vtc365.OnlineConsultation"] img')
+      .evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth === 28);
     expect(iconLoaded).toBe(true);
     await screenshot(site, 'cs-1-host-page-with-both-snippets');
 
@@ -112,11 +116,17 @@ describe('customer-service widgets in Chromium', () => {
 
     // 客服小李 is told who took it; its own late reply is refused with that reason.
     await li.locator('#customers li[data-state="taken"]').waitFor();
-    await li.getByText(/已被坐席「客服小王」接管/).first().waitFor();
+    await li
+      .getByText(/已被坐席「客服小王」接管/)
+      .first()
+      .waitFor();
     await screenshot(li, 'cs-5-seat-li-told-taken-over');
     await li.fill('#reply-text', '您好，我是客服小李');
     await li.click('#reply-send');
-    await li.locator('#notice.error').getByText(/回复失败: 客户 .* 已被坐席「客服小王」接管/).waitFor();
+    await li
+      .locator('#notice.error')
+      .getByText(/回复失败: 客户 .* 已被坐席「客服小王」接管/)
+      .waitFor();
     await screenshot(li, 'cs-6-seat-li-reply-refused');
     expect(await customer.locator('.msg[data-from="seat"]').count()).toBe(1);
 
@@ -137,7 +147,10 @@ describe('customer-service widgets in Chromium', () => {
     await back.waitFor();
     await back.click();
     await li.locator('#messages').getByText('账号是 demo123').waitFor();
-    await li.locator('#messages').getByText(/坐席「客服小王」已离线/).waitFor();
+    await li
+      .locator('#messages')
+      .getByText(/坐席「客服小王」已离线/)
+      .waitFor();
     await li.fill('#reply-text', '您好，我是客服小李，由我继续为您服务');
     await li.click('#reply-send');
     await customer.getByText('客服「客服小李」正在为您服务').waitFor();

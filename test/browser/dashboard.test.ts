@@ -83,7 +83,9 @@ describe('dashboard page', () => {
     await page.waitForSelector(`${row} .chip[data-uid="br-student"]`);
     const joinedMs = performance.now() - t1;
     await expect.poll(() => page.textContent(`${row} td.members`)).toBe('1');
-    console.log(`dashboard page: course start → row on the page ${startedMs.toFixed(0)} ms; member join → on the page ${joinedMs.toFixed(0)} ms (request sent → DOM, one machine)`);
+    console.log(
+      `dashboard page: course start → row on the page ${startedMs.toFixed(0)} ms; member join → on the page ${joinedMs.toFixed(0)} ms (request sent → DOM, one machine)`,
+    );
 
     // Nothing was fetched after the sign-in: the updates came over the socket.
     expect(requests.slice(afterLogin).filter((u) => !u.startsWith('ws'))).toEqual([]);
@@ -114,7 +116,9 @@ describe('dashboard page', () => {
     await call(srv.url, 'POST', '/v1/billing/topups', { basic, body: { uid: 'br-payer', amount: 10_000, ref: 'br-1' } });
     const created = await call(srv.url, 'POST', '/v1/billing/calls', { basic, body: { callId: 'br-call', payer: 'br-payer', payee: 'br-payee' } });
     expect(created.body, JSON.stringify(created.body)).toMatchObject({ state: 'active' });
-    const cells = await page.waitForSelector('#calls tr[data-call="br-call"]').then(() => page.$$eval('#calls tr[data-call="br-call"] td', (tds) => tds.map((td) => td.textContent)));
+    const cells = await page
+      .waitForSelector('#calls tr[data-call="br-call"]')
+      .then(() => page.$$eval('#calls tr[data-call="br-call"] td', (tds) => tds.map((td) => td.textContent)));
     expect(cells.slice(1, 3)).toEqual(['br-call', 'br-payer → br-payee']);
     // A call a few seconds old: seconds, not the time since 1970.
     expect(cells.at(-1)).toMatch(/^\d{1,2}s$/);
@@ -156,8 +160,13 @@ describe('dashboard page', () => {
     await page.waitForSelector('#status.on');
     await page.waitForSelector('#charts .chart[data-chart="sockets"] .uplot');
     // uPlot's own data, read through the page's hook: [x, ...series], x in seconds.
-    const data = (id: string) => page.evaluate((chart) => ((globalThis as any).dashboardCharts.plot(chart)?.data ?? [[]]) as Array<Array<number | null>>, id);
-    const labels = (id: string) => page.evaluate((chart) => ((globalThis as any).dashboardCharts.plot(chart)?.series ?? []).slice(1).map((s: { label: string }) => s.label) as string[], id);
+    const data = (id: string) =>
+      page.evaluate((chart) => ((globalThis as any).dashboardCharts.plot(chart)?.data ?? [[]]) as Array<Array<number | null>>, id);
+    const labels = (id: string) =>
+      page.evaluate(
+        (chart) => ((globalThis as any).dashboardCharts.plot(chart)?.series ?? []).slice(1).map((s: { label: string }) => s.label) as string[],
+        id,
+      );
     const last = async (id: string, series = 1) => (await data(id))[series]?.at(-1) ?? null;
     await expect.poll(async () => (await data('sockets'))[0]!.length, { timeout: 10000 }).toBeGreaterThan(0);
     const before = (await data('sockets'))[0]!.length;
@@ -167,7 +176,8 @@ describe('dashboard page', () => {
     const sockets: Socket[] = [];
     for (let i = 0; i < 20; i++) sockets.push((await connect(srv.url, await issueToken(srv.url, app, `chart-${i}`))).socket);
     for (let round = 0; round < 3; round++) await Promise.all(sockets.map((s) => s.emitWithAck('session.ping', {})));
-    for (let i = 0; i < 30; i++) await srv.app.core.queues.add('notify', 'notify', { appid: app.appid, to: { user: `chart-${i % 20}` }, event: 'chart.load', data: { i } });
+    for (let i = 0; i < 30; i++)
+      await srv.app.core.queues.add('notify', 'notify', { appid: app.appid, to: { user: `chart-${i % 20}` }, event: 'chart.load', data: { i } });
 
     await expect.poll(() => last('sockets'), { timeout: 15000 }).toBe(20);
     await expect.poll(async () => Math.max(...(await data('events'))[1]!.map((v) => v ?? 0)), { timeout: 15000 }).toBeGreaterThan(0);

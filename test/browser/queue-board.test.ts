@@ -32,7 +32,9 @@ it('asks a browser for credentials, then shows the queues with the admin token a
 
   // A job whose payload the worker refuses lands in the failed set with its reason.
   const bad = await srv.app.core.queues.get('notify').add('notify', { appid: 'x' });
-  await expect.poll(async () => (await srv.app.core.queues.get('notify').getJob(bad.id!))?.failedReason ?? '', { timeout: 5000 }).toMatch(/invalid notify\/notify payload/);
+  await expect
+    .poll(async () => (await srv.app.core.queues.get('notify').getJob(bad.id!))?.failedReason ?? '', { timeout: 5000 })
+    .toMatch(/invalid notify\/notify payload/);
 
   const context = await browser.newContext({ httpCredentials: { username: 'ops', password: ADMIN_TOKEN }, viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();

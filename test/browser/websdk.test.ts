@@ -29,7 +29,12 @@ let whip: Local; // the media cloud's WHIP ingest endpoint (a third origin)
 let browser: Browser;
 const contexts: BrowserContext[] = [];
 
-interface WhipRequest { method: string; url: string; contentType: string | undefined; body: string }
+interface WhipRequest {
+  method: string;
+  url: string;
+  contentType: string | undefined;
+  body: string;
+}
 const whipRequests: WhipRequest[] = [];
 /** How the stub answers a POSTed offer: a real SDP answer from a receiving page, or a broken one. */
 let whipMode: 'answer' | 'broken' = 'answer';
@@ -40,7 +45,9 @@ const json = (v: unknown) => JSON.stringify(v).replace(/</g, '\\u003c');
 
 /** The document's includes: jQuery, vtcUtil.js, base64.js, then the SDK files. */
 function head(sdk: string[]): string {
-  return ['jquery-2.1.3.min.js', 'vtcUtil.js', 'base64.js', ...sdk].map((f) => `<script src="${B()}${f}" type="text/javascript"></script>`).join('\n');
+  return ['jquery-2.1.3.min.js', 'vtcUtil.js', 'base64.js', ...sdk]
+    .map((f) => `<script src="${B()}${f}" type="text/javascript"></script>`)
+    .join('\n');
 }
 
 function imPage(): string {
@@ -155,10 +162,15 @@ async function whipStub(req: IncomingMessage, res: ServerResponse, body: string)
 }
 
 beforeAll(async () => {
-  srv = await startServer({ LIVE_HLS_URL_TEMPLATE: 'http://media.test/streams/{uid}/{videoID}/live.m3u8', LIVE_RTSP_URL_TEMPLATE: 'rtsp://media.test:554/{appid}/{videoID}' });
+  srv = await startServer({
+    LIVE_HLS_URL_TEMPLATE: 'http://media.test/streams/{uid}/{videoID}/live.m3u8',
+    LIVE_RTSP_URL_TEMPLATE: 'rtsp://media.test:554/{appid}/{videoID}',
+  });
   app = await createApp(srv.url, { name: 'SDK 示例' });
   // The app's own appToken (what its pages, or better its backend, sign with).
-  expect((await call(srv.url, 'POST', `/v1/apps/${app.appid}/app-token`, { basic: [app.appid, app.secret], body: { appToken: APP_TOKEN } })).status).toBe(200);
+  expect(
+    (await call(srv.url, 'POST', `/v1/apps/${app.appid}/app-token`, { basic: [app.appid, app.secret], body: { appToken: APP_TOKEN } })).status,
+  ).toBe(200);
   site = await listenLocal((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     const page = path === '/im.html' ? imPage() : path === '/live.html' ? livePage() : '<!DOCTYPE html><title>blank</title>';
@@ -187,32 +199,75 @@ async function open(path: string): Promise<Page> {
 
 /** Backend: a third-party user added by the app's server (§3.1.5 / native route). */
 async function backendUser(thirdPartyId: string, password: string): Promise<string> {
-  const r = await call(srv.url, 'POST', `/v1/apps/${app.appid}/third-party/users`, { basic: [app.appid, app.secret], body: { thirdPartyId, password } });
+  const r = await call(srv.url, 'POST', `/v1/apps/${app.appid}/third-party/users`, {
+    basic: [app.appid, app.secret],
+    body: { thirdPartyId, password },
+  });
   expect(r.status).toBe(201);
   return r.body.userId;
 }
 
 /** Backend: m_listVideoByUid.do signed with the appToken (§3.2.4.2). */
-async function videosOf(uid: string, liveFlag: 0 | 1): Promise<Array<{ videoID: string; liveFlag: number; title: string; save: number; calltype: string }>> {
+async function videosOf(
+  uid: string,
+  liveFlag: 0 | 1,
+): Promise<Array<{ videoID: string; liveFlag: number; title: string; save: number; calltype: string }>> {
   const timestamp = String(Date.now());
-  const q = new URLSearchParams({ appId: app.appid, timestamp, secret: appSignature(app.appid, timestamp, APP_TOKEN), uid, liveFlag: String(liveFlag) });
+  const q = new URLSearchParams({
+    appId: app.appid,
+    timestamp,
+    secret: appSignature(app.appid, timestamp, APP_TOKEN),
+    uid,
+    liveFlag: String(liveFlag),
+  });
   const r = await (await fetch(`${srv.url}/LiveVideoServer/ajx/m_listVideoByUid.do?${q}`)).json();
   expect(r.result).toBe('OK');
   return r.videos;
 }
 
-type Ev = { type: string; from?: string; stanzaType?: string | null; body?: string | null; status?: string | null; delayed?: boolean; xml?: string; isXml?: boolean; event?: string; code?: string | null };
+type Ev = {
+  type: string;
+  from?: string;
+  stanzaType?: string | null;
+  body?: string | null;
+  status?: string | null;
+  delayed?: boolean;
+  xml?: string;
+  isXml?: boolean;
+  event?: string;
+  code?: string | null;
+};
 const eventsOf = (page: Page): Promise<Ev[]> => page.evaluate(() => (window as any).events);
 async function waitEvent(page: Page, want: Partial<Ev>): Promise<Ev> {
-  const handle = await page.waitForFunction((w: Record<string, unknown>) => (window as any).events.find((e: Record<string, unknown>) => Object.keys(w).every((k) => e[k] === w[k])), want);
+  const handle = await page.waitForFunction(
+    (w: Record<string, unknown>) => (window as any).events.find((e: Record<string, unknown>) => Object.keys(w).every((k) => e[k] === w[k])),
+    want,
+  );
   return (await handle.jsonValue()) as Ev;
 }
 
 describe('helpers the SDK depends on (vtcUtil.js, base64.js)', () => {
   it('md5 and base64 match Node on UTF-8 text, across md5 block boundaries', async () => {
     const page = await open('/im.html');
-    const samples = ['', 'a', 'appId=11501&timestamp=1459235417475&appToken=BRPXSI9o7fy9cNt099vv', '中文 & <xml> "quotes" 😀', 'x'.repeat(55), 'x'.repeat(56), 'x'.repeat(64), '无'.repeat(300)];
-    const got = await page.evaluate((s: string[]) => s.map((x) => [(window as any).vtcUtil.md5(x), (window as any).Base64.encode(x), (window as any).Base64.decode((window as any).Base64.encode(x))]), samples);
+    const samples = [
+      '',
+      'a',
+      'appId=11501&timestamp=1459235417475&appToken=BRPXSI9o7fy9cNt099vv',
+      '中文 & <xml> "quotes" 😀',
+      'x'.repeat(55),
+      'x'.repeat(56),
+      'x'.repeat(64),
+      '无'.repeat(300),
+    ];
+    const got = await page.evaluate(
+      (s: string[]) =>
+        s.map((x) => [
+          (window as any).vtcUtil.md5(x),
+          (window as any).Base64.encode(x),
+          (window as any).Base64.decode((window as any).Base64.encode(x)),
+        ]),
+      samples,
+    );
     samples.forEach((s, i) => {
       expect(got[i]![0]).toBe(createHash('md5').update(s, 'utf8').digest('hex'));
       expect(got[i]![1]).toBe(Buffer.from(s, 'utf8').toString('base64'));
@@ -235,12 +290,18 @@ describe('§3.2.1 + §3.2.2 third-party login and web IM', () => {
       return (window as any).vtc3p.timediff;
     });
     expect(typeof timediff).toBe('number');
-    const registered = (await (await a.waitForFunction(() => (window as any).registered || (window as any).registerFail)).jsonValue()) as { userId: string; password: string };
+    const registered = (await (await a.waitForFunction(() => (window as any).registered || (window as any).registerFail)).jsonValue()) as {
+      userId: string;
+      password: string;
+    };
     expect(registered).toEqual({ userId: expect.any(String), password: 'pw-alice' });
     const aliceId = registered.userId;
     // bob is added by the app's backend; the backend makes them contacts (the SDK has no documented call for it).
     const bobId = await backendUser('bob', 'pw-bob');
-    expect((await call(srv.url, 'POST', `/v1/apps/${app.appid}/webim/contacts`, { basic: [app.appid, app.secret], body: { uids: [aliceId, bobId] } })).status).toBe(200);
+    expect(
+      (await call(srv.url, 'POST', `/v1/apps/${app.appid}/webim/contacts`, { basic: [app.appid, app.secret], body: { uids: [aliceId, bobId] } }))
+        .status,
+    ).toBe(200);
 
     await a.evaluate(() => (window as any).loginIm('alice', 'pw-alice'));
     await waitEvent(a, { type: 'connected' });
@@ -266,7 +327,11 @@ describe('§3.2.1 + §3.2.2 third-party login and web IM', () => {
     await a.evaluate((to: string) => (window as any).webim.send(to, 'hello <b>bob</b> & 你好'), bobId);
     const toBob = await waitEvent(b, { type: 'message', from: aliceId });
     expect(toBob).toMatchObject({ isXml: true, stanzaType: 'chat', body: 'hello <b>bob</b> & 你好', delayed: false });
-    expect(toBob.xml).toMatch(new RegExp(`^<message from="${aliceId}" to="${bobId}" id="[^"]+" type="chat" stamp="[^"]+"><body>hello &lt;b&gt;bob&lt;/b&gt; &amp; 你好</body></message>$`));
+    expect(toBob.xml).toMatch(
+      new RegExp(
+        `^<message from="${aliceId}" to="${bobId}" id="[^"]+" type="chat" stamp="[^"]+"><body>hello &lt;b&gt;bob&lt;/b&gt; &amp; 你好</body></message>$`,
+      ),
+    );
     await b.evaluate((to: string) => (window as any).webim.send(to, '收到, alice'), aliceId);
     expect(await waitEvent(a, { type: 'message', from: bobId })).toMatchObject({ body: '收到, alice', stanzaType: 'chat' });
     await screenshot(a, 'websdk-1-alice');
@@ -292,13 +357,26 @@ describe('§3.2.1 + §3.2.2 third-party login and web IM', () => {
     // A send the server refuses comes back to the sender as a type="error" message.
     await a.evaluate(() => (window as any).webim.send('no-such-user', 'anyone?'));
     const bounced = await waitEvent(a, { type: 'message', stanzaType: 'error' });
-    expect(bounced.xml).toMatch(/^<message type="error" from="no-such-user" to="[^"]+" id="[^"]+" stamp="[^"]+"><body>anyone\?<\/body><error type="cancel" code="USER_NOT_FOUND"><text>[^<]+<\/text><\/error><\/message>$/);
+    expect(bounced.xml).toMatch(
+      /^<message type="error" from="no-such-user" to="[^"]+" id="[^"]+" stamp="[^"]+"><body>anyone\?<\/body><error type="cancel" code="USER_NOT_FOUND"><text>[^<]+<\/text><\/error><\/message>$/,
+    );
 
     // A server push that is neither message nor presence: an <iq type="set">, then the disconnect.
-    expect((await call(srv.url, 'POST', `/v1/apps/${app.appid}/users/${aliceId}/disconnect`, { basic: [app.appid, app.secret], body: { reason: '账号在别处登录', revoke: true } })).status).toBe(200);
+    expect(
+      (
+        await call(srv.url, 'POST', `/v1/apps/${app.appid}/users/${aliceId}/disconnect`, {
+          basic: [app.appid, app.secret],
+          body: { reason: '账号在别处登录', revoke: true },
+        })
+      ).status,
+    ).toBe(200);
     const iq = await waitEvent(a, { type: 'iq' });
     expect(iq).toMatchObject({ event: 'session.revoked', code: 'TOKEN_REVOKED', stanzaType: 'set' });
-    expect(iq.xml).toMatch(new RegExp(`^<iq type="set" id="push-\\d+" from="127\\.0\\.0\\.1" to="${aliceId}"><notice xmlns="urn:vtc365:notice" event="session.revoked"><code>TOKEN_REVOKED</code><message>账号在别处登录</message></notice></iq>$`));
+    expect(iq.xml).toMatch(
+      new RegExp(
+        `^<iq type="set" id="push-\\d+" from="127\\.0\\.0\\.1" to="${aliceId}"><notice xmlns="urn:vtc365:notice" event="session.revoked"><code>TOKEN_REVOKED</code><message>账号在别处登录</message></notice></iq>$`,
+      ),
+    );
     await waitEvent(a, { type: 'disconnect' });
     // And bob sees alice go.
     await waitEvent(b, { type: 'presence', from: aliceId, stanzaType: 'unavailable' });
@@ -316,13 +394,24 @@ describe('§3.2.1 + §3.2.2 third-party login and web IM', () => {
   it("an unknown third-party id fails with the document's word IdNotFoud; a wrong password with the server's word", async () => {
     await backendUser('carol', 'pw-carol');
     const page = await open('/im.html');
-    const reasons = await page.evaluate(
-      () =>
-        Promise.all(
-          [['nobody-here', 'x'], ['carol', 'not-her-password']].map(
-            ([id, pass]) => new Promise((resolve) => (window as any).vtc3p.login((window as any).CFG.appId, id, pass, () => resolve('succ'), (r: string) => resolve(r))),
-          ),
+    const reasons = await page.evaluate(() =>
+      Promise.all(
+        [
+          ['nobody-here', 'x'],
+          ['carol', 'not-her-password'],
+        ].map(
+          ([id, pass]) =>
+            new Promise((resolve) =>
+              (window as any).vtc3p.login(
+                (window as any).CFG.appId,
+                id,
+                pass,
+                () => resolve('succ'),
+                (r: string) => resolve(r),
+              ),
+            ),
         ),
+      ),
     );
     expect(reasons).toEqual(['IdNotFoud', 'WrongPassword']);
   });
@@ -337,11 +426,23 @@ describe('§3.2.3 live video with the fake camera', () => {
     await page.waitForFunction(() => (window as any).vtcvideo.getDevList().length > 0);
 
     await page.evaluate(() => (window as any).login('streamer', 'pw-streamer'));
-    expect(await (await page.waitForFunction(() => (window as any).log.user || (window as any).log.loginFail)).jsonValue()).toEqual({ userId: uid, password: 'pw-streamer' });
+    expect(await (await page.waitForFunction(() => (window as any).log.user || (window as any).log.loginFail)).jsonValue()).toEqual({
+      userId: uid,
+      password: 'pw-streamer',
+    });
 
     await page.evaluate(() => (window as any).goLive('SDK 直播'));
-    const started = (await (await page.waitForFunction(() => (window as any).log.started || (window as any).log.startFail)).jsonValue()) as Record<string, unknown>;
-    expect(started).toEqual({ videoID: expect.stringMatching(/^\d+$/), host: '127.0.0.1', port: 5004, rtspURL: expect.stringMatching(/^rtsp:\/\/media\.test:554\//), url: expect.stringMatching(/^http:\/\/media\.test\/streams\/.+\/live\.m3u8$/) });
+    const started = (await (await page.waitForFunction(() => (window as any).log.started || (window as any).log.startFail)).jsonValue()) as Record<
+      string,
+      unknown
+    >;
+    expect(started).toEqual({
+      videoID: expect.stringMatching(/^\d+$/),
+      host: '127.0.0.1',
+      port: 5004,
+      rtspURL: expect.stringMatching(/^rtsp:\/\/media\.test:554\//),
+      url: expect.stringMatching(/^http:\/\/media\.test\/streams\/.+\/live\.m3u8$/),
+    });
     const videoID = started.videoID as string;
 
     // The camera: the fake device, its colour spaces and resolutions.
@@ -377,8 +478,16 @@ describe('§3.2.3 live video with the fake camera', () => {
 
     // stopVideo, then stop: camera off, WHIP resource deleted, history.
     await page.evaluate(() => (window as any).stopLive());
-    expect(await (await page.waitForFunction(() => (window as any).log.stopped || (window as any).log.stopFail)).jsonValue()).toEqual({ videoID, liveFlag: 0 });
-    expect(await page.evaluate(() => ({ state: (window as any).vtcvideo.state, src: (document.querySelector('#preview video') as HTMLVideoElement).srcObject }))).toEqual({ state: 'idle', src: null });
+    expect(await (await page.waitForFunction(() => (window as any).log.stopped || (window as any).log.stopFail)).jsonValue()).toEqual({
+      videoID,
+      liveFlag: 0,
+    });
+    expect(
+      await page.evaluate(() => ({
+        state: (window as any).vtcvideo.state,
+        src: (document.querySelector('#preview video') as HTMLVideoElement).srcObject,
+      })),
+    ).toEqual({ state: 'idle', src: null });
     await until(() => whipRequests.some((r) => r.method === 'DELETE'), 10000, 'the WHIP DELETE');
     expect(whipRequests.find((r) => r.method === 'DELETE')!.url).toBe('/whip/resource/1');
     expect(await videosOf(uid, 1)).toEqual([]);
@@ -406,11 +515,14 @@ describe('§3.2.3 live video with the fake camera', () => {
     await page.evaluate(() => (window as any).vtcvideo.stopVideo());
 
     // §3.2.4.1: watching puts the URL on the div's <video>.
-    const played = await page.evaluate((v: { videoID: string; url: string; rtspURL: string }) => {
-      (window as any).vtcvideo.videoPlay(v.videoID, v.url, v.rtspURL, 0);
-      const el = document.querySelector('#preview video') as HTMLVideoElement;
-      return { src: el.src, live: el.getAttribute('data-live'), id: el.getAttribute('data-video-id'), mode: el.getAttribute('data-mode') };
-    }, started as { videoID: string; url: string; rtspURL: string });
+    const played = await page.evaluate(
+      (v: { videoID: string; url: string; rtspURL: string }) => {
+        (window as any).vtcvideo.videoPlay(v.videoID, v.url, v.rtspURL, 0);
+        const el = document.querySelector('#preview video') as HTMLVideoElement;
+        return { src: el.src, live: el.getAttribute('data-live'), id: el.getAttribute('data-video-id'), mode: el.getAttribute('data-mode') };
+      },
+      started as { videoID: string; url: string; rtspURL: string },
+    );
     expect(played).toEqual({ src: started.url, live: '0', id: videoID, mode: 'play' });
 
     // §3.2.3.2: logout ends the session (the token is revoked): a new start fails (not logged in).
@@ -421,7 +533,10 @@ describe('§3.2.3 live video with the fake camera', () => {
     await page.evaluate(() => {
       const w = window as any;
       w.log.startFail = null;
-      w.vtcvideoweb.start(() => undefined, (r: string) => (w.log.startFail = r));
+      w.vtcvideoweb.start(
+        () => undefined,
+        (r: string) => (w.log.startFail = r),
+      );
     });
     expect(await (await page.waitForFunction(() => (window as any).log.startFail)).jsonValue()).toBe('init');
   }, 90000);

@@ -30,7 +30,9 @@ it('accepts a healthy cluster and tells how many masters it has', async () => {
 it('refuses a master whose maxmemory-policy evicts keys, naming that master', async () => {
   await first.config('SET', 'maxmemory-policy', 'allkeys-lru');
   try {
-    await expect(checkRedis(client)).rejects.toThrow(new RegExp(`maxmemory-policy is "allkeys-lru" \\(master 127\\.0\\.0\\.1:${cluster.nodes[0]!.port}\\).*of every master`));
+    await expect(checkRedis(client)).rejects.toThrow(
+      new RegExp(`maxmemory-policy is "allkeys-lru" \\(master 127\\.0\\.0\\.1:${cluster.nodes[0]!.port}\\).*of every master`),
+    );
     await expect(buildApp(testConfig({ REDIS_CLUSTER_NODES: cluster.seeds }))).rejects.toBeInstanceOf(RedisCheckError);
   } finally {
     await first.config('SET', 'maxmemory-policy', 'noeviction');

@@ -22,7 +22,20 @@ import type { DomainEvent } from '../../src/infra/events.js';
 import { createLogger } from '../../src/infra/logger.js';
 import { QUEUES, queuePrefix } from '../../src/infra/queues.js';
 import { startWorkers, type WorkerNode } from '../../workers/runtime.js';
-import { call, collect, connect, createApp, listenLocal, loginUser, onCluster, sleep, startServer, until, type Local, type TestServer } from '../helpers.js';
+import {
+  call,
+  collect,
+  connect,
+  createApp,
+  listenLocal,
+  loginUser,
+  onCluster,
+  sleep,
+  startServer,
+  until,
+  type Local,
+  type TestServer,
+} from '../helpers.js';
 
 // A slow shared machine: starting a cluster, an election and the drain of the webhooks take a while.
 vi.setConfig({ testTimeout: 240_000, hookTimeout: 180_000 });
@@ -34,15 +47,28 @@ const CALLS = 4;
 const SETTINGS: Partial<Config> = {
   LOG_LEVEL,
   // Billing as in test/integration/billing.test.ts: a tick every 200 ms, claimed every 20 ms, 1 s units.
-  CHARGE_TICK_SECONDS: 0.2, CHARGE_SWEEP_INTERVAL_MS: 20, CHARGE_TICK_LEASE_MS: 1000, CHARGE_LOW_UNITS: 2, CHARGE_RECONCILE_TOLERANCE_SECONDS: 2,
+  CHARGE_TICK_SECONDS: 0.2,
+  CHARGE_SWEEP_INTERVAL_MS: 20,
+  CHARGE_TICK_LEASE_MS: 1000,
+  CHARGE_LOW_UNITS: 2,
+  CHARGE_RECONCILE_TOLERANCE_SECONDS: 2,
   // Dispatch: two offers in round 1, no widening, and the request stays valid well past the election.
-  DISPATCH_FIRST_OFFERS: 2, DISPATCH_WIDEN_BY: 0, DISPATCH_ROUND_MS: 60_000, DISPATCH_MAX_WAIT_MS: 180_000,
+  DISPATCH_FIRST_OFFERS: 2,
+  DISPATCH_WIDEN_BY: 0,
+  DISPATCH_ROUND_MS: 60_000,
+  DISPATCH_MAX_WAIT_MS: 180_000,
   // Agents whose socket drops (or whose heartbeat cannot be written meanwhile) stay online.
-  PRESENCE_TIMEOUT_MS: 300_000, PRESENCE_GRACE_MS: 120_000, PRESENCE_SWEEP_INTERVAL_MS: 200,
+  PRESENCE_TIMEOUT_MS: 300_000,
+  PRESENCE_GRACE_MS: 120_000,
+  PRESENCE_SWEEP_INTERVAL_MS: 200,
   // Webhooks to a local receiver: a long retry window (nothing dead-letters during the
   // election), short backoff, and a frequent recovery sweep.
-  WEBHOOK_ALLOW_PRIVATE_URLS: true, WEBHOOK_RETRY_BASE_MS: 100, WEBHOOK_RETRY_MAX_DELAY_MS: 1000, WEBHOOK_RETRY_WINDOW_MS: 600_000,
-  WEBHOOK_TIMEOUT_MS: 2000, WEBHOOK_SWEEP_INTERVAL_MS: 500,
+  WEBHOOK_ALLOW_PRIVATE_URLS: true,
+  WEBHOOK_RETRY_BASE_MS: 100,
+  WEBHOOK_RETRY_MAX_DELAY_MS: 1000,
+  WEBHOOK_RETRY_WINDOW_MS: 600_000,
+  WEBHOOK_TIMEOUT_MS: 2000,
+  WEBHOOK_SWEEP_INTERVAL_MS: 500,
 };
 
 /** One HTTP request made while the cluster fails over. */
@@ -125,8 +151,13 @@ describe.runIf(onCluster())('failover of the master holding an app', () => {
       if ((await cluster.masterOf(srv.app.core.keys.app(app.appid))) === stream) break;
     }
     expect(await cluster.masterOf(srv.app.core.keys.app(app.appid))).toBe(stream);
-    expect((await call(srv.url, 'PUT', '/v1/billing/prices/default', { basic: basic(), body: { unitPrice: UNIT_PRICE, unitSeconds: 1 } })).status).toBe(200);
-    const ep = await call(srv.url, 'POST', `/v1/apps/${app.appid}/webhooks`, { basic: basic(), body: { url: `${receiver.url}/hook`, events: ['*'] } });
+    expect(
+      (await call(srv.url, 'PUT', '/v1/billing/prices/default', { basic: basic(), body: { unitPrice: UNIT_PRICE, unitSeconds: 1 } })).status,
+    ).toBe(200);
+    const ep = await call(srv.url, 'POST', `/v1/apps/${app.appid}/webhooks`, {
+      basic: basic(),
+      body: { url: `${receiver.url}/hook`, events: ['*'] },
+    });
     expect(ep.status).toBe(201);
   }, 180_000);
 
@@ -170,7 +201,10 @@ describe.runIf(onCluster())('failover of the master holding an app', () => {
       }
       // Switchboard's own client (src/client): it tries a handshake refused with REDIS_UNAVAILABLE
       // (the 503 of the socket API) again by itself, which Socket.IO alone never does.
-      const client = connectClient(url, { token: tokens.get(uid)!, socket: { forceNew: true, reconnection: true, reconnectionDelay: 200, reconnectionDelayMax: 1000, randomizationFactor: 0.2 } });
+      const client = connectClient(url, {
+        token: tokens.get(uid)!,
+        socket: { forceNew: true, reconnection: true, reconnectionDelay: 200, reconnectionDelayMax: 1000, randomizationFactor: 0.2 },
+      });
       const { socket } = client;
       const st: Reconnecting = { socket, snapshots: [], refused: [] };
       socket.on('connect_error', (err: Error & { data?: { code?: string } }) => void st.refused.push(err.data?.code ?? err.message));
@@ -202,7 +236,10 @@ describe.runIf(onCluster())('failover of the master holding an app', () => {
 
     // Metered calls, and webhook deliveries in flight.
     for (let i = 0; i < CALLS; i++) {
-      const r = await call(url, 'POST', '/v1/billing/calls', { basic: basic(), body: { callId: `call${i + 1}`, payer: payers[i], payee: payees[i] } });
+      const r = await call(url, 'POST', '/v1/billing/calls', {
+        basic: basic(),
+        body: { callId: `call${i + 1}`, payer: payers[i], payee: payees[i] },
+      });
       expect(r.status).toBe(200);
     }
     await until(() => [...ticksOf.keys()].every((id) => lastSeq(id) >= 5), 20_000, 'five ticks of every call');
@@ -213,7 +250,8 @@ describe.runIf(onCluster())('failover of the master holding an app', () => {
     const appKey = srv.app.core.keys.app(app.appid);
     const port = await cluster.masterOf(appKey);
     const alsoThere = ['the socket adapter stream'];
-    for (const q of Object.keys(QUEUES)) if ((await cluster.masterOf(`${queuePrefix(srv.config, q)}:${q}:meta`)) === port) alsoThere.push(`queue ${q}`);
+    for (const q of Object.keys(QUEUES))
+      if ((await cluster.masterOf(`${queuePrefix(srv.config, q)}:${q}:meta`)) === port) alsoThere.push(`queue ${q}`);
     await until(() => pending() > 0, 20_000, 'webhook deliveries pending');
     const pendingAtKill = pending();
     const killAt = Date.now();
@@ -257,8 +295,12 @@ describe.runIf(onCluster())('failover of the master holding an app', () => {
     // ── 5. What must hold ────────────────────────────────────────────────────
     // 5a. No request hung; every failure was a clear 503 REDIS_UNAVAILABLE with Retry-After.
     const failed = probes.filter((p) => p.status !== 200);
-    expect(probes.filter((p) => p.status === 0), 'requests without an answer within 8 s').toEqual([]);
-    for (const p of failed) expect(p, 'a request failed otherwise than 503 REDIS_UNAVAILABLE').toMatchObject({ status: 503, code: 'REDIS_UNAVAILABLE', retryAfter: '1' });
+    expect(
+      probes.filter((p) => p.status === 0),
+      'requests without an answer within 8 s',
+    ).toEqual([]);
+    for (const p of failed)
+      expect(p, 'a request failed otherwise than 503 REDIS_UNAVAILABLE').toMatchObject({ status: 503, code: 'REDIS_UNAVAILABLE', retryAfter: '1' });
     const ok = probes.filter((p) => p.status === 200);
     const acked = ok.filter((p) => p.kind === 'topup');
     expect(acked.length).toBeGreaterThan(0);
@@ -273,7 +315,10 @@ describe.runIf(onCluster())('failover of the master holding an app', () => {
     for (const uid of [...payers, prober]) {
       const entries = await ledger(`/v1/billing/users/${uid}/ledger`);
       const balance = (await retry503(() => call(url, 'GET', `/v1/billing/users/${uid}/balance`, { basic: basic() }))).body.balance as number;
-      expect(entries.reduce((sum, e) => sum + e.amount, 0), `Σ ledger of ${uid}`).toBe(balance);
+      expect(
+        entries.reduce((sum, e) => sum + e.amount, 0),
+        `Σ ledger of ${uid}`,
+      ).toBe(balance);
       expect(entries.every((e) => e.uid === uid)).toBe(true);
       allKeys.push(...entries.map((e) => e.key));
       // A payer's money went to their one call, unit by unit.
@@ -287,7 +332,9 @@ describe.runIf(onCluster())('failover of the master holding an app', () => {
       expect(bill.units).toBe(Math.max(1, Math.ceil(bill.elapsedMs / 1000)));
       expect(bill.amount).toBe(bill.units * UNIT_PRICE);
       const entries = await ledger(`/v1/billing/calls/${id}/ledger`);
-      expect(entries.map((e) => e.key).sort(), `units of ${id}`).toEqual(Array.from({ length: bill.units }, (_, i) => `call:${id}:unit:${i + 1}`).sort());
+      expect(entries.map((e) => e.key).sort(), `units of ${id}`).toEqual(
+        Array.from({ length: bill.units }, (_, i) => `call:${id}:unit:${i + 1}`).sort(),
+      );
       expect(entries.every((e) => e.amount === -UNIT_PRICE && e.kind === 'charge')).toBe(true);
       // The ticks pushed to the payee: never one tick twice (some may be missing: pushed while the stream's master was down).
       const seqs = ticksOf.get(id)!.map((t) => t.seq);
@@ -298,7 +345,10 @@ describe.runIf(onCluster())('failover of the master holding an app', () => {
     const proberEntries = await ledger(`/v1/billing/users/${prober}/ledger`);
     const proberKeys = new Set(proberEntries.map((e) => e.key));
     const lost = acked.filter((p) => !proberKeys.has(`topup:${p.ref}`));
-    expect(lost.map((p) => p.ref), 'acknowledged top-ups missing from the ledger').toEqual([]);
+    expect(
+      lost.map((p) => p.ref),
+      'acknowledged top-ups missing from the ledger',
+    ).toEqual([]);
     expect(proberEntries.filter((e) => e.key.startsWith('topup:probe-')).length).toBe(probes.filter((p) => p.kind === 'topup').length);
 
     // 5e. The dispatch request is still waiting with its offers out, and first accept still wins.
@@ -311,10 +361,14 @@ describe.runIf(onCluster())('failover of the master holding an app', () => {
     expect(answers.find((r) => !r.ok).error.code).toBe('ALREADY_TAKEN');
     const winner = winners[0].data.agent as string;
     expect(await Promise.race([accepted, sleep(15_000).then(() => 'no dispatch.accepted')])).toEqual({ requestId, agent: winner });
-    expect((await call(url, 'GET', `/v1/dispatch/requests/${requestId}`, { token: tokens.get('caller')! })).body).toMatchObject({ state: 'accepted', agent: winner });
+    expect((await call(url, 'GET', `/v1/dispatch/requests/${requestId}`, { token: tokens.get('caller')! })).body).toMatchObject({
+      state: 'accepted',
+      agent: winner,
+    });
 
     // 5f. The sockets that lost their connection came back and got a full snapshot again.
-    for (const [uid, st] of reconnecting) expect(st.snapshots[1]!.snap).toMatchObject({ user: { id: uid }, billing: expect.any(Object), dispatch: expect.any(Object) });
+    for (const [uid, st] of reconnecting)
+      expect(st.snapshots[1]!.snap).toMatchObject({ user: { id: uid }, billing: expect.any(Object), dispatch: expect.any(Object) });
     const resync = (uid: string) => reconnecting.get(uid)!.snapshots[1]!.snap;
     expect(resync('payer1').billing.calls.map((c: { callId: string }) => c.callId)).toEqual(['call1']);
     expect(resync('caller').dispatch.requests.map((r: { requestId: string }) => r.requestId)).toEqual([requestId]);
@@ -363,7 +417,11 @@ async function probe(p: { kind: 'topup'; ref: string } | { kind: 'balance' }): P
   const headers: Record<string, string> = { authorization: `Basic ${Buffer.from(basic().join(':')).toString('base64')}` };
   const init: RequestInit =
     p.kind === 'topup'
-      ? { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ uid: 'prober', amount: 1, ref: p.ref }) }
+      ? {
+          method: 'POST',
+          headers: { ...headers, 'content-type': 'application/json' },
+          body: JSON.stringify({ uid: 'prober', amount: 1, ref: p.ref }),
+        }
       : { method: 'GET', headers };
   const path = p.kind === 'topup' ? '/v1/billing/topups' : '/v1/billing/users/prober/balance';
   const start = Date.now();

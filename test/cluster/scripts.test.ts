@@ -35,7 +35,8 @@ describe.runIf(onCluster())('scripts on Redis Cluster', () => {
       if (def.keys === 0) expect(name).toBe('sbRoomBeat');
       const text = scriptText(redis, def);
       expect(text.startsWith('#!lua\n'), name).toBe(true);
-      for (const node of masters) await expect((node as Redis).script('LOAD', text), `${name} on ${node.options.port}`).resolves.toMatch(/^[0-9a-f]{40}$/);
+      for (const node of masters)
+        await expect((node as Redis).script('LOAD', text), `${name} on ${node.options.port}`).resolves.toMatch(/^[0-9a-f]{40}$/);
     }
   });
 
@@ -63,7 +64,10 @@ describe.runIf(onCluster())('scripts on Redis Cluster', () => {
     const keys = srv.app.core.keys;
     const a = keys.scoped('app-c', 'guard', 'a');
     const prefix = keys.scoped('app-c', 'guard', '');
-    const derived = { keys: 1, lua: `redis.call('SET', KEYS[1], '1'); redis.call('SET', ARGV[1] .. 'b', '2'); return redis.call('GET', ARGV[1] .. 'b')` };
+    const derived = {
+      keys: 1,
+      lua: `redis.call('SET', KEYS[1], '1'); redis.call('SET', ARGV[1] .. 'b', '2'); return redis.call('GET', ARGV[1] .. 'b')`,
+    };
     await expect(runScript(redis, derived, [a], [prefix])).resolves.toBe('2');
   });
 });

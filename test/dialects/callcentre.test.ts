@@ -14,8 +14,10 @@ import { call, connect, createApp, nextEvent, sleep, startServer, startTestWorke
 const APPID = 'tttalk';
 const PASSWORD = '*89C6B530AA78695E257E55D63C00A6EC9AD3E977'; // the legacy client's (encrypt=true) password, as sent
 const SEED = {
-  userLogin: '/tttalk150806/user/user_login.php?encrypt=true&loginid=4638&password=*89C6B530AA78695E257E55D63C00A6EC9AD3E977&qav=true&serial=42f6a616add0bfc9&sign=991d6126e54f3e4abdb9bd393e554309eed36ce4&source=ttt-2015082415&username=oizhaolei%40gmail.com',
-  volunteerLogin: '/tttalk.web/v3.1/volunteer_login.php?encrypt=true&loginid=2074&password=*89C6B530AA78695E257E55D63C00A6EC9AD3E977&qav=true&sign=d37d6422dfaaa56d6a486d847916ce4109653b60&source=an-2015073107&username=oizhaolei....%40gmail.com',
+  userLogin:
+    '/tttalk150806/user/user_login.php?encrypt=true&loginid=4638&password=*89C6B530AA78695E257E55D63C00A6EC9AD3E977&qav=true&serial=42f6a616add0bfc9&sign=991d6126e54f3e4abdb9bd393e554309eed36ce4&source=ttt-2015082415&username=oizhaolei%40gmail.com',
+  volunteerLogin:
+    '/tttalk.web/v3.1/volunteer_login.php?encrypt=true&loginid=2074&password=*89C6B530AA78695E257E55D63C00A6EC9AD3E977&qav=true&sign=d37d6422dfaaa56d6a486d847916ce4109653b60&source=an-2015073107&username=oizhaolei....%40gmail.com',
   online: '/volunteer/online?loginid=2074',
   offline: '/volunteer/offline?loginid=2074',
   request: '/volunteer/qav_request?lang1=CN&lang2=EN&loginin=4638',
@@ -45,7 +47,9 @@ beforeAll(async () => {
     expect((await call(srv.url, 'POST', '/v1/auth/register', { body: { appid: APPID, id, password: PASSWORD } })).status).toBe(201);
   }
   // The volunteer's languages, set by the app's backend.
-  expect((await call(srv.url, 'PUT', `/v1/apps/${APPID}/agents/2074`, { basic: [app.appid, app.secret], body: { skills: ['CN<>EN'] } })).status).toBe(200);
+  expect((await call(srv.url, 'PUT', `/v1/apps/${APPID}/agents/2074`, { basic: [app.appid, app.secret], body: { skills: ['CN<>EN'] } })).status).toBe(
+    200,
+  );
   await srv.app.services.billing.setPrice(APPID, 'CN-EN', { unitPrice: 100, unitSeconds: 60, directional: false });
   await srv.app.services.billing.topup(APPID, { uid: '4638', amount: 10_000, ref: 'seed-000' });
 });
@@ -87,7 +91,15 @@ async function requestAccepted(expected: string) {
 describe('seed 000, replayed in order', () => {
   it('user_login.php / volunteer_login.php with qav=true answer the token, qav_id and qav_sig', async () => {
     const u = await get(SEED.userLogin);
-    expect(u).toEqual({ status: 1, loginid: '4638', token: expect.stringMatching(/^tttalk\./), expires_at: expect.any(Number), role: 'user', qav_id: '4638', qav_sig: expect.any(String) });
+    expect(u).toEqual({
+      status: 1,
+      loginid: '4638',
+      token: expect.stringMatching(/^tttalk\./),
+      expires_at: expect.any(Number),
+      role: 'user',
+      qav_id: '4638',
+      qav_sig: expect.any(String),
+    });
     userToken = u.token;
     const v = await get(SEED.volunteerLogin);
     expect(v).toMatchObject({ status: 1, loginid: '2074', qav_id: '2074', qav_sig: expect.any(String) });
@@ -118,7 +130,14 @@ describe('seed 000, replayed in order', () => {
     await skipTo(17);
     await requestAccepted('17');
     const started = nextEvent(volunteer, 'conversation.started');
-    expect(await get(SEED.begin, userToken)).toEqual({ status: 1, conversation_id: '17', agent_emp_id: '2074', caller: '4638', state: 'active', started_at: expect.any(Number) });
+    expect(await get(SEED.begin, userToken)).toEqual({
+      status: 1,
+      conversation_id: '17',
+      agent_emp_id: '2074',
+      caller: '4638',
+      state: 'active',
+      started_at: expect.any(Number),
+    });
     expect(await started).toMatchObject({ conversationId: '17', caller: '4638', agent: '2074' });
     expect((await call(srv.url, 'GET', '/v1/presence', { token: volunteerToken })).body.state).toBe('busy');
 
@@ -127,35 +146,80 @@ describe('seed 000, replayed in order', () => {
     const user = (await connect(srv.url, userToken)).socket;
     open.push(user);
     const relayed = nextEvent(user, 'conversation.signal');
-    expect((await volunteer.emitWithAck('conversation.signal', { conversationId: '17', type: 'TIM_CUSTOM_TYPE_CONVERSATION_ANSWER_CALL', data: `${data}&sign=${peerSign('2074', data)}` })).ok).toBe(true);
+    expect(
+      (
+        await volunteer.emitWithAck('conversation.signal', {
+          conversationId: '17',
+          type: 'TIM_CUSTOM_TYPE_CONVERSATION_ANSWER_CALL',
+          data: `${data}&sign=${peerSign('2074', data)}`,
+        })
+      ).ok,
+    ).toBe(true);
     expect(await relayed).toMatchObject({ from: '2074', qavId: '2074', data, verified: true });
-    const printed = await volunteer.emitWithAck('conversation.signal', { conversationId: '17', type: 'TIM_CUSTOM_TYPE_CONVERSATION_ANSWER_CALL', data: 'agent_emp_id=4638&conversation_id=17&sign=8ujwerjhlajdfouopur3nk3n88812lkjld' });
+    const printed = await volunteer.emitWithAck('conversation.signal', {
+      conversationId: '17',
+      type: 'TIM_CUSTOM_TYPE_CONVERSATION_ANSWER_CALL',
+      data: 'agent_emp_id=4638&conversation_id=17&sign=8ujwerjhlajdfouopur3nk3n88812lkjld',
+    });
     expect(printed.error.code).toBe('MESSAGE_SIGN_INVALID');
 
     const back = nextEvent(volunteer, 'presence.state');
-    expect(await get(SEED.end, userToken)).toEqual({ status: 1, conversation_id: '17', state: 'ended', ended_at: expect.any(Number), duration: expect.any(Number) });
+    expect(await get(SEED.end, userToken)).toEqual({
+      status: 1,
+      conversation_id: '17',
+      state: 'ended',
+      ended_at: expect.any(Number),
+      duration: expect.any(Number),
+    });
     expect(await back).toEqual({ uid: '2074', state: 'online', reason: 'conversation-ended' });
-    expect((await call(srv.url, 'GET', '/v1/conversations/17', { token: userToken })).body).toMatchObject({ state: 'ended', endReason: 'ended-by-caller' });
+    expect((await call(srv.url, 'GET', '/v1/conversations/17', { token: userToken })).body).toMatchObject({
+      state: 'ended',
+      endReason: 'ended-by-caller',
+    });
   });
 
   it('feedback from the user side and from the translator side, once each', async () => {
-    expect(await get(SEED.userFeedback, userToken)).toEqual({ status: 1, conversation_id: '17', side: 'user', network_star: 1, translate_star: 1, translator_rating: 3 });
-    expect(await get(SEED.volunteerFeedback, volunteerToken)).toEqual({ status: 1, conversation_id: '17', side: 'translator', network_star: 2, translate_star: 2 });
+    expect(await get(SEED.userFeedback, userToken)).toEqual({
+      status: 1,
+      conversation_id: '17',
+      side: 'user',
+      network_star: 1,
+      translate_star: 1,
+      translator_rating: 3,
+    });
+    expect(await get(SEED.volunteerFeedback, volunteerToken)).toEqual({
+      status: 1,
+      conversation_id: '17',
+      side: 'translator',
+      network_star: 2,
+      translate_star: 2,
+    });
     expectFailed(await get(SEED.userFeedback, userToken), 'FEEDBACK_GIVEN');
     expectFailed(await get(SEED.volunteerFeedback, userToken), 'NOT_A_PARTY'); // the user posing as the translator
     expectFailed(await get('/feedback?conversation_id=17&user_network_star=1', userToken), 'VALIDATION_FAILED', /user_translate_star/);
-    expectFailed(await get('/feedback?conversation_id=17&user_network_star=9&user_translate_star=1', userToken), 'VALIDATION_FAILED', /user_network_star/);
+    expectFailed(
+      await get('/feedback?conversation_id=17&user_network_star=9&user_translate_star=1', userToken),
+      'VALIDATION_FAILED',
+      /user_network_star/,
+    );
     expect((await call(srv.url, 'GET', '/v1/presence', { token: volunteerToken })).body).toMatchObject({ rating: 3, ratings: 1 });
   });
 
-  it('with only the document\'s calls: the volunteer answers peer to peer (ANSWER_CALL), the user\'s begin naming it accepts the offer', async () => {
+  it("with only the document's calls: the volunteer answers peer to peer (ANSWER_CALL), the user's begin naming it accepts the offer", async () => {
     await skipTo(50);
     const offer = nextEvent(volunteer, 'dispatch.offer');
     expect(await get(SEED.request, userToken)).toMatchObject({ status: 1, conversation_id: '50', state: 'waiting' });
     await offer; // no dispatch.accept on the volunteer's socket: its app sends the user ANSWER_CALL instead
     // An agent that holds no offer of the request cannot be named into it.
     expectFailed(await get('/conversation/begin?conversation_id=50&agent_emp_id=5555', userToken), 'NOT_OFFERED');
-    expect(await get('/conversation/begin?conversation_id=50&agent_emp_id=2074', userToken)).toEqual({ status: 1, conversation_id: '50', agent_emp_id: '2074', caller: '4638', state: 'active', started_at: expect.any(Number) });
+    expect(await get('/conversation/begin?conversation_id=50&agent_emp_id=2074', userToken)).toEqual({
+      status: 1,
+      conversation_id: '50',
+      agent_emp_id: '2074',
+      caller: '4638',
+      state: 'active',
+      started_at: expect.any(Number),
+    });
     expect((await call(srv.url, 'GET', '/v1/presence', { token: volunteerToken })).body.state).toBe('busy');
     expect((await get('/conversation/end?conversation_id=50', userToken)).status).toBe(1);
   });
@@ -164,10 +228,25 @@ describe('seed 000, replayed in order', () => {
     await skipTo(100);
     await requestAccepted('100');
     expect((await get('/conversation/begin?conversation_id=100&agent_emp_id=2074', userToken)).status).toBe(1);
-    expect(await get(SEED.chargeBegin, volunteerToken)).toEqual({ status: 1, conversation_id: '100', state: 'active', units: 1, amount: 100, elapsed: expect.any(Number), balance: 9900 });
+    expect(await get(SEED.chargeBegin, volunteerToken)).toEqual({
+      status: 1,
+      conversation_id: '100',
+      state: 'active',
+      units: 1,
+      amount: 100,
+      elapsed: expect.any(Number),
+      balance: 9900,
+    });
     expect(await get(SEED.chargeUpdate, volunteerToken)).toMatchObject({ status: 1, conversation_id: '100', state: 'active', charge_length: 11 });
     expectFailed(await get(SEED.chargeConfirm, userToken), 'CALL_ACTIVE');
-    expect(await get(SEED.chargeEnd, volunteerToken)).toMatchObject({ status: 1, conversation_id: '100', state: 'ended', units: 1, amount: 100, charge_length: 11 });
+    expect(await get(SEED.chargeEnd, volunteerToken)).toMatchObject({
+      status: 1,
+      conversation_id: '100',
+      state: 'ended',
+      units: 1,
+      amount: 100,
+      charge_length: 11,
+    });
     // The volunteer's charge/end stops the charge, not the conversation: in seed 000 only the
     // user's conversation/end ends it (a charge ended for lack of balance is the exception).
     await sleep(300); // the billing end's hooks have run by now
@@ -175,7 +254,13 @@ describe('seed 000, replayed in order', () => {
     expect((await call(srv.url, 'GET', '/v1/presence', { token: volunteerToken })).body.state).toBe('busy');
     expectFailed(await get(SEED.chargeUpdate, volunteerToken), 'CALL_ENDED'); // the seed's order: update after end
     expectFailed(await get(SEED.chargeConfirm, volunteerToken), 'FORBIDDEN'); // only the user confirms
-    expect(await get(SEED.chargeConfirm, userToken)).toMatchObject({ status: 1, conversation_id: '100', state: 'confirmed', amount: 100, balance: 9900 });
+    expect(await get(SEED.chargeConfirm, userToken)).toMatchObject({
+      status: 1,
+      conversation_id: '100',
+      state: 'confirmed',
+      amount: 100,
+      balance: 9900,
+    });
     // Ending the conversation ends nothing more in billing; the volunteer is free.
     expect((await get('/conversation/end?conversation_id=100', volunteerToken)).status).toBe(1);
     expect((await call(srv.url, 'GET', '/v1/presence', { token: volunteerToken })).body.state).toBe('online');

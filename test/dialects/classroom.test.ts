@@ -11,7 +11,15 @@ import type { WorkerNode } from '../../workers/runtime.js';
 import { call, createApp, fakeHttp, sleep, startServer, startTestWorkers, type Fake, type TestServer } from '../helpers.js';
 
 const SDKAPPID = 1400012345;
-const TENCENT = { sdkAppId: SDKAPPID, key: 'usersig-key-0123456789', secretId: 'AKIDtest0123', secretKey: 'secret-key-0123', cosBucket: 'edu-1250000000', cosRegion: 'sh', callbackKey: 'callback-key' };
+const TENCENT = {
+  sdkAppId: SDKAPPID,
+  key: 'usersig-key-0123456789',
+  secretId: 'AKIDtest0123',
+  secretKey: 'secret-key-0123',
+  cosBucket: 'edu-1250000000',
+  cosRegion: 'sh',
+  callbackKey: 'callback-key',
+};
 const TIMEOUT = 1000;
 const GRACE = 1000;
 
@@ -41,7 +49,9 @@ async function php(svc: string, cmd: string, body: unknown, opts: { method?: str
   const res = await fetch(`${srv.url}/index.php?svc=${svc}&cmd=${cmd}${opts.query ?? ''}`, {
     method: opts.method ?? 'POST',
     headers: { 'content-type': opts.contentType ?? 'application/json' },
-    ...(opts.method === 'GET' ? {} : { body: typeof body === 'string' ? body : JSON.stringify(opts.raw ? body : { ...common(), ...(body as object) }) }),
+    ...(opts.method === 'GET'
+      ? {}
+      : { body: typeof body === 'string' ? body : JSON.stringify(opts.raw ? body : { ...common(), ...(body as object) }) }),
   });
   expect(res.status).toBe(200);
   return (await res.json()) as any;
@@ -79,7 +89,9 @@ describe('envelope and common fields', () => {
     expectError(await php('account', 'login', '[1,2]'), 10002);
     expectError(await php('account', 'login', '{"id":', { contentType: 'text/plain' }), 10002);
     // Any content type is read as JSON (the original read php://input).
-    const r = await php('account', 'login', JSON.stringify({ ...common(), id: 'nobody', pwd: b64('x') }), { contentType: 'application/x-www-form-urlencoded' });
+    const r = await php('account', 'login', JSON.stringify({ ...common(), id: 'nobody', pwd: b64('x') }), {
+      contentType: 'application/x-www-form-urlencoded',
+    });
     expectError(r, 10005);
   });
 
@@ -94,10 +106,21 @@ describe('envelope and common fields', () => {
   it('takes timeStamp as the low 32 bits of a ms clock either way: a Java int (negative half of the time) or unsigned', async () => {
     expectOk(await php('account', 'regist', { id: 'ts-user', pwd: b64('pw'), role: 1 }));
     for (const timeStamp of [-1_234_567_890, -2147483648, 0, 4294967295]) {
-      expect(await php('account', 'login', { timeStamp, appid: SDKAPPID, id: 'ts-user', pwd: b64('pw') }, { raw: true }), String(timeStamp)).toMatchObject({ errorCode: 0, data: { token: expect.any(String) } });
+      expect(
+        await php('account', 'login', { timeStamp, appid: SDKAPPID, id: 'ts-user', pwd: b64('pw') }, { raw: true }),
+        String(timeStamp),
+      ).toMatchObject({ errorCode: 0, data: { token: expect.any(String) } });
     }
-    expectError(await php('account', 'login', { timeStamp: -2147483649, appid: SDKAPPID, id: 'ts-user', pwd: b64('pw') }, { raw: true }), 10003, /timeStamp/);
-    expectError(await php('account', 'login', { timeStamp: 4294967296, appid: SDKAPPID, id: 'ts-user', pwd: b64('pw') }, { raw: true }), 10003, /timeStamp/);
+    expectError(
+      await php('account', 'login', { timeStamp: -2147483649, appid: SDKAPPID, id: 'ts-user', pwd: b64('pw') }, { raw: true }),
+      10003,
+      /timeStamp/,
+    );
+    expectError(
+      await php('account', 'login', { timeStamp: 4294967296, appid: SDKAPPID, id: 'ts-user', pwd: b64('pw') }, { raw: true }),
+      10003,
+      /timeStamp/,
+    );
   });
 });
 
@@ -173,7 +196,18 @@ describe('live: a course from create to playback', () => {
     expectOk(await php('live', 'reportmemid', { token: teacher, roomnum, operate: 0 }));
     expectOk(await php('live', 'reportmemid', { token: student, roomnum, operate: 0 }));
     const list = await php('live', 'roomidlist', { token: student, roomnum, index: 0, size: 10 });
-    expect(list).toEqual({ errorCode: 0, errorInfo: '', errInfo: '', data: { total: 2, idlist: [{ id: 'teacher1', role: 1 }, { id: 'student1', role: 0 }] } });
+    expect(list).toEqual({
+      errorCode: 0,
+      errorInfo: '',
+      errInfo: '',
+      data: {
+        total: 2,
+        idlist: [
+          { id: 'teacher1', role: 1 },
+          { id: 'student1', role: 0 },
+        ],
+      },
+    });
     const page = await php('live', 'roomidlist', { token: student, roomnum, index: 1, size: 1 });
     expect(page.data).toEqual({ total: 2, idlist: [{ id: 'student1', role: 0 }] });
     expectOk(await php('live', 'reportmemid', { token: student, roomnum, operate: 1 }));
@@ -199,10 +233,21 @@ describe('live: a course from create to playback', () => {
     expectError(await php('live', 'querybind', `{ "token":"${student}", "roomnum":${roomnum} "index":0 "size":50 }`), 10002);
     const q = await php('live', 'querybind', { token: student, roomnum, index: 0, size: 50 });
     expect(q).toEqual({
-      errorCode: 0, errorInfo: '', errInfo: '',
-      data: { total: 2, bind_files: [{ type: 0, file_name: 'file_name', url: 'http://cos/a.ppt' }, { type: 1, file_name: 'intro.mp4', url: 'http://vod/intro.mp4' }] },
+      errorCode: 0,
+      errorInfo: '',
+      errInfo: '',
+      data: {
+        total: 2,
+        bind_files: [
+          { type: 0, file_name: 'file_name', url: 'http://cos/a.ppt' },
+          { type: 1, file_name: 'intro.mp4', url: 'http://vod/intro.mp4' },
+        ],
+      },
     });
-    expect((await php('live', 'querybind', { token: student, roomnum, index: 1, size: 1 })).data).toEqual({ total: 2, bind_files: [{ type: 1, file_name: 'intro.mp4', url: 'http://vod/intro.mp4' }] });
+    expect((await php('live', 'querybind', { token: student, roomnum, index: 1, size: 1 })).data).toEqual({
+      total: 2,
+      bind_files: [{ type: 1, file_name: 'intro.mp4', url: 'http://vod/intro.mp4' }],
+    });
     expectOk(await php('live', 'reportbind', { ...example, operate: 1 }));
     expect((await php('live', 'querybind', { token: student, roomnum, index: 0, size: 50 })).data.total).toBe(1);
     expectError(await php('live', 'reportbind', { ...example, token: student }), 10001);
@@ -212,24 +257,67 @@ describe('live: a course from create to playback', () => {
 
   it('roomlist: the documented fields, total, paging and every filter', async () => {
     // The seed's example misses a comma after to_time: literally 10002.
-    expectError(await php('live', 'roomlist', `{ "token":"${student}", "index":0, "size":10, "from_time":1412345678, "to_time":1412346678 "host_uid":"teacher", "state":0 }`), 10002);
+    expectError(
+      await php(
+        'live',
+        'roomlist',
+        `{ "token":"${student}", "index":0, "size":10, "from_time":1412345678, "to_time":1412346678 "host_uid":"teacher", "state":0 }`,
+      ),
+      10002,
+    );
     const r = await php('live', 'roomlist', { token: student, index: 0, size: 10, host_uid: 'teacher1' });
     expect(r.errorCode).toBe(0);
     expect(r.data.total).toBe(2);
     const course = r.data.rooms.find((c: any) => c.roomnum === roomnum);
-    expect(Object.keys(course).sort()).toEqual(['begin_imseq', 'begin_time', 'cover', 'end_imseq', 'end_time', 'groupid', 'host_uid', 'memsize', 'playback_idx_url', 'roomnum', 'state', 'title'].sort());
-    expect(course).toMatchObject({ host_uid: 'teacher1', title: 'math', state: 1, groupid: String(roomnum), cover: 'http://url.com/a.jpeg', memsize: 2, playback_idx_url: '', end_time: 0 });
+    expect(Object.keys(course).sort()).toEqual(
+      [
+        'begin_imseq',
+        'begin_time',
+        'cover',
+        'end_imseq',
+        'end_time',
+        'groupid',
+        'host_uid',
+        'memsize',
+        'playback_idx_url',
+        'roomnum',
+        'state',
+        'title',
+      ].sort(),
+    );
+    expect(course).toMatchObject({
+      host_uid: 'teacher1',
+      title: 'math',
+      state: 1,
+      groupid: String(roomnum),
+      cover: 'http://url.com/a.jpeg',
+      memsize: 2,
+      playback_idx_url: '',
+      end_time: 0,
+    });
     expect(course.begin_time).toBeGreaterThan(1_600_000_000);
     expect(r.data.rooms[0].roomnum).toBeGreaterThan(r.data.rooms[1].roomnum); // newest first
-    expect((await php('live', 'roomlist', { token: student, index: 0, size: 10, host_uid: 'teacher1', state: 1 })).data).toMatchObject({ total: 1, rooms: [{ roomnum }] });
+    expect((await php('live', 'roomlist', { token: student, index: 0, size: 10, host_uid: 'teacher1', state: 1 })).data).toMatchObject({
+      total: 1,
+      rooms: [{ roomnum }],
+    });
     expect((await php('live', 'roomlist', { token: student, index: 0, size: 10, host_uid: 'teacher1', state: 0 })).data.total).toBe(1);
-    expect((await php('live', 'roomlist', { token: student, index: 1, size: 1, host_uid: 'teacher1' })).data).toMatchObject({ total: 2, rooms: [{ roomnum }] });
+    expect((await php('live', 'roomlist', { token: student, index: 1, size: 1, host_uid: 'teacher1' })).data).toMatchObject({
+      total: 2,
+      rooms: [{ roomnum }],
+    });
     expect((await php('live', 'roomlist', { token: student, index: 0, size: 10, roomnum })).data).toMatchObject({ total: 1, rooms: [{ roomnum }] });
     expect((await php('live', 'roomlist', { token: student, index: 0, size: 10, roomnum, state: 0 })).data).toEqual({ total: 0, rooms: [] });
     // The documented window (2014) holds none of today's courses.
-    expect((await php('live', 'roomlist', { token: student, index: 0, size: 10, from_time: 1412345678, to_time: 1412346678 })).data).toEqual({ total: 0, rooms: [] });
+    expect((await php('live', 'roomlist', { token: student, index: 0, size: 10, from_time: 1412345678, to_time: 1412346678 })).data).toEqual({
+      total: 0,
+      rooms: [],
+    });
     const now = Math.floor(Date.now() / 1000);
-    expect((await php('live', 'roomlist', { token: student, index: 0, size: 10, host_uid: 'teacher1', from_time: now - 600, to_time: now + 600 })).data.total).toBe(2);
+    expect(
+      (await php('live', 'roomlist', { token: student, index: 0, size: 10, host_uid: 'teacher1', from_time: now - 600, to_time: now + 600 })).data
+        .total,
+    ).toBe(2);
     expectError(await php('live', 'roomlist', { token: student, index: 0, size: 10, state: 4 }), 10003, /state/);
     expectError(await php('live', 'roomlist', { token: student, size: 10 }), 10003, /index/);
   });
@@ -250,7 +338,16 @@ describe('live: a course from create to playback', () => {
   it('recendcall / idxfileendcall: verified vendor callbacks answered {code:0}; the course becomes a playback (state 3)', async () => {
     const t = Math.floor(Date.now() / 1000) + 300;
     const sign = createHash('md5').update(`${TENCENT.callbackKey}${t}`).digest('hex');
-    const event = { t, sign, event_type: 100, stream_id: `${SDKAPPID}_${roomnum}_teacher1_main`, file_id: `f-${roomnum}`, file_format: 'hls', video_url: `http://vod.example/${roomnum}/index.m3u8`, duration: 60 };
+    const event = {
+      t,
+      sign,
+      event_type: 100,
+      stream_id: `${SDKAPPID}_${roomnum}_teacher1_main`,
+      file_id: `f-${roomnum}`,
+      file_format: 'hls',
+      video_url: `http://vod.example/${roomnum}/index.m3u8`,
+      duration: 60,
+    };
     expect(await php('live', 'idxfileendcall', event, { raw: true })).toEqual({ code: 0 });
     expect(await php('live', 'idxfileendcall', event, { raw: true })).toEqual({ code: 0 }); // a replay changes nothing
     const bad = await php('live', 'recendcall', { ...event, sign: 'f'.repeat(32) }, { raw: true });
@@ -262,12 +359,14 @@ describe('live: a course from create to playback', () => {
       await sleep(100);
     }
     expect(c).toMatchObject({ state: 3, playback_idx_url: `http://vod.example/${roomnum}/index.m3u8` });
-    expect((await php('live', 'roomlist', { token: student, index: 0, size: 10, state: 3 })).data.rooms.map((x: any) => x.roomnum)).toContain(roomnum);
+    expect((await php('live', 'roomlist', { token: student, index: 0, size: 10, state: 3 })).data.rooms.map((x: any) => x.roomnum)).toContain(
+      roomnum,
+    );
   });
 });
 
 describe('live: a recording linked by roomnum= alone', () => {
-  it("recendcall whose stream_param carries only roomnum= is linked to the course of the app whose key signed it", async () => {
+  it('recendcall whose stream_param carries only roomnum= is linked to the course of the app whose key signed it', async () => {
     const teacher = await registerAndLogin('t-roomnum', 1);
     const student = await registerAndLogin('s-roomnum', 0);
     const { roomnum } = (await php('live', 'create', { token: teacher, title: 'pushed with roomnum=' })).data;
@@ -275,7 +374,16 @@ describe('live: a recording linked by roomnum= alone', () => {
     expectOk(await php('live', 'exitroom', { token: teacher, roomnum }));
     const t = Math.floor(Date.now() / 1000) + 300;
     const sign = createHash('md5').update(`${TENCENT.callbackKey}${t}`).digest('hex');
-    const event = { t, sign, event_type: 100, stream_id: 'live_8f3a', stream_param: `txSecret=ab12&txTime=5C2A&roomnum=${roomnum}`, file_id: `f-rn-${roomnum}`, file_format: 'mp4', video_url: `http://vod.example/${roomnum}/f.mp4` };
+    const event = {
+      t,
+      sign,
+      event_type: 100,
+      stream_id: 'live_8f3a',
+      stream_param: `txSecret=ab12&txTime=5C2A&roomnum=${roomnum}`,
+      file_id: `f-rn-${roomnum}`,
+      file_format: 'mp4',
+      video_url: `http://vod.example/${roomnum}/f.mp4`,
+    };
     expect(await php('live', 'recendcall', event, { raw: true })).toEqual({ code: 0 });
     let c: any;
     for (let i = 0; i < 50; i++) {
@@ -317,23 +425,55 @@ describe('media commands', () => {
 
   it('cos get_sign: {token, type, bucket, file_path} → data {sign, bucket, region, preview_tag}', async () => {
     const multi = await php('cos', 'get_sign', { token, type: 0 });
-    expect(multi).toEqual({ errorCode: 0, errorInfo: '', errInfo: '', data: { sign: expect.any(String), bucket: 'edu', region: 'sh', preview_tag: 'preview' } });
+    expect(multi).toEqual({
+      errorCode: 0,
+      errorInfo: '',
+      errInfo: '',
+      data: { sign: expect.any(String), bucket: 'edu', region: 'sh', preview_tag: 'preview' },
+    });
     const named = await php('cos', 'get_sign', { token, type: 1, bucket: 'edu-1250000000', file_path: '/test' });
     expect(named.data).toMatchObject({ bucket: 'edu', region: '' }); // a named bucket answers no region, as the seed says
     expectError(await php('cos', 'get_sign', { token, type: 1 }), 10003, /file_path/);
   });
 
   it('vod get_sign: the documented params → data {sign, SecretId, SignatureMethod}', async () => {
-    const params = { Action: 'DescribeInstances', Nonce: 11886, Region: 'gz', SecretId: '', SignatureMethod: 'HmacSHA256', Timestamp: 1465185768, 'instanceIds.0': 'ins-09dx96dg', limit: 20, offset: 0 };
+    const params = {
+      Action: 'DescribeInstances',
+      Nonce: 11886,
+      Region: 'gz',
+      SecretId: '',
+      SignatureMethod: 'HmacSHA256',
+      Timestamp: 1465185768,
+      'instanceIds.0': 'ins-09dx96dg',
+      limit: 20,
+      offset: 0,
+    };
     const r = await php('vod', 'get_sign', { token, method: 'GET', host: 'cvm.api.qcloud.com', path: '/v2/index.php', params });
-    expect(r).toEqual({ errorCode: 0, errorInfo: '', errInfo: '', data: { sign: expect.any(String), SecretId: TENCENT.secretId, SignatureMethod: 'HmacSHA256' } });
-    expect(r.data.sign).toBe(cloudApiSign(TENCENT.secretKey, 'GET', 'cvm.api.qcloud.com', '/v2/index.php', { ...params, SecretId: TENCENT.secretId }).signature);
+    expect(r).toEqual({
+      errorCode: 0,
+      errorInfo: '',
+      errInfo: '',
+      data: { sign: expect.any(String), SecretId: TENCENT.secretId, SignatureMethod: 'HmacSHA256' },
+    });
+    expect(r.data.sign).toBe(
+      cloudApiSign(TENCENT.secretKey, 'GET', 'cvm.api.qcloud.com', '/v2/index.php', { ...params, SecretId: TENCENT.secretId }).signature,
+    );
     expectError(await php('vod', 'get_sign', { token, method: 'GET', host: 'evil.example.com', path: '/v2/index.php', params }), 10003);
   });
 
   it('vod cmd_proxy: signs, forwards, and passes the vendor answer through in data', async () => {
     vendor.requests.length = 0;
-    const params = { Action: 'DescribeVodInfo', Nonce: 11886, Region: 'gz', SecretId: '', SignatureMethod: 'HmacSHA256', Timestamp: 1465185768, 'instanceIds.0': 'ins-09dx96dg', pageNo: 0, pageSize: 20 };
+    const params = {
+      Action: 'DescribeVodInfo',
+      Nonce: 11886,
+      Region: 'gz',
+      SecretId: '',
+      SignatureMethod: 'HmacSHA256',
+      Timestamp: 1465185768,
+      'instanceIds.0': 'ins-09dx96dg',
+      pageNo: 0,
+      pageSize: 20,
+    };
     const r = await php('vod', 'cmd_proxy', { token, method: 'GET', host: 'vod.api.qcloud.com', path: '/v2/index.php', params });
     expect(r).toEqual({ errorCode: 0, errorInfo: '', errInfo: '', data: { code: 0, message: '', totalCount: 0 } });
     expect(vendor.requests[0]?.url).toMatch(/^\/v2\/index\.php\?.*Action=DescribeVodInfo.*Signature=/);

@@ -35,7 +35,12 @@ const asApp = (): Auth => ({ basic: [APPID, SECRET] });
 async function post(path: string, body: unknown, auth: Auth, contentType = 'application/json') {
   const headers: Record<string, string> = { 'content-type': contentType };
   if (auth && 'header' in auth) headers.authorization = auth.header;
-  const r = await call(srv.url, 'POST', path, { body, headers, ...(auth && 'token' in auth ? { token: auth.token } : {}), ...(auth && 'basic' in auth ? { basic: auth.basic } : {}) });
+  const r = await call(srv.url, 'POST', path, {
+    body,
+    headers,
+    ...(auth && 'token' in auth ? { token: auth.token } : {}),
+    ...(auth && 'basic' in auth ? { basic: auth.basic } : {}),
+  });
   expect(r.status).toBe(200);
   return r.body;
 }
@@ -56,7 +61,15 @@ let vid = '';
 describe('seed 001, every documented request', () => {
   it('getUser {id, appid} → a stable sub-account {id, token, voip, voipPwd}', async () => {
     const r = await post('/getUser', { id: 'u100', appid: APPID }, asUser('u100'));
-    expect(r).toEqual({ status: 1, user: { id: expect.stringMatching(/^[0-9a-f]{32}$/), token: expect.stringMatching(/^[0-9a-f]{32}$/), voip: expect.stringMatching(/^8[0-9]{13}$/), voipPwd: expect.stringMatching(/^.{8}$/) } });
+    expect(r).toEqual({
+      status: 1,
+      user: {
+        id: expect.stringMatching(/^[0-9a-f]{32}$/),
+        token: expect.stringMatching(/^[0-9a-f]{32}$/),
+        voip: expect.stringMatching(/^8[0-9]{13}$/),
+        voipPwd: expect.stringMatching(/^.{8}$/),
+      },
+    });
     expect(await post('/getUser', { id: 'u100', appid: APPID }, asUser('u100'))).toEqual(r);
     // Created once even when asked concurrently; the key is id + appid: another id, another account.
     const many = await Promise.all(Array.from({ length: 8 }, () => post('/getUser', { id: 'ext-7', appid: APPID }, asApp())));
@@ -88,12 +101,27 @@ describe('seed 001, every documented request', () => {
     // Someone else cannot create in u100's name.
     expectFailed(await post('/createConf', { id: 'u100', appid: APPID, name: 'x' }, asUser('u200')), 'FORBIDDEN');
     // It is a room of kind conference (dashboards list it with the others).
-    expect((await call(srv.url, 'GET', `/v1/rooms/${conf}`, { token: tokens.u100 })).body).toMatchObject({ roomId: conf, kind: 'conference', host: 'u100', state: 'open' });
+    expect((await call(srv.url, 'GET', `/v1/rooms/${conf}`, { token: tokens.u100 })).body).toMatchObject({
+      roomId: conf,
+      kind: 'conference',
+      host: 'u100',
+      state: 'open',
+    });
   });
 
   it('getConf {id} → {id, uid, appid, vid, name, time, pwd, ctime}', async () => {
     const r = await post('/getConf', { id: conf }, asUser('u100'));
-    expect(r).toEqual({ status: 1, id: conf, uid: 'u100', appid: APPID, vid, name: '周会', time: expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/), pwd: '1234', ctime: expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/) });
+    expect(r).toEqual({
+      status: 1,
+      id: conf,
+      uid: 'u100',
+      appid: APPID,
+      vid,
+      name: '周会',
+      time: expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/),
+      pwd: '1234',
+      ctime: expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/),
+    });
     expect(r.time).toBe(r.ctime); // started at once
     // Not the creator nor a participant: refused; the app reads everything.
     expectFailed(await post('/getConf', { id: conf }, asUser('u200')), 'FORBIDDEN');
@@ -103,17 +131,36 @@ describe('seed 001, every documented request', () => {
 
   it('getUserConfs {id, appid} → {confs: [{id, uid, appid, vid, name, time, ctime}]}', async () => {
     const r = await post('/getUserConfs', { id: 'u100', appid: APPID }, asUser('u100'));
-    expect(r).toEqual({ status: 1, confs: [{ id: conf, uid: 'u100', appid: APPID, vid, name: '周会', time: expect.any(String), ctime: expect.any(String) }] });
+    expect(r).toEqual({
+      status: 1,
+      confs: [{ id: conf, uid: 'u100', appid: APPID, vid, name: '周会', time: expect.any(String), ctime: expect.any(String) }],
+    });
     expect(await post('/getUserConfs', { id: 'u200', appid: APPID }, asApp())).toEqual({ status: 1, confs: [] });
     expectFailed(await post('/getUserConfs', { id: 'u200', appid: APPID }, asUser('u100')), 'FORBIDDEN');
   });
 
   it('joinConf adds people without dialling; getConfUsers → state 0, no callid', async () => {
-    const r = await post('/joinConf', { id: conf, uid: 'u100', appid: APPID, users: [{ id: 'u300', number: '', name: 'Carol' }, { number: '13800000001', name: 'Dan' }] }, asUser('u100'));
+    const r = await post(
+      '/joinConf',
+      {
+        id: conf,
+        uid: 'u100',
+        appid: APPID,
+        users: [
+          { id: 'u300', number: '', name: 'Carol' },
+          { number: '13800000001', name: 'Dan' },
+        ],
+      },
+      asUser('u100'),
+    );
     expect(r).toEqual({ status: 1 });
     expect(await post('/getConfUsers', { id: conf }, asUser('u100'))).toEqual({
-      status: 1, id: conf,
-      users: [{ id: 'u300', number: '', name: 'Carol', state: 0 }, { id: '', number: '13800000001', name: 'Dan', state: 0 }],
+      status: 1,
+      id: conf,
+      users: [
+        { id: 'u300', number: '', name: 'Carol', state: 0 },
+        { id: '', number: '13800000001', name: 'Dan', state: 0 },
+      ],
     });
     // A participant may read the conference, its password included: an empty pwd would
     // tell them (as the seed reads it) that none is needed.
@@ -122,13 +169,25 @@ describe('seed 001, every documented request', () => {
   });
 
   it('inviteConf adds and dials those with a number: answered → state 1 with a callid', async () => {
-    expect(await post('/inviteConf', { id: conf, uid: 'u100', appid: APPID, users: [{ id: 'e1', number: '13800000002', name: 'Eve' }] }, asUser('u100'))).toEqual({ status: 1 });
+    expect(
+      await post('/inviteConf', { id: conf, uid: 'u100', appid: APPID, users: [{ id: 'e1', number: '13800000002', name: 'Eve' }] }, asUser('u100')),
+    ).toEqual({ status: 1 });
     await until(async () => byName(await users(conf), 'Eve')?.state === 1, 5000, 'Eve answered');
-    expect(byName(await users(conf), 'Eve')).toEqual({ callid: expect.stringMatching(new RegExp(`^${conf}-[0-9]+$`)), id: 'e1', number: '13800000002', name: 'Eve', state: 1 });
+    expect(byName(await users(conf), 'Eve')).toEqual({
+      callid: expect.stringMatching(new RegExp(`^${conf}-[0-9]+$`)),
+      id: 'e1',
+      number: '13800000002',
+      name: 'Eve',
+      state: 1,
+    });
     // Dan was only listed: not dialled.
     expect(byName(await users(conf), 'Dan').state).toBe(0);
     // A bad number is answered clearly.
-    expectFailed(await post('/inviteConf', { id: conf, uid: 'u100', appid: APPID, users: [{ number: '12ab', name: 'X' }] }, asUser('u100')), 'INVALID_NUMBER', /12ab/);
+    expectFailed(
+      await post('/inviteConf', { id: conf, uid: 'u100', appid: APPID, users: [{ number: '12ab', name: 'X' }] }, asUser('u100')),
+      'INVALID_NUMBER',
+      /12ab/,
+    );
   });
 
   it('callAllConf dials every phone participant not in', async () => {
@@ -144,11 +203,20 @@ describe('seed 001, every documented request', () => {
     const callids = list.filter((u) => u.callid).map((u) => ({ callid: u.callid }));
     expect(await post('/muteConf', { id: conf, uid: 'u100', appid: APPID, users: callids }, asUser('u100'))).toEqual({ status: 1 });
     const native = async () => (await call(srv.url, 'GET', `/v1/conferences/${conf}/participants`, { token: tokens.u100 })).body.participants;
-    expect((await native()).filter((p: any) => p.muted).map((p: any) => p.name).sort()).toEqual(['Dan', 'Eve']);
+    expect(
+      (await native())
+        .filter((p: any) => p.muted)
+        .map((p: any) => p.name)
+        .sort(),
+    ).toEqual(['Dan', 'Eve']);
     expect(await post('/unmuteConf', { id: conf, uid: 'u100', appid: APPID, users: [callids[0]] }, asUser('u100'))).toEqual({ status: 1 });
     expect((await native()).filter((p: any) => p.muted)).toHaveLength(1);
     // An unknown callid changes nothing and says which.
-    expectFailed(await post('/muteConf', { id: conf, uid: 'u100', appid: APPID, users: [callids[0], { callid: `${conf}-999` }] }, asUser('u100')), 'PARTICIPANT_NOT_FOUND', new RegExp(`${conf}-999`));
+    expectFailed(
+      await post('/muteConf', { id: conf, uid: 'u100', appid: APPID, users: [callids[0], { callid: `${conf}-999` }] }, asUser('u100')),
+      'PARTICIPANT_NOT_FOUND',
+      new RegExp(`${conf}-999`),
+    );
   });
 
   it('quitConf kicks a batch of callids: state 2 (callid kept)', async () => {
@@ -167,9 +235,14 @@ describe('seed 001, every documented request', () => {
   it('control is the creator’s: other users, other uids and the app acting as another user are refused', async () => {
     const eve = byName(await users(conf), 'Eve');
     const attempts: Array<[string, Record<string, unknown>]> = [
-      ['/stopConf', {}], ['/callAllConf', {}], ['/pwdConf', { pwd: 'x' }], ['/quitConf', { users: [{ callid: eve.callid }] }],
-      ['/muteConf', { users: [{ callid: eve.callid }] }], ['/unmuteConf', { users: [{ callid: eve.callid }] }],
-      ['/joinConf', { users: [{ number: '13800000009' }] }], ['/inviteConf', { users: [{ number: '13800000009' }] }],
+      ['/stopConf', {}],
+      ['/callAllConf', {}],
+      ['/pwdConf', { pwd: 'x' }],
+      ['/quitConf', { users: [{ callid: eve.callid }] }],
+      ['/muteConf', { users: [{ callid: eve.callid }] }],
+      ['/unmuteConf', { users: [{ callid: eve.callid }] }],
+      ['/joinConf', { users: [{ number: '13800000009' }] }],
+      ['/inviteConf', { users: [{ number: '13800000009' }] }],
     ];
     for (const [path, extra] of attempts) {
       expectFailed(await post(path, { id: conf, uid: 'u200', appid: APPID, ...extra }, asUser('u200')), 'FORBIDDEN', /creator/);
@@ -182,7 +255,11 @@ describe('seed 001, every documented request', () => {
   it('sendNotice {mps} sends one SMS job per valid number; bad numbers are answered clearly', async () => {
     expect(await post('/sendNotice', { mps: '13800000000,13900000000' }, asUser('u100'))).toEqual({ status: 1 });
     const q = srv.app.core.queues.get('sms');
-    await until(async () => (await q.getCompleted()).filter((j) => ['13800000000', '13900000000'].includes(j.data.to)).length === 2, 5000, 'two SMS sent');
+    await until(
+      async () => (await q.getCompleted()).filter((j) => ['13800000000', '13900000000'].includes(j.data.to)).length === 2,
+      5000,
+      'two SMS sent',
+    );
     const bad = await post('/sendNotice', { mps: '13800000000,123,abc' }, asApp());
     expect(bad).toEqual({ status: 0, code: 'INVALID_NUMBER', reason: expect.stringMatching(/123, abc/), invalid: ['123', 'abc'] });
     expectFailed(await post('/sendNotice', { mps: '' }, asApp()), 'VALIDATION_FAILED', /mps/);
@@ -192,8 +269,15 @@ describe('seed 001, every documented request', () => {
   it('stopConf ends the conference and hangs up every leg; later control says it ended', async () => {
     expect(await post('/stopConf', { id: conf, uid: 'u100', appid: APPID }, asUser('u100'))).toEqual({ status: 1 });
     const list = await users(conf);
-    expect(list.map((u) => [u.name, u.state])).toEqual([['Carol', 0], ['Dan', 2], ['Eve', 2]]);
-    expectFailed(await post('/inviteConf', { id: conf, uid: 'u100', appid: APPID, users: [{ number: '13800000003' }] }, asUser('u100')), 'CONFERENCE_ENDED');
+    expect(list.map((u) => [u.name, u.state])).toEqual([
+      ['Carol', 0],
+      ['Dan', 2],
+      ['Eve', 2],
+    ]);
+    expectFailed(
+      await post('/inviteConf', { id: conf, uid: 'u100', appid: APPID, users: [{ number: '13800000003' }] }, asUser('u100')),
+      'CONFERENCE_ENDED',
+    );
     expect((await call(srv.url, 'GET', `/v1/rooms/${conf}`, { token: tokens.u100 })).body.state).toBe('closed');
     // Stopping twice is not an error; the app may stop as the creator.
     expect(await post('/stopConf', { id: conf, uid: 'u100', appid: APPID }, asApp())).toEqual({ status: 1 });
@@ -221,8 +305,24 @@ describe('seed 001, every documented request', () => {
   });
 
   it('paths are the seed’s, case-sensitive, and meet no other route', async () => {
-    expect(SEED_001_PATHS.sort()).toEqual(['/callAllConf', '/createConf', '/getConf', '/getConfUsers', '/getUser', '/getUserConfs', '/inviteConf', '/joinConf', '/muteConf', '/pwdConf', '/quitConf', '/sendNotice', '/stopConf', '/unmuteConf']);
+    expect(SEED_001_PATHS.sort()).toEqual([
+      '/callAllConf',
+      '/createConf',
+      '/getConf',
+      '/getConfUsers',
+      '/getUser',
+      '/getUserConfs',
+      '/inviteConf',
+      '/joinConf',
+      '/muteConf',
+      '/pwdConf',
+      '/quitConf',
+      '/sendNotice',
+      '/stopConf',
+      '/unmuteConf',
+    ]);
     // Fastify refuses duplicate routes at start-up, so a running server proves no collision; other spellings are not ours.
-    for (const p of ['/getuser', '/GETCONF', '/createconf']) expect((await fetch(srv.url + p, { method: 'POST', headers: { authorization: `Bearer ${tokens.u100}` }, body: '{}' })).status).toBe(404);
+    for (const p of ['/getuser', '/GETCONF', '/createconf'])
+      expect((await fetch(srv.url + p, { method: 'POST', headers: { authorization: `Bearer ${tokens.u100}` }, body: '{}' })).status).toBe(404);
   });
 });

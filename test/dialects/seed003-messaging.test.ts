@@ -14,7 +14,9 @@ let u7: string;
 
 beforeAll(async () => {
   const dict: Record<string, string> = { hello: '你好', world: '世界' };
-  libre = await fakeHttp((b) => (b.q.includes('boom') ? { status: 503, json: { error: 'overloaded' } } : { json: { translatedText: b.q.map((t: string) => dict[t] ?? t) } }));
+  libre = await fakeHttp((b) =>
+    b.q.includes('boom') ? { status: 503, json: { error: 'overloaded' } } : { json: { translatedText: b.q.map((t: string) => dict[t] ?? t) } },
+  );
   srv = await startServer({ TRANSLATION_PROVIDER: 'libretranslate', LIBRETRANSLATE_URL: libre.url });
   bare = await startServer();
   app = await createApp(srv.url);
@@ -26,7 +28,6 @@ afterAll(async () => {
   await srv?.close();
   await libre?.close();
 });
-
 
 /** The seed's request: POST path with `param` as the body; asserts the envelope. */
 async function seed(path: string, auth: { token?: string; basic?: [string, string] }, param: unknown, url = srv.url) {
@@ -76,7 +77,12 @@ describe('im/before/check', () => {
 
 describe('translate/action', () => {
   it('answers the documented translations in order', async () => {
-    expect(await seed('/api/v1/translate/action', { token: u7 }, { text: ['hello', 'world'], short: 'zh' })).toEqual({ code: 0, data: ['你好', '世界'], err: null, time: expect.any(Number) });
+    expect(await seed('/api/v1/translate/action', { token: u7 }, { text: ['hello', 'world'], short: 'zh' })).toEqual({
+      code: 0,
+      data: ['你好', '世界'],
+      err: null,
+      time: expect.any(Number),
+    });
   });
   it('200003 when the provider fails, 200004 when none is configured, 1001 without short', async () => {
     expect((await seed('/api/v1/translate/action', { token: u7 }, { text: ['boom'], short: 'zh' })).code).toBe(200003);
@@ -103,7 +109,9 @@ describe('/api/server/im/send/tip and /send/system', () => {
     const { socket } = await connect(srv.url, u12);
     try {
       const tip = nextEvent(socket, 'message.tip');
-      expect((await seed('/api/server/im/send/tip', { basic: [app.appid, app.secret] }, { from: 100, targets: [12, 7], msg: 'grey bar' })).data.targets).toBe(2);
+      expect(
+        (await seed('/api/server/im/send/tip', { basic: [app.appid, app.secret] }, { from: 100, targets: [12, 7], msg: 'grey bar' })).data.targets,
+      ).toBe(2);
       expect(await tip).toMatchObject({ kind: 'tip', from: '100', msg: 'grey bar' });
       const sys = nextEvent(socket, 'message.system');
       await seed('/api/server/im/send/system', { basic: [app.appid, app.secret] }, { from: '100', targets: ['12'], msg: 'system notice' });

@@ -19,7 +19,11 @@ const xml = new XMLParser({ parseTagValue: false });
 const events: DomainEvent[] = [];
 
 beforeAll(async () => {
-  srv = await startServer({ VTC_APPID: APPID, LIVE_HLS_URL_TEMPLATE: 'http://media.test/streams/{uid}/{videoID}/live.m3u8', LIVE_RTSP_URL_TEMPLATE: 'rtsp://media.test:554/{appid}/{videoID}' });
+  srv = await startServer({
+    VTC_APPID: APPID,
+    LIVE_HLS_URL_TEMPLATE: 'http://media.test/streams/{uid}/{videoID}/live.m3u8',
+    LIVE_RTSP_URL_TEMPLATE: 'rtsp://media.test:554/{appid}/{videoID}',
+  });
   app = await createApp(srv.url, { appid: APPID });
   srv.app.core.events.onPublish((e) => void events.push(e));
 });
@@ -38,7 +42,12 @@ async function get(path: string, q: Record<string, string>, headers: Record<stri
   return { status: res.status, headers: res.headers, text: await res.text() };
 }
 async function post(path: string, form: Record<string, string>, headers: Record<string, string> = {}) {
-  const res = await fetch(`${srv.url}${B}${path}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: new URLSearchParams(form).toString(), redirect: 'manual' });
+  const res = await fetch(`${srv.url}${B}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    body: new URLSearchParams(form).toString(),
+    redirect: 'manual',
+  });
   return { status: res.status, headers: res.headers, text: await res.text() };
 }
 const json = (r: { text: string }) => JSON.parse(r.text);
@@ -59,24 +68,42 @@ describe('§3.1 authentication: md5("appId=…&timestamp=…&appToken=…"), ±1
   it('accepts the app secret as appToken until the app sets its own, then only the own one', async () => {
     const r1 = json(await post('ajx/thirdPartyRegister.do', { ...signed(app.secret), thirdPartyId: 'tok-1', password: 'p' }));
     expect(r1.result).toBe('OK');
-    const set = await call(srv.url, 'POST', `/v1/apps/${APPID}/app-token`, { basic: [APPID, app.secret], body: { appToken: 'BRPXSI9o7fy9cNt099vv-own' } });
+    const set = await call(srv.url, 'POST', `/v1/apps/${APPID}/app-token`, {
+      basic: [APPID, app.secret],
+      body: { appToken: 'BRPXSI9o7fy9cNt099vv-own' },
+    });
     expect(set.body).toEqual({ appid: APPID, appToken: 'BRPXSI9o7fy9cNt099vv-own' });
-    expect((await call(srv.url, 'GET', `/v1/apps/${APPID}/app-token`, { token: ADMIN_TOKEN })).body).toEqual({ appid: APPID, source: 'own', appToken: 'BRPXSI9o7fy9cNt099vv-own' });
+    expect((await call(srv.url, 'GET', `/v1/apps/${APPID}/app-token`, { token: ADMIN_TOKEN })).body).toEqual({
+      appid: APPID,
+      source: 'own',
+      appToken: 'BRPXSI9o7fy9cNt099vv-own',
+    });
     const old = json(await post('ajx/thirdPartyRegister.do', { ...signed(app.secret), thirdPartyId: 'tok-2', password: 'p' }));
     expect(old).toMatchObject({ result: 'NotAuthenticate', code: 'APP_SIGNATURE_INVALID' });
     const own = json(await post('ajx/thirdPartyRegister.do', { ...signed('BRPXSI9o7fy9cNt099vv-own'), thirdPartyId: 'tok-2', password: 'p' }));
     expect(own.result).toBe('OK');
     // Back to the app secret for the rest of the suite.
     expect((await call(srv.url, 'DELETE', `/v1/apps/${APPID}/app-token`, { basic: [APPID, app.secret] })).body).toEqual({ source: 'secret' });
-    expect((await call(srv.url, 'GET', `/v1/apps/${APPID}/app-token`, { basic: [APPID, app.secret] })).body).toEqual({ appid: APPID, source: 'secret' });
+    expect((await call(srv.url, 'GET', `/v1/apps/${APPID}/app-token`, { basic: [APPID, app.secret] })).body).toEqual({
+      appid: APPID,
+      source: 'secret',
+    });
   });
 
   it('takes timestamps up to one minute either side of server time, refuses beyond', async () => {
     const now = Date.now();
-    expect(json(await get('ajx/thirdPartyRegister.do', { ...signed(app.secret, now - 55_000), thirdPartyId: 'skew-a', password: 'p' })).result).toBe('OK');
-    expect(json(await get('ajx/thirdPartyRegister.do', { ...signed(app.secret, now + 55_000), thirdPartyId: 'skew-b', password: 'p' })).result).toBe('OK');
-    expect(json(await get('ajx/thirdPartyRegister.do', { ...signed(app.secret, now - 61_000), thirdPartyId: 'skew-c', password: 'p' }))).toMatchObject({ result: 'NotAuthenticate', code: 'APP_TIMESTAMP_SKEW' });
-    expect(json(await get('ajx/thirdPartyRegister.do', { ...signed(app.secret, now + 61_000), thirdPartyId: 'skew-c', password: 'p' }))).toMatchObject({ result: 'NotAuthenticate', code: 'APP_TIMESTAMP_SKEW' });
+    expect(json(await get('ajx/thirdPartyRegister.do', { ...signed(app.secret, now - 55_000), thirdPartyId: 'skew-a', password: 'p' })).result).toBe(
+      'OK',
+    );
+    expect(json(await get('ajx/thirdPartyRegister.do', { ...signed(app.secret, now + 55_000), thirdPartyId: 'skew-b', password: 'p' })).result).toBe(
+      'OK',
+    );
+    expect(
+      json(await get('ajx/thirdPartyRegister.do', { ...signed(app.secret, now - 61_000), thirdPartyId: 'skew-c', password: 'p' })),
+    ).toMatchObject({ result: 'NotAuthenticate', code: 'APP_TIMESTAMP_SKEW' });
+    expect(
+      json(await get('ajx/thirdPartyRegister.do', { ...signed(app.secret, now + 61_000), thirdPartyId: 'skew-c', password: 'p' })),
+    ).toMatchObject({ result: 'NotAuthenticate', code: 'APP_TIMESTAMP_SKEW' });
     const m = await manage({ action: 'add', ...signed(app.secret, now - 120_000), thirdPartyId: 'skew-d', password: 'p' });
     expect(m).toMatchObject({ result: 'NotAuthenticate', code: 'APP_TIMESTAMP_SKEW' });
   });
@@ -84,13 +111,24 @@ describe('§3.1 authentication: md5("appId=…&timestamp=…&appToken=…"), ±1
   it('refuses a replayed secret, a wrong one, an unknown appId and missing parameters', async () => {
     const auth = signed(app.secret);
     expect(json(await post('ajx/thirdPartyRegister.do', { ...auth, thirdPartyId: 'replay-1', password: 'p' })).result).toBe('OK');
-    expect(json(await post('ajx/thirdPartyRegister.do', { ...auth, thirdPartyId: 'replay-2', password: 'p' }))).toMatchObject({ result: 'NotAuthenticate', code: 'APP_SIGNATURE_REPLAYED' });
+    expect(json(await post('ajx/thirdPartyRegister.do', { ...auth, thirdPartyId: 'replay-2', password: 'p' }))).toMatchObject({
+      result: 'NotAuthenticate',
+      code: 'APP_SIGNATURE_REPLAYED',
+    });
     const m = await manage({ action: 'add', ...auth, thirdPartyId: 'replay-3', password: 'p' });
     expect(m).toMatchObject({ result: 'NotAuthenticate', code: 'APP_SIGNATURE_REPLAYED' });
     const wrong = { ...signed(app.secret), secret: appSignature(APPID, Date.now(), 'not-the-token') };
-    expect(json(await post('ajx/thirdPartyRegister.do', { ...wrong, thirdPartyId: 'x', password: 'p' }))).toMatchObject({ result: 'NotAuthenticate', code: 'APP_SIGNATURE_INVALID' });
-    expect(json(await post('ajx/thirdPartyRegister.do', { ...signed(app.secret, Date.now(), '99999'), thirdPartyId: 'x', password: 'p' }))).toMatchObject({ result: 'NotAuthenticate', code: 'APP_AUTH_FAILED' });
-    expect(json(await post('ajx/thirdPartyRegister.do', { appId: APPID, thirdPartyId: 'x', password: 'p' }))).toMatchObject({ result: 'NotAuthenticate', code: 'APP_AUTH_FAILED' });
+    expect(json(await post('ajx/thirdPartyRegister.do', { ...wrong, thirdPartyId: 'x', password: 'p' }))).toMatchObject({
+      result: 'NotAuthenticate',
+      code: 'APP_SIGNATURE_INVALID',
+    });
+    expect(
+      json(await post('ajx/thirdPartyRegister.do', { ...signed(app.secret, Date.now(), '99999'), thirdPartyId: 'x', password: 'p' })),
+    ).toMatchObject({ result: 'NotAuthenticate', code: 'APP_AUTH_FAILED' });
+    expect(json(await post('ajx/thirdPartyRegister.do', { appId: APPID, thirdPartyId: 'x', password: 'p' }))).toMatchObject({
+      result: 'NotAuthenticate',
+      code: 'APP_AUTH_FAILED',
+    });
     // A used secret is remembered exactly while its timestamp is inside the window (then it would be refused as skewed anyway).
     const older = signed(app.secret, Date.now() - 50_000);
     expect(json(await post('ajx/thirdPartyRegister.do', { ...older, thirdPartyId: 'replay-ttl', password: 'p' })).result).toBe('OK');
@@ -99,7 +137,17 @@ describe('§3.1 authentication: md5("appId=…&timestamp=…&appToken=…"), ±1
     expect(ttl).toBeLessThanOrEqual(11_000);
     // The uppercase hex of the same md5 is the same secret.
     const at = Date.now();
-    expect(json(await post('ajx/thirdPartyRegister.do', { appId: APPID, timestamp: String(at), secret: appSignature(APPID, at, app.secret).toUpperCase(), thirdPartyId: 'upper', password: 'p' })).result).toBe('OK');
+    expect(
+      json(
+        await post('ajx/thirdPartyRegister.do', {
+          appId: APPID,
+          timestamp: String(at),
+          secret: appSignature(APPID, at, app.secret).toUpperCase(),
+          thirdPartyId: 'upper',
+          password: 'p',
+        }),
+      ).result,
+    ).toBe('OK');
   });
 });
 
@@ -119,7 +167,10 @@ describe('§3.1.1 thirdPartyRegister.do (JSON)', () => {
   });
 
   it('answers another word with the reason: an id taken, a missing field', async () => {
-    expect(json(await post('ajx/thirdPartyRegister.do', { ...signed(app.secret), thirdPartyId: 'reg-get', password: 'x' }))).toMatchObject({ result: 'IdExists', code: 'THIRDPARTY_ID_EXISTS' });
+    expect(json(await post('ajx/thirdPartyRegister.do', { ...signed(app.secret), thirdPartyId: 'reg-get', password: 'x' }))).toMatchObject({
+      result: 'IdExists',
+      code: 'THIRDPARTY_ID_EXISTS',
+    });
     const r = json(await post('ajx/thirdPartyRegister.do', { ...signed(app.secret), thirdPartyId: 'no-pw' }));
     expect(r).toMatchObject({ result: 'Invalid', code: 'VALIDATION_FAILED' });
     expect(r.reason).toMatch(/password/);
@@ -128,9 +179,14 @@ describe('§3.1.1 thirdPartyRegister.do (JSON)', () => {
   it('answers Exceed at the app quota (thirdPartyManage add too)', async () => {
     const quota = await call(srv.url, 'GET', `/v1/apps/${APPID}/third-party/quota`, { basic: [APPID, app.secret] });
     const users = quota.body.users as number;
-    expect((await call(srv.url, 'PUT', `/v1/apps/${APPID}/third-party/quota`, { token: ADMIN_TOKEN, body: { quota: users + 1 } })).body).toMatchObject({ quota: users + 1, own: true, users });
+    expect(
+      (await call(srv.url, 'PUT', `/v1/apps/${APPID}/third-party/quota`, { token: ADMIN_TOKEN, body: { quota: users + 1 } })).body,
+    ).toMatchObject({ quota: users + 1, own: true, users });
     expect(json(await post('ajx/thirdPartyRegister.do', { ...signed(app.secret), thirdPartyId: 'last-one', password: 'x' })).result).toBe('OK');
-    expect(json(await post('ajx/thirdPartyRegister.do', { ...signed(app.secret), thirdPartyId: 'one-too-many', password: 'x' }))).toMatchObject({ result: 'Exceed', code: 'USER_QUOTA_EXCEEDED' });
+    expect(json(await post('ajx/thirdPartyRegister.do', { ...signed(app.secret), thirdPartyId: 'one-too-many', password: 'x' }))).toMatchObject({
+      result: 'Exceed',
+      code: 'USER_QUOTA_EXCEEDED',
+    });
     expect(await manage({ action: 'add', ...signed(app.secret), thirdPartyId: 'one-too-many', password: 'x' })).toMatchObject({ result: 'Exceed' });
     expect((await call(srv.url, 'PUT', `/v1/apps/${APPID}/third-party/quota`, { token: ADMIN_TOKEN, body: { quota: null } })).body.own).toBe(false);
     expect(json(await post('ajx/thirdPartyRegister.do', { ...signed(app.secret), thirdPartyId: 'one-too-many', password: 'x' })).result).toBe('OK');
@@ -154,19 +210,32 @@ describe('§3.1.2 thirdPartyLogin.do (XML), §3.1.3 updateDeviceid.do, §3.1.4 l
   });
 
   it('answers IdNotFound for an unknown third-party id, another word for a wrong password or app', async () => {
-    expect(parseXml(await get('ajx/thirdPartyLogin.do', { appId: APPID, thirdPartyId: 'nobody', password: 'pw1' }))).toMatchObject({ result: 'IdNotFound', code: 'THIRDPARTY_ID_NOT_FOUND' });
-    expect(parseXml(await get('ajx/thirdPartyLogin.do', { appId: APPID, thirdPartyId: 'iphone-user', password: 'nope' }))).toMatchObject({ result: 'WrongPassword', code: 'WRONG_PASSWORD' });
-    expect(parseXml(await get('ajx/thirdPartyLogin.do', { appId: '424242', thirdPartyId: 'iphone-user', password: 'pw1' })).result).toBe('NotAuthenticate');
+    expect(parseXml(await get('ajx/thirdPartyLogin.do', { appId: APPID, thirdPartyId: 'nobody', password: 'pw1' }))).toMatchObject({
+      result: 'IdNotFound',
+      code: 'THIRDPARTY_ID_NOT_FOUND',
+    });
+    expect(parseXml(await get('ajx/thirdPartyLogin.do', { appId: APPID, thirdPartyId: 'iphone-user', password: 'nope' }))).toMatchObject({
+      result: 'WrongPassword',
+      code: 'WRONG_PASSWORD',
+    });
+    expect(parseXml(await get('ajx/thirdPartyLogin.do', { appId: '424242', thirdPartyId: 'iphone-user', password: 'pw1' })).result).toBe(
+      'NotAuthenticate',
+    );
   });
 
   it('updates the device id with the session (good), clears it without user.deviceId, answers init when not logged in', async () => {
     const login = await get('ajx/thirdPartyLogin.do', { appId: APPID, thirdPartyId: 'iphone-user', password: 'pw1' });
     const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] as string;
-    expect(json(await post('ajx/updateDeviceid.do', { 'user.deviceId': 'apns-0123abcd' }, { cookie }))).toEqual({ result: 'good', deviceId: 'apns-0123abcd' });
+    expect(json(await post('ajx/updateDeviceid.do', { 'user.deviceId': 'apns-0123abcd' }, { cookie }))).toEqual({
+      result: 'good',
+      deviceId: 'apns-0123abcd',
+    });
     const seen = await call(srv.url, 'GET', `/v1/apps/${APPID}/third-party/users/iphone-user`, { basic: [APPID, app.secret] });
     expect(seen.body).toEqual({ thirdPartyId: 'iphone-user', userId, deviceId: 'apns-0123abcd' });
     expect(json(await get('ajx/updateDeviceid.do', {}, { cookie }))).toEqual({ result: 'good', deviceId: null });
-    expect((await call(srv.url, 'GET', `/v1/apps/${APPID}/third-party/users/iphone-user`, { basic: [APPID, app.secret] })).body.deviceId).toBeUndefined();
+    expect(
+      (await call(srv.url, 'GET', `/v1/apps/${APPID}/third-party/users/iphone-user`, { basic: [APPID, app.secret] })).body.deviceId,
+    ).toBeUndefined();
     expect(json(await get('ajx/updateDeviceid.do', { 'user.deviceId': 'apns-x' })).result).toBe('init');
     expect(json(await get('ajx/updateDeviceid.do', { 'user.deviceId': 'apns-x' }, { cookie: 'JSESSIONID=11501.forged' })).result).toBe('init');
   });
@@ -192,7 +261,9 @@ describe('§3.1.2 thirdPartyLogin.do (XML), §3.1.3 updateDeviceid.do, §3.1.4 l
     expect(theirs.connected).toBe(true);
     expect(json(await get('ajx/updateDeviceid.do', { 'user.deviceId': 'x' }, { cookie })).result).toBe('init');
     expect((await call(srv.url, 'GET', '/v1/me', { token })).body.error.code).toBe('TOKEN_REVOKED');
-    expect((await call(srv.url, 'GET', `/v1/apps/${APPID}/third-party/users/iphone-user`, { basic: [APPID, app.secret] })).body.deviceId).toBeUndefined();
+    expect(
+      (await call(srv.url, 'GET', `/v1/apps/${APPID}/third-party/users/iphone-user`, { basic: [APPID, app.secret] })).body.deviceId,
+    ).toBeUndefined();
     // Without a session it still lands on the index page.
     const anon = await get('logout.do', {});
     expect(anon.status).toBe(302);
@@ -218,21 +289,33 @@ describe('§3.1.5 thirdPartyManage.do (XML)', () => {
     expect(Number(add.sysTimeStamp)).toBeGreaterThan(0);
     expect(parseXml(await get('ajx/thirdPartyLogin.do', { appId: APPID, thirdPartyId: 'm-1', password: 'a' })).result).toBe('OK');
 
-    expect(await manage({ action: 'mod', ...signed(app.secret), thirdPartyId: 'm-1', password: 'b' }, 'get')).toMatchObject({ result: 'OK', userId: add.userId });
+    expect(await manage({ action: 'mod', ...signed(app.secret), thirdPartyId: 'm-1', password: 'b' }, 'get')).toMatchObject({
+      result: 'OK',
+      userId: add.userId,
+    });
     expect(parseXml(await get('ajx/thirdPartyLogin.do', { appId: APPID, thirdPartyId: 'm-1', password: 'a' })).result).toBe('WrongPassword');
     expect(parseXml(await get('ajx/thirdPartyLogin.do', { appId: APPID, thirdPartyId: 'm-1', password: 'b' })).result).toBe('OK');
 
-    expect(await manage({ action: 'mod', ...signed(app.secret), thirdPartyId: 'm-1', newId: 'm-1-renamed' })).toMatchObject({ result: 'OK', thirdPartyId: 'm-1-renamed', userId: add.userId });
+    expect(await manage({ action: 'mod', ...signed(app.secret), thirdPartyId: 'm-1', newId: 'm-1-renamed' })).toMatchObject({
+      result: 'OK',
+      thirdPartyId: 'm-1-renamed',
+      userId: add.userId,
+    });
     expect(parseXml(await get('ajx/thirdPartyLogin.do', { appId: APPID, thirdPartyId: 'm-1', password: 'b' })).result).toBe('IdNotFound');
     expect(parseXml(await get('ajx/thirdPartyLogin.do', { appId: APPID, thirdPartyId: 'm-1-renamed', password: 'b' })).userId).toBe(add.userId);
 
     expect(await manage({ action: 'del', ...signed(app.secret), thirdPartyId: 'm-1-renamed' })).toMatchObject({ result: 'OK', userId: add.userId });
     // Each change is a business event (dashboards, webhooks), in order.
     expect(events.filter((e) => e.data.userId === add.userId).map((e) => [e.name, e.data.change ?? null])).toEqual([
-      ['thirdparty.user.added', null], ['thirdparty.user.changed', 'password'], ['thirdparty.user.changed', 'id'], ['thirdparty.user.deleted', null],
+      ['thirdparty.user.added', null],
+      ['thirdparty.user.changed', 'password'],
+      ['thirdparty.user.changed', 'id'],
+      ['thirdparty.user.deleted', null],
     ]);
     expect(parseXml(await get('ajx/thirdPartyLogin.do', { appId: APPID, thirdPartyId: 'm-1-renamed', password: 'b' })).result).toBe('IdNotFound');
-    expect((await call(srv.url, 'POST', '/v1/auth/login', { body: { appid: APPID, id: add.userId, password: 'b' } })).body.error.code).toBe('USER_NOT_FOUND');
+    expect((await call(srv.url, 'POST', '/v1/auth/login', { body: { appid: APPID, id: add.userId, password: 'b' } })).body.error.code).toBe(
+      'USER_NOT_FOUND',
+    );
   });
 
   it('NotFound for mod and del of an unknown id; Error for both or neither of password/newId, a taken newId, a taken add, an unknown action', async () => {
@@ -245,8 +328,14 @@ describe('§3.1.5 thirdPartyManage.do (XML)', () => {
     expect(both).toMatchObject({ result: 'Error', code: 'VALIDATION_FAILED' });
     expect(both.reason).toMatch(/exactly one/);
     expect(await manage({ action: 'mod', ...signed(app.secret), thirdPartyId: 'm-2' })).toMatchObject({ result: 'Error', code: 'VALIDATION_FAILED' });
-    expect(await manage({ action: 'mod', ...signed(app.secret), thirdPartyId: 'm-2', newId: 'm-3' })).toMatchObject({ result: 'Error', code: 'THIRDPARTY_ID_EXISTS' });
-    expect(await manage({ action: 'add', ...signed(app.secret), thirdPartyId: 'm-2', password: 'a' })).toMatchObject({ result: 'Error', code: 'THIRDPARTY_ID_EXISTS' });
+    expect(await manage({ action: 'mod', ...signed(app.secret), thirdPartyId: 'm-2', newId: 'm-3' })).toMatchObject({
+      result: 'Error',
+      code: 'THIRDPARTY_ID_EXISTS',
+    });
+    expect(await manage({ action: 'add', ...signed(app.secret), thirdPartyId: 'm-2', password: 'a' })).toMatchObject({
+      result: 'Error',
+      code: 'THIRDPARTY_ID_EXISTS',
+    });
     expect(await manage({ action: 'purge', ...signed(app.secret) })).toMatchObject({ result: 'Error' });
     const x = await manage({ action: 'add', ...signed('wrong-token'), thirdPartyId: 'm-4', password: 'a' });
     expect(x.result).toBe('NotAuthenticate');
@@ -263,8 +352,18 @@ describe('§3.1.5 Busy: one call per second per appId, across api nodes', () => 
     try {
       const one = await createApp(a.url, { appid: '20001' });
       const two = await createApp(a.url, { appid: '20002' });
-      const form = (appId: string, secret: string, id: string) => new URLSearchParams({ action: 'add', ...signed(secret, Date.now(), appId), thirdPartyId: id, password: 'p' }).toString();
-      const send = async (url: string, body: string) => xml.parse(await (await fetch(`${url}${B}ajx/thirdPartyManage.do`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body })).text()).response;
+      const form = (appId: string, secret: string, id: string) =>
+        new URLSearchParams({ action: 'add', ...signed(secret, Date.now(), appId), thirdPartyId: id, password: 'p' }).toString();
+      const send = async (url: string, body: string) =>
+        xml.parse(
+          await (
+            await fetch(`${url}${B}ajx/thirdPartyManage.do`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/x-www-form-urlencoded' },
+              body,
+            })
+          ).text(),
+        ).response;
       const first = form('20001', one.secret, 'busy-1');
       expect((await send(a.url, first)).result).toBe('OK');
       // The same signed request replayed on the other node: refused as a replay (before the slot).
@@ -296,12 +395,16 @@ describe('§3.2.4 video queries and the public halls', () => {
   let groupToken = '';
 
   beforeAll(async () => {
-    const reg = async (id: string) => json(await post('ajx/thirdPartyRegister.do', { ...signed(app.secret), thirdPartyId: id, password: 'pw' })).userId as string;
+    const reg = async (id: string) =>
+      json(await post('ajx/thirdPartyRegister.do', { ...signed(app.secret), thirdPartyId: id, password: 'pw' })).userId as string;
     author = await reg('streamer');
     viewer = await reg('mate');
     authorToken = parseXml(await get('ajx/thirdPartyLogin.do', { appId: APPID, thirdPartyId: 'streamer', password: 'pw' })).token as string;
     const mateToken = parseXml(await get('ajx/thirdPartyLogin.do', { appId: APPID, thirdPartyId: 'mate', password: 'pw' })).token as string;
-    const g = await call(srv.url, 'POST', `/v1/apps/${APPID}/live-groups`, { basic: [APPID, app.secret], body: { name: 'crew', members: [author, viewer] } });
+    const g = await call(srv.url, 'POST', `/v1/apps/${APPID}/live-groups`, {
+      basic: [APPID, app.secret],
+      body: { name: 'crew', members: [author, viewer] },
+    });
     expect(g.status).toBe(201);
     groupId = g.body.groupId;
     groupToken = g.body.token;
@@ -320,7 +423,8 @@ describe('§3.2.4 video queries and the public halls', () => {
     await reg('outsider');
     const outsiderToken = parseXml(await get('ajx/thirdPartyLogin.do', { appId: APPID, thirdPartyId: 'outsider', password: 'pw' })).token as string;
     videos.outsider = await start(outsiderToken, { title: 'outsider public' });
-    for (const v of [videos.savedPublic, videos.unsaved]) expect((await call(srv.url, 'POST', `/v1/live/videos/${v}/stop`, { token: authorToken })).status).toBe(200);
+    for (const v of [videos.savedPublic, videos.unsaved])
+      expect((await call(srv.url, 'POST', `/v1/live/videos/${v}/stop`, { token: authorToken })).status).toBe(200);
     expect((await call(srv.url, 'POST', `/v1/live/videos/${videos.mateInGroup}/stop`, { token: mateToken })).status).toBe(200);
     await call(srv.url, 'POST', '/v1/pictures', { token: authorToken, body: { url: 'https://img.test/a.jpg', title: 'public pic <b>' } });
     await call(srv.url, 'POST', '/v1/pictures', { token: authorToken, body: { url: 'https://img.test/b.jpg', title: 'private pic', shareModel: 2 } });
@@ -328,12 +432,20 @@ describe('§3.2.4 video queries and the public halls', () => {
 
   const titles = (r: { videos: Array<{ title: string }> }) => r.videos.map((v) => v.title).sort();
 
-  it('m_listVideoByUid.do: the user\'s live (1) or history (0) videos, with app authentication', async () => {
+  it("m_listVideoByUid.do: the user's live (1) or history (0) videos, with app authentication", async () => {
     const live = json(await get('ajx/m_listVideoByUid.do', { uid: author, liveFlag: '1', ...signed(app.secret) }));
     expect(live.result).toBe('OK');
     expect(titles(live)).toEqual(['live private', 'live public']);
     const v = live.videos.find((x: { title: string }) => x.title === 'live public');
-    expect(v).toMatchObject({ author, liveFlag: 1, description: '作者有点懒,没有提供该视频的描述信息', url: `http://media.test/streams/${author}/${v.videoID}/live.m3u8`, rtspURL: `rtsp://media.test:554/${APPID}/${v.videoID}`, content: 3, shareModel: 1 });
+    expect(v).toMatchObject({
+      author,
+      liveFlag: 1,
+      description: '作者有点懒,没有提供该视频的描述信息',
+      url: `http://media.test/streams/${author}/${v.videoID}/live.m3u8`,
+      rtspURL: `rtsp://media.test:554/${APPID}/${v.videoID}`,
+      content: 3,
+      shareModel: 1,
+    });
     const hist = json(await post('ajx/m_listVideoByUid.do', { uid: author, liveFlag: '0', ...signed(app.secret) }));
     expect(titles(hist)).toEqual(['saved public']); // a stopped unsaved stream has no file
     expect(json(await get('ajx/m_listVideoByUid.do', { uid: author, liveFlag: '1', ...signed('forged') })).result).toBe('NotAuthenticate');
@@ -345,7 +457,10 @@ describe('§3.2.4 video queries and the public halls', () => {
     for (let i = 0; i < 2; i++) expect(json(await get('ajx/listVideoConditional.do', cond)).result, `conditional ${i}`).toBe('OK');
     const used = signed(app.secret);
     expect(json(await post('ajx/thirdPartyRegister.do', { ...used, thirdPartyId: 'poll-used', password: 'p' })).result).toBe('OK');
-    expect(json(await get('ajx/m_listVideoByUid.do', { uid: author, liveFlag: '1', ...used }))).toMatchObject({ result: 'NotAuthenticate', code: 'APP_SIGNATURE_REPLAYED' });
+    expect(json(await get('ajx/m_listVideoByUid.do', { uid: author, liveFlag: '1', ...used }))).toMatchObject({
+      result: 'NotAuthenticate',
+      code: 'APP_SIGNATURE_REPLAYED',
+    });
     expect(json(await get('ajx/m_listVideoByUid.do', { uid: author, liveFlag: '7', ...signed(app.secret) })).result).toBe('Invalid');
   });
 
@@ -353,16 +468,25 @@ describe('§3.2.4 video queries and the public halls', () => {
     const r = json(await get('ajx/listVideoConditional.do', { 'video.groupId': groupId, secret: groupToken }));
     expect(r.result).toBe('OK');
     expect(titles(r)).toEqual(['live public', 'mate alone', 'mate circle', 'saved public']);
-    expect(titles(json(await get('ajx/listVideoConditional.do', { 'video.groupId': groupId, secret: groupToken, 'video.liveFlag': '1' })))).toEqual(['live public', 'mate alone']);
+    expect(titles(json(await get('ajx/listVideoConditional.do', { 'video.groupId': groupId, secret: groupToken, 'video.liveFlag': '1' })))).toEqual([
+      'live public',
+      'mate alone',
+    ]);
     const page2 = json(await get('ajx/listVideoConditional.do', { 'video.groupId': groupId, secret: groupToken, pageSize: '3', pageNumber: '2' }));
     expect([page2.total, page2.videos.length]).toEqual([4, 1]);
     // Membership is read at query time: a member who leaves takes their own videos along;
     // a video started in the group stays the group's.
     const basic: [string, string] = [APPID, app.secret];
     expect((await call(srv.url, 'POST', `/v1/apps/${APPID}/live-groups/${groupId}/members`, { basic, body: { remove: [viewer] } })).status).toBe(200);
-    expect(titles(json(await get('ajx/listVideoConditional.do', { 'video.groupId': groupId, secret: groupToken })))).toEqual(['live public', 'mate circle', 'saved public']);
+    expect(titles(json(await get('ajx/listVideoConditional.do', { 'video.groupId': groupId, secret: groupToken })))).toEqual([
+      'live public',
+      'mate circle',
+      'saved public',
+    ]);
     expect((await call(srv.url, 'POST', `/v1/apps/${APPID}/live-groups/${groupId}/members`, { basic, body: { add: [viewer] } })).status).toBe(200);
-    expect(json(await get('ajx/listVideoConditional.do', { 'video.groupId': groupId, secret: 'BRPXSI9o7fy9cNt099vv' })).result).toBe('NotAuthenticate');
+    expect(json(await get('ajx/listVideoConditional.do', { 'video.groupId': groupId, secret: 'BRPXSI9o7fy9cNt099vv' })).result).toBe(
+      'NotAuthenticate',
+    );
     expect(json(await get('ajx/listVideoConditional.do', { 'video.groupId': '999', secret: groupToken })).result).toBe('NotAuthenticate');
   });
 
@@ -372,7 +496,7 @@ describe('§3.2.4 video queries and the public halls', () => {
     expect(json(await get('ajx/listVideoConditional.do', signed('forged'))).result).toBe('NotAuthenticate');
   });
 
-  it('listVideoConditional.do: 3. video.author → the user\'s and their live groups\' videos (public only without the app signature)', async () => {
+  it("listVideoConditional.do: 3. video.author → the user's and their live groups' videos (public only without the app signature)", async () => {
     const signedAuthor = json(await get('ajx/listVideoConditional.do', { 'video.author': author, ...signed(app.secret) }));
     expect(titles(signedAuthor)).toEqual(['live private', 'live public', 'mate alone', 'mate circle', 'saved public']);
     const open = json(await get('ajx/listVideoConditional.do', { 'video.author': author }));
@@ -380,10 +504,18 @@ describe('§3.2.4 video queries and the public halls', () => {
   });
 
   it('listVideoConditional.do: 4. video.liveFlag and 5. pageNumber/pageSize', async () => {
-    expect(titles(json(await get('ajx/listVideoConditional.do', { 'video.author': author, 'video.liveFlag': '1', ...signed(app.secret) })))).toEqual(['live private', 'live public', 'mate alone']);
-    expect(titles(json(await get('ajx/listVideoConditional.do', { 'video.author': author, 'video.liveFlag': '0', ...signed(app.secret) })))).toEqual(['mate circle', 'saved public']);
+    expect(titles(json(await get('ajx/listVideoConditional.do', { 'video.author': author, 'video.liveFlag': '1', ...signed(app.secret) })))).toEqual([
+      'live private',
+      'live public',
+      'mate alone',
+    ]);
+    expect(titles(json(await get('ajx/listVideoConditional.do', { 'video.author': author, 'video.liveFlag': '0', ...signed(app.secret) })))).toEqual([
+      'mate circle',
+      'saved public',
+    ]);
     const pages = [];
-    for (const n of ['1', '2', '3']) pages.push(json(await get('ajx/listVideoConditional.do', { 'video.author': author, pageSize: '1', pageNumber: n, ...signed(app.secret) })));
+    for (const n of ['1', '2', '3'])
+      pages.push(json(await get('ajx/listVideoConditional.do', { 'video.author': author, pageSize: '1', pageNumber: n, ...signed(app.secret) })));
     expect(pages.map((p) => p.total)).toEqual([5, 5, 5]);
     expect(pages.map((p) => p.videos.length)).toEqual([1, 1, 1]);
     // Newest first, no repeats.

@@ -49,7 +49,10 @@ it('delivers a queued job and another node’s emit to a socket on api #1', asyn
     expect(await fromQueue).toEqual({ amount: 1200 });
 
     const fromApi2 = nextEvent(socket, 'chat.message');
-    const r = await call(api2, 'POST', '/v1/notify', { basic: [appid, secret], body: { to: { user: 'eve' }, event: 'chat.message', data: { text: 'from node 2' } } });
+    const r = await call(api2, 'POST', '/v1/notify', {
+      basic: [appid, secret],
+      body: { to: { user: 'eve' }, event: 'chat.message', data: { text: 'from node 2' } },
+    });
     expect(r.status).toBe(202);
     expect(await fromApi2).toEqual({ text: 'from node 2' });
   } finally {
@@ -61,7 +64,10 @@ it('delivers a queued job and another node’s emit to a socket on api #1', asyn
 
 it('shuts down cleanly on SIGTERM: sockets closed, processes exit 0', async () => {
   const created = await call(api1, 'POST', '/v1/apps', { token: ADMIN_TOKEN, body: {} });
-  const session = await call(api1, 'POST', `/v1/apps/${created.body.appid}/tokens`, { basic: [created.body.appid, created.body.secret], body: { uid: 'z' } });
+  const session = await call(api1, 'POST', `/v1/apps/${created.body.appid}/tokens`, {
+    basic: [created.body.appid, created.body.secret],
+    body: { uid: 'z' },
+  });
   const { socket } = await connect(api1, session.body.token);
   const closed = new Promise<string>((r) => socket.once('disconnect', r));
   expect(await procs[0]!.stop('SIGTERM')).toBe(0);

@@ -14,7 +14,12 @@ export interface Proc {
 
 /** `group`: run in its own process group, so stop() can signal the whole group as a terminal's Ctrl-C does. */
 export function run(args: string[], env: Record<string, string>, opts: { group?: boolean } = {}): Proc {
-  const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: opts.group ?? false });
+  const child = spawn(process.execPath, args, {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: opts.group ?? false,
+  });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));

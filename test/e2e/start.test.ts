@@ -12,7 +12,15 @@ afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 it('starts, prints and reuses bootstrap credentials, and keeps data across restarts', async () => {
   ensureBuild();
-  const env = { DATA_DIR: dataDir, PORT: String(await freePort()), REDIS_PORT: String(await freePort()), HOST: '127.0.0.1', REDIS_URL: '', ADMIN_TOKEN: '', PASSWORD_SCRYPT_N: '1024' };
+  const env = {
+    DATA_DIR: dataDir,
+    PORT: String(await freePort()),
+    REDIS_PORT: String(await freePort()),
+    HOST: '127.0.0.1',
+    REDIS_URL: '',
+    ADMIN_TOKEN: '',
+    PASSWORD_SCRYPT_N: '1024',
+  };
   const base = `http://127.0.0.1:${env.PORT}`;
 
   const first = run(['scripts/start.mjs'], env);

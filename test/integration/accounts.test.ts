@@ -14,7 +14,10 @@ describe('apps', () => {
   it('only the admin creates apps', async () => {
     expect((await call(srv.url, 'POST', '/v1/apps', { body: {} })).body.error.code).toBe('ADMIN_AUTH_FAILED');
     expect((await call(srv.url, 'POST', '/v1/apps', { token: 'wrong-token-xxxxxxxxxxxx', body: {} })).status).toBe(401);
-    const r = await call(srv.url, 'POST', '/v1/apps', { token: ADMIN_TOKEN, body: { appid: 'fixed-id', name: 'Fixed', tencent: { sdkAppId: 1400000000, key: 'k' } } });
+    const r = await call(srv.url, 'POST', '/v1/apps', {
+      token: ADMIN_TOKEN,
+      body: { appid: 'fixed-id', name: 'Fixed', tencent: { sdkAppId: 1400000000, key: 'k' } },
+    });
     expect(r.status).toBe(201);
     expect(r.body).toEqual({ appid: 'fixed-id', secret: expect.any(String) });
     const dup = await call(srv.url, 'POST', '/v1/apps', { token: ADMIN_TOKEN, body: { appid: 'fixed-id' } });
@@ -52,7 +55,10 @@ describe('apps', () => {
   });
 
   it('updates Tencent settings without echoing keys', async () => {
-    const r = await call(srv.url, 'PATCH', `/v1/apps/${app.appid}`, { basic: [app.appid, app.secret], body: { tencent: { sdkAppId: 1400000001, key: 'secret-key', callbackKey: 'cb' } } });
+    const r = await call(srv.url, 'PATCH', `/v1/apps/${app.appid}`, {
+      basic: [app.appid, app.secret],
+      body: { tencent: { sdkAppId: 1400000001, key: 'secret-key', callbackKey: 'cb' } },
+    });
     expect(r.status).toBe(200);
     expect(r.body.tencent).toEqual({ sdkAppId: 1400000001, hasCallbackKey: true });
     expect(JSON.stringify(r.body)).not.toContain('secret-key');
@@ -61,7 +67,9 @@ describe('apps', () => {
 
 describe('users', () => {
   it('register → login → me → logout, with a distinct code for each failure', async () => {
-    const reg = await call(srv.url, 'POST', '/v1/auth/register', { body: { appid: app.appid, id: 'alice', password: 's3cret', role: 'teacher', name: 'Alice', profile: { lang: 'en' } } });
+    const reg = await call(srv.url, 'POST', '/v1/auth/register', {
+      body: { appid: app.appid, id: 'alice', password: 's3cret', role: 'teacher', name: 'Alice', profile: { lang: 'en' } },
+    });
     expect(reg.status).toBe(201);
     expect(reg.body.user).toMatchObject({ id: 'alice', role: 'teacher', name: 'Alice', profile: { lang: 'en' } });
     expect(JSON.stringify(reg.body)).not.toContain('s3cret');
@@ -121,7 +129,10 @@ describe('users', () => {
     const closed = await createApp(srv.url, { selfRegister: false });
     const r = await call(srv.url, 'POST', '/v1/auth/register', { body: { appid: closed.appid, id: 'x', password: 'y' } });
     expect(r.body.error.code).toBe('REGISTRATION_CLOSED');
-    const issued = await call(srv.url, 'POST', `/v1/apps/${closed.appid}/tokens`, { basic: [closed.appid, closed.secret], body: { uid: 'ext-42', role: 'agent' } });
+    const issued = await call(srv.url, 'POST', `/v1/apps/${closed.appid}/tokens`, {
+      basic: [closed.appid, closed.secret],
+      body: { uid: 'ext-42', role: 'agent' },
+    });
     expect(issued.status).toBe(200);
     const me = await call(srv.url, 'GET', '/v1/me', { token: issued.body.token });
     expect(me.body.user).toMatchObject({ id: 'ext-42', role: 'agent' });

@@ -15,7 +15,10 @@ for (const adapter of ['pubsub', 'sharded', 'streams'] as const) {
         const token = await loginUser(a.url, app.appid, 'x-user');
         const { socket } = await connect(b.url, token);
         const got = nextEvent(socket, 'cross.node');
-        await call(a.url, 'POST', '/v1/notify', { basic: [app.appid, app.secret], body: { to: { user: 'x-user' }, event: 'cross.node', data: adapter } });
+        await call(a.url, 'POST', '/v1/notify', {
+          basic: [app.appid, app.secret],
+          body: { to: { user: 'x-user' }, event: 'cross.node', data: adapter },
+        });
         expect(await got).toBe(adapter);
         const gone = new Promise<string>((r) => socket.once('disconnect', r));
         await call(a.url, 'POST', '/v1/auth/logout', { token });

@@ -28,7 +28,12 @@ const basicHeader = (user: string, pass: string) => `Basic ${Buffer.from(`${user
 
 describe('bull-board at /admin/queues', () => {
   it('refuses without the admin token (with a Basic challenge for browsers)', async () => {
-    for (const headers of [{}, { authorization: 'Bearer not-the-admin-token-000' }, { authorization: basicHeader('admin', 'wrong-password') }, { authorization: basicHeader(app.appid, app.secret) }]) {
+    for (const headers of [
+      {},
+      { authorization: 'Bearer not-the-admin-token-000' },
+      { authorization: basicHeader('admin', 'wrong-password') },
+      { authorization: basicHeader(app.appid, app.secret) },
+    ]) {
       const res = await fetch(`${srv.url}/admin/queues`, { headers });
       expect(res.status).toBe(401);
       expect(res.headers.get('www-authenticate')).toMatch(/^Basic realm="Switchboard queues"/);
@@ -71,13 +76,20 @@ describe('app secrets', () => {
     const other = await createApp(srv.url);
     const mine = await call(srv.url, 'GET', `/v1/apps/${app.appid}/secrets`, { basic: [app.appid, app.secret] });
     expect(mine.status).toBe(200);
-    expect(mine.body).toEqual({ appid: app.appid, secrets: [{ id: secretId(app.secret), state: 'current', createdAt: expect.any(Number), expiresAt: null }] });
+    expect(mine.body).toEqual({
+      appid: app.appid,
+      secrets: [{ id: secretId(app.secret), state: 'current', createdAt: expect.any(Number), expiresAt: null }],
+    });
     expect(JSON.stringify(mine.body)).not.toContain(app.secret);
-    expect((await call(srv.url, 'GET', `/v1/apps/${app.appid}/secrets`, { basic: [other.appid, other.secret] })).body.error.code).toBe('CROSS_TENANT');
+    expect((await call(srv.url, 'GET', `/v1/apps/${app.appid}/secrets`, { basic: [other.appid, other.secret] })).body.error.code).toBe(
+      'CROSS_TENANT',
+    );
 
     const all = await call(srv.url, 'GET', '/v1/admin/secrets', { token: ADMIN_TOKEN });
     expect(all.status).toBe(200);
-    const ids = new Map((all.body.apps as Array<{ appid: string; secrets: Array<{ id: string }> }>).map((a) => [a.appid, a.secrets.map((s) => s.id)]));
+    const ids = new Map(
+      (all.body.apps as Array<{ appid: string; secrets: Array<{ id: string }> }>).map((a) => [a.appid, a.secrets.map((s) => s.id)]),
+    );
     expect(ids.get(other.appid)).toEqual([secretId(other.secret)]);
     expect(JSON.stringify(all.body)).not.toContain(other.secret);
     expect((await call(srv.url, 'GET', '/v1/admin/secrets', { basic: [app.appid, app.secret] })).body.error.code).toBe('ADMIN_AUTH_FAILED');
@@ -87,7 +99,13 @@ describe('app secrets', () => {
     const a = await createApp(srv.url);
     const r = await call(srv.url, 'POST', `/v1/apps/${a.appid}/secret`, { token: ADMIN_TOKEN, body: {} });
     expect(r.status).toBe(200);
-    expect(r.body).toEqual({ appid: a.appid, secret: expect.any(String), id: secretId(r.body.secret), createdAt: expect.any(Number), previous: null });
+    expect(r.body).toEqual({
+      appid: a.appid,
+      secret: expect.any(String),
+      id: secretId(r.body.secret),
+      createdAt: expect.any(Number),
+      previous: null,
+    });
     expect((await call(srv.url, 'GET', `/v1/apps/${a.appid}`, { basic: [a.appid, a.secret] })).body.error.code).toBe('APP_AUTH_FAILED');
     expect((await call(srv.url, 'GET', `/v1/apps/${a.appid}`, { basic: [a.appid, r.body.secret] })).status).toBe(200);
   });
@@ -103,13 +121,21 @@ describe('app secrets', () => {
     ]);
     expect((await call(srv.url, 'GET', `/v1/apps/${a.appid}`, { basic: [a.appid, a.secret] })).status).toBe(200);
     // The grace runs out: the old secret is refused and no longer listed.
-    await until(async () => (await call(srv.url, 'GET', `/v1/apps/${a.appid}`, { basic: [a.appid, a.secret] })).status === 401, 5000, 'the grace to end');
-    expect((await call(srv.url, 'GET', `/v1/apps/${a.appid}/secrets`, { token: ADMIN_TOKEN })).body.secrets.map((s: { state: string }) => s.state)).toEqual(['current']);
+    await until(
+      async () => (await call(srv.url, 'GET', `/v1/apps/${a.appid}`, { basic: [a.appid, a.secret] })).status === 401,
+      5000,
+      'the grace to end',
+    );
+    expect(
+      (await call(srv.url, 'GET', `/v1/apps/${a.appid}/secrets`, { token: ADMIN_TOKEN })).body.secrets.map((s: { state: string }) => s.state),
+    ).toEqual(['current']);
 
     // A long grace ended early by deleting the previous secret.
     const r2 = await call(srv.url, 'POST', `/v1/apps/${a.appid}/secret`, { token: ADMIN_TOKEN, body: { graceSeconds: 3600 } });
     expect((await call(srv.url, 'GET', `/v1/apps/${a.appid}`, { basic: [a.appid, r.body.secret] })).status).toBe(200);
-    expect((await call(srv.url, 'DELETE', `/v1/apps/${a.appid}/secrets/${secretId(r2.body.secret)}`, { token: ADMIN_TOKEN })).body.error.code).toBe('SECRET_IS_CURRENT');
+    expect((await call(srv.url, 'DELETE', `/v1/apps/${a.appid}/secrets/${secretId(r2.body.secret)}`, { token: ADMIN_TOKEN })).body.error.code).toBe(
+      'SECRET_IS_CURRENT',
+    );
     expect((await call(srv.url, 'DELETE', `/v1/apps/${a.appid}/secrets/nope`, { token: ADMIN_TOKEN })).body.error.code).toBe('SECRET_NOT_FOUND');
     expect((await call(srv.url, 'DELETE', `/v1/apps/${a.appid}/secrets/${secretId(r.body.secret)}`, { token: ADMIN_TOKEN })).status).toBe(204);
     expect((await call(srv.url, 'GET', `/v1/apps/${a.appid}`, { basic: [a.appid, r.body.secret] })).body.error.code).toBe('APP_AUTH_FAILED');
@@ -160,10 +186,19 @@ describe('users of an app', () => {
 describe('OpenAPI', () => {
   it('documents the admin routes with their schemas and keeps the board out', async () => {
     const doc = (await call(srv.url, 'GET', '/docs/json')).body;
-    for (const path of ['/metrics', '/v1/admin/secrets', '/v1/apps/{appid}/secrets', '/v1/apps/{appid}/secrets/{id}', '/v1/apps/{appid}/users/{uid}/disconnect']) expect(doc.paths, path).toHaveProperty([path]);
+    for (const path of [
+      '/metrics',
+      '/v1/admin/secrets',
+      '/v1/apps/{appid}/secrets',
+      '/v1/apps/{appid}/secrets/{id}',
+      '/v1/apps/{appid}/users/{uid}/disconnect',
+    ])
+      expect(doc.paths, path).toHaveProperty([path]);
     const disconnect = doc.paths['/v1/apps/{appid}/users/{uid}/disconnect'].post;
     expect(Object.keys(disconnect.requestBody.content['application/json'].schema.properties)).toEqual(['reason', 'revoke']);
-    expect(doc.paths['/v1/apps/{appid}/users'].get.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['offset', 'limit', 'role', 'prefix']));
+    expect(doc.paths['/v1/apps/{appid}/users'].get.parameters.map((p: { name: string }) => p.name)).toEqual(
+      expect.arrayContaining(['offset', 'limit', 'role', 'prefix']),
+    );
     expect(Object.keys(doc.paths).filter((p) => p.startsWith('/admin/queues'))).toEqual([]);
   });
 });
@@ -198,7 +233,10 @@ describe('force-disconnect', () => {
     const b = await connect(srv.url, t2);
     open.push(a.socket, b.socket);
     const events = [nextEvent(a.socket, 'session.revoked'), nextEvent(b.socket, 'session.revoked')];
-    const r = await call(srv.url, 'POST', `/v1/apps/${app.appid}/users/ban-me/disconnect`, { basic: [app.appid, app.secret], body: { revoke: true } });
+    const r = await call(srv.url, 'POST', `/v1/apps/${app.appid}/users/ban-me/disconnect`, {
+      basic: [app.appid, app.secret],
+      body: { revoke: true },
+    });
     expect(r.body).toEqual({ sockets: 2, revoked: 2 });
     for (const e of await Promise.all(events)) expect(e).toEqual({ code: 'TOKEN_REVOKED', message: 'disconnected by the administrator' });
     await expect(connect(node2.url, t1)).rejects.toMatchObject({ data: { code: 'TOKEN_REVOKED' } });
@@ -208,9 +246,17 @@ describe('force-disconnect', () => {
     const bad = await call(srv.url, 'POST', `/v1/apps/${app.appid}/users/kick-me/disconnect`, { token: ADMIN_TOKEN, body: { reason: '' } });
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toMatch(/reason/);
-    expect((await call(srv.url, 'POST', `/v1/apps/${app.appid}/users/kick-me/disconnect`, { token: ADMIN_TOKEN, body: { revoke: 'yes', extra: 1 } })).status).toBe(400);
-    expect((await call(srv.url, 'POST', `/v1/apps/${app.appid}/users/nobody/disconnect`, { token: ADMIN_TOKEN, body: {} })).body.error.code).toBe('USER_NOT_FOUND');
+    expect(
+      (await call(srv.url, 'POST', `/v1/apps/${app.appid}/users/kick-me/disconnect`, { token: ADMIN_TOKEN, body: { revoke: 'yes', extra: 1 } }))
+        .status,
+    ).toBe(400);
+    expect((await call(srv.url, 'POST', `/v1/apps/${app.appid}/users/nobody/disconnect`, { token: ADMIN_TOKEN, body: {} })).body.error.code).toBe(
+      'USER_NOT_FOUND',
+    );
     const other = await createApp(srv.url);
-    expect((await call(srv.url, 'POST', `/v1/apps/${app.appid}/users/kick-me/disconnect`, { basic: [other.appid, other.secret], body: {} })).body.error.code).toBe('CROSS_TENANT');
+    expect(
+      (await call(srv.url, 'POST', `/v1/apps/${app.appid}/users/kick-me/disconnect`, { basic: [other.appid, other.secret], body: {} })).body.error
+        .code,
+    ).toBe('CROSS_TENANT');
   });
 });

@@ -8,7 +8,13 @@ import { call, connect, createApp, loginUser, nextEvent, sleep, startServer, sta
 import { readyOf } from '../../src/infra/redis.js';
 
 // Small periods: a tick every 200 ms, claimed every 20 ms; prices use 1 s units.
-const FAST: Partial<Config> = { CHARGE_TICK_SECONDS: 0.2, CHARGE_SWEEP_INTERVAL_MS: 20, CHARGE_TICK_LEASE_MS: 1000, CHARGE_LOW_UNITS: 2, CHARGE_RECONCILE_TOLERANCE_SECONDS: 2 };
+const FAST: Partial<Config> = {
+  CHARGE_TICK_SECONDS: 0.2,
+  CHARGE_SWEEP_INTERVAL_MS: 20,
+  CHARGE_TICK_LEASE_MS: 1000,
+  CHARGE_LOW_UNITS: 2,
+  CHARGE_RECONCILE_TOLERANCE_SECONDS: 2,
+};
 
 let srv: TestServer;
 let workers: WorkerNode;
@@ -34,7 +40,10 @@ const basic = (): [string, string] => [app.appid, app.secret];
 
 async function user(id: string, balance = 0): Promise<{ token: string; socket: Socket; snapshot: any }> {
   const token = await loginUser(srv.url, app.appid, id);
-  if (balance > 0) expect((await call(srv.url, 'POST', '/v1/billing/topups', { basic: basic(), body: { uid: id, amount: balance, ref: `init-${id}` } })).status).toBe(200);
+  if (balance > 0)
+    expect(
+      (await call(srv.url, 'POST', '/v1/billing/topups', { basic: basic(), body: { uid: id, amount: balance, ref: `init-${id}` } })).status,
+    ).toBe(200);
   const { socket, snapshot } = await connect(srv.url, token);
   open.push(socket);
   return { token, socket, snapshot };
@@ -55,20 +64,29 @@ function expectUnitsOnce(entries: Array<{ key: string; unit: number }>, callId: 
 describe('ledger', () => {
   it('applies 50 concurrent replays of one top-up or debit once, and returns the original entry', async () => {
     await user('l-a');
-    const topups = await Promise.all(Array.from({ length: 50 }, () => call(srv.url, 'POST', '/v1/billing/topups', { basic: basic(), body: { uid: 'l-a', amount: 1000, ref: 'pay-1' } })));
+    const topups = await Promise.all(
+      Array.from({ length: 50 }, () =>
+        call(srv.url, 'POST', '/v1/billing/topups', { basic: basic(), body: { uid: 'l-a', amount: 1000, ref: 'pay-1' } }),
+      ),
+    );
     expect(topups.every((r) => r.status === 200)).toBe(true);
     expect(topups.filter((r) => !r.body.replayed)).toHaveLength(1);
     const ids = new Set(topups.map((r) => r.body.entry.id));
     expect(ids.size).toBe(1);
     expect(topups[0]!.body.entry).toMatchObject({ key: 'topup:pay-1', uid: 'l-a', kind: 'topup', amount: 1000, balance: 1000 });
 
-    const debits = await Promise.all(Array.from({ length: 50 }, () => workers.services.billing.adjust(app.appid, { uid: 'l-a', amount: -10, ref: 'fix-1' })));
+    const debits = await Promise.all(
+      Array.from({ length: 50 }, () => workers.services.billing.adjust(app.appid, { uid: 'l-a', amount: -10, ref: 'fix-1' })),
+    );
     expect(debits.filter((r) => !r.replayed)).toHaveLength(1);
     expect(new Set(debits.map((r) => r.entry.id)).size).toBe(1);
     expect(await workers.services.billing.balance(app.appid, 'l-a')).toBe(990);
 
     const ledger = await call(srv.url, 'GET', '/v1/billing/users/l-a/ledger', { basic: basic() });
-    expect(ledger.body.entries.map((e: any) => [e.key, e.amount, e.balance])).toEqual([['adjust:fix-1', -10, 990], ['topup:pay-1', 1000, 1000]]);
+    expect(ledger.body.entries.map((e: any) => [e.key, e.amount, e.balance])).toEqual([
+      ['adjust:fix-1', -10, 990],
+      ['topup:pay-1', 1000, 1000],
+    ]);
 
     // The same ref for another amount is a conflict, not a replay.
     const conflict = await call(srv.url, 'POST', '/v1/billing/topups', { basic: basic(), body: { uid: 'l-a', amount: 5, ref: 'pay-1' } });
@@ -78,7 +96,9 @@ describe('ledger', () => {
 
   it('never lets a balance go negative under concurrent debits', async () => {
     await user('l-b', 100);
-    const results = await Promise.allSettled(Array.from({ length: 50 }, (_, i) => workers.services.billing.adjust(app.appid, { uid: 'l-b', amount: -30, ref: `d-${i}` })));
+    const results = await Promise.allSettled(
+      Array.from({ length: 50 }, (_, i) => workers.services.billing.adjust(app.appid, { uid: 'l-b', amount: -30, ref: `d-${i}` })),
+    );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(3);
     const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     expect(refused.every((r) => r.reason.code === 'INSUFFICIENT_BALANCE')).toBe(true);
@@ -95,7 +115,9 @@ describe('ledger', () => {
     expect(float.body.error).toMatchObject({ code: 'VALIDATION_FAILED', message: expect.stringContaining('amount') });
     const noRef = await call(srv.url, 'POST', '/v1/billing/topups', { basic: basic(), body: { uid: 'l-c', amount: 1 } });
     expect(noRef.body.error.message).toContain('ref');
-    expect((await call(srv.url, 'POST', '/v1/billing/topups', { basic: basic(), body: { uid: 'nobody', amount: 1, ref: 'y' } })).body.error.code).toBe('USER_NOT_FOUND');
+    expect(
+      (await call(srv.url, 'POST', '/v1/billing/topups', { basic: basic(), body: { uid: 'nobody', amount: 1, ref: 'y' } })).body.error.code,
+    ).toBe('USER_NOT_FOUND');
     // A user tops up nobody, reads only their own balance.
     expect((await call(srv.url, 'POST', '/v1/billing/topups', { token: u.token, body: { uid: 'l-c', amount: 1, ref: 'z' } })).status).toBe(401);
     expect((await call(srv.url, 'GET', '/v1/billing/users/l-a/balance', { token: u.token })).body.error.code).toBe('FORBIDDEN');
@@ -131,14 +153,22 @@ describe('metered calls', () => {
     const started = nextEvent(payee.socket, 'charge.started');
     const payerTicks = collect(payer.socket, 'charge.tick');
     const payeeTicks = collect(payee.socket, 'charge.tick');
-    const begin = await call(srv.url, 'POST', '/v1/billing/calls', { basic: basic(), body: { callId: 'c1', payer: 'm-payer', payee: 'm-payee', priceKey: 'CN-EN' } });
+    const begin = await call(srv.url, 'POST', '/v1/billing/calls', {
+      basic: basic(),
+      body: { callId: 'c1', payer: 'm-payer', payee: 'm-payee', priceKey: 'CN-EN' },
+    });
     expect(begin.status).toBe(200);
     expect(begin.body).toMatchObject({ callId: 'c1', state: 'active', units: 1, amount: 100, unitPrice: 100, unitSeconds: 1, priceKey: 'default' });
     expect(await started).toMatchObject({ callId: 'c1', units: 1 });
     expect(await workers.services.billing.balance(app.appid, 'm-payer')).toBe(9900);
     // Beginning again is idempotent.
-    expect((await call(srv.url, 'POST', '/v1/billing/calls', { basic: basic(), body: { callId: 'c1', payer: 'm-payer', payee: 'm-payee' } })).body.units).toBe(1);
-    expect((await call(srv.url, 'POST', '/v1/billing/calls', { basic: basic(), body: { callId: 'c1', payer: 'm-payee', payee: 'm-payer' } })).body.error.code).toBe('CALL_EXISTS');
+    expect(
+      (await call(srv.url, 'POST', '/v1/billing/calls', { basic: basic(), body: { callId: 'c1', payer: 'm-payer', payee: 'm-payee' } })).body.units,
+    ).toBe(1);
+    expect(
+      (await call(srv.url, 'POST', '/v1/billing/calls', { basic: basic(), body: { callId: 'c1', payer: 'm-payee', payee: 'm-payer' } })).body.error
+        .code,
+    ).toBe('CALL_EXISTS');
 
     // The snapshot of a (re)connecting payer carries the balance and the active call.
     const again = await connect(srv.url, payer.token);
@@ -167,8 +197,12 @@ describe('metered calls', () => {
     expect(rep.status).toBe(200);
     expect(rep.body.reportedSeconds).toBe(2);
     expect(rep.body.diffSeconds).toBeUndefined();
-    expect((await call(srv.url, 'POST', '/v1/billing/calls/c1/report', { token: payer.token, body: { reportedSeconds: 2 } })).body.error.code).toBe('FORBIDDEN');
-    expect((await call(srv.url, 'POST', '/v1/billing/calls/c1/report', { token: payee.token, body: { reportedSeconds: 'x' } })).body.error.message).toContain('reportedSeconds');
+    expect((await call(srv.url, 'POST', '/v1/billing/calls/c1/report', { token: payer.token, body: { reportedSeconds: 2 } })).body.error.code).toBe(
+      'FORBIDDEN',
+    );
+    expect(
+      (await call(srv.url, 'POST', '/v1/billing/calls/c1/report', { token: payee.token, body: { reportedSeconds: 'x' } })).body.error.message,
+    ).toContain('reportedSeconds');
 
     // confirm before the end is refused.
     expect((await payer.socket.emitWithAck('billing.confirm', { callId: 'c1' })).error.code).toBe('CALL_ACTIVE');
@@ -190,10 +224,23 @@ describe('metered calls', () => {
     expect(payerTicks.every((t) => t.due <= bill.endedAt)).toBe(true);
 
     const rec = await call(srv.url, 'GET', '/v1/billing/reconciliations', { basic: basic() });
-    expect(rec.body.items).toContainEqual({ callId: 'c1', phase: 'end', reportedSeconds: 63, serverSeconds: Math.round(bill.elapsedMs / 1000), diffSeconds: bill.diffSeconds, at: expect.any(Number) });
-    expect((await call(srv.url, 'POST', '/v1/billing/calls/c1/report', { basic: basic(), body: { reportedSeconds: 3 } })).body.error.code).toBe('CALL_ENDED');
+    expect(rec.body.items).toContainEqual({
+      callId: 'c1',
+      phase: 'end',
+      reportedSeconds: 63,
+      serverSeconds: Math.round(bill.elapsedMs / 1000),
+      diffSeconds: bill.diffSeconds,
+      at: expect.any(Number),
+    });
+    expect((await call(srv.url, 'POST', '/v1/billing/calls/c1/report', { basic: basic(), body: { reportedSeconds: 3 } })).body.error.code).toBe(
+      'CALL_ENDED',
+    );
     // Ending again changes nothing.
-    expect((await call(srv.url, 'POST', '/v1/billing/calls/c1/end', { basic: basic(), body: {} })).body).toMatchObject({ state: 'ended', reason: 'payee', units: bill.units });
+    expect((await call(srv.url, 'POST', '/v1/billing/calls/c1/end', { basic: basic(), body: {} })).body).toMatchObject({
+      state: 'ended',
+      reason: 'payee',
+      units: bill.units,
+    });
 
     // charge/confirm: only the payer, idempotent.
     expect((await call(srv.url, 'POST', '/v1/billing/calls/c1/confirm', { token: payee.token })).body.error.code).toBe('FORBIDDEN');
@@ -229,7 +276,9 @@ describe('metered calls', () => {
     expect(await workers.services.billing.balance(app.appid, 'x-payer')).toBe(50);
     expectUnitsOnce(await ledgerOfCall('x1'), 'x1', 3);
     await until(() => ended.some((h) => h.call.callId === 'x1'), 2000, 'onEnded hook');
-    expect(ended.filter((h) => h.call.callId === 'x1')).toEqual([{ appid: app.appid, call: expect.objectContaining({ callId: 'x1', reason: 'balance', payee: 'x-payee', state: 'ended' }) }]);
+    expect(ended.filter((h) => h.call.callId === 'x1')).toEqual([
+      { appid: app.appid, call: expect.objectContaining({ callId: 'x1', reason: 'balance', payee: 'x-payee', state: 'ended' }) },
+    ]);
   });
 
   it('runs the hooks of an end whose node died before running them (tick job, after 5 s)', async () => {
@@ -242,7 +291,9 @@ describe('metered calls', () => {
     const store = createBillingStore(conn, workers.core.keys);
     expect((await store.end(app.appid, 'h1', 'h-payer', 'h-payee', Date.now(), 'conversation')).code).toBe(1);
     await until(() => ended.some((e) => e.call.callId === 'h1'), 9000, 'hooks run again by the tick job');
-    expect(ended.filter((e) => e.call.callId === 'h1')).toEqual([{ appid: app.appid, call: expect.objectContaining({ state: 'ended', reason: 'conversation' }) }]);
+    expect(ended.filter((e) => e.call.callId === 'h1')).toEqual([
+      { appid: app.appid, call: expect.objectContaining({ state: 'ended', reason: 'conversation' }) },
+    ]);
     await sleep(300);
     expect(ended.filter((e) => e.call.callId === 'h1')).toHaveLength(1); // acknowledged: not run again
     conn.disconnect();
@@ -286,7 +337,9 @@ describe('worker restart mid-call', () => {
     try {
       await call(s2.url, 'POST', '/v1/billing/calls', { basic: b2, body: { callId: 'd1', payer: 'd-payer', payee: 'd-payee' } });
       // Both nodes also sweep by hand, as fast as they can, racing the scheduled job.
-      const race = Array.from({ length: 40 }, (_, i) => sleep(i * 50).then(() => Promise.all([w1.services.billing.tick(), w2.services.billing.tick()])));
+      const race = Array.from({ length: 40 }, (_, i) =>
+        sleep(i * 50).then(() => Promise.all([w1.services.billing.tick(), w2.services.billing.tick()])),
+      );
       await Promise.all(race);
       await until(() => ticks.some((t) => t.units >= 3), 5000, 'unit 3');
     } finally {
@@ -302,7 +355,8 @@ describe('worker restart mid-call', () => {
     const b2: [string, string] = [a2.appid, a2.secret];
     for (const uid of ['w-payer', 'w-payee']) await loginUser(s2.url, a2.appid, uid);
     await call(s2.url, 'POST', '/v1/billing/topups', { basic: b2, body: { uid: 'w-payer', amount: 100_000, ref: 'w' } });
-    const payerToken = (await call(s2.url, 'POST', '/v1/auth/login', { body: { appid: a2.appid, id: 'w-payer', password: 'pw-w-payer' } })).body.token;
+    const payerToken = (await call(s2.url, 'POST', '/v1/auth/login', { body: { appid: a2.appid, id: 'w-payer', password: 'pw-w-payer' } })).body
+      .token;
     const { socket } = await connect(s2.url, payerToken);
     open.push(socket);
     const ticks = collect(socket, 'charge.tick');
@@ -328,7 +382,15 @@ describe('worker restart mid-call', () => {
     await until(async () => (await store.claim(a2.appid, Date.now(), 10, Date.now() + 2500)).claimed.length === 1, 3000, 'a due tick to claim');
     const h = (await store.getCall(a2.appid, 'r1'))!;
     const unitsNow = Number(h.units);
-    const dead = await store.ledger(a2.appid, { uid: 'w-payer', amount: -10, key: `call:r1:unit:${unitsNow + 1}`, kind: 'charge', now, callId: 'r1', unit: unitsNow + 1 });
+    const dead = await store.ledger(a2.appid, {
+      uid: 'w-payer',
+      amount: -10,
+      key: `call:r1:unit:${unitsNow + 1}`,
+      kind: 'charge',
+      now,
+      callId: 'r1',
+      unit: unitsNow + 1,
+    });
     expect(dead.code).toBe(1);
     const before = ticks.length;
     w = await startTestWorkers(s2.config);

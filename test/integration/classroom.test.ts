@@ -2,7 +2,19 @@ import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAppError } from '../../src/infra/errors.js';
 import type { WorkerNode } from '../../workers/runtime.js';
-import { call, connect, connectDashboard, createApp, loginUser, nextEvent, sleep, startServer, startTestWorkers, type TestServer, collect } from '../helpers.js';
+import {
+  call,
+  connect,
+  connectDashboard,
+  createApp,
+  loginUser,
+  nextEvent,
+  sleep,
+  startServer,
+  startTestWorkers,
+  type TestServer,
+  collect,
+} from '../helpers.js';
 
 const SDKAPPID = 1400054321;
 
@@ -37,7 +49,17 @@ describe('course lifecycle', () => {
     const created = await teacher.socket.emitWithAck('course.create', { title: 'Algebra', cover: 'http://c/1.png' });
     expect(created.ok).toBe(true);
     const course = created.data;
-    expect(course).toMatchObject({ host_uid: 'cl-teacher', title: 'Algebra', cover: 'http://c/1.png', state: 0, groupid: String(course.roomnum), memsize: 0, begin_time: 0, begin_imseq: 0, playback_idx_url: '' });
+    expect(course).toMatchObject({
+      host_uid: 'cl-teacher',
+      title: 'Algebra',
+      cover: 'http://c/1.png',
+      state: 0,
+      groupid: String(course.roomnum),
+      memsize: 0,
+      begin_time: 0,
+      begin_imseq: 0,
+      playback_idx_url: '',
+    });
     const roomId = String(course.roomnum);
     expect((await student.socket.emitWithAck('course.create', { title: 'x' })).error.code).toBe('FORBIDDEN');
     expect((await call(srv.url, 'POST', '/v1/courses', { token: student.token, body: { title: 'x' } })).status).toBe(403);
@@ -57,7 +79,13 @@ describe('course lifecycle', () => {
 
     for (const text of ['lesson 1', 'lesson 2', 'lesson 3']) await teacher.socket.emitWithAck('room.message', { roomId, text });
     const members = await call(srv.url, 'GET', `/v1/courses/${course.roomnum}/members?index=0&size=10`, { token: student.token });
-    expect(members.body).toEqual({ total: 2, idlist: [{ id: 'cl-teacher', role: 1 }, { id: 'cl-student', role: 0 }] });
+    expect(members.body).toEqual({
+      total: 2,
+      idlist: [
+        { id: 'cl-teacher', role: 1 },
+        { id: 'cl-student', role: 0 },
+      ],
+    });
 
     const closed = new Promise<void>((resolve) => student.socket.on('room.state', (s: any) => s.state === 'ended' && resolve()));
     const ended = await teacher.socket.emitWithAck('course.exit', { roomnum: course.roomnum });
@@ -80,14 +108,26 @@ describe('course lifecycle', () => {
     const { socket: dash } = await connectDashboard(srv.url, { appid: app.appid, secret: app.secret });
     open.push(dash);
     const dashState = nextEvent(dash, 'room.state');
-    const rec = await call(srv.url, 'POST', `/v1/courses/${course.roomnum}/recording`, { basic: [app.appid, app.secret], body: { playbackUrl: 'https://vod.example/a/index.m3u8' } });
+    const rec = await call(srv.url, 'POST', `/v1/courses/${course.roomnum}/recording`, {
+      basic: [app.appid, app.secret],
+      body: { playbackUrl: 'https://vod.example/a/index.m3u8' },
+    });
     expect(rec.status).toBe(200);
     expect(rec.body).toMatchObject({ state: 3, playback_idx_url: 'https://vod.example/a/index.m3u8' });
     expect(await dashState).toMatchObject({ roomId, state: 'playback', detail: { state: 3 } });
     // Replayed: nothing changes.
-    expect((await call(srv.url, 'POST', `/v1/courses/${course.roomnum}/recording`, { basic: [app.appid, app.secret], body: { playbackUrl: 'https://vod.example/a/index.m3u8' } })).body.state).toBe(3);
+    expect(
+      (
+        await call(srv.url, 'POST', `/v1/courses/${course.roomnum}/recording`, {
+          basic: [app.appid, app.secret],
+          body: { playbackUrl: 'https://vod.example/a/index.m3u8' },
+        })
+      ).body.state,
+    ).toBe(3);
     // The handler media calls refuses an unknown course with a 4xx AppError.
-    const unknown = await srv.app.services.classroom.markRecorded(app.appid, 987654, { playbackUrl: 'https://x/y.m3u8' }).catch((err: unknown) => err);
+    const unknown = await srv.app.services.classroom
+      .markRecorded(app.appid, 987654, { playbackUrl: 'https://x/y.m3u8' })
+      .catch((err: unknown) => err);
     expect(isAppError(unknown, 'ROOM_NOT_FOUND') && unknown.status).toBe(404);
   });
 
@@ -104,17 +144,26 @@ describe('course lifecycle', () => {
   it('the dialect and the native API see and leave the same state', async () => {
     const teacher = await person('same-teacher', 'teacher');
     const login = await fetch(`${srv.url}/index.php?svc=account&cmd=login`, {
-      method: 'POST', body: JSON.stringify({ timeStamp: 1, appid: SDKAPPID, id: 'same-teacher', pwd: Buffer.from('pw-same-teacher').toString('base64') }),
+      method: 'POST',
+      body: JSON.stringify({ timeStamp: 1, appid: SDKAPPID, id: 'same-teacher', pwd: Buffer.from('pw-same-teacher').toString('base64') }),
     }).then((r) => r.json());
     expect(login).toMatchObject({ errorCode: 0, data: { role: 1 } });
     const viaDialect = await fetch(`${srv.url}/index.php?svc=live&cmd=create`, {
-      method: 'POST', body: JSON.stringify({ timeStamp: 1, appid: SDKAPPID, token: login.data.token, title: 'twin' }),
+      method: 'POST',
+      body: JSON.stringify({ timeStamp: 1, appid: SDKAPPID, token: login.data.token, title: 'twin' }),
     }).then((r) => r.json());
     const native = await call(srv.url, 'GET', `/v1/courses/${viaDialect.data.roomnum}`, { token: teacher.token });
-    expect(native.body).toMatchObject({ roomnum: viaDialect.data.roomnum, groupid: viaDialect.data.groupid, title: 'twin', host_uid: 'same-teacher', state: 0 });
+    expect(native.body).toMatchObject({
+      roomnum: viaDialect.data.roomnum,
+      groupid: viaDialect.data.groupid,
+      title: 'twin',
+      host_uid: 'same-teacher',
+      state: 0,
+    });
     await call(srv.url, 'POST', `/v1/courses/${viaDialect.data.roomnum}/start`, { token: teacher.token });
     const list = await fetch(`${srv.url}/index.php?svc=live&cmd=roomlist`, {
-      method: 'POST', body: JSON.stringify({ timeStamp: 1, appid: SDKAPPID, token: login.data.token, index: 0, size: 10, roomnum: viaDialect.data.roomnum }),
+      method: 'POST',
+      body: JSON.stringify({ timeStamp: 1, appid: SDKAPPID, token: login.data.token, index: 0, size: 10, roomnum: viaDialect.data.roomnum }),
     }).then((r) => r.json());
     expect(list.data.rooms[0]).toEqual({ ...native.body, state: 1, begin_time: expect.any(Number) });
   });
@@ -126,7 +175,9 @@ describe('course lifecycle', () => {
     await call(srv.url, 'POST', `/v1/courses/${c.roomnum}/enter`, { token });
     const { socket, snapshot } = await connect(srv.url, token);
     open.push(socket);
-    expect(snapshot.rooms).toEqual([{ roomId: String(c.roomnum), kind: 'classroom', host: 'snap-teacher', state: 'open', role: 'member', memsize: 1, imseq: 0 }]);
+    expect(snapshot.rooms).toEqual([
+      { roomId: String(c.roomnum), kind: 'classroom', host: 'snap-teacher', state: 'open', role: 'member', memsize: 1, imseq: 0 },
+    ]);
   });
 });
 
@@ -135,7 +186,13 @@ describe('course list', () => {
     const a = await person('list-a', 'teacher');
     const b = await person('list-b', 'teacher');
     const made: Record<string, number> = {};
-    for (const [who, title] of [[a, 'a1'], [a, 'a2'], [b, 'b1'], [a, 'a3'], [b, 'b2']] as const) {
+    for (const [who, title] of [
+      [a, 'a1'],
+      [a, 'a2'],
+      [b, 'b1'],
+      [a, 'a3'],
+      [b, 'b2'],
+    ] as const) {
       made[title] = (await call(srv.url, 'POST', '/v1/courses', { token: who.token, body: { title } })).body.roomnum;
       await sleep(2); // distinct creation times
     }
@@ -184,14 +241,23 @@ describe('binds', () => {
       { type: 1, file_name: 'intro.mp4', url: 'https://vod/intro.mp4' },
       { type: 0, file_name: 'notes.pdf', url: 'https://cos/notes.pdf' },
     ];
-    for (const f of files) expect((await call(srv.url, 'POST', `/v1/courses/${roomnum}/binds`, { token: t.token, body: f })).body).toEqual({ changed: true });
+    for (const f of files)
+      expect((await call(srv.url, 'POST', `/v1/courses/${roomnum}/binds`, { token: t.token, body: f })).body).toEqual({ changed: true });
     expect((await call(srv.url, 'POST', `/v1/courses/${roomnum}/binds`, { token: t.token, body: files[0] })).body).toEqual({ changed: false });
     expect((await call(srv.url, 'POST', `/v1/courses/${roomnum}/binds`, { token: s.token, body: files[0] })).status).toBe(403);
     expect((await call(srv.url, 'POST', `/v1/courses/${roomnum}/binds`, { token: other.token, body: files[0] })).status).toBe(403);
-    expect((await call(srv.url, 'POST', `/v1/courses/${roomnum}/binds`, { token: t.token, body: { ...files[0], type: 2 } })).body.error.message).toMatch(/type/);
+    expect(
+      (await call(srv.url, 'POST', `/v1/courses/${roomnum}/binds`, { token: t.token, body: { ...files[0], type: 2 } })).body.error.message,
+    ).toMatch(/type/);
 
-    expect((await call(srv.url, 'GET', `/v1/courses/${roomnum}/binds?index=0&size=10`, { token: s.token })).body).toEqual({ total: 3, bind_files: files });
-    expect((await call(srv.url, 'GET', `/v1/courses/${roomnum}/binds?index=1&size=1`, { token: s.token })).body).toEqual({ total: 3, bind_files: [files[1]] });
+    expect((await call(srv.url, 'GET', `/v1/courses/${roomnum}/binds?index=0&size=10`, { token: s.token })).body).toEqual({
+      total: 3,
+      bind_files: files,
+    });
+    expect((await call(srv.url, 'GET', `/v1/courses/${roomnum}/binds?index=1&size=1`, { token: s.token })).body).toEqual({
+      total: 3,
+      bind_files: [files[1]],
+    });
     const del = await call(srv.url, 'DELETE', `/v1/courses/${roomnum}/binds?type=1&url=${encodeURIComponent(files[1]!.url)}`, { token: t.token });
     expect(del.body).toEqual({ changed: true });
     const bySocket = await s.socket.emitWithAck('course.binds', { roomnum, index: 0, size: 10 });

@@ -35,7 +35,12 @@ it('the typed client tries a handshake refused with UNAVAILABLE again (Redis fai
   let handshakes = 0;
   io.use((_socket, next) => {
     handshakes++;
-    if (handshakes <= 2) return next(Object.assign(new Error('the data store is unavailable or failing over: retry in a moment'), { data: { code: 'UNAVAILABLE', message: 'retry' } }));
+    if (handshakes <= 2)
+      return next(
+        Object.assign(new Error('the data store is unavailable or failing over: retry in a moment'), {
+          data: { code: 'UNAVAILABLE', message: 'retry' },
+        }),
+      );
     next();
   });
   io.on('connection', (s) => s.emit('session.snapshot', { user: { id: 'back' } }));

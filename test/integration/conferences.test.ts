@@ -11,7 +11,19 @@ import { emptyJobId, startJobId } from '../../src/modules/conferences/service.js
 import { createConferencesStore } from '../../src/modules/conferences/store.js';
 import { signBody, verifySignedBody } from '../../src/providers/telephony/webhook.js';
 import type { WorkerNode } from '../../workers/runtime.js';
-import { call, collect, connect, createApp, listenLocal, loginUser, startServer, startTestWorkers, until, type Local, type TestServer } from '../helpers.js';
+import {
+  call,
+  collect,
+  connect,
+  createApp,
+  listenLocal,
+  loginUser,
+  startServer,
+  startTestWorkers,
+  until,
+  type Local,
+  type TestServer,
+} from '../helpers.js';
 
 const open: Socket[] = [];
 afterAll(() => {
@@ -75,11 +87,29 @@ describe('conferences with the simulated provider', () => {
     expect(await srv.app.core.queues.get('conferences').getJob(startJobId(app.appid, conf))).toBeDefined();
 
     // Invited before the start: listed now, dialled at the start.
-    const inv = await call(srv.url, 'POST', `/v1/conferences/${conf}/participants`, { token: t.host, body: { users: [{ number: '13800000001', name: 'A' }, { number: '13800000002', name: 'B' }, { id: 'bob', name: 'Bob' }], dial: true } });
+    const inv = await call(srv.url, 'POST', `/v1/conferences/${conf}/participants`, {
+      token: t.host,
+      body: {
+        users: [
+          { number: '13800000001', name: 'A' },
+          { number: '13800000002', name: 'B' },
+          { id: 'bob', name: 'Bob' },
+        ],
+        dial: true,
+      },
+    });
     expect(inv.status).toBe(200);
-    expect(inv.body.participants.map((p: any) => [p.name, p.state, p.call, p.dialOnStart ?? false])).toEqual([['A', 0, 'none', true], ['B', 0, 'none', true], ['Bob', 0, 'none', false]]);
+    expect(inv.body.participants.map((p: any) => [p.name, p.state, p.call, p.dialOnStart ?? false])).toEqual([
+      ['A', 0, 'none', true],
+      ['B', 0, 'none', true],
+      ['Bob', 0, 'none', false],
+    ]);
     await seen(hostEvents, member('Bob', 'added'), 'added events to the creator');
-    expect((await confUsers(srv, app, conf)).map((u) => [u.name, u.state, u.callid])).toEqual([['A', 0, undefined], ['B', 0, undefined], ['Bob', 0, undefined]]);
+    expect((await confUsers(srv, app, conf)).map((u) => [u.name, u.state, u.callid])).toEqual([
+      ['A', 0, undefined],
+      ['B', 0, undefined],
+      ['Bob', 0, undefined],
+    ]);
     const early = await bob.emitWithAck('conference.join', { confId: conf, pwd: 'pw' });
     expect(early.error.code).toBe('CONFERENCE_NOT_STARTED');
 
@@ -93,12 +123,24 @@ describe('conferences with the simulated provider', () => {
     // The simulated carrier answers: state 1 with a callid unique in the conference.
     const answeredA = await seen(hostEvents, member('A', 'answered'), 'A answered');
     await seen(hostEvents, member('B', 'answered'), 'B answered');
-    expect(answeredA.participant).toMatchObject({ state: 1, call: 'connected', via: 'phone', callid: expect.stringMatching(new RegExp(`^${conf}-`)) });
+    expect(answeredA.participant).toMatchObject({
+      state: 1,
+      call: 'connected',
+      via: 'phone',
+      callid: expect.stringMatching(new RegExp(`^${conf}-`)),
+    });
     let users = await confUsers(srv, app, conf);
-    expect(users.map((u) => [u.name, u.state])).toEqual([['A', 1], ['B', 1], ['Bob', 0]]);
+    expect(users.map((u) => [u.name, u.state])).toEqual([
+      ['A', 1],
+      ['B', 1],
+      ['Bob', 0],
+    ]);
     expect(named(users, 'A').callid).not.toBe(named(users, 'B').callid);
     // The business event went out with the room as order key.
-    expect(published.find((e) => e.name === 'conference.member' && (e.data as any).action === 'answered')).toMatchObject({ appid: app.appid, orderKey: `room:${conf}` });
+    expect(published.find((e) => e.name === 'conference.member' && (e.data as any).action === 'answered')).toMatchObject({
+      appid: app.appid,
+      orderKey: `room:${conf}`,
+    });
 
     // Bob joins from the app: the password is required; then state 1 (via app) and he hears the room.
     expect((await bob.emitWithAck('conference.join', { confId: conf })).error.code).toBe('CONFERENCE_PASSWORD');
@@ -125,17 +167,30 @@ describe('conferences with the simulated provider', () => {
     expect((await bob.emitWithAck('conference.kick', { confId: conf, callids: [] })).error.code).toBe('VALIDATION_FAILED');
 
     // Kick B through the seed's quitConf: state 2, the leg hung up.
-    const q = await call(srv.url, 'POST', '/quitConf', { token: t.host, body: { id: conf, uid: 'host', appid: app.appid, users: [{ callid: named(users, 'B').callid }] } });
+    const q = await call(srv.url, 'POST', '/quitConf', {
+      token: t.host,
+      body: { id: conf, uid: 'host', appid: app.appid, users: [{ callid: named(users, 'B').callid }] },
+    });
     expect(q.body).toEqual({ status: 1 });
     expect((await seen(bobEvents, member('B', 'kicked'), 'B kicked')).participant).toMatchObject({ state: 2, call: 'ended' });
     expect(named(await confUsers(srv, app, conf), 'B').state).toBe(2);
-    await until(async () => (await srv.app.core.queues.get('conferences').getJob(`conf-cmd.${app.appid}.${conf}.${named(users, 'B').callid}.hangup`))?.finishedOn !== undefined, 5000, 'hangup command sent');
+    await until(
+      async () =>
+        (await srv.app.core.queues.get('conferences').getJob(`conf-cmd.${app.appid}.${conf}.${named(users, 'B').callid}.hangup`))?.finishedOn !==
+        undefined,
+      5000,
+      'hangup command sent',
+    );
 
     // Kick Bob (app participant): he hears it, then leaves the room and cannot walk back in through it.
     const bobCall = named(await confUsers(srv, app, conf), 'Bob').callid;
     expect((await host.emitWithAck('conference.kick', { confId: conf, callids: [bobCall] })).ok).toBe(true);
     await seen(bobEvents, member('Bob', 'kicked'), 'Bob hears he was kicked');
-    await until(async () => (await call(srv.url, 'GET', `/v1/rooms/${conf}/members`, { token: t.host })).body.total === 0, 5000, 'Bob out of the room');
+    await until(
+      async () => (await call(srv.url, 'GET', `/v1/rooms/${conf}/members`, { token: t.host })).body.total === 0,
+      5000,
+      'Bob out of the room',
+    );
     expect((await bob.emitWithAck('room.join', { roomId: conf })).error.code).toBe('FORBIDDEN');
     expect(named(await confUsers(srv, app, conf), 'Bob').state).toBe(2);
 
@@ -148,7 +203,11 @@ describe('conferences with the simulated provider', () => {
     const stopped = await call(srv.url, 'POST', `/v1/conferences/${conf}/stop`, { token: t.host });
     expect(stopped.body).toMatchObject({ state: 'ended', endReason: 'stopped', inCount: 0 });
     await seen(hostEvents, member('A', 'ended'), 'A ended with the conference');
-    expect((await confUsers(srv, app, conf)).map((u) => [u.name, u.state])).toEqual([['A', 2], ['B', 2], ['Bob', 2]]);
+    expect((await confUsers(srv, app, conf)).map((u) => [u.name, u.state])).toEqual([
+      ['A', 2],
+      ['B', 2],
+      ['Bob', 2],
+    ]);
     expect((await call(srv.url, 'GET', `/v1/rooms/${conf}`, { token: t.host })).body.state).toBe('closed');
     expect((await host.emitWithAck('conference.join', { confId: conf })).error.code).toBe('CONFERENCE_ENDED');
   });
@@ -158,7 +217,20 @@ describe('conferences with the simulated provider', () => {
     const { socket: host } = await connect(srv.url, t.host);
     open.push(host);
     const events = collect(host, 'conference.member');
-    expect((await call(srv.url, 'POST', `/v1/conferences/${c.confId}/participants`, { basic: [app.appid, app.secret], body: { users: [{ number: '13800000000', name: 'NoAnswer' }, { number: '13899999999', name: 'HangsUp' }], dial: true } })).status).toBe(200);
+    expect(
+      (
+        await call(srv.url, 'POST', `/v1/conferences/${c.confId}/participants`, {
+          basic: [app.appid, app.secret],
+          body: {
+            users: [
+              { number: '13800000000', name: 'NoAnswer' },
+              { number: '13899999999', name: 'HangsUp' },
+            ],
+            dial: true,
+          },
+        })
+      ).status,
+    ).toBe(200);
     expect((await seen(events, member('NoAnswer', 'failed'), 'no answer')).participant).toMatchObject({ state: 0, call: 'failed' });
     await seen(events, member('HangsUp', 'answered'), 'answered');
     expect((await seen(events, member('HangsUp', 'hungup'), 'hung up')).participant).toMatchObject({ state: 2, call: 'ended' });
@@ -166,7 +238,11 @@ describe('conferences with the simulated provider', () => {
     expect(named(users, 'NoAnswer')).toEqual({ id: '', number: '13800000000', name: 'NoAnswer', state: 0 });
     expect(named(users, 'HangsUp')).toMatchObject({ state: 2, callid: expect.any(String) });
     // Empty now: the empty timeout ends it by itself.
-    await until(async () => (await call(srv.url, 'GET', `/v1/conferences/${c.confId}`, { basic: [app.appid, app.secret] })).body.state === 'ended', 8000, 'ended when empty');
+    await until(
+      async () => (await call(srv.url, 'GET', `/v1/conferences/${c.confId}`, { basic: [app.appid, app.secret] })).body.state === 'ended',
+      8000,
+      'ended when empty',
+    );
     expect((await call(srv.url, 'GET', `/v1/conferences/${c.confId}`, { basic: [app.appid, app.secret] })).body.endReason).toBe('empty');
   });
 
@@ -177,13 +253,21 @@ describe('conferences with the simulated provider', () => {
     expect((await eve.emitWithAck('conference.join', { confId: c.confId })).ok).toBe(true); // no password: anyone of the app
     // The timeout armed at creation runs and finds someone in: nothing ends.
     const q = srv.app.core.queues.get('conferences');
-    await until(async () => (await q.getJob(emptyJobId(app.appid, c.confId, c.createdAt)))?.finishedOn !== undefined, 8000, 'first empty timeout ran');
+    await until(
+      async () => (await q.getJob(emptyJobId(app.appid, c.confId, c.createdAt)))?.finishedOn !== undefined,
+      8000,
+      'first empty timeout ran',
+    );
     expect((await q.getJob(emptyJobId(app.appid, c.confId, c.createdAt)))!.returnvalue).toEqual({ ended: false });
     expect((await call(srv.url, 'GET', `/v1/conferences/${c.confId}`, { token: t.host })).body.state).toBe('live');
     // Eve leaves: state 2, and the conference ends by itself.
     expect((await eve.emitWithAck('conference.leave', { confId: c.confId })).data).toEqual({ left: true });
     expect((await confUsers(srv, app, c.confId))[0]).toMatchObject({ id: 'eve', state: 2 });
-    await until(async () => (await call(srv.url, 'GET', `/v1/conferences/${c.confId}`, { token: t.host })).body.state === 'ended', 8000, 'ended when empty');
+    await until(
+      async () => (await call(srv.url, 'GET', `/v1/conferences/${c.confId}`, { token: t.host })).body.state === 'ended',
+      8000,
+      'ended when empty',
+    );
     expect((await call(srv.url, 'GET', `/v1/conferences/${c.confId}`, { token: t.host })).body.endReason).toBe('empty');
   });
 
@@ -195,8 +279,15 @@ describe('conferences with the simulated provider', () => {
     await q.remove(id);
     expect(await q.getJob(id)).toBeUndefined();
     // A change that leaves it empty (a participant listed, nobody dialled) arms the same timer again.
-    await call(srv.url, 'POST', `/v1/conferences/${c.confId}/participants`, { token: t.host, body: { users: [{ number: '13800000007', name: 'Later' }] } });
-    await until(async () => (await call(srv.url, 'GET', `/v1/conferences/${c.confId}`, { token: t.host })).body.state === 'ended', 8000, 'ended when empty');
+    await call(srv.url, 'POST', `/v1/conferences/${c.confId}/participants`, {
+      token: t.host,
+      body: { users: [{ number: '13800000007', name: 'Later' }] },
+    });
+    await until(
+      async () => (await call(srv.url, 'GET', `/v1/conferences/${c.confId}`, { token: t.host })).body.state === 'ended',
+      8000,
+      'ended when empty',
+    );
     await until(async () => (await q.getJob(id))?.finishedOn !== undefined, 5000, 'the re-created job finished');
     expect((await q.getJob(id))!.returnvalue).toEqual({ ended: true });
   });
@@ -207,7 +298,9 @@ describe('conferences with the simulated provider', () => {
     const store = createConferencesStore(srv.app.core.redis, srv.app.core.keys, srv.config.TELEPHONY_RING_TIMEOUT_MS);
     expect((await store.end(app.appid, c.confId, Date.now(), 'stopped', null)).code).toBe(1);
     expect((await call(srv.url, 'GET', `/v1/rooms/${c.confId}`, { token: t.host })).body.state).toBe('open');
-    expect((await call(srv.url, 'POST', '/stopConf', { token: t.host, body: { id: c.confId, uid: 'host', appid: app.appid } })).body).toEqual({ status: 1 });
+    expect((await call(srv.url, 'POST', '/stopConf', { token: t.host, body: { id: c.confId, uid: 'host', appid: app.appid } })).body).toEqual({
+      status: 1,
+    });
     expect((await call(srv.url, 'GET', `/v1/rooms/${c.confId}`, { token: t.host })).body.state).toBe('closed');
   });
 
@@ -237,7 +330,13 @@ describe('conferences with the webhook provider and Ronglian SMS', () => {
       if (req.url?.includes('/SMS/TemplateSMS')) {
         sms.push({ url: req.url, authorization: req.headers.authorization, body: JSON.parse(body) });
         res.setHeader('content-type', 'application/json');
-        res.end(JSON.stringify(smsFailures-- > 0 ? { statusCode: '160038', statusMsg: 'busy, retry' } : { statusCode: '000000', templateSMS: { smsMessageSid: `m${sms.length}` } }));
+        res.end(
+          JSON.stringify(
+            smsFailures-- > 0
+              ? { statusCode: '160038', statusMsg: 'busy, retry' }
+              : { statusCode: '000000', templateSMS: { smsMessageSid: `m${sms.length}` } },
+          ),
+        );
         return;
       }
       try {
@@ -256,8 +355,16 @@ describe('conferences with the webhook provider and Ronglian SMS', () => {
     });
     const base = bridge.url;
     srv = await startServer({
-      TELEPHONY_PROVIDER: 'webhook', TELEPHONY_WEBHOOK_URL: `${base}/carrier`, TELEPHONY_WEBHOOK_SECRET: SECRET, TELEPHONY_CALLBACK_MAX_AGE_SECONDS: 60,
-      SMS_PROVIDER: 'ronglian', RONGLIAN_BASE_URL: base, RONGLIAN_ACCOUNT_SID: 'sid0001', RONGLIAN_AUTH_TOKEN: 'tok0001', RONGLIAN_APP_ID: 'rlapp', CONFERENCE_EMPTY_TIMEOUT_MS: 0,
+      TELEPHONY_PROVIDER: 'webhook',
+      TELEPHONY_WEBHOOK_URL: `${base}/carrier`,
+      TELEPHONY_WEBHOOK_SECRET: SECRET,
+      TELEPHONY_CALLBACK_MAX_AGE_SECONDS: 60,
+      SMS_PROVIDER: 'ronglian',
+      RONGLIAN_BASE_URL: base,
+      RONGLIAN_ACCOUNT_SID: 'sid0001',
+      RONGLIAN_AUTH_TOKEN: 'tok0001',
+      RONGLIAN_APP_ID: 'rlapp',
+      CONFERENCE_EMPTY_TIMEOUT_MS: 0,
     });
     workers = await startTestWorkers(srv.config);
     app = await createApp(srv.url, { appid: 'confhook' });
@@ -274,16 +381,30 @@ describe('conferences with the webhook provider and Ronglian SMS', () => {
     const raw = JSON.stringify(body);
     const ts = opts.ts ?? Math.floor(Date.now() / 1000);
     const signed = opts.tamper ? JSON.stringify({ ...body, state: 'answered', extra: 1 }) : raw;
-    return call(srv.url, 'POST', '/v1/telephony/callbacks', { body: raw, headers: { 'x-switchboard-timestamp': String(ts), 'x-switchboard-signature': signBody(SECRET, ts, signed) } });
+    return call(srv.url, 'POST', '/v1/telephony/callbacks', {
+      body: raw,
+      headers: { 'x-switchboard-timestamp': String(ts), 'x-switchboard-signature': signBody(SECRET, ts, signed) },
+    });
   }
 
   it('dial, mute and hangup go to the bridge signed (a refused command is retried); signed callbacks move the states', async () => {
     const c = (await call(srv.url, 'POST', '/v1/conferences', { token: t.host, body: { name: 'carrier' } })).body;
     failNextCommand = true; // the first dial attempt gets 503: the command job retries it
-    await call(srv.url, 'POST', `/v1/conferences/${c.confId}/participants`, { token: t.host, body: { users: [{ number: '+4420000001', name: 'Zoe' }], dial: true } });
+    await call(srv.url, 'POST', `/v1/conferences/${c.confId}/participants`, {
+      token: t.host,
+      body: { users: [{ number: '+4420000001', name: 'Zoe' }], dial: true },
+    });
     await until(() => commands.filter((x) => x.action === 'dial').length >= 2, 10000, 'dial retried');
     const dial = commands.find((x) => x.action === 'dial');
-    expect(dial).toEqual({ action: 'dial', appid: app.appid, confId: c.confId, vid: c.vid, callid: expect.stringMatching(new RegExp(`^${c.confId}-`)), number: '+4420000001', name: 'Zoe' });
+    expect(dial).toEqual({
+      action: 'dial',
+      appid: app.appid,
+      confId: c.confId,
+      vid: c.vid,
+      callid: expect.stringMatching(new RegExp(`^${c.confId}-`)),
+      number: '+4420000001',
+      name: 'Zoe',
+    });
     const leg = { appid: app.appid, confId: c.confId, callid: dial.callid };
 
     // Tampered, stale, unsigned and malformed callbacks are refused and change nothing.
@@ -324,7 +445,7 @@ describe('conferences with the webhook provider and Ronglian SMS', () => {
     expect(sms[1].body).toEqual({ appId: 'rlapp', to: '13800000000', templateId: '1', datas: ['standup', '10:00'] });
     expect(sms[1].url).toMatch(/^\/2013-12-26\/Accounts\/sid0001\/SMS\/TemplateSMS\?sig=[0-9A-F]{32}$/);
     const job = await srv.app.core.queues.get('sms').getJob(`sms.${app.appid}.${r.body.noticeId}.13800000000`);
-    await until(async () => (await job!.isCompleted()), 5000, 'sms job completed');
+    await until(async () => await job!.isCompleted(), 5000, 'sms job completed');
     const bad = await call(srv.url, 'POST', '/v1/conferences/notices', { token: t.host, body: { mps: '13800000000,555' } });
     expect(bad.status).toBe(422);
     expect(bad.body.error).toEqual({ code: 'INVALID_NUMBER', message: expect.stringMatching(/555/) });
@@ -343,8 +464,11 @@ describe('ring timeout (a carrier that never reports)', () => {
       res.end();
     });
     srv = await startServer({
-      TELEPHONY_PROVIDER: 'webhook', TELEPHONY_WEBHOOK_URL: `${bridge.url}/carrier`, TELEPHONY_WEBHOOK_SECRET: 'carrier-secret-0123456789',
-      TELEPHONY_RING_TIMEOUT_MS: 1000, CONFERENCE_EMPTY_TIMEOUT_MS: 1000,
+      TELEPHONY_PROVIDER: 'webhook',
+      TELEPHONY_WEBHOOK_URL: `${bridge.url}/carrier`,
+      TELEPHONY_WEBHOOK_SECRET: 'carrier-secret-0123456789',
+      TELEPHONY_RING_TIMEOUT_MS: 1000,
+      CONFERENCE_EMPTY_TIMEOUT_MS: 1000,
     });
     workers = await startTestWorkers(srv.config);
   });
@@ -357,13 +481,20 @@ describe('ring timeout (a carrier that never reports)', () => {
   it('an unanswered leg fails after TELEPHONY_RING_TIMEOUT_MS, is hung up, and the empty conference ends', async () => {
     const app = await createApp(srv.url, { appid: 'confring' });
     const c = (await call(srv.url, 'POST', '/v1/conferences', { basic: [app.appid, app.secret], body: { name: 'ring', uid: 'host' } })).body;
-    await call(srv.url, 'POST', `/v1/conferences/${c.confId}/participants`, { basic: [app.appid, app.secret], body: { users: [{ number: '13800000005', name: 'Silent' }], dial: true } });
+    await call(srv.url, 'POST', `/v1/conferences/${c.confId}/participants`, {
+      basic: [app.appid, app.secret],
+      body: { users: [{ number: '13800000005', name: 'Silent' }], dial: true },
+    });
     await until(() => commands.some((x) => x.action === 'dial'), 5000, 'dialled');
     const callid = commands.find((x) => x.action === 'dial').callid;
     await until(() => commands.some((x) => x.action === 'hangup' && x.callid === callid), 8000, 'hung up after the ring timeout');
     const p = (await call(srv.url, 'GET', `/v1/conferences/${c.confId}/participants`, { basic: [app.appid, app.secret] })).body.participants[0];
     expect(p).toMatchObject({ name: 'Silent', state: 0, call: 'failed', callid });
     // Ringing kept the new conference alive; once the leg failed it was empty and ended by itself.
-    await until(async () => (await call(srv.url, 'GET', `/v1/conferences/${c.confId}`, { basic: [app.appid, app.secret] })).body.state === 'ended', 8000, 'ended when empty');
+    await until(
+      async () => (await call(srv.url, 'GET', `/v1/conferences/${c.confId}`, { basic: [app.appid, app.secret] })).body.state === 'ended',
+      8000,
+      'ended when empty',
+    );
   });
 });

@@ -19,8 +19,12 @@ beforeAll(async () => {
   srv = await startServer({
     // One agent per round for ordinary requests and no second round within a test: every
     // seat seeing a consultation comes from offer-to-all (and widenNow), nothing else.
-    DISPATCH_FIRST_OFFERS: 1, DISPATCH_WIDEN_BY: 1, DISPATCH_ROUND_MS: 120000,
-    PRESENCE_TIMEOUT_MS: 20000, PRESENCE_GRACE_MS: GRACE, PRESENCE_SWEEP_INTERVAL_MS: 100,
+    DISPATCH_FIRST_OFFERS: 1,
+    DISPATCH_WIDEN_BY: 1,
+    DISPATCH_ROUND_MS: 120000,
+    PRESENCE_TIMEOUT_MS: 20000,
+    PRESENCE_GRACE_MS: GRACE,
+    PRESENCE_SWEEP_INTERVAL_MS: 100,
     CS_GUEST_RATE_PER_MINUTE: GUEST_RATE,
   });
   workers = await startTestWorkers(srv.config);
@@ -36,13 +40,19 @@ type App = { appid: string; secret: string };
 /** A new app with a robot named 小微客服. */
 async function csApp(): Promise<App> {
   const app = await createApp(srv.url);
-  const r = await call(srv.url, 'PUT', `/v1/apps/${app.appid}/customerservice/robot`, { basic: [app.appid, app.secret], body: { nickname: '小微客服' } });
+  const r = await call(srv.url, 'PUT', `/v1/apps/${app.appid}/customerservice/robot`, {
+    basic: [app.appid, app.secret],
+    body: { nickname: '小微客服' },
+  });
   expect(r.status).toBe(200);
   return app;
 }
 
 async function newSeat(app: App, nickname: string, password = 'seat-pass-1'): Promise<string> {
-  const r = await call(srv.url, 'POST', `/v1/apps/${app.appid}/customerservice/seats`, { basic: [app.appid, app.secret], body: { nickname, password } });
+  const r = await call(srv.url, 'POST', `/v1/apps/${app.appid}/customerservice/seats`, {
+    basic: [app.appid, app.secret],
+    body: { nickname, password },
+  });
   expect(r.status, JSON.stringify(r.body)).toBe(201);
   return r.body.uid;
 }
@@ -67,7 +77,15 @@ async function customer(app: App) {
   expect(g.status, JSON.stringify(g.body)).toBe(200);
   const { socket, snapshot } = await connect(srv.url, g.body.token);
   open.push(socket);
-  return { uid: g.body.uid as string, name: g.body.name as string, token: g.body.token as string, socket, snapshot, messages: collect(socket, 'cs.message'), status: collect(socket, 'cs.status') };
+  return {
+    uid: g.body.uid as string,
+    name: g.body.name as string,
+    token: g.body.token as string,
+    socket,
+    snapshot,
+    messages: collect(socket, 'cs.message'),
+    status: collect(socket, 'cs.status'),
+  };
 }
 
 const offerFor = (seat: { offers: any[] }, caller: string) => seat.offers.find((o) => o.caller === caller);
@@ -92,7 +110,11 @@ describe('robot and seats (the app backend)', () => {
     expect(r.body).toMatchObject({ appid: app.appid, nickname: '小微客服', seats: [] });
     r = await call(srv.url, 'PUT', `/v1/apps/${app.appid}/customerservice/robot`, { basic, body: { nickname: '微特喜客服' } });
     expect(r.body.nickname).toBe('微特喜客服');
-    expect((await call(srv.url, 'GET', `/v1/customerservice/robot?appid=${app.appid}`)).body).toEqual({ appid: app.appid, nickname: '微特喜客服', seatsOnline: 0 });
+    expect((await call(srv.url, 'GET', `/v1/customerservice/robot?appid=${app.appid}`)).body).toEqual({
+      appid: app.appid,
+      nickname: '微特喜客服',
+      seatsOnline: 0,
+    });
 
     // 创建新席位
     r = await call(srv.url, 'POST', `/v1/apps/${app.appid}/customerservice/seats`, { basic, body: { nickname: '客服小王', password: 'pw-123456' } });
@@ -128,7 +150,10 @@ describe('robot and seats (the app backend)', () => {
     r = await call(srv.url, 'GET', `/v1/apps/${app.appid}/customerservice/seats`, { basic: [other.appid, other.secret] });
     expect(r.status).toBe(403);
     expect(r.body.error.code).toBe('CROSS_TENANT');
-    r = await call(srv.url, 'POST', `/v1/apps/${app.appid}/customerservice/seats`, { basic: [app.appid, 'wrong'], body: { nickname: 'x', password: 'y' } });
+    r = await call(srv.url, 'POST', `/v1/apps/${app.appid}/customerservice/seats`, {
+      basic: [app.appid, 'wrong'],
+      body: { nickname: 'x', password: 'y' },
+    });
     expect(r.status).toBe(401);
 
     // Seat login: nickname + password; a linked seat by nickname or user id; one answer for unknown and wrong.
@@ -159,7 +184,9 @@ describe('robot and seats (the app backend)', () => {
     expect(r.body.error.code).toBe('WRONG_PASSWORD');
     r = await call(srv.url, 'DELETE', `/v1/apps/${app.appid}/customerservice/seats/${wang}`, { basic });
     expect(r.body.error.code).toBe('SEAT_NOT_FOUND');
-    expect((await call(srv.url, 'GET', `/v1/apps/${app.appid}/customerservice/seats`, { basic })).body.seats.map((s: any) => s.uid)).toEqual(['alice']);
+    expect((await call(srv.url, 'GET', `/v1/apps/${app.appid}/customerservice/seats`, { basic })).body.seats.map((s: any) => s.uid)).toEqual([
+      'alice',
+    ]);
     // A linked user removed as a seat keeps its account and session but is no longer offered consultations.
     expect((await call(srv.url, 'GET', `/v1/apps/${app.appid}/agents/alice`, { basic })).body.skills).toEqual(['cs']);
     expect((await call(srv.url, 'DELETE', `/v1/apps/${app.appid}/customerservice/seats/alice`, { basic })).body).toEqual({ removed: true });
@@ -188,7 +215,12 @@ describe('consultations', () => {
     expect(offerFor(wang, c.uid)).toMatchObject({ skill: 'cs', requestId: sent.data.requestId, data: { customerName: c.name } });
     // A seat reads the consultation with its messages.
     const hist = await li.socket.emitWithAck('cs.history', { customer: c.uid });
-    expect(hist.data).toMatchObject({ customer: c.uid, customerName: c.name, state: 'waiting', messages: [{ seq: 1, text: '你好，请问怎么开通直播？' }] });
+    expect(hist.data).toMatchObject({
+      customer: c.uid,
+      customerName: c.name,
+      state: 'waiting',
+      messages: [{ seq: 1, text: '你好，请问怎么开通直播？' }],
+    });
     // A second message while waiting reaches both seats holding the offer.
     await c.socket.emitWithAck('cs.send', { text: '在吗？' });
     await until(() => [wang, li].every((s) => s.messages.some((m) => m.text === '在吗？')), 5000, 'the waiting message at both seats');
@@ -265,7 +297,9 @@ describe('consultations', () => {
     expect(replies[0].uid).toBe(winner.uid);
     await until(() => seats.every((s) => s.taken.length === 1 && s.taken[0].seat === winner.uid), 5000, 'cs.taken at every seat');
     // One business event of each kind for the takeover (dashboards, webhooks), naming the winner.
-    expect(published.filter((e) => e.name === 'dispatch.taken').map((e) => [e.data.requestId, e.data.agent, e.data.skill])).toEqual([[sent.data.requestId, winner.uid, 'cs']]);
+    expect(published.filter((e) => e.name === 'dispatch.taken').map((e) => [e.data.requestId, e.data.agent, e.data.skill])).toEqual([
+      [sent.data.requestId, winner.uid, 'cs'],
+    ]);
     expect(published.filter((e) => e.name === 'conversation.started').map((e) => e.data.agent)).toEqual([winner.uid]);
   });
 
@@ -349,7 +383,10 @@ describe('consultations', () => {
     expect(r.data.tookOver).toBe(true);
     const again = await connect(srv.url, token);
     open.push(again.socket);
-    expect(again.snapshot.customerservice).toMatchObject({ role: 'customer', consultation: { customerName: '张三', state: 'talking', seatName: '移动坐席' } });
+    expect(again.snapshot.customerservice).toMatchObject({
+      role: 'customer',
+      consultation: { customerName: '张三', state: 'talking', seatName: '移动坐席' },
+    });
   });
 
   it('validates every payload, names the field, and keeps roles apart', async () => {
@@ -392,7 +429,8 @@ describe('consultations', () => {
     expect(g.body.error.code).toBe('VALIDATION_FAILED');
     const limited = await csApp();
     const codes: number[] = [];
-    for (let i = 0; i < GUEST_RATE + 1; i++) codes.push((await call(srv.url, 'POST', '/v1/customerservice/guests', { body: { appid: limited.appid } })).status);
+    for (let i = 0; i < GUEST_RATE + 1; i++)
+      codes.push((await call(srv.url, 'POST', '/v1/customerservice/guests', { body: { appid: limited.appid } })).status);
     // Counting is per minute: a window boundary in the middle gives a fresh count, never a refusal too early.
     expect(codes.slice(0, GUEST_RATE).every((s) => s === 200)).toBe(true);
     if (codes[GUEST_RATE] === 200) {
@@ -416,7 +454,11 @@ describe('pages of §4.2', () => {
     expect(await console.text()).toContain('坐席登录');
     const icon = await fetch(`${srv.url}/LiveVideoServer/images/mydiv_ico.png`);
     expect(icon.headers.get('content-type')).toBe('image/png');
-    expect(Buffer.from(await icon.arrayBuffer()).subarray(1, 4).toString()).toBe('PNG');
+    expect(
+      Buffer.from(await icon.arrayBuffer())
+        .subarray(1, 4)
+        .toString(),
+    ).toBe('PNG');
     expect((await fetch(`${srv.url}/socket.io/socket.io.js`)).status).toBe(200);
 
     const named = await (await fetch(`${srv.url}/LiveVideoServer/js/consult.js?appId=demo-app`)).text();

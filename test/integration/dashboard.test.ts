@@ -7,7 +7,24 @@ import { samplesKey, type Sample } from '../../src/modules/dashboard/sampler.js'
 import { ChartHistory, ChartPoint, DashboardQueues, DashboardSnapshot } from '../../src/modules/dashboard/schemas.js';
 import { check, describeErrors } from '../../src/infra/validation.js';
 import type { WorkerNode } from '../../workers/runtime.js';
-import { ADMIN_TOKEN, call, collect, connect, connectDashboard, createApp, fakeHttp, issueToken, loginUser, nextEvent, startServer, startTestWorkers, testConfig, until, type Fake, type TestServer } from '../helpers.js';
+import {
+  ADMIN_TOKEN,
+  call,
+  collect,
+  connect,
+  connectDashboard,
+  createApp,
+  fakeHttp,
+  issueToken,
+  loginUser,
+  nextEvent,
+  startServer,
+  startTestWorkers,
+  testConfig,
+  until,
+  type Fake,
+  type TestServer,
+} from '../helpers.js';
 
 let srv: TestServer;
 let workers: WorkerNode;
@@ -16,7 +33,12 @@ let B: { appid: string; secret: string };
 const open: Socket[] = [];
 
 beforeAll(async () => {
-  srv = await startServer({ DASHBOARD_QUEUES_INTERVAL_MS: 200, CORS_ORIGINS: 'http://ops.example', DISPATCH_MAX_WAIT_MS: 600000, PAIR_ROUND_MS: 60000 });
+  srv = await startServer({
+    DASHBOARD_QUEUES_INTERVAL_MS: 200,
+    CORS_ORIGINS: 'http://ops.example',
+    DISPATCH_MAX_WAIT_MS: 600000,
+    PAIR_ROUND_MS: 60000,
+  });
   workers = await startTestWorkers(srv.config);
   A = await createApp(srv.url);
   B = await createApp(srv.url);
@@ -33,7 +55,11 @@ async function dashboard(auth: Record<string, unknown> | undefined, opts: Record
   open.push(d.socket);
   return d;
 }
-const refusal = (p: Promise<unknown>) => p.then(() => null, (err: { data?: { code: string; message: string } }) => err.data);
+const refusal = (p: Promise<unknown>) =>
+  p.then(
+    () => null,
+    (err: { data?: { code: string; message: string } }) => err.data,
+  );
 
 const appOf = (snap: any, appid: string) => snap.apps.find((a: any) => a.appid === appid);
 
@@ -48,9 +74,14 @@ describe('handshake', () => {
     expect(await refusal(dashboard({ appid: A.appid, secret: 'not-the-secret' }))).toMatchObject({ code: 'APP_AUTH_FAILED' });
     expect(await refusal(dashboard({ appid: A.appid, secret: B.secret }))).toMatchObject({ code: 'APP_AUTH_FAILED' });
     expect(await refusal(dashboard({ adminToken: 'wrong-admin-token-0000' }))).toMatchObject({ code: 'ADMIN_AUTH_FAILED' });
-    expect(await refusal(dashboard({ appid: 'NO SUCH', secret: 'x' }))).toMatchObject({ code: 'VALIDATION_FAILED', message: expect.stringContaining('dashboard auth') });
+    expect(await refusal(dashboard({ appid: 'NO SUCH', secret: 'x' }))).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      message: expect.stringContaining('dashboard auth'),
+    });
     expect(await refusal(dashboard({ adminToken: ADMIN_TOKEN, appid: 'nosuchapp' }))).toMatchObject({ code: 'APP_NOT_FOUND' });
-    expect(await refusal(dashboard({ appid: A.appid, secret: A.secret }, { extraHeaders: { origin: 'http://evil.example' } }))).toMatchObject({ code: 'ORIGIN_NOT_ALLOWED' });
+    expect(await refusal(dashboard({ appid: A.appid, secret: A.secret }, { extraHeaders: { origin: 'http://evil.example' } }))).toMatchObject({
+      code: 'ORIGIN_NOT_ALLOWED',
+    });
   });
 
   it('a user token opens no dashboard', async () => {
@@ -92,7 +123,10 @@ describe('handshake', () => {
     const again = await socket.emitWithAck('dashboard.snapshot', {});
     expect(again.ok).toBe(true);
     expect(again.data.apps.map((a: any) => a.appid)).toEqual([A.appid]);
-    expect(await socket.emitWithAck('dashboard.snapshot', { appid: B.appid })).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED', message: expect.stringContaining('appid') } });
+    expect(await socket.emitWithAck('dashboard.snapshot', { appid: B.appid })).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION_FAILED', message: expect.stringContaining('appid') },
+    });
     expect(await socket.emitWithAck('room.join', { roomId: '1' })).toMatchObject({ ok: false, error: { code: 'UNKNOWN_EVENT' } });
   });
 });
@@ -117,7 +151,9 @@ describe('snapshot', () => {
     const ag1 = await loginUser(srv.url, A.appid, 'sn-agent1');
     const ag2 = await loginUser(srv.url, A.appid, 'sn-agent2');
     expect((await call(srv.url, 'PUT', '/v1/presence', { token: ag1, body: { state: 'online', skills: ['CN>EN'] } })).status).toBe(200);
-    expect((await call(srv.url, 'PUT', '/v1/presence', { token: ag2, body: { state: 'online', skills: ['CN>EN', 'FR>DE'], capacity: 2 } })).status).toBe(200);
+    expect(
+      (await call(srv.url, 'PUT', '/v1/presence', { token: ag2, body: { state: 'online', skills: ['CN>EN', 'FR>DE'], capacity: 2 } })).status,
+    ).toBe(200);
     const caller = await loginUser(srv.url, A.appid, 'sn-caller');
     const waiting = (await call(srv.url, 'POST', '/v1/dispatch/requests', { token: caller, body: { skill: 'JA>KO' } })).body;
     expect(waiting.state).toBe('waiting');
@@ -132,7 +168,9 @@ describe('snapshot', () => {
     await loginUser(srv.url, A.appid, 'sn-payee');
     await call(srv.url, 'PUT', '/v1/billing/prices/default', { basic, body: { unitPrice: 250, unitSeconds: 60 } });
     await call(srv.url, 'POST', '/v1/billing/topups', { basic, body: { uid: 'sn-payer', amount: 10_000, ref: 'sn-1' } });
-    expect((await call(srv.url, 'POST', '/v1/billing/calls', { basic, body: { callId: 'sn-call', payer: 'sn-payer', payee: 'sn-payee' } })).body).toMatchObject({ state: 'active' });
+    expect(
+      (await call(srv.url, 'POST', '/v1/billing/calls', { basic, body: { callId: 'sn-call', payer: 'sn-payer', payee: 'sn-payee' } })).body,
+    ).toMatchObject({ state: 'active' });
 
     // Failed jobs: a bad notify job of each app (the worker fails it at once, no retry).
     // The api's own BullMQ queue (on one Redis or the Cluster), bypassing the producer's validation.
@@ -150,8 +188,19 @@ describe('snapshot', () => {
     expect(ids).not.toContain(closed);
     expect(a.rooms.total).toBe(ids.length);
     const courseRoom = a.rooms.items.find((r: any) => r.roomId === String(course.roomnum));
-    expect(courseRoom).toMatchObject({ kind: 'classroom', state: 'open', label: 'live', host: 'sn-teacher', memsize: 1, members: [{ uid: 'sn-student', role: expect.any(String) }] });
-    expect(a.rooms.items.find((r: any) => r.roomId === generic)).toMatchObject({ kind: 'room', memsize: 1, members: [{ uid: 'sn-host', role: 'host' }] });
+    expect(courseRoom).toMatchObject({
+      kind: 'classroom',
+      state: 'open',
+      label: 'live',
+      host: 'sn-teacher',
+      memsize: 1,
+      members: [{ uid: 'sn-student', role: expect.any(String) }],
+    });
+    expect(a.rooms.items.find((r: any) => r.roomId === generic)).toMatchObject({
+      kind: 'room',
+      memsize: 1,
+      members: [{ uid: 'sn-host', role: 'host' }],
+    });
 
     expect(a.agents.total).toBe(2);
     expect(a.agents.items.map((x: any) => x.uid).sort()).toEqual(['sn-agent1', 'sn-agent2']);
@@ -160,23 +209,39 @@ describe('snapshot', () => {
       { skill: 'FR>DE', online: 1, offered: 0, busy: 0, waiting: 0 },
       { skill: 'JA>KO', online: 0, offered: 0, busy: 0, waiting: 1 },
     ]);
-    expect(a.dispatch).toMatchObject({ total: 1, queues: [{ skill: 'JA>KO', total: 1, requests: [{ requestId: waiting.requestId, caller: 'sn-caller', state: 'waiting', position: 1 }] }] });
+    expect(a.dispatch).toMatchObject({
+      total: 1,
+      queues: [{ skill: 'JA>KO', total: 1, requests: [{ requestId: waiting.requestId, caller: 'sn-caller', state: 'waiting', position: 1 }] }],
+    });
 
     expect(a.pairing).toMatchObject({ total: 1, items: [{ askNo: ask.askNo, askUid: 'sn-asker', state: 'matching' }] });
-    expect(a.calls).toMatchObject({ total: 1, items: [{ callId: 'sn-call', payer: 'sn-payer', payee: 'sn-payee', state: 'active', units: 1, amount: 250, unitPrice: 250 }] });
+    expect(a.calls).toMatchObject({
+      total: 1,
+      items: [{ callId: 'sn-call', payer: 'sn-payer', payee: 'sn-payee', state: 'active', units: 1, amount: 250, unitPrice: 250 }],
+    });
 
     // Queues: every queue of the catalogue with its counts; the app sees only its own failed job.
     const notify = snapshot.queues.find((x: any) => x.name === 'notify');
     expect(notify.counts.failed).toBeGreaterThanOrEqual(2);
     expect(notify.failed.map((j: any) => j.id)).toEqual(['bad-a']);
     expect(notify.failed[0]).toMatchObject({ name: 'notify', appid: A.appid, failedReason: expect.stringContaining('event') });
-    expect(snapshot.queues.map((x: any) => x.name)).toEqual(expect.arrayContaining(['notify', 'rooms', 'dispatch', 'billing', 'matchmaking', 'presence', 'media']));
+    expect(snapshot.queues.map((x: any) => x.name)).toEqual(
+      expect.arrayContaining(['notify', 'rooms', 'dispatch', 'billing', 'matchmaking', 'presence', 'media']),
+    );
     const admin = await dashboard({ adminToken: ADMIN_TOKEN });
-    expect(admin.snapshot.queues.find((x: any) => x.name === 'notify').failed.map((j: any) => j.id)).toEqual(expect.arrayContaining(['bad-a', 'bad-b']));
+    expect(admin.snapshot.queues.find((x: any) => x.name === 'notify').failed.map((j: any) => j.id)).toEqual(
+      expect.arrayContaining(['bad-a', 'bad-b']),
+    );
 
     // App B's snapshot shows none of it.
     const b = appOf((await dashboard({ appid: B.appid, secret: B.secret })).snapshot, B.appid);
-    expect(b).toMatchObject({ rooms: { total: 0, items: [] }, agents: { total: 0 }, dispatch: { total: 0 }, pairing: { total: 0 }, calls: { total: 0 } });
+    expect(b).toMatchObject({
+      rooms: { total: 0, items: [] },
+      agents: { total: 0 },
+      dispatch: { total: 0 },
+      pairing: { total: 0 },
+      calls: { total: 0 },
+    });
 
     // Ended things leave the snapshot.
     await call(srv.url, 'POST', `/v1/courses/${course.roomnum}/exit`, { token: teacher });
@@ -254,7 +319,11 @@ describe('live updates', () => {
     const caller = await loginUser(srv.url, app.appid, 'ev-caller');
     const taken = nextEvent(socket, 'dispatch.taken');
     const req = (await call(srv.url, 'POST', '/v1/dispatch/requests', { token: caller, body: { skill: 'PT>EN' } })).body;
-    await until(async () => (await call(srv.url, 'POST', `/v1/dispatch/requests/${req.requestId}/accept`, { token: agent })).status === 200, 5000, 'the offer to be accepted');
+    await until(
+      async () => (await call(srv.url, 'POST', `/v1/dispatch/requests/${req.requestId}/accept`, { token: agent })).status === 200,
+      5000,
+      'the offer to be accepted',
+    );
     expect(await taken).toMatchObject({ appid: app.appid, requestId: req.requestId, agent: 'ev-agent', skill: 'PT>EN' });
 
     await call(srv.url, 'PUT', '/v1/billing/prices/default', { basic, body: { unitPrice: 100 } });
@@ -276,11 +345,20 @@ describe('live updates', () => {
     const agent = await loginUser(srv.url, A.appid, 'lq-agent');
     await call(srv.url, 'PUT', '/v1/presence', { token: agent, body: { state: 'online', skills: ['EN>ES'] } });
     const pushes = collect(socket, 'dashboard.queues');
-    await until(() => pushes.some((p) => p.apps[0].agents.skills.some((s: any) => s.skill === 'EN>ES' && s.online === 1)), 5000, 'the agent in a push');
+    await until(
+      () => pushes.some((p) => p.apps[0].agents.skills.some((s: any) => s.skill === 'EN>ES' && s.online === 1)),
+      5000,
+      'the agent in a push',
+    );
   });
 
   it('a reconnecting dashboard gets a fresh full snapshot', async () => {
-    const socket = ioc(`${srv.url}/dashboard`, { transports: ['websocket'], forceNew: true, reconnectionDelay: 50, auth: { appid: A.appid, secret: A.secret } });
+    const socket = ioc(`${srv.url}/dashboard`, {
+      transports: ['websocket'],
+      forceNew: true,
+      reconnectionDelay: 50,
+      auth: { appid: A.appid, secret: A.secret },
+    });
     open.push(socket);
     const snaps = collect(socket, 'dashboard.snapshot');
     await until(() => snaps.length === 1, 5000, 'the first snapshot');
@@ -342,7 +420,10 @@ describe('read functions behind the snapshot', () => {
     const waiting = await svc.dispatch.waiting(app.appid, 2);
     expect(waiting).toHaveLength(1);
     expect(waiting[0]).toMatchObject({ skill: 'DE>IT', total: 3 });
-    expect(waiting[0]!.requests.map((r) => [r.requestId, r.position])).toEqual([[reqs[0], 1], [reqs[1], 2]]);
+    expect(waiting[0]!.requests.map((r) => [r.requestId, r.position])).toEqual([
+      [reqs[0], 1],
+      [reqs[1], 2],
+    ]);
 
     for (const u of ['rf-g1', 'rf-g2', 'rf-g3']) {
       const t = await loginUser(srv.url, app.appid, u);
@@ -359,8 +440,12 @@ describe('read functions behind the snapshot', () => {
     const skill = async () => (await svc.dashboard.app(app.appid)).agents.skills.find((x) => x.skill === 'IT>DE')!;
     await until(async () => (await skill()).offered > 0, 5000, 'the request to be offered');
     const offeredTo = (await svc.presence.online(app.appid, 10)).agents.find((a) => a.state === 'offered')!.uid;
-    const agentToken = (await call(srv.url, 'POST', `/v1/apps/${app.appid}/tokens`, { basic: [app.appid, app.secret], body: { uid: offeredTo } })).body.token;
-    expect((await call(srv.url, 'POST', `/v1/dispatch/requests/${req.requestId}/accept`, { token: agentToken })).body).toMatchObject({ state: 'accepted', agent: offeredTo });
+    const agentToken = (await call(srv.url, 'POST', `/v1/apps/${app.appid}/tokens`, { basic: [app.appid, app.secret], body: { uid: offeredTo } }))
+      .body.token;
+    expect((await call(srv.url, 'POST', `/v1/dispatch/requests/${req.requestId}/accept`, { token: agentToken })).body).toMatchObject({
+      state: 'accepted',
+      agent: offeredTo,
+    });
     expect(await skill()).toEqual({ skill: 'IT>DE', online: 2, offered: 0, busy: 1, waiting: 0 });
 
     expect(await svc.pairing.openAsks(app.appid, 10)).toEqual({ total: 0, asks: [] });
@@ -381,8 +466,11 @@ describe('charts', () => {
   beforeAll(async () => {
     hook = await fakeHttp(() => ({ status: 500, json: { no: 'thanks' } }));
     const config = testConfig({
-      DASHBOARD_SAMPLE_MS: SAMPLE_MS, CHARGE_TICK_SECONDS: 0.2, DISPATCH_MAX_WAIT_MS: 600000,
-      WEBHOOK_ALLOW_PRIVATE_URLS: true, WEBHOOK_RETRY_WINDOW_MS: 0,
+      DASHBOARD_SAMPLE_MS: SAMPLE_MS,
+      CHARGE_TICK_SECONDS: 0.2,
+      DISPATCH_MAX_WAIT_MS: 600000,
+      WEBHOOK_ALLOW_PRIVATE_URLS: true,
+      WEBHOOK_RETRY_WINDOW_MS: 0,
     });
     a = await startServer({}, config);
     b = await startServer({}, { ...config });
@@ -424,7 +512,10 @@ describe('charts', () => {
     const own = await dashboardOn(a, { appid: app.appid, secret: app.secret });
     expect(await own.socket.emitWithAck('dashboard.charts', {})).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     const admin = await dashboardOn(a, { adminToken: ADMIN_TOKEN });
-    expect(await admin.socket.emitWithAck('dashboard.charts', { since: 'yesterday' })).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED', message: expect.stringContaining('since') } });
+    expect(await admin.socket.emitWithAck('dashboard.charts', { since: 'yesterday' })).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION_FAILED', message: expect.stringContaining('since') },
+    });
     expect(await admin.socket.emitWithAck('dashboard.charts', { every: 1 })).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
   });
 
@@ -448,7 +539,11 @@ describe('charts', () => {
     expect(onB.points.find((p) => p.t === five.t)).toEqual(five);
     // Connects and events are rates in the points; the samples behind them count exactly what happened.
     await until(() => dash.points.some((p) => p.connects > 0) && dash.points.some((p) => p.eventsIn > 0), 5000, 'connects and events in the rates');
-    await until(async () => (await counted((s) => s.connects)) === 5 && (await counted((s) => s.in)) === 10, 5000, '5 connects and 10 events in the samples');
+    await until(
+      async () => (await counted((s) => s.connects)) === 5 && (await counted((s) => s.in)) === 10,
+      5000,
+      '5 connects and 10 events in the samples',
+    );
 
     // One point per sample time, in order, each of the documented shape.
     for (const p of dash.points) expectValid(ChartPoint, p);
@@ -485,7 +580,11 @@ describe('charts', () => {
     w = await startTestWorkers(a.config);
     await pointWhere(dash.points, (p) => p.queues.notify.completed > 0 && p.nodes.worker === 1, 'the worker’s completed jobs in the rates');
     await pointWhere(dash.points, (p) => p.queues.notify.failed > 0, 'the failed attempt in the rates');
-    await until(async () => (await counted((s) => s.jobs?.notify?.[0])) === 4 && (await counted((s) => s.jobs?.notify?.[1])) === 1, 5000, '4 completed and 1 failed in the worker’s samples');
+    await until(
+      async () => (await counted((s) => s.jobs?.notify?.[0])) === 4 && (await counted((s) => s.jobs?.notify?.[1])) === 1,
+      5000,
+      '4 completed and 1 failed in the worker’s samples',
+    );
     expect((await samples()).filter((s) => s.jobs).every((s) => s.role === 'worker')).toBe(true);
     await pointWhere(dash.points, (p) => p.t > waiting.t && p.queues.notify.depth === 0, 'the notify queue drained');
   });
@@ -495,20 +594,28 @@ describe('charts', () => {
     const dash = await charts(b);
     const basic: [string, string] = [app.appid, app.secret];
     // Webhooks: every delivery fails and, with no retry window, becomes a dead letter at once.
-    expect((await call(a.url, 'POST', `/v1/apps/${app.appid}/webhooks`, { basic, body: { url: `${hook.url}/hook`, events: ['charge.ended'] } })).status).toBe(201);
+    expect(
+      (await call(a.url, 'POST', `/v1/apps/${app.appid}/webhooks`, { basic, body: { url: `${hook.url}/hook`, events: ['charge.ended'] } })).status,
+    ).toBe(201);
 
     // Dispatch: an agent accepts a request (on node b).
     const agent = await loginUser(a.url, app.appid, 'ch-agent');
     await call(a.url, 'PUT', '/v1/presence', { token: agent, body: { state: 'online', skills: ['CH>EN'] } });
     const caller = await loginUser(a.url, app.appid, 'ch-caller');
     const req = (await call(a.url, 'POST', '/v1/dispatch/requests', { token: caller, body: { skill: 'CH>EN' } })).body;
-    await until(async () => (await call(b.url, 'POST', `/v1/dispatch/requests/${req.requestId}/accept`, { token: agent })).status === 200, 5000, 'the accept');
+    await until(
+      async () => (await call(b.url, 'POST', `/v1/dispatch/requests/${req.requestId}/accept`, { token: agent })).status === 200,
+      5000,
+      'the accept',
+    );
     await pointWhere(dash.points, (p) => p.dispatchWait !== null && p.dispatchWait.n >= 1, 'the dispatch wait');
 
     // A metered call ticking every 200 ms.
     await call(a.url, 'PUT', '/v1/billing/prices/default', { basic, body: { unitPrice: 1, unitSeconds: 60 } });
     await call(a.url, 'POST', '/v1/billing/topups', { basic, body: { uid: 'ch-caller', amount: 1000, ref: 'ch-1' } });
-    expect((await call(a.url, 'POST', '/v1/billing/calls', { basic, body: { callId: 'ch-call', payer: 'ch-caller', payee: 'ch-agent' } })).status).toBe(200);
+    expect(
+      (await call(a.url, 'POST', '/v1/billing/calls', { basic, body: { callId: 'ch-call', payer: 'ch-caller', payee: 'ch-agent' } })).status,
+    ).toBe(200);
     await pointWhere(dash.points, (p) => p.calls === 1, 'the active call');
     const late = await pointWhere(dash.points, (p) => p.tickLateness !== null, 'a tick’s lateness');
     expect(late.tickLateness.p99).toBeGreaterThanOrEqual(late.tickLateness.p50);

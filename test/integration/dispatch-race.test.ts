@@ -57,7 +57,9 @@ describe('first accept wins', () => {
     const states = await Promise.all(agents.map((s) => s.emitWithAck('presence.get', {})));
     expect(states.filter((s) => s.data.state === 'busy').map((s) => s.data.uid)).toEqual([winner]);
     expect(states.filter((s) => s.data.state === 'online')).toHaveLength(N - 1);
-    const idle = await call(srv.url, 'GET', `/v1/apps/${app.appid}/agents?skill=${encodeURIComponent('RC>EN')}&limit=500`, { basic: [app.appid, app.secret] });
+    const idle = await call(srv.url, 'GET', `/v1/apps/${app.appid}/agents?skill=${encodeURIComponent('RC>EN')}&limit=500`, {
+      basic: [app.appid, app.secret],
+    });
     expect(idle.body.agents).toHaveLength(N - 1);
     expect(idle.body.agents).not.toContain(winner);
   });

@@ -5,7 +5,19 @@ import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { peerSign } from '../../src/modules/signals/service.js';
 import type { WorkerNode } from '../../workers/runtime.js';
-import { call, connect, createApp, issueToken, nextEvent, sleep, startServer, startTestWorkers, type TestServer, collect, until } from '../helpers.js';
+import {
+  call,
+  connect,
+  createApp,
+  issueToken,
+  nextEvent,
+  sleep,
+  startServer,
+  startTestWorkers,
+  type TestServer,
+  collect,
+  until,
+} from '../helpers.js';
 
 const ROUND = 600;
 const MAX_WAIT = 2500;
@@ -20,8 +32,14 @@ const open: Socket[] = [];
 
 beforeAll(async () => {
   srv = await startServer({
-    DISPATCH_FIRST_OFFERS: 2, DISPATCH_WIDEN_BY: 2, DISPATCH_ROUND_MS: ROUND, DISPATCH_MAX_WAIT_MS: MAX_WAIT,
-    PRESENCE_TIMEOUT_MS: TIMEOUT, PRESENCE_GRACE_MS: GRACE, PRESENCE_SWEEP_INTERVAL_MS: 100, CONVERSATION_NOSHOW_MS: NOSHOW,
+    DISPATCH_FIRST_OFFERS: 2,
+    DISPATCH_WIDEN_BY: 2,
+    DISPATCH_ROUND_MS: ROUND,
+    DISPATCH_MAX_WAIT_MS: MAX_WAIT,
+    PRESENCE_TIMEOUT_MS: TIMEOUT,
+    PRESENCE_GRACE_MS: GRACE,
+    PRESENCE_SWEEP_INTERVAL_MS: 100,
+    CONVERSATION_NOSHOW_MS: NOSHOW,
   });
   workers = await startTestWorkers(srv.config);
   app = await createApp(srv.url, { tencent: { sdkAppId: 1400000001, key: 'usersig-key-0123456789' } });
@@ -67,7 +85,20 @@ describe('presence', () => {
   it('goes online with skills (A<>B both directions), validates naming the field, refuses online without skills', async () => {
     const a = await user('p-a');
     const on = await a.socket.emitWithAck('presence.set', { state: 'online', skills: ['CN<>EN', 'billing'] });
-    expect(on).toEqual({ ok: true, data: { uid: 'p-a', state: 'online', skills: ['CN>EN', 'EN>CN', 'billing'], capacity: 1, load: 0, offers: 0, rating: 4, ratings: 0, deadline: expect.any(Number) } });
+    expect(on).toEqual({
+      ok: true,
+      data: {
+        uid: 'p-a',
+        state: 'online',
+        skills: ['CN>EN', 'EN>CN', 'billing'],
+        capacity: 1,
+        load: 0,
+        offers: 0,
+        rating: 4,
+        ratings: 0,
+        deadline: expect.any(Number),
+      },
+    });
     const bad = await a.socket.emitWithAck('presence.set', { state: 'away' });
     expect(bad.error).toMatchObject({ code: 'VALIDATION_FAILED', message: expect.stringMatching(/^invalid presence.set payload: state/) });
     const badSkill = await a.socket.emitWithAck('presence.set', { state: 'online', skills: ['CN,EN'] });
@@ -76,8 +107,13 @@ describe('presence', () => {
     const b = await user('p-b');
     expect((await b.socket.emitWithAck('presence.set', { state: 'online' })).error.code).toBe('AGENT_NO_SKILLS');
     // Skills set by the app's backend (or in the profile) are used by a plain "online".
-    expect((await call(srv.url, 'PUT', `/v1/apps/${app.appid}/agents/p-b`, { basic: basic(), body: { skills: ['JA>CN'], capacity: 2 } })).body).toMatchObject({ state: 'offline', skills: ['JA>CN'], capacity: 2 });
-    expect((await call(srv.url, 'PUT', '/v1/presence', { token: b.token, body: { state: 'online' } })).body).toMatchObject({ state: 'online', skills: ['JA>CN'] });
+    expect(
+      (await call(srv.url, 'PUT', `/v1/apps/${app.appid}/agents/p-b`, { basic: basic(), body: { skills: ['JA>CN'], capacity: 2 } })).body,
+    ).toMatchObject({ state: 'offline', skills: ['JA>CN'], capacity: 2 });
+    expect((await call(srv.url, 'PUT', '/v1/presence', { token: b.token, body: { state: 'online' } })).body).toMatchObject({
+      state: 'online',
+      skills: ['JA>CN'],
+    });
     const c = await user('p-c', { skills: ['KO<>CN'] });
     expect((await c.socket.emitWithAck('presence.set', { state: 'online' })).data.skills).toEqual(['KO>CN', 'CN>KO']);
 
@@ -128,7 +164,14 @@ describe('dispatch', () => {
     const id = req.data.requestId;
     // Round 1: the two longest idle (same rating).
     await until(() => offers[0]!.length + offers[1]!.length === 2, 2000, 'round 1');
-    expect(offers[0]![0]).toEqual({ requestId: id, caller: 'w-caller', skill: 'WD>EN', round: 1, expiresAt: req.data.expiresAt, data: { topic: 'visa' } });
+    expect(offers[0]![0]).toEqual({
+      requestId: id,
+      caller: 'w-caller',
+      skill: 'WD>EN',
+      round: 1,
+      expiresAt: req.data.expiresAt,
+      data: { topic: 'visa' },
+    });
     expect(offers.slice(2).every((o) => o.length === 0)).toBe(true);
     expect(await agentState('w-a1')).toMatchObject({ state: 'offered', offers: 1 });
     // Round 2 after DISPATCH_ROUND_MS: two more; earlier offers stay open.
@@ -166,7 +209,9 @@ describe('dispatch', () => {
     const q2 = nextEvent(c2.socket, 'dispatch.queued');
     const r2 = (await c2.socket.emitWithAck('dispatch.request', { skill: 'QU>EN' })).data;
     expect(await q2).toMatchObject({ requestId: r2.requestId, position: 2 });
-    expect((await c2.socket.emitWithAck('session.snapshot', {})).data.dispatch.requests).toEqual([expect.objectContaining({ requestId: r2.requestId, state: 'waiting' })]);
+    expect((await c2.socket.emitWithAck('session.snapshot', {})).data.dispatch.requests).toEqual([
+      expect.objectContaining({ requestId: r2.requestId, state: 'waiting' }),
+    ]);
 
     // An agent of the skill comes online: the oldest stalled request is offered without waiting for its round.
     const t0 = Date.now();
@@ -186,7 +231,11 @@ describe('dispatch', () => {
     expect(Date.now() - r1.createdAt).toBeGreaterThanOrEqual(MAX_WAIT - 50);
     expect((await call(srv.url, 'GET', `/v1/dispatch/requests/${r1.requestId}`, { token: c1.token })).body).toMatchObject({ state: 'expired' });
     expect((await a.socket.emitWithAck('dispatch.accept', { requestId: r1.requestId })).error.code).toBe('REQUEST_CLOSED');
-    await until(async () => (await call(srv.url, 'GET', `/v1/dispatch/requests/${r2.requestId}`, { token: c2.token })).body.state === 'expired', MAX_WAIT + 2000, 'r2 to expire');
+    await until(
+      async () => (await call(srv.url, 'GET', `/v1/dispatch/requests/${r2.requestId}`, { token: c2.token })).body.state === 'expired',
+      MAX_WAIT + 2000,
+      'r2 to expire',
+    );
     expect(await agentState('q-agent')).toMatchObject({ state: 'online', offers: 0 });
   });
 
@@ -231,7 +280,9 @@ describe('conversations', () => {
     const other = await agent('cv-other', ['ZZ>EN']);
     const caller = await user('cv-caller');
     const id = await accepted(caller, a, 'CV>EN');
-    expect((await caller.socket.emitWithAck('session.snapshot', {})).data.dispatch.calls).toEqual([expect.objectContaining({ requestId: id, state: 'accepted', agent: 'cv-agent' })]);
+    expect((await caller.socket.emitWithAck('session.snapshot', {})).data.dispatch.calls).toEqual([
+      expect.objectContaining({ requestId: id, state: 'accepted', agent: 'cv-agent' }),
+    ]);
 
     expect((await caller.socket.emitWithAck('conversation.begin', { conversationId: id, agent: 'cv-other' })).error.code).toBe('WRONG_AGENT');
     expect((await other.socket.emitWithAck('conversation.begin', { conversationId: id })).error.code).toBe('NOT_A_PARTY');
@@ -256,7 +307,13 @@ describe('conversations', () => {
     const back = nextEvent(a.socket, 'presence.state');
     const ended = await a.socket.emitWithAck('conversation.end', { conversationId: id });
     expect(ended.data).toMatchObject({ state: 'ended', endReason: 'ended-by-agent' });
-    expect(await endedC).toMatchObject({ conversationId: id, caller: 'cv-caller', agent: 'cv-agent', reason: 'ended-by-agent', durationMs: expect.any(Number) });
+    expect(await endedC).toMatchObject({
+      conversationId: id,
+      caller: 'cv-caller',
+      agent: 'cv-agent',
+      reason: 'ended-by-agent',
+      durationMs: expect.any(Number),
+    });
     expect((await endedC).durationMs).toBeGreaterThanOrEqual(30);
     expect(await back).toEqual({ uid: 'cv-agent', state: 'online', reason: 'conversation-ended' });
     expect(await agentState('cv-agent')).toMatchObject({ state: 'online', load: 0 });
@@ -273,29 +330,63 @@ describe('conversations', () => {
     const sign = peerSign('sg-agent', data);
     // The sign salted with the sender's qav_id (its user id), carried in DATA as in the seed.
     const relayed = nextEvent(caller.socket, 'conversation.signal');
-    const ok = await a.socket.emitWithAck('conversation.signal', { conversationId: id, type: 'TIM_CUSTOM_TYPE_CONVERSATION_ANSWER_CALL', data: `${data}&sign=${sign}` });
+    const ok = await a.socket.emitWithAck('conversation.signal', {
+      conversationId: id,
+      type: 'TIM_CUSTOM_TYPE_CONVERSATION_ANSWER_CALL',
+      data: `${data}&sign=${sign}`,
+    });
     expect(ok).toEqual({ ok: true, data: { conversationId: id, to: 'sg-caller', delivered: true } });
     expect(await relayed).toEqual({
-      conversationId: id, type: 'TIM_CUSTOM_TYPE_CONVERSATION_ANSWER_CALL', from: 'sg-agent', qavId: 'sg-agent', data, sign,
-      params: { agent_emp_id: 'sg-agent', conversation_id: id }, verified: true,
+      conversationId: id,
+      type: 'TIM_CUSTOM_TYPE_CONVERSATION_ANSWER_CALL',
+      from: 'sg-agent',
+      qavId: 'sg-agent',
+      data,
+      sign,
+      params: { agent_emp_id: 'sg-agent', conversation_id: id },
+      verified: true,
     });
 
     const got: unknown[] = collect(caller.socket, 'conversation.signal');
     // Tampered data, a sign of another key, a sign for another conversation, no sign: refused, nothing relayed.
-    const tampered = await a.socket.emitWithAck('conversation.signal', { conversationId: id, type: 'TIM_CUSTOM_TYPE_CONVERSATION_ANSWER_CALL', data: `agent_emp_id=someone&conversation_id=${id}`, sign });
+    const tampered = await a.socket.emitWithAck('conversation.signal', {
+      conversationId: id,
+      type: 'TIM_CUSTOM_TYPE_CONVERSATION_ANSWER_CALL',
+      data: `agent_emp_id=someone&conversation_id=${id}`,
+      sign,
+    });
     expect(tampered.error).toMatchObject({ code: 'MESSAGE_SIGN_INVALID' });
-    const otherKey = await a.socket.emitWithAck('conversation.signal', { conversationId: id, type: 'TIM_CUSTOM_TYPE_CONVERSATION_START_CHARGE', data, sign: peerSign('sg-caller', data) });
+    const otherKey = await a.socket.emitWithAck('conversation.signal', {
+      conversationId: id,
+      type: 'TIM_CUSTOM_TYPE_CONVERSATION_START_CHARGE',
+      data,
+      sign: peerSign('sg-caller', data),
+    });
     expect(otherKey.error.code).toBe('MESSAGE_SIGN_INVALID');
     const elsewhere = `conversation_id=999`;
-    expect((await a.socket.emitWithAck('conversation.signal', { conversationId: id, type: 'TIM_CUSTOM_TYPE_CONVERSATION_START_CHARGE', data: elsewhere, sign: peerSign('sg-agent', elsewhere) })).error.code).toBe('MESSAGE_SIGN_INVALID');
-    expect((await a.socket.emitWithAck('conversation.signal', { conversationId: id, type: 'TIM_CUSTOM_TYPE_CONVERSATION_START_CHARGE', data })).error.code).toBe('MESSAGE_SIGN_INVALID');
+    expect(
+      (
+        await a.socket.emitWithAck('conversation.signal', {
+          conversationId: id,
+          type: 'TIM_CUSTOM_TYPE_CONVERSATION_START_CHARGE',
+          data: elsewhere,
+          sign: peerSign('sg-agent', elsewhere),
+        })
+      ).error.code,
+    ).toBe('MESSAGE_SIGN_INVALID');
+    expect(
+      (await a.socket.emitWithAck('conversation.signal', { conversationId: id, type: 'TIM_CUSTOM_TYPE_CONVERSATION_START_CHARGE', data })).error.code,
+    ).toBe('MESSAGE_SIGN_INVALID');
     const badShape = await a.socket.emitWithAck('conversation.signal', { conversationId: id, type: 'ANSWER', data });
     expect(badShape.error).toMatchObject({ code: 'VALIDATION_FAILED', message: expect.stringMatching(/type/) });
 
     // Parameter order does not matter (canonical: sorted); the caller's START_CHARGE over REST reaches the agent.
     const toAgent = nextEvent(a.socket, 'conversation.signal');
     const cdata = `conversation_id=${id}&agent_emp_id=sg-agent`;
-    const rest = await call(srv.url, 'POST', `/v1/conversations/${id}/signal`, { token: caller.token, body: { type: 'TIM_CUSTOM_TYPE_CONVERSATION_START_CHARGE', data: cdata, sign: peerSign('sg-caller', data).toUpperCase() } });
+    const rest = await call(srv.url, 'POST', `/v1/conversations/${id}/signal`, {
+      token: caller.token,
+      body: { type: 'TIM_CUSTOM_TYPE_CONVERSATION_START_CHARGE', data: cdata, sign: peerSign('sg-caller', data).toUpperCase() },
+    });
     expect(rest.status).toBe(200);
     expect(await toAgent).toMatchObject({ from: 'sg-caller', data, verified: true });
     await sleep(100);
@@ -304,9 +395,23 @@ describe('conversations', () => {
     // The verification endpoint and the signing helper.
     const v = await call(srv.url, 'POST', '/v1/signals/verify', { token: caller.token, body: { qavId: 'sg-agent', data: `${data}&sign=${sign}` } });
     expect(v.body).toEqual({ valid: true, canonical: data, params: { agent_emp_id: 'sg-agent', conversation_id: id } });
-    expect((await call(srv.url, 'POST', '/v1/signals/verify', { token: caller.token, body: { qavId: 'sg-agent', data, sign: sign.replace(/.$/, (c) => (c === '0' ? '1' : '0')) } })).body.valid).toBe(false);
-    expect((await call(srv.url, 'POST', '/v1/signals/verify', { token: caller.token, body: { qavId: 'sg-agent', data, sign: 'abc' } })).body.valid).toBe(false);
-    expect((await call(srv.url, 'POST', '/v1/signals/sign', { token: a.token, body: { data } })).body).toEqual({ qavId: 'sg-agent', data, sign, signed: `${data}&sign=${sign}` });
+    expect(
+      (
+        await call(srv.url, 'POST', '/v1/signals/verify', {
+          token: caller.token,
+          body: { qavId: 'sg-agent', data, sign: sign.replace(/.$/, (c) => (c === '0' ? '1' : '0')) },
+        })
+      ).body.valid,
+    ).toBe(false);
+    expect(
+      (await call(srv.url, 'POST', '/v1/signals/verify', { token: caller.token, body: { qavId: 'sg-agent', data, sign: 'abc' } })).body.valid,
+    ).toBe(false);
+    expect((await call(srv.url, 'POST', '/v1/signals/sign', { token: a.token, body: { data } })).body).toEqual({
+      qavId: 'sg-agent',
+      data,
+      sign,
+      signed: `${data}&sign=${sign}`,
+    });
   });
 
   it('login with qav=true returns qav_id and qav_sig; without it, the plain session', async () => {
@@ -330,19 +435,33 @@ describe('feedback', () => {
     const lowConv = await accepted(caller, low, 'RL>EN');
     const highConv = await accepted(caller, high, 'RH>EN');
     // Ten submissions of the caller side at once: exactly one counts.
-    const many = await Promise.all(Array.from({ length: 10 }, () => call(srv.url, 'POST', `/v1/conversations/${lowConv}/feedback`, { token: caller.token, body: { network: 3, translation: 1 } })));
+    const many = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        call(srv.url, 'POST', `/v1/conversations/${lowConv}/feedback`, { token: caller.token, body: { network: 3, translation: 1 } }),
+      ),
+    );
     expect(many.filter((r) => r.status === 200)).toHaveLength(1);
     expect(many.filter((r) => r.body?.error?.code === 'FEEDBACK_GIVEN')).toHaveLength(9);
     expect(many.find((r) => r.status === 200)!.body).toEqual({ conversationId: lowConv, side: 'caller', network: 3, translation: 1, agentRating: 3 });
     // The agent side, once too; no rating effect.
     const agentSide = await low.socket.emitWithAck('conversation.feedback', { conversationId: lowConv, network: 4, translation: 5 });
     expect(agentSide.data).toEqual({ conversationId: lowConv, side: 'agent', network: 4, translation: 5 });
-    expect((await low.socket.emitWithAck('conversation.feedback', { conversationId: lowConv, network: 4, translation: 5 })).error.code).toBe('FEEDBACK_GIVEN');
-    expect((await low.socket.emitWithAck('conversation.feedback', { conversationId: lowConv, network: 4, translation: 5, side: 'caller' })).error.code).toBe('NOT_A_PARTY');
-    expect((await caller.socket.emitWithAck('conversation.feedback', { conversationId: lowConv, network: 0, translation: 5 })).error.message).toMatch(/network/);
-    expect((await caller.socket.emitWithAck('conversation.feedback', { conversationId: highConv, network: 5, translation: 5 })).data.agentRating).toBe(4.33);
+    expect((await low.socket.emitWithAck('conversation.feedback', { conversationId: lowConv, network: 4, translation: 5 })).error.code).toBe(
+      'FEEDBACK_GIVEN',
+    );
+    expect(
+      (await low.socket.emitWithAck('conversation.feedback', { conversationId: lowConv, network: 4, translation: 5, side: 'caller' })).error.code,
+    ).toBe('NOT_A_PARTY');
+    expect((await caller.socket.emitWithAck('conversation.feedback', { conversationId: lowConv, network: 0, translation: 5 })).error.message).toMatch(
+      /network/,
+    );
+    expect(
+      (await caller.socket.emitWithAck('conversation.feedback', { conversationId: highConv, network: 5, translation: 5 })).data.agentRating,
+    ).toBe(4.33);
     expect((await call(srv.url, 'GET', `/v1/conversations/${lowConv}/feedback`, { token: caller.token })).body).toEqual({
-      conversationId: lowConv, caller: { network: 3, translation: 1, at: expect.any(Number) }, agent: { network: 4, translation: 5, at: expect.any(Number) },
+      conversationId: lowConv,
+      caller: { network: 3, translation: 1, at: expect.any(Number) },
+      agent: { network: 4, translation: 5, at: expect.any(Number) },
     });
 
     for (const c of [lowConv, highConv]) await caller.socket.emitWithAck('conversation.end', { conversationId: c });

@@ -20,8 +20,13 @@ const published: Array<DomainEvent & { node: 'api' | 'worker' }> = [];
 
 beforeAll(async () => {
   srv = await startServer({
-    ROOM_MEMBER_TIMEOUT_MS: 400, ROOM_SWEEP_INTERVAL_MS: 100, DISPATCH_MAX_WAIT_MS: 600, DISPATCH_ROUND_MS: 300,
-    CHARGE_TICK_SECONDS: 0.2, CHARGE_SWEEP_INTERVAL_MS: 20, SOCKET_RATE_BURST: 200,
+    ROOM_MEMBER_TIMEOUT_MS: 400,
+    ROOM_SWEEP_INTERVAL_MS: 100,
+    DISPATCH_MAX_WAIT_MS: 600,
+    DISPATCH_ROUND_MS: 300,
+    CHARGE_TICK_SECONDS: 0.2,
+    CHARGE_SWEEP_INTERVAL_MS: 20,
+    SOCKET_RATE_BURST: 200,
   });
   workers = await startTestWorkers(srv.config);
   srv.app.core.events.onPublish((e) => void published.push({ ...e, node: 'api' }));
@@ -38,7 +43,10 @@ const basic = (): [string, string] => [app.appid, app.secret];
 
 async function user(uid: string, opts: { role?: string; balance?: number } = {}): Promise<{ uid: string; token: string; socket: Socket }> {
   const token = await issueToken(srv.url, app, uid, opts.role ? { role: opts.role } : {});
-  if (opts.balance) expect((await call(srv.url, 'POST', '/v1/billing/topups', { basic: basic(), body: { uid, amount: opts.balance, ref: `init-${uid}` } })).status).toBe(200);
+  if (opts.balance)
+    expect(
+      (await call(srv.url, 'POST', '/v1/billing/topups', { basic: basic(), body: { uid, amount: opts.balance, ref: `init-${uid}` } })).status,
+    ).toBe(200);
   const { socket } = await connect(srv.url, token);
   open.push(socket);
   return { uid, token, socket };
@@ -57,13 +65,25 @@ describe('rooms', () => {
     expect(room.status).toBe(201);
     const roomId: string = room.body.roomId;
     const key = `room:${roomId}`;
-    expect(about(key)).toEqual([expect.objectContaining({ name: 'room.started', node: 'api', data: { roomId, kind: 'room', host: 'r-host' }, id: expect.any(String), at: expect.any(Number) })]);
+    expect(about(key)).toEqual([
+      expect.objectContaining({
+        name: 'room.started',
+        node: 'api',
+        data: { roomId, kind: 'room', host: 'r-host' },
+        id: expect.any(String),
+        at: expect.any(Number),
+      }),
+    ]);
 
     // A join and its idempotent repeats (join again, heartbeat) publish one event.
     for (let i = 0; i < 2; i++) expect((await call(srv.url, 'POST', `/v1/rooms/${roomId}/join`, { token: guest.token })).status).toBe(200);
     expect((await call(srv.url, 'POST', `/v1/rooms/${roomId}/heartbeat`, { token: guest.token })).status).toBe(200);
     for (let i = 0; i < 2; i++) expect((await call(srv.url, 'POST', `/v1/rooms/${roomId}/leave`, { token: guest.token })).status).toBe(200);
-    expect(about(key).slice(1).map((e) => [e.name, e.data])).toEqual([
+    expect(
+      about(key)
+        .slice(1)
+        .map((e) => [e.name, e.data]),
+    ).toEqual([
       ['room.member.joined', { roomId, kind: 'room', uid: 'r-guest', role: 'member', memsize: 1 }],
       ['room.member.left', { roomId, kind: 'room', uid: 'r-guest', role: 'member', memsize: 0 }],
     ]);
@@ -75,7 +95,14 @@ describe('rooms', () => {
     expect(timedOut).toMatchObject({ node: 'worker', data: { roomId, kind: 'room', uid: 'r-silent', memsize: 0 } });
 
     for (let i = 0; i < 2; i++) expect((await call(srv.url, 'POST', `/v1/rooms/${roomId}/end`, { token: host.token })).status).toBe(200);
-    expect(names(key)).toEqual(['room.started', 'room.member.joined', 'room.member.left', 'room.member.joined', 'room.member.timedout', 'room.ended']);
+    expect(names(key)).toEqual([
+      'room.started',
+      'room.member.joined',
+      'room.member.left',
+      'room.member.joined',
+      'room.member.timedout',
+      'room.ended',
+    ]);
     expect(about(key).at(-1)!.data).toEqual({ roomId, kind: 'room', host: 'r-host', state: 'closed' });
     // Every event has its own id.
     expect(new Set(about(key).map((e) => e.id)).size).toBe(6);
@@ -90,7 +117,9 @@ describe('rooms', () => {
     const key = `room:${roomnum}`;
     expect(about(key)).toEqual([]);
     for (let i = 0; i < 2; i++) expect((await call(srv.url, 'POST', `/v1/courses/${roomnum}/start`, { token: teacher.token })).status).toBe(200);
-    expect(about(key).map((e) => [e.name, e.data])).toEqual([['room.started', { roomId: String(roomnum), kind: 'classroom', host: 'c-teacher', roomnum, title: 'algebra', beginImseq: 0 }]]);
+    expect(about(key).map((e) => [e.name, e.data])).toEqual([
+      ['room.started', { roomId: String(roomnum), kind: 'classroom', host: 'c-teacher', roomnum, title: 'algebra', beginImseq: 0 }],
+    ]);
     expect((await call(srv.url, 'POST', `/v1/courses/${roomnum}/enter`, { token: student.token })).status).toBe(200);
     for (let i = 0; i < 2; i++) expect((await call(srv.url, 'POST', `/v1/courses/${roomnum}/exit`, { token: teacher.token })).status).toBe(200);
     expect(names(key)).toEqual(['room.started', 'room.member.joined', 'room.ended']);
@@ -99,18 +128,40 @@ describe('rooms', () => {
     // The vendor's recording callback, twice (its retry): one recording.ready, from the worker.
     const t = Math.floor(Date.now() / 1000) + 600;
     const body = {
-      t, sign: callbackSign(CALLBACK_KEY, t), event_type: 100, appid: 1250000000, stream_id: `${SDKAPPID}_${roomnum}_c-teacher_main`,
-      file_id: `f-${roomnum}`, file_format: 'mp4', video_url: `http://vod.example/f-${roomnum}.mp4`, duration: 60, file_size: 999,
+      t,
+      sign: callbackSign(CALLBACK_KEY, t),
+      event_type: 100,
+      appid: 1250000000,
+      stream_id: `${SDKAPPID}_${roomnum}_c-teacher_main`,
+      file_id: `f-${roomnum}`,
+      file_format: 'mp4',
+      video_url: `http://vod.example/f-${roomnum}.mp4`,
+      duration: 60,
+      file_size: 999,
     };
     for (let i = 0; i < 2; i++) expect((await call(srv.url, 'POST', '/v1/media/callbacks/recording', { body })).body).toEqual({ code: 0 });
     await until(() => names(key).includes('recording.ready'), 8000, 'recording.ready');
     const rec = about(key).find((e) => e.name === 'recording.ready')!;
     expect(rec).toMatchObject({
-      node: 'worker', id: expect.stringMatching(/^recording-/),
-      data: { roomId: String(roomnum), roomnum, fileId: `f-${roomnum}`, fileFormat: 'mp4', playbackUrl: body.video_url, videoUrl: body.video_url, duration: 60, fileSize: 999 },
+      node: 'worker',
+      id: expect.stringMatching(/^recording-/),
+      data: {
+        roomId: String(roomnum),
+        roomnum,
+        fileId: `f-${roomnum}`,
+        fileFormat: 'mp4',
+        playbackUrl: body.video_url,
+        videoUrl: body.video_url,
+        duration: 60,
+        fileSize: 999,
+      },
     });
     // The course became a playback (the handler ran before the event), and nothing was published twice.
-    await until(async () => (await call(srv.url, 'GET', `/v1/courses/${roomnum}`, { token: teacher.token })).body.state === 3, 5000, 'course state 3');
+    await until(
+      async () => (await call(srv.url, 'GET', `/v1/courses/${roomnum}`, { token: teacher.token })).body.state === 3,
+      5000,
+      'course state 3',
+    );
     expect(names(key).filter((n) => n === 'recording.ready')).toHaveLength(1);
   });
 });
@@ -127,20 +178,43 @@ describe('dispatch, conversations, billing, pairing', () => {
     await offer;
     expect((await agent.socket.emitWithAck('dispatch.accept', { requestId: id })).ok).toBe(true);
     expect((await agent.socket.emitWithAck('dispatch.accept', { requestId: id })).ok).toBe(true); // idempotent: no second event
-    expect(about(id).map((e) => [e.name, e.data])).toEqual([['dispatch.taken', { requestId: id, conversationId: id, caller: 'd-caller', agent: 'd-agent', skill: 'CN>EN', round: 1 }]]);
+    expect(about(id).map((e) => [e.name, e.data])).toEqual([
+      ['dispatch.taken', { requestId: id, conversationId: id, caller: 'd-caller', agent: 'd-agent', skill: 'CN>EN', round: 1 }],
+    ]);
 
     for (let i = 0; i < 2; i++) expect((await caller.socket.emitWithAck('conversation.begin', { conversationId: id })).ok).toBe(true);
     // The conversation's metered call (same id) ticks from the worker.
-    expect((await call(srv.url, 'POST', '/v1/billing/calls', { basic: basic(), body: { callId: id, payer: 'd-caller', payee: 'd-agent' } })).status).toBe(200);
+    expect(
+      (await call(srv.url, 'POST', '/v1/billing/calls', { basic: basic(), body: { callId: id, payer: 'd-caller', payee: 'd-agent' } })).status,
+    ).toBe(200);
     await until(() => names(id).includes('charge.ticked'), 5000, 'charge.ticked');
     for (let i = 0; i < 2; i++) expect((await caller.socket.emitWithAck('conversation.end', { conversationId: id })).ok).toBe(true);
 
     const events = about(id);
-    expect(events.map((e) => e.name).filter((n) => n !== 'charge.ticked')).toEqual(['dispatch.taken', 'conversation.started', 'conversation.ended', 'charge.ended']);
-    expect(events.find((e) => e.name === 'conversation.started')!.data).toEqual({ conversationId: id, caller: 'd-caller', agent: 'd-agent', startedAt: expect.any(Number) });
-    expect(events.find((e) => e.name === 'conversation.ended')!.data).toMatchObject({ conversationId: id, caller: 'd-caller', agent: 'd-agent', reason: 'ended-by-caller', durationMs: expect.any(Number) });
+    expect(events.map((e) => e.name).filter((n) => n !== 'charge.ticked')).toEqual([
+      'dispatch.taken',
+      'conversation.started',
+      'conversation.ended',
+      'charge.ended',
+    ]);
+    expect(events.find((e) => e.name === 'conversation.started')!.data).toEqual({
+      conversationId: id,
+      caller: 'd-caller',
+      agent: 'd-agent',
+      startedAt: expect.any(Number),
+    });
+    expect(events.find((e) => e.name === 'conversation.ended')!.data).toMatchObject({
+      conversationId: id,
+      caller: 'd-caller',
+      agent: 'd-agent',
+      reason: 'ended-by-caller',
+      durationMs: expect.any(Number),
+    });
     const tick = events.find((e) => e.name === 'charge.ticked')!;
-    expect(tick).toMatchObject({ node: 'worker', data: { callId: id, payer: 'd-caller', payee: 'd-agent', unitPrice: 100, seq: expect.any(Number), amount: expect.any(Number) } });
+    expect(tick).toMatchObject({
+      node: 'worker',
+      data: { callId: id, payer: 'd-caller', payee: 'd-agent', unitPrice: 100, seq: expect.any(Number), amount: expect.any(Number) },
+    });
     const ended = events.find((e) => e.name === 'charge.ended')!.data as Record<string, number>;
     expect(ended).toMatchObject({ callId: id, payer: 'd-caller', payee: 'd-agent', reason: 'conversation', unitPrice: 100 });
     expect(ended.amount).toBe(ended.units * 100);
@@ -155,7 +229,9 @@ describe('dispatch, conversations, billing, pairing', () => {
     const req = await caller.socket.emitWithAck('dispatch.request', { skill: 'XX>YY' });
     const id: string = req.data.requestId;
     await until(() => names(id).includes('dispatch.expired'), 5000, 'dispatch.expired');
-    expect(about(id)).toEqual([expect.objectContaining({ name: 'dispatch.expired', node: 'worker', data: { requestId: id, caller: 'x-caller', skill: 'XX>YY' } })]);
+    expect(about(id)).toEqual([
+      expect.objectContaining({ name: 'dispatch.expired', node: 'worker', data: { requestId: id, caller: 'x-caller', skill: 'XX>YY' } }),
+    ]);
   });
 
   it('pairing.matched once, keyed by the call', async () => {
@@ -171,6 +247,8 @@ describe('dispatch, conversations, billing, pairing', () => {
     expect((await peer.socket.emitWithAck('pair.answer', { askNo, roundNo: 1, pass: true })).data.won).toBe(true);
     const c = await asker.socket.emitWithAck('pair.confirm', { askNo, pass: true, peerUid: 'p-peer', callId: `pcall-${askNo}` });
     expect(c.ok).toBe(true);
-    expect(about(`pcall-${askNo}`).map((e) => [e.name, e.data])).toEqual([['pairing.matched', { askNo, askUid: 'p-asker', peerUid: 'p-peer', callId: `pcall-${askNo}` }]]);
+    expect(about(`pcall-${askNo}`).map((e) => [e.name, e.data])).toEqual([
+      ['pairing.matched', { askNo, askUid: 'p-asker', peerUid: 'p-peer', callId: `pcall-${askNo}` }],
+    ]);
   });
 });

@@ -4,7 +4,13 @@ import { call, connect, createApp, loginUser, nextEvent, sleep, startServer, typ
 let srv: TestServer;
 let app: { appid: string; secret: string };
 beforeAll(async () => {
-  srv = await startServer({ SOCKET_RATE_PER_SECOND: 5, SOCKET_RATE_BURST: 5, SOCKET_FLOOD_STRIKES: 10, SOCKET_MAX_PAYLOAD_BYTES: 4096, CORS_ORIGINS: 'https://good.example' });
+  srv = await startServer({
+    SOCKET_RATE_PER_SECOND: 5,
+    SOCKET_RATE_BURST: 5,
+    SOCKET_FLOOD_STRIKES: 10,
+    SOCKET_MAX_PAYLOAD_BYTES: 4096,
+    CORS_ORIGINS: 'https://good.example',
+  });
   app = await createApp(srv.url);
 });
 afterAll(async () => srv?.close());
@@ -81,8 +87,17 @@ describe('client events', () => {
     const token = await loginUser(srv.url, app.appid, 'flood-user');
     const { socket } = await connect(srv.url, token);
     const disconnected = new Promise<string>((r) => socket.once('disconnect', r));
-    const lastWord = new Promise<unknown>((r) => socket.on('session.error', (e: { message?: string }) => e.message === 'flood: disconnected' && r(e)));
-    const results = await Promise.all(Array.from({ length: 30 }, () => socket.timeout(2000).emitWithAck('session.ping', {}).catch(() => ({ ok: 'no-ack' }))));
+    const lastWord = new Promise<unknown>((r) =>
+      socket.on('session.error', (e: { message?: string }) => e.message === 'flood: disconnected' && r(e)),
+    );
+    const results = await Promise.all(
+      Array.from({ length: 30 }, () =>
+        socket
+          .timeout(2000)
+          .emitWithAck('session.ping', {})
+          .catch(() => ({ ok: 'no-ack' })),
+      ),
+    );
     const okCount = results.filter((r) => r.ok === true).length;
     const limited = results.filter((r) => r.ok === false && r.error.code === 'RATE_LIMITED').length;
     expect(okCount).toBe(5); // the burst
@@ -148,7 +163,10 @@ describe('notify over HTTP', () => {
     let leaked = false;
     theirs.socket.on('chat.hello', () => (leaked = true));
     const got = nextEvent(mine.socket, 'chat.hello');
-    const r = await call(srv.url, 'POST', '/v1/notify', { basic: [app.appid, app.secret], body: { to: { user: 'n-user' }, event: 'chat.hello', data: { text: 'hi' } } });
+    const r = await call(srv.url, 'POST', '/v1/notify', {
+      basic: [app.appid, app.secret],
+      body: { to: { user: 'n-user' }, event: 'chat.hello', data: { text: 'hi' } },
+    });
     expect(r.status).toBe(202);
     expect(await got).toEqual({ text: 'hi' });
 
@@ -160,7 +178,10 @@ describe('notify over HTTP', () => {
     await sleep(100);
     expect(leaked).toBe(false);
 
-    const reserved = await call(srv.url, 'POST', '/v1/notify', { basic: [app.appid, app.secret], body: { to: { user: 'n-user' }, event: 'session.revoked' } });
+    const reserved = await call(srv.url, 'POST', '/v1/notify', {
+      basic: [app.appid, app.secret],
+      body: { to: { user: 'n-user' }, event: 'session.revoked' },
+    });
     expect(reserved.status).toBe(400);
     expect(reserved.body.error.message).toMatch(/event/);
     mine.socket.close();

@@ -8,7 +8,21 @@
 import { Redis } from 'ioredis';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, collect, connect, connectDashboard, createApp, issueToken, loginUser, nextEvent, sleep, startServer, testConfig, type TestServer, until } from '../helpers.js';
+import {
+  call,
+  collect,
+  connect,
+  connectDashboard,
+  createApp,
+  issueToken,
+  loginUser,
+  nextEvent,
+  sleep,
+  startServer,
+  testConfig,
+  type TestServer,
+  until,
+} from '../helpers.js';
 
 const BATCH_ABOVE = 3;
 const BATCH_MS = 150;
@@ -67,11 +81,17 @@ describe('session.snapshot probe', () => {
     const host = await user('hp-host');
     const roomId = await newRoom(host.token);
     expect((await busy.socket.emitWithAck('room.join', { roomId })).ok).toBe(true);
-    expect((await call(srv.url, 'POST', '/v1/billing/topups', { basic: [app.appid, app.secret], body: { uid: 'hp-busy', amount: 500, ref: 'hp-1' } })).status).toBe(200);
+    expect(
+      (await call(srv.url, 'POST', '/v1/billing/topups', { basic: [app.appid, app.secret], body: { uid: 'hp-busy', amount: 500, ref: 'hp-1' } }))
+        .status,
+    ).toBe(200);
     expect((await busy.socket.emitWithAck('presence.set', { state: 'online', skills: ['en>fr'] })).ok).toBe(true);
     expect((await call(srv.url, 'PUT', '/v1/pairing/availability', { token: busy.token, body: { available: true } })).status).toBe(200);
 
-    for (const [uid, client] of [['hp-fresh', fresh.socket], ['hp-busy', busy.socket]] as const) {
+    for (const [uid, client] of [
+      ['hp-fresh', fresh.socket],
+      ['hp-busy', busy.socket],
+    ] as const) {
       const socket = srv.app.io.of('/').sockets.get(client.id!)!;
       const ctx = { appid: app.appid, uid, socket, services: srv.app.services, core: srv.app.core };
       const probed = await srv.app.gateway.snapshot(ctx);
@@ -80,9 +100,19 @@ describe('session.snapshot probe', () => {
       const same = (snap: Record<string, unknown>) => ({ ...snap, serverTime: 0, presence: { ...(snap.presence as object), deadline: 0 } });
       expect(same(probed)).toEqual(same(full));
       if (uid === 'hp-busy') {
-        expect(probed).toMatchObject({ rooms: [expect.objectContaining({ roomId })], billing: { balance: 500 }, presence: { state: 'online' }, pairing: { available: true } });
+        expect(probed).toMatchObject({
+          rooms: [expect.objectContaining({ roomId })],
+          billing: { balance: 500 },
+          presence: { state: 'online' },
+          pairing: { available: true },
+        });
       } else {
-        expect(probed).toMatchObject({ rooms: [], billing: { balance: 0, calls: [] }, presence: { state: 'offline' }, pairing: { available: false } });
+        expect(probed).toMatchObject({
+          rooms: [],
+          billing: { balance: 0, calls: [] },
+          presence: { state: 'offline' },
+          pairing: { available: false },
+        });
       }
     }
   });
@@ -170,7 +200,11 @@ describe("moving the user's sockets into a joined room", () => {
 describe('dashboard pushes', () => {
   it('skip an app nobody watches, and reach a dashboard from its snapshot on', async () => {
     // Once the start-up question is answered, a node knows which apps are watched.
-    await until(() => !srv.app.core.dashboardWatch.watched(app.appid) && !other.app.core.dashboardWatch.watched(app.appid), 5000, 'the start-up warm-up to end');
+    await until(
+      () => !srv.app.core.dashboardWatch.watched(app.appid) && !other.app.core.dashboardWatch.watched(app.appid),
+      5000,
+      'the start-up warm-up to end',
+    );
     const host = await user('hp-dhost');
     const roomId = await newRoom(host.token);
     let from = await streamTip();
@@ -223,13 +257,18 @@ describe('batched heartbeats', () => {
     await sleep(BATCH_MS + 50); // the joins' membership batches are out
     // All at once: they share batches; each answer is its own.
     const acks = await Promise.all(members.map((m, i) => m.socket.emitWithAck('room.heartbeat', { roomId: rooms[i % 3] })));
-    acks.forEach((a, i) => expect(a).toEqual({ ok: true, data: { roomId: rooms[i % 3], joined: false, memsize: 3, role: 'member', deadline: expect.any(Number) } }));
+    acks.forEach((a, i) =>
+      expect(a).toEqual({ ok: true, data: { roomId: rooms[i % 3], joined: false, memsize: 3, role: 'member', deadline: expect.any(Number) } }),
+    );
     expect(Number(await redis.zscore(due, `${rooms[0]}|hp-hb0`))).toBeGreaterThan(Number(before));
     // Someone who never joined room 2 heartbeats it: the join rules let them in (and tell the room, batched at this size).
     const heard = nextEvent(members[2]!.socket, 'room.members.changed');
     expect((await members[0]!.socket.emitWithAck('room.heartbeat', { roomId: rooms[2] })).data).toMatchObject({ joined: true, memsize: 4 });
     expect(await heard).toEqual({ roomId: rooms[2], changes: [{ uid: 'hp-hb0', action: 'joined', role: 'member' }], memsize: 4 });
     // A room that does not exist: the join rules' error.
-    expect(await members[0]!.socket.emitWithAck('room.heartbeat', { roomId: '999999' })).toMatchObject({ ok: false, error: { code: 'ROOM_NOT_FOUND' } });
+    expect(await members[0]!.socket.emitWithAck('room.heartbeat', { roomId: '999999' })).toMatchObject({
+      ok: false,
+      error: { code: 'ROOM_NOT_FOUND' },
+    });
   });
 });

@@ -10,7 +10,14 @@ afterAll(() => srv?.close());
 
 describe('CORS', () => {
   it('a preflight from an allowed origin answers 204 with the methods and headers the API takes', async () => {
-    const r = await fetch(`${srv.url}/v1/auth/login`, { method: 'OPTIONS', headers: { origin: 'https://app.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,authorization' } });
+    const r = await fetch(`${srv.url}/v1/auth/login`, {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'https://app.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type,authorization',
+      },
+    });
     expect(r.status).toBe(204);
     expect(r.headers.get('access-control-allow-origin')).toBe('https://app.example');
     expect(r.headers.get('access-control-allow-methods')).toContain('POST');

@@ -14,7 +14,12 @@ const events: DomainEvent[] = [];
 const APPID = 'liveapp';
 
 beforeAll(async () => {
-  srv = await startServer({ LIVE_RTP_HOST: 'rtp.media.test', LIVE_RTP_PORT: 6000, LIVE_RTSP_URL_TEMPLATE: 'rtsp://{host}:554/{appid}/{videoID}', LIVE_HLS_URL_TEMPLATE: 'https://hls.media.test/streams/{uid}/{videoID}/live.m3u8' });
+  srv = await startServer({
+    LIVE_RTP_HOST: 'rtp.media.test',
+    LIVE_RTP_PORT: 6000,
+    LIVE_RTSP_URL_TEMPLATE: 'rtsp://{host}:554/{appid}/{videoID}',
+    LIVE_HLS_URL_TEMPLATE: 'https://hls.media.test/streams/{uid}/{videoID}/live.m3u8',
+  });
   app = await createApp(srv.url, { appid: APPID });
   srv.app.core.events.onPublish((e) => {
     if (e.appid === APPID) events.push(e);
@@ -37,8 +42,19 @@ describe('live streams', () => {
     expect(r.ok).toBe(true);
     const v = r.data;
     expect(v).toMatchObject({
-      author: 'star', title: '无标题', description: '作者有点懒,没有提供该视频的描述信息', save: 0, calltype: '', shareModel: 1, content: 3, liveFlag: 1,
-      host: 'rtp.media.test', port: 6000, rtspURL: `rtsp://rtp.media.test:554/${APPID}/${v.videoID}`, url: `https://hls.media.test/streams/star/${v.videoID}/live.m3u8`, viewers: 0,
+      author: 'star',
+      title: '无标题',
+      description: '作者有点懒,没有提供该视频的描述信息',
+      save: 0,
+      calltype: '',
+      shareModel: 1,
+      content: 3,
+      liveFlag: 1,
+      host: 'rtp.media.test',
+      port: 6000,
+      rtspURL: `rtsp://rtp.media.test:554/${APPID}/${v.videoID}`,
+      url: `https://hls.media.test/streams/star/${v.videoID}/live.m3u8`,
+      viewers: 0,
     });
     const room = await call(srv.url, 'GET', `/v1/rooms/${v.videoID}`, { token: tokens.fan });
     expect(room.body).toMatchObject({ roomId: v.videoID, kind: 'live', host: 'star', state: 'open' });
@@ -60,7 +76,14 @@ describe('live streams', () => {
     const j2 = await call(srv.url, 'POST', `/v1/live/videos/${v.videoID}/join`, { token: tokens.stranger, body: {} });
     expect(j2.body).toMatchObject({ joined: true, memsize: 2 });
     await until(() => fanMembers.some((m) => m.uid === 'stranger' && m.action === 'joined'), 5000, 'stranger joined at fan');
-    expect((await call(srv.url, 'GET', `/v1/rooms/${v.videoID}/members`, { token: tokens.fan })).body.members.map((m: { uid: string; role: string }) => [m.uid, m.role]).sort()).toEqual([['fan', 'viewer'], ['stranger', 'viewer']]);
+    expect(
+      (await call(srv.url, 'GET', `/v1/rooms/${v.videoID}/members`, { token: tokens.fan })).body.members
+        .map((m: { uid: string; role: string }) => [m.uid, m.role])
+        .sort(),
+    ).toEqual([
+      ['fan', 'viewer'],
+      ['stranger', 'viewer'],
+    ]);
     // Viewers heartbeat like any room member.
     expect((await ack('fan', 'room.heartbeat', { roomId: v.videoID })).ok).toBe(true);
     expect((await ack('stranger', 'live.leave', { videoID: v.videoID })).data).toEqual({ left: true, memsize: 1 });
@@ -85,7 +108,7 @@ describe('live streams', () => {
     expect(events.filter((e) => e.name === 'room.ended' && e.data.roomId === v.videoID)).toHaveLength(1);
   });
 
-  it('heartbeat: true — the author is the room\'s host; a silent author stops the stream (rooms sweep + host timeout, real workers)', async () => {
+  it("heartbeat: true — the author is the room's host; a silent author stops the stream (rooms sweep + host timeout, real workers)", async () => {
     const quick = await startServer({ ROOM_MEMBER_TIMEOUT_MS: 300, ROOM_SWEEP_INTERVAL_MS: 100, ROOM_HOST_GRACE_MS: 0 });
     const workers = await startTestWorkers(quick.config);
     try {
@@ -97,7 +120,11 @@ describe('live streams', () => {
       const members = await call(quick.url, 'GET', `/v1/rooms/${beating.body.videoID}/members`, { token: t });
       expect(members.body.members.map((m: { uid: string; role: string }) => [m.uid, m.role])).toEqual([['caster', 'host']]);
       // The author goes silent: the stream stops by itself; the one without heartbeat stays live.
-      await until(async () => (await call(quick.url, 'GET', `/v1/live/videos/${beating.body.videoID}`, { token: t })).body.liveFlag === 0, 10_000, 'the silent stream to stop');
+      await until(
+        async () => (await call(quick.url, 'GET', `/v1/live/videos/${beating.body.videoID}`, { token: t })).body.liveFlag === 0,
+        10_000,
+        'the silent stream to stop',
+      );
       expect((await call(quick.url, 'GET', `/v1/live/videos/${plain.body.videoID}`, { token: t })).body.liveFlag).toBe(1);
     } finally {
       await workers.close();
@@ -106,7 +133,10 @@ describe('live streams', () => {
   });
 
   it('share models: private (author only), circle (its live group), password', async () => {
-    const g = await call(srv.url, 'POST', `/v1/apps/${APPID}/live-groups`, { basic: [APPID, app.secret], body: { name: 'circle', members: ['star', 'friend'] } });
+    const g = await call(srv.url, 'POST', `/v1/apps/${APPID}/live-groups`, {
+      basic: [APPID, app.secret],
+      body: { name: 'circle', members: ['star', 'friend'] },
+    });
     const priv = (await ack('star', 'live.start', { shareModel: 2 })).data;
     const circle = (await ack('star', 'live.start', { shareModel: 3, groupId: g.body.groupId })).data;
     const pass = (await ack('star', 'live.start', { shareModel: 4, password: 'open sesame' })).data;
@@ -123,7 +153,10 @@ describe('live streams', () => {
     expect(rotated.body.token).not.toBe(g.body.token);
     expect(await srv.app.services.live.verifyGroupToken(APPID, g.body.groupId, g.body.token)).toBe(false);
     expect(await srv.app.services.live.verifyGroupToken(APPID, g.body.groupId, rotated.body.token)).toBe(true);
-    const members = await call(srv.url, 'POST', `/v1/apps/${APPID}/live-groups/${g.body.groupId}/members`, { basic: [APPID, app.secret], body: { add: ['fan'], remove: ['friend'] } });
+    const members = await call(srv.url, 'POST', `/v1/apps/${APPID}/live-groups/${g.body.groupId}/members`, {
+      basic: [APPID, app.secret],
+      body: { add: ['fan'], remove: ['friend'] },
+    });
     expect(members.body.members).toEqual(['fan', 'star']);
     const mine = await call(srv.url, 'GET', `/v1/live/videos?groupId=${g.body.groupId}`, { token: tokens.fan });
     // The group's videos: the one started in it, and its members' public and circle ones;
@@ -132,16 +165,24 @@ describe('live streams', () => {
     expect(listed).toContain(circle.videoID);
     expect(listed).not.toContain(priv.videoID);
     expect(listed).not.toContain(pass.videoID);
-    expect(mine.body.videos.every((x: { videoID: string; shareModel: number }) => x.videoID === circle.videoID || x.shareModel === 1 || x.shareModel === 3)).toBe(true);
+    expect(
+      mine.body.videos.every(
+        (x: { videoID: string; shareModel: number }) => x.videoID === circle.videoID || x.shareModel === 1 || x.shareModel === 3,
+      ),
+    ).toBe(true);
     // A circle video started in no group: the author's groups' members may watch it, and it is listed there.
     const loose = (await ack('star', 'live.start', { shareModel: 3 })).data;
     expect((await ack('fan', 'live.join', { videoID: loose.videoID })).ok).toBe(true);
     expect((await ack('friend', 'live.join', { videoID: loose.videoID })).error.code).toBe('FORBIDDEN'); // left the group above
-    expect((await call(srv.url, 'GET', `/v1/live/videos?groupId=${g.body.groupId}`, { token: tokens.fan })).body.videos.map((x: { videoID: string }) => x.videoID)).toContain(loose.videoID);
+    expect(
+      (await call(srv.url, 'GET', `/v1/live/videos?groupId=${g.body.groupId}`, { token: tokens.fan })).body.videos.map(
+        (x: { videoID: string }) => x.videoID,
+      ),
+    ).toContain(loose.videoID);
     expect((await call(srv.url, 'GET', `/v1/live/videos?groupId=${g.body.groupId}`, { token: tokens.friend })).body.error.code).toBe('FORBIDDEN');
   });
 
-  it('lists: mine, the app\'s (live / history), and the public hall without login', async () => {
+  it("lists: mine, the app's (live / history), and the public hall without login", async () => {
     const mine = await call(srv.url, 'GET', '/v1/live/videos?liveFlag=0', { token: tokens.star });
     expect(mine.body.videos.map((x: { title: string }) => x.title)).toEqual(['watch me']); // saved and stopped; 'ended by room' was not saved
     const live = await call(srv.url, 'GET', `/v1/apps/${APPID}/live/videos?liveFlag=1&author=star&pageSize=2`, { basic: [APPID, app.secret] });

@@ -17,11 +17,19 @@ beforeAll(async () => {
   b = await startServer({}, { ...config, PORT: 0 });
   app = await createApp(a.url, { tencent: { sdkAppId: SDKAPPID, key: 'usersig-key-0123456789' } });
   const basic: [string, string] = [app.appid, app.secret];
-  for (const id of ['alice', 'carol']) expect((await call(a.url, 'POST', '/v1/auth/register', { body: { appid: app.appid, id, password: `pw-${id}` } })).status).toBe(201);
-  expect((await call(a.url, 'POST', `/v1/apps/${app.appid}/third-party/users`, { basic, body: { thirdPartyId: 'tp-bob', password: 'pw-bob' } })).status).toBe(201);
-  expect((await call(a.url, 'POST', `/v1/apps/${app.appid}/third-party/users`, { basic, body: { thirdPartyId: 'tp-eve', password: 'pw-eve' } })).status).toBe(201);
+  for (const id of ['alice', 'carol'])
+    expect((await call(a.url, 'POST', '/v1/auth/register', { body: { appid: app.appid, id, password: `pw-${id}` } })).status).toBe(201);
+  expect(
+    (await call(a.url, 'POST', `/v1/apps/${app.appid}/third-party/users`, { basic, body: { thirdPartyId: 'tp-bob', password: 'pw-bob' } })).status,
+  ).toBe(201);
+  expect(
+    (await call(a.url, 'POST', `/v1/apps/${app.appid}/third-party/users`, { basic, body: { thirdPartyId: 'tp-eve', password: 'pw-eve' } })).status,
+  ).toBe(201);
   expect((await call(a.url, 'PUT', `/v1/apps/${app.appid}/customerservice/robot`, { basic, body: { nickname: 'robot' } })).status).toBe(200);
-  expect((await call(a.url, 'POST', `/v1/apps/${app.appid}/customerservice/seats`, { basic, body: { nickname: 'seat-1', password: 'seat-pass-1' } })).status).toBe(201);
+  expect(
+    (await call(a.url, 'POST', `/v1/apps/${app.appid}/customerservice/seats`, { basic, body: { nickname: 'seat-1', password: 'seat-pass-1' } }))
+      .status,
+  ).toBe(201);
 }, 60_000);
 
 afterAll(async () => {
@@ -38,7 +46,9 @@ async function bruteForce<T>(attempt: (node: TestServer, right: boolean) => Prom
 
 describe('per account, across two api nodes', () => {
   it('native login: 3 × 401, then 429 LOGIN_THROTTLED with Retry-After, the right password too; another account is untouched', async () => {
-    const r = await bruteForce((node, right) => call(node.url, 'POST', '/v1/auth/login', { body: { appid: app.appid, id: 'alice', password: right ? 'pw-alice' : 'guess' } }));
+    const r = await bruteForce((node, right) =>
+      call(node.url, 'POST', '/v1/auth/login', { body: { appid: app.appid, id: 'alice', password: right ? 'pw-alice' : 'guess' } }),
+    );
     expect(r.wrong.map((x) => [x.status, x.body.error.code])).toEqual(Array(3).fill([401, 'WRONG_PASSWORD']));
     expect(r.right.status).toBe(429);
     expect(r.right.body.error.code).toBe('LOGIN_THROTTLED');
@@ -47,10 +57,17 @@ describe('per account, across two api nodes', () => {
     // An app may set its own number (the admin; nodes apply it within 5 s): dave's app gives 5.
     const own = await createApp(a.url);
     expect((await call(a.url, 'POST', '/v1/auth/register', { body: { appid: own.appid, id: 'dave', password: 'pw-dave' } })).status).toBe(201);
-    expect((await call(a.url, 'PUT', `/v1/apps/${own.appid}/login-limit`, { token: a.config.ADMIN_TOKEN!, body: { perAccount: 5 } })).body).toEqual({ perAccount: 5 });
-    for (let i = 0; i < 4; i++) expect((await call(i % 2 ? a.url : b.url, 'POST', '/v1/auth/login', { body: { appid: own.appid, id: 'dave', password: 'guess' } })).status).toBe(401); // one under dave's 5
+    expect((await call(a.url, 'PUT', `/v1/apps/${own.appid}/login-limit`, { token: a.config.ADMIN_TOKEN!, body: { perAccount: 5 } })).body).toEqual({
+      perAccount: 5,
+    });
+    for (let i = 0; i < 4; i++)
+      expect(
+        (await call(i % 2 ? a.url : b.url, 'POST', '/v1/auth/login', { body: { appid: own.appid, id: 'dave', password: 'guess' } })).status,
+      ).toBe(401); // one under dave's 5
     expect((await call(a.url, 'POST', '/v1/auth/login', { body: { appid: own.appid, id: 'dave', password: 'pw-dave' } })).status).toBe(200);
-    expect((await call(a.url, 'PUT', `/v1/apps/${own.appid}/login-limit`, { basic: [own.appid, own.secret], body: { perAccount: 1000 } })).status).toBe(401); // the admin's only
+    expect(
+      (await call(a.url, 'PUT', `/v1/apps/${own.appid}/login-limit`, { basic: [own.appid, own.secret], body: { perAccount: 1000 } })).status,
+    ).toBe(401); // the admin's only
   });
 
   it('an unknown account counts too (no free user enumeration)', async () => {
@@ -60,28 +77,51 @@ describe('per account, across two api nodes', () => {
   });
 
   it('third-party login (native and seed 004 thirdPartyLogin.do, the same account)', async () => {
-    const native = await bruteForce((node, right) => call(node.url, 'POST', '/v1/third-party/login', { body: { appid: app.appid, thirdPartyId: 'tp-bob', password: right ? 'pw-bob' : 'guess' } }));
+    const native = await bruteForce((node, right) =>
+      call(node.url, 'POST', '/v1/third-party/login', { body: { appid: app.appid, thirdPartyId: 'tp-bob', password: right ? 'pw-bob' : 'guess' } }),
+    );
     expect(native.wrong.every((x) => x.status === 401)).toBe(true);
     expect([native.right.status, native.right.body.error.code]).toEqual([429, 'LOGIN_THROTTLED']);
-    const seed = await bruteForce(async (node, right) => (await fetch(`${node.url}/LiveVideoServer/ajx/thirdPartyLogin.do?appId=${app.appid}&thirdPartyId=tp-eve&password=${right ? 'pw-eve' : 'guess'}`)).text());
+    const seed = await bruteForce(async (node, right) =>
+      (
+        await fetch(
+          `${node.url}/LiveVideoServer/ajx/thirdPartyLogin.do?appId=${app.appid}&thirdPartyId=tp-eve&password=${right ? 'pw-eve' : 'guess'}`,
+        )
+      ).text(),
+    );
     expect(seed.wrong.every((x) => !x.includes('<result>OK</result>'))).toBe(true);
     expect(seed.right).toMatch(/<result>Busy<\/result>.*<code>LOGIN_THROTTLED<\/code>/s);
   });
 
   it('seat login', async () => {
-    const r = await bruteForce((node, right) => call(node.url, 'POST', '/v1/customerservice/seats/login', { body: { appid: app.appid, nickname: 'seat-1', password: right ? 'seat-pass-1' : 'guess' } }));
+    const r = await bruteForce((node, right) =>
+      call(node.url, 'POST', '/v1/customerservice/seats/login', {
+        body: { appid: app.appid, nickname: 'seat-1', password: right ? 'seat-pass-1' : 'guess' },
+      }),
+    );
     expect(r.wrong.every((x) => x.status === 401 || x.status === 404)).toBe(true);
     expect([r.right.status, r.right.body.error.code]).toEqual([429, 'LOGIN_THROTTLED']);
   });
 
   it('seed 000 user_login.php and seed 002 account/login answer in their own shapes', async () => {
-    const cc = await bruteForce(async (node, right) => (await call(node.url, 'GET', `/user/user_login.php?appid=${app.appid}&loginid=carol&password=${right ? 'pw-carol' : 'guess'}`)).body);
+    const cc = await bruteForce(
+      async (node, right) =>
+        (await call(node.url, 'GET', `/user/user_login.php?appid=${app.appid}&loginid=carol&password=${right ? 'pw-carol' : 'guess'}`)).body,
+    );
     expect(cc.right.status).not.toBe(1);
     expect(JSON.stringify(cc.right)).toMatch(/LOGIN_THROTTLED|too many failed attempts/);
     const b64 = (s: string) => Buffer.from(s).toString('base64');
-    const php = async (node: TestServer, body: Record<string, unknown>) => (await call(node.url, 'POST', '/index.php?svc=account&cmd=login', { body: { timeStamp: Date.now() % 2 ** 32, appid: SDKAPPID, ...body } })).body;
+    const php = async (node: TestServer, body: Record<string, unknown>) =>
+      (await call(node.url, 'POST', '/index.php?svc=account&cmd=login', { body: { timeStamp: Date.now() % 2 ** 32, appid: SDKAPPID, ...body } }))
+        .body;
     expect((await php(a, {})).errorCode).not.toBe(0);
-    expect((await call(a.url, 'POST', '/index.php?svc=account&cmd=regist', { body: { timeStamp: Date.now() % 2 ** 32, appid: SDKAPPID, id: 'teacher9', pwd: b64('pw-t9'), role: 1 } })).body.errorCode).toBe(0);
+    expect(
+      (
+        await call(a.url, 'POST', '/index.php?svc=account&cmd=regist', {
+          body: { timeStamp: Date.now() % 2 ** 32, appid: SDKAPPID, id: 'teacher9', pwd: b64('pw-t9'), role: 1 },
+        })
+      ).body.errorCode,
+    ).toBe(0);
     const cls = await bruteForce((node, right) => php(node, { id: 'teacher9', pwd: b64(right ? 'pw-t9' : 'guess') }));
     expect(cls.wrong.every((x) => x.errorCode !== 0)).toBe(true);
     expect(cls.right.errorCode).not.toBe(0);
@@ -90,7 +130,11 @@ describe('per account, across two api nodes', () => {
 
   it('app secrets: wrong secrets for an app, then even the right one is refused', async () => {
     const other = await createApp(a.url);
-    const r = await bruteForce((node, right) => call(node.url, 'GET', `/v1/apps/${other.appid}`, { basic: [other.appid, right ? other.secret : `wrong-${createHash('md5').update(String(Math.random())).digest('hex')}`] }));
+    const r = await bruteForce((node, right) =>
+      call(node.url, 'GET', `/v1/apps/${other.appid}`, {
+        basic: [other.appid, right ? other.secret : `wrong-${createHash('md5').update(String(Math.random())).digest('hex')}`],
+      }),
+    );
     expect(r.wrong.every((x) => x.status === 401)).toBe(true);
     expect([r.right.status, r.right.body.error.code]).toEqual([429, 'LOGIN_THROTTLED']);
   });
@@ -106,7 +150,8 @@ describe('per client address, with backoff', () => {
   it('past the limit every attempt from the address is refused, whatever the account, and each refused attempt doubles the wait', async () => {
     const own = await createApp(c.url);
     expect((await call(c.url, 'POST', '/v1/auth/register', { body: { appid: own.appid, id: 'zed', password: 'pw-zed' } })).status).toBe(201);
-    for (let i = 0; i < 4; i++) expect((await call(c.url, 'POST', '/v1/auth/login', { body: { appid: own.appid, id: `u${i}`, password: 'guess' } })).status).toBe(404);
+    for (let i = 0; i < 4; i++)
+      expect((await call(c.url, 'POST', '/v1/auth/login', { body: { appid: own.appid, id: `u${i}`, password: 'guess' } })).status).toBe(404);
     const waits: number[] = [];
     for (let i = 0; i < 3; i++) {
       const r = await call(c.url, 'POST', '/v1/auth/login', { body: { appid: own.appid, id: 'zed', password: 'pw-zed' } });

@@ -9,7 +9,18 @@ import { callbackSign } from '../../src/providers/tencent/callback.js';
 import { cloudApiSource } from '../../src/providers/tencent/cloudapi.js';
 import { decodeCosV4Sign } from '../../src/providers/tencent/cos.js';
 import type { WorkerNode } from '../../workers/runtime.js';
-import { ADMIN_TOKEN, call, createApp, fakeHttp, loginUser, startServer, startTestWorkers, type Fake, type FakeRequest, type TestServer } from '../helpers.js';
+import {
+  ADMIN_TOKEN,
+  call,
+  createApp,
+  fakeHttp,
+  loginUser,
+  startServer,
+  startTestWorkers,
+  type Fake,
+  type FakeRequest,
+  type TestServer,
+} from '../helpers.js';
 
 const SDKAPPID = 1400123456;
 const OTHER_SDKAPPID = 1400654321;
@@ -36,7 +47,15 @@ beforeAll(async () => {
   srv = await startServer({ VOD_API_BASE_URL: fake.url, TENCENT_CALLBACK_KEY: DEPLOY_KEY, COS_REGION: 'ap-guangzhou' });
   workers = await startTestWorkers(srv.config);
   app = await createApp(srv.url, {
-    tencent: { sdkAppId: SDKAPPID, key: 'usersig-key', secretId: SECRET_ID, secretKey: SECRET_KEY, cosBucket: 'docs-1250000000', cosRegion: 'ap-shanghai', callbackKey: CALLBACK_KEY },
+    tencent: {
+      sdkAppId: SDKAPPID,
+      key: 'usersig-key',
+      secretId: SECRET_ID,
+      secretKey: SECRET_KEY,
+      cosBucket: 'docs-1250000000',
+      cosRegion: 'ap-shanghai',
+      callbackKey: CALLBACK_KEY,
+    },
   });
   other = await createApp(srv.url, { tencent: { sdkAppId: OTHER_SDKAPPID, key: 'k2' } });
   token = await loginUser(srv.url, app.appid, 'teacher1');
@@ -59,9 +78,20 @@ const now = () => Math.floor(Date.now() / 1000);
 function recordingBody(fileId: string, streamId: string, extra: Record<string, unknown> = {}, key = CALLBACK_KEY) {
   const t = now() + 600;
   return {
-    t, sign: callbackSign(key, t), event_type: 100, appid: 1250000000, stream_id: streamId, channel_id: streamId,
-    file_id: fileId, file_format: 'hls', video_url: `http://1250000000.vod2.myqcloud.com/${fileId}/playlist.m3u8`,
-    start_time: 1546935306, end_time: 1546936306, duration: 1000, file_size: 1123, ...extra,
+    t,
+    sign: callbackSign(key, t),
+    event_type: 100,
+    appid: 1250000000,
+    stream_id: streamId,
+    channel_id: streamId,
+    file_id: fileId,
+    file_format: 'hls',
+    video_url: `http://1250000000.vod2.myqcloud.com/${fileId}/playlist.m3u8`,
+    start_time: 1546935306,
+    end_time: 1546936306,
+    duration: 1000,
+    file_size: 1123,
+    ...extra,
   };
 }
 
@@ -101,8 +131,14 @@ describe('COS signatures', () => {
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ bucket: 'slides', cosAppId: '1250000000', region: '', expiresAt: 0 });
     expect(decodeCosV4Sign(r.body.sign).fields).toMatchObject({ e: '0', f: '/1250000000/slides/course%201/a.ppt' });
-    expect(r.body.authorization).toMatchObject({ method: 'PUT', pathname: '/course 1/a.ppt', host: 'slides-1250000000.cos.ap-shanghai.myqcloud.com' });
-    expect(r.body.authorization.value).toMatch(/^q-sign-algorithm=sha1&q-ak=AKID\w+&q-sign-time=\d+;\d+&q-key-time=\d+;\d+&q-header-list=host&q-url-param-list=&q-signature=[0-9a-f]{40}$/);
+    expect(r.body.authorization).toMatchObject({
+      method: 'PUT',
+      pathname: '/course 1/a.ppt',
+      host: 'slides-1250000000.cos.ap-shanghai.myqcloud.com',
+    });
+    expect(r.body.authorization.value).toMatch(
+      /^q-sign-algorithm=sha1&q-ak=AKID\w+&q-sign-time=\d+;\d+&q-key-time=\d+;\d+&q-header-list=host&q-url-param-list=&q-signature=[0-9a-f]{40}$/,
+    );
   });
 
   it('needs a user token', async () => {
@@ -112,8 +148,20 @@ describe('COS signatures', () => {
 
 describe('VOD signatures and proxy', () => {
   const request = (host: string) => ({
-    method: 'GET', host, path: '/v2/index.php',
-    params: { Action: 'DescribeVodInfo', Nonce: 11886, Region: 'gz', SecretId: '', SignatureMethod: 'HmacSHA256', Timestamp: 1465185768, 'instanceIds.0': 'ins-09dx96dg', pageNo: 0, pageSize: 20 },
+    method: 'GET',
+    host,
+    path: '/v2/index.php',
+    params: {
+      Action: 'DescribeVodInfo',
+      Nonce: 11886,
+      Region: 'gz',
+      SecretId: '',
+      SignatureMethod: 'HmacSHA256',
+      Timestamp: 1465185768,
+      'instanceIds.0': 'ins-09dx96dg',
+      pageNo: 0,
+      pageSize: 20,
+    },
   });
 
   it('get_sign: signs with the app SecretId filled in', async () => {
@@ -138,19 +186,30 @@ describe('VOD signatures and proxy', () => {
     expect(q.SecretId).toBe(SECRET_ID);
     const { Signature, ...params } = q;
     // The signature is over the vendor host, not the fake's address.
-    expect(Signature).toBe(createHmac('sha256', SECRET_KEY).update(cloudApiSource('GET', 'vod.api.qcloud.com', '/v2/index.php', params)).digest('base64'));
+    expect(Signature).toBe(
+      createHmac('sha256', SECRET_KEY)
+        .update(cloudApiSource('GET', 'vod.api.qcloud.com', '/v2/index.php', params))
+        .digest('base64'),
+    );
   });
 
   it('cmd_proxy by POST sends a form body; fills Timestamp and Nonce when absent', async () => {
     seen.length = 0;
-    const r = await call(srv.url, 'POST', '/v1/media/vod/proxy', { token, body: { method: 'POST', host: 'vod.api.qcloud.com', path: '/v2/index.php', params: { Action: 'DescribeVodInfo', Region: 'gz' } } });
+    const r = await call(srv.url, 'POST', '/v1/media/vod/proxy', {
+      token,
+      body: { method: 'POST', host: 'vod.api.qcloud.com', path: '/v2/index.php', params: { Action: 'DescribeVodInfo', Region: 'gz' } },
+    });
     expect(r.status).toBe(200);
     expect(seen[0]!.method).toBe('POST');
     const form = Object.fromEntries(new URLSearchParams(seen[0]!.body));
     expect(Number(form.Timestamp)).toBeGreaterThan(now() - 10);
     expect(form.Nonce).toMatch(/^\d+$/);
     const { Signature, ...params } = form;
-    expect(Signature).toBe(createHmac('sha1', SECRET_KEY).update(cloudApiSource('POST', 'vod.api.qcloud.com', '/v2/index.php', params)).digest('base64'));
+    expect(Signature).toBe(
+      createHmac('sha1', SECRET_KEY)
+        .update(cloudApiSource('POST', 'vod.api.qcloud.com', '/v2/index.php', params))
+        .digest('base64'),
+    );
   });
 
   it('refuses hosts outside the allow-list, for the proxy and for signatures', async () => {
@@ -200,13 +259,19 @@ describe('recording callbacks', () => {
 
   it('refuses a bad sign and an expired t, and enqueues nothing', async () => {
     const before = await queue.getJobCounts();
-    const bad = await call(srv.url, 'POST', '/v1/media/callbacks/recording', { body: { ...recordingBody('f-bad', `${SDKAPPID}_1001_t1_main`), sign: 'deadbeef'.repeat(4) } });
+    const bad = await call(srv.url, 'POST', '/v1/media/callbacks/recording', {
+      body: { ...recordingBody('f-bad', `${SDKAPPID}_1001_t1_main`), sign: 'deadbeef'.repeat(4) },
+    });
     expect(bad.status).toBe(401);
     expect(bad.body.error.code).toBe('CALLBACK_SIGN_INVALID');
-    const wrongKey = await call(srv.url, 'POST', '/v1/media/callbacks/recording', { body: recordingBody('f-bad', `${SDKAPPID}_1001_t1_main`, {}, DEPLOY_KEY) });
+    const wrongKey = await call(srv.url, 'POST', '/v1/media/callbacks/recording', {
+      body: recordingBody('f-bad', `${SDKAPPID}_1001_t1_main`, {}, DEPLOY_KEY),
+    });
     expect(wrongKey.status).toBe(401); // the app has its own key: the deployment key is not enough
     const t = now() - 5;
-    const expired = await call(srv.url, 'POST', '/v1/media/callbacks/recording', { body: { ...recordingBody('f-old', `${SDKAPPID}_1001_t1_main`), t, sign: callbackSign(CALLBACK_KEY, t) } });
+    const expired = await call(srv.url, 'POST', '/v1/media/callbacks/recording', {
+      body: { ...recordingBody('f-old', `${SDKAPPID}_1001_t1_main`), t, sign: callbackSign(CALLBACK_KEY, t) },
+    });
     expect(expired.status).toBe(401);
     expect(expired.body.error.code).toBe('CALLBACK_EXPIRED');
     expect(await queue.getJobCounts()).toEqual(before);
@@ -220,13 +285,26 @@ describe('recording callbacks', () => {
     expect(calls).toHaveLength(1);
     const [appid, roomnum, rec] = calls[0]!;
     expect([appid, roomnum]).toEqual([app.appid, 1001]);
-    expect(rec).toMatchObject({ eventId: '100:f-1', kind: 'recording', fileFormat: 'hls', indexUrl: body.video_url, playbackUrl: body.video_url, duration: 1000 });
+    expect(rec).toMatchObject({
+      eventId: '100:f-1',
+      kind: 'recording',
+      fileFormat: 'hls',
+      indexUrl: body.video_url,
+      playbackUrl: body.video_url,
+      duration: 1000,
+    });
 
     // The vendor retries with the same event (the idxfileendcall path too): accepted, nothing changes.
     const again = await call(srv.url, 'POST', '/v1/media/callbacks/index', { body: { ...body, video_url: 'http://elsewhere/x.m3u8' } });
     expect(again).toMatchObject({ status: 200, body: { code: 0 } });
     // Even a copy enqueued under another job id finds the recording linked.
-    const copy = await queue.add('recording', { kind: 'recording', verifiedApp: app.appid, eventId: '100:f-1', receivedAt: Date.now(), event: { ...body, video_url: 'http://elsewhere/y.mp4' } });
+    const copy = await queue.add('recording', {
+      kind: 'recording',
+      verifiedApp: app.appid,
+      eventId: '100:f-1',
+      receivedAt: Date.now(),
+      event: { ...body, video_url: 'http://elsewhere/y.mp4' },
+    });
     expect(await copy.waitUntilFinished(events, 8000)).toMatchObject({ duplicate: true });
     expect(calls).toHaveLength(1);
     const stored = await call(srv.url, 'GET', `/v1/apps/${app.appid}/recordings?roomnum=1001`, { token: ADMIN_TOKEN });
@@ -236,7 +314,11 @@ describe('recording callbacks', () => {
 
   it('links by roomnum in stream_param when the callback URL names the app', async () => {
     calls.length = 0;
-    const body = recordingBody('f-2', 'live_abc', { stream_param: 'txSecret=x&txTime=5C2A&roomnum=2002', file_format: 'mp4', video_url: 'http://vod/f-2.mp4' });
+    const body = recordingBody('f-2', 'live_abc', {
+      stream_param: 'txSecret=x&txTime=5C2A&roomnum=2002',
+      file_format: 'mp4',
+      video_url: 'http://vod/f-2.mp4',
+    });
     const r = await call(srv.url, 'POST', `/v1/media/callbacks/recording?appid=${app.appid}`, { body });
     expect(r.status).toBe(200);
     expect((await outcome('f-2')).state).toBe('completed');
@@ -250,7 +332,9 @@ describe('recording callbacks', () => {
     expect((await outcome('f-2b')).state).toBe('completed');
     expect(calls.map(([a, n]) => [a, n])).toEqual([[app.appid, 2003]]);
     // Signed with the deployment key, which vouches for every app: roomnum alone names no app.
-    await call(srv.url, 'POST', '/v1/media/callbacks/recording', { body: recordingBody('f-2c', 'live_ghi', { stream_param: 'roomnum=2003' }, DEPLOY_KEY) });
+    await call(srv.url, 'POST', '/v1/media/callbacks/recording', {
+      body: recordingBody('f-2c', 'live_ghi', { stream_param: 'roomnum=2003' }, DEPLOY_KEY),
+    });
     expect((await outcome('f-2c')).reason).toMatch(/^STREAM_NOT_LINKED: no SdkAppID in stream_id "live_ghi" stream_param "roomnum=2003"/);
     expect(calls).toHaveLength(1);
   });
@@ -258,7 +342,9 @@ describe('recording callbacks', () => {
   it('acknowledges other event types without queueing them', async () => {
     const before = await queue.getJobCounts();
     const t = now() + 60;
-    const r = await call(srv.url, 'POST', '/v1/media/callbacks/recording', { body: { t, sign: callbackSign(DEPLOY_KEY, t), event_type: 1, stream_id: 'x' } });
+    const r = await call(srv.url, 'POST', '/v1/media/callbacks/recording', {
+      body: { t, sign: callbackSign(DEPLOY_KEY, t), event_type: 1, stream_id: 'x' },
+    });
     expect(r).toMatchObject({ status: 200, body: { code: 0 } });
     expect(await queue.getJobCounts()).toEqual(before);
   });
@@ -292,6 +378,8 @@ describe('recording callbacks', () => {
 
   it('the job payload is validated (external producers)', async () => {
     const job = await queue.add('recording', { kind: 'recording', verifiedApp: null, eventId: 'x', receivedAt: 1, event: { event_type: 100 } });
-    await expect(job.waitUntilFinished(events, 8000)).rejects.toThrow(/^invalid media\/recording payload: event\.stream_id,file_id,video_url: is required/);
+    await expect(job.waitUntilFinished(events, 8000)).rejects.toThrow(
+      /^invalid media\/recording payload: event\.stream_id,file_id,video_url: is required/,
+    );
   });
 });

@@ -16,7 +16,11 @@ let alice: string;
 let bob: string;
 
 beforeAll(async () => {
-  libre = await fakeHttp((b) => (b.q.includes('fail') ? { status: 500, json: { error: 'model crashed' } } : { json: { translatedText: b.q.map((t: string) => DICT[t] ?? `[${b.target}] ${t}`) } }));
+  libre = await fakeHttp((b) =>
+    b.q.includes('fail')
+      ? { status: 500, json: { error: 'model crashed' } }
+      : { json: { translatedText: b.q.map((t: string) => DICT[t] ?? `[${b.target}] ${t}`) } },
+  );
   const config = testConfig({ TRANSLATION_PROVIDER: 'libretranslate', LIBRETRANSLATE_URL: libre.url });
   srv = await startServer({}, config);
   node2 = await startServer({}, { ...config }); // a second api node on the same Redis and prefixes
@@ -31,7 +35,8 @@ afterAll(async () => {
 });
 
 const basic = (): [string, string] => [app.appid, app.secret];
-const check = (url: string, content: string, token = alice) => call(url, 'POST', '/v1/messaging/check', { token, body: { content, peer: 'bob', kind: 'RC:TxtMsg' } });
+const check = (url: string, content: string, token = alice) =>
+  call(url, 'POST', '/v1/messaging/check', { token, body: { content, peer: 'bob', kind: 'RC:TxtMsg' } });
 
 describe('sensitive words', () => {
   it('seeds the list from the shipped file and matches through case, width, spaces and punctuation', async () => {
@@ -89,16 +94,25 @@ describe('tip and system messages', () => {
     const { socket: a } = await connect(srv.url, alice);
     try {
       const got = nextEvent(a, 'message.tip');
-      const r = await call(srv.url, 'POST', '/v1/messaging/tip', { basic: basic(), body: { from: 'system', targets: ['alice', 'bob', 'bob'], msg: 'you matched!' } });
+      const r = await call(srv.url, 'POST', '/v1/messaging/tip', {
+        basic: basic(),
+        body: { from: 'system', targets: ['alice', 'bob', 'bob'], msg: 'you matched!' },
+      });
       expect(r.status).toBe(200);
       expect(r.body).toEqual({ id: expect.any(Number), targets: 2 });
       expect(await got).toEqual({ id: r.body.id, kind: 'tip', from: 'system', msg: 'you matched!', at: expect.any(Number) });
-      const sys = await call(node2.url, 'POST', '/v1/messaging/system', { basic: basic(), body: { from: '100', targets: ['bob'], msg: 'maintenance at 3am' } });
+      const sys = await call(node2.url, 'POST', '/v1/messaging/system', {
+        basic: basic(),
+        body: { from: '100', targets: ['bob'], msg: 'maintenance at 3am' },
+      });
 
       // bob was offline: both arrive in his snapshot, in order
       const { socket: b, snapshot } = await connect(node2.url, bob);
       try {
-        expect(snapshot.inbox.map((m: any) => [m.kind, m.msg])).toEqual([['tip', 'you matched!'], ['system', 'maintenance at 3am']]);
+        expect(snapshot.inbox.map((m: any) => [m.kind, m.msg])).toEqual([
+          ['tip', 'you matched!'],
+          ['system', 'maintenance at 3am'],
+        ]);
         const live = nextEvent(b, 'message.system');
         await call(srv.url, 'POST', '/v1/messaging/system', { basic: basic(), body: { from: '100', targets: ['bob'], msg: 'live one' } });
         expect((await live).msg).toBe('live one');
@@ -113,7 +127,10 @@ describe('tip and system messages', () => {
       // alice keeps hers until she acknowledges it (REST this time)
       const mine = await call(srv.url, 'GET', '/v1/messaging/inbox', { token: alice });
       expect(mine.body.messages.map((m: any) => m.msg)).toEqual(['you matched!']);
-      expect((await call(srv.url, 'POST', '/v1/messaging/inbox/ack', { token: alice, body: { upTo: r.body.id } })).body).toEqual({ removed: 1, left: 0 });
+      expect((await call(srv.url, 'POST', '/v1/messaging/inbox/ack', { token: alice, body: { upTo: r.body.id } })).body).toEqual({
+        removed: 1,
+        left: 0,
+      });
     } finally {
       a.close();
     }
@@ -134,7 +151,10 @@ describe('translation', () => {
     expect(JSON.parse(libre.requests.at(-1)!.body)).toEqual({ q: ['hello', 'world'], source: 'auto', target: 'zh', format: 'text' });
     const { socket } = await connect(srv.url, alice);
     try {
-      expect(await socket.emitWithAck('message.translate', { text: ['hello'], target: 'zh', source: 'en' })).toEqual({ ok: true, data: { provider: 'libretranslate', translations: ['你好'] } });
+      expect(await socket.emitWithAck('message.translate', { text: ['hello'], target: 'zh', source: 'en' })).toEqual({
+        ok: true,
+        data: { provider: 'libretranslate', translations: ['你好'] },
+      });
     } finally {
       socket.close();
     }
@@ -159,28 +179,62 @@ describe('translation', () => {
   it('Tencent TMT: TextTranslateBatch signed with TC3-HMAC-SHA256 (checked by the fake), errors mapped', async () => {
     const fake = await fakeHttp((b, req, raw) => {
       const ts = Number(req.headers['x-tc-timestamp']);
-      const expected = tc3Sign({ secretId: 'AKIDtest', secretKey: 'tmt-key', service: 'tmt', host: req.headers.host!, timestamp: ts, payload: raw, headers: { 'content-type': String(req.headers['content-type']) } });
-      if (req.headers.authorization !== expected.authorization) return { json: { Response: { Error: { Code: 'AuthFailure.SignatureFailure', Message: 'bad sign' }, RequestId: 'r' } } };
-      if (b.SourceTextList.includes('quota')) return { json: { Response: { Error: { Code: 'FailedOperation.NoFreeAmount', Message: 'no quota' }, RequestId: 'r' } } };
-      return { json: { Response: { TargetTextList: b.SourceTextList.map((t: string) => DICT[t] ?? t), Source: 'en', Target: b.Target, RequestId: 'r' } } };
+      const expected = tc3Sign({
+        secretId: 'AKIDtest',
+        secretKey: 'tmt-key',
+        service: 'tmt',
+        host: req.headers.host!,
+        timestamp: ts,
+        payload: raw,
+        headers: { 'content-type': String(req.headers['content-type']) },
+      });
+      if (req.headers.authorization !== expected.authorization)
+        return { json: { Response: { Error: { Code: 'AuthFailure.SignatureFailure', Message: 'bad sign' }, RequestId: 'r' } } };
+      if (b.SourceTextList.includes('quota'))
+        return { json: { Response: { Error: { Code: 'FailedOperation.NoFreeAmount', Message: 'no quota' }, RequestId: 'r' } } };
+      return {
+        json: { Response: { TargetTextList: b.SourceTextList.map((t: string) => DICT[t] ?? t), Source: 'en', Target: b.Target, RequestId: 'r' } },
+      };
     });
     try {
-      const tmt = createTencentTmt({ secretId: 'AKIDtest', secretKey: 'tmt-key', region: 'ap-shanghai', endpoint: fake.url, projectId: 0, timeoutMs: 2000 });
+      const tmt = createTencentTmt({
+        secretId: 'AKIDtest',
+        secretKey: 'tmt-key',
+        region: 'ap-shanghai',
+        endpoint: fake.url,
+        projectId: 0,
+        timeoutMs: 2000,
+      });
       expect(await tmt.translate(['hello', 'world'], 'zh')).toEqual(['你好', '世界']);
       const h = fake.requests[0]!.headers;
       expect(h['x-tc-action']).toBe('TextTranslateBatch');
       expect(h['x-tc-version']).toBe('2018-03-21');
       expect(h['x-tc-region']).toBe('ap-shanghai');
-      expect(h.authorization).toMatch(/^TC3-HMAC-SHA256 Credential=AKIDtest\/\d{4}-\d{2}-\d{2}\/tmt\/tc3_request, SignedHeaders=content-type;host, Signature=[0-9a-f]{64}$/);
+      expect(h.authorization).toMatch(
+        /^TC3-HMAC-SHA256 Credential=AKIDtest\/\d{4}-\d{2}-\d{2}\/tmt\/tc3_request, SignedHeaders=content-type;host, Signature=[0-9a-f]{64}$/,
+      );
       expect(JSON.parse(fake.requests[0]!.body)).toEqual({ Source: 'auto', Target: 'zh', ProjectId: 0, SourceTextList: ['hello', 'world'] });
       await expect(tmt.translate(['quota'], 'zh')).rejects.toMatchObject({ code: 'TRANSLATION_FAILED', message: /NoFreeAmount/ });
-      const wrongKey = createTencentTmt({ secretId: 'AKIDtest', secretKey: 'other', region: 'ap-shanghai', endpoint: fake.url, projectId: 0, timeoutMs: 2000 });
+      const wrongKey = createTencentTmt({
+        secretId: 'AKIDtest',
+        secretKey: 'other',
+        region: 'ap-shanghai',
+        endpoint: fake.url,
+        projectId: 0,
+        timeoutMs: 2000,
+      });
       await expect(wrongKey.translate(['hello'], 'zh')).rejects.toMatchObject({ code: 'TRANSLATION_FAILED', message: /SignatureFailure/ });
-      const down = createTencentTmt({ secretId: 'a', secretKey: 'b', region: 'ap-shanghai', endpoint: 'http://127.0.0.1:1', projectId: 0, timeoutMs: 500 });
+      const down = createTencentTmt({
+        secretId: 'a',
+        secretKey: 'b',
+        region: 'ap-shanghai',
+        endpoint: 'http://127.0.0.1:1',
+        projectId: 0,
+        timeoutMs: 500,
+      });
       await expect(down.translate(['hello'], 'zh')).rejects.toMatchObject({ code: 'TRANSLATION_FAILED' });
     } finally {
       await fake.close();
     }
   });
 });
-

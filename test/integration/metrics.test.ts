@@ -5,7 +5,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkMetricsAccess, serveMetrics, type MetricsListener } from '../../src/infra/metrics.js';
 import type { WorkerNode } from '../../workers/runtime.js';
 import { freePort } from '../../scripts/setup.mjs';
-import { ADMIN_TOKEN, call, connect, createApp, issueToken, loginUser, nextEvent, startServer, startTestWorkers, until, type TestServer } from '../helpers.js';
+import {
+  ADMIN_TOKEN,
+  call,
+  connect,
+  createApp,
+  issueToken,
+  loginUser,
+  nextEvent,
+  startServer,
+  startTestWorkers,
+  until,
+  type TestServer,
+} from '../helpers.js';
 
 const METRICS_TOKEN = 'metrics-token-0123456789';
 
@@ -81,13 +93,17 @@ describe('access to /metrics', () => {
     expect(none.headers.get('www-authenticate')).toMatch(/^Bearer/);
     expect((await none.json()).error.code).toBe('METRICS_AUTH_FAILED');
     expect((await fetch(`${srv.url}/metrics`, { headers: { authorization: 'Bearer wrong-token-0123456789' } })).status).toBe(401);
-    expect((await fetch(`${srv.url}/metrics`, { headers: { authorization: `Basic ${Buffer.from(`x:${METRICS_TOKEN}`).toString('base64')}` } })).status).toBe(401);
+    expect(
+      (await fetch(`${srv.url}/metrics`, { headers: { authorization: `Basic ${Buffer.from(`x:${METRICS_TOKEN}`).toString('base64')}` } })).status,
+    ).toBe(401);
     expect(value(await scrape(), 'process_cpu_user_seconds_total', { role: 'api' })).toBeGreaterThan(0);
     expect(value(await scrape(`${srv.url}/metrics`, ADMIN_TOKEN), 'nodejs_heap_size_used_bytes', { role: 'api' })).toBeGreaterThan(0);
     // The worker's listener follows the same rule.
     expect((await fetch(workerMetrics.url)).status).toBe(401);
     expect(value(await scrape(workerMetrics.url), 'process_cpu_user_seconds_total', { role: 'worker' })).toBeGreaterThan(0);
-    expect((await fetch(workerMetrics.url.replace('/metrics', '/other'), { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).status).toBe(404);
+    expect((await fetch(workerMetrics.url.replace('/metrics', '/other'), { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).status).toBe(
+      404,
+    );
   });
 
   it('a worker process serves its registry on WORKER_METRICS_PORT', async () => {
@@ -105,9 +121,13 @@ describe('access to /metrics', () => {
 
   it('is open with METRICS_PUBLIC and off (METRICS_DISABLED) when no token is configured', () => {
     expect(() => checkMetricsAccess({ METRICS_PUBLIC: true }, undefined)).not.toThrow();
-    expect(() => checkMetricsAccess({ METRICS_PUBLIC: false }, 'Bearer anything-at-all-here')).toThrow(expect.objectContaining({ code: 'METRICS_DISABLED' }));
+    expect(() => checkMetricsAccess({ METRICS_PUBLIC: false }, 'Bearer anything-at-all-here')).toThrow(
+      expect.objectContaining({ code: 'METRICS_DISABLED' }),
+    );
     expect(() => checkMetricsAccess({ METRICS_PUBLIC: false, METRICS_TOKEN }, `Bearer ${METRICS_TOKEN}`)).not.toThrow();
-    expect(() => checkMetricsAccess({ METRICS_PUBLIC: false, METRICS_TOKEN }, undefined)).toThrow(expect.objectContaining({ code: 'METRICS_AUTH_FAILED' }));
+    expect(() => checkMetricsAccess({ METRICS_PUBLIC: false, METRICS_TOKEN }, undefined)).toThrow(
+      expect.objectContaining({ code: 'METRICS_AUTH_FAILED' }),
+    );
   });
 });
 
@@ -124,7 +144,9 @@ describe('families after real traffic', () => {
     expect((await b.socket.emitWithAck('no.such.event', {})).error.code).toBe('UNKNOWN_EVENT');
     // A name an app invents is pushed, but counted as "other" (bounded labels).
     const pushed = nextEvent(b.socket, 'order.shipped');
-    expect((await call(srv.url, 'POST', '/v1/notify', { basic: basic(), body: { to: { user: 's-b' }, event: 'order.shipped', data: { id: 1 } } })).status).toBe(202);
+    expect(
+      (await call(srv.url, 'POST', '/v1/notify', { basic: basic(), body: { to: { user: 's-b' }, event: 'order.shipped', data: { id: 1 } } })).status,
+    ).toBe(202);
     await pushed;
 
     m = await scrape();
@@ -134,7 +156,11 @@ describe('families after real traffic', () => {
     expect(m.some((s) => Object.values(s.labels).some((v) => v === 'no.such.event' || v === 'order.shipped'))).toBe(false);
 
     b.socket.close();
-    await until(async () => value(await scrape(), 'switchboard_sockets_connected', { namespace: '/' }) === 1, 5000, 'the closed socket to leave the gauge');
+    await until(
+      async () => value(await scrape(), 'switchboard_sockets_connected', { namespace: '/' }) === 1,
+      5000,
+      'the closed socket to leave the gauge',
+    );
   });
 
   it('observes HTTP latency by route pattern, method and status, never by raw URL', async () => {
@@ -142,13 +168,18 @@ describe('families after real traffic', () => {
     await call(srv.url, 'GET', `/v1/apps/${app.appid}/users/nobody`, { basic: basic() });
     await call(srv.url, 'GET', '/no/such/path');
     const m = await scrape();
-    const count = (route: string, method: string, status: string) => value(m, 'switchboard_http_request_duration_seconds_count', { route, method, status });
+    const count = (route: string, method: string, status: string) =>
+      value(m, 'switchboard_http_request_duration_seconds_count', { route, method, status });
     expect(count('/v1/apps/:appid/users', 'GET', '200')).toBe(1);
     expect(count('/v1/apps/:appid/users/:uid', 'GET', '404')).toBe(1);
     expect(count('unmatched', 'GET', '404')).toBe(1);
     expect(count('/v1/apps', 'POST', '201')).toBe(1);
-    expect(value(m, 'switchboard_http_request_duration_seconds_bucket', { route: '/v1/apps/:appid/users', method: 'GET', status: '200', le: '+Inf' })).toBe(1);
-    expect(value(m, 'switchboard_http_request_duration_seconds_sum', { route: '/v1/apps/:appid/users', method: 'GET', status: '200' })).toBeGreaterThan(0);
+    expect(
+      value(m, 'switchboard_http_request_duration_seconds_bucket', { route: '/v1/apps/:appid/users', method: 'GET', status: '200', le: '+Inf' }),
+    ).toBe(1);
+    expect(
+      value(m, 'switchboard_http_request_duration_seconds_sum', { route: '/v1/apps/:appid/users', method: 'GET', status: '200' }),
+    ).toBeGreaterThan(0);
     expect(m.some((s) => s.name.startsWith('switchboard_http') && (s.labels.route ?? '').includes(app.appid))).toBe(false);
   });
 
@@ -165,7 +196,8 @@ describe('families after real traffic', () => {
     expect(value(m, 'switchboard_queue_jobs', { queue: 'notify', state: 'completed' })).toBe(1);
     expect(value(m, 'switchboard_queue_jobs', { queue: 'notify', state: 'failed' })).toBe(0);
     // Every queue of the catalogue is reported.
-    for (const queue of ['rooms', 'media', 'billing', 'presence', 'dispatch', 'matchmaking']) expect(value(m, 'switchboard_queue_jobs', { queue, state: 'waiting' }), queue).toBeTypeOf('number');
+    for (const queue of ['rooms', 'media', 'billing', 'presence', 'dispatch', 'matchmaking'])
+      expect(value(m, 'switchboard_queue_jobs', { queue, state: 'waiting' }), queue).toBeTypeOf('number');
 
     const w = await scrape(workerMetrics.url);
     expect(value(w, 'switchboard_job_duration_seconds_count', { queue: 'notify', job: 'notify', status: 'completed' })).toBe(1);
@@ -174,7 +206,13 @@ describe('families after real traffic', () => {
     // The worker's emit is counted where it happens.
     expect(value(w, 'switchboard_socket_events_out_total', { event: 'other', target: 'user' })).toBe(1);
     // Scheduler sweeps run on the worker too.
-    await until(async () => (value(await scrape(workerMetrics.url), 'switchboard_job_duration_seconds_count', { queue: 'rooms', job: 'sweep', status: 'completed' }) ?? 0) > 0, 5000, 'a rooms sweep observation');
+    await until(
+      async () =>
+        (value(await scrape(workerMetrics.url), 'switchboard_job_duration_seconds_count', { queue: 'rooms', job: 'sweep', status: 'completed' }) ??
+          0) > 0,
+      5000,
+      'a rooms sweep observation',
+    );
   });
 
   it('counts dispatch outcomes from a real flow, charges from a real metered call, pairing from a published event', async () => {
@@ -193,8 +231,12 @@ describe('families after real traffic', () => {
     await call(srv.url, 'PUT', '/v1/billing/prices/default', { basic: basic(), body: { unitPrice: 250, unitSeconds: 3600 } });
     await loginUser(srv.url, app.appid, 'b-payer');
     await loginUser(srv.url, app.appid, 'b-payee');
-    expect((await call(srv.url, 'POST', '/v1/billing/topups', { basic: basic(), body: { uid: 'b-payer', amount: 1000, ref: 'm-1' } })).status).toBe(200);
-    expect((await call(srv.url, 'POST', '/v1/billing/calls', { basic: basic(), body: { callId: 'mcall', payer: 'b-payer', payee: 'b-payee' } })).status).toBe(200);
+    expect((await call(srv.url, 'POST', '/v1/billing/topups', { basic: basic(), body: { uid: 'b-payer', amount: 1000, ref: 'm-1' } })).status).toBe(
+      200,
+    );
+    expect(
+      (await call(srv.url, 'POST', '/v1/billing/calls', { basic: basic(), body: { callId: 'mcall', payer: 'b-payer', payee: 'b-payee' } })).status,
+    ).toBe(200);
     const end = await call(srv.url, 'POST', '/v1/billing/calls/mcall/end', { basic: basic(), body: {} });
     expect(end.status).toBe(200);
 

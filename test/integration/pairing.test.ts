@@ -12,7 +12,14 @@ let workers: WorkerNode;
 const open: Socket[] = [];
 
 beforeAll(async () => {
-  srv = await startServer({ PAIR_CANDIDATES_PER_ROUND: 2, PAIR_ROUND_MS: ROUND, PAIR_MAX_ROUNDS: 2, PAIR_OFFER_LIMIT: 2, PAIR_OFFER_WINDOW_MS: 60000, SOCKET_RATE_BURST: 200 });
+  srv = await startServer({
+    PAIR_CANDIDATES_PER_ROUND: 2,
+    PAIR_ROUND_MS: ROUND,
+    PAIR_MAX_ROUNDS: 2,
+    PAIR_OFFER_LIMIT: 2,
+    PAIR_OFFER_WINDOW_MS: 60000,
+    SOCKET_RATE_BURST: 200,
+  });
   workers = await startTestWorkers(srv.config);
 });
 afterAll(async () => {
@@ -49,12 +56,18 @@ async function candidates(app: App, n: number, prefix = 'c', profile: Record<str
 }
 
 const dispatched = (us: U[], askNo: string, round?: number) =>
-  us.filter((u) => (u.got['pair.dispatch'] ?? []).some((m) => m.content.data.ask_no === askNo && (round === undefined || m.content.data.round_no === round)));
+  us.filter((u) =>
+    (u.got['pair.dispatch'] ?? []).some((m) => m.content.data.ask_no === askNo && (round === undefined || m.content.data.round_no === round)),
+  );
 
 async function priced(app: App, unitPrice: number, topups: Record<string, number>) {
-  expect((await call(srv.url, 'PUT', '/v1/billing/prices/video', { basic: [app.appid, app.secret], body: { unitPrice, unitSeconds: 60 } })).status).toBe(200);
+  expect(
+    (await call(srv.url, 'PUT', '/v1/billing/prices/video', { basic: [app.appid, app.secret], body: { unitPrice, unitSeconds: 60 } })).status,
+  ).toBe(200);
   for (const [uid, amount] of Object.entries(topups)) {
-    expect((await call(srv.url, 'POST', '/v1/billing/topups', { basic: [app.appid, app.secret], body: { uid, amount, ref: `t-${uid}` } })).status).toBe(200);
+    expect(
+      (await call(srv.url, 'POST', '/v1/billing/topups', { basic: [app.appid, app.secret], body: { uid, amount, ref: `t-${uid}` } })).status,
+    ).toBe(200);
   }
 }
 
@@ -106,7 +119,9 @@ describe('pairing rounds', () => {
     expect(await answered).toEqual({ askNo, roundNo: 1, peerUid: 'c0' });
     expect(await taken).toEqual({ askNo, reason: 'taken' });
     expect((await cs[1]!.socket.emitWithAck('pair.answer', { askNo, roundNo: 1, pass: true })).error.code).toBe('PAIR_TAKEN');
-    expect((await asker.socket.emitWithAck('pair.confirm', { askNo, pass: true, peerUid: 'c1', callId: 'call-1' })).error.code).toBe('PAIR_WRONG_PEER');
+    expect((await asker.socket.emitWithAck('pair.confirm', { askNo, pass: true, peerUid: 'c1', callId: 'call-1' })).error.code).toBe(
+      'PAIR_WRONG_PEER',
+    );
 
     const m1 = nextEvent(asker.socket, 'pair.matched');
     const m2 = nextEvent(cs[0]!.socket, 'pair.matched');
@@ -186,14 +201,26 @@ describe('pairing rounds', () => {
     const asker = await user(app, 'asker');
     // all 50 in one round: this app's asks go through a server with 50 per round
     // (same state keys, own queues: the main workers would run its rounds with 2 per round)
-    const big = await startServer({}, { ...srv.config, QUEUE_PREFIX: `${srv.config.QUEUE_PREFIX}b`, PORT: 0, PAIR_CANDIDATES_PER_ROUND: 50, PAIR_ROUND_MS: 5000, PAIR_OFFER_LIMIT: 100 });
+    const big = await startServer(
+      {},
+      {
+        ...srv.config,
+        QUEUE_PREFIX: `${srv.config.QUEUE_PREFIX}b`,
+        PORT: 0,
+        PAIR_CANDIDATES_PER_ROUND: 50,
+        PAIR_ROUND_MS: 5000,
+        PAIR_OFFER_LIMIT: 100,
+      },
+    );
     const bigWorkers = await startTestWorkers(big.config);
     try {
       const r = await call(big.url, 'POST', '/v1/pairing/asks', { token: asker.token, body: { scene: 1 } });
       expect(r.status).toBe(201);
       const askNo = r.body.askNo;
       await until(() => dispatched(cs, askNo, 1).length === 50, 5000, 'the 50 dispatches');
-      const answers = await Promise.all(cs.map((c) => call(big.url, 'POST', `/v1/pairing/asks/${askNo}/answer`, { token: c.token, body: { roundNo: 1, pass: true } })));
+      const answers = await Promise.all(
+        cs.map((c) => call(big.url, 'POST', `/v1/pairing/asks/${askNo}/answer`, { token: c.token, body: { roundNo: 1, pass: true } })),
+      );
       const won = answers.filter((a) => a.status === 200 && a.body.won);
       expect(won).toHaveLength(1);
       expect(answers.filter((a) => a.status === 409).every((a) => a.body.error.code === 'PAIR_TAKEN')).toBe(true);
@@ -213,7 +240,8 @@ describe('pairing rounds', () => {
     const askNo = (await asker.socket.emitWithAck('pair.ask', {})).data.askNo;
     await until(() => dispatched(cs, askNo, 1).length === 2, 3000, 'round 1');
     const t0 = Date.now();
-    for (const c of dispatched(cs, askNo, 1)) expect((await c.socket.emitWithAck('pair.answer', { askNo, roundNo: 1, pass: false })).data.won).toBe(false);
+    for (const c of dispatched(cs, askNo, 1))
+      expect((await c.socket.emitWithAck('pair.answer', { askNo, roundNo: 1, pass: false })).data.won).toBe(false);
     await until(() => dispatched(cs, askNo, 2).length === 2, 3000, 'round 2');
     expect(Date.now() - t0).toBeLessThan(ROUND);
     expect(dispatched(cs, askNo, 2).map((u) => u.uid)).toEqual(['c2', 'c3']);

@@ -75,12 +75,17 @@ describe('publish-only adapter (workers)', () => {
   });
 
   it('server-side emits go both ways with acknowledgements, and fetchSockets from the worker sees the api’s sockets', async () => {
-    const heard = new Promise<unknown>((resolve) => worker.on('test.ping', (payload: unknown, ack: (r: unknown) => void) => {
-      resolve(payload);
-      ack('pong');
-    }));
+    const heard = new Promise<unknown>((resolve) =>
+      worker.on('test.ping', (payload: unknown, ack: (r: unknown) => void) => {
+        resolve(payload);
+        ack('pong');
+      }),
+    );
     // The api node counts the worker among the servers (pub/sub subscribers) and gets its answer.
-    const answers = await (srv.app.io as unknown as { serverSideEmitWithAck(ev: string, ...a: unknown[]): Promise<unknown[]> }).serverSideEmitWithAck('test.ping', 'hi');
+    const answers = await (srv.app.io as unknown as { serverSideEmitWithAck(ev: string, ...a: unknown[]): Promise<unknown[]> }).serverSideEmitWithAck(
+      'test.ping',
+      'hi',
+    );
     expect(await heard).toBe('hi');
     expect(answers).toEqual(['pong']);
 
@@ -94,7 +99,10 @@ describe('publish-only adapter (workers)', () => {
     // On a Cluster, every master's clients (the stream lives on one of them).
     const nodes = isCluster(probe) ? probe.nodes('master') : [probe];
     const lists = await Promise.all(nodes.map(async (n) => String(await n.client('LIST'))));
-    const readers = lists.join('\n').split('\n').filter((l) => / cmd=xread/.test(l));
+    const readers = lists
+      .join('\n')
+      .split('\n')
+      .filter((l) => / cmd=xread/.test(l));
     expect(readers).toHaveLength(1);
   });
 });

@@ -11,7 +11,19 @@ import { fileURLToPath } from 'node:url';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkerNode } from '../../workers/runtime.js';
-import { ADMIN_TOKEN, call, connect, createApp, loginUser, sleep, startServer, startTestWorkers, testConfig, until, type TestServer } from '../helpers.js';
+import {
+  ADMIN_TOKEN,
+  call,
+  connect,
+  createApp,
+  loginUser,
+  sleep,
+  startServer,
+  startTestWorkers,
+  testConfig,
+  until,
+  type TestServer,
+} from '../helpers.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/apns/${name}`, import.meta.url));
 const KEY_ID = 'KEYID12345';
@@ -53,9 +65,15 @@ async function fakeApns(publicKey: () => KeyObject) {
     stream.on('end', async () => {
       const path = String(headers[':path']);
       const token = path.replace(/^\/3\/device\//, '');
-      const [h = '', p = '', s = ''] = String(headers.authorization ?? '').replace(/^bearer /, '').split('.');
+      const [h = '', p = '', s = ''] = String(headers.authorization ?? '')
+        .replace(/^bearer /, '')
+        .split('.');
       const valid = verify('sha256', Buffer.from(`${h}.${p}`), { key: publicKey(), dsaEncoding: 'ieee-p1363' }, Buffer.from(s, 'base64url'));
-      const jwt = { header: JSON.parse(Buffer.from(h, 'base64url').toString() || '{}'), claims: JSON.parse(Buffer.from(p, 'base64url').toString() || '{}'), valid };
+      const jwt = {
+        header: JSON.parse(Buffer.from(h, 'base64url').toString() || '{}'),
+        claims: JSON.parse(Buffer.from(p, 'base64url').toString() || '{}'),
+        valid,
+      };
       requests.push({ token, path, headers, body: JSON.parse(raw), jwt });
       await before.get(token)?.();
       const a: Answer = !valid ? { status: 403, reason: 'InvalidProviderToken' } : (answers.get(token)?.shift() ?? { status: 200 });
@@ -100,7 +118,10 @@ async function settled(id: string): Promise<string> {
 }
 
 async function thirdPartyUser(id: string) {
-  const add = await call(srv.url, 'POST', `/v1/apps/${app.appid}/third-party/users`, { basic: basic(), body: { thirdPartyId: id, password: `pw-${id}` } });
+  const add = await call(srv.url, 'POST', `/v1/apps/${app.appid}/third-party/users`, {
+    basic: basic(),
+    body: { thirdPartyId: id, password: `pw-${id}` },
+  });
   expect(add.status, JSON.stringify(add.body)).toBe(201);
   const login = await call(srv.url, 'POST', '/v1/third-party/login', { body: { appid: app.appid, thirdPartyId: id, password: `pw-${id}` } });
   users[id] = { userId: add.body.userId, token: login.body.token };
@@ -108,7 +129,8 @@ async function thirdPartyUser(id: string) {
 }
 const setDevice = (token: string, deviceId: string | null) => call(srv.url, 'PUT', '/v1/me/device', { token, body: { deviceId } });
 const deviceOf = async (token: string) => (await call(srv.url, 'GET', '/v1/me/device', { token })).body.deviceId;
-const imSend = (from: string, to: string, body: string) => call(srv.url, 'POST', '/v1/webim/messages', { token: users[from]!.token, body: { to: users[to]!.userId, body } });
+const imSend = (from: string, to: string, body: string) =>
+  call(srv.url, 'POST', '/v1/webim/messages', { token: users[from]!.token, body: { to: users[to]!.userId, body } });
 
 beforeAll(async () => {
   apns = await fakeApns(() => key.pub);
@@ -117,7 +139,10 @@ beforeAll(async () => {
   workers = await startTestWorkers(cfg);
   app = await createApp(srv.url);
   // The admin points the app at the stand-in (host is the admin's to set).
-  const r = await call(srv.url, 'PUT', `/v1/apps/${app.appid}/push/apns`, { token: ADMIN_TOKEN, body: { keyId: KEY_ID, teamId: TEAM_ID, bundleId: BUNDLE, key: key.pem, environment: 'sandbox', host: apns.host } });
+  const r = await call(srv.url, 'PUT', `/v1/apps/${app.appid}/push/apns`, {
+    token: ADMIN_TOKEN,
+    body: { keyId: KEY_ID, teamId: TEAM_ID, bundleId: BUNDLE, key: key.pem, environment: 'sandbox', host: apns.host },
+  });
   expect(r.status, JSON.stringify(r.body)).toBe(200);
   for (const id of ['alice', 'bob', 'carol']) await thirdPartyUser(id);
 });
@@ -169,7 +194,15 @@ describe('APNs settings', () => {
     const sec1 = (await import('node:crypto')).createPrivateKey(key.pem).export({ type: 'sec1', format: 'pem' }).toString();
     r = await call(srv.url, 'PUT', url, { token: ADMIN_TOKEN, body: { ...base, key: sec1, host: 'apns-proxy.example:2197' } });
     expect(r.status, JSON.stringify(r.body)).toBe(200);
-    expect(r.body).toEqual({ keyId: KEY_ID, teamId: TEAM_ID, bundleId: BUNDLE, environment: 'production', host: 'apns-proxy.example:2197', keyFingerprint: expect.stringMatching(/^sha256:[0-9a-f]{64}$/), updatedAt: expect.any(Number) });
+    expect(r.body).toEqual({
+      keyId: KEY_ID,
+      teamId: TEAM_ID,
+      bundleId: BUNDLE,
+      environment: 'production',
+      host: 'apns-proxy.example:2197',
+      keyFingerprint: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
+      updatedAt: expect.any(Number),
+    });
     const fingerprint = r.body.keyFingerprint;
     // The app changes its bundle id without resending the key: key and the admin's host kept.
     r = await call(srv.url, 'PUT', url, { basic: ob, body: { ...base, bundleId: 'com.example.other' } });
@@ -197,16 +230,29 @@ describe('web IM messages', () => {
     const [req, ...more] = apns.to(device);
     expect(more).toEqual([]);
     expect(req!.path).toBe(`/3/device/${device}`);
-    expect(req!.headers).toMatchObject({ ':method': 'POST', 'apns-topic': BUNDLE, 'apns-push-type': 'alert', 'apns-priority': '10', 'apns-collapse-id': `im.${id}` });
+    expect(req!.headers).toMatchObject({
+      ':method': 'POST',
+      'apns-topic': BUNDLE,
+      'apns-push-type': 'alert',
+      'apns-priority': '10',
+      'apns-collapse-id': `im.${id}`,
+    });
     expect(Number(req!.headers['apns-expiration'])).toBe(Math.floor(sent.body.at / 1000) + 86400);
     expect(req!.jwt).toMatchObject({ valid: true, header: { alg: 'ES256', kid: KEY_ID }, claims: { iss: TEAM_ID, iat: expect.any(Number) } });
     expect(Math.abs(req!.jwt.claims.iat - Date.now() / 1000)).toBeLessThan(3600);
     expect(req!.body).toEqual({
       aps: { alert: { title: 'alice', body: 'Hi Bob — 你好' }, sound: 'default', 'thread-id': `im.${users.alice!.userId}` },
-      type: 'im', from: users.alice!.userId, id,
+      type: 'im',
+      from: users.alice!.userId,
+      id,
     });
     // The same message enqueued again (a retried send) is not pushed twice: the job id is the message id.
-    const again = await srv.app.services.push.toOffline(app.appid, [users.bob!.userId], { kind: 'im', id, from: users.alice!.userId, body: 'Hi Bob — 你好', at: sent.body.at }, { knownOffline: true });
+    const again = await srv.app.services.push.toOffline(
+      app.appid,
+      [users.bob!.userId],
+      { kind: 'im', id, from: users.alice!.userId, body: 'Hi Bob — 你好', at: sent.body.at },
+      { knownOffline: true },
+    );
     expect(again).toBe(1);
     await sleep(300);
     expect(apns.to(device)).toHaveLength(1);
@@ -240,7 +286,11 @@ describe('web IM messages', () => {
     expect(await jobState(jobId('im', noDevice.body.id, users.carol!.userId))).toBe('none');
     // An app without APNs settings: its users' device ids are never pushed to.
     const plain = await createApp(srv.url);
-    for (const id of ['u1', 'u2']) await call(srv.url, 'POST', `/v1/apps/${plain.appid}/third-party/users`, { basic: [plain.appid, plain.secret], body: { thirdPartyId: id, password: 'pw-123' } });
+    for (const id of ['u1', 'u2'])
+      await call(srv.url, 'POST', `/v1/apps/${plain.appid}/third-party/users`, {
+        basic: [plain.appid, plain.secret],
+        body: { thirdPartyId: id, password: 'pw-123' },
+      });
     const t1 = (await call(srv.url, 'POST', '/v1/third-party/login', { body: { appid: plain.appid, thirdPartyId: 'u1', password: 'pw-123' } })).body;
     const t2 = (await call(srv.url, 'POST', '/v1/third-party/login', { body: { appid: plain.appid, thirdPartyId: 'u2', password: 'pw-123' } })).body;
     await setDevice(t2.token, tok('plain-u2'));
@@ -286,7 +336,9 @@ describe('APNs answers', () => {
     apns.answers.set(old, [{ status: 410, reason: 'Unregistered' }]);
     // The phone reports its new token (updateDeviceid.do) while APNs is answering about the old one.
     apns.before.set(old, async () => {
-      const r = await fetch(`${srv.url}/LiveVideoServer/ajx/updateDeviceid.do?user.deviceId=${fresh}`, { headers: { authorization: `Bearer ${fred.token}` } });
+      const r = await fetch(`${srv.url}/LiveVideoServer/ajx/updateDeviceid.do?user.deviceId=${fresh}`, {
+        headers: { authorization: `Bearer ${fred.token}` },
+      });
       expect(await r.json()).toEqual({ result: 'good', deviceId: fresh });
     });
     const sent = await imSend('alice', 'fred', 'race');
@@ -299,7 +351,10 @@ describe('APNs answers', () => {
     const gina = await thirdPartyUser('gina');
     const device = tok('gina-flaky');
     await setDevice(gina.token, device);
-    apns.answers.set(device, [{ status: 500, reason: 'InternalServerError' }, { status: 503, reason: 'ServiceUnavailable' }]);
+    apns.answers.set(device, [
+      { status: 500, reason: 'InternalServerError' },
+      { status: 503, reason: 'ServiceUnavailable' },
+    ]);
     const sent = await imSend('alice', 'gina', 'third time lucky');
     const id = jobId('im', sent.body.id, gina.userId);
     expect(await settled(id)).toBe('completed');
@@ -332,22 +387,44 @@ describe('other messages to offline users', () => {
     await setDevice(jon.token, tok('jon'));
     const { socket } = await connect(srv.url, jon.token);
     open.push(socket);
-    const r = await call(srv.url, 'POST', '/v1/messaging/system', { basic: basic(), body: { from: 'admin', targets: [ivy.userId, jon.userId], msg: '系统维护：今晚 3 点' } });
+    const r = await call(srv.url, 'POST', '/v1/messaging/system', {
+      basic: basic(),
+      body: { from: 'admin', targets: [ivy.userId, jon.userId], msg: '系统维护：今晚 3 点' },
+    });
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     expect(await settled(jobId('system', r.body.id, ivy.userId))).toBe('completed');
-    expect(apns.to(tok('ivy'))[0]!.body).toEqual({ aps: { alert: { title: 'admin', body: '系统维护：今晚 3 点' }, sound: 'default', 'thread-id': 'system.admin' }, type: 'system', from: 'admin', id: String(r.body.id) });
+    expect(apns.to(tok('ivy'))[0]!.body).toEqual({
+      aps: { alert: { title: 'admin', body: '系统维护：今晚 3 点' }, sound: 'default', 'thread-id': 'system.admin' },
+      type: 'system',
+      from: 'admin',
+      id: String(r.body.id),
+    });
     expect(await jobState(jobId('system', r.body.id, jon.userId))).toBe('none');
     // A tip message too.
-    const tip = await call(srv.url, 'POST', '/v1/messaging/tip', { basic: basic(), body: { from: users.alice!.userId, targets: [ivy.userId], msg: 'alice liked your video' } });
+    const tip = await call(srv.url, 'POST', '/v1/messaging/tip', {
+      basic: basic(),
+      body: { from: users.alice!.userId, targets: [ivy.userId], msg: 'alice liked your video' },
+    });
     expect(await settled(jobId('tip', tip.body.id, ivy.userId))).toBe('completed');
     expect(apns.to(tok('ivy'))[1]!.body).toMatchObject({ aps: { alert: { title: 'alice', body: 'alice liked your video' } }, type: 'tip' });
     socket.close();
   });
 
   it("pushes a seat's reply to a customer whose socket is gone", async () => {
-    expect((await call(srv.url, 'PUT', `/v1/apps/${app.appid}/customerservice/robot`, { basic: basic(), body: { nickname: '小微客服' } })).status).toBe(200);
-    expect((await call(srv.url, 'POST', `/v1/apps/${app.appid}/customerservice/seats`, { basic: basic(), body: { nickname: '客服小王', password: 'seat-pass-1' } })).status).toBe(201);
-    const login = await call(srv.url, 'POST', '/v1/customerservice/seats/login', { body: { appid: app.appid, nickname: '客服小王', password: 'seat-pass-1' } });
+    expect(
+      (await call(srv.url, 'PUT', `/v1/apps/${app.appid}/customerservice/robot`, { basic: basic(), body: { nickname: '小微客服' } })).status,
+    ).toBe(200);
+    expect(
+      (
+        await call(srv.url, 'POST', `/v1/apps/${app.appid}/customerservice/seats`, {
+          basic: basic(),
+          body: { nickname: '客服小王', password: 'seat-pass-1' },
+        })
+      ).status,
+    ).toBe(201);
+    const login = await call(srv.url, 'POST', '/v1/customerservice/seats/login', {
+      body: { appid: app.appid, nickname: '客服小王', password: 'seat-pass-1' },
+    });
     const { socket: seat } = await connect(srv.url, login.body.token);
     open.push(seat);
     expect((await seat.emitWithAck('cs.seat.online', {})).ok).toBe(true);
@@ -371,7 +448,9 @@ describe('other messages to offline users', () => {
     expect(await settled(jobId('cs', 'kim.2', 'kim'))).toBe('completed');
     expect(apns.to(tok('kim'))[0]!.body).toEqual({
       aps: { alert: { title: '客服小王', body: '您好，我是小王' }, sound: 'default', 'thread-id': `cs.${login.body.uid}` },
-      type: 'cs', from: login.body.uid, id: 'kim.2',
+      type: 'cs',
+      from: login.body.uid,
+      id: 'kim.2',
     });
   });
 });
@@ -394,7 +473,10 @@ describe('device id lifecycle and settings changes', () => {
   it('a new key reaches the worker (its cached connection is rebuilt); removed settings stop pushes', async () => {
     const device = tok('bob');
     key = es256Key(); // the stand-in now accepts only tokens signed by the new key
-    const r = await call(srv.url, 'PUT', `/v1/apps/${app.appid}/push/apns`, { basic: basic(), body: { keyId: 'NEWKEY0001', teamId: TEAM_ID, bundleId: BUNDLE, key: key.pem, environment: 'sandbox' } });
+    const r = await call(srv.url, 'PUT', `/v1/apps/${app.appid}/push/apns`, {
+      basic: basic(),
+      body: { keyId: 'NEWKEY0001', teamId: TEAM_ID, bundleId: BUNDLE, key: key.pem, environment: 'sandbox' },
+    });
     expect(r.body.host).toBe(apns.host);
     const sent = await imSend('alice', 'bob', 'signed with the new key');
     expect(await settled(jobId('im', sent.body.id, users.bob!.userId))).toBe('completed');

@@ -78,7 +78,10 @@ describe('Redis killed -9 under requests, then restarted on its AOF', () => {
       const r = await call(srv.url, 'POST', '/v1/auth/login', { body: { appid: app.appid, id: 'payer', password: 'pw-payer' } });
       during.push({ status: r.status, code: r.body?.error?.code, retryAfter: r.headers.get('retry-after'), answeredAt: Date.now() });
     }
-    const ack: any = await socket.timeout(5000).emitWithAck('billing.balance', {}).catch((e: Error) => ({ timeout: e.message }));
+    const ack: any = await socket
+      .timeout(5000)
+      .emitWithAck('billing.balance', {})
+      .catch((e: Error) => ({ timeout: e.message }));
     const readyz = await call(srv.url, 'GET', '/readyz');
     await new Promise((r) => setTimeout(r, Math.max(0, downAt + 6000 - Date.now())));
     const restartAt = Date.now();
@@ -90,7 +93,10 @@ describe('Redis killed -9 under requests, then restarted on its AOF', () => {
     expect(readyz.status).toBe(503);
 
     // It resumes by itself: the same requests succeed again without any restart of the api.
-    const back = await whenBack(() => call(srv.url, 'POST', '/v1/auth/login', { body: { appid: app.appid, id: 'payer', password: 'pw-payer' } }), (r) => r.status === 200);
+    const back = await whenBack(
+      () => call(srv.url, 'POST', '/v1/auth/login', { body: { appid: app.appid, id: 'payer', password: 'pw-payer' } }),
+      (r) => r.status === 200,
+    );
     expect(back.status).toBe(200);
     stop.done = true;
     const seen = await writes;
@@ -107,7 +113,10 @@ describe('Redis killed -9 under requests, then restarted on its AOF', () => {
 
 describe('Redis stopped (SIGSTOP): the connection stays open, Redis answers nothing', () => {
   it('requests answer 503 after REDIS_COMMAND_TIMEOUT_MS, before Redis resumes; then succeed', async () => {
-    await whenBack(() => call(srv.url, 'GET', '/readyz'), (r) => r.status === 200);
+    await whenBack(
+      () => call(srv.url, 'GET', '/readyz'),
+      (r) => r.status === 200,
+    );
     redis.child.kill('SIGSTOP');
     const stoppedAt = Date.now();
     const r = await call(srv.url, 'POST', '/v1/auth/login', { body: { appid: app.appid, id: 'payer', password: 'pw-payer' } });
@@ -116,14 +125,20 @@ describe('Redis stopped (SIGSTOP): the connection stays open, Redis answers noth
     redis.child.kill('SIGCONT');
     expect(r).toMatchObject({ status: 503, body: { error: { code: 'REDIS_UNAVAILABLE' } } });
     expect(answeredAt).toBeLessThan(stoppedAt + 5000); // answered while Redis was still stopped
-    const back = await whenBack(() => call(srv.url, 'POST', '/v1/auth/login', { body: { appid: app.appid, id: 'payer', password: 'pw-payer' } }), (x) => x.status === 200);
+    const back = await whenBack(
+      () => call(srv.url, 'POST', '/v1/auth/login', { body: { appid: app.appid, id: 'payer', password: 'pw-payer' } }),
+      (x) => x.status === 200,
+    );
     expect(back.status).toBe(200);
   }, 30_000);
 });
 
 describe('Redis at maxmemory (noeviction) and eviction-policy drift', () => {
   it('writes answer 503 REDIS_OUT_OF_MEMORY (never 500), nothing is evicted, balances stay exact, /readyz says why; all resumes when memory is raised', async () => {
-    await whenBack(() => call(srv.url, 'GET', '/readyz'), (r) => r.status === 200);
+    await whenBack(
+      () => call(srv.url, 'GET', '/readyz'),
+      (r) => r.status === 200,
+    );
     await loginUser(srv.url, app.appid, 'saver');
     expect((await topup('saver', 'oom-before', 7)).status).toBe(200);
     const balance = await balanceOf('saver');
@@ -134,7 +149,12 @@ describe('Redis at maxmemory (noeviction) and eviction-policy drift', () => {
     // above maxmemory, so big values first, then smaller ones until even those are refused.
     let f = 0;
     for (const size of [64 * 1024, 1024, 64]) {
-      while (await admin.set(`filler:${f++}`, 'x'.repeat(size)).then(() => true, () => false));
+      while (
+        await admin.set(`filler:${f++}`, 'x'.repeat(size)).then(
+          () => true,
+          () => false,
+        )
+      );
     }
     try {
       const refused = [

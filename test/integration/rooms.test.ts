@@ -2,7 +2,20 @@ import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkerNode } from '../../workers/runtime.js';
 import { hostTimeoutJobId } from '../../src/modules/rooms/service.js';
-import { call, connect, connectDashboard, createApp, loginUser, nextEvent, sleep, startServer, startTestWorkers, type TestServer, collect, until } from '../helpers.js';
+import {
+  call,
+  connect,
+  connectDashboard,
+  createApp,
+  loginUser,
+  nextEvent,
+  sleep,
+  startServer,
+  startTestWorkers,
+  type TestServer,
+  collect,
+  until,
+} from '../helpers.js';
 
 // Small timeouts: a member silent for 1 s is swept (the sweep runs every second), a host gets 1.5 s of grace.
 const TIMEOUT = 1000;
@@ -56,12 +69,25 @@ describe('membership', () => {
     expect((await bob.socket.emitWithAck('room.join', { roomId })).data).toMatchObject({ joined: false, memsize: 2 });
 
     const members = await call(srv.url, 'GET', `/v1/rooms/${roomId}/members`, { token: host.token });
-    expect(members.body).toEqual({ total: 2, members: [{ uid: 'r-alice', role: 'member', joinedAt: expect.any(Number) }, { uid: 'r-bob', role: 'member', joinedAt: expect.any(Number) }] });
+    expect(members.body).toEqual({
+      total: 2,
+      members: [
+        { uid: 'r-alice', role: 'member', joinedAt: expect.any(Number) },
+        { uid: 'r-bob', role: 'member', joinedAt: expect.any(Number) },
+      ],
+    });
 
     const left = nextEvent(alice.socket, 'room.member');
     expect((await bob.socket.emitWithAck('room.leave', { roomId })).data).toEqual({ left: true, memsize: 1 });
     expect(await left).toEqual({ roomId, uid: 'r-bob', action: 'left', role: 'member', memsize: 1 });
-    expect((await call(srv.url, 'GET', `/v1/rooms/${roomId}`, { token: host.token })).body).toMatchObject({ roomId, kind: 'room', host: 'r-host', state: 'open', groupid: roomId, memsize: 1 });
+    expect((await call(srv.url, 'GET', `/v1/rooms/${roomId}`, { token: host.token })).body).toMatchObject({
+      roomId,
+      kind: 'room',
+      host: 'r-host',
+      state: 'open',
+      groupid: roomId,
+      memsize: 1,
+    });
 
     // The host joining has role host; REST join moves the user's sockets too.
     const hostSeen = nextEvent(alice.socket, 'room.member');

@@ -61,7 +61,13 @@ describe('seed 003 pairing dialect', () => {
       objectName: 'RC:CmdMsg',
       content: { name: 'dispatch', data: { ask_no: askNo, ask_uid: 11, round_no: 1 }, extra: { ask_no: askNo, round_no: 1, scene: 1 } },
     });
-    expect((await seed('/api/v1/video/pair/info', asker.token, { ask_no: askNo })).data).toEqual({ status: 0, ask_no: askNo, ask_uid: 11, call_id: '', peer_uid: 0 });
+    expect((await seed('/api/v1/video/pair/info', asker.token, { ask_no: askNo })).data).toEqual({
+      status: 0,
+      ask_no: askNo,
+      ask_uid: 11,
+      call_id: '',
+      peer_uid: 0,
+    });
 
     // 匹配应答
     const answered = nextEvent(asker.socket, 'pair.answered');
@@ -71,7 +77,9 @@ describe('seed 003 pairing dialect', () => {
 
     // 匹配发起方确认 (peer_uid int, call_id)
     const matched = nextEvent(peer.socket, 'pair.matched');
-    expect(await seed('/api/v1/video/pair/confirm', asker.token, { ask_no: askNo, pass: true, round_no: 1, peer_uid: 12, call_id: 'rc-call-1' })).toMatchObject({ code: 0, data: null });
+    expect(
+      await seed('/api/v1/video/pair/confirm', asker.token, { ask_no: askNo, pass: true, round_no: 1, peer_uid: 12, call_id: 'rc-call-1' }),
+    ).toMatchObject({ code: 0, data: null });
     expect(await matched).toEqual({ askNo, askUid: '11', peerUid: '12', callId: 'rc-call-1' });
 
     // 匹配状态查询: 2 通话中

@@ -8,7 +8,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DomainEventName } from '../../src/infra/events.js';
 import { createWebhooksService } from '../../src/modules/webhooks/service.js';
 import type { WorkerNode } from '../../workers/runtime.js';
-import { ADMIN_TOKEN, call, createApp, listenLocal, loginUser, startServer, startTestWorkers, type Local, type TestServer, until } from '../helpers.js';
+import {
+  ADMIN_TOKEN,
+  call,
+  createApp,
+  listenLocal,
+  loginUser,
+  startServer,
+  startTestWorkers,
+  type Local,
+  type TestServer,
+  until,
+} from '../helpers.js';
 
 interface Received {
   path: string;
@@ -43,8 +54,13 @@ beforeAll(async () => {
   });
   base = receiver.url;
   srv = await startServer({
-    WEBHOOK_ALLOW_PRIVATE_URLS: true, WEBHOOK_RETRY_BASE_MS: 100, WEBHOOK_RETRY_MAX_DELAY_MS: 400, WEBHOOK_RETRY_WINDOW_MS: 1500,
-    WEBHOOK_TIMEOUT_MS: 1000, WEBHOOK_SWEEP_INTERVAL_MS: 200, WEBHOOK_MAX_ENDPOINTS: 16,
+    WEBHOOK_ALLOW_PRIVATE_URLS: true,
+    WEBHOOK_RETRY_BASE_MS: 100,
+    WEBHOOK_RETRY_MAX_DELAY_MS: 400,
+    WEBHOOK_RETRY_WINDOW_MS: 1500,
+    WEBHOOK_TIMEOUT_MS: 1000,
+    WEBHOOK_SWEEP_INTERVAL_MS: 200,
+    WEBHOOK_MAX_ENDPOINTS: 16,
   });
   workers = await startTestWorkers(srv.config);
   app = await createApp(srv.url);
@@ -68,7 +84,12 @@ function receiverVerifies(secret: string, header: string | undefined, raw: strin
   return fields.some(([k, v]) => k === 'v1' && v === expected);
 }
 
-async function endpoint(path: string, events: string[], extra: Record<string, unknown> = {}, a = app): Promise<{ endpointId: string; secret: string }> {
+async function endpoint(
+  path: string,
+  events: string[],
+  extra: Record<string, unknown> = {},
+  a = app,
+): Promise<{ endpointId: string; secret: string }> {
   const r = await call(srv.url, 'POST', `/v1/apps/${a.appid}/webhooks`, { basic: basic(a), body: { url: `${base}${path}`, events, ...extra } });
   expect(r.status).toBe(201);
   return r.body;
@@ -81,11 +102,20 @@ const delivered = (path: string) => at(path).filter((r) => r.status < 300);
 
 describe('registration', () => {
   it('creates an endpoint with a secret shown once; lists, reads, updates, rotates and deletes it', async () => {
-    const created = await call(srv.url, 'POST', `/v1/apps/${app.appid}/webhooks`, { basic: basic(), body: { url: `${base}/reg`, events: ['room.started', 'charge.ended'], description: 'backend' } });
+    const created = await call(srv.url, 'POST', `/v1/apps/${app.appid}/webhooks`, {
+      basic: basic(),
+      body: { url: `${base}/reg`, events: ['room.started', 'charge.ended'], description: 'backend' },
+    });
     expect(created.status).toBe(201);
     expect(created.body).toEqual({
-      endpointId: expect.stringMatching(/^ep_[a-f0-9]{16}$/), url: `${base}/reg`, events: ['room.started', 'charge.ended'], enabled: true, description: 'backend',
-      createdAt: expect.any(Number), updatedAt: expect.any(Number), secret: expect.stringMatching(/^whsec_[A-Za-z0-9_-]{43}$/),
+      endpointId: expect.stringMatching(/^ep_[a-f0-9]{16}$/),
+      url: `${base}/reg`,
+      events: ['room.started', 'charge.ended'],
+      enabled: true,
+      description: 'backend',
+      createdAt: expect.any(Number),
+      updatedAt: expect.any(Number),
+      secret: expect.stringMatching(/^whsec_[A-Za-z0-9_-]{43}$/),
     });
     const id = created.body.endpointId;
     const list = await call(srv.url, 'GET', `/v1/apps/${app.appid}/webhooks`, { basic: basic() });
@@ -125,18 +155,31 @@ describe('registration', () => {
     }
     const patch = await call(srv.url, 'PATCH', `/v1/apps/${app.appid}/webhooks/ep_0000000000000000`, { basic: basic(), body: {} });
     expect(patch.status).toBe(400);
-    expect((await call(srv.url, 'PATCH', `/v1/apps/${app.appid}/webhooks/ep_0000000000000000`, { basic: basic(), body: { enabled: true } })).body.error.code).toBe('WEBHOOK_NOT_FOUND');
+    expect(
+      (await call(srv.url, 'PATCH', `/v1/apps/${app.appid}/webhooks/ep_0000000000000000`, { basic: basic(), body: { enabled: true } })).body.error
+        .code,
+    ).toBe('WEBHOOK_NOT_FOUND');
     expect((await call(srv.url, 'GET', `/v1/apps/${app.appid}/webhooks/nope`, { basic: basic() })).status).toBe(400);
 
     // With WEBHOOK_ALLOW_PRIVATE_URLS off (the default), loopback and private targets are refused at registration.
-    const strict = createWebhooksService({ ...srv.app.core, config: { ...srv.config, WEBHOOK_ALLOW_PRIVATE_URLS: false } }, { accounts: srv.app.services.accounts });
+    const strict = createWebhooksService(
+      { ...srv.app.core, config: { ...srv.config, WEBHOOK_ALLOW_PRIVATE_URLS: false } },
+      { accounts: srv.app.services.accounts },
+    );
     for (const url of [`${base}/x`, 'http://localhost:8080/x', 'http://169.254.169.254/latest', 'https://[::1]/x', 'http://10.0.0.7/x']) {
-      await expect(strict.createEndpoint(app.appid, { url, events: ['*'] }), url).rejects.toMatchObject({ code: 'WEBHOOK_URL_NOT_ALLOWED', status: 422 });
+      await expect(strict.createEndpoint(app.appid, { url, events: ['*'] }), url).rejects.toMatchObject({
+        code: 'WEBHOOK_URL_NOT_ALLOWED',
+        status: 422,
+      });
     }
 
     // A fresh app fills its quota (16 in this config), the next is refused.
     const quota = await createApp(srv.url);
-    for (let i = 0; i < 16; i++) expect((await call(srv.url, 'POST', `/v1/apps/${quota.appid}/webhooks`, { basic: basic(quota), body: { url: `${base}/q${i}`, events: ['*'] } })).status).toBe(201);
+    for (let i = 0; i < 16; i++)
+      expect(
+        (await call(srv.url, 'POST', `/v1/apps/${quota.appid}/webhooks`, { basic: basic(quota), body: { url: `${base}/q${i}`, events: ['*'] } }))
+          .status,
+      ).toBe(201);
     const over = await call(srv.url, 'POST', `/v1/apps/${quota.appid}/webhooks`, { basic: basic(quota), body: { url: `${base}/q9`, events: ['*'] } });
     expect(over.status).toBe(409);
     expect(over.body.error.code).toBe('WEBHOOK_LIMIT');
@@ -156,10 +199,15 @@ describe('registration', () => {
     for (const r of await Promise.all(cross)) expect(r.body.error.code).toBe('CROSS_TENANT');
     // Its own listing does not show app A's endpoint; the same id under its own appid is unknown.
     expect((await call(srv.url, 'GET', `/v1/apps/${other.appid}/webhooks`, { basic: basic(other) })).body.endpoints).toEqual([]);
-    expect((await call(srv.url, 'GET', `/v1/apps/${other.appid}/webhooks/${ep.endpointId}`, { basic: basic(other) })).body.error.code).toBe('WEBHOOK_NOT_FOUND');
+    expect((await call(srv.url, 'GET', `/v1/apps/${other.appid}/webhooks/${ep.endpointId}`, { basic: basic(other) })).body.error.code).toBe(
+      'WEBHOOK_NOT_FOUND',
+    );
     expect((await call(srv.url, 'GET', `/v1/apps/${app.appid}/webhooks`)).body.error.code).toBe('AUTH_REQUIRED');
     expect((await call(srv.url, 'GET', `/v1/apps/${app.appid}/webhooks`, { basic: [app.appid, 'wrong'] })).status).toBe(401);
-    expect((await call(srv.url, 'POST', '/v1/apps/no-such-app/webhooks', { token: ADMIN_TOKEN, body: { url: `${base}/x`, events: ['*'] } })).body.error.code).toBe('APP_NOT_FOUND');
+    expect(
+      (await call(srv.url, 'POST', '/v1/apps/no-such-app/webhooks', { token: ADMIN_TOKEN, body: { url: `${base}/x`, events: ['*'] } })).body.error
+        .code,
+    ).toBe('APP_NOT_FOUND');
 
     // Each app's endpoint gets its own app's event only (both were delivered before looking).
     await endpoint('/tenant-b', ['*'], {}, other);
@@ -181,7 +229,13 @@ describe('delivery', () => {
     expect((await call(srv.url, 'POST', `/v1/rooms/${roomId}/join`, { token })).status).toBe(200);
     await until(() => delivered('/flow').length >= 2, 5000, 'two deliveries');
     const [started, joined] = at('/flow');
-    expect(started!.body).toEqual({ id: expect.any(String), type: 'room.started', time: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), appid: app.appid, data: { roomId, kind: 'room', host: 'wh-host' } });
+    expect(started!.body).toEqual({
+      id: expect.any(String),
+      type: 'room.started',
+      time: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      appid: app.appid,
+      data: { roomId, kind: 'room', host: 'wh-host' },
+    });
     expect(joined!.body).toMatchObject({ type: 'room.member.joined', data: { roomId, uid: 'wh-host', role: 'host', memsize: 1 } });
     for (const r of [started!, joined!]) {
       expect(receiverVerifies(ep.secret, r.headers['x-switchboard-signature'] as string, r.raw)).toBe(true);
@@ -215,7 +269,11 @@ describe('delivery', () => {
     await publish('charge.ended', { callId: 'c-flaky', amount: 300 }, 'c-flaky');
     await until(() => delivered('/flaky').length === 1, 5000, 'the third attempt');
     const tries = at('/flaky');
-    expect(tries.map((r) => [r.status, r.headers['x-switchboard-delivery-attempt']])).toEqual([[503, '1'], [503, '2'], [204, '3']]);
+    expect(tries.map((r) => [r.status, r.headers['x-switchboard-delivery-attempt']])).toEqual([
+      [503, '1'],
+      [503, '2'],
+      [204, '3'],
+    ]);
     expect(new Set(tries.map((r) => r.body.id)).size).toBe(1);
     expect(new Set(tries.map((r) => r.raw)).size).toBe(1);
     for (const r of tries) expect(receiverVerifies(ep.secret, r.headers['x-switchboard-signature'] as string, r.raw)).toBe(true);
@@ -229,24 +287,39 @@ describe('delivery', () => {
     const ep = await endpoint('/down', ['recording.ready']);
     await publish('recording.ready', { roomId: '77', playbackUrl: 'http://vod/77.m3u8' }, 'room:77');
     let deadLetter: any;
-    await until(async () => {
-      const r = await call(srv.url, 'GET', `/v1/apps/${app.appid}/webhooks/dead-letters`, { basic: basic() });
-      deadLetter = r.body.deadLetters.find((d: any) => d.endpointId === ep.endpointId);
-      return deadLetter !== undefined;
-    }, 8000, 'the dead letter');
+    await until(
+      async () => {
+        const r = await call(srv.url, 'GET', `/v1/apps/${app.appid}/webhooks/dead-letters`, { basic: basic() });
+        deadLetter = r.body.deadLetters.find((d: any) => d.endpointId === ep.endpointId);
+        return deadLetter !== undefined;
+      },
+      8000,
+      'the dead letter',
+    );
     const failed = at('/down');
     expect(failed.length).toBeGreaterThanOrEqual(3);
     expect(failed.every((r) => r.status === 500)).toBe(true);
     const eventId = failed[0]!.body.id;
     expect(deadLetter).toMatchObject({
-      deliveryId: `${ep.endpointId}.${eventId}`, eventId, type: 'recording.ready', state: 'dead', attempts: failed.length, lastStatus: 500, lastError: 'HTTP 500', replays: 0,
-      orderKey: 'room:77', deadAt: expect.any(Number), body: { id: eventId, type: 'recording.ready', appid: app.appid, data: { roomId: '77', playbackUrl: 'http://vod/77.m3u8' } },
+      deliveryId: `${ep.endpointId}.${eventId}`,
+      eventId,
+      type: 'recording.ready',
+      state: 'dead',
+      attempts: failed.length,
+      lastStatus: 500,
+      lastError: 'HTTP 500',
+      replays: 0,
+      orderKey: 'room:77',
+      deadAt: expect.any(Number),
+      body: { id: eventId, type: 'recording.ready', appid: app.appid, data: { roomId: '77', playbackUrl: 'http://vod/77.m3u8' } },
     });
 
     // Only the app (or the admin) replays; an unknown id is 404, a pending one 409 (below).
     const path = `/v1/apps/${app.appid}/webhooks/dead-letters/${deadLetter.deliveryId}/replay`;
     expect((await call(srv.url, 'POST', path, { basic: basic(other) })).body.error.code).toBe('CROSS_TENANT');
-    expect((await call(srv.url, 'POST', `/v1/apps/${app.appid}/webhooks/dead-letters/${ep.endpointId}.nope/replay`, { basic: basic() })).body.error.code).toBe('DELIVERY_NOT_FOUND');
+    expect(
+      (await call(srv.url, 'POST', `/v1/apps/${app.appid}/webhooks/dead-letters/${ep.endpointId}.nope/replay`, { basic: basic() })).body.error.code,
+    ).toBe('DELIVERY_NOT_FOUND');
     up = true;
     const replay = await call(srv.url, 'POST', path, { basic: basic() });
     expect(replay.body).toEqual({ deliveryId: deadLetter.deliveryId, eventId, state: 'pending', queued: 'sending' });
@@ -270,9 +343,19 @@ describe('delivery', () => {
     // Two more in the same lane whose window is over by the time they reach its head (published
     // "2 s ago" against the 1.5 s window): they must not get a window of their own.
     for (const seq of [2, 3]) {
-      await srv.app.services.webhooks.fanout({ id: `drain-${seq}-${Date.now()}`, appid: app.appid, name: 'charge.ticked', data: { callId: 'c-drain', seq }, orderKey: 'c-drain', at: Date.now() - 2000 });
+      await srv.app.services.webhooks.fanout({
+        id: `drain-${seq}-${Date.now()}`,
+        appid: app.appid,
+        name: 'charge.ticked',
+        data: { callId: 'c-drain', seq },
+        orderKey: 'c-drain',
+        at: Date.now() - 2000,
+      });
     }
-    const dead = async () => (await call(srv.url, 'GET', `/v1/apps/${app.appid}/webhooks/dead-letters?limit=200`, { basic: basic() })).body.deadLetters.filter((d: any) => d.endpointId === ep.endpointId);
+    const dead = async () =>
+      (await call(srv.url, 'GET', `/v1/apps/${app.appid}/webhooks/dead-letters?limit=200`, { basic: basic() })).body.deadLetters.filter(
+        (d: any) => d.endpointId === ep.endpointId,
+      );
     await until(async () => (await dead()).length === 3, 8000, 'three dead letters');
     const attemptsPerSeq = [1, 2, 3].map((seq) => at('/drain').filter((r) => r.body.data.seq === seq).length);
     expect(attemptsPerSeq[0]).toBeGreaterThanOrEqual(2);
@@ -290,7 +373,11 @@ describe('delivery', () => {
       expect(r.status).toBe(200);
       return r.body as { deadLetters: Array<{ endpointId: string; deliveryId: string; deadAt: number }>; next?: number };
     };
-    await until(async () => (await mine('?limit=200')).deadLetters.filter((d) => d.endpointId === ep.endpointId).length === 3, 8000, 'three dead letters');
+    await until(
+      async () => (await mine('?limit=200')).deadLetters.filter((d) => d.endpointId === ep.endpointId).length === 3,
+      8000,
+      'three dead letters',
+    );
     const all = (await mine('?limit=200')).deadLetters;
     const seen: string[] = [];
     let page = await mine('?limit=1');
@@ -324,7 +411,11 @@ describe('delivery', () => {
     const ordRoom = log.filter((l) => l.startsWith('ord/'));
     // u1 failed twice, then everything of the room in publish order, nothing of it in between.
     expect(ordRoom).toEqual(['ord/u1/500', 'ord/u1/500', 'ord/u1/200', 'ord/u2/200', 'ord/u1/200']);
-    expect(at('/order').filter((r) => r.body.data.roomId === 'ord').map((r) => r.body.type)).toEqual(['room.member.joined', 'room.member.joined', 'room.member.joined', 'room.member.joined', 'room.member.left']);
+    expect(
+      at('/order')
+        .filter((r) => r.body.data.roomId === 'ord')
+        .map((r) => r.body.type),
+    ).toEqual(['room.member.joined', 'room.member.joined', 'room.member.joined', 'room.member.joined', 'room.member.left']);
     // The other room's event went through while u1 was still failing.
     expect(log.indexOf('elsewhere/u9/200')).toBeLessThan(log.indexOf('ord/u1/200'));
   });
@@ -332,25 +423,40 @@ describe('delivery', () => {
   it('two worker nodes, two rooms of 30 events each, some first attempts failing: each room in publish order, each event delivered once', async () => {
     // Its own deployment with a long retry window: a lane of 30 takes longer to drain than the
     // 1.5 s window of the others (whose later deliveries would rightly get one attempt only).
-    const big = await startServer({ WEBHOOK_ALLOW_PRIVATE_URLS: true, WEBHOOK_RETRY_BASE_MS: 100, WEBHOOK_RETRY_MAX_DELAY_MS: 400, WEBHOOK_RETRY_WINDOW_MS: 60000 });
+    const big = await startServer({
+      WEBHOOK_ALLOW_PRIVATE_URLS: true,
+      WEBHOOK_RETRY_BASE_MS: 100,
+      WEBHOOK_RETRY_MAX_DELAY_MS: 400,
+      WEBHOOK_RETRY_WINDOW_MS: 60000,
+    });
     const nodes = [await startTestWorkers(big.config), await startTestWorkers(big.config)];
     try {
       const bigApp = await createApp(big.url);
       // Every third event of a room fails its first attempt.
       behaviour.set('/busy', (id, n) => (n === 1 && Number(id.split('-').pop()) % 3 === 0 ? 500 : 200));
-      const r = await call(big.url, 'POST', `/v1/apps/${bigApp.appid}/webhooks`, { basic: basic(bigApp), body: { url: `${base}/busy`, events: ['room.member.joined'] } });
+      const r = await call(big.url, 'POST', `/v1/apps/${bigApp.appid}/webhooks`, {
+        basic: basic(bigApp),
+        body: { url: `${base}/busy`, events: ['room.member.joined'] },
+      });
       expect(r.status).toBe(201);
       const stamp = Date.now();
       for (let i = 0; i < 30; i++) {
         for (const room of ['x', 'y']) {
           // Publishers on the api node and on a worker node in turn, one lane per room.
           const core = i % 2 === 0 ? big.app.core : nodes[1]!.core;
-          await core.events.publish(bigApp.appid, 'room.member.joined', { roomId: room, uid: `u${i}` }, { orderKey: `room:${room}`, id: `busy-${stamp}-${room}-${i}` });
+          await core.events.publish(
+            bigApp.appid,
+            'room.member.joined',
+            { roomId: room, uid: `u${i}` },
+            { orderKey: `room:${room}`, id: `busy-${stamp}-${room}-${i}` },
+          );
         }
       }
       await until(() => delivered('/busy').length === 60, 20000, '60 deliveries');
       for (const room of ['x', 'y']) {
-        const ok = delivered('/busy').filter((x) => x.body.data.roomId === room).map((x) => x.body.data.uid);
+        const ok = delivered('/busy')
+          .filter((x) => x.body.data.roomId === room)
+          .map((x) => x.body.data.uid);
         expect(ok).toEqual(Array.from({ length: 30 }, (_, i) => `u${i}`));
       }
       expect(new Set(delivered('/busy').map((x) => x.body.id)).size).toBe(60);
@@ -367,12 +473,20 @@ describe('delivery', () => {
     const ep = await endpoint('/disable', ['dispatch.taken']);
     await publish('dispatch.taken', { requestId: 'r-dis' }, 'r-dis');
     await until(() => at('/disable').length >= 1, 5000, 'a first failed attempt');
-    expect((await call(srv.url, 'PATCH', `/v1/apps/${app.appid}/webhooks/${ep.endpointId}`, { basic: basic(), body: { enabled: false } })).status).toBe(200);
+    expect(
+      (await call(srv.url, 'PATCH', `/v1/apps/${app.appid}/webhooks/${ep.endpointId}`, { basic: basic(), body: { enabled: false } })).status,
+    ).toBe(200);
     let dl: any;
-    await until(async () => {
-      dl = (await call(srv.url, 'GET', `/v1/apps/${app.appid}/webhooks/dead-letters`, { basic: basic() })).body.deadLetters.find((d: any) => d.endpointId === ep.endpointId);
-      return dl !== undefined;
-    }, 5000, 'the dead letter');
+    await until(
+      async () => {
+        dl = (await call(srv.url, 'GET', `/v1/apps/${app.appid}/webhooks/dead-letters`, { basic: basic() })).body.deadLetters.find(
+          (d: any) => d.endpointId === ep.endpointId,
+        );
+        return dl !== undefined;
+      },
+      5000,
+      'the dead letter',
+    );
     expect(dl).toMatchObject({ state: 'dead', lastError: 'endpoint disabled', body: { type: 'dispatch.taken', data: { requestId: 'r-dis' } } });
     const replayPath = `/v1/apps/${app.appid}/webhooks/dead-letters/${dl.deliveryId}/replay`;
     expect((await call(srv.url, 'POST', replayPath, { basic: basic() })).body.error.code).toBe('WEBHOOK_DISABLED');
@@ -398,7 +512,10 @@ describe('delivery', () => {
 
   it('a rotated secret with grace: both signatures in the header until the grace ends', async () => {
     const ep = await endpoint('/rotate', ['pairing.matched']);
-    const rotated = await call(srv.url, 'POST', `/v1/apps/${app.appid}/webhooks/${ep.endpointId}/secret`, { basic: basic(), body: { graceSeconds: 3600 } });
+    const rotated = await call(srv.url, 'POST', `/v1/apps/${app.appid}/webhooks/${ep.endpointId}/secret`, {
+      basic: basic(),
+      body: { graceSeconds: 3600 },
+    });
     expect(rotated.body.previousSecretUntil).toBeGreaterThan(Date.now());
     await publish('pairing.matched', { askNo: '1', callId: 'pc-1' }, 'pc-1');
     await until(() => delivered('/rotate').length === 1, 5000, 'delivery');
@@ -412,11 +529,23 @@ describe('delivery', () => {
   it('a delivery whose job was lost (process died after the script) is sent by the recovery sweep', async () => {
     await endpoint('/lost', ['dispatch.expired']);
     // The same service on a core whose enqueue never happens: the fan-out script ran, the job was never added.
-    const crashed = createWebhooksService({ ...srv.app.core, queues: { ...srv.app.core.queues, add: async () => '' } }, { accounts: srv.app.services.accounts });
-    const event = { id: `lost-${Date.now()}`, appid: app.appid, name: 'dispatch.expired' as const, data: { requestId: 'r-lost' }, orderKey: 'r-lost', at: Date.now() };
+    const crashed = createWebhooksService(
+      { ...srv.app.core, queues: { ...srv.app.core.queues, add: async () => '' } },
+      { accounts: srv.app.services.accounts },
+    );
+    const event = {
+      id: `lost-${Date.now()}`,
+      appid: app.appid,
+      name: 'dispatch.expired' as const,
+      data: { requestId: 'r-lost' },
+      orderKey: 'r-lost',
+      at: Date.now(),
+    };
     await crashed.fanout(event);
     await until(() => delivered('/lost').length === 1, 8000, 'the recovered delivery');
-    expect(at('/lost').map((r) => r.body)).toEqual([{ id: event.id, type: 'dispatch.expired', time: new Date(event.at).toISOString(), appid: app.appid, data: { requestId: 'r-lost' } }]);
+    expect(at('/lost').map((r) => r.body)).toEqual([
+      { id: event.id, type: 'dispatch.expired', time: new Date(event.at).toISOString(), appid: app.appid, data: { requestId: 'r-lost' } },
+    ]);
     // Publishing the same event id again (a publisher's retry) sends nothing new.
     await srv.app.services.webhooks.fanout(event);
     await publish('dispatch.expired', { requestId: 'r-next' }, 'r-next');

@@ -17,7 +17,10 @@ beforeAll(async () => {
   b = await startServer({}, cfg);
   app = await createApp(a.url, { appid: 'imapp' });
   for (const id of ['alice', 'bob', 'carol']) {
-    const add = await call(a.url, 'POST', '/v1/apps/imapp/third-party/users', { basic: [app.appid, app.secret], body: { thirdPartyId: id, password: `pw-${id}` } });
+    const add = await call(a.url, 'POST', '/v1/apps/imapp/third-party/users', {
+      basic: [app.appid, app.secret],
+      body: { thirdPartyId: id, password: `pw-${id}` },
+    });
     expect(add.status).toBe(201);
     // The web IM login: platform user id + password (here through the native third-party login).
     const login = await call(a.url, 'POST', '/v1/third-party/login', { body: { appid: 'imapp', thirdPartyId: id, password: `pw-${id}` } });
@@ -69,8 +72,14 @@ describe('web IM', () => {
     expect(set).toEqual({ ok: true, data: { status: 'busy: in a meeting <xml/>', subscribers: 1 } });
     await until(() => bob.presence.length === 1, 5000, 'presence at bob');
     expect(bob.presence[0]).toMatchObject({ from: users.alice!.userId, online: true, status: 'busy: in a meeting <xml/>' });
-    expect((await call(b.url, 'GET', `/v1/webim/presence/${users.alice!.userId}`, { token: users.bob!.token })).body).toMatchObject({ online: true, status: 'busy: in a meeting <xml/>' });
-    expect((await call(a.url, 'GET', '/v1/webim/subscriptions', { token: users.alice!.token })).body).toEqual({ following: [], subscribers: [users.bob!.userId] });
+    expect((await call(b.url, 'GET', `/v1/webim/presence/${users.alice!.userId}`, { token: users.bob!.token })).body).toMatchObject({
+      online: true,
+      status: 'busy: in a meeting <xml/>',
+    });
+    expect((await call(a.url, 'GET', '/v1/webim/subscriptions', { token: users.alice!.token })).body).toEqual({
+      following: [],
+      subscribers: [users.bob!.userId],
+    });
 
     // A second socket of alice's: closing one keeps her online, closing the last does not.
     const alice2 = openIm(b.url, 'alice');
@@ -85,15 +94,32 @@ describe('web IM', () => {
     expect(await ack(bob.socket, 'im.unsubscribe', { uid: users.alice!.userId })).toEqual({ ok: true, data: { removed: true } });
 
     // Contacts made by the app's backend: both ways.
-    const made = await call(a.url, 'POST', '/v1/apps/imapp/webim/contacts', { basic: [app.appid, app.secret], body: { uids: [users.bob!.userId, users.carol!.userId] } });
+    const made = await call(a.url, 'POST', '/v1/apps/imapp/webim/contacts', {
+      basic: [app.appid, app.secret],
+      body: { uids: [users.bob!.userId, users.carol!.userId] },
+    });
     expect(made.body).toEqual({ uids: [users.bob!.userId, users.carol!.userId] });
     await ack(carol.socket, 'im.status', { status: 'here' });
     await ack(bob.socket, 'im.status', { status: 'there' });
-    await until(() => bob.presence.some((p) => p.from === users.carol!.userId) && carol.presence.some((p) => p.from === users.bob!.userId), 5000, 'presence both ways');
+    await until(
+      () => bob.presence.some((p) => p.from === users.carol!.userId) && carol.presence.some((p) => p.from === users.bob!.userId),
+      5000,
+      'presence both ways',
+    );
     expect((await ack(carol.socket, 'im.subscriptions', {})).data).toEqual({ following: [users.bob!.userId], subscribers: [users.bob!.userId] });
-    expect((await call(a.url, 'POST', '/v1/apps/imapp/webim/contacts/remove', { basic: [app.appid, app.secret], body: { uids: [users.carol!.userId, users.bob!.userId] } })).body).toEqual({ removed: true });
+    expect(
+      (
+        await call(a.url, 'POST', '/v1/apps/imapp/webim/contacts/remove', {
+          basic: [app.appid, app.secret],
+          body: { uids: [users.carol!.userId, users.bob!.userId] },
+        })
+      ).body,
+    ).toEqual({ removed: true });
     expect((await ack(carol.socket, 'im.subscriptions', {})).data).toEqual({ following: [], subscribers: [] });
-    expect((await call(a.url, 'POST', '/v1/apps/imapp/webim/contacts', { basic: [app.appid, app.secret], body: { uids: [users.bob!.userId, 'nobody'] } })).body.error.code).toBe('USER_NOT_FOUND');
+    expect(
+      (await call(a.url, 'POST', '/v1/apps/imapp/webim/contacts', { basic: [app.appid, app.secret], body: { uids: [users.bob!.userId, 'nobody'] } }))
+        .body.error.code,
+    ).toBe('USER_NOT_FOUND');
     bob.socket.close();
     carol.socket.close();
   });
@@ -105,8 +131,9 @@ describe('web IM', () => {
     await Promise.all([bob1.connected, bob2.connected, alice.connected]);
     const sent = await ack(alice.socket, 'im.send', { to: users.bob!.userId, body: '你好 bob' });
     expect(sent).toMatchObject({ ok: true, data: { delivered: true, queued: false } });
-    await until(() => bob1.messages.length === 1 && bob2.messages.length === 1, 5000, 'the message on both of bob\'s sockets');
-    for (const m of [bob1.messages[0], bob2.messages[0]]) expect(m).toEqual({ id: sent.data.id, from: users.alice!.userId, to: users.bob!.userId, body: '你好 bob', at: sent.data.at });
+    await until(() => bob1.messages.length === 1 && bob2.messages.length === 1, 5000, "the message on both of bob's sockets");
+    for (const m of [bob1.messages[0], bob2.messages[0]])
+      expect(m).toEqual({ id: sent.data.id, from: users.alice!.userId, to: users.bob!.userId, body: '你好 bob', at: sent.data.at });
     expect(alice.messages).toHaveLength(0);
     // The same over REST.
     const rest = await call(a.url, 'POST', '/v1/webim/messages', { token: users.bob!.token, body: { to: users.alice!.userId, body: 'hi back' } });

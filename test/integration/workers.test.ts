@@ -77,7 +77,9 @@ describe('notify queue', () => {
   });
 
   it('the producer helper validates before enqueueing', async () => {
-    await expect(srv.app.core.queues.add('notify', 'notify', { appid: app.appid, to: { user: 'u' }, event: 'bad event name' } as never)).rejects.toThrow(/event/);
+    await expect(
+      srv.app.core.queues.add('notify', 'notify', { appid: app.appid, to: { user: 'u' }, event: 'bad event name' } as never),
+    ).rejects.toThrow(/event/);
   });
 });
 
@@ -89,7 +91,9 @@ describe('shutdown', () => {
       const node = await startTestWorkers(testConfig({ REDIS_URL: own.url }));
       const probe = new Redis(own.url);
       const queueClients = async () =>
-        (await probe.client('LIST') as string).split('\n').filter((l) => Object.keys(QUEUES).some((q) => l.includes(` name=switchboard:worker:${q} `)));
+        ((await probe.client('LIST')) as string)
+          .split('\n')
+          .filter((l) => Object.keys(QUEUES).some((q) => l.includes(` name=switchboard:worker:${q} `)));
       expect(await queueClients()).toHaveLength(Object.keys(QUEUES).length);
       await node.close();
       // BullMQ never closes a connection it was given; the node must.
@@ -105,7 +109,9 @@ describe('registry', () => {
   it('refuses to start with a job that has no processor, or a processor for no job', () => {
     expect(() => checkRegistry(registry as never)).not.toThrow();
     expect(() => checkRegistry({ notify: {} })).toThrow('notify/notify has no processor');
-    expect(() => checkRegistry({ notify: { ...registry.notify }, ghost: { run: async () => null } } as never)).toThrow('ghost/run is not in the queue catalogue');
+    expect(() => checkRegistry({ notify: { ...registry.notify }, ghost: { run: async () => null } } as never)).toThrow(
+      'ghost/run is not in the queue catalogue',
+    );
   });
 });
 
@@ -129,4 +135,3 @@ describe('sweep loops', () => {
     }
   });
 });
-

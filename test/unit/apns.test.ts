@@ -9,9 +9,15 @@ describe('APNs answers', () => {
     expect(classifyApnsAnswer(410, 'Unregistered').outcome).toBe('unregistered');
     expect(classifyApnsAnswer(410, 'ExpiredToken').outcome).toBe('unregistered');
     expect(classifyApnsAnswer(400, 'BadDeviceToken').outcome).toBe('unregistered');
-    expect(classifyApnsAnswer(403, 'InvalidProviderToken')).toEqual({ outcome: 'auth', status: 403, reason: 'InvalidProviderToken', retryable: false });
+    expect(classifyApnsAnswer(403, 'InvalidProviderToken')).toEqual({
+      outcome: 'auth',
+      status: 403,
+      reason: 'InvalidProviderToken',
+      retryable: false,
+    });
     expect(classifyApnsAnswer(403, 'ExpiredProviderToken').retryable).toBe(true);
-    for (const reason of ['BadTopic', 'PayloadTooLarge', 'DeviceTokenNotForTopic', 'BadCollapseId']) expect(classifyApnsAnswer(400, reason).outcome).toBe('rejected');
+    for (const reason of ['BadTopic', 'PayloadTooLarge', 'DeviceTokenNotForTopic', 'BadCollapseId'])
+      expect(classifyApnsAnswer(400, reason).outcome).toBe('rejected');
     expect(classifyApnsAnswer(413, 'PayloadTooLarge').outcome).toBe('rejected');
     for (const status of [429, 500, 503, undefined]) expect(classifyApnsAnswer(status, undefined).outcome).toBe('retry');
   });
@@ -21,7 +27,8 @@ describe('alert payload', () => {
   const custom = { type: 'im', from: '800001', id: 'm1' };
   it('keeps a short body whole, with aps and the custom keys', () => {
     expect(buildAlertPayload({ title: 'Alice', body: 'hi', sound: 'default', threadId: 'im.800001', custom })).toEqual({
-      aps: { alert: { title: 'Alice', body: 'hi' }, sound: 'default', 'thread-id': 'im.800001' }, ...custom,
+      aps: { alert: { title: 'Alice', body: 'hi' }, sound: 'default', 'thread-id': 'im.800001' },
+      ...custom,
     });
   });
   it('shortens a body to fit the byte limit, counting UTF-8 and JSON escapes, never splitting a character', () => {
@@ -32,7 +39,10 @@ describe('alert payload', () => {
       expect(size, unit).toBeGreaterThan(1024 - 12);
       const body = (p.aps as { alert: { body: string } }).alert.body;
       expect(body.endsWith('…')).toBe(true);
-      expect(Array.from(body.slice(0, -1)).every((c) => c === unit), unit).toBe(true);
+      expect(
+        Array.from(body.slice(0, -1)).every((c) => c === unit),
+        unit,
+      ).toBe(true);
     }
   });
   it('clips by code points', () => {

@@ -38,9 +38,19 @@ describe('conference start time', () => {
 describe('simulated carrier', () => {
   const o = { answerMs: 100, hangupMs: 50, failPattern: /0000$/, hangupPattern: /9999$/ };
   it('answers, fails or answers then hangs up by number pattern', () => {
-    expect(simulatedOutcome('13800000001', o)).toEqual([{ state: 'ringing', delay: 0 }, { state: 'answered', delay: 100 }]);
-    expect(simulatedOutcome('13800000000', o)).toEqual([{ state: 'ringing', delay: 0 }, { state: 'failed', delay: 100 }]);
-    expect(simulatedOutcome('13899999999', o)).toEqual([{ state: 'ringing', delay: 0 }, { state: 'answered', delay: 100 }, { state: 'hungup', delay: 150 }]);
+    expect(simulatedOutcome('13800000001', o)).toEqual([
+      { state: 'ringing', delay: 0 },
+      { state: 'answered', delay: 100 },
+    ]);
+    expect(simulatedOutcome('13800000000', o)).toEqual([
+      { state: 'ringing', delay: 0 },
+      { state: 'failed', delay: 100 },
+    ]);
+    expect(simulatedOutcome('13899999999', o)).toEqual([
+      { state: 'ringing', delay: 0 },
+      { state: 'answered', delay: 100 },
+      { state: 'hungup', delay: 150 },
+    ]);
   });
 });
 
@@ -52,7 +62,9 @@ describe('telephony provider choice', () => {
   });
   it('webhook without URL and secret refuses every command clearly', async () => {
     const p = createTelephonyProvider(loadConfig({}, { TELEPHONY_PROVIDER: 'webhook' }), queues);
-    await expect(p.execute({ action: 'hangup', leg: { appid: 'a1', confId: '1', vid: 'v', callid: '1-1' } })).rejects.toThrow(/TELEPHONY_WEBHOOK_URL/);
+    await expect(p.execute({ action: 'hangup', leg: { appid: 'a1', confId: '1', vid: 'v', callid: '1-1' } })).rejects.toThrow(
+      /TELEPHONY_WEBHOOK_URL/,
+    );
   });
 });
 

@@ -4,7 +4,15 @@ import { allowedOrigins, ConfigError, loadConfig } from '../../src/config.js';
 describe('config', () => {
   it('has a default for everything optional', () => {
     const c = loadConfig({});
-    expect(c).toMatchObject({ PORT: 3000, HOST: '0.0.0.0', QUEUE_PREFIX: 'sb', KEY_PREFIX: 'sw', DATA_DIR: 'data', SOCKET_ADAPTER: 'streams', TOKEN_TTL_SECONDS: 604800 });
+    expect(c).toMatchObject({
+      PORT: 3000,
+      HOST: '0.0.0.0',
+      QUEUE_PREFIX: 'sb',
+      KEY_PREFIX: 'sw',
+      DATA_DIR: 'data',
+      SOCKET_ADAPTER: 'streams',
+      TOKEN_TTL_SECONDS: 604800,
+    });
     expect(c.ADMIN_TOKEN).toBeUndefined();
   });
 

@@ -6,7 +6,18 @@ import { mergePoint, mergeSamples, quantile, readyUpTo } from '../../src/modules
 import type { Sample } from '../../src/modules/dashboard/sampler.js';
 import { DISPATCH_WAIT_BUCKETS } from '../../src/infra/metrics.js';
 
-const base = (over: Partial<Sample>): Sample => ({ t: 10_000, node: 'n', role: 'api', ms: 2000, in: 0, out: 0, joins: 0, leaves: 0, rtt: 1, ...over });
+const base = (over: Partial<Sample>): Sample => ({
+  t: 10_000,
+  node: 'n',
+  role: 'api',
+  ms: 2000,
+  in: 0,
+  out: 0,
+  joins: 0,
+  leaves: 0,
+  rtt: 1,
+  ...over,
+});
 /** Cumulative buckets with `n` observations in bucket `i` (the dispatch-wait bounds). */
 const hist = (entries: Array<[number, number]>) => {
   const per = new Array(DISPATCH_WAIT_BUCKETS.length + 1).fill(0);
@@ -59,14 +70,23 @@ describe('mergePoint', () => {
 
 describe('mergeSamples', () => {
   it('groups by time, oldest first, within (after, upTo]', () => {
-    const samples = [base({ t: 3000, sockets: 1 }), base({ t: 1000, sockets: 2 }), base({ t: 2000, sockets: 3 }), base({ t: 2000, node: 'b', sockets: 4 })];
-    expect(mergeSamples(samples, 1000, 3000, 1000).map((p) => [p.t, p.sockets])).toEqual([[2000, 7], [3000, 5]]);
+    const samples = [
+      base({ t: 3000, sockets: 1 }),
+      base({ t: 1000, sockets: 2 }),
+      base({ t: 2000, sockets: 3 }),
+      base({ t: 2000, node: 'b', sockets: 4 }),
+    ];
+    expect(mergeSamples(samples, 1000, 3000, 1000).map((p) => [p.t, p.sockets])).toEqual([
+      [2000, 7],
+      [3000, 5],
+    ]);
   });
 
   it('a process missing from a point counts with its last gauges for 3 intervals, never as a dip to zero', () => {
     const g = { queues: {}, calls: 4, whPending: 0, whDead: 0 };
     const samples = [
-      base({ t: 1000, node: 'a', sockets: 10, g }), base({ t: 1000, node: 'b', sockets: 5 }),
+      base({ t: 1000, node: 'a', sockets: 10, g }),
+      base({ t: 1000, node: 'b', sockets: 5 }),
       base({ t: 2000, node: 'b', sockets: 6, in: 2000 }), // a's sample of 2000 is late
       base({ t: 6000, node: 'b', sockets: 7 }), // a gone for good
     ];

@@ -5,8 +5,14 @@ import { parse } from '../../src/infra/validation.js';
 
 describe('error mapping', () => {
   it('keeps the code, status and message of an AppError', () => {
-    expect(toPublicError(new AppError('USER_EXISTS', 'user x exists'))).toEqual({ status: 409, body: { code: 'USER_EXISTS', message: 'user x exists' } });
-    expect(toPublicError(new AppError('TOKEN_EXPIRED'))).toEqual({ status: 401, body: { code: 'TOKEN_EXPIRED', message: ERROR_TABLE.TOKEN_EXPIRED.message } });
+    expect(toPublicError(new AppError('USER_EXISTS', 'user x exists'))).toEqual({
+      status: 409,
+      body: { code: 'USER_EXISTS', message: 'user x exists' },
+    });
+    expect(toPublicError(new AppError('TOKEN_EXPIRED'))).toEqual({
+      status: 401,
+      body: { code: 'TOKEN_EXPIRED', message: ERROR_TABLE.TOKEN_EXPIRED.message },
+    });
   });
 
   it('turns anything else into INTERNAL without leaking it', () => {
@@ -38,7 +44,10 @@ describe('error mapping', () => {
   });
 
   it('validation errors name the field', () => {
-    const schema = Type.Object({ appid: Type.String(), to: Type.Object({ user: Type.String() }), n: Type.Optional(Type.Integer({ default: 3 })) }, { additionalProperties: false });
+    const schema = Type.Object(
+      { appid: Type.String(), to: Type.Object({ user: Type.String() }), n: Type.Optional(Type.Integer({ default: 3 })) },
+      { additionalProperties: false },
+    );
     expect(() => parse(schema, { appid: 1, to: { user: 'u' } })).toThrow(/appid: /);
     expect(() => parse(schema, { appid: 'a' })).toThrow(/to: is required/);
     expect(() => parse(schema, { appid: 'a', to: {} })).toThrow(/to\.user: is required/);

@@ -7,7 +7,13 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSmsProvider, normalizeSmsNumber, parseNumberList } from '../../src/providers/sms/index.js';
-import { createRonglianSms, ronglianAuthorization, ronglianSig, ronglianTemplateSmsRequest, ronglianTimestamp } from '../../src/providers/sms/ronglian.js';
+import {
+  createRonglianSms,
+  ronglianAuthorization,
+  ronglianSig,
+  ronglianTemplateSmsRequest,
+  ronglianTimestamp,
+} from '../../src/providers/sms/ronglian.js';
 import { createLogger } from '../../src/infra/logger.js';
 import { loadConfig } from '../../src/config.js';
 import { fakeHttp, type Fake } from '../helpers.js';
@@ -28,9 +34,17 @@ describe('Ronglian signature', () => {
   });
 
   it('builds the TemplateSMS request: path with sig, JSON headers, {appId, to, templateId, datas}', () => {
-    const r = ronglianTemplateSmsRequest({ baseUrl: 'https://app.cloopen.com:8883', version: '2013-12-26', accountSid: SID, authToken: TOKEN, appId: 'app1' }, { to: '13800000000', templateId: '1', datas: ['会议', '10:00'] }, AT);
+    const r = ronglianTemplateSmsRequest(
+      { baseUrl: 'https://app.cloopen.com:8883', version: '2013-12-26', accountSid: SID, authToken: TOKEN, appId: 'app1' },
+      { to: '13800000000', templateId: '1', datas: ['会议', '10:00'] },
+      AT,
+    );
     expect(r.url).toBe(`https://app.cloopen.com:8883/2013-12-26/Accounts/${SID}/SMS/TemplateSMS?sig=394A816A3ADB8DC5BE3CB29FFA896993`);
-    expect(r.headers).toEqual({ accept: 'application/json', 'content-type': 'application/json;charset=utf-8', authorization: 'ZmY4MDgwODEzYzM3M2NkNTAxM2MzYjhiOGQxYTAwMDM6MjAxMzA2MTAxOTE4MjM=' });
+    expect(r.headers).toEqual({
+      accept: 'application/json',
+      'content-type': 'application/json;charset=utf-8',
+      authorization: 'ZmY4MDgwODEzYzM3M2NkNTAxM2MzYjhiOGQxYTAwMDM6MjAxMzA2MTAxOTE4MjM=',
+    });
     expect(JSON.parse(r.body)).toEqual({ appId: 'app1', to: '13800000000', templateId: '1', datas: ['会议', '10:00'] });
   });
 });

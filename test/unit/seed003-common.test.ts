@@ -9,7 +9,10 @@ describe('seed 003 envelope and codes', () => {
     expect(seed3Error(new AppError('TRANSLATION_FAILED')).code).toBe(200003);
     expect(seed3Error(new AppError('TRANSLATION_NOT_CONFIGURED')).code).toBe(200004);
     expect(seed3Error(new AppError('AUTH_REQUIRED')).code).toBe(1002);
-    expect(seed3Error(new AppError('VALIDATION_FAILED', 'invalid x: content: is required'))).toEqual({ code: 1001, err: 'invalid x: content: is required' });
+    expect(seed3Error(new AppError('VALIDATION_FAILED', 'invalid x: content: is required'))).toEqual({
+      code: 1001,
+      err: 'invalid x: content: is required',
+    });
     expect(seed3Error(new AppError('REQUEST_CLOSED')).code).toBe(1006); // by status (409)
     expect(seed3Error(new AppError('SENSITIVE_WORD'), { SENSITIVE_WORD: 7 }).code).toBe(7);
   });

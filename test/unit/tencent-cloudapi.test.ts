@@ -10,7 +10,9 @@ describe('Cloud API v2 signature', () => {
     // keys given out of order: the source sorts them
     const shuffled = { Timestamp: PARAMS.Timestamp, Region: 'gz', Action: PARAMS.Action, SecretId: PARAMS.SecretId, Nonce: PARAMS.Nonce };
     const r = cloudApiSign(KEY, 'get', 'cvm.api.qcloud.com', '/v2/index.php', shuffled);
-    expect(r.source).toBe('GETcvm.api.qcloud.com/v2/index.php?Action=DescribeInstances&Nonce=345122&Region=gz&SecretId=AKIDz8krbsJ5yKBZQpn74WFkmLPx3gnPhESA&Timestamp=1408704141');
+    expect(r.source).toBe(
+      'GETcvm.api.qcloud.com/v2/index.php?Action=DescribeInstances&Nonce=345122&Region=gz&SecretId=AKIDz8krbsJ5yKBZQpn74WFkmLPx3gnPhESA&Timestamp=1408704141',
+    );
     expect(r.signatureMethod).toBe('HmacSHA1');
     expect(r.signature).toBe('HgIYOPcx5lN6gz8JsCFBNAWp2oQ=');
   });
@@ -25,7 +27,7 @@ describe('Cloud API v2 signature', () => {
   });
 
   it('writes _ in keys as ., keeps values raw and leaves Signature out', () => {
-    const src = cloudApiSource('POST', 'vod.api.qcloud.com', '/v2/index.php', { 'instanceIds_0': 'ins-1', b: 'a b&c', Signature: 'x', a: 1 });
+    const src = cloudApiSource('POST', 'vod.api.qcloud.com', '/v2/index.php', { instanceIds_0: 'ins-1', b: 'a b&c', Signature: 'x', a: 1 });
     expect(src).toBe('POSTvod.api.qcloud.com/v2/index.php?a=1&b=a b&c&instanceIds.0=ins-1');
   });
 });

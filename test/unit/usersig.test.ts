@@ -4,7 +4,16 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { buildUserBuf, decodeUserSig, genPrivateMapKey, genUserSig, verifyUserSig } from '../../src/providers/tencent/usersig.js';
 
 const require = createRequire(import.meta.url);
-const { Api } = require('tls-sig-api-v2') as { Api: new (sdkappid: number, key: string) => { genUserSig(id: string, expire: number): string; genPrivateMapKey(id: string, expire: number, room: number, priv: number): string; genPrivateMapKeyWithStringRoomID(id: string, expire: number, room: string, priv: number): string } };
+const { Api } = require('tls-sig-api-v2') as {
+  Api: new (
+    sdkappid: number,
+    key: string,
+  ) => {
+    genUserSig(id: string, expire: number): string;
+    genPrivateMapKey(id: string, expire: number, room: number, priv: number): string;
+    genPrivateMapKeyWithStringRoomID(id: string, expire: number, room: string, priv: number): string;
+  };
+};
 
 // VENDORS.md vector
 const SDKAPPID = 1400000000;
@@ -38,7 +47,10 @@ describe('UserSig (TLSSigAPIv2)', () => {
     expect(verifyUserSig(ours, { sdkAppId: SDKAPPID, key: KEY, identifier: 'alice' }).ok).toBe(true);
     expect(verifyUserSig(ours, { sdkAppId: SDKAPPID, key: 'other', identifier: 'alice' })).toEqual({ ok: false, reason: 'bad signature' });
     expect(verifyUserSig(ours, { sdkAppId: SDKAPPID, key: KEY, identifier: 'bob' })).toEqual({ ok: false, reason: 'identifier mismatch' });
-    expect(verifyUserSig(ours, { sdkAppId: SDKAPPID, key: KEY, identifier: 'alice', now: Math.floor(Date.now() / 1000) + 3601 })).toEqual({ ok: false, reason: 'expired' });
+    expect(verifyUserSig(ours, { sdkAppId: SDKAPPID, key: KEY, identifier: 'alice', now: Math.floor(Date.now() / 1000) + 3601 })).toEqual({
+      ok: false,
+      reason: 'expired',
+    });
     expect(verifyUserSig('garbage', { sdkAppId: SDKAPPID, key: KEY, identifier: 'alice' }).ok).toBe(false);
   });
 
@@ -46,12 +58,19 @@ describe('UserSig (TLSSigAPIv2)', () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(TIME * 1000);
     const api = new Api(SDKAPPID, KEY);
-    const numeric = decodeUserSig(genPrivateMapKey({ sdkAppId: SDKAPPID, key: KEY, identifier: 'alice', expireSeconds: 300, room: 1234, privilege: 255 }));
+    const numeric = decodeUserSig(
+      genPrivateMapKey({ sdkAppId: SDKAPPID, key: KEY, identifier: 'alice', expireSeconds: 300, room: 1234, privilege: 255 }),
+    );
     expect(numeric).toEqual(decodeUserSig(api.genPrivateMapKey('alice', 300, 1234, 255)));
-    const str = decodeUserSig(genPrivateMapKey({ sdkAppId: SDKAPPID, key: KEY, identifier: 'alice', expireSeconds: 300, room: 'room-x', privilege: 42 }));
+    const str = decodeUserSig(
+      genPrivateMapKey({ sdkAppId: SDKAPPID, key: KEY, identifier: 'alice', expireSeconds: 300, room: 'room-x', privilege: 42 }),
+    );
     expect(str).toEqual(decodeUserSig(api.genPrivateMapKeyWithStringRoomID('alice', 300, 'room-x', 42)));
     // userbuf layout: ver, account, sdkappid, room, expiry, privilege, accountType, [room string]
-    const buf = Buffer.from(buildUserBuf({ sdkAppId: SDKAPPID, key: KEY, identifier: 'alice', expireSeconds: 300, room: 'room-x', privilege: 42, now: TIME }), 'base64');
+    const buf = Buffer.from(
+      buildUserBuf({ sdkAppId: SDKAPPID, key: KEY, identifier: 'alice', expireSeconds: 300, room: 'room-x', privilege: 42, now: TIME }),
+      'base64',
+    );
     expect(buf[0]).toBe(1);
     expect(buf.readUInt16BE(1)).toBe(5);
     expect(buf.subarray(3, 8).toString()).toBe('alice');

@@ -44,17 +44,37 @@ describe('webhook signatures', () => {
 
 describe('non-public targets', () => {
   it('classifies addresses and host names', () => {
-    for (const a of ['127.0.0.1', '10.1.2.3', '172.16.0.1', '172.31.255.255', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '::1', '::', 'fd00::1', 'fe80::1', '::ffff:127.0.0.1', '::ffff:10.0.0.1']) {
+    for (const a of [
+      '127.0.0.1',
+      '10.1.2.3',
+      '172.16.0.1',
+      '172.31.255.255',
+      '192.168.1.1',
+      '169.254.169.254',
+      '100.64.0.1',
+      '0.0.0.0',
+      '::1',
+      '::',
+      'fd00::1',
+      'fe80::1',
+      '::ffff:127.0.0.1',
+      '::ffff:10.0.0.1',
+    ]) {
       expect(isPrivateAddress(a), a).toBe(true);
     }
     for (const a of ['8.8.8.8', '172.32.0.1', '1.1.1.1', '2606:4700:4700::1111', '::ffff:8.8.8.8']) expect(isPrivateAddress(a), a).toBe(false);
-    for (const h of ['localhost', 'api.localhost', '127.0.0.1', '[::1]', 'metadata.google.internal', 'printer.local']) expect(isPrivateHost(h), h).toBe(true);
+    for (const h of ['localhost', 'api.localhost', '127.0.0.1', '[::1]', 'metadata.google.internal', 'printer.local'])
+      expect(isPrivateHost(h), h).toBe(true);
     for (const h of ['example.com', '8.8.8.8', '[2606:4700:4700::1111]']) expect(isPrivateHost(h), h).toBe(false);
   });
 
   it('refuses to connect to a literal private address or a name resolving to one, unless allowed', async () => {
     const opts = { timeoutMs: 2000, allowPrivate: false };
-    expect(await postWebhook('http://127.0.0.1:9/x', '{}', {}, opts)).toEqual({ ok: false, status: null, error: '127.0.0.1 is not a public address' });
+    expect(await postWebhook('http://127.0.0.1:9/x', '{}', {}, opts)).toEqual({
+      ok: false,
+      status: null,
+      error: '127.0.0.1 is not a public address',
+    });
     // A name that is not local by spelling but resolves to a private address (the machine's own
     // name: loopback or the container's address): refused by the lookup hook, before connecting.
     const own = hostname();
@@ -63,7 +83,11 @@ describe('non-public targets', () => {
     if (isPrivateAddress(resolved!.address)) {
       expect(isPrivateHost(own)).toBe(false);
       const viaDns = await postWebhook(`http://${own}:9/x`, '{}', {}, opts);
-      expect(viaDns).toMatchObject({ ok: false, status: null, error: expect.stringMatching(/^EPRIVATEADDRESS: .* resolves to a non-public address/) });
+      expect(viaDns).toMatchObject({
+        ok: false,
+        status: null,
+        error: expect.stringMatching(/^EPRIVATEADDRESS: .* resolves to a non-public address/),
+      });
     }
     // Allowed: it really connects (and nothing listens on port 9 of loopback).
     const allowed = await postWebhook('http://127.0.0.1:9/x', '{}', {}, { timeoutMs: 2000, allowPrivate: true });

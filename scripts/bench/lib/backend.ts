@@ -60,7 +60,10 @@ export function sampleDelta(a: NodeSample[], b: NodeSample[]): NodeDelta[] {
  * Starts the backend. A cluster has `masters` masters with `replicasPerMaster` replicas each
  * and cluster-node-timeout `nodeTimeoutMs`.
  */
-export async function startBackend(kind: BackendKind, opts: { masters?: number; replicasPerMaster?: number; nodeTimeoutMs?: number } = {}): Promise<Backend> {
+export async function startBackend(
+  kind: BackendKind,
+  opts: { masters?: number; replicasPerMaster?: number; nodeTimeoutMs?: number } = {},
+): Promise<Backend> {
   // One plain connection per node for INFO, opened on first use; a dead node's is dropped.
   const probes = new Map<number, Redis>();
   const probe = (port: number) => {

@@ -54,7 +54,11 @@ export const API_NODE_FLAGS = ['--max-semi-space-size=64'];
  * Forks scripts/bench/server.js in `mode` (switchboard, bare), or for `colyseus`
  * scripts/bench/peers/colyseus-server.js, with `env`; resolves once it listens.
  */
-export async function startServerProc(mode: 'switchboard' | 'bare' | 'colyseus', env: Record<string, string>, opts: ProcOptions = {}): Promise<ServerProc> {
+export async function startServerProc(
+  mode: 'switchboard' | 'bare' | 'colyseus',
+  env: Record<string, string>,
+  opts: ProcOptions = {},
+): Promise<ServerProc> {
   const script = mode === 'colyseus' ? join(here, '..', 'peers', 'colyseus-server.js') : join(here, '..', 'server.js');
   const execArgv = ['--expose-gc', ...(mode === 'switchboard' ? API_NODE_FLAGS : [])];
   const out = opts.onOutput ? 'pipe' : 'inherit';
@@ -105,7 +109,10 @@ export interface WorkerProc {
  * running", rejects when it exits before. Its stdout listener stays: it drains the pipe.
  */
 export async function startWorkerProc(env: Record<string, string>, opts: ProcOptions = {}): Promise<WorkerProc> {
-  const child = spawn(process.execPath, [join(process.cwd(), 'dist', 'workers', 'main.js')], { env: { ...process.env, ...env, LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', opts.onOutput ? 'pipe' : 'inherit'] });
+  const child = spawn(process.execPath, [join(process.cwd(), 'dist', 'workers', 'main.js')], {
+    env: { ...process.env, ...env, LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', opts.onOutput ? 'pipe' : 'inherit'],
+  });
   if (opts.onOutput) for (const s of [child.stdout!, child.stderr!]) eachLine(s, opts.onOutput);
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   await new Promise<void>((resolve, reject) => {
@@ -124,10 +131,14 @@ export async function startWorkerProc(env: Record<string, string>, opts: ProcOpt
 
 /** A new app (POST /v1/apps with the admin token), its Basic credentials and a token issuer for its users. */
 export async function createBenchApp(url: string, adminToken: string) {
-  const { appid, secret } = (await json(`${url}/v1/apps`, { method: 'POST', headers: { authorization: `Bearer ${adminToken}` }, body: '{}' })) as { appid: string; secret: string };
+  const { appid, secret } = (await json(`${url}/v1/apps`, { method: 'POST', headers: { authorization: `Bearer ${adminToken}` }, body: '{}' })) as {
+    appid: string;
+    secret: string;
+  };
   const basic = `Basic ${Buffer.from(`${appid}:${secret}`).toString('base64')}`;
   const token = async (uid: string, extra: Record<string, unknown> = {}) =>
-    (await json(`${url}/v1/apps/${appid}/tokens`, { method: 'POST', headers: { authorization: basic }, body: JSON.stringify({ uid, ...extra }) })).token as string;
+    (await json(`${url}/v1/apps/${appid}/tokens`, { method: 'POST', headers: { authorization: basic }, body: JSON.stringify({ uid, ...extra }) }))
+      .token as string;
   return { appid, secret, basic, token };
 }
 
@@ -139,7 +150,7 @@ export function pin(pid: number, core: number): void {
   const r = spawnSync('taskset', ['-a', '-p', '-c', String(core), String(pid)], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`taskset -a -p -c ${core} ${pid} failed: ${r.error?.message ?? r.stderr}`);
   for (const tid of readdirSync(`/proc/${pid}/task`)) {
-    let status = '';
+    let status: string;
     try {
       status = readFileSync(`/proc/${pid}/task/${tid}/status`, 'utf8');
     } catch {

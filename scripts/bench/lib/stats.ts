@@ -55,7 +55,8 @@ export function cpuMeter<K extends string>(pids: Record<K, number>) {
   const names = Object.keys(pids) as K[];
   return {
     read: (): Record<K, number> => Object.fromEntries(names.map((k) => [k, cpuSeconds(pids[k])])) as Record<K, number>,
-    used: (from: Record<K, number>, to: Record<K, number>): Record<K, number> => Object.fromEntries(names.map((k) => [k, to[k] - from[k]])) as Record<K, number>,
+    used: (from: Record<K, number>, to: Record<K, number>): Record<K, number> =>
+      Object.fromEntries(names.map((k) => [k, to[k] - from[k]])) as Record<K, number>,
     percent: (from: Record<K, number>, to: Record<K, number>, seconds: number): Record<K, number> =>
       Object.fromEntries(names.map((k) => [k, ((to[k] - from[k]) / seconds) * 100])) as Record<K, number>,
   };

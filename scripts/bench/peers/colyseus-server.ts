@@ -56,12 +56,14 @@ async function body(req: IncomingMessage): Promise<any> {
 }
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
-const route = (fn: (b: any) => Promise<unknown> | unknown): Handler => (req, res) => {
-  body(req)
-    .then(fn)
-    .then((r) => res.setHeader('content-type', 'application/json').end(JSON.stringify(r ?? {})))
-    .catch((err: Error) => res.writeHead(400).end(JSON.stringify({ error: err.message })));
-};
+const route =
+  (fn: (b: any) => Promise<unknown> | unknown): Handler =>
+  (req, res) => {
+    body(req)
+      .then(fn)
+      .then((r) => res.setHeader('content-type', 'application/json').end(JSON.stringify(r ?? {})))
+      .catch((err: Error) => res.writeHead(400).end(JSON.stringify({ error: err.message })));
+  };
 
 const transport = new WebSocketTransport();
 const server = new Server({
@@ -69,9 +71,20 @@ const server = new Server({
   greet: false,
   gracefullyShutdown: false,
   express: (app: { post(path: string, h: Handler): void }) => {
-    app.post('/tokens', route((b: Record<string, string>) => void Object.entries(b).forEach(([token, uid]) => uids.set(token, uid))));
-    app.post('/rooms', route(async (b: { n: number }) => ({ roomIds: await Promise.all(Array.from({ length: b.n }, async () => (await matchMaker.createRoom('bench', {})).roomId)) })));
-    app.post('/notify', route((b: { room: string; event: string; data: unknown }) => void matchMaker.getLocalRoomById(b.room)?.broadcast(b.event, b.data)));
+    app.post(
+      '/tokens',
+      route((b: Record<string, string>) => void Object.entries(b).forEach(([token, uid]) => uids.set(token, uid))),
+    );
+    app.post(
+      '/rooms',
+      route(async (b: { n: number }) => ({
+        roomIds: await Promise.all(Array.from({ length: b.n }, async () => (await matchMaker.createRoom('bench', {})).roomId)),
+      })),
+    );
+    app.post(
+      '/notify',
+      route((b: { room: string; event: string; data: unknown }) => void matchMaker.getLocalRoomById(b.room)?.broadcast(b.event, b.data)),
+    );
   },
 });
 server.define('bench', BenchRoom);

@@ -55,10 +55,23 @@ function agentAnswer(a: { uid: string; state: string; skills: string[]; capacity
   return { loginid: a.uid, state: a.state, skills: a.skills, capacity: a.capacity };
 }
 
-function chargeAnswer(c: { callId: string; state: string; units: number; amount: number; elapsedMs: number; reportedSeconds?: number; diffSeconds?: number }) {
+function chargeAnswer(c: {
+  callId: string;
+  state: string;
+  units: number;
+  amount: number;
+  elapsedMs: number;
+  reportedSeconds?: number;
+  diffSeconds?: number;
+}) {
   return {
-    conversation_id: c.callId, state: c.state, units: c.units, amount: c.amount, elapsed: Math.floor(c.elapsedMs / 1000),
-    ...(c.reportedSeconds !== undefined ? { charge_length: c.reportedSeconds } : {}), ...(c.diffSeconds !== undefined ? { diff: c.diffSeconds } : {}),
+    conversation_id: c.callId,
+    state: c.state,
+    units: c.units,
+    amount: c.amount,
+    elapsed: Math.floor(c.elapsedMs / 1000),
+    ...(c.reportedSeconds !== undefined ? { charge_length: c.reportedSeconds } : {}),
+    ...(c.diffSeconds !== undefined ? { diff: c.diffSeconds } : {}),
   };
 }
 
@@ -69,7 +82,13 @@ async function login({ services, q, req }: Ctx, appid: string | undefined): Prom
   if (!appid) throw new AppError('VALIDATION_FAILED', 'invalid login request: appid: is required (no CALLCENTRE_APPID is configured)');
   const s = await req.server.guardCredentials(req, { appid, account: q.loginid }, () => services.accounts.login(appid, q.loginid, q.password));
   const qav = q.qav === true ? await services.signals.credentials(appid, s.user.id) : null;
-  return { loginid: s.user.id, token: s.token, expires_at: s.expiresAt, role: s.user.role, ...(qav ? { qav_id: qav.qav_id, qav_sig: qav.qav_sig } : {}) };
+  return {
+    loginid: s.user.id,
+    token: s.token,
+    expires_at: s.expiresAt,
+    role: s.user.role,
+    ...(qav ? { qav_id: qav.qav_id, qav_sig: qav.qav_sig } : {}),
+  };
 }
 
 export const callcentreDialect: RoutePlugin = async (app, { services, core }) => {
@@ -84,21 +103,24 @@ export const callcentreDialect: RoutePlugin = async (app, { services, core }) =>
 
     // ── agents ──────────────────────────────────────────────────────────────────
     '/volunteer/online': {
-      schema: LoginidQuery, token: true,
+      schema: LoginidQuery,
+      token: true,
       run: async ({ services, session, q }) => {
         mustBe(session, q.loginid, 'loginid');
         return agentAnswer(await services.presence.set(session.appid, session.uid, { state: 'online' }));
       },
     },
     '/volunteer/offline': {
-      schema: LoginidQuery, token: true,
+      schema: LoginidQuery,
+      token: true,
       run: async ({ services, session, q }) => {
         mustBe(session, q.loginid, 'loginid');
         return agentAnswer(await services.presence.set(session.appid, session.uid, { state: 'offline' }));
       },
     },
     '/volunteer/qav_request': {
-      schema: QavRequestQuery, token: true,
+      schema: QavRequestQuery,
+      token: true,
       run: async ({ services, session, q }) => {
         mustBe(session, q.loginin, 'loginin');
         const lang1 = String(q.lang1).toUpperCase();
@@ -110,49 +132,69 @@ export const callcentreDialect: RoutePlugin = async (app, { services, core }) =>
 
     // ── conversations ───────────────────────────────────────────────────────────
     '/conversation/begin': {
-      schema: BeginQuery, token: true,
+      schema: BeginQuery,
+      token: true,
       run: async ({ services, session, q }) => {
         const c = await services.dispatch.begin(session.appid, q.conversation_id, session.uid, q.agent_emp_id, { acceptOffer: true });
         return { conversation_id: c.requestId, agent_emp_id: c.agent, caller: c.caller, state: c.state, started_at: c.startedAt };
       },
     },
     '/conversation/end': {
-      schema: ConversationQuery, token: true,
+      schema: ConversationQuery,
+      token: true,
       run: async (ctx) => {
         const conv = await party(ctx);
         const c = await ctx.services.dispatch.end(ctx.session.appid, conv.requestId, ctx.session.uid, '');
-        return { conversation_id: c.requestId, state: c.state, ended_at: c.endedAt, duration: c.startedAt && c.endedAt ? Math.floor((c.endedAt - c.startedAt) / 1000) : 0 };
+        return {
+          conversation_id: c.requestId,
+          state: c.state,
+          ended_at: c.endedAt,
+          duration: c.startedAt && c.endedAt ? Math.floor((c.endedAt - c.startedAt) / 1000) : 0,
+        };
       },
     },
 
     // ── charging (module billing): the caller pays the agent ───────────────────
     '/charge/begin': {
-      schema: ConversationQuery, token: true,
+      schema: ConversationQuery,
+      token: true,
       run: async (ctx) => {
         const conv = await party(ctx);
-        if (!conv.agent || conv.state === 'waiting') throw new AppError('CONVERSATION_NOT_ACCEPTED', `no agent has accepted request ${conv.requestId} yet`);
-        if (conv.state !== 'accepted' && conv.state !== 'active') throw new AppError('CONVERSATION_ENDED', `conversation ${conv.requestId} is ${conv.state}`);
+        if (!conv.agent || conv.state === 'waiting')
+          throw new AppError('CONVERSATION_NOT_ACCEPTED', `no agent has accepted request ${conv.requestId} yet`);
+        if (conv.state !== 'accepted' && conv.state !== 'active')
+          throw new AppError('CONVERSATION_ENDED', `conversation ${conv.requestId} is ${conv.state}`);
         const key = priceKeyOf(conv.skill);
-        const c = await ctx.services.billing.begin(ctx.session.appid, { callId: conv.requestId, payer: conv.caller, payee: conv.agent, ...(key ? { priceKey: key } : {}) });
+        const c = await ctx.services.billing.begin(ctx.session.appid, {
+          callId: conv.requestId,
+          payer: conv.caller,
+          payee: conv.agent,
+          ...(key ? { priceKey: key } : {}),
+        });
         return { ...chargeAnswer(c), balance: await ctx.services.billing.balance(ctx.session.appid, conv.caller) };
       },
     },
     '/charge/update': {
-      schema: ChargeLengthQuery, token: true,
+      schema: ChargeLengthQuery,
+      token: true,
       run: async (ctx) => {
         const conv = await party(ctx, 'agent');
         return chargeAnswer(await ctx.services.billing.update(ctx.session.appid, conv.requestId, ctx.q.charge_length));
       },
     },
     '/charge/end': {
-      schema: ChargeLengthQuery, token: true,
+      schema: ChargeLengthQuery,
+      token: true,
       run: async (ctx) => {
         const conv = await party(ctx, 'agent');
-        return chargeAnswer(await ctx.services.billing.end(ctx.session.appid, conv.requestId, { reportedSeconds: ctx.q.charge_length, reason: 'payee' }));
+        return chargeAnswer(
+          await ctx.services.billing.end(ctx.session.appid, conv.requestId, { reportedSeconds: ctx.q.charge_length, reason: 'payee' }),
+        );
       },
     },
     '/charge/confirm': {
-      schema: ConversationQuery, token: true,
+      schema: ConversationQuery,
+      token: true,
       run: async (ctx) => {
         const conv = await party(ctx, 'caller');
         const c = await ctx.services.billing.confirm(ctx.session.appid, conv.requestId, ctx.session.uid);
@@ -162,17 +204,36 @@ export const callcentreDialect: RoutePlugin = async (app, { services, core }) =>
 
     // ── feedback: user_* from the caller, translator_* from the agent ───────────
     '/feedback': {
-      schema: FeedbackQuery, token: true,
+      schema: FeedbackQuery,
+      token: true,
       run: async ({ services, session, q }) => {
         const user = q.user_network_star !== undefined || q.user_translate_star !== undefined;
         const translator = q.translator_network_star !== undefined || q.translator_translate_star !== undefined;
-        if (user === translator) throw new AppError('VALIDATION_FAILED', 'invalid feedback request: give either user_network_star and user_translate_star, or translator_network_star and translator_translate_star');
+        if (user === translator)
+          throw new AppError(
+            'VALIDATION_FAILED',
+            'invalid feedback request: give either user_network_star and user_translate_star, or translator_network_star and translator_translate_star',
+          );
         const p = user ? 'user' : 'translator';
         const network = q[`${p}_network_star`];
         const translation = q[`${p}_translate_star`];
-        if (network === undefined || translation === undefined) throw new AppError('VALIDATION_FAILED', `invalid feedback request: ${p}_${network === undefined ? 'network' : 'translate'}_star: is required`);
-        const r = await services.feedback.give(session.appid, q.conversation_id, session.uid, { network, translation, side: user ? 'caller' : 'agent' });
-        return { conversation_id: r.conversationId, side: p, network_star: r.network, translate_star: r.translation, ...(r.agentRating !== undefined ? { translator_rating: r.agentRating } : {}) };
+        if (network === undefined || translation === undefined)
+          throw new AppError(
+            'VALIDATION_FAILED',
+            `invalid feedback request: ${p}_${network === undefined ? 'network' : 'translate'}_star: is required`,
+          );
+        const r = await services.feedback.give(session.appid, q.conversation_id, session.uid, {
+          network,
+          translation,
+          side: user ? 'caller' : 'agent',
+        });
+        return {
+          conversation_id: r.conversationId,
+          side: p,
+          network_star: r.network,
+          translate_star: r.translation,
+          ...(r.agentRating !== undefined ? { translator_rating: r.agentRating } : {}),
+        };
       },
     },
   };

@@ -18,7 +18,18 @@ import type { Services } from '../../services.js';
 import { readJsonObject } from '../json-body.js';
 import { SEED_OK, seedError } from './codes.js';
 import {
-  CosSignReq, CreateReq, LoginReq, PagedRoomReq, RegistReq, ReportBindReq, ReportGroupReq, ReportMemReq, RoomListReq, RoomReq, TokenReq, VodReq,
+  CosSignReq,
+  CreateReq,
+  LoginReq,
+  PagedRoomReq,
+  RegistReq,
+  ReportBindReq,
+  ReportGroupReq,
+  ReportMemReq,
+  RoomListReq,
+  RoomReq,
+  TokenReq,
+  VodReq,
 } from './schemas.js';
 
 interface Ctx {
@@ -51,49 +62,64 @@ function decodePwd(pwd: string): string {
 const COMMANDS: Record<string, Command> = {
   // ── account ─────────────────────────────────────────────────────────────────
   'account.regist': {
-    schema: RegistReq, token: false,
+    schema: RegistReq,
+    token: false,
     run: async ({ services, app, body }) => {
       await services.classroom.register(app.appid, { id: body.id, password: decodePwd(body.pwd), role: body.role === 1 ? 'teacher' : 'student' });
       return undefined;
     },
   },
   'account.login': {
-    schema: LoginReq, token: false,
+    schema: LoginReq,
+    token: false,
     run: async ({ services, app, body, req }) => {
-      const r = await req.server.guardCredentials(req, { appid: app.appid, account: body.id }, () => services.classroom.login(app.appid, body.id, decodePwd(body.pwd)));
+      const r = await req.server.guardCredentials(req, { appid: app.appid, account: body.id }, () =>
+        services.classroom.login(app.appid, body.id, decodePwd(body.pwd)),
+      );
       return { userSig: r.userSig, token: r.token, role: r.role };
     },
   },
   'account.logout': {
-    schema: TokenReq, token: true, codes: { TOKEN_REVOKED: 10008 },
+    schema: TokenReq,
+    token: true,
+    codes: { TOKEN_REVOKED: 10008 },
     run: async ({ services, session }) => void (await services.classroom.logout(session)),
   },
 
   // ── live: courses ───────────────────────────────────────────────────────────
   'live.create': {
-    schema: CreateReq, token: true,
+    schema: CreateReq,
+    token: true,
     run: async ({ services, app, session, body }) => {
-      const c = await services.classroom.create(app.appid, session.uid, { title: body.title, ...(body.cover !== undefined ? { cover: body.cover } : {}) });
+      const c = await services.classroom.create(app.appid, session.uid, {
+        title: body.title,
+        ...(body.cover !== undefined ? { cover: body.cover } : {}),
+      });
       return { roomnum: c.roomnum, groupid: c.groupid };
     },
   },
   'live.startcourse': {
-    schema: RoomReq, token: true,
+    schema: RoomReq,
+    token: true,
     run: async ({ services, app, session, body }) => void (await services.classroom.start(app.appid, session.uid, body.roomnum)),
   },
   'live.exitroom': {
-    schema: RoomReq, token: true,
+    schema: RoomReq,
+    token: true,
     run: async ({ services, app, session, body }) => void (await services.classroom.exit(app.appid, session.uid, body.roomnum)),
   },
   'live.heartbeat': {
-    schema: RoomReq, token: true,
+    schema: RoomReq,
+    token: true,
     run: async ({ services, app, session, body }) => void (await services.classroom.heartbeat(app.appid, session.uid, body.roomnum)),
   },
   'live.roomlist': {
-    schema: RoomListReq, token: true,
+    schema: RoomListReq,
+    token: true,
     run: async ({ services, app, body }) =>
       services.classroom.list(app.appid, {
-        index: body.index, size: body.size,
+        index: body.index,
+        size: body.size,
         ...(body.roomnum !== undefined ? { roomnum: body.roomnum } : {}),
         ...(body.from_time !== undefined ? { from_time: body.from_time } : {}),
         ...(body.to_time !== undefined ? { to_time: body.to_time } : {}),
@@ -102,7 +128,8 @@ const COMMANDS: Record<string, Command> = {
       }),
   },
   'live.reportmemid': {
-    schema: ReportMemReq, token: true,
+    schema: ReportMemReq,
+    token: true,
     run: async ({ services, app, session, body }) => {
       if (body.operate === 0) {
         await services.classroom.enter(app.appid, session.uid, body.roomnum);
@@ -114,47 +141,67 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   'live.roomidlist': {
-    schema: PagedRoomReq, token: true,
+    schema: PagedRoomReq,
+    token: true,
     run: async ({ services, app, body }) => services.classroom.members(app.appid, body.roomnum, body.index, body.size),
   },
   'live.reportbind': {
-    schema: ReportBindReq, token: true,
+    schema: ReportBindReq,
+    token: true,
     run: async ({ services, app, session, body }) => {
       const f = body.bind_file;
-      await services.classroom.bind(app.appid, session.uid, body.roomnum, { type: f.type, file_name: f.file_name, url: f.url }, body.operate === 0 ? 'bind' : 'unbind');
+      await services.classroom.bind(
+        app.appid,
+        session.uid,
+        body.roomnum,
+        { type: f.type, file_name: f.file_name, url: f.url },
+        body.operate === 0 ? 'bind' : 'unbind',
+      );
       return undefined;
     },
   },
   'live.querybind': {
-    schema: PagedRoomReq, token: true,
+    schema: PagedRoomReq,
+    token: true,
     run: async ({ services, app, body }) => services.classroom.binds(app.appid, body.roomnum, body.index, body.size),
   },
   'live.reportgroupid': {
-    schema: ReportGroupReq, token: true,
-    run: async ({ services, app, session, body }) => void (await services.rooms.setGroupId(app.appid, String(body.roomnum), session.uid, body.groupid)),
+    schema: ReportGroupReq,
+    token: true,
+    run: async ({ services, app, session, body }) =>
+      void (await services.rooms.setGroupId(app.appid, String(body.roomnum), session.uid, body.groupid)),
   },
 
   // ── media (module media) ────────────────────────────────────────────────────
   'cos.get_sign': {
-    schema: CosSignReq, token: true,
+    schema: CosSignReq,
+    token: true,
     run: async ({ services, app, body }) => {
-      const r = await services.media.cosSign(app.appid, { single: body.type === 1, ...(body.bucket !== undefined ? { bucket: body.bucket } : {}), ...(body.file_path !== undefined ? { filePath: body.file_path } : {}) });
+      const r = await services.media.cosSign(app.appid, {
+        single: body.type === 1,
+        ...(body.bucket !== undefined ? { bucket: body.bucket } : {}),
+        ...(body.file_path !== undefined ? { filePath: body.file_path } : {}),
+      });
       return { sign: r.sign, bucket: r.bucket, region: r.region, preview_tag: r.previewTag };
     },
   },
   'vod.get_sign': {
-    schema: VodReq, token: true,
+    schema: VodReq,
+    token: true,
     run: async ({ services, app, body }) => {
       const r = await services.media.vodSign(app.appid, { method: body.method, host: body.host, path: body.path, params: body.params });
       return { sign: r.sign, SecretId: r.secretId, SignatureMethod: r.signatureMethod };
     },
   },
   'vod.cmd_proxy': {
-    schema: VodReq, token: true,
-    run: async ({ services, app, body }) => (await services.media.vodProxy(app.appid, { method: body.method, host: body.host, path: body.path, params: body.params })).data,
+    schema: VodReq,
+    token: true,
+    run: async ({ services, app, body }) =>
+      (await services.media.vodProxy(app.appid, { method: body.method, host: body.host, path: body.path, params: body.params })).data,
   },
   'vod.get_client_sign': {
-    schema: TokenReq, token: true,
+    schema: TokenReq,
+    token: true,
     run: async ({ services, app }) => {
       const r = await services.media.vodClientSign(app.appid);
       return { sign: r.sign, SecretId: r.secretId };

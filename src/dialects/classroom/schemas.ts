@@ -22,10 +22,18 @@ const Operate = Type.Integer({ minimum: 0, maximum: 1 });
 const Index = Type.Integer({ minimum: 0 });
 const Size = Type.Integer({ minimum: 1, maximum: 500 });
 
-export const RegistReq = withCommon({ id: UserIdSchema, pwd: Pwd, role: Type.Integer({ minimum: 0, maximum: 1, description: '1 teacher, 0 student' }) });
+export const RegistReq = withCommon({
+  id: UserIdSchema,
+  pwd: Pwd,
+  role: Type.Integer({ minimum: 0, maximum: 1, description: '1 teacher, 0 student' }),
+});
 export const LoginReq = withCommon({ id: UserIdSchema, pwd: Pwd });
 export const TokenReq = withCommon({ token: Token });
-export const CreateReq = withCommon({ token: Token, title: Type.String({ minLength: 1, maxLength: 256 }), cover: Type.Optional(Type.String({ maxLength: 2048 })) });
+export const CreateReq = withCommon({
+  token: Token,
+  title: Type.String({ minLength: 1, maxLength: 256 }),
+  cover: Type.Optional(Type.String({ maxLength: 2048 })),
+});
 export const RoomReq = withCommon({ token: Token, roomnum: RoomnumSchema });
 export const RoomListReq = withCommon({
   token: Token,
@@ -39,7 +47,12 @@ export const RoomListReq = withCommon({
 });
 export const ReportMemReq = withCommon({ token: Token, roomnum: RoomnumSchema, operate: Operate });
 export const PagedRoomReq = withCommon({ token: Token, roomnum: RoomnumSchema, index: Index, size: Size });
-export const ReportBindReq = withCommon({ token: Token, roomnum: RoomnumSchema, operate: Operate, bind_file: Type.Object(BindFile.properties, { additionalProperties: true }) });
+export const ReportBindReq = withCommon({
+  token: Token,
+  roomnum: RoomnumSchema,
+  operate: Operate,
+  bind_file: Type.Object(BindFile.properties, { additionalProperties: true }),
+});
 /** Extension (the seed asks for "a new signal" when the IM group id differs from roomnum). */
 export const ReportGroupReq = withCommon({ token: Token, roomnum: RoomnumSchema, groupid: GroupIdSchema });
 export const CosSignReq = withCommon({

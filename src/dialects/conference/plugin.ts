@@ -71,7 +71,8 @@ function sameApp(ctx: Ctx): void {
 /** The acting user named in `field`: the token's user, or any user of the app with the app secret. */
 function acting(ctx: Ctx, field: 'uid' | 'id'): string {
   const uid = userId(ctx.body[field], field);
-  if (ctx.caller.uid !== undefined && uid !== ctx.caller.uid) throw new AppError('FORBIDDEN', `${field}=${uid} is not the user of this token (${ctx.caller.uid})`);
+  if (ctx.caller.uid !== undefined && uid !== ctx.caller.uid)
+    throw new AppError('FORBIDDEN', `${field}=${uid} is not the user of this token (${ctx.caller.uid})`);
   return uid;
 }
 
@@ -81,8 +82,14 @@ const reader = (ctx: Ctx): Actor => (ctx.caller.uid !== undefined ? { kind: 'use
 /** The seed's conference record (getConf; getUserConfs without pwd). */
 function seedConf(c: ConferenceViewT, withPwd: boolean) {
   return {
-    id: c.confId, uid: c.uid, appid: c.appid, vid: c.vid, name: c.name, time: beijingTime(c.startAt),
-    ...(withPwd ? { pwd: c.pwd ?? '' } : {}), ctime: beijingTime(c.createdAt),
+    id: c.confId,
+    uid: c.uid,
+    appid: c.appid,
+    vid: c.vid,
+    name: c.name,
+    time: beijingTime(c.startAt),
+    ...(withPwd ? { pwd: c.pwd ?? '' } : {}),
+    ctime: beijingTime(c.createdAt),
   };
 }
 
@@ -90,7 +97,10 @@ function people(users: Array<{ id?: unknown; number?: unknown; name?: unknown }>
   return users.map((u, i) => {
     const id = u.id !== undefined && u.id !== '' ? userId(u.id, `users.${i}.id`) : undefined;
     const number = u.number !== undefined && String(u.number).trim() !== '' ? String(u.number).replace(/[\s-]/g, '') : undefined;
-    if (number !== undefined && !check(PhoneNumberSchema, number)) throw new AppError('INVALID_NUMBER', `invalid users.${i}.number: "${String(u.number)}" is not a phone number (digits, optional leading +)`, { invalid: [String(u.number)] });
+    if (number !== undefined && !check(PhoneNumberSchema, number))
+      throw new AppError('INVALID_NUMBER', `invalid users.${i}.number: "${String(u.number)}" is not a phone number (digits, optional leading +)`, {
+        invalid: [String(u.number)],
+      });
     if (id === undefined && number === undefined) throw new AppError('VALIDATION_FAILED', `invalid users.${i}: an id or a number is required`);
     const name = u.name !== undefined && String(u.name) !== '' ? String(u.name) : undefined;
     return { ...(id !== undefined ? { id } : {}), ...(number !== undefined ? { number } : {}), ...(name !== undefined ? { name } : {}) };
@@ -141,7 +151,13 @@ const COMMANDS: Record<string, Command> = {
       return {
         id: r.confId,
         // callid only for state 1 and 2, as the seed says.
-        users: r.participants.map((p) => ({ ...(p.state !== 0 && p.callid ? { callid: p.callid } : {}), id: p.id ?? '', number: p.number ?? '', name: p.name ?? '', state: p.state })),
+        users: r.participants.map((p) => ({
+          ...(p.state !== 0 && p.callid ? { callid: p.callid } : {}),
+          id: p.id ?? '',
+          number: p.number ?? '',
+          name: p.name ?? '',
+          state: p.state,
+        })),
       };
     },
   },
@@ -150,7 +166,11 @@ const COMMANDS: Record<string, Command> = {
     run: async (ctx) => {
       sameApp(ctx);
       const uid = acting(ctx, 'id');
-      const c = await ctx.services.conferences.create(ctx.caller.appid, uid, { name: ctx.body.name, time: ctx.body.time ?? null, pwd: ctx.body.pwd ?? '' });
+      const c = await ctx.services.conferences.create(ctx.caller.appid, uid, {
+        name: ctx.body.name,
+        time: ctx.body.time ?? null,
+        pwd: ctx.body.pwd ?? '',
+      });
       return { id: c.confId, vid: c.vid };
     },
   },
@@ -166,7 +186,13 @@ const COMMANDS: Record<string, Command> = {
     schema: PeopleBody,
     run: async (ctx) => {
       sameApp(ctx);
-      await ctx.services.conferences.add(ctx.caller.appid, confId(ctx.body.id), { kind: 'user', uid: acting(ctx, 'uid') }, people(ctx.body.users), false);
+      await ctx.services.conferences.add(
+        ctx.caller.appid,
+        confId(ctx.body.id),
+        { kind: 'user', uid: acting(ctx, 'uid') },
+        people(ctx.body.users),
+        false,
+      );
       return {};
     },
   },
@@ -174,7 +200,13 @@ const COMMANDS: Record<string, Command> = {
     schema: PeopleBody,
     run: async (ctx) => {
       sameApp(ctx);
-      await ctx.services.conferences.add(ctx.caller.appid, confId(ctx.body.id), { kind: 'user', uid: acting(ctx, 'uid') }, people(ctx.body.users), true);
+      await ctx.services.conferences.add(
+        ctx.caller.appid,
+        confId(ctx.body.id),
+        { kind: 'user', uid: acting(ctx, 'uid') },
+        people(ctx.body.users),
+        true,
+      );
       return {};
     },
   },
@@ -193,7 +225,12 @@ const COMMANDS: Record<string, Command> = {
     schema: PwdBody,
     run: async (ctx) => {
       sameApp(ctx);
-      await ctx.services.conferences.setPassword(ctx.caller.appid, confId(ctx.body.id), { kind: 'user', uid: acting(ctx, 'uid') }, ctx.body.pwd ?? '');
+      await ctx.services.conferences.setPassword(
+        ctx.caller.appid,
+        confId(ctx.body.id),
+        { kind: 'user', uid: acting(ctx, 'uid') },
+        ctx.body.pwd ?? '',
+      );
       return {};
     },
   },

@@ -14,7 +14,13 @@ const Leg = Type.Object({ callid: Type.String({ minLength: 1, maxLength: 40 }) }
 export const GetUserBody = Type.Object({ id: Id, appid: Id });
 export const ConfIdBody = Type.Object({ id: Id });
 export const UserConfsBody = Type.Object({ id: Id, appid: Id });
-export const CreateConfBody = Type.Object({ id: Id, appid: Id, name: Type.String({ minLength: 1, maxLength: 128 }), time: Type.Optional(Time), pwd: Type.Optional(Type.Union([Type.String({ maxLength: 64 }), Type.Null()])) });
+export const CreateConfBody = Type.Object({
+  id: Id,
+  appid: Id,
+  name: Type.String({ minLength: 1, maxLength: 128 }),
+  time: Type.Optional(Time),
+  pwd: Type.Optional(Type.Union([Type.String({ maxLength: 64 }), Type.Null()])),
+});
 export const ControlBody = Type.Object({ id: Id, uid: Id, appid: Id });
 export const PeopleBody = Type.Object({ id: Id, uid: Id, appid: Id, users: Type.Array(Person, { minItems: 1, maxItems: 500 }) });
 export const LegsBody = Type.Object({ id: Id, uid: Id, appid: Id, users: Type.Array(Leg, { minItems: 1, maxItems: 500 }) });

@@ -145,7 +145,9 @@ export interface Seed3Route {
 
 /** A `/api/v1/…` route: the body is validated by `schema` (errors name the field). */
 export function userRoute<S extends TSchema>(
-  path: string, schema: S, run: (ctx: UserCtx, body: Static<S>) => Promise<unknown>,
+  path: string,
+  schema: S,
+  run: (ctx: UserCtx, body: Static<S>) => Promise<unknown>,
   opts: { codes?: Partial<Record<ErrorCode, number>>; summary?: string } = {},
 ): Seed3Route {
   return { path, caller: 'user', schema, ...opts, handle: (ctx, body) => run(ctx as UserCtx, body as Static<S>) };
@@ -153,7 +155,9 @@ export function userRoute<S extends TSchema>(
 
 /** A `/api/server/…` route (app secret). */
 export function serverRoute<S extends TSchema>(
-  path: string, schema: S, run: (ctx: ServerCtx, body: Static<S>) => Promise<unknown>,
+  path: string,
+  schema: S,
+  run: (ctx: ServerCtx, body: Static<S>) => Promise<unknown>,
   opts: { codes?: Partial<Record<ErrorCode, number>>; summary?: string } = {},
 ): Seed3Route {
   return { path, caller: 'server', schema, ...opts, handle: (ctx, body) => run(ctx as ServerCtx, body as Static<S>) };

@@ -41,7 +41,11 @@ export const seed003MessagingDialect = seed003Plugin(() => [
     await services.messaging.check(appid, uid, { content: body.content ?? '', peer: uidOf(body.peer_uid), kind: body.rc_msg });
     return null;
   }),
-  userRoute('/api/v1/translate/action', TranslateReq, async ({ services }, body) => (await services.messaging.translate({ text: body.text, target: body.short })).translations),
+  userRoute(
+    '/api/v1/translate/action',
+    TranslateReq,
+    async ({ services }, body) => (await services.messaging.translate({ text: body.text, target: body.short })).translations,
+  ),
   ...(['tip', 'system'] as const).map((kind) =>
     serverRoute(`/api/server/im/send/${kind}`, SendReq, async ({ services, appid }, body) =>
       services.messaging.send(appid, kind, { from: uidOf(body.from), targets: body.targets.map(uidOf), msg: body.msg }),

@@ -22,12 +22,18 @@ const AskParam = Type.Object({
 });
 const AnswerParam = Type.Object({ ask_no: AskNo, round_no: Type.Integer({ minimum: 1 }), pass: Type.Boolean() });
 const ConfirmParam = Type.Object({
-  ask_no: AskNo, pass: Type.Boolean(), round_no: Type.Optional(Type.Integer({ minimum: 1 })), peer_uid: Uid,
+  ask_no: AskNo,
+  pass: Type.Boolean(),
+  round_no: Type.Optional(Type.Integer({ minimum: 1 })),
+  peer_uid: Uid,
   call_id: Type.Optional(Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.:@-]+$' })),
 });
 const AskNoParam = Type.Object({ ask_no: AskNo });
 const DelParam = Type.Object({ ask_no: AskNo, start_at: Type.Integer({ minimum: 0 }) });
-const RecordsParam = Type.Object({ before: Type.Optional(Type.Integer({ minimum: 0, description: 'start_at (s) to page before' })), size: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })) });
+const RecordsParam = Type.Object({
+  before: Type.Optional(Type.Integer({ minimum: 0, description: 'start_at (s) to page before' })),
+  size: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+});
 
 /** The seed's uid: a number when the native id is all digits. */
 const seedUidOrNull = (uid: string | undefined): number | string | null => (uid === undefined ? null : seedUid(uid));
@@ -37,19 +43,39 @@ function info(v: AskViewT) {
 }
 
 function record(v: AskViewT) {
-  return { ...info(v), scene: v.scene, round_no: v.round, start_at: Math.floor(v.startAt / 1000), end_at: v.endedAt ? Math.floor(v.endedAt / 1000) : 0, reason: v.endReason ?? '' };
+  return {
+    ...info(v),
+    scene: v.scene,
+    round_no: v.round,
+    start_at: Math.floor(v.startAt / 1000),
+    end_at: v.endedAt ? Math.floor(v.endedAt / 1000) : 0,
+    reason: v.endReason ?? '',
+  };
 }
 
 export const seed003PairingDialect = seed003Plugin(() => [
-  userRoute('/api/v1/video/before/check', Type.Object({}), async ({ services, appid, uid }) => {
-    await services.pairing.checkBalance(appid, uid);
-    return null;
-  }, { summary: 'balance pays the minimum call (1003 otherwise)' }),
+  userRoute(
+    '/api/v1/video/before/check',
+    Type.Object({}),
+    async ({ services, appid, uid }) => {
+      await services.pairing.checkBalance(appid, uid);
+      return null;
+    },
+    { summary: 'balance pays the minimum call (1003 otherwise)' },
+  ),
 
   userRoute('/api/v1/video/pair/ask', AskParam, async ({ services, appid, uid }, p) => {
-    const filters = { ...(p.language ? { language: p.language } : {}), ...(p.gender ? { gender: p.gender } : {}), ...(p.tags?.length ? { tags: p.tags } : {}) };
+    const filters = {
+      ...(p.language ? { language: p.language } : {}),
+      ...(p.gender ? { gender: p.gender } : {}),
+      ...(p.tags?.length ? { tags: p.tags } : {}),
+    };
     const scene = p.scene ?? (p.peer_uid !== undefined ? 0 : 1);
-    const v = await services.pairing.ask(appid, uid, { scene, ...(p.peer_uid !== undefined ? { peerUid: uidOf(p.peer_uid) } : {}), ...(Object.keys(filters).length ? { filters } : {}) });
+    const v = await services.pairing.ask(appid, uid, {
+      scene,
+      ...(p.peer_uid !== undefined ? { peerUid: uidOf(p.peer_uid) } : {}),
+      ...(Object.keys(filters).length ? { filters } : {}),
+    });
     return { ask_no: v.askNo };
   }),
 
@@ -60,7 +86,11 @@ export const seed003PairingDialect = seed003Plugin(() => [
 
   userRoute('/api/v1/video/pair/confirm', ConfirmParam, async ({ services, appid, uid }, p) => {
     await services.pairing.confirm(appid, uid, {
-      askNo: String(p.ask_no), pass: p.pass, peerUid: uidOf(p.peer_uid), ...(p.call_id ? { callId: p.call_id } : {}), ...(p.round_no ? { roundNo: p.round_no } : {}),
+      askNo: String(p.ask_no),
+      pass: p.pass,
+      peerUid: uidOf(p.peer_uid),
+      ...(p.call_id ? { callId: p.call_id } : {}),
+      ...(p.round_no ? { roundNo: p.round_no } : {}),
     });
     return null;
   }),
@@ -70,12 +100,22 @@ export const seed003PairingDialect = seed003Plugin(() => [
     return null;
   }),
 
-  userRoute('/api/v1/video/pair/info', AskNoParam, async ({ services, appid, uid }, p) => info(await services.pairing.info(appid, String(p.ask_no), uid))),
+  userRoute('/api/v1/video/pair/info', AskNoParam, async ({ services, appid, uid }, p) =>
+    info(await services.pairing.info(appid, String(p.ask_no), uid)),
+  ),
 
-  userRoute('/api/v1/video/pair/records', RecordsParam, async ({ services, appid, uid }, p) => {
-    const page = await services.pairing.history(appid, uid, { ...(p.before !== undefined ? { before: p.before * 1000 } : {}), limit: p.size ?? 20 });
-    return page.items.map(record);
-  }, { summary: 'the history list (not in the seed): start_at is what delPairRecord takes' }),
+  userRoute(
+    '/api/v1/video/pair/records',
+    RecordsParam,
+    async ({ services, appid, uid }, p) => {
+      const page = await services.pairing.history(appid, uid, {
+        ...(p.before !== undefined ? { before: p.before * 1000 } : {}),
+        limit: p.size ?? 20,
+      });
+      return page.items.map(record);
+    },
+    { summary: 'the history list (not in the seed): start_at is what delPairRecord takes' },
+  ),
 
   userRoute('/api/v1/video/delPairRecord', DelParam, async ({ services, appid, uid }, p) => {
     await services.pairing.deleteRecord(appid, uid, String(p.ask_no), p.start_at);

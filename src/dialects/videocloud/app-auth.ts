@@ -38,7 +38,16 @@ export interface AppAuthParams {
 }
 
 export const AppTokenBody = Type.Object(
-  { appToken: Type.Optional(Type.String({ minLength: 16, maxLength: 128, pattern: '^[\\x21-\\x7e]+$', description: 'the new appToken (printable ASCII); omitted: a random one is generated' })) },
+  {
+    appToken: Type.Optional(
+      Type.String({
+        minLength: 16,
+        maxLength: 128,
+        pattern: '^[\\x21-\\x7e]+$',
+        description: 'the new appToken (printable ASCII); omitted: a random one is generated',
+      }),
+    ),
+  },
   { additionalProperties: false },
 );
 export const AppTokenView = Type.Object({
@@ -80,7 +89,9 @@ export function createAppAuth(core: Core, accounts: AccountsService) {
       const timestamp = ts.trim();
       if (!/^\d{1,16}$/.test(timestamp)) throw new AppError('APP_AUTH_FAILED', 'timestamp must be unix milliseconds');
       if (Math.abs(now - Number(timestamp)) > APP_AUTH_WINDOW_MS) {
-        throw new AppError('APP_TIMESTAMP_SKEW', `timestamp ${timestamp} is more than ${APP_AUTH_WINDOW_MS / 1000} s from server time ${now}`, { serverTime: now });
+        throw new AppError('APP_TIMESTAMP_SKEW', `timestamp ${timestamp} is more than ${APP_AUTH_WINDOW_MS / 1000} s from server time ${now}`, {
+          serverTime: now,
+        });
       }
       let app: AppRecord;
       try {

@@ -99,4 +99,5 @@ export function sessionCookie(token: string, expiresAt: number): string {
 }
 export const clearSessionCookie = `${SESSION_COOKIE}=; Path=${VTC_BASE.slice(0, -1)}; HttpOnly; SameSite=Lax; Max-Age=0`;
 
-export const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+export const escapeHtml = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);

@@ -75,7 +75,9 @@ export const customerServicePages: RoutePlugin = async (app, { core }) => {
     return send(reply, { type: TYPES.js!, body: snippets(hostnameOf(req), appid).consult });
   });
   // Step 2 of §4.2 as a script.
-  app.get(`${VTC_BASE}js/seat.js`, { schema: { hide: true } }, async (req, reply) => send(reply, { type: TYPES.js!, body: snippets(hostnameOf(req), '0').seat }));
+  app.get(`${VTC_BASE}js/seat.js`, { schema: { hide: true } }, async (req, reply) =>
+    send(reply, { type: TYPES.js!, body: snippets(hostnameOf(req), '0').seat }),
+  );
 
   // The paste-in code exactly as the seed prints it, this deployment's address and the appId filled in.
   app.get(`${VTC_BASE}customerservice/embed.html`, { schema: { hide: true, querystring: AppIdQuery } }, async (req, reply) => {

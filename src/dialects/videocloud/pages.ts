@@ -51,10 +51,16 @@ export const publicPages: RoutePlugin = async (app, { services, core }) => {
   const html = (reply: FastifyReply, status: number, body: string) => reply.code(status).type('text/html; charset=utf-8').send(body);
   const notFound = (reply: FastifyReply, err: unknown) => {
     if (!(err instanceof AppError)) throw err;
-    return html(reply, 404, `<!DOCTYPE html><html><head><meta charset="utf-8"><title>LiveVideo</title></head><body><p>${h(err.message)}</p></body></html>`);
+    return html(
+      reply,
+      404,
+      `<!DOCTYPE html><html><head><meta charset="utf-8"><title>LiveVideo</title></head><body><p>${h(err.message)}</p></body></html>`,
+    );
   };
 
-  app.get(VTC_BASE.slice(0, -1), { schema: { hide: true } }, async (req, reply) => reply.redirect(`${VTC_BASE}index.jsp${req.url.includes('?') ? req.url.slice(req.url.indexOf('?')) : ''}`, 302));
+  app.get(VTC_BASE.slice(0, -1), { schema: { hide: true } }, async (req, reply) =>
+    reply.redirect(`${VTC_BASE}index.jsp${req.url.includes('?') ? req.url.slice(req.url.indexOf('?')) : ''}`, 302),
+  );
 
   // The video hall: live public streams, then saved public videos.
   for (const path of ['index.jsp', 'videoHall.jsp']) {
@@ -62,9 +68,18 @@ export const publicPages: RoutePlugin = async (app, { services, core }) => {
       try {
         const appid = await appOf(req.query);
         const pageNumber = pageNo(req.query.pageNumber);
-        const [now, saved] = await Promise.all([live.publicVideos(appid, { liveFlag: 1, pageNumber: 1, pageSize: 50 }), live.publicVideos(appid, { liveFlag: 0, pageNumber, pageSize: 20 })]);
-        const body = `<h2>正在直播 (${now.total})</h2>${list(now.videos.map((v) => videoItem(appid, v)), '暂无直播')}
-<h2>视频 (${saved.total})</h2>${list(saved.videos.map((v) => videoItem(appid, v)), '暂无视频')}`;
+        const [now, saved] = await Promise.all([
+          live.publicVideos(appid, { liveFlag: 1, pageNumber: 1, pageSize: 50 }),
+          live.publicVideos(appid, { liveFlag: 0, pageNumber, pageSize: 20 }),
+        ]);
+        const body = `<h2>正在直播 (${now.total})</h2>${list(
+          now.videos.map((v) => videoItem(appid, v)),
+          '暂无直播',
+        )}
+<h2>视频 (${saved.total})</h2>${list(
+          saved.videos.map((v) => videoItem(appid, v)),
+          '暂无视频',
+        )}`;
         return html(reply, 200, layout('视频大厅', appid, body));
       } catch (err) {
         return notFound(reply, err);
@@ -90,7 +105,18 @@ export const publicPages: RoutePlugin = async (app, { services, core }) => {
     try {
       const appid = await appOf(req.query);
       const r = await live.publicPictures(appid, pageNo(req.query.pageNumber), 40);
-      return html(reply, 200, layout('图片大厅', appid, `<p>${r.total} 张图片</p>${list(r.pictures.map((p) => pictureItem(appid, p)), '暂无图片')}`));
+      return html(
+        reply,
+        200,
+        layout(
+          '图片大厅',
+          appid,
+          `<p>${r.total} 张图片</p>${list(
+            r.pictures.map((p) => pictureItem(appid, p)),
+            '暂无图片',
+          )}`,
+        ),
+      );
     } catch (err) {
       return notFound(reply, err);
     }
@@ -100,7 +126,15 @@ export const publicPages: RoutePlugin = async (app, { services, core }) => {
     try {
       const appid = await appOf(req.query);
       const p = await live.getPicture(appid, req.query.pictureId ?? '', null);
-      return html(reply, 200, layout(p.title, appid, `<img src="${h(p.url)}" alt="${h(p.title)}" style="max-width:100%"><p>${h(p.description)}</p><small>${h(p.author)}</small>`));
+      return html(
+        reply,
+        200,
+        layout(
+          p.title,
+          appid,
+          `<img src="${h(p.url)}" alt="${h(p.title)}" style="max-width:100%"><p>${h(p.description)}</p><small>${h(p.author)}</small>`,
+        ),
+      );
     } catch (err) {
       return notFound(reply, err);
     }

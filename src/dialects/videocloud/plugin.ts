@@ -39,14 +39,21 @@ function liveFlagOf(v: string | undefined, name: string): 0 | 1 | undefined {
 function pageOf(p: Record<string, string>): { pageNumber: number; pageSize: number } {
   const n = (v: string | undefined, def: number, max: number, name: string) => {
     if (v === undefined || v === '') return def;
-    if (!/^\d{1,6}$/.test(v) || Number(v) < 1 || Number(v) > max) throw new AppError('VALIDATION_FAILED', `${name} must be an integer from 1 to ${max}`);
+    if (!/^\d{1,6}$/.test(v) || Number(v) < 1 || Number(v) > max)
+      throw new AppError('VALIDATION_FAILED', `${name} must be an integer from 1 to ${max}`);
     return Number(v);
   };
   return { pageNumber: n(p.pageNumber, 1, 1000000, 'pageNumber'), pageSize: n(p.pageSize, 20, 200, 'pageSize') };
 }
 
 /** The list answer: the seed names no fields; these are the VideoView fields. */
-const videoList = (r: { total: number; pageNumber: number; pageSize: number; videos: VideoViewT[] }) => ({ result: 'OK', total: r.total, pageNumber: r.pageNumber, pageSize: r.pageSize, videos: r.videos });
+const videoList = (r: { total: number; pageNumber: number; pageSize: number; videos: VideoViewT[] }) => ({
+  result: 'OK',
+  total: r.total,
+  pageNumber: r.pageNumber,
+  pageSize: r.pageSize,
+  videos: r.videos,
+});
 
 export const videocloudDialect: RoutePlugin = async (app, deps) => {
   const { services, core } = deps;
@@ -152,7 +159,11 @@ export const videocloudDialect: RoutePlugin = async (app, deps) => {
         const hasPassword = p.password !== undefined && p.password !== '';
         const hasNewId = p.newId !== undefined && p.newId !== '';
         if (hasPassword === hasNewId) throw new AppError('VALIDATION_FAILED', 'mod takes exactly one of password and newId');
-        u = await thirdParty.modify(appRec.appid, thirdPartyId, hasPassword ? { password: field(PasswordSchema, p.password, 'password') } : { newId: field(ThirdPartyIdSchema, p.newId, 'newId') });
+        u = await thirdParty.modify(
+          appRec.appid,
+          thirdPartyId,
+          hasPassword ? { password: field(PasswordSchema, p.password, 'password') } : { newId: field(ThirdPartyIdSchema, p.newId, 'newId') },
+        );
       }
       return sendXml(reply, { result: 'OK', sysTimeStamp: Date.now(), thirdPartyId: u.thirdPartyId, userId: u.userId });
     } catch (err) {

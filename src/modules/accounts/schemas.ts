@@ -1,10 +1,17 @@
 import { Type, type Static } from 'typebox';
 
 export const AppIdSchema = Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{2,31}$', description: 'app (tenant) id' });
-export const UserIdSchema = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_@+\\-][A-Za-z0-9_.@+\\-]*$', description: 'user id, unique within the app' });
+export const UserIdSchema = Type.String({
+  minLength: 1,
+  maxLength: 64,
+  pattern: '^[A-Za-z0-9_@+\\-][A-Za-z0-9_.@+\\-]*$',
+  description: 'user id, unique within the app',
+});
 export const RoleSchema = Type.String({ pattern: '^[a-z][a-z0-9_-]{0,31}$', description: 'role, e.g. user, teacher, student, agent' });
 export const PasswordSchema = Type.String({ minLength: 1, maxLength: 256 });
-export const ProfileSchema = Type.Record(Type.String({ maxLength: 64 }), Type.Unknown(), { description: 'free-form profile (languages, gender, tags …)' });
+export const ProfileSchema = Type.Record(Type.String({ maxLength: 64 }), Type.Unknown(), {
+  description: 'free-form profile (languages, gender, tags …)',
+});
 
 /** Tencent settings of an app: RTC credentials, COS, VOD and callbacks. */
 export const TencentSettingsSchema = Type.Object(
@@ -50,7 +57,13 @@ export const AppView = Type.Object({
   createdAt: Type.Integer(),
   selfRegister: Type.Boolean(),
   tencent: Type.Union([
-    Type.Object({ sdkAppId: Type.Integer(), secretId: Type.Optional(Type.String()), cosBucket: Type.Optional(Type.String()), cosRegion: Type.Optional(Type.String()), hasCallbackKey: Type.Boolean() }),
+    Type.Object({
+      sdkAppId: Type.Integer(),
+      secretId: Type.Optional(Type.String()),
+      cosBucket: Type.Optional(Type.String()),
+      cosRegion: Type.Optional(Type.String()),
+      hasCallbackKey: Type.Boolean(),
+    }),
     Type.Null(),
   ]),
 });
@@ -133,7 +146,9 @@ export const RotatedSecret = Type.Object({
   secret: Type.String({ description: 'the new secret: shown once, never again' }),
   id: Type.String({ description: 'its id (first 12 characters of its SHA-256, base64url)' }),
   createdAt: Type.Integer({ description: 'unix ms' }),
-  previous: Type.Union([Type.Object({ id: Type.String(), expiresAt: Type.Integer({ description: 'unix ms: refused from then on' }) }), Type.Null()], { description: 'the old secret while in its grace; null: refused at once' }),
+  previous: Type.Union([Type.Object({ id: Type.String(), expiresAt: Type.Integer({ description: 'unix ms: refused from then on' }) }), Type.Null()], {
+    description: 'the old secret while in its grace; null: refused at once',
+  }),
 });
 export type RotatedSecretT = Static<typeof RotatedSecret>;
 export const SecretInfo = Type.Object({
@@ -147,12 +162,17 @@ export const SecretList = Type.Object({ appid: AppIdSchema, secrets: Type.Array(
 
 export const DisconnectBody = Type.Object(
   {
-    reason: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'message of the session.revoked event the sockets get before closing' })),
-    revoke: Type.Optional(Type.Boolean({ description: "also revoke every token of the user (default false: the app may reconnect them)" })),
+    reason: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 200, description: 'message of the session.revoked event the sockets get before closing' }),
+    ),
+    revoke: Type.Optional(Type.Boolean({ description: 'also revoke every token of the user (default false: the app may reconnect them)' })),
   },
   { additionalProperties: false },
 );
-export const DisconnectResult = Type.Object({ sockets: Type.Integer({ description: 'sockets closed, on every node' }), revoked: Type.Integer({ description: 'tokens revoked' }) });
+export const DisconnectResult = Type.Object({
+  sockets: Type.Integer({ description: 'sockets closed, on every node' }),
+  revoked: Type.Integer({ description: 'tokens revoked' }),
+});
 export const Paging = Type.Object({
   offset: Type.Integer({ minimum: 0, default: 0 }),
   limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),

@@ -5,7 +5,19 @@ import type { Core } from '../../infra/core.js';
 import { AppError } from '../../infra/errors.js';
 import { hashPassword, safeEqual, verifyPassword } from '../../infra/passwords.js';
 import { createAccountsStore } from './store.js';
-import type { AppViewT, CreateAppInput, RegisterInput, RotatedSecretT, SecretInfoT, SessionViewT, TencentSettings, UpdateAppInput, User, UserFilterT, UserPageT } from './schemas.js';
+import type {
+  AppViewT,
+  CreateAppInput,
+  RegisterInput,
+  RotatedSecretT,
+  SecretInfoT,
+  SessionViewT,
+  TencentSettings,
+  UpdateAppInput,
+  User,
+  UserFilterT,
+  UserPageT,
+} from './schemas.js';
 
 export interface AppRecord {
   appid: string;
@@ -60,7 +72,13 @@ function toApp(appid: string, h: Record<string, string>): AppRecord {
     appid,
     name: h.name ?? '',
     secret: h.secret ?? '',
-    ...(h.prevSecret ? { prevSecret: h.prevSecret, prevSecretUntil: Number(h.prevSecretUntil ?? 0), prevSecretCreatedAt: Number(h.prevSecretCreatedAt ?? h.createdAt ?? 0) } : {}),
+    ...(h.prevSecret
+      ? {
+          prevSecret: h.prevSecret,
+          prevSecretUntil: Number(h.prevSecretUntil ?? 0),
+          prevSecretCreatedAt: Number(h.prevSecretCreatedAt ?? h.createdAt ?? 0),
+        }
+      : {}),
     secretCreatedAt: Number(h.secretCreatedAt ?? h.createdAt ?? 0),
     tencent: h.tencent ? (JSON.parse(h.tencent) as TencentSettings) : null,
     selfRegister: h.selfRegister !== '0',
@@ -111,7 +129,13 @@ export function createAccountsService(core: Core) {
   async function createUser(appid: string, input: Omit<RegisterInput, 'appid' | 'password'>, pwdHash: string): Promise<User> {
     const now = Date.now();
     const user: User = { id: input.id, role: input.role ?? 'user', name: input.name ?? input.id, profile: input.profile ?? {}, createdAt: now };
-    const fields: Record<string, string> = { id: user.id, role: user.role, name: user.name, profile: JSON.stringify(user.profile), createdAt: String(now) };
+    const fields: Record<string, string> = {
+      id: user.id,
+      role: user.role,
+      name: user.name,
+      profile: JSON.stringify(user.profile),
+      createdAt: String(now),
+    };
     if (pwdHash) fields.pwd = pwdHash;
     if (!(await store.createUser(appid, user.id, fields, now))) throw new AppError('USER_EXISTS', `user ${input.id} exists in app ${appid}`);
     return user;
@@ -151,10 +175,14 @@ export function createAccountsService(core: Core) {
     /** Every app with Tencent settings; a vendor callback that names no app is matched against their keys. */
     async appsWithTencent(): Promise<AppRecord[]> {
       const ids = await store.appidsWithSdkAppId();
-      const apps = await Promise.all(ids.map((id) => getApp(id).catch((err: unknown) => {
-        if (err instanceof AppError && err.code === 'APP_NOT_FOUND') return null; // deleted meanwhile
-        throw err;
-      })));
+      const apps = await Promise.all(
+        ids.map((id) =>
+          getApp(id).catch((err: unknown) => {
+            if (err instanceof AppError && err.code === 'APP_NOT_FOUND') return null; // deleted meanwhile
+            throw err;
+          }),
+        ),
+      );
       return apps.filter((a): a is AppRecord => a !== null);
     },
 
@@ -166,7 +194,13 @@ export function createAccountsService(core: Core) {
         createdAt: app.createdAt,
         selfRegister: app.selfRegister,
         tencent: t
-          ? { sdkAppId: t.sdkAppId, ...(t.secretId ? { secretId: t.secretId } : {}), ...(t.cosBucket ? { cosBucket: t.cosBucket } : {}), ...(t.cosRegion ? { cosRegion: t.cosRegion } : {}), hasCallbackKey: Boolean(t.callbackKey) }
+          ? {
+              sdkAppId: t.sdkAppId,
+              ...(t.secretId ? { secretId: t.secretId } : {}),
+              ...(t.cosBucket ? { cosBucket: t.cosBucket } : {}),
+              ...(t.cosRegion ? { cosRegion: t.cosRegion } : {}),
+              hasCallbackKey: Boolean(t.callbackKey),
+            }
           : null,
       };
     },
@@ -201,7 +235,8 @@ export function createAccountsService(core: Core) {
       if (!(await store.updateApp(appid, fields, remove))) {
         throw new AppError('APP_NOT_FOUND', `no app ${appid}`);
       }
-      if (patch.tencent !== undefined && before.tencent && before.tencent.sdkAppId !== patch.tencent?.sdkAppId) await store.unindexSdkAppId(before.tencent.sdkAppId);
+      if (patch.tencent !== undefined && before.tencent && before.tencent.sdkAppId !== patch.tencent?.sdkAppId)
+        await store.unindexSdkAppId(before.tencent.sdkAppId);
       if (patch.tencent) await store.indexSdkAppId(patch.tencent.sdkAppId, appid);
       return getApp(appid);
     },
@@ -209,7 +244,8 @@ export function createAccountsService(core: Core) {
     /** The app's own number of failed credential checks per account per window (null: the deployment's). */
     async setLoginLimit(appid: string, perAccount: number | null): Promise<{ perAccount: number | null }> {
       await getApp(appid);
-      const ok = perAccount === null ? await store.updateApp(appid, {}, ['loginLimit']) : await store.updateApp(appid, { loginLimit: String(perAccount) });
+      const ok =
+        perAccount === null ? await store.updateApp(appid, {}, ['loginLimit']) : await store.updateApp(appid, { loginLimit: String(perAccount) });
       if (!ok) throw new AppError('APP_NOT_FOUND', `no app ${appid}`);
       return { perAccount };
     },
@@ -224,9 +260,17 @@ export function createAccountsService(core: Core) {
       const now = Date.now();
       const fields: Record<string, string> = { secret, secretCreatedAt: String(now) };
       const until = now + graceSeconds * 1000;
-      if (graceSeconds > 0) Object.assign(fields, { prevSecret: app.secret, prevSecretUntil: String(until), prevSecretCreatedAt: String(app.secretCreatedAt) });
-      if (!(await store.updateApp(appid, fields, graceSeconds > 0 ? [] : ['prevSecret', 'prevSecretUntil', 'prevSecretCreatedAt']))) throw new AppError('APP_NOT_FOUND');
-      return { appid, secret, id: secretId(secret), createdAt: now, previous: graceSeconds > 0 ? { id: secretId(app.secret), expiresAt: until } : null };
+      if (graceSeconds > 0)
+        Object.assign(fields, { prevSecret: app.secret, prevSecretUntil: String(until), prevSecretCreatedAt: String(app.secretCreatedAt) });
+      if (!(await store.updateApp(appid, fields, graceSeconds > 0 ? [] : ['prevSecret', 'prevSecretUntil', 'prevSecretCreatedAt'])))
+        throw new AppError('APP_NOT_FOUND');
+      return {
+        appid,
+        secret,
+        id: secretId(secret),
+        createdAt: now,
+        previous: graceSeconds > 0 ? { id: secretId(app.secret), expiresAt: until } : null,
+      };
     },
 
     /** The app's working secrets without their values: the current one and a previous one still in its grace. */
@@ -304,14 +348,26 @@ export function createAccountsService(core: Core) {
      * A session issued by the app's backend for one of its users (apps with their own
      * login): creates the user, without a password, on first sight.
      */
-    async issueToken(appid: string, input: { uid: string; role?: string; name?: string; profile?: Record<string, unknown>; ttlSeconds?: number }): Promise<SessionViewT> {
+    async issueToken(
+      appid: string,
+      input: { uid: string; role?: string; name?: string; profile?: Record<string, unknown>; ttlSeconds?: number },
+    ): Promise<SessionViewT> {
       let user: User;
       try {
         user = await getUser(appid, input.uid);
       } catch (err) {
         if (!(err instanceof AppError && err.code === 'USER_NOT_FOUND')) throw err;
         try {
-          user = await createUser(appid, { id: input.uid, ...(input.role ? { role: input.role } : {}), ...(input.name ? { name: input.name } : {}), ...(input.profile ? { profile: input.profile } : {}) }, '');
+          user = await createUser(
+            appid,
+            {
+              id: input.uid,
+              ...(input.role ? { role: input.role } : {}),
+              ...(input.name ? { name: input.name } : {}),
+              ...(input.profile ? { profile: input.profile } : {}),
+            },
+            '',
+          );
         } catch (e) {
           if (!(e instanceof AppError && e.code === 'USER_EXISTS')) throw e;
           user = await getUser(appid, input.uid); // created concurrently: fine
@@ -347,7 +403,8 @@ export function createAccountsService(core: Core) {
      * page either way (null at the end), `total` the app's users before filtering.
      */
     async listUsers(appid: string, offset: number, limit: number, filter: UserFilterT = {}): Promise<UserPageT> {
-      const matches = (u: User) => (filter.role === undefined || u.role === filter.role) && (filter.prefix === undefined || u.id.startsWith(filter.prefix));
+      const matches = (u: User) =>
+        (filter.role === undefined || u.role === filter.role) && (filter.prefix === undefined || u.id.startsWith(filter.prefix));
       const filtered = filter.role !== undefined || filter.prefix !== undefined;
       const users: User[] = [];
       let pos = offset;
@@ -375,7 +432,11 @@ export function createAccountsService(core: Core) {
      * Closes every socket of the user on every node, after a `session.revoked` event with the
      * reason; with `revoke`, every token of the user is revoked first (no reconnecting with it).
      */
-    async forceDisconnect(appid: string, uid: string, opts: { reason?: string; revoke?: boolean } = {}): Promise<{ sockets: number; revoked: number }> {
+    async forceDisconnect(
+      appid: string,
+      uid: string,
+      opts: { reason?: string; revoke?: boolean } = {},
+    ): Promise<{ sockets: number; revoked: number }> {
       await getUser(appid, uid);
       const message = opts.reason ?? 'disconnected by the administrator';
       let revoked = 0;

@@ -100,7 +100,10 @@ export function createAccountsStore(redis: RedisClient, keys: Keys) {
       return n === 1;
     },
     async listUserIds(appid: string, offset: number, limit: number): Promise<{ ids: string[]; total: number }> {
-      const [ids, total] = await Promise.all([redis.zrange(keys.users(appid), String(offset), String(offset + limit - 1)), redis.zcard(keys.users(appid))]);
+      const [ids, total] = await Promise.all([
+        redis.zrange(keys.users(appid), String(offset), String(offset + limit - 1)),
+        redis.zcard(keys.users(appid)),
+      ]);
       return { ids, total };
     },
 

@@ -40,7 +40,12 @@ export const queueBoard: RoutePlugin = async (app, { core }) => {
       return reply
         .code(401)
         .header('www-authenticate', 'Basic realm="Switchboard queues", charset="UTF-8"')
-        .send({ error: { code: 'ADMIN_AUTH_FAILED', message: 'the admin token is required: Authorization: Bearer <ADMIN_TOKEN>, or Basic with it as the password' } });
+        .send({
+          error: {
+            code: 'ADMIN_AUTH_FAILED',
+            message: 'the admin token is required: Authorization: Bearer <ADMIN_TOKEN>, or Basic with it as the password',
+          },
+        });
     });
     await board.register(serverAdapter.registerPlugin(), { prefix: QUEUE_BOARD_PATH });
   });

@@ -14,5 +14,9 @@ export function registerBillingEvents(gateway: Gateway): void {
   /** Seed charge/confirm over the socket. */
   gateway.handle('billing.confirm', async ({ appid, uid, services }, p) => services.billing.confirm(appid, p.callId, uid));
 
-  gateway.contributeSnapshot('billing', async ({ appid, uid, services }, found) => services.billing.snapshot(appid, uid, found), ({ appid, uid, services }) => services.billing.probe(appid, uid));
+  gateway.contributeSnapshot(
+    'billing',
+    async ({ appid, uid, services }, found) => services.billing.snapshot(appid, uid, found),
+    ({ appid, uid, services }) => services.billing.probe(appid, uid),
+  );
 }

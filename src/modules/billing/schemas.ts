@@ -7,19 +7,46 @@ export const MoneySchema = Type.Integer({ minimum: 0, maximum: MAX_MONEY, descri
 export const SignedMoneySchema = Type.Integer({ minimum: -MAX_MONEY, maximum: MAX_MONEY, description: 'integer minor units; negative = debit' });
 
 /** Call ids come from the calling feature (the conversation id of seed 000); `:` and `|` never occur in them. */
-export const CallIdSchema = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.@+-]+$', description: 'metered call id (e.g. the conversation_id)' });
+export const CallIdSchema = Type.String({
+  minLength: 1,
+  maxLength: 64,
+  pattern: '^[A-Za-z0-9_.@+-]+$',
+  description: 'metered call id (e.g. the conversation_id)',
+});
 /** A price key: `default`, a language pair `CN-EN`, or any feature-chosen name. */
-export const PriceKeySchema = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_]+(-[A-Za-z0-9_]+)?$', description: 'price key: `default`, a language pair such as `CN-EN`, or a product name' });
+export const PriceKeySchema = Type.String({
+  minLength: 1,
+  maxLength: 64,
+  pattern: '^[A-Za-z0-9_]+(-[A-Za-z0-9_]+)?$',
+  description: 'price key: `default`, a language pair such as `CN-EN`, or a product name',
+});
 /** Idempotency reference of a top-up or adjustment, chosen by the app's backend. */
-export const RefSchema = Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9_.:@+-]+$', description: 'idempotency reference: the same ref is applied once' });
-export const EndReasonSchema = Type.String({ pattern: '^[a-z][a-z0-9_-]{0,31}$', description: 'why the call ended: balance (exhausted, by the server), payee, payer, app, conversation …' });
-export const ReportedSecondsSchema = Type.Integer({ minimum: 0, maximum: 864000, description: "the agent app's own measure of the call, in seconds (seed charge_length)" });
+export const RefSchema = Type.String({
+  minLength: 1,
+  maxLength: 128,
+  pattern: '^[A-Za-z0-9_.:@+-]+$',
+  description: 'idempotency reference: the same ref is applied once',
+});
+export const EndReasonSchema = Type.String({
+  pattern: '^[a-z][a-z0-9_-]{0,31}$',
+  description: 'why the call ended: balance (exhausted, by the server), payee, payer, app, conversation …',
+});
+export const ReportedSecondsSchema = Type.Integer({
+  minimum: 0,
+  maximum: 864000,
+  description: "the agent app's own measure of the call, in seconds (seed charge_length)",
+});
 
 // ── prices ────────────────────────────────────────────────────────────────────
 export const PriceBody = Type.Object(
   {
     unitPrice: MoneySchema,
-    unitSeconds: Type.Integer({ minimum: 1, maximum: 86400, default: 60, description: 'length of one charged unit; every started unit is charged (default: per started minute)' }),
+    unitSeconds: Type.Integer({
+      minimum: 1,
+      maximum: 86400,
+      default: 60,
+      description: 'length of one charged unit; every started unit is charged (default: per started minute)',
+    }),
     directional: Type.Boolean({ default: false, description: 'false: a pair key A-B also prices B-A' }),
   },
   { additionalProperties: false },
@@ -65,7 +92,12 @@ export const LedgerQuery = Type.Object(
 );
 
 export const TopupBody = Type.Object(
-  { uid: UserIdSchema, amount: Type.Integer({ minimum: 1, maximum: MAX_MONEY }), ref: RefSchema, note: Type.Optional(Type.String({ maxLength: 256 })) },
+  {
+    uid: UserIdSchema,
+    amount: Type.Integer({ minimum: 1, maximum: MAX_MONEY }),
+    ref: RefSchema,
+    note: Type.Optional(Type.String({ maxLength: 256 })),
+  },
   { additionalProperties: false },
 );
 export const AdjustBody = Type.Object(
@@ -120,7 +152,10 @@ export const Reconciliation = Type.Object({
   at: Type.Integer({ description: 'unix ms' }),
 });
 export type ReconciliationT = Static<typeof Reconciliation>;
-export const ReconciliationList = Type.Object({ items: Type.Array(Reconciliation, { description: 'newest first' }), next: Type.Optional(Type.Integer({ description: 'pass as `before` (unix ms)' })) });
+export const ReconciliationList = Type.Object({
+  items: Type.Array(Reconciliation, { description: 'newest first' }),
+  next: Type.Optional(Type.Integer({ description: 'pass as `before` (unix ms)' })),
+});
 export const ReconciliationQuery = Type.Object(
   { before: Type.Optional(Type.Integer({ minimum: 1 })), limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }) },
   { additionalProperties: false },
@@ -160,7 +195,10 @@ export const ChargeEnded = Type.Object({
 export type ChargeEndedT = Static<typeof ChargeEnded>;
 
 export const BalanceRequest = Type.Object({}, { additionalProperties: false });
-export const BalanceAnswer = Type.Object({ balance: Type.Integer({ minimum: 0 }), calls: Type.Array(CallView, { description: 'active metered calls of the user (payer or payee)' }) });
+export const BalanceAnswer = Type.Object({
+  balance: Type.Integer({ minimum: 0 }),
+  calls: Type.Array(CallView, { description: 'active metered calls of the user (payer or payee)' }),
+});
 export const CallRef = Type.Object({ callId: CallIdSchema }, { additionalProperties: false });
 export const LedgerRequest = LedgerQuery;
 

@@ -27,7 +27,17 @@ import { AppError } from '../../infra/errors.js';
 import { sweepFor, sweepJobMs } from '../../infra/sweep-loop.js';
 import type { AccountsService } from '../accounts/service.js';
 import type {
-  BeginInput, CallStateT, CallViewT, ChargeEndedT, ChargeTickT, EntryKindT, LedgerPageT, LedgerResultT, PriceBodyT, PriceViewT, ReconciliationT,
+  BeginInput,
+  CallStateT,
+  CallViewT,
+  ChargeEndedT,
+  ChargeTickT,
+  EntryKindT,
+  LedgerPageT,
+  LedgerResultT,
+  PriceBodyT,
+  PriceViewT,
+  ReconciliationT,
 } from './schemas.js';
 import { createBillingStore, type ClaimedTick } from './store.js';
 
@@ -42,7 +52,8 @@ export type CallEndedHandler = (appid: string, call: CallViewT) => Promise<void>
  * checks those timeouts `hz` times a second (10 by default), so a scheduler firing every
  * 50 ms really fires every ~100 ms. Node timers inside the job are precise.
  */
-export const chargeJobPeriodMs = (config: Pick<Config, 'CHARGE_SWEEP_INTERVAL_MS' | 'SWEEP_JOB_MS'>) => sweepJobMs(config, config.CHARGE_SWEEP_INTERVAL_MS);
+export const chargeJobPeriodMs = (config: Pick<Config, 'CHARGE_SWEEP_INTERVAL_MS' | 'SWEEP_JOB_MS'>) =>
+  sweepJobMs(config, config.CHARGE_SWEEP_INTERVAL_MS);
 
 /** How many due ticks one claim script takes at a time (bounds the time Redis is busy). */
 const CLAIM_BATCH = 200;
@@ -87,7 +98,11 @@ export function createBillingService(core: Core, accounts: AccountsService) {
     redis: core.durableRedis,
     replicas: core.config.REDIS_DURABLE_REPLICAS,
     timeoutMs: core.config.REDIS_DURABLE_TIMEOUT_MS,
-    onShort: (appid, acked) => core.log.warn({ appid, acked, wanted: core.config.REDIS_DURABLE_REPLICAS }, 'ledger entry written with fewer replicas than REDIS_DURABLE_REPLICAS (a replica is down?)'),
+    onShort: (appid, acked) =>
+      core.log.warn(
+        { appid, acked, wanted: core.config.REDIS_DURABLE_REPLICAS },
+        'ledger entry written with fewer replicas than REDIS_DURABLE_REPLICAS (a replica is down?)',
+      ),
   });
   const { config, emitter, log } = core;
   const hooks: CallEndedHandler[] = [];
@@ -126,10 +141,24 @@ export function createBillingService(core: Core, accounts: AccountsService) {
   }
 
   /** Debits units from..to of a call, in order, each once; stops at the first one the balance cannot pay. */
-  async function chargeUnits(appid: string, c: { callId: string; payer: string; unitPrice: number }, from: number, to: number, balance: number): Promise<{ units: number; balance: number; short: boolean }> {
+  async function chargeUnits(
+    appid: string,
+    c: { callId: string; payer: string; unitPrice: number },
+    from: number,
+    to: number,
+    balance: number,
+  ): Promise<{ units: number; balance: number; short: boolean }> {
     let units = from - 1;
     for (let n = from; n <= to; n++) {
-      const r = await store.ledger(appid, { uid: c.payer, amount: -c.unitPrice, key: unitKey(c.callId, n), kind: 'charge', now: Date.now(), callId: c.callId, unit: n });
+      const r = await store.ledger(appid, {
+        uid: c.payer,
+        amount: -c.unitPrice,
+        key: unitKey(c.callId, n),
+        kind: 'charge',
+        now: Date.now(),
+        callId: c.callId,
+        unit: n,
+      });
       balance = r.balance;
       if (r.code === -1) return { units, balance, short: true };
       units = n;
@@ -172,7 +201,12 @@ export function createBillingService(core: Core, accounts: AccountsService) {
     const ended: ChargeEndedT = { callId, reason, units: call.units, amount: call.amount, elapsedMs: call.elapsedMs, balance };
     emitter.toUser(appid, call.payer, 'charge.ended', ended);
     emitter.toUser(appid, call.payee, 'charge.ended', ended);
-    await core.events.publish(appid, 'charge.ended', { ...ended, payer: call.payer, payee: call.payee, unitPrice: call.unitPrice }, { orderKey: callId });
+    await core.events.publish(
+      appid,
+      'charge.ended',
+      { ...ended, payer: call.payer, payee: call.payee, unitPrice: call.unitPrice },
+      { orderKey: callId },
+    );
     await runHooks(appid, call);
     return { ended: true, call };
   }
@@ -196,11 +230,26 @@ export function createBillingService(core: Core, accounts: AccountsService) {
     const nextTick = c.startedAt + (Math.floor((now - c.startedAt) / c.tickMs) + 1) * c.tickMs;
     const nextUnit = c.startedAt + units * c.unitMs;
     const low = c.unitPrice > 0 && balance < config.CHARGE_LOW_UNITS * c.unitPrice;
-    const a = await store.advance(appid, c.callId, { claimedDue: c.nextDue, units, amount: units * c.unitPrice, nextDue: Math.min(nextTick, nextUnit), low });
+    const a = await store.advance(appid, c.callId, {
+      claimedDue: c.nextDue,
+      units,
+      amount: units * c.unitPrice,
+      nextDue: Math.min(nextTick, nextUnit),
+      low,
+    });
     if (a.code !== 1) return 'skipped'; // ended meanwhile, or another worker ticked it after our lease ran out
     const tick: ChargeTickT = {
-      callId: c.callId, payer: c.payer, payee: c.payee, seq: a.seq, due, elapsedMs: due - c.startedAt,
-      units: a.units, unitPrice: c.unitPrice, unitSeconds: c.unitMs / 1000, amount: a.units * c.unitPrice, balance,
+      callId: c.callId,
+      payer: c.payer,
+      payee: c.payee,
+      seq: a.seq,
+      due,
+      elapsedMs: due - c.startedAt,
+      units: a.units,
+      unitPrice: c.unitPrice,
+      unitSeconds: c.unitMs / 1000,
+      amount: a.units * c.unitPrice,
+      balance,
     };
     emitter.toUser(appid, c.payer, 'charge.tick', tick);
     emitter.toUser(appid, c.payee, 'charge.tick', tick);
@@ -292,7 +341,8 @@ export function createBillingService(core: Core, accounts: AccountsService) {
     },
     balance: (appid: string, uid: string) => store.balance(appid, uid),
     /** The user's ledger, newest first. */
-    ledger: (appid: string, uid: string, q: { before?: number; limit: number }): Promise<LedgerPageT> => store.userLedger(appid, uid, q.before, q.limit),
+    ledger: (appid: string, uid: string, q: { before?: number; limit: number }): Promise<LedgerPageT> =>
+      store.userLedger(appid, uid, q.before, q.limit),
     /** The ledger entries of one call (its units), newest first. */
     async callLedger(appid: string, callId: string, q: { before?: number; limit: number }): Promise<LedgerPageT> {
       await getCall(appid, callId);
@@ -315,12 +365,20 @@ export function createBillingService(core: Core, accounts: AccountsService) {
       const now = Date.now();
       const unitMs = price.unitSeconds * 1000;
       const r = await store.begin(appid, {
-        callId: input.callId, payer: input.payer, payee: input.payee, priceKey: price.priceKey, unitPrice: price.unitPrice,
-        unitMs, tickMs: tickMs(), now, firstDue: now + Math.min(tickMs(), unitMs),
+        callId: input.callId,
+        payer: input.payer,
+        payee: input.payee,
+        priceKey: price.priceKey,
+        unitPrice: price.unitPrice,
+        unitMs,
+        tickMs: tickMs(),
+        now,
+        firstDue: now + Math.min(tickMs(), unitMs),
       });
       const h = r.fields;
       if (!r.created) {
-        if (h.payer !== input.payer || h.payee !== input.payee) throw new AppError('CALL_EXISTS', `call ${input.callId} is metered between other users`);
+        if (h.payer !== input.payer || h.payee !== input.payee)
+          throw new AppError('CALL_EXISTS', `call ${input.callId} is metered between other users`);
         if (h.state !== 'active') throw new AppError('CALL_ENDED', `call ${input.callId} has ended`);
         if (Number(h.units) >= 1) return getCall(appid, input.callId);
       }
@@ -328,7 +386,9 @@ export function createBillingService(core: Core, accounts: AccountsService) {
       const first = await chargeUnits(appid, { callId: input.callId, payer: input.payer, unitPrice }, 1, 1, 0);
       if (first.short) {
         if (await store.abort(appid, input.callId, input.payer, input.payee)) {
-          throw new AppError('INSUFFICIENT_BALANCE', `balance ${first.balance} does not cover the first unit (${unitPrice})`, { balance: first.balance });
+          throw new AppError('INSUFFICIENT_BALANCE', `balance ${first.balance} does not cover the first unit (${unitPrice})`, {
+            balance: first.balance,
+          });
         }
         return getCall(appid, input.callId); // charged or ended meanwhile by a concurrent begin/tick
       }

@@ -254,12 +254,21 @@ export interface LedgerDurability extends Durability {
   onShort(appid: string, acked: number): void;
 }
 
-export function createBillingStore(redis: RedisClient, keys: Keys, durable: LedgerDurability = { redis, replicas: 0, timeoutMs: 0, onShort: () => undefined }) {
+export function createBillingStore(
+  redis: RedisClient,
+  keys: Keys,
+  durable: LedgerDurability = { redis, replicas: 0, timeoutMs: 0, onShort: () => undefined },
+) {
   const run = defineScripts(redis, scripts);
   const k = (appid: string, ...parts: Array<string | number>) => keys.scoped(appid, 'billing', ...parts);
   const prefix = (appid: string) => keys.scoped(appid, 'billing', '');
   const activeApps = createAppIndex(redis, keys.global('billing', 'apps'));
-  const callKeys = (appid: string, callId: string, payer: string, payee: string) => [k(appid, 'c', callId), k(appid, 'due'), k(appid, 'uc', payer), k(appid, 'uc', payee)];
+  const callKeys = (appid: string, callId: string, payer: string, payee: string) => [
+    k(appid, 'c', callId),
+    k(appid, 'due'),
+    k(appid, 'uc', payer),
+    k(appid, 'uc', payee),
+  ];
 
   async function page(appid: string, zkey: string, before: number | undefined, limit: number): Promise<{ entries: LedgerEntryT[]; next?: number }> {
     const ids = await redis.zrevrangebyscore(zkey, before !== undefined ? `(${before}` : '+inf', '-inf', 'LIMIT', 0, limit + 1);
@@ -272,7 +281,10 @@ export function createBillingStore(redis: RedisClient, keys: Keys, durable: Ledg
 
   return {
     /** The ledger operation (see sbBillLedger). `amount` is signed: negative debits. */
-    async ledger(appid: string, op: { uid: string; amount: number; key: string; kind: EntryKindT; now: number; callId?: string; unit?: number; note?: string }): Promise<LedgerApplied> {
+    async ledger(
+      appid: string,
+      op: { uid: string; amount: number; key: string; kind: EntryKindT; now: number; callId?: string; unit?: number; note?: string },
+    ): Promise<LedgerApplied> {
       const { result, acked } = await runDurableScript(
         durable.redis,
         scripts.sbBillLedger,
@@ -298,7 +310,9 @@ export function createBillingStore(redis: RedisClient, keys: Keys, durable: Ledg
     },
     async prices(appid: string): Promise<PriceViewT[]> {
       const h = await redis.hgetall(k(appid, 'prices'));
-      return Object.entries(h).map(([priceKey, v]) => toPrice(priceKey, v)).sort((a, b) => (a.priceKey < b.priceKey ? -1 : a.priceKey > b.priceKey ? 1 : 0));
+      return Object.entries(h)
+        .map(([priceKey, v]) => toPrice(priceKey, v))
+        .sort((a, b) => (a.priceKey < b.priceKey ? -1 : a.priceKey > b.priceKey ? 1 : 0));
     },
     /** The raw prices of `candidates`, in order (null where unset). */
     async pricesOf(appid: string, candidates: string[]): Promise<Array<PriceViewT | null>> {
@@ -306,8 +320,31 @@ export function createBillingStore(redis: RedisClient, keys: Keys, durable: Ledg
       return raws.map((v, i) => (v === null ? null : toPrice(candidates[i]!, v)));
     },
 
-    async begin(appid: string, c: { callId: string; payer: string; payee: string; priceKey: string; unitPrice: number; unitMs: number; tickMs: number; now: number; firstDue: number }): Promise<{ created: boolean; fields: Record<string, string> }> {
-      const r = (await run('sbBillBegin', callKeys(appid, c.callId, c.payer, c.payee), [c.callId, c.payer, c.payee, c.priceKey, c.unitPrice, c.unitMs, c.tickMs, c.now, c.firstDue])) as unknown[];
+    async begin(
+      appid: string,
+      c: {
+        callId: string;
+        payer: string;
+        payee: string;
+        priceKey: string;
+        unitPrice: number;
+        unitMs: number;
+        tickMs: number;
+        now: number;
+        firstDue: number;
+      },
+    ): Promise<{ created: boolean; fields: Record<string, string> }> {
+      const r = (await run('sbBillBegin', callKeys(appid, c.callId, c.payer, c.payee), [
+        c.callId,
+        c.payer,
+        c.payee,
+        c.priceKey,
+        c.unitPrice,
+        c.unitMs,
+        c.tickMs,
+        c.now,
+        c.firstDue,
+      ])) as unknown[];
       if (Number(r[0]) === 1) await activeApps.add(appid); // another slot: after the script, idempotent
       return { created: Number(r[0]) === 1, fields: pairs(r.slice(1)) };
     },
@@ -329,7 +366,11 @@ export function createBillingStore(redis: RedisClient, keys: Keys, durable: Ledg
     probe: (appid: string, uid: string): ProbeItem[] => [{ key: k(appid, 'bal'), field: uid }, { key: k(appid, 'uc', uid) }],
     /** Active calls (those with a tick due), next tick first, at most `limit`; and how many there are (dashboards). */
     async activeCallIds(appid: string, limit: number): Promise<{ total: number; ids: string[] }> {
-      const [[, ids], [, total]] = (await redis.multi().zrange(k(appid, 'due'), '0', String(limit - 1)).zcard(k(appid, 'due')).exec()) as [[null, string[]], [null, number]];
+      const [[, ids], [, total]] = (await redis
+        .multi()
+        .zrange(k(appid, 'due'), '0', String(limit - 1))
+        .zcard(k(appid, 'due'))
+        .exec()) as [[null, string[]], [null, number]];
       return { total, ids };
     },
 
@@ -338,22 +379,57 @@ export function createBillingStore(redis: RedisClient, keys: Keys, durable: Ledg
       const claimed: ClaimedTick[] = [];
       for (let i = 1; i + 10 < r.length; i += 11) {
         claimed.push({
-          callId: String(r[i]), payer: String(r[i + 1]), payee: String(r[i + 2]), startedAt: Number(r[i + 3]), unitMs: Number(r[i + 4]),
-          unitPrice: Number(r[i + 5]), units: Number(r[i + 6]), nextDue: String(r[i + 7]), low: String(r[i + 8]) === '1', tickMs: Number(r[i + 9]), balance: Number(r[i + 10]),
+          callId: String(r[i]),
+          payer: String(r[i + 1]),
+          payee: String(r[i + 2]),
+          startedAt: Number(r[i + 3]),
+          unitMs: Number(r[i + 4]),
+          unitPrice: Number(r[i + 5]),
+          units: Number(r[i + 6]),
+          nextDue: String(r[i + 7]),
+          low: String(r[i + 8]) === '1',
+          tickMs: Number(r[i + 9]),
+          balance: Number(r[i + 10]),
         });
       }
       return { examined: Number(r[0]), claimed };
     },
-    async advance(appid: string, callId: string, a: { claimedDue: string | null; units: number; amount: number; nextDue?: number; low?: boolean }): Promise<{ code: number; units: number; seq: number; lowStarted: boolean }> {
-      const r = (await run('sbBillAdvance', [k(appid, 'c', callId), k(appid, 'due')], [callId, a.claimedDue ?? '', a.units, a.amount, a.nextDue ?? '', a.low ? 1 : 0])) as number[];
+    async advance(
+      appid: string,
+      callId: string,
+      a: { claimedDue: string | null; units: number; amount: number; nextDue?: number; low?: boolean },
+    ): Promise<{ code: number; units: number; seq: number; lowStarted: boolean }> {
+      const r = (await run(
+        'sbBillAdvance',
+        [k(appid, 'c', callId), k(appid, 'due')],
+        [callId, a.claimedDue ?? '', a.units, a.amount, a.nextDue ?? '', a.low ? 1 : 0],
+      )) as number[];
       return { code: Number(r[0]), units: Number(r[1] ?? 0), seq: Number(r[2] ?? 0), lowStarted: Number(r[3] ?? 0) === 1 };
     },
-    async end(appid: string, callId: string, payer: string, payee: string, now: number, reason: string): Promise<{ code: number; fields: Record<string, string> }> {
+    async end(
+      appid: string,
+      callId: string,
+      payer: string,
+      payee: string,
+      now: number,
+      reason: string,
+    ): Promise<{ code: number; fields: Record<string, string> }> {
       const r = (await run('sbBillEnd', [...callKeys(appid, callId, payer, payee), k(appid, 'endq')], [callId, now, reason])) as unknown[];
       return { code: Number(r[0]), fields: pairs(r.slice(1)) };
     },
-    async report(appid: string, callId: string, phase: 'update' | 'end', reportedSeconds: number, now: number, toleranceSeconds: number): Promise<{ code: number; serverSeconds: number; diff: number | null }> {
-      const r = (await run('sbBillReport', [k(appid, 'c', callId), k(appid, 'rec')], [callId, phase, reportedSeconds, now, toleranceSeconds])) as Array<number | string>;
+    async report(
+      appid: string,
+      callId: string,
+      phase: 'update' | 'end',
+      reportedSeconds: number,
+      now: number,
+      toleranceSeconds: number,
+    ): Promise<{ code: number; serverSeconds: number; diff: number | null }> {
+      const r = (await run(
+        'sbBillReport',
+        [k(appid, 'c', callId), k(appid, 'rec')],
+        [callId, phase, reportedSeconds, now, toleranceSeconds],
+      )) as Array<number | string>;
       return { code: Number(r[0]), serverSeconds: Number(r[1] ?? 0), diff: r[2] === undefined || r[2] === '' ? null : Number(r[2]) };
     },
     async confirm(appid: string, callId: string, payer: string, now: number): Promise<number> {
@@ -361,7 +437,8 @@ export function createBillingStore(redis: RedisClient, keys: Keys, durable: Ledg
     },
 
     /** Claims (until `until`) ended calls whose hooks have not been acknowledged, ended before `before`. */
-    claimEndedPending: async (appid: string, before: number, until: number) => (await run('sbBillClaimEnded', [k(appid, 'endq')], [before, until, 100])) as string[],
+    claimEndedPending: async (appid: string, before: number, until: number) =>
+      (await run('sbBillClaimEnded', [k(appid, 'endq')], [before, until, 100])) as string[],
     hooksDone: (appid: string, callId: string) => redis.zrem(k(appid, 'endq'), callId),
 
     async reconciliations(appid: string, before: number | undefined, limit: number): Promise<string[]> {
@@ -376,7 +453,8 @@ export function createBillingStore(redis: RedisClient, keys: Keys, durable: Ledg
       return counts.reduce((a, b) => a + b, 0);
     },
     /** Drops an app without active calls from the tick job; re-adds it if a call began meanwhile. */
-    retireIfIdle: (appid: string) => activeApps.retireIfIdle(appid, async () => (await redis.zcard(k(appid, 'due'))) > 0 || (await redis.zcard(k(appid, 'endq'))) > 0),
+    retireIfIdle: (appid: string) =>
+      activeApps.retireIfIdle(appid, async () => (await redis.zcard(k(appid, 'due'))) > 0 || (await redis.zcard(k(appid, 'endq'))) > 0),
   };
 }
 

@@ -9,7 +9,15 @@ import type { AccountsService, UserSession } from '../accounts/service.js';
 import type { RtcService } from '../rtc/service.js';
 import type { RoomsService } from '../rooms/service.js';
 import { roomKeys } from '../rooms/store.js';
-import { COURSE_STATE_NAMES, type BindFileT, type CourseListQueryT, type CourseState, type CourseViewT, type CreateCourseInput, type EndReason } from './schemas.js';
+import {
+  COURSE_STATE_NAMES,
+  type BindFileT,
+  type CourseListQueryT,
+  type CourseState,
+  type CourseViewT,
+  type CreateCourseInput,
+  type EndReason,
+} from './schemas.js';
 import { createClassroomStore } from './store.js';
 
 export const CLASSROOM_KIND = 'classroom';
@@ -110,8 +118,17 @@ export function createClassroomService(core: Core, deps: { accounts: AccountsSer
       const roomnum = Number(room.roomId);
       const created = Date.now();
       const fields = {
-        roomnum: room.roomId, host_uid: uid, title: input.title, cover: input.cover ?? '', state: '0', created: String(created),
-        begin_time: '0', begin_imseq: '0', end_time: '0', end_imseq: '0', playback_idx_url: '',
+        roomnum: room.roomId,
+        host_uid: uid,
+        title: input.title,
+        cover: input.cover ?? '',
+        state: '0',
+        created: String(created),
+        begin_time: '0',
+        begin_imseq: '0',
+        end_time: '0',
+        end_imseq: '0',
+        playback_idx_url: '',
       };
       if (!(await store.create(appid, roomnum, uid, created, fields))) throw new AppError('INTERNAL', `course ${roomnum} exists`);
       return toView(fields, room);
@@ -127,7 +144,11 @@ export function createClassroomService(core: Core, deps: { accounts: AccountsSer
       const view = await get(appid, roomnum);
       if (r.code === 1) {
         await rooms.announceState(appid, roomId, COURSE_STATE_NAMES[1], view);
-        await rooms.publishStarted(appid, { roomId, kind: CLASSROOM_KIND, host: view.host_uid }, { roomnum, title: view.title, beginImseq: view.begin_imseq });
+        await rooms.publishStarted(
+          appid,
+          { roomId, kind: CLASSROOM_KIND, host: view.host_uid },
+          { roomnum, title: view.title, beginImseq: view.begin_imseq },
+        );
       }
       return view;
     },
@@ -164,14 +185,27 @@ export function createClassroomService(core: Core, deps: { accounts: AccountsSer
         // One course: the other filters still apply.
         const h = await store.get(appid, q.roomnum);
         const created = Number(h?.created ?? 0);
-        const match = h !== null && (q.host_uid === undefined || h.host_uid === q.host_uid) && (q.state === undefined || Number(h.state) === q.state) && created >= from && (to === '+inf' || created <= to);
+        const match =
+          h !== null &&
+          (q.host_uid === undefined || h.host_uid === q.host_uid) &&
+          (q.state === undefined || Number(h.state) === q.state) &&
+          created >= from &&
+          (to === '+inf' || created <= to);
         total = match ? 1 : 0;
         roomnums = match && q.index === 0 ? [q.roomnum] : [];
       } else {
-        ({ total, roomnums } = await store.page(appid, { ...(q.host_uid !== undefined ? { host: q.host_uid } : {}), ...(q.state !== undefined ? { state: q.state } : {}), from, to }, q.index, q.size));
+        ({ total, roomnums } = await store.page(
+          appid,
+          { ...(q.host_uid !== undefined ? { host: q.host_uid } : {}), ...(q.state !== undefined ? { state: q.state } : {}), from, to },
+          q.index,
+          q.size,
+        ));
       }
       const ids = roomnums.map(String);
-      const [hashes, roomViews] = await Promise.all([store.getMany(appid, roomnums), Promise.all(ids.map((id) => rooms.get(appid, id).catch(() => null)))]);
+      const [hashes, roomViews] = await Promise.all([
+        store.getMany(appid, roomnums),
+        Promise.all(ids.map((id) => rooms.get(appid, id).catch(() => null))),
+      ]);
       const list: CourseViewT[] = [];
       hashes.forEach((h, i) => {
         const room = roomViews[i];
@@ -181,7 +215,12 @@ export function createClassroomService(core: Core, deps: { accounts: AccountsSer
     },
 
     /** Seed roomidlist: members with seed roles (1 the teacher hosting, 0 the others). */
-    async members(appid: string, roomnum: number, index: number, size: number): Promise<{ total: number; idlist: Array<{ id: string; role: 0 | 1 }> }> {
+    async members(
+      appid: string,
+      roomnum: number,
+      index: number,
+      size: number,
+    ): Promise<{ total: number; idlist: Array<{ id: string; role: 0 | 1 }> }> {
       await course(appid, roomnum);
       const r = await rooms.members(appid, String(roomnum), index, size);
       return { total: r.total, idlist: r.members.map((m) => ({ id: m.uid, role: m.role === 'host' ? 1 : 0 })) };
@@ -190,7 +229,14 @@ export function createClassroomService(core: Core, deps: { accounts: AccountsSer
     /** Seed reportbind: the course's teacher binds (or unbinds) courseware (type 0) or a video (type 1). */
     async bind(appid: string, uid: string, roomnum: number, file: BindFileT, op: 'bind' | 'unbind'): Promise<{ changed: boolean }> {
       await hostedCourse(appid, uid, roomnum);
-      const r = await store.bind(appid, roomnum, op, bindKey(file), JSON.stringify({ type: file.type, file_name: file.file_name, url: file.url }), Date.now());
+      const r = await store.bind(
+        appid,
+        roomnum,
+        op,
+        bindKey(file),
+        JSON.stringify({ type: file.type, file_name: file.file_name, url: file.url }),
+        Date.now(),
+      );
       if (r === -1) throw new AppError('ROOM_NOT_FOUND', `no course ${roomnum}`);
       return { changed: r === 1 };
     },
@@ -210,7 +256,16 @@ export function createClassroomService(core: Core, deps: { accounts: AccountsSer
     async markRecorded(appid: string, roomnum: number, rec: { playbackUrl: string; isIndex?: boolean }): Promise<CourseViewT> {
       const h = await course(appid, roomnum);
       const roomId = String(roomnum);
-      const r = await store.move(appid, roomnum, h.host_uid ?? '', roomKeys(core.keys, appid, roomId).room, 'recorded', nowSeconds(), rec.playbackUrl, rec.isIndex ?? true);
+      const r = await store.move(
+        appid,
+        roomnum,
+        h.host_uid ?? '',
+        roomKeys(core.keys, appid, roomId).room,
+        'recorded',
+        nowSeconds(),
+        rec.playbackUrl,
+        rec.isIndex ?? true,
+      );
       if (r.code === -1) throw new AppError('ROOM_NOT_FOUND', `no course ${roomnum}`);
       const view = await get(appid, roomnum);
       if (r.code === 1) await rooms.announceState(appid, roomId, COURSE_STATE_NAMES[view.state] ?? 'ended', view);

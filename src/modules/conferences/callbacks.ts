@@ -15,25 +15,31 @@ export const telephonyCallbackRoutes: RoutePlugin = async (app, { core }) => {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: 64 * 1024 }, (_req, body, done) => done(null, body));
 
-  app.post('/v1/telephony/callbacks', {
-    schema: {
-      tags: ['conferences'],
-      summary: 'Call-state callback of the webhook telephony provider: JSON {appid, confId, callid, state: ringing|answered|failed|hungup, reason?}, signed (x-switchboard-timestamp, x-switchboard-signature: v1=hex HMAC-SHA256(secret, "<timestamp>.<raw body>"))',
-      response: { 202: Type.Object({ ok: Type.Literal(true) }), 400: ErrorResponse, 401: ErrorResponse, 503: ErrorResponse },
+  app.post(
+    '/v1/telephony/callbacks',
+    {
+      schema: {
+        tags: ['conferences'],
+        summary:
+          'Call-state callback of the webhook telephony provider: JSON {appid, confId, callid, state: ringing|answered|failed|hungup, reason?}, signed (x-switchboard-timestamp, x-switchboard-signature: v1=hex HMAC-SHA256(secret, "<timestamp>.<raw body>"))',
+        response: { 202: Type.Object({ ok: Type.Literal(true) }), 400: ErrorResponse, 401: ErrorResponse, 503: ErrorResponse },
+      },
     },
-  }, async (req, reply) => {
-    const secret = core.config.TELEPHONY_WEBHOOK_SECRET;
-    if (core.config.TELEPHONY_PROVIDER !== 'webhook' || !secret) throw new AppError('TELEPHONY_NOT_CONFIGURED', 'call-state callbacks need TELEPHONY_PROVIDER=webhook and TELEPHONY_WEBHOOK_SECRET');
-    const raw = typeof req.body === 'string' ? req.body : '';
-    verifySignedBody(secret, req.headers, raw, core.config.TELEPHONY_CALLBACK_MAX_AGE_SECONDS);
-    let json: unknown;
-    try {
-      json = JSON.parse(raw);
-    } catch {
-      throw new AppError('BAD_JSON', 'the callback body is not JSON');
-    }
-    const cb = parse(CallStateCallback, json, 'call-state callback');
-    await core.queues.add('conferences', 'callState', cb, { jobId: callStateJobId(cb, cb.state) });
-    return reply.code(202).send({ ok: true });
-  });
+    async (req, reply) => {
+      const secret = core.config.TELEPHONY_WEBHOOK_SECRET;
+      if (core.config.TELEPHONY_PROVIDER !== 'webhook' || !secret)
+        throw new AppError('TELEPHONY_NOT_CONFIGURED', 'call-state callbacks need TELEPHONY_PROVIDER=webhook and TELEPHONY_WEBHOOK_SECRET');
+      const raw = typeof req.body === 'string' ? req.body : '';
+      verifySignedBody(secret, req.headers, raw, core.config.TELEPHONY_CALLBACK_MAX_AGE_SECONDS);
+      let json: unknown;
+      try {
+        json = JSON.parse(raw);
+      } catch {
+        throw new AppError('BAD_JSON', 'the callback body is not JSON');
+      }
+      const cb = parse(CallStateCallback, json, 'call-state callback');
+      await core.queues.add('conferences', 'callState', cb, { jobId: callStateJobId(cb, cb.state) });
+      return reply.code(202).send({ ok: true });
+    },
+  );
 };

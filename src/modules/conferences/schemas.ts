@@ -4,7 +4,10 @@ import { RoomIdSchema } from '../rooms/schemas.js';
 
 /** A conference is a room of kind `conference`: its id is the room id. */
 export const ConfIdSchema = RoomIdSchema;
-export const CallIdSchema = Type.String({ pattern: '^[1-9][0-9]{0,15}-[1-9][0-9]{0,9}$', description: 'one call leg, unique within the conference: <confId>-<n>' });
+export const CallIdSchema = Type.String({
+  pattern: '^[1-9][0-9]{0,15}-[1-9][0-9]{0,9}$',
+  description: 'one call leg, unique within the conference: <confId>-<n>',
+});
 /** Dialable number: digits with an optional leading + (landlines, extensions and mobiles alike). */
 export const PhoneNumberSchema = Type.String({ pattern: '^\\+?[0-9]{3,20}$', description: 'phone number to dial: digits, optional leading +' });
 export const ConfNameSchema = Type.String({ minLength: 1, maxLength: 128 });
@@ -16,7 +19,14 @@ export const StartTimeSchema = Type.Union([Type.String({ maxLength: 40 }), Type.
 export const SeedStateSchema = Type.Union([Type.Literal(0), Type.Literal(1), Type.Literal(2)]);
 export type SeedState = Static<typeof SeedStateSchema>;
 /** The participant's current (or last) call leg. */
-export const CallPhaseSchema = Type.Union([Type.Literal('none'), Type.Literal('dialling'), Type.Literal('ringing'), Type.Literal('connected'), Type.Literal('ended'), Type.Literal('failed')]);
+export const CallPhaseSchema = Type.Union([
+  Type.Literal('none'),
+  Type.Literal('dialling'),
+  Type.Literal('ringing'),
+  Type.Literal('connected'),
+  Type.Literal('ended'),
+  Type.Literal('failed'),
+]);
 export type CallPhase = Static<typeof CallPhaseSchema>;
 
 export const ConfStateSchema = Type.Union([Type.Literal('scheduled'), Type.Literal('live'), Type.Literal('ended')]);
@@ -88,7 +98,10 @@ export const CreateConferenceBody = Type.Object(
 );
 export const ConfRef = Type.Object({ confId: ConfIdSchema }, { additionalProperties: false });
 export const AddParticipantsBody = Type.Object(
-  { users: Type.Array(ParticipantInput, { minItems: 1, maxItems: 500 }), dial: Type.Boolean({ default: false, description: 'dial those with a number (invite); false: list only (join)' }) },
+  {
+    users: Type.Array(ParticipantInput, { minItems: 1, maxItems: 500 }),
+    dial: Type.Boolean({ default: false, description: 'dial those with a number (invite); false: list only (join)' }),
+  },
   { additionalProperties: false },
 );
 export const CallIdsBody = Type.Object({ callids: Type.Array(CallIdSchema, { minItems: 1, maxItems: 500 }) }, { additionalProperties: false });
@@ -97,7 +110,9 @@ export const JoinBody = Type.Object({ pwd: Type.Optional(ConfPasswordSchema) }, 
 export const SubAccountBody = Type.Object({ id: UserIdSchema }, { additionalProperties: false });
 export const NoticeBody = Type.Object(
   {
-    mps: Type.Union([Type.String({ maxLength: 4000 }), Type.Array(Type.String({ maxLength: 32 }), { maxItems: 200 })], { description: 'numbers: "a,b,c" (seed) or an array' }),
+    mps: Type.Union([Type.String({ maxLength: 4000 }), Type.Array(Type.String({ maxLength: 32 }), { maxItems: 200 })], {
+      description: 'numbers: "a,b,c" (seed) or an array',
+    }),
     datas: Type.Optional(Type.Array(Type.String({ maxLength: 256 }), { maxItems: 10, description: 'template parameters' })),
     templateId: Type.Optional(Type.String({ pattern: '^[0-9]{1,16}$' })),
   },
@@ -106,7 +121,10 @@ export const NoticeBody = Type.Object(
 export const NoticeResult = Type.Object({ noticeId: Type.String(), numbers: Type.Array(Type.String()) });
 export const ListQuery = Type.Object({ uid: Type.Optional(UserIdSchema) }, { additionalProperties: false });
 
-export const ConfAddRequest = Type.Object({ confId: ConfIdSchema, users: AddParticipantsBody.properties.users, dial: Type.Boolean({ default: false }) }, { additionalProperties: false });
+export const ConfAddRequest = Type.Object(
+  { confId: ConfIdSchema, users: AddParticipantsBody.properties.users, dial: Type.Boolean({ default: false }) },
+  { additionalProperties: false },
+);
 export const ConfCallIdsRequest = Type.Object({ confId: ConfIdSchema, callids: CallIdsBody.properties.callids }, { additionalProperties: false });
 export const ConfJoinRequest = Type.Object({ confId: ConfIdSchema, pwd: Type.Optional(ConfPasswordSchema) }, { additionalProperties: false });
 export const ConfPasswordRequest = Type.Object({ confId: ConfIdSchema, pwd: ConfPasswordSchema }, { additionalProperties: false });
@@ -114,7 +132,20 @@ export const JoinResult = Type.Object({ conference: ConferenceView, participant:
 export const ControlResult = Type.Object({ confId: ConfIdSchema, participants: Type.Array(ParticipantView) });
 
 // ── events ────────────────────────────────────────────────────────────────────
-export const MEMBER_ACTIONS = ['added', 'dialling', 'ringing', 'answered', 'failed', 'joined', 'left', 'hungup', 'kicked', 'muted', 'unmuted', 'ended'] as const;
+export const MEMBER_ACTIONS = [
+  'added',
+  'dialling',
+  'ringing',
+  'answered',
+  'failed',
+  'joined',
+  'left',
+  'hungup',
+  'kicked',
+  'muted',
+  'unmuted',
+  'ended',
+] as const;
 export const MemberAction = Type.Enum(MEMBER_ACTIONS, { description: 'what happened to the participant' });
 export type MemberActionT = (typeof MEMBER_ACTIONS)[number];
 
@@ -131,10 +162,18 @@ export type ConferenceMemberEventT = Static<typeof ConferenceMemberEvent>;
 /** conferences/start: a scheduled conference starts (jobId conf-start.<appid>.<confId>). */
 export const StartJob = Type.Object({ appid: AppIdSchema, confId: ConfIdSchema }, { additionalProperties: false });
 /** conferences/emptyTimeout: the conference has been empty since `since` (jobId conf-empty.<appid>.<confId>.<since>). */
-export const EmptyTimeoutJob = Type.Object({ appid: AppIdSchema, confId: ConfIdSchema, since: Type.Integer({ minimum: 0 }) }, { additionalProperties: false });
+export const EmptyTimeoutJob = Type.Object(
+  { appid: AppIdSchema, confId: ConfIdSchema, since: Type.Integer({ minimum: 0 }) },
+  { additionalProperties: false },
+);
 /** conferences/command: tell the telephony provider to dial / hang up / (un)mute one leg. */
 export const CommandJob = Type.Object(
-  { appid: AppIdSchema, confId: ConfIdSchema, callid: CallIdSchema, action: Type.Union([Type.Literal('dial'), Type.Literal('hangup'), Type.Literal('mute')]) },
+  {
+    appid: AppIdSchema,
+    confId: ConfIdSchema,
+    callid: CallIdSchema,
+    action: Type.Union([Type.Literal('dial'), Type.Literal('hangup'), Type.Literal('mute')]),
+  },
   { additionalProperties: false, description: 'mute sends the leg’s current muted flag (mute or unmute), so reordered jobs still converge' },
 );
 /** conferences/callState: a provider reports a leg's state (simulated jobs, verified webhook callbacks). */
@@ -151,7 +190,13 @@ export const CallStateJob = Type.Object(
 export type CallStateJobT = Static<typeof CallStateJob>;
 /** sms/send: one SMS (jobId sms.<appid>.<noticeId>.<number>). */
 export const SmsSendJob = Type.Object(
-  { appid: AppIdSchema, noticeId: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }), to: Type.String({ pattern: '^\\+?[0-9]{8,16}$' }), templateId: Type.String({ pattern: '^[0-9]{1,16}$' }), datas: Type.Array(Type.String({ maxLength: 256 }), { maxItems: 10 }) },
+  {
+    appid: AppIdSchema,
+    noticeId: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }),
+    to: Type.String({ pattern: '^\\+?[0-9]{8,16}$' }),
+    templateId: Type.String({ pattern: '^[0-9]{1,16}$' }),
+    datas: Type.Array(Type.String({ maxLength: 256 }), { maxItems: 10 }),
+  },
   { additionalProperties: false },
 );
 export type SmsSendJobT = Static<typeof SmsSendJob>;

@@ -19,7 +19,15 @@ import { createSmsProvider, parseNumberList } from '../../providers/sms/index.js
 import { createTelephonyProvider, type CallLeg } from '../../providers/telephony/index.js';
 import type { RoomsService } from '../rooms/service.js';
 import type {
-  CallStateJobT, ConferenceMemberEventT, ConferenceViewT, ConfState, MemberActionT, ParticipantInputT, ParticipantViewT, SmsSendJobT, SubAccountViewT,
+  CallStateJobT,
+  ConferenceMemberEventT,
+  ConferenceViewT,
+  ConfState,
+  MemberActionT,
+  ParticipantInputT,
+  ParticipantViewT,
+  SmsSendJobT,
+  SubAccountViewT,
 } from './schemas.js';
 import { createConferencesStore, list, type Change, type ScriptResult, type StoredParticipant } from './store.js';
 
@@ -54,7 +62,8 @@ export function parseStartTime(time: string | number | null | undefined, now: nu
     return Date.UTC(y!, mo! - 1, d!, h!, mi!, s!) - 8 * 3600_000;
   }
   const parsed = Date.parse(t);
-  if (Number.isNaN(parsed)) throw new AppError('VALIDATION_FAILED', `invalid time: "${t}" is not empty, unix seconds/ms, "YYYY-MM-DD HH:mm:ss" (Beijing time) or ISO 8601`);
+  if (Number.isNaN(parsed))
+    throw new AppError('VALIDATION_FAILED', `invalid time: "${t}" is not empty, unix seconds/ms, "YYYY-MM-DD HH:mm:ss" (Beijing time) or ISO 8601`);
   return parsed;
 }
 
@@ -76,7 +85,8 @@ function participantView(p: StoredParticipant): ParticipantViewT {
   };
 }
 
-const randomText = (n: number, alphabet = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789') => Array.from({ length: n }, () => alphabet[randomInt(alphabet.length)]).join('');
+const randomText = (n: number, alphabet = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789') =>
+  Array.from({ length: n }, () => alphabet[randomInt(alphabet.length)]).join('');
 
 export type ConferencesService = ReturnType<typeof createConferencesService>;
 
@@ -126,12 +136,18 @@ export function createConferencesService(core: Core, deps: { rooms: RoomsService
 
   function failOn(confId: string, r: ScriptResult): void {
     switch (r.code) {
-      case -1: throw new AppError('CONFERENCE_NOT_FOUND', `no conference ${confId}`);
-      case -2: throw new AppError('CONFERENCE_ENDED', `conference ${confId} has ended`);
-      case -3: throw new AppError('CONFERENCE_FULL', `conference ${confId} has ${MAX} participants (CONFERENCE_MAX_PARTICIPANTS)`);
-      case -4: throw new AppError('CONFERENCE_NOT_STARTED', `conference ${confId} has not started yet`);
-      case -5: throw new AppError('CONFERENCE_PASSWORD', `conference ${confId} needs its password`);
-      case -6: throw new AppError('PARTICIPANT_NOT_FOUND', `no call ${list(r.unknown).join(', ')} in conference ${confId}`, { unknown: list(r.unknown) });
+      case -1:
+        throw new AppError('CONFERENCE_NOT_FOUND', `no conference ${confId}`);
+      case -2:
+        throw new AppError('CONFERENCE_ENDED', `conference ${confId} has ended`);
+      case -3:
+        throw new AppError('CONFERENCE_FULL', `conference ${confId} has ${MAX} participants (CONFERENCE_MAX_PARTICIPANTS)`);
+      case -4:
+        throw new AppError('CONFERENCE_NOT_STARTED', `conference ${confId} has not started yet`);
+      case -5:
+        throw new AppError('CONFERENCE_PASSWORD', `conference ${confId} needs its password`);
+      case -6:
+        throw new AppError('PARTICIPANT_NOT_FOUND', `no call ${list(r.unknown).join(', ')} in conference ${confId}`, { unknown: list(r.unknown) });
       default:
     }
   }
@@ -149,7 +165,14 @@ export function createConferencesService(core: Core, deps: { rooms: RoomsService
   }
 
   /** conference.member to the conference's sockets (and the creator's), and the business event (dashboards, sinks). */
-  async function announce(appid: string, confId: string, action: MemberActionT, p: StoredParticipant, inCount: number, creator?: string | null): Promise<void> {
+  async function announce(
+    appid: string,
+    confId: string,
+    action: MemberActionT,
+    p: StoredParticipant,
+    inCount: number,
+    creator?: string | null,
+  ): Promise<void> {
     const ev: ConferenceMemberEventT = { confId, action, participant: participantView(p), inCount };
     emitter.toRoom(appid, confId, 'conference.member', ev);
     const outside = creator === undefined ? await creatorOutside(appid, confId) : creator;
@@ -159,9 +182,20 @@ export function createConferencesService(core: Core, deps: { rooms: RoomsService
 
   async function command(appid: string, confId: string, callid: string, action: 'dial' | 'hangup' | 'mute'): Promise<void> {
     // A leg nobody answers fails after TELEPHONY_RING_TIMEOUT_MS, whatever the carrier says (or does not).
-    if (action === 'dial') await queues.add('conferences', 'callState', { appid, confId, callid, state: 'failed', reason: RING_TIMEOUT }, { delay: config.TELEPHONY_RING_TIMEOUT_MS, jobId: `conf-ringtimeout.${appid}.${confId}.${callid}` });
+    if (action === 'dial')
+      await queues.add(
+        'conferences',
+        'callState',
+        { appid, confId, callid, state: 'failed', reason: RING_TIMEOUT },
+        { delay: config.TELEPHONY_RING_TIMEOUT_MS, jobId: `conf-ringtimeout.${appid}.${confId}.${callid}` },
+      );
     // dial and hangup happen once per leg (deterministic id); mute is sent each time (the job reads the current flag).
-    await queues.add('conferences', 'command', { appid, confId, callid, action }, action === 'mute' ? {} : { jobId: `conf-cmd.${appid}.${confId}.${callid}.${action}` });
+    await queues.add(
+      'conferences',
+      'command',
+      { appid, confId, callid, action },
+      action === 'mute' ? {} : { jobId: `conf-cmd.${appid}.${confId}.${callid}.${action}` },
+    );
   }
 
   async function armEmpty(appid: string, confId: string, armed: string | undefined): Promise<void> {
@@ -187,14 +221,21 @@ export function createConferencesService(core: Core, deps: { rooms: RoomsService
     // Kicked app participants leave the room (after their `kicked` event, on the same channel).
     for (const uid of list(r.apps)) {
       await rooms.admit(appid, confId, uid, false);
-      await rooms.leave(appid, confId, uid).catch((err: unknown) => log.warn({ err, appid, confId, uid }, 'could not take a kicked participant out of the room'));
+      await rooms
+        .leave(appid, confId, uid)
+        .catch((err: unknown) => log.warn({ err, appid, confId, uid }, 'could not take a kicked participant out of the room'));
     }
     await armEmpty(appid, confId, r.armed);
     return changed.map((c) => participantView(c.p));
   }
 
   /** Ends the conference; returns its record and participants as ended, or null when it had ended already (or `since` no longer holds). */
-  async function end(appid: string, confId: string, reason: string, since: number | null = null): Promise<{ h: Record<string, string>; parts: StoredParticipant[] } | null> {
+  async function end(
+    appid: string,
+    confId: string,
+    reason: string,
+    since: number | null = null,
+  ): Promise<{ h: Record<string, string>; parts: StoredParticipant[] } | null> {
     const r = await store.end(appid, confId, Date.now(), reason, since);
     if (r.code === -1) throw new AppError('CONFERENCE_NOT_FOUND', `no conference ${confId}`);
     if (r.code === 0) {
@@ -202,7 +243,11 @@ export function createConferencesService(core: Core, deps: { rooms: RoomsService
       if (r.prev === 'ended') await rooms.close(appid, confId, 'ended');
       return null;
     }
-    if (r.prev === 'scheduled') await queues.get('conferences').remove(startJobId(appid, confId)).catch((err: unknown) => log.warn({ err, appid, confId }, 'could not remove the start job (it re-checks)'));
+    if (r.prev === 'scheduled')
+      await queues
+        .get('conferences')
+        .remove(startJobId(appid, confId))
+        .catch((err: unknown) => log.warn({ err, appid, confId }, 'could not remove the start job (it re-checks)'));
     for (const callid of list(r.hangups)) await command(appid, confId, callid, 'hangup');
     const h = await conf(appid, confId);
     const creator = await creatorOutside(appid, confId, h.uid);
@@ -241,7 +286,10 @@ export function createConferencesService(core: Core, deps: { rooms: RoomsService
       const ids = await store.userConfIds(appid, uid, 200);
       const hs = await store.getMany(appid, ids);
       const found = ids.flatMap((id, i) => (hs[i] ? [{ id, h: hs[i] }] : []));
-      const parts = await store.participantsMany(appid, found.map((f) => f.id));
+      const parts = await store.participantsMany(
+        appid,
+        found.map((f) => f.id),
+      );
       return found.map((f, i) => toView(appid, f.id, f.h, parts[i]!, true));
     },
 
@@ -252,12 +300,19 @@ export function createConferencesService(core: Core, deps: { rooms: RoomsService
      */
     probe: store.probe,
     /** session.snapshot part (`found`: the probe saw the user's conference list). */
-    async snapshot(appid: string, uid: string, found = true): Promise<Array<{ confId: string; name: string; state: ConfState; startAt: number; inCount: number }>> {
+    async snapshot(
+      appid: string,
+      uid: string,
+      found = true,
+    ): Promise<Array<{ confId: string; name: string; state: ConfState; startAt: number; inCount: number }>> {
       if (!found) return [];
       const ids = await store.userConfIds(appid, uid, 20);
       const hs = await store.getMany(appid, ids);
       const open = ids.flatMap((id, i) => (hs[i] && hs[i].state !== 'ended' ? [{ id, h: hs[i] }] : []));
-      const parts = await store.participantsMany(appid, open.map((o) => o.id));
+      const parts = await store.participantsMany(
+        appid,
+        open.map((o) => o.id),
+      );
       return open.map((o, i) => {
         const v = toView(appid, o.id, o.h, parts[i]!, true);
         return { confId: o.id, name: v.name, state: v.state, startAt: v.startAt, inCount: v.inCount };
@@ -280,8 +335,16 @@ export function createConferencesService(core: Core, deps: { rooms: RoomsService
       const room = await rooms.create(appid, { kind: CONFERENCE_KIND, host: uid, label: state, started: !scheduled, door: 'invite' });
       const confId = room.roomId;
       const fields: Record<string, string> = {
-        uid, vid: randomBytes(16).toString('hex'), name: input.name, time: input.time === undefined || input.time === null ? '' : String(input.time),
-        startAt: String(scheduled ? startAt : now), createdAt: String(now), state, pwd: input.pwd ?? '', pseq: '0', callseq: '0',
+        uid,
+        vid: randomBytes(16).toString('hex'),
+        name: input.name,
+        time: input.time === undefined || input.time === null ? '' : String(input.time),
+        startAt: String(scheduled ? startAt : now),
+        createdAt: String(now),
+        state,
+        pwd: input.pwd ?? '',
+        pseq: '0',
+        callseq: '0',
         ...(scheduled ? {} : { emptySince: String(now) }),
       };
       try {
@@ -306,7 +369,13 @@ export function createConferencesService(core: Core, deps: { rooms: RoomsService
       for (const u of users) {
         if (!u.id && !u.number) throw new AppError('VALIDATION_FAILED', 'invalid users: each needs an id or a number');
         const key = participantKey(u);
-        seen.set(key, { ...seen.get(key), key, ...(u.id ? { id: u.id } : {}), ...(u.number ? { number: u.number } : {}), ...(u.name !== undefined ? { name: u.name } : {}) });
+        seen.set(key, {
+          ...seen.get(key),
+          key,
+          ...(u.id ? { id: u.id } : {}),
+          ...(u.number ? { number: u.number } : {}),
+          ...(u.name !== undefined ? { name: u.name } : {}),
+        });
       }
       const r = await store.add(appid, confId, Date.now(), MAX, dial, [...seen.values()]);
       failOn(confId, r);
@@ -348,7 +417,13 @@ export function createConferencesService(core: Core, deps: { rooms: RoomsService
     },
 
     /** A user enters from the app (password unless they created it); their sockets follow the room. */
-    async join(appid: string, confId: string, uid: string, pwd: string | undefined, name = ''): Promise<{ conference: ConferenceViewT; participant: ParticipantViewT }> {
+    async join(
+      appid: string,
+      confId: string,
+      uid: string,
+      pwd: string | undefined,
+      name = '',
+    ): Promise<{ conference: ConferenceViewT; participant: ParticipantViewT }> {
       const r = await store.appJoin(appid, confId, uid, pwd ?? '', Date.now(), MAX, name);
       failOn(confId, r);
       await rooms.admit(appid, confId, uid);
@@ -356,7 +431,10 @@ export function createConferencesService(core: Core, deps: { rooms: RoomsService
       if (r.code === 1 && r.p) await announce(appid, confId, 'joined', r.p, r.inCount ?? 0);
       if (typeof r.hangup === 'string' && r.hangup) await command(appid, confId, r.hangup, 'hangup');
       const h = await conf(appid, confId);
-      return { conference: toView(appid, confId, h, await store.participants(appid, confId), isCreator(h, { kind: 'user', uid })), participant: participantView(r.p!) };
+      return {
+        conference: toView(appid, confId, h, await store.participants(appid, confId), isCreator(h, { kind: 'user', uid })),
+        participant: participantView(r.p!),
+      };
     },
 
     async leave(appid: string, confId: string, uid: string): Promise<{ left: boolean }> {
@@ -369,14 +447,27 @@ export function createConferencesService(core: Core, deps: { rooms: RoomsService
 
     /** The sub-account of user `id` (seed getUser): created on the first call, the same ever after. */
     async subAccount(appid: string, id: string): Promise<SubAccountViewT> {
-      const s = await store.subAccount(appid, id, { sid: randomBytes(16).toString('hex'), token: randomBytes(16).toString('hex'), voipPwd: randomText(8) }, Date.now());
+      const s = await store.subAccount(
+        appid,
+        id,
+        { sid: randomBytes(16).toString('hex'), token: randomBytes(16).toString('hex'), voipPwd: randomText(8) },
+        Date.now(),
+      );
       return { id: s.sid, token: s.token, voip: s.voip, voipPwd: s.voipPwd };
     },
 
     /** SMS notices (seed sendNotice): every number valid or none is sent; one job with retries per number. */
-    async sendNotice(appid: string, input: { mps: string | string[]; datas?: string[]; templateId?: string }): Promise<{ noticeId: string; numbers: string[] }> {
+    async sendNotice(
+      appid: string,
+      input: { mps: string | string[]; datas?: string[]; templateId?: string },
+    ): Promise<{ noticeId: string; numbers: string[] }> {
       const { numbers, invalid } = parseNumberList(input.mps);
-      if (invalid.length) throw new AppError('INVALID_NUMBER', `not a mobile number: ${invalid.join(', ')} (mainland 1xxxxxxxxxx, optionally +86, or +<country code><number>)`, { invalid });
+      if (invalid.length)
+        throw new AppError(
+          'INVALID_NUMBER',
+          `not a mobile number: ${invalid.join(', ')} (mainland 1xxxxxxxxxx, optionally +86, or +<country code><number>)`,
+          { invalid },
+        );
       if (numbers.length === 0) throw new AppError('VALIDATION_FAILED', 'invalid mps: no phone number given');
       if (numbers.length > 200) throw new AppError('VALIDATION_FAILED', 'invalid mps: at most 200 numbers at once');
       const noticeId = randomBytes(8).toString('hex');
@@ -394,7 +485,12 @@ export function createConferencesService(core: Core, deps: { rooms: RoomsService
       if (r.code === -1) throw new AppError('CONFERENCE_NOT_FOUND', `no conference ${job.confId}`);
       if (r.code === 0) return { started: false };
       const h = await conf(job.appid, job.confId);
-      await rooms.announceState(job.appid, job.confId, 'live', toView(job.appid, job.confId, h, await store.participants(job.appid, job.confId), false));
+      await rooms.announceState(
+        job.appid,
+        job.confId,
+        'live',
+        toView(job.appid, job.confId, h, await store.participants(job.appid, job.confId), false),
+      );
       await rooms.publishStarted(job.appid, { roomId: job.confId, kind: CONFERENCE_KIND, host: h.uid ?? '' });
       await apply(job.appid, job.confId, r, h.uid);
       return { started: true };

@@ -413,7 +413,14 @@ export function createConferencesStore(redis: RedisClient, keys: Keys, ringMs: n
     /** What session.snapshot reads: the user's conferences. */
     probe: (appid: string, uid: string): ProbeItem[] => [{ key: userConfs(appid, uid) }],
 
-    add(appid: string, confId: string, now: number, max: number, dial: boolean, entries: Array<{ key: string; id?: string; number?: string; name?: string }>) {
+    add(
+      appid: string,
+      confId: string,
+      now: number,
+      max: number,
+      dial: boolean,
+      entries: Array<{ key: string; id?: string; number?: string; name?: string }>,
+    ) {
       const x = k(appid, confId);
       return json(run('sbConfAdd', [x.conf, x.parts, x.calls], [confId, now, max, dial ? 1 : 0, JSON.stringify(entries), ringMs]));
     },
@@ -447,8 +454,17 @@ export function createConferencesStore(redis: RedisClient, keys: Keys, ringMs: n
     /** The participant key of a leg, or null. */
     legOwner: (appid: string, confId: string, callid: string) => redis.hget(k(appid, confId).calls, callid),
 
-    async subAccount(appid: string, id: string, fresh: { sid: string; token: string; voipPwd: string }, now: number): Promise<{ sid: string; token: string; voip: string; voipPwd: string }> {
-      const r = (await run('sbConfSubAccount', [keys.scoped(appid, 'conf', 'sub', id), keys.scoped(appid, 'conf', 'voipseq')], [fresh.sid, fresh.token, fresh.voipPwd, now])) as string[];
+    async subAccount(
+      appid: string,
+      id: string,
+      fresh: { sid: string; token: string; voipPwd: string },
+      now: number,
+    ): Promise<{ sid: string; token: string; voip: string; voipPwd: string }> {
+      const r = (await run(
+        'sbConfSubAccount',
+        [keys.scoped(appid, 'conf', 'sub', id), keys.scoped(appid, 'conf', 'voipseq')],
+        [fresh.sid, fresh.token, fresh.voipPwd, now],
+      )) as string[];
       return { sid: r[0]!, token: r[1]!, voip: r[2]!, voipPwd: r[3]! };
     },
   };

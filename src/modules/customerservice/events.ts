@@ -13,5 +13,9 @@ export function registerCustomerServiceEvents(gateway: Gateway): void {
   gateway.handle('cs.reply', async ({ appid, uid, services }, p) => services.customerservice.reply(appid, uid, p.customer, p.text));
   gateway.handle('cs.close', async ({ appid, uid, services }, p) => services.customerservice.close(appid, uid, p.customer));
 
-  gateway.contributeSnapshot('customerservice', async ({ appid, uid, services }, found) => services.customerservice.snapshot(appid, uid, found), ({ appid, uid, services }) => services.customerservice.probe(appid, uid));
+  gateway.contributeSnapshot(
+    'customerservice',
+    async ({ appid, uid, services }, found) => services.customerservice.snapshot(appid, uid, found),
+    ({ appid, uid, services }) => services.customerservice.probe(appid, uid),
+  );
 }

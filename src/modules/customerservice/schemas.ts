@@ -4,11 +4,23 @@ import { AgentStateSchema } from '../presence/schemas.js';
 import { RequestIdSchema } from '../dispatch/schemas.js';
 
 /** A nickname (robot or seat): shown to customers and typed by seats at login. No surrounding spaces, no control characters. */
-export const NicknameSchema = Type.String({ minLength: 1, maxLength: 32, pattern: '^[^\\s\\x00-\\x1f\\x7f](?:[^\\x00-\\x1f\\x7f]*[^\\s\\x00-\\x1f\\x7f])?$', description: 'nickname, 1–32 characters (Chinese welcome)' });
+export const NicknameSchema = Type.String({
+  minLength: 1,
+  maxLength: 32,
+  pattern: '^[^\\s\\x00-\\x1f\\x7f](?:[^\\x00-\\x1f\\x7f]*[^\\s\\x00-\\x1f\\x7f])?$',
+  description: 'nickname, 1–32 characters (Chinese welcome)',
+});
 /** One chat message's text. */
-export const TextSchema = Type.String({ minLength: 1, maxLength: 2000, pattern: '\\S', description: 'message text (1–2000 characters, not only spaces)' });
+export const TextSchema = Type.String({
+  minLength: 1,
+  maxLength: 2000,
+  pattern: '\\S',
+  description: 'message text (1–2000 characters, not only spaces)',
+});
 
-export const SeatKindSchema = Type.Union([Type.Literal('created'), Type.Literal('linked')], { description: 'created: a seat account made for customer service; linked: an existing user set as a seat' });
+export const SeatKindSchema = Type.Union([Type.Literal('created'), Type.Literal('linked')], {
+  description: 'created: a seat account made for customer service; linked: an existing user set as a seat',
+});
 
 export const SeatView = Type.Object({
   uid: UserIdSchema,
@@ -57,7 +69,7 @@ export const SeatLoginResult = Type.Intersect([SessionResult, Type.Object({ seat
 export const MessageFromSchema = Type.Union([Type.Literal('customer'), Type.Literal('seat'), Type.Literal('system')]);
 export const CsMessage = Type.Object({
   customer: UserIdSchema,
-  seq: Type.Integer({ minimum: 1, description: "per customer, increasing" }),
+  seq: Type.Integer({ minimum: 1, description: 'per customer, increasing' }),
   from: MessageFromSchema,
   uid: Type.String({ description: 'the sender (empty for system notes)' }),
   name: Type.String({ description: "the sender's nickname" }),
@@ -87,7 +99,11 @@ export const OptionalCustomerRef = Type.Object({ customer: Type.Optional(UserIdS
 export const Empty = Type.Object({}, { additionalProperties: false });
 
 export const SendResult = Type.Object({ state: ConsultationStateSchema, requestId: Type.Optional(RequestIdSchema), message: CsMessage });
-export const ReplyResult = Type.Object({ requestId: RequestIdSchema, tookOver: Type.Boolean({ description: 'true: this reply took the customer over' }), message: CsMessage });
+export const ReplyResult = Type.Object({
+  requestId: RequestIdSchema,
+  tookOver: Type.Boolean({ description: 'true: this reply took the customer over' }),
+  message: CsMessage,
+});
 export const EndResult = Type.Object({ ended: Type.Boolean({ description: 'false: there was no open consultation' }) });
 export const SeatOnlineResult = Type.Object({
   seat: SeatView,

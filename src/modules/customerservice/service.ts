@@ -34,7 +34,10 @@ const open = (v: RequestViewT | null) => v !== null && (v.state === 'waiting' ||
 
 export type CustomerServiceService = ReturnType<typeof createCustomerServiceService>;
 
-export function createCustomerServiceService(core: Core, deps: { accounts: AccountsService; presence: PresenceService; dispatch: DispatchService; push: PushService }) {
+export function createCustomerServiceService(
+  core: Core,
+  deps: { accounts: AccountsService; presence: PresenceService; dispatch: DispatchService; push: PushService },
+) {
   const { accounts, presence, dispatch, push } = deps;
   const store = createCustomerServiceStore(core.redis, core.keys);
   const { config, emitter, log } = core;
@@ -83,7 +86,7 @@ export function createCustomerServiceService(core: Core, deps: { accounts: Accou
   async function consultation(appid: string, customer: string, { name, requestId }: { name: string; requestId: string }): Promise<ConsultationViewT> {
     const [v, messages] = await Promise.all([openRequestOf(appid, requestId), history(appid, customer)]);
     const seat = v?.agent && v.state !== 'waiting' ? v.agent : undefined;
-    const seatName = seat ? (await store.getSeat(appid, seat))?.nickname ?? seat : undefined;
+    const seatName = seat ? ((await store.getSeat(appid, seat))?.nickname ?? seat) : undefined;
     return {
       customer,
       customerName: name || customer,
@@ -120,7 +123,14 @@ export function createCustomerServiceService(core: Core, deps: { accounts: Accou
   }
 
   function pushMessage(appid: string, to: string[], m: CsMessageT): Promise<number> {
-    return push.toOffline(appid, to, { kind: 'cs', id: `${m.customer}.${m.seq}`, from: m.uid, ...(m.name ? { title: m.name } : {}), body: m.text, at: m.at });
+    return push.toOffline(appid, to, {
+      kind: 'cs',
+      id: `${m.customer}.${m.seq}`,
+      from: m.uid,
+      ...(m.name ? { title: m.name } : {}),
+      body: m.text,
+      at: m.at,
+    });
   }
 
   return {
@@ -171,7 +181,10 @@ export function createCustomerServiceService(core: Core, deps: { accounts: Accou
       if (added === -1) throw new AppError('SEAT_EXISTS', `a seat named ${seat.nickname} exists in app ${appid}: pass another nickname`);
       if (added === -2) throw new AppError('SEAT_EXISTS', `${input.uid} is already a seat of app ${appid}`);
       const agent = await presence.get(appid, input.uid);
-      await presence.configure(appid, input.uid, { skills: [...new Set([...agent.skills, CS_SKILL])], capacity: agent.skills.length ? agent.capacity : config.CS_SEAT_CAPACITY });
+      await presence.configure(appid, input.uid, {
+        skills: [...new Set([...agent.skills, CS_SKILL])],
+        capacity: agent.skills.length ? agent.capacity : config.CS_SEAT_CAPACITY,
+      });
       return seatView(appid, input.uid, seat);
     },
 
@@ -192,7 +205,8 @@ export function createCustomerServiceService(core: Core, deps: { accounts: Accou
     /** 坐席登录: nickname (or a linked seat's user id) + password → a session for the console's socket. */
     async seatLogin(input: { appid: string; nickname: string; password: string }) {
       const robot = await robotOf(input.appid);
-      const uid = (await store.seatByNickname(input.appid, input.nickname)) ?? ((await store.getSeat(input.appid, input.nickname)) ? input.nickname : null);
+      const uid =
+        (await store.seatByNickname(input.appid, input.nickname)) ?? ((await store.getSeat(input.appid, input.nickname)) ? input.nickname : null);
       // The same answer for an unknown nickname and a wrong password: nicknames are not probed.
       if (!uid) throw new AppError('WRONG_PASSWORD', 'unknown seat nickname or wrong password');
       const session = await accounts.login(input.appid, uid, input.password).catch((err: unknown) => {
@@ -200,7 +214,14 @@ export function createCustomerServiceService(core: Core, deps: { accounts: Accou
         throw err;
       });
       const seat = await seatOf(input.appid, uid);
-      return { token: session.token, expiresAt: session.expiresAt, uid, name: seat.nickname, robot: robot.nickname, seat: await seatView(input.appid, uid, seat) };
+      return {
+        token: session.token,
+        expiresAt: session.expiresAt,
+        uid,
+        name: seat.nickname,
+        robot: robot.nickname,
+        seat: await seatView(input.appid, uid, seat),
+      };
     },
 
     /** The console is open: the seat goes online and gets the waiting consultations offered to it and its own customers. */
@@ -211,9 +232,17 @@ export function createCustomerServiceService(core: Core, deps: { accounts: Accou
       // Waiting consultations already offered to the other seats reach this one now, not at their next round.
       await dispatch.widenNow(appid, CS_SKILL);
       const snap = await dispatch.snapshot(appid, uid);
-      const mine = [...snap.offers.filter((o) => o.skill === CS_SKILL).map((o) => o.caller), ...snap.calls.filter((c) => c.skill === CS_SKILL && c.agent === uid).map((c) => c.caller)];
+      const mine = [
+        ...snap.offers.filter((o) => o.skill === CS_SKILL).map((o) => o.caller),
+        ...snap.calls.filter((c) => c.skill === CS_SKILL && c.agent === uid).map((c) => c.caller),
+      ];
       const consultations = await Promise.all([...new Set(mine)].map(async (c) => consultation(appid, c, await store.getCustomer(appid, c))));
-      return { seat: await seatView(appid, uid, seat), robot: robot.nickname, heartbeatMs: Math.max(1000, Math.floor(config.PRESENCE_TIMEOUT_MS / 3)), consultations };
+      return {
+        seat: await seatView(appid, uid, seat),
+        robot: robot.nickname,
+        heartbeatMs: Math.max(1000, Math.floor(config.PRESENCE_TIMEOUT_MS / 3)),
+        consultations,
+      };
     },
 
     /** The seat leaves (logout): offline at once; its customers return to the pool (seatOffline). */
@@ -235,7 +264,10 @@ export function createCustomerServiceService(core: Core, deps: { accounts: Accou
       let tookOver = false;
       const takenBy = async (winner: string) => {
         const name = (await store.getSeat(appid, winner))?.nickname ?? winner;
-        return new AppError('CS_TAKEN', `客户 ${customer} 已被坐席「${name}」接管 (customer taken over by seat ${winner})`, { seat: winner, seatName: name });
+        return new AppError('CS_TAKEN', `客户 ${customer} 已被坐席「${name}」接管 (customer taken over by seat ${winner})`, {
+          seat: winner,
+          seatName: name,
+        });
       };
       if (v.state === 'waiting') {
         try {
@@ -245,7 +277,11 @@ export function createCustomerServiceService(core: Core, deps: { accounts: Accou
             const now = await dispatch.get(appid, v.requestId);
             throw await takenBy(now.agent ?? '');
           }
-          if (isAppError(err, 'NOT_OFFERED')) throw new AppError('NOT_OFFERED', `customer ${customer}'s consultation is not offered to you (no free slot: capacity ${config.CS_SEAT_CAPACITY})`);
+          if (isAppError(err, 'NOT_OFFERED'))
+            throw new AppError(
+              'NOT_OFFERED',
+              `customer ${customer}'s consultation is not offered to you (no free slot: capacity ${config.CS_SEAT_CAPACITY})`,
+            );
           throw err;
         }
         if (v.agent === uid && v.state === 'accepted') {
@@ -298,11 +334,22 @@ export function createCustomerServiceService(core: Core, deps: { accounts: Accou
         try {
           await dispatch.end(appid, c.requestId, null, 'seat-offline');
           const { name } = await store.getCustomer(appid, c.caller);
-          const note = await append(appid, c.caller, { from: 'system', uid: '', name: '', text: `坐席「${seat.nickname}」已离线，正在为您转接其他客服`, at: Date.now() });
+          const note = await append(appid, c.caller, {
+            from: 'system',
+            uid: '',
+            name: '',
+            text: `坐席「${seat.nickname}」已离线，正在为您转接其他客服`,
+            at: Date.now(),
+          });
           emitter.toUser(appid, c.caller, 'cs.message', note);
           await pushMessage(appid, [c.caller], note);
           const next = await openRequest(appid, c.caller, c.requestId, { customerName: name || c.caller, returned: true, previousSeat: uid });
-          emitter.toUser(appid, c.caller, 'cs.status', { state: 'returned', ...(next ? { requestId: next.requestId } : {}), seatName: seat.nickname, reason: 'seat-offline' });
+          emitter.toUser(appid, c.caller, 'cs.status', {
+            state: 'returned',
+            ...(next ? { requestId: next.requestId } : {}),
+            seatName: seat.nickname,
+            reason: 'seat-offline',
+          });
         } catch (err) {
           log.error({ err, appid, uid, requestId: c.requestId }, 'could not return a customer to the pool');
         }
@@ -340,7 +387,9 @@ export function createCustomerServiceService(core: Core, deps: { accounts: Accou
     async send(appid: string, customer: string, text: string) {
       await robotOf(appid);
       if (await store.getSeat(appid, customer)) throw new AppError('FORBIDDEN', 'seats reply with cs.reply');
-      let { name, requestId } = await store.getCustomer(appid, customer);
+      const customerRecord = await store.getCustomer(appid, customer);
+      const { requestId } = customerRecord;
+      let { name } = customerRecord;
       if (!name) {
         // A user of the app (not a page guest) consulting: named as in accounts.
         name = (await accounts.getUser(appid, customer)).name || customer;
@@ -354,7 +403,11 @@ export function createCustomerServiceService(core: Core, deps: { accounts: Accou
         if (v) emitter.toUser(appid, customer, 'cs.status', { state: 'waiting', requestId: v.requestId });
       }
       await deliver(appid, v, m);
-      return { state: (!v ? 'closed' : v.state === 'waiting' ? 'waiting' : 'talking') as 'waiting' | 'talking' | 'closed', ...(v ? { requestId: v.requestId } : {}), message: m };
+      return {
+        state: (!v ? 'closed' : v.state === 'waiting' ? 'waiting' : 'talking') as 'waiting' | 'talking' | 'closed',
+        ...(v ? { requestId: v.requestId } : {}),
+        message: m,
+      };
     },
 
     /** The customer leaves: a waiting consultation is withdrawn from the seats, a conversation ends. */

@@ -96,7 +96,9 @@ export function createCustomerServiceStore(redis: RedisClient, keys: Keys) {
     },
     async listSeats(appid: string): Promise<Array<[string, SeatRecord]>> {
       const h = await redis.hgetall(k(appid, 'seats'));
-      return Object.entries(h).map(([uid, j]) => [uid, JSON.parse(j) as SeatRecord] as [string, SeatRecord]).sort((a, b) => a[1].createdAt - b[1].createdAt);
+      return Object.entries(h)
+        .map(([uid, j]) => [uid, JSON.parse(j) as SeatRecord] as [string, SeatRecord])
+        .sort((a, b) => a[1].createdAt - b[1].createdAt);
     },
     seatByNickname: (appid: string, nickname: string) => redis.hget(k(appid, 'nicks'), nickname),
 
@@ -105,7 +107,11 @@ export function createCustomerServiceStore(redis: RedisClient, keys: Keys) {
       return { requestId: requestId ?? '', name: name ?? '' };
     },
     async setCustomerName(appid: string, customer: string, name: string, ttlSeconds: number): Promise<void> {
-      await redis.multi().hset(k(appid, 'c', customer), 'name', name).expire(k(appid, 'c', customer), ttlSeconds).exec();
+      await redis
+        .multi()
+        .hset(k(appid, 'c', customer), 'name', name)
+        .expire(k(appid, 'c', customer), ttlSeconds)
+        .exec();
     },
     async swapRequest(appid: string, customer: string, expected: string, next: string, ttlSeconds: number): Promise<boolean> {
       return Number(await run('csSwapRequest', [k(appid, 'c', customer)], [expected, next, ttlSeconds])) === 1;

@@ -58,7 +58,11 @@ export function mergePoint(t: number, samples: Sample[], carried: Sample[] = [])
   const g = (samples.find((s) => s.g) ?? carried.filter((s) => s.g).sort((x, y) => y.t - x.t)[0])?.g;
   const queues: ChartPointT['queues'] = {};
   for (const name of Object.keys(QUEUES)) {
-    queues[name] = { depth: g ? (g.queues[name] ?? 0) : null, completed: perSecond((s) => s.jobs?.[name]?.[0]), failed: perSecond((s) => s.jobs?.[name]?.[1]) };
+    queues[name] = {
+      depth: g ? (g.queues[name] ?? 0) : null,
+      completed: perSecond((s) => s.jobs?.[name]?.[0]),
+      failed: perSecond((s) => s.jobs?.[name]?.[1]),
+    };
   }
   const errors: Record<string, number> = {};
   for (const code of new Set(samples.flatMap((s) => Object.keys(s.err ?? {})))) errors[code] = perSecond((s) => s.err?.[code]);
@@ -74,9 +78,15 @@ export function mergePoint(t: number, samples: Sample[], carried: Sample[] = [])
     eventsIn: perSecond((s) => s.in),
     eventsOut: perSecond((s) => s.out),
     queues,
-    dispatchWait: quantiles(samples.flatMap((s) => (s.dw ? [s.dw] : [])), DISPATCH_WAIT_BUCKETS),
+    dispatchWait: quantiles(
+      samples.flatMap((s) => (s.dw ? [s.dw] : [])),
+      DISPATCH_WAIT_BUCKETS,
+    ),
     calls: g ? g.calls : null,
-    tickLateness: quantiles(samples.flatMap((s) => (s.tl ? [s.tl] : [])), TICK_LATENESS_BUCKETS),
+    tickLateness: quantiles(
+      samples.flatMap((s) => (s.tl ? [s.tl] : [])),
+      TICK_LATENESS_BUCKETS,
+    ),
     webhooks: g ? { backlog: g.whPending, dead: g.whDead } : null,
     redisRtt: rtts.length ? Math.max(...rtts) : null,
     errors,

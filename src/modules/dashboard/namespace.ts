@@ -50,7 +50,11 @@ export interface DashboardNamespace {
   stop(): void;
 }
 
-export function attachDashboard(io: Server, core: Core, services: { accounts: AccountsService; dashboard: DashboardService } & DeploymentSources): DashboardNamespace {
+export function attachDashboard(
+  io: Server,
+  core: Core,
+  services: { accounts: AccountsService; dashboard: DashboardService } & DeploymentSources,
+): DashboardNamespace {
   const { config, log } = core;
   const { accounts, dashboard } = services;
   const nsp = io.of(DASHBOARD_NAMESPACE);
@@ -148,7 +152,10 @@ export function attachDashboard(io: Server, core: Core, services: { accounts: Ac
         fail(err);
       });
     }
-    if (event !== 'dashboard.snapshot') return fail(new AppError('UNKNOWN_EVENT', `no event ${event} on ${DASHBOARD_NAMESPACE}; the events are dashboard.snapshot and dashboard.charts`));
+    if (event !== 'dashboard.snapshot')
+      return fail(
+        new AppError('UNKNOWN_EVENT', `no event ${event} on ${DASHBOARD_NAMESPACE}; the events are dashboard.snapshot and dashboard.charts`),
+      );
     try {
       parse(SnapshotRequest, args[0] ?? {}, `${event} payload`);
       const snap = await dashboard.snapshot(data);
@@ -162,7 +169,8 @@ export function attachDashboard(io: Server, core: Core, services: { accounts: Ac
 
   /** History in the ack (or as a `dashboard.charts` event without one), then every new point. */
   async function subscribeCharts(socket: Socket, payload: unknown, ack: ((r: unknown) => void) | undefined): Promise<void> {
-    if (!(socket.data as DashboardSocketData).admin) throw new AppError('FORBIDDEN', 'the charts show the whole deployment: open the dashboard with the admin token');
+    if (!(socket.data as DashboardSocketData).admin)
+      throw new AppError('FORBIDDEN', 'the charts show the whole deployment: open the dashboard with the admin token');
     const req = parse(ChartsRequest, payload ?? {}, 'dashboard.charts payload');
     await charts.ready();
     if (!socket.connected) {
@@ -239,7 +247,18 @@ export function attachDashboard(io: Server, core: Core, services: { accounts: Ac
     const appids = await accounts.listAppIds();
     const known = new Set(followers.flatMap((s) => (s.data as DashboardSocketData).appids));
     const fresh = appids.filter((appid) => !known.has(appid));
-    const existing = new Set((await Promise.all(fresh.map((appid) => accounts.getApp(appid).then(() => appid, () => null)))).filter((a) => a !== null));
+    const existing = new Set(
+      (
+        await Promise.all(
+          fresh.map((appid) =>
+            accounts.getApp(appid).then(
+              () => appid,
+              () => null,
+            ),
+          ),
+        )
+      ).filter((a) => a !== null),
+    );
     for (const s of followers) {
       const v = s.data as DashboardSocketData;
       const added = appids.filter((appid) => !v.appids.includes(appid) && (known.has(appid) || existing.has(appid)));
@@ -263,7 +282,14 @@ export function attachDashboard(io: Server, core: Core, services: { accounts: Ac
         if (v.admin || secret === undefined) return s;
         const appid = v.appids[0]!;
         const key = `${appid}\n${secret}`;
-        if (!verdicts.has(key)) verdicts.set(key, accounts.verifyAppSecret(appid, secret).then(() => null, (err: unknown) => err));
+        if (!verdicts.has(key))
+          verdicts.set(
+            key,
+            accounts.verifyAppSecret(appid, secret).then(
+              () => null,
+              (err: unknown) => err,
+            ),
+          );
         const err = await verdicts.get(key);
         if (err === null) return s;
         if (!(err instanceof AppError)) throw err; // Redis trouble: keep the socket, skip this push

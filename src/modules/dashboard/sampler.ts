@@ -207,10 +207,12 @@ export function startSampler(core: Core, role: 'api' | 'worker', opts: { io?: Se
     const names = Object.keys(QUEUES) as QueueName[];
     const [depths, calls, wh] = await Promise.all([
       // Ready but not started: waiting + prioritized (delayed jobs are timers, not backlog).
-      Promise.all(names.map(async (name) => {
-        const c = await core.queues.get(name).getJobCounts('waiting', 'prioritized');
-        return (c.waiting ?? 0) + (c.prioritized ?? 0);
-      })),
+      Promise.all(
+        names.map(async (name) => {
+          const c = await core.queues.get(name).getJobCounts('waiting', 'prioritized');
+          return (c.waiting ?? 0) + (c.prioritized ?? 0);
+        }),
+      ),
       opts.sources.billing.activeCallCount(),
       opts.sources.webhooks.totals(),
     ]);

@@ -41,7 +41,13 @@ export const AppSection = Type.Object({
   agents: Type.Object({ ...Listed, skills: Type.Array(SkillCount), items: Type.Array(AgentView) }),
   dispatch: Type.Object({
     ...Listed,
-    queues: Type.Array(Type.Object({ skill: Type.String(), total: Type.Integer({ minimum: 0 }), requests: Type.Array(Type.Intersect([RequestView, Type.Object({ position: Type.Integer({ minimum: 1 }) })])) })),
+    queues: Type.Array(
+      Type.Object({
+        skill: Type.String(),
+        total: Type.Integer({ minimum: 0 }),
+        requests: Type.Array(Type.Intersect([RequestView, Type.Object({ position: Type.Integer({ minimum: 1 }) })])),
+      }),
+    ),
   }),
   pairing: Type.Object({ ...Listed, items: Type.Array(AskView) }),
   calls: Type.Object({ ...Listed, items: Type.Array(CallView) }),
@@ -63,8 +69,10 @@ export const FailedJob = Type.Object({
 
 export const QueueView = Type.Object({
   name: Type.String(),
-  counts: Type.Record(Type.String(), Type.Integer({ minimum: 0 }), { description: 'BullMQ getJobCounts of the whole deployment: waiting, prioritized, delayed, active, failed, completed' }),
-  failed: Type.Array(FailedJob, { description: "the latest failed jobs; an app sees only its own (payload appid), the admin all" }),
+  counts: Type.Record(Type.String(), Type.Integer({ minimum: 0 }), {
+    description: 'BullMQ getJobCounts of the whole deployment: waiting, prioritized, delayed, active, failed, completed',
+  }),
+  failed: Type.Array(FailedJob, { description: 'the latest failed jobs; an app sees only its own (payload appid), the admin all' }),
 });
 export type QueueViewT = Static<typeof QueueView>;
 
@@ -96,18 +104,24 @@ export const SnapshotRequest = Type.Object({}, { additionalProperties: false });
 export const ChartsRequest = Type.Object({ since: Type.Optional(Type.Integer({ minimum: 0 })) }, { additionalProperties: false });
 
 const Rate = (description: string) => Type.Number({ minimum: 0, description: `${description}, per second` });
-const Quantiles = Type.Union([
-  Type.Object({
-    p50: Type.Number({ minimum: 0, description: 'ms' }),
-    p99: Type.Number({ minimum: 0, description: 'ms' }),
-    n: Type.Integer({ minimum: 1, description: 'observations in the interval' }),
-  }),
-  Type.Null(),
-], { description: 'percentiles over the interval (interpolated within histogram buckets, as Prometheus does); null: no observation' });
+const Quantiles = Type.Union(
+  [
+    Type.Object({
+      p50: Type.Number({ minimum: 0, description: 'ms' }),
+      p99: Type.Number({ minimum: 0, description: 'ms' }),
+      n: Type.Integer({ minimum: 1, description: 'observations in the interval' }),
+    }),
+    Type.Null(),
+  ],
+  { description: 'percentiles over the interval (interpolated within histogram buckets, as Prometheus does); null: no observation' },
+);
 
 export const ChartPoint = Type.Object({
   t: Type.Integer({ description: 'unix ms: the end of the interval (a multiple of intervalMs)' }),
-  nodes: Type.Object({ api: Type.Integer({ minimum: 0 }), worker: Type.Integer({ minimum: 0 }) }, { description: 'processes whose sample of this time is in the point' }),
+  nodes: Type.Object(
+    { api: Type.Integer({ minimum: 0 }), worker: Type.Integer({ minimum: 0 }) },
+    { description: 'processes whose sample of this time is in the point' },
+  ),
   sockets: Type.Integer({ minimum: 0, description: 'sockets connected to the main namespace, all api nodes' }),
   connects: Rate('sockets connected'),
   disconnects: Rate('sockets disconnected'),
@@ -115,20 +129,31 @@ export const ChartPoint = Type.Object({
   leaves: Rate('room members left or timed out'),
   eventsIn: Rate('socket events received'),
   eventsOut: Rate('socket events emitted (one emit to a room counts once)'),
-  queues: Type.Record(Type.String(), Type.Object({
-    depth: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], { description: 'jobs ready but not started (waiting + prioritized); null: no lease holder sampled this time' }),
-    completed: Rate('jobs completed'),
-    failed: Rate('job attempts failed'),
-  }), { description: 'every queue of the catalogue' }),
+  queues: Type.Record(
+    Type.String(),
+    Type.Object({
+      depth: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], {
+        description: 'jobs ready but not started (waiting + prioritized); null: no lease holder sampled this time',
+      }),
+      completed: Rate('jobs completed'),
+      failed: Rate('job attempts failed'),
+    }),
+    { description: 'every queue of the catalogue' },
+  ),
   dispatchWait: Quantiles,
   calls: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], { description: 'metered calls active' }),
   tickLateness: Quantiles,
-  webhooks: Type.Union([Type.Object({
-    backlog: Type.Integer({ minimum: 0, description: 'deliveries at the head of their lane, being attempted or waiting for a retry' }),
-    dead: Type.Integer({ minimum: 0, description: 'dead letters kept' }),
-  }), Type.Null()]),
+  webhooks: Type.Union([
+    Type.Object({
+      backlog: Type.Integer({ minimum: 0, description: 'deliveries at the head of their lane, being attempted or waiting for a retry' }),
+      dead: Type.Integer({ minimum: 0, description: 'dead letters kept' }),
+    }),
+    Type.Null(),
+  ]),
   redisRtt: Type.Union([Type.Number({ minimum: 0 }), Type.Null()], { description: 'ms: the slowest process’s PING round trip' }),
-  errors: Type.Record(Type.String(), Type.Number({ minimum: 0 }), { description: 'errors answered per second, by code (codes with none are left out)' }),
+  errors: Type.Record(Type.String(), Type.Number({ minimum: 0 }), {
+    description: 'errors answered per second, by code (codes with none are left out)',
+  }),
 });
 export type ChartPointT = Static<typeof ChartPoint>;
 

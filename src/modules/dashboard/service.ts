@@ -20,7 +20,10 @@ export interface Viewer {
 
 export type DashboardService = ReturnType<typeof createDashboardService>;
 
-export function createDashboardService(core: Core, services: { rooms: RoomsService; presence: PresenceService; dispatch: DispatchService; pairing: PairingService; billing: BillingService }) {
+export function createDashboardService(
+  core: Core,
+  services: { rooms: RoomsService; presence: PresenceService; dispatch: DispatchService; pairing: PairingService; billing: BillingService },
+) {
   const { config } = core;
   const limit = config.DASHBOARD_LIST_LIMIT;
 
@@ -50,7 +53,11 @@ export function createDashboardService(core: Core, services: { rooms: RoomsServi
 
   /** The sections that no business event covers completely (refreshed by dashboard.queues). */
   async function live(appid: string): Promise<AppLiveT> {
-    const [ad, asks, calls] = await Promise.all([agentsAndDispatch(appid), services.pairing.openAsks(appid, limit), services.billing.activeCalls(appid, limit)]);
+    const [ad, asks, calls] = await Promise.all([
+      agentsAndDispatch(appid),
+      services.pairing.openAsks(appid, limit),
+      services.billing.activeCalls(appid, limit),
+    ]);
     return { appid, ...ad, pairing: { total: asks.total, items: asks.asks }, calls: { total: calls.total, items: calls.calls } };
   }
 
@@ -74,14 +81,16 @@ export function createDashboardService(core: Core, services: { rooms: RoomsServi
           failed: failed.flatMap((j) => {
             if (!j) return [];
             const appid = (j.data as { appid?: unknown } | undefined)?.appid;
-            return [{
-              id: String(j.id ?? ''),
-              name: j.name,
-              ...(typeof appid === 'string' ? { appid } : {}),
-              failedReason: j.failedReason ?? '',
-              attemptsMade: j.attemptsMade,
-              ...(j.finishedOn ? { finishedOn: j.finishedOn } : {}),
-            }];
+            return [
+              {
+                id: String(j.id ?? ''),
+                name: j.name,
+                ...(typeof appid === 'string' ? { appid } : {}),
+                failedReason: j.failedReason ?? '',
+                attemptsMade: j.attemptsMade,
+                ...(j.finishedOn ? { finishedOn: j.finishedOn } : {}),
+              },
+            ];
           }),
         };
       }),

@@ -12,5 +12,9 @@ export function registerDispatchEvents(gateway: Gateway): void {
   gateway.handle('conversation.begin', async ({ appid, uid, services }, p) => services.dispatch.begin(appid, p.conversationId, uid, p.agent));
   gateway.handle('conversation.end', async ({ appid, uid, services }, p) => services.dispatch.end(appid, p.conversationId, uid, ''));
 
-  gateway.contributeSnapshot('dispatch', async ({ appid, uid, services }, found) => services.dispatch.snapshot(appid, uid, found), ({ appid, uid, services }) => services.dispatch.probe(appid, uid));
+  gateway.contributeSnapshot(
+    'dispatch',
+    async ({ appid, uid, services }, found) => services.dispatch.snapshot(appid, uid, found),
+    ({ appid, uid, services }) => services.dispatch.probe(appid, uid),
+  );
 }

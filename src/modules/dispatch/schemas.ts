@@ -10,7 +10,12 @@ export const RequestIdSchema = Type.String({ pattern: '^[1-9][0-9]{0,15}$', desc
  * or waiting → expired (nobody accepted within DISPATCH_MAX_WAIT_MS) / cancelled (by the caller).
  */
 export const RequestStateSchema = Type.Union([
-  Type.Literal('waiting'), Type.Literal('accepted'), Type.Literal('active'), Type.Literal('ended'), Type.Literal('expired'), Type.Literal('cancelled'),
+  Type.Literal('waiting'),
+  Type.Literal('accepted'),
+  Type.Literal('active'),
+  Type.Literal('ended'),
+  Type.Literal('expired'),
+  Type.Literal('cancelled'),
 ]);
 export type RequestState = Static<typeof RequestStateSchema>;
 
@@ -33,7 +38,12 @@ export type RequestViewT = Static<typeof RequestView>;
 
 // ── bodies (REST and sockets) ─────────────────────────────────────────────────
 export const CreateRequestBody = Type.Object(
-  { skill: SkillSchema, data: Type.Optional(Type.Record(Type.String({ maxLength: 64 }), Type.Unknown(), { description: 'free-form context for the agents (≤ 4 KB as JSON)' })) },
+  {
+    skill: SkillSchema,
+    data: Type.Optional(
+      Type.Record(Type.String({ maxLength: 64 }), Type.Unknown(), { description: 'free-form context for the agents (≤ 4 KB as JSON)' }),
+    ),
+  },
   { additionalProperties: false },
 );
 export const RequestRef = Type.Object({ requestId: RequestIdSchema }, { additionalProperties: false });
@@ -44,7 +54,10 @@ export const BeginBody = Type.Object(
 );
 export const EndBody = Type.Object({ conversationId: RequestIdSchema }, { additionalProperties: false });
 
-export const DeclineResult = Type.Object({ requestId: RequestIdSchema, declined: Type.Boolean({ description: 'false: there was no pending offer' }) });
+export const DeclineResult = Type.Object({
+  requestId: RequestIdSchema,
+  declined: Type.Boolean({ description: 'false: there was no pending offer' }),
+});
 
 // ── events ────────────────────────────────────────────────────────────────────
 /** To an agent: a request it may accept (first accept wins). */
@@ -63,11 +76,21 @@ export const WithdrawnEvent = Type.Object({ requestId: RequestIdSchema, reason: 
 /** To the caller: an agent accepted. */
 export const AcceptedEvent = Type.Object({ requestId: RequestIdSchema, agent: UserIdSchema });
 /** To the caller: no agent holds an offer for the request right now; `position` among the waiting requests of its skill (1 = next). */
-export const QueuedEvent = Type.Object({ requestId: RequestIdSchema, skill: SkillSchema, position: Type.Integer({ minimum: 1 }), round: Type.Integer() });
+export const QueuedEvent = Type.Object({
+  requestId: RequestIdSchema,
+  skill: SkillSchema,
+  position: Type.Integer({ minimum: 1 }),
+  round: Type.Integer(),
+});
 /** To the caller: nobody accepted within DISPATCH_MAX_WAIT_MS. */
 export const ExpiredEvent = Type.Object({ requestId: RequestIdSchema, skill: SkillSchema });
 /** To the caller and the agent. */
-export const ConversationStartedEvent = Type.Object({ conversationId: RequestIdSchema, caller: UserIdSchema, agent: UserIdSchema, startedAt: Type.Integer() });
+export const ConversationStartedEvent = Type.Object({
+  conversationId: RequestIdSchema,
+  caller: UserIdSchema,
+  agent: UserIdSchema,
+  startedAt: Type.Integer(),
+});
 export const ConversationEndedEvent = Type.Object({
   conversationId: RequestIdSchema,
   caller: UserIdSchema,
@@ -87,7 +110,10 @@ export const DispatchSnapshot = Type.Object({
 
 // ── jobs ──────────────────────────────────────────────────────────────────────
 /** dispatch/round: offer the request to more agents (round 1 at creation; then every DISPATCH_ROUND_MS). jobId dispatch-round.<appid>.<id>.<round> */
-export const RoundJob = Type.Object({ appid: AppIdSchema, requestId: RequestIdSchema, round: Type.Integer({ minimum: 1 }) }, { additionalProperties: false });
+export const RoundJob = Type.Object(
+  { appid: AppIdSchema, requestId: RequestIdSchema, round: Type.Integer({ minimum: 1 }) },
+  { additionalProperties: false },
+);
 /** dispatch/expire: the request's maximum wait is over. jobId dispatch-expire.<appid>.<id> */
 export const ExpireJob = Type.Object({ appid: AppIdSchema, requestId: RequestIdSchema }, { additionalProperties: false });
 export type RoundJobT = Static<typeof RoundJob>;

@@ -43,7 +43,14 @@ function toView(requestId: string, h: Record<string, string>): RequestViewT {
 }
 
 function offerOf(v: RequestViewT) {
-  return { requestId: v.requestId, caller: v.caller, skill: v.skill, round: Math.max(1, v.round), expiresAt: v.expiresAt, ...(v.data !== undefined ? { data: v.data } : {}) };
+  return {
+    requestId: v.requestId,
+    caller: v.caller,
+    skill: v.skill,
+    round: Math.max(1, v.round),
+    expiresAt: v.expiresAt,
+    ...(v.data !== undefined ? { data: v.data } : {}),
+  };
 }
 
 export type DispatchService = ReturnType<typeof createDispatchService>;
@@ -94,7 +101,15 @@ export function createDispatchService(core: Core, deps: { presence: PresenceServ
     if (r.code === -6) throw new AppError('CONVERSATION_NOT_ACCEPTED', `request ${id} is still waiting for an agent: cancel it instead`);
     if (r.code === -3) throw new AppError('REQUEST_CLOSED', `request ${id} expired or was cancelled`);
     if (r.code === 1) {
-      const ended = { conversationId: id, caller: r.caller, agent: r.agent, reason: r.reason, ...(r.startedAt ? { startedAt: r.startedAt } : {}), endedAt: r.endedAt, durationMs: r.startedAt ? Math.max(0, r.endedAt - r.startedAt) : 0 };
+      const ended = {
+        conversationId: id,
+        caller: r.caller,
+        agent: r.agent,
+        reason: r.reason,
+        ...(r.startedAt ? { startedAt: r.startedAt } : {}),
+        endedAt: r.endedAt,
+        durationMs: r.startedAt ? Math.max(0, r.endedAt - r.startedAt) : 0,
+      };
       emitter.toUser(appid, r.caller, 'conversation.ended', ended);
       emitter.toUser(appid, r.agent, 'conversation.ended', ended);
       // Before the end handlers: billing's charge.ended (same id, same order key) follows it.
@@ -127,12 +142,22 @@ export function createDispatchService(core: Core, deps: { presence: PresenceServ
       await Promise.all([q.remove(expireJobId(appid, id)), q.remove(roundJobId(appid, id, r.round + 1))]).catch(() => undefined);
       // An accepted conversation nobody begins must not hold the agent forever.
       if (config.CONVERSATION_NOSHOW_MS > 0) {
-        await core.queues.add('dispatch', 'noShow', { appid, requestId: id }, { jobId: noShowJobId(appid, id), delay: config.CONVERSATION_NOSHOW_MS });
+        await core.queues.add(
+          'dispatch',
+          'noShow',
+          { appid, requestId: id },
+          { jobId: noShowJobId(appid, id), delay: config.CONVERSATION_NOSHOW_MS },
+        );
       }
       await kick(appid, r.others);
       const view = await get(appid, id);
       core.metrics.observeDispatchWait((Date.now() - view.createdAt) / 1000); // the dashboard's dispatch-wait chart
-      await core.events.publish(appid, 'dispatch.taken', { requestId: id, conversationId: id, caller: r.caller, agent: uid, skill: view.skill, round: r.round }, { orderKey: id });
+      await core.events.publish(
+        appid,
+        'dispatch.taken',
+        { requestId: id, conversationId: id, caller: r.caller, agent: uid, skill: view.skill, round: r.round },
+        { orderKey: id },
+      );
       return view;
     }
     return get(appid, id);
@@ -152,7 +177,8 @@ export function createDispatchService(core: Core, deps: { presence: PresenceServ
     /** A party (caller or accepted agent), or an agent holding an offer of it, reads a request. */
     async getFor(appid: string, id: string, uid: string): Promise<RequestViewT> {
       const v = await get(appid, id);
-      if (v.caller !== uid && v.agent !== uid && !(await store.pendingOffers(appid, id)).includes(uid)) throw new AppError('NOT_A_PARTY', `${uid} is not a party of request ${id}`);
+      if (v.caller !== uid && v.agent !== uid && !(await store.pendingOffers(appid, id)).includes(uid))
+        throw new AppError('NOT_A_PARTY', `${uid} is not a party of request ${id}`);
       return v;
     },
 
@@ -162,7 +188,12 @@ export function createDispatchService(core: Core, deps: { presence: PresenceServ
      * request to every idle agent of the skill in each round (customer service: every online
      * seat sees a consultation; first accept still wins); `maxWaitMs` replaces DISPATCH_MAX_WAIT_MS.
      */
-    async create(appid: string, caller: string, input: { skill: string; data?: Record<string, unknown> }, opts: { offerAll?: boolean; maxWaitMs?: number } = {}): Promise<RequestViewT> {
+    async create(
+      appid: string,
+      caller: string,
+      input: { skill: string; data?: Record<string, unknown> },
+      opts: { offerAll?: boolean; maxWaitMs?: number } = {},
+    ): Promise<RequestViewT> {
       const data = input.data !== undefined ? JSON.stringify(input.data) : '';
       if (data.length > MAX_DATA_BYTES) throw new AppError('VALIDATION_FAILED', `invalid request: data: larger than ${MAX_DATA_BYTES} bytes as JSON`);
       const now = Date.now();
@@ -173,7 +204,16 @@ export function createDispatchService(core: Core, deps: { presence: PresenceServ
         core.queues.add('dispatch', 'round', { appid, requestId: id, round: 1 }, { jobId: roundJobId(appid, id, 1) }),
         core.queues.add('dispatch', 'expire', { appid, requestId: id }, { jobId: expireJobId(appid, id), delay: maxWait }),
       ]);
-      return { requestId: id, caller, skill: input.skill, state: 'waiting', round: 0, createdAt: now, expiresAt, ...(input.data !== undefined ? { data: input.data } : {}) };
+      return {
+        requestId: id,
+        caller,
+        skill: input.skill,
+        state: 'waiting',
+        round: 0,
+        createdAt: now,
+        expiresAt,
+        ...(input.data !== undefined ? { data: input.data } : {}),
+      };
     },
 
     /** dispatch/round: offers the request to more agents, tells the caller its queue position when none holds an offer, schedules the next round. */
@@ -181,11 +221,23 @@ export function createDispatchService(core: Core, deps: { presence: PresenceServ
       const { appid, requestId: id, round } = job;
       const r = await store.round(appid, id, round, round === 1 ? config.DISPATCH_FIRST_OFFERS : config.DISPATCH_WIDEN_BY);
       if (r.code <= 0) return { offered: 0, position: 0 };
-      const offer = { requestId: id, caller: r.caller, skill: r.skill, round, expiresAt: r.expiresAt, ...(r.data ? { data: JSON.parse(r.data) as unknown } : {}) };
+      const offer = {
+        requestId: id,
+        caller: r.caller,
+        skill: r.skill,
+        round,
+        expiresAt: r.expiresAt,
+        ...(r.data ? { data: JSON.parse(r.data) as unknown } : {}),
+      };
       for (const uid of r.agents) emitter.toUser(appid, uid, 'dispatch.offer', offer);
       if (r.position > 0) emitter.toUser(appid, r.caller, 'dispatch.queued', { requestId: id, skill: r.skill, position: r.position, round });
       if (Date.now() + config.DISPATCH_ROUND_MS < r.expiresAt) {
-        await core.queues.add('dispatch', 'round', { appid, requestId: id, round: round + 1 }, { jobId: roundJobId(appid, id, round + 1), delay: config.DISPATCH_ROUND_MS });
+        await core.queues.add(
+          'dispatch',
+          'round',
+          { appid, requestId: id, round: round + 1 },
+          { jobId: roundJobId(appid, id, round + 1), delay: config.DISPATCH_ROUND_MS },
+        );
       }
       return { offered: r.code === 1 ? r.agents.length : 0, position: r.position };
     },
@@ -210,7 +262,10 @@ export function createDispatchService(core: Core, deps: { presence: PresenceServ
         throw new AppError(r.state === 'expired' ? 'REQUEST_CLOSED' : 'ALREADY_TAKEN', `request ${id} is ${r.state}`);
       }
       for (const a of r.released) emitter.toUser(appid, a, 'dispatch.withdrawn', { requestId: id, reason: 'cancelled' });
-      await core.queues.get('dispatch').remove(expireJobId(appid, id)).catch(() => undefined);
+      await core.queues
+        .get('dispatch')
+        .remove(expireJobId(appid, id))
+        .catch(() => undefined);
       await kick(appid, r.released);
       return get(appid, id);
     },
@@ -221,7 +276,12 @@ export function createDispatchService(core: Core, deps: { presence: PresenceServ
       if (r.code !== 1) return { expired: false };
       emitter.toUser(job.appid, r.caller, 'dispatch.expired', { requestId: job.requestId, skill: r.skill });
       for (const a of r.released) emitter.toUser(job.appid, a, 'dispatch.withdrawn', { requestId: job.requestId, reason: 'expired' });
-      await core.events.publish(job.appid, 'dispatch.expired', { requestId: job.requestId, caller: r.caller, skill: r.skill }, { orderKey: job.requestId });
+      await core.events.publish(
+        job.appid,
+        'dispatch.expired',
+        { requestId: job.requestId, caller: r.caller, skill: r.skill },
+        { orderKey: job.requestId },
+      );
       await kick(job.appid, r.released);
       return { expired: true };
     },
@@ -285,9 +345,15 @@ export function createDispatchService(core: Core, deps: { presence: PresenceServ
     },
 
     /** The waiting requests of every skill in queue order (position 1 = next), at most `limit` per skill (dashboards). */
-    async waiting(appid: string, limit: number): Promise<Array<{ skill: string; total: number; requests: Array<RequestViewT & { position: number }> }>> {
+    async waiting(
+      appid: string,
+      limit: number,
+    ): Promise<Array<{ skill: string; total: number; requests: Array<RequestViewT & { position: number }> }>> {
       const queues = await store.waiting(appid, limit);
-      const all = await store.getMany(appid, queues.flatMap((q) => q.ids));
+      const all = await store.getMany(
+        appid,
+        queues.flatMap((q) => q.ids),
+      );
       const byId = new Map(all.map(([id, h]) => [id, toView(id, h)]));
       return queues.map((q) => ({
         skill: q.skill,
@@ -308,7 +374,10 @@ export function createDispatchService(core: Core, deps: { presence: PresenceServ
       const [offers, open] = await Promise.all([store.getMany(appid, offerIds), store.getMany(appid, openIds)]);
       const views = open.map(([id, h]) => toView(id, h));
       return {
-        offers: offers.map(([id, h]) => toView(id, h)).filter((v) => v.state === 'waiting').map(offerOf),
+        offers: offers
+          .map(([id, h]) => toView(id, h))
+          .filter((v) => v.state === 'waiting')
+          .map(offerOf),
         requests: views.filter((v) => v.state === 'waiting'),
         calls: views.filter((v) => v.state === 'accepted' || v.state === 'active'),
       };

@@ -231,29 +231,65 @@ export function createDispatchStore(redis: RedisClient, keys: Keys, presencePref
 
   return {
     async create(appid: string, caller: string, skill: string, now: number, expiresAt: number, data: string, offerAll = false): Promise<string> {
-      return String(await run('sbDispatchCreate', [keys.scoped(appid, 'dispatch', 'seq')], [D(appid), caller, skill, now, expiresAt, data, offerAll ? '1' : '0']));
+      return String(
+        await run('sbDispatchCreate', [keys.scoped(appid, 'dispatch', 'seq')], [D(appid), caller, skill, now, expiresAt, data, offerAll ? '1' : '0']),
+      );
     },
     async round(appid: string, id: string, round: number, count: number) {
       const r = list(await run('sbDispatchRound', [req(appid, id)], [D(appid), presencePrefix(appid), id, round, count]));
       const code = Number(r[0]);
       if (code <= 0) return { code, position: 0, agents: [] as string[], state: r[1] ?? '', caller: '', skill: '', expiresAt: 0, data: '' };
-      return { code, position: Number(r[1]), caller: r[2]!, skill: r[3]!, expiresAt: Number(r[4]), data: r[5] ?? '', agents: r.slice(6), state: 'waiting' };
+      return {
+        code,
+        position: Number(r[1]),
+        caller: r[2]!,
+        skill: r[3]!,
+        expiresAt: Number(r[4]),
+        data: r[5] ?? '',
+        agents: r.slice(6),
+        state: 'waiting',
+      };
     },
-    async accept(appid: string, id: string, uid: string, now: number): Promise<{ code: number; caller: string; round: number; others: string[]; winner: string }> {
+    async accept(
+      appid: string,
+      id: string,
+      uid: string,
+      now: number,
+    ): Promise<{ code: number; caller: string; round: number; others: string[]; winner: string }> {
       const r = list(await run('sbDispatchAccept', [req(appid, id)], [D(appid), presencePrefix(appid), id, uid, now]));
       const code = Number(r[0]);
-      return { code, caller: code > 0 ? r[1]! : '', round: code > 0 ? Number(r[2]) : 0, others: code === 1 ? r.slice(3) : [], winner: code === -2 ? r[1]! : code > 0 ? uid : '' };
+      return {
+        code,
+        caller: code > 0 ? r[1]! : '',
+        round: code > 0 ? Number(r[2]) : 0,
+        others: code === 1 ? r.slice(3) : [],
+        winner: code === -2 ? r[1]! : code > 0 ? uid : '',
+      };
     },
     async decline(appid: string, id: string, uid: string): Promise<{ declined: boolean; pending: number; state: string; round: number }> {
       const r = list(await run('sbDispatchDecline', [req(appid, id)], [D(appid), presencePrefix(appid), id, uid]));
       return { declined: r[0] === '1', pending: Number(r[1] ?? 0), state: r[2] ?? '', round: Number(r[3] ?? 0) };
     },
-    async close(appid: string, id: string, state: 'expired' | 'cancelled', now: number, by: string): Promise<{ code: number; caller: string; skill: string; released: string[]; state: string }> {
+    async close(
+      appid: string,
+      id: string,
+      state: 'expired' | 'cancelled',
+      now: number,
+      by: string,
+    ): Promise<{ code: number; caller: string; skill: string; released: string[]; state: string }> {
       const r = list(await run('sbDispatchClose', [req(appid, id)], [D(appid), presencePrefix(appid), id, state, now, by]));
       const code = Number(r[0]);
-      return code === 1 ? { code, caller: r[1]!, skill: r[2]!, released: r.slice(3), state } : { code, caller: '', skill: '', released: [], state: r[1] ?? '' };
+      return code === 1
+        ? { code, caller: r[1]!, skill: r[2]!, released: r.slice(3), state }
+        : { code, caller: '', skill: '', released: [], state: r[1] ?? '' };
     },
-    async begin(appid: string, id: string, uid: string, agent: string, now: number): Promise<{ code: number; caller: string; agent: string; startedAt: number }> {
+    async begin(
+      appid: string,
+      id: string,
+      uid: string,
+      agent: string,
+      now: number,
+    ): Promise<{ code: number; caller: string; agent: string; startedAt: number }> {
       const r = list(await run('sbConvBegin', [req(appid, id)], [uid, agent, now]));
       return { code: Number(r[0]), caller: r[1] ?? '', agent: r[2] ?? '', startedAt: Number(r[3] ?? 0) };
     },
@@ -261,8 +297,20 @@ export function createDispatchStore(redis: RedisClient, keys: Keys, presencePref
     async end(appid: string, id: string, uid: string, now: number, reason: string, onlyIfNotBegun = false) {
       const r = list(await run('sbConvEnd', [req(appid, id)], [D(appid), presencePrefix(appid), id, uid, now, reason, onlyIfNotBegun ? '1' : '0']));
       return {
-        code: Number(r[0]), caller: r[1] ?? '', agent: r[2] ?? '', startedAt: r[3] ? Number(r[3]) : undefined, endedAt: Number(r[4] ?? 0), reason: r[5] ?? '',
-        agentNow: r[6] ? { status: (r[6] === 'online' ? 'online' : 'offline') as 'online' | 'offline', capacity: Number(r[7]), load: Number(r[8]), offers: Number(r[9]) } : null,
+        code: Number(r[0]),
+        caller: r[1] ?? '',
+        agent: r[2] ?? '',
+        startedAt: r[3] ? Number(r[3]) : undefined,
+        endedAt: Number(r[4] ?? 0),
+        reason: r[5] ?? '',
+        agentNow: r[6]
+          ? {
+              status: (r[6] === 'online' ? 'online' : 'offline') as 'online' | 'offline',
+              capacity: Number(r[7]),
+              load: Number(r[8]),
+              offers: Number(r[9]),
+            }
+          : null,
       };
     },
     async stalled(appid: string, uids: string[]): Promise<Array<{ id: string; round: number }>> {
@@ -281,23 +329,31 @@ export function createDispatchStore(redis: RedisClient, keys: Keys, presencePref
       const m = redis.multi();
       for (const id of ids) m.hgetall(req(appid, id));
       const res = (await m.exec()) ?? [];
-      return ids.map((id, i) => [id, (res[i]?.[1] ?? {}) as Record<string, string>] as [string, Record<string, string>]).filter(([, h]) => Object.keys(h).length > 0);
+      return ids
+        .map((id, i) => [id, (res[i]?.[1] ?? {}) as Record<string, string>] as [string, Record<string, string>])
+        .filter(([, h]) => Object.keys(h).length > 0);
     },
     /** Request ids with an offer pending for the agent. */
     offersOf: (appid: string, uid: string) => redis.smembers(keys.scoped(appid, 'dispatch', 'ao', uid)),
     /** The user's open requests and conversations. */
     openOf: (appid: string, uid: string) => redis.smembers(keys.scoped(appid, 'dispatch', 'u', uid)),
     /** What session.snapshot reads: the agent's offers and the caller's open requests. */
-    probe: (appid: string, uid: string): ProbeItem[] => [{ key: keys.scoped(appid, 'dispatch', 'ao', uid) }, { key: keys.scoped(appid, 'dispatch', 'u', uid) }],
+    probe: (appid: string, uid: string): ProbeItem[] => [
+      { key: keys.scoped(appid, 'dispatch', 'ao', uid) },
+      { key: keys.scoped(appid, 'dispatch', 'u', uid) },
+    ],
     pendingOffers: (appid: string, id: string) => redis.smembers(keys.scoped(appid, 'dispatch', 'o', id)),
     /** Per skill: how many requests wait, and the ids of the first `limit` in queue order (dashboards). */
     async waiting(appid: string, limit: number): Promise<Array<{ skill: string; total: number; ids: string[] }>> {
       const skills = (await redis.smembers(keys.scoped(appid, 'dispatch', 'skills'))).sort();
       if (skills.length === 0) return [];
       const m = redis.multi();
-      for (const skill of skills) m.zcard(keys.scoped(appid, 'dispatch', 'w', skill)).zrange(keys.scoped(appid, 'dispatch', 'w', skill), '0', String(limit - 1));
+      for (const skill of skills)
+        m.zcard(keys.scoped(appid, 'dispatch', 'w', skill)).zrange(keys.scoped(appid, 'dispatch', 'w', skill), '0', String(limit - 1));
       const res = (await m.exec()) ?? [];
-      return skills.map((skill, i) => ({ skill, total: Number(res[2 * i]?.[1] ?? 0), ids: (res[2 * i + 1]?.[1] ?? []) as string[] })).filter((q) => q.total > 0);
+      return skills
+        .map((skill, i) => ({ skill, total: Number(res[2 * i]?.[1] ?? 0), ids: (res[2 * i + 1]?.[1] ?? []) as string[] }))
+        .filter((q) => q.total > 0);
     },
     /** Ids of the skill's requests still waiting, oldest first. */
     waitingOf: (appid: string, skill: string) => redis.zrange(keys.scoped(appid, 'dispatch', 'w', skill), '0', '-1'),

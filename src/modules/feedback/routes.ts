@@ -7,17 +7,38 @@ const Params = Type.Object({ conversationId: RequestIdSchema });
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse };
 
 export const feedbackRoutes: RoutePlugin = async (app, { services, auth }) => {
-  app.post('/v1/conversations/:conversationId/feedback', {
-    schema: { tags: ['conversations'], summary: 'Stars (1–5) for network and translation, once per side; the caller side rates the agent', security: security.user, params: Params, body: FeedbackBody, response: { 200: FeedbackResult, ...errors } },
-  }, async (req) => {
-    const s = await auth.user(req);
-    return services.feedback.give(s.appid, req.params.conversationId, s.uid, req.body);
-  });
+  app.post(
+    '/v1/conversations/:conversationId/feedback',
+    {
+      schema: {
+        tags: ['conversations'],
+        summary: 'Stars (1–5) for network and translation, once per side; the caller side rates the agent',
+        security: security.user,
+        params: Params,
+        body: FeedbackBody,
+        response: { 200: FeedbackResult, ...errors },
+      },
+    },
+    async (req) => {
+      const s = await auth.user(req);
+      return services.feedback.give(s.appid, req.params.conversationId, s.uid, req.body);
+    },
+  );
 
-  app.get('/v1/conversations/:conversationId/feedback', {
-    schema: { tags: ['conversations'], summary: "Both sides' feedback", security: security.user, params: Params, response: { 200: FeedbackView, ...errors } },
-  }, async (req) => {
-    const s = await auth.user(req);
-    return services.feedback.get(s.appid, req.params.conversationId, s.uid);
-  });
+  app.get(
+    '/v1/conversations/:conversationId/feedback',
+    {
+      schema: {
+        tags: ['conversations'],
+        summary: "Both sides' feedback",
+        security: security.user,
+        params: Params,
+        response: { 200: FeedbackView, ...errors },
+      },
+    },
+    async (req) => {
+      const s = await auth.user(req);
+      return services.feedback.get(s.appid, req.params.conversationId, s.uid);
+    },
+  );
 };

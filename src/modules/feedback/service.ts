@@ -22,13 +22,29 @@ export function createFeedbackService(core: Core, deps: { presence: PresenceServ
     async give(appid: string, conversationId: string, uid: string, stars: { network: number; translation: number; side?: FeedbackSide }) {
       const conv = await deps.dispatch.get(appid, conversationId);
       const side: FeedbackSide = stars.side ?? (conv.caller === uid ? 'caller' : 'agent');
-      const r = await store.give(appid, conversationId, side, uid, stars.network, stars.translation, Date.now(), core.config.DISPATCH_DEFAULT_RATING, PRIOR_WEIGHT);
+      const r = await store.give(
+        appid,
+        conversationId,
+        side,
+        uid,
+        stars.network,
+        stars.translation,
+        Date.now(),
+        core.config.DISPATCH_DEFAULT_RATING,
+        PRIOR_WEIGHT,
+      );
       if (r.code === -1) throw new AppError('REQUEST_NOT_FOUND', `no conversation ${conversationId}`);
       if (r.code === -3) throw new AppError('REQUEST_CLOSED', `request ${conversationId} expired or was cancelled: nothing to rate`);
       if (r.code === -5) throw new AppError('NOT_A_PARTY', `${uid} is not the ${side} of conversation ${conversationId}`);
       if (r.code === -6) throw new AppError('CONVERSATION_NOT_ACCEPTED', `no agent has accepted request ${conversationId} yet`);
       if (r.code === -9) throw new AppError('FEEDBACK_GIVEN', `the ${side} side already rated conversation ${conversationId}`);
-      return { conversationId, side, network: stars.network, translation: stars.translation, ...(r.rating ? { agentRating: Math.round(Number(r.rating) * 100) / 100 } : {}) };
+      return {
+        conversationId,
+        side,
+        network: stars.network,
+        translation: stars.translation,
+        ...(r.rating ? { agentRating: Math.round(Number(r.rating) * 100) / 100 } : {}),
+      };
     },
 
     /** Both sides' feedback, for the conversation's parties. */
@@ -36,7 +52,8 @@ export function createFeedbackService(core: Core, deps: { presence: PresenceServ
       const conv = await deps.dispatch.get(appid, conversationId);
       if (conv.caller !== uid && conv.agent !== uid) throw new AppError('NOT_A_PARTY', `${uid} is not a party of conversation ${conversationId}`);
       const h = await store.get(appid, conversationId);
-      const side = (s: FeedbackSide) => (h[`${s}At`] ? { [s]: { network: Number(h[`${s}Network`]), translation: Number(h[`${s}Translation`]), at: Number(h[`${s}At`]) } } : {});
+      const side = (s: FeedbackSide) =>
+        h[`${s}At`] ? { [s]: { network: Number(h[`${s}Network`]), translation: Number(h[`${s}Translation`]), at: Number(h[`${s}At`]) } } : {};
       return { conversationId, ...side('caller'), ...side('agent') };
     },
   };

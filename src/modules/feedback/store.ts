@@ -41,8 +41,22 @@ export function createFeedbackStore(redis: RedisClient, keys: Keys, presencePref
   const run = defineScripts(redis, scripts);
   const fb = (appid: string, id: string) => keys.scoped(appid, 'feedback', id);
   return {
-    async give(appid: string, id: string, side: string, uid: string, network: number, translation: number, now: number, prior: number, weight: number): Promise<{ code: number; rating: string }> {
-      const r = (await run('sbFeedbackGive', [keys.scoped(appid, 'dispatch', 'r', id), fb(appid, id)], [presencePrefix(appid), side, uid, network, translation, now, prior, weight])) as Array<string | number>;
+    async give(
+      appid: string,
+      id: string,
+      side: string,
+      uid: string,
+      network: number,
+      translation: number,
+      now: number,
+      prior: number,
+      weight: number,
+    ): Promise<{ code: number; rating: string }> {
+      const r = (await run(
+        'sbFeedbackGive',
+        [keys.scoped(appid, 'dispatch', 'r', id), fb(appid, id)],
+        [presencePrefix(appid), side, uid, network, translation, now, prior, weight],
+      )) as Array<string | number>;
       return { code: Number(r[0]), rating: String(r[1] ?? '') };
     },
     get: (appid: string, id: string) => redis.hgetall(fb(appid, id)),

@@ -6,7 +6,9 @@ export const DEFAULT_TITLE = '无标题';
 export const DEFAULT_DESCRIPTION = '作者有点懒,没有提供该视频的描述信息';
 
 /** 1 public, 2 private, 3 circle (members of the video's live group), 4 password. */
-export const ShareModelSchema = Type.Union([Type.Literal(1), Type.Literal(2), Type.Literal(3), Type.Literal(4)], { description: '1 public, 2 private, 3 circle (its live group), 4 password' });
+export const ShareModelSchema = Type.Union([Type.Literal(1), Type.Literal(2), Type.Literal(3), Type.Literal(4)], {
+  description: '1 public, 2 private, 3 circle (its live group), 4 password',
+});
 export const VideoIdSchema = RoomIdSchema; // a live video is a room of kind `live`: the same id
 export const LiveGroupIdSchema = Type.String({ pattern: '^[1-9][0-9]{0,15}$', description: 'live group id' });
 
@@ -20,7 +22,12 @@ export const StartBody = Type.Object(
     password: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'required with shareModel 4' })),
     content: Type.Optional(Type.Integer({ minimum: 0, maximum: 99, description: 'content type (default 3: audio + video)' })),
     groupId: Type.Optional(LiveGroupIdSchema),
-    heartbeat: Type.Optional(Type.Boolean({ description: 'true: the author enters the room as its host and heartbeats it (room.heartbeat); an author silent for ROOM_MEMBER_TIMEOUT_MS + ROOM_HOST_GRACE_MS stops the stream. Default false (the seed\'s clients do not heartbeat: only stop ends the stream)' })),
+    heartbeat: Type.Optional(
+      Type.Boolean({
+        description:
+          "true: the author enters the room as its host and heartbeats it (room.heartbeat); an author silent for ROOM_MEMBER_TIMEOUT_MS + ROOM_HOST_GRACE_MS stops the stream. Default false (the seed's clients do not heartbeat: only stop ends the stream)",
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -71,8 +78,14 @@ export const LiveGroupView = Type.Object({
   members: Type.Array(UserIdSchema),
   createdAt: Type.Integer(),
 });
-export const CreateGroupBody = Type.Object({ name: Type.Optional(Type.String({ maxLength: 128 })), members: Type.Optional(Type.Array(UserIdSchema, { maxItems: 1000 })) }, { additionalProperties: false });
-export const GroupMembersBody = Type.Object({ add: Type.Optional(Type.Array(UserIdSchema, { maxItems: 1000 })), remove: Type.Optional(Type.Array(UserIdSchema, { maxItems: 1000 })) }, { additionalProperties: false });
+export const CreateGroupBody = Type.Object(
+  { name: Type.Optional(Type.String({ maxLength: 128 })), members: Type.Optional(Type.Array(UserIdSchema, { maxItems: 1000 })) },
+  { additionalProperties: false },
+);
+export const GroupMembersBody = Type.Object(
+  { add: Type.Optional(Type.Array(UserIdSchema, { maxItems: 1000 })), remove: Type.Optional(Type.Array(UserIdSchema, { maxItems: 1000 })) },
+  { additionalProperties: false },
+);
 
 export const PictureView = Type.Object({
   pictureId: Type.String(),
@@ -86,12 +99,24 @@ export const PictureView = Type.Object({
 export type PictureViewT = Static<typeof PictureView>;
 export const PostPictureBody = Type.Object(
   {
-    url: Type.String({ pattern: '^https?://', maxLength: 2048, description: 'where the image is (uploaded to COS/VOD with the media signatures, or any web address)' }),
+    url: Type.String({
+      pattern: '^https?://',
+      maxLength: 2048,
+      description: 'where the image is (uploaded to COS/VOD with the media signatures, or any web address)',
+    }),
     title: Type.Optional(Type.String({ maxLength: 200 })),
     description: Type.Optional(Type.String({ maxLength: 2000 })),
     shareModel: Type.Optional(Type.Union([Type.Literal(1), Type.Literal(2)], { description: '1 public (picture hall, default), 2 private' })),
   },
   { additionalProperties: false },
 );
-export const PictureList = Type.Object({ total: Type.Integer(), pageNumber: Type.Integer(), pageSize: Type.Integer(), pictures: Type.Array(PictureView) });
-export const PageQuery = Type.Object({ pageNumber: Type.Integer({ minimum: 1, default: 1 }), pageSize: Type.Integer({ minimum: 1, maximum: 200, default: 20 }) }, { additionalProperties: false });
+export const PictureList = Type.Object({
+  total: Type.Integer(),
+  pageNumber: Type.Integer(),
+  pageSize: Type.Integer(),
+  pictures: Type.Array(PictureView),
+});
+export const PageQuery = Type.Object(
+  { pageNumber: Type.Integer({ minimum: 1, default: 1 }), pageSize: Type.Integer({ minimum: 1, maximum: 200, default: 20 }) },
+  { additionalProperties: false },
+);

@@ -86,7 +86,12 @@ export function createLiveService(core: Core, deps: { accounts: AccountsService;
     }
   }
 
-  async function page(appid: string, sel: { sources: string[]; circleSources?: string[] }, q: { liveFlag?: 0 | 1; pageNumber: number; pageSize: number }, publicOnly = false) {
+  async function page(
+    appid: string,
+    sel: { sources: string[]; circleSources?: string[] },
+    q: { liveFlag?: 0 | 1; pageNumber: number; pageSize: number },
+    publicOnly = false,
+  ) {
     const state = q.liveFlag === 1 ? 'now' : q.liveFlag === 0 ? 'hist' : 'listed';
     const { total, ids } = await store.query(appid, sel, state, (q.pageNumber - 1) * q.pageSize, q.pageSize, publicOnly);
     return { total, pageNumber: q.pageNumber, pageSize: q.pageSize, videos: await views(appid, ids) };
@@ -114,7 +119,15 @@ export function createLiveService(core: Core, deps: { accounts: AccountsService;
   }
 
   function pictureView(id: string, h: Record<string, string>): PictureViewT {
-    return { pictureId: id, author: h.author ?? '', url: h.url ?? '', title: h.title ?? DEFAULT_TITLE, description: h.description ?? '', shareModel: Number(h.shareModel ?? 1), createdAt: Number(h.createdAt ?? 0) };
+    return {
+      pictureId: id,
+      author: h.author ?? '',
+      url: h.url ?? '',
+      title: h.title ?? DEFAULT_TITLE,
+      description: h.description ?? '',
+      shareModel: Number(h.shareModel ?? 1),
+      createdAt: Number(h.createdAt ?? 0),
+    };
   }
   async function pictures(appid: string, index: string, pageNumber: number, pageSize: number) {
     const { total, ids } = await store.pagePictures(appid, index, (pageNumber - 1) * pageSize, pageSize);
@@ -155,7 +168,12 @@ export function createLiveService(core: Core, deps: { accounts: AccountsService;
         ...(input.groupId ? { groupId: input.groupId } : {}),
         ...(shareModel === 4 && input.password ? { password: input.password } : {}),
       };
-      await store.createVideo(appid, videoID, fields, { author: uid, ...(input.groupId ? { groupId: input.groupId } : {}), public: shareModel === 1, circle: shareModel === 1 || shareModel === 3 });
+      await store.createVideo(appid, videoID, fields, {
+        author: uid,
+        ...(input.groupId ? { groupId: input.groupId } : {}),
+        public: shareModel === 1,
+        circle: shareModel === 1 || shareModel === 3,
+      });
       await rooms.publishStarted(appid, { roomId: videoID, kind: LIVE_KIND, host: uid }, { videoID, title, shareModel });
       // Opt-in liveness: the author as the room's host member; the rooms sweep and its
       // host-timeout job then end a stream whose author went silent (endedByRoom below).
@@ -185,7 +203,8 @@ export function createLiveService(core: Core, deps: { accounts: AccountsService;
       const h = await store.getVideo(appid, videoID);
       if (!h) throw new AppError('VIDEO_NOT_FOUND', `no video ${videoID}`);
       if (h.liveFlag !== '1') throw new AppError('VIDEO_ENDED', `video ${videoID} is not live`);
-      if (!(await mayWatch(appid, h, uid, password))) throw new AppError('FORBIDDEN', h.shareModel === '4' ? 'wrong or missing password' : 'this video is not shared with you');
+      if (!(await mayWatch(appid, h, uid, password)))
+        throw new AppError('FORBIDDEN', h.shareModel === '4' ? 'wrong or missing password' : 'this video is not shared with you');
       const r = await rooms.join(appid, videoID, uid, h.author === uid ? 'host' : 'viewer');
       return { video: toView(videoID, h, r.memsize), joined: r.joined, memsize: r.memsize };
     },
@@ -203,7 +222,8 @@ export function createLiveService(core: Core, deps: { accounts: AccountsService;
     },
 
     /** m_listVideoByUid: the author's videos, live (1) or history (0). */
-    byUser: (appid: string, uid: string, q: { liveFlag?: 0 | 1; pageNumber: number; pageSize: number }) => page(appid, { sources: [store.k(appid, 'u', uid)] }, q),
+    byUser: (appid: string, uid: string, q: { liveFlag?: 0 | 1; pageNumber: number; pageSize: number }) =>
+      page(appid, { sources: [store.k(appid, 'u', uid)] }, q),
 
     /**
      * listVideoConditional: group → that group's videos (see groupsSelection); author →
@@ -222,13 +242,16 @@ export function createLiveService(core: Core, deps: { accounts: AccountsService;
 
     /** A user's listing: their own and their groups' videos, or one group they belong to. */
     async listFor(appid: string, uid: string, q: ListQueryT) {
-      if (q.groupId !== undefined && !(await store.isGroupMember(appid, q.groupId, uid))) throw new AppError('FORBIDDEN', `not a member of live group ${q.groupId}`);
-      if (q.author !== undefined && q.author !== uid) throw new AppError('FORBIDDEN', "another user's videos are listed by the app's backend (or the public hall)");
+      if (q.groupId !== undefined && !(await store.isGroupMember(appid, q.groupId, uid)))
+        throw new AppError('FORBIDDEN', `not a member of live group ${q.groupId}`);
+      if (q.author !== undefined && q.author !== uid)
+        throw new AppError('FORBIDDEN', "another user's videos are listed by the app's backend (or the public hall)");
       return this.list(appid, q.groupId !== undefined ? q : { ...q, author: uid });
     },
 
     /** The video hall: public videos, live and saved. */
-    publicVideos: (appid: string, q: { liveFlag?: 0 | 1; pageNumber: number; pageSize: number }) => page(appid, { sources: [store.k(appid, 'public')] }, q),
+    publicVideos: (appid: string, q: { liveFlag?: 0 | 1; pageNumber: number; pageSize: number }) =>
+      page(appid, { sources: [store.k(appid, 'public')] }, q),
 
     // ── live groups (the app's backend) ──
     async createGroup(appid: string, input: { name?: string; members?: string[] }) {
@@ -266,8 +289,19 @@ export function createLiveService(core: Core, deps: { accounts: AccountsService;
     },
 
     // ── pictures ──
-    async postPicture(appid: string, uid: string, input: { url: string; title?: string; description?: string; shareModel?: 1 | 2 }): Promise<PictureViewT> {
-      const fields = { author: uid, url: input.url, title: input.title?.trim() ? input.title : DEFAULT_TITLE, description: input.description ?? '', shareModel: String(input.shareModel ?? 1), createdAt: String(Date.now()) };
+    async postPicture(
+      appid: string,
+      uid: string,
+      input: { url: string; title?: string; description?: string; shareModel?: 1 | 2 },
+    ): Promise<PictureViewT> {
+      const fields = {
+        author: uid,
+        url: input.url,
+        title: input.title?.trim() ? input.title : DEFAULT_TITLE,
+        description: input.description ?? '',
+        shareModel: String(input.shareModel ?? 1),
+        createdAt: String(Date.now()),
+      };
       const id = await store.addPicture(appid, fields, (input.shareModel ?? 1) === 1);
       return pictureView(id, fields);
     },
@@ -283,6 +317,7 @@ export function createLiveService(core: Core, deps: { accounts: AccountsService;
       return { deleted: true };
     },
     publicPictures: (appid: string, pageNumber: number, pageSize: number) => pictures(appid, store.k(appid, 'pics', 'public'), pageNumber, pageSize),
-    myPictures: (appid: string, uid: string, pageNumber: number, pageSize: number) => pictures(appid, store.k(appid, 'pics', 'u', uid), pageNumber, pageSize),
+    myPictures: (appid: string, uid: string, pageNumber: number, pageSize: number) =>
+      pictures(appid, store.k(appid, 'pics', 'u', uid), pageNumber, pageSize),
   };
 }

@@ -49,10 +49,20 @@ export function createLiveStore(redis: RedisClient, keys: Keys) {
 
   return {
     k,
-    async createVideo(appid: string, videoID: string, fields: Record<string, string>, indexes: { author: string; groupId?: string; public: boolean; circle: boolean }): Promise<void> {
+    async createVideo(
+      appid: string,
+      videoID: string,
+      fields: Record<string, string>,
+      indexes: { author: string; groupId?: string; public: boolean; circle: boolean },
+    ): Promise<void> {
       const at = Number(fields.startedAt);
-      const m = redis.multi().hset(k(appid, 'v', videoID), fields).zadd(k(appid, 'all'), at, videoID).zadd(k(appid, 'u', indexes.author), at, videoID)
-        .zadd(k(appid, 'now'), at, videoID).zadd(k(appid, 'listed'), at, videoID);
+      const m = redis
+        .multi()
+        .hset(k(appid, 'v', videoID), fields)
+        .zadd(k(appid, 'all'), at, videoID)
+        .zadd(k(appid, 'u', indexes.author), at, videoID)
+        .zadd(k(appid, 'now'), at, videoID)
+        .zadd(k(appid, 'listed'), at, videoID);
       if (indexes.groupId) m.zadd(k(appid, 'g', indexes.groupId), at, videoID);
       if (indexes.public) m.zadd(k(appid, 'public'), at, videoID);
       if (indexes.circle) m.zadd(k(appid, 'circle'), at, videoID);
@@ -78,7 +88,14 @@ export function createLiveStore(redis: RedisClient, keys: Keys) {
      * `circleSources`, restricted to `state`, newest first, one page. One MULTI over
      * temporary keys of the app's slot: atomic, and legal on Cluster.
      */
-    async query(appid: string, sel: { sources: string[]; circleSources?: string[] }, state: 'now' | 'hist' | 'listed', offset: number, limit: number, publicOnly = false): Promise<{ total: number; ids: string[] }> {
+    async query(
+      appid: string,
+      sel: { sources: string[]; circleSources?: string[] },
+      state: 'now' | 'hist' | 'listed',
+      offset: number,
+      limit: number,
+      publicOnly = false,
+    ): Promise<{ total: number; ids: string[] }> {
       const circle = sel.circleSources ?? [];
       if (sel.sources.length === 0 && circle.length === 0) return { total: 0, ids: [] };
       const tag = randomBytes(6).toString('hex');
@@ -92,7 +109,17 @@ export function createLiveStore(redis: RedisClient, keys: Keys) {
         parts.push(members);
       }
       m.zunionstore(union, parts.length, ...parts, 'AGGREGATE', 'MAX')
-        .zinterstore(result, publicOnly ? 3 : 2, union, k(appid, state), ...(publicOnly ? [k(appid, 'public')] : []), 'WEIGHTS', 1, 0, ...(publicOnly ? [0] : []))
+        .zinterstore(
+          result,
+          publicOnly ? 3 : 2,
+          union,
+          k(appid, state),
+          ...(publicOnly ? [k(appid, 'public')] : []),
+          'WEIGHTS',
+          1,
+          0,
+          ...(publicOnly ? [0] : []),
+        )
         .zcard(result)
         .zrevrange(result, offset, offset + limit - 1)
         .del(union, members, result);
@@ -138,7 +165,11 @@ export function createLiveStore(redis: RedisClient, keys: Keys) {
     async addPicture(appid: string, fields: Record<string, string>, isPublic: boolean): Promise<string> {
       const id = String(await redis.incr(k(appid, 'pics', 'seq')));
       const at = Number(fields.createdAt);
-      const m = redis.multi().hset(k(appid, 'pic', id), fields).zadd(k(appid, 'pics'), at, id).zadd(k(appid, 'pics', 'u', fields.author ?? ''), at, id);
+      const m = redis
+        .multi()
+        .hset(k(appid, 'pic', id), fields)
+        .zadd(k(appid, 'pics'), at, id)
+        .zadd(k(appid, 'pics', 'u', fields.author ?? ''), at, id);
       if (isPublic) m.zadd(k(appid, 'pics', 'public'), at, id);
       await m.exec();
       return id;
@@ -148,7 +179,13 @@ export function createLiveStore(redis: RedisClient, keys: Keys) {
       return Object.keys(h).length ? h : null;
     },
     async deletePicture(appid: string, id: string, author: string): Promise<void> {
-      await redis.multi().del(k(appid, 'pic', id)).zrem(k(appid, 'pics'), id).zrem(k(appid, 'pics', 'public'), id).zrem(k(appid, 'pics', 'u', author), id).exec();
+      await redis
+        .multi()
+        .del(k(appid, 'pic', id))
+        .zrem(k(appid, 'pics'), id)
+        .zrem(k(appid, 'pics', 'public'), id)
+        .zrem(k(appid, 'pics', 'u', author), id)
+        .exec();
     },
     async pagePictures(appid: string, index: string, offset: number, limit: number): Promise<{ total: number; ids: string[] }> {
       const [total, ids] = await Promise.all([redis.zcard(index), redis.zrevrange(index, offset, offset + limit - 1)]);

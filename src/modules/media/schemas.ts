@@ -6,9 +6,17 @@ import { AppIdSchema } from '../accounts/schemas.js';
 export const CosSignBody = Type.Object(
   {
     single: Type.Optional(Type.Boolean({ default: false, description: 'single-effect (单次, seed type 1) instead of multi-effect (多次, type 0)' })),
-    bucket: Type.Optional(Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,62}$', description: 'bucket, short name or <name>-<APPID>; default: the app\'s (or COS_BUCKET)' })),
-    filePath: Type.Optional(Type.String({ minLength: 1, maxLength: 1024, description: 'full path of the file in the bucket, leading /; required for single-effect' })),
-    method: Type.Optional(Type.Enum(['GET', 'PUT', 'POST', 'DELETE', 'HEAD'], { description: 'HTTP method the COS v5 authorization is for (default PUT); only with filePath' })),
+    bucket: Type.Optional(
+      Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,62}$', description: "bucket, short name or <name>-<APPID>; default: the app's (or COS_BUCKET)" }),
+    ),
+    filePath: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 1024, description: 'full path of the file in the bucket, leading /; required for single-effect' }),
+    ),
+    method: Type.Optional(
+      Type.Enum(['GET', 'PUT', 'POST', 'DELETE', 'HEAD'], {
+        description: 'HTTP method the COS v5 authorization is for (default PUT); only with filePath',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -22,13 +30,16 @@ export const CosSignView = Type.Object({
   previewTag: Type.String({ description: 'document preview domain: <bucket>-<appid>.<previewTag>.myqcloud.com' }),
   expiresAt: Type.Integer({ description: 'unix seconds; 0 for a single-effect signature' }),
   authorization: Type.Optional(
-    Type.Object({
-      value: Type.String({ description: 'COS v5 Authorization header (q-sign-algorithm=sha1&…)' }),
-      method: Type.String(),
-      pathname: Type.String(),
-      host: Type.Optional(Type.String({ description: 'signed Host header (when the region is known)' })),
-      expiresAt: Type.Integer(),
-    }, { description: 'COS v5 authorization for current clients, when filePath is given' }),
+    Type.Object(
+      {
+        value: Type.String({ description: 'COS v5 Authorization header (q-sign-algorithm=sha1&…)' }),
+        method: Type.String(),
+        pathname: Type.String(),
+        host: Type.Optional(Type.String({ description: 'signed Host header (when the region is known)' })),
+        expiresAt: Type.Integer(),
+      },
+      { description: 'COS v5 authorization for current clients, when filePath is given' },
+    ),
   ),
 });
 export type CosSignViewT = Static<typeof CosSignView>;
@@ -38,13 +49,16 @@ export type CosSignViewT = Static<typeof CosSignView>;
 export const VodRequestBody = Type.Object(
   {
     method: Type.Enum(['GET', 'POST'], { description: 'upper case, as the seed says' }),
-    host: Type.String({ pattern: '^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$', maxLength: 253, description: 'Tencent API host, e.g. vod.api.qcloud.com (must be allow-listed)' }),
+    host: Type.String({
+      pattern: '^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$',
+      maxLength: 253,
+      description: 'Tencent API host, e.g. vod.api.qcloud.com (must be allow-listed)',
+    }),
     path: Type.String({ pattern: '^/[A-Za-z0-9._~/-]*$', maxLength: 256, description: 'request path, today always /v2/index.php' }),
-    params: Type.Record(
-      Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$' }),
-      Type.Union([Type.String({ maxLength: 4096 }), Type.Number()]),
-      { maxProperties: 200, description: 'the API parameters; SecretId is filled in by the server' },
-    ),
+    params: Type.Record(Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$' }), Type.Union([Type.String({ maxLength: 4096 }), Type.Number()]), {
+      maxProperties: 200,
+      description: 'the API parameters; SecretId is filled in by the server',
+    }),
   },
   { additionalProperties: false },
 );
@@ -64,7 +78,9 @@ export type VodProxyViewT = Static<typeof VodProxyView>;
 
 export const VodClientSignBody = Type.Object(
   {
-    expire: Type.Optional(Type.Integer({ minimum: 60, maximum: 7776000, description: 'lifetime in seconds (default VOD_CLIENT_SIGN_EXPIRE_SECONDS)' })),
+    expire: Type.Optional(
+      Type.Integer({ minimum: 60, maximum: 7776000, description: 'lifetime in seconds (default VOD_CLIENT_SIGN_EXPIRE_SECONDS)' }),
+    ),
     classId: Type.Optional(Type.Integer({ minimum: 0 })),
     procedure: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
     taskPriority: Type.Optional(Type.Integer({ minimum: -10, maximum: 10 })),

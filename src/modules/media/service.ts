@@ -22,8 +22,17 @@ import { cosV4MultiSign, cosV4SingleSign, cosV5Authorization, splitBucket } from
 import { vodClientSign } from '../../providers/tencent/vod.js';
 import type { AccountsService, AppRecord } from '../accounts/service.js';
 import {
-  CallbackEnvelope, RecordingEvent, type CallbackKindT, type CosSignInput, type CosSignViewT, type RecordingEventT, type RecordingJobT,
-  type RecordingT, type VodClientSignInput, type VodProxyViewT, type VodRequestInput,
+  CallbackEnvelope,
+  RecordingEvent,
+  type CallbackKindT,
+  type CosSignInput,
+  type CosSignViewT,
+  type RecordingEventT,
+  type RecordingJobT,
+  type RecordingT,
+  type VodClientSignInput,
+  type VodProxyViewT,
+  type VodRequestInput,
 } from './schemas.js';
 import { createMediaStore } from './store.js';
 
@@ -62,13 +71,20 @@ export function createMediaService(core: Core, accounts: AccountsService) {
   const { config } = core;
   const store = createMediaStore(core.redis, core.keys);
   const handlers: RecordingHandler[] = [];
-  const allowedHosts = new Set(config.VOD_PROXY_ALLOWED_HOSTS.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean));
+  const allowedHosts = new Set(
+    config.VOD_PROXY_ALLOWED_HOSTS.split(',')
+      .map((h) => h.trim().toLowerCase())
+      .filter(Boolean),
+  );
 
   function secretsOf(app: AppRecord): { secretId: string; secretKey: string } {
     const t = app.tencent;
     if (t?.secretId && t.secretKey) return { secretId: t.secretId, secretKey: t.secretKey };
     if (config.TENCENT_SECRET_ID && config.TENCENT_SECRET_KEY) return { secretId: config.TENCENT_SECRET_ID, secretKey: config.TENCENT_SECRET_KEY };
-    throw new AppError('VENDOR_NOT_CONFIGURED', `app ${app.appid} has no Tencent secretId/secretKey and no TENCENT_SECRET_ID/TENCENT_SECRET_KEY default is set`);
+    throw new AppError(
+      'VENDOR_NOT_CONFIGURED',
+      `app ${app.appid} has no Tencent secretId/secretKey and no TENCENT_SECRET_ID/TENCENT_SECRET_KEY default is set`,
+    );
   }
 
   function bucketOf(app: AppRecord): { bucket: string; region: string } | null {
@@ -97,12 +113,17 @@ export function createMediaService(core: Core, accounts: AccountsService) {
    * app with Tencent settings: one md5 per app, so a deployment with thousands of them
    * should name the app in the callback URL (?appid=).
    */
-  async function callbackApp(appid: string | undefined, body: Record<string, unknown> & { t: number | string; sign: string }): Promise<AppRecord | null> {
+  async function callbackApp(
+    appid: string | undefined,
+    body: Record<string, unknown> & { t: number | string; sign: string },
+  ): Promise<AppRecord | null> {
     if (appid !== undefined) return accounts.getApp(appid);
     const streamId = typeof body.stream_id === 'string' ? body.stream_id : '';
     const { sdkAppId } = parseStream(streamId, typeof body.stream_param === 'string' ? body.stream_param : undefined);
     if (sdkAppId === undefined) {
-      const signed = (await accounts.appsWithTencent()).filter((a) => a.tencent?.callbackKey && verifyCallbackSign(a.tencent.callbackKey, body.t, body.sign, 0).ok);
+      const signed = (await accounts.appsWithTencent()).filter(
+        (a) => a.tencent?.callbackKey && verifyCallbackSign(a.tencent.callbackKey, body.t, body.sign, 0).ok,
+      );
       return signed.length === 1 ? signed[0]! : null; // two apps sharing a key prove neither
     }
     try {
@@ -117,14 +138,16 @@ export function createMediaService(core: Core, accounts: AccountsService) {
     const e = job.event;
     const where = `stream_id ${JSON.stringify(e.stream_id)}${e.stream_param ? ` stream_param ${JSON.stringify(e.stream_param)}` : ''}`;
     const { sdkAppId, roomnum } = parseStream(e.stream_id, e.stream_param);
-    if (roomnum === undefined) throw new AppError('STREAM_NOT_LINKED', `no room in ${where}: expected <sdkAppId>_<roomnum>_<userid>_main or roomnum=<n> in stream_param`);
+    if (roomnum === undefined)
+      throw new AppError('STREAM_NOT_LINKED', `no room in ${where}: expected <sdkAppId>_<roomnum>_<userid>_main or roomnum=<n> in stream_param`);
     let appid: string;
     if (sdkAppId !== undefined) appid = (await accounts.getAppBySdkAppId(sdkAppId)).appid;
     else if (job.verifiedApp) appid = job.verifiedApp;
     else throw new AppError('STREAM_NOT_LINKED', `no SdkAppID in ${where} and the callback was not addressed to an app`);
-    if (job.verifiedApp && job.verifiedApp !== appid) throw new AppError('CROSS_TENANT', `callback verified for app ${job.verifiedApp} names a stream of app ${appid}`);
+    if (job.verifiedApp && job.verifiedApp !== appid)
+      throw new AppError('CROSS_TENANT', `callback verified for app ${job.verifiedApp} names a stream of app ${appid}`);
 
-    const format = (e.file_format ?? (/\.(\w+)(?:\?|$)/.exec(e.video_url)?.[1] ?? '')).toLowerCase();
+    const format = (e.file_format ?? /\.(\w+)(?:\?|$)/.exec(e.video_url)?.[1] ?? '').toLowerCase();
     const isIndex = format === 'hls' || format === 'm3u8' || /\.m3u8(\?|$)/i.test(e.video_url);
     return {
       eventId: job.eventId,
@@ -187,7 +210,15 @@ export function createMediaService(core: Core, accounts: AccountsService) {
           expiresAt: end,
         };
       }
-      return { sign, bucket: split.name, cosAppId: split.appId, region, previewTag: config.COS_PREVIEW_TAG, expiresAt, ...(authorization ? { authorization } : {}) };
+      return {
+        sign,
+        bucket: split.name,
+        cosAppId: split.appId,
+        region,
+        previewTag: config.COS_PREVIEW_TAG,
+        expiresAt,
+        ...(authorization ? { authorization } : {}),
+      };
     },
 
     /**
@@ -232,7 +263,8 @@ export function createMediaService(core: Core, accounts: AccountsService) {
         throw new AppError('VENDOR_FAILED', `${input.host} did not answer: ${(err as Error).name === 'TimeoutError' ? 'timeout' : 'unreachable'}`);
       }
       const text = await res.text();
-      if (text.length > MAX_PROXY_ANSWER_BYTES) throw new AppError('VENDOR_FAILED', `${input.host} answered more than ${MAX_PROXY_ANSWER_BYTES} bytes`);
+      if (text.length > MAX_PROXY_ANSWER_BYTES)
+        throw new AppError('VENDOR_FAILED', `${input.host} answered more than ${MAX_PROXY_ANSWER_BYTES} bytes`);
       try {
         return { status: res.status, data: JSON.parse(text) as unknown };
       } catch {
@@ -262,13 +294,19 @@ export function createMediaService(core: Core, accounts: AccountsService) {
      * collapse); other event types are acknowledged and ignored. Answer `{code:0}` on
      * return; throws CALLBACK_SIGN_INVALID / CALLBACK_EXPIRED / VALIDATION_FAILED.
      */
-    async recordingCallback(body: unknown, opts: { kind: CallbackKindT; appid?: string }): Promise<{ queued: boolean; eventId?: string; jobId?: string; ignored?: string }> {
+    async recordingCallback(
+      body: unknown,
+      opts: { kind: CallbackKindT; appid?: string },
+    ): Promise<{ queued: boolean; eventId?: string; jobId?: string; ignored?: string }> {
       const env = parse(CallbackEnvelope, body, 'callback');
       const app = await callbackApp(opts.appid, env as typeof env & Record<string, unknown>);
       const key = callbackKeyOf(app);
-      if (!key) throw new AppError('VENDOR_NOT_CONFIGURED', 'no callback key: set the app\'s tencent.callbackKey or TENCENT_CALLBACK_KEY');
+      if (!key) throw new AppError('VENDOR_NOT_CONFIGURED', "no callback key: set the app's tencent.callbackKey or TENCENT_CALLBACK_KEY");
       const check = verifyCallbackSign(key, env.t, env.sign, nowSeconds());
-      if (!check.ok) throw check.reason === 'expired' ? new AppError('CALLBACK_EXPIRED', 'the callback t is in the past') : new AppError('CALLBACK_SIGN_INVALID', `callback refused: ${check.reason}`);
+      if (!check.ok)
+        throw check.reason === 'expired'
+          ? new AppError('CALLBACK_EXPIRED', 'the callback t is in the past')
+          : new AppError('CALLBACK_SIGN_INVALID', `callback refused: ${check.reason}`);
 
       if (env.event_type !== 100) return { queued: false, ignored: `event_type ${env.event_type ?? 'missing'}` };
       const event = parse(RecordingEvent, body, 'recording event');
@@ -287,7 +325,11 @@ export function createMediaService(core: Core, accounts: AccountsService) {
      */
     async linkRecording(job: RecordingJobT): Promise<{ appid: string; roomnum: number; duplicate: boolean }> {
       const rec = await resolveRecording(job);
-      if (handlers.length === 0) throw new AppError('NO_RECORDING_HANDLER', `recording ${job.eventId} for room ${rec.roomnum} of app ${rec.appid}: no onRecording handler is registered on this worker`);
+      if (handlers.length === 0)
+        throw new AppError(
+          'NO_RECORDING_HANDLER',
+          `recording ${job.eventId} for room ${rec.roomnum} of app ${rec.appid}: no onRecording handler is registered on this worker`,
+        );
       const hash = eventHash(job.eventId);
       const put = await store.putRecording(hash, rec);
       if (put.state === 'linked') return { appid: rec.appid, roomnum: rec.roomnum, duplicate: true };
@@ -299,8 +341,14 @@ export function createMediaService(core: Core, accounts: AccountsService) {
         r.appid,
         'recording.ready',
         {
-          roomId: String(r.roomnum), roomnum: r.roomnum, kind: r.kind, streamId: r.streamId, fileId: r.fileId, fileFormat: r.fileFormat,
-          playbackUrl: r.playbackUrl, videoUrl: r.videoUrl,
+          roomId: String(r.roomnum),
+          roomnum: r.roomnum,
+          kind: r.kind,
+          streamId: r.streamId,
+          fileId: r.fileId,
+          fileFormat: r.fileFormat,
+          playbackUrl: r.playbackUrl,
+          videoUrl: r.videoUrl,
           ...(r.indexUrl !== undefined ? { indexUrl: r.indexUrl } : {}),
           ...(r.startTime !== undefined ? { startTime: r.startTime } : {}),
           ...(r.endTime !== undefined ? { endTime: r.endTime } : {}),

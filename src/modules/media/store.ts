@@ -43,7 +43,11 @@ export function createMediaStore(redis: RedisClient, keys: Keys) {
 
   return {
     async putRecording(eventHash: string, rec: RecordingT): Promise<PutResult> {
-      const [state, data] = (await run('sbMediaPutRecording', [recKey(rec.appid, eventHash), roomKey(rec.appid, rec.roomnum)], [eventHash, rec.receivedAt, JSON.stringify(rec)])) as [number, string];
+      const [state, data] = (await run(
+        'sbMediaPutRecording',
+        [recKey(rec.appid, eventHash), roomKey(rec.appid, rec.roomnum)],
+        [eventHash, rec.receivedAt, JSON.stringify(rec)],
+      )) as [number, string];
       return { state: state === 1 ? 'new' : state === 2 ? 'linked' : 'pending', recording: JSON.parse(data) as RecordingT };
     },
     async markLinked(appid: string, eventHash: string): Promise<void> {

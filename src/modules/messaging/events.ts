@@ -10,5 +10,9 @@ export function registerMessagingEvents(gateway: Gateway): void {
   gateway.handle('message.inbox', async ({ appid, uid, services }) => ({ messages: await services.messaging.inbox(appid, uid) }));
   gateway.handle('message.ack', async ({ appid, uid, services }, p) => services.messaging.ack(appid, uid, p.upTo));
 
-  gateway.contributeSnapshot('inbox', async ({ appid, uid, services }, found) => (found ? services.messaging.inbox(appid, uid) : []), ({ appid, uid, services }) => services.messaging.inboxProbe(appid, uid));
+  gateway.contributeSnapshot(
+    'inbox',
+    async ({ appid, uid, services }, found) => (found ? services.messaging.inbox(appid, uid) : []),
+    ({ appid, uid, services }) => services.messaging.inboxProbe(appid, uid),
+  );
 }

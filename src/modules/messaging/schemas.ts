@@ -2,7 +2,11 @@ import { Type, type Static } from 'typebox';
 import { UserIdSchema } from '../accounts/schemas.js';
 
 // ── sensitive words ───────────────────────────────────────────────────────────
-export const WordSchema = Type.String({ minLength: 1, maxLength: 64, description: 'a sensitive word or phrase (matched after normalisation: case, full width, spaces/punctuation)' });
+export const WordSchema = Type.String({
+  minLength: 1,
+  maxLength: 64,
+  description: 'a sensitive word or phrase (matched after normalisation: case, full width, spaces/punctuation)',
+});
 export const WordsBody = Type.Object(
   { words: Type.Array(WordSchema, { minItems: 1, maxItems: 20000, description: 'words to add, remove or (PUT) the whole list' }) },
   { additionalProperties: false },
@@ -38,7 +42,12 @@ export const CheckResult = Type.Object({
 export type CheckResultT = Static<typeof CheckResult>;
 
 // ── translation ───────────────────────────────────────────────────────────────
-export const LangSchema = Type.String({ minLength: 2, maxLength: 12, pattern: '^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})?$', description: 'short language code: zh, en, ja, zh-TW …' });
+export const LangSchema = Type.String({
+  minLength: 2,
+  maxLength: 12,
+  pattern: '^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})?$',
+  description: 'short language code: zh, en, ja, zh-TW …',
+});
 export const TranslateBody = Type.Object(
   {
     text: Type.Array(Type.String({ maxLength: 5000 }), { minItems: 1, maxItems: 100, description: 'texts to translate' }),
@@ -75,6 +84,9 @@ export const SendResult = Type.Object({ id: Type.Integer(), targets: Type.Intege
 export type SendResultT = Static<typeof SendResult>;
 export const InboxList = Type.Object({ messages: Type.Array(InboxMessage) });
 export type InboxListT = Static<typeof InboxList>;
-export const AckBody = Type.Object({ upTo: Type.Integer({ minimum: 1, description: 'every message with id ≤ upTo is removed from the inbox' }) }, { additionalProperties: false });
+export const AckBody = Type.Object(
+  { upTo: Type.Integer({ minimum: 1, description: 'every message with id ≤ upTo is removed from the inbox' }) },
+  { additionalProperties: false },
+);
 export const AckResult = Type.Object({ removed: Type.Integer(), left: Type.Integer() });
 export type AckResultT = Static<typeof AckResult>;

@@ -23,7 +23,19 @@ import { createTranslationProvider, type TranslationProvider } from '../../provi
 import type { BillingService } from '../billing/service.js';
 import type { PushService } from '../push/service.js';
 import { buildMatcher, normalise, type Matcher } from './matcher.js';
-import type { AckResultT, CheckBodyT, CheckResultT, InboxMessageT, MessageKindT, SendBodyT, SendResultT, TranslateBodyT, TranslateResultT, WordListT, WordsChangeT } from './schemas.js';
+import type {
+  AckResultT,
+  CheckBodyT,
+  CheckResultT,
+  InboxMessageT,
+  MessageKindT,
+  SendBodyT,
+  SendResultT,
+  TranslateBodyT,
+  TranslateResultT,
+  WordListT,
+  WordsChangeT,
+} from './schemas.js';
 import { createMessagingStore } from './store.js';
 
 /** The directory holding package.json (works from src/ under vitest and from dist/src/). */
@@ -138,7 +150,8 @@ export function createMessagingService(core: Core, deps: { billing: BillingServi
       if (word !== null) throw new AppError('SENSITIVE_WORD', 'the content contains a sensitive word', { word });
       if (price > 0) {
         const balance = await deps.billing.balance(appid, uid);
-        if (balance < price) throw new AppError('INSUFFICIENT_BALANCE', `balance ${balance} does not cover one message (${price})`, { balance, price });
+        if (balance < price)
+          throw new AppError('INSUFFICIENT_BALANCE', `balance ${balance} does not cover one message (${price})`, { balance, price });
       }
       return { allowed: true, price };
     },
@@ -153,7 +166,13 @@ export function createMessagingService(core: Core, deps: { billing: BillingServi
     /** Pushes `message.<kind>` to every target's sockets and keeps it in their inboxes until acknowledged. */
     async send(appid: string, kind: MessageKindT, input: SendBodyT): Promise<SendResultT> {
       const targets = [...new Set(input.targets)];
-      const message = await store.deliver(appid, targets, { kind, from: input.from, msg: input.msg, at: Date.now() }, config.MESSAGE_INBOX_MAX, config.MESSAGE_INBOX_TTL_SECONDS);
+      const message = await store.deliver(
+        appid,
+        targets,
+        { kind, from: input.from, msg: input.msg, at: Date.now() },
+        config.MESSAGE_INBOX_MAX,
+        config.MESSAGE_INBOX_TTL_SECONDS,
+      );
       for (const uid of targets) emitter.toUser(appid, uid, `message.${kind}`, message);
       await deps.push.toOffline(appid, targets, { kind, id: String(message.id), from: input.from, body: input.msg, at: message.at });
       return { id: message.id, targets: targets.length };

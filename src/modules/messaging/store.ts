@@ -77,7 +77,9 @@ export function createMessagingStore(redis: RedisClient, keys: Keys) {
       const p = redis.multi();
       for (const uid of targets) {
         const key = k(appid, 'inbox', uid);
-        p.zadd(key, id, json).zremrangebyrank(key, 0, -(max + 1)).expire(key, ttlSeconds);
+        p.zadd(key, id, json)
+          .zremrangebyrank(key, 0, -(max + 1))
+          .expire(key, ttlSeconds);
       }
       await p.exec();
       return message;

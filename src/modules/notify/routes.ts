@@ -2,15 +2,22 @@ import { ErrorResponse, security, type RoutePlugin } from '../../infra/http.js';
 import { NotifyBody, NotifyResult } from './schemas.js';
 
 export const notifyRoutes: RoutePlugin = async (app, { services, auth }) => {
-  app.post('/v1/notify', {
-    schema: {
-      tags: ['notify'], summary: "Push an event to a user's sockets or a room, now (the notify queue does the same asynchronously)",
-      security: security.app, body: NotifyBody, response: { 202: NotifyResult, 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse },
+  app.post(
+    '/v1/notify',
+    {
+      schema: {
+        tags: ['notify'],
+        summary: "Push an event to a user's sockets or a room, now (the notify queue does the same asynchronously)",
+        security: security.app,
+        body: NotifyBody,
+        response: { 202: NotifyResult, 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse },
+      },
     },
-  }, async (req, reply) => {
-    // auth.app verified the app: no second read of it before emitting.
-    const tenant = await auth.app(req, req.body.appid);
-    services.notify.emit({ ...req.body, appid: tenant.appid });
-    return reply.code(202).send({ delivered: true, via: 'adapter' });
-  });
+    async (req, reply) => {
+      // auth.app verified the app: no second read of it before emitting.
+      const tenant = await auth.app(req, req.body.appid);
+      services.notify.emit({ ...req.body, appid: tenant.appid });
+      return reply.code(202).send({ delivered: true, via: 'adapter' });
+    },
+  );
 };

@@ -15,7 +15,11 @@ export function registerPairingEvents(gateway: Gateway): void {
   gateway.handle('pair.history', async ({ appid, uid, services }, p) => services.pairing.history(appid, uid, p));
   gateway.handle('pair.delete', async ({ appid, uid, services }, p) => services.pairing.deleteRecord(appid, uid, p.askNo, p.startAt));
 
-  gateway.contributeSnapshot('pairing', async ({ appid, uid, services }, found) => services.pairing.snapshot(appid, uid, found), ({ appid, uid, services }) => services.pairing.probe(appid, uid));
+  gateway.contributeSnapshot(
+    'pairing',
+    async ({ appid, uid, services }, found) => services.pairing.snapshot(appid, uid, found),
+    ({ appid, uid, services }) => services.pairing.probe(appid, uid),
+  );
   gateway.onDisconnect(async ({ appid, uid, services, core }) => {
     try {
       if (!(await services.pairing.isAvailable(appid, uid))) return;

@@ -3,7 +3,12 @@ import { AppIdSchema, UserIdSchema } from '../accounts/schemas.js';
 
 /** Ask numbers are per-app integers written as strings (seed: `ask_no` string). */
 export const AskNoSchema = Type.String({ pattern: '^[1-9][0-9]{0,15}$', description: 'ask number (per app)' });
-export const CallIdSchema = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.:@-]+$', description: 'call id of the metered call that follows the match' });
+export const CallIdSchema = Type.String({
+  minLength: 1,
+  maxLength: 64,
+  pattern: '^[A-Za-z0-9_.:@-]+$',
+  description: 'call id of the metered call that follows the match',
+});
 
 /**
  * matching (rounds running) → answered (a candidate passed; the asker confirms) → incall (metered);
@@ -16,9 +21,16 @@ export type AskState = Static<typeof AskStateSchema>;
 /** Filters a candidate's profile must match (`profile.language`, `profile.gender`, `profile.tags`). */
 export const PairFilters = Type.Object(
   {
-    language: Type.Optional(Type.String({ minLength: 1, maxLength: 16, pattern: '^[A-Za-z0-9_-]+$', description: 'profile.language must equal this' })),
+    language: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 16, pattern: '^[A-Za-z0-9_-]+$', description: 'profile.language must equal this' }),
+    ),
     gender: Type.Optional(Type.String({ minLength: 1, maxLength: 16, pattern: '^[A-Za-z0-9_-]+$', description: 'profile.gender must equal this' })),
-    tags: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 32, pattern: '^[^,]+$' }), { maxItems: 10, description: 'the candidate must have one of these profile.tags' })),
+    tags: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, maxLength: 32, pattern: '^[^,]+$' }), {
+        maxItems: 10,
+        description: 'the candidate must have one of these profile.tags',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -51,7 +63,10 @@ export const AskBody = Type.Object(
 );
 export type AskBodyT = Static<typeof AskBody>;
 export const AskRef = Type.Object({ askNo: AskNoSchema }, { additionalProperties: false });
-export const AnswerBody = Type.Object({ askNo: AskNoSchema, roundNo: Type.Integer({ minimum: 1 }), pass: Type.Boolean() }, { additionalProperties: false });
+export const AnswerBody = Type.Object(
+  { askNo: AskNoSchema, roundNo: Type.Integer({ minimum: 1 }), pass: Type.Boolean() },
+  { additionalProperties: false },
+);
 export const ConfirmBody = Type.Object(
   {
     askNo: AskNoSchema,
@@ -66,11 +81,17 @@ export type ConfirmBodyT = Static<typeof ConfirmBody>;
 export const AvailabilityBody = Type.Object({ available: Type.Boolean() }, { additionalProperties: false });
 export const AvailabilityView = Type.Object({ uid: UserIdSchema, available: Type.Boolean() });
 export const HistoryQuery = Type.Object(
-  { before: Type.Optional(Type.Integer({ minimum: 0, description: 'startAt (unix ms) to page before' })), limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }) },
+  {
+    before: Type.Optional(Type.Integer({ minimum: 0, description: 'startAt (unix ms) to page before' })),
+    limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+  },
   { additionalProperties: false },
 );
 export const HistoryPage = Type.Object({ items: Type.Array(AskView), next: Type.Optional(Type.Integer()) });
-export const DeleteRecordBody = Type.Object({ askNo: AskNoSchema, startAt: Type.Integer({ minimum: 0, description: 'the startAt of the record (unix ms or s)' }) }, { additionalProperties: false });
+export const DeleteRecordBody = Type.Object(
+  { askNo: AskNoSchema, startAt: Type.Integer({ minimum: 0, description: 'the startAt of the record (unix ms or s)' }) },
+  { additionalProperties: false },
+);
 export const DeleteResult = Type.Object({ askNo: AskNoSchema, deleted: Type.Boolean() });
 export const AnswerResult = Type.Object({ askNo: AskNoSchema, roundNo: Type.Integer(), pass: Type.Boolean(), won: Type.Boolean() });
 
@@ -80,7 +101,11 @@ export const DispatchEvent = Type.Object({
   objectName: Type.Literal('RC:CmdMsg'),
   content: Type.Object({
     name: Type.Literal('dispatch'),
-    data: Type.Object({ ask_no: AskNoSchema, ask_uid: Type.Union([Type.Integer({ minimum: 0, description: 'a numeric user id, as the seed writes it' }), UserIdSchema]), round_no: Type.Integer({ minimum: 1 }) }),
+    data: Type.Object({
+      ask_no: AskNoSchema,
+      ask_uid: Type.Union([Type.Integer({ minimum: 0, description: 'a numeric user id, as the seed writes it' }), UserIdSchema]),
+      round_no: Type.Integer({ minimum: 1 }),
+    }),
     extra: Type.Object({ ask_no: AskNoSchema, round_no: Type.Integer(), scene: Type.Integer() }),
   }),
 });
@@ -92,11 +117,17 @@ export const MatchedEvent = Type.Object({ askNo: AskNoSchema, askUid: UserIdSche
 /** To the asker (and its peer, if any): the ask is over. */
 export const EndedEvent = Type.Object({ askNo: AskNoSchema, reason: Type.String() });
 /** To candidates holding an offer that is no longer open. */
-export const WithdrawnEvent = Type.Object({ askNo: AskNoSchema, reason: Type.Union([Type.Literal('taken'), Type.Literal('cancelled'), Type.Literal('ended')]) });
+export const WithdrawnEvent = Type.Object({
+  askNo: AskNoSchema,
+  reason: Type.Union([Type.Literal('taken'), Type.Literal('cancelled'), Type.Literal('ended')]),
+});
 
 // ── jobs ──────────────────────────────────────────────────────────────────────
 /** matchmaking/round: run round `round` of an ask. jobId pair-round.<appid>.<askNo>.<round> */
-export const PairRoundJob = Type.Object({ appid: AppIdSchema, askNo: AskNoSchema, round: Type.Integer({ minimum: 1 }) }, { additionalProperties: false });
+export const PairRoundJob = Type.Object(
+  { appid: AppIdSchema, askNo: AskNoSchema, round: Type.Integer({ minimum: 1 }) },
+  { additionalProperties: false },
+);
 /** matchmaking/timeout: round `round` got no pass in time. jobId pair-timeout.<appid>.<askNo>.<round> */
 export const PairTimeoutJob = PairRoundJob;
 export type PairRoundJobT = Static<typeof PairRoundJob>;

@@ -59,7 +59,11 @@ export function dispatchMessage(askNo: string, askUid: string, round: number, sc
   return {
     objectName: 'RC:CmdMsg',
     // ask_uid is an int in the seed's message (as in pair/info).
-    content: { name: 'dispatch', data: { ask_no: askNo, ask_uid: seedUid(askUid), round_no: round }, extra: { ask_no: askNo, round_no: round, scene } },
+    content: {
+      name: 'dispatch',
+      data: { ask_no: askNo, ask_uid: seedUid(askUid), round_no: round },
+      extra: { ask_no: askNo, round_no: round, scene },
+    },
   };
 }
 
@@ -92,7 +96,8 @@ export function createPairingService(core: Core, deps: { accounts: AccountsServi
   /** INSUFFICIENT_BALANCE unless the balance pays the minimum call. */
   async function checkBalance(appid: string, uid: string): Promise<{ balance: number; minimum: number }> {
     const [{ unitPrice }, balance] = await Promise.all([minimumCall(appid), billing.balance(appid, uid)]);
-    if (balance < unitPrice) throw new AppError('INSUFFICIENT_BALANCE', `balance ${balance} does not pay the minimum call (${unitPrice})`, { balance });
+    if (balance < unitPrice)
+      throw new AppError('INSUFFICIENT_BALANCE', `balance ${balance} does not pay the minimum call (${unitPrice})`, { balance });
     return { balance, minimum: unitPrice };
   }
 
@@ -141,7 +146,8 @@ export function createPairingService(core: Core, deps: { accounts: AccountsServi
     /** A party (asker, peer) or a candidate holding its offer reads an ask (seed video/pair/info). */
     async info(appid: string, askNo: string, uid: string): Promise<AskViewT> {
       const v = await get(appid, askNo);
-      if (v.askUid !== uid && v.peerUid !== uid && !(await store.offersOf(appid, uid)).includes(askNo)) throw new AppError('NOT_A_PARTY', `${uid} is not a party of ask ${askNo}`);
+      if (v.askUid !== uid && v.peerUid !== uid && !(await store.offersOf(appid, uid)).includes(askNo))
+        throw new AppError('NOT_A_PARTY', `${uid} is not a party of ask ${askNo}`);
       return v;
     },
 
@@ -168,21 +174,51 @@ export function createPairingService(core: Core, deps: { accounts: AccountsServi
       const f = input.filters ?? {};
       const now = Date.now();
       const r = await store.create(appid, uid, {
-        scene, peer: scene === 0 ? input.peerUid! : '', now, fl: f.language ?? '', fg: f.gender ?? '', ft: (f.tags ?? []).join(','), filters: JSON.stringify(f),
+        scene,
+        peer: scene === 0 ? input.peerUid! : '',
+        now,
+        fl: f.language ?? '',
+        fg: f.gender ?? '',
+        ft: (f.tags ?? []).join(','),
+        filters: JSON.stringify(f),
       });
       if (r.code === -1) throw new AppError('PAIR_BUSY', `${uid} already has ask ${r.askNo} open`, { askNo: r.askNo });
       await scheduleRound(appid, r.askNo, 1);
-      return { askNo: r.askNo, askUid: uid, scene, state: 'matching', status: 0, round: 0, startAt: now, ...(scene === 0 ? { peerUid: input.peerUid! } : {}), ...(input.filters ? { filters: f } : {}) };
+      return {
+        askNo: r.askNo,
+        askUid: uid,
+        scene,
+        state: 'matching',
+        status: 0,
+        round: 0,
+        startAt: now,
+        ...(scene === 0 ? { peerUid: input.peerUid! } : {}),
+        ...(input.filters ? { filters: f } : {}),
+      };
     },
 
     /** matchmaking/round: offers the ask to new candidates and schedules the round's timeout. */
     async round(job: PairRoundJobT): Promise<{ offered: number }> {
       const { appid, askNo, round } = job;
-      const r = await store.round(appid, askNo, round, config.PAIR_CANDIDATES_PER_ROUND, Date.now(), config.PAIR_OFFER_WINDOW_MS, config.PAIR_OFFER_LIMIT, config.PAIR_SCAN_LIMIT);
+      const r = await store.round(
+        appid,
+        askNo,
+        round,
+        config.PAIR_CANDIDATES_PER_ROUND,
+        Date.now(),
+        config.PAIR_OFFER_WINDOW_MS,
+        config.PAIR_OFFER_LIMIT,
+        config.PAIR_SCAN_LIMIT,
+      );
       if (r.code !== 1) return { offered: 0 };
       const msg = dispatchMessage(askNo, r.askUid, round, r.scene);
       for (const uid of r.candidates) emitter.toUser(appid, uid, 'pair.dispatch', msg);
-      await core.queues.add('matchmaking', 'timeout', { appid, askNo, round }, { jobId: pairTimeoutJobId(appid, askNo, round), delay: config.PAIR_ROUND_MS });
+      await core.queues.add(
+        'matchmaking',
+        'timeout',
+        { appid, askNo, round },
+        { jobId: pairTimeoutJobId(appid, askNo, round), delay: config.PAIR_ROUND_MS },
+      );
       return { offered: r.candidates.length };
     },
 
@@ -192,7 +228,11 @@ export function createPairingService(core: Core, deps: { accounts: AccountsServi
     },
 
     /** Seed video/pair/answer: a candidate answers the current round; the first pass wins; when all refused, the next round runs now. */
-    async answer(appid: string, uid: string, input: { askNo: string; roundNo: number; pass: boolean }): Promise<{ askNo: string; roundNo: number; pass: boolean; won: boolean }> {
+    async answer(
+      appid: string,
+      uid: string,
+      input: { askNo: string; roundNo: number; pass: boolean },
+    ): Promise<{ askNo: string; roundNo: number; pass: boolean; won: boolean }> {
       const { askNo, roundNo, pass } = input;
       const r = await store.answer(appid, askNo, uid, roundNo, pass, Date.now());
       if (r.code === -1) throw new AppError('PAIR_NOT_FOUND', `no ask ${askNo}`);
@@ -204,11 +244,17 @@ export function createPairingService(core: Core, deps: { accounts: AccountsServi
       if (r.code === 1) {
         emitter.toUser(appid, r.askUid, 'pair.answered', { askNo, roundNo, peerUid: uid });
         for (const o of r.others) emitter.toUser(appid, o, 'pair.withdrawn', { askNo, reason: 'taken' });
-        await core.queues.get('matchmaking').remove(pairTimeoutJobId(appid, askNo, roundNo)).catch(() => undefined);
+        await core.queues
+          .get('matchmaking')
+          .remove(pairTimeoutJobId(appid, askNo, roundNo))
+          .catch(() => undefined);
       }
       if (r.code === 0 && r.left === 0) {
         // Every candidate of the round refused: the round is over now, not at its timeout.
-        await core.queues.get('matchmaking').remove(pairTimeoutJobId(appid, askNo, roundNo)).catch(() => undefined);
+        await core.queues
+          .get('matchmaking')
+          .remove(pairTimeoutJobId(appid, askNo, roundNo))
+          .catch(() => undefined);
         await roundOver(appid, askNo, roundNo);
       }
       return { askNo, roundNo, pass, won: r.code >= 1 };
@@ -281,7 +327,12 @@ export function createPairingService(core: Core, deps: { accounts: AccountsServi
     async history(appid: string, uid: string, q: { before?: number; limit: number }): Promise<{ items: AskViewT[]; next?: number }> {
       const ids = await store.history(appid, uid, q.before, q.limit + 1);
       const page = ids.slice(0, q.limit);
-      const asks = new Map(await store.getMany(appid, page.map(([id]) => id)));
+      const asks = new Map(
+        await store.getMany(
+          appid,
+          page.map(([id]) => id),
+        ),
+      );
       const items = page.flatMap(([id]) => (asks.has(id) ? [toView(id, asks.get(id)!)] : []));
       const last = page[page.length - 1];
       return ids.length > q.limit && last ? { items, next: last[1] } : { items };
@@ -291,7 +342,8 @@ export function createPairingService(core: Core, deps: { accounts: AccountsServi
     async deleteRecord(appid: string, uid: string, askNo: string, startAt: number): Promise<{ askNo: string; deleted: boolean }> {
       const score = await store.historyScore(appid, uid, askNo);
       if (score === null) throw new AppError('PAIR_NOT_FOUND', `no record of ask ${askNo} in ${uid}'s history`);
-      if (score !== startAt && Math.floor(score / 1000) !== startAt) throw new AppError('PAIR_NOT_FOUND', `record ${askNo} did not start at ${startAt}`);
+      if (score !== startAt && Math.floor(score / 1000) !== startAt)
+        throw new AppError('PAIR_NOT_FOUND', `record ${askNo} did not start at ${startAt}`);
       return { askNo, deleted: await store.removeHistory(appid, uid, askNo) };
     },
 
@@ -310,7 +362,9 @@ export function createPairingService(core: Core, deps: { accounts: AccountsServi
       const [available, busy, offered] = await Promise.all([store.isAvailable(appid, uid), store.busyWith(appid, uid), store.offersOf(appid, uid)]);
       const [busyAsks, offeredAsks] = await Promise.all([busy ? store.getMany(appid, [busy]) : [], store.getMany(appid, offered)]);
       const asks = busyAsks.map(([id, h]) => toView(id, h));
-      const offers = offeredAsks.flatMap(([id, h]) => (h.state === 'matching' ? [dispatchMessage(id, h.askUid ?? '', Number(h.round), Number(h.scene ?? 1))] : []));
+      const offers = offeredAsks.flatMap(([id, h]) =>
+        h.state === 'matching' ? [dispatchMessage(id, h.askUid ?? '', Number(h.round), Number(h.scene ?? 1))] : [],
+      );
       return { available, asks, offers };
     },
 

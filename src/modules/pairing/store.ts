@@ -199,16 +199,30 @@ export function createPairingStore(redis: RedisClient, keys: Keys) {
     async round(appid: string, id: string, round: number, want: number, now: number, windowMs: number, maxPerWindow: number, scan: number) {
       const r = list(await run('sbPairRound', [ask(appid, id)], [P(appid), id, round, want, now, windowMs, maxPerWindow, scan]));
       const code = Number(r[0]);
-      return code === 1 ? { code, askUid: r[1]!, scene: Number(r[2]), candidates: r.slice(3), state: 'matching' } : { code, askUid: '', scene: 1, candidates: [] as string[], state: r[1] ?? '' };
+      return code === 1
+        ? { code, askUid: r[1]!, scene: Number(r[2]), candidates: r.slice(3), state: 'matching' }
+        : { code, askUid: '', scene: 1, candidates: [] as string[], state: r[1] ?? '' };
     },
     async answer(appid: string, id: string, uid: string, round: number, pass: boolean, now: number) {
       const r = list(await run('sbPairAnswer', [ask(appid, id)], [P(appid), id, uid, round, pass ? 1 : 0, now]));
       const code = Number(r[0]);
-      return { code, askUid: code === 1 ? r[1]! : '', others: code === 1 ? r.slice(2) : [], winner: code === -2 ? r[1]! : '', round: code === -5 ? Number(r[1]) : 0, left: code === 0 ? Number(r[1]) : -1 };
+      return {
+        code,
+        askUid: code === 1 ? r[1]! : '',
+        others: code === 1 ? r.slice(2) : [],
+        winner: code === -2 ? r[1]! : '',
+        round: code === -5 ? Number(r[1]) : 0,
+        left: code === 0 ? Number(r[1]) : -1,
+      };
     },
     async confirm(appid: string, id: string, uid: string, peer: string, like: boolean, callId: string, now: number) {
       const r = list(await run('sbPairConfirm', [ask(appid, id)], [P(appid), id, uid, peer, like ? 1 : 0, callId, now]));
-      return { code: Number(r[0]), callId: Number(r[0]) === 2 ? r[1]! : '', round: Number(r[0]) === 0 ? Number(r[1]) : 0, winner: Number(r[0]) === -9 ? r[1]! : '' };
+      return {
+        code: Number(r[0]),
+        callId: Number(r[0]) === 2 ? r[1]! : '',
+        round: Number(r[0]) === 0 ? Number(r[1]) : 0,
+        winner: Number(r[0]) === -9 ? r[1]! : '',
+      };
     },
     async close(appid: string, id: string, by: string, reason: string, now: number, round?: number) {
       const r = list(await run('sbPairClose', [ask(appid, id)], [P(appid), id, by, reason, now, round ?? '']));
@@ -226,11 +240,23 @@ export function createPairingStore(redis: RedisClient, keys: Keys) {
       const m = redis.multi();
       for (const id of ids) m.hgetall(ask(appid, id));
       const res = (await m.exec()) ?? [];
-      return ids.map((id, i) => [id, (res[i]?.[1] ?? {}) as Record<string, string>] as [string, Record<string, string>]).filter(([, h]) => Object.keys(h).length > 0);
+      return ids
+        .map((id, i) => [id, (res[i]?.[1] ?? {}) as Record<string, string>] as [string, Record<string, string>])
+        .filter(([, h]) => Object.keys(h).length > 0);
     },
-    async setAvailable(appid: string, uid: string, available: boolean, attrs: { lang: string; gender: string; tags: string }, now: number): Promise<void> {
+    async setAvailable(
+      appid: string,
+      uid: string,
+      available: boolean,
+      attrs: { lang: string; gender: string; tags: string },
+      now: number,
+    ): Promise<void> {
       if (available) {
-        await redis.multi().zadd(k(appid, 'avail'), 'NX', now, uid).hset(k(appid, 'c', uid), attrs).exec();
+        await redis
+          .multi()
+          .zadd(k(appid, 'avail'), 'NX', now, uid)
+          .hset(k(appid, 'c', uid), attrs)
+          .exec();
       } else {
         await redis.zrem(k(appid, 'avail'), uid);
       }
@@ -242,12 +268,24 @@ export function createPairingStore(redis: RedisClient, keys: Keys) {
     openAskIds: async (appid: string) => [...new Set(await redis.hvals(k(appid, 'busy')))],
     offersOf: (appid: string, uid: string) => redis.smembers(k(appid, 'co', uid)),
     /** What session.snapshot reads: availability, the busy ask, the offers. */
-    probe: (appid: string, uid: string): ProbeItem[] => [{ key: k(appid, 'avail'), member: uid }, { key: k(appid, 'busy'), field: uid }, { key: k(appid, 'co', uid) }],
+    probe: (appid: string, uid: string): ProbeItem[] => [
+      { key: k(appid, 'avail'), member: uid },
+      { key: k(appid, 'busy'), field: uid },
+      { key: k(appid, 'co', uid) },
+    ],
     askOfCall: (appid: string, callId: string) => redis.get(k(appid, 'call', callId)),
     offerCount: async (appid: string, uid: string) => Number((await redis.get(k(appid, 'rl', uid))) ?? 0),
     /** History: ask numbers with their startAt, newest first. */
     async history(appid: string, uid: string, before: number | undefined, limit: number): Promise<Array<[string, number]>> {
-      const r = await redis.zrevrangebyscore(k(appid, 'h', uid), before !== undefined ? `(${before}` : '+inf', '-inf', 'WITHSCORES', 'LIMIT', 0, limit);
+      const r = await redis.zrevrangebyscore(
+        k(appid, 'h', uid),
+        before !== undefined ? `(${before}` : '+inf',
+        '-inf',
+        'WITHSCORES',
+        'LIMIT',
+        0,
+        limit,
+      );
       const out: Array<[string, number]> = [];
       for (let i = 0; i + 1 < r.length; i += 2) out.push([r[i]!, Number(r[i + 1])]);
       return out;

@@ -5,9 +5,15 @@ import { AppIdSchema, UserIdSchema } from '../accounts/schemas.js';
  * A skill: a token (`billing`, `vip`) or a directed language pair `CN>EN`. Generic: the
  * dispatch engine only matches strings. `,` and `|` never occur (the store relies on it).
  */
-export const SkillSchema = Type.String({ pattern: '^[A-Za-z0-9_.:-]{1,32}(>[A-Za-z0-9_.:-]{1,32})?$', description: 'a skill token, or a directed pair such as CN>EN' });
+export const SkillSchema = Type.String({
+  pattern: '^[A-Za-z0-9_.:-]{1,32}(>[A-Za-z0-9_.:-]{1,32})?$',
+  description: 'a skill token, or a directed pair such as CN>EN',
+});
 /** What an agent declares: a skill, or `A<>B` for both directions of a pair (expanded to A>B and B>A). */
-export const SkillInputSchema = Type.String({ pattern: '^[A-Za-z0-9_.:-]{1,32}((>|<>)[A-Za-z0-9_.:-]{1,32})?$', description: 'a skill, CN>EN (one direction) or CN<>EN (both directions)' });
+export const SkillInputSchema = Type.String({
+  pattern: '^[A-Za-z0-9_.:-]{1,32}((>|<>)[A-Za-z0-9_.:-]{1,32})?$',
+  description: 'a skill, CN>EN (one direction) or CN<>EN (both directions)',
+});
 export const CapacitySchema = Type.Integer({ minimum: 1, maximum: 100, description: 'conversations the agent takes at once (default 1)' });
 
 /** offline; online (idle, free slots); offered (an offer pending); busy (no free slot: in conversation). */

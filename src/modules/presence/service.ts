@@ -52,7 +52,14 @@ export function createPresenceService(core: Core, accounts: AccountsService) {
   function toView(uid: string, a: AgentRecord | null): AgentViewT {
     if (!a) return { uid, state: 'offline', skills: [], capacity: 1, load: 0, offers: 0, rating: config.DISPATCH_DEFAULT_RATING, ratings: 0 };
     return {
-      uid, state: agentState(a), skills: a.skills, capacity: a.capacity, load: a.load, offers: a.offers, rating: Math.round(a.rating * 100) / 100, ratings: a.ratings,
+      uid,
+      state: agentState(a),
+      skills: a.skills,
+      capacity: a.capacity,
+      load: a.load,
+      offers: a.offers,
+      rating: Math.round(a.rating * 100) / 100,
+      ratings: a.ratings,
       ...(a.status === 'online' && a.deadline !== null ? { deadline: a.deadline } : {}),
     };
   }
@@ -93,8 +100,18 @@ export function createPresenceService(core: Core, accounts: AccountsService) {
       const now = Date.now();
       let skills = input.skills ? expandSkills(input.skills) : null;
       if (!skills && input.state === 'online' && !(await store.get(appid, uid))?.skills.length) skills = await profileSkills(appid, uid);
-      const r = await store.set(appid, uid, input.state, now, now + config.PRESENCE_TIMEOUT_MS, skills, input.capacity ?? null, config.DISPATCH_DEFAULT_RATING);
-      if (r.code === -1) throw new AppError('AGENT_NO_SKILLS', `agent ${uid} has no skills: pass skills, or set them with PUT /v1/apps/${appid}/agents/${uid}`);
+      const r = await store.set(
+        appid,
+        uid,
+        input.state,
+        now,
+        now + config.PRESENCE_TIMEOUT_MS,
+        skills,
+        input.capacity ?? null,
+        config.DISPATCH_DEFAULT_RATING,
+      );
+      if (r.code === -1)
+        throw new AppError('AGENT_NO_SKILLS', `agent ${uid} has no skills: pass skills, or set them with PUT /v1/apps/${appid}/agents/${uid}`);
       if (input.state === 'offline' && r.prev === 'online') await wentOffline(appid, uid, 'set');
       if (input.state === 'online' && (r.prev !== 'online' || skills)) for (const h of onlineHandlers) await h(appid, uid);
       return get(appid, uid);

@@ -147,8 +147,21 @@ export function createPresenceStore(redis: RedisClient, keys: Keys) {
 
   return {
     prefix,
-    async set(appid: string, uid: string, status: 'online' | 'offline', now: number, deadline: number, skills: string[] | null, capacity: number | null, defaultRating: number): Promise<{ code: number; prev: string }> {
-      const r = (await run('sbPresenceSet', [agent(appid, uid), due(appid)], [uid, status, now, deadline, skills ? skills.join(',') : '', capacity ?? '', defaultRating, prefix(appid)])) as Array<string | number>;
+    async set(
+      appid: string,
+      uid: string,
+      status: 'online' | 'offline',
+      now: number,
+      deadline: number,
+      skills: string[] | null,
+      capacity: number | null,
+      defaultRating: number,
+    ): Promise<{ code: number; prev: string }> {
+      const r = (await run(
+        'sbPresenceSet',
+        [agent(appid, uid), due(appid)],
+        [uid, status, now, deadline, skills ? skills.join(',') : '', capacity ?? '', defaultRating, prefix(appid)],
+      )) as Array<string | number>;
       if (Number(r[0]) === 1 && status === 'online') await activeApps.add(appid); // another slot: after the script, idempotent
       return { code: Number(r[0]), prev: String(r[1] ?? '') };
     },
@@ -164,7 +177,11 @@ export function createPresenceStore(redis: RedisClient, keys: Keys) {
     probe: (appid: string, uid: string): ProbeItem[] => [{ key: agent(appid, uid) }],
     /** Online agents (those with a deadline), soonest deadline first, with their records (dashboards). */
     async online(appid: string, limit: number): Promise<{ total: number; agents: Array<AgentRecord & { uid: string }> }> {
-      const [[, flat], [, total]] = (await redis.multi().zrange(due(appid), '0', String(limit - 1), 'WITHSCORES').zcard(due(appid)).exec()) as [[null, string[]], [null, number]];
+      const [[, flat], [, total]] = (await redis
+        .multi()
+        .zrange(due(appid), '0', String(limit - 1), 'WITHSCORES')
+        .zcard(due(appid))
+        .exec()) as [[null, string[]], [null, number]];
       const m = redis.multi();
       for (let i = 0; i < flat.length; i += 2) m.hmget(agent(appid, flat[i]!), ...RECORD_FIELDS);
       const res = flat.length ? ((await m.exec()) ?? []) : [];

@@ -11,27 +11,56 @@ const tags = ['push'];
 export const pushRoutes: RoutePlugin = async (app, { services, auth }) => {
   const { push } = services;
 
-  app.put('/v1/apps/:appid/push/apns', {
-    schema: {
-      tags, summary: 'Set the APNs settings (token auth: keyId, teamId, bundleId, .p8 key, environment); the key is checked (EC P-256) and never shown again',
-      security: security.appOrAdmin, params: AppParams, body: ApnsSettingsBody, response: { 200: ApnsSettingsView, ...errors },
+  app.put(
+    '/v1/apps/:appid/push/apns',
+    {
+      schema: {
+        tags,
+        summary:
+          'Set the APNs settings (token auth: keyId, teamId, bundleId, .p8 key, environment); the key is checked (EC P-256) and never shown again',
+        security: security.appOrAdmin,
+        params: AppParams,
+        body: ApnsSettingsBody,
+        response: { 200: ApnsSettingsView, ...errors },
+      },
     },
-  }, async (req) => {
-    const caller = await auth.appOrAdmin(req, req.params.appid);
-    return push.setApns(req.params.appid, req.body, { admin: caller.kind === 'admin' });
-  });
+    async (req) => {
+      const caller = await auth.appOrAdmin(req, req.params.appid);
+      return push.setApns(req.params.appid, req.body, { admin: caller.kind === 'admin' });
+    },
+  );
 
-  app.get('/v1/apps/:appid/push/apns', {
-    schema: { tags, summary: 'The APNs settings, without the key (its fingerprint instead); APNS_NOT_CONFIGURED 404', security: security.appOrAdmin, params: AppParams, response: { 200: ApnsSettingsView, ...errors } },
-  }, async (req) => {
-    await auth.appOrAdmin(req, req.params.appid);
-    return push.getApns(req.params.appid);
-  });
+  app.get(
+    '/v1/apps/:appid/push/apns',
+    {
+      schema: {
+        tags,
+        summary: 'The APNs settings, without the key (its fingerprint instead); APNS_NOT_CONFIGURED 404',
+        security: security.appOrAdmin,
+        params: AppParams,
+        response: { 200: ApnsSettingsView, ...errors },
+      },
+    },
+    async (req) => {
+      await auth.appOrAdmin(req, req.params.appid);
+      return push.getApns(req.params.appid);
+    },
+  );
 
-  app.delete('/v1/apps/:appid/push/apns', {
-    schema: { tags, summary: 'Remove the APNs settings: no more pushes (jobs already queued finish without sending)', security: security.appOrAdmin, params: AppParams, response: { 200: Type.Object({ removed: Type.Boolean() }), ...errors } },
-  }, async (req) => {
-    await auth.appOrAdmin(req, req.params.appid);
-    return push.deleteApns(req.params.appid);
-  });
+  app.delete(
+    '/v1/apps/:appid/push/apns',
+    {
+      schema: {
+        tags,
+        summary: 'Remove the APNs settings: no more pushes (jobs already queued finish without sending)',
+        security: security.appOrAdmin,
+        params: AppParams,
+        response: { 200: Type.Object({ removed: Type.Boolean() }), ...errors },
+      },
+    },
+    async (req) => {
+      await auth.appOrAdmin(req, req.params.appid);
+      return push.deleteApns(req.params.appid);
+    },
+  );
 };

@@ -7,14 +7,27 @@ const HostSchema = Type.String({
   pattern: '^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*(?::[0-9]{1,5})?$',
   description: "host or host:port used instead of Apple's (a proxy; a test stand-in). Admin only; null clears it",
 });
-const EnvironmentSchema = Type.Union([Type.Literal('production'), Type.Literal('sandbox')], { description: "production (App Store / TestFlight builds) or sandbox (development builds): which Apple host, and which device tokens work" });
+const EnvironmentSchema = Type.Union([Type.Literal('production'), Type.Literal('sandbox')], {
+  description: 'production (App Store / TestFlight builds) or sandbox (development builds): which Apple host, and which device tokens work',
+});
 
 export const ApnsSettingsBody = Type.Object(
   {
     keyId: Type.String({ pattern: '^[A-Za-z0-9]{10}$', description: 'the 10-character Key ID of the APNs auth key (.p8)' }),
     teamId: Type.String({ pattern: '^[A-Za-z0-9]{10}$', description: 'the 10-character Team ID of the Apple developer account' }),
-    bundleId: Type.String({ minLength: 1, maxLength: 155, pattern: '^[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*$', description: "the iOS app's bundle id: the apns-topic of its pushes" }),
-    key: Type.Optional(Type.String({ minLength: 1, maxLength: 8192, description: 'the .p8 file as Apple issues it (PEM, EC P-256). Never shown again; omitted: the stored one is kept' })),
+    bundleId: Type.String({
+      minLength: 1,
+      maxLength: 155,
+      pattern: '^[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*$',
+      description: "the iOS app's bundle id: the apns-topic of its pushes",
+    }),
+    key: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 8192,
+        description: 'the .p8 file as Apple issues it (PEM, EC P-256). Never shown again; omitted: the stored one is kept',
+      }),
+    ),
     environment: EnvironmentSchema,
     host: Type.Optional(Type.Union([HostSchema, Type.Null()])),
   },

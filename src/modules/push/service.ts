@@ -18,9 +18,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Core } from '../../infra/core.js';
 import { AppError, isAppError } from '../../infra/errors.js';
-import {
-  apnsKeyFingerprint, buildAlertPayload, clip, createApnsProvider, normaliseApnsKey, type ApnsProvider,
-} from '../../providers/apns/index.js';
+import { apnsKeyFingerprint, buildAlertPayload, clip, createApnsProvider, normaliseApnsKey, type ApnsProvider } from '../../providers/apns/index.js';
 import type { AccountsService } from '../accounts/service.js';
 import type { ThirdPartyService } from '../thirdparty/service.js';
 import type { ApnsSettingsBodyT, ApnsSettingsViewT, PushJobT, PushMessageT } from './schemas.js';
@@ -66,7 +64,15 @@ export function createPushService(core: Core, deps: { accounts: AccountsService;
   }
 
   function view(s: StoredApns): ApnsSettingsViewT {
-    return { keyId: s.keyId, teamId: s.teamId, bundleId: s.bundleId, environment: s.environment, host: s.host ?? null, keyFingerprint: apnsKeyFingerprint(s.key), updatedAt: s.updatedAt };
+    return {
+      keyId: s.keyId,
+      teamId: s.teamId,
+      bundleId: s.bundleId,
+      environment: s.environment,
+      host: s.host ?? null,
+      keyFingerprint: apnsKeyFingerprint(s.key),
+      updatedAt: s.updatedAt,
+    };
   }
 
   /**
@@ -109,8 +115,10 @@ export function createPushService(core: Core, deps: { accounts: AccountsService;
      */
     async setApns(appid: string, body: ApnsSettingsBodyT, caller: { admin: boolean }): Promise<ApnsSettingsViewT> {
       await accounts.getApp(appid);
-      if (body.host !== undefined && !caller.admin) throw new AppError('FORBIDDEN', 'host: only the admin may set it (it decides where the workers connect)');
-      if (typeof body.host === 'string' && Number(body.host.split(':')[1] ?? 443) > 65535) throw new AppError('VALIDATION_FAILED', 'host: the port must be at most 65535');
+      if (body.host !== undefined && !caller.admin)
+        throw new AppError('FORBIDDEN', 'host: only the admin may set it (it decides where the workers connect)');
+      if (typeof body.host === 'string' && Number(body.host.split(':')[1] ?? 443) > 65535)
+        throw new AppError('VALIDATION_FAILED', 'host: the port must be at most 65535');
       const current = await store.getApns(appid);
       let key: string;
       if (body.key !== undefined) {
@@ -125,7 +133,14 @@ export function createPushService(core: Core, deps: { accounts: AccountsService;
         throw new AppError('VALIDATION_FAILED', 'key: is required (the .p8 file) the first time');
       }
       const host = body.host === undefined ? (current?.host ?? null) : body.host;
-      const stored = await store.setApns(appid, { keyId: body.keyId, teamId: body.teamId, bundleId: body.bundleId, key, environment: body.environment, host });
+      const stored = await store.setApns(appid, {
+        keyId: body.keyId,
+        teamId: body.teamId,
+        bundleId: body.bundleId,
+        key,
+        environment: body.environment,
+        host,
+      });
       drop(appid);
       return view(stored);
     },
@@ -157,15 +172,24 @@ export function createPushService(core: Core, deps: { accounts: AccountsService;
         const devices = await thirdParty.devicesOf(appid, uids);
         let targets = uids.filter((_, i) => devices[i]);
         if (targets.length && !opts.knownOffline) targets = await withoutSocket(appid, targets);
-        const job = { ...message, body: clip(message.body, BODY_MAX), ...(message.title !== undefined ? { title: clip(message.title, TITLE_MAX) } : {}) };
+        const job = {
+          ...message,
+          body: clip(message.body, BODY_MAX),
+          ...(message.title !== undefined ? { title: clip(message.title, TITLE_MAX) } : {}),
+        };
         await Promise.all(
           targets.map((uid) =>
-            queues.add('push', 'send', { appid, uid, ...job }, {
-              // One push per message and recipient: adding it again is a no-op while the job is kept.
-              jobId: `apns|${appid}|${message.kind}|${message.id}|${uid}`,
-              attempts: config.PUSH_ATTEMPTS,
-              backoff: { type: 'exponential', delay: config.PUSH_BACKOFF_MS },
-            }),
+            queues.add(
+              'push',
+              'send',
+              { appid, uid, ...job },
+              {
+                // One push per message and recipient: adding it again is a no-op while the job is kept.
+                jobId: `apns|${appid}|${message.kind}|${message.id}|${uid}`,
+                attempts: config.PUSH_ATTEMPTS,
+                backoff: { type: 'exponential', delay: config.PUSH_BACKOFF_MS },
+              },
+            ),
           ),
         );
         return targets.length;
@@ -205,7 +229,13 @@ export function createPushService(core: Core, deps: { accounts: AccountsService;
         threadId: `${job.kind}.${job.from}`,
         custom: { type: job.kind, from: job.from, id: job.id },
       });
-      const r = await providerFor(job.appid, settings).send({ deviceToken: deviceId, payload, topic: settings.bundleId, expiration, collapseId: collapseIdOf(job) });
+      const r = await providerFor(job.appid, settings).send({
+        deviceToken: deviceId,
+        payload,
+        topic: settings.bundleId,
+        expiration,
+        collapseId: collapseIdOf(job),
+      });
       const what = `APNs ${r.status ?? 'no answer'}${r.reason ? ` ${r.reason}` : ''}`;
       const ctx = { appid: job.appid, uid: job.uid, kind: job.kind, id: job.id, status: r.status, reason: r.reason };
       switch (r.outcome) {
@@ -220,7 +250,10 @@ export function createPushService(core: Core, deps: { accounts: AccountsService;
           return { unregistered: true, cleared, reason: what };
         }
         case 'auth':
-          log.error({ ...ctx, keyId: settings.keyId, teamId: settings.teamId }, `${what}: APNs refused the provider token of this app — check its key id, team id and .p8 key (PUT /v1/apps/:appid/push/apns) and the server clock`);
+          log.error(
+            { ...ctx, keyId: settings.keyId, teamId: settings.teamId },
+            `${what}: APNs refused the provider token of this app — check its key id, team id and .p8 key (PUT /v1/apps/:appid/push/apns) and the server clock`,
+          );
           // ExpiredProviderToken: the library signed a new token on that answer; the retry carries it.
           if (r.retryable) break;
           metrics.countPush('apns', 'failed');

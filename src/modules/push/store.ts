@@ -31,7 +31,16 @@ export function createPushStore(redis: RedisClient, keys: Keys) {
     /** Replaces the settings at once (DEL + HSET in one transaction: no half-written record). */
     async setApns(appid: string, s: ApnsSettings): Promise<StoredApns> {
       const stored: StoredApns = { ...s, host: s.host ?? null, rev: randomUUID(), updatedAt: Date.now() };
-      const fields = { keyId: s.keyId, teamId: s.teamId, bundleId: s.bundleId, key: s.key, environment: s.environment, host: s.host ?? '', rev: stored.rev, updatedAt: String(stored.updatedAt) };
+      const fields = {
+        keyId: s.keyId,
+        teamId: s.teamId,
+        bundleId: s.bundleId,
+        key: s.key,
+        environment: s.environment,
+        host: s.host ?? '',
+        rev: stored.rev,
+        updatedAt: String(stored.updatedAt),
+      };
       await redis.multi().del(k(appid)).hset(k(appid), fields).exec();
       return stored;
     },

@@ -29,7 +29,10 @@ export function registerRoomEvents(gateway: Gateway): void {
   });
 
   gateway.handle('room.message', async ({ appid, uid, services }, p) =>
-    services.rooms.send(appid, p.roomId, uid, { ...(p.text !== undefined ? { text: p.text } : {}), ...(p.data !== undefined ? { data: p.data } : {}) }),
+    services.rooms.send(appid, p.roomId, uid, {
+      ...(p.text !== undefined ? { text: p.text } : {}),
+      ...(p.data !== undefined ? { data: p.data } : {}),
+    }),
   );
 
   gateway.handle('room.messages', async ({ appid, services }, p) =>

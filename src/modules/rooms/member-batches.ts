@@ -71,7 +71,14 @@ export function createMemberBatches(emitter: Emitter, opts: { above: number; win
         t.memsize = m.memsize;
         return;
       }
-      const opened: Throttled = { appid, roomId: m.roomId, host: m.host, memsize: m.memsize, changes: [change], timer: undefined as unknown as NodeJS.Timeout };
+      const opened: Throttled = {
+        appid,
+        roomId: m.roomId,
+        host: m.host,
+        memsize: m.memsize,
+        changes: [change],
+        timer: undefined as unknown as NodeJS.Timeout,
+      };
       send(opened);
       opened.timer = setTimeout(windowEnd, opts.windowMs, key, opened);
       throttled.set(key, opened);

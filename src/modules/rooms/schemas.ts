@@ -3,7 +3,10 @@ import { AppIdSchema, UserIdSchema } from '../accounts/schemas.js';
 
 /** Room ids are server-allocated integers written as strings; `|` never occurs in them (store.ts relies on it). */
 export const RoomIdSchema = Type.String({ pattern: '^[1-9][0-9]{0,15}$', description: 'room id (the roomnum, as a string)' });
-export const RoomKindSchema = Type.String({ pattern: '^[a-z][a-z0-9_-]{0,31}$', description: 'the feature owning the room: classroom, conference, live …' });
+export const RoomKindSchema = Type.String({
+  pattern: '^[a-z][a-z0-9_-]{0,31}$',
+  description: 'the feature owning the room: classroom, conference, live …',
+});
 export const GroupIdSchema = Type.String({ minLength: 1, maxLength: 128, description: 'IM group id of the room' });
 export const MemberRoleSchema = Type.String({ pattern: '^[a-z][a-z0-9_-]{0,31}$', description: 'role in the room: host, member …' });
 
@@ -59,10 +62,7 @@ export const CreateRoomBody = Type.Object(
 
 export const RoomRef = Type.Object({ roomId: RoomIdSchema }, { additionalProperties: false });
 
-export const SendMessageBody = Type.Object(
-  { text: Type.Optional(ChatText), data: Type.Optional(Type.Unknown()) },
-  { additionalProperties: false },
-);
+export const SendMessageBody = Type.Object({ text: Type.Optional(ChatText), data: Type.Optional(Type.Unknown()) }, { additionalProperties: false });
 
 export const MessagesQuery = Type.Object(
   {
@@ -111,7 +111,15 @@ export const RoomStateEvent = Type.Object({
 export type RoomStateEventT = Static<typeof RoomStateEvent>;
 
 /** What a member sees of their rooms in `session.snapshot`. */
-export const SnapshotRoom = Type.Object({ roomId: RoomIdSchema, kind: RoomKindSchema, host: UserIdSchema, state: RoomStateSchema, role: MemberRoleSchema, memsize: Type.Integer(), imseq: Type.Integer() });
+export const SnapshotRoom = Type.Object({
+  roomId: RoomIdSchema,
+  kind: RoomKindSchema,
+  host: UserIdSchema,
+  state: RoomStateSchema,
+  role: MemberRoleSchema,
+  memsize: Type.Integer(),
+  imseq: Type.Integer(),
+});
 
 // ── jobs ──────────────────────────────────────────────────────────────────────
 /** rooms/sweep: one scheduler job per period; no payload. */

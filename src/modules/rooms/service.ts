@@ -22,7 +22,10 @@ export type RoomMemberGoneHandler = (appid: string, roomId: string, uid: string,
 export type RoomEndHandler = (appid: string, roomId: string, reason: 'host-timeout' | 'closed-by-host') => Promise<void>;
 
 /** The business event of each membership change (core.events: dashboards, webhooks, metrics). */
-const MEMBER_EVENTS = { joined: 'room.member.joined', left: 'room.member.left', 'timed-out': 'room.member.timedout' } as const satisfies Record<MemberActionT, DomainEventName>;
+const MEMBER_EVENTS = { joined: 'room.member.joined', left: 'room.member.left', 'timed-out': 'room.member.timedout' } as const satisfies Record<
+  MemberActionT,
+  DomainEventName
+>;
 
 /** How many deadlines one sweep script reads at a time (bounds the time Redis is busy). */
 const SWEEP_BATCH = 500;
@@ -59,7 +62,10 @@ export function createRoomsService(core: Core) {
   /** Tells the room's feature that a member left or timed out (conference: that participant's leg ends). */
   async function memberGone(appid: string, m: { roomId: string; uid: string; kind: string }, action: 'left' | 'timed-out'): Promise<void> {
     const fn = goneListeners.get(m.kind);
-    if (fn) await fn(appid, m.roomId, m.uid, action).catch((err: unknown) => log.error({ err, appid, roomId: m.roomId, uid: m.uid }, 'member-gone handler failed'));
+    if (fn)
+      await fn(appid, m.roomId, m.uid, action).catch((err: unknown) =>
+        log.error({ err, appid, roomId: m.roomId, uid: m.uid }, 'member-gone handler failed'),
+      );
   }
 
   async function get(appid: string, roomId: string): Promise<RoomViewT> {
@@ -69,21 +75,41 @@ export function createRoomsService(core: Core) {
   }
 
   /** Called once per membership change, after its script committed it (a no-op retry publishes nothing). */
-  async function announceMember(appid: string, m: { roomId: string; uid: string; action: MemberActionT; role: string; memsize: number; kind: string; host: string; label: string }) {
+  async function announceMember(
+    appid: string,
+    m: { roomId: string; uid: string; action: MemberActionT; role: string; memsize: number; kind: string; host: string; label: string },
+  ) {
     memberBatches.announce(appid, m);
     emitter.toDashboard(appid, 'room.state', { roomId: m.roomId, kind: m.kind, state: m.label, host: m.host, memsize: m.memsize });
-    await core.events.publish(appid, MEMBER_EVENTS[m.action], { roomId: m.roomId, kind: m.kind, uid: m.uid, role: m.role, memsize: m.memsize }, { orderKey: `room:${m.roomId}` });
+    await core.events.publish(
+      appid,
+      MEMBER_EVENTS[m.action],
+      { roomId: m.roomId, kind: m.kind, uid: m.uid, role: m.role, memsize: m.memsize },
+      { orderKey: `room:${m.roomId}` },
+    );
   }
 
   /** room.started, once per room: at creation for a room that is live at once, at its start for a feature's room (a course). */
-  async function publishStarted(appid: string, room: { roomId: string; kind: string; host: string }, extra: Record<string, unknown> = {}): Promise<void> {
-    await core.events.publish(appid, 'room.started', { roomId: room.roomId, kind: room.kind, host: room.host, ...extra }, { orderKey: `room:${room.roomId}` });
+  async function publishStarted(
+    appid: string,
+    room: { roomId: string; kind: string; host: string },
+    extra: Record<string, unknown> = {},
+  ): Promise<void> {
+    await core.events.publish(
+      appid,
+      'room.started',
+      { roomId: room.roomId, kind: room.kind, host: room.host, ...extra },
+      { orderKey: `room:${room.roomId}` },
+    );
   }
 
   /** The host is back before the grace ran out: drop the pending job (the job also re-checks, so a failed removal is harmless). */
   async function cancelHostTimeout(appid: string, roomId: string, since: string): Promise<void> {
     if (!since) return;
-    await core.queues.get('rooms').remove(hostTimeoutJobId(appid, roomId, Number(since))).catch((err: unknown) => log.warn({ err, appid, roomId }, 'could not remove host timeout job'));
+    await core.queues
+      .get('rooms')
+      .remove(hostTimeoutJobId(appid, roomId, Number(since)))
+      .catch((err: unknown) => log.warn({ err, appid, roomId }, 'could not remove host timeout job'));
   }
 
   async function enter(appid: string, roomId: string, uid: string, role: string) {
@@ -91,7 +117,8 @@ export function createRoomsService(core: Core) {
     const r = await store.enter(appid, roomId, uid, role, now, now + config.ROOM_MEMBER_TIMEOUT_MS);
     if (r.code === -1) throw new AppError('ROOM_NOT_FOUND', `no room ${roomId}`);
     if (r.code === -2) throw new AppError('ROOM_CLOSED', `room ${roomId} is closed`);
-    if (r.code === -3) throw new AppError('FORBIDDEN', `room ${roomId} admits invited members only (its feature admits them: a conference after its password)`);
+    if (r.code === -3)
+      throw new AppError('FORBIDDEN', `room ${roomId} admits invited members only (its feature admits them: a conference after its password)`);
     if (r.code === 1) {
       emitter.joinRoomOf(appid, uid, roomId, r.sockets);
       await announceMember(appid, { roomId, uid, action: 'joined', role: r.role, memsize: r.memsize, kind: r.kind, host: r.host, label: r.label });
@@ -140,10 +167,22 @@ export function createRoomsService(core: Core) {
      * A new open room with a server-allocated id (per app, increasing); groupid defaults to the id.
      * `started: false` for a feature's room that goes live later (it calls publishStarted then).
      */
-    async create(appid: string, input: { kind: string; host: string; groupid?: string; label?: string; started?: boolean; door?: 'invite' }): Promise<RoomViewT> {
+    async create(
+      appid: string,
+      input: { kind: string; host: string; groupid?: string; label?: string; started?: boolean; door?: 'invite' },
+    ): Promise<RoomViewT> {
       const roomId = await store.allocate(appid);
       const now = Date.now();
-      const fields = { kind: input.kind, host: input.host, state: 'open', label: input.label ?? 'open', groupid: input.groupid ?? roomId, imseq: '0', createdAt: String(now), ...(input.door ? { door: input.door } : {}) };
+      const fields = {
+        kind: input.kind,
+        host: input.host,
+        state: 'open',
+        label: input.label ?? 'open',
+        groupid: input.groupid ?? roomId,
+        imseq: '0',
+        createdAt: String(now),
+        ...(input.door ? { door: input.door } : {}),
+      };
       await store.create(appid, roomId, fields);
       if (input.started !== false) await publishStarted(appid, { roomId, kind: input.kind, host: input.host });
       return toView(roomId, fields, 0);
@@ -182,7 +221,8 @@ export function createRoomsService(core: Core) {
       const r = await store.leave(appid, roomId, uid);
       if (r.code === -1) throw new AppError('ROOM_NOT_FOUND', `no room ${roomId}`);
       emitter.leaveRoomOf(appid, uid, roomId, r.sockets);
-      if (r.code === 1) await announceMember(appid, { roomId, uid, action: 'left', role: r.role, memsize: r.memsize, kind: r.kind, host: r.host, label: r.label });
+      if (r.code === 1)
+        await announceMember(appid, { roomId, uid, action: 'left', role: r.role, memsize: r.memsize, kind: r.kind, host: r.host, label: r.label });
       if (r.code === 1) await memberGone(appid, { roomId, uid, kind: r.kind }, 'left');
       return { left: r.code === 1, memsize: r.memsize };
     },
@@ -235,7 +275,11 @@ export function createRoomsService(core: Core) {
     },
 
     /** Messages with after < seq ≤ to (playback: after = begin_imseq, to = end_imseq), oldest first. */
-    async messages(appid: string, roomId: string, q: { after: number; to?: number; limit: number }): Promise<{ messages: RoomMessageT[]; next?: number }> {
+    async messages(
+      appid: string,
+      roomId: string,
+      q: { after: number; to?: number; limit: number },
+    ): Promise<{ messages: RoomMessageT[]; next?: number }> {
       await get(appid, roomId);
       // One more than asked tells whether there is a next page.
       const raw = await store.messages(appid, roomId, q.after, q.to ?? '+inf', q.limit + 1);
@@ -273,7 +317,16 @@ export function createRoomsService(core: Core) {
         for (;;) {
           const { examined, removed } = await store.sweep(appid, now, SWEEP_BATCH);
           for (const m of removed) {
-            await announceMember(appid, { roomId: m.roomId, uid: m.uid, action: 'timed-out', role: m.role, memsize: m.memsize, kind: m.kind, host: m.host, label: m.label });
+            await announceMember(appid, {
+              roomId: m.roomId,
+              uid: m.uid,
+              action: 'timed-out',
+              role: m.role,
+              memsize: m.memsize,
+              kind: m.kind,
+              host: m.host,
+              label: m.label,
+            });
             emitter.leaveRoom(appid, m.uid, m.roomId);
             await memberGone(appid, m, 'timed-out');
             if (m.isHost) {
@@ -288,7 +341,10 @@ export function createRoomsService(core: Core) {
         // timeouts only in the hostgone set: enqueue them again (same jobId → no duplicate).
         for (const g of await store.hostGoneBefore(appid, now - 5000)) {
           const job: HostTimeoutJobT = { appid, roomId: g.roomId, since: g.since };
-          await core.queues.add('rooms', 'hostTimeout', job, { delay: Math.max(0, g.since + config.ROOM_HOST_GRACE_MS - now), jobId: hostTimeoutJobId(appid, g.roomId, g.since) });
+          await core.queues.add('rooms', 'hostTimeout', job, {
+            delay: Math.max(0, g.since + config.ROOM_HOST_GRACE_MS - now),
+            jobId: hostTimeoutJobId(appid, g.roomId, g.since),
+          });
         }
         await store.retireIfIdle(appid);
       }

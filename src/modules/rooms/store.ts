@@ -258,17 +258,32 @@ export function createRoomsStore(redis: RedisClient, keys: Keys) {
       return String(await redis.incr(keys.scoped(appid, 'rooms', 'seq')));
     },
     async create(appid: string, roomId: string, fields: Record<string, string>): Promise<void> {
-      await redis.multi().hset(roomKeys(keys, appid, roomId).room, fields).zadd(keys.scoped(appid, 'rooms', 'alive'), Number(fields.createdAt ?? Date.now()), roomId).exec();
+      await redis
+        .multi()
+        .hset(roomKeys(keys, appid, roomId).room, fields)
+        .zadd(keys.scoped(appid, 'rooms', 'alive'), Number(fields.createdAt ?? Date.now()), roomId)
+        .exec();
     },
     /** Rooms not closed yet, newest first, with their fields and member counts (dashboards). */
-    async listAlive(appid: string, limit: number): Promise<{ total: number; rooms: Array<{ roomId: string; fields: Record<string, string>; memsize: number }> }> {
+    async listAlive(
+      appid: string,
+      limit: number,
+    ): Promise<{ total: number; rooms: Array<{ roomId: string; fields: Record<string, string>; memsize: number }> }> {
       const alive = keys.scoped(appid, 'rooms', 'alive');
-      const [[, ids], [, total]] = (await redis.multi().zrevrange(alive, '0', String(limit - 1)).zcard(alive).exec()) as [[null, string[]], [null, number]];
+      const [[, ids], [, total]] = (await redis
+        .multi()
+        .zrevrange(alive, '0', String(limit - 1))
+        .zcard(alive)
+        .exec()) as [[null, string[]], [null, number]];
       if (ids.length === 0) return { total, rooms: [] };
       const m = redis.multi();
       for (const id of ids) m.hgetall(roomKeys(keys, appid, id).room).zcard(roomKeys(keys, appid, id).members);
       const res = (await m.exec()) ?? [];
-      const rooms = ids.map((roomId, i) => ({ roomId, fields: res[2 * i]?.[1] as Record<string, string>, memsize: Number(res[2 * i + 1]?.[1] ?? 0) }));
+      const rooms = ids.map((roomId, i) => ({
+        roomId,
+        fields: res[2 * i]?.[1] as Record<string, string>,
+        memsize: Number(res[2 * i + 1]?.[1] ?? 0),
+      }));
       return { total, rooms: rooms.filter((r) => r.fields && Object.keys(r.fields).length > 0 && r.fields.state !== 'closed') };
     },
     async get(appid: string, roomId: string): Promise<{ fields: Record<string, string>; memsize: number } | null> {
@@ -294,14 +309,24 @@ export function createRoomsStore(redis: RedisClient, keys: Keys) {
 
     async enter(appid: string, roomId: string, uid: string, role: string, now: number, deadline: number) {
       const k = roomKeys(keys, appid, roomId);
-      const r = (await run('sbRoomEnter', [k.room, k.members, k.roles, due(appid), userRooms(appid, uid), keys.userSockets(appid, uid)], [uid, now, deadline, role, roomId, hostGone(appid), allowed(appid, roomId)])) as Array<string | number>;
+      const r = (await run(
+        'sbRoomEnter',
+        [k.room, k.members, k.roles, due(appid), userRooms(appid, uid), keys.userSockets(appid, uid)],
+        [uid, now, deadline, role, roomId, hostGone(appid), allowed(appid, roomId)],
+      )) as Array<string | number>;
       const code = Number(r[0]);
       // Another slot: after the script, idempotent. Only when the app had no deadline: the
       // sweep retires an app only once its deadline set is empty (re-checking after the
       // removal), so an app with deadlines is in the index already.
       if (code === 1 && Number(r[8]) === 1) await activeApps.add(appid);
       return {
-        code, memsize: Number(r[1] ?? 0), hostGoneAt: String(r[2] ?? ''), role: String(r[3] ?? ''), kind: String(r[4] ?? ''), host: String(r[5] ?? ''), label: String(r[6] ?? ''),
+        code,
+        memsize: Number(r[1] ?? 0),
+        hostGoneAt: String(r[2] ?? ''),
+        role: String(r[3] ?? ''),
+        kind: String(r[4] ?? ''),
+        host: String(r[5] ?? ''),
+        label: String(r[6] ?? ''),
         /** Sockets the user has open on any node (when added). */
         sockets: Number(r[7] ?? 0),
       };
@@ -320,8 +345,20 @@ export function createRoomsStore(redis: RedisClient, keys: Keys) {
     },
     async leave(appid: string, roomId: string, uid: string) {
       const k = roomKeys(keys, appid, roomId);
-      const r = (await run('sbRoomLeave', [k.room, k.members, k.roles, due(appid), userRooms(appid, uid), keys.userSockets(appid, uid)], [uid, roomId])) as Array<string | number>;
-      return { code: Number(r[0]), memsize: Number(r[1] ?? 0), role: String(r[2] ?? ''), kind: String(r[3] ?? ''), host: String(r[4] ?? ''), label: String(r[5] ?? ''), sockets: Number(r[6] ?? 0) };
+      const r = (await run(
+        'sbRoomLeave',
+        [k.room, k.members, k.roles, due(appid), userRooms(appid, uid), keys.userSockets(appid, uid)],
+        [uid, roomId],
+      )) as Array<string | number>;
+      return {
+        code: Number(r[0]),
+        memsize: Number(r[1] ?? 0),
+        role: String(r[2] ?? ''),
+        kind: String(r[3] ?? ''),
+        host: String(r[4] ?? ''),
+        label: String(r[5] ?? ''),
+        sockets: Number(r[6] ?? 0),
+      };
     },
     async close(appid: string, roomId: string, now: number, label: string): Promise<{ code: number; uids: string[] }> {
       const k = roomKeys(keys, appid, roomId);
@@ -345,22 +382,38 @@ export function createRoomsStore(redis: RedisClient, keys: Keys) {
     /** Apps whose deadlines the sweep visits. */
     activeApps: activeApps.members,
     /** Drops an app without deadlines from the sweep; re-adds it if a member entered meanwhile. */
-    retireIfIdle: (appid: string) => activeApps.retireIfIdle(appid, async () => (await redis.zcard(due(appid))) > 0 || (await redis.zcard(hostGone(appid))) > 0),
+    retireIfIdle: (appid: string) =>
+      activeApps.retireIfIdle(appid, async () => (await redis.zcard(due(appid))) > 0 || (await redis.zcard(hostGone(appid))) > 0),
     async sweep(appid: string, now: number, limit: number): Promise<{ examined: number; removed: SweptMember[] }> {
       const r = (await run('sbRoomSweep', [due(appid)], [now, limit, prefix(appid)])) as Array<string | number>;
       const removed: SweptMember[] = [];
       for (let i = 1; i + 7 < r.length; i += 8) {
         removed.push({
-          roomId: String(r[i]), uid: String(r[i + 1]), role: String(r[i + 2]), memsize: Number(r[i + 3]),
-          isHost: Number(r[i + 4]) === 1, kind: String(r[i + 5]), host: String(r[i + 6]), label: String(r[i + 7]),
+          roomId: String(r[i]),
+          uid: String(r[i + 1]),
+          role: String(r[i + 2]),
+          memsize: Number(r[i + 3]),
+          isHost: Number(r[i + 4]) === 1,
+          kind: String(r[i + 5]),
+          host: String(r[i + 6]),
+          label: String(r[i + 7]),
         });
       }
       return { examined: Number(r[0]), removed };
     },
 
-    async members(appid: string, roomId: string, offset: number, limit: number): Promise<{ total: number; members: Array<{ uid: string; role: string; joinedAt: number }> }> {
+    async members(
+      appid: string,
+      roomId: string,
+      offset: number,
+      limit: number,
+    ): Promise<{ total: number; members: Array<{ uid: string; role: string; joinedAt: number }> }> {
       const k = roomKeys(keys, appid, roomId);
-      const [[, flat], [, total]] = (await redis.multi().zrange(k.members, String(offset), String(offset + limit - 1), 'WITHSCORES').zcard(k.members).exec()) as [[null, string[]], [null, number]];
+      const [[, flat], [, total]] = (await redis
+        .multi()
+        .zrange(k.members, String(offset), String(offset + limit - 1), 'WITHSCORES')
+        .zcard(k.members)
+        .exec()) as [[null, string[]], [null, number]];
       const uids: string[] = [];
       const joined: number[] = [];
       for (let i = 0; i + 1 < flat.length; i += 2) {

@@ -30,7 +30,10 @@ export function canonicalize(data: string): { canonical: string; sign: string | 
     if (name === 'sign') sign = value;
     else pairs.push([name, value]);
   }
-  const sorted = pairs.map((p, i) => [p, i] as const).sort((a, b) => (a[0][0] < b[0][0] ? -1 : a[0][0] > b[0][0] ? 1 : a[1] - b[1])).map(([p]) => p);
+  const sorted = pairs
+    .map((p, i) => [p, i] as const)
+    .sort((a, b) => (a[0][0] < b[0][0] ? -1 : a[0][0] > b[0][0] ? 1 : a[1] - b[1]))
+    .map(([p]) => p);
   return { canonical: sorted.map(([k, v]) => `${k}=${v}`).join('&'), sign, params: Object.fromEntries(sorted) };
 }
 
@@ -81,16 +84,27 @@ export function createSignalsService(core: Core, deps: { rtc: RtcService; dispat
       const conv = await deps.dispatch.getFor(appid, msg.conversationId, uid);
       const to = uid === conv.caller ? conv.agent : conv.caller;
       if (!to) throw new AppError('CONVERSATION_NOT_ACCEPTED', `no agent has accepted request ${msg.conversationId} yet`);
-      if (conv.state === 'ended' || conv.state === 'expired' || conv.state === 'cancelled') throw new AppError('CONVERSATION_ENDED', `conversation ${msg.conversationId} is ${conv.state}`);
+      if (conv.state === 'ended' || conv.state === 'expired' || conv.state === 'cancelled')
+        throw new AppError('CONVERSATION_ENDED', `conversation ${msg.conversationId} is ${conv.state}`);
       const qavId = qavIdOf(appid, uid);
       const { canonical, sign, params } = canonicalize(msg.data);
       const given = msg.sign ?? sign;
       if (!given) throw new AppError('MESSAGE_SIGN_INVALID', 'the message carries no sign (sign field, or sign= in data)');
-      if (!verifyPeerSign(qavId, canonical, given)) throw new AppError('MESSAGE_SIGN_INVALID', `the sign does not match the data signed with the sender's qav_id (${qavId})`);
+      if (!verifyPeerSign(qavId, canonical, given))
+        throw new AppError('MESSAGE_SIGN_INVALID', `the sign does not match the data signed with the sender's qav_id (${qavId})`);
       if (params.conversation_id !== undefined && params.conversation_id !== msg.conversationId) {
         throw new AppError('MESSAGE_SIGN_INVALID', `data.conversation_id ${params.conversation_id} is not conversation ${msg.conversationId}`);
       }
-      core.emitter.toUser(appid, to, 'conversation.signal', { conversationId: msg.conversationId, type: msg.type, from: uid, qavId, data: canonical, sign: given.toLowerCase(), params, verified: true });
+      core.emitter.toUser(appid, to, 'conversation.signal', {
+        conversationId: msg.conversationId,
+        type: msg.type,
+        from: uid,
+        qavId,
+        data: canonical,
+        sign: given.toLowerCase(),
+        params,
+        verified: true,
+      });
       return { conversationId: msg.conversationId, to, delivered: true };
     },
   };

@@ -2,7 +2,12 @@ import { Type, type Static } from 'typebox';
 import { AppIdSchema, PasswordSchema, UserIdSchema } from '../accounts/schemas.js';
 
 /** The app's own id for its user (seed 004 thirdPartyId): unique within the app. */
-export const ThirdPartyIdSchema = Type.String({ minLength: 1, maxLength: 64, pattern: '^[^\\s]+$', description: "the app's own id of the user (no white space)" });
+export const ThirdPartyIdSchema = Type.String({
+  minLength: 1,
+  maxLength: 64,
+  pattern: '^[^\\s]+$',
+  description: "the app's own id of the user (no white space)",
+});
 export const DeviceIdSchema = Type.String({ minLength: 1, maxLength: 256, pattern: '^[\\x21-\\x7e]+$', description: 'APNS device token (iPhone)' });
 
 export const ThirdPartyUserView = Type.Object({
@@ -28,8 +33,19 @@ export const ThirdPartyLoginBody = Type.Object(
   { additionalProperties: false },
 );
 
-export const QuotaBody = Type.Object({ quota: Type.Union([Type.Null(), Type.Integer({ minimum: 0, maximum: 100000000 })], { description: 'users the app may have; null: the deployment default (VTC_USER_QUOTA)' }) }, { additionalProperties: false });
-export const QuotaView = Type.Object({ quota: Type.Integer(), own: Type.Boolean({ description: 'false: the deployment default' }), users: Type.Integer({ description: 'third-party users now' }) });
+export const QuotaBody = Type.Object(
+  {
+    quota: Type.Union([Type.Null(), Type.Integer({ minimum: 0, maximum: 100000000 })], {
+      description: 'users the app may have; null: the deployment default (VTC_USER_QUOTA)',
+    }),
+  },
+  { additionalProperties: false },
+);
+export const QuotaView = Type.Object({
+  quota: Type.Integer(),
+  own: Type.Boolean({ description: 'false: the deployment default' }),
+  users: Type.Integer({ description: 'third-party users now' }),
+});
 
 export const DeviceBody = Type.Object({ deviceId: Type.Optional(Type.Union([Type.Null(), DeviceIdSchema])) }, { additionalProperties: false });
 export const DeviceView = Type.Object({ deviceId: Type.Union([DeviceIdSchema, Type.Null()]) });

@@ -74,7 +74,8 @@ export function createThirdPartyService(core: Core, accounts: AccountsService) {
 
     /** Exactly one of password / newId. */
     async modify(appid: string, thirdPartyId: string, change: { password?: string; newId?: string }): Promise<ThirdPartyUserT> {
-      if ((change.password === undefined) === (change.newId === undefined)) throw new AppError('VALIDATION_FAILED', 'give exactly one of password and newId');
+      if ((change.password === undefined) === (change.newId === undefined))
+        throw new AppError('VALIDATION_FAILED', 'give exactly one of password and newId');
       if (change.password !== undefined) {
         const uid = await uidOf(appid, thirdPartyId);
         await accounts.setPassword(appid, uid, change.password);
@@ -86,7 +87,12 @@ export function createThirdPartyService(core: Core, accounts: AccountsService) {
       const r = await store.rename(appid, thirdPartyId, newId);
       if (r === -1) throw new AppError('THIRDPARTY_ID_NOT_FOUND', `no user with third-party id ${thirdPartyId}`);
       if (r === -2) throw new AppError('THIRDPARTY_ID_EXISTS', `third-party id ${newId} exists`);
-      await core.events.publish(appid, 'thirdparty.user.changed', { thirdPartyId: newId, previousId: thirdPartyId, userId: r, change: 'id' }, { orderKey: `tp:${r}` });
+      await core.events.publish(
+        appid,
+        'thirdparty.user.changed',
+        { thirdPartyId: newId, previousId: thirdPartyId, userId: r, change: 'id' },
+        { orderKey: `tp:${r}` },
+      );
       return { thirdPartyId: newId, userId: r };
     },
 

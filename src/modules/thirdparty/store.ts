@@ -67,7 +67,10 @@ export function createThirdPartyStore(redis: RedisClient, keys: Keys) {
   const k = (appid: string, part: string) => keys.scoped(appid, 'tp', part);
   return {
     async reserve(appid: string, thirdPartyId: string, quota: number): Promise<{ code: 1 | -1 | -2; uid?: string }> {
-      const [code, uid] = (await run('tpReserve', [k(appid, 'ids'), k(appid, 'uids'), k(appid, 'seq')], [thirdPartyId, quota, VTC_UID_BASE])) as [number, string?];
+      const [code, uid] = (await run('tpReserve', [k(appid, 'ids'), k(appid, 'uids'), k(appid, 'seq')], [thirdPartyId, quota, VTC_UID_BASE])) as [
+        number,
+        string?,
+      ];
       return { code: code as 1 | -1 | -2, ...(uid !== undefined ? { uid: String(uid) } : {}) };
     },
     async rename(appid: string, oldId: string, newId: string): Promise<string | -1 | -2> {

@@ -5,12 +5,22 @@ import { AppIdSchema } from '../accounts/schemas.js';
 
 export const EndpointIdSchema = Type.String({ pattern: '^ep_[a-f0-9]{16}$', description: 'webhook endpoint id' });
 /** `<endpointId>.<eventId>`: one delivery of one event to one endpoint. */
-export const DeliveryIdSchema = Type.String({ pattern: '^ep_[a-f0-9]{16}\\.[A-Za-z0-9_-]{1,128}$', description: 'delivery id: <endpointId>.<eventId>' });
+export const DeliveryIdSchema = Type.String({
+  pattern: '^ep_[a-f0-9]{16}\\.[A-Za-z0-9_-]{1,128}$',
+  description: 'delivery id: <endpointId>.<eventId>',
+});
 
 /** An event name from the catalogue (DOMAIN_EVENTS), or `*` for all of them (also those added later). */
-export const SubscribedEvent = Type.Union([...DOMAIN_EVENTS.map((name) => Type.Literal(name)), Type.Literal('*')], { description: `an event name (${DOMAIN_EVENTS.join(', ')}) or * for every event` });
+export const SubscribedEvent = Type.Union([...DOMAIN_EVENTS.map((name) => Type.Literal(name)), Type.Literal('*')], {
+  description: `an event name (${DOMAIN_EVENTS.join(', ')}) or * for every event`,
+});
 const Events = Type.Array(SubscribedEvent, { minItems: 1, maxItems: DOMAIN_EVENTS.length + 1, uniqueItems: true });
-const Url = Type.String({ minLength: 8, maxLength: 2048, pattern: '^https?://', description: 'http(s) URL the events are POSTed to; no user:password part' });
+const Url = Type.String({
+  minLength: 8,
+  maxLength: 2048,
+  pattern: '^https?://',
+  description: 'http(s) URL the events are POSTed to; no user:password part',
+});
 const Description = Type.String({ maxLength: 200 });
 
 export const CreateEndpointBody = Type.Object(
@@ -26,7 +36,11 @@ export const UpdateEndpointBody = Type.Object(
 export type UpdateEndpointInput = Static<typeof UpdateEndpointBody>;
 
 export const RotateSecretBody = Type.Object(
-  { graceSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 7 * 86400, default: 0, description: 'the old secret keeps signing (a second v1 in the header) this long' })) },
+  {
+    graceSeconds: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: 7 * 86400, default: 0, description: 'the old secret keeps signing (a second v1 in the header) this long' }),
+    ),
+  },
   { additionalProperties: false },
 );
 
@@ -44,7 +58,10 @@ export const EndpointView = Type.Object({
 export type EndpointViewT = Static<typeof EndpointView>;
 
 /** Create and rotate answer with the signing secret: the only time it is shown. */
-export const EndpointWithSecret = Type.Intersect([EndpointView, Type.Object({ secret: Type.String({ description: 'whsec_…: the HMAC-SHA256 key, shown only here' }) })]);
+export const EndpointWithSecret = Type.Intersect([
+  EndpointView,
+  Type.Object({ secret: Type.String({ description: 'whsec_…: the HMAC-SHA256 key, shown only here' }) }),
+]);
 export const EndpointList = Type.Object({ endpoints: Type.Array(EndpointView) });
 
 export const DeliveryView = Type.Object({
@@ -68,12 +85,17 @@ export const DeadLetterQuery = Type.Object({
   before: Type.Optional(Type.Integer({ minimum: 0, description: 'the `next` of the previous page (an opaque cursor)' })),
   limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
 });
-export const DeadLetterList = Type.Object({ deadLetters: Type.Array(DeliveryView), next: Type.Optional(Type.Integer({ description: 'pass as ?before= for the next page; absent on the last page' })) });
+export const DeadLetterList = Type.Object({
+  deadLetters: Type.Array(DeliveryView),
+  next: Type.Optional(Type.Integer({ description: 'pass as ?before= for the next page; absent on the last page' })),
+});
 export const ReplayResult = Type.Object({
   deliveryId: DeliveryIdSchema,
   eventId: Type.String(),
   state: Type.Literal('pending'),
-  queued: Type.Union([Type.Literal('sending'), Type.Literal('behind-earlier')], { description: 'sent now, or after the deliveries already waiting with the same order key' }),
+  queued: Type.Union([Type.Literal('sending'), Type.Literal('behind-earlier')], {
+    description: 'sent now, or after the deliveries already waiting with the same order key',
+  }),
 });
 
 /** One attempt of one delivery (jobId wh.<appid>.<deliveryId>.<gen>.<attempt>). */

@@ -28,7 +28,12 @@ import { createWebhooksStore, type DeliveryRecord } from './store.js';
 export const deliverJobId = (appid: string, deliveryId: string, gen: number, attempt: number) => `wh.${appid}.${deliveryId}.${gen}.${attempt}`;
 
 /** BullMQ's own retries only cover unexpected failures (Redis errors); HTTP failures are rescheduled by the processor. */
-const DELIVER_JOB_OPTIONS: JobsOptions = { attempts: 3, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: true, removeOnFail: { age: 7 * 86400 } };
+const DELIVER_JOB_OPTIONS: JobsOptions = {
+  attempts: 3,
+  backoff: { type: 'exponential', delay: 1000 },
+  removeOnComplete: true,
+  removeOnFail: { age: 7 * 86400 },
+};
 const SWEEP_BATCH = 500;
 const USER_AGENT = 'Switchboard-Webhooks/1';
 
@@ -84,8 +89,13 @@ export function createWebhooksService(core: Core, deps: { accounts: AccountsServ
     } catch {
       throw new AppError('VALIDATION_FAILED', 'invalid webhook endpoint: url: not a URL');
     }
-    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new AppError('VALIDATION_FAILED', 'invalid webhook endpoint: url: must be http or https');
-    if (u.username || u.password) throw new AppError('VALIDATION_FAILED', 'invalid webhook endpoint: url: must not carry a user or password (authenticate requests by their signature)');
+    if (u.protocol !== 'http:' && u.protocol !== 'https:')
+      throw new AppError('VALIDATION_FAILED', 'invalid webhook endpoint: url: must be http or https');
+    if (u.username || u.password)
+      throw new AppError(
+        'VALIDATION_FAILED',
+        'invalid webhook endpoint: url: must not carry a user or password (authenticate requests by their signature)',
+      );
     if (!config.WEBHOOK_ALLOW_PRIVATE_URLS && isPrivateHost(u.hostname)) {
       throw new AppError('WEBHOOK_URL_NOT_ALLOWED', `${u.hostname} is not a public address (WEBHOOK_ALLOW_PRIVATE_URLS is off)`);
     }
@@ -98,11 +108,28 @@ export function createWebhooksService(core: Core, deps: { accounts: AccountsServ
   }
 
   async function enqueue(appid: string, deliveryId: string, gen: number, attempt: number, delay = 0): Promise<void> {
-    await core.queues.add('webhooks', 'deliver', { appid, deliveryId, gen, attempt }, { ...DELIVER_JOB_OPTIONS, jobId: deliverJobId(appid, deliveryId, gen, attempt), ...(delay > 0 ? { delay } : {}) });
+    await core.queues.add(
+      'webhooks',
+      'deliver',
+      { appid, deliveryId, gen, attempt },
+      { ...DELIVER_JOB_OPTIONS, jobId: deliverJobId(appid, deliveryId, gen, attempt), ...(delay > 0 ? { delay } : {}) },
+    );
   }
 
-  async function settle(appid: string, d: { id: string; gen: number; attempts: number }, outcome: 'delivered' | 'dead' | 'dropped', status: number | null, error: string) {
-    const r = await store.settle(appid, d.id, d.gen, outcome, { now: Date.now(), deadMax: config.WEBHOOK_DEAD_LETTER_MAX, status, error, attempts: d.attempts });
+  async function settle(
+    appid: string,
+    d: { id: string; gen: number; attempts: number },
+    outcome: 'delivered' | 'dead' | 'dropped',
+    status: number | null,
+    error: string,
+  ) {
+    const r = await store.settle(appid, d.id, d.gen, outcome, {
+      now: Date.now(),
+      deadMax: config.WEBHOOK_DEAD_LETTER_MAX,
+      status,
+      error,
+      attempts: d.attempts,
+    });
     if (r.next) await enqueue(appid, r.next[0], r.next[1], 1);
     if (outcome === 'dead' && r.settled) log.warn({ appid, deliveryId: d.id, status, error }, 'webhook delivery dead-lettered');
     return { outcome: r.settled ? outcome : ('stale' as const), status, ...(error ? { error } : {}) };
@@ -115,7 +142,15 @@ export function createWebhooksService(core: Core, deps: { accounts: AccountsServ
       const id = `ep_${randomBytes(8).toString('hex')}`;
       const secret = newSigningSecret();
       const now = Date.now();
-      const fields = { url: input.url, events: eventsField(input.events), secret, enabled: input.enabled === false ? '0' : '1', description: input.description ?? '', createdAt: now, updatedAt: now };
+      const fields = {
+        url: input.url,
+        events: eventsField(input.events),
+        secret,
+        enabled: input.enabled === false ? '0' : '1',
+        description: input.description ?? '',
+        createdAt: now,
+        updatedAt: now,
+      };
       if (!(await store.createEndpoint(appid, id, config.WEBHOOK_MAX_ENDPOINTS, now, fields))) {
         throw new AppError('WEBHOOK_LIMIT', `the app has ${config.WEBHOOK_MAX_ENDPOINTS} webhook endpoints already (WEBHOOK_MAX_ENDPOINTS)`);
       }
@@ -150,7 +185,8 @@ export function createWebhooksService(core: Core, deps: { accounts: AccountsServ
     async rotateSecret(appid: string, id: string, graceSeconds = 0): Promise<EndpointViewT & { secret: string }> {
       const secret = newSigningSecret();
       const now = Date.now();
-      if (!(await store.rotateSecret(appid, id, secret, graceSeconds > 0 ? now + graceSeconds * 1000 : 0, now))) throw new AppError('WEBHOOK_NOT_FOUND', `no webhook endpoint ${id}`);
+      if (!(await store.rotateSecret(appid, id, secret, graceSeconds > 0 ? now + graceSeconds * 1000 : 0, now)))
+        throw new AppError('WEBHOOK_NOT_FOUND', `no webhook endpoint ${id}`);
       return { ...toEndpointView(id, await endpointOrThrow(appid, id)), secret };
     },
 
@@ -161,7 +197,10 @@ export function createWebhooksService(core: Core, deps: { accounts: AccountsServ
     },
 
     /** A dead letter is attempted again (a fresh retry window), after what its lane already holds; same event id and body. */
-    async replay(appid: string, deliveryId: string): Promise<{ deliveryId: string; eventId: string; state: 'pending'; queued: 'sending' | 'behind-earlier' }> {
+    async replay(
+      appid: string,
+      deliveryId: string,
+    ): Promise<{ deliveryId: string; eventId: string; state: 'pending'; queued: 'sending' | 'behind-earlier' }> {
       const d = await store.delivery(appid, deliveryId);
       if (!d) throw new AppError('DELIVERY_NOT_FOUND', `no webhook delivery ${deliveryId}`);
       const ep = await store.endpoint(appid, d.endpointId ?? '');
@@ -177,12 +216,26 @@ export function createWebhooksService(core: Core, deps: { accounts: AccountsServ
     /** The sink on core.events: one delivery per matching endpoint; lane heads are enqueued at once. */
     async fanout(e: DomainEvent): Promise<void> {
       const body: WebhookBody = { id: e.id, type: e.name, time: new Date(e.at).toISOString(), appid: e.appid, data: e.data };
-      const heads = await store.fanout(e.appid, { eventId: e.id, suffix: eventSuffix(e.id), type: e.name, body: JSON.stringify(body), orderKey: e.orderKey ?? '', now: e.at });
+      const heads = await store.fanout(e.appid, {
+        eventId: e.id,
+        suffix: eventSuffix(e.id),
+        type: e.name,
+        body: JSON.stringify(body),
+        orderKey: e.orderKey ?? '',
+        now: e.at,
+      });
       for (const [deliveryId, gen] of heads) await enqueue(e.appid, deliveryId, gen, 1);
     },
 
     /** webhooks/deliver: one attempt of one delivery. */
-    async deliver(job: DeliverJobT): Promise<{ outcome: 'delivered' | 'dead' | 'dropped' | 'retrying' | 'stale'; status?: number | null; error?: string; nextAttemptInMs?: number }> {
+    async deliver(
+      job: DeliverJobT,
+    ): Promise<{
+      outcome: 'delivered' | 'dead' | 'dropped' | 'retrying' | 'stale';
+      status?: number | null;
+      error?: string;
+      nextAttemptInMs?: number;
+    }> {
       const { appid, deliveryId, gen, attempt } = job;
       const d = await store.delivery(appid, deliveryId);
       // Another run (replay), an attempt already made (a re-run job), or already settled.
@@ -205,7 +258,10 @@ export function createWebhooksService(core: Core, deps: { accounts: AccountsServ
         'x-switchboard-delivery-attempt': String(attempt),
         [SIGNATURE_HEADER]: signatureHeader(secrets, t, body),
       };
-      const r = await postWebhook(ep.url ?? '', body, headers, { timeoutMs: config.WEBHOOK_TIMEOUT_MS, allowPrivate: config.WEBHOOK_ALLOW_PRIVATE_URLS });
+      const r = await postWebhook(ep.url ?? '', body, headers, {
+        timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+        allowPrivate: config.WEBHOOK_ALLOW_PRIVATE_URLS,
+      });
       if (r.ok) return settle(appid, ref, 'delivered', r.status, '');
 
       // The window runs from the event (or the replay), not from reaching the head of the lane:
@@ -213,8 +269,10 @@ export function createWebhooksService(core: Core, deps: { accounts: AccountsServ
       // each and drains, instead of a fresh window per delivery.
       const delay = Math.min(config.WEBHOOK_RETRY_BASE_MS * 2 ** (attempt - 1), config.WEBHOOK_RETRY_MAX_DELAY_MS);
       const after = Date.now();
-      if (after + delay > Number(d.windowFrom ?? d.createdAt ?? after) + config.WEBHOOK_RETRY_WINDOW_MS) return settle(appid, ref, 'dead', r.status, r.error);
-      if (await store.retry(appid, deliveryId, gen, attempt, after + delay, r.status, r.error)) await enqueue(appid, deliveryId, gen, attempt + 1, delay);
+      if (after + delay > Number(d.windowFrom ?? d.createdAt ?? after) + config.WEBHOOK_RETRY_WINDOW_MS)
+        return settle(appid, ref, 'dead', r.status, r.error);
+      if (await store.retry(appid, deliveryId, gen, attempt, after + delay, r.status, r.error))
+        await enqueue(appid, deliveryId, gen, attempt + 1, delay);
       return { outcome: 'retrying', status: r.status, error: r.error, nextAttemptInMs: delay };
     },
 

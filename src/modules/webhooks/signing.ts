@@ -19,7 +19,12 @@ export function signatureHeader(secrets: string[], timestamp: number, body: stri
  * A receiver's check: some v1 matches the secret and t is within `toleranceSeconds` of
  * now (a replayed old request fails). `body` must be the raw bytes received, not re-serialised JSON.
  */
-export function verifyWebhook(secret: string, header: string | undefined, body: string, opts: { toleranceSeconds?: number; now?: number } = {}): boolean {
+export function verifyWebhook(
+  secret: string,
+  header: string | undefined,
+  body: string,
+  opts: { toleranceSeconds?: number; now?: number } = {},
+): boolean {
   if (!header) return false;
   const parts = header.split(',').map((p) => p.trim().split('=', 2) as [string, string]);
   const t = Number(parts.find(([k]) => k === 't')?.[1]);

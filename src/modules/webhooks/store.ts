@@ -222,8 +222,15 @@ export function createWebhooksStore(redis: RedisClient, keys: Keys) {
     },
 
     /** → the new lane heads to enqueue: [deliveryId, gen][]. */
-    async fanout(appid: string, e: { eventId: string; suffix: string; type: string; body: string; orderKey: string; now: number }): Promise<Array<[string, number]>> {
-      const r = (await run('sbWhFanout', [k.eps(appid), k.inflight(appid)], [base(appid), e.eventId, e.suffix, e.type, e.body, e.orderKey, e.now])) as Array<string | number>;
+    async fanout(
+      appid: string,
+      e: { eventId: string; suffix: string; type: string; body: string; orderKey: string; now: number },
+    ): Promise<Array<[string, number]>> {
+      const r = (await run(
+        'sbWhFanout',
+        [k.eps(appid), k.inflight(appid)],
+        [base(appid), e.eventId, e.suffix, e.type, e.body, e.orderKey, e.now],
+      )) as Array<string | number>;
       const heads: Array<[string, number]> = [];
       for (let i = 0; i < r.length; i += 2) heads.push([String(r[i]), Number(r[i + 1])]);
       return heads;
@@ -237,12 +244,17 @@ export function createWebhooksStore(redis: RedisClient, keys: Keys) {
     },
     /** → {settled, next?: [deliveryId, gen]} */
     async settle(
-      appid: string, id: string, gen: number, outcome: 'delivered' | 'dead' | 'dropped',
+      appid: string,
+      id: string,
+      gen: number,
+      outcome: 'delivered' | 'dead' | 'dropped',
       o: { now: number; deadMax: number; status: number | null; error: string; attempts: number },
     ): Promise<{ settled: boolean; next?: [string, number] }> {
-      const r = (await run('sbWhSettle', [k.delivery(appid, id), k.inflight(appid), k.dead(appid)], [
-        base(appid), id, gen, outcome, o.now, DELIVERED_TTL_MS, o.deadMax, o.status ?? '', o.error, o.attempts,
-      ])) as Array<string | number>;
+      const r = (await run(
+        'sbWhSettle',
+        [k.delivery(appid, id), k.inflight(appid), k.dead(appid)],
+        [base(appid), id, gen, outcome, o.now, DELIVERED_TTL_MS, o.deadMax, o.status ?? '', o.error, o.attempts],
+      )) as Array<string | number>;
       if (Number(r[0]) !== 1) return { settled: false };
       return r[1] !== undefined ? { settled: true, next: [String(r[1]), Number(r[2])] } : { settled: true };
     },
@@ -291,7 +303,8 @@ export function createWebhooksStore(redis: RedisClient, keys: Keys) {
       return { pending, dead };
     },
     /** Drops an app from the sweep's set once it has neither endpoints nor deliveries in flight (re-added if one appeared meanwhile). */
-    retireIfIdle: (appid: string) => apps.retireIfIdle(appid, async () => (await redis.zcard(k.eps(appid))) + (await redis.zcard(k.inflight(appid))) > 0),
+    retireIfIdle: (appid: string) =>
+      apps.retireIfIdle(appid, async () => (await redis.zcard(k.eps(appid))) + (await redis.zcard(k.inflight(appid))) > 0),
   };
 }
 

@@ -22,13 +22,22 @@ export const ImPresence = Type.Object({
 });
 export type ImPresenceT = Static<typeof ImPresence>;
 
-export const ImConnected = Type.Object({ uid: UserIdSchema, serverTime: Type.Integer(), offline: Type.Integer({ description: 'offline messages delivered now (as im.message with offline: true)' }) });
+export const ImConnected = Type.Object({
+  uid: UserIdSchema,
+  serverTime: Type.Integer(),
+  offline: Type.Integer({ description: 'offline messages delivered now (as im.message with offline: true)' }),
+});
 
 export const SetStatusBody = Type.Object({ status: ImStatusSchema }, { additionalProperties: false });
 export const SetStatusResult = Type.Object({ status: ImStatusSchema, subscribers: Type.Integer({ description: 'users told' }) });
 
 export const SendBody = Type.Object({ to: UserIdSchema, body: ImBodySchema }, { additionalProperties: false });
-export const SendResult = Type.Object({ id: Type.String(), at: Type.Integer(), delivered: Type.Boolean({ description: 'the recipient had a socket open' }), queued: Type.Boolean({ description: 'kept for the next connect' }) });
+export const SendResult = Type.Object({
+  id: Type.String(),
+  at: Type.Integer(),
+  delivered: Type.Boolean({ description: 'the recipient had a socket open' }),
+  queued: Type.Boolean({ description: 'kept for the next connect' }),
+});
 
 export const SubscribeBody = Type.Object({ uid: UserIdSchema }, { additionalProperties: false });
 export const SubscribeResult = Type.Object({ uid: UserIdSchema, presence: ImPresence });
@@ -38,6 +47,6 @@ export const Subscriptions = Type.Object({
 });
 
 export const ContactPairBody = Type.Object(
-  { uids: Type.Array(UserIdSchema, { minItems: 2, maxItems: 2, description: 'two users of the app who see each other\'s presence' }) },
+  { uids: Type.Array(UserIdSchema, { minItems: 2, maxItems: 2, description: "two users of the app who see each other's presence" }) },
   { additionalProperties: false },
 );

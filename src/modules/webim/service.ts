@@ -98,7 +98,8 @@ export function createWebImService(core: Core, deps: { accounts: AccountsService
       let wentOffline = r === 1;
       // Sockets remain on record: ask the adapter (a round trip to every node) only when
       // someone would hear the answer, i.e. the user has subscribers.
-      if (r < 0 && (await store.hasSubscribers(appid, uid)) && (await emitter.userSocketCount(appid, uid)) === 0) wentOffline = await store.forceOffline(appid, uid);
+      if (r < 0 && (await store.hasSubscribers(appid, uid)) && (await emitter.userSocketCount(appid, uid)) === 0)
+        wentOffline = await store.forceOffline(appid, uid);
       if (!wentOffline) return;
       await store.clearStatus(appid, uid);
       await announce(appid, uid, { from: uid, online: false, status: null, at: Date.now() });

@@ -47,10 +47,18 @@ export function createWebImStore(redis: RedisClient, keys: Keys) {
   const k = (appid: string, ...parts: string[]) => keys.scoped(appid, 'im', ...parts);
   return {
     async subscribe(appid: string, follower: string, target: string): Promise<void> {
-      await redis.multi().sadd(k(appid, 'subs', target), follower).sadd(k(appid, 'follows', follower), target).exec();
+      await redis
+        .multi()
+        .sadd(k(appid, 'subs', target), follower)
+        .sadd(k(appid, 'follows', follower), target)
+        .exec();
     },
     async unsubscribe(appid: string, follower: string, target: string): Promise<boolean> {
-      const r = (await redis.multi().srem(k(appid, 'subs', target), follower).srem(k(appid, 'follows', follower), target).exec()) as [[unknown, number], [unknown, number]];
+      const r = (await redis
+        .multi()
+        .srem(k(appid, 'subs', target), follower)
+        .srem(k(appid, 'follows', follower), target)
+        .exec()) as [[unknown, number], [unknown, number]];
       return r[0][1] === 1;
     },
     subscribers: (appid: string, uid: string) => redis.smembers(k(appid, 'subs', uid)),
@@ -66,7 +74,12 @@ export function createWebImStore(redis: RedisClient, keys: Keys) {
     clearStatus: (appid: string, uid: string) => redis.hdel(k(appid, 'status'), uid),
     async keep(appid: string, uid: string, message: string, max: number, ttlSeconds: number): Promise<void> {
       const key = k(appid, 'offline', uid);
-      await redis.multi().lpush(key, message).ltrim(key, 0, max - 1).expire(key, ttlSeconds).exec();
+      await redis
+        .multi()
+        .lpush(key, message)
+        .ltrim(key, 0, max - 1)
+        .expire(key, ttlSeconds)
+        .exec();
     },
     /** Who went offline is decided here, atomically, not by racing node-local counts (the gateway's registry adds sockets: infra/sessions.ts). */
     async socketClosed(appid: string, uid: string, socketId: string): Promise<number> {

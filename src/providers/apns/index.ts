@@ -71,15 +71,20 @@ export function classifyApnsAnswer(status: number | undefined, reason: string | 
  */
 export function parseApnsKey(pem: string): KeyObject {
   if (!/-----BEGIN (EC )?PRIVATE KEY-----/.test(pem)) {
-    throw new Error(/-----BEGIN ENCRYPTED PRIVATE KEY-----/.test(pem) ? 'the key is encrypted: give the .p8 file as Apple issues it (unencrypted)' : 'not a PEM private key: give the .p8 file\'s text, "-----BEGIN PRIVATE KEY-----" … "-----END PRIVATE KEY-----"');
+    throw new Error(
+      /-----BEGIN ENCRYPTED PRIVATE KEY-----/.test(pem)
+        ? 'the key is encrypted: give the .p8 file as Apple issues it (unencrypted)'
+        : 'not a PEM private key: give the .p8 file\'s text, "-----BEGIN PRIVATE KEY-----" … "-----END PRIVATE KEY-----"',
+    );
   }
   let key: KeyObject;
   try {
     key = createPrivateKey({ key: pem, format: 'pem' });
   } catch (err) {
-    throw new Error(`the PEM does not parse as a private key (${(err as Error).message})`);
+    throw new Error(`the PEM does not parse as a private key (${(err as Error).message})`, { cause: err });
   }
-  if (key.asymmetricKeyType !== 'ec') throw new Error(`a ${key.asymmetricKeyType ?? 'non-EC'} key: APNs token auth needs the EC P-256 key of a .p8 file`);
+  if (key.asymmetricKeyType !== 'ec')
+    throw new Error(`a ${key.asymmetricKeyType ?? 'non-EC'} key: APNs token auth needs the EC P-256 key of a .p8 file`);
   const curve = key.asymmetricKeyDetails?.namedCurve;
   if (curve !== 'prime256v1') throw new Error(`an EC key on ${curve ?? 'an unknown curve'}: APNs (ES256) needs P-256 (prime256v1)`);
   return key;
@@ -125,7 +130,7 @@ export function buildAlertPayload(
     if (cps.length === 0) throw new Error('the push payload is too large even without a body');
     // Drop code points from the end until their bytes (as escaped in JSON) cover the excess
     // and the ellipsis' three; the loop checks again (the first cut adds the ellipsis).
-    for (let drop = size - maxBytes + 3; drop > 0 && cps.length > 0; ) drop -= Buffer.byteLength(JSON.stringify(cps.pop())) - 2;
+    for (let drop = size - maxBytes + 3; drop > 0 && cps.length > 0;) drop -= Buffer.byteLength(JSON.stringify(cps.pop())) - 2;
     payload = make(`${cps.join('')}…`);
   }
   return payload;

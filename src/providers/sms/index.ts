@@ -23,7 +23,16 @@ export interface SmsProvider {
   send(msg: SmsMessage): Promise<{ messageId: string }>;
 }
 
-type SmsConfig = Pick<Config, 'SMS_PROVIDER' | 'RONGLIAN_BASE_URL' | 'RONGLIAN_API_VERSION' | 'RONGLIAN_ACCOUNT_SID' | 'RONGLIAN_AUTH_TOKEN' | 'RONGLIAN_APP_ID' | 'SMS_TIMEOUT_MS'>;
+type SmsConfig = Pick<
+  Config,
+  | 'SMS_PROVIDER'
+  | 'RONGLIAN_BASE_URL'
+  | 'RONGLIAN_API_VERSION'
+  | 'RONGLIAN_ACCOUNT_SID'
+  | 'RONGLIAN_AUTH_TOKEN'
+  | 'RONGLIAN_APP_ID'
+  | 'SMS_TIMEOUT_MS'
+>;
 
 export function createSmsProvider(config: SmsConfig, log: Logger): SmsProvider {
   if (config.SMS_PROVIDER === 'ronglian') {
@@ -36,7 +45,14 @@ export function createSmsProvider(config: SmsConfig, log: Logger): SmsProvider {
         },
       };
     }
-    return createRonglianSms({ baseUrl: config.RONGLIAN_BASE_URL, version: config.RONGLIAN_API_VERSION, accountSid, authToken, appId, timeoutMs: config.SMS_TIMEOUT_MS });
+    return createRonglianSms({
+      baseUrl: config.RONGLIAN_BASE_URL,
+      version: config.RONGLIAN_API_VERSION,
+      accountSid,
+      authToken,
+      appId,
+      timeoutMs: config.SMS_TIMEOUT_MS,
+    });
   }
   let n = 0;
   return {

@@ -21,7 +21,10 @@ export function beijingTime(ms: number): string {
 export const ronglianTimestamp = (ms: number): string => beijingTime(ms).replace(/[- :]/g, '');
 
 export function ronglianSig(accountSid: string, authToken: string, ts: string): string {
-  return createHash('md5').update(accountSid + authToken + ts).digest('hex').toUpperCase();
+  return createHash('md5')
+    .update(accountSid + authToken + ts)
+    .digest('hex')
+    .toUpperCase();
 }
 
 export function ronglianAuthorization(accountSid: string, ts: string): string {
@@ -29,7 +32,11 @@ export function ronglianAuthorization(accountSid: string, ts: string): string {
 }
 
 /** The request TemplateSMS takes, without sending it (tests compare it with the vendor's rules). */
-export function ronglianTemplateSmsRequest(o: { baseUrl: string; version: string; accountSid: string; authToken: string; appId: string }, msg: { to: string; templateId: string; datas: string[] }, nowMs = Date.now()) {
+export function ronglianTemplateSmsRequest(
+  o: { baseUrl: string; version: string; accountSid: string; authToken: string; appId: string },
+  msg: { to: string; templateId: string; datas: string[] },
+  nowMs = Date.now(),
+) {
   const ts = ronglianTimestamp(nowMs);
   return {
     url: `${o.baseUrl}/${o.version}/Accounts/${encodeURIComponent(o.accountSid)}/SMS/TemplateSMS?sig=${ronglianSig(o.accountSid, o.authToken, ts)}`,
@@ -38,14 +45,27 @@ export function ronglianTemplateSmsRequest(o: { baseUrl: string; version: string
   };
 }
 
-export function createRonglianSms(o: { baseUrl: string; version: string; accountSid: string; authToken: string; appId: string; timeoutMs: number }): SmsProvider {
+export function createRonglianSms(o: {
+  baseUrl: string;
+  version: string;
+  accountSid: string;
+  authToken: string;
+  appId: string;
+  timeoutMs: number;
+}): SmsProvider {
   return {
     name: 'ronglian',
     async send(msg) {
       const req = ronglianTemplateSmsRequest(o, msg);
       let res: Response;
       try {
-        res = await fetch(req.url, { method: 'POST', headers: req.headers, body: req.body, redirect: 'manual', signal: AbortSignal.timeout(o.timeoutMs) });
+        res = await fetch(req.url, {
+          method: 'POST',
+          headers: req.headers,
+          body: req.body,
+          redirect: 'manual',
+          signal: AbortSignal.timeout(o.timeoutMs),
+        });
       } catch (err) {
         throw new AppError('VENDOR_FAILED', `Ronglian did not answer: ${(err as Error).name === 'TimeoutError' ? 'timeout' : 'unreachable'}`);
       }
@@ -56,7 +76,8 @@ export function createRonglianSms(o: { baseUrl: string; version: string; account
       } catch {
         throw new AppError('VENDOR_FAILED', `Ronglian answered HTTP ${res.status} without JSON`);
       }
-      if (json.statusCode !== '000000') throw new AppError('VENDOR_FAILED', `Ronglian refused the SMS: statusCode ${json.statusCode ?? '?'} ${json.statusMsg ?? ''}`.trim());
+      if (json.statusCode !== '000000')
+        throw new AppError('VENDOR_FAILED', `Ronglian refused the SMS: statusCode ${json.statusCode ?? '?'} ${json.statusMsg ?? ''}`.trim());
       return { messageId: json.templateSMS?.smsMessageSid ?? '' };
     },
   };

@@ -27,9 +27,7 @@ export interface CallLeg {
 }
 
 export type TelephonyCommand =
-  | { action: 'dial'; leg: CallLeg; number: string; name?: string }
-  | { action: 'hangup'; leg: CallLeg }
-  | { action: 'mute' | 'unmute'; leg: CallLeg };
+  { action: 'dial'; leg: CallLeg; number: string; name?: string } | { action: 'hangup'; leg: CallLeg } | { action: 'mute' | 'unmute'; leg: CallLeg };
 
 /** Call states a provider reports for a leg. */
 export const CALL_STATES = ['ringing', 'answered', 'failed', 'hungup'] as const;
@@ -43,7 +41,14 @@ export interface TelephonyProvider {
 
 type TelephonyConfig = Pick<
   Config,
-  'TELEPHONY_PROVIDER' | 'TELEPHONY_SIM_ANSWER_MS' | 'TELEPHONY_SIM_FAIL_PATTERN' | 'TELEPHONY_SIM_HANGUP_PATTERN' | 'TELEPHONY_SIM_HANGUP_MS' | 'TELEPHONY_WEBHOOK_URL' | 'TELEPHONY_WEBHOOK_SECRET' | 'TELEPHONY_WEBHOOK_TIMEOUT_MS'
+  | 'TELEPHONY_PROVIDER'
+  | 'TELEPHONY_SIM_ANSWER_MS'
+  | 'TELEPHONY_SIM_FAIL_PATTERN'
+  | 'TELEPHONY_SIM_HANGUP_PATTERN'
+  | 'TELEPHONY_SIM_HANGUP_MS'
+  | 'TELEPHONY_WEBHOOK_URL'
+  | 'TELEPHONY_WEBHOOK_SECRET'
+  | 'TELEPHONY_WEBHOOK_TIMEOUT_MS'
 >;
 
 export function createTelephonyProvider(config: TelephonyConfig, queues: Queues): TelephonyProvider {
@@ -56,7 +61,11 @@ export function createTelephonyProvider(config: TelephonyConfig, queues: Queues)
         },
       };
     }
-    return createWebhookTelephony({ url: config.TELEPHONY_WEBHOOK_URL, secret: config.TELEPHONY_WEBHOOK_SECRET, timeoutMs: config.TELEPHONY_WEBHOOK_TIMEOUT_MS });
+    return createWebhookTelephony({
+      url: config.TELEPHONY_WEBHOOK_URL,
+      secret: config.TELEPHONY_WEBHOOK_SECRET,
+      timeoutMs: config.TELEPHONY_WEBHOOK_TIMEOUT_MS,
+    });
   }
   return createSimulatedTelephony(
     {
@@ -79,4 +88,5 @@ function pattern(name: string, source: string): RegExp {
 }
 
 /** Deterministic id of the job applying one reported state of one leg: a repeated report is one job. */
-export const callStateJobId = (leg: Pick<CallLeg, 'appid' | 'confId' | 'callid'>, state: CallState) => `conf-callstate.${leg.appid}.${leg.confId}.${leg.callid}.${state}`;
+export const callStateJobId = (leg: Pick<CallLeg, 'appid' | 'confId' | 'callid'>, state: CallState) =>
+  `conf-callstate.${leg.appid}.${leg.confId}.${leg.callid}.${state}`;

@@ -15,14 +15,31 @@ export interface SimulatedOptions {
 
 /** What the simulated carrier will do with `number`: each state and its delay after the dial. */
 export function simulatedOutcome(number: string, o: SimulatedOptions): Array<{ state: CallState; delay: number }> {
-  if (o.failPattern.test(number)) return [{ state: 'ringing', delay: 0 }, { state: 'failed', delay: o.answerMs }];
-  if (o.hangupPattern.test(number)) return [{ state: 'ringing', delay: 0 }, { state: 'answered', delay: o.answerMs }, { state: 'hungup', delay: o.answerMs + o.hangupMs }];
-  return [{ state: 'ringing', delay: 0 }, { state: 'answered', delay: o.answerMs }];
+  if (o.failPattern.test(number))
+    return [
+      { state: 'ringing', delay: 0 },
+      { state: 'failed', delay: o.answerMs },
+    ];
+  if (o.hangupPattern.test(number))
+    return [
+      { state: 'ringing', delay: 0 },
+      { state: 'answered', delay: o.answerMs },
+      { state: 'hungup', delay: o.answerMs + o.hangupMs },
+    ];
+  return [
+    { state: 'ringing', delay: 0 },
+    { state: 'answered', delay: o.answerMs },
+  ];
 }
 
 export function createSimulatedTelephony(o: SimulatedOptions, queues: Queues): TelephonyProvider {
   const report = (leg: CallLeg, state: CallState, delay: number) =>
-    queues.add('conferences', 'callState', { appid: leg.appid, confId: leg.confId, callid: leg.callid, state, reason: 'simulated' }, { delay, jobId: callStateJobId(leg, state) });
+    queues.add(
+      'conferences',
+      'callState',
+      { appid: leg.appid, confId: leg.confId, callid: leg.callid, state, reason: 'simulated' },
+      { delay, jobId: callStateJobId(leg, state) },
+    );
   return {
     name: 'simulated',
     async execute(cmd) {

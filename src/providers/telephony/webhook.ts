@@ -17,14 +17,23 @@ export const TIMESTAMP_HEADER = 'x-switchboard-timestamp';
 export const signBody = (secret: string, timestamp: number | string, body: string): string => `v1=${signPayload(secret, timestamp, body)}`;
 
 /** Throws CALLBACK_SIGN_INVALID / CALLBACK_EXPIRED unless the raw body is signed by `secret` recently. */
-export function verifySignedBody(secret: string, headers: Record<string, string | string[] | undefined>, body: string, maxAgeSeconds: number, nowMs = Date.now()): void {
+export function verifySignedBody(
+  secret: string,
+  headers: Record<string, string | string[] | undefined>,
+  body: string,
+  maxAgeSeconds: number,
+  nowMs = Date.now(),
+): void {
   const ts = headers[TIMESTAMP_HEADER];
   const sig = headers[SIGNATURE_HEADER];
-  if (typeof ts !== 'string' || !/^[0-9]{1,12}$/.test(ts) || typeof sig !== 'string') throw new AppError('CALLBACK_SIGN_INVALID', `${TIMESTAMP_HEADER} and ${SIGNATURE_HEADER} are required`);
+  if (typeof ts !== 'string' || !/^[0-9]{1,12}$/.test(ts) || typeof sig !== 'string')
+    throw new AppError('CALLBACK_SIGN_INVALID', `${TIMESTAMP_HEADER} and ${SIGNATURE_HEADER} are required`);
   const expected = Buffer.from(signBody(secret, ts, body));
   const given = Buffer.from(sig.trim().toLowerCase());
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new AppError('CALLBACK_SIGN_INVALID', 'the signature does not match the body');
-  if (Math.abs(nowMs / 1000 - Number(ts)) > maxAgeSeconds) throw new AppError('CALLBACK_EXPIRED', `the timestamp is more than ${maxAgeSeconds} s away from the server's clock`);
+  if (given.length !== expected.length || !timingSafeEqual(given, expected))
+    throw new AppError('CALLBACK_SIGN_INVALID', 'the signature does not match the body');
+  if (Math.abs(nowMs / 1000 - Number(ts)) > maxAgeSeconds)
+    throw new AppError('CALLBACK_EXPIRED', `the timestamp is more than ${maxAgeSeconds} s away from the server's clock`);
 }
 
 /** The JSON body of a command as the bridge receives it. */
@@ -50,7 +59,10 @@ export function createWebhookTelephony(o: { url: string; secret: string; timeout
           headers: { 'content-type': 'application/json', [TIMESTAMP_HEADER]: String(ts), [SIGNATURE_HEADER]: signBody(o.secret, ts, body) },
         });
       } catch (err) {
-        throw new AppError('VENDOR_FAILED', `telephony webhook did not answer: ${(err as Error).name === 'TimeoutError' ? 'timeout' : 'unreachable'}`);
+        throw new AppError(
+          'VENDOR_FAILED',
+          `telephony webhook did not answer: ${(err as Error).name === 'TimeoutError' ? 'timeout' : 'unreachable'}`,
+        );
       }
       await res.arrayBuffer().catch(() => undefined);
       // 5xx and 429 are worth retrying; any other refusal too (the job's attempts bound it), but say which.

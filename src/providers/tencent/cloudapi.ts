@@ -22,9 +22,17 @@ export function cloudApiSource(method: string, host: string, path: string, param
 }
 
 /** base64 signature, not URL-encoded (encode it when sending). */
-export function cloudApiSign(secretKey: string, method: string, host: string, path: string, params: CloudApiParams): { signature: string; signatureMethod: SignatureMethod; source: string } {
+export function cloudApiSign(
+  secretKey: string,
+  method: string,
+  host: string,
+  path: string,
+  params: CloudApiParams,
+): { signature: string; signatureMethod: SignatureMethod; source: string } {
   const signatureMethod = signatureMethodOf(params);
   const source = cloudApiSource(method, host, path, params);
-  const signature = createHmac(signatureMethod === 'HmacSHA256' ? 'sha256' : 'sha1', secretKey).update(source).digest('base64');
+  const signature = createHmac(signatureMethod === 'HmacSHA256' ? 'sha256' : 'sha1', secretKey)
+    .update(source)
+    .digest('base64');
   return { signature, signatureMethod, source };
 }

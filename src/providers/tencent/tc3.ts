@@ -46,6 +46,9 @@ export function tc3Sign(input: Tc3Input): Tc3Result {
   const signature = createHmac('sha256', key).update(stringToSign, 'utf8').digest('hex');
   return {
     authorization: `TC3-HMAC-SHA256 Credential=${input.secretId}/${scope}, SignedHeaders=${signedHeaders}, Signature=${signature}`,
-    signature, canonicalRequest, stringToSign, signedHeaders,
+    signature,
+    canonicalRequest,
+    stringToSign,
+    signedHeaders,
   };
 }

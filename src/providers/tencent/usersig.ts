@@ -106,7 +106,10 @@ export function decodeUserSig(sig: string): DecodedUserSig {
 }
 
 /** Verifies a UserSig/PrivateMapKey: fields, expiry and HMAC (constant time). */
-export function verifyUserSig(sig: string, expected: { sdkAppId: number; key: string; identifier: string; now?: number }): { ok: true; decoded: DecodedUserSig } | { ok: false; reason: string } {
+export function verifyUserSig(
+  sig: string,
+  expected: { sdkAppId: number; key: string; identifier: string; now?: number },
+): { ok: true; decoded: DecodedUserSig } | { ok: false; reason: string } {
   let d: DecodedUserSig;
   try {
     d = decodeUserSig(sig);
@@ -117,6 +120,7 @@ export function verifyUserSig(sig: string, expected: { sdkAppId: number; key: st
   if (d.identifier !== expected.identifier) return { ok: false, reason: 'identifier mismatch' };
   const now = expected.now ?? Math.floor(Date.now() / 1000);
   if (now > d.time + d.expire) return { ok: false, reason: 'expired' };
-  if (!safeEqual(d.sig, hmacBase64(expected.key, d.identifier, d.sdkAppId, d.time, d.expire, d.userbuf))) return { ok: false, reason: 'bad signature' };
+  if (!safeEqual(d.sig, hmacBase64(expected.key, d.identifier, d.sdkAppId, d.time, d.expire, d.userbuf)))
+    return { ok: false, reason: 'bad signature' };
   return { ok: true, decoded: d };
 }

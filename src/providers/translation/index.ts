@@ -18,7 +18,15 @@ export interface TranslationProvider {
 
 type ProviderConfig = Pick<
   Config,
-  'TRANSLATION_PROVIDER' | 'TRANSLATION_TIMEOUT_MS' | 'LIBRETRANSLATE_URL' | 'LIBRETRANSLATE_API_KEY' | 'TENCENT_SECRET_ID' | 'TENCENT_SECRET_KEY' | 'TENCENT_TMT_REGION' | 'TENCENT_TMT_ENDPOINT' | 'TENCENT_TMT_PROJECT_ID'
+  | 'TRANSLATION_PROVIDER'
+  | 'TRANSLATION_TIMEOUT_MS'
+  | 'LIBRETRANSLATE_URL'
+  | 'LIBRETRANSLATE_API_KEY'
+  | 'TENCENT_SECRET_ID'
+  | 'TENCENT_SECRET_KEY'
+  | 'TENCENT_TMT_REGION'
+  | 'TENCENT_TMT_ENDPOINT'
+  | 'TENCENT_TMT_PROJECT_ID'
 >;
 
 const unconfigured = (why: string): TranslationProvider => ({
@@ -32,12 +40,21 @@ export function createTranslationProvider(config: ProviderConfig): TranslationPr
   switch (config.TRANSLATION_PROVIDER) {
     case 'libretranslate':
       if (!config.LIBRETRANSLATE_URL) return unconfigured('TRANSLATION_PROVIDER=libretranslate needs LIBRETRANSLATE_URL');
-      return createLibreTranslate({ url: config.LIBRETRANSLATE_URL, timeoutMs: config.TRANSLATION_TIMEOUT_MS, ...(config.LIBRETRANSLATE_API_KEY ? { apiKey: config.LIBRETRANSLATE_API_KEY } : {}) });
+      return createLibreTranslate({
+        url: config.LIBRETRANSLATE_URL,
+        timeoutMs: config.TRANSLATION_TIMEOUT_MS,
+        ...(config.LIBRETRANSLATE_API_KEY ? { apiKey: config.LIBRETRANSLATE_API_KEY } : {}),
+      });
     case 'tencent':
-      if (!config.TENCENT_SECRET_ID || !config.TENCENT_SECRET_KEY) return unconfigured('TRANSLATION_PROVIDER=tencent needs TENCENT_SECRET_ID and TENCENT_SECRET_KEY');
+      if (!config.TENCENT_SECRET_ID || !config.TENCENT_SECRET_KEY)
+        return unconfigured('TRANSLATION_PROVIDER=tencent needs TENCENT_SECRET_ID and TENCENT_SECRET_KEY');
       return createTencentTmt({
-        secretId: config.TENCENT_SECRET_ID, secretKey: config.TENCENT_SECRET_KEY, region: config.TENCENT_TMT_REGION,
-        endpoint: config.TENCENT_TMT_ENDPOINT, projectId: config.TENCENT_TMT_PROJECT_ID, timeoutMs: config.TRANSLATION_TIMEOUT_MS,
+        secretId: config.TENCENT_SECRET_ID,
+        secretKey: config.TENCENT_SECRET_KEY,
+        region: config.TENCENT_TMT_REGION,
+        endpoint: config.TENCENT_TMT_ENDPOINT,
+        projectId: config.TENCENT_TMT_PROJECT_ID,
+        timeoutMs: config.TRANSLATION_TIMEOUT_MS,
       });
     default:
       return unconfigured('no translation provider is configured (TRANSLATION_PROVIDER)');
@@ -45,7 +62,13 @@ export function createTranslationProvider(config: ProviderConfig): TranslationPr
 }
 
 /** POSTs JSON and returns the parsed answer; TRANSLATION_FAILED on anything but a JSON answer. */
-export async function postJson(what: string, url: string, body: string, headers: Record<string, string>, timeoutMs: number): Promise<{ status: number; json: any }> {
+export async function postJson(
+  what: string,
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+  timeoutMs: number,
+): Promise<{ status: number; json: any }> {
   let res: Response;
   try {
     res = await fetch(url, { method: 'POST', body, headers, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });

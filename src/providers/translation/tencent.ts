@@ -29,18 +29,28 @@ export function createTencentTmt(opts: TmtOptions): TranslationProvider {
       const timestamp = Math.floor((opts.now ?? Date.now)() / 1000);
       const contentType = 'application/json; charset=utf-8';
       const { authorization } = tc3Sign({
-        secretId: opts.secretId, secretKey: opts.secretKey, service: 'tmt', host, timestamp, payload,
+        secretId: opts.secretId,
+        secretKey: opts.secretKey,
+        service: 'tmt',
+        host,
+        timestamp,
+        payload,
         headers: { 'content-type': contentType },
       });
       const headers = {
-        authorization, 'content-type': contentType,
-        'x-tc-action': TMT_ACTION, 'x-tc-version': TMT_VERSION, 'x-tc-timestamp': String(timestamp), 'x-tc-region': opts.region,
+        authorization,
+        'content-type': contentType,
+        'x-tc-action': TMT_ACTION,
+        'x-tc-version': TMT_VERSION,
+        'x-tc-timestamp': String(timestamp),
+        'x-tc-region': opts.region,
       };
       const { status, json } = await postJson('Tencent TMT', opts.endpoint, payload, headers, opts.timeoutMs);
       const r = json?.Response;
       if (r?.Error) throw new AppError('TRANSLATION_FAILED', `Tencent TMT: ${String(r.Error.Code)}: ${String(r.Error.Message ?? '').slice(0, 200)}`);
       const list = r?.TargetTextList;
-      if (status !== 200 || !Array.isArray(list) || list.length !== texts.length) throw new AppError('TRANSLATION_FAILED', `Tencent TMT: unexpected answer (HTTP ${status})`);
+      if (status !== 200 || !Array.isArray(list) || list.length !== texts.length)
+        throw new AppError('TRANSLATION_FAILED', `Tencent TMT: unexpected answer (HTTP ${status})`);
       return list as string[];
     },
   };
