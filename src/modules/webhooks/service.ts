@@ -228,9 +228,7 @@ export function createWebhooksService(core: Core, deps: { accounts: AccountsServ
     },
 
     /** webhooks/deliver: one attempt of one delivery. */
-    async deliver(
-      job: DeliverJobT,
-    ): Promise<{
+    async deliver(job: DeliverJobT): Promise<{
       outcome: 'delivered' | 'dead' | 'dropped' | 'retrying' | 'stale';
       status?: number | null;
       error?: string;
