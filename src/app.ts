@@ -10,50 +10,21 @@ import { randomUUID } from 'node:crypto';
 import type { RedisClient } from './infra/redis.js';
 import { Server } from 'socket.io';
 import { allowedOrigins, type Config } from './config.js';
-import { callcentreDialect } from './dialects/callcentre/plugin.js';
-import { classroomDialect } from './dialects/classroom/plugin.js';
-import { conferenceDialect } from './dialects/conference/plugin.js';
-import { telephonyCallbackRoutes } from './modules/conferences/callbacks.js';
-import { conferencesRoutes } from './modules/conferences/routes.js';
-import { seed003MessagingDialect } from './dialects/seed003/messaging.js';
-import { seed003PairingDialect } from './dialects/seed003/pairing.js';
-import { customerServicePages } from './dialects/videocloud/customerservice.js';
 import { createSocketAdapter } from './infra/adapter.js';
 import { createAuth } from './infra/auth.js';
 import type { Http } from './infra/http.js';
 import { createCore, type Core } from './infra/core.js';
 import { registerCredentialGuard } from './infra/credential-guard.js';
 import { ERROR_TABLE, fromFrameworkError, toPublicError } from './infra/errors.js';
+import type { Stoppable } from './infra/module.js';
 import { createLogger } from './infra/logger.js';
 import { checkRedis, createCommandRedis, createRedis, failFastOptions, quitAll, redisTarget } from './infra/redis.js';
-import { accountsRoutes } from './modules/accounts/routes.js';
-import { adminRoutes } from './modules/admin/routes.js';
-import { queueBoard } from './modules/admin/queue-board.js';
-import { classroomRoutes } from './modules/classroom/routes.js';
-import { customerServiceRoutes } from './modules/customerservice/routes.js';
-import { attachDashboard } from './modules/dashboard/namespace.js';
-import { dashboardRoutes } from './modules/dashboard/routes.js';
-import { dispatchRoutes } from './modules/dispatch/routes.js';
-import { feedbackRoutes } from './modules/feedback/routes.js';
-import { billingRoutes } from './modules/billing/routes.js';
-import { mediaRoutes } from './modules/media/routes.js';
-import { messagingRoutes } from './modules/messaging/routes.js';
-import { notifyRoutes } from './modules/notify/routes.js';
-import { pairingRoutes } from './modules/pairing/routes.js';
-import { presenceRoutes } from './modules/presence/routes.js';
-import { rtcRoutes } from './modules/rtc/routes.js';
-import { roomsRoutes } from './modules/rooms/routes.js';
-import { signalsRoutes } from './modules/signals/routes.js';
+import { DIALECTS } from './dialects/index.js';
+import { MODULES } from './modules/index.js';
 import { attachGateway, socketServerOptions, type Gateway } from './realtime/gateway.js';
 import { registerModuleEvents } from './realtime/modules.js';
-import { createServices, type Services } from './services.js';
+import { coreCatalogues, createServices, type Services } from './services.js';
 import { systemRoutes } from './system-routes.js';
-import { videocloudDialect } from './dialects/videocloud/plugin.js';
-import { liveRoutes } from './modules/live/routes.js';
-import { thirdPartyRoutes } from './modules/thirdparty/routes.js';
-import { webImRoutes } from './modules/webim/routes.js';
-import { webhooksRoutes } from './modules/webhooks/routes.js';
-import { pushRoutes } from './modules/push/routes.js';
 
 export interface SwitchboardApp {
   http: Http;
@@ -105,7 +76,7 @@ export async function buildApp(config: Config): Promise<SwitchboardApp> {
   // Ledger writes wait for replicas on a Cluster (WAIT blocks its connection): a connection of their own.
   const durableRedis = config.REDIS_CLUSTER_NODES ? createRedis(redisTarget(config), 'api:durable') : redis;
   if (durableRedis !== redis) opened.push(durableRedis);
-  const core = createCore(config, redis, log, io, 'api', queueRedis, durableRedis);
+  const core = createCore(config, redis, log, io, 'api', coreCatalogues(), queueRedis, durableRedis);
   const { queues, metrics } = core;
   metrics.trackSockets(io);
   metrics.trackQueues(queues, log);
@@ -192,52 +163,17 @@ export async function buildApp(config: Config): Promise<SwitchboardApp> {
 
   const deps = { core, services, auth };
   await http.register(systemRoutes, deps);
-  await http.register(dashboardRoutes, deps); // the page at /dashboard (assets/dashboard)
-  await http.register(accountsRoutes, deps);
-  await http.register(adminRoutes, deps); // /metrics, /v1/admin/…
-  await http.register(queueBoard, deps); // bull-board at /admin/queues (admin token)
-  await http.register(rtcRoutes, deps);
-  await http.register(notifyRoutes, deps);
-  await http.register(roomsRoutes, deps);
-  await http.register(classroomRoutes, deps);
-  await http.register(classroomDialect, deps); // seed 002: /index.php?svc=…&cmd=…
-  await http.register(mediaRoutes, deps);
-  await http.register(billingRoutes, deps);
-  await http.register(webhooksRoutes, deps); // /v1/apps/:appid/webhooks…
-
-  await http.register(presenceRoutes, deps);
-  await http.register(dispatchRoutes, deps);
-  await http.register(feedbackRoutes, deps);
-  await http.register(signalsRoutes, deps);
-  await http.register(callcentreDialect, deps); // seed 000: GET /volunteer/…, /conversation/…, /charge/…, /feedback, *_login.php
-
-  await http.register(pairingRoutes, deps);
-  await http.register(seed003PairingDialect, deps); // seed 003: POST /api/v1/video/pair/…, video/before/check, video/delPairRecord
-
-  await http.register(messagingRoutes, deps);
-  await http.register(seed003MessagingDialect, deps); // seed 003: POST /api/v1/im/before/check, /api/v1/translate/action, /api/server/im/send/{tip,system}
-
-  await http.register(conferencesRoutes, deps);
-  await http.register(telephonyCallbackRoutes, deps); // POST /v1/telephony/callbacks (signed, raw body)
-  await http.register(conferenceDialect, deps); // seed 001: POST /getUser, /getConf, /createConf, /inviteConf, … /sendNotice (root paths)
-
-  await http.register(thirdPartyRoutes, deps);
-  await http.register(pushRoutes, deps); // /v1/apps/:appid/push/apns
-  await http.register(webImRoutes, deps);
-  await http.register(liveRoutes, deps);
-  await http.register(videocloudDialect, deps); // seed 004: /LiveVideoServer/ajx/thirdParty*.do, updateDeviceid.do, logout.do, m_listVideoByUid.do, listVideoConditional.do, index.jsp, pictureHall.jsp
-  await http.register(customerServiceRoutes, deps);
-  await http.register(customerServicePages, deps); // seed 004 §4.2: /LiveVideoServer/chat4help.jsp, chat4tp.do, images/mydiv_ico.png, js/consult.js, js/seat.js
+  for (const m of MODULES) for (const routes of m.routes ?? []) await http.register(routes, deps);
+  for (const dialect of DIALECTS) await http.register(dialect, deps);
 
   const gateway = attachGateway(io, core, services);
-  registerModuleEvents(gateway);
-  const dashboard = attachDashboard(io, core, services); // the /dashboard namespace
+  registerModuleEvents(gateway, MODULES);
+  const started: Stoppable[] = MODULES.flatMap((m) => m.api?.({ core, services, io }) ?? []);
 
   http.addHook('preClose', async () => {
     gateway.stop();
-    dashboard.stop();
+    for (const s of started) await s.stop();
     core.dashboardWatch.stop();
-    services.rooms.flushBatches();
     io.local.disconnectSockets(true);
   });
 

@@ -11,11 +11,12 @@ import { createCore, type Core } from '../src/infra/core.js';
 import { AppError } from '../src/infra/errors.js';
 import { createLogger } from '../src/infra/logger.js';
 import { jobWaitSeconds, serveMetrics, type MetricsListener } from '../src/infra/metrics.js';
-import { QUEUES, queuePrefix, schedules, jobSchema, type QueueName, type Schedule } from '../src/infra/queues.js';
+import { jobDef, queuePrefix, type QueueName, type Schedule } from '../src/infra/queues.js';
 import { checkRedis, createCommandRedis, createRedis, failFastOptions, quitAll, redisTarget } from '../src/infra/redis.js';
 import { parse } from '../src/infra/validation.js';
-import { startSampler } from '../src/modules/dashboard/sampler.js';
-import { createServices, type Services } from '../src/services.js';
+import type { Stoppable } from '../src/infra/module.js';
+import { MODULES, QUEUES, schedules } from '../src/modules/index.js';
+import { coreCatalogues, createServices, type Services } from '../src/services.js';
 import { registry as defaultRegistry, type ProcessorContext } from './registry.js';
 
 type AnyProcessor = (payload: unknown, ctx: ProcessorContext) => Promise<unknown>;
@@ -24,11 +25,11 @@ type AnyRegistry = Record<string, Record<string, AnyProcessor>>;
 /** Throws when a job of the catalogue has no processor (or a processor no job). */
 export function checkRegistry(registry: AnyRegistry): void {
   const problems: string[] = [];
-  for (const [queue, def] of Object.entries(QUEUES)) {
-    for (const job of Object.keys(def.jobs)) if (typeof registry[queue]?.[job] !== 'function') problems.push(`${queue}/${job} has no processor`);
+  for (const [queue, jobs] of Object.entries(QUEUES)) {
+    for (const job of Object.keys(jobs)) if (typeof registry[queue]?.[job] !== 'function') problems.push(`${queue}/${job} has no processor`);
   }
   for (const [queue, jobs] of Object.entries(registry)) {
-    for (const job of Object.keys(jobs)) if (!jobSchema(queue, job)) problems.push(`${queue}/${job} is not in the queue catalogue`);
+    for (const job of Object.keys(jobs)) if (!jobDef(QUEUES, queue, job)) problems.push(`${queue}/${job} is not in the queue catalogue`);
   }
   if (problems.length) throw new Error(`worker registry is incomplete: ${problems.join('; ')}`);
 }
@@ -58,11 +59,10 @@ export async function startWorkers(config: Config, opts: { log?: Logger; registr
   // Ledger writes wait for replicas on a Cluster (WAIT blocks its connection): a connection of their own.
   const durableRedis = config.REDIS_CLUSTER_NODES ? createRedis(redisTarget(config), 'worker:durable') : redis;
   if (durableRedis !== redis) opened.push(durableRedis);
-  const core = createCore(config, redis, log, io, 'worker', queueRedis, durableRedis);
+  const core = createCore(config, redis, log, io, 'worker', coreCatalogues(), queueRedis, durableRedis);
   const { queues, metrics } = core;
   const services = createServices(core);
-  // The dashboard charts' figures only this process has (job rates, tick lateness): one sample per DASHBOARD_SAMPLE_MS into Redis.
-  const sampler = startSampler(core, 'worker');
+  const started: Stoppable[] = MODULES.flatMap((m) => m.worker?.({ core, services }) ?? []);
 
   const workers = (Object.keys(QUEUES) as QueueName[]).map((queue) => {
     // BullMQ treats a connection it is given as shared and never closes it: ours, so close() quits it.
@@ -79,7 +79,7 @@ export async function startWorkers(config: Config, opts: { log?: Logger; registr
         }
         let payload: unknown;
         try {
-          payload = parse(jobSchema(queue, job.name)!, job.data, `${queue}/${job.name} payload`);
+          payload = parse(jobDef(QUEUES, queue, job.name)!.schema, job.data, `${queue}/${job.name} payload`);
         } catch (err) {
           // A bad payload never succeeds on retry: straight to the failed set, with the reason.
           throw new UnrecoverableError((err as Error).message);
@@ -132,10 +132,8 @@ export async function startWorkers(config: Config, opts: { log?: Logger; registr
       for (const w of workers) w.cancelAllJobs('worker closing');
       await Promise.all(workers.map((w) => w.close()));
       await metricsListener?.close();
-      await services.push.close(); // the APNs connections
-      services.rooms.flushBatches();
+      for (const s of started) await s.stop();
       core.dashboardWatch.stop();
-      sampler.stop();
       await queues.close();
       // A listener-less Server has no engine: close() closes the adapter, then throws on the engine.
       await io.close().catch(() => undefined);

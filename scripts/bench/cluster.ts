@@ -23,7 +23,8 @@
 import { loadavg } from 'node:os';
 import { Queue } from 'bullmq';
 import { loadConfig, type Config } from '../../src/config.js';
-import { QUEUES, queuePrefix } from '../../src/infra/queues.js';
+import { queuePrefix } from '../../src/infra/queues.js';
+import { QUEUES } from '../../src/modules/index.js';
 import { createRedis, redisTarget, type RedisClient } from '../../src/infra/redis.js';
 import { pingEvery, rawConnect, type RawClient } from './lib/rawclient.js';
 import { sampleDelta, startBackend, type Backend, type BackendKind, type NodeDelta } from './lib/backend.js';

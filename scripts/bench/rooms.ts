@@ -26,7 +26,7 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
 const SILENT = Math.min(Number(process.env.BENCH_SILENT ?? 500), MEMBERS - ROOMS); // observers (one per room) never go silent
 const TIMEOUT_MS = Number(process.env.ROOM_MEMBER_TIMEOUT_MS ?? 10_000);
 const PERIOD_MS = 3000;
-const SWEEP_EVERY_MS = Number(process.env.ROOM_SWEEP_INTERVAL_MS ?? 500); // schedules() in src/infra/queues.ts
+const SWEEP_EVERY_MS = Number(process.env.ROOM_SWEEP_INTERVAL_MS ?? 500); // roomsSchedules() in src/modules/rooms/jobs.ts
 const ADMIN = 'bench-admin-token-0123456789';
 
 /** Member i is in room i % ROOMS; member r (< ROOMS) is the observer of room r. */

@@ -9,7 +9,7 @@ import { createEmitter, type Emitter } from './emitter.js';
 import { createDomainEvents, type DomainEvents } from './events.js';
 import { createKeys, type Keys } from './keys.js';
 import { createMetrics, type Metrics } from './metrics.js';
-import { createQueues, queuePrefix, type Queues } from './queues.js';
+import { createQueues, jobDef, queuePrefix, type QueueDefs, type Queues } from './queues.js';
 import { createSessions, type Sessions } from './sessions.js';
 
 export interface Core {
@@ -35,6 +35,14 @@ export interface Core {
   dashboardWatch: DashboardWatch;
 }
 
+/** What the core of a process is built from besides the config and Redis: composed outside infra (src/modules/index.ts, realtime). */
+export interface CoreCatalogues {
+  /** Every queue and job of the modules. */
+  queues: QueueDefs;
+  /** Socket event names of the realtime catalogue (metric labels). */
+  socketEvents: { client: readonly string[]; server: readonly string[] };
+}
+
 /**
  * The Core of one process: queue producers, this role's metrics, the emitter (counting
  * every emit) on `io`, and the events hub, whose events the metrics count. `queueRedis`
@@ -48,11 +56,16 @@ export function createCore(
   log: Logger,
   io: Server,
   role: 'api' | 'worker',
+  catalogues: CoreCatalogues,
   queueRedis: RedisClient = redis,
   durableRedis: RedisClient = redis,
 ): Core {
-  const queues = createQueues(queueRedis, (queue) => queuePrefix(config, queue));
-  const metrics = createMetrics(role);
+  const queues = createQueues(queueRedis, (queue) => queuePrefix(config, queue), catalogues.queues);
+  const metrics = createMetrics(role, {
+    clientEvents: catalogues.socketEvents.client,
+    serverEvents: catalogues.socketEvents.server,
+    isJob: (queue, job) => jobDef(catalogues.queues, queue, job) !== undefined,
+  });
   const dashboardWatch = createDashboardWatch(io, log);
   const emitter = metrics.instrumentEmitter(createEmitter(io, dashboardWatch));
   const keys = createKeys(config.KEY_PREFIX);

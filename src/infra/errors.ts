@@ -218,3 +218,6 @@ export function fromFrameworkError(err: Error & { validation?: unknown; statusCo
   if (err.statusCode && err.statusCode < 500) return new AppError('VALIDATION_FAILED', err.message);
   return storeError(err) ?? err;
 }
+
+/** The error codes of a module (its errors.ts): HTTP status and default message. */
+export type ErrorDefs = Record<string, { status: number; message: string }>;

@@ -3,6 +3,7 @@
 // event live; outbound webhooks (issue 8) and metrics register sinks with onPublish.
 // Features call publish instead of talking to dashboards or webhooks themselves, so a
 // new sink never means touching the features again.
+import { createHook } from './hooks.js';
 import { randomUUID } from 'node:crypto';
 import type { Emitter } from './emitter.js';
 
@@ -53,11 +54,12 @@ export interface DomainEvents {
    * deliveries here, so a resolved publish means nothing is lost if the process dies).
    */
   publish(appid: string, name: DomainEventName, data: Record<string, unknown>, opts?: { orderKey?: string; id?: string }): Promise<void>;
-  onPublish(sink: DomainEventSink): void;
+  /** Subscribes a sink (hook rule of infra/hooks.ts); returns its unsubscribe. */
+  onPublish(sink: DomainEventSink): () => void;
 }
 
 export function createDomainEvents(emitter: Emitter): DomainEvents {
-  const sinks: DomainEventSink[] = [];
+  const published = createHook<[event: DomainEvent]>();
   return {
     async publish(appid, name, data, opts = {}) {
       const event: DomainEvent = {
@@ -71,18 +73,8 @@ export function createDomainEvents(emitter: Emitter): DomainEvents {
       emitter.toDashboard(appid, name, { ...data, at: event.at });
       // Every sink gets the event even when an earlier one failed (metrics must not starve
       // webhooks); the first failure is rethrown afterwards so the caller still learns of it.
-      let failure: unknown = null;
-      for (const sink of sinks) {
-        try {
-          await sink(event);
-        } catch (err) {
-          failure ??= err;
-        }
-      }
-      if (failure !== null) throw failure;
+      await published.run(event);
     },
-    onPublish(sink) {
-      sinks.push(sink);
-    },
+    onPublish: (sink) => published.on(sink),
   };
 }

@@ -13,23 +13,18 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import type { Server } from 'socket.io';
 import type { Config } from '../config.js';
 import { safeEqual } from './passwords.js';
-import { clientEvents, serverEvents } from '../realtime/catalogue.js';
 import { parseAuthorization } from './auth.js';
 import type { Emitter } from './emitter.js';
 import { AppError, observeErrors, toPublicError } from './errors.js';
 import { DOMAIN_EVENTS, type DomainEvents } from './events.js';
-import { QUEUES, jobSchema, type QueueName, type Queues } from './queues.js';
+import type { Queues } from './queues.js';
 
 /** BullMQ job states reported by `switchboard_queue_jobs`. */
 const JOB_STATES = ['waiting', 'prioritized', 'active', 'delayed', 'waiting-children', 'completed', 'failed'] as const;
 
-const knownIn = new Set<string>(Object.keys(clientEvents));
-const knownOut = new Set<string>([...Object.keys(serverEvents), ...DOMAIN_EVENTS]);
 const knownDomain = new Set<string>(DOMAIN_EVENTS);
 /** Keeps label cardinality bounded: names an app invents (notify events, bad client events) are "other". */
 const bounded = (known: Set<string>, name: string) => (known.has(name) ? name : 'other');
-
-const knownJob = (queue: string, job: string) => (jobSchema(queue, job) ? job : 'other');
 
 /** Buckets (seconds) of switchboard_dispatch_wait_seconds: a caller's wait from its request to an agent's accept. */
 export const DISPATCH_WAIT_BUCKETS = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120, 300, 600];
@@ -44,7 +39,17 @@ export function jobWaitSeconds(job: { timestamp: number; delay?: number; opts?: 
 
 export type Metrics = ReturnType<typeof createMetrics>;
 
-export function createMetrics(role: 'api' | 'worker') {
+/** The names that bound the labels, from the catalogues outside infra (socket events: realtime; jobs: the modules' queues). */
+export interface MetricNames {
+  clientEvents: readonly string[];
+  serverEvents: readonly string[];
+  isJob(queue: string, job: string): boolean;
+}
+
+export function createMetrics(role: 'api' | 'worker', names: MetricNames) {
+  const knownIn = new Set<string>(names.clientEvents);
+  const knownOut = new Set<string>([...names.serverEvents, ...DOMAIN_EVENTS]);
+  const knownJob = (queue: string, job: string) => (names.isJob(queue, job) ? job : 'other');
   const registry = new Registry();
   registry.setDefaultLabels({ role });
   // The event-loop lag histogram samples every 100 ms, not prom-client's 10: a timer firing
@@ -256,7 +261,7 @@ export function createMetrics(role: 'api' | 'worker') {
         async collect() {
           this.reset();
           await Promise.all(
-            (Object.keys(QUEUES) as QueueName[]).map(async (queue) => {
+            queues.names.map(async (queue) => {
               try {
                 const counts = await queues.get(queue).getJobCounts(...JOB_STATES);
                 for (const state of JOB_STATES) this.set({ queue, state }, counts[state] ?? 0);

@@ -17,7 +17,7 @@ import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appSignature } from '../../src/dialects/videocloud/app-auth.js';
+import { appSignature } from '../../src/modules/appauth/service.js';
 import { launchBrowser, screenshot } from '../browser.js';
 import { call, createApp, listenLocal, startServer, until, type Local, type TestServer } from '../helpers.js';
 

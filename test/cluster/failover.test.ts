@@ -20,7 +20,8 @@ import { startThrowawayCluster, type ThrowawayCluster } from '../../scripts/setu
 import type { Config } from '../../src/config.js';
 import type { DomainEvent } from '../../src/infra/events.js';
 import { createLogger } from '../../src/infra/logger.js';
-import { QUEUES, queuePrefix } from '../../src/infra/queues.js';
+import { queuePrefix } from '../../src/infra/queues.js';
+import { QUEUES } from '../../src/modules/index.js';
 import { startWorkers, type WorkerNode } from '../../workers/runtime.js';
 import {
   call,

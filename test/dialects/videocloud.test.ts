@@ -6,7 +6,7 @@
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { XMLParser } from 'fast-xml-parser';
-import { appSignature } from '../../src/dialects/videocloud/app-auth.js';
+import { appSignature } from '../../src/modules/appauth/service.js';
 import type { DomainEvent } from '../../src/infra/events.js';
 import { ADMIN_TOKEN, call, connect, createApp, nextEvent, startServer, testConfig, type TestServer } from '../helpers.js';
 

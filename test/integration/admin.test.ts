@@ -3,7 +3,7 @@
 // and force-disconnect of a user whose socket is on another api node.
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { QUEUES } from '../../src/infra/queues.js';
+import { QUEUES } from '../../src/modules/index.js';
 import { secretId } from '../../src/modules/accounts/service.js';
 import { ADMIN_TOKEN, call, connect, createApp, nextEvent, startServer, testConfig, until, type TestServer } from '../helpers.js';
 

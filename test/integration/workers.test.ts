@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkRegistry, type WorkerNode } from '../../workers/runtime.js';
 import { registry } from '../../workers/registry.js';
-import { QUEUES } from '../../src/infra/queues.js';
+import { QUEUES } from '../../src/modules/index.js';
 import { startThrowawayRedis } from '../../scripts/setup.mjs';
 import { connect, createApp, loginUser, nextEvent, startServer, startTestWorkers, testConfig, until, type TestServer } from '../helpers.js';
 

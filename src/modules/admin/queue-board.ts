@@ -7,7 +7,6 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
 import type { FastifyRequest } from 'fastify';
 import { parseAuthorization } from '../../infra/auth.js';
-import { QUEUES, type QueueName } from '../../infra/queues.js';
 import type { RoutePlugin } from '../../infra/http.js';
 import { safeEqual } from '../../infra/passwords.js';
 
@@ -28,7 +27,7 @@ export const queueBoard: RoutePlugin = async (app, { core }) => {
   const serverAdapter = new FastifyAdapter();
   serverAdapter.setBasePath(QUEUE_BOARD_PATH);
   createBullBoard({
-    queues: (Object.keys(QUEUES) as QueueName[]).map((name) => new BullMQAdapter(core.queues.get(name))),
+    queues: core.queues.names.map((name) => new BullMQAdapter(core.queues.get(name))),
     serverAdapter,
     options: { uiConfig: { boardTitle: 'Switchboard queues' } },
   });

@@ -23,6 +23,7 @@
 // and the tick job runs its hooks again after 5 s — so hooks must be idempotent.
 import type { Config } from '../../config.js';
 import type { Core } from '../../infra/core.js';
+import { createHook } from '../../infra/hooks.js';
 import { AppError } from '../../infra/errors.js';
 import { sweepFor, sweepJobMs } from '../../infra/sweep-loop.js';
 import type { AccountsService } from '../accounts/service.js';
@@ -105,7 +106,7 @@ export function createBillingService(core: Core, accounts: AccountsService) {
       ),
   });
   const { config, emitter, log } = core;
-  const hooks: CallEndedHandler[] = [];
+  const callEnded = createHook<Parameters<CallEndedHandler>>();
   const tickMs = () => Math.max(1, Math.round(config.CHARGE_TICK_SECONDS * 1000));
 
   async function getCall(appid: string, callId: string): Promise<CallViewT> {
@@ -168,7 +169,7 @@ export function createBillingService(core: Core, accounts: AccountsService) {
 
   async function runHooks(appid: string, call: CallViewT): Promise<void> {
     try {
-      for (const h of hooks) await h(appid, call);
+      await callEnded.run(appid, call);
       await store.hooksDone(appid, call.callId);
     } catch (err) {
       log.error({ err, appid, callId: call.callId }, 'billing onEnded hook failed; the tick job retries it');
@@ -309,9 +310,7 @@ export function createBillingService(core: Core, accounts: AccountsService) {
     resolvePrice,
 
     /** A feature learns of every end of a metered call (e.g. conversations free the agent on `balance`). */
-    onEnded(handler: CallEndedHandler): void {
-      hooks.push(handler);
-    },
+    onEnded: (handler: CallEndedHandler) => callEnded.on(handler),
 
     // ── prices ──────────────────────────────────────────────────────────────
     /** Sets the price of a key (`default`, `CN-EN` …); a pair key prices both directions unless `directional`. */

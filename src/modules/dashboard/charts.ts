@@ -13,7 +13,8 @@
 // come in its next sample, which covers the longer interval.
 import type { Core } from '../../infra/core.js';
 import { DISPATCH_WAIT_BUCKETS, TICK_LATENESS_BUCKETS } from '../../infra/metrics.js';
-import { QUEUES } from '../../infra/queues.js';
+// The catalogue of the module list (read at call time: the list imports this module's namespace).
+import { QUEUES } from '../index.js';
 import { samplesKey, type Sample } from './sampler.js';
 import type { ChartHistoryT, ChartPointT } from './schemas.js';
 

@@ -20,7 +20,6 @@ import type { Core } from '../../infra/core.js';
 import type { Keys } from '../../infra/keys.js';
 import { observeErrors } from '../../infra/errors.js';
 import { DISPATCH_WAIT_BUCKETS, TICK_LATENESS_BUCKETS } from '../../infra/metrics.js';
-import { QUEUES, type QueueName } from '../../infra/queues.js';
 import { runScript, type ScriptDef } from '../../infra/scripts.js';
 
 /** One process's sample, as stored in the stream (JSON, field `s`). Counts, not rates: the merge divides by `ms`. */
@@ -204,7 +203,7 @@ export function startSampler(core: Core, role: 'api' | 'worker', opts: { io?: Se
   async function deploymentFigures(): Promise<Sample['g']> {
     if (!opts.sources) return undefined;
     if ((await runScript(redis, LEASE, [leaseKey(keys)], [node, interval * 3])) !== 1) return undefined;
-    const names = Object.keys(QUEUES) as QueueName[];
+    const names = core.queues.names;
     const [depths, calls, wh] = await Promise.all([
       // Ready but not started: waiting + prioritized (delayed jobs are timers, not backlog).
       Promise.all(

@@ -4,7 +4,6 @@
 // queues. Everything is per app except the queues, which the apps share; an app sees
 // the shared counts but only its own failed jobs.
 import type { Core } from '../../infra/core.js';
-import { QUEUES, type QueueName } from '../../infra/queues.js';
 import type { BillingService } from '../billing/service.js';
 import type { DispatchService } from '../dispatch/service.js';
 import type { PairingService } from '../pairing/service.js';
@@ -69,7 +68,7 @@ export function createDashboardService(
   /** Counts and the latest failed jobs of every queue in the catalogue, unfiltered (filter per viewer with queuesFor). */
   async function queues(): Promise<QueueViewT[]> {
     return Promise.all(
-      (Object.keys(QUEUES) as QueueName[]).map(async (name) => {
+      core.queues.names.map(async (name) => {
         const q = core.queues.get(name);
         const [counts, failed] = await Promise.all([
           q.getJobCounts('waiting', 'prioritized', 'delayed', 'active', 'failed', 'completed'),

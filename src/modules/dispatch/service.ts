@@ -10,6 +10,7 @@
 // round 1 runs at once, later ones are delayed; a round whose offers were all declined, or
 // a stalled request whose skill gets a free agent, has its next round promoted to now.
 import type { Core } from '../../infra/core.js';
+import { createHook } from '../../infra/hooks.js';
 import { AppError } from '../../infra/errors.js';
 import { agentState, type PresenceService } from '../presence/service.js';
 import { createDispatchStore } from './store.js';
@@ -59,7 +60,7 @@ export function createDispatchService(core: Core, deps: { presence: PresenceServ
   const { presence } = deps;
   const store = createDispatchStore(core.redis, core.keys, presence.keyPrefix);
   const { config, emitter, log } = core;
-  const endHandlers: ConversationEndHandler[] = [];
+  const conversationEnded = createHook<Parameters<ConversationEndHandler>>();
 
   async function get(appid: string, id: string): Promise<RequestViewT> {
     const h = await store.get(appid, id);
@@ -114,13 +115,8 @@ export function createDispatchService(core: Core, deps: { presence: PresenceServ
       emitter.toUser(appid, r.agent, 'conversation.ended', ended);
       // Before the end handlers: billing's charge.ended (same id, same order key) follows it.
       await core.events.publish(appid, 'conversation.ended', ended, { orderKey: id });
-      for (const h of endHandlers) {
-        try {
-          await h(appid, id, r.reason);
-        } catch (err) {
-          log.error({ err, appid, id }, 'conversation end handler failed');
-        }
-      }
+      // The conversation has ended whatever its subscribers did: a failure is logged, not passed on.
+      await conversationEnded.run(appid, id, r.reason).catch((err: unknown) => log.error({ err, appid, id }, 'conversation end handler failed'));
       if (r.agentNow) emitter.toUser(appid, r.agent, 'presence.state', { uid: r.agent, state: agentState(r.agentNow), reason: 'conversation-ended' });
       await kick(appid, [r.agent]);
     }
@@ -170,9 +166,7 @@ export function createDispatchService(core: Core, deps: { presence: PresenceServ
     accept,
 
     /** Billing (and others) hear every conversation end, once. */
-    onConversationEnd(handler: ConversationEndHandler): void {
-      endHandlers.push(handler);
-    },
+    onConversationEnd: (handler: ConversationEndHandler) => conversationEnded.on(handler),
 
     /** A party (caller or accepted agent), or an agent holding an offer of it, reads a request. */
     async getFor(appid: string, id: string, uid: string): Promise<RequestViewT> {

@@ -14,6 +14,7 @@
 // registered with onRecording (the classroom module sets playback_idx_url and state 3).
 import { createHash, randomInt } from 'node:crypto';
 import type { Core } from '../../infra/core.js';
+import { createHook } from '../../infra/hooks.js';
 import { AppError } from '../../infra/errors.js';
 import { parse } from '../../infra/validation.js';
 import { verifyCallbackSign } from '../../providers/tencent/callback.js';
@@ -70,7 +71,7 @@ export type MediaService = ReturnType<typeof createMediaService>;
 export function createMediaService(core: Core, accounts: AccountsService) {
   const { config } = core;
   const store = createMediaStore(core.redis, core.keys);
-  const handlers: RecordingHandler[] = [];
+  const recorded = createHook<Parameters<RecordingHandler>>();
   const allowedHosts = new Set(
     config.VOD_PROXY_ALLOWED_HOSTS.split(',')
       .map((h) => h.trim().toLowerCase())
@@ -325,7 +326,7 @@ export function createMediaService(core: Core, accounts: AccountsService) {
      */
     async linkRecording(job: RecordingJobT): Promise<{ appid: string; roomnum: number; duplicate: boolean }> {
       const rec = await resolveRecording(job);
-      if (handlers.length === 0)
+      if (recorded.size === 0)
         throw new AppError(
           'NO_RECORDING_HANDLER',
           `recording ${job.eventId} for room ${rec.roomnum} of app ${rec.appid}: no onRecording handler is registered on this worker`,
@@ -333,7 +334,7 @@ export function createMediaService(core: Core, accounts: AccountsService) {
       const hash = eventHash(job.eventId);
       const put = await store.putRecording(hash, rec);
       if (put.state === 'linked') return { appid: rec.appid, roomnum: rec.roomnum, duplicate: true };
-      for (const handler of handlers) await handler(put.recording.appid, put.recording.roomnum, put.recording);
+      await recorded.run(put.recording.appid, put.recording.roomnum, put.recording);
       // Before markLinked, with an id derived from the vendor event: a job retried after a
       // failed markLinked publishes the same event again, which receivers drop by its id.
       const r = put.recording;
@@ -367,22 +368,14 @@ export function createMediaService(core: Core, accounts: AccountsService) {
      * job is retried) and throw AppError 4xx for a room they do not know. Returns an
      * unregister function.
      */
-    onRecording(handler: RecordingHandler): () => void {
-      handlers.push(handler);
-      return () => {
-        const i = handlers.indexOf(handler);
-        if (i >= 0) handlers.splice(i, 1);
-      };
-    },
+    onRecording: (handler: RecordingHandler): (() => void) => recorded.on(handler),
 
     /**
      * Replaces every registered handler, returning the previous list. For tests (which link
      * recordings to rooms of their own making, whatever modules registered) and for nodes
      * that must not link.
      */
-    setRecordingHandlers(list: RecordingHandler[]): RecordingHandler[] {
-      return handlers.splice(0, handlers.length, ...list);
-    },
+    setRecordingHandlers: (list: RecordingHandler[]): RecordingHandler[] => recorded.replace(list) as RecordingHandler[],
 
     /** Recordings stored for a room, oldest first. */
     listRecordings(appid: string, roomnum: number): Promise<RecordingT[]> {

@@ -7,6 +7,7 @@
 // socket pulls it in to now + PRESENCE_GRACE_MS. The `presence/sweep` scheduler job takes
 // whoever is past it offline — no timer per agent, nothing per heartbeat through BullMQ.
 import type { Core } from '../../infra/core.js';
+import { createHook } from '../../infra/hooks.js';
 import { AppError } from '../../infra/errors.js';
 import { check } from '../../infra/validation.js';
 import type { AccountsService } from '../accounts/service.js';
@@ -46,8 +47,8 @@ export type PresenceService = ReturnType<typeof createPresenceService>;
 export function createPresenceService(core: Core, accounts: AccountsService) {
   const store = createPresenceStore(core.redis, core.keys);
   const { config, emitter, log } = core;
-  const offlineHandlers: OfflineHandler[] = [];
-  const onlineHandlers: OnlineHandler[] = [];
+  const offline = createHook<Parameters<OfflineHandler>>();
+  const online = createHook<Parameters<OnlineHandler>>();
 
   function toView(uid: string, a: AgentRecord | null): AgentViewT {
     if (!a) return { uid, state: 'offline', skills: [], capacity: 1, load: 0, offers: 0, rating: config.DISPATCH_DEFAULT_RATING, ratings: 0 };
@@ -69,7 +70,7 @@ export function createPresenceService(core: Core, accounts: AccountsService) {
   }
 
   async function wentOffline(appid: string, uid: string, reason: string): Promise<void> {
-    for (const h of offlineHandlers) await h(appid, uid);
+    await offline.run(appid, uid);
     emitter.toUser(appid, uid, 'presence.state', { uid, state: agentState(await store.get(appid, uid)), reason });
   }
 
@@ -88,13 +89,9 @@ export function createPresenceService(core: Core, accounts: AccountsService) {
     probe: store.probe,
     keyPrefix: store.prefix,
     /** Dispatch withdraws an agent's pending offers when it goes offline. */
-    onOffline(handler: OfflineHandler): void {
-      offlineHandlers.push(handler);
-    },
+    onOffline: (handler: OfflineHandler) => offline.on(handler),
     /** Dispatch offers stalled requests to an agent that came online. */
-    onOnline(handler: OnlineHandler): void {
-      onlineHandlers.push(handler);
-    },
+    onOnline: (handler: OnlineHandler) => online.on(handler),
     /** The agent goes online (with its stored skills, or new ones) or offline. */
     async set(appid: string, uid: string, input: PresenceSetInput): Promise<AgentViewT> {
       const now = Date.now();
@@ -113,7 +110,7 @@ export function createPresenceService(core: Core, accounts: AccountsService) {
       if (r.code === -1)
         throw new AppError('AGENT_NO_SKILLS', `agent ${uid} has no skills: pass skills, or set them with PUT /v1/apps/${appid}/agents/${uid}`);
       if (input.state === 'offline' && r.prev === 'online') await wentOffline(appid, uid, 'set');
-      if (input.state === 'online' && (r.prev !== 'online' || skills)) for (const h of onlineHandlers) await h(appid, uid);
+      if (input.state === 'online' && (r.prev !== 'online' || skills)) await online.run(appid, uid);
       return get(appid, uid);
     },
 

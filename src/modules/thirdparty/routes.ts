@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { AppTokenBody, AppTokenView } from '../../dialects/videocloud/app-auth.js';
+import { AppTokenBody, AppTokenView } from '../appauth/service.js';
 import { ErrorResponse, security, type RoutePlugin } from '../../infra/http.js';
 import { AppIdSchema, SessionView } from '../accounts/schemas.js';
 import {

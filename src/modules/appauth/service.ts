@@ -18,9 +18,9 @@ import { Type } from 'typebox';
 import type { Core } from '../../infra/core.js';
 import { AppError } from '../../infra/errors.js';
 import { check } from '../../infra/validation.js';
-import { AppIdSchema } from '../../modules/accounts/schemas.js';
+import { AppIdSchema } from '../accounts/schemas.js';
 import { safeEqual } from '../../infra/passwords.js';
-import { inGrace, type AccountsService, type AppRecord } from '../../modules/accounts/service.js';
+import { inGrace, type AccountsService, type AppRecord } from '../accounts/service.js';
 
 /** The seed's tolerance: "服务器容忍 1 分钟之内的误差". */
 export const APP_AUTH_WINDOW_MS = 60_000;

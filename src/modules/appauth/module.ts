@@ -1,0 +1,15 @@
+// Seed-004 app signatures (md5 of appId, timestamp, appToken; ±1 min; no replay) and per-app call slots.
+import { defineModule } from '../../infra/module.js';
+import { createAppAuth, type AppAuth } from './service.js';
+
+declare module '../../infra/module.js' {
+  interface ServiceMap {
+    appAuth: AppAuth;
+  }
+}
+
+export const appAuthModule = defineModule({
+  name: 'appAuth',
+  needs: ['accounts'],
+  service: (core, { accounts }) => createAppAuth(core, accounts),
+});

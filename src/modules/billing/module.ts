@@ -1,0 +1,22 @@
+// Balances, ledger, prices and metered calls; features hook billing.onEnded (e.g. free the agent).
+import { defineModule } from '../../infra/module.js';
+import { registerBillingEvents } from './events.js';
+import { billingQueues, billingSchedules } from './jobs.js';
+import { billingRoutes } from './routes.js';
+import { createBillingService, type BillingService } from './service.js';
+
+declare module '../../infra/module.js' {
+  interface ServiceMap {
+    billing: BillingService;
+  }
+}
+
+export const billingModule = defineModule({
+  name: 'billing',
+  needs: ['accounts'],
+  service: (core, { accounts }) => createBillingService(core, accounts),
+  routes: [billingRoutes],
+  events: registerBillingEvents,
+  queues: billingQueues,
+  schedules: billingSchedules,
+});

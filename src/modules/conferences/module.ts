@@ -1,0 +1,22 @@
+// Voice conferences (seed 001): rooms of kind `conference` with call legs through the telephony provider.
+import { defineModule } from '../../infra/module.js';
+import { telephonyCallbackRoutes } from './callbacks.js';
+import { registerConferenceEvents } from './events.js';
+import { conferencesQueues } from './jobs.js';
+import { conferencesRoutes } from './routes.js';
+import { createConferencesService, type ConferencesService } from './service.js';
+
+declare module '../../infra/module.js' {
+  interface ServiceMap {
+    conferences: ConferencesService;
+  }
+}
+
+export const conferencesModule = defineModule({
+  name: 'conferences',
+  needs: ['rooms'],
+  service: (core, { rooms }) => createConferencesService(core, { rooms }),
+  routes: [conferencesRoutes, telephonyCallbackRoutes], // POST /v1/telephony/callbacks (signed, raw body)
+  events: registerConferenceEvents,
+  queues: conferencesQueues,
+});

@@ -1,0 +1,22 @@
+// Seed 004: live streams on rooms of kind `live`.
+import { defineModule } from '../../infra/module.js';
+import { registerLiveEvents } from './events.js';
+import { liveRoutes } from './routes.js';
+import { createLiveService, type LiveService } from './service.js';
+
+declare module '../../infra/module.js' {
+  interface ServiceMap {
+    live: LiveService;
+  }
+}
+
+export const liveModule = defineModule({
+  name: 'live',
+  needs: ['accounts', 'rooms'],
+  service: (core, deps) => createLiveService(core, deps),
+  routes: [liveRoutes],
+  events: registerLiveEvents,
+  wire({ rooms, live }) {
+    rooms.onEnd('live', async (appid, roomId, reason) => live.endedByRoom(appid, roomId, reason));
+  },
+});

@@ -1,0 +1,25 @@
+// Speed pairing (seed 003): asks offered in rounds; the call after a match is metered, and
+// its end (hang-up, balance exhausted) ends the ask.
+import { defineModule } from '../../infra/module.js';
+import { registerPairingEvents } from './events.js';
+import { pairingQueues } from './jobs.js';
+import { pairingRoutes } from './routes.js';
+import { createPairingService, type PairingService } from './service.js';
+
+declare module '../../infra/module.js' {
+  interface ServiceMap {
+    pairing: PairingService;
+  }
+}
+
+export const pairingModule = defineModule({
+  name: 'pairing',
+  needs: ['accounts', 'billing'],
+  service: (core, deps) => createPairingService(core, deps),
+  routes: [pairingRoutes],
+  events: registerPairingEvents,
+  queues: pairingQueues,
+  wire({ billing, pairing }) {
+    billing.onEnded(async (appid, call) => pairing.callEnded(appid, call.callId, call.reason ?? ''));
+  },
+});

@@ -1,0 +1,34 @@
+// presence/sweep: the scheduler job that takes agents past their deadline offline, every
+// PRESENCE_SWEEP_INTERVAL_MS for one SWEEP_JOB_MS period (infra/sweep-loop.ts says why).
+import type { Config } from '../../config.js';
+import type { ModuleQueues, Schedule } from '../../infra/queues.js';
+import { sweepFor, sweepJobMs } from '../../infra/sweep-loop.js';
+import { PresenceSweepJob } from './schemas.js';
+
+declare module '../../infra/queues.js' {
+  interface QueueCatalogue {
+    /** Agents past their presence deadline go offline (scheduler). */
+    presence: { sweep: typeof PresenceSweepJob };
+  }
+}
+
+export const presenceQueues: ModuleQueues = {
+  presence: {
+    sweep: {
+      schema: PresenceSweepJob,
+      async process(_payload, { core, services, signal }) {
+        const every = core.config.PRESENCE_SWEEP_INTERVAL_MS;
+        let offline = 0;
+        const sweeps = await sweepFor(sweepJobMs(core.config, every), every, signal, async () => void (offline += await services.presence.sweep()));
+        return { sweeps, offline };
+      },
+    },
+  },
+};
+
+export const presenceSchedules = (config: Config): Schedule[] => [
+  // Takes online agents past their deadline (PRESENCE_TIMEOUT_MS without heartbeat, or
+  // PRESENCE_GRACE_MS after their socket dropped) offline, withdrawing their offers, every
+  // PRESENCE_SWEEP_INTERVAL_MS.
+  { queue: 'presence', job: 'sweep', everyMs: sweepJobMs(config, config.PRESENCE_SWEEP_INTERVAL_MS) },
+];

@@ -1,0 +1,22 @@
+// Agents and their presence; others hook presence.onOffline / onOnline.
+import { defineModule } from '../../infra/module.js';
+import { registerPresenceEvents } from './events.js';
+import { presenceQueues, presenceSchedules } from './jobs.js';
+import { presenceRoutes } from './routes.js';
+import { createPresenceService, type PresenceService } from './service.js';
+
+declare module '../../infra/module.js' {
+  interface ServiceMap {
+    presence: PresenceService;
+  }
+}
+
+export const presenceModule = defineModule({
+  name: 'presence',
+  needs: ['accounts'],
+  service: (core, { accounts }) => createPresenceService(core, accounts),
+  routes: [presenceRoutes],
+  events: registerPresenceEvents,
+  queues: presenceQueues,
+  schedules: presenceSchedules,
+});

@@ -1,0 +1,24 @@
+// Rooms: membership, heartbeats, hosts; features own rooms of their kind (rooms.onEnd).
+import { defineModule } from '../../infra/module.js';
+import { registerRoomEvents } from './events.js';
+import { roomsQueues, roomsSchedules } from './jobs.js';
+import { roomsRoutes } from './routes.js';
+import { createRoomsService, type RoomsService } from './service.js';
+
+declare module '../../infra/module.js' {
+  interface ServiceMap {
+    rooms: RoomsService;
+  }
+}
+
+export const roomsModule = defineModule({
+  name: 'rooms',
+  service: (core) => createRoomsService(core),
+  routes: [roomsRoutes],
+  events: registerRoomEvents,
+  queues: roomsQueues,
+  schedules: roomsSchedules,
+  // Heartbeats batched in memory are written before the process goes.
+  api: ({ services }) => ({ stop: () => services.rooms.flushBatches() }),
+  worker: ({ services }) => ({ stop: () => services.rooms.flushBatches() }),
+});

@@ -1,0 +1,19 @@
+// Signed peer messages between the parties of a conversation.
+import { defineModule } from '../../infra/module.js';
+import { registerSignalEvents } from './events.js';
+import { signalsRoutes } from './routes.js';
+import { createSignalsService, type SignalsService } from './service.js';
+
+declare module '../../infra/module.js' {
+  interface ServiceMap {
+    signals: SignalsService;
+  }
+}
+
+export const signalsModule = defineModule({
+  name: 'signals',
+  needs: ['rtc', 'dispatch'],
+  service: (core, deps) => createSignalsService(core, deps),
+  routes: [signalsRoutes],
+  events: registerSignalEvents,
+});

@@ -1,0 +1,17 @@
+// Seed 004: third-party users (platform users under the app's ids) and their APNs device ids.
+import { defineModule } from '../../infra/module.js';
+import { thirdPartyRoutes } from './routes.js';
+import { createThirdPartyService, type ThirdPartyService } from './service.js';
+
+declare module '../../infra/module.js' {
+  interface ServiceMap {
+    thirdParty: ThirdPartyService;
+  }
+}
+
+export const thirdPartyModule = defineModule({
+  name: 'thirdParty',
+  needs: ['accounts'],
+  service: (core, { accounts }) => createThirdPartyService(core, accounts),
+  routes: [thirdPartyRoutes],
+});
