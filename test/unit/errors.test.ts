@@ -2,6 +2,8 @@ import { Type } from 'typebox';
 import { describe, expect, it } from 'vitest';
 import { AppError, ERROR_TABLE, toPublicError } from '../../src/infra/errors.js';
 import { parse } from '../../src/infra/validation.js';
+// The error table is composed from the modules: each module's codes are added as the list loads them.
+import '../../src/modules/index.js';
 
 describe('error mapping', () => {
   it('keeps the code, status and message of an AppError', () => {

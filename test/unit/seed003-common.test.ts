@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { envelope, seed3Error } from '../../src/dialects/seed003/common.js';
 import { AppError } from '../../src/infra/errors.js';
+// The error table is composed from the modules: each module's codes are added as the list loads them.
+import '../../src/modules/index.js';
 
 describe('seed 003 envelope and codes', () => {
   it('maps the seed numbers', () => {

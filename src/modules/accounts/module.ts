@@ -1,5 +1,6 @@
 // Apps, users, secrets and login tokens: every other feature needs it.
 import { defineModule } from '../../infra/module.js';
+import { ACCOUNTS_ERRORS } from './errors.js';
 import { accountsRoutes } from './routes.js';
 import { createAccountsService, type AccountsService } from './service.js';
 
@@ -11,6 +12,7 @@ declare module '../../infra/module.js' {
 
 export const accountsModule = defineModule({
   name: 'accounts',
+  errors: ACCOUNTS_ERRORS,
   service: (core) => createAccountsService(core),
   routes: [accountsRoutes],
 });

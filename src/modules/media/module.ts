@@ -1,5 +1,6 @@
 // Vendor media (Tencent VOD/COS): recordings linked to rooms; others hook media.onRecording.
 import { defineModule } from '../../infra/module.js';
+import { MEDIA_ERRORS } from './errors.js';
 import { mediaQueues } from './jobs.js';
 import { mediaRoutes } from './routes.js';
 import { createMediaService, type MediaService } from './service.js';
@@ -12,6 +13,7 @@ declare module '../../infra/module.js' {
 
 export const mediaModule = defineModule({
   name: 'media',
+  errors: MEDIA_ERRORS,
   needs: ['accounts'],
   service: (core, { accounts }) => createMediaService(core, accounts),
   routes: [mediaRoutes],

@@ -1,5 +1,6 @@
 // IM pre-send checks (sensitive words, message price), translation, tip/system messages.
 import { defineModule } from '../../infra/module.js';
+import { MESSAGING_ERRORS } from './errors.js';
 import { registerMessagingEvents } from './events.js';
 import { messagingRoutes } from './routes.js';
 import { createMessagingService, type MessagingService } from './service.js';
@@ -12,6 +13,7 @@ declare module '../../infra/module.js' {
 
 export const messagingModule = defineModule({
   name: 'messaging',
+  errors: MESSAGING_ERRORS,
   needs: ['billing', 'push'],
   service: (core, deps) => createMessagingService(core, deps),
   routes: [messagingRoutes],

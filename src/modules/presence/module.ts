@@ -1,5 +1,6 @@
 // Agents and their presence; others hook presence.onOffline / onOnline.
 import { defineModule } from '../../infra/module.js';
+import { PRESENCE_ERRORS } from './errors.js';
 import { registerPresenceEvents } from './events.js';
 import { presenceQueues, presenceSchedules } from './jobs.js';
 import { presenceRoutes } from './routes.js';
@@ -13,6 +14,7 @@ declare module '../../infra/module.js' {
 
 export const presenceModule = defineModule({
   name: 'presence',
+  errors: PRESENCE_ERRORS,
   needs: ['accounts'],
   service: (core, { accounts }) => createPresenceService(core, accounts),
   routes: [presenceRoutes],

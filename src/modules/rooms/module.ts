@@ -1,5 +1,6 @@
 // Rooms: membership, heartbeats, hosts; features own rooms of their kind (rooms.onEnd).
 import { defineModule } from '../../infra/module.js';
+import { ROOMS_ERRORS } from './errors.js';
 import { registerRoomEvents } from './events.js';
 import { roomsQueues, roomsSchedules } from './jobs.js';
 import { roomsRoutes } from './routes.js';
@@ -13,6 +14,7 @@ declare module '../../infra/module.js' {
 
 export const roomsModule = defineModule({
   name: 'rooms',
+  errors: ROOMS_ERRORS,
   service: (core) => createRoomsService(core),
   routes: [roomsRoutes],
   events: registerRoomEvents,

@@ -1,5 +1,6 @@
 // Signed peer messages between the parties of a conversation.
 import { defineModule } from '../../infra/module.js';
+import { SIGNALS_ERRORS } from './errors.js';
 import { registerSignalEvents } from './events.js';
 import { signalsRoutes } from './routes.js';
 import { createSignalsService, type SignalsService } from './service.js';
@@ -12,6 +13,7 @@ declare module '../../infra/module.js' {
 
 export const signalsModule = defineModule({
   name: 'signals',
+  errors: SIGNALS_ERRORS,
   needs: ['rtc', 'dispatch'],
   service: (core, deps) => createSignalsService(core, deps),
   routes: [signalsRoutes],

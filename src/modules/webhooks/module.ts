@@ -1,5 +1,6 @@
 // Outbound webhooks: every business event becomes one signed delivery per subscribed endpoint.
 import { defineModule } from '../../infra/module.js';
+import { WEBHOOKS_ERRORS } from './errors.js';
 import { webhooksQueues, webhooksSchedules } from './jobs.js';
 import { webhooksRoutes } from './routes.js';
 import { createWebhooksService, type WebhooksService } from './service.js';
@@ -12,6 +13,7 @@ declare module '../../infra/module.js' {
 
 export const webhooksModule = defineModule({
   name: 'webhooks',
+  errors: WEBHOOKS_ERRORS,
   needs: ['accounts'],
   service: (core, deps) => createWebhooksService(core, deps),
   routes: [webhooksRoutes], // /v1/apps/:appid/webhooks…
