@@ -42,7 +42,11 @@ interface ModuleParts {
   schedules?(config: Config): Schedule[];
   /** Its error codes (errors.ts): HTTP status and default message. */
   errors?: ErrorDefs;
-  /** Its section of the config schema (config.ts): TypeBox properties, composed into ConfigSchema. */
+  /**
+   * Its section of the config schema (its config.ts: TypeBox properties). src/config.ts spreads
+   * each section into ConfigSchema by a direct import, not through the module list: modules
+   * import config.ts, so composing it from the list would be an import cycle.
+   */
   config?: TProperties;
   /** Started by each api node once the gateway runs; stopped before the sockets close. */
   api?(ctx: { core: Core; services: ServiceMap; io: Server }): Stoppable | void;

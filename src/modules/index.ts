@@ -28,7 +28,7 @@ import { webhooksModule } from './webhooks/module.js';
 import { webImModule } from './webim/module.js';
 import type { AnyModule } from '../infra/module.js';
 import type { QueueDefs, Schedule } from '../infra/queues.js';
-import type { Config } from '../config.js';
+import { ConfigSchema, type Config } from '../config.js';
 
 export const MODULES: readonly AnyModule[] = [
   dashboardModule,
@@ -56,6 +56,13 @@ export const MODULES: readonly AnyModule[] = [
   liveModule,
   customerServiceModule,
 ];
+
+// A module's config section reaches ConfigSchema by a line in src/config.ts: one missing there stops every process at once.
+for (const m of MODULES) {
+  for (const key of Object.keys(m.config ?? {}))
+    if (!Object.hasOwn(ConfigSchema.properties, key))
+      throw new Error(`module ${m.name}: config ${key} is not in ConfigSchema (spread its section in src/config.ts)`);
+}
 
 /** The queue catalogue: every queue of every module, its jobs' payload schemas and processors. */
 export const QUEUES: QueueDefs = Object.fromEntries(MODULES.flatMap((m) => Object.entries(m.queues ?? {}))) as QueueDefs;

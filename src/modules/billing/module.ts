@@ -1,5 +1,6 @@
 // Balances, ledger, prices and metered calls; features hook billing.onEnded (e.g. free the agent).
 import { defineModule } from '../../infra/module.js';
+import { BILLING_CONFIG } from './config.js';
 import { BILLING_ERRORS } from './errors.js';
 import { registerBillingEvents } from './events.js';
 import { billingQueues, billingSchedules } from './jobs.js';
@@ -15,6 +16,7 @@ declare module '../../infra/module.js' {
 export const billingModule = defineModule({
   name: 'billing',
   errors: BILLING_ERRORS,
+  config: BILLING_CONFIG,
   needs: ['accounts'],
   service: (core, { accounts }) => createBillingService(core, accounts),
   routes: [billingRoutes],

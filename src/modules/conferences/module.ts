@@ -1,5 +1,6 @@
 // Voice conferences (seed 001): rooms of kind `conference` with call legs through the telephony provider.
 import { defineModule } from '../../infra/module.js';
+import { CONFERENCES_CONFIG } from './config.js';
 import { CONFERENCES_ERRORS } from './errors.js';
 import { telephonyCallbackRoutes } from './callbacks.js';
 import { registerConferenceEvents } from './events.js';
@@ -16,6 +17,7 @@ declare module '../../infra/module.js' {
 export const conferencesModule = defineModule({
   name: 'conferences',
   errors: CONFERENCES_ERRORS,
+  config: CONFERENCES_CONFIG,
   needs: ['rooms'],
   service: (core, { rooms }) => createConferencesService(core, { rooms }),
   routes: [conferencesRoutes, telephonyCallbackRoutes], // POST /v1/telephony/callbacks (signed, raw body)

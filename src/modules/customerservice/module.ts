@@ -1,6 +1,7 @@
 // Customer service (seed 004 §4): seats are presence agents of skill `cs`, consultations
 // dispatch requests offered to every online seat.
 import { defineModule } from '../../infra/module.js';
+import { CUSTOMER_SERVICE_CONFIG } from './config.js';
 import { CUSTOMER_SERVICE_ERRORS } from './errors.js';
 import { registerCustomerServiceEvents } from './events.js';
 import { customerServiceQueues, customerServiceSchedules } from './jobs.js';
@@ -16,6 +17,7 @@ declare module '../../infra/module.js' {
 export const customerServiceModule = defineModule({
   name: 'customerservice',
   errors: CUSTOMER_SERVICE_ERRORS,
+  config: CUSTOMER_SERVICE_CONFIG,
   needs: ['accounts', 'presence', 'dispatch', 'push'],
   service: (core, deps) => createCustomerServiceService(core, deps),
   routes: [customerServiceRoutes],

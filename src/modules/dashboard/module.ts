@@ -1,6 +1,7 @@
 // What dashboards see: read-only views over the features' stores, the /dashboard page and
 // socket namespace (api) and the sampler of the charts' figures only a worker has.
 import { defineModule } from '../../infra/module.js';
+import { DASHBOARD_CONFIG } from './config.js';
 import { attachDashboard } from './namespace.js';
 import { dashboardRoutes } from './routes.js';
 import { startSampler } from './sampler.js';
@@ -14,6 +15,7 @@ declare module '../../infra/module.js' {
 
 export const dashboardModule = defineModule({
   name: 'dashboard',
+  config: DASHBOARD_CONFIG,
   needs: ['rooms', 'presence', 'dispatch', 'pairing', 'billing'],
   service: (core, deps) => createDashboardService(core, deps),
   routes: [dashboardRoutes], // the page at /dashboard (assets/dashboard)

@@ -1,6 +1,7 @@
 // Requests offered to agents; the accepted request is the conversation.
 import { isAppError } from '../../infra/errors.js';
 import { defineModule } from '../../infra/module.js';
+import { DISPATCH_CONFIG } from './config.js';
 import { DISPATCH_ERRORS } from './errors.js';
 import { registerDispatchEvents } from './events.js';
 import { dispatchQueues } from './jobs.js';
@@ -16,6 +17,7 @@ declare module '../../infra/module.js' {
 export const dispatchModule = defineModule({
   name: 'dispatch',
   errors: DISPATCH_ERRORS,
+  config: DISPATCH_CONFIG,
   needs: ['presence', 'billing'],
   service: (core, { presence }) => createDispatchService(core, { presence }),
   routes: [dispatchRoutes],

@@ -1,5 +1,6 @@
 // Seed 004: live streams on rooms of kind `live`.
 import { defineModule } from '../../infra/module.js';
+import { LIVE_CONFIG } from './config.js';
 import { LIVE_ERRORS } from './errors.js';
 import { registerLiveEvents } from './events.js';
 import { liveRoutes } from './routes.js';
@@ -14,6 +15,7 @@ declare module '../../infra/module.js' {
 export const liveModule = defineModule({
   name: 'live',
   errors: LIVE_ERRORS,
+  config: LIVE_CONFIG,
   needs: ['accounts', 'rooms'],
   service: (core, deps) => createLiveService(core, deps),
   routes: [liveRoutes],

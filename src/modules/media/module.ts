@@ -1,5 +1,6 @@
 // Vendor media (Tencent VOD/COS): recordings linked to rooms; others hook media.onRecording.
 import { defineModule } from '../../infra/module.js';
+import { MEDIA_CONFIG } from './config.js';
 import { MEDIA_ERRORS } from './errors.js';
 import { mediaQueues } from './jobs.js';
 import { mediaRoutes } from './routes.js';
@@ -14,6 +15,7 @@ declare module '../../infra/module.js' {
 export const mediaModule = defineModule({
   name: 'media',
   errors: MEDIA_ERRORS,
+  config: MEDIA_CONFIG,
   needs: ['accounts'],
   service: (core, { accounts }) => createMediaService(core, accounts),
   routes: [mediaRoutes],

@@ -1,6 +1,7 @@
 // Speed pairing (seed 003): asks offered in rounds; the call after a match is metered, and
 // its end (hang-up, balance exhausted) ends the ask.
 import { defineModule } from '../../infra/module.js';
+import { PAIRING_CONFIG } from './config.js';
 import { PAIRING_ERRORS } from './errors.js';
 import { registerPairingEvents } from './events.js';
 import { pairingQueues } from './jobs.js';
@@ -16,6 +17,7 @@ declare module '../../infra/module.js' {
 export const pairingModule = defineModule({
   name: 'pairing',
   errors: PAIRING_ERRORS,
+  config: PAIRING_CONFIG,
   needs: ['accounts', 'billing'],
   service: (core, deps) => createPairingService(core, deps),
   routes: [pairingRoutes],

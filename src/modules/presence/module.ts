@@ -1,5 +1,6 @@
 // Agents and their presence; others hook presence.onOffline / onOnline.
 import { defineModule } from '../../infra/module.js';
+import { PRESENCE_CONFIG } from './config.js';
 import { PRESENCE_ERRORS } from './errors.js';
 import { registerPresenceEvents } from './events.js';
 import { presenceQueues, presenceSchedules } from './jobs.js';
@@ -15,6 +16,7 @@ declare module '../../infra/module.js' {
 export const presenceModule = defineModule({
   name: 'presence',
   errors: PRESENCE_ERRORS,
+  config: PRESENCE_CONFIG,
   needs: ['accounts'],
   service: (core, { accounts }) => createPresenceService(core, accounts),
   routes: [presenceRoutes],

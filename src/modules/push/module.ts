@@ -1,6 +1,7 @@
 // Push sends to the iPhones of users a message found without a socket (web IM, tip/system,
 // customer service: each calls push.toOffline).
 import { defineModule } from '../../infra/module.js';
+import { PUSH_CONFIG } from './config.js';
 import { PUSH_ERRORS } from './errors.js';
 import { pushQueues } from './jobs.js';
 import { pushRoutes } from './routes.js';
@@ -15,6 +16,7 @@ declare module '../../infra/module.js' {
 export const pushModule = defineModule({
   name: 'push',
   errors: PUSH_ERRORS,
+  config: PUSH_CONFIG,
   needs: ['accounts', 'thirdParty'],
   service: (core, deps) => createPushService(core, deps),
   routes: [pushRoutes], // /v1/apps/:appid/push/apns

@@ -1,5 +1,6 @@
 // Rooms: membership, heartbeats, hosts; features own rooms of their kind (rooms.onEnd).
 import { defineModule } from '../../infra/module.js';
+import { ROOMS_CONFIG } from './config.js';
 import { ROOMS_ERRORS } from './errors.js';
 import { registerRoomEvents } from './events.js';
 import { roomsQueues, roomsSchedules } from './jobs.js';
@@ -15,6 +16,7 @@ declare module '../../infra/module.js' {
 export const roomsModule = defineModule({
   name: 'rooms',
   errors: ROOMS_ERRORS,
+  config: ROOMS_CONFIG,
   service: (core) => createRoomsService(core),
   routes: [roomsRoutes],
   events: registerRoomEvents,

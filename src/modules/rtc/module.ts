@@ -1,5 +1,6 @@
 // Tencent RTC user signatures.
 import { defineModule } from '../../infra/module.js';
+import { RTC_CONFIG } from './config.js';
 import { RTC_ERRORS } from './errors.js';
 import { rtcRoutes } from './routes.js';
 import { createRtcService, type RtcService } from './service.js';
@@ -13,6 +14,7 @@ declare module '../../infra/module.js' {
 export const rtcModule = defineModule({
   name: 'rtc',
   errors: RTC_ERRORS,
+  config: RTC_CONFIG,
   needs: ['accounts'],
   service: (core, { accounts }) => createRtcService(core, accounts),
   routes: [rtcRoutes],

@@ -1,5 +1,6 @@
 // Seed 004: web IM (offline queues, push to absent users).
 import { defineModule } from '../../infra/module.js';
+import { WEBIM_CONFIG } from './config.js';
 import { registerWebImEvents } from './events.js';
 import { webImRoutes } from './routes.js';
 import { createWebImService, type WebImService } from './service.js';
@@ -12,6 +13,7 @@ declare module '../../infra/module.js' {
 
 export const webImModule = defineModule({
   name: 'webim',
+  config: WEBIM_CONFIG,
   needs: ['accounts', 'push'],
   service: (core, deps) => createWebImService(core, deps),
   routes: [webImRoutes],
