@@ -7,6 +7,8 @@ import { loadConfig } from './config.js';
 import { createKeys } from './infra/keys.js';
 import { checkRedis, createRedis, redisTarget } from './infra/redis.js';
 import { createAccountsService } from './modules/accounts/service.js';
+// Its codes in the error table (getApp answers APP_NOT_FOUND): this process loads no module list.
+import './modules/accounts/errors.js';
 import type { Core } from './infra/core.js';
 import { createLogger } from './infra/logger.js';
 
