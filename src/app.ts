@@ -19,7 +19,6 @@ import { seed003MessagingDialect } from './dialects/seed003/messaging.js';
 import { seed003PairingDialect } from './dialects/seed003/pairing.js';
 import { customerServicePages } from './dialects/videocloud/customerservice.js';
 import { createSocketAdapter } from './infra/adapter.js';
-import { createAuth } from './infra/auth.js';
 import type { Http } from './infra/http.js';
 import { createCore, type Core } from './infra/core.js';
 import { registerCredentialGuard } from './infra/credential-guard.js';
@@ -27,6 +26,7 @@ import { ERROR_TABLE, fromFrameworkError, toPublicError } from './infra/errors.j
 import { createLogger } from './infra/logger.js';
 import { checkRedis, createCommandRedis, createRedis, failFastOptions, quitAll, redisTarget } from './infra/redis.js';
 import { accountsRoutes } from './modules/accounts/routes.js';
+import { createAuth, registerAuth } from './modules/accounts/auth-plugin.js';
 import { adminRoutes } from './modules/admin/routes.js';
 import { queueBoard } from './modules/admin/queue-board.js';
 import { classroomRoutes } from './modules/classroom/routes.js';
@@ -174,6 +174,8 @@ export async function buildApp(config: Config): Promise<SwitchboardApp> {
     config,
     async (appid) => (await services.accounts.getApp(appid).catch(() => null))?.loginLimit ?? null,
   );
+
+  registerAuth(http as unknown as FastifyInstance, auth); // before any route: authenticates each by its schema.security
 
   await http.register(swagger, {
     openapi: {

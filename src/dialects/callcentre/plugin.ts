@@ -14,7 +14,7 @@ import type { FastifyRequest } from 'fastify';
 import type { TSchema } from 'typebox';
 import { parseAuthorization } from '../../infra/auth.js';
 import { AppError, countError, fromFrameworkError } from '../../infra/errors.js';
-import type { RoutePlugin } from '../../infra/http.js';
+import type { RoutePlugin } from '../../modules/deps.js';
 import type { UserSession } from '../../modules/accounts/service.js';
 import type { RequestViewT } from '../../modules/dispatch/schemas.js';
 import type { Services } from '../../services.js';

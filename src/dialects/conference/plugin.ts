@@ -13,9 +13,9 @@
 // the app. The body's `appid` must be the authenticated app. Anything else: status 0.
 import type { FastifyRequest } from 'fastify';
 import type { TSchema } from 'typebox';
-import type { Auth } from '../../infra/auth.js';
+import type { Auth } from '../../modules/accounts/auth-plugin.js';
 import { AppError, countError, fromFrameworkError, isAppError } from '../../infra/errors.js';
-import type { RoutePlugin } from '../../infra/http.js';
+import type { RoutePlugin } from '../../modules/deps.js';
 import { check, parse } from '../../infra/validation.js';
 import { UserIdSchema } from '../../modules/accounts/schemas.js';
 import { ConfIdSchema, PhoneNumberSchema, type ParticipantInputT } from '../../modules/conferences/schemas.js';

@@ -17,7 +17,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Static, TSchema } from 'typebox';
 import type { Core } from '../../infra/core.js';
 import { AppError, countError, type ErrorCode, fromFrameworkError } from '../../infra/errors.js';
-import type { RoutePlugin, RouteDeps } from '../../infra/http.js';
+import type { RouteDeps, RoutePlugin } from '../../modules/deps.js';
 import { parse } from '../../infra/validation.js';
 import type { AppRecord, UserSession } from '../../modules/accounts/service.js';
 import type { Services } from '../../services.js';

@@ -14,7 +14,7 @@
 import formbody from '@fastify/formbody';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../infra/errors.js';
-import type { RoutePlugin } from '../../infra/http.js';
+import type { RoutePlugin } from '../../modules/deps.js';
 import { check, parse } from '../../infra/validation.js';
 import { AppIdSchema, PasswordSchema, UserIdSchema } from '../../modules/accounts/schemas.js';
 import type { VideoViewT } from '../../modules/live/schemas.js';
