@@ -11,7 +11,6 @@ import type { RedisClient } from './infra/redis.js';
 import { Server } from 'socket.io';
 import { allowedOrigins, type Config } from './config.js';
 import { createSocketAdapter } from './infra/adapter.js';
-import { createAuth } from './infra/auth.js';
 import type { Http } from './infra/http.js';
 import { createCore, type Core } from './infra/core.js';
 import { registerCredentialGuard } from './infra/credential-guard.js';
@@ -21,6 +20,7 @@ import { createLogger } from './infra/logger.js';
 import { checkRedis, createCommandRedis, createRedis, failFastOptions, quitAll, redisTarget } from './infra/redis.js';
 import { DIALECTS } from './dialects/index.js';
 import { MODULES } from './modules/index.js';
+import { createAuth, registerAuth } from './modules/accounts/auth-plugin.js';
 import { attachGateway, socketServerOptions, type Gateway } from './realtime/gateway.js';
 import { registerModuleEvents } from './realtime/modules.js';
 import { coreCatalogues, createServices, type Services } from './services.js';
@@ -145,6 +145,8 @@ export async function buildApp(config: Config): Promise<SwitchboardApp> {
     config,
     async (appid) => (await services.accounts.getApp(appid).catch(() => null))?.loginLimit ?? null,
   );
+
+  registerAuth(http as unknown as FastifyInstance, auth); // before any route: authenticates each by its schema.security
 
   await http.register(swagger, {
     openapi: {

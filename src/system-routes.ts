@@ -1,6 +1,6 @@
 // Operations endpoints: liveness and readiness (the dashboard is src/modules/dashboard).
 import { Type } from 'typebox';
-import type { RoutePlugin } from './infra/http.js';
+import type { RoutePlugin } from './modules/deps.js';
 import { redisHealth, withTimeout } from './infra/redis.js';
 
 export const systemRoutes: RoutePlugin = async (app, { core }) => {

@@ -1,6 +1,6 @@
 // The seed dialects: route plugins over the same services, in their own wire formats.
 // Imported only by app.ts; nothing else imports a dialect.
-import type { RoutePlugin } from '../infra/http.js';
+import type { RoutePlugin } from '../modules/deps.js';
 import { callcentreDialect } from './callcentre/plugin.js';
 import { classroomDialect } from './classroom/plugin.js';
 import { conferenceDialect } from './conference/plugin.js';

@@ -11,7 +11,7 @@ import type { TProperties } from 'typebox';
 import type { Config } from '../config.js';
 import type { Core } from './core.js';
 import type { ErrorDefs } from './errors.js';
-import type { RoutePlugin } from './http.js';
+import type { RoutePluginOf } from './http.js';
 import type { ModuleQueues, Schedule } from './queues.js';
 
 /**
@@ -20,6 +20,16 @@ import type { ModuleQueues, Schedule } from './queues.js';
  */
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export interface ServiceMap {}
+
+/**
+ * What every route plugin (native modules and dialects) is given: the core and the services;
+ * the accounts module adds `auth` (declaration merging: infra imports no feature).
+ */
+export interface RouteDeps {
+  core: Core;
+  services: ServiceMap;
+}
+export type RoutePlugin = RoutePluginOf<RouteDeps>;
 
 /** What a socket registrar gets: realtime/modules.ts adds `gateway: Gateway` (infra imports no realtime code). */
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type

@@ -12,11 +12,12 @@
 // `Authorization: Basic base64(appid:secret)` from the app's backend, acting as any user of
 // the app. The body's `appid` must be the authenticated app. Anything else: status 0.
 import type { FastifyRequest } from 'fastify';
-import type { TSchema } from 'typebox';
-import type { Auth } from '../../infra/auth.js';
-import { AppError, countError, fromFrameworkError, isAppError } from '../../infra/errors.js';
-import type { RoutePlugin } from '../../infra/http.js';
-import { check, parse } from '../../infra/validation.js';
+import type { Static, TSchema } from 'typebox';
+import type { Auth } from '../../modules/accounts/auth-plugin.js';
+import { AppError, isAppError } from '../../infra/errors.js';
+import type { RoutePlugin } from '../../modules/deps.js';
+import { check } from '../../infra/validation.js';
+import { answerErrorsWith, command, readBodiesAsText, runCommand, type Command } from '../kit.js';
 import { UserIdSchema } from '../../modules/accounts/schemas.js';
 import { ConfIdSchema, PhoneNumberSchema, type ParticipantInputT } from '../../modules/conferences/schemas.js';
 import { beijingTime, type Actor } from '../../modules/conferences/service.js';
@@ -46,7 +47,6 @@ interface Caller {
 interface Ctx {
   services: Services;
   caller: Caller;
-  body: any;
 }
 
 /** An id of the seed (string or number) as a user id. */
@@ -63,14 +63,14 @@ function confId(v: unknown): string {
 }
 
 /** The body's appid must be the authenticated app. */
-function sameApp(ctx: Ctx): void {
-  const given = String(ctx.body.appid);
+function sameApp(ctx: Ctx, body: { appid: string | number }): void {
+  const given = String(body.appid);
   if (given !== ctx.caller.appid) throw new AppError('CROSS_TENANT', `appid ${given} is not the authenticated app (${ctx.caller.appid})`);
 }
 
 /** The acting user named in `field`: the token's user, or any user of the app with the app secret. */
-function acting(ctx: Ctx, field: 'uid' | 'id'): string {
-  const uid = userId(ctx.body[field], field);
+function acting(ctx: Ctx, body: { uid?: string | number; id?: string | number }, field: 'uid' | 'id'): string {
+  const uid = userId(body[field], field);
   if (ctx.caller.uid !== undefined && uid !== ctx.caller.uid)
     throw new AppError('FORBIDDEN', `${field}=${uid} is not the user of this token (${ctx.caller.uid})`);
   return uid;
@@ -107,140 +107,88 @@ function people(users: Array<{ id?: unknown; number?: unknown; name?: unknown }>
   });
 }
 
-interface Command {
-  schema: TSchema;
-  run(ctx: Ctx): Promise<Record<string, unknown>>;
-}
+type SeedCommand = Command<Ctx, Record<string, unknown>>;
+const cmd = <S extends TSchema>(schema: S, run: (ctx: Ctx, body: Static<S>) => Promise<Record<string, unknown>>): SeedCommand => command(schema, run);
 
-async function control(ctx: Ctx, op: 'kick' | 'mute' | 'unmute'): Promise<Record<string, unknown>> {
-  sameApp(ctx);
-  const uid = acting(ctx, 'uid');
-  const callids = (ctx.body.users as Array<{ callid: string }>).map((u) => u.callid);
-  await ctx.services.conferences.control(ctx.caller.appid, confId(ctx.body.id), { kind: 'user', uid }, op, callids);
+async function control(ctx: Ctx, body: Static<typeof LegsBody>, op: 'kick' | 'mute' | 'unmute'): Promise<Record<string, unknown>> {
+  sameApp(ctx, body);
+  const uid = acting(ctx, body, 'uid');
+  const callids = body.users.map((u) => u.callid);
+  await ctx.services.conferences.control(ctx.caller.appid, confId(body.id), { kind: 'user', uid }, op, callids);
   return {};
 }
 
-const COMMANDS: Record<string, Command> = {
-  '/getUser': {
-    schema: GetUserBody,
-    run: async (ctx) => {
-      sameApp(ctx);
-      const id = acting(ctx, 'id');
-      return { user: await ctx.services.conferences.subAccount(ctx.caller.appid, id) };
-    },
-  },
-  '/getConf': {
-    schema: ConfIdBody,
-    run: async (ctx) => {
-      const c = await ctx.services.conferences.get(ctx.caller.appid, confId(ctx.body.id), reader(ctx));
-      return seedConf(c, true);
-    },
-  },
-  '/getUserConfs': {
-    schema: UserConfsBody,
-    run: async (ctx) => {
-      sameApp(ctx);
-      const uid = acting(ctx, 'id');
-      return { confs: (await ctx.services.conferences.listByCreator(ctx.caller.appid, uid)).map((c) => seedConf(c, false)) };
-    },
-  },
-  '/getConfUsers': {
-    schema: ConfIdBody,
-    run: async (ctx) => {
-      const r = await ctx.services.conferences.participants(ctx.caller.appid, confId(ctx.body.id), reader(ctx));
-      return {
-        id: r.confId,
-        // callid only for state 1 and 2, as the seed says.
-        users: r.participants.map((p) => ({
-          ...(p.state !== 0 && p.callid ? { callid: p.callid } : {}),
-          id: p.id ?? '',
-          number: p.number ?? '',
-          name: p.name ?? '',
-          state: p.state,
-        })),
-      };
-    },
-  },
-  '/createConf': {
-    schema: CreateConfBody,
-    run: async (ctx) => {
-      sameApp(ctx);
-      const uid = acting(ctx, 'id');
-      const c = await ctx.services.conferences.create(ctx.caller.appid, uid, {
-        name: ctx.body.name,
-        time: ctx.body.time ?? null,
-        pwd: ctx.body.pwd ?? '',
-      });
-      return { id: c.confId, vid: c.vid };
-    },
-  },
-  '/stopConf': {
-    schema: ControlBody,
-    run: async (ctx) => {
-      sameApp(ctx);
-      await ctx.services.conferences.stop(ctx.caller.appid, confId(ctx.body.id), { kind: 'user', uid: acting(ctx, 'uid') });
-      return {};
-    },
-  },
-  '/joinConf': {
-    schema: PeopleBody,
-    run: async (ctx) => {
-      sameApp(ctx);
-      await ctx.services.conferences.add(
-        ctx.caller.appid,
-        confId(ctx.body.id),
-        { kind: 'user', uid: acting(ctx, 'uid') },
-        people(ctx.body.users),
-        false,
-      );
-      return {};
-    },
-  },
-  '/inviteConf': {
-    schema: PeopleBody,
-    run: async (ctx) => {
-      sameApp(ctx);
-      await ctx.services.conferences.add(
-        ctx.caller.appid,
-        confId(ctx.body.id),
-        { kind: 'user', uid: acting(ctx, 'uid') },
-        people(ctx.body.users),
-        true,
-      );
-      return {};
-    },
-  },
-  '/callAllConf': {
-    schema: ControlBody,
-    run: async (ctx) => {
-      sameApp(ctx);
-      await ctx.services.conferences.callAll(ctx.caller.appid, confId(ctx.body.id), { kind: 'user', uid: acting(ctx, 'uid') });
-      return {};
-    },
-  },
-  '/quitConf': { schema: LegsBody, run: (ctx) => control(ctx, 'kick') },
-  '/muteConf': { schema: LegsBody, run: (ctx) => control(ctx, 'mute') },
-  '/unmuteConf': { schema: LegsBody, run: (ctx) => control(ctx, 'unmute') },
-  '/pwdConf': {
-    schema: PwdBody,
-    run: async (ctx) => {
-      sameApp(ctx);
-      await ctx.services.conferences.setPassword(
-        ctx.caller.appid,
-        confId(ctx.body.id),
-        { kind: 'user', uid: acting(ctx, 'uid') },
-        ctx.body.pwd ?? '',
-      );
-      return {};
-    },
-  },
-  '/sendNotice': {
-    schema: NoticeBody,
-    run: async (ctx) => {
-      await ctx.services.conferences.sendNotice(ctx.caller.appid, { mps: ctx.body.mps });
-      return {};
-    },
-  },
+const COMMANDS: Record<string, SeedCommand> = {
+  '/getUser': cmd(GetUserBody, async (ctx, body) => {
+    sameApp(ctx, body);
+    const id = acting(ctx, body, 'id');
+    return { user: await ctx.services.conferences.subAccount(ctx.caller.appid, id) };
+  }),
+  '/getConf': cmd(ConfIdBody, async (ctx, body) => {
+    const c = await ctx.services.conferences.get(ctx.caller.appid, confId(body.id), reader(ctx));
+    return seedConf(c, true);
+  }),
+  '/getUserConfs': cmd(UserConfsBody, async (ctx, body) => {
+    sameApp(ctx, body);
+    const uid = acting(ctx, body, 'id');
+    return { confs: (await ctx.services.conferences.listByCreator(ctx.caller.appid, uid)).map((c) => seedConf(c, false)) };
+  }),
+  '/getConfUsers': cmd(ConfIdBody, async (ctx, body) => {
+    const r = await ctx.services.conferences.participants(ctx.caller.appid, confId(body.id), reader(ctx));
+    return {
+      id: r.confId,
+      // callid only for state 1 and 2, as the seed says.
+      users: r.participants.map((p) => ({
+        ...(p.state !== 0 && p.callid ? { callid: p.callid } : {}),
+        id: p.id ?? '',
+        number: p.number ?? '',
+        name: p.name ?? '',
+        state: p.state,
+      })),
+    };
+  }),
+  '/createConf': cmd(CreateConfBody, async (ctx, body) => {
+    sameApp(ctx, body);
+    const uid = acting(ctx, body, 'id');
+    const c = await ctx.services.conferences.create(ctx.caller.appid, uid, {
+      name: body.name,
+      time: body.time ?? null,
+      pwd: body.pwd ?? '',
+    });
+    return { id: c.confId, vid: c.vid };
+  }),
+  '/stopConf': cmd(ControlBody, async (ctx, body) => {
+    sameApp(ctx, body);
+    await ctx.services.conferences.stop(ctx.caller.appid, confId(body.id), { kind: 'user', uid: acting(ctx, body, 'uid') });
+    return {};
+  }),
+  '/joinConf': cmd(PeopleBody, async (ctx, body) => {
+    sameApp(ctx, body);
+    await ctx.services.conferences.add(ctx.caller.appid, confId(body.id), { kind: 'user', uid: acting(ctx, body, 'uid') }, people(body.users), false);
+    return {};
+  }),
+  '/inviteConf': cmd(PeopleBody, async (ctx, body) => {
+    sameApp(ctx, body);
+    await ctx.services.conferences.add(ctx.caller.appid, confId(body.id), { kind: 'user', uid: acting(ctx, body, 'uid') }, people(body.users), true);
+    return {};
+  }),
+  '/callAllConf': cmd(ControlBody, async (ctx, body) => {
+    sameApp(ctx, body);
+    await ctx.services.conferences.callAll(ctx.caller.appid, confId(body.id), { kind: 'user', uid: acting(ctx, body, 'uid') });
+    return {};
+  }),
+  '/quitConf': cmd(LegsBody, (ctx, body) => control(ctx, body, 'kick')),
+  '/muteConf': cmd(LegsBody, (ctx, body) => control(ctx, body, 'mute')),
+  '/unmuteConf': cmd(LegsBody, (ctx, body) => control(ctx, body, 'unmute')),
+  '/pwdConf': cmd(PwdBody, async (ctx, body) => {
+    sameApp(ctx, body);
+    await ctx.services.conferences.setPassword(ctx.caller.appid, confId(body.id), { kind: 'user', uid: acting(ctx, body, 'uid') }, body.pwd ?? '');
+    return {};
+  }),
+  '/sendNotice': cmd(NoticeBody, async (ctx, body) => {
+    await ctx.services.conferences.sendNotice(ctx.caller.appid, { mps: body.mps });
+    return {};
+  }),
 };
 
 /** The seed's root paths (tests check they meet no other route). */
@@ -253,14 +201,15 @@ async function authenticate(auth: Auth, req: FastifyRequest): Promise<Caller> {
 
 export const conferenceDialect: RoutePlugin = async (app, { services, auth }) => {
   // The legacy client posts JSON, whatever content type it names; an empty body is {}.
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
-
-  app.setErrorHandler((err: Error & { validation?: unknown; statusCode?: number }, req, reply) => {
-    const answer = failure(countError(fromFrameworkError(err)));
-    if (answer.code === 'INTERNAL') req.log.error({ err }, 'conference dialect request failed');
-    return reply.code(200).send(answer);
-  });
+  readBodiesAsText(app);
+  answerErrorsWith(
+    app,
+    (err) => {
+      const answer = failure(err);
+      return { body: answer, log: answer.code === 'INTERNAL' };
+    },
+    { logMessage: 'conference dialect request failed' },
+  );
 
   for (const [url, command] of Object.entries(COMMANDS)) {
     app.post(url, { schema: { hide: true } }, async (req, reply) => {
@@ -275,8 +224,7 @@ export const conferenceDialect: RoutePlugin = async (app, { services, auth }) =>
           throw new AppError('BAD_JSON', 'the body is not JSON');
         }
       }
-      const body = parse(command.schema, json ?? {}, `${url.slice(1)} request`);
-      const data = await command.run({ services, caller, body });
+      const data = await runCommand(command, { services, caller }, json ?? {}, `${url.slice(1)} request`);
       return reply.send({ status: STATUS_OK, ...data });
     });
   }

@@ -16,12 +16,11 @@
 import type { FastifyRequest } from 'fastify';
 import type { Static, TSchema } from 'typebox';
 import type { Core } from '../../infra/core.js';
-import { AppError, countError, type ErrorCode, fromFrameworkError } from '../../infra/errors.js';
-import type { RoutePlugin, RouteDeps } from '../../infra/http.js';
-import { parse } from '../../infra/validation.js';
+import { AppError, type ErrorCode } from '../../infra/errors.js';
+import type { RouteDeps, RoutePlugin } from '../../modules/deps.js';
 import type { AppRecord, UserSession } from '../../modules/accounts/service.js';
 import type { Services } from '../../services.js';
-import { readJsonObject } from '../json-body.js';
+import { answerErrorsWith, command, readBodiesAsText, readJsonObject, runCommand, type Command } from '../kit.js';
 
 // ── the seed's numbers ─────────────────────────────────────────────────────────────────
 export const SEED3_OK = 0;
@@ -131,17 +130,15 @@ export interface ServerCtx extends BaseCtx {
   appid: string;
 }
 
-export interface Seed3Route {
+/** A route: its command resolves to `data` (undefined → null). */
+export type Seed3Route = Command<UserCtx | ServerCtx, unknown> & {
   /** Full path, e.g. `/api/v1/im/before/check`. */
   path: string;
   caller: 'user' | 'server';
-  schema: TSchema;
   /** Per-route overrides of SEED3_CODES. */
   codes?: Partial<Record<ErrorCode, number>>;
   summary?: string;
-  /** Resolves to `data` (undefined → null). */
-  handle(ctx: UserCtx | ServerCtx, body: unknown): Promise<unknown>;
-}
+};
 
 /** A `/api/v1/…` route: the body is validated by `schema` (errors name the field). */
 export function userRoute<S extends TSchema>(
@@ -150,7 +147,7 @@ export function userRoute<S extends TSchema>(
   run: (ctx: UserCtx, body: Static<S>) => Promise<unknown>,
   opts: { codes?: Partial<Record<ErrorCode, number>>; summary?: string } = {},
 ): Seed3Route {
-  return { path, caller: 'user', schema, ...opts, handle: (ctx, body) => run(ctx as UserCtx, body as Static<S>) };
+  return { path, caller: 'user', ...opts, ...command(schema, (ctx, body) => run(ctx as UserCtx, body)) };
 }
 
 /** A `/api/server/…` route (app secret). */
@@ -160,7 +157,7 @@ export function serverRoute<S extends TSchema>(
   run: (ctx: ServerCtx, body: Static<S>) => Promise<unknown>,
   opts: { codes?: Partial<Record<ErrorCode, number>>; summary?: string } = {},
 ): Seed3Route {
-  return { path, caller: 'server', schema, ...opts, handle: (ctx, body) => run(ctx as ServerCtx, body as Static<S>) };
+  return { path, caller: 'server', ...opts, ...command(schema, (ctx, body) => run(ctx as ServerCtx, body)) };
 }
 
 /**
@@ -171,14 +168,15 @@ export function serverRoute<S extends TSchema>(
 export function seed003Plugin(routes: (deps: RouteDeps) => Seed3Route[]): RoutePlugin {
   return async (app, deps) => {
     const { services, core, auth } = deps;
-    app.removeAllContentTypeParsers();
-    app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
-
-    app.setErrorHandler((err: Error & { code?: string; statusCode?: number }, req, reply) => {
-      const { code, err: text } = seed3Error(countError(fromFrameworkError(err)));
-      if (code === SEED3_INTERNAL && !(err instanceof AppError)) req.log.error({ err }, 'seed-003 request failed');
-      return reply.code(200).send(envelope(code, null, text));
-    });
+    readBodiesAsText(app);
+    answerErrorsWith(
+      app,
+      (err, thrown) => {
+        const { code, err: text } = seed3Error(err);
+        return { body: envelope(code, null, text), log: code === SEED3_INTERNAL && !(thrown instanceof AppError) };
+      },
+      { logMessage: 'seed-003 request failed' },
+    );
 
     for (const route of routes(deps)) {
       app.route({
@@ -192,8 +190,7 @@ export function seed003Plugin(routes: (deps: RouteDeps) => Seed3Route[]): RouteP
               route.caller === 'user'
                 ? await auth.user(req).then((session) => ({ ...base, session, appid: session.appid, uid: session.uid }))
                 : await auth.app(req).then((a) => ({ ...base, app: a, appid: a.appid }));
-            const body = parse(route.schema, readJsonObject(req.body, { emptyIsObject: true }), `${route.path} request`);
-            const data = await route.handle(ctx, body);
+            const data = await runCommand(route, ctx, readJsonObject(req.body, { emptyIsObject: true }), `${route.path} request`);
             return reply.send(envelope(SEED3_OK, data));
           } catch (err) {
             const { code, err: text } = seed3Error(err, route.codes);

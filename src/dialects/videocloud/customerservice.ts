@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import type { RoutePlugin } from '../../infra/http.js';
+import type { RoutePlugin } from '../../modules/deps.js';
 import { check } from '../../infra/validation.js';
 import { AppIdSchema } from '../../modules/accounts/schemas.js';
 import { packageRoot } from '../../modules/messaging/service.js';

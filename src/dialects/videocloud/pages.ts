@@ -4,7 +4,7 @@
 import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import { AppError } from '../../infra/errors.js';
-import type { RoutePlugin } from '../../infra/http.js';
+import type { RoutePlugin } from '../../modules/deps.js';
 import { check } from '../../infra/validation.js';
 import { AppIdSchema } from '../../modules/accounts/schemas.js';
 import type { PictureViewT, VideoViewT } from '../../modules/live/schemas.js';

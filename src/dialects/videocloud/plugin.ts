@@ -14,7 +14,8 @@
 import formbody from '@fastify/formbody';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../infra/errors.js';
-import type { RoutePlugin } from '../../infra/http.js';
+import type { RoutePlugin } from '../../modules/deps.js';
+import { answerErrorsWith } from '../kit.js';
 import { check, parse } from '../../infra/validation.js';
 import { AppIdSchema, PasswordSchema, UserIdSchema } from '../../modules/accounts/schemas.js';
 import type { VideoViewT } from '../../modules/live/schemas.js';
@@ -66,11 +67,14 @@ export const videocloudDialect: RoutePlugin = async (app, deps) => {
 
   // A failure anywhere (an unparsable body, an unsupported type, a handler's error) is answered
   // 200 with a `result`; only the XML routes below catch their own, for the XML shape.
-  app.setErrorHandler((err, req, reply) => {
-    const f = failure(err);
-    logFailure(req, err, f);
-    return sendJson(reply, { ...f });
-  });
+  answerErrorsWith(
+    app,
+    (_err, thrown) => {
+      const f = failure(thrown);
+      return { body: { ...f }, log: f.code === 'INTERNAL' };
+    },
+    { logMessage: 'seed-004 request failed', count: false },
+  );
 
   const route = (path: string, handler: (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>) =>
     app.route({ method: ['GET', 'POST'], url: `${VTC_BASE}${path}`, schema: { hide: true }, handler });

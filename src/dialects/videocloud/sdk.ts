@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import type { RoutePlugin } from '../../infra/http.js';
+import type { RoutePlugin } from '../../modules/deps.js';
 import { packageRoot } from '../../modules/messaging/service.js';
 import { VTC_BASE } from './common.js';
 

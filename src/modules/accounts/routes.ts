@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
-import { ErrorResponse, security, type RoutePlugin } from '../../infra/http.js';
+import { ErrorResponse, security } from '../../infra/http.js';
+import type { RoutePlugin } from '../deps.js';
 import {
   AppCredentials,
   AppIdSchema,
@@ -22,11 +23,12 @@ import {
   SecretList,
   UserFilter,
 } from './schemas.js';
+import { assertOwnApp } from './auth-plugin.js';
 
 const AppParams = Type.Object({ appid: AppIdSchema });
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse };
 
-export const accountsRoutes: RoutePlugin = async (app, { services, auth }) => {
+export const accountsRoutes: RoutePlugin = async (app, { services }) => {
   const { accounts } = services;
 
   // ── apps (tenants) ──────────────────────────────────────────────────────────
@@ -42,7 +44,6 @@ export const accountsRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req, reply) => {
-      auth.admin(req);
       return reply.code(201).send(await accounts.createApp(req.body));
     },
   );
@@ -57,8 +58,7 @@ export const accountsRoutes: RoutePlugin = async (app, { services, auth }) => {
         response: { 200: Type.Object({ apps: Type.Array(AppView) }), ...errors },
       },
     },
-    async (req) => {
-      auth.admin(req);
+    async () => {
       return { apps: (await accounts.listApps()).map(accounts.viewApp) };
     },
   );
@@ -77,7 +77,6 @@ export const accountsRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      auth.admin(req);
       return accounts.setLoginLimit(req.params.appid, req.body.perAccount);
     },
   );
@@ -88,7 +87,7 @@ export const accountsRoutes: RoutePlugin = async (app, { services, auth }) => {
       schema: { tags: ['apps'], summary: 'Read an app', security: security.appOrAdmin, params: AppParams, response: { 200: AppView, ...errors } },
     },
     async (req) => {
-      await auth.appOrAdmin(req, req.params.appid);
+      assertOwnApp(req, req.params.appid);
       return accounts.viewApp(await accounts.getApp(req.params.appid));
     },
   );
@@ -106,7 +105,7 @@ export const accountsRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      await auth.appOrAdmin(req, req.params.appid);
+      assertOwnApp(req, req.params.appid);
       return accounts.viewApp(await accounts.updateApp(req.params.appid, req.body));
     },
   );
@@ -124,7 +123,7 @@ export const accountsRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      await auth.appOrAdmin(req, req.params.appid);
+      assertOwnApp(req, req.params.appid);
       return accounts.rotateSecret(req.params.appid, req.body?.graceSeconds ?? 0);
     },
   );
@@ -141,7 +140,7 @@ export const accountsRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      await auth.appOrAdmin(req, req.params.appid);
+      assertOwnApp(req, req.params.appid);
       return { appid: req.params.appid, secrets: accounts.listSecrets(await accounts.getApp(req.params.appid)) };
     },
   );
@@ -158,7 +157,7 @@ export const accountsRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req, reply) => {
-      await auth.appOrAdmin(req, req.params.appid);
+      assertOwnApp(req, req.params.appid);
       await accounts.revokeSecret(req.params.appid, req.params.id);
       return reply.code(204).send(null);
     },
@@ -178,7 +177,7 @@ export const accountsRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      await auth.appOrAdmin(req, req.params.appid);
+      assertOwnApp(req, req.params.appid);
       const { offset, limit, role, prefix } = req.query;
       return accounts.listUsers(req.params.appid, offset, limit, {
         ...(role !== undefined ? { role } : {}),
@@ -200,7 +199,7 @@ export const accountsRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      await auth.appOrAdmin(req, req.params.appid);
+      assertOwnApp(req, req.params.appid);
       return accounts.forceDisconnect(req.params.appid, req.params.uid, {
         ...(req.body?.reason !== undefined ? { reason: req.body.reason } : {}),
         ...(req.body?.revoke !== undefined ? { revoke: req.body.revoke } : {}),
@@ -220,7 +219,7 @@ export const accountsRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      await auth.appOrAdmin(req, req.params.appid);
+      assertOwnApp(req, req.params.appid);
       return accounts.getUser(req.params.appid, req.params.uid);
     },
   );
@@ -237,7 +236,7 @@ export const accountsRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      await auth.appOrAdmin(req, req.params.appid);
+      assertOwnApp(req, req.params.appid);
       await accounts.getUser(req.params.appid, req.params.uid);
       return { revoked: await accounts.revokeAll(req.params.appid, req.params.uid) };
     },
@@ -256,7 +255,7 @@ export const accountsRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      await auth.app(req, req.params.appid);
+      assertOwnApp(req, req.params.appid);
       return accounts.issueToken(req.params.appid, req.body);
     },
   );
@@ -301,7 +300,7 @@ export const accountsRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      await accounts.logout(await auth.user(req));
+      await accounts.logout(req.session);
       return { revoked: true };
     },
   );
@@ -312,7 +311,7 @@ export const accountsRoutes: RoutePlugin = async (app, { services, auth }) => {
       schema: { tags: ['auth'], summary: 'The logged-in user', security: security.user, response: { 200: MeView, ...errors } },
     },
     async (req) => {
-      const s = await auth.user(req);
+      const s = req.session;
       return { appid: s.appid, user: await accounts.getUser(s.appid, s.uid), expiresAt: s.expiresAt };
     },
   );

@@ -7,7 +7,7 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
 import type { FastifyRequest } from 'fastify';
 import { parseAuthorization } from '../../infra/auth.js';
-import type { RoutePlugin } from '../../infra/http.js';
+import type { RoutePlugin } from '../deps.js';
 import { safeEqual } from '../../infra/passwords.js';
 
 export const QUEUE_BOARD_PATH = '/admin/queues';

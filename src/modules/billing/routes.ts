@@ -3,9 +3,10 @@
 // bills (token); the app secret reads any of its users.
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import type { Auth } from '../../infra/auth.js';
 import { AppError } from '../../infra/errors.js';
-import { ErrorResponse, security, type RoutePlugin } from '../../infra/http.js';
+import { ErrorResponse, security } from '../../infra/http.js';
+import type { RoutePlugin } from '../deps.js';
+import type { AppOrUser } from '../accounts/auth-plugin.js';
 import { UserIdSchema } from '../accounts/schemas.js';
 import {
   AdjustBody,
@@ -34,12 +35,12 @@ const CallParams = Type.Object({ callId: CallIdSchema });
 const { userOrApp } = security;
 
 /** The app secret (Basic appid:secret) or a user token (Bearer): who is asking, and for which app. */
-async function appOrUser(auth: Auth, req: FastifyRequest): Promise<{ appid: string; kind: 'app' } | { appid: string; kind: 'user'; uid: string }> {
-  const c = await auth.appOrUser(req);
+function appOrUser(req: FastifyRequest): { appid: string; kind: 'app' } | { appid: string; kind: 'user'; uid: string } {
+  const c = req.caller as AppOrUser;
   return c.kind === 'app' ? { appid: c.app.appid, kind: 'app' } : { appid: c.session.appid, kind: 'user', uid: c.session.uid };
 }
 
-export const billingRoutes: RoutePlugin = async (app, { services, auth }) => {
+export const billingRoutes: RoutePlugin = async (app, { services }) => {
   const { billing } = services;
 
   // ── prices (app) ──────────────────────────────────────────────────────────
@@ -56,7 +57,7 @@ export const billingRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      const { appid } = await auth.app(req);
+      const { appid } = req.appRecord;
       return billing.setPrice(appid, req.params.priceKey, req.body);
     },
   );
@@ -72,7 +73,7 @@ export const billingRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      const { appid } = await auth.app(req);
+      const { appid } = req.appRecord;
       await billing.deletePrice(appid, req.params.priceKey);
       return { deleted: true as const };
     },
@@ -83,7 +84,7 @@ export const billingRoutes: RoutePlugin = async (app, { services, auth }) => {
       schema: { tags: ['billing'], summary: "The app's prices", security: userOrApp, response: { 200: PriceList, ...errors } },
     },
     async (req) => {
-      const { appid } = await appOrUser(auth, req);
+      const { appid } = appOrUser(req);
       return { prices: await billing.listPrices(appid) };
     },
   );
@@ -101,7 +102,7 @@ export const billingRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      const { appid } = await auth.app(req);
+      const { appid } = req.appRecord;
       return billing.topup(appid, req.body);
     },
   );
@@ -117,7 +118,7 @@ export const billingRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      const { appid } = await auth.app(req);
+      const { appid } = req.appRecord;
       return billing.adjust(appid, req.body);
     },
   );
@@ -133,7 +134,7 @@ export const billingRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      const who = await appOrUser(auth, req);
+      const who = appOrUser(req);
       if (who.kind === 'user' && who.uid !== req.params.uid) throw new AppError('FORBIDDEN', 'a user sees only their own balance');
       return { uid: req.params.uid, balance: await billing.balance(who.appid, req.params.uid) };
     },
@@ -151,7 +152,7 @@ export const billingRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      const who = await appOrUser(auth, req);
+      const who = appOrUser(req);
       if (who.kind === 'user' && who.uid !== req.params.uid) throw new AppError('FORBIDDEN', 'a user sees only their own ledger');
       return billing.ledger(who.appid, req.params.uid, req.query);
     },
@@ -162,7 +163,7 @@ export const billingRoutes: RoutePlugin = async (app, { services, auth }) => {
       schema: { tags: ['billing'], summary: "The caller's balance", security: security.user, response: { 200: BalanceView, ...errors } },
     },
     async (req) => {
-      const s = await auth.user(req);
+      const s = req.session;
       return { uid: s.uid, balance: await billing.balance(s.appid, s.uid) };
     },
   );
@@ -178,7 +179,7 @@ export const billingRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      const s = await auth.user(req);
+      const s = req.session;
       return billing.ledger(s.appid, s.uid, req.query);
     },
   );
@@ -196,7 +197,7 @@ export const billingRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      const { appid } = await auth.app(req);
+      const { appid } = req.appRecord;
       return billing.begin(appid, req.body);
     },
   );
@@ -212,7 +213,7 @@ export const billingRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      const who = await appOrUser(auth, req);
+      const who = appOrUser(req);
       return who.kind === 'user' ? billing.callFor(who.appid, req.params.callId, who.uid) : billing.getCall(who.appid, req.params.callId);
     },
   );
@@ -229,7 +230,7 @@ export const billingRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      const who = await appOrUser(auth, req);
+      const who = appOrUser(req);
       if (who.kind === 'user') await billing.callFor(who.appid, req.params.callId, who.uid);
       return billing.callLedger(who.appid, req.params.callId, req.query);
     },
@@ -247,7 +248,7 @@ export const billingRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      const who = await appOrUser(auth, req);
+      const who = appOrUser(req);
       if (who.kind === 'user' && (await billing.getCall(who.appid, req.params.callId)).payee !== who.uid)
         throw new AppError('FORBIDDEN', 'only the payee reports the measure');
       return billing.update(who.appid, req.params.callId, req.body.reportedSeconds);
@@ -266,7 +267,7 @@ export const billingRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      const who = await appOrUser(auth, req);
+      const who = appOrUser(req);
       let reason = req.body?.reason ?? 'app';
       if (who.kind === 'user') {
         const call = await billing.callFor(who.appid, req.params.callId, who.uid);
@@ -291,7 +292,7 @@ export const billingRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      const s = await auth.user(req);
+      const s = req.session;
       return billing.confirm(s.appid, req.params.callId, s.uid);
     },
   );
@@ -307,7 +308,7 @@ export const billingRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      const { appid } = await auth.app(req);
+      const { appid } = req.appRecord;
       return billing.reconciliations(appid, req.query);
     },
   );

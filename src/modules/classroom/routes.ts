@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
-import { ErrorResponse, security, type RoutePlugin } from '../../infra/http.js';
+import { ErrorResponse, security } from '../../infra/http.js';
+import type { RoutePlugin } from '../deps.js';
 import { EnterResult, LeaveResult } from '../rooms/schemas.js';
 import {
   BindFile,
@@ -19,7 +20,7 @@ import {
 const Params = Type.Object({ roomnum: RoomnumSchema });
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse };
 
-export const classroomRoutes: RoutePlugin = async (app, { services, auth }) => {
+export const classroomRoutes: RoutePlugin = async (app, { services }) => {
   const { classroom } = services;
 
   app.post(
@@ -34,7 +35,7 @@ export const classroomRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req, reply) => {
-      const s = await auth.user(req);
+      const s = req.session;
       return reply.code(201).send(await classroom.create(s.appid, s.uid, req.body));
     },
   );
@@ -51,7 +52,7 @@ export const classroomRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      const s = await auth.user(req);
+      const s = req.session;
       return classroom.list(s.appid, req.query);
     },
   );
@@ -62,7 +63,7 @@ export const classroomRoutes: RoutePlugin = async (app, { services, auth }) => {
       schema: { tags: ['classroom'], summary: 'Read a course', security: security.user, params: Params, response: { 200: CourseView, ...errors } },
     },
     async (req) => {
-      const s = await auth.user(req);
+      const s = req.session;
       return classroom.get(s.appid, req.params.roomnum);
     },
   );
@@ -79,7 +80,7 @@ export const classroomRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      const s = await auth.user(req);
+      const s = req.session;
       return classroom.start(s.appid, s.uid, req.params.roomnum);
     },
   );
@@ -96,7 +97,7 @@ export const classroomRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      const s = await auth.user(req);
+      const s = req.session;
       return classroom.exit(s.appid, s.uid, req.params.roomnum);
     },
   );
@@ -113,7 +114,7 @@ export const classroomRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      const s = await auth.user(req);
+      const s = req.session;
       return { roomId: String(req.params.roomnum), ...(await classroom.enter(s.appid, s.uid, req.params.roomnum)) };
     },
   );
@@ -130,7 +131,7 @@ export const classroomRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      const s = await auth.user(req);
+      const s = req.session;
       return classroom.leave(s.appid, s.uid, req.params.roomnum);
     },
   );
@@ -147,7 +148,7 @@ export const classroomRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      const s = await auth.user(req);
+      const s = req.session;
       return { roomId: String(req.params.roomnum), ...(await classroom.heartbeat(s.appid, s.uid, req.params.roomnum)) };
     },
   );
@@ -165,7 +166,7 @@ export const classroomRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      const s = await auth.user(req);
+      const s = req.session;
       return classroom.members(s.appid, req.params.roomnum, req.query.index, req.query.size);
     },
   );
@@ -183,7 +184,7 @@ export const classroomRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      const s = await auth.user(req);
+      const s = req.session;
       return classroom.binds(s.appid, req.params.roomnum, req.query.index, req.query.size);
     },
   );
@@ -201,7 +202,7 @@ export const classroomRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      const s = await auth.user(req);
+      const s = req.session;
       return classroom.bind(s.appid, s.uid, req.params.roomnum, req.body, 'bind');
     },
   );
@@ -219,7 +220,7 @@ export const classroomRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      const s = await auth.user(req);
+      const s = req.session;
       return classroom.bind(s.appid, s.uid, req.params.roomnum, { type: req.query.type, file_name: '-', url: req.query.url }, 'unbind');
     },
   );
@@ -237,7 +238,7 @@ export const classroomRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      const tenant = await auth.app(req);
+      const tenant = req.appRecord;
       return classroom.markRecorded(tenant.appid, req.params.roomnum, { playbackUrl: req.body.playbackUrl });
     },
   );

@@ -4,7 +4,8 @@
 // answered at once, applied by a worker (conferences/callState, jobId per leg and state, so a
 // repeated report is applied once). Its own plugin: the raw-body parser stays here.
 import { AppError } from '../../infra/errors.js';
-import { ErrorResponse, type RoutePlugin } from '../../infra/http.js';
+import { ErrorResponse } from '../../infra/http.js';
+import type { RoutePlugin } from '../deps.js';
 import { parse } from '../../infra/validation.js';
 import { callStateJobId } from '../../providers/telephony/index.js';
 import { verifySignedBody } from '../../providers/telephony/webhook.js';

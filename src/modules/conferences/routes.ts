@@ -2,9 +2,10 @@
 // checks apply) or the app secret (the app's backend: may read and control every conference).
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import type { Auth } from '../../infra/auth.js';
 import { AppError } from '../../infra/errors.js';
-import { ErrorResponse, security, type RoutePlugin } from '../../infra/http.js';
+import { ErrorResponse, security } from '../../infra/http.js';
+import type { RoutePlugin } from '../deps.js';
+import type { AppOrUser } from '../accounts/auth-plugin.js';
 import type { Actor } from './service.js';
 import {
   AddParticipantsBody,
@@ -31,13 +32,13 @@ const { userOrApp } = security;
 const tags = ['conferences'];
 
 /** The caller: a user (Bearer) or the app (Basic appid:secret). */
-export async function conferenceCaller(auth: Auth, req: FastifyRequest): Promise<{ appid: string; actor: Actor; uid?: string }> {
-  const c = await auth.appOrUser(req);
+export function conferenceCaller(req: FastifyRequest): { appid: string; actor: Actor; uid?: string } {
+  const c = req.caller as AppOrUser;
   if (c.kind === 'app') return { appid: c.app.appid, actor: { kind: 'app' } };
   return { appid: c.session.appid, actor: { kind: 'user', uid: c.session.uid }, uid: c.session.uid };
 }
 
-export const conferencesRoutes: RoutePlugin = async (app, { services, auth }) => {
+export const conferencesRoutes: RoutePlugin = async (app, { services }) => {
   const { conferences } = services;
 
   app.post(
@@ -52,7 +53,7 @@ export const conferencesRoutes: RoutePlugin = async (app, { services, auth }) =>
       },
     },
     async (req, reply) => {
-      const c = await conferenceCaller(auth, req);
+      const c = conferenceCaller(req);
       const uid = c.uid ?? req.body.uid;
       if (!uid) throw new AppError('VALIDATION_FAILED', 'invalid body: uid: is required with the app secret (the creator)');
       if (c.uid && req.body.uid && req.body.uid !== c.uid) throw new AppError('FORBIDDEN', 'a user creates conferences as themselves');
@@ -75,7 +76,7 @@ export const conferencesRoutes: RoutePlugin = async (app, { services, auth }) =>
       },
     },
     async (req) => {
-      const c = await conferenceCaller(auth, req);
+      const c = conferenceCaller(req);
       const uid = c.uid ?? req.query.uid;
       if (!uid) throw new AppError('VALIDATION_FAILED', 'invalid query: uid: is required with the app secret');
       if (c.uid && req.query.uid && req.query.uid !== c.uid) throw new AppError('FORBIDDEN', 'a user lists their own conferences');
@@ -95,7 +96,7 @@ export const conferencesRoutes: RoutePlugin = async (app, { services, auth }) =>
       },
     },
     async (req) => {
-      const c = await conferenceCaller(auth, req);
+      const c = conferenceCaller(req);
       return conferences.get(c.appid, req.params.confId, c.actor);
     },
   );
@@ -112,7 +113,7 @@ export const conferencesRoutes: RoutePlugin = async (app, { services, auth }) =>
       },
     },
     async (req) => {
-      const c = await conferenceCaller(auth, req);
+      const c = conferenceCaller(req);
       return conferences.participants(c.appid, req.params.confId, c.actor);
     },
   );
@@ -130,7 +131,7 @@ export const conferencesRoutes: RoutePlugin = async (app, { services, auth }) =>
       },
     },
     async (req) => {
-      const c = await conferenceCaller(auth, req);
+      const c = conferenceCaller(req);
       return { confId: req.params.confId, participants: await conferences.add(c.appid, req.params.confId, c.actor, req.body.users, req.body.dial) };
     },
   );
@@ -147,7 +148,7 @@ export const conferencesRoutes: RoutePlugin = async (app, { services, auth }) =>
       },
     },
     async (req) => {
-      const c = await conferenceCaller(auth, req);
+      const c = conferenceCaller(req);
       return { confId: req.params.confId, participants: await conferences.callAll(c.appid, req.params.confId, c.actor) };
     },
   );
@@ -166,7 +167,7 @@ export const conferencesRoutes: RoutePlugin = async (app, { services, auth }) =>
         },
       },
       async (req) => {
-        const c = await conferenceCaller(auth, req);
+        const c = conferenceCaller(req);
         return { confId: req.params.confId, participants: await conferences.control(c.appid, req.params.confId, c.actor, op, req.body.callids) };
       },
     );
@@ -185,7 +186,7 @@ export const conferencesRoutes: RoutePlugin = async (app, { services, auth }) =>
       },
     },
     async (req) => {
-      const c = await conferenceCaller(auth, req);
+      const c = conferenceCaller(req);
       return conferences.setPassword(c.appid, req.params.confId, c.actor, req.body.pwd);
     },
   );
@@ -202,7 +203,7 @@ export const conferencesRoutes: RoutePlugin = async (app, { services, auth }) =>
       },
     },
     async (req) => {
-      const c = await conferenceCaller(auth, req);
+      const c = conferenceCaller(req);
       return conferences.stop(c.appid, req.params.confId, c.actor);
     },
   );
@@ -213,14 +214,14 @@ export const conferencesRoutes: RoutePlugin = async (app, { services, auth }) =>
       schema: {
         tags,
         summary: 'Enter from the app (its password unless you created it); your sockets get conference.member',
-        security: [{ userToken: [] }],
+        security: security.user,
         params: Params,
         body: Type.Optional(JoinBody),
         response: { 200: JoinResult, ...errors },
       },
     },
     async (req) => {
-      const s = await auth.user(req);
+      const s = req.session;
       return conferences.join(s.appid, req.params.confId, s.uid, req.body?.pwd);
     },
   );
@@ -231,13 +232,13 @@ export const conferencesRoutes: RoutePlugin = async (app, { services, auth }) =>
       schema: {
         tags,
         summary: 'Leave the conference (state 2)',
-        security: [{ userToken: [] }],
+        security: security.user,
         params: Params,
         response: { 200: Type.Object({ left: Type.Boolean() }), ...errors },
       },
     },
     async (req) => {
-      const s = await auth.user(req);
+      const s = req.session;
       return conferences.leave(s.appid, req.params.confId, s.uid);
     },
   );
@@ -254,7 +255,7 @@ export const conferencesRoutes: RoutePlugin = async (app, { services, auth }) =>
       },
     },
     async (req) => {
-      const c = await conferenceCaller(auth, req);
+      const c = conferenceCaller(req);
       if (c.uid && req.body.id !== c.uid) throw new AppError('FORBIDDEN', 'a user reads their own sub-account');
       return conferences.subAccount(c.appid, req.body.id);
     },
@@ -272,7 +273,7 @@ export const conferencesRoutes: RoutePlugin = async (app, { services, auth }) =>
       },
     },
     async (req, reply) => {
-      const c = await conferenceCaller(auth, req);
+      const c = conferenceCaller(req);
       return reply.code(202).send(await conferences.sendNotice(c.appid, req.body));
     },
   );

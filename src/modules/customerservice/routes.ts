@@ -2,7 +2,8 @@
 // secret); seats log in with nickname + password; the consultation page gets an anonymous
 // customer session. Chatting itself is on the socket (events.ts).
 import { Type } from 'typebox';
-import { ErrorResponse, security, type RoutePlugin } from '../../infra/http.js';
+import { ErrorResponse, security } from '../../infra/http.js';
+import type { RoutePlugin } from '../deps.js';
 import {
   AppParams,
   CreateSeatBody,
@@ -18,11 +19,12 @@ import {
   SeatView,
   SessionResult,
 } from './schemas.js';
+import { assertOwnApp } from '../accounts/auth-plugin.js';
 
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 429: ErrorResponse };
 const tags = ['customerservice'];
 
-export const customerServiceRoutes: RoutePlugin = async (app, { services, auth, core }) => {
+export const customerServiceRoutes: RoutePlugin = async (app, { services, core }) => {
   const cs = services.customerservice;
 
   app.put(
@@ -38,7 +40,7 @@ export const customerServiceRoutes: RoutePlugin = async (app, { services, auth, 
       },
     },
     async (req) => {
-      await auth.appOrAdmin(req, req.params.appid);
+      assertOwnApp(req, req.params.appid);
       return cs.setRobot(req.params.appid, req.body.nickname);
     },
   );
@@ -55,7 +57,7 @@ export const customerServiceRoutes: RoutePlugin = async (app, { services, auth, 
       },
     },
     async (req) => {
-      await auth.appOrAdmin(req, req.params.appid);
+      assertOwnApp(req, req.params.appid);
       return cs.getRobot(req.params.appid);
     },
   );
@@ -73,7 +75,7 @@ export const customerServiceRoutes: RoutePlugin = async (app, { services, auth, 
       },
     },
     async (req, reply) => {
-      await auth.appOrAdmin(req, req.params.appid);
+      assertOwnApp(req, req.params.appid);
       return reply.code(201).send(await cs.createSeat(req.params.appid, req.body));
     },
   );
@@ -91,7 +93,7 @@ export const customerServiceRoutes: RoutePlugin = async (app, { services, auth, 
       },
     },
     async (req, reply) => {
-      await auth.appOrAdmin(req, req.params.appid);
+      assertOwnApp(req, req.params.appid);
       return reply.code(201).send(await cs.linkSeat(req.params.appid, req.body));
     },
   );
@@ -108,7 +110,7 @@ export const customerServiceRoutes: RoutePlugin = async (app, { services, auth, 
       },
     },
     async (req) => {
-      await auth.appOrAdmin(req, req.params.appid);
+      assertOwnApp(req, req.params.appid);
       return { seats: (await cs.getRobot(req.params.appid)).seats };
     },
   );
@@ -125,7 +127,7 @@ export const customerServiceRoutes: RoutePlugin = async (app, { services, auth, 
       },
     },
     async (req) => {
-      await auth.appOrAdmin(req, req.params.appid);
+      assertOwnApp(req, req.params.appid);
       return cs.removeSeat(req.params.appid, req.params.uid);
     },
   );

@@ -7,7 +7,7 @@ import fastifyStatic from '@fastify/static';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import type { RoutePlugin } from '../../infra/http.js';
+import type { RoutePlugin } from '../deps.js';
 import { packageRoot } from '../messaging/service.js';
 
 /** The two uPlot files the page loads, by the name it asks for. */

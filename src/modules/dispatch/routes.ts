@@ -1,13 +1,15 @@
 import { Type } from 'typebox';
-import { ErrorResponse, security, type RoutePlugin } from '../../infra/http.js';
+import { ErrorResponse, security } from '../../infra/http.js';
+import type { RoutePlugin } from '../deps.js';
 import { CreateRequestBody, DeclineResult, RequestIdSchema, RequestView } from './schemas.js';
 import { UserIdSchema } from '../accounts/schemas.js';
+import { assertOwnApp } from '../accounts/auth-plugin.js';
 
 const ReqParams = Type.Object({ requestId: RequestIdSchema });
 const ConvParams = Type.Object({ conversationId: RequestIdSchema });
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse };
 
-export const dispatchRoutes: RoutePlugin = async (app, { services, auth }) => {
+export const dispatchRoutes: RoutePlugin = async (app, { services }) => {
   const { dispatch } = services;
 
   app.post(
@@ -22,7 +24,7 @@ export const dispatchRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req, reply) => {
-      const s = await auth.user(req);
+      const s = req.session;
       return reply.code(201).send(await dispatch.create(s.appid, s.uid, req.body));
     },
   );
@@ -39,7 +41,7 @@ export const dispatchRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      const s = await auth.user(req);
+      const s = req.session;
       return dispatch.getFor(s.appid, req.params.requestId, s.uid);
     },
   );
@@ -56,7 +58,7 @@ export const dispatchRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      const s = await auth.user(req);
+      const s = req.session;
       return dispatch.accept(s.appid, req.params.requestId, s.uid);
     },
   );
@@ -73,7 +75,7 @@ export const dispatchRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      const s = await auth.user(req);
+      const s = req.session;
       return dispatch.decline(s.appid, req.params.requestId, s.uid);
     },
   );
@@ -90,7 +92,7 @@ export const dispatchRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      const s = await auth.user(req);
+      const s = req.session;
       return dispatch.cancel(s.appid, req.params.requestId, s.uid);
     },
   );
@@ -107,7 +109,7 @@ export const dispatchRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      const s = await auth.user(req);
+      const s = req.session;
       return dispatch.getFor(s.appid, req.params.conversationId, s.uid);
     },
   );
@@ -125,7 +127,7 @@ export const dispatchRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      const s = await auth.user(req);
+      const s = req.session;
       return dispatch.begin(s.appid, req.params.conversationId, s.uid, req.body?.agent);
     },
   );
@@ -142,7 +144,7 @@ export const dispatchRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      const s = await auth.user(req);
+      const s = req.session;
       return dispatch.end(s.appid, req.params.conversationId, s.uid, '');
     },
   );
@@ -159,7 +161,7 @@ export const dispatchRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      await auth.appOrAdmin(req, req.params.appid);
+      assertOwnApp(req, req.params.appid);
       return dispatch.end(req.params.appid, req.params.conversationId, null, 'ended-by-app');
     },
   );

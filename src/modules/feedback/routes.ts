@@ -1,12 +1,13 @@
 import { Type } from 'typebox';
-import { ErrorResponse, security, type RoutePlugin } from '../../infra/http.js';
+import { ErrorResponse, security } from '../../infra/http.js';
+import type { RoutePlugin } from '../deps.js';
 import { RequestIdSchema } from '../dispatch/schemas.js';
 import { FeedbackBody, FeedbackResult, FeedbackView } from './schemas.js';
 
 const Params = Type.Object({ conversationId: RequestIdSchema });
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse };
 
-export const feedbackRoutes: RoutePlugin = async (app, { services, auth }) => {
+export const feedbackRoutes: RoutePlugin = async (app, { services }) => {
   app.post(
     '/v1/conversations/:conversationId/feedback',
     {
@@ -20,7 +21,7 @@ export const feedbackRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      const s = await auth.user(req);
+      const s = req.session;
       return services.feedback.give(s.appid, req.params.conversationId, s.uid, req.body);
     },
   );
@@ -37,7 +38,7 @@ export const feedbackRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      const s = await auth.user(req);
+      const s = req.session;
       return services.feedback.get(s.appid, req.params.conversationId, s.uid);
     },
   );

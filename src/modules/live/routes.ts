@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
-import { ErrorResponse, security, type RoutePlugin } from '../../infra/http.js';
+import { ErrorResponse, security } from '../../infra/http.js';
+import type { RoutePlugin } from '../deps.js';
 import { AppIdSchema } from '../accounts/schemas.js';
 import {
   CreateGroupBody,
@@ -18,6 +19,7 @@ import {
   VideoList,
   VideoView,
 } from './schemas.js';
+import { assertOwnApp } from '../accounts/auth-plugin.js';
 
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse };
 const VideoParams = Type.Object({ videoID: VideoIdSchema });
@@ -33,7 +35,7 @@ const PublicVideoQuery = Type.Object(
   { additionalProperties: false },
 );
 
-export const liveRoutes: RoutePlugin = async (app, { services, auth }) => {
+export const liveRoutes: RoutePlugin = async (app, { services }) => {
   const { live } = services;
 
   // ── the streamer and viewers ───────────────────────────────────────────────
@@ -49,7 +51,7 @@ export const liveRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req, reply) => {
-      const s = await auth.user(req);
+      const s = req.session;
       return reply.code(201).send(await live.start(s.appid, s.uid, req.body));
     },
   );
@@ -65,7 +67,7 @@ export const liveRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      const s = await auth.user(req);
+      const s = req.session;
       return live.listFor(s.appid, s.uid, req.query);
     },
   );
@@ -82,7 +84,7 @@ export const liveRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      const s = await auth.user(req);
+      const s = req.session;
       return live.view(s.appid, req.params.videoID, s.uid, req.query.password);
     },
   );
@@ -98,7 +100,7 @@ export const liveRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      const s = await auth.user(req);
+      const s = req.session;
       return live.stop(s.appid, req.params.videoID, s.uid);
     },
   );
@@ -115,7 +117,7 @@ export const liveRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      const s = await auth.user(req);
+      const s = req.session;
       return live.join(s.appid, req.params.videoID, s.uid, req.body?.password);
     },
   );
@@ -131,7 +133,7 @@ export const liveRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      const s = await auth.user(req);
+      const s = req.session;
       return live.leave(s.appid, req.params.videoID, s.uid);
     },
   );
@@ -150,7 +152,7 @@ export const liveRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      await auth.appOrAdmin(req, req.params.appid);
+      assertOwnApp(req, req.params.appid);
       return live.list(req.params.appid, req.query);
     },
   );
@@ -166,7 +168,7 @@ export const liveRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      await auth.appOrAdmin(req, req.params.appid);
+      assertOwnApp(req, req.params.appid);
       return live.stop(req.params.appid, req.params.videoID, null);
     },
   );
@@ -183,7 +185,7 @@ export const liveRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req, reply) => {
-      await auth.app(req, req.params.appid);
+      assertOwnApp(req, req.params.appid);
       return reply.code(201).send(await live.createGroup(req.params.appid, req.body));
     },
   );
@@ -199,7 +201,7 @@ export const liveRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      await auth.appOrAdmin(req, req.params.appid);
+      assertOwnApp(req, req.params.appid);
       return live.getGroup(req.params.appid, req.params.groupId);
     },
   );
@@ -216,7 +218,7 @@ export const liveRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      await auth.app(req, req.params.appid);
+      assertOwnApp(req, req.params.appid);
       return live.changeGroupMembers(req.params.appid, req.params.groupId, req.body);
     },
   );
@@ -232,7 +234,7 @@ export const liveRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      await auth.app(req, req.params.appid);
+      assertOwnApp(req, req.params.appid);
       return live.rotateGroupToken(req.params.appid, req.params.groupId);
     },
   );
@@ -248,7 +250,7 @@ export const liveRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      await auth.app(req, req.params.appid);
+      assertOwnApp(req, req.params.appid);
       return live.deleteGroup(req.params.appid, req.params.groupId);
     },
   );
@@ -266,7 +268,7 @@ export const liveRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req, reply) => {
-      const s = await auth.user(req);
+      const s = req.session;
       return reply.code(201).send(await live.postPicture(s.appid, s.uid, req.body));
     },
   );
@@ -276,7 +278,7 @@ export const liveRoutes: RoutePlugin = async (app, { services, auth }) => {
       schema: { tags: ['live'], summary: 'My pictures', security: security.user, querystring: PageQuery, response: { 200: PictureList, ...errors } },
     },
     async (req) => {
-      const s = await auth.user(req);
+      const s = req.session;
       return live.myPictures(s.appid, s.uid, req.query.pageNumber, req.query.pageSize);
     },
   );
@@ -292,7 +294,7 @@ export const liveRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      const s = await auth.user(req);
+      const s = req.session;
       return live.deletePicture(s.appid, req.params.pictureId, s.uid);
     },
   );

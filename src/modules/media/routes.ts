@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
-import { ErrorResponse, security, type RoutePlugin } from '../../infra/http.js';
+import { ErrorResponse, security } from '../../infra/http.js';
+import type { RoutePlugin } from '../deps.js';
 import { AppIdSchema } from '../accounts/schemas.js';
 import {
   CallbackAnswer,
@@ -14,10 +15,11 @@ import {
   VodRequestBody,
   VodSignView,
 } from './schemas.js';
+import { assertOwnApp } from '../accounts/auth-plugin.js';
 
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse };
 
-export const mediaRoutes: RoutePlugin = async (app, { services, auth }) => {
+export const mediaRoutes: RoutePlugin = async (app, { services }) => {
   const { media } = services;
 
   app.post(
@@ -32,7 +34,7 @@ export const mediaRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      const s = await auth.user(req);
+      const s = req.session;
       return media.cosSign(s.appid, req.body);
     },
   );
@@ -49,7 +51,7 @@ export const mediaRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      const s = await auth.user(req);
+      const s = req.session;
       return media.vodSign(s.appid, req.body);
     },
   );
@@ -66,7 +68,7 @@ export const mediaRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      const s = await auth.user(req);
+      const s = req.session;
       return media.vodProxy(s.appid, req.body);
     },
   );
@@ -83,7 +85,7 @@ export const mediaRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      const s = await auth.user(req);
+      const s = req.session;
       return media.vodClientSign(s.appid, req.body);
     },
   );
@@ -121,7 +123,7 @@ export const mediaRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      await auth.appOrAdmin(req, req.params.appid);
+      assertOwnApp(req, req.params.appid);
       return { recordings: await media.listRecordings(req.params.appid, req.query.roomnum) };
     },
   );

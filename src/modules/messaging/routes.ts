@@ -1,6 +1,7 @@
 // Native REST of messaging. The word list and tip/system messages are for the app's backend
 // (app secret); the pre-send check, translation and the inbox are for users (token).
-import { ErrorResponse, security, type RoutePlugin } from '../../infra/http.js';
+import { ErrorResponse, security } from '../../infra/http.js';
+import type { RoutePlugin } from '../deps.js';
 import {
   AckBody,
   AckResult,
@@ -30,7 +31,7 @@ const errors = {
 };
 const BIG_BODY = 16 * 1024 * 1024; // a whole word list
 
-export const messagingRoutes: RoutePlugin = async (app, { services, auth }) => {
+export const messagingRoutes: RoutePlugin = async (app, { services }) => {
   const { messaging } = services;
 
   // ── sensitive words (app) ─────────────────────────────────────────────────
@@ -44,7 +45,7 @@ export const messagingRoutes: RoutePlugin = async (app, { services, auth }) => {
         response: { 200: WordList, ...errors },
       },
     },
-    async (req) => messaging.words((await auth.app(req)).appid),
+    async (req) => messaging.words(req.appRecord.appid),
   );
   app.post(
     '/v1/messaging/words',
@@ -58,7 +59,7 @@ export const messagingRoutes: RoutePlugin = async (app, { services, auth }) => {
         response: { 200: WordsChange, ...errors },
       },
     },
-    async (req) => messaging.addWords((await auth.app(req)).appid, req.body.words),
+    async (req) => messaging.addWords(req.appRecord.appid, req.body.words),
   );
   app.post(
     '/v1/messaging/words/remove',
@@ -72,7 +73,7 @@ export const messagingRoutes: RoutePlugin = async (app, { services, auth }) => {
         response: { 200: WordsChange, ...errors },
       },
     },
-    async (req) => messaging.removeWords((await auth.app(req)).appid, req.body.words),
+    async (req) => messaging.removeWords(req.appRecord.appid, req.body.words),
   );
   app.put(
     '/v1/messaging/words',
@@ -86,7 +87,7 @@ export const messagingRoutes: RoutePlugin = async (app, { services, auth }) => {
         response: { 200: WordsChange, ...errors },
       },
     },
-    async (req) => messaging.replaceWords((await auth.app(req)).appid, req.body.words),
+    async (req) => messaging.replaceWords(req.appRecord.appid, req.body.words),
   );
 
   // ── pre-send check, translation (user) ────────────────────────────────────
@@ -103,7 +104,7 @@ export const messagingRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      const s = await auth.user(req);
+      const s = req.session;
       return messaging.check(s.appid, s.uid, req.body);
     },
   );
@@ -119,7 +120,6 @@ export const messagingRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      await auth.user(req);
       return messaging.translate(req.body);
     },
   );
@@ -137,7 +137,7 @@ export const messagingRoutes: RoutePlugin = async (app, { services, auth }) => {
           response: { 200: SendResult, ...errors },
         },
       },
-      async (req) => messaging.send((await auth.app(req)).appid, kind, req.body),
+      async (req) => messaging.send(req.appRecord.appid, kind, req.body),
     );
   }
   app.get(
@@ -151,7 +151,7 @@ export const messagingRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      const s = await auth.user(req);
+      const s = req.session;
       return { messages: await messaging.inbox(s.appid, s.uid) };
     },
   );
@@ -167,7 +167,7 @@ export const messagingRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      const s = await auth.user(req);
+      const s = req.session;
       return messaging.ack(s.appid, s.uid, req.body.upTo);
     },
   );

@@ -1,7 +1,9 @@
-import { ErrorResponse, security, type RoutePlugin } from '../../infra/http.js';
+import { ErrorResponse, security } from '../../infra/http.js';
+import type { RoutePlugin } from '../deps.js';
+import { assertOwnApp } from '../accounts/auth-plugin.js';
 import { NotifyBody, NotifyResult } from './schemas.js';
 
-export const notifyRoutes: RoutePlugin = async (app, { services, auth }) => {
+export const notifyRoutes: RoutePlugin = async (app, { services }) => {
   app.post(
     '/v1/notify',
     {
@@ -14,9 +16,9 @@ export const notifyRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req, reply) => {
-      // auth.app verified the app: no second read of it before emitting.
-      const tenant = await auth.app(req, req.body.appid);
-      services.notify.emit({ ...req.body, appid: tenant.appid });
+      // The auth hook verified the app: no second read of it before emitting.
+      if (req.body.appid !== undefined) assertOwnApp(req, req.body.appid);
+      services.notify.emit({ ...req.body, appid: req.appRecord.appid });
       return reply.code(202).send({ delivered: true, via: 'adapter' });
     },
   );

@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import { AppError } from '../../infra/errors.js';
-import { ErrorResponse, security, type RoutePlugin } from '../../infra/http.js';
+import { ErrorResponse, security } from '../../infra/http.js';
+import type { RoutePlugin } from '../deps.js';
 import {
   AnswerBody,
   AnswerResult,
@@ -19,7 +20,7 @@ import {
 const AskParams = Type.Object({ askNo: AskNoSchema });
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 402: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse };
 
-export const pairingRoutes: RoutePlugin = async (app, { core, services, auth }) => {
+export const pairingRoutes: RoutePlugin = async (app, { core, services }) => {
   const { pairing } = services;
 
   app.put(
@@ -34,7 +35,7 @@ export const pairingRoutes: RoutePlugin = async (app, { core, services, auth }) 
       },
     },
     async (req) => {
-      const s = await auth.user(req);
+      const s = req.session;
       // Availability ends with the user's last socket; without one it would never end, and
       // pair.dispatch could not reach the user anyway.
       if (req.body.available && (await core.emitter.userSocketCount(s.appid, s.uid)) === 0) {
@@ -58,7 +59,7 @@ export const pairingRoutes: RoutePlugin = async (app, { core, services, auth }) 
       },
     },
     async (req) => {
-      const s = await auth.user(req);
+      const s = req.session;
       return pairing.checkBalance(s.appid, s.uid);
     },
   );
@@ -75,7 +76,7 @@ export const pairingRoutes: RoutePlugin = async (app, { core, services, auth }) 
       },
     },
     async (req, reply) => {
-      const s = await auth.user(req);
+      const s = req.session;
       return reply.code(201).send(await pairing.ask(s.appid, s.uid, req.body));
     },
   );
@@ -92,7 +93,7 @@ export const pairingRoutes: RoutePlugin = async (app, { core, services, auth }) 
       },
     },
     async (req) => {
-      const s = await auth.user(req);
+      const s = req.session;
       return pairing.info(s.appid, req.params.askNo, s.uid);
     },
   );
@@ -110,7 +111,7 @@ export const pairingRoutes: RoutePlugin = async (app, { core, services, auth }) 
       },
     },
     async (req) => {
-      const s = await auth.user(req);
+      const s = req.session;
       return pairing.answer(s.appid, s.uid, { askNo: req.params.askNo, ...req.body });
     },
   );
@@ -128,7 +129,7 @@ export const pairingRoutes: RoutePlugin = async (app, { core, services, auth }) 
       },
     },
     async (req) => {
-      const s = await auth.user(req);
+      const s = req.session;
       return pairing.confirm(s.appid, s.uid, { askNo: req.params.askNo, ...req.body });
     },
   );
@@ -145,7 +146,7 @@ export const pairingRoutes: RoutePlugin = async (app, { core, services, auth }) 
       },
     },
     async (req) => {
-      const s = await auth.user(req);
+      const s = req.session;
       return pairing.cancel(s.appid, s.uid, req.params.askNo);
     },
   );
@@ -162,7 +163,7 @@ export const pairingRoutes: RoutePlugin = async (app, { core, services, auth }) 
       },
     },
     async (req) => {
-      const s = await auth.user(req);
+      const s = req.session;
       return pairing.hangUp(s.appid, s.uid, req.params.askNo);
     },
   );
@@ -179,7 +180,7 @@ export const pairingRoutes: RoutePlugin = async (app, { core, services, auth }) 
       },
     },
     async (req) => {
-      const s = await auth.user(req);
+      const s = req.session;
       return pairing.history(s.appid, s.uid, req.query);
     },
   );
@@ -196,7 +197,7 @@ export const pairingRoutes: RoutePlugin = async (app, { core, services, auth }) 
       },
     },
     async (req) => {
-      const s = await auth.user(req);
+      const s = req.session;
       return pairing.deleteRecord(s.appid, s.uid, req.body.askNo, req.body.startAt);
     },
   );

@@ -1,10 +1,12 @@
 import { Type } from 'typebox';
-import { ErrorResponse, security, type RoutePlugin } from '../../infra/http.js';
+import { ErrorResponse, security } from '../../infra/http.js';
+import type { RoutePlugin } from '../deps.js';
 import { AgentConfigBody, AgentParams, AgentView, HeartbeatResult, PresenceSetBody } from './schemas.js';
+import { assertOwnApp } from '../accounts/auth-plugin.js';
 
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse };
 
-export const presenceRoutes: RoutePlugin = async (app, { services, auth }) => {
+export const presenceRoutes: RoutePlugin = async (app, { services }) => {
   const { presence } = services;
 
   app.get(
@@ -18,7 +20,7 @@ export const presenceRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      const s = await auth.user(req);
+      const s = req.session;
       return presence.get(s.appid, s.uid);
     },
   );
@@ -35,7 +37,7 @@ export const presenceRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      const s = await auth.user(req);
+      const s = req.session;
       return presence.set(s.appid, s.uid, req.body);
     },
   );
@@ -51,7 +53,7 @@ export const presenceRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      const s = await auth.user(req);
+      const s = req.session;
       return presence.heartbeat(s.appid, s.uid);
     },
   );
@@ -69,7 +71,7 @@ export const presenceRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      await auth.appOrAdmin(req, req.params.appid);
+      assertOwnApp(req, req.params.appid);
       return presence.configure(req.params.appid, req.params.uid, {
         skills: req.body.skills,
         ...(req.body.capacity !== undefined ? { capacity: req.body.capacity } : {}),
@@ -89,7 +91,7 @@ export const presenceRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      await auth.appOrAdmin(req, req.params.appid);
+      assertOwnApp(req, req.params.appid);
       return presence.get(req.params.appid, req.params.uid);
     },
   );
@@ -110,7 +112,7 @@ export const presenceRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      await auth.appOrAdmin(req, req.params.appid);
+      assertOwnApp(req, req.params.appid);
       return { agents: await presence.idle(req.params.appid, req.query.skill, req.query.limit) };
     },
   );

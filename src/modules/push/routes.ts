@@ -1,14 +1,16 @@
 // An app's APNs settings: its backend (app secret) or the admin. The key is write-only.
 import { Type } from 'typebox';
-import { ErrorResponse, security, type RoutePlugin } from '../../infra/http.js';
+import { ErrorResponse, security } from '../../infra/http.js';
+import type { RoutePlugin } from '../deps.js';
 import { AppIdSchema } from '../accounts/schemas.js';
 import { ApnsSettingsBody, ApnsSettingsView } from './schemas.js';
+import { assertOwnApp } from '../accounts/auth-plugin.js';
 
 const AppParams = Type.Object({ appid: AppIdSchema });
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 422: ErrorResponse };
 const tags = ['push'];
 
-export const pushRoutes: RoutePlugin = async (app, { services, auth }) => {
+export const pushRoutes: RoutePlugin = async (app, { services }) => {
   const { push } = services;
 
   app.put(
@@ -25,8 +27,8 @@ export const pushRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      const caller = await auth.appOrAdmin(req, req.params.appid);
-      return push.setApns(req.params.appid, req.body, { admin: caller.kind === 'admin' });
+      assertOwnApp(req, req.params.appid);
+      return push.setApns(req.params.appid, req.body, { admin: req.caller.kind === 'admin' });
     },
   );
 
@@ -42,7 +44,7 @@ export const pushRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      await auth.appOrAdmin(req, req.params.appid);
+      assertOwnApp(req, req.params.appid);
       return push.getApns(req.params.appid);
     },
   );
@@ -59,7 +61,7 @@ export const pushRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      await auth.appOrAdmin(req, req.params.appid);
+      assertOwnApp(req, req.params.appid);
       return push.deleteApns(req.params.appid);
     },
   );

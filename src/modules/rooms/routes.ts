@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import { AppError } from '../../infra/errors.js';
-import { ErrorResponse, security, type RoutePlugin } from '../../infra/http.js';
+import { ErrorResponse, security } from '../../infra/http.js';
+import type { RoutePlugin } from '../deps.js';
 import {
   CreateRoomBody,
   EnterResult,
@@ -19,7 +20,7 @@ import {
 const Params = Type.Object({ roomId: RoomIdSchema });
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse };
 
-export const roomsRoutes: RoutePlugin = async (app, { services, auth }) => {
+export const roomsRoutes: RoutePlugin = async (app, { services }) => {
   const { rooms } = services;
 
   app.post(
@@ -34,7 +35,7 @@ export const roomsRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req, reply) => {
-      const s = await auth.user(req);
+      const s = req.session;
       const kind = req.body?.kind ?? 'room';
       // Rooms of a feature (classroom …) carry that feature's state: only the feature creates them.
       if (rooms.ownsKind(kind)) throw new AppError('FORBIDDEN', `rooms of kind ${kind} are created by their feature`);
@@ -48,7 +49,7 @@ export const roomsRoutes: RoutePlugin = async (app, { services, auth }) => {
       schema: { tags: ['rooms'], summary: 'Read a room', security: security.user, params: Params, response: { 200: RoomView, ...errors } },
     },
     async (req) => {
-      const s = await auth.user(req);
+      const s = req.session;
       return rooms.get(s.appid, req.params.roomId);
     },
   );
@@ -65,7 +66,7 @@ export const roomsRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      const s = await auth.user(req);
+      const s = req.session;
       return { roomId: req.params.roomId, ...(await rooms.join(s.appid, req.params.roomId, s.uid)) };
     },
   );
@@ -82,7 +83,7 @@ export const roomsRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      const s = await auth.user(req);
+      const s = req.session;
       return { roomId: req.params.roomId, ...(await rooms.heartbeat(s.appid, req.params.roomId, s.uid)) };
     },
   );
@@ -93,7 +94,7 @@ export const roomsRoutes: RoutePlugin = async (app, { services, auth }) => {
       schema: { tags: ['rooms'], summary: 'Leave the room', security: security.user, params: Params, response: { 200: LeaveResult, ...errors } },
     },
     async (req) => {
-      const s = await auth.user(req);
+      const s = req.session;
       return rooms.leave(s.appid, req.params.roomId, s.uid);
     },
   );
@@ -110,7 +111,7 @@ export const roomsRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      const s = await auth.user(req);
+      const s = req.session;
       return rooms.end(s.appid, req.params.roomId, s.uid);
     },
   );
@@ -128,7 +129,7 @@ export const roomsRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      const s = await auth.user(req);
+      const s = req.session;
       return rooms.setGroupId(s.appid, req.params.roomId, s.uid, req.body.groupid);
     },
   );
@@ -146,7 +147,7 @@ export const roomsRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      const s = await auth.user(req);
+      const s = req.session;
       return rooms.members(s.appid, req.params.roomId, req.query.offset, req.query.limit);
     },
   );
@@ -164,7 +165,7 @@ export const roomsRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req, reply) => {
-      const s = await auth.user(req);
+      const s = req.session;
       return reply.code(201).send(await rooms.send(s.appid, req.params.roomId, s.uid, req.body));
     },
   );
@@ -182,7 +183,7 @@ export const roomsRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      const s = await auth.user(req);
+      const s = req.session;
       return rooms.messages(s.appid, req.params.roomId, {
         after: req.query.after,
         limit: req.query.limit,

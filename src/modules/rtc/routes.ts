@@ -1,7 +1,8 @@
-import { ErrorResponse, security, type RoutePlugin } from '../../infra/http.js';
+import { ErrorResponse, security } from '../../infra/http.js';
+import type { RoutePlugin } from '../deps.js';
 import { UserSigBody, UserSigView } from './schemas.js';
 
-export const rtcRoutes: RoutePlugin = async (app, { services, auth }) => {
+export const rtcRoutes: RoutePlugin = async (app, { services }) => {
   app.post(
     '/v1/rtc/usersig',
     {
@@ -14,7 +15,7 @@ export const rtcRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      const s = await auth.user(req);
+      const s = req.session;
       const body = req.body ?? {};
       return services.rtc.userSig(s.appid, s.uid, {
         ...(body.roomId !== undefined ? { roomId: body.roomId } : {}),

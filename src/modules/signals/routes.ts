@@ -1,11 +1,12 @@
 import { Type } from 'typebox';
-import { ErrorResponse, security, type RoutePlugin } from '../../infra/http.js';
+import { ErrorResponse, security } from '../../infra/http.js';
+import type { RoutePlugin } from '../deps.js';
 import { RequestIdSchema } from '../dispatch/schemas.js';
 import { QavCredentials, SignBody, SignResult, SignalBody, SignalResult, VerifyBody, VerifyResult } from './schemas.js';
 
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse };
 
-export const signalsRoutes: RoutePlugin = async (app, { services, auth }) => {
+export const signalsRoutes: RoutePlugin = async (app, { services }) => {
   const { signals } = services;
 
   app.post(
@@ -21,7 +22,7 @@ export const signalsRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      const s = await auth.user(req);
+      const s = req.session;
       return signals.relay(s.appid, s.uid, { conversationId: req.params.conversationId, ...req.body });
     },
   );
@@ -38,7 +39,6 @@ export const signalsRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      await auth.user(req);
       return signals.verify(req.body);
     },
   );
@@ -55,7 +55,7 @@ export const signalsRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      const s = await auth.user(req);
+      const s = req.session;
       return signals.sign(s.appid, s.uid, req.body.data);
     },
   );
@@ -71,7 +71,7 @@ export const signalsRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      const s = await auth.user(req);
+      const s = req.session;
       return signals.credentials(s.appid, s.uid);
     },
   );

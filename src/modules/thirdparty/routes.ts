@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import { AppTokenBody, AppTokenView } from '../appauth/service.js';
-import { ErrorResponse, security, type RoutePlugin } from '../../infra/http.js';
+import { ErrorResponse, security } from '../../infra/http.js';
+import type { RoutePlugin } from '../deps.js';
 import { AppIdSchema, SessionView } from '../accounts/schemas.js';
 import {
   AddThirdPartyUserBody,
@@ -13,12 +14,13 @@ import {
   ThirdPartyLoginBody,
   ThirdPartyUserView,
 } from './schemas.js';
+import { assertOwnApp } from '../accounts/auth-plugin.js';
 
 const AppParams = Type.Object({ appid: AppIdSchema });
 const UserParams = Type.Object({ appid: AppIdSchema, thirdPartyId: ThirdPartyIdSchema });
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse };
 
-export const thirdPartyRoutes: RoutePlugin = async (app, { services, auth }) => {
+export const thirdPartyRoutes: RoutePlugin = async (app, { services }) => {
   const { thirdParty, appAuth } = services;
 
   // ── the appToken seed-004 clients sign with ──────────────────────────────────
@@ -41,7 +43,7 @@ export const thirdPartyRoutes: RoutePlugin = async (app, { services, auth }) => 
       },
     },
     async (req) => {
-      await auth.appOrAdmin(req, req.params.appid);
+      assertOwnApp(req, req.params.appid);
       const t = await appAuth.getAppToken(req.params.appid);
       return t.source === 'own' ? { appid: req.params.appid, source: t.source, appToken: t.appToken } : { appid: req.params.appid, source: t.source };
     },
@@ -60,7 +62,7 @@ export const thirdPartyRoutes: RoutePlugin = async (app, { services, auth }) => 
       },
     },
     async (req) => {
-      await auth.appOrAdmin(req, req.params.appid);
+      assertOwnApp(req, req.params.appid);
       return appAuth.setAppToken(req.params.appid, req.body?.appToken);
     },
   );
@@ -77,7 +79,7 @@ export const thirdPartyRoutes: RoutePlugin = async (app, { services, auth }) => 
       },
     },
     async (req) => {
-      await auth.appOrAdmin(req, req.params.appid);
+      assertOwnApp(req, req.params.appid);
       await appAuth.clearAppToken(req.params.appid);
       return { source: 'secret' as const };
     },
@@ -96,7 +98,7 @@ export const thirdPartyRoutes: RoutePlugin = async (app, { services, auth }) => 
       },
     },
     async (req) => {
-      await auth.appOrAdmin(req, req.params.appid);
+      assertOwnApp(req, req.params.appid);
       return thirdParty.quota(req.params.appid);
     },
   );
@@ -114,7 +116,6 @@ export const thirdPartyRoutes: RoutePlugin = async (app, { services, auth }) => 
       },
     },
     async (req) => {
-      auth.admin(req);
       return thirdParty.setQuota(req.params.appid, req.body.quota);
     },
   );
@@ -132,7 +133,7 @@ export const thirdPartyRoutes: RoutePlugin = async (app, { services, auth }) => 
       },
     },
     async (req, reply) => {
-      await auth.app(req, req.params.appid);
+      assertOwnApp(req, req.params.appid);
       return reply.code(201).send(await thirdParty.register(req.params.appid, req.body.thirdPartyId, req.body.password));
     },
   );
@@ -149,7 +150,7 @@ export const thirdPartyRoutes: RoutePlugin = async (app, { services, auth }) => 
       },
     },
     async (req) => {
-      await auth.appOrAdmin(req, req.params.appid);
+      assertOwnApp(req, req.params.appid);
       return thirdParty.get(req.params.appid, req.params.thirdPartyId);
     },
   );
@@ -167,7 +168,7 @@ export const thirdPartyRoutes: RoutePlugin = async (app, { services, auth }) => 
       },
     },
     async (req) => {
-      await auth.app(req, req.params.appid);
+      assertOwnApp(req, req.params.appid);
       return thirdParty.modify(req.params.appid, req.params.thirdPartyId, req.body);
     },
   );
@@ -184,7 +185,7 @@ export const thirdPartyRoutes: RoutePlugin = async (app, { services, auth }) => 
       },
     },
     async (req) => {
-      await auth.app(req, req.params.appid);
+      assertOwnApp(req, req.params.appid);
       return thirdParty.remove(req.params.appid, req.params.thirdPartyId);
     },
   );
@@ -218,7 +219,7 @@ export const thirdPartyRoutes: RoutePlugin = async (app, { services, auth }) => 
       },
     },
     async (req) => {
-      const s = await auth.user(req);
+      const s = req.session;
       return thirdParty.setDevice(s.appid, s.uid, req.body.deviceId ?? null);
     },
   );
@@ -229,7 +230,7 @@ export const thirdPartyRoutes: RoutePlugin = async (app, { services, auth }) => 
       schema: { tags: ['third-party'], summary: 'My APNS device id', security: security.user, response: { 200: DeviceView, ...errors } },
     },
     async (req) => {
-      const s = await auth.user(req);
+      const s = req.session;
       return thirdParty.getDevice(s.appid, s.uid);
     },
   );

@@ -1,6 +1,7 @@
 // Webhook endpoints and dead letters of an app: its backend (app secret) or the admin.
 import { Type } from 'typebox';
-import { ErrorResponse, security, type RoutePlugin } from '../../infra/http.js';
+import { ErrorResponse, security } from '../../infra/http.js';
+import type { RoutePlugin } from '../deps.js';
 import { AppIdSchema } from '../accounts/schemas.js';
 import {
   CreateEndpointBody,
@@ -15,6 +16,7 @@ import {
   RotateSecretBody,
   UpdateEndpointBody,
 } from './schemas.js';
+import { assertOwnApp } from '../accounts/auth-plugin.js';
 
 const AppParams = Type.Object({ appid: AppIdSchema });
 const EndpointParams = Type.Object({ appid: AppIdSchema, endpointId: EndpointIdSchema });
@@ -22,7 +24,7 @@ const DeliveryParams = Type.Object({ appid: AppIdSchema, deliveryId: DeliveryIdS
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 422: ErrorResponse };
 const tags = ['webhooks'];
 
-export const webhooksRoutes: RoutePlugin = async (app, { services, auth }) => {
+export const webhooksRoutes: RoutePlugin = async (app, { services }) => {
   const { webhooks } = services;
 
   app.post(
@@ -38,7 +40,7 @@ export const webhooksRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req, reply) => {
-      await auth.appOrAdmin(req, req.params.appid);
+      assertOwnApp(req, req.params.appid);
       return reply.code(201).send(await webhooks.createEndpoint(req.params.appid, req.body));
     },
   );
@@ -55,7 +57,7 @@ export const webhooksRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      await auth.appOrAdmin(req, req.params.appid);
+      assertOwnApp(req, req.params.appid);
       return { endpoints: await webhooks.listEndpoints(req.params.appid) };
     },
   );
@@ -73,7 +75,7 @@ export const webhooksRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      await auth.appOrAdmin(req, req.params.appid);
+      assertOwnApp(req, req.params.appid);
       return webhooks.deadLetters(req.params.appid, {
         limit: req.query.limit,
         ...(req.query.before !== undefined ? { before: req.query.before } : {}),
@@ -93,7 +95,7 @@ export const webhooksRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      await auth.appOrAdmin(req, req.params.appid);
+      assertOwnApp(req, req.params.appid);
       return webhooks.replay(req.params.appid, req.params.deliveryId);
     },
   );
@@ -110,7 +112,7 @@ export const webhooksRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      await auth.appOrAdmin(req, req.params.appid);
+      assertOwnApp(req, req.params.appid);
       return webhooks.getEndpoint(req.params.appid, req.params.endpointId);
     },
   );
@@ -128,7 +130,7 @@ export const webhooksRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      await auth.appOrAdmin(req, req.params.appid);
+      assertOwnApp(req, req.params.appid);
       return webhooks.updateEndpoint(req.params.appid, req.params.endpointId, req.body);
     },
   );
@@ -145,7 +147,7 @@ export const webhooksRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req, reply) => {
-      await auth.appOrAdmin(req, req.params.appid);
+      assertOwnApp(req, req.params.appid);
       await webhooks.deleteEndpoint(req.params.appid, req.params.endpointId);
       return reply.code(204).send(null);
     },
@@ -164,7 +166,7 @@ export const webhooksRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      await auth.appOrAdmin(req, req.params.appid);
+      assertOwnApp(req, req.params.appid);
       return webhooks.rotateSecret(req.params.appid, req.params.endpointId, req.body?.graceSeconds ?? 0);
     },
   );

@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
-import { ErrorResponse, security, type RoutePlugin } from '../../infra/http.js';
+import { ErrorResponse, security } from '../../infra/http.js';
+import type { RoutePlugin } from '../deps.js';
 import { AppIdSchema, UserIdSchema } from '../accounts/schemas.js';
 import {
   ContactPairBody,
@@ -13,10 +14,11 @@ import {
   SubscribeResult,
   Subscriptions,
 } from './schemas.js';
+import { assertOwnApp } from '../accounts/auth-plugin.js';
 
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse };
 
-export const webImRoutes: RoutePlugin = async (app, { services, auth }) => {
+export const webImRoutes: RoutePlugin = async (app, { services }) => {
   const { webim } = services;
   app.put(
     '/v1/webim/status',
@@ -30,7 +32,7 @@ export const webImRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      const s = await auth.user(req);
+      const s = req.session;
       return webim.setStatus(s.appid, s.uid, req.body.status);
     },
   );
@@ -46,7 +48,7 @@ export const webImRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      const s = await auth.user(req);
+      const s = req.session;
       return webim.send(s.appid, s.uid, req.body.to, req.body.body);
     },
   );
@@ -61,7 +63,7 @@ export const webImRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      const s = await auth.user(req);
+      const s = req.session;
       return { messages: await webim.takeOffline(s.appid, s.uid) };
     },
   );
@@ -77,7 +79,7 @@ export const webImRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      const s = await auth.user(req);
+      const s = req.session;
       return webim.subscribe(s.appid, s.uid, req.body.uid);
     },
   );
@@ -93,7 +95,7 @@ export const webImRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      const s = await auth.user(req);
+      const s = req.session;
       return webim.unsubscribe(s.appid, s.uid, req.params.uid);
     },
   );
@@ -103,7 +105,7 @@ export const webImRoutes: RoutePlugin = async (app, { services, auth }) => {
       schema: { tags: ['webim'], summary: 'Whom I follow, who follows me', security: security.user, response: { 200: Subscriptions, ...errors } },
     },
     async (req) => {
-      const s = await auth.user(req);
+      const s = req.session;
       return webim.subscriptions(s.appid, s.uid);
     },
   );
@@ -120,7 +122,7 @@ export const webImRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      await auth.app(req, req.params.appid);
+      assertOwnApp(req, req.params.appid);
       const [a, b] = req.body.uids as [string, string];
       return webim.connectContacts(req.params.appid, a, b);
     },
@@ -138,7 +140,7 @@ export const webImRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      await auth.app(req, req.params.appid);
+      assertOwnApp(req, req.params.appid);
       const [a, b] = req.body.uids as [string, string];
       return webim.disconnectContacts(req.params.appid, a, b);
     },
@@ -155,7 +157,7 @@ export const webImRoutes: RoutePlugin = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      const s = await auth.user(req);
+      const s = req.session;
       await services.accounts.getUser(s.appid, req.params.uid);
       return webim.presenceOf(s.appid, req.params.uid);
     },
