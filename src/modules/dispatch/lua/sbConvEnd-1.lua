@@ -4,7 +4,7 @@
 -- ('' = ended-by-caller / ended-by-agent, from uid)
 -- → {1 ended now | 0 had ended, caller, agent, startedAt, endedAt, reason[, agent status, capacity, load, offers]}
 --   | {-1} | {-3} | {-5} | {-6} as for begin
---- @include "../../presence/lua/includes/agent-refresh"
+--- @include "../../presence/lua/includes/agent"
 local D, P, id, uid = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local r = redis.call('HMGET', KEYS[1], 'state', 'caller', 'agent', 'startedAt', 'endedAt', 'endReason')
 if not r[1] then return {-1} end
@@ -21,8 +21,5 @@ end
 redis.call('HSET', KEYS[1], 'state', 'ended', 'endedAt', ARGV[5], 'endReason', reason)
 redis.call('SREM', D .. 'u:' .. r[2], id)
 redis.call('SREM', D .. 'u:' .. r[3], id)
-local ak = P .. 'a:' .. r[3]
-if redis.call('HINCRBY', ak, 'load', -1) <= 0 then redis.call('HSET', ak, 'load', '0', 'idleSince', ARGV[5]) end
-agentRefresh(P, r[3])
-local a = redis.call('HMGET', ak, 'status', 'capacity', 'load', 'offers')
+local a = agentFreeSlot(P, r[3], ARGV[5])
 return {1, r[2], r[3], r[4] or '', ARGV[5], reason, a[1] or 'offline', a[2] or '1', a[3] or '0', a[4] or '0'}

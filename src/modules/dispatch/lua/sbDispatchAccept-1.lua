@@ -4,7 +4,7 @@
 -- KEYS: request. ARGV: D, P, id, uid, now
 -- → {1, caller, round, other agents…} won | {2, caller, round} this agent had already won | {-1} no request
 --   | {-2, winner} already taken | {-3} expired or cancelled | {-4} not offered to this agent
---- @include "../../presence/lua/includes/agent-refresh"
+--- @include "../../presence/lua/includes/agent"
 --- @include "includes/release-offers"
 local D, P, id, uid = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local r = redis.call('HMGET', KEYS[1], 'state', 'agent', 'caller', 'skill', 'round')

@@ -2,7 +2,7 @@
 -- Expiry (by = '') or cancellation by the caller of a waiting request; releases its offers.
 -- KEYS: request. ARGV: D, P, id, new state, now, by
 -- → {1, caller, skill, released agents…} | {0, state} not waiting | {-1} no request | {-5} not the caller
---- @include "../../presence/lua/includes/agent-refresh"
+--- @include "../../presence/lua/includes/agent"
 --- @include "includes/release-offers"
 local D, P, id = ARGV[1], ARGV[2], ARGV[3]
 local r = redis.call('HMGET', KEYS[1], 'state', 'caller', 'skill')

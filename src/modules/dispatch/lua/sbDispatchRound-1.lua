@@ -6,7 +6,7 @@
 -- KEYS: request. ARGV: D, P, id, round, count
 -- → {1 new | 2 replay, queue position (0 while an offer is pending), caller, skill, expiresAt, data, uid…}
 --   | {0, state} not waiting | {-1} no request
---- @include "../../presence/lua/includes/agent-refresh"
+--- @include "../../presence/lua/includes/agent"
 local D, P, id = ARGV[1], ARGV[2], ARGV[3]
 local r = redis.call('HMGET', KEYS[1], 'state', 'round', 'skill', 'caller', 'expiresAt', 'data', 'all')
 if not r[1] then return {-1} end
@@ -29,8 +29,7 @@ else
         redis.call('SADD', o, uid)
         redis.call('SADD', t, uid)
         redis.call('SADD', D .. 'ao:' .. uid, id)
-        redis.call('HINCRBY', P .. 'a:' .. uid, 'offers', 1)
-        agentRefresh(P, uid)
+        agentOffers(P, uid, 1)
         out[#out + 1] = uid
       end
     end
