@@ -14,6 +14,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { AppError, type ErrorCode } from './errors.js';
 import type { ScriptDef } from './scripts.js';
 
 /** The package root: the nearest directory above this file holding package.json (src/infra → .., dist/src/infra → ../..). */
@@ -77,4 +78,40 @@ export function loadScripts<N extends string>(dir: string, names: readonly N[]):
   const extra = Object.keys(found).filter((n) => !(names as readonly string[]).includes(n));
   if (missing.length || extra.length) throw new Error(`${dir}/lua: missing ${missing.join(', ') || '-'}; not listed ${extra.join(', ') || '-'}`);
   return found as Record<N, ScriptDef>;
+}
+
+/**
+ * A script's negative result codes → the AppError code each means. A module keeps one table
+ * of them by script name (lua/codes.ts): a code means what its script's header says, and -3
+ * of one script need not be -3 of another.
+ */
+export type ScriptCodes = Readonly<Partial<Record<number, ErrorCode>>>;
+
+/** What a caller says of each error a script may end in: the message (and details); absent: the error table's message. */
+export type ScriptErrorTexts<C extends ScriptCodes> = {
+  readonly [K in Extract<C[keyof C], ErrorCode>]?: string | { message: string; details: Record<string, unknown> };
+};
+
+/** The AppError code `codes` names for a script's result `code`; undefined when it names none (not an error). */
+export function scriptErrorCode(codes: ScriptCodes, code: number): ErrorCode | undefined {
+  return codes[code];
+}
+
+/**
+ * The one place a script's result code becomes an error: throws the AppError `codes` names
+ * for `code`, with the caller's text for it; returns when the table names none (success,
+ * or an outcome the caller handles).
+ */
+export function throwOnScriptCode<C extends ScriptCodes>(codes: C, code: number, texts: ScriptErrorTexts<C> = {}): void {
+  if (codes[code] !== undefined) scriptFailure(codes, code, texts);
+}
+
+/** As throwOnScriptCode, for a result known to be a failure: a code the table does not name is a bug (plain Error). */
+export function scriptFailure<C extends ScriptCodes>(codes: C, code: number, texts: ScriptErrorTexts<C> = {}): never {
+  const name = codes[code];
+  if (name === undefined) throw new Error(`unexpected script result code ${code}`);
+  const text = (texts as Partial<Record<ErrorCode, string | { message: string; details: Record<string, unknown> }>>)[name];
+  if (text === undefined) throw new AppError(name);
+  if (typeof text === 'string') throw new AppError(name, text);
+  throw new AppError(name, text.message, text.details);
 }
