@@ -1,4 +1,4 @@
-// Redis layout of billing (all in the app's hash tag, so every script below runs in one
+// Redis layout of billing (all in the app's hash tag, so every script in lua/ runs in one
 // Cluster slot; P = sw:{app}:billing:):
 //   P bal              hash uid → balance (integer minor units). Written ONLY by sbBillLedger.
 //   P seq              counter: the last ledger entry id of the app

@@ -10,7 +10,7 @@
 //   sw:{app}:conf:voipseq         counter of VoIP account numbers
 // The conference id is the id of its room (rooms module, kind `conference`).
 //
-// Every change of a participant is one script below, which also keeps `emptySince`: set when
+// Every change of a participant is one script in lua/, which also keeps `emptySince`: set when
 // a live conference has nobody in (state 1) and no call ringing, cleared otherwise. The
 // script returns it while the conference is empty, and the service (re-)enqueues the
 // empty-timeout job (deterministic id from that time, so re-adding is a no-op, and a job lost

@@ -1,4 +1,4 @@
-// Redis layout of rooms (all in the app's hash tag, so every script below runs in one
+// Redis layout of rooms (all in the app's hash tag, so every script in lua/ runs in one
 // Cluster slot):
 //   sw:{app}:rooms:seq            counter: the last allocated room id (roomnum)
 //   sw:{app}:rooms:r:<id>         hash: kind, host, state (open|closing|closed), label, groupid,
