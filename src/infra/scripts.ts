@@ -19,6 +19,7 @@ import calculateSlot from 'cluster-key-slot';
 import type { Cluster } from 'ioredis';
 import { isCluster, type RedisClient } from './redis.js';
 
+/** A script: its Lua text and how many keys it takes (0: as many as the caller passes, a `-N.lua` file). */
 export interface ScriptDef {
   keys: number;
   lua: string;
@@ -56,15 +57,15 @@ export function scriptText(redis: RedisClient, def: ScriptDef): string {
 
 /** Runs one script: EVALSHA, and EVAL once when Redis answers NOSCRIPT (EVAL also caches it there). */
 export async function runScript(redis: RedisClient, def: ScriptDef, keys: string[], args: Arg[]): Promise<unknown> {
-  if (keys.length !== def.keys) throw new Error(`script expects ${def.keys} keys, got ${keys.length}`);
+  if (def.keys !== 0 && keys.length !== def.keys) throw new Error(`script expects ${def.keys} keys, got ${keys.length}`);
   // A script without keys would go to any master of a Cluster: every script names its app's keys.
   if (keys.length === 0) throw new Error('a script must name at least one key');
   const text = scriptText(redis, def);
   try {
-    return await redis.evalsha(sha1(text), def.keys, ...keys, ...args);
+    return await redis.evalsha(sha1(text), keys.length, ...keys, ...args);
   } catch (err) {
     if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
-    return redis.eval(text, def.keys, ...keys, ...args);
+    return redis.eval(text, keys.length, ...keys, ...args);
   }
 }
 
@@ -108,14 +109,15 @@ export async function runDurableScript(
   durability: Durability,
 ): Promise<{ result: unknown; acked: number | null }> {
   if (!isCluster(redis) || durability.replicas === 0) return { result: await runScript(redis, def, keys, args), acked: null };
-  if (keys.length !== def.keys || keys.length === 0) throw new Error(`script expects ${def.keys} keys (at least one), got ${keys.length}`);
+  if ((def.keys !== 0 && keys.length !== def.keys) || keys.length === 0)
+    throw new Error(`script expects ${def.keys || 'some'} keys (at least one), got ${keys.length}`);
   const cluster = redis;
   const text = scriptText(redis, def);
   const slot = calculateSlot(keys[0]!);
   const batch = async (evalCmd: 'evalsha' | 'eval', replicas: number) => {
     const p = cluster.pipeline();
-    if (evalCmd === 'evalsha') p.evalsha(sha1(text), def.keys, ...keys, ...args);
-    else p.eval(text, def.keys, ...keys, ...args);
+    if (evalCmd === 'evalsha') p.evalsha(sha1(text), keys.length, ...keys, ...args);
+    else p.eval(text, keys.length, ...keys, ...args);
     if (replicas > 0) p.call('WAIT', replicas, durability.timeoutMs);
     return (await p.exec()) ?? [];
   };

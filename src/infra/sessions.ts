@@ -15,6 +15,7 @@
 import type { RedisClient } from './redis.js';
 import type { Keys } from './keys.js';
 import { runScript } from './scripts.js';
+import { loadScripts } from './lua.js';
 
 /** What a snapshot part looks for: a key, a field of a hash, or a member of a sorted set. */
 export type ProbeItem = { key: string } | { key: string; field: string } | { key: string; member: string };
@@ -22,24 +23,7 @@ export type ProbeItem = { key: string } | { key: string; field: string } | { key
 /** How long a user's socket set outlives its last write (ids of a node that died are settled by web IM). */
 const SOCKETS_TTL_SECONDS = 7 * 86400;
 
-// KEYS: sockets set, online hash, user hash, probe keys… ARGV: socketId, uid, ttl, then one
-// probe kind per probe key: 'k' (key exists), 'h<field>' (hash field), 'z<member>' (zset member)
-// → {user hash as a flat list, then 1/0 per probe}
-const SESSION_OPEN_LUA = `
-    redis.call('SADD', KEYS[1], ARGV[1])
-    redis.call('EXPIRE', KEYS[1], ARGV[3])
-    redis.call('HSET', KEYS[2], ARGV[2], '1')
-    local out = {redis.call('HGETALL', KEYS[3])}
-    for i = 4, #KEYS do
-      local kind = string.sub(ARGV[i], 1, 1)
-      local arg = string.sub(ARGV[i], 2)
-      local hit = 0
-      if kind == 'k' then hit = redis.call('EXISTS', KEYS[i])
-      elseif kind == 'h' then hit = redis.call('HEXISTS', KEYS[i], arg)
-      elseif redis.call('ZSCORE', KEYS[i], arg) then hit = 1 end
-      out[#out + 1] = hit
-    end
-    return out`;
+const scripts = loadScripts('infra', ['sessionOpen'] as const);
 
 export function createSessions(redis: RedisClient, keys: Keys) {
   return {
@@ -50,12 +34,7 @@ export function createSessions(redis: RedisClient, keys: Keys) {
     async open(appid: string, uid: string, socketId: string, probes: ProbeItem[]): Promise<{ user: Record<string, string>; hits: boolean[] }> {
       const kinds = probes.map((p) => ('field' in p ? `h${p.field}` : 'member' in p ? `z${p.member}` : 'k'));
       const keyList = [keys.userSockets(appid, uid), keys.online(appid), keys.user(appid, uid), ...probes.map((p) => p.key)];
-      const r = (await runScript(redis, { keys: keyList.length, lua: SESSION_OPEN_LUA }, keyList, [
-        socketId,
-        uid,
-        SOCKETS_TTL_SECONDS,
-        ...kinds,
-      ])) as [string[], ...number[]];
+      const r = (await runScript(redis, scripts.sessionOpen, keyList, [socketId, uid, SOCKETS_TTL_SECONDS, ...kinds])) as [string[], ...number[]];
       const flat = r[0];
       const user: Record<string, string> = {};
       for (let i = 0; i + 1 < flat.length; i += 2) user[flat[i]!] = flat[i + 1]!;

@@ -3,6 +3,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Core } from '../../infra/core.js';
 import { AppError } from '../../infra/errors.js';
+import { throwOnScriptCode } from '../../infra/lua.js';
+import { ACCOUNTS_CODES } from './lua/codes.js';
 import { hashPassword, safeEqual, verifyPassword } from '../../infra/passwords.js';
 import { createAccountsStore } from './store.js';
 import type {
@@ -391,7 +393,7 @@ export function createAccountsService(core: Core) {
     /** Revokes the session and closes the sockets opened with it, on every node. */
     async logout(session: UserSession): Promise<void> {
       const r = await store.revokeSession(session.appid, session.uid, session.tokenHash);
-      if (r === -1) throw new AppError('TOKEN_REVOKED');
+      throwOnScriptCode(ACCOUNTS_CODES.sbRevokeSession, r);
       await core.emitter.disconnectUser(session.appid, session.uid, { code: 'TOKEN_REVOKED', message: 'logged out' }, session.tokenHash);
     },
 

@@ -9,48 +9,12 @@
 import type { RedisClient } from '../../infra/redis.js';
 import type { Keys } from '../../infra/keys.js';
 import { defineScripts } from '../../infra/scripts.js';
+import { loadScripts } from '../../infra/lua.js';
 
 /** How long an expired or revoked session is remembered, to name the reason. */
 export const SESSION_RETENTION_SECONDS = 7 * 86400;
 
-const scripts = {
-  // Creates a hash only if absent and indexes it in a zset of the same app (one slot).
-  // KEYS: hash, index zset. ARGV: score, member, field, value, …
-  sbCreateIfAbsent: {
-    keys: 2,
-    lua: `
-      if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-      redis.call('HSET', KEYS[1], unpack(ARGV, 3))
-      redis.call('ZADD', KEYS[2], ARGV[1], ARGV[2])
-      return 1`,
-  },
-  // Creates a hash only if absent. KEYS: hash. ARGV: field, value, …
-  sbCreateHash: {
-    keys: 1,
-    lua: `
-      if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-      redis.call('HSET', KEYS[1], unpack(ARGV))
-      return 1`,
-  },
-  // Updates fields of an existing hash only. KEYS: hash. ARGV: field, value, …
-  sbUpdateIfPresent: {
-    keys: 1,
-    lua: `
-      if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-      redis.call('HSET', KEYS[1], unpack(ARGV))
-      return 1`,
-  },
-  // Marks a session revoked and drops it from the user's set. KEYS: session, usess. ARGV: tokenHash
-  sbRevokeSession: {
-    keys: 2,
-    lua: `
-      if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-      if redis.call('HGET', KEYS[1], 'revoked') == '1' then return -1 end
-      redis.call('HSET', KEYS[1], 'revoked', '1')
-      redis.call('SREM', KEYS[2], ARGV[1])
-      return 1`,
-  },
-} as const;
+const scripts = loadScripts('modules/accounts', ['sbCreateIfAbsent', 'sbCreateHash', 'sbUpdateIfPresent', 'sbRevokeSession'] as const);
 
 export type AccountsStore = ReturnType<typeof createAccountsStore>;
 

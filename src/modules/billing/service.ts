@@ -25,6 +25,8 @@ import type { Config } from '../../config.js';
 import type { Core } from '../../infra/core.js';
 import { createHook } from '../../infra/hooks.js';
 import { AppError } from '../../infra/errors.js';
+import { scriptErrorCode, throwOnScriptCode } from '../../infra/lua.js';
+import { BILLING_CODES } from './lua/codes.js';
 import { sweepFor, sweepJobMs } from '../../infra/sweep-loop.js';
 import type { AccountsService } from '../accounts/service.js';
 import type {
@@ -118,7 +120,9 @@ export function createBillingService(core: Core, accounts: AccountsService) {
   /** Applies one ledger operation; INSUFFICIENT_BALANCE when a debit is not covered. */
   async function apply(appid: string, op: { uid: string; amount: number; key: string; kind: EntryKindT; note?: string }): Promise<LedgerResultT> {
     const r = await store.ledger(appid, { ...op, now: Date.now() });
-    if (r.code === -1) throw new AppError('INSUFFICIENT_BALANCE', `balance ${r.balance} does not cover ${-op.amount}`, { balance: r.balance });
+    throwOnScriptCode(BILLING_CODES.sbBillLedger, r.code, {
+      INSUFFICIENT_BALANCE: { message: `balance ${r.balance} does not cover ${-op.amount}`, details: { balance: r.balance } },
+    });
     const entry = r.entry!;
     // The same reference with another user or amount is a client bug, not a replay.
     if (r.code === 0 && (entry.uid !== op.uid || entry.amount !== op.amount || entry.kind !== op.kind)) {
@@ -161,7 +165,8 @@ export function createBillingService(core: Core, accounts: AccountsService) {
         unit: n,
       });
       balance = r.balance;
-      if (r.code === -1) return { units, balance, short: true };
+      // A debit the balance does not cover ends the advance here (not an error).
+      if (scriptErrorCode(BILLING_CODES.sbBillLedger, r.code) === 'INSUFFICIENT_BALANCE') return { units, balance, short: true };
       units = n;
     }
     return { units, balance, short: false };
@@ -181,7 +186,7 @@ export function createBillingService(core: Core, accounts: AccountsService) {
     const h = await store.getCall(appid, callId);
     if (!h) throw new AppError('CALL_NOT_FOUND', `no metered call ${callId}`);
     const r = await store.end(appid, callId, h.payer!, h.payee!, at, reason);
-    if (r.code === -1) throw new AppError('CALL_NOT_FOUND', `no metered call ${callId}`);
+    throwOnScriptCode(BILLING_CODES.sbBillEnd, r.code, { CALL_NOT_FOUND: `no metered call ${callId}` });
     if (r.code === 0) return { ended: false, call: toCallView(callId, r.fields) };
     const f = r.fields;
     const unitPrice = Number(f.unitPrice);
@@ -407,8 +412,7 @@ export function createBillingService(core: Core, accounts: AccountsService) {
      */
     async update(appid: string, callId: string, reportedSeconds: number): Promise<CallViewT> {
       const r = await store.report(appid, callId, 'update', reportedSeconds, Date.now(), config.CHARGE_RECONCILE_TOLERANCE_SECONDS);
-      if (r.code === -1) throw new AppError('CALL_NOT_FOUND', `no metered call ${callId}`);
-      if (r.code === -2) throw new AppError('CALL_ENDED', `call ${callId} has ended`);
+      throwOnScriptCode(BILLING_CODES.sbBillReport, r.code, { CALL_NOT_FOUND: `no metered call ${callId}`, CALL_ENDED: `call ${callId} has ended` });
       return getCall(appid, callId);
     },
 
@@ -431,9 +435,11 @@ export function createBillingService(core: Core, accounts: AccountsService) {
      */
     async confirm(appid: string, callId: string, payer: string): Promise<CallViewT> {
       const r = await store.confirm(appid, callId, payer, Date.now());
-      if (r === -1) throw new AppError('CALL_NOT_FOUND', `no metered call ${callId}`);
-      if (r === -2) throw new AppError('FORBIDDEN', 'only the payer confirms the bill');
-      if (r === -3) throw new AppError('CALL_ACTIVE', `call ${callId} is still metered: end it first`);
+      throwOnScriptCode(BILLING_CODES.sbBillConfirm, r, {
+        CALL_NOT_FOUND: `no metered call ${callId}`,
+        FORBIDDEN: 'only the payer confirms the bill',
+        CALL_ACTIVE: `call ${callId} is still metered: end it first`,
+      });
       return getCall(appid, callId);
     },
 

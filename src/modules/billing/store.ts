@@ -1,4 +1,4 @@
-// Redis layout of billing (all in the app's hash tag, so every script below runs in one
+// Redis layout of billing (all in the app's hash tag, so every script in lua/ runs in one
 // Cluster slot; P = sw:{app}:billing:):
 //   P bal              hash uid → balance (integer minor units). Written ONLY by sbBillLedger.
 //   P seq              counter: the last ledger entry id of the app
@@ -23,183 +23,21 @@ import type { RedisClient } from '../../infra/redis.js';
 import { createAppIndex } from '../../infra/app-index.js';
 import type { Keys } from '../../infra/keys.js';
 import { defineScripts, runDurableScript, type Durability } from '../../infra/scripts.js';
+import { loadScripts } from '../../infra/lua.js';
 import type { ProbeItem } from '../../infra/sessions.js';
 import type { EntryKindT, LedgerEntryT, PriceViewT } from './schemas.js';
 
-const scripts = {
-  // Claims ended calls whose hooks were not acknowledged by `before`: pushes their score to
-  // `until` in the same script, so two overlapping sweeps never re-run the same hooks.
-  // KEYS: endq. ARGV: before, until, limit → callIds
-  sbBillClaimEnded: {
-    keys: 1,
-    lua: `
-      local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[3]))
-      for _, id in ipairs(ids) do redis.call('ZADD', KEYS[1], 'XX', ARGV[2], id) end
-      return ids`,
-  },
-  // THE ledger operation: the only writer of balances. Applies `amount` (signed) to the
-  // user's balance once per idempotency key: a replayed key changes nothing and returns the
-  // original entry; a debit the balance cannot cover changes nothing (balances never go
-  // negative). KEYS: bal, idem, entries, seq, userLedger, callLedger.
-  // ARGV: uid, amount, key, kind, now, callId or '', unit or '', note or ''
-  // → {1, entry, balance} applied | {0, entry, balance} replayed | {-1, '', balance} insufficient
-  sbBillLedger: {
-    keys: 6,
-    lua: `
-      local id = redis.call('HGET', KEYS[2], ARGV[3])
-      if id then return {0, redis.call('HGET', KEYS[3], id), redis.call('HGET', KEYS[1], ARGV[1]) or '0'} end
-      local amount = tonumber(ARGV[2])
-      local bal = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '0')
-      if bal + amount < 0 then return {-1, '', string.format('%d', bal)} end
-      local nb = string.format('%d', redis.call('HINCRBY', KEYS[1], ARGV[1], ARGV[2]))
-      id = string.format('%d', redis.call('INCR', KEYS[4]))
-      local entry = id .. '|' .. ARGV[3] .. '|' .. ARGV[1] .. '|' .. ARGV[4] .. '|' .. ARGV[2] .. '|' .. nb .. '|' .. ARGV[5] .. '|' .. ARGV[6] .. '|' .. ARGV[7] .. '|' .. ARGV[8]
-      redis.call('HSET', KEYS[3], id, entry)
-      redis.call('HSET', KEYS[2], ARGV[3], id)
-      redis.call('ZADD', KEYS[5], id, id)
-      if ARGV[6] ~= '' then redis.call('ZADD', KEYS[6], id, id) end
-      return {1, entry, nb}`,
-  },
-  // Starts metering a call (idempotent by call id). KEYS: call, due, ucPayer, ucPayee.
-  // ARGV: callId, payer, payee, priceKey, unitPrice, unitMs, tickMs, now, firstDue
-  // → {1} created | {0, field, value, …} exists (its fields)
-  sbBillBegin: {
-    keys: 4,
-    lua: `
-      if redis.call('EXISTS', KEYS[1]) == 1 then
-        local h = redis.call('HGETALL', KEYS[1])
-        table.insert(h, 1, 0)
-        return h
-      end
-      redis.call('HSET', KEYS[1], 'payer', ARGV[2], 'payee', ARGV[3], 'priceKey', ARGV[4], 'unitPrice', ARGV[5], 'unitMs', ARGV[6], 'tickMs', ARGV[7],
-        'state', 'active', 'startedAt', ARGV[8], 'units', '0', 'amount', '0', 'nextDue', ARGV[9], 'seq', '0', 'low', '0')
-      redis.call('ZADD', KEYS[2], ARGV[9], ARGV[1])
-      redis.call('SADD', KEYS[3], ARGV[1])
-      redis.call('SADD', KEYS[4], ARGV[1])
-      return {1}`,
-  },
-  // Undoes a begin whose first unit could not be paid (nothing was charged).
-  // KEYS: call, due, ucPayer, ucPayee. ARGV: callId → 1 removed | 0 charged or gone meanwhile
-  sbBillAbort: {
-    keys: 4,
-    lua: `
-      local c = redis.call('HMGET', KEYS[1], 'state', 'units')
-      if c[1] ~= 'active' or c[2] ~= '0' then return 0 end
-      redis.call('DEL', KEYS[1])
-      redis.call('ZREM', KEYS[2], ARGV[1])
-      redis.call('SREM', KEYS[3], ARGV[1])
-      redis.call('SREM', KEYS[4], ARGV[1])
-      return 1`,
-  },
-  // Claims the due ticks: read and lease in one script, so two workers never take the same
-  // tick; a claim whose worker dies is taken again when its lease runs out. Ended calls
-  // found here are dropped from the zset. KEYS: due. ARGV: now, limit, leaseUntil, prefix P
-  // → {examined, then per claimed call: callId, payer, payee, startedAt, unitMs, unitPrice, units, nextDue, low, tickMs, balance}
-  sbBillClaim: {
-    keys: 1,
-    lua: `
-      local P = ARGV[4]
-      local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
-      local out = {#ids}
-      for _, id in ipairs(ids) do
-        local c = redis.call('HMGET', P .. 'c:' .. id, 'state', 'payer', 'payee', 'startedAt', 'unitMs', 'unitPrice', 'units', 'nextDue', 'low', 'tickMs')
-        if c[1] ~= 'active' then
-          redis.call('ZREM', KEYS[1], id)
-        else
-          redis.call('ZADD', KEYS[1], ARGV[3], id)
-          local n = #out
-          out[n + 1] = id
-          for i = 2, 10 do out[n + i] = c[i] end
-          out[n + 11] = redis.call('HGET', P .. 'bal', c[2]) or '0'
-        end
-      end
-      return out`,
-  },
-  // Records charged units on the call and, for a tick (ARGV[2] = the claimed due time),
-  // schedules the next one — only while the call is active and nobody advanced it since
-  // the claim (a worker whose lease ran out must not tick twice).
-  // KEYS: call, due. ARGV: callId, claimedDue or '', units, amount, nextDue, low (0/1)
-  // → {1, units, seq, lowStarted} ticked | {0, units} units recorded only | {-1} no call
-  sbBillAdvance: {
-    keys: 2,
-    lua: `
-      local c = redis.call('HMGET', KEYS[1], 'state', 'nextDue', 'units', 'low')
-      if not c[1] then return {-1} end
-      local units = tonumber(c[3])
-      if tonumber(ARGV[3]) > units then
-        units = tonumber(ARGV[3])
-        redis.call('HSET', KEYS[1], 'units', ARGV[3], 'amount', ARGV[4])
-      end
-      if ARGV[2] == '' or c[1] ~= 'active' or c[2] ~= ARGV[2] then return {0, units} end
-      local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
-      redis.call('HSET', KEYS[1], 'nextDue', ARGV[5])
-      redis.call('ZADD', KEYS[2], ARGV[5], ARGV[1])
-      local lowStarted = 0
-      if ARGV[6] == '1' and c[4] ~= '1' then
-        lowStarted = 1
-        redis.call('HSET', KEYS[1], 'low', '1')
-      elseif ARGV[6] == '0' and c[4] == '1' then
-        redis.call('HSET', KEYS[1], 'low', '0')
-      end
-      return {1, units, seq, lowStarted}`,
-  },
-  // Ends an active call. KEYS: call, due, ucPayer, ucPayee, endq. ARGV: callId, now, reason
-  // → {1, field, value, …} ended now | {0, field, value, …} was not active | {-1} no call
-  sbBillEnd: {
-    keys: 5,
-    lua: `
-      local st = redis.call('HGET', KEYS[1], 'state')
-      if not st then return {-1} end
-      if st == 'active' then
-        redis.call('HSET', KEYS[1], 'state', 'ended', 'endedAt', ARGV[2], 'reason', ARGV[3])
-        redis.call('ZREM', KEYS[2], ARGV[1])
-        redis.call('SREM', KEYS[3], ARGV[1])
-        redis.call('SREM', KEYS[4], ARGV[1])
-        redis.call('ZADD', KEYS[5], ARGV[2], ARGV[1])
-      end
-      local h = redis.call('HGETALL', KEYS[1])
-      table.insert(h, 1, st == 'active' and 1 or 0)
-      return h`,
-  },
-  // Records the agent app's measure and compares it with the server's (end − start, or
-  // now − start while active), in whole seconds. A difference beyond the tolerance is kept
-  // in the review zset. phase 'update' needs an active call; 'end' is recorded once.
-  // KEYS: call, rec. ARGV: callId, phase, reportedSeconds, now, toleranceSeconds
-  // → {1, serverSeconds, diff or ''} | {-1} no call | {-2} not active (update) | {-3} end already reported
-  sbBillReport: {
-    keys: 2,
-    lua: `
-      local c = redis.call('HMGET', KEYS[1], 'state', 'startedAt', 'endedAt', 'endReported')
-      if not c[1] then return {-1} end
-      if ARGV[2] == 'update' and c[1] ~= 'active' then return {-2} end
-      if ARGV[2] == 'end' and c[4] == '1' then return {-3} end
-      local stop = tonumber(c[3] or ARGV[4])
-      local server = math.floor((stop - tonumber(c[2])) / 1000 + 0.5)
-      local reported = tonumber(ARGV[3])
-      local diff = reported - server
-      redis.call('HSET', KEYS[1], 'reportedSeconds', ARGV[3])
-      if ARGV[2] == 'end' then redis.call('HSET', KEYS[1], 'endReported', '1') end
-      if math.abs(diff) > tonumber(ARGV[5]) then
-        redis.call('HSET', KEYS[1], 'diffSeconds', diff)
-        redis.call('ZADD', KEYS[2], ARGV[4], cjson.encode({callId = ARGV[1], phase = ARGV[2], reportedSeconds = reported, serverSeconds = server, diffSeconds = diff, at = tonumber(ARGV[4])}))
-        return {1, server, diff}
-      end
-      return {1, server, ''}`,
-  },
-  // The payer closes the bill of an ended call. KEYS: call. ARGV: payer, now
-  // → 1 confirmed now | 0 already confirmed | -1 no call | -2 not the payer | -3 still active
-  sbBillConfirm: {
-    keys: 1,
-    lua: `
-      local c = redis.call('HMGET', KEYS[1], 'state', 'payer')
-      if not c[1] then return -1 end
-      if c[2] ~= ARGV[1] then return -2 end
-      if c[1] == 'active' then return -3 end
-      if c[1] == 'confirmed' then return 0 end
-      redis.call('HSET', KEYS[1], 'state', 'confirmed', 'confirmedAt', ARGV[2])
-      return 1`,
-  },
-} as const;
+const scripts = loadScripts('modules/billing', [
+  'sbBillClaimEnded',
+  'sbBillLedger',
+  'sbBillBegin',
+  'sbBillAbort',
+  'sbBillClaim',
+  'sbBillAdvance',
+  'sbBillEnd',
+  'sbBillReport',
+  'sbBillConfirm',
+] as const);
 
 export interface LedgerApplied {
   code: 1 | 0 | -1;

@@ -5,6 +5,8 @@
 // these methods, so every path leaves the same state.
 import type { Core } from '../../infra/core.js';
 import { AppError } from '../../infra/errors.js';
+import { throwOnScriptCode } from '../../infra/lua.js';
+import { CLASSROOM_CODES } from './lua/codes.js';
 import type { AccountsService, UserSession } from '../accounts/service.js';
 import type { RtcService } from '../rtc/service.js';
 import type { RoomsService } from '../rooms/service.js';
@@ -82,7 +84,7 @@ export function createClassroomService(core: Core, deps: { accounts: AccountsSer
     const h = await course(appid, roomnum);
     const roomId = String(roomnum);
     const r = await store.move(appid, roomnum, h.host_uid ?? '', roomKeys(core.keys, appid, roomId).room, 'end', nowSeconds());
-    if (r.code === -1) throw new AppError('ROOM_NOT_FOUND', `no course ${roomnum}`);
+    throwOnScriptCode(CLASSROOM_CODES.sbCourseMove, r.code, { ROOM_NOT_FOUND: `no course ${roomnum}` });
     const view = await get(appid, roomnum);
     // Retried after a crash between the two steps, the course is already ended but the room
     // still open: closing again is what finishes the job.
@@ -139,8 +141,7 @@ export function createClassroomService(core: Core, deps: { accounts: AccountsSer
       const h = await hostedCourse(appid, uid, roomnum);
       const roomId = String(roomnum);
       const r = await store.move(appid, roomnum, h.host_uid ?? '', roomKeys(core.keys, appid, roomId).room, 'start', nowSeconds());
-      if (r.code === -1) throw new AppError('ROOM_NOT_FOUND', `no course ${roomnum}`);
-      if (r.code === -2 || r.code === -3) throw new AppError('ROOM_CLOSED', `course ${roomnum} has ended`);
+      throwOnScriptCode(CLASSROOM_CODES.sbCourseMove, r.code, { ROOM_NOT_FOUND: `no course ${roomnum}`, ROOM_CLOSED: `course ${roomnum} has ended` });
       const view = await get(appid, roomnum);
       if (r.code === 1) {
         await rooms.announceState(appid, roomId, COURSE_STATE_NAMES[1], view);
@@ -237,7 +238,7 @@ export function createClassroomService(core: Core, deps: { accounts: AccountsSer
         JSON.stringify({ type: file.type, file_name: file.file_name, url: file.url }),
         Date.now(),
       );
-      if (r === -1) throw new AppError('ROOM_NOT_FOUND', `no course ${roomnum}`);
+      throwOnScriptCode(CLASSROOM_CODES.sbCourseBind, r, { ROOM_NOT_FOUND: `no course ${roomnum}` });
       return { changed: r === 1 };
     },
 
@@ -266,7 +267,7 @@ export function createClassroomService(core: Core, deps: { accounts: AccountsSer
         rec.playbackUrl,
         rec.isIndex ?? true,
       );
-      if (r.code === -1) throw new AppError('ROOM_NOT_FOUND', `no course ${roomnum}`);
+      throwOnScriptCode(CLASSROOM_CODES.sbCourseMove, r.code, { ROOM_NOT_FOUND: `no course ${roomnum}` });
       const view = await get(appid, roomnum);
       if (r.code === 1) await rooms.announceState(appid, roomId, COURSE_STATE_NAMES[view.state] ?? 'ended', view);
       return view;

@@ -15,6 +15,8 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import type { Core } from '../../infra/core.js';
 import { AppError } from '../../infra/errors.js';
+import { throwOnScriptCode } from '../../infra/lua.js';
+import { CONFERENCES_CODES } from './lua/codes.js';
 import { createSmsProvider, parseNumberList } from '../../providers/sms/index.js';
 import { createTelephonyProvider, type CallLeg } from '../../providers/telephony/index.js';
 import type { RoomsService } from '../rooms/service.js';
@@ -135,21 +137,14 @@ export function createConferencesService(core: Core, deps: { rooms: RoomsService
   }
 
   function failOn(confId: string, r: ScriptResult): void {
-    switch (r.code) {
-      case -1:
-        throw new AppError('CONFERENCE_NOT_FOUND', `no conference ${confId}`);
-      case -2:
-        throw new AppError('CONFERENCE_ENDED', `conference ${confId} has ended`);
-      case -3:
-        throw new AppError('CONFERENCE_FULL', `conference ${confId} has ${MAX} participants (CONFERENCE_MAX_PARTICIPANTS)`);
-      case -4:
-        throw new AppError('CONFERENCE_NOT_STARTED', `conference ${confId} has not started yet`);
-      case -5:
-        throw new AppError('CONFERENCE_PASSWORD', `conference ${confId} needs its password`);
-      case -6:
-        throw new AppError('PARTICIPANT_NOT_FOUND', `no call ${list(r.unknown).join(', ')} in conference ${confId}`, { unknown: list(r.unknown) });
-      default:
-    }
+    throwOnScriptCode(CONFERENCES_CODES.all, r.code, {
+      CONFERENCE_NOT_FOUND: `no conference ${confId}`,
+      CONFERENCE_ENDED: `conference ${confId} has ended`,
+      CONFERENCE_FULL: `conference ${confId} has ${MAX} participants (CONFERENCE_MAX_PARTICIPANTS)`,
+      CONFERENCE_NOT_STARTED: `conference ${confId} has not started yet`,
+      CONFERENCE_PASSWORD: `conference ${confId} needs its password`,
+      PARTICIPANT_NOT_FOUND: { message: `no call ${list(r.unknown).join(', ')} in conference ${confId}`, details: { unknown: list(r.unknown) } },
+    });
   }
 
   /**
@@ -237,7 +232,7 @@ export function createConferencesService(core: Core, deps: { rooms: RoomsService
     since: number | null = null,
   ): Promise<{ h: Record<string, string>; parts: StoredParticipant[] } | null> {
     const r = await store.end(appid, confId, Date.now(), reason, since);
-    if (r.code === -1) throw new AppError('CONFERENCE_NOT_FOUND', `no conference ${confId}`);
+    throwOnScriptCode(CONFERENCES_CODES.all, r.code, { CONFERENCE_NOT_FOUND: `no conference ${confId}` });
     if (r.code === 0) {
       // Already ended: make sure its room is closed too (a process that died between the two left it open; closing twice is a no-op).
       if (r.prev === 'ended') await rooms.close(appid, confId, 'ended');
@@ -482,7 +477,7 @@ export function createConferencesService(core: Core, deps: { rooms: RoomsService
     /** conferences/start: the scheduled start. */
     async start(job: { appid: string; confId: string }): Promise<{ started: boolean }> {
       const r = await store.start(job.appid, job.confId, Date.now());
-      if (r.code === -1) throw new AppError('CONFERENCE_NOT_FOUND', `no conference ${job.confId}`);
+      throwOnScriptCode(CONFERENCES_CODES.all, r.code, { CONFERENCE_NOT_FOUND: `no conference ${job.confId}` });
       if (r.code === 0) return { started: false };
       const h = await conf(job.appid, job.confId);
       await rooms.announceState(

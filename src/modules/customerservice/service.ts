@@ -15,6 +15,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Core } from '../../infra/core.js';
 import { AppError, isAppError } from '../../infra/errors.js';
+import { throwOnScriptCode } from '../../infra/lua.js';
+import { CUSTOMERSERVICE_CODES } from './lua/codes.js';
 import type { AccountsService } from '../accounts/service.js';
 import type { DispatchService } from '../dispatch/service.js';
 import type { RequestViewT } from '../dispatch/schemas.js';
@@ -161,7 +163,7 @@ export function createCustomerServiceService(
       const uid = `seat-${randomBytes(6).toString('hex')}`;
       const seat: SeatRecord = { nickname: input.nickname, kind: 'created', createdAt: Date.now() };
       const added = await store.addSeat(appid, uid, seat);
-      if (added === -1) throw new AppError('SEAT_EXISTS', `a seat named ${input.nickname} exists in app ${appid}`);
+      throwOnScriptCode(CUSTOMERSERVICE_CODES.csSeatAdd, added, { SEAT_EXISTS: `a seat named ${input.nickname} exists in app ${appid}` });
       try {
         await accounts.createUserWithPassword(appid, { id: uid, role: SEAT_ROLE, name: input.nickname }, input.password);
         await presence.configure(appid, uid, { skills: [CS_SKILL], capacity: config.CS_SEAT_CAPACITY });
@@ -178,8 +180,13 @@ export function createCustomerServiceService(
       const user = await accounts.getUser(appid, input.uid);
       const seat: SeatRecord = { nickname: input.nickname ?? (user.name || user.id), kind: 'linked', createdAt: Date.now() };
       const added = await store.addSeat(appid, input.uid, seat);
-      if (added === -1) throw new AppError('SEAT_EXISTS', `a seat named ${seat.nickname} exists in app ${appid}: pass another nickname`);
-      if (added === -2) throw new AppError('SEAT_EXISTS', `${input.uid} is already a seat of app ${appid}`);
+      // Both codes are SEAT_EXISTS: -2 is the user already a seat, -1 the nickname taken (csSeatAdd).
+      throwOnScriptCode(CUSTOMERSERVICE_CODES.csSeatAdd, added, {
+        SEAT_EXISTS:
+          added === -2
+            ? `${input.uid} is already a seat of app ${appid}`
+            : `a seat named ${seat.nickname} exists in app ${appid}: pass another nickname`,
+      });
       const agent = await presence.get(appid, input.uid);
       await presence.configure(appid, input.uid, {
         skills: [...new Set([...agent.skills, CS_SKILL])],

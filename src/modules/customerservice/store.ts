@@ -12,54 +12,10 @@
 import type { RedisClient } from '../../infra/redis.js';
 import type { Keys } from '../../infra/keys.js';
 import { defineScripts } from '../../infra/scripts.js';
+import { loadScripts } from '../../infra/lua.js';
 import type { ProbeItem } from '../../infra/sessions.js';
 
-const scripts = {
-  // A seat: nickname and uid both unused. KEYS: seats, nicks. ARGV: uid, nickname, JSON → 1 | -1 nickname used | -2 already a seat
-  csSeatAdd: {
-    keys: 2,
-    lua: `
-      if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then return -2 end
-      if redis.call('HSETNX', KEYS[2], ARGV[2], ARGV[1]) == 0 then return -1 end
-      redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
-      return 1`,
-  },
-  // Removes a seat and its nickname. KEYS: seats, nicks. ARGV: uid → the seat's JSON | false
-  csSeatRemove: {
-    keys: 2,
-    lua: `
-      local j = redis.call('HGET', KEYS[1], ARGV[1])
-      if not j then return false end
-      local nick = cjson.decode(j).nickname
-      if redis.call('HGET', KEYS[2], nick) == ARGV[1] then redis.call('HDEL', KEYS[2], nick) end
-      redis.call('HDEL', KEYS[1], ARGV[1])
-      return j`,
-  },
-  // Appends a message with the customer's next number. KEYS: customer, history. ARGV: JSON without seq, max, ttl → the stored JSON
-  csAppend: {
-    keys: 2,
-    lua: `
-      local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
-      local m = cjson.decode(ARGV[1])
-      m.seq = seq
-      local s = cjson.encode(m)
-      redis.call('RPUSH', KEYS[2], s)
-      redis.call('LTRIM', KEYS[2], -tonumber(ARGV[2]), -1)
-      redis.call('EXPIRE', KEYS[2], ARGV[3])
-      redis.call('EXPIRE', KEYS[1], ARGV[3])
-      return s`,
-  },
-  // Compare-and-set of the customer's current request: only one of two concurrent first
-  // messages opens a consultation. KEYS: customer. ARGV: expected ('' none), new, ttl → 1 | 0
-  csSwapRequest: {
-    keys: 1,
-    lua: `
-      if (redis.call('HGET', KEYS[1], 'requestId') or '') ~= ARGV[1] then return 0 end
-      if ARGV[2] == '' then redis.call('HDEL', KEYS[1], 'requestId') else redis.call('HSET', KEYS[1], 'requestId', ARGV[2]) end
-      redis.call('EXPIRE', KEYS[1], ARGV[3])
-      return 1`,
-  },
-} as const;
+const scripts = loadScripts('modules/customerservice', ['csSeatAdd', 'csSeatRemove', 'csAppend', 'csSwapRequest'] as const);
 
 export interface SeatRecord {
   nickname: string;

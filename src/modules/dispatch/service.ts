@@ -12,6 +12,8 @@
 import type { Core } from '../../infra/core.js';
 import { createHook } from '../../infra/hooks.js';
 import { AppError } from '../../infra/errors.js';
+import { scriptErrorCode, throwOnScriptCode } from '../../infra/lua.js';
+import { DISPATCH_CODES } from './lua/codes.js';
 import { agentState, type PresenceService } from '../presence/service.js';
 import { createDispatchStore } from './store.js';
 import type { ExpireJobT, RequestState, RequestViewT, RoundJobT } from './schemas.js';
@@ -90,17 +92,15 @@ export function createDispatchService(core: Core, deps: { presence: PresenceServ
     for (const s of await store.stalled(appid, uids)) await runRoundNow(appid, s.id, s.round + 1);
   }
 
-  function notFound(id: string): never {
-    throw new AppError('REQUEST_NOT_FOUND', `no request ${id}`);
-  }
-
   /** reason '' = ended-by-caller or ended-by-agent, from who ends it. */
   async function end(appid: string, id: string, uid: string | null, reason: string, onlyIfNotBegun = false): Promise<RequestViewT> {
     const r = await store.end(appid, id, uid ?? '', Date.now(), reason, onlyIfNotBegun);
-    if (r.code === -1) notFound(id);
-    if (r.code === -5) throw new AppError('NOT_A_PARTY', `${uid} is not a party of conversation ${id}`);
-    if (r.code === -6) throw new AppError('CONVERSATION_NOT_ACCEPTED', `request ${id} is still waiting for an agent: cancel it instead`);
-    if (r.code === -3) throw new AppError('REQUEST_CLOSED', `request ${id} expired or was cancelled`);
+    throwOnScriptCode(DISPATCH_CODES.sbConvEnd, r.code, {
+      REQUEST_NOT_FOUND: `no request ${id}`,
+      NOT_A_PARTY: `${uid} is not a party of conversation ${id}`,
+      CONVERSATION_NOT_ACCEPTED: `request ${id} is still waiting for an agent: cancel it instead`,
+      REQUEST_CLOSED: `request ${id} expired or was cancelled`,
+    });
     if (r.code === 1) {
       const ended = {
         conversationId: id,
@@ -126,10 +126,12 @@ export function createDispatchService(core: Core, deps: { presence: PresenceServ
   /** First accept wins (atomically); the others get dispatch.taken, the caller dispatch.accepted. */
   async function accept(appid: string, id: string, uid: string): Promise<RequestViewT> {
     const r = await store.accept(appid, id, uid, Date.now());
-    if (r.code === -1) notFound(id);
-    if (r.code === -2) throw new AppError('ALREADY_TAKEN', `request ${id} was already accepted by another agent`);
-    if (r.code === -3) throw new AppError('REQUEST_CLOSED', `request ${id} expired or was cancelled`);
-    if (r.code === -4) throw new AppError('NOT_OFFERED', `request ${id} is not offered to ${uid}`);
+    throwOnScriptCode(DISPATCH_CODES.sbDispatchAccept, r.code, {
+      REQUEST_NOT_FOUND: `no request ${id}`,
+      ALREADY_TAKEN: `request ${id} was already accepted by another agent`,
+      REQUEST_CLOSED: `request ${id} expired or was cancelled`,
+      NOT_OFFERED: `request ${id} is not offered to ${uid}`,
+    });
     if (r.code === 1) {
       for (const other of r.others) emitter.toUser(appid, other, 'dispatch.taken', { requestId: id, by: uid });
       emitter.toUser(appid, r.caller, 'dispatch.accepted', { requestId: id, agent: uid });
@@ -249,8 +251,10 @@ export function createDispatchService(core: Core, deps: { presence: PresenceServ
     /** The caller gives up a waiting request. */
     async cancel(appid: string, id: string, uid: string): Promise<RequestViewT> {
       const r = await store.close(appid, id, 'cancelled', Date.now(), uid);
-      if (r.code === -1) notFound(id);
-      if (r.code === -5) throw new AppError('NOT_A_PARTY', `only the caller cancels request ${id}`);
+      throwOnScriptCode(DISPATCH_CODES.sbDispatchClose, r.code, {
+        REQUEST_NOT_FOUND: `no request ${id}`,
+        NOT_A_PARTY: `only the caller cancels request ${id}`,
+      });
       if (r.code === 0) {
         if (r.state === 'cancelled') return get(appid, id);
         throw new AppError(r.state === 'expired' ? 'REQUEST_CLOSED' : 'ALREADY_TAKEN', `request ${id} is ${r.state}`);
@@ -298,16 +302,23 @@ export function createDispatchService(core: Core, deps: { presence: PresenceServ
       // Seed 000: the volunteer answers the user peer to peer (the signed TIM ANSWER_CALL)
       // and the user's begin names it; no socket accept was sent. The caller's begin naming
       // an agent that holds an offer accepts it for that agent — first accept wins, as ever.
-      if (r.code === -6 && agent && opts.acceptOffer && (await get(appid, id)).caller === uid) {
+      if (
+        scriptErrorCode(DISPATCH_CODES.sbConvBegin, r.code) === 'CONVERSATION_NOT_ACCEPTED' &&
+        agent &&
+        opts.acceptOffer &&
+        (await get(appid, id)).caller === uid
+      ) {
         await accept(appid, id, agent);
         r = await store.begin(appid, id, uid, agent, Date.now());
       }
-      if (r.code === -1) notFound(id);
-      if (r.code === -5) throw new AppError('NOT_A_PARTY', `${uid} is not a party of conversation ${id}`);
-      if (r.code === -6) throw new AppError('CONVERSATION_NOT_ACCEPTED', `no agent has accepted request ${id} yet`);
-      if (r.code === -3) throw new AppError('REQUEST_CLOSED', `request ${id} expired or was cancelled`);
-      if (r.code === -7) throw new AppError('WRONG_AGENT', `conversation ${id} was accepted by another agent than ${agent}`);
-      if (r.code === -8) throw new AppError('CONVERSATION_ENDED', `conversation ${id} has ended`);
+      throwOnScriptCode(DISPATCH_CODES.sbConvBegin, r.code, {
+        REQUEST_NOT_FOUND: `no request ${id}`,
+        NOT_A_PARTY: `${uid} is not a party of conversation ${id}`,
+        CONVERSATION_NOT_ACCEPTED: `no agent has accepted request ${id} yet`,
+        REQUEST_CLOSED: `request ${id} expired or was cancelled`,
+        WRONG_AGENT: `conversation ${id} was accepted by another agent than ${agent}`,
+        CONVERSATION_ENDED: `conversation ${id} has ended`,
+      });
       if (r.code === 1) {
         const started = { conversationId: id, caller: r.caller, agent: r.agent, startedAt: r.startedAt };
         emitter.toUser(appid, r.caller, 'conversation.started', started);

@@ -5,6 +5,8 @@
 // idle agents by it.
 import type { Core } from '../../infra/core.js';
 import { AppError } from '../../infra/errors.js';
+import { throwOnScriptCode } from '../../infra/lua.js';
+import { FEEDBACK_CODES } from './lua/codes.js';
 import type { DispatchService } from '../dispatch/service.js';
 import type { PresenceService } from '../presence/service.js';
 import { createFeedbackStore } from './store.js';
@@ -33,11 +35,13 @@ export function createFeedbackService(core: Core, deps: { presence: PresenceServ
         core.config.DISPATCH_DEFAULT_RATING,
         PRIOR_WEIGHT,
       );
-      if (r.code === -1) throw new AppError('REQUEST_NOT_FOUND', `no conversation ${conversationId}`);
-      if (r.code === -3) throw new AppError('REQUEST_CLOSED', `request ${conversationId} expired or was cancelled: nothing to rate`);
-      if (r.code === -5) throw new AppError('NOT_A_PARTY', `${uid} is not the ${side} of conversation ${conversationId}`);
-      if (r.code === -6) throw new AppError('CONVERSATION_NOT_ACCEPTED', `no agent has accepted request ${conversationId} yet`);
-      if (r.code === -9) throw new AppError('FEEDBACK_GIVEN', `the ${side} side already rated conversation ${conversationId}`);
+      throwOnScriptCode(FEEDBACK_CODES.sbFeedbackGive, r.code, {
+        REQUEST_NOT_FOUND: `no conversation ${conversationId}`,
+        REQUEST_CLOSED: `request ${conversationId} expired or was cancelled: nothing to rate`,
+        NOT_A_PARTY: `${uid} is not the ${side} of conversation ${conversationId}`,
+        CONVERSATION_NOT_ACCEPTED: `no agent has accepted request ${conversationId} yet`,
+        FEEDBACK_GIVEN: `the ${side} side already rated conversation ${conversationId}`,
+      });
       return {
         conversationId,
         side,

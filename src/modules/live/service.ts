@@ -8,6 +8,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Core } from '../../infra/core.js';
 import { AppError, isAppError } from '../../infra/errors.js';
+import { throwOnScriptCode } from '../../infra/lua.js';
+import { LIVE_CODES } from './lua/codes.js';
 import { safeEqual } from '../../infra/passwords.js';
 import type { AccountsService } from '../accounts/service.js';
 import type { RoomsService } from '../rooms/service.js';
@@ -99,7 +101,7 @@ export function createLiveService(core: Core, deps: { accounts: AccountsService;
 
   async function stopVideo(appid: string, videoID: string): Promise<boolean> {
     const r = await store.stop(appid, videoID, Date.now());
-    if (r === -1) throw new AppError('VIDEO_NOT_FOUND', `no video ${videoID}`);
+    throwOnScriptCode(LIVE_CODES.liveStop, r, { VIDEO_NOT_FOUND: `no video ${videoID}` });
     // The room's close is idempotent (a second stop closes nothing and publishes nothing).
     await rooms.close(appid, videoID, 'ended').catch((err: unknown) => {
       if (!isAppError(err, 'ROOM_NOT_FOUND')) throw err;

@@ -22,26 +22,9 @@ import { randomBytes } from 'node:crypto';
 import type { RedisClient } from '../../infra/redis.js';
 import type { Keys } from '../../infra/keys.js';
 import { defineScripts } from '../../infra/scripts.js';
+import { loadScripts } from '../../infra/lua.js';
 
-const scripts = {
-  // Stops a live video once. KEYS: video, now, hist, listed. ARGV: videoID, endedAt
-  // → 1 stopped now | 0 already stopped | -1 no video
-  liveStop: {
-    keys: 4,
-    lua: `
-      local v = redis.call('HMGET', KEYS[1], 'liveFlag', 'save', 'startedAt')
-      if not v[1] then return -1 end
-      if v[1] ~= '1' then return 0 end
-      redis.call('HSET', KEYS[1], 'liveFlag', '0', 'endedAt', ARGV[2])
-      redis.call('ZREM', KEYS[2], ARGV[1])
-      if v[2] == '1' then
-        redis.call('ZADD', KEYS[3], v[3], ARGV[1])
-      else
-        redis.call('ZREM', KEYS[4], ARGV[1])
-      end
-      return 1`,
-  },
-} as const;
+const scripts = loadScripts('modules/live', ['liveStop'] as const);
 
 export function createLiveStore(redis: RedisClient, keys: Keys) {
   const run = defineScripts(redis, scripts);

@@ -6,33 +6,10 @@
 import type { RedisClient } from '../../infra/redis.js';
 import type { Keys } from '../../infra/keys.js';
 import { defineScripts } from '../../infra/scripts.js';
+import { loadScripts } from '../../infra/lua.js';
 import type { RecordingT } from './schemas.js';
 
-const scripts = {
-  // KEYS: recording hash, room zset. ARGV: member, score, data JSON.
-  // Returns {state, data}: state 1 new, 0 stored earlier and not linked yet, 2 already linked;
-  // data is the stored JSON (the first one wins, so a replay cannot rewrite it).
-  sbMediaPutRecording: {
-    keys: 2,
-    lua: `
-      local data = redis.call('HGET', KEYS[1], 'data')
-      if data then
-        if redis.call('HGET', KEYS[1], 'linked') == '1' then return {2, data} end
-        return {0, data}
-      end
-      redis.call('HSET', KEYS[1], 'data', ARGV[3], 'linked', '0')
-      redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])
-      return {1, ARGV[3]}`,
-  },
-  // KEYS: recording hash. ARGV: now ms. Marks it linked once every handler succeeded.
-  sbMediaMarkLinked: {
-    keys: 1,
-    lua: `
-      if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-      redis.call('HSET', KEYS[1], 'linked', '1', 'linkedAt', ARGV[1])
-      return 1`,
-  },
-} as const;
+const scripts = loadScripts('modules/media', ['sbMediaPutRecording', 'sbMediaMarkLinked'] as const);
 
 export type PutResult = { state: 'new' | 'pending' | 'linked'; recording: RecordingT };
 

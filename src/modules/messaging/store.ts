@@ -7,43 +7,11 @@
 import type { RedisClient } from '../../infra/redis.js';
 import type { Keys } from '../../infra/keys.js';
 import { defineScripts } from '../../infra/scripts.js';
+import { loadScripts } from '../../infra/lua.js';
 import type { ProbeItem } from '../../infra/sessions.js';
 import type { InboxMessageT } from './schemas.js';
 
-const CHUNK = `local function each(key, cmd, from)
-  local n = 0
-  for i = from, #ARGV, 500 do n = n + redis.call(cmd, key, unpack(ARGV, i, math.min(i + 499, #ARGV))) end
-  return n
-end
-`;
-
-const SCRIPTS = {
-  // KEYS words, wordsver; ARGV the file's words → version (seeds only when never seeded)
-  sbMsgWordsSeed: {
-    keys: 2,
-    lua: `${CHUNK}
-if redis.call('exists', KEYS[2]) == 1 then return tonumber(redis.call('get', KEYS[2])) end
-each(KEYS[1], 'sadd', 1)
-redis.call('set', KEYS[2], 1)
-return 1`,
-  },
-  // KEYS words, wordsver; ARGV[1] sadd|srem|replace, ARGV[2..] words → {version, changed, count}
-  sbMsgWordsEdit: {
-    keys: 2,
-    lua: `${CHUNK}
-local op = ARGV[1]
-local n
-if op == 'replace' then
-  redis.call('del', KEYS[1])
-  n = each(KEYS[1], 'sadd', 2)
-else
-  n = each(KEYS[1], op, 2)
-end
-local v = tonumber(redis.call('get', KEYS[2]) or '0')
-if n > 0 or op == 'replace' then v = redis.call('incr', KEYS[2]) end
-return {v, n, redis.call('scard', KEYS[1])}`,
-  },
-} as const;
+const SCRIPTS = loadScripts('modules/messaging', ['sbMsgWordsSeed', 'sbMsgWordsEdit'] as const);
 
 export function createMessagingStore(redis: RedisClient, keys: Keys) {
   const run = defineScripts(redis, SCRIPTS);

@@ -21,6 +21,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Core } from '../../infra/core.js';
 import { AppError, isAppError } from '../../infra/errors.js';
+import { throwOnScriptCode } from '../../infra/lua.js';
+import { PAIRING_CODES } from './lua/codes.js';
 import type { AccountsService } from '../accounts/service.js';
 import type { BillingService } from '../billing/service.js';
 import { createPairingStore } from './store.js';
@@ -113,8 +115,7 @@ export function createPairingService(core: Core, deps: { accounts: AccountsServi
   /** Ends an ask (reason), tells the asker, the peer and the candidates holding its offers. */
   async function close(appid: string, askNo: string, by: string, reason: string, round?: number) {
     const r = await store.close(appid, askNo, by, reason, Date.now(), round);
-    if (r.code === -1) throw new AppError('PAIR_NOT_FOUND', `no ask ${askNo}`);
-    if (r.code === -7) throw new AppError('NOT_A_PARTY', `only the asker ends ask ${askNo}`);
+    throwOnScriptCode(PAIRING_CODES.sbPairClose, r.code, { PAIR_NOT_FOUND: `no ask ${askNo}`, NOT_A_PARTY: `only the asker ends ask ${askNo}` });
     if (r.code === 1) {
       const ended = { askNo, reason };
       emitter.toUser(appid, r.askUid, 'pair.ended', ended);
@@ -182,7 +183,9 @@ export function createPairingService(core: Core, deps: { accounts: AccountsServi
         ft: (f.tags ?? []).join(','),
         filters: JSON.stringify(f),
       });
-      if (r.code === -1) throw new AppError('PAIR_BUSY', `${uid} already has ask ${r.askNo} open`, { askNo: r.askNo });
+      throwOnScriptCode(PAIRING_CODES.sbPairAsk, r.code, {
+        PAIR_BUSY: { message: `${uid} already has ask ${r.askNo} open`, details: { askNo: r.askNo } },
+      });
       await scheduleRound(appid, r.askNo, 1);
       return {
         askNo: r.askNo,
@@ -235,12 +238,14 @@ export function createPairingService(core: Core, deps: { accounts: AccountsServi
     ): Promise<{ askNo: string; roundNo: number; pass: boolean; won: boolean }> {
       const { askNo, roundNo, pass } = input;
       const r = await store.answer(appid, askNo, uid, roundNo, pass, Date.now());
-      if (r.code === -1) throw new AppError('PAIR_NOT_FOUND', `no ask ${askNo}`);
-      if (r.code === -2) throw new AppError('PAIR_TAKEN', `ask ${askNo} was already answered by another candidate`);
-      if (r.code === -3) throw new AppError('PAIR_CLOSED', `ask ${askNo} has ended`);
-      if (r.code === -4) throw new AppError('PAIR_NOT_OFFERED', `ask ${askNo} round ${roundNo} is not offered to ${uid}`);
-      if (r.code === -5) throw new AppError('PAIR_STALE_ROUND', `round ${roundNo} of ask ${askNo} is over (current round ${r.round})`);
-      if (r.code === -6) throw new AppError('PAIR_BUSY', `${uid} is asking, answered another ask or is in a call`);
+      throwOnScriptCode(PAIRING_CODES.sbPairAnswer, r.code, {
+        PAIR_NOT_FOUND: `no ask ${askNo}`,
+        PAIR_TAKEN: `ask ${askNo} was already answered by another candidate`,
+        PAIR_CLOSED: `ask ${askNo} has ended`,
+        PAIR_NOT_OFFERED: `ask ${askNo} round ${roundNo} is not offered to ${uid}`,
+        PAIR_STALE_ROUND: `round ${roundNo} of ask ${askNo} is over (current round ${r.round})`,
+        PAIR_BUSY: `${uid} is asking, answered another ask or is in a call`,
+      });
       if (r.code === 1) {
         emitter.toUser(appid, r.askUid, 'pair.answered', { askNo, roundNo, peerUid: uid });
         for (const o of r.others) emitter.toUser(appid, o, 'pair.withdrawn', { askNo, reason: 'taken' });
@@ -265,11 +270,13 @@ export function createPairingService(core: Core, deps: { accounts: AccountsServi
       const { askNo, peerUid, pass } = input;
       const callId = input.callId ?? `pair-${askNo}-${randomUUID().slice(0, 8)}`;
       const r = await store.confirm(appid, askNo, uid, peerUid, pass, callId, Date.now());
-      if (r.code === -1) throw new AppError('PAIR_NOT_FOUND', `no ask ${askNo}`);
-      if (r.code === -7) throw new AppError('NOT_A_PARTY', `only the asker confirms ask ${askNo}`);
-      if (r.code === -3) throw new AppError('PAIR_CLOSED', `ask ${askNo} has ended`);
-      if (r.code === -8) throw new AppError('PAIR_NOT_ANSWERED', `nobody has answered ask ${askNo} yet`);
-      if (r.code === -9) throw new AppError('PAIR_WRONG_PEER', `${peerUid} is not the candidate that answered ask ${askNo}`);
+      throwOnScriptCode(PAIRING_CODES.sbPairConfirm, r.code, {
+        PAIR_NOT_FOUND: `no ask ${askNo}`,
+        NOT_A_PARTY: `only the asker confirms ask ${askNo}`,
+        PAIR_CLOSED: `ask ${askNo} has ended`,
+        PAIR_NOT_ANSWERED: `nobody has answered ask ${askNo} yet`,
+        PAIR_WRONG_PEER: `${peerUid} is not the candidate that answered ask ${askNo}`,
+      });
       if (r.code === 0) {
         // Dislike: the peer is free again, matching goes on with a new round (or ends after the last).
         if (r.round >= config.PAIR_MAX_ROUNDS) await close(appid, askNo, '', 'no-match');

@@ -8,7 +8,8 @@
 // whoever is past it offline — no timer per agent, nothing per heartbeat through BullMQ.
 import type { Core } from '../../infra/core.js';
 import { createHook } from '../../infra/hooks.js';
-import { AppError } from '../../infra/errors.js';
+import { throwOnScriptCode } from '../../infra/lua.js';
+import { PRESENCE_CODES } from './lua/codes.js';
 import { check } from '../../infra/validation.js';
 import type { AccountsService } from '../accounts/service.js';
 import { createPresenceStore, type AgentRecord } from './store.js';
@@ -107,8 +108,9 @@ export function createPresenceService(core: Core, accounts: AccountsService) {
         input.capacity ?? null,
         config.DISPATCH_DEFAULT_RATING,
       );
-      if (r.code === -1)
-        throw new AppError('AGENT_NO_SKILLS', `agent ${uid} has no skills: pass skills, or set them with PUT /v1/apps/${appid}/agents/${uid}`);
+      throwOnScriptCode(PRESENCE_CODES.sbPresenceSet, r.code, {
+        AGENT_NO_SKILLS: `agent ${uid} has no skills: pass skills, or set them with PUT /v1/apps/${appid}/agents/${uid}`,
+      });
       if (input.state === 'offline' && r.prev === 'online') await wentOffline(appid, uid, 'set');
       if (input.state === 'online' && (r.prev !== 'online' || skills)) await online.run(appid, uid);
       return get(appid, uid);

@@ -9,6 +9,8 @@
 // unless the host came back.
 import type { Core } from '../../infra/core.js';
 import { AppError } from '../../infra/errors.js';
+import { throwOnScriptCode } from '../../infra/lua.js';
+import { ROOMS_CODES } from './lua/codes.js';
 import type { DomainEventName } from '../../infra/events.js';
 import { createHeartbeatBatches } from './heartbeat-batches.js';
 import { createMemberBatches } from './member-batches.js';
@@ -115,10 +117,11 @@ export function createRoomsService(core: Core) {
   async function enter(appid: string, roomId: string, uid: string, role: string) {
     const now = Date.now();
     const r = await store.enter(appid, roomId, uid, role, now, now + config.ROOM_MEMBER_TIMEOUT_MS);
-    if (r.code === -1) throw new AppError('ROOM_NOT_FOUND', `no room ${roomId}`);
-    if (r.code === -2) throw new AppError('ROOM_CLOSED', `room ${roomId} is closed`);
-    if (r.code === -3)
-      throw new AppError('FORBIDDEN', `room ${roomId} admits invited members only (its feature admits them: a conference after its password)`);
+    throwOnScriptCode(ROOMS_CODES.sbRoomEnter, r.code, {
+      ROOM_NOT_FOUND: `no room ${roomId}`,
+      ROOM_CLOSED: `room ${roomId} is closed`,
+      FORBIDDEN: `room ${roomId} admits invited members only (its feature admits them: a conference after its password)`,
+    });
     if (r.code === 1) {
       emitter.joinRoomOf(appid, uid, roomId, r.sockets);
       await announceMember(appid, { roomId, uid, action: 'joined', role: r.role, memsize: r.memsize, kind: r.kind, host: r.host, label: r.label });
@@ -130,7 +133,7 @@ export function createRoomsService(core: Core) {
   async function close(appid: string, roomId: string, label = 'closed', detail?: Record<string, unknown>): Promise<boolean> {
     const room = await get(appid, roomId);
     const r = await store.close(appid, roomId, Date.now(), label);
-    if (r.code === -1) throw new AppError('ROOM_NOT_FOUND', `no room ${roomId}`);
+    throwOnScriptCode(ROOMS_CODES.sbRoomClose, r.code, { ROOM_NOT_FOUND: `no room ${roomId}` });
     if (r.code === 0) return false;
     const state = { roomId, kind: room.kind, state: label, host: room.host, memsize: 0, ...(detail ? { detail } : {}) };
     // Members hear the close, then the socket room is emptied (same adapter channel: in order).
@@ -219,7 +222,7 @@ export function createRoomsService(core: Core) {
 
     async leave(appid: string, roomId: string, uid: string): Promise<{ left: boolean; memsize: number }> {
       const r = await store.leave(appid, roomId, uid);
-      if (r.code === -1) throw new AppError('ROOM_NOT_FOUND', `no room ${roomId}`);
+      throwOnScriptCode(ROOMS_CODES.sbRoomLeave, r.code, { ROOM_NOT_FOUND: `no room ${roomId}` });
       emitter.leaveRoomOf(appid, uid, roomId, r.sockets);
       if (r.code === 1)
         await announceMember(appid, { roomId, uid, action: 'left', role: r.role, memsize: r.memsize, kind: r.kind, host: r.host, label: r.label });
@@ -266,9 +269,11 @@ export function createRoomsService(core: Core) {
       const ts = Date.now();
       const body = { from: uid, ts, ...(msg.text !== undefined ? { text: msg.text } : {}), ...(msg.data !== undefined ? { data: msg.data } : {}) };
       const seq = await store.appendMessage(appid, roomId, uid, JSON.stringify(body), config.ROOM_MESSAGE_HISTORY);
-      if (seq === -1) throw new AppError('ROOM_NOT_FOUND', `no room ${roomId}`);
-      if (seq === -2) throw new AppError('ROOM_CLOSED', `room ${roomId} is closed`);
-      if (seq === -3) throw new AppError('NOT_IN_ROOM', `join room ${roomId} before sending to it`);
+      throwOnScriptCode(ROOMS_CODES.sbRoomMessage, seq, {
+        ROOM_NOT_FOUND: `no room ${roomId}`,
+        ROOM_CLOSED: `room ${roomId} is closed`,
+        NOT_IN_ROOM: `join room ${roomId} before sending to it`,
+      });
       const message = { roomId, seq, ...body };
       emitter.toRoom(appid, roomId, 'room.message', message);
       return message;

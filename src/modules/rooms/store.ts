@@ -1,4 +1,4 @@
-// Redis layout of rooms (all in the app's hash tag, so every script below runs in one
+// Redis layout of rooms (all in the app's hash tag, so every script in lua/ runs in one
 // Cluster slot):
 //   sw:{app}:rooms:seq            counter: the last allocated room id (roomnum)
 //   sw:{app}:rooms:r:<id>         hash: kind, host, state (open|closing|closed), label, groupid,
@@ -24,193 +24,20 @@
 import type { RedisClient } from '../../infra/redis.js';
 import { createAppIndex } from '../../infra/app-index.js';
 import type { Keys } from '../../infra/keys.js';
-import { defineScripts, runScript } from '../../infra/scripts.js';
+import { defineScripts } from '../../infra/scripts.js';
+import { loadScripts } from '../../infra/lua.js';
 import type { ProbeItem } from '../../infra/sessions.js';
 
-const scripts = {
-  // Enter a room, or refresh the deadline of a member (heartbeat). A non-member is (re)added
-  // only while the room is open. The host coming back clears the pending host timeout.
-  // A room whose `door` is `invite` admits only its host and the uids of its allow set.
-  // Added, it also says how many sockets the user has open (any node: the gateway's registry),
-  // so a caller holding all of them moves them itself instead of through the adapter, and
-  // whether the app had no deadline before (only then the sweep's app index needs the app).
-  // KEYS: room, members, roles, due, userRooms, userSockets. ARGV: uid, now, deadline, role, roomId, hostgone key, allow key
-  // → {1 added | 0 already in, memsize, hostGoneAt or '', role, kind, host, label[, sockets, app was idle 1|0 when added]}
-  //   | {-1} no room | {-2} not open | {-3} not admitted
-  sbRoomEnter: {
-    keys: 6,
-    lua: `
-      local r = redis.call('HMGET', KEYS[1], 'state', 'host', 'kind', 'label', 'door')
-      if not r[1] then return {-1} end
-      local entry = ARGV[5] .. '|' .. ARGV[1]
-      if redis.call('ZSCORE', KEYS[2], ARGV[1]) then
-        redis.call('ZADD', KEYS[4], ARGV[3], entry)
-        return {0, redis.call('ZCARD', KEYS[2]), '', redis.call('HGET', KEYS[3], ARGV[1]) or '', r[3], r[2], r[4] or r[1]}
-      end
-      if r[1] ~= 'open' then return {-2} end
-      if r[5] == 'invite' and r[2] ~= ARGV[1] and redis.call('SISMEMBER', ARGV[7], ARGV[1]) == 0 then return {-3} end
-      local role = ARGV[4]
-      local back = ''
-      if r[2] == ARGV[1] then
-        role = 'host'
-        back = redis.call('HGET', KEYS[1], 'hostGoneAt') or ''
-        redis.call('HDEL', KEYS[1], 'hostGoneAt')
-        redis.call('ZREM', ARGV[6], ARGV[5])
-      end
-      local idle = 1 - redis.call('EXISTS', KEYS[4])
-      redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])
-      redis.call('HSET', KEYS[3], ARGV[1], role)
-      redis.call('ZADD', KEYS[4], ARGV[3], entry)
-      redis.call('SADD', KEYS[5], ARGV[5])
-      return {1, redis.call('ZCARD', KEYS[2]), back, role, r[3], r[2], r[4] or r[1], redis.call('SCARD', KEYS[6]), idle}`,
-  },
-  // Heartbeats of members already in, several rooms of one app at once: each moves its
-  // deadline and answers its room's memsize and its role; anyone not a member (or a room
-  // gone) is left to sbRoomEnter (-1), which knows every other case.
-  // KEYS: due, then per beat: room, members, roles. ARGV: deadline, then per beat: uid, roomId
-  // → per beat: memsize, role (memsize -1: not a member, or no room)
-  sbRoomBeat: {
-    keys: 0, // variable: 1 + 3 per beat
-    lua: `
-      local out = {}
-      for i = 0, (#KEYS - 1) / 3 - 1 do
-        local uid = ARGV[2 + 2 * i]
-        local members = KEYS[3 + 3 * i]
-        if redis.call('EXISTS', KEYS[2 + 3 * i]) == 1 and redis.call('ZSCORE', members, uid) then
-          redis.call('ZADD', KEYS[1], ARGV[1], ARGV[3 + 2 * i] .. '|' .. uid)
-          out[#out + 1] = redis.call('ZCARD', members)
-          out[#out + 1] = redis.call('HGET', KEYS[4 + 3 * i], uid) or ''
-        else
-          out[#out + 1] = -1
-          out[#out + 1] = ''
-        end
-      end
-      return out`,
-  },
-  // Leave a room; also says how many sockets the user has open (as sbRoomEnter).
-  // KEYS: room, members, roles, due, userRooms, userSockets. ARGV: uid, roomId
-  // → {1 left | 0 was not in, memsize, role, kind, host, label, sockets} | {-1} no room
-  sbRoomLeave: {
-    keys: 6,
-    lua: `
-      local r = redis.call('HMGET', KEYS[1], 'state', 'host', 'kind', 'label')
-      if not r[1] then return {-1} end
-      local sockets = redis.call('SCARD', KEYS[6])
-      if redis.call('ZREM', KEYS[2], ARGV[1]) == 0 then return {0, redis.call('ZCARD', KEYS[2]), '', r[3], r[2], r[4] or r[1], sockets} end
-      local role = redis.call('HGET', KEYS[3], ARGV[1]) or ''
-      redis.call('HDEL', KEYS[3], ARGV[1])
-      redis.call('ZREM', KEYS[4], ARGV[2] .. '|' .. ARGV[1])
-      redis.call('SREM', KEYS[5], ARGV[2])
-      return {1, redis.call('ZCARD', KEYS[2]), role, r[3], r[2], r[4] or r[1], sockets}`,
-  },
-  // Removes members whose deadline passed: read and remove in one script, so two workers
-  // sweeping at once never both see (and announce) the same member. A timed-out host of an
-  // open room is marked with hostGoneAt = now (the host-timeout job checks it).
-  // KEYS: due. ARGV: now, limit, key prefix "sw:{app}:rooms:"
-  // → {entries examined, then per removed member: roomId, uid, role, memsize, isHost, kind, host, label}
-  sbRoomSweep: {
-    keys: 1,
-    lua: `
-      local P = ARGV[3]
-      local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
-      local out = {#due}
-      for _, entry in ipairs(due) do
-        redis.call('ZREM', KEYS[1], entry)
-        local bar = string.find(entry, '|', 1, true)
-        if bar then
-          local rid = string.sub(entry, 1, bar - 1)
-          local uid = string.sub(entry, bar + 1)
-          if redis.call('ZREM', P .. 'm:' .. rid, uid) == 1 then
-            local role = redis.call('HGET', P .. 'roles:' .. rid, uid) or ''
-            redis.call('HDEL', P .. 'roles:' .. rid, uid)
-            redis.call('SREM', P .. 'u:' .. uid, rid)
-            local r = redis.call('HMGET', P .. 'r:' .. rid, 'state', 'host', 'kind', 'label')
-            local isHost = 0
-            if r[2] == uid and r[1] == 'open' then
-              redis.call('HSET', P .. 'r:' .. rid, 'hostGoneAt', ARGV[1])
-              redis.call('ZADD', P .. 'hostgone', ARGV[1], rid)
-              isHost = 1
-            end
-            local n = #out
-            out[n + 1] = rid
-            out[n + 2] = uid
-            out[n + 3] = role
-            out[n + 4] = redis.call('ZCARD', P .. 'm:' .. rid)
-            out[n + 5] = isHost
-            out[n + 6] = r[3] or ''
-            out[n + 7] = r[2] or ''
-            out[n + 8] = r[4] or r[1] or ''
-          end
-        end
-      end
-      return out`,
-  },
-  // Claims the end of a room whose host timed out at ARGV[1]: only if the host is still
-  // away (same hostGoneAt, not a member). The room turns 'closing' so the host can no
-  // longer come back half-way; a retried job (same since) claims again.
-  // KEYS: room, members. ARGV: since, hostgone key, roomId → kind | false
-  sbRoomHostTimeout: {
-    keys: 2,
-    lua: `
-      local r = redis.call('HMGET', KEYS[1], 'state', 'host', 'kind', 'hostGoneAt', 'closingSince')
-      if not r[1] then return false end
-      if r[1] == 'closing' and r[5] == ARGV[1] then return r[3] end
-      if r[1] ~= 'open' or r[4] ~= ARGV[1] then
-        if r[4] ~= ARGV[1] then redis.call('ZREM', ARGV[2], ARGV[3]) end
-        return false
-      end
-      if redis.call('ZSCORE', KEYS[2], r[2]) then return false end
-      redis.call('HSET', KEYS[1], 'state', 'closing', 'closingSince', ARGV[1])
-      redis.call('HDEL', KEYS[1], 'hostGoneAt')
-      redis.call('ZREM', ARGV[2], ARGV[3])
-      return r[3]`,
-  },
-  // Closes a room and releases every member. KEYS: room, members, roles, due.
-  // ARGV: now, roomId, key prefix, label → {1, uid…} closed now | {0} already closed | {-1} no room
-  sbRoomClose: {
-    keys: 4,
-    lua: `
-      local st = redis.call('HGET', KEYS[1], 'state')
-      if not st then return {-1} end
-      if st == 'closed' then return {0} end
-      redis.call('HSET', KEYS[1], 'state', 'closed', 'closedAt', ARGV[1], 'label', ARGV[4])
-      redis.call('HDEL', KEYS[1], 'hostGoneAt', 'closingSince')
-      redis.call('ZREM', ARGV[3] .. 'hostgone', ARGV[2])
-      redis.call('ZREM', ARGV[3] .. 'alive', ARGV[2])
-      redis.call('DEL', ARGV[3] .. 'allow:' .. ARGV[2])
-      local uids = redis.call('ZRANGE', KEYS[2], 0, -1)
-      for _, uid in ipairs(uids) do
-        redis.call('ZREM', KEYS[4], ARGV[2] .. '|' .. uid)
-        redis.call('SREM', ARGV[3] .. 'u:' .. uid, ARGV[2])
-      end
-      redis.call('DEL', KEYS[2], KEYS[3])
-      local out = {1}
-      for i, uid in ipairs(uids) do out[i + 1] = uid end
-      return out`,
-  },
-  // Appends a chat message: next sequence number, stored, history capped.
-  // KEYS: room, members, messages. ARGV: uid, json, cap → seq | -1 no room | -2 not open | -3 not a member
-  sbRoomMessage: {
-    keys: 3,
-    lua: `
-      local st = redis.call('HGET', KEYS[1], 'state')
-      if not st then return -1 end
-      if st ~= 'open' then return -2 end
-      if not redis.call('ZSCORE', KEYS[2], ARGV[1]) then return -3 end
-      local seq = redis.call('HINCRBY', KEYS[1], 'imseq', 1)
-      redis.call('ZADD', KEYS[3], seq, seq .. ':' .. ARGV[2])
-      redis.call('ZREMRANGEBYRANK', KEYS[3], 0, -(tonumber(ARGV[3]) + 1))
-      return seq`,
-  },
-  // Sets fields of an existing room. KEYS: room. ARGV: field, value, … → 1 | 0 no room
-  sbRoomSet: {
-    keys: 1,
-    lua: `
-      if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-      redis.call('HSET', KEYS[1], unpack(ARGV))
-      return 1`,
-  },
-} as const;
+const scripts = loadScripts('modules/rooms', [
+  'sbRoomEnter',
+  'sbRoomBeat',
+  'sbRoomLeave',
+  'sbRoomSweep',
+  'sbRoomHostTimeout',
+  'sbRoomClose',
+  'sbRoomMessage',
+  'sbRoomSet',
+] as const);
 
 export interface RoomKeys {
   room: string;
@@ -340,7 +167,7 @@ export function createRoomsStore(redis: RedisClient, keys: Keys) {
         keyList.push(k.room, k.members, k.roles);
         args.push(b.uid, b.roomId);
       }
-      const r = (await runScript(redis, { keys: keyList.length, lua: scripts.sbRoomBeat.lua }, keyList, args)) as Array<string | number>;
+      const r = (await run('sbRoomBeat', keyList, args)) as Array<string | number>;
       return beats.map((_, i) => ({ memsize: Number(r[2 * i]), role: String(r[2 * i + 1] ?? '') }));
     },
     async leave(appid: string, roomId: string, uid: string) {

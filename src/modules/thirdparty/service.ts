@@ -5,6 +5,8 @@
 // The app's backend manages them (add / rename / new password / delete) under a quota.
 import type { Core } from '../../infra/core.js';
 import { AppError, isAppError } from '../../infra/errors.js';
+import { scriptErrorCode, scriptFailure } from '../../infra/lua.js';
+import { THIRDPARTY_CODES } from './lua/codes.js';
 import type { AccountsService } from '../accounts/service.js';
 import type { SessionViewT } from '../accounts/schemas.js';
 import { createThirdPartyStore } from './store.js';
@@ -35,9 +37,12 @@ export function createThirdPartyService(core: Core, accounts: AccountsService) {
       await accounts.getApp(appid);
       for (let attempt = 0; attempt < 5; attempt++) {
         const r = await store.reserve(appid, thirdPartyId, await quotaOf(appid));
-        if (r.code === -2) throw new AppError('USER_QUOTA_EXCEEDED', `the app has reached its quota of ${await quotaOf(appid)} third-party users`);
+        const failed = scriptErrorCode(THIRDPARTY_CODES.tpReserve, r.code);
+        if (failed === 'USER_QUOTA_EXCEEDED')
+          throw new AppError(failed, `the app has reached its quota of ${await quotaOf(appid)} third-party users`);
         const uid = r.uid as string;
-        if (r.code === -1) {
+        // The id is reserved already: taken when its user exists, else a reservation left by a failed create.
+        if (failed === 'THIRDPARTY_ID_EXISTS') {
           const user = await accounts.getUser(appid, uid).catch(() => null);
           if (user) throw new AppError('THIRDPARTY_ID_EXISTS', `third-party id ${thirdPartyId} exists`);
         }
@@ -85,8 +90,11 @@ export function createThirdPartyService(core: Core, accounts: AccountsService) {
       const newId = change.newId as string;
       if (newId === thirdPartyId) return { thirdPartyId, userId: await uidOf(appid, thirdPartyId) };
       const r = await store.rename(appid, thirdPartyId, newId);
-      if (r === -1) throw new AppError('THIRDPARTY_ID_NOT_FOUND', `no user with third-party id ${thirdPartyId}`);
-      if (r === -2) throw new AppError('THIRDPARTY_ID_EXISTS', `third-party id ${newId} exists`);
+      if (typeof r === 'number')
+        scriptFailure(THIRDPARTY_CODES.tpRename, r, {
+          THIRDPARTY_ID_NOT_FOUND: `no user with third-party id ${thirdPartyId}`,
+          THIRDPARTY_ID_EXISTS: `third-party id ${newId} exists`,
+        });
       await core.events.publish(
         appid,
         'thirdparty.user.changed',

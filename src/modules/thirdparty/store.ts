@@ -8,57 +8,12 @@
 import type { RedisClient } from '../../infra/redis.js';
 import type { Keys } from '../../infra/keys.js';
 import { defineScripts } from '../../infra/scripts.js';
+import { loadScripts } from '../../infra/lua.js';
 
 /** Platform user ids look like the seed's (800101, 805076): a base plus a per-app counter. */
 export const VTC_UID_BASE = 800000;
 
-const scripts = {
-  // Reserves a platform id for a new third-party id, under the quota.
-  // KEYS: ids, uids, seq. ARGV: thirdPartyId, quota, base. → {1, uid} | {-1, uid} exists | {-2} quota
-  tpReserve: {
-    keys: 3,
-    lua: `
-      local existing = redis.call('HGET', KEYS[1], ARGV[1])
-      if existing then return {-1, existing} end
-      if redis.call('HLEN', KEYS[1]) >= tonumber(ARGV[2]) then return {-2} end
-      local uid = tostring(tonumber(ARGV[3]) + redis.call('INCR', KEYS[3]))
-      redis.call('HSET', KEYS[1], ARGV[1], uid)
-      redis.call('HSET', KEYS[2], uid, ARGV[1])
-      return {1, uid}`,
-  },
-  // Renames a third-party id. KEYS: ids, uids. ARGV: old, new. → uid | -1 no old | -2 new taken
-  tpRename: {
-    keys: 2,
-    lua: `
-      local uid = redis.call('HGET', KEYS[1], ARGV[1])
-      if not uid then return -1 end
-      if redis.call('HEXISTS', KEYS[1], ARGV[2]) == 1 then return -2 end
-      redis.call('HDEL', KEYS[1], ARGV[1])
-      redis.call('HSET', KEYS[1], ARGV[2], uid)
-      redis.call('HSET', KEYS[2], uid, ARGV[2])
-      return uid`,
-  },
-  // Removes a third-party id and what hangs on it. KEYS: ids, uids, device. ARGV: thirdPartyId → uid | false
-  tpRemove: {
-    keys: 3,
-    lua: `
-      local uid = redis.call('HGET', KEYS[1], ARGV[1])
-      if not uid then return false end
-      redis.call('HDEL', KEYS[1], ARGV[1])
-      redis.call('HDEL', KEYS[2], uid)
-      redis.call('HDEL', KEYS[3], uid)
-      return uid`,
-  },
-  // Clears a device id only if it is still the one given: APNs said a token is dead, and a
-  // new one stored since (updateDeviceid.do racing the push) must survive.
-  // KEYS: device. ARGV: uid, deviceId → 1 cleared | 0 not that one (or none)
-  tpClearDeviceIf: {
-    keys: 1,
-    lua: `
-      if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end
-      return redis.call('HDEL', KEYS[1], ARGV[1])`,
-  },
-} as const;
+const scripts = loadScripts('modules/thirdparty', ['tpReserve', 'tpRename', 'tpRemove', 'tpClearDeviceIf'] as const);
 
 export type ThirdPartyStore = ReturnType<typeof createThirdPartyStore>;
 

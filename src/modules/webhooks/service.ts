@@ -18,6 +18,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { JobsOptions } from 'bullmq';
 import type { Core } from '../../infra/core.js';
 import { AppError } from '../../infra/errors.js';
+import { throwOnScriptCode } from '../../infra/lua.js';
+import { WEBHOOKS_CODES } from './lua/codes.js';
 import type { DomainEvent } from '../../infra/events.js';
 import type { AccountsService } from '../accounts/service.js';
 import type { CreateEndpointInput, DeliverJobT, DeliveryViewT, EndpointViewT, UpdateEndpointInput, WebhookBody } from './schemas.js';
@@ -207,7 +209,7 @@ export function createWebhooksService(core: Core, deps: { accounts: AccountsServ
       if (!ep) throw new AppError('WEBHOOK_NOT_FOUND', `the endpoint of delivery ${deliveryId} was deleted`);
       if (ep.enabled !== '1') throw new AppError('WEBHOOK_DISABLED', `endpoint ${d.endpointId} is disabled: enable it before replaying`);
       const r = await store.replay(appid, deliveryId, Date.now());
-      if (r.code === -1) throw new AppError('DELIVERY_NOT_FOUND', `no webhook delivery ${deliveryId}`);
+      throwOnScriptCode(WEBHOOKS_CODES.sbWhReplay, r.code, { DELIVERY_NOT_FOUND: `no webhook delivery ${deliveryId}` });
       if (r.code === 0) throw new AppError('DELIVERY_NOT_DEAD', `delivery ${deliveryId} is ${r.state}, not a dead letter`);
       if (r.code === 2) await enqueue(appid, deliveryId, r.gen, 1);
       return { deliveryId, eventId: d.eventId ?? '', state: 'pending', queued: r.code === 2 ? 'sending' : 'behind-earlier' };

@@ -25,158 +25,21 @@ import type { RedisClient } from '../../infra/redis.js';
 import { createAppIndex } from '../../infra/app-index.js';
 import type { Keys } from '../../infra/keys.js';
 import { defineScripts } from '../../infra/scripts.js';
+import { loadScripts } from '../../infra/lua.js';
 
 /** How long a delivered delivery's record (without body) is kept: a publisher retry with the same event id within it is not sent again. */
 export const DELIVERED_TTL_MS = 10 * 60 * 1000;
 
-const scripts = {
-  // A new endpoint unless the app has `max` already.
-  // KEYS: eps, ep. ARGV: endpointId, max, now, then field/value pairs → 1 | 0 limit reached
-  sbWhCreate: {
-    keys: 2,
-    lua: `
-      if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2]) then return 0 end
-      redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
-      redis.call('HSET', KEYS[2], unpack(ARGV, 4))
-      return 1`,
-  },
-  // Changes fields of an existing endpoint. KEYS: ep. ARGV: field/value pairs → 1 | 0 no such endpoint
-  sbWhUpdate: {
-    keys: 1,
-    lua: `
-      if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-      redis.call('HSET', KEYS[1], unpack(ARGV))
-      return 1`,
-  },
-  // New secret; the old one keeps signing until prevUntil (0: not at all).
-  // KEYS: ep. ARGV: secret, prevUntil, now → 1 | 0 no such endpoint
-  sbWhRotate: {
-    keys: 1,
-    lua: `
-      local old = redis.call('HGET', KEYS[1], 'secret')
-      if not old then return 0 end
-      if tonumber(ARGV[2]) > 0 then
-        redis.call('HSET', KEYS[1], 'prevSecret', old, 'prevUntil', ARGV[2])
-      else
-        redis.call('HDEL', KEYS[1], 'prevSecret', 'prevUntil')
-      end
-      redis.call('HSET', KEYS[1], 'secret', ARGV[1], 'updatedAt', ARGV[3])
-      return 1`,
-  },
-  // KEYS: eps, ep. ARGV: endpointId → 1 | 0
-  sbWhDelete: {
-    keys: 2,
-    lua: `
-      redis.call('ZREM', KEYS[1], ARGV[1])
-      return redis.call('DEL', KEYS[2])`,
-  },
-  // One event → one delivery per enabled endpoint subscribed to its type, appended to the
-  // endpoint's lane of the event's order key. A delivery that already exists (the same event
-  // published again) is skipped. Deliveries that are now the head of their lane are returned:
-  // the caller enqueues their first attempt.
-  // KEYS: eps, inflight. ARGV: prefix, eventId, deliverySuffix, type, body, orderKey ('' none), now
-  // → {deliveryId, gen, …} of the new heads
-  sbWhFanout: {
-    keys: 2,
-    lua: `
-      local base, eid, suffix, typ, body, okey, now = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7]
-      local out = {}
-      for _, ep in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
-        local e = redis.call('HMGET', base .. ':ep:' .. ep, 'enabled', 'events')
-        if e[1] == '1' and e[2] and (string.find(e[2], ',' .. typ .. ',', 1, true) or string.find(e[2], ',*,', 1, true)) then
-          local id = ep .. '.' .. suffix
-          local dk = base .. ':d:' .. id
-          if redis.call('EXISTS', dk) == 0 then
-            local lane = base .. ':lane:' .. ep .. ':' .. (okey ~= '' and okey or ('~' .. suffix))
-            redis.call('HSET', dk, 'eventId', eid, 'endpointId', ep, 'type', typ, 'body', body, 'orderKey', okey, 'lane', lane,
-              'state', 'pending', 'gen', 1, 'attempts', 0, 'replays', 0, 'createdAt', now, 'windowFrom', now)
-            if redis.call('RPUSH', lane, id) == 1 then
-              redis.call('HSET', dk, 'startedAt', now, 'due', now)
-              redis.call('ZADD', KEYS[2], now, id)
-              table.insert(out, id)
-              table.insert(out, 1)
-            end
-          end
-        end
-      end
-      return out`,
-  },
-  // A failed attempt with time left: record it and when the next one is due.
-  // KEYS: delivery, inflight. ARGV: deliveryId, gen, attempts made, due, status, error → 1 | 0 stale
-  sbWhRetry: {
-    keys: 2,
-    lua: `
-      local st = redis.call('HMGET', KEYS[1], 'state', 'gen')
-      if st[1] ~= 'pending' or st[2] ~= ARGV[2] then return 0 end
-      redis.call('HSET', KEYS[1], 'attempts', ARGV[3], 'due', ARGV[4], 'lastStatus', ARGV[5], 'lastError', ARGV[6])
-      redis.call('ZADD', KEYS[2], ARGV[4], ARGV[1])
-      return 1`,
-  },
-  // The delivery is over — delivered, dead (to the dead letters) or dropped (its endpoint is
-  // gone) — and leaves its lane; the next delivery of the lane becomes the head, returned for
-  // the caller to enqueue. Only the current run (gen) of a pending delivery settles.
-  // KEYS: delivery, inflight, dead. ARGV: prefix, deliveryId, gen, outcome, now, deliveredTtlMs,
-  // deadMax, status, error, attempts → {0} stale | {1} | {1, nextDeliveryId, nextGen}
-  sbWhSettle: {
-    keys: 3,
-    lua: `
-      local st = redis.call('HMGET', KEYS[1], 'state', 'gen', 'lane')
-      if st[1] ~= 'pending' or st[2] ~= ARGV[3] then return {0} end
-      local lane, id, now = st[3], ARGV[2], tonumber(ARGV[5])
-      if redis.call('LINDEX', lane, 0) == id then redis.call('LPOP', lane) else redis.call('LREM', lane, 1, id) end
-      redis.call('ZREM', KEYS[2], id)
-      if ARGV[4] == 'delivered' then
-        redis.call('HSET', KEYS[1], 'state', 'delivered', 'deliveredAt', now, 'lastStatus', ARGV[8], 'lastError', '', 'attempts', ARGV[10])
-        redis.call('HDEL', KEYS[1], 'body')
-        redis.call('PEXPIRE', KEYS[1], ARGV[6])
-      elseif ARGV[4] == 'dead' then
-        redis.call('HSET', KEYS[1], 'state', 'dead', 'deadAt', now, 'lastStatus', ARGV[8], 'lastError', ARGV[9], 'attempts', ARGV[10])
-        -- Score deadAt × 1000 + a rolling counter: unique, so a page boundary never skips a tie.
-        local seq = redis.call('INCR', ARGV[1] .. ':deadseq') % 1000
-        redis.call('ZADD', KEYS[3], string.format('%.0f', now * 1000 + seq), id)
-        local over = redis.call('ZCARD', KEYS[3]) - tonumber(ARGV[7])
-        if over > 0 then
-          for _, old in ipairs(redis.call('ZRANGE', KEYS[3], 0, over - 1)) do redis.call('DEL', ARGV[1] .. ':d:' .. old) end
-          redis.call('ZREMRANGEBYRANK', KEYS[3], 0, over - 1)
-        end
-      else
-        redis.call('DEL', KEYS[1])
-      end
-      while true do
-        local nxt = redis.call('LINDEX', lane, 0)
-        if not nxt then return {1} end
-        local nk = ARGV[1] .. ':d:' .. nxt
-        local gen = redis.call('HGET', nk, 'gen')
-        if gen then
-          redis.call('HSET', nk, 'startedAt', now, 'due', now, 'attempts', 0)
-          redis.call('ZADD', KEYS[2], now, nxt)
-          return {1, nxt, gen}
-        end
-        redis.call('LPOP', lane)
-      end`,
-  },
-  // A dead letter goes back to the tail of its lane under a new run (gen), same event id.
-  // KEYS: delivery, dead, inflight. ARGV: deliveryId, now
-  // → {-1} unknown | {0, state} not dead | {2, gen} head: enqueue it | {1, gen} behind earlier deliveries
-  sbWhReplay: {
-    keys: 3,
-    lua: `
-      local st = redis.call('HMGET', KEYS[1], 'state', 'lane')
-      if not st[1] then return {-1} end
-      if st[1] ~= 'dead' then return {0, st[1]} end
-      redis.call('ZREM', KEYS[2], ARGV[1])
-      local gen = redis.call('HINCRBY', KEYS[1], 'gen', 1)
-      redis.call('HINCRBY', KEYS[1], 'replays', 1)
-      redis.call('HSET', KEYS[1], 'state', 'pending', 'attempts', 0, 'windowFrom', ARGV[2])
-      redis.call('HDEL', KEYS[1], 'deadAt')
-      if redis.call('RPUSH', st[2], ARGV[1]) == 1 then
-        redis.call('HSET', KEYS[1], 'startedAt', ARGV[2], 'due', ARGV[2])
-        redis.call('ZADD', KEYS[3], ARGV[2], ARGV[1])
-        return {2, gen}
-      end
-      return {1, gen}`,
-  },
-} as const;
+const scripts = loadScripts('modules/webhooks', [
+  'sbWhCreate',
+  'sbWhUpdate',
+  'sbWhRotate',
+  'sbWhDelete',
+  'sbWhFanout',
+  'sbWhRetry',
+  'sbWhSettle',
+  'sbWhReplay',
+] as const);
 
 export type DeliveryRecord = Record<string, string>;
 

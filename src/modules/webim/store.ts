@@ -10,37 +10,10 @@
 import type { RedisClient } from '../../infra/redis.js';
 import type { Keys } from '../../infra/keys.js';
 import { defineScripts } from '../../infra/scripts.js';
+import { loadScripts } from '../../infra/lua.js';
 import type { ProbeItem } from '../../infra/sessions.js';
 
-const scripts = {
-  // Takes every kept message at once (nothing delivered twice by two connecting sockets).
-  // KEYS: offline list → the JSON entries, newest first
-  imDrain: {
-    keys: 1,
-    lua: `
-      local all = redis.call('LRANGE', KEYS[1], 0, -1)
-      redis.call('DEL', KEYS[1])
-      return all`,
-  },
-  // A socket closed. KEYS: socks set, online hash. ARGV: socketId, uid
-  // → 1 the user just went offline (this call flipped it) | 0 already offline | -n n sockets remain
-  imSocketClosed: {
-    keys: 2,
-    lua: `
-      redis.call('SREM', KEYS[1], ARGV[1])
-      local left = redis.call('SCARD', KEYS[1])
-      if left > 0 then return -left end
-      return redis.call('HDEL', KEYS[2], ARGV[2])`,
-  },
-  // No socket is left on any node although the set says so (a node died): offline now.
-  // KEYS: socks set, online hash. ARGV: uid → 1 flipped | 0 already offline
-  imForceOffline: {
-    keys: 2,
-    lua: `
-      redis.call('DEL', KEYS[1])
-      return redis.call('HDEL', KEYS[2], ARGV[1])`,
-  },
-} as const;
+const scripts = loadScripts('modules/webim', ['imDrain', 'imSocketClosed', 'imForceOffline'] as const);
 
 export function createWebImStore(redis: RedisClient, keys: Keys) {
   const run = defineScripts(redis, scripts);

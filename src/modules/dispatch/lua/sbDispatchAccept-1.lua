@@ -1,0 +1,24 @@
+-- sbDispatchAccept
+-- First accept wins: only a waiting request, only by an agent holding its offer. The other
+-- offers are released in the same step (those agents are idle again at once).
+-- KEYS: request. ARGV: D, P, id, uid, now
+-- → {1, caller, round, other agents…} won | {2, caller, round} this agent had already won | {-1} no request
+--   | {-2, winner} already taken | {-3} expired or cancelled | {-4} not offered to this agent
+--- @include "../../presence/lua/includes/agent"
+--- @include "includes/release-offers"
+local D, P, id, uid = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+local r = redis.call('HMGET', KEYS[1], 'state', 'agent', 'caller', 'skill', 'round')
+if not r[1] then return {-1} end
+if r[1] ~= 'waiting' then
+  if r[2] == uid then return {2, r[3], r[5]} end
+  if r[1] == 'expired' or r[1] == 'cancelled' then return {-3} end
+  return {-2, r[2] or ''}
+end
+if redis.call('SISMEMBER', D .. 'o:' .. id, uid) == 0 then return {-4} end
+redis.call('HSET', KEYS[1], 'state', 'accepted', 'agent', uid, 'acceptedAt', ARGV[5])
+redis.call('ZREM', D .. 'w:' .. r[4], id)
+redis.call('SADD', D .. 'u:' .. uid, id)
+local others = releaseOffers(D, P, id, uid)
+local out = {1, r[3], r[5]}
+for _, a in ipairs(others) do out[#out + 1] = a end
+return out
