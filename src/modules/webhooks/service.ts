@@ -19,9 +19,10 @@ import type { JobsOptions } from 'bullmq';
 import type { Core } from '../../infra/core.js';
 import { AppError } from '../../infra/errors.js';
 import type { DomainEvent } from '../../infra/events.js';
+import { isPrivateHost } from '../../infra/outbound.js';
 import type { AccountsService } from '../accounts/service.js';
 import type { CreateEndpointInput, DeliverJobT, DeliveryViewT, EndpointViewT, UpdateEndpointInput, WebhookBody } from './schemas.js';
-import { isPrivateHost, postWebhook } from './sender.js';
+import { postWebhook } from './sender.js';
 import { newSigningSecret, SIGNATURE_HEADER, signatureHeader } from './signing.js';
 import { createWebhooksStore, type DeliveryRecord } from './store.js';
 
