@@ -3,7 +3,8 @@ import { createHmac } from 'node:crypto';
 import { lookup } from 'node:dns/promises';
 import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { isPrivateAddress, isPrivateHost, postWebhook } from '../../src/modules/webhooks/sender.js';
+import { isPrivateAddress, isPrivateHost } from '../../src/infra/outbound.js';
+import { postWebhook } from '../../src/modules/webhooks/sender.js';
 import { newSigningSecret, signatureHeader, verifyWebhook } from '../../src/modules/webhooks/signing.js';
 
 describe('webhook signatures', () => {

@@ -16,6 +16,7 @@ import { createHash, randomInt } from 'node:crypto';
 import type { Core } from '../../infra/core.js';
 import { createHook } from '../../infra/hooks.js';
 import { AppError } from '../../infra/errors.js';
+import { OutboundError, outboundRequest, type OutboundResponse } from '../../infra/outbound.js';
 import { parse } from '../../infra/validation.js';
 import { verifyCallbackSign } from '../../providers/tencent/callback.js';
 import { cloudApiSign, type CloudApiParams } from '../../providers/tencent/cloudapi.js';
@@ -251,21 +252,23 @@ export function createMediaService(core: Core, accounts: AccountsService) {
       form.append('Signature', signature);
 
       const url = `${config.VOD_API_BASE_URL ?? `https://${input.host}`}${input.path}`;
-      let res: Response;
+      let res: OutboundResponse;
       try {
-        res = await fetch(input.method === 'GET' ? `${url}?${form}` : url, {
+        res = await outboundRequest(input.method === 'GET' ? `${url}?${form}` : url, {
           method: input.method,
           ...(input.method === 'POST' ? { body: form.toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } } : {}),
-          redirect: 'manual', // a redirect could leave the allow-list
-          signal: AbortSignal.timeout(config.VOD_PROXY_TIMEOUT_MS),
+          timeoutMs: config.VOD_PROXY_TIMEOUT_MS,
+          // The host is on VOD_PROXY_ALLOWED_HOSTS (or VOD_API_BASE_URL, the operator's): private addresses allowed.
+          allowPrivate: true,
+          maxResponseBytes: MAX_PROXY_ANSWER_BYTES,
         });
       } catch (err) {
+        if (!(err instanceof OutboundError)) throw err;
+        if (err.kind === 'too-large') throw new AppError('VENDOR_FAILED', `${input.host} answered more than ${MAX_PROXY_ANSWER_BYTES} bytes`);
         core.log.warn({ err, host: input.host }, 'vod proxy: vendor unreachable');
-        throw new AppError('VENDOR_FAILED', `${input.host} did not answer: ${(err as Error).name === 'TimeoutError' ? 'timeout' : 'unreachable'}`);
+        throw new AppError('VENDOR_FAILED', `${input.host} did not answer: ${err.kind === 'timeout' ? 'timeout' : 'unreachable'}`);
       }
-      const text = await res.text();
-      if (text.length > MAX_PROXY_ANSWER_BYTES)
-        throw new AppError('VENDOR_FAILED', `${input.host} answered more than ${MAX_PROXY_ANSWER_BYTES} bytes`);
+      const text = res.body.toString('utf8');
       try {
         return { status: res.status, data: JSON.parse(text) as unknown };
       } catch {

@@ -21,9 +21,10 @@ import { AppError } from '../../infra/errors.js';
 import { throwOnScriptCode } from '../../infra/lua.js';
 import { WEBHOOKS_CODES } from './lua/codes.js';
 import type { DomainEvent } from '../../infra/events.js';
+import { isPrivateHost } from '../../infra/outbound.js';
 import type { AccountsService } from '../accounts/service.js';
 import type { CreateEndpointInput, DeliverJobT, DeliveryViewT, EndpointViewT, UpdateEndpointInput, WebhookBody } from './schemas.js';
-import { isPrivateHost, postWebhook } from './sender.js';
+import { postWebhook } from './sender.js';
 import { newSigningSecret, SIGNATURE_HEADER, signatureHeader } from './signing.js';
 import { createWebhooksStore, type DeliveryRecord } from './store.js';
 

@@ -8,6 +8,7 @@
 // in the failed set with that reason).
 import { createHash } from 'node:crypto';
 import { AppError } from '../../infra/errors.js';
+import { OutboundError, outboundRequest, type OutboundResponse } from '../../infra/outbound.js';
 import type { SmsProvider } from './index.js';
 
 /** `YYYY-MM-DD HH:mm:ss` of `ms` in Beijing time (UTC+8, no daylight saving): Ronglian's clock, which the seed keeps. */
@@ -57,19 +58,16 @@ export function createRonglianSms(o: {
     name: 'ronglian',
     async send(msg) {
       const req = ronglianTemplateSmsRequest(o, msg);
-      let res: Response;
+      let res: OutboundResponse;
       try {
-        res = await fetch(req.url, {
-          method: 'POST',
-          headers: req.headers,
-          body: req.body,
-          redirect: 'manual',
-          signal: AbortSignal.timeout(o.timeoutMs),
-        });
+        // RONGLIAN_BASE_URL is the operator's: private addresses allowed.
+        res = await outboundRequest(req.url, { method: 'POST', headers: req.headers, body: req.body, timeoutMs: o.timeoutMs, allowPrivate: true });
       } catch (err) {
-        throw new AppError('VENDOR_FAILED', `Ronglian did not answer: ${(err as Error).name === 'TimeoutError' ? 'timeout' : 'unreachable'}`);
+        if (!(err instanceof OutboundError)) throw err;
+        if (err.kind === 'too-large') throw new AppError('VENDOR_FAILED', `Ronglian: ${err.message}`);
+        throw new AppError('VENDOR_FAILED', `Ronglian did not answer: ${err.kind === 'timeout' ? 'timeout' : 'unreachable'}`);
       }
-      const text = await res.text();
+      const text = res.body.toString('utf8');
       let json: { statusCode?: string; statusMsg?: string; templateSMS?: { smsMessageSid?: string } };
       try {
         json = JSON.parse(text) as typeof json;

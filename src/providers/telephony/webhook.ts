@@ -9,6 +9,7 @@
 // timestamp further than TELEPHONY_CALLBACK_MAX_AGE_SECONDS from its clock (replays).
 import { timingSafeEqual } from 'node:crypto';
 import { AppError } from '../../infra/errors.js';
+import { OutboundError, outboundRequest } from '../../infra/outbound.js';
 import { SIGNATURE_HEADER, signPayload } from '../../infra/signing.js';
 import type { TelephonyCommand, TelephonyProvider } from './index.js';
 
@@ -49,24 +50,24 @@ export function createWebhookTelephony(o: { url: string; secret: string; timeout
     async execute(cmd) {
       const body = JSON.stringify(commandBody(cmd));
       const ts = Math.floor(Date.now() / 1000);
-      let res: Response;
+      let status: number;
       try {
-        res = await fetch(o.url, {
+        // TELEPHONY_WEBHOOK_URL is the operator's bridge: private addresses allowed. Its answer's body is not read.
+        ({ status } = await outboundRequest(o.url, {
           method: 'POST',
           body,
-          redirect: 'manual',
-          signal: AbortSignal.timeout(o.timeoutMs),
           headers: { 'content-type': 'application/json', [TIMESTAMP_HEADER]: String(ts), [SIGNATURE_HEADER]: signBody(o.secret, ts, body) },
-        });
+          timeoutMs: o.timeoutMs,
+          allowPrivate: true,
+          maxResponseBytes: 65536,
+          truncate: true,
+        }));
       } catch (err) {
-        throw new AppError(
-          'VENDOR_FAILED',
-          `telephony webhook did not answer: ${(err as Error).name === 'TimeoutError' ? 'timeout' : 'unreachable'}`,
-        );
+        if (!(err instanceof OutboundError)) throw err;
+        throw new AppError('VENDOR_FAILED', `telephony webhook did not answer: ${err.kind === 'timeout' ? 'timeout' : 'unreachable'}`);
       }
-      await res.arrayBuffer().catch(() => undefined);
       // 5xx and 429 are worth retrying; any other refusal too (the job's attempts bound it), but say which.
-      if (res.status < 200 || res.status >= 300) throw new Error(`telephony webhook answered HTTP ${res.status} to ${cmd.action} ${cmd.leg.callid}`);
+      if (status < 200 || status >= 300) throw new Error(`telephony webhook answered HTTP ${status} to ${cmd.action} ${cmd.leg.callid}`);
     },
   };
 }

@@ -7,6 +7,7 @@
 // (seed 003: 200003). Nothing here throws anything else.
 import type { Config } from '../../config.js';
 import { AppError } from '../../infra/errors.js';
+import { OutboundError, outboundRequest, type OutboundResponse } from '../../infra/outbound.js';
 import { createLibreTranslate } from './libretranslate.js';
 import { createTencentTmt } from './tencent.js';
 
@@ -15,6 +16,9 @@ export interface TranslationProvider {
   /** One translation per text, in order. `target`/`source` are short codes (zh, en, ja …); source defaults to auto. */
   translate(texts: string[], target: string, source?: string): Promise<string[]>;
 }
+
+/** A batch of translations is small; anything near this is not an answer. */
+const MAX_ANSWER_BYTES = 4 * 1024 * 1024;
 
 type ProviderConfig = Pick<
   Config,
@@ -69,13 +73,16 @@ export async function postJson(
   headers: Record<string, string>,
   timeoutMs: number,
 ): Promise<{ status: number; json: any }> {
-  let res: Response;
+  let res: OutboundResponse;
   try {
-    res = await fetch(url, { method: 'POST', body, headers, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
+    // The provider's URL is the operator's (LIBRETRANSLATE_URL, TENCENT_TMT_ENDPOINT): private addresses allowed.
+    res = await outboundRequest(url, { method: 'POST', body, headers, timeoutMs, allowPrivate: true, maxResponseBytes: MAX_ANSWER_BYTES });
   } catch (err) {
-    throw new AppError('TRANSLATION_FAILED', `${what} did not answer: ${(err as Error).name === 'TimeoutError' ? 'timeout' : 'unreachable'}`);
+    if (!(err instanceof OutboundError)) throw err;
+    if (err.kind === 'too-large') throw new AppError('TRANSLATION_FAILED', `${what} answered more than ${MAX_ANSWER_BYTES} bytes`);
+    throw new AppError('TRANSLATION_FAILED', `${what} did not answer: ${err.kind === 'timeout' ? 'timeout' : 'unreachable'}`);
   }
-  const text = await res.text();
+  const text = res.body.toString('utf8');
   try {
     return { status: res.status, json: JSON.parse(text) };
   } catch {
