@@ -4,11 +4,14 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { TSchema } from 'typebox';
 import { inject } from 'vitest';
 import { io as ioc, type Socket } from 'socket.io-client';
 import { buildApp, type SwitchboardApp } from '../src/app.js';
 import { loadConfig, type Config } from '../src/config.js';
 import { startWorkers, type WorkerNode } from '../workers/runtime.js';
+import { dashboardServerEvents, serverEvents } from '../src/realtime/catalogue.js';
+import { check, describeErrors } from '../src/infra/validation.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
@@ -111,6 +114,22 @@ export async function issueToken(
   return r.body.token;
 }
 
+/**
+ * Every server event a test socket receives is checked against its catalogue schema: the
+ * catalogue (and the AsyncAPI document built from it) must say what is really sent. A
+ * mismatch is thrown from the listener, which fails the test run. Names the catalogue
+ * does not know (an app's own notify events) pass.
+ */
+export function checkServerEvents(socket: Socket, catalogue: Record<string, TSchema> = serverEvents): void {
+  socket.onAny((event: string, payload: unknown) => {
+    const schema = catalogue[event];
+    if (!schema || check(schema, payload)) return;
+    throw new Error(
+      `server event ${event} does not match its catalogue schema: ${describeErrors(schema, payload).join('; ')}: ${JSON.stringify(payload)}`,
+    );
+  });
+}
+
 /** Connects a socket and resolves with it and its first session.snapshot. */
 export function connect(url: string, token: string | undefined, opts: Record<string, unknown> = {}): Promise<{ socket: Socket; snapshot: any }> {
   return new Promise((resolve, reject) => {
@@ -121,6 +140,7 @@ export function connect(url: string, token: string | undefined, opts: Record<str
       ...(token !== undefined ? { auth: { token } } : {}),
       ...opts,
     });
+    checkServerEvents(socket);
     socket.once('session.snapshot', (snapshot) => resolve({ socket, snapshot }));
     socket.once('connect_error', (err) => {
       socket.close();
@@ -137,6 +157,7 @@ export function connectDashboard(
 ): Promise<{ socket: Socket; snapshot: any }> {
   return new Promise((resolve, reject) => {
     const socket = ioc(`${url}/dashboard`, { transports: ['websocket'], forceNew: true, reconnection: false, ...(auth ? { auth } : {}), ...opts });
+    checkServerEvents(socket, dashboardServerEvents);
     socket.once('dashboard.snapshot', (snapshot) => resolve({ socket, snapshot }));
     socket.once('connect_error', (err: Error & { data?: unknown }) => {
       socket.close();
