@@ -10,7 +10,15 @@ import { socketRooms, tellAndClose } from '../infra/emitter.js';
 import { AppError } from '../infra/errors.js';
 import type { ProbeItem } from '../infra/sessions.js';
 import type { Services } from '../services.js';
-import { clientEvents, type ClientEventName, type ClientRequest, type ClientResponse, type ServerPayload } from './catalogue.js';
+import {
+  clientEvents,
+  type AckResult,
+  type ClientEventName,
+  type ClientRequest,
+  type ClientResponse,
+  type ServerEventName,
+  type ServerPayload,
+} from './catalogue.js';
 import { answer, answerError, flooding, fullBucket, rateLimited, readPayload, takeAck, takeToken, useHandshake } from './kernel.js';
 
 /** What the gateway keeps per socket (socket.data). Small on purpose: it is paid per connection. */
@@ -25,10 +33,22 @@ export interface SocketData {
   registered: boolean;
 }
 
+/** Socket.IO's typed maps of `/`, from the catalogue: what a handler's socket may emit, and with what. */
+export type ServerToClientEvents = { [E in ServerEventName]: (payload: ServerPayload<E>) => void };
+export type ClientToServerEvents = {
+  [E in ClientEventName]: (payload: ClientRequest<E>, ack: (result: AckResult<ClientResponse<E>>) => void) => void;
+};
+/**
+ * A socket of `/`, typed: `socket.emit('im.message', m)` checks the name and payload. The
+ * Server itself is created untyped in app.ts (shared with `/dashboard`, whose events differ);
+ * the gateway types its sockets as they connect.
+ */
+export type GatewaySocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
 export interface SocketContext {
   appid: string;
   uid: string;
-  socket: Socket;
+  socket: GatewaySocket;
   services: Services;
   core: Core;
 }
@@ -152,7 +172,8 @@ export function attachGateway(io: Server, core: Core, services: Services): Gatew
     return { appid: s.appid, uid: s.uid, tokenHash: s.tokenHash, expiresAt: s.expiresAt, bucket: fullBucket(config), registered: false };
   });
 
-  io.on('connection', (socket) => {
+  io.on('connection', (untyped) => {
+    const socket = untyped as unknown as GatewaySocket;
     const data = socket.data as SocketData;
     data.registered = false; // a recovered session brings its old data: it is registered again by the snapshot
     // Read by the middleware above and nothing after: keep no per-socket copy of the token,
@@ -176,11 +197,12 @@ export function attachGateway(io: Server, core: Core, services: Services): Gatew
         // With connection state recovery the packet carries, as its last argument, the
         // newest stream offset this node has read: the client sends it back to recover
         // (infra/adapter.ts: lastReadOffset says why that offset is right). A node that has
-        // read none yet sends through the adapter, whose XADD gives the offset.
+        // read none yet sends through the adapter, whose XADD gives the offset. (The untyped
+        // socket: the offset is an argument the typed map of session.snapshot does not have.)
         const offset = recovery ? readOffset() : undefined;
-        if (offset) socket.nsp.local.to(socket.id).emit('session.snapshot', snap, offset);
-        else if (recovery) socket.emit('session.snapshot', snap);
-        else socket.nsp.local.to(socket.id).emit('session.snapshot', snap);
+        if (offset) untyped.nsp.local.to(socket.id).emit('session.snapshot', snap, offset);
+        else if (recovery) untyped.emit('session.snapshot', snap);
+        else untyped.nsp.local.to(socket.id).emit('session.snapshot', snap);
       })
       .catch((err: unknown) => log.error({ err, uid: data.uid }, 'snapshot failed'));
   });
