@@ -48,7 +48,7 @@ export function ensureDependencies() {
   run('npm', ['install', '--no-audit', '--no-fund']);
 }
 
-/** Compiles TypeScript to dist/ when any source (src, workers, scripts, tsconfig.json) is newer than the last build. */
+/** Compiles TypeScript to dist/ (and the client package to dist/client, scripts/build-client.mjs) when any source (src, workers, scripts, tsconfig.json) is newer than the last build. */
 export function ensureBuild({ force = false } = {}) {
   const stamp = join(root, 'dist', '.build-stamp');
   const sources = Math.max(
@@ -58,8 +58,9 @@ export function ensureBuild({ force = false } = {}) {
     statSync(join(root, 'tsconfig.json')).mtimeMs,
   );
   if (!force && existsSync(stamp) && statSync(stamp).mtimeMs >= sources) return;
-  say('building (tsc)…');
+  say('building (tsc, then the client package)…');
   run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json']);
+  run(process.execPath, [join(root, 'scripts', 'build-client.mjs')]);
   mkdirSync(join(root, 'dist'), { recursive: true });
   spawnSync('touch', [stamp]);
 }

@@ -2,8 +2,13 @@
 import { Type } from 'typebox';
 import type { RoutePlugin } from './modules/deps.js';
 import { redisHealth, withTimeout } from './infra/redis.js';
+import { buildAsyncApi } from './realtime/asyncapi.js';
 
 export const systemRoutes: RoutePlugin = async (app, { core }) => {
+  // The socket API (AsyncAPI 3.0, from the event catalogue), beside the OpenAPI document at /docs/json.
+  const asyncApi = buildAsyncApi({ version: '0.1.0' });
+  app.get('/asyncapi.json', { schema: { hide: true } }, async () => asyncApi);
+
   app.get(
     '/healthz',
     { schema: { tags: ['ops'], summary: 'The process is up', response: { 200: Type.Object({ status: Type.Literal('ok') }) } } },

@@ -4,11 +4,23 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { TSchema } from 'typebox';
 import { inject } from 'vitest';
 import { io as ioc, type Socket } from 'socket.io-client';
 import { buildApp, type SwitchboardApp } from '../src/app.js';
 import { loadConfig, type Config } from '../src/config.js';
 import { startWorkers, type WorkerNode } from '../workers/runtime.js';
+import {
+  dashboardServerEvents,
+  serverEvents,
+  type DashboardServerEventName,
+  type DashboardServerPayload,
+  type ServerEventName,
+  type ServerPayload,
+} from '../src/realtime/catalogue.js';
+import type { Snapshot, TypedSocket } from '../src/client/index.js';
+import type { DashboardSnapshotT } from '../src/modules/dashboard/schemas.js';
+import { check, describeErrors } from '../src/infra/validation.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
@@ -111,16 +123,44 @@ export async function issueToken(
   return r.body.token;
 }
 
-/** Connects a socket and resolves with it and its first session.snapshot. */
-export function connect(url: string, token: string | undefined, opts: Record<string, unknown> = {}): Promise<{ socket: Socket; snapshot: any }> {
+/**
+ * Every server event a test socket receives is checked against its catalogue schema: the
+ * catalogue (and the AsyncAPI document built from it) must say what is really sent. A
+ * mismatch is thrown from the listener, which fails the test run. Names the catalogue
+ * does not know (an app's own notify events) pass.
+ */
+export function checkServerEvents(socket: Socket | TypedSocket, catalogue: Record<string, TSchema> = serverEvents): void {
+  (socket as Socket).onAny((event: string, payload: unknown) => {
+    const schema = catalogue[event];
+    if (!schema || check(schema, payload)) return;
+    throw new Error(
+      `server event ${event} does not match its catalogue schema: ${describeErrors(schema, payload).join('; ')}: ${JSON.stringify(payload)}`,
+    );
+  });
+}
+
+/**
+ * The first session.snapshot as tests read it: the gateway's fields typed, the features'
+ * parts (rooms, offers, calls, balance …, declared by no schema) read as the test expects.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the parts are free-form per feature
+export type TestSnapshot = Snapshot & Record<string, any>;
+
+/** Connects a socket (typed by the catalogue) and resolves with it and its first session.snapshot. */
+export function connect(
+  url: string,
+  token: string | undefined,
+  opts: Record<string, unknown> = {},
+): Promise<{ socket: TypedSocket; snapshot: TestSnapshot }> {
   return new Promise((resolve, reject) => {
-    const socket = ioc(url, {
+    const socket: TypedSocket = ioc(url, {
       transports: ['websocket'],
       reconnection: false,
       forceNew: true,
       ...(token !== undefined ? { auth: { token } } : {}),
       ...opts,
     });
+    checkServerEvents(socket);
     socket.once('session.snapshot', (snapshot) => resolve({ socket, snapshot }));
     socket.once('connect_error', (err) => {
       socket.close();
@@ -134,9 +174,10 @@ export function connectDashboard(
   url: string,
   auth: Record<string, unknown> | undefined,
   opts: Record<string, unknown> = {},
-): Promise<{ socket: Socket; snapshot: any }> {
+): Promise<{ socket: Socket; snapshot: DashboardSnapshotT }> {
   return new Promise((resolve, reject) => {
     const socket = ioc(`${url}/dashboard`, { transports: ['websocket'], forceNew: true, reconnection: false, ...(auth ? { auth } : {}), ...opts });
+    checkServerEvents(socket, dashboardServerEvents);
     socket.once('dashboard.snapshot', (snapshot) => resolve({ socket, snapshot }));
     socket.once('connect_error', (err: Error & { data?: unknown }) => {
       socket.close();
@@ -145,11 +186,24 @@ export function connectDashboard(
   });
 }
 
+/**
+ * An event's payload type by name: the main namespace's catalogue, else the dashboard's; an
+ * app's own notify event (in no catalogue) or a Socket.IO event is what the test says it is
+ * (`nextEvent<{ seq: number }>(socket, 'my.event')`).
+ */
+export type EventPayload<E extends string> = E extends ServerEventName
+  ? ServerPayload<E>
+  : E extends DashboardServerEventName
+    ? DashboardServerPayload<E>
+    : unknown;
+
 /** Resolves with the next `event` on `socket`, or rejects after `ms`. */
-export function nextEvent<T = any>(socket: Socket, event: string, ms = 5000): Promise<T> {
+export function nextEvent<E extends string>(socket: Socket | TypedSocket, event: E, ms?: number): Promise<EventPayload<E>>;
+export function nextEvent<T>(socket: Socket | TypedSocket, event: string, ms?: number): Promise<T>;
+export function nextEvent(socket: Socket | TypedSocket, event: string, ms = 5000): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const t = setTimeout(() => reject(new Error(`no ${event} within ${ms} ms`)), ms);
-    socket.once(event, (data: T) => {
+    (socket as Socket).once(event, (data: unknown) => {
       clearTimeout(t);
       resolve(data);
     });
@@ -159,9 +213,11 @@ export function nextEvent<T = any>(socket: Socket, event: string, ms = 5000): Pr
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Collects every `event` on the socket into the returned array. */
-export function collect<T = any>(socket: Socket, event: string): T[] {
-  const got: T[] = [];
-  socket.on(event, (p: T) => got.push(p));
+export function collect<E extends string>(socket: Socket | TypedSocket, event: E): Array<EventPayload<E>>;
+export function collect<T>(socket: Socket | TypedSocket, event: string): T[];
+export function collect(socket: Socket | TypedSocket, event: string): unknown[] {
+  const got: unknown[] = [];
+  (socket as Socket).on(event, (p: unknown) => got.push(p));
   return got;
 }
 

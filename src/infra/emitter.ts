@@ -4,6 +4,33 @@
 import type { Server, Socket } from 'socket.io';
 import type { DashboardWatch } from './dashboard-watch.js';
 
+// Typed emits without infra knowing the features: these maps are empty here and filled by
+// declaration merging in src/realtime/catalogue.ts (type-only: no import from infra to
+// the features at run time or in this file). An event name missing from them, or a payload
+// of the wrong shape, does not compile.
+/** Events of the main namespace `/`, by name: their payload types. */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface ServerEvents {}
+/** Events of the `/dashboard` namespace, by name: their payload types (as sent, `appid` included). */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface DashboardEvents {}
+
+declare const appEventBrand: unique symbol;
+/**
+ * An event name an app's backend chose (modules/notify: POST /v1/notify, the notify queue),
+ * validated by its schema there; its payload is the app's own opaque data. Made with appEvent().
+ */
+export type AppEvent = string & { readonly [appEventBrand]: true };
+export const appEvent = (name: string): AppEvent => name as AppEvent;
+
+/** What the emitter's toUser/toRoom accept: a catalogue event with its payload, or an app's own event. */
+export type UserEventName = keyof ServerEvents | AppEvent;
+export type UserEventPayload<E extends UserEventName> = E extends keyof ServerEvents ? ServerEvents[E] : unknown;
+/** The payload of a /dashboard event as the emitter takes it: toDashboard adds `appid`. */
+export type DashboardPayload<E extends keyof DashboardEvents> = WithoutAppid<DashboardEvents[E]>;
+/** Omit<T, 'appid'> that keeps an index signature (a business event's free-form data). */
+type WithoutAppid<T> = { [K in keyof T as K extends 'appid' ? never : K]: T[K] };
+
 export const socketRooms = {
   user: (appid: string, uid: string) => `user:${appid}:${uid}`,
   room: (appid: string, roomId: string) => `room:${appid}:${roomId}`,
@@ -11,14 +38,14 @@ export const socketRooms = {
 };
 
 export interface Emitter {
-  toUser(appid: string, uid: string, event: string, data: unknown): void;
+  toUser<E extends UserEventName>(appid: string, uid: string, event: E, data: UserEventPayload<E>): void;
   /** To the room's sockets (but those of `exceptUser`, when given). */
-  toRoom(appid: string, roomId: string, event: string, data: unknown, opts?: { exceptUser?: string }): void;
+  toRoom<E extends UserEventName>(appid: string, roomId: string, event: E, data: UserEventPayload<E>, opts?: { exceptUser?: string }): void;
   /**
    * To the dashboards watching the app; an object payload gains `appid` (an admin dashboard
    * watches several apps). Skipped (false) while no dashboard on any node watches the app.
    */
-  toDashboard(appid: string, event: string, data: unknown): boolean;
+  toDashboard<E extends keyof DashboardEvents>(appid: string, event: E, data: DashboardPayload<E>): boolean;
   /**
    * Disconnects the user's sockets on every node (all of them, or only those opened
    * with the token whose hash is given), telling them why first.
@@ -47,6 +74,8 @@ export interface Emitter {
  * returns) and would reach the client after the close, i.e. never; a local-only emit to
  * the socket's own room is written at once.
  */
+export function tellAndClose<E extends keyof ServerEvents>(socket: Socket, event: E, data: ServerEvents[E]): void;
+export function tellAndClose<E extends keyof DashboardEvents>(socket: Socket, event: E, data: DashboardEvents[E]): void;
 export function tellAndClose(socket: Socket, event: string, data: unknown): void {
   socket.nsp.local.to(socket.id).emit(event, data);
   socket.disconnect(true);

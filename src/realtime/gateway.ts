@@ -3,15 +3,23 @@
 import type { IncomingMessage } from 'node:http';
 import type { Server, Socket } from 'socket.io';
 import type { Config } from '../config.js';
-import { allowedOrigins, originAllowed } from '../config.js';
+import { allowedOrigins } from '../config.js';
 import { lastReadOffset } from '../infra/adapter.js';
 import type { Core } from '../infra/core.js';
 import { socketRooms, tellAndClose } from '../infra/emitter.js';
-import { AppError, toPublicError } from '../infra/errors.js';
+import { AppError } from '../infra/errors.js';
 import type { ProbeItem } from '../infra/sessions.js';
-import { parse } from '../infra/validation.js';
 import type { Services } from '../services.js';
-import { clientEvents, type ClientEventName, type ClientRequest, type ClientResponse } from './catalogue.js';
+import {
+  clientEvents,
+  type AckResult,
+  type ClientEventName,
+  type ClientRequest,
+  type ClientResponse,
+  type ServerEventName,
+  type ServerPayload,
+} from './catalogue.js';
+import { answer, answerError, flooding, fullBucket, rateLimited, readPayload, takeAck, takeToken, useHandshake } from './kernel.js';
 
 /** What the gateway keeps per socket (socket.data). Small on purpose: it is paid per connection. */
 export interface SocketData {
@@ -25,10 +33,22 @@ export interface SocketData {
   registered: boolean;
 }
 
+/** Socket.IO's typed maps of `/`, from the catalogue: what a handler's socket may emit, and with what. */
+export type ServerToClientEvents = { [E in ServerEventName]: (payload: ServerPayload<E>) => void };
+export type ClientToServerEvents = {
+  [E in ClientEventName]: (payload: ClientRequest<E>, ack: (result: AckResult<ClientResponse<E>>) => void) => void;
+};
+/**
+ * A socket of `/`, typed: `socket.emit('im.message', m)` checks the name and payload. The
+ * Server itself is created untyped in app.ts (shared with `/dashboard`, whose events differ);
+ * the gateway types its sockets as they connect.
+ */
+export type GatewaySocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
 export interface SocketContext {
   appid: string;
   uid: string;
-  socket: Socket;
+  socket: GatewaySocket;
   services: Services;
   core: Core;
 }
@@ -69,25 +89,8 @@ export interface Gateway {
   settled(): Promise<void>;
 }
 
-/** Token bucket of one socket (SocketData.bucket, updated in place); true when the event may proceed. */
-export function takeToken(b: [number, number, number], now: number, config: Pick<Config, 'SOCKET_RATE_PER_SECOND' | 'SOCKET_RATE_BURST'>): boolean {
-  const refill = ((now - b[1]) / 1000) * config.SOCKET_RATE_PER_SECOND;
-  b[0] = Math.min(config.SOCKET_RATE_BURST, b[0] + refill);
-  b[1] = now;
-  if (b[0] >= config.SOCKET_RATE_BURST) b[2] = 0; // calm again: forget past strikes
-  if (b[0] >= 1) {
-    b[0] -= 1;
-    return true;
-  }
-  b[2] += 1;
-  return false;
-}
-
-/** A handshake refusal whose `data` is the public error body (the client's connect_error). */
-/** A handshake's Origin header, when sent, must be allowed (CORS_ORIGINS): else ORIGIN_NOT_ALLOWED. */
-export function checkOrigin(origins: true | string[], origin: string | undefined): void {
-  if (origin && !originAllowed(origins, origin)) throw new AppError('ORIGIN_NOT_ALLOWED', `origin ${origin} is not allowed`);
-}
+// The shared pieces live in the kernel (both namespaces use them); named here too for older imports.
+export { checkOrigin, connectError, takeToken } from './kernel.js';
 
 const NOTHING = Object.freeze({});
 
@@ -137,11 +140,6 @@ function handshakeRequest(req: IncomingMessage): HandshakeRequest {
   };
 }
 
-export function connectError(err: unknown): Error {
-  const { body } = toPublicError(err);
-  return Object.assign(new Error(body.message), { data: body });
-}
-
 export function attachGateway(io: Server, core: Core, services: Services): Gateway {
   const { config, log } = core;
   const handlers = new Map<string, Handler<ClientEventName>>();
@@ -165,31 +163,17 @@ export function attachGateway(io: Server, core: Core, services: Services): Gatew
     releaseUpgradeListeners(raw);
   });
 
-  io.use(async (socket, next) => {
-    try {
-      checkOrigin(origins, socket.handshake.headers.origin);
-      const auth = socket.handshake.auth as { token?: unknown } | undefined;
-      const header = socket.handshake.headers.authorization;
-      const token = typeof auth?.token === 'string' ? auth.token : header?.startsWith('Bearer ') ? header.slice(7) : undefined;
-      if (!token) throw new AppError('AUTH_REQUIRED', 'pass the login token as auth: { token }');
-      const s = await services.accounts.authenticate(token);
-      const data: SocketData = {
-        appid: s.appid,
-        uid: s.uid,
-        tokenHash: s.tokenHash,
-        expiresAt: s.expiresAt,
-        bucket: [config.SOCKET_RATE_BURST, Date.now(), 0],
-        registered: false,
-      };
-      socket.data = data;
-      next();
-    } catch (err) {
-      if (!(err instanceof AppError)) log.error({ err }, 'socket handshake failed');
-      next(connectError(err));
-    }
+  useHandshake(io.of('/'), { origins, log, logMessage: 'socket handshake failed' }, async (socket): Promise<SocketData> => {
+    const auth = socket.handshake.auth as { token?: unknown } | undefined;
+    const header = socket.handshake.headers.authorization;
+    const token = typeof auth?.token === 'string' ? auth.token : header?.startsWith('Bearer ') ? header.slice(7) : undefined;
+    if (!token) throw new AppError('AUTH_REQUIRED', 'pass the login token as auth: { token }');
+    const s = await services.accounts.authenticate(token);
+    return { appid: s.appid, uid: s.uid, tokenHash: s.tokenHash, expiresAt: s.expiresAt, bucket: fullBucket(config), registered: false };
   });
 
-  io.on('connection', (socket) => {
+  io.on('connection', (untyped) => {
+    const socket = untyped as unknown as GatewaySocket;
     const data = socket.data as SocketData;
     data.registered = false; // a recovered session brings its old data: it is registered again by the snapshot
     // Read by the middleware above and nothing after: keep no per-socket copy of the token,
@@ -213,31 +197,26 @@ export function attachGateway(io: Server, core: Core, services: Services): Gatew
         // With connection state recovery the packet carries, as its last argument, the
         // newest stream offset this node has read: the client sends it back to recover
         // (infra/adapter.ts: lastReadOffset says why that offset is right). A node that has
-        // read none yet sends through the adapter, whose XADD gives the offset.
+        // read none yet sends through the adapter, whose XADD gives the offset. (The untyped
+        // socket: the offset is an argument the typed map of session.snapshot does not have.)
         const offset = recovery ? readOffset() : undefined;
-        if (offset) socket.nsp.local.to(socket.id).emit('session.snapshot', snap, offset);
-        else if (recovery) socket.emit('session.snapshot', snap);
-        else socket.nsp.local.to(socket.id).emit('session.snapshot', snap);
+        if (offset) untyped.nsp.local.to(socket.id).emit('session.snapshot', snap, offset);
+        else if (recovery) untyped.emit('session.snapshot', snap);
+        else untyped.nsp.local.to(socket.id).emit('session.snapshot', snap);
       })
       .catch((err: unknown) => log.error({ err, uid: data.uid }, 'snapshot failed'));
   });
-
-  const take = (data: SocketData, now: number) => takeToken(data.bucket, now, config);
 
   async function dispatch(ctx: LiveContext, event: string, args: unknown[]): Promise<void> {
     const socket = ctx.socket;
     const data = socket.data as SocketData;
     core.metrics.socketEventIn(event);
-    const ack = typeof args[args.length - 1] === 'function' ? (args.pop() as (r: unknown) => void) : undefined;
-    const fail = (err: unknown) => {
-      const { body } = toPublicError(err);
-      if (ack) ack({ ok: false, error: body });
-      else socket.emit('session.error', { event, ...body });
-    };
+    const ack = takeAck(args);
+    const fail = (err: unknown) => answerError(ack, event, err, (body: ServerPayload<'session.error'>) => void socket.emit('session.error', body));
     const now = Date.now();
-    if (!take(data, now)) {
-      fail(new AppError('RATE_LIMITED', `more than ${config.SOCKET_RATE_PER_SECOND} events/s`));
-      if (data.bucket[2] >= config.SOCKET_FLOOD_STRIKES && !ctx.flooded) {
+    if (!takeToken(data.bucket, now, config)) {
+      fail(rateLimited(config));
+      if (flooding(data.bucket, config) && !ctx.flooded) {
         ctx.flooded = true;
         log.warn({ appid: data.appid, uid: data.uid }, 'socket flood: disconnecting');
         // The events accepted before the flood are answered first, then the last word and the close.
@@ -256,10 +235,8 @@ export function attachGateway(io: Server, core: Core, services: Services): Gatew
     if (!handler) return fail(new AppError('UNKNOWN_EVENT', `no event ${event}`));
     ctx.answering++;
     try {
-      const def = clientEvents[event as ClientEventName];
-      const payload = parse(def.request, args[0] ?? {}, `${event} payload`);
-      const result = await handler(ctx, payload as never);
-      ack?.({ ok: true, data: result });
+      const payload = readPayload(clientEvents[event as ClientEventName].request, args[0], event);
+      answer(ack, await handler(ctx, payload as never));
     } catch (err) {
       if (!(err instanceof AppError)) log.error({ err, event, uid: data.uid }, 'socket handler failed');
       fail(err);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { connectClient, SwitchboardError } from '../../src/client/index.js';
-import { createApp, loginUser, startServer, type TestServer } from '../helpers.js';
+import { call, createApp, loginUser, startServer, type TestServer } from '../helpers.js';
 
 let srv: TestServer;
 beforeAll(async () => {
@@ -57,4 +57,39 @@ it('the typed client tries a handshake refused with UNAVAILABLE again (Redis fai
   } finally {
     io.close();
   }
+}, 20_000);
+
+it('the typed client reapplies the snapshot on a reconnect and joins again the rooms it lost while offline', async () => {
+  const app = await createApp(srv.url);
+  const token = await loginUser(srv.url, app.appid, 'roamer');
+  const hostToken = await loginUser(srv.url, app.appid, 'host');
+  const [kept, lost] = (await Promise.all(
+    [0, 1].map(async () => (await call(srv.url, 'POST', '/v1/rooms', { token: hostToken, body: {} })).body.roomId as string),
+  )) as [string, string];
+  const client = connectClient(srv.url, { token, socket: { reconnectionDelay: 50, reconnectionDelayMax: 100 } });
+  await client.ready;
+  await client.request('room.join', { roomId: kept });
+  await client.request('room.join', { roomId: lost });
+  expect([...client.rooms].sort()).toEqual([kept, lost].sort());
+
+  // The user leaves one room elsewhere (another socket of theirs, as a member timed out while
+  // offline would be): the snapshot after the reconnect no longer lists it.
+  const other = connectClient(srv.url, { token });
+  await other.ready;
+  await other.request('room.leave', { roomId: lost });
+  other.close();
+  const reconnected = new Promise<{ snapshot: unknown; joined: string[]; failed: unknown[] }>((resolve) =>
+    client.onReconnect((snapshot, r) => resolve({ snapshot, ...r })),
+  );
+  client.socket.io.engine.close(); // the transport drops: Socket.IO reconnects
+
+  const r = await reconnected;
+  expect(r.joined).toEqual([lost]);
+  expect(r.failed).toEqual([]);
+  expect(client.snapshot).toBe(r.snapshot);
+  expect((r.snapshot as { rooms: Array<{ roomId: string }> }).rooms.map((x) => x.roomId)).toEqual([kept]);
+  // Back in both: the room's members list the user again.
+  const members = await client.request('room.members', { roomId: lost, offset: 0, limit: 50 });
+  expect(JSON.stringify(members)).toContain('roamer');
+  client.close();
 }, 20_000);

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DomainEvent } from '../../src/infra/events.js';
 import { emptyJobId, startJobId } from '../../src/modules/conferences/service.js';
 import { createConferencesStore } from '../../src/modules/conferences/store.js';
+import type { ConferenceMemberEventT } from '../../src/modules/conferences/schemas.js';
 import { signBody, verifySignedBody } from '../../src/providers/telephony/webhook.js';
 import type { WorkerNode } from '../../workers/runtime.js';
 import {
@@ -44,11 +45,11 @@ async function confUsers(srv: TestServer, app: { appid: string; secret: string }
 }
 const named = (users: any[], name: string) => users.find((u) => u.name === name);
 /** The first event matching `pred` among those collected (waits for it). */
-async function seen<T = any>(events: T[], pred: (e: T) => boolean, what: string): Promise<T> {
+async function seen<T>(events: T[], pred: (e: T) => boolean, what: string): Promise<T> {
   await until(() => events.some(pred), 8000, what);
   return events.find(pred)!;
 }
-const member = (name: string, action: string) => (e: any) => e.participant.name === name && e.action === action;
+const member = (name: string, action: string) => (e: ConferenceMemberEventT) => e.participant.name === name && e.action === action;
 
 describe('conferences with the simulated provider', () => {
   let srv: TestServer;

@@ -4,7 +4,15 @@
 import { io as ioc, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { samplesKey, type Sample } from '../../src/modules/dashboard/sampler.js';
-import { ChartHistory, ChartPoint, DashboardQueues, DashboardSnapshot } from '../../src/modules/dashboard/schemas.js';
+import {
+  ChartHistory,
+  ChartPoint,
+  DashboardQueues,
+  DashboardSnapshot,
+  type ChartHistoryT,
+  type ChartPointT,
+  type DashboardSnapshotT,
+} from '../../src/modules/dashboard/schemas.js';
 import { check, describeErrors } from '../../src/infra/validation.js';
 import type { WorkerNode } from '../../workers/runtime.js';
 import {
@@ -50,7 +58,10 @@ afterAll(async () => {
 });
 
 /** connectDashboard on this server; the sockets it opens are closed after the file. */
-async function dashboard(auth: Record<string, unknown> | undefined, opts: Record<string, unknown> = {}): Promise<{ socket: Socket; snapshot: any }> {
+async function dashboard(
+  auth: Record<string, unknown> | undefined,
+  opts: Record<string, unknown> = {},
+): Promise<{ socket: Socket; snapshot: DashboardSnapshotT }> {
   const d = await connectDashboard(srv.url, auth, opts);
   open.push(d.socket);
   return d;
@@ -61,7 +72,7 @@ const refusal = (p: Promise<unknown>) =>
     (err: { data?: { code: string; message: string } }) => err.data,
   );
 
-const appOf = (snap: any, appid: string) => snap.apps.find((a: any) => a.appid === appid);
+const appOf = (snap: DashboardSnapshotT, appid: string) => snap.apps.find((a) => a.appid === appid)!;
 
 function expectValid(schema: Parameters<typeof check>[0], value: unknown) {
   expect(describeErrors(schema, value)).toEqual([]);
@@ -96,11 +107,11 @@ describe('handshake', () => {
 
     const admin = await dashboard({ adminToken: ADMIN_TOKEN });
     expect(admin.snapshot.admin).toBe(true);
-    expect(admin.snapshot.apps.map((a: any) => a.appid)).toEqual(expect.arrayContaining([A.appid, B.appid]));
+    expect(admin.snapshot.apps.map((a) => a.appid)).toEqual(expect.arrayContaining([A.appid, B.appid]));
     expectValid(DashboardSnapshot, admin.snapshot);
 
     const picked = await dashboard({ adminToken: ADMIN_TOKEN, appid: B.appid });
-    expect(picked.snapshot.apps.map((a: any) => a.appid)).toEqual([B.appid]);
+    expect(picked.snapshot.apps.map((a) => a.appid)).toEqual([B.appid]);
   });
 
   it('closes an app dashboard at the next push once its secret no longer opens the app; the new secret opens one', async () => {
@@ -183,11 +194,11 @@ describe('snapshot', () => {
     expectValid(DashboardSnapshot, snapshot);
     const a = appOf(snapshot, A.appid);
 
-    const ids = a.rooms.items.map((r: any) => r.roomId);
+    const ids = a.rooms.items.map((r) => r.roomId);
     expect(ids).toEqual(expect.arrayContaining([String(course.roomnum), generic]));
     expect(ids).not.toContain(closed);
     expect(a.rooms.total).toBe(ids.length);
-    const courseRoom = a.rooms.items.find((r: any) => r.roomId === String(course.roomnum));
+    const courseRoom = a.rooms.items.find((r) => r.roomId === String(course.roomnum));
     expect(courseRoom).toMatchObject({
       kind: 'classroom',
       state: 'open',
@@ -196,14 +207,14 @@ describe('snapshot', () => {
       memsize: 1,
       members: [{ uid: 'sn-student', role: expect.any(String) }],
     });
-    expect(a.rooms.items.find((r: any) => r.roomId === generic)).toMatchObject({
+    expect(a.rooms.items.find((r) => r.roomId === generic)).toMatchObject({
       kind: 'room',
       memsize: 1,
       members: [{ uid: 'sn-host', role: 'host' }],
     });
 
     expect(a.agents.total).toBe(2);
-    expect(a.agents.items.map((x: any) => x.uid).sort()).toEqual(['sn-agent1', 'sn-agent2']);
+    expect(a.agents.items.map((x) => x.uid).sort()).toEqual(['sn-agent1', 'sn-agent2']);
     expect(a.agents.skills).toEqual([
       { skill: 'CN>EN', online: 2, offered: 0, busy: 0, waiting: 0 },
       { skill: 'FR>DE', online: 1, offered: 0, busy: 0, waiting: 0 },
@@ -221,17 +232,15 @@ describe('snapshot', () => {
     });
 
     // Queues: every queue of the catalogue with its counts; the app sees only its own failed job.
-    const notify = snapshot.queues.find((x: any) => x.name === 'notify');
+    const notify = snapshot.queues.find((x) => x.name === 'notify')!;
     expect(notify.counts.failed).toBeGreaterThanOrEqual(2);
-    expect(notify.failed.map((j: any) => j.id)).toEqual(['bad-a']);
+    expect(notify.failed.map((j) => j.id)).toEqual(['bad-a']);
     expect(notify.failed[0]).toMatchObject({ name: 'notify', appid: A.appid, failedReason: expect.stringContaining('event') });
-    expect(snapshot.queues.map((x: any) => x.name)).toEqual(
+    expect(snapshot.queues.map((x) => x.name)).toEqual(
       expect.arrayContaining(['notify', 'rooms', 'dispatch', 'billing', 'matchmaking', 'presence', 'media']),
     );
     const admin = await dashboard({ adminToken: ADMIN_TOKEN });
-    expect(admin.snapshot.queues.find((x: any) => x.name === 'notify').failed.map((j: any) => j.id)).toEqual(
-      expect.arrayContaining(['bad-a', 'bad-b']),
-    );
+    expect(admin.snapshot.queues.find((x) => x.name === 'notify')!.failed.map((j) => j.id)).toEqual(expect.arrayContaining(['bad-a', 'bad-b']));
 
     // App B's snapshot shows none of it.
     const b = appOf((await dashboard({ appid: B.appid, secret: B.secret })).snapshot, B.appid);
@@ -249,7 +258,7 @@ describe('snapshot', () => {
     await call(srv.url, 'POST', `/v1/pairing/asks/${ask.askNo}/cancel`, { token: asker });
     await call(srv.url, 'POST', '/v1/billing/calls/sn-call/end', { basic, body: {} });
     const after = appOf((await dashboard({ appid: A.appid, secret: A.secret })).snapshot, A.appid);
-    expect(after.rooms.items.map((r: any) => r.roomId)).not.toContain(String(course.roomnum));
+    expect(after.rooms.items.map((r) => r.roomId)).not.toContain(String(course.roomnum));
     expect(after.dispatch.total).toBe(0);
     expect(after.pairing.total).toBe(0);
     expect(after.calls.total).toBe(0);
@@ -298,7 +307,7 @@ describe('live updates', () => {
     const pickedSnapshots = collect(picked.socket, 'dashboard.snapshot');
     const fresh = nextEvent(all.socket, 'dashboard.snapshot');
     const late = await createApp(srv.url);
-    expect((await fresh).apps.map((a: any) => a.appid)).toContain(late.appid);
+    expect((await fresh).apps.map((a) => a.appid)).toContain(late.appid);
 
     const joins = collect(all.socket, 'room.member.joined');
     const pickedJoins = collect(picked.socket, 'room.member.joined');
@@ -338,18 +347,14 @@ describe('live updates', () => {
     const { socket } = await dashboard({ appid: A.appid, secret: A.secret });
     const first = await nextEvent(socket, 'dashboard.queues', 5000);
     expectValid(DashboardQueues, first);
-    expect(first.apps.map((x: any) => x.appid)).toEqual([A.appid]);
-    expect(first.queues.map((x: any) => x.name)).toContain('notify');
+    expect(first.apps.map((x) => x.appid)).toEqual([A.appid]);
+    expect(first.queues.map((x) => x.name)).toContain('notify');
 
     // An agent goes online (no business event for that): the next push shows it.
     const agent = await loginUser(srv.url, A.appid, 'lq-agent');
     await call(srv.url, 'PUT', '/v1/presence', { token: agent, body: { state: 'online', skills: ['EN>ES'] } });
     const pushes = collect(socket, 'dashboard.queues');
-    await until(
-      () => pushes.some((p) => p.apps[0].agents.skills.some((s: any) => s.skill === 'EN>ES' && s.online === 1)),
-      5000,
-      'the agent in a push',
-    );
+    await until(() => pushes.some((p) => p.apps[0].agents.skills.some((s) => s.skill === 'EN>ES' && s.online === 1)), 5000, 'the agent in a push');
   });
 
   it('a reconnecting dashboard gets a fresh full snapshot', async () => {
@@ -367,7 +372,7 @@ describe('live updates', () => {
     // The connection drops under the socket (a network change, a node restart); the client reconnects by itself.
     srv.app.io.of('/dashboard').sockets.get(socket.id!)!.conn.close();
     await until(() => snaps.length >= 2, 5000, 'a snapshot after reconnecting');
-    expect(appOf(snaps.at(-1), A.appid).rooms.items.map((r: any) => r.roomId)).toContain(roomId);
+    expect(appOf(snaps.at(-1)!, A.appid).rooms.items.map((r) => r.roomId)).toContain(roomId);
   });
 });
 
@@ -382,15 +387,15 @@ describe('rooms of every kind', () => {
     await svc.rooms.join(app.appid, live.videoID, 'k-viewer');
     const { snapshot } = await dashboard({ appid: app.appid, secret: app.secret });
     const rooms = appOf(snapshot, app.appid).rooms.items;
-    expect(rooms.map((r: any) => [r.roomId, r.kind, r.label])).toEqual([
+    expect(rooms.map((r) => [r.roomId, r.kind, r.label])).toEqual([
       [generic.roomId, 'room', 'open'],
       [live.videoID, 'live', 'live'],
       [conf.confId, 'conference', 'live'],
     ]);
-    expect(rooms.find((r: any) => r.kind === 'live').members.map((m: any) => m.uid)).toEqual(['k-viewer']);
+    expect(rooms.find((r) => r.kind === 'live')!.members.map((m) => m.uid)).toEqual(['k-viewer']);
     await svc.rooms.close(app.appid, live.videoID, 'ended');
     const after = appOf((await dashboard({ appid: app.appid, secret: app.secret })).snapshot, app.appid).rooms.items;
-    expect(after.map((r: any) => r.kind)).toEqual(['room', 'conference']);
+    expect(after.map((r) => r.kind)).toEqual(['room', 'conference']);
   });
 });
 
@@ -495,7 +500,7 @@ describe('charts', () => {
     const points = collect(socket, 'dashboard.charts.point');
     const r = await socket.emitWithAck('dashboard.charts', since === undefined ? {} : { since });
     expect(r.ok, JSON.stringify(r)).toBe(true);
-    return { socket, history: r.data, points };
+    return { socket, history: r.data as ChartHistoryT, points };
   }
   /** The samples in the stream (every process's, counts not rates), oldest first. */
   async function samples(): Promise<Sample[]> {
@@ -503,7 +508,7 @@ describe('charts', () => {
     return raw.map(([, fields]) => JSON.parse(fields[1]!) as Sample);
   }
   const counted = async (f: (s: Sample) => number | undefined) => (await samples()).reduce((n, s) => n + (f(s) ?? 0), 0);
-  const pointWhere = async (points: any[], ok: (p: any) => boolean, what: string, ms = 15000) => {
+  const pointWhere = async (points: ChartPointT[], ok: (p: ChartPointT) => boolean, what: string, ms = 15000) => {
     await until(() => points.some(ok), ms, what);
     return points.find(ok);
   };
@@ -562,10 +567,10 @@ describe('charts', () => {
     // A later subscriber gets it all as history; with `since`, only what is newer.
     const later = await charts(b);
     expectValid(ChartHistory, later.history);
-    expect(later.history.points.find((p: any) => p.t === five.t)).toEqual(five);
+    expect(later.history.points.find((p) => p.t === five.t)).toEqual(five);
     const newer = await charts(a, five.t);
     expect(newer.history.points.length).toBeGreaterThan(0);
-    expect(newer.history.points.every((p: any) => p.t > five.t)).toBe(true);
+    expect(newer.history.points.every((p) => p.t > five.t)).toBe(true);
   });
 
   it('queue depth shows jobs waiting for a worker; the worker’s job rates reach the chart', async () => {

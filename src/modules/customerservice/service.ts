@@ -17,6 +17,7 @@ import type { Core } from '../../infra/core.js';
 import { AppError, isAppError } from '../../infra/errors.js';
 import { throwOnScriptCode } from '../../infra/lua.js';
 import { CUSTOMERSERVICE_CODES } from './lua/codes.js';
+import type { ServerEvents, UserEventPayload } from '../../infra/emitter.js';
 import type { AccountsService } from '../accounts/service.js';
 import type { DispatchService } from '../dispatch/service.js';
 import type { RequestViewT } from '../dispatch/schemas.js';
@@ -109,7 +110,7 @@ export function createCustomerServiceService(
   }
 
   /** Tells every seat of the app (offline ones have no sockets: the emit costs nothing there). */
-  async function toSeats(appid: string, event: string, data: unknown): Promise<void> {
+  async function toSeats<E extends keyof ServerEvents>(appid: string, event: E, data: UserEventPayload<E>): Promise<void> {
     for (const [uid] of await store.listSeats(appid)) emitter.toUser(appid, uid, event, data);
   }
 

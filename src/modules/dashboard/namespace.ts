@@ -21,14 +21,26 @@ import { allowedOrigins } from '../../config.js';
 import { checkAdminToken } from '../../infra/auth.js';
 import type { Core } from '../../infra/core.js';
 import { DASHBOARD_WATCH_RENEW_MS } from '../../infra/dashboard-watch.js';
-import { socketRooms, tellAndClose } from '../../infra/emitter.js';
+import { socketRooms, tellAndClose, type DashboardEvents } from '../../infra/emitter.js';
 import { AppError, toPublicError } from '../../infra/errors.js';
 import { parse } from '../../infra/validation.js';
-import { checkOrigin, connectError, takeToken } from '../../realtime/gateway.js';
+import { dashboardClientEvents } from '../../realtime/catalogue.js';
+import {
+  answer,
+  answerError,
+  flooding,
+  fullBucket,
+  rateLimited,
+  readPayload,
+  takeAck,
+  takeToken,
+  useHandshake,
+  type AckFn,
+} from '../../realtime/kernel.js';
 import type { AccountsService } from '../accounts/service.js';
 import { createChartFeed } from './charts.js';
 import { startSampler, type DeploymentSources } from './sampler.js';
-import { ChartsRequest, DashboardAuth, SnapshotRequest, type DashboardQueuesT } from './schemas.js';
+import { DashboardAuth, type DashboardQueuesT } from './schemas.js';
 import type { DashboardService, Viewer } from './service.js';
 
 export const DASHBOARD_NAMESPACE = '/dashboard';
@@ -86,18 +98,10 @@ export function attachDashboard(
     return { admin: true, allApps: true, appids: (await accounts.listApps()).map((a) => a.appid) };
   }
 
-  nsp.use(async (socket, next) => {
-    try {
-      checkOrigin(origins, socket.handshake.headers.origin);
-      const { secret, ...viewer } = await viewerOf(socket.handshake.auth);
-      const data: DashboardSocketData = { ...viewer, bucket: [config.SOCKET_RATE_BURST, Date.now(), 0] };
-      socket.data = data;
-      if (secret !== undefined) secrets.set(socket, secret);
-      next();
-    } catch (err) {
-      if (!(err instanceof AppError)) log.error({ err }, 'dashboard handshake failed');
-      next(connectError(err));
-    }
+  useHandshake(nsp, { origins, log, logMessage: 'dashboard handshake failed' }, async (socket): Promise<DashboardSocketData> => {
+    const { secret, ...viewer } = await viewerOf(socket.handshake.auth);
+    if (secret !== undefined) secrets.set(socket, secret);
+    return { ...viewer, bucket: fullBucket(config) };
   });
 
   /**
@@ -105,7 +109,7 @@ export function attachDashboard(
    * when connection state recovery is on (the streams adapter: an XADD every node reads back);
    * snapshots and pushes need no replay — a reconnect brings a fresh snapshot.
    */
-  function toSocket(socket: Socket, event: string, data: unknown): void {
+  function toSocket<E extends keyof DashboardEvents>(socket: Socket, event: E, data: DashboardEvents[E]): void {
     nsp.local.to(socket.id).emit(event, data);
   }
 
@@ -135,15 +139,11 @@ export function attachDashboard(
 
   async function handle(socket: Socket, event: string, args: unknown[]): Promise<void> {
     const data = socket.data as DashboardSocketData;
-    const ack = typeof args[args.length - 1] === 'function' ? (args.pop() as (r: unknown) => void) : undefined;
-    const fail = (err: unknown) => {
-      const { body } = toPublicError(err);
-      if (ack) ack({ ok: false, error: body });
-      else toSocket(socket, 'dashboard.error', { event, ...body });
-    };
+    const ack = takeAck(args);
+    const fail = (err: unknown) => answerError(ack, event, err, (body) => toSocket(socket, 'dashboard.error', body));
     if (!takeToken(data.bucket, Date.now(), config)) {
-      fail(new AppError('RATE_LIMITED', `more than ${config.SOCKET_RATE_PER_SECOND} events/s`));
-      if (data.bucket[2] >= config.SOCKET_FLOOD_STRIKES) socket.disconnect(true);
+      fail(rateLimited(config));
+      if (flooding(data.bucket, config)) socket.disconnect(true);
       return;
     }
     if (event === 'dashboard.charts') {
@@ -157,9 +157,9 @@ export function attachDashboard(
         new AppError('UNKNOWN_EVENT', `no event ${event} on ${DASHBOARD_NAMESPACE}; the events are dashboard.snapshot and dashboard.charts`),
       );
     try {
-      parse(SnapshotRequest, args[0] ?? {}, `${event} payload`);
+      readPayload(dashboardClientEvents['dashboard.snapshot'].request, args[0], event);
       const snap = await dashboard.snapshot(data);
-      ack?.({ ok: true, data: snap });
+      answer(ack, snap);
       if (!ack) toSocket(socket, 'dashboard.snapshot', snap);
     } catch (err) {
       if (!(err instanceof AppError)) log.error({ err, event }, 'dashboard handler failed');
@@ -168,10 +168,10 @@ export function attachDashboard(
   }
 
   /** History in the ack (or as a `dashboard.charts` event without one), then every new point. */
-  async function subscribeCharts(socket: Socket, payload: unknown, ack: ((r: unknown) => void) | undefined): Promise<void> {
+  async function subscribeCharts(socket: Socket, payload: unknown, ack: AckFn | undefined): Promise<void> {
     if (!(socket.data as DashboardSocketData).admin)
       throw new AppError('FORBIDDEN', 'the charts show the whole deployment: open the dashboard with the admin token');
-    const req = parse(ChartsRequest, payload ?? {}, 'dashboard.charts payload');
+    const req = readPayload(dashboardClientEvents['dashboard.charts'].request, payload, 'dashboard.charts');
     await charts.ready();
     if (!socket.connected) {
       if (chartSockets.size === 0) charts.idle();
@@ -181,7 +181,7 @@ export function attachDashboard(
     const history = charts.history(req.since ?? 0);
     void socket.join(CHARTS_ROOM);
     chartSockets.add(socket);
-    if (ack) ack({ ok: true, data: history });
+    if (ack) answer(ack, history);
     else toSocket(socket, 'dashboard.charts', history);
   }
 

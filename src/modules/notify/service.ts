@@ -1,6 +1,7 @@
 // Pushes from an app's backend to its users or rooms, either now (HTTP, emitted by the
 // api node through the adapter) or through the public `notify` BullMQ queue.
 import type { Core } from '../../infra/core.js';
+import { appEvent } from '../../infra/emitter.js';
 import type { AccountsService } from '../accounts/service.js';
 import type { NotifyJobT } from './schemas.js';
 
@@ -9,8 +10,8 @@ export type NotifyService = ReturnType<typeof createNotifyService>;
 export function createNotifyService(core: Core, accounts: AccountsService) {
   /** Emits the event to its target, for an app the caller already verified. */
   function emit(job: NotifyJobT): void {
-    if ('user' in job.to) core.emitter.toUser(job.appid, job.to.user, job.event, job.data ?? null);
-    else core.emitter.toRoom(job.appid, job.to.room, job.event, job.data ?? null);
+    if ('user' in job.to) core.emitter.toUser(job.appid, job.to.user, appEvent(job.event), job.data ?? null);
+    else core.emitter.toRoom(job.appid, job.to.room, appEvent(job.event), job.data ?? null);
   }
 
   return {

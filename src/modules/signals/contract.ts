@@ -1,0 +1,14 @@
+// The signals socket contract: signed TIM custom messages between the parties of a conversation.
+import { defineContract } from '../../realtime/contract.js';
+import { SignalEvent, SignalRequest, SignalResult } from './schemas.js';
+
+export const signalsContract = defineContract({
+  client: {
+    /** A signed TIM custom message, relayed to the other party once its sign verifies. */
+    'conversation.signal': { request: SignalRequest, response: SignalResult },
+  },
+  server: {
+    /** A verified signed peer message from the other party. */
+    'conversation.signal': SignalEvent,
+  },
+});
