@@ -16,7 +16,7 @@ describe('docs/reference', () => {
     const stale = Object.entries(generated)
       .filter(([path, text]) => !existsSync(join(root, path)) || readFileSync(join(root, path), 'utf8') !== text)
       .map(([path]) => path);
-    expect(stale, `${stale.join(', ')} differ from the code: run npm run docs`).toEqual([]);
+    expect(stale, `stale, differs from the code: ${stale.join(', ')}; run npm run docs`).toEqual([]);
   });
 });
 
