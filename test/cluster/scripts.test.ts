@@ -1,6 +1,6 @@
 // The cross-slot guard. Redis Cluster runs a script on the master of its first key's slot;
 // a key of another slot is then either on another master or, worse, on the same one by
-// chance. Switchboard's rule (README § Redis Cluster): every script names its app's keys in
+// chance. Switchboard's rule (docs/redis-cluster.md § The script rule): every script names its app's keys in
 // KEYS (at least one, which routes it), and every key it touches, declared or derived inside
 // the script from a prefix of the same app, carries the app's hash tag. On a Cluster,
 // scripts go with a `#!lua` shebang, and Redis 7 then refuses any access to another slot.

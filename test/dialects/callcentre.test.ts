@@ -1,7 +1,7 @@
 // Conformance of seed 000 (interpreter call centre on Tencent QAV): every URL of the seed
 // replayed as written — host dropped, query strings byte for byte (loginin included) —
 // with the user's login token in an Authorization header (or a token parameter). The seed
-// prints no answers; the dialect's are documented in the README: HTTP 200 with
+// prints no answers; the dialect's are documented in docs/dialects/seed-000-callcentre.md: HTTP 200 with
 // {status: 1, …} or {status: 0, error: {code, message}}. The seed's ids are real here:
 // users 4638 (caller) and 2074 (volunteer), conversations 17 and 100 (earlier ids are
 // requests created and cancelled to get there).

@@ -1,7 +1,7 @@
 // Conformance of seed 001 (voice-conference plugin): every documented request replayed on its
 // root path, POST JSON, with the seed's fields, and the documented answers checked exactly
-// ({status: 1, …the seed's fields}); failures are {status: 0, code, reason} (README § Seed 001).
-// Auth as the README says: the user's token (acting uid = that user) or the app secret
+// ({status: 1, …the seed's fields}); failures are {status: 0, code, reason} (docs/dialects/seed-001-conference.md).
+// Auth as docs/dialects/seed-001-conference.md says: the user's token (acting uid = that user) or the app secret
 // (acting as any user of the app). Real api + workers; the simulated telephony provider
 // answers after 150 ms, so dial-outs reach state 1 and get their callid.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
