@@ -724,7 +724,7 @@ export async function startThrowawayCluster({ masters = 3, replicasPerMaster = 1
 
 // The api allocates a few short-lived objects per frame and per Redis reply: a young
 // generation of 64 MiB semi-spaces (V8's default is 16) scavenges a quarter as often, which
-// was 10-15 % more joins/s in `npm run bench -- join` (README § Benchmarks). The bench
+// was 10-15 % more joins/s in `npm run bench -- join` (docs/benchmarks.md). The bench
 // starts its api with the same flags (scripts/bench/lib/harness.ts: API_NODE_FLAGS).
 const NODE_FLAGS = { api: ['--max-semi-space-size=64'], worker: [] };
 

@@ -1,7 +1,7 @@
 // Every environment variable Switchboard reads, in one TypeBox schema, validated once
 // at boot: the process-wide variables here, each feature's in its module's config.ts
-// (spread below where its variables sit in the README's table). An invalid value stops the process with a message naming the variable.
-// The README's configuration table is this schema, in prose.
+// (spread below where its variables belong). An invalid value stops the process with a message naming the variable.
+// docs/reference/configuration.md is generated from this schema (npm run docs).
 import { Type, type Static } from 'typebox';
 import { Value } from 'typebox/value';
 import { Int } from './infra/config-schema.js';

@@ -1,4 +1,4 @@
-// The Socket.IO Redis adapter, chosen by SOCKET_ADAPTER (README § Design says why the
+// The Socket.IO Redis adapter, chosen by SOCKET_ADAPTER (docs/decisions.md says why the
 // default is what it is, with the figures of `npm run bench -- adapters`).
 import { createAdapter as createPubSubAdapter, createShardedAdapter } from '@socket.io/redis-adapter';
 import { createAdapter as createStreamsAdapter } from '@socket.io/redis-streams-adapter';

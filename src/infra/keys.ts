@@ -4,7 +4,7 @@
 // App-scoped keys carry the appid as a hash tag: `sw:{app1}:user:u1`. All keys of one
 // app live in one Cluster slot, so a Lua script may touch any of them (first accept
 // wins, charge + ledger, seat takeover) and stay legal on Redis Cluster. The cost is
-// that one app cannot be spread over several shards; see README § Design.
+// that one app cannot be spread over several shards; see docs/decisions.md.
 
 export interface Keys {
   /** The app record (hash). */

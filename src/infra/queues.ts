@@ -86,7 +86,7 @@ export interface Queues {
  * `sb:notify:wait` …). On a Cluster: QUEUE_PREFIX and the queue name as a hash tag
  * (`{sb:notify}:notify:wait` …): BullMQ's scripts touch many keys of one queue at once, so
  * a queue must sit in one slot, and a tag per queue spreads the queues over the masters
- * instead of stacking them all on the master of one tag. README § Redis Cluster lists where
+ * instead of stacking them all on the master of one tag. docs/redis-cluster.md lists where
  * each queue lands on the default three masters.
  */
 export function queuePrefix(config: Pick<Config, 'QUEUE_PREFIX' | 'REDIS_CLUSTER_NODES'>, queue: string): string {

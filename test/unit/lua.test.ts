@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LUA_SOURCE_ROOT, loadScriptFile, scriptErrorCode, scriptFailure, throwOnScriptCode } from '../../src/infra/lua.js';
 import { AppError } from '../../src/infra/errors.js';
+import '../../src/modules/index.js'; // every module's error codes
 
 /** Every script file (not includes) under src, as paths. */
 function scriptFiles(): string[] {

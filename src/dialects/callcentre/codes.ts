@@ -1,5 +1,5 @@
 // The one error table of the seed-000 dialect. The seed documents no response bodies and no
-// error numbers, so the dialect answers the native codes (README § Errors) in its envelope
+// error numbers, so the dialect answers the native codes (docs/architecture.md#errors) in its envelope
 // `{status: 0, error: {code, message}}`; only the rows below are renamed. A 5xx never leaks
 // internals.
 import { AppError, type ErrorCode } from '../../infra/errors.js';

@@ -5,7 +5,7 @@
 // request here and the same request on /v1/conferences leave the same state.
 //
 // Envelope: HTTP 200 with the seed's fields and `status: 1`, or
-// `{status: 0, code, reason}` — `code` from the native error table (README § Errors),
+// `{status: 0, code, reason}` — `code` from the native error table (docs/architecture.md#errors),
 // `reason` a sentence saying what was wrong (sendNotice adds `invalid: [numbers]`).
 // Auth (the seed names none): `Authorization: Bearer <user token>` — the acting user (the
 // body's `uid`, or `id` where the seed names the user so) must be the token's user — or

@@ -6,7 +6,7 @@
 // Translation only: parse → services → answer. pairing.ts and messaging.ts each export one
 // plugin built with it.
 //
-// Callers (the seed names none; README § Dialects):
+// Callers (the seed names none; docs/dialects/seed-003-pairing-im.md):
 //   /api/v1/…      the user: Authorization: Bearer <token from /v1/auth/login>
 //   /api/server/…  the app's backend: Authorization: Basic base64(<appid>:<app secret>)
 // Anything else is answered with a non-zero code (1002).

@@ -10,7 +10,7 @@
 // Queue depths change with no event, and agents, the dispatch queue, pairing asks and
 // running charges have events for only some of their changes: one timer per api node,
 // running while this node holds dashboard sockets, pushes `dashboard.queues` to them every
-// DASHBOARD_QUEUES_INTERVAL_MS (README § Design says why a timer here and not a job).
+// DASHBOARD_QUEUES_INTERVAL_MS (docs/decisions.md says why a timer here and not a job).
 //
 // Charts (admin only: they show the whole deployment): `dashboard.charts` subscribes the
 // socket; its ack carries the last DASHBOARD_HISTORY_SECONDS, then `dashboard.charts.point`

@@ -2,7 +2,7 @@
 //   x-switchboard-signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>
 // with a second v1 while a rotated-out secret is in its grace period. The key is the
 // endpoint's whole secret string (`whsec_…`) as UTF-8. `verifyWebhook` is what a receiver
-// in Node does (README § Webhooks shows it standalone).
+// in Node does (docs/webhooks.md shows it standalone).
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { signPayload } from '../../infra/signing.js';
 

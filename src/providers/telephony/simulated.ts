@@ -1,7 +1,7 @@
 // The simulated carrier: no network, every outcome is a delayed `conferences/callState`
 // job (BullMQ timers, never setTimeout), so a conference runs end to end on one machine
 // and in tests. Which outcome a number gets is decided by two regular expressions
-// (README § Configuration): fail → `failed` after answerMs; hang-up → `answered` after
+// (docs/configuration.md): fail → `failed` after answerMs; hang-up → `answered` after
 // answerMs and `hungup` hangupMs later; anything else → `answered` after answerMs.
 import type { Queues } from '../../infra/queues.js';
 import { callStateJobId, type CallLeg, type CallState, type TelephonyProvider } from './index.js';
