@@ -33,6 +33,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Files run in parallel processes; each uses its own apps and queue prefix on the shared Redis.
     pool: 'forks',
+    setupFiles: ['test/setup/modules.ts'],
     reporters: ['default'],
     projects: [
       { extends: true, test: { name: 'single', include: ['test/**/*.test.ts'], exclude: ['test/cluster/**'], globalSetup: ['test/setup/redis.ts'] } },

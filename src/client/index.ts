@@ -5,7 +5,7 @@
 // is bundled). Packaged as `switchboard/client` (ESM + .d.ts; a browser bundle with
 // socket.io-client inside): npm run build:client, docs/realtime.md.
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
-import type { ClientEventName, ClientRequest, ClientResponse, ServerEventName, ServerPayload, AckResult } from '../realtime/catalogue.js';
+import type { ClientEventName, ClientRequest, ClientResponse, ServerEventName, ServerPayload, AckResult } from '../infra/contract.js';
 
 export type { ClientEventName, ClientRequest, ClientResponse, ServerEventName, ServerPayload, AckResult };
 

@@ -5,7 +5,7 @@ import { createAdapter as createStreamsAdapter } from '@socket.io/redis-streams-
 import type { RedisClient } from './redis.js';
 import { encode } from '@msgpack/msgpack';
 import type { Namespace, ServerOptions } from 'socket.io';
-import type { Config } from '../config.js';
+import type { Config } from './config.js';
 import { createPublishOnlyAdapter } from './publish-only-adapter.js';
 import { createCommandRedis, createRedis, redisTarget, type RedisConfig, type RedisTarget } from './redis.js';
 

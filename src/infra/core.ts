@@ -3,7 +3,7 @@
 import type { RedisClient } from './redis.js';
 import type { Logger } from 'pino';
 import type { Server } from 'socket.io';
-import type { Config } from '../config.js';
+import type { Config } from './config.js';
 import { createDashboardWatch, type DashboardWatch } from './dashboard-watch.js';
 import { createEmitter, type Emitter } from './emitter.js';
 import { createDomainEvents, type DomainEvents } from './events.js';

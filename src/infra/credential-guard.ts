@@ -15,7 +15,7 @@
 // dialects answer in their own shapes, as their documents require.
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Config } from '../config.js';
+import type { Config } from './config.js';
 import { AppError } from './errors.js';
 import type { RedisClient } from './redis.js';
 

@@ -54,29 +54,27 @@ export interface ModuleErrorCodes {}
 type CodesOf<M> = { [K in keyof M]: keyof M[K] & string }[keyof M];
 export type ErrorCode = keyof typeof GENERIC_ERRORS | CodesOf<ModuleErrorCodes>;
 
-/** Every code: the generic ones, then each module's as its errors.ts is loaded (src/modules/index.ts loads them all). */
+/** Every code: the generic ones, then each module's, added from the module list (src/modules/index.ts) when it loads. */
 export const ERROR_TABLE: Record<ErrorCode, { status: number; message: string }> = { ...GENERIC_ERRORS } as Record<
   ErrorCode,
   { status: number; message: string }
 >;
 
-/**
- * A module's error codes (its errors.ts): added to ERROR_TABLE when the file is loaded and
- * returned as given. A code may be defined once.
- */
-export function defineErrors<const T extends ErrorDefs>(defs: T): T {
+/** A module's error codes (its errors.ts), typed as given; its module.ts gives them to the list as `errors`. */
+export const defineErrors = <const T extends ErrorDefs>(defs: T): T => defs;
+
+/** Adds a module's codes to ERROR_TABLE (the module list does, for each module). A code may be defined once. */
+export function addErrorCodes(owner: string, defs: ErrorDefs): void {
   for (const [code, def] of Object.entries(defs)) {
-    const known = (ERROR_TABLE as Record<string, unknown>)[code];
-    if (known !== undefined && known !== def) throw new Error(`error code ${code} is defined twice`);
+    if (Object.hasOwn(ERROR_TABLE, code)) throw new Error(`error code ${code} (module ${owner}) is defined twice`);
     (ERROR_TABLE as Record<string, { status: number; message: string }>)[code] = def;
   }
-  return defs;
 }
 
 function definitionOf(code: ErrorCode): { status: number; message: string } {
   const def = ERROR_TABLE[code] as { status: number; message: string } | undefined;
-  // A module's codes are added when its errors.ts loads: a process (or test) that loads a module's code without the list misses them.
-  if (!def) throw new Error(`error code ${code} is not in the error table: load src/modules/index.js (or the module's errors.ts) first`);
+  // A module's codes are added by the module list: a process (or test) that uses a module's code without loading the list misses them.
+  if (!def) throw new Error(`error code ${code} is not in the error table: import src/modules/index.js first`);
   return def;
 }
 

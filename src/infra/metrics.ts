@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Server } from 'socket.io';
-import type { Config } from '../config.js';
+import type { Config } from './config.js';
 import { safeEqual } from './passwords.js';
 import { parseAuthorization } from './auth.js';
 import type { Emitter } from './emitter.js';

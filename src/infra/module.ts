@@ -8,7 +8,8 @@
 // empty interface that each module augments (declaration merging); the values come from the list.
 import type { Server } from 'socket.io';
 import type { TProperties } from 'typebox';
-import type { Config } from '../config.js';
+import type { Config } from './config.js';
+import type { Contract } from '../infra/contract.js';
 import type { Core } from './core.js';
 import type { ErrorDefs } from './errors.js';
 import type { RoutePluginOf } from './http.js';
@@ -46,6 +47,8 @@ interface ModuleParts {
   routes?: readonly RoutePlugin[];
   /** Registers the module's socket event handlers and snapshot parts on the gateway (events.ts). */
   events?: SocketRegistrar;
+  /** Its socket events of the main namespace, with their schemas (contract.ts): the catalogue composes them. */
+  contract?: Contract;
   /** Its queues: job payload schemas and processors (jobs.ts). */
   queues?: ModuleQueues;
   /** Repeating jobs every worker node upserts at start-up. */
@@ -53,9 +56,8 @@ interface ModuleParts {
   /** Its error codes (errors.ts): HTTP status and default message. */
   errors?: ErrorDefs;
   /**
-   * Its section of the config schema (its config.ts: TypeBox properties). src/config.ts spreads
-   * each section into ConfigSchema by a direct import, not through the module list: modules
-   * import config.ts, so composing it from the list would be an import cycle.
+   * Its section of the config schema (its config.ts: TypeBox properties), composed into
+   * ConfigSchema by src/config.ts; its config.ts adds the section's types to `Config`.
    */
   config?: TProperties;
   /** Started by each api node once the gateway runs; stopped before the sockets close. */

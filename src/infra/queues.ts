@@ -8,7 +8,7 @@ import { Queue, type Job, type JobsOptions } from 'bullmq';
 import type { RedisClient } from './redis.js';
 import type { Static, TSchema } from 'typebox';
 import { parse } from './validation.js';
-import type { Config } from '../config.js';
+import type { Config } from './config.js';
 import type { Core } from './core.js';
 import type { ServiceMap } from './module.js';
 

@@ -8,7 +8,7 @@
 // tag, infra/keys.ts), so each goes to one master whole.
 import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
 import type { Logger } from 'pino';
-import type { Config } from '../config.js';
+import type { Config } from './config.js';
 
 /** A connection to the one Redis or to the Cluster: both speak the same commands. */
 export type RedisClient = Redis | Cluster;

@@ -10,7 +10,7 @@
 // most one job period without this sweep. Sweeps are atomic claims in Redis, so the overlap
 // of two jobs, or two workers, sweeping at once double-counts nothing.
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Config } from '../config.js';
+import type { Config } from './config.js';
 
 /** A job keeps sweeping this long after its period, so a next job that starts late (Redis timer granularity) leaves no gap. */
 export const SWEEP_JOB_OVERLAP_MS = 200;

@@ -6,7 +6,7 @@
 // TypeBox's own symbol keys).
 import type { TSchema } from 'typebox';
 import { Ack, clientEvents, dashboardClientEvents, dashboardServerEvents, serverEvents } from './catalogue.js';
-import type { ClientEventDef } from './contract.js';
+import type { ClientEventDef } from '../infra/contract.js';
 
 type Json = Record<string, unknown>;
 

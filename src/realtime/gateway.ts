@@ -2,8 +2,8 @@
 // limit, validation of every client event against the catalogue, acks, snapshots.
 import type { IncomingMessage } from 'node:http';
 import type { Server, Socket } from 'socket.io';
-import type { Config } from '../config.js';
-import { allowedOrigins } from '../config.js';
+import type { Config } from '../infra/config.js';
+import { allowedOrigins } from '../infra/config.js';
 import { lastReadOffset } from '../infra/adapter.js';
 import type { Core } from '../infra/core.js';
 import { socketRooms, tellAndClose } from '../infra/emitter.js';

@@ -8,8 +8,8 @@
 // Hot path: nothing here reads Redis or allocates per event beyond what an answer needs.
 import type { Namespace, Socket } from 'socket.io';
 import type { Static, TSchema } from 'typebox';
-import type { Config } from '../config.js';
-import { originAllowed } from '../config.js';
+import type { Config } from '../infra/config.js';
+import { originAllowed } from '../infra/config.js';
 import { AppError, toPublicError } from '../infra/errors.js';
 import type { Logger } from 'pino';
 import { parse } from '../infra/validation.js';

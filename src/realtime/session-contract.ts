@@ -1,7 +1,7 @@
 // The gateway's own events (namespace `/`): the session every feature's events ride on.
 import { Type, type TSchema } from 'typebox';
 import { UserView } from '../modules/accounts/schemas.js';
-import { defineContract } from './contract.js';
+import { defineContract, type ClientOf, type ServerOf } from '../infra/contract.js';
 
 export const ErrorBodySchema = Type.Object({ code: Type.String(), message: Type.String() });
 
@@ -43,3 +43,10 @@ export const sessionContract = defineContract({
     'session.error': EventErrorSchema,
   },
 });
+
+declare module '../infra/contract.js' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface ClientEventDefs extends ClientOf<typeof sessionContract> {}
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface ServerEventDefs extends ServerOf<typeof sessionContract> {}
+}

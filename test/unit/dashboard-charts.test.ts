@@ -5,6 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { mergePoint, mergeSamples, quantile, readyUpTo } from '../../src/modules/dashboard/charts.js';
 import type { Sample } from '../../src/modules/dashboard/sampler.js';
 import { DISPATCH_WAIT_BUCKETS } from '../../src/infra/metrics.js';
+import { QUEUES } from '../../src/modules/index.js';
+
+const QUEUE_NAMES = Object.keys(QUEUES);
 
 const base = (over: Partial<Sample>): Sample => ({
   t: 10_000,
@@ -38,11 +41,15 @@ describe('quantile', () => {
 describe('mergePoint', () => {
   it('sums gauges and rates over the processes; deployment figures from the lease holder only', () => {
     const g = { queues: { notify: 7 }, calls: 3, whPending: 2, whDead: 5 };
-    const p = mergePoint(10_000, [
-      base({ node: 'a', sockets: 10, connects: 4, in: 20, out: 40, rtt: 0.5, g, err: { TOKEN_INVALID: 2 } }),
-      base({ node: 'b', ms: 1000, sockets: 5, connects: 1, in: 10, rtt: 2.5, err: { TOKEN_INVALID: 1, RATE_LIMITED: 4 } }),
-      base({ node: 'w', role: 'worker', out: 8, jobs: { notify: [6, 2] }, dw: hist([[1, 1]]), rtt: null }),
-    ]);
+    const p = mergePoint(
+      10_000,
+      [
+        base({ node: 'a', sockets: 10, connects: 4, in: 20, out: 40, rtt: 0.5, g, err: { TOKEN_INVALID: 2 } }),
+        base({ node: 'b', ms: 1000, sockets: 5, connects: 1, in: 10, rtt: 2.5, err: { TOKEN_INVALID: 1, RATE_LIMITED: 4 } }),
+        base({ node: 'w', role: 'worker', out: 8, jobs: { notify: [6, 2] }, dw: hist([[1, 1]]), rtt: null }),
+      ],
+      QUEUE_NAMES,
+    );
     expect(p).toMatchObject({
       t: 10_000,
       nodes: { api: 2, worker: 1 },
@@ -62,7 +69,7 @@ describe('mergePoint', () => {
   });
 
   it('without a lease holder’s sample, the deployment figures are unknown (null), not zero', () => {
-    const p = mergePoint(10_000, [base({ sockets: 1 })]);
+    const p = mergePoint(10_000, [base({ sockets: 1 })], QUEUE_NAMES);
     expect(p).toMatchObject({ calls: null, webhooks: null, dispatchWait: null, errors: {} });
     expect(p.queues.notify!.depth).toBeNull();
   });
@@ -76,7 +83,7 @@ describe('mergeSamples', () => {
       base({ t: 2000, sockets: 3 }),
       base({ t: 2000, node: 'b', sockets: 4 }),
     ];
-    expect(mergeSamples(samples, 1000, 3000, 1000).map((p) => [p.t, p.sockets])).toEqual([
+    expect(mergeSamples(samples, 1000, 3000, 1000, QUEUE_NAMES).map((p) => [p.t, p.sockets])).toEqual([
       [2000, 7],
       [3000, 5],
     ]);
@@ -90,7 +97,7 @@ describe('mergeSamples', () => {
       base({ t: 2000, node: 'b', sockets: 6, in: 2000 }), // a's sample of 2000 is late
       base({ t: 6000, node: 'b', sockets: 7 }), // a gone for good
     ];
-    const [p2, p6] = mergeSamples(samples, 1000, 6000, 1000);
+    const [p2, p6] = mergeSamples(samples, 1000, 6000, 1000, QUEUE_NAMES);
     expect(p2).toMatchObject({ t: 2000, nodes: { api: 1, worker: 0 }, sockets: 16, calls: 4, eventsIn: 1000 });
     expect(p6).toMatchObject({ t: 6000, sockets: 7, calls: null });
   });

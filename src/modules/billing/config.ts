@@ -1,6 +1,6 @@
-// The billing module's section of the config schema (composed into ConfigSchema by src/config.ts).
+// The billing module's section of the config schema (its module.ts gives it to the list; src/config.ts composes the schema).
 import { Type } from 'typebox';
-import { Int } from '../../infra/config-schema.js';
+import { Int, type ConfigSection } from '../../infra/config.js';
 
 export const BILLING_CONFIG = {
   CHARGE_TICK_SECONDS: Type.Number({
@@ -14,3 +14,8 @@ export const BILLING_CONFIG = {
   CHARGE_TICK_LEASE_MS: Int(15000, 200, 600000, 'a claimed tick whose worker died is claimed again after this long (nothing is charged twice)'),
   CHARGE_RECONCILE_TOLERANCE_SECONDS: Int(2, 0, 3600, "a reported call length differing from the server's by more than this is kept for review"),
 };
+
+declare module '../../infra/config.js' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface Config extends ConfigSection<typeof BILLING_CONFIG> {}
+}

@@ -1,5 +1,5 @@
 // The billing socket contract: balance, ledger, metered calls.
-import { defineContract } from '../../realtime/contract.js';
+import { defineContract, type ClientOf, type ServerOf } from '../../infra/contract.js';
 import {
   BalanceAnswer,
   BalanceRequest,
@@ -35,3 +35,10 @@ export const billingContract = defineContract({
     'charge.ended': ChargeEnded,
   },
 });
+
+declare module '../../infra/contract.js' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface ClientEventDefs extends ClientOf<typeof billingContract> {}
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface ServerEventDefs extends ServerOf<typeof billingContract> {}
+}

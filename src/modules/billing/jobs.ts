@@ -1,7 +1,7 @@
 // billing/tick: the scheduler job (one per SWEEP_JOB_MS period) that claims the due charge
 // ticks of every metered call every CHARGE_SWEEP_INTERVAL_MS for its period, charges newly
 // started units and pushes charge.tick.
-import type { Config } from '../../config.js';
+import type { Config } from '../../infra/config.js';
 import type { ModuleQueues, Schedule } from '../../infra/queues.js';
 import { sweepJobMs } from '../../infra/sweep-loop.js';
 import { TickJob } from './schemas.js';

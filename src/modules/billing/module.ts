@@ -1,5 +1,6 @@
 // Balances, ledger, prices and metered calls; features hook billing.onEnded (e.g. free the agent).
 import { defineModule } from '../../infra/module.js';
+import { billingContract } from './contract.js';
 import { BILLING_CONFIG } from './config.js';
 import { BILLING_ERRORS } from './errors.js';
 import { registerBillingEvents } from './events.js';
@@ -21,6 +22,7 @@ export const billingModule = defineModule({
   service: (core, { accounts }) => createBillingService(core, accounts),
   routes: [billingRoutes],
   events: registerBillingEvents,
+  contract: billingContract,
   queues: billingQueues,
   schedules: billingSchedules,
 });

@@ -21,7 +21,7 @@
 // conversation module frees the agent. Hooks run once per end on the node that ended the
 // call; an end whose hooks did not all succeed (crash, error) stays in the app's `endq`
 // and the tick job runs its hooks again after 5 s — so hooks must be idempotent.
-import type { Config } from '../../config.js';
+import type { Config } from '../../infra/config.js';
 import type { Core } from '../../infra/core.js';
 import { createHook } from '../../infra/hooks.js';
 import { AppError } from '../../infra/errors.js';

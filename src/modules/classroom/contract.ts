@@ -1,5 +1,5 @@
 // The classroom socket contract (seed 002 courses). Course state reaches members as room.state (rooms contract).
-import { defineContract } from '../../realtime/contract.js';
+import { defineContract, type ClientOf, type ServerOf } from '../../infra/contract.js';
 import {
   BindRequest,
   BindResult,
@@ -27,3 +27,10 @@ export const classroomContract = defineContract({
   },
   server: {},
 });
+
+declare module '../../infra/contract.js' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface ClientEventDefs extends ClientOf<typeof classroomContract> {}
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface ServerEventDefs extends ServerOf<typeof classroomContract> {}
+}

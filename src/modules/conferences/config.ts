@@ -1,6 +1,6 @@
-// The conferences module's section of the config schema (composed into ConfigSchema by src/config.ts).
+// The conferences module's section of the config schema (its module.ts gives it to the list; src/config.ts composes the schema).
 import { Type } from 'typebox';
-import { Int } from '../../infra/config-schema.js';
+import { Int, type ConfigSection } from '../../infra/config.js';
 
 export const CONFERENCES_CONFIG = {
   CONFERENCE_EMPTY_TIMEOUT_MS: Int(
@@ -59,3 +59,8 @@ export const CONFERENCES_CONFIG = {
   }),
   SMS_TIMEOUT_MS: Int(10000, 100, 120000, 'how long an SMS send waits for the provider'),
 };
+
+declare module '../../infra/config.js' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface Config extends ConfigSection<typeof CONFERENCES_CONFIG> {}
+}

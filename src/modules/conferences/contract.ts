@@ -1,6 +1,6 @@
 // The voice conferences socket contract (seed 001).
 import { Type } from 'typebox';
-import { defineContract } from '../../realtime/contract.js';
+import { defineContract, type ClientOf, type ServerOf } from '../../infra/contract.js';
 import {
   ConfAddRequest,
   ConfCallIdsRequest,
@@ -42,3 +42,10 @@ export const conferencesContract = defineContract({
     'conference.member': ConferenceMemberEvent,
   },
 });
+
+declare module '../../infra/contract.js' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface ClientEventDefs extends ClientOf<typeof conferencesContract> {}
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface ServerEventDefs extends ServerOf<typeof conferencesContract> {}
+}

@@ -1,5 +1,6 @@
 // Voice conferences (seed 001): rooms of kind `conference` with call legs through the telephony provider.
 import { defineModule } from '../../infra/module.js';
+import { conferencesContract } from './contract.js';
 import { CONFERENCES_CONFIG } from './config.js';
 import { CONFERENCES_ERRORS } from './errors.js';
 import { telephonyCallbackRoutes } from './callbacks.js';
@@ -22,5 +23,6 @@ export const conferencesModule = defineModule({
   service: (core, { rooms }) => createConferencesService(core, { rooms }),
   routes: [conferencesRoutes, telephonyCallbackRoutes], // POST /v1/telephony/callbacks (signed, raw body)
   events: registerConferenceEvents,
+  contract: conferencesContract,
   queues: conferencesQueues,
 });

@@ -1,5 +1,5 @@
-// The customerservice module's section of the config schema (composed into ConfigSchema by src/config.ts).
-import { Int } from '../../infra/config-schema.js';
+// The customerservice module's section of the config schema (its module.ts gives it to the list; src/config.ts composes the schema).
+import { Int, type ConfigSection } from '../../infra/config.js';
 
 export const CUSTOMER_SERVICE_CONFIG = {
   CS_SEAT_CAPACITY: Int(
@@ -30,3 +30,8 @@ export const CUSTOMER_SERVICE_CONFIG = {
   CS_HISTORY_MAX: Int(200, 10, 100000, "customer service: messages kept per customer's consultation (oldest dropped first)"),
   CS_HISTORY_TTL_SECONDS: Int(604800, 60, 31536000, 'customer service: a consultation history nobody writes to for this long is dropped'),
 };
+
+declare module '../../infra/config.js' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface Config extends ConfigSection<typeof CUSTOMER_SERVICE_CONFIG> {}
+}

@@ -1,5 +1,5 @@
 // The customer service socket contract (seed 004 §4): customers write, seats reply; the first reply takes the customer over.
-import { defineContract } from '../../realtime/contract.js';
+import { defineContract, type ClientOf, type ServerOf } from '../../infra/contract.js';
 import {
   ConsultationView,
   CsMessage,
@@ -43,3 +43,10 @@ export const customerServiceContract = defineContract({
     'cs.status': StatusEvent,
   },
 });
+
+declare module '../../infra/contract.js' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface ClientEventDefs extends ClientOf<typeof customerServiceContract> {}
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface ServerEventDefs extends ServerOf<typeof customerServiceContract> {}
+}

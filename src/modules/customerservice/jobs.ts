@@ -1,5 +1,5 @@
 // customerservice/pruneGuests: the scheduler job that deletes the accounts of page guests whose session ended.
-import type { Config } from '../../config.js';
+import type { Config } from '../../infra/config.js';
 import type { ModuleQueues, Schedule } from '../../infra/queues.js';
 import { PruneGuestsJob } from './schemas.js';
 

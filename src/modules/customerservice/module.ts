@@ -1,6 +1,7 @@
 // Customer service (seed 004 §4): seats are presence agents of skill `cs`, consultations
 // dispatch requests offered to every online seat.
 import { defineModule } from '../../infra/module.js';
+import { customerServiceContract } from './contract.js';
 import { CUSTOMER_SERVICE_CONFIG } from './config.js';
 import { CUSTOMER_SERVICE_ERRORS } from './errors.js';
 import { registerCustomerServiceEvents } from './events.js';
@@ -22,6 +23,7 @@ export const customerServiceModule = defineModule({
   service: (core, deps) => createCustomerServiceService(core, deps),
   routes: [customerServiceRoutes],
   events: registerCustomerServiceEvents,
+  contract: customerServiceContract,
   queues: customerServiceQueues,
   schedules: customerServiceSchedules,
   wire({ presence, customerservice }) {

@@ -13,8 +13,6 @@
 // come in its next sample, which covers the longer interval.
 import type { Core } from '../../infra/core.js';
 import { DISPATCH_WAIT_BUCKETS, TICK_LATENESS_BUCKETS } from '../../infra/metrics.js';
-// The catalogue of the module list (read at call time: the list imports this module's namespace).
-import { QUEUES } from '../index.js';
 import { samplesKey, type Sample } from './sampler.js';
 import type { ChartHistoryT, ChartPointT } from './schemas.js';
 
@@ -52,14 +50,14 @@ const CARRY_INTERVALS = 3;
 /**
  * The samples of one time (one per process) as one point: sums of gauges and rates, the lease
  * holder's deployment figures. `carried`: the latest earlier samples of processes missing
- * here, whose gauges (sockets, deployment figures) still count.
+ * here, whose gauges (sockets, deployment figures) still count. `queues`: every queue's name (core.queues.names).
  */
-export function mergePoint(t: number, samples: Sample[], carried: Sample[] = []): ChartPointT {
+export function mergePoint(t: number, samples: Sample[], queues: readonly string[], carried: Sample[] = []): ChartPointT {
   const perSecond = (pick: (s: Sample) => number | undefined) => round2(samples.reduce((n, s) => n + ((pick(s) ?? 0) * 1000) / Math.max(1, s.ms), 0));
   const g = (samples.find((s) => s.g) ?? carried.filter((s) => s.g).sort((x, y) => y.t - x.t)[0])?.g;
-  const queues: ChartPointT['queues'] = {};
-  for (const name of Object.keys(QUEUES)) {
-    queues[name] = {
+  const byQueue: ChartPointT['queues'] = {};
+  for (const name of queues) {
+    byQueue[name] = {
       depth: g ? (g.queues[name] ?? 0) : null,
       completed: perSecond((s) => s.jobs?.[name]?.[0]),
       failed: perSecond((s) => s.jobs?.[name]?.[1]),
@@ -78,7 +76,7 @@ export function mergePoint(t: number, samples: Sample[], carried: Sample[] = [])
     leaves: perSecond((s) => s.leaves),
     eventsIn: perSecond((s) => s.in),
     eventsOut: perSecond((s) => s.out),
-    queues,
+    queues: byQueue,
     dispatchWait: quantiles(
       samples.flatMap((s) => (s.dw ? [s.dw] : [])),
       DISPATCH_WAIT_BUCKETS,
@@ -110,7 +108,7 @@ function byTime(samples: Sample[], upTo: number): { at: Map<number, Sample[]>; t
  * Points of every time in `samples` within (after, upTo], oldest first; the samples before
  * `after` only give the processes missing from a point their last gauges (mergePoint).
  */
-export function mergeSamples(samples: Sample[], after: number, upTo: number, interval: number): ChartPointT[] {
+export function mergeSamples(samples: Sample[], after: number, upTo: number, interval: number, queues: readonly string[]): ChartPointT[] {
   const { at, times } = byTime(samples, upTo);
   const last = new Map<string, Sample>(); // each process's latest sample so far
   const points: ChartPointT[] = [];
@@ -119,7 +117,7 @@ export function mergeSamples(samples: Sample[], after: number, upTo: number, int
     if (t > after) {
       const present = new Set(here.map((s) => s.node));
       const carried = [...last.values()].filter((s) => !present.has(s.node) && t - s.t <= CARRY_INTERVALS * interval);
-      points.push(mergePoint(t, here, carried));
+      points.push(mergePoint(t, here, queues, carried));
     }
     for (const s of here) last.set(s.node, s);
   }
@@ -230,7 +228,7 @@ export function createChartFeed(core: Core, push: (point: ChartPointT) => void):
       }
       const now = Date.now();
       const upTo = readyUpTo(entries, pushedUpTo, closedAt(now), now, interval);
-      const points = upTo > pushedUpTo ? mergeSamples(entries, pushedUpTo, upTo, interval) : [];
+      const points = upTo > pushedUpTo ? mergeSamples(entries, pushedUpTo, upTo, interval, core.queues.names) : [];
       pushedUpTo = Math.max(pushedUpTo, upTo);
       for (const p of points) push(p);
       const oldest = now - historyMs - interval;
@@ -257,7 +255,7 @@ export function createChartFeed(core: Core, push: (point: ChartPointT) => void):
     history(since) {
       if (interval <= 0) return { intervalMs: 0, historyMs, points: [] };
       const from = Math.max(since, Date.now() - historyMs);
-      return { intervalMs: interval, historyMs, points: mergeSamples(entries, from, pushedUpTo, interval) };
+      return { intervalMs: interval, historyMs, points: mergeSamples(entries, from, pushedUpTo, interval, core.queues.names) };
     },
     idle() {
       generation++;

@@ -1,5 +1,5 @@
-// The dashboard module's section of the config schema (composed into ConfigSchema by src/config.ts).
-import { Int } from '../../infra/config-schema.js';
+// The dashboard module's section of the config schema (its module.ts gives it to the list; src/config.ts composes the schema).
+import { Int, type ConfigSection } from '../../infra/config.js';
 
 export const DASHBOARD_CONFIG = {
   DASHBOARD_QUEUES_INTERVAL_MS: Int(
@@ -28,3 +28,8 @@ export const DASHBOARD_CONFIG = {
     'dashboard charts: how far back the samples are kept (the Redis stream is trimmed by time) and what a chart shows',
   ),
 };
+
+declare module '../../infra/config.js' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface Config extends ConfigSection<typeof DASHBOARD_CONFIG> {}
+}

@@ -5,7 +5,7 @@
 // dashboardServerEvents).
 import { Type, type TObject, type TString, type TInteger } from 'typebox';
 import { DOMAIN_EVENTS, type DomainEventName } from '../../infra/events.js';
-import { defineContract } from '../../realtime/contract.js';
+import { defineContract } from '../../infra/contract.js';
 import { ErrorBodySchema, EventErrorSchema } from '../../realtime/session-contract.js';
 import { RoomStateEvent } from '../rooms/schemas.js';
 import { ChartHistory, ChartPoint, ChartsRequest, DashboardQueues, DashboardSnapshot, SnapshotRequest } from './schemas.js';

@@ -17,14 +17,14 @@
 // brings each new point (charts.ts; the samples come from every process's sampler.ts, this
 // node's started here). docs/dashboard.md has the design and its cost.
 import type { Server, Socket } from 'socket.io';
-import { allowedOrigins } from '../../config.js';
+import { dashboardContract } from './contract.js';
+import { allowedOrigins } from '../../infra/config.js';
 import { checkAdminToken } from '../../infra/auth.js';
 import type { Core } from '../../infra/core.js';
 import { DASHBOARD_WATCH_RENEW_MS } from '../../infra/dashboard-watch.js';
 import { socketRooms, tellAndClose, type DashboardEvents } from '../../infra/emitter.js';
 import { AppError, toPublicError } from '../../infra/errors.js';
 import { parse } from '../../infra/validation.js';
-import { dashboardClientEvents } from '../../realtime/catalogue.js';
 import {
   answer,
   answerError,
@@ -157,7 +157,7 @@ export function attachDashboard(
         new AppError('UNKNOWN_EVENT', `no event ${event} on ${DASHBOARD_NAMESPACE}; the events are dashboard.snapshot and dashboard.charts`),
       );
     try {
-      readPayload(dashboardClientEvents['dashboard.snapshot'].request, args[0], event);
+      readPayload(dashboardContract.client['dashboard.snapshot'].request, args[0], event);
       const snap = await dashboard.snapshot(data);
       answer(ack, snap);
       if (!ack) toSocket(socket, 'dashboard.snapshot', snap);
@@ -171,7 +171,7 @@ export function attachDashboard(
   async function subscribeCharts(socket: Socket, payload: unknown, ack: AckFn | undefined): Promise<void> {
     if (!(socket.data as DashboardSocketData).admin)
       throw new AppError('FORBIDDEN', 'the charts show the whole deployment: open the dashboard with the admin token');
-    const req = readPayload(dashboardClientEvents['dashboard.charts'].request, payload, 'dashboard.charts');
+    const req = readPayload(dashboardContract.client['dashboard.charts'].request, payload, 'dashboard.charts');
     await charts.ready();
     if (!socket.connected) {
       if (chartSockets.size === 0) charts.idle();

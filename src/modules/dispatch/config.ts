@@ -1,6 +1,6 @@
-// The dispatch module's section of the config schema (composed into ConfigSchema by src/config.ts).
+// The dispatch module's section of the config schema (its module.ts gives it to the list; src/config.ts composes the schema).
 import { Type } from 'typebox';
-import { Int } from '../../infra/config-schema.js';
+import { Int, type ConfigSection } from '../../infra/config.js';
 
 export const DISPATCH_CONFIG = {
   DISPATCH_FIRST_OFFERS: Int(
@@ -25,3 +25,8 @@ export const DISPATCH_CONFIG = {
     description: "rating of an agent without feedback; also the prior of the agents' rating (weight: 2 ratings)",
   }),
 };
+
+declare module '../../infra/config.js' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface Config extends ConfigSection<typeof DISPATCH_CONFIG> {}
+}

@@ -1,5 +1,5 @@
 // The dispatch socket contract: requests offered to agents in rounds, and the conversations that follow.
-import { defineContract } from '../../realtime/contract.js';
+import { defineContract, type ClientOf, type ServerOf } from '../../infra/contract.js';
 import {
   AcceptedEvent,
   BeginBody,
@@ -49,3 +49,10 @@ export const dispatchContract = defineContract({
     'conversation.ended': ConversationEndedEvent,
   },
 });
+
+declare module '../../infra/contract.js' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface ClientEventDefs extends ClientOf<typeof dispatchContract> {}
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface ServerEventDefs extends ServerOf<typeof dispatchContract> {}
+}

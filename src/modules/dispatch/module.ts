@@ -1,6 +1,7 @@
 // Requests offered to agents; the accepted request is the conversation.
 import { isAppError } from '../../infra/errors.js';
 import { defineModule } from '../../infra/module.js';
+import { dispatchContract } from './contract.js';
 import { DISPATCH_CONFIG } from './config.js';
 import { DISPATCH_ERRORS } from './errors.js';
 import { registerDispatchEvents } from './events.js';
@@ -22,6 +23,7 @@ export const dispatchModule = defineModule({
   service: (core, { presence }) => createDispatchService(core, { presence }),
   routes: [dispatchRoutes],
   events: registerDispatchEvents,
+  contract: dispatchContract,
   queues: dispatchQueues,
   wire({ presence, billing, dispatch }) {
     // An agent going offline has its offers withdrawn; one coming online is offered stalled requests.

@@ -1,5 +1,5 @@
 // The feedback socket contract: stars after a conversation.
-import { defineContract } from '../../realtime/contract.js';
+import { defineContract, type ClientOf, type ServerOf } from '../../infra/contract.js';
 import { FeedbackRequest, FeedbackResult } from './schemas.js';
 
 export const feedbackContract = defineContract({
@@ -9,3 +9,10 @@ export const feedbackContract = defineContract({
   },
   server: {},
 });
+
+declare module '../../infra/contract.js' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface ClientEventDefs extends ClientOf<typeof feedbackContract> {}
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface ServerEventDefs extends ServerOf<typeof feedbackContract> {}
+}

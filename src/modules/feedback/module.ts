@@ -1,5 +1,6 @@
 // Two-sided feedback on conversations, feeding the agents' ranking.
 import { defineModule } from '../../infra/module.js';
+import { feedbackContract } from './contract.js';
 import { FEEDBACK_ERRORS } from './errors.js';
 import { registerFeedbackEvents } from './events.js';
 import { feedbackRoutes } from './routes.js';
@@ -18,4 +19,5 @@ export const feedbackModule = defineModule({
   service: (core, deps) => createFeedbackService(core, deps),
   routes: [feedbackRoutes],
   events: registerFeedbackEvents,
+  contract: feedbackContract,
 });

@@ -1,6 +1,6 @@
-// The live module's section of the config schema (composed into ConfigSchema by src/config.ts).
+// The live module's section of the config schema (its module.ts gives it to the list; src/config.ts composes the schema).
 import { Type } from 'typebox';
-import { Int } from '../../infra/config-schema.js';
+import { Int, type ConfigSection } from '../../infra/config.js';
 
 export const LIVE_CONFIG = {
   LIVE_RTP_HOST: Type.String({ default: '127.0.0.1', minLength: 1, description: 'live streams: the RTP/UDP host publishers push to (start → host)' }),
@@ -14,3 +14,8 @@ export const LIVE_CONFIG = {
     description: 'live streams: HLS URL of a stream (and of its recording); same placeholders',
   }),
 };
+
+declare module '../../infra/config.js' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface Config extends ConfigSection<typeof LIVE_CONFIG> {}
+}

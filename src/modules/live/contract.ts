@@ -1,6 +1,6 @@
 // The live streams socket contract (seed 004 §3.2.3–3.2.4).
 import { Type } from 'typebox';
-import { defineContract } from '../../realtime/contract.js';
+import { defineContract, type ClientOf, type ServerOf } from '../../infra/contract.js';
 import { JoinResult, ListQuery, StartBody, VideoIdSchema, VideoList, VideoView } from './schemas.js';
 
 export const liveContract = defineContract({
@@ -27,3 +27,10 @@ export const liveContract = defineContract({
   },
   server: {},
 });
+
+declare module '../../infra/contract.js' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface ClientEventDefs extends ClientOf<typeof liveContract> {}
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface ServerEventDefs extends ServerOf<typeof liveContract> {}
+}

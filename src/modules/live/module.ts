@@ -1,5 +1,6 @@
 // Seed 004: live streams on rooms of kind `live`.
 import { defineModule } from '../../infra/module.js';
+import { liveContract } from './contract.js';
 import { LIVE_CONFIG } from './config.js';
 import { LIVE_ERRORS } from './errors.js';
 import { registerLiveEvents } from './events.js';
@@ -20,6 +21,7 @@ export const liveModule = defineModule({
   service: (core, deps) => createLiveService(core, deps),
   routes: [liveRoutes],
   events: registerLiveEvents,
+  contract: liveContract,
   wire({ rooms, live }) {
     rooms.onEnd('live', async (appid, roomId, reason) => live.endedByRoom(appid, roomId, reason));
   },

@@ -1,6 +1,6 @@
-// The media module's section of the config schema (composed into ConfigSchema by src/config.ts).
+// The media module's section of the config schema (its module.ts gives it to the list; src/config.ts composes the schema).
 import { Type } from 'typebox';
-import { Int } from '../../infra/config-schema.js';
+import { Int, type ConfigSection } from '../../infra/config.js';
 
 export const MEDIA_CONFIG = {
   TENCENT_SECRET_ID: Type.Optional(
@@ -26,3 +26,8 @@ export const MEDIA_CONFIG = {
   }),
   VOD_PROXY_TIMEOUT_MS: Int(10000, 100, 120000, 'how long the VOD proxy waits for the vendor'),
 };
+
+declare module '../../infra/config.js' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface Config extends ConfigSection<typeof MEDIA_CONFIG> {}
+}

@@ -1,6 +1,6 @@
-// The messaging module's section of the config schema (composed into ConfigSchema by src/config.ts).
+// The messaging module's section of the config schema (its module.ts gives it to the list; src/config.ts composes the schema).
 import { Type } from 'typebox';
-import { Int } from '../../infra/config-schema.js';
+import { Int, type ConfigSection } from '../../infra/config.js';
 
 export const MESSAGING_CONFIG = {
   SENSITIVE_WORDS_FILE: Type.String({
@@ -36,3 +36,8 @@ export const MESSAGING_CONFIG = {
   }),
   TENCENT_TMT_PROJECT_ID: Int(0, 0, 2147483647, 'ProjectId sent to Tencent Machine Translation'),
 };
+
+declare module '../../infra/config.js' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface Config extends ConfigSection<typeof MESSAGING_CONFIG> {}
+}

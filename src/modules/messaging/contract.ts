@@ -1,6 +1,6 @@
 // The messaging socket contract (seed 003 IM checks, translation, tip/system messages).
 import { Type } from 'typebox';
-import { defineContract } from '../../realtime/contract.js';
+import { defineContract, type ClientOf, type ServerOf } from '../../infra/contract.js';
 import { AckBody, AckResult, CheckBody, CheckResult, InboxList, InboxMessage, TranslateBody, TranslateResult } from './schemas.js';
 
 export const messagingContract = defineContract({
@@ -21,3 +21,10 @@ export const messagingContract = defineContract({
     'message.system': InboxMessage,
   },
 });
+
+declare module '../../infra/contract.js' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface ClientEventDefs extends ClientOf<typeof messagingContract> {}
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface ServerEventDefs extends ServerOf<typeof messagingContract> {}
+}

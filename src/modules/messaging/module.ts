@@ -1,5 +1,6 @@
 // IM pre-send checks (sensitive words, message price), translation, tip/system messages.
 import { defineModule } from '../../infra/module.js';
+import { messagingContract } from './contract.js';
 import { MESSAGING_CONFIG } from './config.js';
 import { MESSAGING_ERRORS } from './errors.js';
 import { registerMessagingEvents } from './events.js';
@@ -20,4 +21,5 @@ export const messagingModule = defineModule({
   service: (core, deps) => createMessagingService(core, deps),
   routes: [messagingRoutes],
   events: registerMessagingEvents,
+  contract: messagingContract,
 });

@@ -1,6 +1,6 @@
-// The pairing module's section of the config schema (composed into ConfigSchema by src/config.ts).
+// The pairing module's section of the config schema (its module.ts gives it to the list; src/config.ts composes the schema).
 import { Type } from 'typebox';
-import { Int } from '../../infra/config-schema.js';
+import { Int, type ConfigSection } from '../../infra/config.js';
 
 export const PAIRING_CONFIG = {
   PAIR_CANDIDATES_PER_ROUND: Int(5, 1, 1000, 'candidates a pairing round offers the ask to (new ones each round)'),
@@ -16,3 +16,8 @@ export const PAIRING_CONFIG = {
       'billing price key of the call after a match (else the default price); one unit of it is the minimum call checked by ask and video/before/check',
   }),
 };
+
+declare module '../../infra/config.js' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface Config extends ConfigSection<typeof PAIRING_CONFIG> {}
+}

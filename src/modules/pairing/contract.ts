@@ -1,6 +1,6 @@
 // The pairing socket contract (seed 003 speed match).
 import { Type } from 'typebox';
-import { defineContract } from '../../realtime/contract.js';
+import { defineContract, type ClientOf, type ServerOf } from '../../infra/contract.js';
 import {
   AnswerBody,
   AnswerResult,
@@ -56,3 +56,10 @@ export const pairingContract = defineContract({
     'pair.withdrawn': WithdrawnEvent,
   },
 });
+
+declare module '../../infra/contract.js' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface ClientEventDefs extends ClientOf<typeof pairingContract> {}
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface ServerEventDefs extends ServerOf<typeof pairingContract> {}
+}

@@ -1,6 +1,7 @@
 // Speed pairing (seed 003): asks offered in rounds; the call after a match is metered, and
 // its end (hang-up, balance exhausted) ends the ask.
 import { defineModule } from '../../infra/module.js';
+import { pairingContract } from './contract.js';
 import { PAIRING_CONFIG } from './config.js';
 import { PAIRING_ERRORS } from './errors.js';
 import { registerPairingEvents } from './events.js';
@@ -22,6 +23,7 @@ export const pairingModule = defineModule({
   service: (core, deps) => createPairingService(core, deps),
   routes: [pairingRoutes],
   events: registerPairingEvents,
+  contract: pairingContract,
   queues: pairingQueues,
   wire({ billing, pairing }) {
     billing.onEnded(async (appid, call) => pairing.callEnded(appid, call.callId, call.reason ?? ''));

@@ -1,5 +1,5 @@
-// The presence module's section of the config schema (composed into ConfigSchema by src/config.ts).
-import { Int } from '../../infra/config-schema.js';
+// The presence module's section of the config schema (its module.ts gives it to the list; src/config.ts composes the schema).
+import { Int, type ConfigSection } from '../../infra/config.js';
 
 export const PRESENCE_CONFIG = {
   PRESENCE_TIMEOUT_MS: Int(
@@ -16,3 +16,8 @@ export const PRESENCE_CONFIG = {
   ),
   PRESENCE_SWEEP_INTERVAL_MS: Int(1000, 100, 60000, 'how often the worker sweeps agent presence deadlines'),
 };
+
+declare module '../../infra/config.js' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface Config extends ConfigSection<typeof PRESENCE_CONFIG> {}
+}

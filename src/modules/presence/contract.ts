@@ -1,6 +1,6 @@
 // The presence socket contract: agents online/offline, heartbeats (seed 000; customer-service seats).
 import { Type } from 'typebox';
-import { defineContract } from '../../realtime/contract.js';
+import { defineContract, type ClientOf, type ServerOf } from '../../infra/contract.js';
 import { AgentView, HeartbeatResult, PresenceSetBody, PresenceStateEvent } from './schemas.js';
 
 export const presenceContract = defineContract({
@@ -16,3 +16,10 @@ export const presenceContract = defineContract({
     'presence.state': PresenceStateEvent,
   },
 });
+
+declare module '../../infra/contract.js' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface ClientEventDefs extends ClientOf<typeof presenceContract> {}
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface ServerEventDefs extends ServerOf<typeof presenceContract> {}
+}

@@ -1,6 +1,6 @@
 // presence/sweep: the scheduler job that takes agents past their deadline offline, every
 // PRESENCE_SWEEP_INTERVAL_MS for one SWEEP_JOB_MS period (infra/sweep-loop.ts says why).
-import type { Config } from '../../config.js';
+import type { Config } from '../../infra/config.js';
 import type { ModuleQueues, Schedule } from '../../infra/queues.js';
 import { sweepFor, sweepJobMs } from '../../infra/sweep-loop.js';
 import { PresenceSweepJob } from './schemas.js';

@@ -1,5 +1,6 @@
 // Agents and their presence; others hook presence.onOffline / onOnline.
 import { defineModule } from '../../infra/module.js';
+import { presenceContract } from './contract.js';
 import { PRESENCE_CONFIG } from './config.js';
 import { PRESENCE_ERRORS } from './errors.js';
 import { registerPresenceEvents } from './events.js';
@@ -21,6 +22,7 @@ export const presenceModule = defineModule({
   service: (core, { accounts }) => createPresenceService(core, accounts),
   routes: [presenceRoutes],
   events: registerPresenceEvents,
+  contract: presenceContract,
   queues: presenceQueues,
   schedules: presenceSchedules,
 });

@@ -14,7 +14,6 @@ import { check } from '../../infra/validation.js';
 import type { AccountsService } from '../accounts/service.js';
 import { createPresenceStore, type AgentRecord } from './store.js';
 import { SkillInputSchema, type AgentState, type AgentViewT, type PresenceSetInput } from './schemas.js';
-import './errors.js'; // its error codes are in the table wherever the service is used
 
 /** Called when an agent goes offline (by itself or by timeout): dispatch withdraws its offers. */
 export type OfflineHandler = (appid: string, uid: string) => Promise<void>;

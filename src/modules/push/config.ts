@@ -1,6 +1,6 @@
-// The push module's section of the config schema (composed into ConfigSchema by src/config.ts).
+// The push module's section of the config schema (its module.ts gives it to the list; src/config.ts composes the schema).
 import { Type } from 'typebox';
-import { Int } from '../../infra/config-schema.js';
+import { Int, type ConfigSection } from '../../infra/config.js';
 
 export const PUSH_CONFIG = {
   PUSH_ATTEMPTS: Int(5, 1, 50, 'push: attempts of one `push/send` job (APNs busy, 5xx, network) before it goes to the failed set'),
@@ -20,3 +20,8 @@ export const PUSH_CONFIG = {
     }),
   ),
 };
+
+declare module '../../infra/config.js' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface Config extends ConfigSection<typeof PUSH_CONFIG> {}
+}

@@ -1,5 +1,5 @@
-// The rooms module's section of the config schema (composed into ConfigSchema by src/config.ts).
-import { Int } from '../../infra/config-schema.js';
+// The rooms module's section of the config schema (its module.ts gives it to the list; src/config.ts composes the schema).
+import { Int, type ConfigSection } from '../../infra/config.js';
 
 export const ROOMS_CONFIG = {
   ROOM_MEMBER_TIMEOUT_MS: Int(10000, 200, 3600000, 'a room member silent (no heartbeat) this long is removed by the sweep'),
@@ -20,3 +20,8 @@ export const ROOMS_CONFIG = {
   ROOM_HEARTBEAT_BATCH_MS: Int(5, 0, 1000, 'room heartbeats arriving within this window go to Redis as one script per app (0: each at once)'),
   ROOM_MESSAGE_HISTORY: Int(10000, 10, 1000000, 'chat messages kept per room for playback (oldest dropped first)'),
 };
+
+declare module '../../infra/config.js' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface Config extends ConfigSection<typeof ROOMS_CONFIG> {}
+}

@@ -1,5 +1,5 @@
 // The rooms socket contract: membership, heartbeats, chat.
-import { defineContract } from '../../realtime/contract.js';
+import { defineContract, type ClientOf, type ServerOf } from '../../infra/contract.js';
 import {
   EnterResult,
   LeaveResult,
@@ -42,3 +42,10 @@ export const roomsContract = defineContract({
     'room.message': RoomMessage,
   },
 });
+
+declare module '../../infra/contract.js' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface ClientEventDefs extends ClientOf<typeof roomsContract> {}
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface ServerEventDefs extends ServerOf<typeof roomsContract> {}
+}

@@ -1,7 +1,7 @@
 // rooms/sweep: the scheduler job that removes members past their heartbeat deadline, every
 // ROOM_SWEEP_INTERVAL_MS for one SWEEP_JOB_MS period (infra/sweep-loop.ts says why).
 // rooms/hostTimeout: the delayed end of a room whose host timed out (ignored if they came back).
-import type { Config } from '../../config.js';
+import type { Config } from '../../infra/config.js';
 import type { ModuleQueues, Schedule } from '../../infra/queues.js';
 import { sweepFor, sweepJobMs } from '../../infra/sweep-loop.js';
 import { HostTimeoutJob, SweepJob } from './schemas.js';

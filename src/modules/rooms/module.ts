@@ -1,5 +1,6 @@
 // Rooms: membership, heartbeats, hosts; features own rooms of their kind (rooms.onEnd).
 import { defineModule } from '../../infra/module.js';
+import { roomsContract } from './contract.js';
 import { ROOMS_CONFIG } from './config.js';
 import { ROOMS_ERRORS } from './errors.js';
 import { registerRoomEvents } from './events.js';
@@ -20,6 +21,7 @@ export const roomsModule = defineModule({
   service: (core) => createRoomsService(core),
   routes: [roomsRoutes],
   events: registerRoomEvents,
+  contract: roomsContract,
   queues: roomsQueues,
   schedules: roomsSchedules,
   // Heartbeats batched in memory are written before the process goes.

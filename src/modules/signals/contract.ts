@@ -1,5 +1,5 @@
 // The signals socket contract: signed TIM custom messages between the parties of a conversation.
-import { defineContract } from '../../realtime/contract.js';
+import { defineContract, type ClientOf, type ServerOf } from '../../infra/contract.js';
 import { SignalEvent, SignalRequest, SignalResult } from './schemas.js';
 
 export const signalsContract = defineContract({
@@ -12,3 +12,10 @@ export const signalsContract = defineContract({
     'conversation.signal': SignalEvent,
   },
 });
+
+declare module '../../infra/contract.js' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface ClientEventDefs extends ClientOf<typeof signalsContract> {}
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface ServerEventDefs extends ServerOf<typeof signalsContract> {}
+}

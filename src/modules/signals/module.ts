@@ -1,5 +1,6 @@
 // Signed peer messages between the parties of a conversation.
 import { defineModule } from '../../infra/module.js';
+import { signalsContract } from './contract.js';
 import { SIGNALS_ERRORS } from './errors.js';
 import { registerSignalEvents } from './events.js';
 import { signalsRoutes } from './routes.js';
@@ -18,4 +19,5 @@ export const signalsModule = defineModule({
   service: (core, deps) => createSignalsService(core, deps),
   routes: [signalsRoutes],
   events: registerSignalEvents,
+  contract: signalsContract,
 });

@@ -1,6 +1,6 @@
-// The webhooks module's section of the config schema (composed into ConfigSchema by src/config.ts).
+// The webhooks module's section of the config schema (its module.ts gives it to the list; src/config.ts composes the schema).
 import { Type } from 'typebox';
-import { Int } from '../../infra/config-schema.js';
+import { Int, type ConfigSection } from '../../infra/config.js';
 
 export const WEBHOOKS_CONFIG = {
   WEBHOOK_TIMEOUT_MS: Int(10000, 100, 120000, 'a webhook attempt (connect, send, answer) that takes longer fails and is retried'),
@@ -25,3 +25,8 @@ export const WEBHOOKS_CONFIG = {
     'how often the worker looks for webhook deliveries whose job was lost (re-enqueued once overdue by WEBHOOK_TIMEOUT_MS + this)',
   ),
 };
+
+declare module '../../infra/config.js' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface Config extends ConfigSection<typeof WEBHOOKS_CONFIG> {}
+}

@@ -1,6 +1,6 @@
 // webhooks/deliver: one attempt of one webhook delivery (the service reschedules failures itself).
 // webhooks/sweep: re-enqueues lane heads whose job was lost (scheduler).
-import type { Config } from '../../config.js';
+import type { Config } from '../../infra/config.js';
 import type { ModuleQueues, Schedule } from '../../infra/queues.js';
 import { DeliverJob, WebhookSweepJob } from './schemas.js';
 

@@ -1,6 +1,6 @@
 // The web IM socket contract (seed 004 §3.2.2).
 import { Type } from 'typebox';
-import { defineContract } from '../../realtime/contract.js';
+import { defineContract, type ClientOf, type ServerOf } from '../../infra/contract.js';
 import {
   ImConnected,
   ImMessage,
@@ -34,3 +34,10 @@ export const webimContract = defineContract({
     'im.message': ImMessage,
   },
 });
+
+declare module '../../infra/contract.js' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface ClientEventDefs extends ClientOf<typeof webimContract> {}
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface ServerEventDefs extends ServerOf<typeof webimContract> {}
+}

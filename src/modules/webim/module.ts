@@ -1,5 +1,6 @@
 // Seed 004: web IM (offline queues, push to absent users).
 import { defineModule } from '../../infra/module.js';
+import { webimContract } from './contract.js';
 import { WEBIM_CONFIG } from './config.js';
 import { registerWebImEvents } from './events.js';
 import { webImRoutes } from './routes.js';
@@ -18,4 +19,5 @@ export const webImModule = defineModule({
   service: (core, deps) => createWebImService(core, deps),
   routes: [webImRoutes],
   events: registerWebImEvents,
+  contract: webimContract,
 });

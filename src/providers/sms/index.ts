@@ -5,7 +5,7 @@
 //             RONGLIAN_AUTH_TOKEN, RONGLIAN_APP_ID and RONGLIAN_TEMPLATE_ID
 // Sends run inside `sms/send` jobs (retries with backoff); a provider throws to be retried.
 import type { Logger } from 'pino';
-import type { Config } from '../../config.js';
+import type { Config } from '../../infra/config.js';
 import { AppError } from '../../infra/errors.js';
 import { createRonglianSms } from './ronglian.js';
 

@@ -11,7 +11,7 @@
 //              up TELEPHONY_SIM_HANGUP_MS later. Hanging up reports `hungup` at once.
 //   webhook    commands are POSTed as signed JSON to TELEPHONY_WEBHOOK_URL (webhook.ts); the
 //              carrier bridge reports call states back, signed with the same secret.
-import { ConfigError, type Config } from '../../config.js';
+import { ConfigError, type Config } from '../../infra/config.js';
 import { AppError } from '../../infra/errors.js';
 import type { Queues } from '../../infra/queues.js';
 import { createSimulatedTelephony } from './simulated.js';
@@ -30,8 +30,7 @@ export type TelephonyCommand =
   { action: 'dial'; leg: CallLeg; number: string; name?: string } | { action: 'hangup'; leg: CallLeg } | { action: 'mute' | 'unmute'; leg: CallLeg };
 
 /** Call states a provider reports for a leg. */
-export const CALL_STATES = ['ringing', 'answered', 'failed', 'hungup'] as const;
-export type CallState = (typeof CALL_STATES)[number];
+export { CALL_STATES, callStateJobId, type CallState } from './call-state.js';
 
 export interface TelephonyProvider {
   readonly name: 'simulated' | 'webhook';
@@ -86,7 +85,3 @@ function pattern(name: string, source: string): RegExp {
     throw new ConfigError(`invalid configuration:\n  ${name}=${JSON.stringify(source)}: not a regular expression (${(err as Error).message})`);
   }
 }
-
-/** Deterministic id of the job applying one reported state of one leg: a repeated report is one job. */
-export const callStateJobId = (leg: Pick<CallLeg, 'appid' | 'confId' | 'callid'>, state: CallState) =>
-  `conf-callstate.${leg.appid}.${leg.confId}.${leg.callid}.${state}`;

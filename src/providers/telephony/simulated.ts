@@ -4,7 +4,8 @@
 // (docs/configuration.md): fail → `failed` after answerMs; hang-up → `answered` after
 // answerMs and `hungup` hangupMs later; anything else → `answered` after answerMs.
 import type { Queues } from '../../infra/queues.js';
-import { callStateJobId, type CallLeg, type CallState, type TelephonyProvider } from './index.js';
+import { callStateJobId, type CallState } from './call-state.js';
+import type { CallLeg, TelephonyProvider } from './index.js';
 
 export interface SimulatedOptions {
   answerMs: number;

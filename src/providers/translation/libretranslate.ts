@@ -2,7 +2,7 @@
 // POST <url>/translate {q: string[], source, target, format: "text", api_key?}
 // → {translatedText: string[]} | {error}.
 import { AppError } from '../../infra/errors.js';
-import { postJson, type TranslationProvider } from './index.js';
+import { postJson, type TranslationProvider } from './provider.js';
 
 export function createLibreTranslate(opts: { url: string; apiKey?: string; timeoutMs: number }): TranslationProvider {
   const url = `${opts.url.replace(/\/+$/, '')}/translate`;
@@ -11,7 +11,13 @@ export function createLibreTranslate(opts: { url: string; apiKey?: string; timeo
     async translate(texts, target, source = 'auto') {
       if (texts.length === 0) return [];
       const body = JSON.stringify({ q: texts, source, target, format: 'text', ...(opts.apiKey ? { api_key: opts.apiKey } : {}) });
-      const { status, json } = await postJson('LibreTranslate', url, body, { 'content-type': 'application/json' }, opts.timeoutMs);
+      const { status, json } = await postJson<{ error?: unknown; translatedText?: unknown }>(
+        'LibreTranslate',
+        url,
+        body,
+        { 'content-type': 'application/json' },
+        opts.timeoutMs,
+      );
       if (status !== 200 || json?.error)
         throw new AppError('TRANSLATION_FAILED', `LibreTranslate: HTTP ${status}${json?.error ? `: ${String(json.error).slice(0, 200)}` : ''}`);
       const out = json?.translatedText;

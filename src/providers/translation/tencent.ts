@@ -3,7 +3,7 @@
 // with TC3-HMAC-SHA256 → {Response: {TargetTextList, RequestId}} | {Response: {Error: {Code, Message}}}.
 import { AppError } from '../../infra/errors.js';
 import { tc3Sign } from '../tencent/tc3.js';
-import { postJson, type TranslationProvider } from './index.js';
+import { postJson, type TranslationProvider } from './provider.js';
 
 export interface TmtOptions {
   secretId: string;
@@ -45,7 +45,13 @@ export function createTencentTmt(opts: TmtOptions): TranslationProvider {
         'x-tc-timestamp': String(timestamp),
         'x-tc-region': opts.region,
       };
-      const { status, json } = await postJson('Tencent TMT', opts.endpoint, payload, headers, opts.timeoutMs);
+      const { status, json } = await postJson<{ Response?: { Error?: { Code?: unknown; Message?: unknown }; TargetTextList?: unknown } }>(
+        'Tencent TMT',
+        opts.endpoint,
+        payload,
+        headers,
+        opts.timeoutMs,
+      );
       const r = json?.Response;
       if (r?.Error) throw new AppError('TRANSLATION_FAILED', `Tencent TMT: ${String(r.Error.Code)}: ${String(r.Error.Message ?? '').slice(0, 200)}`);
       const list = r?.TargetTextList;

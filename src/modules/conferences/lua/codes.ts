@@ -2,7 +2,6 @@
 // modules, every conferences script gives a code the same meaning (see the script headers),
 // so one table serves them all. Callers turn them into errors with throwOnScriptCode (infra/lua.ts).
 import type { ScriptCodes } from '../../../infra/lua.js';
-import '../errors.js'; // the codes named here are in the error table wherever the table is used
 
 export const CONFERENCES_CODES = {
   all: {

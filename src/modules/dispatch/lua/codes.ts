@@ -1,7 +1,6 @@
 // Result codes of the dispatch scripts that are errors → AppError code, by script (each code as
 // its script's header says). Callers turn them into errors with throwOnScriptCode (infra/lua.ts).
 import type { ScriptCodes } from '../../../infra/lua.js';
-import '../errors.js'; // the codes named here are in the error table wherever the table is used
 
 export const DISPATCH_CODES = {
   sbDispatchAccept: { [-1]: 'REQUEST_NOT_FOUND', [-2]: 'ALREADY_TAKEN', [-3]: 'REQUEST_CLOSED', [-4]: 'NOT_OFFERED' },

@@ -1,7 +1,6 @@
 // Result codes of the feedback scripts that are errors → AppError code, by script (each code as
 // its script's header says). Callers turn them into errors with throwOnScriptCode (infra/lua.ts).
 import type { ScriptCodes } from '../../../infra/lua.js';
-import '../errors.js'; // the codes named here are in the error table wherever the table is used
 
 export const FEEDBACK_CODES = {
   sbFeedbackGive: {
