@@ -30,4 +30,6 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
     },
   },
+  // The tests and benchmarks speak the typed contract: no `any` (a loose JSON body is test/helpers.ts's JsonBody).
+  { files: ['test/**', 'scripts/**'], rules: { '@typescript-eslint/no-explicit-any': 'error' } },
 );

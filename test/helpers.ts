@@ -18,7 +18,7 @@ import {
   type ServerEventName,
   type ServerPayload,
 } from '../src/realtime/catalogue.js';
-import type { Snapshot, TypedSocket } from '../src/client/index.js';
+import type { AckResult, Snapshot, TypedSocket } from '../src/client/index.js';
 import type { DashboardSnapshotT } from '../src/modules/dashboard/schemas.js';
 import { check, describeErrors } from '../src/infra/validation.js';
 
@@ -69,13 +69,21 @@ export async function startTestWorkers(config: Config): Promise<WorkerNode> {
   return startWorkers(config, { log: (await import('../src/infra/logger.js')).createLogger('silent', 'worker') });
 }
 
+/**
+ * An HTTP answer's body as most tests read it: free-form per route (hundreds of reads, each
+ * checked by the test's own expect()), so deliberately loose. Name the shape instead where it
+ * helps: `call<{ token: string }>(…)`.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the one loose JSON type of the tests (see above)
+export type JsonBody = any;
+
 /** fetch wrapper returning status and parsed JSON. A body is sent as JSON unless the caller's headers name a content-type. */
-export async function call(
+export async function call<B = JsonBody>(
   url: string,
   method: string,
   path: string,
   opts: { body?: unknown; token?: string; basic?: [string, string]; headers?: Record<string, string> } = {},
-) {
+): Promise<{ status: number; body: B; headers: Headers }> {
   const headers: Record<string, string> = { ...opts.headers };
   if (opts.body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
@@ -86,18 +94,19 @@ export async function call(
     ...(opts.body !== undefined ? { body: typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body) } : {}),
   });
   const text = await res.text();
-  let json: any;
+  let json: unknown;
   try {
     json = text ? JSON.parse(text) : null;
   } catch {
     json = text;
   }
-  return { status: res.status, body: json, headers: res.headers };
+  // Not validated: the caller names the shape it expects and asserts it.
+  return { status: res.status, body: json as B, headers: res.headers };
 }
 
 /** Creates an app through the admin API; returns its credentials. */
 export async function createApp(url: string, body: Record<string, unknown> = {}): Promise<{ appid: string; secret: string }> {
-  const r = await call(url, 'POST', '/v1/apps', { token: ADMIN_TOKEN, body });
+  const r = await call<{ appid: string; secret: string }>(url, 'POST', '/v1/apps', { token: ADMIN_TOKEN, body });
   if (r.status !== 201) throw new Error(`createApp: ${r.status} ${JSON.stringify(r.body)}`);
   return r.body;
 }
@@ -106,7 +115,7 @@ export async function createApp(url: string, body: Record<string, unknown> = {})
 export async function loginUser(url: string, appid: string, id: string, extra: Record<string, unknown> = {}): Promise<string> {
   const reg = await call(url, 'POST', '/v1/auth/register', { body: { appid, id, password: 'pw-' + id, ...extra } });
   if (reg.status !== 201) throw new Error(`register: ${reg.status} ${JSON.stringify(reg.body)}`);
-  const r = await call(url, 'POST', '/v1/auth/login', { body: { appid, id, password: 'pw-' + id } });
+  const r = await call<{ token: string }>(url, 'POST', '/v1/auth/login', { body: { appid, id, password: 'pw-' + id } });
   if (r.status !== 200) throw new Error(`login: ${r.status} ${JSON.stringify(r.body)}`);
   return r.body.token;
 }
@@ -118,7 +127,7 @@ export async function issueToken(
   uid: string,
   body: Record<string, unknown> = {},
 ): Promise<string> {
-  const r = await call(url, 'POST', `/v1/apps/${app.appid}/tokens`, { basic: [app.appid, app.secret], body: { uid, ...body } });
+  const r = await call<{ token: string }>(url, 'POST', `/v1/apps/${app.appid}/tokens`, { basic: [app.appid, app.secret], body: { uid, ...body } });
   if (r.status !== 200) throw new Error(`issueToken: ${r.status} ${JSON.stringify(r.body)}`);
   return r.body.token;
 }
@@ -210,6 +219,12 @@ export function nextEvent(socket: Socket | TypedSocket, event: string, ms = 5000
   });
 }
 
+/** The data of an ack the test expects to succeed; a refusal throws (failing the test) with the server's code and message. */
+export function okData<T>(ack: AckResult<T>): T {
+  if (!ack.ok) throw new Error(`ack refused: ${ack.error.code} ${ack.error.message}`);
+  return ack.data;
+}
+
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Collects every `event` on the socket into the returned array. */
@@ -269,9 +284,12 @@ export interface Fake extends Local {
 /**
  * A fake JSON API on listenLocal: records every request and answers `json` with `status`
  * (200 unless given). `answer` gets the body parsed as JSON (null when empty, the raw text
- * when it is not JSON), the request and the raw body.
+ * when it is not JSON), the request and the raw body. `B` names the body the fake expects
+ * (`fakeHttp<{ q: string[] }>(…)`); it is not validated.
  */
-export async function fakeHttp(answer: (body: any, req: IncomingMessage, raw: string) => { status?: number; json: unknown }): Promise<Fake> {
+export async function fakeHttp<B = unknown>(
+  answer: (body: B, req: IncomingMessage, raw: string) => { status?: number; json: unknown },
+): Promise<Fake> {
   const requests: FakeRequest[] = [];
   const local = await listenLocal((req, res, raw) => {
     requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: raw });
@@ -283,7 +301,7 @@ export async function fakeHttp(answer: (body: any, req: IncomingMessage, raw: st
         body = raw;
       }
     }
-    const a = answer(body, req, raw);
+    const a = answer(body as B, req, raw);
     res.writeHead(a.status ?? 200, { 'content-type': 'application/json' });
     res.end(JSON.stringify(a.json));
   });

@@ -13,6 +13,7 @@
 //   BENCH_CALLS (default 5000)  BENCH_CONNECTED (default 1000)  BENCH_SECONDS (default 60)
 //   CHARGE_TICK_SECONDS (default 10)  CHARGE_SWEEP_INTERVAL_MS (default 50)
 import { Redis } from 'ioredis';
+import type { ServerPayload } from '../../src/client/index.js';
 import { rawConnect, type RawClient } from './lib/rawclient.js';
 import { createBenchApp, freePort, json, pool, sleep, startRedis, startServerProc, startWorkerProc } from './lib/harness.js';
 import { commandStats, cpuMeter, fmt, printTable, summary, wallNow } from './lib/stats.js';
@@ -63,8 +64,8 @@ try {
   t = performance.now();
   const lateness: number[] = [];
   let measuring = false;
-  const onTick = (d: unknown) => {
-    if (measuring) lateness.push(wallNow() - (d as { due: number }).due);
+  const onTick = (d: ServerPayload<'charge.tick'>) => {
+    if (measuring) lateness.push(wallNow() - d.due);
   };
   clients = await pool(
     Array.from({ length: CONNECTED * 2 }, (_, k) => k),

@@ -7,6 +7,7 @@
 // adapter; the course is created and started by the teacher (course.create/start), every
 // member heartbeats every 3 s as in a real class (bare: session.ping every 3 s).
 //   BENCH_STUDENTS (default 1000)  BENCH_MESSAGES (default 50)  BENCH_GAP_MS (default 200)
+import type { AckResult } from '../../src/client/index.js';
 import { rawConnect, type RawClient } from './lib/rawclient.js';
 import { createBenchApp, freePort, pool, sleep, startRedis, startServerProc, startWorkerProc, type ServerProc } from './lib/harness.js';
 import { cpuSeconds, fmt, printTable, summary } from './lib/stats.js';
@@ -16,8 +17,6 @@ const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 50);
 const GAP_MS = Number(process.env.BENCH_GAP_MS ?? 200);
 const PERIOD_MS = 3000;
 const ADMIN = 'bench-admin-token-0123456789';
-
-type Ack = { ok: boolean; data?: any; error?: { code: string; message: string } };
 
 interface Result {
   server: string;
@@ -35,9 +34,9 @@ interface Result {
   cpuRedis: number;
 }
 
-async function ok(p: Promise<unknown>, what: string): Promise<any> {
-  const a = (await p) as Ack;
-  if (!a.ok) throw new Error(`${what}: ${a.error?.code} ${a.error?.message}`);
+async function ok<T>(p: Promise<AckResult<T>>, what: string): Promise<T> {
+  const a = await p;
+  if (!a.ok) throw new Error(`${what}: ${a.error.code} ${a.error.message}`);
   return a.data;
 }
 
@@ -86,7 +85,7 @@ async function measure(mode: 'bare' | 'switchboard', redis: { url: string; pid: 
       await sleep(Math.random() * PERIOD_MS);
       while (running) {
         const [event, data] = heartbeat();
-        if (!((await c.emitWithAck(event, data)) as Ack).ok) hbErrors++;
+        if (!(await c.emitWithAck(event, data)).ok) hbErrors++;
         await sleep(PERIOD_MS);
       }
     });
@@ -100,7 +99,7 @@ async function measure(mode: 'bare' | 'switchboard', redis: { url: string; pid: 
     for (const c of clients.slice(1)) {
       c.on('room.message', (m) => {
         const at = performance.now();
-        const i = ((m as { data?: { i?: number } }).data?.i ?? -1) as number;
+        const i = (m.data as { i?: number } | undefined)?.i ?? -1; // the teacher's data below
         if (i < 0 || i >= MESSAGES) return;
         latencies.push(at - sentAt[i]!);
         got[i]!++;
@@ -120,7 +119,7 @@ async function measure(mode: 'bare' | 'switchboard', redis: { url: string; pid: 
       sentAt[i] = performance.now();
       acks.push(
         teacher.emitWithAck('room.message', { roomId, data: { i } }).then((a) => {
-          if ((a as Ack).ok) sendAck.push(performance.now() - sentAt[i]!);
+          if (a.ok) sendAck.push(performance.now() - sentAt[i]!);
           else errors++;
         }),
       );

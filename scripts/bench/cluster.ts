@@ -218,15 +218,14 @@ async function dispatchWorkload(ctx: Ctx): Promise<Figure[]> {
   const agentTokens = await pool(range(AGENTS), 32, (i) => ctx.apps[i % APPS]!.token(`a${i}`));
   const agents = await pool(agentTokens, 50, (token) => rawConnect(ctx.api.url, { token }));
   await pool(agents, 50, async (a, i) => {
-    const r = (await a.emitWithAck('presence.set', { state: 'online', skills: [PAIRS[Math.floor(i / APPS) % PAIRS.length]] })) as { ok: boolean };
+    const r = await a.emitWithAck('presence.set', { state: 'online', skills: [PAIRS[Math.floor(i / APPS) % PAIRS.length]!] });
     if (!r.ok) throw new Error(`presence.set: ${JSON.stringify(r)}`);
   });
   for (const a of agents) {
-    a.on('dispatch.offer', (d) => {
-      const o = d as { requestId: string; data?: { seq?: number } };
-      seen(o.data?.seq);
+    a.on('dispatch.offer', (o) => {
+      seen((o.data as { seq?: number } | undefined)?.seq); // the request's data, as the callers below send it
       void a.emitWithAck('dispatch.accept', { requestId: o.requestId }).then((r) => {
-        if (!(r as { ok: boolean }).ok) return;
+        if (!r.ok) return;
         const end = () => void a.emitWithAck('conversation.end', { conversationId: o.requestId });
         if (holdMs > 0) setTimeout(end, holdMs);
         else end();
@@ -238,19 +237,18 @@ async function dispatchWorkload(ctx: Ctx): Promise<Figure[]> {
   // dispatch.queued names the request only, and request ids count per app: key them by caller's app.
   const seqOf = new Map<string, number>();
   const reqKey = (caller: number, requestId: string) => `${caller % APPS}:${requestId}`;
-  callers.forEach((c, k) => c.on('dispatch.queued', (d) => seen(seqOf.get(reqKey(k, (d as { requestId: string }).requestId)))));
+  callers.forEach((c, k) => c.on('dispatch.queued', (d) => seen(seqOf.get(reqKey(k, d.requestId)))));
   await sleep(500);
 
   // Request s: caller s % CALLERS (app s % APPS), skill ⌊s / APPS⌋ % 20.
-  const skillOf = (s: number) => SKILLS[Math.floor(s / APPS) % SKILLS.length];
+  const skillOf = (s: number) => SKILLS[Math.floor(s / APPS) % SKILLS.length]!;
   const total = DISPATCH_RATE * DISPATCH_SECONDS;
   let refused = 0;
   await paced(DISPATCH_RATE, total, (from, to) => {
     for (let s = from; s < to; s++) {
       sentAt.set(s, performance.now());
       void callers[s % CALLERS]!.emitWithAck('dispatch.request', { skill: skillOf(s), data: { seq: s } }).then((r) => {
-        const a = r as { ok: boolean; data?: { requestId: string } };
-        if (a.ok && a.data) seqOf.set(reqKey(s % CALLERS, a.data.requestId), s);
+        if (r.ok) seqOf.set(reqKey(s % CALLERS, r.data.requestId), s);
         else refused++;
       });
     }
@@ -276,12 +274,12 @@ async function dispatchWorkload(ctx: Ctx): Promise<Figure[]> {
     async (s) => {
       const t = performance.now();
       try {
-        const r = await json(`${ctx.api.url}/v1/dispatch/requests`, {
+        const r = await json<{ requestId: string }>(`${ctx.api.url}/v1/dispatch/requests`, {
           method: 'POST',
           headers: { authorization: `Bearer ${callerTokens[s % CALLERS]}` },
           body: JSON.stringify({ skill: skillOf(s), data: { seq: s } }),
         });
-        seqOf.set(reqKey(s % CALLERS, r.requestId as string), s);
+        seqOf.set(reqKey(s % CALLERS, r.requestId), s);
         createLat.push(performance.now() - t);
       } catch {
         createErrors++;
@@ -404,7 +402,7 @@ async function notifyWorkload(ctx: Ctx): Promise<Figure[]> {
   const tokens = await pool(range(USERS), 16, (i) => ctx.apps[i % APPS]!.token(`n${i}`));
   const clients = await pool(tokens, 50, (token) => rawConnect(ctx.api.url, { token }));
   const latencies: number[] = [];
-  for (const c of clients) c.on('bench.tick', (d) => latencies.push(performance.now() - (d as { sent: number }).sent));
+  for (const c of clients) c.onEvent('bench.tick', (d) => latencies.push(performance.now() - (d as { sent: number }).sent));
   const queue = new Queue('notify', { connection: ctx.redis as never, prefix: queuePrefix(ctx.config, 'notify') });
   await sleep(200);
   const total = NOTIFY_RATE * NOTIFY_SECONDS;
@@ -607,10 +605,10 @@ async function failover(ctx: Ctx, place: Placement): Promise<FailoverResult> {
       for (const uid of uids) {
         let before: number | undefined;
         do {
-          const page = (await json(`${ctx.api.url}/v1/billing/users/${uid}/ledger?limit=500${before ? `&before=${before}` : ''}`, {
-            headers: { authorization: app.basic },
-            signal: AbortSignal.timeout(10_000),
-          })) as { entries: Array<{ key: string }>; next?: number };
+          const page = await json<{ entries: Array<{ key: string }>; next?: number }>(
+            `${ctx.api.url}/v1/billing/users/${uid}/ledger?limit=500${before ? `&before=${before}` : ''}`,
+            { headers: { authorization: app.basic }, signal: AbortSignal.timeout(10_000) },
+          );
           for (const e of page.entries) if (e.key.startsWith('topup:')) found[which].add(e.key.slice('topup:'.length));
           before = page.next;
         } while (before !== undefined);

@@ -59,7 +59,11 @@ try {
 
   const teacher = await token('teacher', { role: 'teacher' });
   const students = await Promise.all(Array.from({ length: JOINS }, (_, i) => token(`s${i + 1}`, { role: 'student' })));
-  const course = await json(`${server.url}/v1/courses`, { method: 'POST', headers: bearer(teacher), body: JSON.stringify({ title: 'bench' }) });
+  const course = await json<{ roomnum: number }>(`${server.url}/v1/courses`, {
+    method: 'POST',
+    headers: bearer(teacher),
+    body: JSON.stringify({ title: 'bench' }),
+  });
   const t0 = Date.now();
   await json(`${server.url}/v1/courses/${course.roomnum}/start`, { method: 'POST', headers: bearer(teacher), body: '{}' });
   await page.waitForSelector(`#rooms tr[data-room="${course.roomnum}"] .state-live`);

@@ -31,11 +31,6 @@ const SKILLS = PAIRS.flatMap((p) => {
   return [`${a}>${b}`, `${b}>${a}`];
 });
 
-interface Offer {
-  requestId: string;
-  data?: { seq?: number };
-}
-
 const redis = await startRedis();
 const env = {
   REDIS_URL: redis.url,
@@ -78,15 +73,14 @@ try {
   );
   const agents: RawClient[] = await pool(agentTokens, 50, (t) => rawConnect(api.url, { token: t }));
   await pool(agents, 50, async (a, i) => {
-    const r = (await a.emitWithAck('presence.set', { state: 'online', skills: [PAIRS[i % PAIRS.length]] })) as { ok: boolean };
+    const r = await a.emitWithAck('presence.set', { state: 'online', skills: [PAIRS[i % PAIRS.length]!] });
     if (!r.ok) throw new Error(`presence.set: ${JSON.stringify(r)}`);
   });
   for (const a of agents) {
-    a.on('dispatch.offer', (d) => {
-      const o = d as Offer;
-      seen(o.data?.seq);
+    a.on('dispatch.offer', (o) => {
+      seen((o.data as { seq?: number } | undefined)?.seq); // the request's data, as the callers below send it
       void a.emitWithAck('dispatch.accept', { requestId: o.requestId }).then((r) => {
-        if (!(r as { ok: boolean }).ok) return void lost++;
+        if (!r.ok) return void lost++;
         accepted++;
         const end = () => void a.emitWithAck('conversation.end', { conversationId: o.requestId });
         if (holdMs > 0) setTimeout(end, holdMs);
@@ -102,7 +96,7 @@ try {
   const callers = await pool(callerTokens, 50, (t) => rawConnect(api.url, { token: t }));
   // dispatch.queued carries no data: map its request id back to the seq.
   const seqOf = new Map<string, number>();
-  for (const c of callers) c.on('dispatch.queued', (d) => seen(seqOf.get((d as { requestId: string }).requestId)));
+  for (const c of callers) c.on('dispatch.queued', (d) => seen(seqOf.get(d.requestId)));
   await sleep(500);
 
   // ── 1. latency at a fixed rate ────────────────────────────────────────────
@@ -120,10 +114,9 @@ try {
   const sendSeconds = await paced(RATE, total, (from, to) => {
     for (let s = from; s < to; s++) {
       sentAt.set(s, performance.now());
-      void callers[s % CALLERS]!.emitWithAck('dispatch.request', { skill: SKILLS[s % SKILLS.length], data: { seq: s } }).then((r) => {
+      void callers[s % CALLERS]!.emitWithAck('dispatch.request', { skill: SKILLS[s % SKILLS.length]!, data: { seq: s } }).then((r) => {
         ackAt.set(s, performance.now());
-        const a = r as { ok: boolean; data?: { requestId: string } };
-        if (a.ok && a.data) seqOf.set(a.data.requestId, s);
+        if (r.ok) seqOf.set(r.data.requestId, s);
       });
     }
   });
@@ -180,12 +173,12 @@ try {
     Array.from({ length: BURST }, (_, i) => base + i),
     64,
     async (s) => {
-      const r = await json(`${api.url}/v1/dispatch/requests`, {
+      const r = await json<{ requestId: string }>(`${api.url}/v1/dispatch/requests`, {
         method: 'POST',
         headers: { authorization: `Bearer ${callerTokens[s % CALLERS]}` },
         body: JSON.stringify({ skill: SKILLS[s % SKILLS.length], data: { seq: s } }),
       });
-      seqOf.set(r.requestId as string, s);
+      seqOf.set(r.requestId, s);
     },
   );
   const d0 = performance.now();

@@ -138,17 +138,17 @@ interface Target {
 /** Switchboard and bare: a raw Socket.IO client, `room.join` acked. */
 async function socketJoin(url: string, token: string, roomId: string): Promise<Member> {
   const c = await rawConnect(url, { token });
-  const ack = (await withTimeout(c.emitWithAck('room.join', { roomId }), 30_000, 'room.join')) as { ok: boolean; error?: unknown };
+  const ack = await withTimeout(c.emitWithAck('room.join', { roomId }), 30_000, 'room.join');
   if (!ack.ok) {
     c.close();
     throw new Error(`room.join: ${JSON.stringify(ack.error)}`);
   }
   return {
     async heartbeat() {
-      const hb = (await c.emitWithAck('room.heartbeat', { roomId })) as { ok: boolean; error?: unknown };
+      const hb = await c.emitWithAck('room.heartbeat', { roomId });
       if (!hb.ok) throw new Error(`room.heartbeat: ${JSON.stringify(hb.error)}`);
     },
-    onPush: (fn) => c.on('bench.push', fn as (d: unknown) => void),
+    onPush: (fn) => c.onEvent('bench.push', fn as (d: unknown) => void),
     close: () => c.close(),
   };
 }
@@ -205,7 +205,8 @@ async function startServers(kind: Kind, extraEnv: Record<string, string>): Promi
           range(n),
           16,
           async () =>
-            (await json(`${api.url}/v1/rooms`, { method: 'POST', headers: { authorization: `Bearer ${host}` }, body: '{}' })).roomId as string,
+            (await json<{ roomId: string }>(`${api.url}/v1/rooms`, { method: 'POST', headers: { authorization: `Bearer ${host}` }, body: '{}' }))
+              .roomId,
         ),
       join: (token, roomId) => socketJoin(api.url, token, roomId),
       push: async (roomId, data) =>
@@ -242,7 +243,7 @@ async function startServers(kind: Kind, extraEnv: Record<string, string>): Promi
     procs: { server: server.pid },
     server,
     tokens: (n) => postTokens(server.url, n),
-    rooms: async (n) => (await json(`${server.url}/rooms`, { method: 'POST', body: JSON.stringify({ n }) })).roomIds as string[],
+    rooms: async (n) => (await json<{ roomIds: string[] }>(`${server.url}/rooms`, { method: 'POST', body: JSON.stringify({ n }) })).roomIds,
     async join(token, roomId) {
       const client = new ColyseusClient(server.url);
       client.auth.token = token;

@@ -73,7 +73,7 @@ async function run(adapter: string, redisUrl: string) {
 /** Sends RATE messages/s for SECONDS through `send`, and measures their arrival at `clients`. */
 async function drive(clients: RawClient[], apiPid: number, workerPid: number, send: (batch: Array<{ i: number; sent: number }>) => Promise<void>) {
   const latencies: number[] = [];
-  for (const c of clients) c.on('bench.tick', (d) => latencies.push(performance.now() - (d as { sent: number }).sent));
+  for (const c of clients) c.onEvent('bench.tick', (d) => latencies.push(performance.now() - (d as { sent: number }).sent));
   await sleep(200);
   const total = RATE * SECONDS;
   const meter = cpuMeter({ api: apiPid, worker: workerPid });

@@ -123,7 +123,8 @@ try {
     Array.from({ length: ROOMS }, (_, r) => r),
     16,
     async () =>
-      (await json(`${api.url}/v1/rooms`, { method: 'POST', headers: { authorization: `Bearer ${hostToken}` }, body: '{}' })).roomId as string,
+      (await json<{ roomId: string }>(`${api.url}/v1/rooms`, { method: 'POST', headers: { authorization: `Bearer ${hostToken}` }, body: '{}' }))
+        .roomId,
   );
   const tokens = await pool(
     Array.from({ length: MEMBERS }, (_, i) => i),
@@ -141,8 +142,7 @@ try {
   const timedOutAt = new Map<string, number>(); // uid → arrival at the room's observer (wall ms)
   let unexpectedTimeouts = 0;
   for (let r = 0; r < ROOMS && r < MEMBERS; r++) {
-    clients[r]!.on('room.member', (d) => {
-      const m = d as { uid: string; action: string };
+    clients[r]!.on('room.member', (m) => {
       if (m.action !== 'timed-out') return;
       if (silentOf.has(m.uid)) {
         if (!timedOutAt.has(m.uid)) timedOutAt.set(m.uid, wallNow());
@@ -155,10 +155,10 @@ try {
   const lastAck = new Float64Array(MEMBERS); // wall ms of the last heartbeat (or join) ack received
   const lastDeadline = new Float64Array(MEMBERS); // the deadline that ack announced (server clock)
   await pool(clients, 100, async (c, i) => {
-    const ack = (await c.emitWithAck('room.join', { roomId: roomIds[roomOf(i)] })) as { ok: boolean; data?: { deadline: number } };
+    const ack = await c.emitWithAck('room.join', { roomId: roomIds[roomOf(i)]! });
     if (!ack.ok) joinErrors++;
     lastAck[i] = wallNow();
-    lastDeadline[i] = ack.data?.deadline ?? NaN;
+    lastDeadline[i] = ack.ok ? ack.data.deadline : NaN;
   });
   process.stdout.write(`set-up: ${MEMBERS} room.join in ${fmt((performance.now() - t) / 1000)} s (${joinErrors} refused)\n`);
 
@@ -173,15 +173,12 @@ try {
     await sleep(Math.random() * PERIOD_MS); // spread the heartbeats over the period
     while (running && !silent[i]) {
       const sent = performance.now();
-      const ack = (await c.emitWithAck('room.heartbeat', { roomId: roomIds[roomOf(i)] })) as {
-        ok: boolean;
-        data?: { joined: boolean; deadline: number };
-      };
+      const ack = await c.emitWithAck('room.heartbeat', { roomId: roomIds[roomOf(i)]! });
       const got = performance.now();
       if (ack.ok) {
         lastAck[i] = performance.timeOrigin + got;
-        lastDeadline[i] = ack.data!.deadline;
-        if (ack.data!.joined) rejoined++;
+        lastDeadline[i] = ack.data.deadline;
+        if (ack.data.joined) rejoined++;
         if (measuring) latencies.push(got - sent);
       } else if (measuring) hbErrors++;
       await sleep(PERIOD_MS);

@@ -38,7 +38,7 @@ if (process.env.BENCH_COUNT_REDIS === '1') {
   } as typeof write;
 }
 
-async function body(req: IncomingMessage): Promise<any> {
+async function body(req: IncomingMessage): Promise<unknown> {
   let s = '';
   for await (const chunk of req) s += chunk;
   return JSON.parse(s || '{}');
@@ -49,10 +49,13 @@ async function start(): Promise<{ url: string; close: () => Promise<void> }> {
     const uids = new Map<string, string>(); // token → uid, when BENCH_BARE_AUTH=1
     const http = createServer((req, res) => {
       body(req)
-        .then((b: any) => {
-          if (req.method === 'POST' && req.url === '/tokens') for (const [token, uid] of Object.entries(b)) uids.set(token, uid as string);
-          else if (req.method === 'POST' && req.url === '/notify') io.to(`room:${b.room}`).emit(b.event, b.data);
-          else res.statusCode = 404;
+        .then((b) => {
+          if (req.method === 'POST' && req.url === '/tokens')
+            for (const [token, uid] of Object.entries(b as Record<string, string>)) uids.set(token, uid);
+          else if (req.method === 'POST' && req.url === '/notify') {
+            const n = b as { room: string; event: string; data: unknown };
+            io.to(`room:${n.room}`).emit(n.event, n.data);
+          } else res.statusCode = 404;
         })
         .catch(() => (res.statusCode = 400))
         .finally(() => res.end('{}'));

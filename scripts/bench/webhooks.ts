@@ -100,12 +100,12 @@ try {
     `webhooks: ${RATE} events/s for ${SECONDS} s over ${ROOMS} rooms; saturation ${BURST} events in 1 lane and in ${LANES} lanes; one api + one worker process (concurrency ${CONCURRENCY}); node ${process.version}\n`,
   );
   const { appid, basic, token } = await createBenchApp(api.url, ADMIN);
-  const ep = await json(`${api.url}/v1/apps/${appid}/webhooks`, {
+  const ep = await json<{ secret: string }>(`${api.url}/v1/apps/${appid}/webhooks`, {
     method: 'POST',
     headers: { authorization: basic },
     body: JSON.stringify({ url: hookUrl, events: EVENTS }),
   });
-  secret = ep.secret as string;
+  secret = ep.secret;
   const host = await token('host');
   const tokens = await pool(
     Array.from({ length: users }, (_, i) => i),
@@ -116,7 +116,8 @@ try {
     pool(
       Array.from({ length: n }, () => 0),
       16,
-      async () => (await json(`${api.url}/v1/rooms`, { method: 'POST', headers: { authorization: `Bearer ${host}` }, body: '{}' })).roomId as string,
+      async () =>
+        (await json<{ roomId: string }>(`${api.url}/v1/rooms`, { method: 'POST', headers: { authorization: `Bearer ${host}` }, body: '{}' })).roomId,
     );
 
   /** Step 2k of a room: m<k> joins; step 2k+1: m<k> leaves. Records what the delivery will carry. */

@@ -111,7 +111,11 @@ const server = await startServerProc('switchboard', env);
 const rows: Array<Record<string, string | number>> = [];
 try {
   const { basic, token } = await createBenchApp(server.url, ADMIN);
-  const put = await json(`${server.url}/v1/messaging/words`, { method: 'PUT', headers: { authorization: basic }, body: JSON.stringify({ words }) });
+  const put = await json<{ count: number; version: number }>(`${server.url}/v1/messaging/words`, {
+    method: 'PUT',
+    headers: { authorization: basic },
+    body: JSON.stringify({ words }),
+  });
   const tokens = await pool(
     Array.from({ length: 64 }, (_, i) => i),
     16,

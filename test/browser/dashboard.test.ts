@@ -11,6 +11,11 @@ import type { WorkerNode } from '../../workers/runtime.js';
 import { launchBrowser, screenshot } from '../browser.js';
 import { ADMIN_TOKEN, call, connect, createApp, issueToken, loginUser, startServer, startTestWorkers, type TestServer } from '../helpers.js';
 
+/** The dashboard page's test hook (assets/dashboard/dashboard.js): each chart's uPlot, its data [x, ...series] and series. */
+interface ChartsHook {
+  dashboardCharts: { plot(id: string): { data: Array<Array<number | null>>; series: Array<{ label: string }> } | null };
+}
+
 let srv: TestServer;
 let workers: WorkerNode;
 let browser: Browser;
@@ -160,13 +165,10 @@ describe('dashboard page', () => {
     await page.waitForSelector('#status.on');
     await page.waitForSelector('#charts .chart[data-chart="sockets"] .uplot');
     // uPlot's own data, read through the page's hook: [x, ...series], x in seconds.
-    const data = (id: string) =>
-      page.evaluate((chart) => ((globalThis as any).dashboardCharts.plot(chart)?.data ?? [[]]) as Array<Array<number | null>>, id);
+    // (each page.evaluate function runs in the page: the hook's type is named inside it)
+    const data = (id: string) => page.evaluate((chart) => (globalThis as unknown as ChartsHook).dashboardCharts.plot(chart)?.data ?? [[]], id);
     const labels = (id: string) =>
-      page.evaluate(
-        (chart) => ((globalThis as any).dashboardCharts.plot(chart)?.series ?? []).slice(1).map((s: { label: string }) => s.label) as string[],
-        id,
-      );
+      page.evaluate((chart) => ((globalThis as unknown as ChartsHook).dashboardCharts.plot(chart)?.series ?? []).slice(1).map((s) => s.label), id);
     const last = async (id: string, series = 1) => (await data(id))[series]?.at(-1) ?? null;
     await expect.poll(async () => (await data('sockets'))[0]!.length, { timeout: 10000 }).toBeGreaterThan(0);
     const before = (await data('sockets'))[0]!.length;

@@ -237,10 +237,71 @@ type Ev = {
   event?: string;
   code?: string | null;
 };
-const eventsOf = (page: Page): Promise<Ev[]> => page.evaluate(() => (window as any).events);
+/** A third-party user as the SDK's login and register callbacks give it. */
+interface SdkUser {
+  userId: string;
+  password: string;
+}
+interface Camera {
+  id: string;
+  name: string;
+}
+/** What live.html's functions record (the callbacks' arguments). */
+interface LiveLog {
+  user?: SdkUser;
+  loginFail?: string;
+  started?: Record<string, unknown>;
+  startFail?: string | null;
+  camera?: { dev: Camera; colorSpaces: string[]; resolutions: string[] };
+  stopped?: unknown;
+  stopFail?: string;
+  result?: unknown;
+  errors: string[];
+}
+
+// The globals of the test pages (im.html, live.html): the SDK's objects, the page's own
+// functions and what they record. Each page has its own part; tests read them in page.evaluate.
+declare global {
+  interface Window {
+    // the document's includes
+    jQuery: ((...args: unknown[]) => unknown) & { fn: { jquery: string } };
+    vtcUtil: { md5(text: string): string; secret(appId: string, timestamp: number, appToken: string): string; session: { get(): { token: string } } };
+    Base64: { encode(text: string): string; decode(base64: string): string };
+    CFG: { appId: string; appToken?: string };
+    // im.html
+    events: Ev[];
+    vtc3p: {
+      timediff: number;
+      login(appId: string, thirdPartyId: string, pass: string, succ: (user: SdkUser) => void, fail: (reason: string) => void): void;
+    };
+    webim: { appId: string; send(to: string, text: string): void; login(userId: string, password: string, handler: unknown): void };
+    handler: unknown;
+    register(thirdPartyId: string, pass: string): void;
+    registered?: SdkUser;
+    registerFail?: string;
+    loginIm(thirdPartyId: string, pass: string): void;
+    user?: SdkUser;
+    // live.html
+    vtcman: { logout(done: () => void): void };
+    vtcvideo: {
+      state: string;
+      onerror: ((e: Error) => void) | null;
+      getDevList(): Camera[];
+      startVideo(dev: Camera | undefined, resolution: string, url: string | null): Promise<unknown>;
+      stopVideo(): void;
+      videoPlay(videoID: string, url: string, rtspURL: string, mode: number): void;
+    };
+    vtcvideoweb: { start(succ: (video: Record<string, unknown>) => void, fail: (reason: string) => void): void };
+    log: LiveLog;
+    login(thirdPartyId: string, pass: string): void;
+    goLive(title: string): void;
+    stopLive(): void;
+  }
+}
+const eventsOf = (page: Page): Promise<Ev[]> => page.evaluate(() => window.events);
 async function waitEvent(page: Page, want: Partial<Ev>): Promise<Ev> {
   const handle = await page.waitForFunction(
-    (w: Record<string, unknown>) => (window as any).events.find((e: Record<string, unknown>) => Object.keys(w).every((k) => e[k] === w[k])),
+    (w: Record<string, unknown>) => window.events.find((e: Record<string, unknown>) => Object.keys(w).every((k) => e[k] === w[k])),
     want,
   );
   return (await handle.jsonValue()) as Ev;
@@ -260,12 +321,7 @@ describe('helpers the SDK depends on (vtcUtil.js, base64.js)', () => {
       '无'.repeat(300),
     ];
     const got = await page.evaluate(
-      (s: string[]) =>
-        s.map((x) => [
-          (window as any).vtcUtil.md5(x),
-          (window as any).Base64.encode(x),
-          (window as any).Base64.decode((window as any).Base64.encode(x)),
-        ]),
+      (s: string[]) => s.map((x) => [window.vtcUtil.md5(x), window.Base64.encode(x), window.Base64.decode(window.Base64.encode(x))]),
       samples,
     );
     samples.forEach((s, i) => {
@@ -274,10 +330,10 @@ describe('helpers the SDK depends on (vtcUtil.js, base64.js)', () => {
       expect(got[i]![2]).toBe(s);
     });
     // The signature pages compute equals the server's.
-    const sig = await page.evaluate(() => (window as any).vtcUtil.secret('11501', 1459235417475, 'tok-en'));
+    const sig = await page.evaluate(() => window.vtcUtil.secret('11501', 1459235417475, 'tok-en'));
     expect(sig).toBe(appSignature('11501', 1459235417475, 'tok-en'));
     // jQuery (served by Switchboard under the 2.1.3 name) is there for the page.
-    expect(await page.evaluate(() => typeof (window as any).jQuery === 'function' && (window as any).jQuery.fn.jquery)).toMatch(/^3\./);
+    expect(await page.evaluate(() => typeof window.jQuery === 'function' && window.jQuery.fn.jquery)).toMatch(/^3\./);
   });
 });
 
@@ -286,11 +342,11 @@ describe('§3.2.1 + §3.2.2 third-party login and web IM', () => {
     // alice registers from the page (checkTime + register signed in the page).
     const a = await open('/im.html');
     const timediff = await a.evaluate(() => {
-      (window as any).register('alice', 'pw-alice');
-      return (window as any).vtc3p.timediff;
+      window.register('alice', 'pw-alice');
+      return window.vtc3p.timediff;
     });
     expect(typeof timediff).toBe('number');
-    const registered = (await (await a.waitForFunction(() => (window as any).registered || (window as any).registerFail)).jsonValue()) as {
+    const registered = (await (await a.waitForFunction(() => window.registered || window.registerFail)).jsonValue()) as {
       userId: string;
       password: string;
     };
@@ -303,12 +359,12 @@ describe('§3.2.1 + §3.2.2 third-party login and web IM', () => {
         .status,
     ).toBe(200);
 
-    await a.evaluate(() => (window as any).loginIm('alice', 'pw-alice'));
+    await a.evaluate(() => window.loginIm('alice', 'pw-alice'));
     await waitEvent(a, { type: 'connected' });
-    expect(await a.evaluate(() => (window as any).user)).toEqual({ userId: aliceId, password: 'pw-alice' });
+    expect(await a.evaluate(() => window.user)).toEqual({ userId: aliceId, password: 'pw-alice' });
 
     let b = await open('/im.html');
-    await b.evaluate(() => (window as any).loginIm('bob', 'pw-bob'));
+    await b.evaluate(() => window.loginIm('bob', 'pw-bob'));
     await waitEvent(b, { type: 'connected' });
 
     // Presence: alice hears bob's setStatus; bob, logging in later, gets alice's at login.
@@ -324,7 +380,7 @@ describe('§3.2.1 + §3.2.2 third-party login and web IM', () => {
     }
 
     // Messages both ways.
-    await a.evaluate((to: string) => (window as any).webim.send(to, 'hello <b>bob</b> & 你好'), bobId);
+    await a.evaluate((to: string) => window.webim.send(to, 'hello <b>bob</b> & 你好'), bobId);
     const toBob = await waitEvent(b, { type: 'message', from: aliceId });
     expect(toBob).toMatchObject({ isXml: true, stanzaType: 'chat', body: 'hello <b>bob</b> & 你好', delayed: false });
     expect(toBob.xml).toMatch(
@@ -332,7 +388,7 @@ describe('§3.2.1 + §3.2.2 third-party login and web IM', () => {
         `^<message from="${aliceId}" to="${bobId}" id="[^"]+" type="chat" stamp="[^"]+"><body>hello &lt;b&gt;bob&lt;/b&gt; &amp; 你好</body></message>$`,
       ),
     );
-    await b.evaluate((to: string) => (window as any).webim.send(to, '收到, alice'), aliceId);
+    await b.evaluate((to: string) => window.webim.send(to, '收到, alice'), aliceId);
     expect(await waitEvent(a, { type: 'message', from: bobId })).toMatchObject({ body: '收到, alice', stanzaType: 'chat' });
     await screenshot(a, 'websdk-1-alice');
     await screenshot(b, 'websdk-2-bob');
@@ -341,11 +397,11 @@ describe('§3.2.1 + §3.2.2 third-party login and web IM', () => {
     await b.context().close();
     const gone = await waitEvent(a, { type: 'presence', from: bobId, stanzaType: 'unavailable' });
     expect(gone.xml).toMatch(new RegExp(`^<presence from="${bobId}" to="${aliceId}" type="unavailable" stamp="[^"]+"/>$`));
-    await a.evaluate((to: string) => (window as any).webim.send(to, '你不在的时候发的'), bobId);
+    await a.evaluate((to: string) => window.webim.send(to, '你不在的时候发的'), bobId);
 
     // bob comes back: handleConnected first, then the kept message, marked delayed (XEP-0203).
     b = await open('/im.html');
-    await b.evaluate(() => (window as any).loginIm('bob', 'pw-bob'));
+    await b.evaluate(() => window.loginIm('bob', 'pw-bob'));
     const kept = await waitEvent(b, { type: 'message', from: aliceId });
     expect(kept).toMatchObject({ body: '你不在的时候发的', delayed: true, stanzaType: 'chat' });
     expect(kept.xml).toMatch(/<delay xmlns="urn:xmpp:delay" from="127\.0\.0\.1" stamp="[^"]+">Offline Storage<\/delay><\/message>$/);
@@ -355,7 +411,7 @@ describe('§3.2.1 + §3.2.2 third-party login and web IM', () => {
     await screenshot(b, 'websdk-3-bob-back-with-the-kept-message');
 
     // A send the server refuses comes back to the sender as a type="error" message.
-    await a.evaluate(() => (window as any).webim.send('no-such-user', 'anyone?'));
+    await a.evaluate(() => window.webim.send('no-such-user', 'anyone?'));
     const bounced = await waitEvent(a, { type: 'message', stanzaType: 'error' });
     expect(bounced.xml).toMatch(
       /^<message type="error" from="no-such-user" to="[^"]+" id="[^"]+" stamp="[^"]+"><body>anyone\?<\/body><error type="cancel" code="USER_NOT_FOUND"><text>[^<]+<\/text><\/error><\/message>$/,
@@ -384,7 +440,7 @@ describe('§3.2.1 + §3.2.2 third-party login and web IM', () => {
     // A wrong web IM password: handleConError with an Error.
     const c = await open('/im.html');
     await c.evaluate((uid: string) => {
-      const w = window as any;
+      const w = window;
       w.webim.appId = w.CFG.appId; // no vtc3pman login on this page to take the app from
       w.webim.login(uid, 'wrong', w.handler);
     }, bobId);
@@ -396,14 +452,16 @@ describe('§3.2.1 + §3.2.2 third-party login and web IM', () => {
     const page = await open('/im.html');
     const reasons = await page.evaluate(() =>
       Promise.all(
-        [
-          ['nobody-here', 'x'],
-          ['carol', 'not-her-password'],
-        ].map(
+        (
+          [
+            ['nobody-here', 'x'],
+            ['carol', 'not-her-password'],
+          ] as Array<[string, string]>
+        ).map(
           ([id, pass]) =>
             new Promise((resolve) =>
-              (window as any).vtc3p.login(
-                (window as any).CFG.appId,
+              window.vtc3p.login(
+                window.CFG.appId,
                 id,
                 pass,
                 () => resolve('succ'),
@@ -423,19 +481,16 @@ describe('§3.2.3 live video with the fake camera', () => {
     answerer = await open('/blank.html');
     const page = await open('/live.html');
     // The cameras are read when vtcvideo is made (asynchronously: wait for the list).
-    await page.waitForFunction(() => (window as any).vtcvideo.getDevList().length > 0);
+    await page.waitForFunction(() => window.vtcvideo.getDevList().length > 0);
 
-    await page.evaluate(() => (window as any).login('streamer', 'pw-streamer'));
-    expect(await (await page.waitForFunction(() => (window as any).log.user || (window as any).log.loginFail)).jsonValue()).toEqual({
+    await page.evaluate(() => window.login('streamer', 'pw-streamer'));
+    expect(await (await page.waitForFunction(() => window.log.user || window.log.loginFail)).jsonValue()).toEqual({
       userId: uid,
       password: 'pw-streamer',
     });
 
-    await page.evaluate(() => (window as any).goLive('SDK 直播'));
-    const started = (await (await page.waitForFunction(() => (window as any).log.started || (window as any).log.startFail)).jsonValue()) as Record<
-      string,
-      unknown
-    >;
+    await page.evaluate(() => window.goLive('SDK 直播'));
+    const started = (await (await page.waitForFunction(() => window.log.started || window.log.startFail)).jsonValue()) as Record<string, unknown>;
     expect(started).toEqual({
       videoID: expect.stringMatching(/^\d+$/),
       host: '127.0.0.1',
@@ -446,7 +501,7 @@ describe('§3.2.3 live video with the fake camera', () => {
     const videoID = started.videoID as string;
 
     // The camera: the fake device, its colour spaces and resolutions.
-    const camera = await page.evaluate(() => (window as any).log.camera);
+    const camera = (await page.evaluate(() => window.log.camera))!; // set by goLive's success callback, awaited above
     expect(camera.dev.id).toEqual(expect.any(String));
     expect(camera.colorSpaces).toEqual(['auto']);
     expect(camera.resolutions).toContain('640x480');
@@ -458,7 +513,7 @@ describe('§3.2.3 live video with the fake camera', () => {
       return !!v && v.videoWidth > 0 && !v.paused && v.readyState >= 2;
     });
     // With camera permission granted the list names the fake camera.
-    await page.waitForFunction(() => (window as any).vtcvideo.getDevList().some((d: { name: string }) => /fake/i.test(d.name)));
+    await page.waitForFunction(() => window.vtcvideo.getDevList().some((d: { name: string }) => /fake/i.test(d.name)));
 
     // Publishing: the offer reached the WHIP endpoint, and its answer was applied.
     await until(() => whipRequests.some((r) => r.method === 'POST'), 10000, 'the WHIP offer');
@@ -468,7 +523,7 @@ describe('§3.2.3 live video with the fake camera', () => {
     expect(offer.body).toMatch(/^v=0\r\n/);
     expect(offer.body).toMatch(/\r\nm=video \d+ /);
     expect(offer.body).toMatch(/\r\na=sendonly\r\n/);
-    await page.waitForFunction(() => (window as any).vtcvideo.state === 'publishing');
+    await page.waitForFunction(() => window.vtcvideo.state === 'publishing');
     await screenshot(page, 'websdk-4-live-preview');
 
     // The app's backend sees it live (§3.2.4.2).
@@ -477,14 +532,14 @@ describe('§3.2.3 live video with the fake camera', () => {
     expect(live[0]).toMatchObject({ liveFlag: 1, title: 'SDK 直播', save: 1, calltype: 'DT' });
 
     // stopVideo, then stop: camera off, WHIP resource deleted, history.
-    await page.evaluate(() => (window as any).stopLive());
-    expect(await (await page.waitForFunction(() => (window as any).log.stopped || (window as any).log.stopFail)).jsonValue()).toEqual({
+    await page.evaluate(() => window.stopLive());
+    expect(await (await page.waitForFunction(() => window.log.stopped || window.log.stopFail)).jsonValue()).toEqual({
       videoID,
       liveFlag: 0,
     });
     expect(
       await page.evaluate(() => ({
-        state: (window as any).vtcvideo.state,
+        state: window.vtcvideo.state,
         src: (document.querySelector('#preview video') as HTMLVideoElement).srcObject,
       })),
     ).toEqual({ state: 'idle', src: null });
@@ -498,26 +553,26 @@ describe('§3.2.3 live video with the fake camera', () => {
     whipMode = 'broken';
     const before = whipRequests.length;
     await page.evaluate(() => {
-      const w = window as any;
+      const w = window;
       w.log.errors = [];
       w.vtcvideo.onerror = (e: Error) => w.log.errors.push(e.message);
       w.log.result = null;
       w.vtcvideo.startVideo(w.vtcvideo.getDevList()[0], '320x240', null).then((r: unknown) => (w.log.result = r));
     });
-    const result = (await (await page.waitForFunction(() => (window as any).log.result)).jsonValue()) as { published: boolean };
+    const result = (await (await page.waitForFunction(() => window.log.result)).jsonValue()) as { published: boolean };
     expect(result.published).toBe(false);
     expect(whipRequests.length).toBe(before + 1);
-    expect(await page.evaluate(() => (window as any).log.errors.length)).toBe(1);
+    expect(await page.evaluate(() => window.log.errors.length)).toBe(1);
     await page.waitForFunction(() => {
       const v = document.querySelector('#preview video') as HTMLVideoElement;
-      return (window as any).vtcvideo.state === 'previewing' && v.videoWidth > 0 && !v.paused;
+      return window.vtcvideo.state === 'previewing' && v.videoWidth > 0 && !v.paused;
     });
-    await page.evaluate(() => (window as any).vtcvideo.stopVideo());
+    await page.evaluate(() => window.vtcvideo.stopVideo());
 
     // §3.2.4.1: watching puts the URL on the div's <video>.
     const played = await page.evaluate(
       (v: { videoID: string; url: string; rtspURL: string }) => {
-        (window as any).vtcvideo.videoPlay(v.videoID, v.url, v.rtspURL, 0);
+        window.vtcvideo.videoPlay(v.videoID, v.url, v.rtspURL, 0);
         const el = document.querySelector('#preview video') as HTMLVideoElement;
         return { src: el.src, live: el.getAttribute('data-live'), id: el.getAttribute('data-video-id'), mode: el.getAttribute('data-mode') };
       },
@@ -526,18 +581,18 @@ describe('§3.2.3 live video with the fake camera', () => {
     expect(played).toEqual({ src: started.url, live: '0', id: videoID, mode: 'play' });
 
     // §3.2.3.2: logout ends the session (the token is revoked): a new start fails (not logged in).
-    const token = await page.evaluate(() => (window as any).vtcUtil.session.get().token);
+    const token = await page.evaluate(() => window.vtcUtil.session.get().token);
     expect((await call(srv.url, 'GET', '/v1/me', { token })).status).toBe(200);
-    await page.evaluate(() => new Promise<void>((resolve) => (window as any).vtcman.logout(resolve)));
+    await page.evaluate(() => new Promise<void>((resolve) => window.vtcman.logout(resolve)));
     expect((await call(srv.url, 'GET', '/v1/me', { token })).status).toBe(401);
     await page.evaluate(() => {
-      const w = window as any;
+      const w = window;
       w.log.startFail = null;
       w.vtcvideoweb.start(
         () => undefined,
         (r: string) => (w.log.startFail = r),
       );
     });
-    expect(await (await page.waitForFunction(() => (window as any).log.startFail)).jsonValue()).toBe('init');
+    expect(await (await page.waitForFunction(() => window.log.startFail)).jsonValue()).toBe('init');
   }, 90000);
 });

@@ -14,7 +14,7 @@
 // write, requests refused meanwhile, latencies) are those docs/redis-cluster.md § Failover quotes.
 // FAILOVER_LOG_LEVEL=warn shows what the api and the workers log meanwhile.
 import type { Socket } from 'socket.io-client';
-import { connectClient } from '../../src/client/index.js';
+import { connectClient, type AckResult, type ClientEventName, type ClientRequest, type ClientResponse } from '../../src/client/index.js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startThrowawayCluster, type ThrowawayCluster } from '../../scripts/setup.mjs';
 import type { Config } from '../../src/config.js';
@@ -30,12 +30,14 @@ import {
   createApp,
   listenLocal,
   loginUser,
+  okData,
   onCluster,
   sleep,
   startServer,
   until,
   type Local,
   type TestServer,
+  type TestSnapshot,
 } from '../helpers.js';
 
 // A slow shared machine: starting a cluster, an election and the drain of the webhooks take a while.
@@ -188,7 +190,7 @@ describe.runIf(onCluster())('failover of the master holding an app', () => {
     // back by themselves; the others stay connected.
     interface Reconnecting {
       socket: Socket;
-      snapshots: Array<{ at: number; snap: any }>;
+      snapshots: Array<{ at: number; snap: TestSnapshot }>;
       refused: string[];
     }
     const reconnecting = new Map<string, Reconnecting>();
@@ -209,7 +211,7 @@ describe.runIf(onCluster())('failover of the master holding an app', () => {
       const { socket } = client;
       const st: Reconnecting = { socket, snapshots: [], refused: [] };
       socket.on('connect_error', (err: Error & { data?: { code?: string } }) => void st.refused.push(err.data?.code ?? err.message));
-      socket.on('session.snapshot', (snap: any) => st.snapshots.push({ at: Date.now(), snap }));
+      socket.on('session.snapshot', (snap: TestSnapshot) => st.snapshots.push({ at: Date.now(), snap }));
       await client.ready;
       open.push(socket);
       sockets.set(uid, socket);
@@ -359,8 +361,9 @@ describe.runIf(onCluster())('failover of the master holding an app', () => {
     const answers = await Promise.all(['agent1', 'agent2'].map((uid) => ackRetry(sockets.get(uid)!, 'dispatch.accept', { requestId })));
     const winners = answers.filter((r) => r.ok);
     expect(winners, JSON.stringify(answers)).toHaveLength(1);
-    expect(answers.find((r) => !r.ok).error.code).toBe('ALREADY_TAKEN');
-    const winner = winners[0].data.agent as string;
+    const loser = answers.find((r) => !r.ok);
+    expect(loser && !loser.ok && loser.error.code).toBe('ALREADY_TAKEN');
+    const winner = okData(winners[0]!).agent;
     expect(await Promise.race([accepted, sleep(15_000).then(() => 'no dispatch.accepted')])).toEqual({ requestId, agent: winner });
     expect((await call(url, 'GET', `/v1/dispatch/requests/${requestId}`, { token: tokens.get('caller')! })).body).toMatchObject({
       state: 'accepted',
@@ -451,9 +454,9 @@ async function retry503<T extends { status: number }>(fn: () => Promise<T>, trie
 }
 
 /** A socket request retried while it is refused with REDIS_UNAVAILABLE (or the socket is between connections). */
-async function ackRetry(socket: Socket, event: string, payload: unknown): Promise<any> {
+async function ackRetry<E extends ClientEventName>(socket: Socket, event: E, payload: ClientRequest<E>): Promise<AckResult<ClientResponse<E>>> {
   for (let i = 1; ; i++) {
-    const r = await socket
+    const r: AckResult<ClientResponse<E>> = await socket
       .timeout(8000)
       .emitWithAck(event, payload)
       .catch((err: Error) => ({ ok: false, error: { code: 'NO_ANSWER', message: err.message } }));

@@ -65,7 +65,7 @@ async function get(path: string, token?: string) {
   expect(r.status).toBe(200);
   return r.body;
 }
-function expectFailed(r: any, code: string, message?: RegExp) {
+function expectFailed(r: { error: { message: string } }, code: string, message?: RegExp) {
   expect(r).toEqual({ status: 0, error: { code, message: expect.any(String) } });
   if (message) expect(r.error.message).toMatch(message);
 }

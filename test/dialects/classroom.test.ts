@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cloudApiSign } from '../../src/providers/tencent/cloudapi.js';
 import type { WorkerNode } from '../../workers/runtime.js';
-import { call, createApp, fakeHttp, sleep, startServer, startTestWorkers, type Fake, type TestServer } from '../helpers.js';
+import { call, createApp, fakeHttp, sleep, startServer, startTestWorkers, type Fake, type JsonBody, type TestServer } from '../helpers.js';
 
 const SDKAPPID = 1400012345;
 const TENCENT = {
@@ -54,14 +54,14 @@ async function php(svc: string, cmd: string, body: unknown, opts: { method?: str
       : { body: typeof body === 'string' ? body : JSON.stringify(opts.raw ? body : { ...common(), ...(body as object) }) }),
   });
   expect(res.status).toBe(200);
-  return (await res.json()) as any;
+  return (await res.json()) as JsonBody; // the seed's answer, free-form per command
 }
 
 /** The answer without data, as the seed prints it: {"errorCode": 0,"errorInfo": ""}. */
-function expectOk(r: any) {
+function expectOk(r: unknown) {
   expect(r).toEqual({ errorCode: 0, errorInfo: '', errInfo: '' });
 }
-function expectError(r: any, code: number, info?: RegExp) {
+function expectError(r: { errorCode: number; errorInfo: string; errInfo: string; data?: unknown }, code: number, info?: RegExp) {
   expect(r.errorCode).toBe(code);
   expect(typeof r.errorInfo).toBe('string');
   expect(r.errInfo).toBe(r.errorInfo);
@@ -268,7 +268,7 @@ describe('live: a course from create to playback', () => {
     const r = await php('live', 'roomlist', { token: student, index: 0, size: 10, host_uid: 'teacher1' });
     expect(r.errorCode).toBe(0);
     expect(r.data.total).toBe(2);
-    const course = r.data.rooms.find((c: any) => c.roomnum === roomnum);
+    const course = r.data.rooms.find((c: { roomnum: number }) => c.roomnum === roomnum);
     expect(Object.keys(course).sort()).toEqual(
       [
         'begin_imseq',
@@ -352,16 +352,16 @@ describe('live: a course from create to playback', () => {
     expect(await php('live', 'idxfileendcall', event, { raw: true })).toEqual({ code: 0 }); // a replay changes nothing
     const bad = await php('live', 'recendcall', { ...event, sign: 'f'.repeat(32) }, { raw: true });
     expect(bad.code).not.toBe(0);
-    let c: any;
+    let c: Record<string, unknown> = {};
     for (let i = 0; i < 50; i++) {
       c = (await php('live', 'roomlist', { token: student, index: 0, size: 10, roomnum })).data.rooms[0];
       if (c.state === 3) break;
       await sleep(100);
     }
     expect(c).toMatchObject({ state: 3, playback_idx_url: `http://vod.example/${roomnum}/index.m3u8` });
-    expect((await php('live', 'roomlist', { token: student, index: 0, size: 10, state: 3 })).data.rooms.map((x: any) => x.roomnum)).toContain(
-      roomnum,
-    );
+    expect(
+      (await php('live', 'roomlist', { token: student, index: 0, size: 10, state: 3 })).data.rooms.map((x: { roomnum: number }) => x.roomnum),
+    ).toContain(roomnum);
   });
 });
 
@@ -385,7 +385,7 @@ describe('live: a recording linked by roomnum= alone', () => {
       video_url: `http://vod.example/${roomnum}/f.mp4`,
     };
     expect(await php('live', 'recendcall', event, { raw: true })).toEqual({ code: 0 });
-    let c: any;
+    let c: Record<string, unknown> = {};
     for (let i = 0; i < 50; i++) {
       c = (await php('live', 'roomlist', { token: student, index: 0, size: 1, roomnum })).data.rooms[0];
       if (c.state === 3) break;

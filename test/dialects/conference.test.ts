@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SEED_001_PATHS } from '../../src/dialects/conference/plugin.js';
 import { startJobId } from '../../src/modules/conferences/service.js';
+import type { ParticipantViewT as Participant } from '../../src/modules/conferences/schemas.js';
 import type { WorkerNode } from '../../workers/runtime.js';
 import { call, createApp, loginUser, startServer, startTestWorkers, until, type TestServer } from '../helpers.js';
 
@@ -44,16 +45,24 @@ async function post(path: string, body: unknown, auth: Auth, contentType = 'appl
   expect(r.status).toBe(200);
   return r.body;
 }
-function expectFailed(r: any, code: string, reason?: RegExp) {
+function expectFailed(r: { reason?: string; invalid?: unknown }, code: string, reason?: RegExp) {
   expect(r).toEqual({ status: 0, code, reason: expect.any(String), ...(r.invalid ? { invalid: r.invalid } : {}) });
   if (reason) expect(r.reason).toMatch(reason);
+}
+/** A user of getConfUsers as the seed prints it (callid only in states 1 and 2). */
+interface SeedUser {
+  id: string;
+  number: string;
+  name: string;
+  state: number;
+  callid?: string;
 }
 const users = async (id: string, auth: Auth = asUser('u100')) => {
   const r = await post('/getConfUsers', { id }, auth);
   expect(r.status).toBe(1);
-  return r.users as any[];
+  return r.users as SeedUser[];
 };
-const byName = (list: any[], name: string) => list.find((u) => u.name === name);
+const byName = (list: SeedUser[], name: string) => list.find((u) => u.name === name);
 
 let conf = '';
 let vid = '';
@@ -181,7 +190,7 @@ describe('seed 001, every documented request', () => {
       state: 1,
     });
     // Dan was only listed: not dialled.
-    expect(byName(await users(conf), 'Dan').state).toBe(0);
+    expect(byName(await users(conf), 'Dan')!.state).toBe(0);
     // A bad number is answered clearly.
     expectFailed(
       await post('/inviteConf', { id: conf, uid: 'u100', appid: APPID, users: [{ number: '12ab', name: 'X' }] }, asUser('u100')),
@@ -205,12 +214,12 @@ describe('seed 001, every documented request', () => {
     const native = async () => (await call(srv.url, 'GET', `/v1/conferences/${conf}/participants`, { token: tokens.u100 })).body.participants;
     expect(
       (await native())
-        .filter((p: any) => p.muted)
-        .map((p: any) => p.name)
+        .filter((p: Participant) => p.muted)
+        .map((p: Participant) => p.name)
         .sort(),
     ).toEqual(['Dan', 'Eve']);
     expect(await post('/unmuteConf', { id: conf, uid: 'u100', appid: APPID, users: [callids[0]] }, asUser('u100'))).toEqual({ status: 1 });
-    expect((await native()).filter((p: any) => p.muted)).toHaveLength(1);
+    expect((await native()).filter((p: Participant) => p.muted)).toHaveLength(1);
     // An unknown callid changes nothing and says which.
     expectFailed(
       await post('/muteConf', { id: conf, uid: 'u100', appid: APPID, users: [callids[0], { callid: `${conf}-999` }] }, asUser('u100')),
@@ -220,7 +229,7 @@ describe('seed 001, every documented request', () => {
   });
 
   it('quitConf kicks a batch of callids: state 2 (callid kept)', async () => {
-    const dan = byName(await users(conf), 'Dan');
+    const dan = byName(await users(conf), 'Dan')!;
     expect(await post('/quitConf', { id: conf, uid: 'u100', appid: APPID, users: [{ callid: dan.callid }] }, asUser('u100'))).toEqual({ status: 1 });
     expect(byName(await users(conf), 'Dan')).toEqual({ callid: dan.callid, id: '', number: '13800000001', name: 'Dan', state: 2 });
   });
@@ -233,7 +242,7 @@ describe('seed 001, every documented request', () => {
   });
 
   it('control is the creator’s: other users, other uids and the app acting as another user are refused', async () => {
-    const eve = byName(await users(conf), 'Eve');
+    const eve = byName(await users(conf), 'Eve')!;
     const attempts: Array<[string, Record<string, unknown>]> = [
       ['/stopConf', {}],
       ['/callAllConf', {}],
@@ -249,7 +258,7 @@ describe('seed 001, every documented request', () => {
       expectFailed(await post(path, { id: conf, uid: 'u100', appid: APPID, ...extra }, asUser('u200')), 'FORBIDDEN', /uid=u100/);
       expectFailed(await post(path, { id: conf, uid: 'u200', appid: APPID, ...extra }, asApp()), 'FORBIDDEN', /creator/);
     }
-    expect(byName(await users(conf), 'Eve').state).toBe(1); // nothing happened
+    expect(byName(await users(conf), 'Eve')!.state).toBe(1); // nothing happened
   });
 
   it('sendNotice {mps} sends one SMS job per valid number; bad numbers are answered clearly', async () => {

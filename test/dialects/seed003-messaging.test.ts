@@ -3,7 +3,7 @@
 // JSON body, answers {code, data, err, time} — with the documented codes 100002 (sensitive
 // word), 1003 (balance), 200004 (nothing configured) and 200003 (the provider failed).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, connect, createApp, fakeHttp, issueToken, nextEvent, startServer, type Fake, type TestServer } from '../helpers.js';
+import { call, connect, createApp, fakeHttp, issueToken, nextEvent, startServer, type Fake, type TestServer, type JsonBody } from '../helpers.js';
 
 let srv: TestServer;
 let bare: TestServer;
@@ -14,8 +14,8 @@ let u7: string;
 
 beforeAll(async () => {
   const dict: Record<string, string> = { hello: '你好', world: '世界' };
-  libre = await fakeHttp((b) =>
-    b.q.includes('boom') ? { status: 503, json: { error: 'overloaded' } } : { json: { translatedText: b.q.map((t: string) => dict[t] ?? t) } },
+  libre = await fakeHttp<{ q: string[] }>((b) =>
+    b.q.includes('boom') ? { status: 503, json: { error: 'overloaded' } } : { json: { translatedText: b.q.map((t) => dict[t] ?? t) } },
   );
   srv = await startServer({ TRANSLATION_PROVIDER: 'libretranslate', LIBRETRANSLATE_URL: libre.url });
   bare = await startServer();
@@ -35,7 +35,7 @@ async function seed(path: string, auth: { token?: string; basic?: [string, strin
   expect(r.status).toBe(200);
   expect(Object.keys(r.body).sort()).toEqual(['code', 'data', 'err', 'time']);
   expect(Math.abs(r.body.time - Date.now() / 1000)).toBeLessThan(5);
-  return r.body as { code: number; data: any; err: string | null; time: number };
+  return r.body as { code: number; data: JsonBody; err: string | null; time: number };
 }
 
 describe('im/before/check', () => {

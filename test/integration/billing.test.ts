@@ -4,7 +4,20 @@ import type { Config } from '../../src/config.js';
 import { createBillingStore } from '../../src/modules/billing/store.js';
 import type { CallViewT } from '../../src/modules/billing/schemas.js';
 import type { WorkerNode } from '../../workers/runtime.js';
-import { call, connect, createApp, loginUser, nextEvent, sleep, startServer, startTestWorkers, type TestServer, collect, until } from '../helpers.js';
+import {
+  call,
+  connect,
+  createApp,
+  loginUser,
+  nextEvent,
+  sleep,
+  startServer,
+  startTestWorkers,
+  type TestServer,
+  collect,
+  until,
+  type TestSnapshot,
+} from '../helpers.js';
 import { readyOf } from '../../src/infra/redis.js';
 
 // Small periods: a tick every 200 ms, claimed every 20 ms; prices use 1 s units.
@@ -38,7 +51,7 @@ afterAll(async () => {
 
 const basic = (): [string, string] => [app.appid, app.secret];
 
-async function user(id: string, balance = 0): Promise<{ token: string; socket: Socket; snapshot: any }> {
+async function user(id: string, balance = 0): Promise<{ token: string; socket: Socket; snapshot: TestSnapshot }> {
   const token = await loginUser(srv.url, app.appid, id);
   if (balance > 0)
     expect(
@@ -83,7 +96,7 @@ describe('ledger', () => {
     expect(await workers.services.billing.balance(app.appid, 'l-a')).toBe(990);
 
     const ledger = await call(srv.url, 'GET', '/v1/billing/users/l-a/ledger', { basic: basic() });
-    expect(ledger.body.entries.map((e: any) => [e.key, e.amount, e.balance])).toEqual([
+    expect(ledger.body.entries.map((e: { key: string; amount: number; balance: number }) => [e.key, e.amount, e.balance])).toEqual([
       ['adjust:fix-1', -10, 990],
       ['topup:pay-1', 1000, 1000],
     ]);
@@ -140,7 +153,7 @@ describe('prices', () => {
     expect((await svc.resolvePrice(other.appid, 'EN-JP')).priceKey).toBe('default');
     expect((await svc.resolvePrice(other.appid, 'JP-EN')).unitSeconds).toBe(30);
     const list = await call(srv.url, 'GET', '/v1/billing/prices', { basic: b });
-    expect(list.body.prices.map((p: any) => p.priceKey)).toEqual(['CN-EN', 'JP-EN', 'default']);
+    expect(list.body.prices.map((p: { priceKey: string }) => p.priceKey)).toEqual(['CN-EN', 'JP-EN', 'default']);
     const bad = await call(srv.url, 'PUT', '/v1/billing/prices/CN-EN', { basic: b, body: { unitPrice: -1 } });
     expect(bad.body.error.message).toContain('unitPrice');
   });

@@ -14,7 +14,9 @@ import {
   startTestWorkers,
   type TestServer,
   collect,
+  okData,
 } from '../helpers.js';
+import type { TypedSocket } from '../../src/client/index.js';
 
 const SDKAPPID = 1400054321;
 
@@ -34,7 +36,7 @@ afterAll(async () => {
   await srv?.close();
 });
 
-async function person(id: string, role: 'teacher' | 'student'): Promise<{ token: string; socket: Socket }> {
+async function person(id: string, role: 'teacher' | 'student'): Promise<{ token: string; socket: TypedSocket }> {
   const token = await loginUser(srv.url, app.appid, id, { role });
   const { socket } = await connect(srv.url, token);
   open.push(socket);
@@ -87,7 +89,7 @@ describe('course lifecycle', () => {
       ],
     });
 
-    const closed = new Promise<void>((resolve) => student.socket.on('room.state', (s: any) => s.state === 'ended' && resolve()));
+    const closed = new Promise<void>((resolve) => student.socket.on('room.state', (s) => s.state === 'ended' && resolve()));
     const ended = await teacher.socket.emitWithAck('course.exit', { roomnum: course.roomnum });
     expect(ended.data).toMatchObject({ state: 2, begin_imseq: 2, end_imseq: 5, memsize: 0 });
     await closed;
@@ -102,7 +104,7 @@ describe('course lifecycle', () => {
     // Playback: exactly the messages of the course.
     const e = ended.data;
     const playback = await student.socket.emitWithAck('room.messages', { roomId, after: e.begin_imseq, to: e.end_imseq });
-    expect(playback.data.messages.map((m: any) => m.text)).toEqual(['lesson 1', 'lesson 2', 'lesson 3']);
+    expect(okData(playback).messages.map((m) => m.text)).toEqual(['lesson 1', 'lesson 2', 'lesson 3']);
 
     // A recording arrives (the app's backend here; media's callbacks in the dialect suite): state 3.
     const { socket: dash } = await connectDashboard(srv.url, { appid: app.appid, secret: app.secret });
@@ -200,7 +202,7 @@ describe('course list', () => {
     await call(srv.url, 'POST', `/v1/courses/${made.b1}/exit`, { token: b.token });
 
     const get = async (q: string) => (await call(srv.url, 'GET', `/v1/courses?${q}`, { token: a.token })).body;
-    const titles = (r: any) => r.rooms.map((c: any) => c.title);
+    const titles = (r: { rooms: Array<{ title: string }> }) => r.rooms.map((c) => c.title);
     expect(titles(await get('host_uid=list-a&index=0&size=10'))).toEqual(['a3', 'a2', 'a1']);
     expect(await get('host_uid=list-a&index=0&size=2')).toMatchObject({ total: 3, rooms: [{ title: 'a3' }, { title: 'a2' }] });
     expect(await get('host_uid=list-a&index=2&size=2')).toMatchObject({ total: 3, rooms: [{ title: 'a1' }] });
@@ -210,7 +212,7 @@ describe('course list', () => {
     expect(titles(await get('host_uid=list-b&state=2&index=0&size=10'))).toEqual(['b1']);
     const live = await get('state=1&index=0&size=100');
     expect(titles(live)).toContain('a2');
-    expect(live.rooms.every((c: any) => c.state === 1)).toBe(true);
+    expect(live.rooms.every((c: { state: number }) => c.state === 1)).toBe(true);
     expect(await get(`roomnum=${made.b2}&index=0&size=10`)).toMatchObject({ total: 1, rooms: [{ title: 'b2' }] });
     expect(await get(`roomnum=${made.b2}&host_uid=list-a&index=0&size=10`)).toEqual({ total: 0, rooms: [] });
     const now = Math.floor(Date.now() / 1000);

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DomainEvent } from '../../src/infra/events.js';
 import { emptyJobId, startJobId } from '../../src/modules/conferences/service.js';
 import { createConferencesStore } from '../../src/modules/conferences/store.js';
-import type { ConferenceMemberEventT } from '../../src/modules/conferences/schemas.js';
+import type { ConferenceMemberEventT, ParticipantViewT as Participant } from '../../src/modules/conferences/schemas.js';
 import { signBody, verifySignedBody } from '../../src/providers/telephony/webhook.js';
 import type { WorkerNode } from '../../workers/runtime.js';
 import {
@@ -37,13 +37,28 @@ async function seedUsers(srv: TestServer, appid: string, ids: string[]) {
   return t;
 }
 
+/** A user of the seed's getConfUsers (callid only in states 1 and 2). */
+interface ConfUser {
+  id: string;
+  number: string;
+  name: string;
+  state: number;
+  callid?: string;
+}
 /** The seed's getConfUsers, through the dialect with the app secret. */
-async function confUsers(srv: TestServer, app: { appid: string; secret: string }, id: string): Promise<any[]> {
-  const r = await call(srv.url, 'POST', '/getConfUsers', { basic: [app.appid, app.secret], body: { id } });
+async function confUsers(srv: TestServer, app: { appid: string; secret: string }, id: string): Promise<ConfUser[]> {
+  const r = await call<{ status: number; users: ConfUser[] }>(srv.url, 'POST', '/getConfUsers', { basic: [app.appid, app.secret], body: { id } });
   expect(r.body.status).toBe(1);
   return r.body.users;
 }
-const named = (users: any[], name: string) => users.find((u) => u.name === name);
+/** The user named `name` (the test fails when there is none). */
+const named = (users: ConfUser[], name: string): ConfUser => {
+  const user = users.find((u) => u.name === name);
+  if (!user) throw new Error(`no conference user named ${name} in ${JSON.stringify(users)}`);
+  return user;
+};
+/** A command the carrier bridge received (the webhook provider's JSON). */
+type CarrierCommand = { action: string; callid: string } & Record<string, unknown>;
 /** The first event matching `pred` among those collected (waits for it). */
 async function seen<T>(events: T[], pred: (e: T) => boolean, what: string): Promise<T> {
   await until(() => events.some(pred), 8000, what);
@@ -100,7 +115,7 @@ describe('conferences with the simulated provider', () => {
       },
     });
     expect(inv.status).toBe(200);
-    expect(inv.body.participants.map((p: any) => [p.name, p.state, p.call, p.dialOnStart ?? false])).toEqual([
+    expect(inv.body.participants.map((p: Participant) => [p.name, p.state, p.call, p.dialOnStart ?? false])).toEqual([
       ['A', 0, 'none', true],
       ['B', 0, 'none', true],
       ['Bob', 0, 'none', false],
@@ -138,7 +153,7 @@ describe('conferences with the simulated provider', () => {
     ]);
     expect(named(users, 'A').callid).not.toBe(named(users, 'B').callid);
     // The business event went out with the room as order key.
-    expect(published.find((e) => e.name === 'conference.member' && (e.data as any).action === 'answered')).toMatchObject({
+    expect(published.find((e) => e.name === 'conference.member' && (e.data as { action?: string }).action === 'answered')).toMatchObject({
       appid: app.appid,
       orderKey: `room:${conf}`,
     });
@@ -153,24 +168,26 @@ describe('conferences with the simulated provider', () => {
     expect(joined.data.participant).toMatchObject({ id: 'bob', state: 1, via: 'app', call: 'connected' });
     await seen(hostEvents, member('Bob', 'joined'), 'Bob joined (creator)');
     expect(named(await confUsers(srv, app, conf), 'Bob')).toMatchObject({ state: 1, callid: joined.data.participant.callid });
-    expect((await call(srv.url, 'GET', `/v1/rooms/${conf}/members`, { token: t.host })).body.members.map((m: any) => m.uid)).toEqual(['bob']);
+    expect((await call(srv.url, 'GET', `/v1/rooms/${conf}/members`, { token: t.host })).body.members.map((m: { uid: string }) => m.uid)).toEqual([
+      'bob',
+    ]);
 
     // Mute A (socket, creator): everyone in the room and the creator hear it; the seed state is unchanged.
     users = await confUsers(srv, app, conf);
-    const muted = await host.emitWithAck('conference.mute', { confId: conf, callids: [named(users, 'A').callid] });
+    const muted = await host.emitWithAck('conference.mute', { confId: conf, callids: [named(users, 'A').callid!] });
     expect(muted.data.participants).toEqual([expect.objectContaining({ name: 'A', muted: true })]);
     await seen(bobEvents, member('A', 'muted'), 'Bob hears the mute');
     await seen(hostEvents, member('A', 'muted'), 'the creator hears the mute');
     expect(named(await confUsers(srv, app, conf), 'A').state).toBe(1);
 
     // A non-creator cannot control it.
-    expect((await bob.emitWithAck('conference.kick', { confId: conf, callids: [named(users, 'A').callid] })).error.code).toBe('FORBIDDEN');
+    expect((await bob.emitWithAck('conference.kick', { confId: conf, callids: [named(users, 'A').callid!] })).error.code).toBe('FORBIDDEN');
     expect((await bob.emitWithAck('conference.kick', { confId: conf, callids: [] })).error.code).toBe('VALIDATION_FAILED');
 
     // Kick B through the seed's quitConf: state 2, the leg hung up.
     const q = await call(srv.url, 'POST', '/quitConf', {
       token: t.host,
-      body: { id: conf, uid: 'host', appid: app.appid, users: [{ callid: named(users, 'B').callid }] },
+      body: { id: conf, uid: 'host', appid: app.appid, users: [{ callid: named(users, 'B').callid! }] },
     });
     expect(q.body).toEqual({ status: 1 });
     expect((await seen(bobEvents, member('B', 'kicked'), 'B kicked')).participant).toMatchObject({ state: 2, call: 'ended' });
@@ -184,7 +201,7 @@ describe('conferences with the simulated provider', () => {
     );
 
     // Kick Bob (app participant): he hears it, then leaves the room and cannot walk back in through it.
-    const bobCall = named(await confUsers(srv, app, conf), 'Bob').callid;
+    const bobCall = named(await confUsers(srv, app, conf), 'Bob').callid!;
     expect((await host.emitWithAck('conference.kick', { confId: conf, callids: [bobCall] })).ok).toBe(true);
     await seen(bobEvents, member('Bob', 'kicked'), 'Bob hears he was kicked');
     await until(
@@ -309,7 +326,7 @@ describe('conferences with the simulated provider', () => {
     const c = (await call(srv.url, 'POST', '/v1/conferences', { token: t.host, body: { name: 'timeout' } })).body;
     expect((await call(srv.url, 'POST', `/v1/conferences/${c.confId}/join`, { token: t.eve, body: {} })).body.participant.state).toBe(1);
     // No heartbeat: the rooms sweep removes her after ROOM_MEMBER_TIMEOUT_MS; the conference hears it.
-    await until(async () => (await confUsers(srv, app, c.confId))[0].state === 2, 20000, 'Eve timed out');
+    await until(async () => (await confUsers(srv, app, c.confId))[0]!.state === 2, 20000, 'Eve timed out');
   }, 30_000);
 });
 
@@ -320,9 +337,9 @@ describe('conferences with the webhook provider and Ronglian SMS', () => {
   let app: { appid: string; secret: string };
   let t: Record<string, string>;
   let bridge: Local;
-  const commands: any[] = [];
+  const commands: CarrierCommand[] = [];
   let failNextCommand = false;
-  const sms: any[] = [];
+  const sms: Array<{ url: string | undefined; authorization: string | undefined; body: unknown }> = [];
   let smsFailures = 1;
 
   beforeAll(async () => {
@@ -396,7 +413,7 @@ describe('conferences with the webhook provider and Ronglian SMS', () => {
       body: { users: [{ number: '+4420000001', name: 'Zoe' }], dial: true },
     });
     await until(() => commands.filter((x) => x.action === 'dial').length >= 2, 10000, 'dial retried');
-    const dial = commands.find((x) => x.action === 'dial');
+    const dial = commands.find((x) => x.action === 'dial')!; // the until() above waited for it
     expect(dial).toEqual({
       action: 'dial',
       appid: app.appid,
@@ -413,12 +430,12 @@ describe('conferences with the webhook provider and Ronglian SMS', () => {
     expect((await callback({ ...leg, state: 'answered' }, { ts: Math.floor(Date.now() / 1000) - 3600 })).body.error.code).toBe('CALLBACK_EXPIRED');
     expect((await call(srv.url, 'POST', '/v1/telephony/callbacks', { body: { ...leg, state: 'answered' } })).status).toBe(401);
     expect((await callback({ ...leg, state: 'exploded' })).body.error.code).toBe('VALIDATION_FAILED');
-    expect((await confUsers(srv, app, c.confId))[0].state).toBe(0);
+    expect((await confUsers(srv, app, c.confId))[0]!.state).toBe(0);
 
     // answered → state 1 (a repeated report is applied once).
     expect((await callback({ ...leg, state: 'answered' })).status).toBe(202);
     expect((await callback({ ...leg, state: 'answered' })).status).toBe(202);
-    await until(async () => (await confUsers(srv, app, c.confId))[0].state === 1, 5000, 'answered via callback');
+    await until(async () => (await confUsers(srv, app, c.confId))[0]!.state === 1, 5000, 'answered via callback');
 
     await call(srv.url, 'POST', `/v1/conferences/${c.confId}/mute`, { token: t.host, body: { callids: [dial.callid] } });
     await until(() => commands.some((x) => x.action === 'mute' && x.callid === dial.callid), 5000, 'mute sent');
@@ -427,7 +444,7 @@ describe('conferences with the webhook provider and Ronglian SMS', () => {
     expect((await confUsers(srv, app, c.confId))[0]).toMatchObject({ state: 2, callid: dial.callid });
     // The bridge's own hungup report afterwards changes nothing.
     expect((await callback({ ...leg, state: 'hungup' })).status).toBe(202);
-    expect((await confUsers(srv, app, c.confId))[0].state).toBe(2);
+    expect((await confUsers(srv, app, c.confId))[0]!.state).toBe(2);
   });
 
   it('a callback for a leg we do not know lands in the failed set with its reason', async () => {
@@ -443,8 +460,8 @@ describe('conferences with the webhook provider and Ronglian SMS', () => {
     expect(r.status).toBe(202);
     expect(r.body).toEqual({ noticeId: expect.any(String), numbers: ['13800000000'] });
     await until(() => sms.length >= 2, 10000, 'SMS retried');
-    expect(sms[1].body).toEqual({ appId: 'rlapp', to: '13800000000', templateId: '1', datas: ['standup', '10:00'] });
-    expect(sms[1].url).toMatch(/^\/2013-12-26\/Accounts\/sid0001\/SMS\/TemplateSMS\?sig=[0-9A-F]{32}$/);
+    expect(sms[1]!.body).toEqual({ appId: 'rlapp', to: '13800000000', templateId: '1', datas: ['standup', '10:00'] });
+    expect(sms[1]!.url).toMatch(/^\/2013-12-26\/Accounts\/sid0001\/SMS\/TemplateSMS\?sig=[0-9A-F]{32}$/);
     const job = await srv.app.core.queues.get('sms').getJob(`sms.${app.appid}.${r.body.noticeId}.13800000000`);
     await until(async () => await job!.isCompleted(), 5000, 'sms job completed');
     const bad = await call(srv.url, 'POST', '/v1/conferences/notices', { token: t.host, body: { mps: '13800000000,555' } });
@@ -457,7 +474,7 @@ describe('ring timeout (a carrier that never reports)', () => {
   let srv: TestServer;
   let workers: WorkerNode;
   let bridge: Local;
-  const commands: any[] = [];
+  const commands: CarrierCommand[] = [];
 
   beforeAll(async () => {
     bridge = await listenLocal((_req, res, body) => {
@@ -487,7 +504,7 @@ describe('ring timeout (a carrier that never reports)', () => {
       body: { users: [{ number: '13800000005', name: 'Silent' }], dial: true },
     });
     await until(() => commands.some((x) => x.action === 'dial'), 5000, 'dialled');
-    const callid = commands.find((x) => x.action === 'dial').callid;
+    const callid = commands.find((x) => x.action === 'dial')!.callid;
     await until(() => commands.some((x) => x.action === 'hangup' && x.callid === callid), 8000, 'hung up after the ring timeout');
     const p = (await call(srv.url, 'GET', `/v1/conferences/${c.confId}/participants`, { basic: [app.appid, app.secret] })).body.participants[0];
     expect(p).toMatchObject({ name: 'Silent', state: 0, call: 'failed', callid });

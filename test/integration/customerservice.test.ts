@@ -5,8 +5,23 @@
 // Real api node, real workers (dispatch rounds, presence sweep), real sockets, test Redis.
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ServerPayload } from '../../src/client/index.js';
+import type { DomainEvent } from '../../src/infra/events.js';
 import type { WorkerNode } from '../../workers/runtime.js';
-import { call, collect, connect, createApp, loginUser, nextEvent, sleep, startServer, startTestWorkers, until, type TestServer } from '../helpers.js';
+import {
+  call,
+  collect,
+  connect,
+  createApp,
+  loginUser,
+  nextEvent,
+  sleep,
+  startServer,
+  startTestWorkers,
+  until,
+  type TestServer,
+  okData,
+} from '../helpers.js';
 
 const GRACE = 300;
 const GUEST_RATE = 30;
@@ -88,7 +103,7 @@ async function customer(app: App) {
   };
 }
 
-const offerFor = (seat: { offers: any[] }, caller: string) => seat.offers.find((o) => o.caller === caller);
+const offerFor = (seat: { offers: Array<ServerPayload<'dispatch.offer'>> }, caller: string) => seat.offers.find((o) => o.caller === caller);
 
 describe('robot and seats (the app backend)', () => {
   it('creates the robot, new and linked seats; unique nicknames; validation and tenancy; removal', async () => {
@@ -145,7 +160,7 @@ describe('robot and seats (the app backend)', () => {
 
     // Listing; another app's credentials and a wrong secret are refused.
     r = await call(srv.url, 'GET', `/v1/apps/${app.appid}/customerservice/seats`, { basic });
-    expect(r.body.seats.map((s: any) => s.nickname)).toEqual(['客服小王', 'Alice']);
+    expect(r.body.seats.map((s: { nickname: string }) => s.nickname)).toEqual(['客服小王', 'Alice']);
     const other = await createApp(srv.url);
     r = await call(srv.url, 'GET', `/v1/apps/${app.appid}/customerservice/seats`, { basic: [other.appid, other.secret] });
     expect(r.status).toBe(403);
@@ -184,9 +199,9 @@ describe('robot and seats (the app backend)', () => {
     expect(r.body.error.code).toBe('WRONG_PASSWORD');
     r = await call(srv.url, 'DELETE', `/v1/apps/${app.appid}/customerservice/seats/${wang}`, { basic });
     expect(r.body.error.code).toBe('SEAT_NOT_FOUND');
-    expect((await call(srv.url, 'GET', `/v1/apps/${app.appid}/customerservice/seats`, { basic })).body.seats.map((s: any) => s.uid)).toEqual([
-      'alice',
-    ]);
+    expect(
+      (await call(srv.url, 'GET', `/v1/apps/${app.appid}/customerservice/seats`, { basic })).body.seats.map((s: { uid: string }) => s.uid),
+    ).toEqual(['alice']);
     // A linked user removed as a seat keeps its account and session but is no longer offered consultations.
     expect((await call(srv.url, 'GET', `/v1/apps/${app.appid}/agents/alice`, { basic })).body.skills).toEqual(['cs']);
     expect((await call(srv.url, 'DELETE', `/v1/apps/${app.appid}/customerservice/seats/alice`, { basic })).body).toEqual({ removed: true });
@@ -254,7 +269,7 @@ describe('consultations', () => {
     const again = await connect(srv.url, c.token);
     open.push(again.socket);
     expect(again.snapshot.customerservice.consultation).toMatchObject({ state: 'talking', seat: wang.uid, seatName: '客服小王' });
-    expect(again.snapshot.customerservice.consultation.messages.map((m: any) => m.seq)).toEqual([1, 2, 3, 4]);
+    expect(again.snapshot.customerservice.consultation.messages.map((m: { seq: number }) => m.seq)).toEqual([1, 2, 3, 4]);
 
     // The seat ends it; the customer's next message opens a new consultation offered to every online seat again.
     const ended = nextEvent(c.socket, 'conversation.ended');
@@ -274,7 +289,7 @@ describe('consultations', () => {
       await newSeat(app, `坐席${i}`);
       seats.push(await seatOnline(app, `坐席${i}`));
     }
-    const published: Array<{ appid: string; name: string; data: any }> = [];
+    const published: DomainEvent[] = [];
     srv.app.core.events.onPublish((e) => {
       if (e.appid === app.appid) published.push(e);
     });
@@ -324,14 +339,14 @@ describe('consultations', () => {
     expect(await returned).toMatchObject({ state: 'returned', seatName: 'A', reason: 'seat-offline' });
     expect(Date.now() - dropped).toBeGreaterThanOrEqual(GRACE);
     await until(() => Boolean(offerFor(b, c.uid)), 5000, 'the returned customer offered to B');
-    const newId = offerFor(b, c.uid).requestId;
+    const newId = offerFor(b, c.uid)!.requestId;
     expect(newId).not.toBe(sent.data.requestId);
-    expect(offerFor(b, c.uid).data).toMatchObject({ returned: true, previousSeat: a.uid });
+    expect(offerFor(b, c.uid)!.data).toMatchObject({ returned: true, previousSeat: a.uid });
     const oldConv = await call(srv.url, 'GET', `/v1/conversations/${sent.data.requestId}`, { token: c.token });
     expect(oldConv.body).toMatchObject({ state: 'ended', endReason: 'seat-offline' });
     // B sees the whole history, including the note about A.
     const hist = await b.socket.emitWithAck('cs.history', { customer: c.uid });
-    expect(hist.data.messages.map((m: any) => m.from)).toEqual(['customer', 'seat', 'system']);
+    expect(okData(hist).messages.map((m) => m.from)).toEqual(['customer', 'seat', 'system']);
     expect(hist.data.state).toBe('waiting');
     expect((await b.socket.emitWithAck('cs.reply', { customer: c.uid, text: '我来接手' })).data.tookOver).toBe(true);
 
@@ -378,7 +393,7 @@ describe('consultations', () => {
     const sent = await socket.emitWithAck('cs.send', { text: '我在 APP 里咨询' });
     expect(sent.data).toMatchObject({ state: 'waiting', message: { customer: 'app-user-1', name: '张三' } });
     await until(() => Boolean(offerFor(seat, 'app-user-1')), 5000, 'the offer at the seat');
-    expect(offerFor(seat, 'app-user-1').data.customerName).toBe('张三');
+    expect((offerFor(seat, 'app-user-1')!.data as { customerName?: string }).customerName).toBe('张三');
     const r = await seat.socket.emitWithAck('cs.reply', { customer: 'app-user-1', text: '您好张三' });
     expect(r.data.tookOver).toBe(true);
     const again = await connect(srv.url, token);

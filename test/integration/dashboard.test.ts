@@ -11,6 +11,7 @@ import {
   DashboardSnapshot,
   type ChartHistoryT,
   type ChartPointT,
+  type DashboardQueuesT,
   type DashboardSnapshotT,
 } from '../../src/modules/dashboard/schemas.js';
 import { check, describeErrors } from '../../src/infra/validation.js';
@@ -133,7 +134,7 @@ describe('handshake', () => {
     const { socket } = await dashboard({ appid: A.appid, secret: A.secret });
     const again = await socket.emitWithAck('dashboard.snapshot', {});
     expect(again.ok).toBe(true);
-    expect(again.data.apps.map((a: any) => a.appid)).toEqual([A.appid]);
+    expect((again.data as DashboardSnapshotT).apps.map((a) => a.appid)).toEqual([A.appid]);
     expect(await socket.emitWithAck('dashboard.snapshot', { appid: B.appid })).toMatchObject({
       ok: false,
       error: { code: 'VALIDATION_FAILED', message: expect.stringContaining('appid') },
@@ -270,8 +271,8 @@ describe('live updates', () => {
     const dashA = (await dashboard({ appid: A.appid, secret: A.secret })).socket;
     const dashB = (await dashboard({ appid: B.appid, secret: B.secret })).socket;
     const admin = (await dashboard({ adminToken: ADMIN_TOKEN })).socket;
-    const seenByB: Array<[string, any]> = [];
-    dashB.onAny((name: string, data: any) => seenByB.push([name, data]));
+    const seenByB: Array<[string, unknown]> = [];
+    dashB.onAny((name: string, data: unknown) => seenByB.push([name, data]));
     const adminJoins = collect(admin, 'room.member.joined');
 
     const teacher = await loginUser(srv.url, A.appid, 'lv-teacher', { role: 'teacher' });
@@ -291,13 +292,18 @@ describe('live updates', () => {
     const hostB = await loginUser(srv.url, B.appid, 'lv-b-host');
     const roomB = (await call(srv.url, 'POST', '/v1/rooms', { token: hostB, body: {} })).body.roomId;
     await call(srv.url, 'POST', `/v1/rooms/${roomB}/join`, { token: hostB });
-    await until(() => seenByB.some(([n, d]) => n === 'room.member.joined' && d.roomId === roomB), 5000, 'B to hear its own join');
+    await until(
+      () => seenByB.some(([n, d]) => n === 'room.member.joined' && (d as { roomId?: string }).roomId === roomB),
+      5000,
+      'B to hear its own join',
+    );
     await until(() => seenByB.some(([n]) => n === 'dashboard.queues'), 5000, 'a dashboard.queues push to B');
 
     expect(seenByB.filter(([, d]) => d && typeof d === 'object' && 'appid' in d && d.appid !== B.appid)).toEqual([]);
     for (const [, d] of seenByB.filter(([n]) => n === 'dashboard.queues')) {
-      expect(d.apps.map((x: any) => x.appid)).toEqual([B.appid]);
-      for (const qv of d.queues) expect(qv.failed.every((j: any) => j.appid === B.appid)).toBe(true);
+      const pushed = d as DashboardQueuesT;
+      expect(pushed.apps.map((x) => x.appid)).toEqual([B.appid]);
+      for (const qv of pushed.queues) expect(qv.failed.every((j) => j.appid === B.appid)).toBe(true);
     }
   });
 

@@ -17,6 +17,7 @@ import {
   type TestServer,
   collect,
   until,
+  type TestSnapshot,
 } from '../helpers.js';
 
 const ROUND = 600;
@@ -53,7 +54,10 @@ afterAll(async () => {
 const basic = () => [app.appid, app.secret] as [string, string];
 
 /** A user with a session issued by the app's backend, and a socket. */
-async function user(uid: string, profile: Record<string, unknown> = {}): Promise<{ uid: string; token: string; socket: Socket; snapshot: any }> {
+async function user(
+  uid: string,
+  profile: Record<string, unknown> = {},
+): Promise<{ uid: string; token: string; socket: Socket; snapshot: TestSnapshot }> {
   const token = await issueToken(srv.url, app, uid, { profile });
   const { socket, snapshot } = await connect(srv.url, token);
   open.push(socket);

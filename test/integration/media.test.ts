@@ -96,7 +96,7 @@ function recordingBody(fileId: string, streamId: string, extra: Record<string, u
 }
 
 /** Resolves with 'completed' + return value, or 'failed' + reason. */
-async function outcome(fileId: string): Promise<{ state: string; value?: any; reason?: string; attempts?: number }> {
+async function outcome(fileId: string): Promise<{ state: string; value?: unknown; reason?: string; attempts?: number }> {
   const jobId = `rec-${eventHash(`100:${fileId}`)}`;
   const job = await queue.getJob(jobId);
   if (!job) throw new Error(`no job ${jobId}`);

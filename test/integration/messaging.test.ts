@@ -4,7 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTencentTmt } from '../../src/providers/translation/tencent.js';
 import { tc3Sign } from '../../src/providers/tencent/tc3.js';
-import { call, connect, createApp, fakeHttp, loginUser, nextEvent, startServer, testConfig, type Fake, type TestServer } from '../helpers.js';
+import { call, connect, createApp, fakeHttp, loginUser, nextEvent, startServer, testConfig, type Fake, type TestServer, okData } from '../helpers.js';
+import type { InboxMessageT as InboxItem } from '../../src/modules/messaging/schemas.js';
 
 const DICT: Record<string, string> = { hello: '你好', world: '世界' };
 
@@ -16,10 +17,11 @@ let alice: string;
 let bob: string;
 
 beforeAll(async () => {
-  libre = await fakeHttp((b) =>
+  // LibreTranslate's /translate body, as the provider sends it
+  libre = await fakeHttp<{ q: string[]; target: string }>((b) =>
     b.q.includes('fail')
       ? { status: 500, json: { error: 'model crashed' } }
-      : { json: { translatedText: b.q.map((t: string) => DICT[t] ?? `[${b.target}] ${t}`) } },
+      : { json: { translatedText: b.q.map((t) => DICT[t] ?? `[${b.target}] ${t}`) } },
   );
   const config = testConfig({ TRANSLATION_PROVIDER: 'libretranslate', LIBRETRANSLATE_URL: libre.url });
   srv = await startServer({}, config);
@@ -109,7 +111,7 @@ describe('tip and system messages', () => {
       // bob was offline: both arrive in his snapshot, in order
       const { socket: b, snapshot } = await connect(node2.url, bob);
       try {
-        expect(snapshot.inbox.map((m: any) => [m.kind, m.msg])).toEqual([
+        expect(snapshot.inbox.map((m: InboxItem) => [m.kind, m.msg])).toEqual([
           ['tip', 'you matched!'],
           ['system', 'maintenance at 3am'],
         ]);
@@ -119,14 +121,14 @@ describe('tip and system messages', () => {
         const ack = await b.emitWithAck('message.ack', { upTo: sys.body.id });
         expect(ack).toEqual({ ok: true, data: { removed: 2, left: 1 } });
         const inbox = await b.emitWithAck('message.inbox', {});
-        expect(inbox.data.messages.map((m: any) => m.msg)).toEqual(['live one']);
+        expect(okData(inbox).messages.map((m) => m.msg)).toEqual(['live one']);
         expect((await b.emitWithAck('message.ack', { upTo: 0 })).ok).toBe(false); // upTo: minimum 1
       } finally {
         b.close();
       }
       // alice keeps hers until she acknowledges it (REST this time)
       const mine = await call(srv.url, 'GET', '/v1/messaging/inbox', { token: alice });
-      expect(mine.body.messages.map((m: any) => m.msg)).toEqual(['you matched!']);
+      expect(mine.body.messages.map((m: InboxItem) => m.msg)).toEqual(['you matched!']);
       expect((await call(srv.url, 'POST', '/v1/messaging/inbox/ack', { token: alice, body: { upTo: r.body.id } })).body).toEqual({
         removed: 1,
         left: 0,
@@ -177,7 +179,8 @@ describe('translation', () => {
   });
 
   it('Tencent TMT: TextTranslateBatch signed with TC3-HMAC-SHA256 (checked by the fake), errors mapped', async () => {
-    const fake = await fakeHttp((b, req, raw) => {
+    // TextTranslateBatch's body, as the provider sends it
+    const fake = await fakeHttp<{ SourceTextList: string[]; Target: string }>((b, req, raw) => {
       const ts = Number(req.headers['x-tc-timestamp']);
       const expected = tc3Sign({
         secretId: 'AKIDtest',
@@ -193,7 +196,7 @@ describe('translation', () => {
       if (b.SourceTextList.includes('quota'))
         return { json: { Response: { Error: { Code: 'FailedOperation.NoFreeAmount', Message: 'no quota' }, RequestId: 'r' } } };
       return {
-        json: { Response: { TargetTextList: b.SourceTextList.map((t: string) => DICT[t] ?? t), Source: 'en', Target: b.Target, RequestId: 'r' } },
+        json: { Response: { TargetTextList: b.SourceTextList.map((t) => DICT[t] ?? t), Source: 'en', Target: b.Target, RequestId: 'r' } },
       };
     });
     try {

@@ -2,8 +2,22 @@
 // jobs), real sockets, the test Redis. Every test uses its own app.
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ServerEventName, ServerPayload } from '../../src/client/index.js';
 import type { WorkerNode } from '../../workers/runtime.js';
-import { call, connect, createApp, issueToken, nextEvent, sleep, startServer, startTestWorkers, until, type TestServer } from '../helpers.js';
+import {
+  call,
+  connect,
+  createApp,
+  issueToken,
+  nextEvent,
+  sleep,
+  startServer,
+  startTestWorkers,
+  until,
+  type TestServer,
+  okData,
+  type TestSnapshot,
+} from '../helpers.js';
 
 const ROUND = 500;
 
@@ -29,12 +43,14 @@ afterAll(async () => {
 });
 
 type App = { appid: string; secret: string };
-type U = { uid: string; token: string; socket: Socket; got: Record<string, any[]> };
+/** Every server event a socket received, by name, typed by the catalogue. */
+type Received = { [E in ServerEventName]?: Array<ServerPayload<E>> };
+type U = { uid: string; token: string; socket: Socket; got: Received };
 
-function record(socket: Socket): Record<string, any[]> {
-  const got: Record<string, any[]> = {};
+function record(socket: Socket): Received {
+  const got: Record<string, unknown[]> = {};
   socket.onAny((event: string, data: unknown) => (got[event] ??= []).push(data));
-  return got;
+  return got as Received; // checked against the catalogue by connect() (checkServerEvents)
 }
 
 async function user(app: App, uid: string, profile: Record<string, unknown> = {}, available = false): Promise<U> {
@@ -88,7 +104,7 @@ describe('pairing rounds', () => {
     });
     // the snapshot of an offered candidate carries the dispatch
     const snap = await first[0]!.socket.emitWithAck('session.snapshot', {});
-    expect(snap.data.pairing.offers.map((m: any) => m.content.data.ask_no)).toEqual([askNo]);
+    expect((okData(snap) as TestSnapshot).pairing.offers.map((m: ServerPayload<'pair.dispatch'>) => m.content.data.ask_no)).toEqual([askNo]);
 
     // no pass within the round → round 2 to the two others
     await until(() => dispatched(cs, askNo, 2).length === 2, 3000, 'round 2');
@@ -148,7 +164,7 @@ describe('pairing rounds', () => {
     expect((await call(srv.url, 'GET', '/v1/billing/calls/call-1', { token: asker.token })).body.state).not.toBe('active');
     // history: the asker's and the peer's list hold the ask
     const hist = await call(srv.url, 'GET', '/v1/pairing/history', { token: cs[0]!.token });
-    expect(hist.body.items.map((i: any) => i.askNo)).toEqual([askNo]);
+    expect(hist.body.items.map((i: { askNo: string }) => i.askNo)).toEqual([askNo]);
   });
 
   it('a call ended by billing (balance exhausted or the app) ends the ask', async () => {

@@ -42,8 +42,9 @@ interface ApnsRequest {
   token: string;
   path: string;
   headers: http2.IncomingHttpHeaders;
-  body: any;
-  jwt: { header: any; claims: any; valid: boolean };
+  /** The notification as APNs got it. */
+  body: { aps: { alert: { title?: string; body: string } } } & Record<string, unknown>;
+  jwt: { header: Record<string, unknown>; claims: { iss?: string; iat: number }; valid: boolean };
 }
 type Answer = { status: number; reason?: string };
 

@@ -39,7 +39,7 @@ const basic = () => ({ basic: [app.appid, app.secret] as [string, string] });
 const topup = (uid: string, ref: string, amount: number) => call(srv.url, 'POST', '/v1/billing/topups', { ...basic(), body: { uid, amount, ref } });
 const balanceOf = async (uid: string) => (await call(srv.url, 'GET', `/v1/billing/users/${uid}/balance`, basic())).body.balance as number;
 /** Sends requests one after another until `stop` and records how each ended and when. */
-async function hammer(send: () => Promise<{ status: number; body: any; headers: Headers }>, stop: { done: boolean }) {
+async function hammer(send: () => Promise<{ status: number; body: { error?: { code: string } } | null; headers: Headers }>, stop: { done: boolean }) {
   const seen: Array<{ status: number; code?: string; retryAfter: string | null; at: number }> = [];
   while (!stop.done) {
     const r = await send().catch(() => null); // the server closing after a failed test
@@ -78,7 +78,7 @@ describe('Redis killed -9 under requests, then restarted on its AOF', () => {
       const r = await call(srv.url, 'POST', '/v1/auth/login', { body: { appid: app.appid, id: 'payer', password: 'pw-payer' } });
       during.push({ status: r.status, code: r.body?.error?.code, retryAfter: r.headers.get('retry-after'), answeredAt: Date.now() });
     }
-    const ack: any = await socket
+    const ack: unknown = await socket
       .timeout(5000)
       .emitWithAck('billing.balance', {})
       .catch((e: Error) => ({ timeout: e.message }));

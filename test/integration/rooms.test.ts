@@ -134,7 +134,7 @@ describe('heartbeats', () => {
       await sleep(TIMEOUT + 500);
       expect(events.filter((e) => e.action === 'timed-out')).toHaveLength(1);
       const members = await call(srv.url, 'GET', `/v1/rooms/${roomId}/members`, { token: host.token });
-      expect(members.body.members.map((m: any) => m.uid)).toEqual(['hb-alice']);
+      expect(members.body.members.map((m: { uid: string }) => m.uid)).toEqual(['hb-alice']);
       expect(dashStates).toContainEqual({ appid: app.appid, roomId, kind: 'room', state: 'open', host: 'hb-host', memsize: 1 });
     } finally {
       clearInterval(beat);
@@ -289,13 +289,13 @@ describe('chat', () => {
     expect(received[2]).toEqual({ roomId, seq: 3, from: 'c-host', text: 'm3', data: { slide: 3 }, ts: expect.any(Number) });
 
     const range = await alice.socket.emitWithAck('room.messages', { roomId, after: 1, to: 4 });
-    expect(range.data.messages.map((m: any) => m.seq)).toEqual([2, 3, 4]);
+    expect(range.data.messages.map((m: { seq: number }) => m.seq)).toEqual([2, 3, 4]);
     expect(range.data.next).toBeUndefined();
     const page = await call(srv.url, 'GET', `/v1/rooms/${roomId}/messages?after=0&limit=2`, { token: outsider.token });
-    expect(page.body.messages.map((m: any) => m.text)).toEqual(['m1', 'm2']);
+    expect(page.body.messages.map((m: { text?: string }) => m.text)).toEqual(['m1', 'm2']);
     expect(page.body.next).toBe(2);
     const rest = await call(srv.url, 'GET', `/v1/rooms/${roomId}/messages?after=${page.body.next}&limit=10`, { token: outsider.token });
-    expect(rest.body.messages.map((m: any) => m.seq)).toEqual([3, 4, 5]);
+    expect(rest.body.messages.map((m: { seq: number }) => m.seq)).toEqual([3, 4, 5]);
 
     expect((await outsider.socket.emitWithAck('room.message', { roomId, text: 'let me in' })).error.code).toBe('NOT_IN_ROOM');
     expect((await host.socket.emitWithAck('room.message', { roomId })).error.code).toBe('VALIDATION_FAILED');

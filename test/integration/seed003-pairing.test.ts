@@ -4,7 +4,7 @@
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkerNode } from '../../workers/runtime.js';
-import { call, connect, createApp, issueToken, nextEvent, startServer, startTestWorkers, type TestServer } from '../helpers.js';
+import { call, connect, createApp, issueToken, nextEvent, startServer, startTestWorkers, type TestServer, type JsonBody } from '../helpers.js';
 
 let srv: TestServer;
 let workers: WorkerNode;
@@ -35,7 +35,7 @@ async function seed(path: string, token: string | undefined, param: unknown) {
   expect(r.status).toBe(200);
   expect(Object.keys(r.body).sort()).toEqual(['code', 'data', 'err', 'time']);
   expect(Math.abs(r.body.time - Date.now() / 1000)).toBeLessThan(5);
-  return r.body as { code: number; data: any; err: string | null; time: number };
+  return r.body as { code: number; data: JsonBody; err: string | null; time: number };
 }
 
 describe('seed 003 pairing dialect', () => {

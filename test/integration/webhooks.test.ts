@@ -6,6 +6,7 @@ import { createHmac } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DomainEventName } from '../../src/infra/events.js';
+import type { DeliveryViewT as DeadLetter } from '../../src/modules/webhooks/schemas.js';
 import { createWebhooksService } from '../../src/modules/webhooks/service.js';
 import type { WorkerNode } from '../../workers/runtime.js';
 import {
@@ -119,7 +120,7 @@ describe('registration', () => {
     });
     const id = created.body.endpointId;
     const list = await call(srv.url, 'GET', `/v1/apps/${app.appid}/webhooks`, { basic: basic() });
-    expect(list.body.endpoints.find((e: any) => e.endpointId === id)).toEqual({ ...created.body, secret: undefined });
+    expect(list.body.endpoints.find((e: { endpointId: string }) => e.endpointId === id)).toEqual({ ...created.body, secret: undefined });
     expect(JSON.stringify(list.body)).not.toContain(created.body.secret);
     expect((await call(srv.url, 'GET', `/v1/apps/${app.appid}/webhooks/${id}`, { token: ADMIN_TOKEN })).body).not.toHaveProperty('secret');
 
@@ -278,7 +279,7 @@ describe('delivery', () => {
     expect(new Set(tries.map((r) => r.raw)).size).toBe(1);
     for (const r of tries) expect(receiverVerifies(ep.secret, r.headers['x-switchboard-signature'] as string, r.raw)).toBe(true);
     const dead = await call(srv.url, 'GET', `/v1/apps/${app.appid}/webhooks/dead-letters`, { basic: basic() });
-    expect(dead.body.deadLetters.filter((d: any) => d.endpointId === ep.endpointId)).toEqual([]);
+    expect(dead.body.deadLetters.filter((d: DeadLetter) => d.endpointId === ep.endpointId)).toEqual([]);
   });
 
   it('dead-letters a delivery after the retry window; replay delivers it with the same event id and body', async () => {
@@ -286,11 +287,11 @@ describe('delivery', () => {
     behaviour.set('/down', () => (up ? 200 : 500));
     const ep = await endpoint('/down', ['recording.ready']);
     await publish('recording.ready', { roomId: '77', playbackUrl: 'http://vod/77.m3u8' }, 'room:77');
-    let deadLetter: any;
+    let deadLetter: DeadLetter | undefined;
     await until(
       async () => {
         const r = await call(srv.url, 'GET', `/v1/apps/${app.appid}/webhooks/dead-letters`, { basic: basic() });
-        deadLetter = r.body.deadLetters.find((d: any) => d.endpointId === ep.endpointId);
+        deadLetter = r.body.deadLetters.find((d: DeadLetter) => d.endpointId === ep.endpointId);
         return deadLetter !== undefined;
       },
       8000,
@@ -315,14 +316,14 @@ describe('delivery', () => {
     });
 
     // Only the app (or the admin) replays; an unknown id is 404, a pending one 409 (below).
-    const path = `/v1/apps/${app.appid}/webhooks/dead-letters/${deadLetter.deliveryId}/replay`;
+    const path = `/v1/apps/${app.appid}/webhooks/dead-letters/${deadLetter!.deliveryId}/replay`;
     expect((await call(srv.url, 'POST', path, { basic: basic(other) })).body.error.code).toBe('CROSS_TENANT');
     expect(
       (await call(srv.url, 'POST', `/v1/apps/${app.appid}/webhooks/dead-letters/${ep.endpointId}.nope/replay`, { basic: basic() })).body.error.code,
     ).toBe('DELIVERY_NOT_FOUND');
     up = true;
     const replay = await call(srv.url, 'POST', path, { basic: basic() });
-    expect(replay.body).toEqual({ deliveryId: deadLetter.deliveryId, eventId, state: 'pending', queued: 'sending' });
+    expect(replay.body).toEqual({ deliveryId: deadLetter!.deliveryId, eventId, state: 'pending', queued: 'sending' });
     await until(() => delivered('/down').length === 1, 5000, 'the replayed delivery');
     const ok = delivered('/down')[0]!;
     expect(ok.body.id).toBe(eventId);
@@ -330,7 +331,7 @@ describe('delivery', () => {
     expect(ok.headers['x-switchboard-delivery-attempt']).toBe('1');
     expect(receiverVerifies(ep.secret, ok.headers['x-switchboard-signature'] as string, ok.raw)).toBe(true);
     const after = await call(srv.url, 'GET', `/v1/apps/${app.appid}/webhooks/dead-letters`, { basic: basic() });
-    expect(after.body.deadLetters.find((d: any) => d.deliveryId === deadLetter.deliveryId)).toBeUndefined();
+    expect(after.body.deadLetters.find((d: DeadLetter) => d.deliveryId === deadLetter!.deliveryId)).toBeUndefined();
     const again = await call(srv.url, 'POST', path, { token: ADMIN_TOKEN });
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe('DELIVERY_NOT_DEAD');
@@ -354,7 +355,7 @@ describe('delivery', () => {
     }
     const dead = async () =>
       (await call(srv.url, 'GET', `/v1/apps/${app.appid}/webhooks/dead-letters?limit=200`, { basic: basic() })).body.deadLetters.filter(
-        (d: any) => d.endpointId === ep.endpointId,
+        (d: DeadLetter) => d.endpointId === ep.endpointId,
       );
     await until(async () => (await dead()).length === 3, 8000, 'three dead letters');
     const attemptsPerSeq = [1, 2, 3].map((seq) => at('/drain').filter((r) => r.body.data.seq === seq).length);
@@ -476,11 +477,11 @@ describe('delivery', () => {
     expect(
       (await call(srv.url, 'PATCH', `/v1/apps/${app.appid}/webhooks/${ep.endpointId}`, { basic: basic(), body: { enabled: false } })).status,
     ).toBe(200);
-    let dl: any;
+    let dl: DeadLetter | undefined;
     await until(
       async () => {
         dl = (await call(srv.url, 'GET', `/v1/apps/${app.appid}/webhooks/dead-letters`, { basic: basic() })).body.deadLetters.find(
-          (d: any) => d.endpointId === ep.endpointId,
+          (d: DeadLetter) => d.endpointId === ep.endpointId,
         );
         return dl !== undefined;
       },
@@ -488,13 +489,13 @@ describe('delivery', () => {
       'the dead letter',
     );
     expect(dl).toMatchObject({ state: 'dead', lastError: 'endpoint disabled', body: { type: 'dispatch.taken', data: { requestId: 'r-dis' } } });
-    const replayPath = `/v1/apps/${app.appid}/webhooks/dead-letters/${dl.deliveryId}/replay`;
+    const replayPath = `/v1/apps/${app.appid}/webhooks/dead-letters/${dl!.deliveryId}/replay`;
     expect((await call(srv.url, 'POST', replayPath, { basic: basic() })).body.error.code).toBe('WEBHOOK_DISABLED');
     up = true;
     await call(srv.url, 'PATCH', `/v1/apps/${app.appid}/webhooks/${ep.endpointId}`, { basic: basic(), body: { enabled: true } });
     expect((await call(srv.url, 'POST', replayPath, { basic: basic() })).body.queued).toBe('sending');
     await until(() => delivered('/disable').length === 1, 5000, 'the replayed delivery');
-    expect(delivered('/disable')[0]!.body.id).toBe(dl.eventId);
+    expect(delivered('/disable')[0]!.body.id).toBe(dl!.eventId);
 
     // Deleted while its deliveries wait: the head's next attempt drops it, then the one behind it; nothing is dead-lettered.
     behaviour.set('/gone', () => 500);
@@ -507,7 +508,7 @@ describe('delivery', () => {
     await until(async () => (await srv.app.core.redis.exists(lane)) === 0, 5000, 'the lane emptied');
     expect(at('/gone').every((r) => r.body.data.requestId === 'r-gone-1')).toBe(true);
     const dead = (await call(srv.url, 'GET', `/v1/apps/${app.appid}/webhooks/dead-letters`, { basic: basic() })).body.deadLetters;
-    expect(dead.filter((d: any) => d.endpointId === gone.endpointId)).toEqual([]);
+    expect(dead.filter((d: DeadLetter) => d.endpointId === gone.endpointId)).toEqual([]);
   });
 
   it('a rotated secret with grace: both signatures in the header until the grace ends', async () => {

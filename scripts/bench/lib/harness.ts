@@ -131,14 +131,20 @@ export async function startWorkerProc(env: Record<string, string>, opts: ProcOpt
 
 /** A new app (POST /v1/apps with the admin token), its Basic credentials and a token issuer for its users. */
 export async function createBenchApp(url: string, adminToken: string) {
-  const { appid, secret } = (await json(`${url}/v1/apps`, { method: 'POST', headers: { authorization: `Bearer ${adminToken}` }, body: '{}' })) as {
-    appid: string;
-    secret: string;
-  };
+  const { appid, secret } = await json<{ appid: string; secret: string }>(`${url}/v1/apps`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${adminToken}` },
+    body: '{}',
+  });
   const basic = `Basic ${Buffer.from(`${appid}:${secret}`).toString('base64')}`;
   const token = async (uid: string, extra: Record<string, unknown> = {}) =>
-    (await json(`${url}/v1/apps/${appid}/tokens`, { method: 'POST', headers: { authorization: basic }, body: JSON.stringify({ uid, ...extra }) }))
-      .token as string;
+    (
+      await json<{ token: string }>(`${url}/v1/apps/${appid}/tokens`, {
+        method: 'POST',
+        headers: { authorization: basic },
+        body: JSON.stringify({ uid, ...extra }),
+      })
+    ).token;
   return { appid, secret, basic, token };
 }
 
@@ -197,9 +203,10 @@ export async function paced(rate: number, total: number, send: (from: number, to
   return (performance.now() - start) / 1000;
 }
 
-export async function json(url: string, init: RequestInit & { body?: string } = {}): Promise<any> {
+/** The JSON answer of a 2xx, typed as the caller says (not validated), else throws with the status and body. */
+export async function json<T = unknown>(url: string, init: RequestInit & { body?: string } = {}): Promise<T> {
   const res = await fetch(url, { ...init, headers: { 'content-type': 'application/json', ...(init.headers as Record<string, string>) } });
-  const body = await res.json();
+  const body: unknown = await res.json();
   if (!res.ok) throw new Error(`${init.method ?? 'GET'} ${url}: ${res.status} ${JSON.stringify(body)}`);
-  return body;
+  return body as T;
 }

@@ -1,12 +1,17 @@
 // A minimal Socket.IO v5 / Engine.IO v4 client over a raw WebSocket, for load only:
 // thousands of these fit in one process where socket.io-client would be the bottleneck.
 // Speaks just what the benchmarks need: connect with auth, acked events, server events.
+// Its surface is typed by the event catalogue, like the typed client (src/client).
 import WebSocket from 'ws';
+import type { AckResult, ClientEventName, ClientRequest, ClientResponse, ServerEventName, ServerPayload } from '../../../src/client/index.js';
 
 export interface RawClient {
   ws: WebSocket;
-  emitWithAck(event: string, data: unknown): Promise<unknown>;
-  on(event: string, fn: (data: unknown) => void): void;
+  emitWithAck<E extends ClientEventName>(event: E, data: ClientRequest<E>): Promise<AckResult<ClientResponse<E>>>;
+  /** One listener per event name (a later one replaces it). */
+  on<E extends ServerEventName>(event: E, fn: (data: ServerPayload<E>) => void): void;
+  /** Any other server event (an app's own pushes through notify), untyped. */
+  onEvent(event: string, fn: (data: unknown) => void): void;
   close(): void;
 }
 
@@ -23,14 +28,18 @@ export function rawConnect(baseUrl: string, auth: Record<string, unknown> | null
     }, timeoutMs);
     const client: RawClient = {
       ws,
-      emitWithAck(event, data) {
+      emitWithAck<E extends ClientEventName>(event: E, data: ClientRequest<E>) {
         const id = nextId++;
-        return new Promise((res) => {
-          acks.set(id, res);
+        return new Promise<AckResult<ClientResponse<E>>>((res) => {
+          // The server acks with the event's AckResult (its contract); not validated here.
+          acks.set(id, res as (data: unknown) => void);
           ws.send(`42${id}${JSON.stringify([event, data])}`);
         });
       },
       on(event, fn) {
+        listeners.set(event, fn as (data: unknown) => void);
+      },
+      onEvent(event, fn) {
         listeners.set(event, fn);
       },
       close() {
@@ -85,7 +94,7 @@ export function pingEvery(clients: RawClient[], periodMs: number) {
     await new Promise((r) => setTimeout(r, Math.random() * periodMs));
     while (running) {
       const sent = performance.now();
-      const ack = (await c.emitWithAck('session.ping', { t: Date.now() })) as { ok: boolean };
+      const ack = await c.emitWithAck('session.ping', { t: Date.now() });
       if (measuring) {
         if (ack.ok) latencies.push(performance.now() - sent);
         else errors++;
