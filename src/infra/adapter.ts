@@ -43,7 +43,7 @@ export function createSocketAdapter(
     const sessionKeyPrefix = `${channel}:session:`;
     // The library subscribes on a duplicate of `commands`: on a Cluster that connection was
     // made with sharded subscribers (app.ts), which the duplicate inherits.
-    const streams = createStreamsAdapter(cluster ? commands : forStreamsAdapter(commands, target, role), {
+    const streams = createStreamsAdapter(cluster ? withQuietDuplicate(commands) : forStreamsAdapter(commands, target, role), {
       ...wire,
       sessionKeyPrefix,
       onlyPlaintext: true,
@@ -89,7 +89,7 @@ export function createSocketAdapter(
 function forStreamsAdapter(commands: RedisClient, target: RedisTarget, role: string): RedisClient {
   return new Proxy(commands, {
     get(client, prop) {
-      if (prop === 'duplicate') return () => createRedis(target, `${role}:adapter-read`);
+      if (prop === 'duplicate') return () => withCaughtSubscribes(createRedis(target, `${role}:adapter-read`));
       if (prop === 'publish' || prop === 'spublish') {
         return (...args: unknown[]) => (client[prop] as (...a: unknown[]) => Promise<unknown>).apply(client, args).catch(() => 0);
       }
@@ -97,6 +97,32 @@ function forStreamsAdapter(commands: RedisClient, target: RedisTarget, role: str
       return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(client) : value;
     },
   });
+}
+
+/** On a Cluster the library gets the command connection itself; its duplicate's subscriptions are caught as below. */
+function withQuietDuplicate(commands: RedisClient): RedisClient {
+  return new Proxy(commands, {
+    get(client, prop) {
+      if (prop === 'duplicate') return () => withCaughtSubscribes((client.duplicate as () => RedisClient).call(client));
+      const value = Reflect.get(client, prop, client) as unknown;
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(client) : value;
+    },
+  });
+}
+
+/**
+ * The streams adapter (0.3) subscribes each namespace on its duplicate without catching the
+ * answer, and disconnects that duplicate when the namespace's adapter closes: a node closed
+ * while the duplicate still connects (a SIGTERM during start-up, a test that builds and closes
+ * an app) rejects those SUBSCRIBEs with "Connection is closed", handled nowhere, which ends
+ * the process. Their failure is ignored: a subscription that never ran has nothing to undo.
+ */
+function withCaughtSubscribes(client: RedisClient): RedisClient {
+  for (const name of ['subscribe', 'ssubscribe'] as const) {
+    const original = client[name].bind(client) as (...a: unknown[]) => Promise<unknown>;
+    (client as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => original(...args).catch(() => 0);
+  }
+  return client;
 }
 
 /**

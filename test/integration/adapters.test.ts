@@ -1,8 +1,12 @@
 // The same cross-node guarantees with each Socket.IO Redis adapter SOCKET_ADAPTER offers,
 // and connection state recovery with the streams adapter (the default).
+import { createServer } from 'node:http';
 import { describe, expect, it } from 'vitest';
+import { Server } from 'socket.io';
 import { io as ioc } from 'socket.io-client';
-import { call, connect, createApp, loginUser, nextEvent, sleep, startServer, testConfig } from '../helpers.js';
+import { createSocketAdapter } from '../../src/infra/adapter.js';
+import { createCommandRedis, quitAll, redisTarget } from '../../src/infra/redis.js';
+import { call, connect, createApp, loginUser, nextEvent, onCluster, sleep, startServer, testConfig } from '../helpers.js';
 
 for (const adapter of ['pubsub', 'sharded', 'streams'] as const) {
   describe(`adapter ${adapter}`, () => {
@@ -30,6 +34,27 @@ for (const adapter of ['pubsub', 'sharded', 'streams'] as const) {
     });
   });
 }
+
+it('streams adapter: a node closed while its reader still connects leaves no unhandled rejection', async () => {
+  // The library subscribes each namespace on its reader without catching the answer; closed
+  // before that reader connected, those SUBSCRIBEs fail ("Connection is closed").
+  const rejected: unknown[] = [];
+  const onRejection = (reason: unknown) => rejected.push(reason);
+  process.on('unhandledRejection', onRejection);
+  try {
+    const config = testConfig({ SOCKET_ADAPTER: 'streams' });
+    const redis = createCommandRedis(redisTarget(config), 'api', { shardedSubscribers: onCluster() });
+    const adapter = createSocketAdapter(config, 'api', redis);
+    const io = new Server(createServer(), adapter.serverOptions);
+    io.of('/dashboard');
+    await io.close().catch(() => undefined); // its HTTP server never listened
+    await sleep(300);
+    await quitAll([redis, ...adapter.clients]);
+  } finally {
+    process.off('unhandledRejection', onRejection);
+  }
+  expect(rejected).toEqual([]);
+});
 
 it('streams adapter: a client that drops and comes back gets the events it missed', async () => {
   const srv = await startServer({ SOCKET_ADAPTER: 'streams', SOCKET_RECOVERY_SECONDS: 60 });
