@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TSchema } from 'typebox';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { io as ioc, type Socket } from 'socket.io-client';
 import { buildApp, type SwitchboardApp } from '../src/app.js';
 import { loadConfig, type Config } from '../src/config.js';
@@ -67,6 +67,83 @@ export async function startServer(overrides: Partial<Config> = {}, config = test
 
 export async function startTestWorkers(config: Config): Promise<WorkerNode> {
   return startWorkers(config, { log: (await import('../src/infra/logger.js')).createLogger('silent', 'worker') });
+}
+
+/** Something a test opens for useStack to close after the tests: a socket, or a stand-in with close(). */
+export interface Closable {
+  close(): unknown;
+}
+
+/**
+ * What useStack started. The fields are getters, filled by its beforeAll: read them inside
+ * tests, hooks and the functions they call, not at module level (they throw until then).
+ */
+export interface Stack {
+  readonly srv: TestServer;
+  /** srv.url. */
+  readonly url: string;
+  /** The worker node (an error on a stack started with `workers: false`). */
+  readonly workers: WorkerNode;
+  /** The app created for the file (an error on a stack started with `app: false`). */
+  readonly app: { appid: string; secret: string };
+  /** Has `closable` closed after the tests, before the workers and the server stop; returns it. */
+  track<C extends Closable>(closable: C): C;
+}
+
+export interface StackOptions {
+  /** Start a worker node on the server's config (default true). */
+  workers?: boolean;
+  /** The body of the app created after the start (default `{}`), or false for no app. */
+  app?: Record<string, unknown> | false;
+}
+
+/**
+ * Starts, for the file (or the describe) it is called in, what most integration tests run
+ * against: an api node with `overrides`, a worker node on its config, an app; and stops it
+ * after the tests: the tracked sockets, then the workers, then the server. One definition
+ * instead of the same beforeAll/afterAll block copied into each file. `overrides` may be a
+ * function, read in beforeAll, when it names something the file starts first (a fake's URL).
+ * The file's own set-up and clean-up go in its own hooks: with vitest's hook order (stack),
+ * a beforeAll written after this call runs after the start, an afterAll written after it runs
+ * before the stop, and one written before it runs after the stop.
+ */
+export function useStack(overrides: Partial<Config> | (() => Partial<Config>) = {}, opts: StackOptions = {}): Stack {
+  let srv: TestServer | undefined;
+  let workers: WorkerNode | undefined;
+  let app: { appid: string; secret: string } | undefined;
+  const open: Closable[] = [];
+  beforeAll(async () => {
+    srv = await startServer(typeof overrides === 'function' ? overrides() : overrides);
+    if (opts.workers !== false) workers = await startTestWorkers(srv.config);
+    if (opts.app !== false) app = await createApp(srv.url, opts.app);
+  });
+  afterAll(async () => {
+    for (const s of open) s.close();
+    await workers?.close();
+    await srv?.close();
+  });
+  const got = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`useStack: no ${what} (read before beforeAll ran, or not asked for)`);
+    return value;
+  };
+  return {
+    get srv() {
+      return got(srv, 'server');
+    },
+    get url() {
+      return got(srv, 'server').url;
+    },
+    get workers() {
+      return got(workers, 'workers');
+    },
+    get app() {
+      return got(app, 'app');
+    },
+    track(closable) {
+      open.push(closable);
+      return closable;
+    },
+  };
 }
 
 /**

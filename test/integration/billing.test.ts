@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config.js';
 import { createBillingStore } from '../../src/modules/billing/store.js';
 import type { CallViewT } from '../../src/modules/billing/schemas.js';
-import type { WorkerNode } from '../../workers/runtime.js';
 import {
   call,
   connect,
@@ -17,6 +16,7 @@ import {
   collect,
   until,
   type TestSnapshot,
+  useStack,
 } from '../helpers.js';
 import { readyOf } from '../../src/infra/redis.js';
 
@@ -29,40 +29,30 @@ const FAST: Partial<Config> = {
   CHARGE_RECONCILE_TOLERANCE_SECONDS: 2,
 };
 
-let srv: TestServer;
-let workers: WorkerNode;
-let app: { appid: string; secret: string };
-const open: Socket[] = [];
+const stack = useStack(FAST);
 const ended: Array<{ appid: string; call: CallViewT }> = [];
 
 beforeAll(async () => {
-  srv = await startServer(FAST);
-  workers = await startTestWorkers(srv.config);
+  const { srv, workers, app } = stack;
   // Hooks run on the node that ended the call (api for REST ends, worker for balance ends): both have them, as with services.ts.
   for (const services of [srv.app.services, workers.services]) services.billing.onEnded(async (appid, c) => void ended.push({ appid, call: c }));
-  app = await createApp(srv.url);
   await call(srv.url, 'PUT', '/v1/billing/prices/default', { basic: [app.appid, app.secret], body: { unitPrice: 100, unitSeconds: 1 } });
 });
-afterAll(async () => {
-  for (const s of open) s.close();
-  await workers?.close();
-  await srv?.close();
-});
 
-const basic = (): [string, string] => [app.appid, app.secret];
+const basic = (): [string, string] => [stack.app.appid, stack.app.secret];
 
 async function user(id: string, balance = 0): Promise<{ token: string; socket: Socket; snapshot: TestSnapshot }> {
-  const token = await loginUser(srv.url, app.appid, id);
+  const token = await loginUser(stack.url, stack.app.appid, id);
   if (balance > 0)
     expect(
-      (await call(srv.url, 'POST', '/v1/billing/topups', { basic: basic(), body: { uid: id, amount: balance, ref: `init-${id}` } })).status,
+      (await call(stack.url, 'POST', '/v1/billing/topups', { basic: basic(), body: { uid: id, amount: balance, ref: `init-${id}` } })).status,
     ).toBe(200);
-  const { socket, snapshot } = await connect(srv.url, token);
-  open.push(socket);
+  const { socket, snapshot } = await connect(stack.url, token);
+  stack.track(socket);
   return { token, socket, snapshot };
 }
 
-async function ledgerOfCall(callId: string, base = srv) {
+async function ledgerOfCall(callId: string, base = stack.srv) {
   const r = await call(base.url, 'GET', `/v1/billing/calls/${callId}/ledger?limit=500`, { basic: basic() });
   expect(r.status).toBe(200);
   return r.body.entries as Array<{ key: string; unit: number; amount: number; balance: number }>;
@@ -79,7 +69,7 @@ describe('ledger', () => {
     await user('l-a');
     const topups = await Promise.all(
       Array.from({ length: 50 }, () =>
-        call(srv.url, 'POST', '/v1/billing/topups', { basic: basic(), body: { uid: 'l-a', amount: 1000, ref: 'pay-1' } }),
+        call(stack.url, 'POST', '/v1/billing/topups', { basic: basic(), body: { uid: 'l-a', amount: 1000, ref: 'pay-1' } }),
       ),
     );
     expect(topups.every((r) => r.status === 200)).toBe(true);
@@ -89,20 +79,20 @@ describe('ledger', () => {
     expect(topups[0]!.body.entry).toMatchObject({ key: 'topup:pay-1', uid: 'l-a', kind: 'topup', amount: 1000, balance: 1000 });
 
     const debits = await Promise.all(
-      Array.from({ length: 50 }, () => workers.services.billing.adjust(app.appid, { uid: 'l-a', amount: -10, ref: 'fix-1' })),
+      Array.from({ length: 50 }, () => stack.workers.services.billing.adjust(stack.app.appid, { uid: 'l-a', amount: -10, ref: 'fix-1' })),
     );
     expect(debits.filter((r) => !r.replayed)).toHaveLength(1);
     expect(new Set(debits.map((r) => r.entry.id)).size).toBe(1);
-    expect(await workers.services.billing.balance(app.appid, 'l-a')).toBe(990);
+    expect(await stack.workers.services.billing.balance(stack.app.appid, 'l-a')).toBe(990);
 
-    const ledger = await call(srv.url, 'GET', '/v1/billing/users/l-a/ledger', { basic: basic() });
+    const ledger = await call(stack.url, 'GET', '/v1/billing/users/l-a/ledger', { basic: basic() });
     expect(ledger.body.entries.map((e: { key: string; amount: number; balance: number }) => [e.key, e.amount, e.balance])).toEqual([
       ['adjust:fix-1', -10, 990],
       ['topup:pay-1', 1000, 1000],
     ]);
 
     // The same ref for another amount is a conflict, not a replay.
-    const conflict = await call(srv.url, 'POST', '/v1/billing/topups', { basic: basic(), body: { uid: 'l-a', amount: 5, ref: 'pay-1' } });
+    const conflict = await call(stack.url, 'POST', '/v1/billing/topups', { basic: basic(), body: { uid: 'l-a', amount: 5, ref: 'pay-1' } });
     expect(conflict.status).toBe(409);
     expect(conflict.body.error.code).toBe('IDEMPOTENCY_CONFLICT');
   });
@@ -110,31 +100,31 @@ describe('ledger', () => {
   it('never lets a balance go negative under concurrent debits', async () => {
     await user('l-b', 100);
     const results = await Promise.allSettled(
-      Array.from({ length: 50 }, (_, i) => workers.services.billing.adjust(app.appid, { uid: 'l-b', amount: -30, ref: `d-${i}` })),
+      Array.from({ length: 50 }, (_, i) => stack.workers.services.billing.adjust(stack.app.appid, { uid: 'l-b', amount: -30, ref: `d-${i}` })),
     );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(3);
     const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     expect(refused.every((r) => r.reason.code === 'INSUFFICIENT_BALANCE')).toBe(true);
-    expect(await workers.services.billing.balance(app.appid, 'l-b')).toBe(10);
-    const over = await call(srv.url, 'POST', '/v1/billing/adjustments', { basic: basic(), body: { uid: 'l-b', amount: -11, ref: 'too-much' } });
+    expect(await stack.workers.services.billing.balance(stack.app.appid, 'l-b')).toBe(10);
+    const over = await call(stack.url, 'POST', '/v1/billing/adjustments', { basic: basic(), body: { uid: 'l-b', amount: -11, ref: 'too-much' } });
     expect(over.status).toBe(402);
     expect(over.body.error.code).toBe('INSUFFICIENT_BALANCE');
   });
 
   it('names the bad field, refuses floats, unknown users and other callers', async () => {
     const u = await user('l-c');
-    const float = await call(srv.url, 'POST', '/v1/billing/topups', { basic: basic(), body: { uid: 'l-c', amount: 1.5, ref: 'x' } });
+    const float = await call(stack.url, 'POST', '/v1/billing/topups', { basic: basic(), body: { uid: 'l-c', amount: 1.5, ref: 'x' } });
     expect(float.status).toBe(400);
     expect(float.body.error).toMatchObject({ code: 'VALIDATION_FAILED', message: expect.stringContaining('amount') });
-    const noRef = await call(srv.url, 'POST', '/v1/billing/topups', { basic: basic(), body: { uid: 'l-c', amount: 1 } });
+    const noRef = await call(stack.url, 'POST', '/v1/billing/topups', { basic: basic(), body: { uid: 'l-c', amount: 1 } });
     expect(noRef.body.error.message).toContain('ref');
     expect(
-      (await call(srv.url, 'POST', '/v1/billing/topups', { basic: basic(), body: { uid: 'nobody', amount: 1, ref: 'y' } })).body.error.code,
+      (await call(stack.url, 'POST', '/v1/billing/topups', { basic: basic(), body: { uid: 'nobody', amount: 1, ref: 'y' } })).body.error.code,
     ).toBe('USER_NOT_FOUND');
     // A user tops up nobody, reads only their own balance.
-    expect((await call(srv.url, 'POST', '/v1/billing/topups', { token: u.token, body: { uid: 'l-c', amount: 1, ref: 'z' } })).status).toBe(401);
-    expect((await call(srv.url, 'GET', '/v1/billing/users/l-a/balance', { token: u.token })).body.error.code).toBe('FORBIDDEN');
-    expect((await call(srv.url, 'GET', '/v1/billing/balance', { token: u.token })).body).toEqual({ uid: 'l-c', balance: 0 });
+    expect((await call(stack.url, 'POST', '/v1/billing/topups', { token: u.token, body: { uid: 'l-c', amount: 1, ref: 'z' } })).status).toBe(401);
+    expect((await call(stack.url, 'GET', '/v1/billing/users/l-a/balance', { token: u.token })).body.error.code).toBe('FORBIDDEN');
+    expect((await call(stack.url, 'GET', '/v1/billing/balance', { token: u.token })).body).toEqual({ uid: 'l-c', balance: 0 });
     const bad = await u.socket.emitWithAck('billing.call', { callId: 'a b' });
     expect(bad.error).toMatchObject({ code: 'VALIDATION_FAILED', message: expect.stringMatching(/^invalid billing.call payload: callId/) });
   });
@@ -142,19 +132,19 @@ describe('ledger', () => {
 
 describe('prices', () => {
   it('prices a language pair in both directions unless directional, else the default', async () => {
-    const other = await createApp(srv.url);
+    const other = await createApp(stack.url);
     const b: [string, string] = [other.appid, other.secret];
-    await call(srv.url, 'PUT', '/v1/billing/prices/CN-EN', { basic: b, body: { unitPrice: 300 } });
-    await call(srv.url, 'PUT', '/v1/billing/prices/JP-EN', { basic: b, body: { unitPrice: 500, unitSeconds: 30, directional: true } });
-    const svc = workers.services.billing;
+    await call(stack.url, 'PUT', '/v1/billing/prices/CN-EN', { basic: b, body: { unitPrice: 300 } });
+    await call(stack.url, 'PUT', '/v1/billing/prices/JP-EN', { basic: b, body: { unitPrice: 500, unitSeconds: 30, directional: true } });
+    const svc = stack.workers.services.billing;
     expect(await svc.resolvePrice(other.appid, 'EN-CN')).toEqual({ priceKey: 'CN-EN', unitPrice: 300, unitSeconds: 60, directional: false });
     await expect(svc.resolvePrice(other.appid, 'EN-JP')).rejects.toMatchObject({ code: 'PRICE_NOT_FOUND' });
-    await call(srv.url, 'PUT', '/v1/billing/prices/default', { basic: b, body: { unitPrice: 50 } });
+    await call(stack.url, 'PUT', '/v1/billing/prices/default', { basic: b, body: { unitPrice: 50 } });
     expect((await svc.resolvePrice(other.appid, 'EN-JP')).priceKey).toBe('default');
     expect((await svc.resolvePrice(other.appid, 'JP-EN')).unitSeconds).toBe(30);
-    const list = await call(srv.url, 'GET', '/v1/billing/prices', { basic: b });
+    const list = await call(stack.url, 'GET', '/v1/billing/prices', { basic: b });
     expect(list.body.prices.map((p: { priceKey: string }) => p.priceKey)).toEqual(['CN-EN', 'JP-EN', 'default']);
-    const bad = await call(srv.url, 'PUT', '/v1/billing/prices/CN-EN', { basic: b, body: { unitPrice: -1 } });
+    const bad = await call(stack.url, 'PUT', '/v1/billing/prices/CN-EN', { basic: b, body: { unitPrice: -1 } });
     expect(bad.body.error.message).toContain('unitPrice');
   });
 });
@@ -166,26 +156,26 @@ describe('metered calls', () => {
     const started = nextEvent(payee.socket, 'charge.started');
     const payerTicks = collect(payer.socket, 'charge.tick');
     const payeeTicks = collect(payee.socket, 'charge.tick');
-    const begin = await call(srv.url, 'POST', '/v1/billing/calls', {
+    const begin = await call(stack.url, 'POST', '/v1/billing/calls', {
       basic: basic(),
       body: { callId: 'c1', payer: 'm-payer', payee: 'm-payee', priceKey: 'CN-EN' },
     });
     expect(begin.status).toBe(200);
     expect(begin.body).toMatchObject({ callId: 'c1', state: 'active', units: 1, amount: 100, unitPrice: 100, unitSeconds: 1, priceKey: 'default' });
     expect(await started).toMatchObject({ callId: 'c1', units: 1 });
-    expect(await workers.services.billing.balance(app.appid, 'm-payer')).toBe(9900);
+    expect(await stack.workers.services.billing.balance(stack.app.appid, 'm-payer')).toBe(9900);
     // Beginning again is idempotent.
     expect(
-      (await call(srv.url, 'POST', '/v1/billing/calls', { basic: basic(), body: { callId: 'c1', payer: 'm-payer', payee: 'm-payee' } })).body.units,
+      (await call(stack.url, 'POST', '/v1/billing/calls', { basic: basic(), body: { callId: 'c1', payer: 'm-payer', payee: 'm-payee' } })).body.units,
     ).toBe(1);
     expect(
-      (await call(srv.url, 'POST', '/v1/billing/calls', { basic: basic(), body: { callId: 'c1', payer: 'm-payee', payee: 'm-payer' } })).body.error
+      (await call(stack.url, 'POST', '/v1/billing/calls', { basic: basic(), body: { callId: 'c1', payer: 'm-payee', payee: 'm-payer' } })).body.error
         .code,
     ).toBe('CALL_EXISTS');
 
     // The snapshot of a (re)connecting payer carries the balance and the active call.
-    const again = await connect(srv.url, payer.token);
-    open.push(again.socket);
+    const again = await connect(stack.url, payer.token);
+    stack.track(again.socket);
     expect(again.snapshot.billing).toMatchObject({ balance: expect.any(Number), calls: [{ callId: 'c1', state: 'active' }] });
     expect((await payee.socket.emitWithAck('billing.balance', {})).data).toMatchObject({ balance: 0, calls: [{ callId: 'c1', payer: 'm-payer' }] });
 
@@ -206,15 +196,15 @@ describe('metered calls', () => {
     expect(gaps.every((g) => g > 0 && g <= 200)).toBe(true);
 
     // charge/update: a measure close to the server's is not a difference; a far one is kept.
-    const rep = await call(srv.url, 'POST', '/v1/billing/calls/c1/report', { token: payee.token, body: { reportedSeconds: 2 } });
+    const rep = await call(stack.url, 'POST', '/v1/billing/calls/c1/report', { token: payee.token, body: { reportedSeconds: 2 } });
     expect(rep.status).toBe(200);
     expect(rep.body.reportedSeconds).toBe(2);
     expect(rep.body.diffSeconds).toBeUndefined();
-    expect((await call(srv.url, 'POST', '/v1/billing/calls/c1/report', { token: payer.token, body: { reportedSeconds: 2 } })).body.error.code).toBe(
+    expect((await call(stack.url, 'POST', '/v1/billing/calls/c1/report', { token: payer.token, body: { reportedSeconds: 2 } })).body.error.code).toBe(
       'FORBIDDEN',
     );
     expect(
-      (await call(srv.url, 'POST', '/v1/billing/calls/c1/report', { token: payee.token, body: { reportedSeconds: 'x' } })).body.error.message,
+      (await call(stack.url, 'POST', '/v1/billing/calls/c1/report', { token: payee.token, body: { reportedSeconds: 'x' } })).body.error.message,
     ).toContain('reportedSeconds');
 
     // confirm before the end is refused.
@@ -222,7 +212,7 @@ describe('metered calls', () => {
 
     // charge/end with a final measure 60 s off: ended, every started unit paid, difference stored.
     const endedEv = nextEvent(payer.socket, 'charge.ended');
-    const end = await call(srv.url, 'POST', '/v1/billing/calls/c1/end', { token: payee.token, body: { reportedSeconds: 63 } });
+    const end = await call(stack.url, 'POST', '/v1/billing/calls/c1/end', { token: payee.token, body: { reportedSeconds: 63 } });
     expect(end.status).toBe(200);
     const bill = end.body;
     expect(bill).toMatchObject({ state: 'ended', reason: 'payee', reportedSeconds: 63 });
@@ -230,13 +220,13 @@ describe('metered calls', () => {
     expect(bill.amount).toBe(bill.units * 100);
     expect(bill.diffSeconds).toBe(63 - Math.round(bill.elapsedMs / 1000));
     expect(await endedEv).toMatchObject({ callId: 'c1', reason: 'payee', units: bill.units, amount: bill.amount, balance: 10_000 - bill.amount });
-    expect(await workers.services.billing.balance(app.appid, 'm-payer')).toBe(10_000 - bill.amount);
+    expect(await stack.workers.services.billing.balance(stack.app.appid, 'm-payer')).toBe(10_000 - bill.amount);
     expectUnitsOnce(await ledgerOfCall('c1'), 'c1', bill.units);
     await until(() => ended.some((e) => e.call.callId === 'c1'), 2000, 'hook');
     await sleep(400);
     expect(payerTicks.every((t) => t.due <= bill.endedAt)).toBe(true);
 
-    const rec = await call(srv.url, 'GET', '/v1/billing/reconciliations', { basic: basic() });
+    const rec = await call(stack.url, 'GET', '/v1/billing/reconciliations', { basic: basic() });
     expect(rec.body.items).toContainEqual({
       callId: 'c1',
       phase: 'end',
@@ -245,28 +235,28 @@ describe('metered calls', () => {
       diffSeconds: bill.diffSeconds,
       at: expect.any(Number),
     });
-    expect((await call(srv.url, 'POST', '/v1/billing/calls/c1/report', { basic: basic(), body: { reportedSeconds: 3 } })).body.error.code).toBe(
+    expect((await call(stack.url, 'POST', '/v1/billing/calls/c1/report', { basic: basic(), body: { reportedSeconds: 3 } })).body.error.code).toBe(
       'CALL_ENDED',
     );
     // Ending again changes nothing.
-    expect((await call(srv.url, 'POST', '/v1/billing/calls/c1/end', { basic: basic(), body: {} })).body).toMatchObject({
+    expect((await call(stack.url, 'POST', '/v1/billing/calls/c1/end', { basic: basic(), body: {} })).body).toMatchObject({
       state: 'ended',
       reason: 'payee',
       units: bill.units,
     });
 
     // charge/confirm: only the payer, idempotent.
-    expect((await call(srv.url, 'POST', '/v1/billing/calls/c1/confirm', { token: payee.token })).body.error.code).toBe('FORBIDDEN');
+    expect((await call(stack.url, 'POST', '/v1/billing/calls/c1/confirm', { token: payee.token })).body.error.code).toBe('FORBIDDEN');
     const confirmed = await payer.socket.emitWithAck('billing.confirm', { callId: 'c1' });
     expect(confirmed.data).toMatchObject({ callId: 'c1', state: 'confirmed', confirmedAt: expect.any(Number), units: bill.units });
-    expect((await call(srv.url, 'POST', '/v1/billing/calls/c1/confirm', { token: payer.token })).body.state).toBe('confirmed');
+    expect((await call(stack.url, 'POST', '/v1/billing/calls/c1/confirm', { token: payer.token })).body.state).toBe('confirmed');
     expect((await payer.socket.emitWithAck('billing.balance', {})).data).toEqual({ balance: 10_000 - bill.amount, calls: [] });
     const mine = await payer.socket.emitWithAck('billing.ledger', { limit: 2 });
     expect(mine.data.entries).toHaveLength(2);
     expect(mine.data.next).toEqual(expect.any(Number));
     const stranger = await user('m-stranger');
-    expect((await call(srv.url, 'GET', '/v1/billing/calls/c1', { token: stranger.token })).body.error.code).toBe('FORBIDDEN');
-    expect((await call(srv.url, 'GET', '/v1/billing/calls/c1', { token: payer.token })).body.state).toBe('confirmed');
+    expect((await call(stack.url, 'GET', '/v1/billing/calls/c1', { token: stranger.token })).body.error.code).toBe('FORBIDDEN');
+    expect((await call(stack.url, 'GET', '/v1/billing/calls/c1', { token: payer.token })).body.state).toBe('confirmed');
   });
 
   it('warns when the balance runs low and ends the call when it is exhausted, calling the hooks', async () => {
@@ -276,7 +266,7 @@ describe('metered calls', () => {
     const lowPayee = nextEvent(payee.socket, 'charge.low', 5000);
     const endP = nextEvent(payer.socket, 'charge.ended', 8000);
     const endQ = nextEvent(payee.socket, 'charge.ended', 8000);
-    const begin = await workers.services.billing.begin(app.appid, { callId: 'x1', payer: 'x-payer', payee: 'x-payee' });
+    const begin = await stack.workers.services.billing.begin(stack.app.appid, { callId: 'x1', payer: 'x-payer', payee: 'x-payee' });
     expect(begin.units).toBe(1);
     // 250 left pays 2 units: not low yet; after unit 2 (150 left) it is.
     expect(await low).toEqual({ callId: 'x1', payer: 'x-payer', balance: 150, unitPrice: 100, unitsLeft: 1 });
@@ -284,28 +274,28 @@ describe('metered calls', () => {
     const e = await endP;
     expect(e).toEqual({ callId: 'x1', reason: 'balance', units: 3, amount: 300, elapsedMs: 3000, balance: 50 });
     expect(await endQ).toEqual(e);
-    const c = await workers.services.billing.getCall(app.appid, 'x1');
+    const c = await stack.workers.services.billing.getCall(stack.app.appid, 'x1');
     expect(c).toMatchObject({ state: 'ended', reason: 'balance', units: 3, amount: 300, elapsedMs: 3000, endedAt: begin.startedAt + 3000 });
-    expect(await workers.services.billing.balance(app.appid, 'x-payer')).toBe(50);
+    expect(await stack.workers.services.billing.balance(stack.app.appid, 'x-payer')).toBe(50);
     expectUnitsOnce(await ledgerOfCall('x1'), 'x1', 3);
     await until(() => ended.some((h) => h.call.callId === 'x1'), 2000, 'onEnded hook');
     expect(ended.filter((h) => h.call.callId === 'x1')).toEqual([
-      { appid: app.appid, call: expect.objectContaining({ callId: 'x1', reason: 'balance', payee: 'x-payee', state: 'ended' }) },
+      { appid: stack.app.appid, call: expect.objectContaining({ callId: 'x1', reason: 'balance', payee: 'x-payee', state: 'ended' }) },
     ]);
   });
 
   it('runs the hooks of an end whose node died before running them (tick job, after 5 s)', async () => {
     await user('h-payer', 1000);
     await user('h-payee');
-    await workers.services.billing.begin(app.appid, { callId: 'h1', payer: 'h-payer', payee: 'h-payee' });
+    await stack.workers.services.billing.begin(stack.app.appid, { callId: 'h1', payer: 'h-payer', payee: 'h-payee' });
     // A node ends the call in Redis and dies before its hooks run.
-    const conn = workers.core.redis.duplicate();
+    const conn = stack.workers.core.redis.duplicate();
     await readyOf(conn); // a copy of the fail-fast service connection: no command before it is connected
-    const store = createBillingStore(conn, workers.core.keys);
-    expect((await store.end(app.appid, 'h1', 'h-payer', 'h-payee', Date.now(), 'conversation')).code).toBe(1);
+    const store = createBillingStore(conn, stack.workers.core.keys);
+    expect((await store.end(stack.app.appid, 'h1', 'h-payer', 'h-payee', Date.now(), 'conversation')).code).toBe(1);
     await until(() => ended.some((e) => e.call.callId === 'h1'), 9000, 'hooks run again by the tick job');
     expect(ended.filter((e) => e.call.callId === 'h1')).toEqual([
-      { appid: app.appid, call: expect.objectContaining({ state: 'ended', reason: 'conversation' }) },
+      { appid: stack.app.appid, call: expect.objectContaining({ state: 'ended', reason: 'conversation' }) },
     ]);
     await sleep(300);
     expect(ended.filter((e) => e.call.callId === 'h1')).toHaveLength(1); // acknowledged: not run again
@@ -315,16 +305,16 @@ describe('metered calls', () => {
   it('refuses to begin a call whose first unit cannot be paid, and bad input naming the field', async () => {
     await user('p-poor', 99);
     await user('p-agent');
-    const r = await call(srv.url, 'POST', '/v1/billing/calls', { basic: basic(), body: { callId: 'p1', payer: 'p-poor', payee: 'p-agent' } });
+    const r = await call(stack.url, 'POST', '/v1/billing/calls', { basic: basic(), body: { callId: 'p1', payer: 'p-poor', payee: 'p-agent' } });
     expect(r.status).toBe(402);
     expect(r.body.error.code).toBe('INSUFFICIENT_BALANCE');
-    expect((await call(srv.url, 'GET', '/v1/billing/calls/p1', { basic: basic() })).body.error.code).toBe('CALL_NOT_FOUND');
-    expect(await workers.services.billing.balance(app.appid, 'p-poor')).toBe(99);
-    const missing = await call(srv.url, 'POST', '/v1/billing/calls', { basic: basic(), body: { callId: 'p2', payee: 'p-agent' } });
+    expect((await call(stack.url, 'GET', '/v1/billing/calls/p1', { basic: basic() })).body.error.code).toBe('CALL_NOT_FOUND');
+    expect(await stack.workers.services.billing.balance(stack.app.appid, 'p-poor')).toBe(99);
+    const missing = await call(stack.url, 'POST', '/v1/billing/calls', { basic: basic(), body: { callId: 'p2', payee: 'p-agent' } });
     expect(missing.body.error).toMatchObject({ code: 'VALIDATION_FAILED', message: expect.stringContaining('payer') });
-    const badId = await call(srv.url, 'POST', '/v1/billing/calls', { basic: basic(), body: { callId: 'a/b', payer: 'p-poor', payee: 'p-agent' } });
+    const badId = await call(stack.url, 'POST', '/v1/billing/calls', { basic: basic(), body: { callId: 'a/b', payer: 'p-poor', payee: 'p-agent' } });
     expect(badId.body.error.message).toContain('callId');
-    expect((await call(srv.url, 'POST', '/v1/billing/calls/none/end', { basic: basic(), body: {} })).body.error.code).toBe('CALL_NOT_FOUND');
+    expect((await call(stack.url, 'POST', '/v1/billing/calls/none/end', { basic: basic(), body: {} })).body.error.code).toBe('CALL_NOT_FOUND');
   });
 });
 
@@ -344,7 +334,7 @@ describe('worker restart mid-call', () => {
     await call(s2.url, 'POST', '/v1/billing/topups', { basic: b2, body: { uid: 'd-payer', amount: 100_000, ref: 'd' } });
     const token = (await call(s2.url, 'POST', '/v1/auth/login', { body: { appid: a2.appid, id: 'd-payer', password: 'pw-d-payer' } })).body.token;
     const { socket } = await connect(s2.url, token);
-    open.push(socket);
+    stack.track(socket);
     const ticks = collect(socket, 'charge.tick');
     const [w1, w2] = await Promise.all([startTestWorkers(s2.config), startTestWorkers(s2.config)]);
     try {
@@ -371,7 +361,7 @@ describe('worker restart mid-call', () => {
     const payerToken = (await call(s2.url, 'POST', '/v1/auth/login', { body: { appid: a2.appid, id: 'w-payer', password: 'pw-w-payer' } })).body
       .token;
     const { socket } = await connect(s2.url, payerToken);
-    open.push(socket);
+    stack.track(socket);
     const ticks = collect(socket, 'charge.tick');
 
     let w = await startTestWorkers(s2.config);

@@ -3,35 +3,16 @@
 // customer over (also under a race of many seats), a seat going offline returns its
 // customers to the pool, validation; the pages and snippets of §4.2 as served.
 // Real api node, real workers (dispatch rounds, presence sweep), real sockets, test Redis.
-import type { Socket } from 'socket.io-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ServerPayload } from '../../src/client/index.js';
 import type { DomainEvent } from '../../src/infra/events.js';
-import type { WorkerNode } from '../../workers/runtime.js';
-import {
-  call,
-  collect,
-  connect,
-  createApp,
-  loginUser,
-  nextEvent,
-  sleep,
-  startServer,
-  startTestWorkers,
-  until,
-  type TestServer,
-  okData,
-} from '../helpers.js';
+import { call, collect, connect, createApp, loginUser, nextEvent, sleep, until, okData, useStack } from '../helpers.js';
 
 const GRACE = 300;
 const GUEST_RATE = 30;
 
-let srv: TestServer;
-let workers: WorkerNode;
-const open: Socket[] = [];
-
-beforeAll(async () => {
-  srv = await startServer({
+const stack = useStack(
+  {
     // One agent per round for ordinary requests and no second round within a test: every
     // seat seeing a consultation comes from offer-to-all (and widenNow), nothing else.
     DISPATCH_FIRST_OFFERS: 1,
@@ -41,21 +22,16 @@ beforeAll(async () => {
     PRESENCE_GRACE_MS: GRACE,
     PRESENCE_SWEEP_INTERVAL_MS: 100,
     CS_GUEST_RATE_PER_MINUTE: GUEST_RATE,
-  });
-  workers = await startTestWorkers(srv.config);
-});
-afterAll(async () => {
-  for (const s of open) s.close();
-  await workers?.close();
-  await srv?.close();
-});
+  },
+  { app: false },
+);
 
 type App = { appid: string; secret: string };
 
 /** A new app with a robot named 小微客服. */
 async function csApp(): Promise<App> {
-  const app = await createApp(srv.url);
-  const r = await call(srv.url, 'PUT', `/v1/apps/${app.appid}/customerservice/robot`, {
+  const app = await createApp(stack.url);
+  const r = await call(stack.url, 'PUT', `/v1/apps/${app.appid}/customerservice/robot`, {
     basic: [app.appid, app.secret],
     body: { nickname: '小微客服' },
   });
@@ -64,7 +40,7 @@ async function csApp(): Promise<App> {
 }
 
 async function newSeat(app: App, nickname: string, password = 'seat-pass-1'): Promise<string> {
-  const r = await call(srv.url, 'POST', `/v1/apps/${app.appid}/customerservice/seats`, {
+  const r = await call(stack.url, 'POST', `/v1/apps/${app.appid}/customerservice/seats`, {
     basic: [app.appid, app.secret],
     body: { nickname, password },
   });
@@ -74,10 +50,10 @@ async function newSeat(app: App, nickname: string, password = 'seat-pass-1'): Pr
 
 /** Seat login (nickname + password) → console socket, online. */
 async function seatOnline(app: App, nickname: string, password = 'seat-pass-1') {
-  const login = await call(srv.url, 'POST', '/v1/customerservice/seats/login', { body: { appid: app.appid, nickname, password } });
+  const login = await call(stack.url, 'POST', '/v1/customerservice/seats/login', { body: { appid: app.appid, nickname, password } });
   expect(login.status, JSON.stringify(login.body)).toBe(200);
-  const { socket } = await connect(srv.url, login.body.token);
-  open.push(socket);
+  const { socket } = await connect(stack.url, login.body.token);
+  stack.track(socket);
   const offers = collect(socket, 'dispatch.offer');
   const messages = collect(socket, 'cs.message');
   const taken = collect(socket, 'cs.taken');
@@ -88,10 +64,10 @@ async function seatOnline(app: App, nickname: string, password = 'seat-pass-1') 
 
 /** An anonymous customer of the consultation page, connected. */
 async function customer(app: App) {
-  const g = await call(srv.url, 'POST', '/v1/customerservice/guests', { body: { appid: app.appid } });
+  const g = await call(stack.url, 'POST', '/v1/customerservice/guests', { body: { appid: app.appid } });
   expect(g.status, JSON.stringify(g.body)).toBe(200);
-  const { socket, snapshot } = await connect(srv.url, g.body.token);
-  open.push(socket);
+  const { socket, snapshot } = await connect(stack.url, g.body.token);
+  stack.track(socket);
   return {
     uid: g.body.uid as string,
     name: g.body.name as string,
@@ -107,106 +83,112 @@ const offerFor = (seat: { offers: Array<ServerPayload<'dispatch.offer'>> }, call
 
 describe('robot and seats (the app backend)', () => {
   it('creates the robot, new and linked seats; unique nicknames; validation and tenancy; removal', async () => {
-    const app = await createApp(srv.url);
+    const app = await createApp(stack.url);
     const basic: [string, string] = [app.appid, app.secret];
     // No robot yet: seats and customers are refused with the reason.
-    let r = await call(srv.url, 'POST', `/v1/apps/${app.appid}/customerservice/seats`, { basic, body: { nickname: '小王', password: 'pw-123456' } });
+    let r = await call(stack.url, 'POST', `/v1/apps/${app.appid}/customerservice/seats`, {
+      basic,
+      body: { nickname: '小王', password: 'pw-123456' },
+    });
     expect(r.status).toBe(409);
     expect(r.body.error.code).toBe('CS_NOT_ENABLED');
-    r = await call(srv.url, 'POST', '/v1/customerservice/guests', { body: { appid: app.appid } });
+    r = await call(stack.url, 'POST', '/v1/customerservice/guests', { body: { appid: app.appid } });
     expect(r.body.error.code).toBe('CS_NOT_ENABLED');
 
-    r = await call(srv.url, 'PUT', `/v1/apps/${app.appid}/customerservice/robot`, { basic, body: { nickname: '' } });
+    r = await call(stack.url, 'PUT', `/v1/apps/${app.appid}/customerservice/robot`, { basic, body: { nickname: '' } });
     expect(r.status).toBe(400);
     expect(r.body.error.code).toBe('VALIDATION_FAILED');
     expect(r.body.error.message).toMatch(/nickname/);
-    r = await call(srv.url, 'PUT', `/v1/apps/${app.appid}/customerservice/robot`, { basic, body: { nickname: '小微客服' } });
+    r = await call(stack.url, 'PUT', `/v1/apps/${app.appid}/customerservice/robot`, { basic, body: { nickname: '小微客服' } });
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ appid: app.appid, nickname: '小微客服', seats: [] });
-    r = await call(srv.url, 'PUT', `/v1/apps/${app.appid}/customerservice/robot`, { basic, body: { nickname: '微特喜客服' } });
+    r = await call(stack.url, 'PUT', `/v1/apps/${app.appid}/customerservice/robot`, { basic, body: { nickname: '微特喜客服' } });
     expect(r.body.nickname).toBe('微特喜客服');
-    expect((await call(srv.url, 'GET', `/v1/customerservice/robot?appid=${app.appid}`)).body).toEqual({
+    expect((await call(stack.url, 'GET', `/v1/customerservice/robot?appid=${app.appid}`)).body).toEqual({
       appid: app.appid,
       nickname: '微特喜客服',
       seatsOnline: 0,
     });
 
     // 创建新席位
-    r = await call(srv.url, 'POST', `/v1/apps/${app.appid}/customerservice/seats`, { basic, body: { nickname: '客服小王', password: 'pw-123456' } });
+    r = await call(stack.url, 'POST', `/v1/apps/${app.appid}/customerservice/seats`, {
+      basic,
+      body: { nickname: '客服小王', password: 'pw-123456' },
+    });
     expect(r.status).toBe(201);
     expect(r.body).toMatchObject({ nickname: '客服小王', kind: 'created', state: 'offline' });
     expect(r.body.uid).toMatch(/^seat-/);
     const wang = r.body.uid as string;
-    r = await call(srv.url, 'POST', `/v1/apps/${app.appid}/customerservice/seats`, { basic, body: { nickname: '客服小王', password: 'other' } });
+    r = await call(stack.url, 'POST', `/v1/apps/${app.appid}/customerservice/seats`, { basic, body: { nickname: '客服小王', password: 'other' } });
     expect(r.status).toBe(409);
     expect(r.body.error.code).toBe('SEAT_EXISTS');
-    r = await call(srv.url, 'POST', `/v1/apps/${app.appid}/customerservice/seats`, { basic, body: { nickname: '客服小李' } });
+    r = await call(stack.url, 'POST', `/v1/apps/${app.appid}/customerservice/seats`, { basic, body: { nickname: '客服小李' } });
     expect(r.status).toBe(400);
     expect(r.body.error.message).toMatch(/password/);
     // The seat account is a user of the app with role seat.
-    r = await call(srv.url, 'GET', `/v1/apps/${app.appid}/users/${wang}`, { basic });
+    r = await call(stack.url, 'GET', `/v1/apps/${app.appid}/users/${wang}`, { basic });
     expect(r.body).toMatchObject({ id: wang, role: 'seat', name: '客服小王' });
 
     // 关联已有席位: an existing user (userId), logging in with its own password.
-    await loginUser(srv.url, app.appid, 'alice', { name: 'Alice' });
-    r = await call(srv.url, 'POST', `/v1/apps/${app.appid}/customerservice/seats/link`, { basic, body: { uid: 'alice' } });
+    await loginUser(stack.url, app.appid, 'alice', { name: 'Alice' });
+    r = await call(stack.url, 'POST', `/v1/apps/${app.appid}/customerservice/seats/link`, { basic, body: { uid: 'alice' } });
     expect(r.status).toBe(201);
     expect(r.body).toMatchObject({ uid: 'alice', nickname: 'Alice', kind: 'linked' });
-    r = await call(srv.url, 'POST', `/v1/apps/${app.appid}/customerservice/seats/link`, { basic, body: { uid: 'alice', nickname: '爱丽丝' } });
+    r = await call(stack.url, 'POST', `/v1/apps/${app.appid}/customerservice/seats/link`, { basic, body: { uid: 'alice', nickname: '爱丽丝' } });
     expect(r.body.error.code).toBe('SEAT_EXISTS');
-    r = await call(srv.url, 'POST', `/v1/apps/${app.appid}/customerservice/seats/link`, { basic, body: { uid: 'nobody' } });
+    r = await call(stack.url, 'POST', `/v1/apps/${app.appid}/customerservice/seats/link`, { basic, body: { uid: 'nobody' } });
     expect(r.status).toBe(404);
     expect(r.body.error.code).toBe('USER_NOT_FOUND');
 
     // Listing; another app's credentials and a wrong secret are refused.
-    r = await call(srv.url, 'GET', `/v1/apps/${app.appid}/customerservice/seats`, { basic });
+    r = await call(stack.url, 'GET', `/v1/apps/${app.appid}/customerservice/seats`, { basic });
     expect(r.body.seats.map((s: { nickname: string }) => s.nickname)).toEqual(['客服小王', 'Alice']);
-    const other = await createApp(srv.url);
-    r = await call(srv.url, 'GET', `/v1/apps/${app.appid}/customerservice/seats`, { basic: [other.appid, other.secret] });
+    const other = await createApp(stack.url);
+    r = await call(stack.url, 'GET', `/v1/apps/${app.appid}/customerservice/seats`, { basic: [other.appid, other.secret] });
     expect(r.status).toBe(403);
     expect(r.body.error.code).toBe('CROSS_TENANT');
-    r = await call(srv.url, 'POST', `/v1/apps/${app.appid}/customerservice/seats`, {
+    r = await call(stack.url, 'POST', `/v1/apps/${app.appid}/customerservice/seats`, {
       basic: [app.appid, 'wrong'],
       body: { nickname: 'x', password: 'y' },
     });
     expect(r.status).toBe(401);
 
     // Seat login: nickname + password; a linked seat by nickname or user id; one answer for unknown and wrong.
-    r = await call(srv.url, 'POST', '/v1/customerservice/seats/login', { body: { appid: app.appid, nickname: '客服小王', password: 'pw-123456' } });
+    r = await call(stack.url, 'POST', '/v1/customerservice/seats/login', { body: { appid: app.appid, nickname: '客服小王', password: 'pw-123456' } });
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ uid: wang, name: '客服小王', robot: '微特喜客服', seat: { kind: 'created' } });
-    expect((await call(srv.url, 'GET', '/v1/me', { token: r.body.token })).body.user.id).toBe(wang);
+    expect((await call(stack.url, 'GET', '/v1/me', { token: r.body.token })).body.user.id).toBe(wang);
     const wangToken = r.body.token as string;
-    r = await call(srv.url, 'POST', '/v1/customerservice/seats/login', { body: { appid: app.appid, nickname: '客服小王', password: 'wrong' } });
+    r = await call(stack.url, 'POST', '/v1/customerservice/seats/login', { body: { appid: app.appid, nickname: '客服小王', password: 'wrong' } });
     expect(r.status).toBe(401);
     expect(r.body.error.code).toBe('WRONG_PASSWORD');
-    r = await call(srv.url, 'POST', '/v1/customerservice/seats/login', { body: { appid: app.appid, nickname: '不存在', password: 'pw-123456' } });
+    r = await call(stack.url, 'POST', '/v1/customerservice/seats/login', { body: { appid: app.appid, nickname: '不存在', password: 'pw-123456' } });
     expect(r.body.error).toEqual({ code: 'WRONG_PASSWORD', message: 'unknown seat nickname or wrong password' });
-    r = await call(srv.url, 'POST', '/v1/customerservice/seats/login', { body: { appid: app.appid, nickname: 'Alice', password: 'pw-alice' } });
+    r = await call(stack.url, 'POST', '/v1/customerservice/seats/login', { body: { appid: app.appid, nickname: 'Alice', password: 'pw-alice' } });
     expect(r.body.uid).toBe('alice');
-    r = await call(srv.url, 'POST', '/v1/customerservice/seats/login', { body: { appid: app.appid, nickname: 'alice', password: 'pw-alice' } });
+    r = await call(stack.url, 'POST', '/v1/customerservice/seats/login', { body: { appid: app.appid, nickname: 'alice', password: 'pw-alice' } });
     expect(r.body.uid).toBe('alice');
     // A plain user is no seat: its password does not open the console.
-    await loginUser(srv.url, app.appid, 'bob');
-    r = await call(srv.url, 'POST', '/v1/customerservice/seats/login', { body: { appid: app.appid, nickname: 'bob', password: 'pw-bob' } });
+    await loginUser(stack.url, app.appid, 'bob');
+    r = await call(stack.url, 'POST', '/v1/customerservice/seats/login', { body: { appid: app.appid, nickname: 'bob', password: 'pw-bob' } });
     expect(r.body.error.code).toBe('WRONG_PASSWORD');
 
     // Removal: the created seat's sessions end and it can no longer log in.
-    r = await call(srv.url, 'DELETE', `/v1/apps/${app.appid}/customerservice/seats/${wang}`, { basic });
+    r = await call(stack.url, 'DELETE', `/v1/apps/${app.appid}/customerservice/seats/${wang}`, { basic });
     expect(r.body).toEqual({ removed: true });
-    expect((await call(srv.url, 'GET', '/v1/me', { token: wangToken })).body.error.code).toBe('TOKEN_REVOKED');
-    r = await call(srv.url, 'POST', '/v1/customerservice/seats/login', { body: { appid: app.appid, nickname: '客服小王', password: 'pw-123456' } });
+    expect((await call(stack.url, 'GET', '/v1/me', { token: wangToken })).body.error.code).toBe('TOKEN_REVOKED');
+    r = await call(stack.url, 'POST', '/v1/customerservice/seats/login', { body: { appid: app.appid, nickname: '客服小王', password: 'pw-123456' } });
     expect(r.body.error.code).toBe('WRONG_PASSWORD');
-    r = await call(srv.url, 'DELETE', `/v1/apps/${app.appid}/customerservice/seats/${wang}`, { basic });
+    r = await call(stack.url, 'DELETE', `/v1/apps/${app.appid}/customerservice/seats/${wang}`, { basic });
     expect(r.body.error.code).toBe('SEAT_NOT_FOUND');
     expect(
-      (await call(srv.url, 'GET', `/v1/apps/${app.appid}/customerservice/seats`, { basic })).body.seats.map((s: { uid: string }) => s.uid),
+      (await call(stack.url, 'GET', `/v1/apps/${app.appid}/customerservice/seats`, { basic })).body.seats.map((s: { uid: string }) => s.uid),
     ).toEqual(['alice']);
     // A linked user removed as a seat keeps its account and session but is no longer offered consultations.
-    expect((await call(srv.url, 'GET', `/v1/apps/${app.appid}/agents/alice`, { basic })).body.skills).toEqual(['cs']);
-    expect((await call(srv.url, 'DELETE', `/v1/apps/${app.appid}/customerservice/seats/alice`, { basic })).body).toEqual({ removed: true });
-    expect((await call(srv.url, 'GET', `/v1/apps/${app.appid}/agents/alice`, { basic })).body.skills).toEqual([]);
-    expect((await call(srv.url, 'POST', '/v1/auth/login', { body: { appid: app.appid, id: 'alice', password: 'pw-alice' } })).status).toBe(200);
+    expect((await call(stack.url, 'GET', `/v1/apps/${app.appid}/agents/alice`, { basic })).body.skills).toEqual(['cs']);
+    expect((await call(stack.url, 'DELETE', `/v1/apps/${app.appid}/customerservice/seats/alice`, { basic })).body).toEqual({ removed: true });
+    expect((await call(stack.url, 'GET', `/v1/apps/${app.appid}/agents/alice`, { basic })).body.skills).toEqual([]);
+    expect((await call(stack.url, 'POST', '/v1/auth/login', { body: { appid: app.appid, id: 'alice', password: 'pw-alice' } })).status).toBe(200);
   });
 });
 
@@ -218,7 +200,7 @@ describe('consultations', () => {
     await newSeat(app, '客服小张'); // never online: sees nothing
     const wang = await seatOnline(app, '客服小王');
     const li = await seatOnline(app, '客服小李');
-    expect((await call(srv.url, 'GET', `/v1/customerservice/robot?appid=${app.appid}`)).body.seatsOnline).toBe(2);
+    expect((await call(stack.url, 'GET', `/v1/customerservice/robot?appid=${app.appid}`)).body.seatsOnline).toBe(2);
 
     const c = await customer(app);
     expect(c.snapshot.customerservice).toMatchObject({ role: 'customer', consultation: { state: 'closed', messages: [] } });
@@ -266,8 +248,8 @@ describe('consultations', () => {
     expect(c.messages.filter((m) => m.from === 'seat').map((m) => m.text)).toEqual(['您好，我是小王']);
 
     // A reconnecting customer gets the conversation back in its snapshot.
-    const again = await connect(srv.url, c.token);
-    open.push(again.socket);
+    const again = await connect(stack.url, c.token);
+    stack.track(again.socket);
     expect(again.snapshot.customerservice.consultation).toMatchObject({ state: 'talking', seat: wang.uid, seatName: '客服小王' });
     expect(again.snapshot.customerservice.consultation.messages.map((m: { seq: number }) => m.seq)).toEqual([1, 2, 3, 4]);
 
@@ -290,7 +272,7 @@ describe('consultations', () => {
       seats.push(await seatOnline(app, `坐席${i}`));
     }
     const published: DomainEvent[] = [];
-    srv.app.core.events.onPublish((e) => {
+    stack.srv.app.core.events.onPublish((e) => {
       if (e.appid === app.appid) published.push(e);
     });
     const c = await customer(app);
@@ -303,7 +285,7 @@ describe('consultations', () => {
     const refused = answers.filter((a) => !a.ok);
     expect(refused.map((a) => a.error.code)).toEqual(Array(N - 1).fill('CS_TAKEN'));
     const winner = seats[answers.findIndex((a) => a.ok)]!;
-    const conv = await call(srv.url, 'GET', `/v1/conversations/${sent.data.requestId}`, { token: c.token });
+    const conv = await call(stack.url, 'GET', `/v1/conversations/${sent.data.requestId}`, { token: c.token });
     expect(conv.body).toMatchObject({ state: 'active', agent: winner.uid, caller: c.uid });
     // The customer saw one reply only, and every seat heard who took it.
     await sleep(100);
@@ -342,7 +324,7 @@ describe('consultations', () => {
     const newId = offerFor(b, c.uid)!.requestId;
     expect(newId).not.toBe(sent.data.requestId);
     expect(offerFor(b, c.uid)!.data).toMatchObject({ returned: true, previousSeat: a.uid });
-    const oldConv = await call(srv.url, 'GET', `/v1/conversations/${sent.data.requestId}`, { token: c.token });
+    const oldConv = await call(stack.url, 'GET', `/v1/conversations/${sent.data.requestId}`, { token: c.token });
     expect(oldConv.body).toMatchObject({ state: 'ended', endReason: 'seat-offline' });
     // B sees the whole history, including the note about A.
     const hist = await b.socket.emitWithAck('cs.history', { customer: c.uid });
@@ -386,9 +368,9 @@ describe('consultations', () => {
     const app = await csApp();
     await newSeat(app, '移动坐席');
     const seat = await seatOnline(app, '移动坐席');
-    const token = await loginUser(srv.url, app.appid, 'app-user-1', { name: '张三' });
-    const { socket, snapshot } = await connect(srv.url, token);
-    open.push(socket);
+    const token = await loginUser(stack.url, app.appid, 'app-user-1', { name: '张三' });
+    const { socket, snapshot } = await connect(stack.url, token);
+    stack.track(socket);
     expect(snapshot.customerservice).toEqual({ role: 'none' });
     const sent = await socket.emitWithAck('cs.send', { text: '我在 APP 里咨询' });
     expect(sent.data).toMatchObject({ state: 'waiting', message: { customer: 'app-user-1', name: '张三' } });
@@ -396,8 +378,8 @@ describe('consultations', () => {
     expect((offerFor(seat, 'app-user-1')!.data as { customerName?: string }).customerName).toBe('张三');
     const r = await seat.socket.emitWithAck('cs.reply', { customer: 'app-user-1', text: '您好张三' });
     expect(r.data.tookOver).toBe(true);
-    const again = await connect(srv.url, token);
-    open.push(again.socket);
+    const again = await connect(stack.url, token);
+    stack.track(again.socket);
     expect(again.snapshot.customerservice).toMatchObject({
       role: 'customer',
       consultation: { customerName: '张三', state: 'talking', seatName: '移动坐席' },
@@ -437,23 +419,23 @@ describe('consultations', () => {
     expect((await c.socket.emitWithAck('cs.history', {})).data).toMatchObject({ state: 'closed', messages: [] });
 
     // REST validation and the guest rate limit (per IP and app, in Redis).
-    let g = await call(srv.url, 'POST', '/v1/customerservice/guests', { body: { appid: 'NOT VALID' } });
+    let g = await call(stack.url, 'POST', '/v1/customerservice/guests', { body: { appid: 'NOT VALID' } });
     expect(g.status).toBe(400);
     expect(g.body.error.message).toMatch(/appid/);
-    g = await call(srv.url, 'POST', '/v1/customerservice/seats/login', { body: { appid: app.appid, nickname: ' 校验', password: 'x' } });
+    g = await call(stack.url, 'POST', '/v1/customerservice/seats/login', { body: { appid: app.appid, nickname: ' 校验', password: 'x' } });
     expect(g.body.error.code).toBe('VALIDATION_FAILED');
     const limited = await csApp();
     const codes: number[] = [];
     for (let i = 0; i < GUEST_RATE + 1; i++)
-      codes.push((await call(srv.url, 'POST', '/v1/customerservice/guests', { body: { appid: limited.appid } })).status);
+      codes.push((await call(stack.url, 'POST', '/v1/customerservice/guests', { body: { appid: limited.appid } })).status);
     // Counting is per minute: a window boundary in the middle gives a fresh count, never a refusal too early.
     expect(codes.slice(0, GUEST_RATE).every((s) => s === 200)).toBe(true);
     if (codes[GUEST_RATE] === 200) {
-      const more = await call(srv.url, 'POST', '/v1/customerservice/guests', { body: { appid: limited.appid } });
+      const more = await call(stack.url, 'POST', '/v1/customerservice/guests', { body: { appid: limited.appid } });
       expect([200, 429]).toContain(more.status);
     } else {
       expect(codes[GUEST_RATE]).toBe(429);
-      const body = (await call(srv.url, 'POST', '/v1/customerservice/guests', { body: { appid: limited.appid } })).body;
+      const body = (await call(stack.url, 'POST', '/v1/customerservice/guests', { body: { appid: limited.appid } })).body;
       expect(body.error.code).toBe('RATE_LIMITED');
     }
   });
@@ -461,33 +443,33 @@ describe('consultations', () => {
 
 describe('pages of §4.2', () => {
   it('serves the consultation page, the console, the icon, the Socket.IO client and the snippets with the appId filled in', async () => {
-    const page = await fetch(`${srv.url}/LiveVideoServer/chat4help.jsp?appId=demo`);
+    const page = await fetch(`${stack.url}/LiveVideoServer/chat4help.jsp?appId=demo`);
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toMatch(/text\/html/);
     expect(await page.text()).toContain('/socket.io/socket.io.js');
-    const console = await fetch(`${srv.url}/LiveVideoServer/chat4tp.do`);
+    const console = await fetch(`${stack.url}/LiveVideoServer/chat4tp.do`);
     expect(await console.text()).toContain('坐席登录');
-    const icon = await fetch(`${srv.url}/LiveVideoServer/images/mydiv_ico.png`);
+    const icon = await fetch(`${stack.url}/LiveVideoServer/images/mydiv_ico.png`);
     expect(icon.headers.get('content-type')).toBe('image/png');
     expect(
       Buffer.from(await icon.arrayBuffer())
         .subarray(1, 4)
         .toString(),
     ).toBe('PNG');
-    expect((await fetch(`${srv.url}/socket.io/socket.io.js`)).status).toBe(200);
+    expect((await fetch(`${stack.url}/socket.io/socket.io.js`)).status).toBe(200);
 
-    const named = await (await fetch(`${srv.url}/LiveVideoServer/js/consult.js?appId=demo-app`)).text();
+    const named = await (await fetch(`${stack.url}/LiveVideoServer/js/consult.js?appId=demo-app`)).text();
     expect(named).toContain('var appId="demo-app";');
-    expect(named).toContain(`var hostname = "${srv.url}/LiveVideoServer/";`);
+    expect(named).toContain(`var hostname = "${stack.url}/LiveVideoServer/";`);
     expect(named).toContain('在线咨询');
-    const numeric = await (await fetch(`${srv.url}/LiveVideoServer/js/consult.js?appId=10000`)).text();
+    const numeric = await (await fetch(`${stack.url}/LiveVideoServer/js/consult.js?appId=10000`)).text();
     expect(numeric).toContain('var appId=10000;');
-    expect((await fetch(`${srv.url}/LiveVideoServer/js/consult.js`)).status).toBe(400);
-    expect((await fetch(`${srv.url}/LiveVideoServer/js/consult.js?appId=%22%3Balert(1)`)).status).toBe(400);
-    const seat = await (await fetch(`${srv.url}/LiveVideoServer/js/seat.js`)).text();
+    expect((await fetch(`${stack.url}/LiveVideoServer/js/consult.js`)).status).toBe(400);
+    expect((await fetch(`${stack.url}/LiveVideoServer/js/consult.js?appId=%22%3Balert(1)`)).status).toBe(400);
+    const seat = await (await fetch(`${stack.url}/LiveVideoServer/js/seat.js`)).text();
     expect(seat).toContain('"chat4tp.do"');
     expect(seat).toContain('登录坐席');
-    const embed = await (await fetch(`${srv.url}/LiveVideoServer/customerservice/embed.html?appId=demo`)).text();
+    const embed = await (await fetch(`${stack.url}/LiveVideoServer/customerservice/embed.html?appId=demo`)).text();
     expect(embed).toContain('var appId=&quot;demo&quot;;');
     expect(embed).toContain('初始化坐席登录悬浮框');
   });
@@ -500,27 +482,27 @@ describe('guest accounts', () => {
     const early = await customer(app);
     const closed = new Promise<string>((r) => early.socket.once('disconnect', r));
     await sleep(5); // the two sessions end at different milliseconds
-    const late = await call(srv.url, 'POST', '/v1/customerservice/guests', { body: { appid: app.appid } });
-    expect((await call(srv.url, 'GET', `/v1/apps/${app.appid}/users/${early.uid}`, { basic })).status).toBe(200);
+    const late = await call(stack.url, 'POST', '/v1/customerservice/guests', { body: { appid: app.appid } });
+    expect((await call(stack.url, 'GET', `/v1/apps/${app.appid}/users/${early.uid}`, { basic })).status).toBe(200);
 
-    const cs = srv.app.services.customerservice;
+    const cs = stack.srv.app.services.customerservice;
     // Nothing has ended yet: nobody of this app is deleted (other files' guests may be, they share nothing).
     await cs.pruneGuests(Date.now());
-    expect((await call(srv.url, 'GET', `/v1/apps/${app.appid}/users/${early.uid}`, { basic })).status).toBe(200);
+    expect((await call(stack.url, 'GET', `/v1/apps/${app.appid}/users/${early.uid}`, { basic })).status).toBe(200);
 
     // A moment when the first guest's session has ended and the second's has not.
     const lateExpires = late.body.expiresAt as number;
     await cs.pruneGuests(lateExpires - 1);
-    expect((await call(srv.url, 'GET', `/v1/apps/${app.appid}/users/${early.uid}`, { basic })).status).toBe(404);
-    expect((await call(srv.url, 'GET', `/v1/apps/${app.appid}/users/${late.body.uid}`, { basic })).status).toBe(200);
+    expect((await call(stack.url, 'GET', `/v1/apps/${app.appid}/users/${early.uid}`, { basic })).status).toBe(404);
+    expect((await call(stack.url, 'GET', `/v1/apps/${app.appid}/users/${late.body.uid}`, { basic })).status).toBe(200);
     expect(await closed).toBe('io server disconnect');
-    expect((await call(srv.url, 'GET', '/v1/me', { token: early.token })).status).toBe(401);
+    expect((await call(stack.url, 'GET', '/v1/me', { token: early.token })).status).toBe(401);
 
     // The scheduler job is registered and a run through the real worker completes.
-    const queue = srv.app.core.queues.get('customerservice');
+    const queue = stack.srv.app.core.queues.get('customerservice');
     const schedulers = await queue.getJobSchedulers();
     expect(schedulers.map((s) => s.name)).toContain('pruneGuests');
-    const jobId = await srv.app.core.queues.add('customerservice', 'pruneGuests', {});
+    const jobId = await stack.srv.app.core.queues.add('customerservice', 'pruneGuests', {});
     await until(async () => (await queue.getJobState(jobId)) === 'completed', 5000, 'the pruneGuests job to complete');
   });
 });

@@ -33,29 +33,24 @@ import {
   until,
   type Fake,
   type TestServer,
+  useStack,
 } from '../helpers.js';
 
-let srv: TestServer;
-let workers: WorkerNode;
-let A: { appid: string; secret: string };
-let B: { appid: string; secret: string };
-const open: Socket[] = [];
-
-beforeAll(async () => {
-  srv = await startServer({
+const stack = useStack(
+  {
     DASHBOARD_QUEUES_INTERVAL_MS: 200,
     CORS_ORIGINS: 'http://ops.example',
     DISPATCH_MAX_WAIT_MS: 600000,
     PAIR_ROUND_MS: 60000,
-  });
-  workers = await startTestWorkers(srv.config);
-  A = await createApp(srv.url);
-  B = await createApp(srv.url);
-});
-afterAll(async () => {
-  for (const s of open) s.close();
-  await workers?.close();
-  await srv?.close();
+  },
+  { app: false },
+);
+let A: { appid: string; secret: string };
+let B: { appid: string; secret: string };
+
+beforeAll(async () => {
+  A = await createApp(stack.url);
+  B = await createApp(stack.url);
 });
 
 /** connectDashboard on this server; the sockets it opens are closed after the file. */
@@ -63,8 +58,8 @@ async function dashboard(
   auth: Record<string, unknown> | undefined,
   opts: Record<string, unknown> = {},
 ): Promise<{ socket: Socket; snapshot: DashboardSnapshotT }> {
-  const d = await connectDashboard(srv.url, auth, opts);
-  open.push(d.socket);
+  const d = await connectDashboard(stack.url, auth, opts);
+  stack.track(d.socket);
   return d;
 }
 const refusal = (p: Promise<unknown>) =>
@@ -97,7 +92,7 @@ describe('handshake', () => {
   });
 
   it('a user token opens no dashboard', async () => {
-    const token = await loginUser(srv.url, A.appid, 'hs-user');
+    const token = await loginUser(stack.url, A.appid, 'hs-user');
     expect(await refusal(dashboard({ token }))).toMatchObject({ code: 'AUTH_REQUIRED' });
   });
 
@@ -116,13 +111,13 @@ describe('handshake', () => {
   });
 
   it('closes an app dashboard at the next push once its secret no longer opens the app; the new secret opens one', async () => {
-    const app = await createApp(srv.url);
+    const app = await createApp(stack.url);
     const { socket } = await dashboard({ appid: app.appid, secret: app.secret });
     const before = await nextEvent(socket, 'dashboard.queues', 5000); // still valid: pushes go on
     expect(before.apps[0].appid).toBe(app.appid);
     const revoked = nextEvent(socket, 'dashboard.revoked', 5000);
     const gone = nextEvent(socket, 'disconnect', 5000);
-    const rotated = await call(srv.url, 'POST', `/v1/apps/${app.appid}/secret`, { token: ADMIN_TOKEN, body: {} });
+    const rotated = await call(stack.url, 'POST', `/v1/apps/${app.appid}/secret`, { token: ADMIN_TOKEN, body: {} });
     expect(rotated.status).toBe(200);
     expect(await revoked).toMatchObject({ code: 'APP_AUTH_FAILED' });
     expect(await gone).toBe('io server disconnect');
@@ -147,46 +142,46 @@ describe('snapshot', () => {
   it('holds every section, built from state created through the API', async () => {
     const basic: [string, string] = [A.appid, A.secret];
     // Rooms: a live course with a student in it, and a generic room with a member.
-    const teacher = await loginUser(srv.url, A.appid, 'sn-teacher', { role: 'teacher' });
-    const student = await loginUser(srv.url, A.appid, 'sn-student', { role: 'student' });
-    const course = (await call(srv.url, 'POST', '/v1/courses', { token: teacher, body: { title: 'algebra' } })).body;
-    expect((await call(srv.url, 'POST', `/v1/courses/${course.roomnum}/start`, { token: teacher })).status).toBe(200);
-    expect((await call(srv.url, 'POST', `/v1/courses/${course.roomnum}/enter`, { token: student })).status).toBe(200);
-    const host = await loginUser(srv.url, A.appid, 'sn-host');
-    const generic = (await call(srv.url, 'POST', '/v1/rooms', { token: host, body: {} })).body.roomId;
-    await call(srv.url, 'POST', `/v1/rooms/${generic}/join`, { token: host });
-    const closed = (await call(srv.url, 'POST', '/v1/rooms', { token: host, body: {} })).body.roomId;
-    expect((await call(srv.url, 'POST', `/v1/rooms/${closed}/end`, { token: host })).status).toBe(200);
+    const teacher = await loginUser(stack.url, A.appid, 'sn-teacher', { role: 'teacher' });
+    const student = await loginUser(stack.url, A.appid, 'sn-student', { role: 'student' });
+    const course = (await call(stack.url, 'POST', '/v1/courses', { token: teacher, body: { title: 'algebra' } })).body;
+    expect((await call(stack.url, 'POST', `/v1/courses/${course.roomnum}/start`, { token: teacher })).status).toBe(200);
+    expect((await call(stack.url, 'POST', `/v1/courses/${course.roomnum}/enter`, { token: student })).status).toBe(200);
+    const host = await loginUser(stack.url, A.appid, 'sn-host');
+    const generic = (await call(stack.url, 'POST', '/v1/rooms', { token: host, body: {} })).body.roomId;
+    await call(stack.url, 'POST', `/v1/rooms/${generic}/join`, { token: host });
+    const closed = (await call(stack.url, 'POST', '/v1/rooms', { token: host, body: {} })).body.roomId;
+    expect((await call(stack.url, 'POST', `/v1/rooms/${closed}/end`, { token: host })).status).toBe(200);
 
     // Agents: two online with CN>EN, one of them configured with a second skill; a request
     // for a skill nobody has waits in the dispatch queue.
-    const ag1 = await loginUser(srv.url, A.appid, 'sn-agent1');
-    const ag2 = await loginUser(srv.url, A.appid, 'sn-agent2');
-    expect((await call(srv.url, 'PUT', '/v1/presence', { token: ag1, body: { state: 'online', skills: ['CN>EN'] } })).status).toBe(200);
+    const ag1 = await loginUser(stack.url, A.appid, 'sn-agent1');
+    const ag2 = await loginUser(stack.url, A.appid, 'sn-agent2');
+    expect((await call(stack.url, 'PUT', '/v1/presence', { token: ag1, body: { state: 'online', skills: ['CN>EN'] } })).status).toBe(200);
     expect(
-      (await call(srv.url, 'PUT', '/v1/presence', { token: ag2, body: { state: 'online', skills: ['CN>EN', 'FR>DE'], capacity: 2 } })).status,
+      (await call(stack.url, 'PUT', '/v1/presence', { token: ag2, body: { state: 'online', skills: ['CN>EN', 'FR>DE'], capacity: 2 } })).status,
     ).toBe(200);
-    const caller = await loginUser(srv.url, A.appid, 'sn-caller');
-    const waiting = (await call(srv.url, 'POST', '/v1/dispatch/requests', { token: caller, body: { skill: 'JA>KO' } })).body;
+    const caller = await loginUser(stack.url, A.appid, 'sn-caller');
+    const waiting = (await call(stack.url, 'POST', '/v1/dispatch/requests', { token: caller, body: { skill: 'JA>KO' } })).body;
     expect(waiting.state).toBe('waiting');
 
     // A pairing ask in flight (nobody available: it stays matching for PAIR_ROUND_MS).
-    const asker = await loginUser(srv.url, A.appid, 'sn-asker');
-    const ask = (await call(srv.url, 'POST', '/v1/pairing/asks', { token: asker, body: { scene: 1 } })).body;
+    const asker = await loginUser(stack.url, A.appid, 'sn-asker');
+    const ask = (await call(stack.url, 'POST', '/v1/pairing/asks', { token: asker, body: { scene: 1 } })).body;
     expect(ask.state).toBe('matching');
 
     // A metered call with its running charge (unit 1 is debited at once).
-    await loginUser(srv.url, A.appid, 'sn-payer');
-    await loginUser(srv.url, A.appid, 'sn-payee');
-    await call(srv.url, 'PUT', '/v1/billing/prices/default', { basic, body: { unitPrice: 250, unitSeconds: 60 } });
-    await call(srv.url, 'POST', '/v1/billing/topups', { basic, body: { uid: 'sn-payer', amount: 10_000, ref: 'sn-1' } });
+    await loginUser(stack.url, A.appid, 'sn-payer');
+    await loginUser(stack.url, A.appid, 'sn-payee');
+    await call(stack.url, 'PUT', '/v1/billing/prices/default', { basic, body: { unitPrice: 250, unitSeconds: 60 } });
+    await call(stack.url, 'POST', '/v1/billing/topups', { basic, body: { uid: 'sn-payer', amount: 10_000, ref: 'sn-1' } });
     expect(
-      (await call(srv.url, 'POST', '/v1/billing/calls', { basic, body: { callId: 'sn-call', payer: 'sn-payer', payee: 'sn-payee' } })).body,
+      (await call(stack.url, 'POST', '/v1/billing/calls', { basic, body: { callId: 'sn-call', payer: 'sn-payer', payee: 'sn-payee' } })).body,
     ).toMatchObject({ state: 'active' });
 
     // Failed jobs: a bad notify job of each app (the worker fails it at once, no retry).
     // The api's own BullMQ queue (on one Redis or the Cluster), bypassing the producer's validation.
-    const q = srv.app.core.queues.get('notify');
+    const q = stack.srv.app.core.queues.get('notify');
     await q.add('notify', { appid: A.appid, to: { user: 'x' }, event: 'NOT A NAME' }, { jobId: 'bad-a' });
     await q.add('notify', { appid: B.appid, to: { user: 'x' }, event: 'NOT A NAME' }, { jobId: 'bad-b' });
     await until(async () => (await q.getFailedCount()) >= 2, 5000, 'the bad jobs to fail');
@@ -254,10 +249,10 @@ describe('snapshot', () => {
     });
 
     // Ended things leave the snapshot.
-    await call(srv.url, 'POST', `/v1/courses/${course.roomnum}/exit`, { token: teacher });
-    await call(srv.url, 'POST', `/v1/dispatch/requests/${waiting.requestId}/cancel`, { token: caller });
-    await call(srv.url, 'POST', `/v1/pairing/asks/${ask.askNo}/cancel`, { token: asker });
-    await call(srv.url, 'POST', '/v1/billing/calls/sn-call/end', { basic, body: {} });
+    await call(stack.url, 'POST', `/v1/courses/${course.roomnum}/exit`, { token: teacher });
+    await call(stack.url, 'POST', `/v1/dispatch/requests/${waiting.requestId}/cancel`, { token: caller });
+    await call(stack.url, 'POST', `/v1/pairing/asks/${ask.askNo}/cancel`, { token: asker });
+    await call(stack.url, 'POST', '/v1/billing/calls/sn-call/end', { basic, body: {} });
     const after = appOf((await dashboard({ appid: A.appid, secret: A.secret })).snapshot, A.appid);
     expect(after.rooms.items.map((r) => r.roomId)).not.toContain(String(course.roomnum));
     expect(after.dispatch.total).toBe(0);
@@ -275,23 +270,23 @@ describe('live updates', () => {
     dashB.onAny((name: string, data: unknown) => seenByB.push([name, data]));
     const adminJoins = collect(admin, 'room.member.joined');
 
-    const teacher = await loginUser(srv.url, A.appid, 'lv-teacher', { role: 'teacher' });
-    const student = await loginUser(srv.url, A.appid, 'lv-student', { role: 'student' });
-    const course = (await call(srv.url, 'POST', '/v1/courses', { token: teacher, body: { title: 'live' } })).body;
+    const teacher = await loginUser(stack.url, A.appid, 'lv-teacher', { role: 'teacher' });
+    const student = await loginUser(stack.url, A.appid, 'lv-student', { role: 'student' });
+    const course = (await call(stack.url, 'POST', '/v1/courses', { token: teacher, body: { title: 'live' } })).body;
     const roomId = String(course.roomnum);
     const started = nextEvent(dashA, 'room.state');
-    await call(srv.url, 'POST', `/v1/courses/${roomId}/start`, { token: teacher });
+    await call(stack.url, 'POST', `/v1/courses/${roomId}/start`, { token: teacher });
     expect(await started).toMatchObject({ appid: A.appid, roomId, kind: 'classroom', state: 'live', host: 'lv-teacher' });
 
     const joined = nextEvent(dashA, 'room.member.joined');
-    await call(srv.url, 'POST', `/v1/courses/${roomId}/enter`, { token: student });
+    await call(stack.url, 'POST', `/v1/courses/${roomId}/enter`, { token: student });
     expect(await joined).toMatchObject({ appid: A.appid, roomId, uid: 'lv-student', memsize: 1, at: expect.any(Number) });
     await until(() => adminJoins.some((e) => e.roomId === roomId && e.appid === A.appid), 5000, 'the admin to hear the join');
 
     // App B is busy too, and its own dashboard hears it — a control for what follows.
-    const hostB = await loginUser(srv.url, B.appid, 'lv-b-host');
-    const roomB = (await call(srv.url, 'POST', '/v1/rooms', { token: hostB, body: {} })).body.roomId;
-    await call(srv.url, 'POST', `/v1/rooms/${roomB}/join`, { token: hostB });
+    const hostB = await loginUser(stack.url, B.appid, 'lv-b-host');
+    const roomB = (await call(stack.url, 'POST', '/v1/rooms', { token: hostB, body: {} })).body.roomId;
+    await call(stack.url, 'POST', `/v1/rooms/${roomB}/join`, { token: hostB });
     await until(
       () => seenByB.some(([n, d]) => n === 'room.member.joined' && (d as { roomId?: string }).roomId === roomB),
       5000,
@@ -312,40 +307,40 @@ describe('live updates', () => {
     const picked = await dashboard({ adminToken: ADMIN_TOKEN, appid: A.appid });
     const pickedSnapshots = collect(picked.socket, 'dashboard.snapshot');
     const fresh = nextEvent(all.socket, 'dashboard.snapshot');
-    const late = await createApp(srv.url);
+    const late = await createApp(stack.url);
     expect((await fresh).apps.map((a) => a.appid)).toContain(late.appid);
 
     const joins = collect(all.socket, 'room.member.joined');
     const pickedJoins = collect(picked.socket, 'room.member.joined');
-    const host = await loginUser(srv.url, late.appid, 'late-host');
-    const roomId = (await call(srv.url, 'POST', '/v1/rooms', { token: host, body: {} })).body.roomId;
-    await call(srv.url, 'POST', `/v1/rooms/${roomId}/join`, { token: host });
+    const host = await loginUser(stack.url, late.appid, 'late-host');
+    const roomId = (await call(stack.url, 'POST', '/v1/rooms', { token: host, body: {} })).body.roomId;
+    await call(stack.url, 'POST', `/v1/rooms/${roomId}/join`, { token: host });
     await until(() => joins.some((e) => e.appid === late.appid && e.roomId === roomId), 5000, 'the admin to hear the new app');
     expect(pickedJoins.filter((e) => e.appid === late.appid)).toEqual([]);
     expect(pickedSnapshots).toEqual([]);
   });
 
   it('dispatch and billing events reach the app dashboard with their appid', async () => {
-    const app = await createApp(srv.url);
+    const app = await createApp(stack.url);
     const basic: [string, string] = [app.appid, app.secret];
     const { socket } = await dashboard({ appid: app.appid, secret: app.secret });
-    const agent = await loginUser(srv.url, app.appid, 'ev-agent');
-    await call(srv.url, 'PUT', '/v1/presence', { token: agent, body: { state: 'online', skills: ['PT>EN'] } });
-    const caller = await loginUser(srv.url, app.appid, 'ev-caller');
+    const agent = await loginUser(stack.url, app.appid, 'ev-agent');
+    await call(stack.url, 'PUT', '/v1/presence', { token: agent, body: { state: 'online', skills: ['PT>EN'] } });
+    const caller = await loginUser(stack.url, app.appid, 'ev-caller');
     const taken = nextEvent(socket, 'dispatch.taken');
-    const req = (await call(srv.url, 'POST', '/v1/dispatch/requests', { token: caller, body: { skill: 'PT>EN' } })).body;
+    const req = (await call(stack.url, 'POST', '/v1/dispatch/requests', { token: caller, body: { skill: 'PT>EN' } })).body;
     await until(
-      async () => (await call(srv.url, 'POST', `/v1/dispatch/requests/${req.requestId}/accept`, { token: agent })).status === 200,
+      async () => (await call(stack.url, 'POST', `/v1/dispatch/requests/${req.requestId}/accept`, { token: agent })).status === 200,
       5000,
       'the offer to be accepted',
     );
     expect(await taken).toMatchObject({ appid: app.appid, requestId: req.requestId, agent: 'ev-agent', skill: 'PT>EN' });
 
-    await call(srv.url, 'PUT', '/v1/billing/prices/default', { basic, body: { unitPrice: 100 } });
-    await call(srv.url, 'POST', '/v1/billing/topups', { basic, body: { uid: 'ev-caller', amount: 1000, ref: 'ev' } });
-    await call(srv.url, 'POST', '/v1/billing/calls', { basic, body: { callId: 'ev-call', payer: 'ev-caller', payee: 'ev-agent' } });
+    await call(stack.url, 'PUT', '/v1/billing/prices/default', { basic, body: { unitPrice: 100 } });
+    await call(stack.url, 'POST', '/v1/billing/topups', { basic, body: { uid: 'ev-caller', amount: 1000, ref: 'ev' } });
+    await call(stack.url, 'POST', '/v1/billing/calls', { basic, body: { callId: 'ev-call', payer: 'ev-caller', payee: 'ev-agent' } });
     const ended = nextEvent(socket, 'charge.ended');
-    await call(srv.url, 'POST', '/v1/billing/calls/ev-call/end', { basic, body: {} });
+    await call(stack.url, 'POST', '/v1/billing/calls/ev-call/end', { basic, body: {} });
     expect(await ended).toMatchObject({ appid: app.appid, callId: 'ev-call', units: 1, amount: 100, at: expect.any(Number) });
   });
 
@@ -357,26 +352,26 @@ describe('live updates', () => {
     expect(first.queues.map((x) => x.name)).toContain('notify');
 
     // An agent goes online (no business event for that): the next push shows it.
-    const agent = await loginUser(srv.url, A.appid, 'lq-agent');
-    await call(srv.url, 'PUT', '/v1/presence', { token: agent, body: { state: 'online', skills: ['EN>ES'] } });
+    const agent = await loginUser(stack.url, A.appid, 'lq-agent');
+    await call(stack.url, 'PUT', '/v1/presence', { token: agent, body: { state: 'online', skills: ['EN>ES'] } });
     const pushes = collect(socket, 'dashboard.queues');
     await until(() => pushes.some((p) => p.apps[0].agents.skills.some((s) => s.skill === 'EN>ES' && s.online === 1)), 5000, 'the agent in a push');
   });
 
   it('a reconnecting dashboard gets a fresh full snapshot', async () => {
-    const socket = ioc(`${srv.url}/dashboard`, {
+    const socket = ioc(`${stack.url}/dashboard`, {
       transports: ['websocket'],
       forceNew: true,
       reconnectionDelay: 50,
       auth: { appid: A.appid, secret: A.secret },
     });
-    open.push(socket);
+    stack.track(socket);
     const snaps = collect(socket, 'dashboard.snapshot');
     await until(() => snaps.length === 1, 5000, 'the first snapshot');
-    const host = await loginUser(srv.url, A.appid, 'rc-host');
-    const roomId = (await call(srv.url, 'POST', '/v1/rooms', { token: host, body: {} })).body.roomId;
+    const host = await loginUser(stack.url, A.appid, 'rc-host');
+    const roomId = (await call(stack.url, 'POST', '/v1/rooms', { token: host, body: {} })).body.roomId;
     // The connection drops under the socket (a network change, a node restart); the client reconnects by itself.
-    srv.app.io.of('/dashboard').sockets.get(socket.id!)!.conn.close();
+    stack.srv.app.io.of('/dashboard').sockets.get(socket.id!)!.conn.close();
     await until(() => snaps.length >= 2, 5000, 'a snapshot after reconnecting');
     expect(appOf(snaps.at(-1)!, A.appid).rooms.items.map((r) => r.roomId)).toContain(roomId);
   });
@@ -384,9 +379,9 @@ describe('live updates', () => {
 
 describe('rooms of every kind', () => {
   it('lists classroom, conference, live and generic rooms with their state and members; ended ones leave', async () => {
-    const app = await createApp(srv.url);
-    const svc = srv.app.services;
-    await loginUser(srv.url, app.appid, 'k-host');
+    const app = await createApp(stack.url);
+    const svc = stack.srv.app.services;
+    await loginUser(stack.url, app.appid, 'k-host');
     const conf = await svc.conferences.create(app.appid, 'k-host', { name: 'weekly' });
     const live = await svc.live.start(app.appid, 'k-host', { title: 'launch' });
     const generic = await svc.rooms.create(app.appid, { kind: 'room', host: 'k-host' });
@@ -407,11 +402,11 @@ describe('rooms of every kind', () => {
 
 describe('read functions behind the snapshot', () => {
   it('list newest rooms first up to the limit, with exact totals and the first members', async () => {
-    const app = await createApp(srv.url);
-    const svc = srv.app.services;
-    const host = await loginUser(srv.url, app.appid, 'rf-host');
+    const app = await createApp(stack.url);
+    const svc = stack.srv.app.services;
+    const host = await loginUser(stack.url, app.appid, 'rf-host');
     const ids: string[] = [];
-    for (let i = 0; i < 3; i++) ids.push((await call(srv.url, 'POST', '/v1/rooms', { token: host, body: {} })).body.roomId);
+    for (let i = 0; i < 3; i++) ids.push((await call(stack.url, 'POST', '/v1/rooms', { token: host, body: {} })).body.roomId);
     for (const uid of ['rf-a', 'rf-b', 'rf-c']) await svc.rooms.join(app.appid, ids[2]!, uid);
     const page = await svc.rooms.listAlive(app.appid, { limit: 2, members: 2 });
     expect(page.total).toBe(3);
@@ -423,11 +418,12 @@ describe('read functions behind the snapshot', () => {
   });
 
   it('list waiting requests per skill in queue order, online agents, open asks and active calls up to the limit', async () => {
-    const app = await createApp(srv.url);
-    const svc = srv.app.services;
-    const callers = await Promise.all(['rf-c1', 'rf-c2', 'rf-c3'].map((u) => loginUser(srv.url, app.appid, u)));
+    const app = await createApp(stack.url);
+    const svc = stack.srv.app.services;
+    const callers = await Promise.all(['rf-c1', 'rf-c2', 'rf-c3'].map((u) => loginUser(stack.url, app.appid, u)));
     const reqs = [];
-    for (const t of callers) reqs.push((await call(srv.url, 'POST', '/v1/dispatch/requests', { token: t, body: { skill: 'DE>IT' } })).body.requestId);
+    for (const t of callers)
+      reqs.push((await call(stack.url, 'POST', '/v1/dispatch/requests', { token: t, body: { skill: 'DE>IT' } })).body.requestId);
     const waiting = await svc.dispatch.waiting(app.appid, 2);
     expect(waiting).toHaveLength(1);
     expect(waiting[0]).toMatchObject({ skill: 'DE>IT', total: 3 });
@@ -437,8 +433,8 @@ describe('read functions behind the snapshot', () => {
     ]);
 
     for (const u of ['rf-g1', 'rf-g2', 'rf-g3']) {
-      const t = await loginUser(srv.url, app.appid, u);
-      await call(srv.url, 'PUT', '/v1/presence', { token: t, body: { state: 'online', skills: ['IT>DE'] } });
+      const t = await loginUser(stack.url, app.appid, u);
+      await call(stack.url, 'PUT', '/v1/presence', { token: t, body: { state: 'online', skills: ['IT>DE'] } });
     }
     const online = await svc.presence.online(app.appid, 2);
     expect(online.total).toBe(3);
@@ -446,14 +442,14 @@ describe('read functions behind the snapshot', () => {
     expect(online.agents.every((a) => a.state === 'online' && a.skills.includes('IT>DE'))).toBe(true);
 
     // A request of that skill is offered, then one agent accepts it: offered, then busy.
-    const caller = await loginUser(srv.url, app.appid, 'rf-it-caller');
-    const req = (await call(srv.url, 'POST', '/v1/dispatch/requests', { token: caller, body: { skill: 'IT>DE' } })).body;
+    const caller = await loginUser(stack.url, app.appid, 'rf-it-caller');
+    const req = (await call(stack.url, 'POST', '/v1/dispatch/requests', { token: caller, body: { skill: 'IT>DE' } })).body;
     const skill = async () => (await svc.dashboard.app(app.appid)).agents.skills.find((x) => x.skill === 'IT>DE')!;
     await until(async () => (await skill()).offered > 0, 5000, 'the request to be offered');
     const offeredTo = (await svc.presence.online(app.appid, 10)).agents.find((a) => a.state === 'offered')!.uid;
-    const agentToken = (await call(srv.url, 'POST', `/v1/apps/${app.appid}/tokens`, { basic: [app.appid, app.secret], body: { uid: offeredTo } }))
+    const agentToken = (await call(stack.url, 'POST', `/v1/apps/${app.appid}/tokens`, { basic: [app.appid, app.secret], body: { uid: offeredTo } }))
       .body.token;
-    expect((await call(srv.url, 'POST', `/v1/dispatch/requests/${req.requestId}/accept`, { token: agentToken })).body).toMatchObject({
+    expect((await call(stack.url, 'POST', `/v1/dispatch/requests/${req.requestId}/accept`, { token: agentToken })).body).toMatchObject({
       state: 'accepted',
       agent: offeredTo,
     });
@@ -473,6 +469,7 @@ describe('charts', () => {
   let w: WorkerNode | undefined;
   let hook: Fake;
   let app: { appid: string; secret: string };
+  const open: Socket[] = [];
 
   beforeAll(async () => {
     hook = await fakeHttp(() => ({ status: 500, json: { no: 'thanks' } }));

@@ -2,30 +2,14 @@
 // each round, first accept still wins), a per-request maximum wait, widenNow (an agent that
 // comes online gets the waiting offer-to-all requests at once), offeredTo. Ordinary
 // requests keep their round sizes (DISPATCH_FIRST_OFFERS).
-import type { Socket } from 'socket.io-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WorkerNode } from '../../workers/runtime.js';
-import { collect, connect, createApp, issueToken, nextEvent, sleep, startServer, startTestWorkers, until, type TestServer } from '../helpers.js';
+import { describe, expect, it } from 'vitest';
+import { collect, connect, issueToken, nextEvent, sleep, until, useStack } from '../helpers.js';
 
-let srv: TestServer;
-let workers: WorkerNode;
-let app: { appid: string; secret: string };
-const open: Socket[] = [];
-
-beforeAll(async () => {
-  srv = await startServer({ DISPATCH_FIRST_OFFERS: 1, DISPATCH_WIDEN_BY: 1, DISPATCH_ROUND_MS: 120000, DISPATCH_MAX_WAIT_MS: 600000 });
-  workers = await startTestWorkers(srv.config);
-  app = await createApp(srv.url);
-});
-afterAll(async () => {
-  for (const s of open) s.close();
-  await workers?.close();
-  await srv?.close();
-});
+const stack = useStack({ DISPATCH_FIRST_OFFERS: 1, DISPATCH_WIDEN_BY: 1, DISPATCH_ROUND_MS: 120000, DISPATCH_MAX_WAIT_MS: 600000 });
 
 async function user(uid: string) {
-  const { socket } = await connect(srv.url, await issueToken(srv.url, app, uid));
-  open.push(socket);
+  const { socket } = await connect(stack.url, await issueToken(stack.url, stack.app, uid));
+  stack.track(socket);
   return { uid, socket, offers: collect(socket, 'dispatch.offer') };
 }
 
@@ -40,18 +24,18 @@ describe('dispatch offer-to-all', () => {
     const agents = [];
     for (let i = 0; i < 4; i++) agents.push(await agent(`all-${i}`, 'help'));
     const caller = await user('caller-1');
-    const { dispatch } = srv.app.services;
+    const { dispatch } = stack.srv.app.services;
 
-    const plain = await dispatch.create(app.appid, caller.uid, { skill: 'help' });
+    const plain = await dispatch.create(stack.app.appid, caller.uid, { skill: 'help' });
     await until(() => agents.some((a) => a.offers.some((o) => o.requestId === plain.requestId)), 5000, 'the ordinary offer');
     await sleep(100);
     expect(agents.filter((a) => a.offers.some((o) => o.requestId === plain.requestId))).toHaveLength(1);
-    expect(await dispatch.offeredTo(app.appid, plain.requestId)).toHaveLength(1);
-    await dispatch.cancel(app.appid, plain.requestId, caller.uid);
+    expect(await dispatch.offeredTo(stack.app.appid, plain.requestId)).toHaveLength(1);
+    await dispatch.cancel(stack.app.appid, plain.requestId, caller.uid);
 
-    const all = await dispatch.create(app.appid, caller.uid, { skill: 'help', data: { text: 'hi' } }, { offerAll: true });
+    const all = await dispatch.create(stack.app.appid, caller.uid, { skill: 'help', data: { text: 'hi' } }, { offerAll: true });
     await until(() => agents.every((a) => a.offers.some((o) => o.requestId === all.requestId)), 5000, 'the offer at every agent');
-    expect((await dispatch.offeredTo(app.appid, all.requestId)).sort()).toEqual(agents.map((a) => a.uid).sort());
+    expect((await dispatch.offeredTo(stack.app.appid, all.requestId)).sort()).toEqual(agents.map((a) => a.uid).sort());
     const taken = agents.map((a) => collect(a.socket, 'dispatch.taken'));
     const answers = await Promise.all(agents.map((a) => a.socket.emitWithAck('dispatch.accept', { requestId: all.requestId })));
     expect(answers.filter((a) => a.ok)).toHaveLength(1);
@@ -63,19 +47,19 @@ describe('dispatch offer-to-all', () => {
     await until(() => losers.every((t) => t.length > 0), 5000, 'dispatch.taken at every loser');
     for (const t of losers) expect(t).toMatchObject([{ requestId: all.requestId, by: winner }]);
     expect(taken[w]).toEqual([]);
-    expect(await dispatch.offeredTo(app.appid, all.requestId)).toEqual([]);
+    expect(await dispatch.offeredTo(stack.app.appid, all.requestId)).toEqual([]);
   });
 
   it('widenNow: an agent coming online gets the waiting offer-to-all request before its next round', async () => {
     const first = await agent('early-1', 'late');
     const caller = await user('caller-2');
-    const { dispatch } = srv.app.services;
-    const req = await dispatch.create(app.appid, caller.uid, { skill: 'late' }, { offerAll: true });
+    const { dispatch } = stack.srv.app.services;
+    const req = await dispatch.create(stack.app.appid, caller.uid, { skill: 'late' }, { offerAll: true });
     await until(() => first.offers.some((o) => o.requestId === req.requestId), 5000, 'the first offer');
     const second = await agent('late-1', 'late');
     await sleep(200);
     expect(second.offers).toEqual([]); // the next round is 120 s away
-    await dispatch.widenNow(app.appid, 'late');
+    await dispatch.widenNow(stack.app.appid, 'late');
     await until(() => second.offers.some((o) => o.requestId === req.requestId), 5000, 'the offer after widenNow');
     expect(second.offers[0].round).toBe(2);
   });
@@ -83,7 +67,7 @@ describe('dispatch offer-to-all', () => {
   it('maxWaitMs replaces DISPATCH_MAX_WAIT_MS for one request', async () => {
     const caller = await user('caller-3');
     const before = Date.now();
-    const req = await srv.app.services.dispatch.create(app.appid, caller.uid, { skill: 'nobody-here' }, { maxWaitMs: 700 });
+    const req = await stack.srv.app.services.dispatch.create(stack.app.appid, caller.uid, { skill: 'nobody-here' }, { maxWaitMs: 700 });
     expect(req.expiresAt - req.createdAt).toBe(700);
     const expired = await nextEvent(caller.socket, 'dispatch.expired', 10000);
     expect(expired).toEqual({ requestId: req.requestId, skill: 'nobody-here' });

@@ -1,30 +1,15 @@
 // First accept wins: a request offered to 100 agents at once, all of them accepting at the
 // same moment over their own sockets — exactly one wins, the 99 others get ALREADY_TAKEN.
 import type { Socket } from 'socket.io-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WorkerNode } from '../../workers/runtime.js';
-import { call, connect, createApp, issueToken, startServer, startTestWorkers, until, type TestServer } from '../helpers.js';
+import { describe, expect, it } from 'vitest';
+import { call, connect, issueToken, until, useStack } from '../helpers.js';
 
 const N = 100;
-let srv: TestServer;
-let workers: WorkerNode;
-let app: { appid: string; secret: string };
-const open: Socket[] = [];
-
-beforeAll(async () => {
-  srv = await startServer({ DISPATCH_FIRST_OFFERS: N, DISPATCH_ROUND_MS: 30_000, DISPATCH_MAX_WAIT_MS: 60_000 });
-  workers = await startTestWorkers(srv.config);
-  app = await createApp(srv.url);
-});
-afterAll(async () => {
-  for (const s of open) s.close();
-  await workers?.close();
-  await srv?.close();
-});
+const stack = useStack({ DISPATCH_FIRST_OFFERS: N, DISPATCH_ROUND_MS: 30_000, DISPATCH_MAX_WAIT_MS: 60_000 });
 
 async function socketOf(uid: string): Promise<Socket> {
-  const { socket } = await connect(srv.url, await issueToken(srv.url, app, uid));
-  open.push(socket);
+  const { socket } = await connect(stack.url, await issueToken(stack.url, stack.app, uid));
+  stack.track(socket);
   return socket;
 }
 
@@ -57,8 +42,8 @@ describe('first accept wins', () => {
     const states = await Promise.all(agents.map((s) => s.emitWithAck('presence.get', {})));
     expect(states.filter((s) => s.data.state === 'busy').map((s) => s.data.uid)).toEqual([winner]);
     expect(states.filter((s) => s.data.state === 'online')).toHaveLength(N - 1);
-    const idle = await call(srv.url, 'GET', `/v1/apps/${app.appid}/agents?skill=${encodeURIComponent('RC>EN')}&limit=500`, {
-      basic: [app.appid, app.secret],
+    const idle = await call(stack.url, 'GET', `/v1/apps/${stack.app.appid}/agents?skill=${encodeURIComponent('RC>EN')}&limit=500`, {
+      basic: [stack.app.appid, stack.app.secret],
     });
     expect(idle.body.agents).toHaveLength(N - 1);
     expect(idle.body.agents).not.toContain(winner);

@@ -2,23 +2,9 @@
 // a real api node, real workers (rounds, expiry and the presence sweep are BullMQ jobs),
 // real sockets, the test Redis.
 import type { Socket } from 'socket.io-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { peerSign } from '../../src/modules/signals/service.js';
-import type { WorkerNode } from '../../workers/runtime.js';
-import {
-  call,
-  connect,
-  createApp,
-  issueToken,
-  nextEvent,
-  sleep,
-  startServer,
-  startTestWorkers,
-  type TestServer,
-  collect,
-  until,
-  type TestSnapshot,
-} from '../helpers.js';
+import { call, connect, issueToken, nextEvent, sleep, collect, until, type TestSnapshot, useStack } from '../helpers.js';
 
 const ROUND = 600;
 const MAX_WAIT = 2500;
@@ -26,13 +12,8 @@ const TIMEOUT = 4000;
 const GRACE = 300;
 const NOSHOW = 800;
 
-let srv: TestServer;
-let workers: WorkerNode;
-let app: { appid: string; secret: string };
-const open: Socket[] = [];
-
-beforeAll(async () => {
-  srv = await startServer({
+const stack = useStack(
+  {
     DISPATCH_FIRST_OFFERS: 2,
     DISPATCH_WIDEN_BY: 2,
     DISPATCH_ROUND_MS: ROUND,
@@ -41,26 +22,20 @@ beforeAll(async () => {
     PRESENCE_GRACE_MS: GRACE,
     PRESENCE_SWEEP_INTERVAL_MS: 100,
     CONVERSATION_NOSHOW_MS: NOSHOW,
-  });
-  workers = await startTestWorkers(srv.config);
-  app = await createApp(srv.url, { tencent: { sdkAppId: 1400000001, key: 'usersig-key-0123456789' } });
-});
-afterAll(async () => {
-  for (const s of open) s.close();
-  await workers?.close();
-  await srv?.close();
-});
+  },
+  { app: { tencent: { sdkAppId: 1400000001, key: 'usersig-key-0123456789' } } },
+);
 
-const basic = () => [app.appid, app.secret] as [string, string];
+const basic = () => [stack.app.appid, stack.app.secret] as [string, string];
 
 /** A user with a session issued by the app's backend, and a socket. */
 async function user(
   uid: string,
   profile: Record<string, unknown> = {},
 ): Promise<{ uid: string; token: string; socket: Socket; snapshot: TestSnapshot }> {
-  const token = await issueToken(srv.url, app, uid, { profile });
-  const { socket, snapshot } = await connect(srv.url, token);
-  open.push(socket);
+  const token = await issueToken(stack.url, stack.app, uid, { profile });
+  const { socket, snapshot } = await connect(stack.url, token);
+  stack.track(socket);
   return { uid, token, socket, snapshot };
 }
 
@@ -73,7 +48,7 @@ async function agent(uid: string, skills: string[], capacity?: number) {
   return u;
 }
 
-const agentState = async (uid: string) => (await call(srv.url, 'GET', `/v1/apps/${app.appid}/agents/${uid}`, { basic: basic() })).body;
+const agentState = async (uid: string) => (await call(stack.url, 'GET', `/v1/apps/${stack.app.appid}/agents/${uid}`, { basic: basic() })).body;
 
 /** A request accepted by `a` (the only agent of its skill). */
 async function accepted(caller: { socket: Socket }, a: { socket: Socket }, skill: string): Promise<string> {
@@ -112,9 +87,9 @@ describe('presence', () => {
     expect((await b.socket.emitWithAck('presence.set', { state: 'online' })).error.code).toBe('AGENT_NO_SKILLS');
     // Skills set by the app's backend (or in the profile) are used by a plain "online".
     expect(
-      (await call(srv.url, 'PUT', `/v1/apps/${app.appid}/agents/p-b`, { basic: basic(), body: { skills: ['JA>CN'], capacity: 2 } })).body,
+      (await call(stack.url, 'PUT', `/v1/apps/${stack.app.appid}/agents/p-b`, { basic: basic(), body: { skills: ['JA>CN'], capacity: 2 } })).body,
     ).toMatchObject({ state: 'offline', skills: ['JA>CN'], capacity: 2 });
-    expect((await call(srv.url, 'PUT', '/v1/presence', { token: b.token, body: { state: 'online' } })).body).toMatchObject({
+    expect((await call(stack.url, 'PUT', '/v1/presence', { token: b.token, body: { state: 'online' } })).body).toMatchObject({
       state: 'online',
       skills: ['JA>CN'],
     });
@@ -227,16 +202,16 @@ describe('dispatch', () => {
 
     // Nobody accepts: both expire after DISPATCH_MAX_WAIT_MS; the offer is withdrawn.
     const beat = setInterval(() => void a.socket.emitWithAck('presence.heartbeat', {}).catch(() => undefined), 300);
-    open.push({ close: () => clearInterval(beat) } as unknown as Socket);
+    stack.track({ close: () => clearInterval(beat) });
     const withdrawn = nextEvent(a.socket, 'dispatch.withdrawn', MAX_WAIT + 2000);
     const e1 = await nextEvent(c1.socket, 'dispatch.expired', MAX_WAIT + 2000);
     expect(e1).toEqual({ requestId: r1.requestId, skill: 'QU>EN' });
     expect(await withdrawn).toMatchObject({ reason: 'expired' });
     expect(Date.now() - r1.createdAt).toBeGreaterThanOrEqual(MAX_WAIT - 50);
-    expect((await call(srv.url, 'GET', `/v1/dispatch/requests/${r1.requestId}`, { token: c1.token })).body).toMatchObject({ state: 'expired' });
+    expect((await call(stack.url, 'GET', `/v1/dispatch/requests/${r1.requestId}`, { token: c1.token })).body).toMatchObject({ state: 'expired' });
     expect((await a.socket.emitWithAck('dispatch.accept', { requestId: r1.requestId })).error.code).toBe('REQUEST_CLOSED');
     await until(
-      async () => (await call(srv.url, 'GET', `/v1/dispatch/requests/${r2.requestId}`, { token: c2.token })).body.state === 'expired',
+      async () => (await call(stack.url, 'GET', `/v1/dispatch/requests/${r2.requestId}`, { token: c2.token })).body.state === 'expired',
       MAX_WAIT + 2000,
       'r2 to expire',
     );
@@ -262,7 +237,7 @@ describe('dispatch', () => {
 
     const withdrawn = nextEvent(agents[2]!.socket, 'dispatch.withdrawn');
     expect((await agents[2]!.socket.emitWithAck('dispatch.cancel', { requestId: id })).error.code).toBe('NOT_A_PARTY');
-    expect((await call(srv.url, 'POST', `/v1/dispatch/requests/${id}/cancel`, { token: caller.token })).body).toMatchObject({ state: 'cancelled' });
+    expect((await call(stack.url, 'POST', `/v1/dispatch/requests/${id}/cancel`, { token: caller.token })).body).toMatchObject({ state: 'cancelled' });
     expect(await withdrawn).toEqual({ requestId: id, reason: 'cancelled' });
     expect(await agentState('d-a3')).toMatchObject({ state: 'online', offers: 0 });
   });
@@ -292,7 +267,7 @@ describe('conversations', () => {
     expect((await other.socket.emitWithAck('conversation.begin', { conversationId: id })).error.code).toBe('NOT_A_PARTY');
     const startedA = nextEvent(a.socket, 'conversation.started');
     const startedC = nextEvent(caller.socket, 'conversation.started');
-    const begun = await call(srv.url, 'POST', `/v1/conversations/${id}/begin`, { token: caller.token, body: { agent: 'cv-agent' } });
+    const begun = await call(stack.url, 'POST', `/v1/conversations/${id}/begin`, { token: caller.token, body: { agent: 'cv-agent' } });
     expect(begun.body).toMatchObject({ requestId: id, state: 'active', startedAt: expect.any(Number) });
     const started = { conversationId: id, caller: 'cv-caller', agent: 'cv-agent', startedAt: begun.body.startedAt };
     expect(await startedA).toEqual(started);
@@ -301,8 +276,8 @@ describe('conversations', () => {
     expect(await agentState('cv-agent')).toMatchObject({ state: 'busy' });
 
     // A reconnecting agent finds its call in the snapshot.
-    const again = await connect(srv.url, a.token);
-    open.push(again.socket);
+    const again = await connect(stack.url, a.token);
+    stack.track(again.socket);
     expect(again.snapshot.dispatch.calls).toEqual([expect.objectContaining({ requestId: id, state: 'active' })]);
     expect(again.snapshot.presence).toMatchObject({ state: 'busy', load: 1 });
 
@@ -387,7 +362,7 @@ describe('conversations', () => {
     // Parameter order does not matter (canonical: sorted); the caller's START_CHARGE over REST reaches the agent.
     const toAgent = nextEvent(a.socket, 'conversation.signal');
     const cdata = `conversation_id=${id}&agent_emp_id=sg-agent`;
-    const rest = await call(srv.url, 'POST', `/v1/conversations/${id}/signal`, {
+    const rest = await call(stack.url, 'POST', `/v1/conversations/${id}/signal`, {
       token: caller.token,
       body: { type: 'TIM_CUSTOM_TYPE_CONVERSATION_START_CHARGE', data: cdata, sign: peerSign('sg-caller', data).toUpperCase() },
     });
@@ -397,20 +372,20 @@ describe('conversations', () => {
     expect(got).toHaveLength(0);
 
     // The verification endpoint and the signing helper.
-    const v = await call(srv.url, 'POST', '/v1/signals/verify', { token: caller.token, body: { qavId: 'sg-agent', data: `${data}&sign=${sign}` } });
+    const v = await call(stack.url, 'POST', '/v1/signals/verify', { token: caller.token, body: { qavId: 'sg-agent', data: `${data}&sign=${sign}` } });
     expect(v.body).toEqual({ valid: true, canonical: data, params: { agent_emp_id: 'sg-agent', conversation_id: id } });
     expect(
       (
-        await call(srv.url, 'POST', '/v1/signals/verify', {
+        await call(stack.url, 'POST', '/v1/signals/verify', {
           token: caller.token,
           body: { qavId: 'sg-agent', data, sign: sign.replace(/.$/, (c) => (c === '0' ? '1' : '0')) },
         })
       ).body.valid,
     ).toBe(false);
     expect(
-      (await call(srv.url, 'POST', '/v1/signals/verify', { token: caller.token, body: { qavId: 'sg-agent', data, sign: 'abc' } })).body.valid,
+      (await call(stack.url, 'POST', '/v1/signals/verify', { token: caller.token, body: { qavId: 'sg-agent', data, sign: 'abc' } })).body.valid,
     ).toBe(false);
-    expect((await call(srv.url, 'POST', '/v1/signals/sign', { token: a.token, body: { data } })).body).toEqual({
+    expect((await call(stack.url, 'POST', '/v1/signals/sign', { token: a.token, body: { data } })).body).toEqual({
       qavId: 'sg-agent',
       data,
       sign,
@@ -419,12 +394,12 @@ describe('conversations', () => {
   });
 
   it('login with qav=true returns qav_id and qav_sig; without it, the plain session', async () => {
-    await call(srv.url, 'POST', '/v1/auth/register', { body: { appid: app.appid, id: 'qv-user', password: 'pw-qv' } });
-    const plain = await call(srv.url, 'POST', '/v1/auth/login', { body: { appid: app.appid, id: 'qv-user', password: 'pw-qv' } });
+    await call(stack.url, 'POST', '/v1/auth/register', { body: { appid: stack.app.appid, id: 'qv-user', password: 'pw-qv' } });
+    const plain = await call(stack.url, 'POST', '/v1/auth/login', { body: { appid: stack.app.appid, id: 'qv-user', password: 'pw-qv' } });
     expect(plain.body).not.toHaveProperty('qav_id');
-    const qav = await call(srv.url, 'POST', '/v1/auth/login', { body: { appid: app.appid, id: 'qv-user', password: 'pw-qv', qav: true } });
+    const qav = await call(stack.url, 'POST', '/v1/auth/login', { body: { appid: stack.app.appid, id: 'qv-user', password: 'pw-qv', qav: true } });
     expect(qav.body).toMatchObject({ token: expect.any(String), qav_id: 'qv-user', qav_sig: expect.stringMatching(/^[A-Za-z0-9*_-]{20,}$/) });
-    expect((await call(srv.url, 'GET', '/v1/qav', { token: qav.body.token })).body).toMatchObject({ qav_id: 'qv-user', sdkAppId: 1400000001 });
+    expect((await call(stack.url, 'GET', '/v1/qav', { token: qav.body.token })).body).toMatchObject({ qav_id: 'qv-user', sdkAppId: 1400000001 });
   });
 });
 
@@ -441,7 +416,7 @@ describe('feedback', () => {
     // Ten submissions of the caller side at once: exactly one counts.
     const many = await Promise.all(
       Array.from({ length: 10 }, () =>
-        call(srv.url, 'POST', `/v1/conversations/${lowConv}/feedback`, { token: caller.token, body: { network: 3, translation: 1 } }),
+        call(stack.url, 'POST', `/v1/conversations/${lowConv}/feedback`, { token: caller.token, body: { network: 3, translation: 1 } }),
       ),
     );
     expect(many.filter((r) => r.status === 200)).toHaveLength(1);
@@ -462,7 +437,7 @@ describe('feedback', () => {
     expect(
       (await caller.socket.emitWithAck('conversation.feedback', { conversationId: highConv, network: 5, translation: 5 })).data.agentRating,
     ).toBe(4.33);
-    expect((await call(srv.url, 'GET', `/v1/conversations/${lowConv}/feedback`, { token: caller.token })).body).toEqual({
+    expect((await call(stack.url, 'GET', `/v1/conversations/${lowConv}/feedback`, { token: caller.token })).body).toEqual({
       conversationId: lowConv,
       caller: { network: 3, translation: 1, at: expect.any(Number) },
       agent: { network: 4, translation: 5, at: expect.any(Number) },
@@ -470,7 +445,7 @@ describe('feedback', () => {
 
     for (const c of [lowConv, highConv]) await caller.socket.emitWithAck('conversation.end', { conversationId: c });
     // Ranking: high (4.33), mid (4, no ratings), low (3) — whatever their idle times.
-    const order = await call(srv.url, 'GET', `/v1/apps/${app.appid}/agents?skill=${encodeURIComponent('RK>EN')}`, { basic: basic() });
+    const order = await call(stack.url, 'GET', `/v1/apps/${stack.app.appid}/agents?skill=${encodeURIComponent('RK>EN')}`, { basic: basic() });
     expect(order.body.agents).toEqual(['fb-high', 'fb-mid', 'fb-low']);
     const offered = [collect(low.socket, 'dispatch.offer'), collect(mid.socket, 'dispatch.offer'), collect(high.socket, 'dispatch.offer')];
     await caller.socket.emitWithAck('dispatch.request', { skill: 'RK>EN' });
@@ -493,7 +468,7 @@ describe('no-show', () => {
     const id2 = await accepted(caller, a, 'NS>XX');
     expect((await caller.socket.emitWithAck('conversation.begin', { conversationId: id2 })).ok).toBe(true);
     await sleep(NOSHOW + 1000);
-    const conv = await call(srv.url, 'GET', `/v1/conversations/${id2}`, { token: await issueToken(srv.url, app, 'ns-caller') });
+    const conv = await call(stack.url, 'GET', `/v1/conversations/${id2}`, { token: await issueToken(stack.url, stack.app, 'ns-caller') });
     expect(conv.body.state).toBe('active');
   });
 });

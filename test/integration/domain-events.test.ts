@@ -3,23 +3,16 @@
 // its order key — and an idempotent retry (join twice, start twice, end twice) publishes
 // nothing. A plain sink on the api's and the workers' core.events records what they publish.
 import type { Socket } from 'socket.io-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { DomainEvent } from '../../src/infra/events.js';
 import { callbackSign } from '../../src/providers/tencent/callback.js';
-import type { WorkerNode } from '../../workers/runtime.js';
-import { call, connect, createApp, issueToken, nextEvent, startServer, startTestWorkers, type TestServer, until } from '../helpers.js';
+import { call, connect, issueToken, nextEvent, until, useStack } from '../helpers.js';
 
 const SDKAPPID = 1400000777;
 const CALLBACK_KEY = 'events-callback-key';
 
-let srv: TestServer;
-let workers: WorkerNode;
-let app: { appid: string; secret: string };
-const open: Socket[] = [];
-const published: Array<DomainEvent & { node: 'api' | 'worker' }> = [];
-
-beforeAll(async () => {
-  srv = await startServer({
+const stack = useStack(
+  {
     ROOM_MEMBER_TIMEOUT_MS: 400,
     ROOM_SWEEP_INTERVAL_MS: 100,
     DISPATCH_MAX_WAIT_MS: 600,
@@ -27,33 +20,32 @@ beforeAll(async () => {
     CHARGE_TICK_SECONDS: 0.2,
     CHARGE_SWEEP_INTERVAL_MS: 20,
     SOCKET_RATE_BURST: 200,
-  });
-  workers = await startTestWorkers(srv.config);
+  },
+  { app: { tencent: { sdkAppId: SDKAPPID, key: 'usersig-key-0123456789', callbackKey: CALLBACK_KEY } } },
+);
+const published: Array<DomainEvent & { node: 'api' | 'worker' }> = [];
+
+beforeAll(() => {
+  const { srv, workers } = stack;
   srv.app.core.events.onPublish((e) => void published.push({ ...e, node: 'api' }));
   workers.core.events.onPublish((e) => void published.push({ ...e, node: 'worker' }));
-  app = await createApp(srv.url, { tencent: { sdkAppId: SDKAPPID, key: 'usersig-key-0123456789', callbackKey: CALLBACK_KEY } });
-});
-afterAll(async () => {
-  for (const s of open) s.close();
-  await workers?.close();
-  await srv?.close();
 });
 
-const basic = (): [string, string] => [app.appid, app.secret];
+const basic = (): [string, string] => [stack.app.appid, stack.app.secret];
 
 async function user(uid: string, opts: { role?: string; balance?: number } = {}): Promise<{ uid: string; token: string; socket: Socket }> {
-  const token = await issueToken(srv.url, app, uid, opts.role ? { role: opts.role } : {});
+  const token = await issueToken(stack.url, stack.app, uid, opts.role ? { role: opts.role } : {});
   if (opts.balance)
     expect(
-      (await call(srv.url, 'POST', '/v1/billing/topups', { basic: basic(), body: { uid, amount: opts.balance, ref: `init-${uid}` } })).status,
+      (await call(stack.url, 'POST', '/v1/billing/topups', { basic: basic(), body: { uid, amount: opts.balance, ref: `init-${uid}` } })).status,
     ).toBe(200);
-  const { socket } = await connect(srv.url, token);
-  open.push(socket);
+  const { socket } = await connect(stack.url, token);
+  stack.track(socket);
   return { uid, token, socket };
 }
 
 /** Events about one order key, in publish order, as [name, data]. */
-const about = (orderKey: string) => published.filter((e) => e.appid === app.appid && e.orderKey === orderKey);
+const about = (orderKey: string) => published.filter((e) => e.appid === stack.app.appid && e.orderKey === orderKey);
 const names = (orderKey: string) => about(orderKey).map((e) => e.name);
 
 describe('rooms', () => {
@@ -61,7 +53,7 @@ describe('rooms', () => {
     const host = await user('r-host');
     const guest = await user('r-guest');
     const silent = await user('r-silent');
-    const room = await call(srv.url, 'POST', '/v1/rooms', { token: host.token, body: {} });
+    const room = await call(stack.url, 'POST', '/v1/rooms', { token: host.token, body: {} });
     expect(room.status).toBe(201);
     const roomId: string = room.body.roomId;
     const key = `room:${roomId}`;
@@ -76,9 +68,9 @@ describe('rooms', () => {
     ]);
 
     // A join and its idempotent repeats (join again, heartbeat) publish one event.
-    for (let i = 0; i < 2; i++) expect((await call(srv.url, 'POST', `/v1/rooms/${roomId}/join`, { token: guest.token })).status).toBe(200);
-    expect((await call(srv.url, 'POST', `/v1/rooms/${roomId}/heartbeat`, { token: guest.token })).status).toBe(200);
-    for (let i = 0; i < 2; i++) expect((await call(srv.url, 'POST', `/v1/rooms/${roomId}/leave`, { token: guest.token })).status).toBe(200);
+    for (let i = 0; i < 2; i++) expect((await call(stack.url, 'POST', `/v1/rooms/${roomId}/join`, { token: guest.token })).status).toBe(200);
+    expect((await call(stack.url, 'POST', `/v1/rooms/${roomId}/heartbeat`, { token: guest.token })).status).toBe(200);
+    for (let i = 0; i < 2; i++) expect((await call(stack.url, 'POST', `/v1/rooms/${roomId}/leave`, { token: guest.token })).status).toBe(200);
     expect(
       about(key)
         .slice(1)
@@ -89,12 +81,12 @@ describe('rooms', () => {
     ]);
 
     // A member who stops heartbeating is removed by the worker's sweep.
-    expect((await call(srv.url, 'POST', `/v1/rooms/${roomId}/join`, { token: silent.token })).status).toBe(200);
+    expect((await call(stack.url, 'POST', `/v1/rooms/${roomId}/join`, { token: silent.token })).status).toBe(200);
     await until(() => names(key).includes('room.member.timedout'), 5000, 'room.member.timedout');
     const timedOut = about(key).find((e) => e.name === 'room.member.timedout')!;
     expect(timedOut).toMatchObject({ node: 'worker', data: { roomId, kind: 'room', uid: 'r-silent', memsize: 0 } });
 
-    for (let i = 0; i < 2; i++) expect((await call(srv.url, 'POST', `/v1/rooms/${roomId}/end`, { token: host.token })).status).toBe(200);
+    for (let i = 0; i < 2; i++) expect((await call(stack.url, 'POST', `/v1/rooms/${roomId}/end`, { token: host.token })).status).toBe(200);
     expect(names(key)).toEqual([
       'room.started',
       'room.member.joined',
@@ -111,17 +103,17 @@ describe('rooms', () => {
   it('a course is started when the teacher starts it (not at creation), once; exit ends it; its recording is published by the worker', async () => {
     const teacher = await user('c-teacher', { role: 'teacher' });
     const student = await user('c-student', { role: 'student' });
-    const course = await call(srv.url, 'POST', '/v1/courses', { token: teacher.token, body: { title: 'algebra' } });
+    const course = await call(stack.url, 'POST', '/v1/courses', { token: teacher.token, body: { title: 'algebra' } });
     expect(course.status).toBe(201);
     const roomnum: number = course.body.roomnum;
     const key = `room:${roomnum}`;
     expect(about(key)).toEqual([]);
-    for (let i = 0; i < 2; i++) expect((await call(srv.url, 'POST', `/v1/courses/${roomnum}/start`, { token: teacher.token })).status).toBe(200);
+    for (let i = 0; i < 2; i++) expect((await call(stack.url, 'POST', `/v1/courses/${roomnum}/start`, { token: teacher.token })).status).toBe(200);
     expect(about(key).map((e) => [e.name, e.data])).toEqual([
       ['room.started', { roomId: String(roomnum), kind: 'classroom', host: 'c-teacher', roomnum, title: 'algebra', beginImseq: 0 }],
     ]);
-    expect((await call(srv.url, 'POST', `/v1/courses/${roomnum}/enter`, { token: student.token })).status).toBe(200);
-    for (let i = 0; i < 2; i++) expect((await call(srv.url, 'POST', `/v1/courses/${roomnum}/exit`, { token: teacher.token })).status).toBe(200);
+    expect((await call(stack.url, 'POST', `/v1/courses/${roomnum}/enter`, { token: student.token })).status).toBe(200);
+    for (let i = 0; i < 2; i++) expect((await call(stack.url, 'POST', `/v1/courses/${roomnum}/exit`, { token: teacher.token })).status).toBe(200);
     expect(names(key)).toEqual(['room.started', 'room.member.joined', 'room.ended']);
     expect(about(key)[2]!.data).toMatchObject({ roomId: String(roomnum), kind: 'classroom', host: 'c-teacher' });
 
@@ -139,7 +131,7 @@ describe('rooms', () => {
       duration: 60,
       file_size: 999,
     };
-    for (let i = 0; i < 2; i++) expect((await call(srv.url, 'POST', '/v1/media/callbacks/recording', { body })).body).toEqual({ code: 0 });
+    for (let i = 0; i < 2; i++) expect((await call(stack.url, 'POST', '/v1/media/callbacks/recording', { body })).body).toEqual({ code: 0 });
     await until(() => names(key).includes('recording.ready'), 8000, 'recording.ready');
     const rec = about(key).find((e) => e.name === 'recording.ready')!;
     expect(rec).toMatchObject({
@@ -158,7 +150,7 @@ describe('rooms', () => {
     });
     // The course became a playback (the handler ran before the event), and nothing was published twice.
     await until(
-      async () => (await call(srv.url, 'GET', `/v1/courses/${roomnum}`, { token: teacher.token })).body.state === 3,
+      async () => (await call(stack.url, 'GET', `/v1/courses/${roomnum}`, { token: teacher.token })).body.state === 3,
       5000,
       'course state 3',
     );
@@ -168,7 +160,7 @@ describe('rooms', () => {
 
 describe('dispatch, conversations, billing, pairing', () => {
   it('dispatch.taken once for the winner, conversation started/ended once, charge ticked/ended for the metered call', async () => {
-    await call(srv.url, 'PUT', '/v1/billing/prices/default', { basic: basic(), body: { unitPrice: 100, unitSeconds: 1 } });
+    await call(stack.url, 'PUT', '/v1/billing/prices/default', { basic: basic(), body: { unitPrice: 100, unitSeconds: 1 } });
     const caller = await user('d-caller', { balance: 100000 });
     const agent = await user('d-agent');
     expect((await agent.socket.emitWithAck('presence.set', { state: 'online', skills: ['CN>EN'] })).ok).toBe(true);
@@ -185,7 +177,7 @@ describe('dispatch, conversations, billing, pairing', () => {
     for (let i = 0; i < 2; i++) expect((await caller.socket.emitWithAck('conversation.begin', { conversationId: id })).ok).toBe(true);
     // The conversation's metered call (same id) ticks from the worker.
     expect(
-      (await call(srv.url, 'POST', '/v1/billing/calls', { basic: basic(), body: { callId: id, payer: 'd-caller', payee: 'd-agent' } })).status,
+      (await call(stack.url, 'POST', '/v1/billing/calls', { basic: basic(), body: { callId: id, payer: 'd-caller', payee: 'd-agent' } })).status,
     ).toBe(200);
     await until(() => names(id).includes('charge.ticked'), 5000, 'charge.ticked');
     for (let i = 0; i < 2; i++) expect((await caller.socket.emitWithAck('conversation.end', { conversationId: id })).ok).toBe(true);
@@ -235,7 +227,7 @@ describe('dispatch, conversations, billing, pairing', () => {
   });
 
   it('pairing.matched once, keyed by the call', async () => {
-    await call(srv.url, 'PUT', '/v1/billing/prices/video', { basic: basic(), body: { unitPrice: 0, unitSeconds: 60 } });
+    await call(stack.url, 'PUT', '/v1/billing/prices/video', { basic: basic(), body: { unitPrice: 0, unitSeconds: 60 } });
     const asker = await user('p-asker', { balance: 1000 });
     const peer = await user('p-peer');
     expect((await peer.socket.emitWithAck('pair.available', { available: true })).ok).toBe(true);

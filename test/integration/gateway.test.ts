@@ -1,23 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, connect, createApp, loginUser, nextEvent, sleep, startServer, type TestServer } from '../helpers.js';
+import { describe, expect, it } from 'vitest';
+import { call, connect, createApp, loginUser, nextEvent, sleep, startServer, useStack } from '../helpers.js';
 
-let srv: TestServer;
-let app: { appid: string; secret: string };
-beforeAll(async () => {
-  srv = await startServer({
+const stack = useStack(
+  {
     SOCKET_RATE_PER_SECOND: 5,
     SOCKET_RATE_BURST: 5,
     SOCKET_FLOOD_STRIKES: 10,
     SOCKET_MAX_PAYLOAD_BYTES: 4096,
     CORS_ORIGINS: 'https://good.example',
-  });
-  app = await createApp(srv.url);
-});
-afterAll(async () => srv?.close());
+  },
+  { workers: false },
+);
 
 async function handshakeError(token: string | undefined, extra: Record<string, unknown> = {}) {
   try {
-    await connect(srv.url, token, extra);
+    await connect(stack.url, token, extra);
   } catch (err) {
     return err as Error & { data?: { code: string; message: string } };
   }
@@ -28,32 +25,32 @@ describe('handshake', () => {
   it('refuses a missing, forged, revoked or expired token with a code in data', async () => {
     expect((await handshakeError(undefined)).data?.code).toBe('AUTH_REQUIRED');
     expect((await handshakeError('garbage')).data?.code).toBe('TOKEN_INVALID');
-    expect((await handshakeError(`${app.appid}.forged`)).data?.code).toBe('TOKEN_INVALID');
+    expect((await handshakeError(`${stack.app.appid}.forged`)).data?.code).toBe('TOKEN_INVALID');
 
-    const token = await loginUser(srv.url, app.appid, 'hs-user');
-    await call(srv.url, 'POST', '/v1/auth/logout', { token });
+    const token = await loginUser(stack.url, stack.app.appid, 'hs-user');
+    await call(stack.url, 'POST', '/v1/auth/logout', { token });
     const revoked = await handshakeError(token);
     expect(revoked.data).toEqual({ code: 'TOKEN_REVOKED', message: 'the token was revoked' });
 
-    const expiring = await srv.app.services.accounts.issueToken(app.appid, { uid: 'hs-exp', ttlSeconds: 60 });
-    const s = await srv.app.services.accounts.authenticate(expiring.token);
-    await srv.app.core.redis.hset(srv.app.core.keys.session(app.appid, s.tokenHash), 'exp', String(Date.now() - 1));
+    const expiring = await stack.srv.app.services.accounts.issueToken(stack.app.appid, { uid: 'hs-exp', ttlSeconds: 60 });
+    const s = await stack.srv.app.services.accounts.authenticate(expiring.token);
+    await stack.srv.app.core.redis.hset(stack.srv.app.core.keys.session(stack.app.appid, s.tokenHash), 'exp', String(Date.now() - 1));
     expect((await handshakeError(expiring.token)).data?.code).toBe('TOKEN_EXPIRED');
   });
 
   it('refuses an origin outside the allowlist, accepts a listed one and none', async () => {
-    const token = await loginUser(srv.url, app.appid, 'origin-user');
+    const token = await loginUser(stack.url, stack.app.appid, 'origin-user');
     const bad = await handshakeError(token, { extraHeaders: { origin: 'https://evil.example' } });
     expect(bad.data?.code).toBe('ORIGIN_NOT_ALLOWED');
-    const good = await connect(srv.url, token, { extraHeaders: { origin: 'https://good.example' } });
+    const good = await connect(stack.url, token, { extraHeaders: { origin: 'https://good.example' } });
     good.socket.close();
   });
 
   it('sends session.snapshot on connect, with the user and server time', async () => {
-    const token = await loginUser(srv.url, app.appid, 'snap-user', { name: 'Snap', role: 'student' });
+    const token = await loginUser(stack.url, stack.app.appid, 'snap-user', { name: 'Snap', role: 'student' });
     const before = Date.now();
-    const { socket, snapshot } = await connect(srv.url, token);
-    expect(snapshot).toMatchObject({ appid: app.appid, user: { id: 'snap-user', name: 'Snap', role: 'student' }, recovered: false });
+    const { socket, snapshot } = await connect(stack.url, token);
+    expect(snapshot).toMatchObject({ appid: stack.app.appid, user: { id: 'snap-user', name: 'Snap', role: 'student' }, recovered: false });
     expect(snapshot.serverTime).toBeGreaterThanOrEqual(before - 1000);
     const again = await socket.emitWithAck('session.snapshot', {});
     expect(again).toMatchObject({ ok: true, data: { user: { id: 'snap-user' } } });
@@ -63,8 +60,8 @@ describe('handshake', () => {
 
 describe('client events', () => {
   it('acks a valid event, refuses an invalid payload naming the field, and an unknown event', async () => {
-    const token = await loginUser(srv.url, app.appid, 'ev-user');
-    const { socket } = await connect(srv.url, token);
+    const token = await loginUser(stack.url, stack.app.appid, 'ev-user');
+    const { socket } = await connect(stack.url, token);
     const ok = await socket.emitWithAck('session.ping', { t: 42 });
     expect(ok).toEqual({ ok: true, data: { t: 42, serverTime: expect.any(Number) } });
     const bad = await socket.emitWithAck('session.ping', { t: 'soon' });
@@ -84,8 +81,8 @@ describe('client events', () => {
   });
 
   it('rate-limits a socket and disconnects a flood', async () => {
-    const token = await loginUser(srv.url, app.appid, 'flood-user');
-    const { socket } = await connect(srv.url, token);
+    const token = await loginUser(stack.url, stack.app.appid, 'flood-user');
+    const { socket } = await connect(stack.url, token);
     const disconnected = new Promise<string>((r) => socket.once('disconnect', r));
     const lastWord = new Promise<unknown>((r) =>
       socket.on('session.error', (e: { message?: string }) => e.message === 'flood: disconnected' && r(e)),
@@ -108,8 +105,8 @@ describe('client events', () => {
   });
 
   it('keeps a socket that slows down after hitting the limit', async () => {
-    const token = await loginUser(srv.url, app.appid, 'calm-user');
-    const { socket } = await connect(srv.url, token);
+    const token = await loginUser(stack.url, stack.app.appid, 'calm-user');
+    const { socket } = await connect(stack.url, token);
     const burst = await Promise.all(Array.from({ length: 8 }, () => socket.emitWithAck('session.ping', {})));
     expect(burst.filter((r) => r.ok === false)).toHaveLength(3);
     await sleep(1100); // refills 5 tokens at 5/s
@@ -119,8 +116,8 @@ describe('client events', () => {
   });
 
   it('closes a socket that sends more than the maximum payload', async () => {
-    const token = await loginUser(srv.url, app.appid, 'big-user');
-    const { socket } = await connect(srv.url, token);
+    const token = await loginUser(stack.url, stack.app.appid, 'big-user');
+    const { socket } = await connect(stack.url, token);
     const disconnected = new Promise<string>((r) => socket.once('disconnect', r));
     socket.emit('session.ping', { t: 1, pad: 'x'.repeat(10_000) });
     expect(await disconnected).toBe('transport close');
@@ -129,26 +126,26 @@ describe('client events', () => {
 
 describe('revocation', () => {
   it('logout disconnects the sockets of that token only, on every node', async () => {
-    const other = await startServer({}, { ...srv.config, PORT: 0 });
+    const other = await startServer({}, { ...stack.srv.config, PORT: 0 });
     try {
-      await call(srv.url, 'POST', '/v1/auth/register', { body: { appid: app.appid, id: 'rev-user', password: 'pw' } });
-      const t1 = (await call(srv.url, 'POST', '/v1/auth/login', { body: { appid: app.appid, id: 'rev-user', password: 'pw' } })).body.token;
-      const t2 = (await call(srv.url, 'POST', '/v1/auth/login', { body: { appid: app.appid, id: 'rev-user', password: 'pw' } })).body.token;
+      await call(stack.url, 'POST', '/v1/auth/register', { body: { appid: stack.app.appid, id: 'rev-user', password: 'pw' } });
+      const t1 = (await call(stack.url, 'POST', '/v1/auth/login', { body: { appid: stack.app.appid, id: 'rev-user', password: 'pw' } })).body.token;
+      const t2 = (await call(stack.url, 'POST', '/v1/auth/login', { body: { appid: stack.app.appid, id: 'rev-user', password: 'pw' } })).body.token;
       const a = await connect(other.url, t1); // on the other node
-      const b = await connect(srv.url, t2);
+      const b = await connect(stack.url, t2);
       const revoked = nextEvent(a.socket, 'session.revoked');
       const gone = new Promise<string>((r) => a.socket.once('disconnect', r));
-      await call(srv.url, 'POST', '/v1/auth/logout', { token: t1 });
+      await call(stack.url, 'POST', '/v1/auth/logout', { token: t1 });
       expect(await revoked).toEqual({ code: 'TOKEN_REVOKED', message: 'logged out' });
       expect(await gone).toBe('io server disconnect');
       await sleep(100);
       expect(b.socket.connected).toBe(true);
 
       const goneB = new Promise<string>((r) => b.socket.once('disconnect', r));
-      const r = await call(srv.url, 'POST', `/v1/apps/${app.appid}/users/rev-user/revoke`, { basic: [app.appid, app.secret] });
+      const r = await call(stack.url, 'POST', `/v1/apps/${stack.app.appid}/users/rev-user/revoke`, { basic: [stack.app.appid, stack.app.secret] });
       expect(r.body.revoked).toBe(1);
       expect(await goneB).toBe('io server disconnect');
-      expect((await call(srv.url, 'GET', '/v1/me', { token: t2 })).body.error.code).toBe('TOKEN_REVOKED');
+      expect((await call(stack.url, 'GET', '/v1/me', { token: t2 })).body.error.code).toBe('TOKEN_REVOKED');
     } finally {
       await other.close();
     }
@@ -157,29 +154,32 @@ describe('revocation', () => {
 
 describe('notify over HTTP', () => {
   it("reaches the user's sockets, and rooms, of that app only", async () => {
-    const other = await createApp(srv.url);
-    const mine = await connect(srv.url, await loginUser(srv.url, app.appid, 'n-user'));
-    const theirs = await connect(srv.url, await loginUser(srv.url, other.appid, 'n-user'));
+    const other = await createApp(stack.url);
+    const mine = await connect(stack.url, await loginUser(stack.url, stack.app.appid, 'n-user'));
+    const theirs = await connect(stack.url, await loginUser(stack.url, other.appid, 'n-user'));
     let leaked = false;
     theirs.socket.on('chat.hello', () => (leaked = true));
     const got = nextEvent(mine.socket, 'chat.hello');
-    const r = await call(srv.url, 'POST', '/v1/notify', {
-      basic: [app.appid, app.secret],
+    const r = await call(stack.url, 'POST', '/v1/notify', {
+      basic: [stack.app.appid, stack.app.secret],
       body: { to: { user: 'n-user' }, event: 'chat.hello', data: { text: 'hi' } },
     });
     expect(r.status).toBe(202);
     expect(await got).toEqual({ text: 'hi' });
 
-    srv.app.io.in(`user:${app.appid}:n-user`).socketsJoin(`room:${app.appid}:r1`);
+    stack.srv.app.io.in(`user:${stack.app.appid}:n-user`).socketsJoin(`room:${stack.app.appid}:r1`);
     await sleep(50);
     const roomMsg = nextEvent(mine.socket, 'room.note');
-    await call(srv.url, 'POST', '/v1/notify', { basic: [app.appid, app.secret], body: { to: { room: 'r1' }, event: 'room.note', data: 1 } });
+    await call(stack.url, 'POST', '/v1/notify', {
+      basic: [stack.app.appid, stack.app.secret],
+      body: { to: { room: 'r1' }, event: 'room.note', data: 1 },
+    });
     expect(await roomMsg).toBe(1);
     await sleep(100);
     expect(leaked).toBe(false);
 
-    const reserved = await call(srv.url, 'POST', '/v1/notify', {
-      basic: [app.appid, app.secret],
+    const reserved = await call(stack.url, 'POST', '/v1/notify', {
+      basic: [stack.app.appid, stack.app.secret],
       body: { to: { user: 'n-user' }, event: 'session.revoked' },
     });
     expect(reserved.status).toBe(400);

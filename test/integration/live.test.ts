@@ -2,36 +2,33 @@
 // and URLs from the media-server templates, viewers as room members under the share model,
 // stop (by the author, or by ending the room), business events once each, listings.
 import type { Socket } from 'socket.io-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { DomainEvent } from '../../src/infra/events.js';
-import { call, collect, connect, createApp, issueToken, startServer, startTestWorkers, until, type TestServer } from '../helpers.js';
+import { call, collect, connect, createApp, issueToken, startServer, startTestWorkers, until, useStack } from '../helpers.js';
 
-let srv: TestServer;
-let app: { appid: string; secret: string };
-const tokens: Record<string, string> = {};
-const sockets: Record<string, Socket> = {};
-const events: DomainEvent[] = [];
 const APPID = 'liveapp';
-
-beforeAll(async () => {
-  srv = await startServer({
+const stack = useStack(
+  {
     LIVE_RTP_HOST: 'rtp.media.test',
     LIVE_RTP_PORT: 6000,
     LIVE_RTSP_URL_TEMPLATE: 'rtsp://{host}:554/{appid}/{videoID}',
     LIVE_HLS_URL_TEMPLATE: 'https://hls.media.test/streams/{uid}/{videoID}/live.m3u8',
-  });
-  app = await createApp(srv.url, { appid: APPID });
+  },
+  { workers: false, app: { appid: APPID } },
+);
+const tokens: Record<string, string> = {};
+const sockets: Record<string, Socket> = {};
+const events: DomainEvent[] = [];
+
+beforeAll(async () => {
+  const { srv, app } = stack;
   srv.app.core.events.onPublish((e) => {
     if (e.appid === APPID) events.push(e);
   });
   for (const id of ['star', 'fan', 'friend', 'stranger']) {
     tokens[id] = await issueToken(srv.url, app, id);
-    sockets[id] = (await connect(srv.url, tokens[id])).socket;
+    sockets[id] = stack.track((await connect(srv.url, tokens[id])).socket);
   }
-});
-afterAll(async () => {
-  for (const s of Object.values(sockets)) s.close();
-  await srv?.close();
 });
 
 const ack = async (who: string, event: string, payload: unknown) => sockets[who]!.emitWithAck(event, payload);
@@ -56,7 +53,7 @@ describe('live streams', () => {
       url: `https://hls.media.test/streams/star/${v.videoID}/live.m3u8`,
       viewers: 0,
     });
-    const room = await call(srv.url, 'GET', `/v1/rooms/${v.videoID}`, { token: tokens.fan });
+    const room = await call(stack.url, 'GET', `/v1/rooms/${v.videoID}`, { token: tokens.fan });
     expect(room.body).toMatchObject({ roomId: v.videoID, kind: 'live', host: 'star', state: 'open' });
     const started = events.filter((e) => e.name === 'room.started' && e.data.roomId === v.videoID);
     expect(started).toHaveLength(1);
@@ -73,11 +70,11 @@ describe('live streams', () => {
     const fanStates = collect(sockets.fan!, 'room.state');
     const j1 = await ack('fan', 'live.join', { videoID: v.videoID });
     expect(j1.data).toMatchObject({ joined: true, memsize: 1, video: { videoID: v.videoID, viewers: 1 } });
-    const j2 = await call(srv.url, 'POST', `/v1/live/videos/${v.videoID}/join`, { token: tokens.stranger, body: {} });
+    const j2 = await call(stack.url, 'POST', `/v1/live/videos/${v.videoID}/join`, { token: tokens.stranger, body: {} });
     expect(j2.body).toMatchObject({ joined: true, memsize: 2 });
     await until(() => fanMembers.some((m) => m.uid === 'stranger' && m.action === 'joined'), 5000, 'stranger joined at fan');
     expect(
-      (await call(srv.url, 'GET', `/v1/rooms/${v.videoID}/members`, { token: tokens.fan })).body.members
+      (await call(stack.url, 'GET', `/v1/rooms/${v.videoID}/members`, { token: tokens.fan })).body.members
         .map((m: { uid: string; role: string }) => [m.uid, m.role])
         .sort(),
     ).toEqual([
@@ -103,7 +100,7 @@ describe('live streams', () => {
 
   it('ending the room (generic rooms API, by its host) stops the video', async () => {
     const v = (await ack('star', 'live.start', { title: 'ended by room' })).data;
-    expect((await call(srv.url, 'POST', `/v1/rooms/${v.videoID}/end`, { token: tokens.star })).status).toBe(200);
+    expect((await call(stack.url, 'POST', `/v1/rooms/${v.videoID}/end`, { token: tokens.star })).status).toBe(200);
     expect((await ack('star', 'live.get', { videoID: v.videoID })).data.liveFlag).toBe(0);
     expect(events.filter((e) => e.name === 'room.ended' && e.data.roomId === v.videoID)).toHaveLength(1);
   });
@@ -133,8 +130,8 @@ describe('live streams', () => {
   });
 
   it('share models: private (author only), circle (its live group), password', async () => {
-    const g = await call(srv.url, 'POST', `/v1/apps/${APPID}/live-groups`, {
-      basic: [APPID, app.secret],
+    const g = await call(stack.url, 'POST', `/v1/apps/${APPID}/live-groups`, {
+      basic: [APPID, stack.app.secret],
       body: { name: 'circle', members: ['star', 'friend'] },
     });
     const priv = (await ack('star', 'live.start', { shareModel: 2 })).data;
@@ -149,16 +146,16 @@ describe('live streams', () => {
     expect((await ack('fan', 'live.start', { groupId: g.body.groupId })).error.code).toBe('FORBIDDEN');
     expect((await ack('star', 'live.start', { groupId: '999' })).error.code).toBe('LIVE_GROUP_NOT_FOUND');
     // The group's token lists its videos; a new token replaces it.
-    const rotated = await call(srv.url, 'POST', `/v1/apps/${APPID}/live-groups/${g.body.groupId}/token`, { basic: [APPID, app.secret] });
+    const rotated = await call(stack.url, 'POST', `/v1/apps/${APPID}/live-groups/${g.body.groupId}/token`, { basic: [APPID, stack.app.secret] });
     expect(rotated.body.token).not.toBe(g.body.token);
-    expect(await srv.app.services.live.verifyGroupToken(APPID, g.body.groupId, g.body.token)).toBe(false);
-    expect(await srv.app.services.live.verifyGroupToken(APPID, g.body.groupId, rotated.body.token)).toBe(true);
-    const members = await call(srv.url, 'POST', `/v1/apps/${APPID}/live-groups/${g.body.groupId}/members`, {
-      basic: [APPID, app.secret],
+    expect(await stack.srv.app.services.live.verifyGroupToken(APPID, g.body.groupId, g.body.token)).toBe(false);
+    expect(await stack.srv.app.services.live.verifyGroupToken(APPID, g.body.groupId, rotated.body.token)).toBe(true);
+    const members = await call(stack.url, 'POST', `/v1/apps/${APPID}/live-groups/${g.body.groupId}/members`, {
+      basic: [APPID, stack.app.secret],
       body: { add: ['fan'], remove: ['friend'] },
     });
     expect(members.body.members).toEqual(['fan', 'star']);
-    const mine = await call(srv.url, 'GET', `/v1/live/videos?groupId=${g.body.groupId}`, { token: tokens.fan });
+    const mine = await call(stack.url, 'GET', `/v1/live/videos?groupId=${g.body.groupId}`, { token: tokens.fan });
     // The group's videos: the one started in it, and its members' public and circle ones;
     // never a member's private or password video (the list carries the stream URLs).
     const listed = mine.body.videos.map((x: { videoID: string }) => x.videoID);
@@ -175,22 +172,24 @@ describe('live streams', () => {
     expect((await ack('fan', 'live.join', { videoID: loose.videoID })).ok).toBe(true);
     expect((await ack('friend', 'live.join', { videoID: loose.videoID })).error.code).toBe('FORBIDDEN'); // left the group above
     expect(
-      (await call(srv.url, 'GET', `/v1/live/videos?groupId=${g.body.groupId}`, { token: tokens.fan })).body.videos.map(
+      (await call(stack.url, 'GET', `/v1/live/videos?groupId=${g.body.groupId}`, { token: tokens.fan })).body.videos.map(
         (x: { videoID: string }) => x.videoID,
       ),
     ).toContain(loose.videoID);
-    expect((await call(srv.url, 'GET', `/v1/live/videos?groupId=${g.body.groupId}`, { token: tokens.friend })).body.error.code).toBe('FORBIDDEN');
+    expect((await call(stack.url, 'GET', `/v1/live/videos?groupId=${g.body.groupId}`, { token: tokens.friend })).body.error.code).toBe('FORBIDDEN');
   });
 
   it("lists: mine, the app's (live / history), and the public hall without login", async () => {
-    const mine = await call(srv.url, 'GET', '/v1/live/videos?liveFlag=0', { token: tokens.star });
+    const mine = await call(stack.url, 'GET', '/v1/live/videos?liveFlag=0', { token: tokens.star });
     expect(mine.body.videos.map((x: { title: string }) => x.title)).toEqual(['watch me']); // saved and stopped; 'ended by room' was not saved
-    const live = await call(srv.url, 'GET', `/v1/apps/${APPID}/live/videos?liveFlag=1&author=star&pageSize=2`, { basic: [APPID, app.secret] });
+    const live = await call(stack.url, 'GET', `/v1/apps/${APPID}/live/videos?liveFlag=1&author=star&pageSize=2`, {
+      basic: [APPID, stack.app.secret],
+    });
     expect(live.body).toMatchObject({ pageNumber: 1, pageSize: 2 });
     expect(live.body.total).toBe(6); // 无标题, DT show, private, circle, password, circle in no group
     expect(live.body.videos).toHaveLength(2);
-    const hall = await call(srv.url, 'GET', `/v1/public/${APPID}/videos`);
+    const hall = await call(stack.url, 'GET', `/v1/public/${APPID}/videos`);
     expect(hall.body.videos.map((x: { title: string }) => x.title).sort()).toEqual(['DT show', 'watch me', '无标题']);
-    expect((await call(srv.url, 'GET', `/v1/apps/${APPID}/live/videos`, { basic: [APPID, 'wrong'] })).status).toBe(401);
+    expect((await call(stack.url, 'GET', `/v1/apps/${APPID}/live/videos`, { basic: [APPID, 'wrong'] })).status).toBe(401);
   });
 });

@@ -3,47 +3,25 @@
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkMetricsAccess, serveMetrics, type MetricsListener } from '../../src/infra/metrics.js';
-import type { WorkerNode } from '../../workers/runtime.js';
 import { freePort } from '../../scripts/setup.mjs';
-import {
-  ADMIN_TOKEN,
-  call,
-  connect,
-  createApp,
-  issueToken,
-  loginUser,
-  nextEvent,
-  startServer,
-  startTestWorkers,
-  until,
-  type TestServer,
-} from '../helpers.js';
+import { ADMIN_TOKEN, call, connect, issueToken, loginUser, nextEvent, startTestWorkers, until, useStack } from '../helpers.js';
 
 const METRICS_TOKEN = 'metrics-token-0123456789';
 
-let srv: TestServer;
-let workers: WorkerNode;
+// Requests nobody accepts expire after 3 s (a worker's delayed job); accepted ones take milliseconds.
+// Sweep jobs of 1 s (SWEEP_JOB_MS): a completed rooms sweep shows up within the test's wait.
+const stack = useStack({ METRICS_TOKEN, DISPATCH_MAX_WAIT_MS: 3000, SWEEP_JOB_MS: 1000 });
 let workerMetrics: MetricsListener;
-let app: { appid: string; secret: string };
-const open: Socket[] = [];
 
 beforeAll(async () => {
-  // Requests nobody accepts expire after 3 s (a worker's delayed job); accepted ones take milliseconds.
-  // Sweep jobs of 1 s (SWEEP_JOB_MS): a completed rooms sweep shows up within the test's wait.
-  srv = await startServer({ METRICS_TOKEN, DISPATCH_MAX_WAIT_MS: 3000, SWEEP_JOB_MS: 1000 });
-  workers = await startTestWorkers(srv.config);
   // What workers/runtime.ts does with WORKER_METRICS_PORT, on a free port.
-  workerMetrics = await serveMetrics(workers.core.metrics, srv.config, '127.0.0.1', 0);
-  app = await createApp(srv.url);
+  workerMetrics = await serveMetrics(stack.workers.core.metrics, stack.srv.config, '127.0.0.1', 0);
 });
 afterAll(async () => {
-  for (const s of open) s.close();
   await workerMetrics?.close();
-  await workers?.close();
-  await srv?.close();
 });
 
-const basic = (): [string, string] => [app.appid, app.secret];
+const basic = (): [string, string] => [stack.app.appid, stack.app.secret];
 
 interface Sample {
   name: string;
@@ -65,7 +43,7 @@ function parse(text: string): Sample[] {
   return out;
 }
 
-async function scrape(url = `${srv.url}/metrics`, token = METRICS_TOKEN): Promise<Sample[]> {
+async function scrape(url = `${stack.url}/metrics`, token = METRICS_TOKEN): Promise<Sample[]> {
   const res = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
   expect(res.status).toBe(200);
   expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
@@ -80,24 +58,24 @@ function value(samples: Sample[], name: string, labels: Record<string, string> =
 }
 
 async function user(uid: string): Promise<{ token: string; socket: Socket }> {
-  const token = await issueToken(srv.url, app, uid);
-  const { socket } = await connect(srv.url, token);
-  open.push(socket);
+  const token = await issueToken(stack.url, stack.app, uid);
+  const { socket } = await connect(stack.url, token);
+  stack.track(socket);
   return { token, socket };
 }
 
 describe('access to /metrics', () => {
   it('refuses without a token or with a wrong one, answers to METRICS_TOKEN and ADMIN_TOKEN', async () => {
-    const none = await fetch(`${srv.url}/metrics`);
+    const none = await fetch(`${stack.url}/metrics`);
     expect(none.status).toBe(401);
     expect(none.headers.get('www-authenticate')).toMatch(/^Bearer/);
     expect((await none.json()).error.code).toBe('METRICS_AUTH_FAILED');
-    expect((await fetch(`${srv.url}/metrics`, { headers: { authorization: 'Bearer wrong-token-0123456789' } })).status).toBe(401);
+    expect((await fetch(`${stack.url}/metrics`, { headers: { authorization: 'Bearer wrong-token-0123456789' } })).status).toBe(401);
     expect(
-      (await fetch(`${srv.url}/metrics`, { headers: { authorization: `Basic ${Buffer.from(`x:${METRICS_TOKEN}`).toString('base64')}` } })).status,
+      (await fetch(`${stack.url}/metrics`, { headers: { authorization: `Basic ${Buffer.from(`x:${METRICS_TOKEN}`).toString('base64')}` } })).status,
     ).toBe(401);
     expect(value(await scrape(), 'process_cpu_user_seconds_total', { role: 'api' })).toBeGreaterThan(0);
-    expect(value(await scrape(`${srv.url}/metrics`, ADMIN_TOKEN), 'nodejs_heap_size_used_bytes', { role: 'api' })).toBeGreaterThan(0);
+    expect(value(await scrape(`${stack.url}/metrics`, ADMIN_TOKEN), 'nodejs_heap_size_used_bytes', { role: 'api' })).toBeGreaterThan(0);
     // The worker's listener follows the same rule.
     expect((await fetch(workerMetrics.url)).status).toBe(401);
     expect(value(await scrape(workerMetrics.url), 'process_cpu_user_seconds_total', { role: 'worker' })).toBeGreaterThan(0);
@@ -108,7 +86,7 @@ describe('access to /metrics', () => {
 
   it('a worker process serves its registry on WORKER_METRICS_PORT', async () => {
     const port = await freePort();
-    const second = await startTestWorkers({ ...srv.config, WORKER_METRICS_PORT: port, WORKER_METRICS_HOST: '127.0.0.1' });
+    const second = await startTestWorkers({ ...stack.srv.config, WORKER_METRICS_PORT: port, WORKER_METRICS_HOST: '127.0.0.1' });
     try {
       expect(second.metricsUrl).toBe(`http://127.0.0.1:${port}/metrics`);
       expect((await fetch(second.metricsUrl!)).status).toBe(401);
@@ -145,7 +123,8 @@ describe('families after real traffic', () => {
     // A name an app invents is pushed, but counted as "other" (bounded labels).
     const pushed = nextEvent(b.socket, 'order.shipped');
     expect(
-      (await call(srv.url, 'POST', '/v1/notify', { basic: basic(), body: { to: { user: 's-b' }, event: 'order.shipped', data: { id: 1 } } })).status,
+      (await call(stack.url, 'POST', '/v1/notify', { basic: basic(), body: { to: { user: 's-b' }, event: 'order.shipped', data: { id: 1 } } }))
+        .status,
     ).toBe(202);
     await pushed;
 
@@ -164,9 +143,9 @@ describe('families after real traffic', () => {
   });
 
   it('observes HTTP latency by route pattern, method and status, never by raw URL', async () => {
-    await call(srv.url, 'GET', `/v1/apps/${app.appid}/users?limit=2`, { basic: basic() });
-    await call(srv.url, 'GET', `/v1/apps/${app.appid}/users/nobody`, { basic: basic() });
-    await call(srv.url, 'GET', '/no/such/path');
+    await call(stack.url, 'GET', `/v1/apps/${stack.app.appid}/users?limit=2`, { basic: basic() });
+    await call(stack.url, 'GET', `/v1/apps/${stack.app.appid}/users/nobody`, { basic: basic() });
+    await call(stack.url, 'GET', '/no/such/path');
     const m = await scrape();
     const count = (route: string, method: string, status: string) =>
       value(m, 'switchboard_http_request_duration_seconds_count', { route, method, status });
@@ -180,16 +159,21 @@ describe('families after real traffic', () => {
     expect(
       value(m, 'switchboard_http_request_duration_seconds_sum', { route: '/v1/apps/:appid/users', method: 'GET', status: '200' }),
     ).toBeGreaterThan(0);
-    expect(m.some((s) => s.name.startsWith('switchboard_http') && (s.labels.route ?? '').includes(app.appid))).toBe(false);
+    expect(m.some((s) => s.name.startsWith('switchboard_http') && (s.labels.route ?? '').includes(stack.app.appid))).toBe(false);
   });
 
   it('reads job counts per queue and state from Redis, and the worker observes job wait and processing time', async () => {
     const c = await user('j-c');
     const got = nextEvent(c.socket, 'job.done');
-    await srv.app.core.queues.add('notify', 'notify', { appid: app.appid, to: { user: 'j-c' }, event: 'job.done', data: {} });
+    await stack.srv.app.core.queues.add('notify', 'notify', { appid: stack.app.appid, to: { user: 'j-c' }, event: 'job.done', data: {} });
     await got;
     // A delayed job stays delayed for the whole test.
-    await srv.app.core.queues.add('notify', 'notify', { appid: app.appid, to: { user: 'j-c' }, event: 'job.later', data: {} }, { delay: 3_600_000 });
+    await stack.srv.app.core.queues.add(
+      'notify',
+      'notify',
+      { appid: stack.app.appid, to: { user: 'j-c' }, event: 'job.later', data: {} },
+      { delay: 3_600_000 },
+    );
 
     const m = await scrape();
     expect(value(m, 'switchboard_queue_jobs', { queue: 'notify', state: 'delayed' })).toBe(1);
@@ -218,7 +202,9 @@ describe('families after real traffic', () => {
   it('counts dispatch outcomes from a real flow, charges from a real metered call, pairing from a published event', async () => {
     // Dispatch: an agent accepts the offer the worker's round sent.
     const agent = await user('d-agent');
-    expect((await call(srv.url, 'PUT', `/v1/apps/${app.appid}/agents/d-agent`, { basic: basic(), body: { skills: ['CN>EN'] } })).status).toBe(200);
+    expect((await call(stack.url, 'PUT', `/v1/apps/${stack.app.appid}/agents/d-agent`, { basic: basic(), body: { skills: ['CN>EN'] } })).status).toBe(
+      200,
+    );
     expect((await agent.socket.emitWithAck('presence.set', { state: 'online' })).ok).toBe(true);
     const caller = await user('d-caller');
     const offer = nextEvent(agent.socket, 'dispatch.offer');
@@ -228,27 +214,27 @@ describe('families after real traffic', () => {
     expect((await agent.socket.emitWithAck('dispatch.accept', { requestId: req.data.requestId })).ok).toBe(true);
 
     // A metered call: unit 1 (250) debited at the start, ended over REST.
-    await call(srv.url, 'PUT', '/v1/billing/prices/default', { basic: basic(), body: { unitPrice: 250, unitSeconds: 3600 } });
-    await loginUser(srv.url, app.appid, 'b-payer');
-    await loginUser(srv.url, app.appid, 'b-payee');
-    expect((await call(srv.url, 'POST', '/v1/billing/topups', { basic: basic(), body: { uid: 'b-payer', amount: 1000, ref: 'm-1' } })).status).toBe(
+    await call(stack.url, 'PUT', '/v1/billing/prices/default', { basic: basic(), body: { unitPrice: 250, unitSeconds: 3600 } });
+    await loginUser(stack.url, stack.app.appid, 'b-payer');
+    await loginUser(stack.url, stack.app.appid, 'b-payee');
+    expect((await call(stack.url, 'POST', '/v1/billing/topups', { basic: basic(), body: { uid: 'b-payer', amount: 1000, ref: 'm-1' } })).status).toBe(
       200,
     );
     expect(
-      (await call(srv.url, 'POST', '/v1/billing/calls', { basic: basic(), body: { callId: 'mcall', payer: 'b-payer', payee: 'b-payee' } })).status,
+      (await call(stack.url, 'POST', '/v1/billing/calls', { basic: basic(), body: { callId: 'mcall', payer: 'b-payer', payee: 'b-payee' } })).status,
     ).toBe(200);
-    const end = await call(srv.url, 'POST', '/v1/billing/calls/mcall/end', { basic: basic(), body: {} });
+    const end = await call(stack.url, 'POST', '/v1/billing/calls/mcall/end', { basic: basic(), body: {} });
     expect(end.status).toBe(200);
 
-    await srv.app.core.events.publish(app.appid, 'pairing.matched', { askNo: 'a1', askUid: 'x', peerUid: 'y', callId: 'c' });
+    await stack.srv.app.core.events.publish(stack.app.appid, 'pairing.matched', { askNo: 'a1', askUid: 'x', peerUid: 'y', callId: 'c' });
 
     const m = await scrape();
-    expect(value(m, 'switchboard_dispatch_outcomes_total', { appid: app.appid, outcome: 'taken' })).toBe(1);
+    expect(value(m, 'switchboard_dispatch_outcomes_total', { appid: stack.app.appid, outcome: 'taken' })).toBe(1);
     expect(value(m, 'switchboard_domain_events_total', { name: 'dispatch.taken' })).toBe(1);
-    expect(value(m, 'switchboard_charge_calls_ended_total', { appid: app.appid })).toBe(1);
-    expect(value(m, 'switchboard_charged_minor_units_total', { appid: app.appid })).toBe(250);
-    expect(value(m, 'switchboard_charged_units_total', { appid: app.appid })).toBe(1);
-    expect(value(m, 'switchboard_pairing_outcomes_total', { appid: app.appid, outcome: 'matched' })).toBe(1);
+    expect(value(m, 'switchboard_charge_calls_ended_total', { appid: stack.app.appid })).toBe(1);
+    expect(value(m, 'switchboard_charged_minor_units_total', { appid: stack.app.appid })).toBe(250);
+    expect(value(m, 'switchboard_charged_units_total', { appid: stack.app.appid })).toBe(1);
+    expect(value(m, 'switchboard_pairing_outcomes_total', { appid: stack.app.appid, outcome: 'matched' })).toBe(1);
     // The offer went out from the worker (its round job), the acceptance from the api.
     expect(value(m, 'switchboard_socket_events_out_total', { event: 'dispatch.accepted', target: 'user' })).toBe(1);
     expect(value(await scrape(workerMetrics.url), 'switchboard_socket_events_out_total', { event: 'dispatch.offer', target: 'user' })).toBe(1);
@@ -260,8 +246,8 @@ describe('families after real traffic', () => {
     expect((await caller.socket.emitWithAck('dispatch.request', { skill: 'XX>YY' })).ok).toBe(true);
     await expired;
     const w = await scrape(workerMetrics.url);
-    expect(value(w, 'switchboard_dispatch_outcomes_total', { appid: app.appid, outcome: 'expired' })).toBe(1);
+    expect(value(w, 'switchboard_dispatch_outcomes_total', { appid: stack.app.appid, outcome: 'expired' })).toBe(1);
     expect(value(w, 'switchboard_job_duration_seconds_count', { queue: 'dispatch', job: 'expire', status: 'completed' })).toBe(1);
-    expect(value(await scrape(), 'switchboard_dispatch_outcomes_total', { appid: app.appid, outcome: 'expired' })).toBeUndefined();
+    expect(value(await scrape(), 'switchboard_dispatch_outcomes_total', { appid: stack.app.appid, outcome: 'expired' })).toBeUndefined();
   });
 });

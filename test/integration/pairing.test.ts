@@ -1,9 +1,8 @@
 // Pairing end to end: a real api node, real workers (rounds and their timeouts are BullMQ
 // jobs), real sockets, the test Redis. Every test uses its own app.
 import type { Socket } from 'socket.io-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ServerEventName, ServerPayload } from '../../src/client/index.js';
-import type { WorkerNode } from '../../workers/runtime.js';
 import {
   call,
   connect,
@@ -14,33 +13,24 @@ import {
   startServer,
   startTestWorkers,
   until,
-  type TestServer,
   okData,
   type TestSnapshot,
+  useStack,
 } from '../helpers.js';
 
 const ROUND = 500;
 
-let srv: TestServer;
-let workers: WorkerNode;
-const open: Socket[] = [];
-
-beforeAll(async () => {
-  srv = await startServer({
+const stack = useStack(
+  {
     PAIR_CANDIDATES_PER_ROUND: 2,
     PAIR_ROUND_MS: ROUND,
     PAIR_MAX_ROUNDS: 2,
     PAIR_OFFER_LIMIT: 2,
     PAIR_OFFER_WINDOW_MS: 60000,
     SOCKET_RATE_BURST: 200,
-  });
-  workers = await startTestWorkers(srv.config);
-});
-afterAll(async () => {
-  for (const s of open) s.close();
-  await workers?.close();
-  await srv?.close();
-});
+  },
+  { app: false },
+);
 
 type App = { appid: string; secret: string };
 /** Every server event a socket received, by name, typed by the catalogue. */
@@ -54,9 +44,9 @@ function record(socket: Socket): Received {
 }
 
 async function user(app: App, uid: string, profile: Record<string, unknown> = {}, available = false): Promise<U> {
-  const token = await issueToken(srv.url, app, uid, { profile });
-  const { socket } = await connect(srv.url, token);
-  open.push(socket);
+  const token = await issueToken(stack.url, app, uid, { profile });
+  const { socket } = await connect(stack.url, token);
+  stack.track(socket);
   const u = { uid, token, socket, got: record(socket) };
   if (available) expect((await socket.emitWithAck('pair.available', { available: true })).ok).toBe(true);
   return u;
@@ -78,18 +68,18 @@ const dispatched = (us: U[], askNo: string, round?: number) =>
 
 async function priced(app: App, unitPrice: number, topups: Record<string, number>) {
   expect(
-    (await call(srv.url, 'PUT', '/v1/billing/prices/video', { basic: [app.appid, app.secret], body: { unitPrice, unitSeconds: 60 } })).status,
+    (await call(stack.url, 'PUT', '/v1/billing/prices/video', { basic: [app.appid, app.secret], body: { unitPrice, unitSeconds: 60 } })).status,
   ).toBe(200);
   for (const [uid, amount] of Object.entries(topups)) {
     expect(
-      (await call(srv.url, 'POST', '/v1/billing/topups', { basic: [app.appid, app.secret], body: { uid, amount, ref: `t-${uid}` } })).status,
+      (await call(stack.url, 'POST', '/v1/billing/topups', { basic: [app.appid, app.secret], body: { uid, amount, ref: `t-${uid}` } })).status,
     ).toBe(200);
   }
 }
 
 describe('pairing rounds', () => {
   it('offers each round to new candidates with the seed message, then ends after PAIR_MAX_ROUNDS', async () => {
-    const app = await createApp(srv.url);
+    const app = await createApp(stack.url);
     const cs = await candidates(app, 4);
     const asker = await user(app, 'asker');
     const r = await asker.socket.emitWithAck('pair.ask', {});
@@ -122,7 +112,7 @@ describe('pairing rounds', () => {
   });
 
   it('answer → pair.answered; confirm like → in call, both get pair.matched, metered; hang-up ends it', async () => {
-    const app = await createApp(srv.url);
+    const app = await createApp(stack.url);
     const cs = await candidates(app, 2);
     const asker = await user(app, 'asker');
     await priced(app, 100, { asker: 1000 });
@@ -146,7 +136,7 @@ describe('pairing rounds', () => {
     const matched = { askNo, askUid: 'asker', peerUid: 'c0', callId: 'call-1' };
     expect(await m1).toEqual(matched);
     expect(await m2).toEqual(matched);
-    const bill = await call(srv.url, 'GET', '/v1/billing/calls/call-1', { token: asker.token });
+    const bill = await call(stack.url, 'GET', '/v1/billing/calls/call-1', { token: asker.token });
     expect(bill.body).toMatchObject({ payer: 'asker', payee: 'c0', state: 'active', units: 1 });
     // the peer sees the call in its snapshot and may read the ask
     expect((await cs[0]!.socket.emitWithAck('session.snapshot', {})).data.pairing.asks[0]).toMatchObject({ askNo, status: 2 });
@@ -161,14 +151,14 @@ describe('pairing rounds', () => {
     const h = await cs[0]!.socket.emitWithAck('pair.hangup', { askNo });
     expect(h.data).toMatchObject({ status: 1, endReason: 'call-ended' });
     expect(await ended).toEqual({ askNo, reason: 'call-ended' });
-    expect((await call(srv.url, 'GET', '/v1/billing/calls/call-1', { token: asker.token })).body.state).not.toBe('active');
+    expect((await call(stack.url, 'GET', '/v1/billing/calls/call-1', { token: asker.token })).body.state).not.toBe('active');
     // history: the asker's and the peer's list hold the ask
-    const hist = await call(srv.url, 'GET', '/v1/pairing/history', { token: cs[0]!.token });
+    const hist = await call(stack.url, 'GET', '/v1/pairing/history', { token: cs[0]!.token });
     expect(hist.body.items.map((i: { askNo: string }) => i.askNo)).toEqual([askNo]);
   });
 
   it('a call ended by billing (balance exhausted or the app) ends the ask', async () => {
-    const app = await createApp(srv.url);
+    const app = await createApp(stack.url);
     const [c] = await candidates(app, 1);
     const asker = await user(app, 'asker');
     await priced(app, 100, { asker: 500 });
@@ -178,13 +168,13 @@ describe('pairing rounds', () => {
     expect((await asker.socket.emitWithAck('pair.confirm', { askNo, pass: true, peerUid: c!.uid })).ok).toBe(true);
     const callId = (await asker.socket.emitWithAck('pair.info', { askNo })).data.callId;
     const ended = nextEvent(asker.socket, 'pair.ended');
-    expect((await call(srv.url, 'POST', `/v1/billing/calls/${callId}/end`, { basic: [app.appid, app.secret], body: {} })).status).toBe(200);
+    expect((await call(stack.url, 'POST', `/v1/billing/calls/${callId}/end`, { basic: [app.appid, app.secret], body: {} })).status).toBe(200);
     expect((await ended).reason).toBe('call-ended');
     expect((await asker.socket.emitWithAck('pair.info', { askNo })).data.status).toBe(1);
   });
 
   it('dislike goes back to matching with new candidates; cancel withdraws the offers everywhere', async () => {
-    const app = await createApp(srv.url);
+    const app = await createApp(stack.url);
     const cs = await candidates(app, 4);
     const asker = await user(app, 'asker');
     const askNo = (await asker.socket.emitWithAck('pair.ask', {})).data.askNo;
@@ -198,7 +188,7 @@ describe('pairing rounds', () => {
 
     const w2 = nextEvent(cs[2]!.socket, 'pair.withdrawn');
     const w3 = nextEvent(cs[3]!.socket, 'pair.withdrawn');
-    const c = await call(srv.url, 'POST', `/v1/pairing/asks/${askNo}/cancel`, { token: asker.token });
+    const c = await call(stack.url, 'POST', `/v1/pairing/asks/${askNo}/cancel`, { token: asker.token });
     expect(c.body).toMatchObject({ status: 1, endReason: 'cancelled' });
     expect(await w2).toEqual({ askNo, reason: 'cancelled' });
     expect(await w3).toEqual({ askNo, reason: 'cancelled' });
@@ -211,7 +201,7 @@ describe('pairing rounds', () => {
   });
 
   it('50 candidates answer one round at once: exactly one wins', async () => {
-    const app = await createApp(srv.url);
+    const app = await createApp(stack.url);
     const cs: U[] = [];
     for (let i = 0; i < 50; i++) cs.push(await user(app, `r${i}`, {}, true));
     const asker = await user(app, 'asker');
@@ -220,8 +210,8 @@ describe('pairing rounds', () => {
     const big = await startServer(
       {},
       {
-        ...srv.config,
-        QUEUE_PREFIX: `${srv.config.QUEUE_PREFIX}b`,
+        ...stack.srv.config,
+        QUEUE_PREFIX: `${stack.srv.config.QUEUE_PREFIX}b`,
         PORT: 0,
         PAIR_CANDIDATES_PER_ROUND: 50,
         PAIR_ROUND_MS: 5000,
@@ -250,7 +240,7 @@ describe('pairing rounds', () => {
   });
 
   it('a round every candidate refused is over at once: the next round does not wait for the timeout', async () => {
-    const app = await createApp(srv.url);
+    const app = await createApp(stack.url);
     const cs = await candidates(app, 4);
     const asker = await user(app, 'asker');
     const askNo = (await asker.socket.emitWithAck('pair.ask', {})).data.askNo;
@@ -264,18 +254,18 @@ describe('pairing rounds', () => {
   });
 
   it('fairness: a candidate gets at most PAIR_OFFER_LIMIT offers per window', async () => {
-    const app = await createApp(srv.url);
+    const app = await createApp(stack.url);
     const [c] = await candidates(app, 1);
     const askers = [await user(app, 'a1'), await user(app, 'a2'), await user(app, 'a3')];
     const asks: string[] = [];
     for (const a of askers) asks.push((await a.socket.emitWithAck('pair.ask', {})).data.askNo);
     await sleep(300);
     expect(c!.got['pair.dispatch']!.map((m) => m.content.data.ask_no)).toEqual(asks.slice(0, 2));
-    expect(await srv.app.services.pairing.offerCount(app.appid, c!.uid)).toBe(2);
+    expect(await stack.srv.app.services.pairing.offerCount(app.appid, c!.uid)).toBe(2);
   });
 
   it('filters: language, gender and tags from the profile', async () => {
-    const app = await createApp(srv.url);
+    const app = await createApp(stack.url);
     const en = await user(app, 'en1', { language: 'en', gender: 'f', tags: ['music'] }, true);
     const fr = await user(app, 'fr1', { language: 'fr', gender: 'f', tags: ['music'] }, true);
     const en2 = await user(app, 'en2', { language: 'en', gender: 'm', tags: ['sport', 'music'] }, true);
@@ -287,7 +277,7 @@ describe('pairing rounds', () => {
   });
 
   it('scene 0 offers the given peer; an unavailable peer gets nothing; the last socket closing ends availability', async () => {
-    const app = await createApp(srv.url);
+    const app = await createApp(stack.url);
     const peer = await user(app, 'peer', {}, true);
     const asker = await user(app, 'asker');
     expect((await asker.socket.emitWithAck('pair.ask', { scene: 0 })).error.code).toBe('VALIDATION_FAILED');
@@ -298,43 +288,43 @@ describe('pairing rounds', () => {
     await asker.socket.emitWithAck('pair.cancel', { askNo });
 
     peer.socket.close();
-    await until(async () => !(await srv.app.services.pairing.isAvailable(app.appid, 'peer')), 3000, 'peer unavailable');
-    expect(await srv.app.services.pairing.isAvailable(app.appid, 'peer')).toBe(false);
+    await until(async () => !(await stack.srv.app.services.pairing.isAvailable(app.appid, 'peer')), 3000, 'peer unavailable');
+    expect(await stack.srv.app.services.pairing.isAvailable(app.appid, 'peer')).toBe(false);
   });
 
   it('1003: the ask and the check refuse a balance that cannot pay the minimum call', async () => {
-    const app = await createApp(srv.url);
+    const app = await createApp(stack.url);
     const poor = await user(app, 'poor');
     await priced(app, 100, { poor: 50 });
     const r = await poor.socket.emitWithAck('pair.ask', {});
     expect(r.error.code).toBe('INSUFFICIENT_BALANCE');
-    expect((await call(srv.url, 'POST', '/v1/pairing/check', { token: poor.token })).body.error.code).toBe('INSUFFICIENT_BALANCE');
+    expect((await call(stack.url, 'POST', '/v1/pairing/check', { token: poor.token })).body.error.code).toBe('INSUFFICIENT_BALANCE');
     await priced(app, 100, { poor: 50 }); // same ref: nothing changes
-    await call(srv.url, 'POST', '/v1/billing/topups', { basic: [app.appid, app.secret], body: { uid: 'poor', amount: 50, ref: 'more' } });
-    expect((await call(srv.url, 'POST', '/v1/pairing/check', { token: poor.token })).body).toEqual({ balance: 100, minimum: 100 });
+    await call(stack.url, 'POST', '/v1/billing/topups', { basic: [app.appid, app.secret], body: { uid: 'poor', amount: 50, ref: 'more' } });
+    expect((await call(stack.url, 'POST', '/v1/pairing/check', { token: poor.token })).body).toEqual({ balance: 100, minimum: 100 });
     expect((await poor.socket.emitWithAck('pair.ask', {})).ok).toBe(true);
   });
 
   it('validation names the field', async () => {
-    const app = await createApp(srv.url);
+    const app = await createApp(stack.url);
     const u = await user(app, 'v');
     const r = await u.socket.emitWithAck('pair.answer', { askNo: '1', roundNo: 0, pass: true });
     expect(r.error.code).toBe('VALIDATION_FAILED');
     expect(r.error.message).toContain('roundNo');
-    const h = await call(srv.url, 'POST', '/v1/pairing/history/delete', { token: u.token, body: { askNo: 'x', startAt: 1 } });
+    const h = await call(stack.url, 'POST', '/v1/pairing/history/delete', { token: u.token, body: { askNo: 'x', startAt: 1 } });
     expect(h.status).toBe(400);
     expect(h.body.error.message).toContain('askNo');
   });
 });
 
 it('REST availability needs an open socket (offers arrive over it, and availability ends with it)', async () => {
-  const app = await createApp(srv.url);
-  const r = await call(srv.url, 'POST', `/v1/apps/${app.appid}/tokens`, { basic: [app.appid, app.secret], body: { uid: 'rest-only' } });
-  const refused = await call(srv.url, 'PUT', '/v1/pairing/availability', { token: r.body.token, body: { available: true } });
+  const app = await createApp(stack.url);
+  const r = await call(stack.url, 'POST', `/v1/apps/${app.appid}/tokens`, { basic: [app.appid, app.secret], body: { uid: 'rest-only' } });
+  const refused = await call(stack.url, 'PUT', '/v1/pairing/availability', { token: r.body.token, body: { available: true } });
   expect([refused.status, refused.body.error.code]).toEqual([409, 'NO_SOCKET']);
-  const { socket } = await connect(srv.url, r.body.token);
-  const ok = await call(srv.url, 'PUT', '/v1/pairing/availability', { token: r.body.token, body: { available: true } });
+  const { socket } = await connect(stack.url, r.body.token);
+  const ok = await call(stack.url, 'PUT', '/v1/pairing/availability', { token: r.body.token, body: { available: true } });
   expect(ok.body).toEqual({ uid: 'rest-only', available: true });
-  expect((await call(srv.url, 'PUT', '/v1/pairing/availability', { token: r.body.token, body: { available: false } })).body.available).toBe(false);
+  expect((await call(stack.url, 'PUT', '/v1/pairing/availability', { token: r.body.token, body: { available: false } })).body.available).toBe(false);
   socket.close();
 });

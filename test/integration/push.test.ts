@@ -8,22 +8,8 @@ import { readFileSync } from 'node:fs';
 import http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WorkerNode } from '../../workers/runtime.js';
-import {
-  ADMIN_TOKEN,
-  call,
-  connect,
-  createApp,
-  loginUser,
-  sleep,
-  startServer,
-  startTestWorkers,
-  testConfig,
-  until,
-  type TestServer,
-} from '../helpers.js';
+import { ADMIN_TOKEN, call, connect, createApp, loginUser, sleep, until, useStack } from '../helpers.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/apns/${name}`, import.meta.url));
 const KEY_ID = 'KEYID12345';
@@ -101,17 +87,13 @@ async function fakeApns(publicKey: () => KeyObject) {
   };
 }
 
-let srv: TestServer;
-let workers: WorkerNode;
 let apns: Awaited<ReturnType<typeof fakeApns>>;
 let key = es256Key();
-let app: { appid: string; secret: string };
-const open: Socket[] = [];
 const users: Record<string, { userId: string; token: string }> = {};
 
-const basic = (): [string, string] => [app.appid, app.secret];
-const jobId = (kind: string, id: string | number, uid: string, appid = app.appid) => `apns|${appid}|${kind}|${id}|${uid}`;
-const pushQueue = () => srv.app.core.queues.get('push');
+const basic = (): [string, string] => [stack.app.appid, stack.app.secret];
+const jobId = (kind: string, id: string | number, uid: string, appid = stack.app.appid) => `apns|${appid}|${kind}|${id}|${uid}`;
+const pushQueue = () => stack.srv.app.core.queues.get('push');
 const jobState = async (id: string) => (await pushQueue().getJob(id))?.getState() ?? 'none';
 async function settled(id: string): Promise<string> {
   await until(async () => ['completed', 'failed'].includes(await jobState(id)), 10000, `push job ${id} to settle`);
@@ -119,26 +101,31 @@ async function settled(id: string): Promise<string> {
 }
 
 async function thirdPartyUser(id: string) {
-  const add = await call(srv.url, 'POST', `/v1/apps/${app.appid}/third-party/users`, {
+  const add = await call(stack.url, 'POST', `/v1/apps/${stack.app.appid}/third-party/users`, {
     basic: basic(),
     body: { thirdPartyId: id, password: `pw-${id}` },
   });
   expect(add.status, JSON.stringify(add.body)).toBe(201);
-  const login = await call(srv.url, 'POST', '/v1/third-party/login', { body: { appid: app.appid, thirdPartyId: id, password: `pw-${id}` } });
+  const login = await call(stack.url, 'POST', '/v1/third-party/login', { body: { appid: stack.app.appid, thirdPartyId: id, password: `pw-${id}` } });
   users[id] = { userId: add.body.userId, token: login.body.token };
   return users[id]!;
 }
-const setDevice = (token: string, deviceId: string | null) => call(srv.url, 'PUT', '/v1/me/device', { token, body: { deviceId } });
-const deviceOf = async (token: string) => (await call(srv.url, 'GET', '/v1/me/device', { token })).body.deviceId;
+const setDevice = (token: string, deviceId: string | null) => call(stack.url, 'PUT', '/v1/me/device', { token, body: { deviceId } });
+const deviceOf = async (token: string) => (await call(stack.url, 'GET', '/v1/me/device', { token })).body.deviceId;
 const imSend = (from: string, to: string, body: string) =>
-  call(srv.url, 'POST', '/v1/webim/messages', { token: users[from]!.token, body: { to: users[to]!.userId, body } });
+  call(stack.url, 'POST', '/v1/webim/messages', { token: users[from]!.token, body: { to: users[to]!.userId, body } });
 
+// The APNs stand-in starts before the stack and stops after it (hooks written before useStack).
 beforeAll(async () => {
   apns = await fakeApns(() => key.pub);
-  const cfg = testConfig({ APNS_CA_FILE: fixture('tls-cert.pem'), PUSH_BACKOFF_MS: 100, PUSH_ATTEMPTS: 3 });
-  srv = await startServer({}, cfg);
-  workers = await startTestWorkers(cfg);
-  app = await createApp(srv.url);
+});
+afterAll(async () => {
+  await apns?.close();
+});
+
+const stack = useStack({ APNS_CA_FILE: fixture('tls-cert.pem'), PUSH_BACKOFF_MS: 100, PUSH_ATTEMPTS: 3 });
+beforeAll(async () => {
+  const { srv, app } = stack;
   // The admin points the app at the stand-in (host is the admin's to set).
   const r = await call(srv.url, 'PUT', `/v1/apps/${app.appid}/push/apns`, {
     token: ADMIN_TOKEN,
@@ -147,53 +134,47 @@ beforeAll(async () => {
   expect(r.status, JSON.stringify(r.body)).toBe(200);
   for (const id of ['alice', 'bob', 'carol']) await thirdPartyUser(id);
 });
-afterAll(async () => {
-  for (const s of open) s.close();
-  await workers?.close();
-  await srv?.close();
-  await apns?.close();
-});
 
 describe('APNs settings', () => {
   it('validates each field with a named error, never shows the key, and keeps key and host when omitted', async () => {
-    const other = await createApp(srv.url);
+    const other = await createApp(stack.url);
     const ob: [string, string] = [other.appid, other.secret];
     const url = `/v1/apps/${other.appid}/push/apns`;
     const base = { keyId: KEY_ID, teamId: TEAM_ID, bundleId: BUNDLE, environment: 'production' };
-    let r = await call(srv.url, 'GET', url, { basic: ob });
+    let r = await call(stack.url, 'GET', url, { basic: ob });
     expect([r.status, r.body.error.code]).toEqual([404, 'APNS_NOT_CONFIGURED']);
-    r = await call(srv.url, 'PUT', url, { basic: ob, body: base });
+    r = await call(stack.url, 'PUT', url, { basic: ob, body: base });
     expect([r.status, r.body.error.code]).toEqual([400, 'VALIDATION_FAILED']);
     expect(r.body.error.message).toMatch(/^key: is required/);
-    r = await call(srv.url, 'PUT', url, { basic: ob, body: { ...base, key: 'not a key' } });
+    r = await call(stack.url, 'PUT', url, { basic: ob, body: { ...base, key: 'not a key' } });
     expect([r.status, r.body.error.code]).toEqual([422, 'APNS_KEY_INVALID']);
     expect(r.body.error.message).toMatch(/^key: not a PEM private key/);
     const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-    r = await call(srv.url, 'PUT', url, { basic: ob, body: { ...base, key: rsa } });
+    r = await call(stack.url, 'PUT', url, { basic: ob, body: { ...base, key: rsa } });
     expect(r.body.error).toMatchObject({ code: 'APNS_KEY_INVALID', message: expect.stringMatching(/^key: a rsa key: .*EC P-256/) });
     const p384 = generateKeyPairSync('ec', { namedCurve: 'secp384r1' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-    r = await call(srv.url, 'PUT', url, { basic: ob, body: { ...base, key: p384 } });
+    r = await call(stack.url, 'PUT', url, { basic: ob, body: { ...base, key: p384 } });
     expect(r.body.error.message).toMatch(/^key: an EC key on secp384r1: .*P-256/);
     const pub = key.pub.export({ type: 'spki', format: 'pem' }).toString();
-    r = await call(srv.url, 'PUT', url, { basic: ob, body: { ...base, key: pub } });
+    r = await call(stack.url, 'PUT', url, { basic: ob, body: { ...base, key: pub } });
     expect(r.body.error.code).toBe('APNS_KEY_INVALID');
-    r = await call(srv.url, 'PUT', url, { basic: ob, body: { ...base, keyId: 'short', key: key.pem } });
+    r = await call(stack.url, 'PUT', url, { basic: ob, body: { ...base, keyId: 'short', key: key.pem } });
     expect([r.status, r.body.error.code]).toEqual([400, 'VALIDATION_FAILED']);
     expect(r.body.error.message).toMatch(/keyId/);
-    r = await call(srv.url, 'PUT', url, { basic: ob, body: { ...base, environment: 'staging', key: key.pem } });
+    r = await call(stack.url, 'PUT', url, { basic: ob, body: { ...base, environment: 'staging', key: key.pem } });
     expect(r.body.error.message).toMatch(/environment/);
-    r = await call(srv.url, 'PUT', url, { basic: ob, body: { ...base, key: key.pem, host: 'evil.internal:8443' } });
+    r = await call(stack.url, 'PUT', url, { basic: ob, body: { ...base, key: key.pem, host: 'evil.internal:8443' } });
     expect([r.status, r.body.error.code]).toEqual([403, 'FORBIDDEN']);
     expect(r.body.error.message).toMatch(/^host: only the admin/);
-    r = await call(srv.url, 'PUT', url, { token: ADMIN_TOKEN, body: { ...base, key: key.pem, host: 'proxy.example:99999' } });
+    r = await call(stack.url, 'PUT', url, { token: ADMIN_TOKEN, body: { ...base, key: key.pem, host: 'proxy.example:99999' } });
     expect(r.body.error.message).toMatch(/^host: the port/);
     // Another app's secret is refused.
-    r = await call(srv.url, 'PUT', url, { basic: basic(), body: { ...base, key: key.pem } });
+    r = await call(stack.url, 'PUT', url, { basic: basic(), body: { ...base, key: key.pem } });
     expect([r.status, r.body.error.code]).toEqual([403, 'CROSS_TENANT']);
 
     // A SEC1 ("EC PRIVATE KEY") key is taken too; the answer shows its fingerprint, not the key.
     const sec1 = (await import('node:crypto')).createPrivateKey(key.pem).export({ type: 'sec1', format: 'pem' }).toString();
-    r = await call(srv.url, 'PUT', url, { token: ADMIN_TOKEN, body: { ...base, key: sec1, host: 'apns-proxy.example:2197' } });
+    r = await call(stack.url, 'PUT', url, { token: ADMIN_TOKEN, body: { ...base, key: sec1, host: 'apns-proxy.example:2197' } });
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     expect(r.body).toEqual({
       keyId: KEY_ID,
@@ -206,17 +187,17 @@ describe('APNs settings', () => {
     });
     const fingerprint = r.body.keyFingerprint;
     // The app changes its bundle id without resending the key: key and the admin's host kept.
-    r = await call(srv.url, 'PUT', url, { basic: ob, body: { ...base, bundleId: 'com.example.other' } });
+    r = await call(stack.url, 'PUT', url, { basic: ob, body: { ...base, bundleId: 'com.example.other' } });
     expect(r.body).toMatchObject({ bundleId: 'com.example.other', host: 'apns-proxy.example:2197', keyFingerprint: fingerprint });
-    r = await call(srv.url, 'GET', url, { basic: ob });
+    r = await call(stack.url, 'GET', url, { basic: ob });
     expect(JSON.stringify(r.body)).not.toMatch(/PRIVATE|"key"/);
     expect(r.body.keyFingerprint).toBe(fingerprint);
     // The admin clears the host; the app removes the settings.
-    r = await call(srv.url, 'PUT', url, { token: ADMIN_TOKEN, body: { ...base, host: null } });
+    r = await call(stack.url, 'PUT', url, { token: ADMIN_TOKEN, body: { ...base, host: null } });
     expect(r.body.host).toBeNull();
-    expect((await call(srv.url, 'DELETE', url, { basic: ob })).body).toEqual({ removed: true });
-    expect((await call(srv.url, 'DELETE', url, { basic: ob })).body).toEqual({ removed: false });
-    expect((await call(srv.url, 'GET', url, { basic: ob })).body.error.code).toBe('APNS_NOT_CONFIGURED');
+    expect((await call(stack.url, 'DELETE', url, { basic: ob })).body).toEqual({ removed: true });
+    expect((await call(stack.url, 'DELETE', url, { basic: ob })).body).toEqual({ removed: false });
+    expect((await call(stack.url, 'GET', url, { basic: ob })).body.error.code).toBe('APNS_NOT_CONFIGURED');
   });
 });
 
@@ -248,8 +229,8 @@ describe('web IM messages', () => {
       id,
     });
     // The same message enqueued again (a retried send) is not pushed twice: the job id is the message id.
-    const again = await srv.app.services.push.toOffline(
-      app.appid,
+    const again = await stack.srv.app.services.push.toOffline(
+      stack.app.appid,
       [users.bob!.userId],
       { kind: 'im', id, from: users.alice!.userId, body: 'Hi Bob — 你好', at: sent.body.at },
       { knownOffline: true },
@@ -258,7 +239,7 @@ describe('web IM messages', () => {
     await sleep(300);
     expect(apns.to(device)).toHaveLength(1);
     // The worker counted it.
-    expect(await workers.core.metrics.text()).toMatch(/switchboard_push_total\{[^}]*outcome="sent"[^}]*\} [1-9]/);
+    expect(await stack.workers.core.metrics.text()).toMatch(/switchboard_push_total\{[^}]*outcome="sent"[^}]*\} [1-9]/);
   });
 
   it('shortens a long body so the payload stays under 4 KB', async () => {
@@ -275,8 +256,8 @@ describe('web IM messages', () => {
 
   it('does not push to a user with a socket, to one without a device id, or in an app without APNs settings', async () => {
     // Bob online: delivered on his socket, no push job.
-    const { socket } = await connect(srv.url, users.bob!.token);
-    open.push(socket);
+    const { socket } = await connect(stack.url, users.bob!.token);
+    stack.track(socket);
     const online = await imSend('alice', 'bob', 'you are online');
     expect(online.body.delivered).toBe(true);
     expect(await jobState(jobId('im', online.body.id, users.bob!.userId))).toBe('none');
@@ -286,16 +267,18 @@ describe('web IM messages', () => {
     expect(noDevice.body.queued).toBe(true);
     expect(await jobState(jobId('im', noDevice.body.id, users.carol!.userId))).toBe('none');
     // An app without APNs settings: its users' device ids are never pushed to.
-    const plain = await createApp(srv.url);
+    const plain = await createApp(stack.url);
     for (const id of ['u1', 'u2'])
-      await call(srv.url, 'POST', `/v1/apps/${plain.appid}/third-party/users`, {
+      await call(stack.url, 'POST', `/v1/apps/${plain.appid}/third-party/users`, {
         basic: [plain.appid, plain.secret],
         body: { thirdPartyId: id, password: 'pw-123' },
       });
-    const t1 = (await call(srv.url, 'POST', '/v1/third-party/login', { body: { appid: plain.appid, thirdPartyId: 'u1', password: 'pw-123' } })).body;
-    const t2 = (await call(srv.url, 'POST', '/v1/third-party/login', { body: { appid: plain.appid, thirdPartyId: 'u2', password: 'pw-123' } })).body;
+    const t1 = (await call(stack.url, 'POST', '/v1/third-party/login', { body: { appid: plain.appid, thirdPartyId: 'u1', password: 'pw-123' } }))
+      .body;
+    const t2 = (await call(stack.url, 'POST', '/v1/third-party/login', { body: { appid: plain.appid, thirdPartyId: 'u2', password: 'pw-123' } }))
+      .body;
     await setDevice(t2.token, tok('plain-u2'));
-    const r = await call(srv.url, 'POST', '/v1/webim/messages', { token: t1.token, body: { to: t2.userId, body: 'hello' } });
+    const r = await call(stack.url, 'POST', '/v1/webim/messages', { token: t1.token, body: { to: t2.userId, body: 'hello' } });
     expect(r.body.queued).toBe(true);
     expect(await jobState(jobId('im', r.body.id, t2.userId, plain.appid))).toBe('none');
     await sleep(200);
@@ -313,7 +296,7 @@ describe('APNs answers', () => {
     expect(await settled(jobId('im', sent.body.id, dave.userId))).toBe('completed');
     expect(apns.to(device)).toHaveLength(1);
     expect(await deviceOf(dave.token)).toBeNull();
-    expect((await call(srv.url, 'GET', `/v1/apps/${app.appid}/third-party/users/dave`, { basic: basic() })).body.deviceId).toBeUndefined();
+    expect((await call(stack.url, 'GET', `/v1/apps/${stack.app.appid}/third-party/users/dave`, { basic: basic() })).body.deviceId).toBeUndefined();
     // Nothing more to push to: the next message enqueues nothing.
     const next = await imSend('alice', 'dave', 'hello?');
     expect(await jobState(jobId('im', next.body.id, dave.userId))).toBe('none');
@@ -337,7 +320,7 @@ describe('APNs answers', () => {
     apns.answers.set(old, [{ status: 410, reason: 'Unregistered' }]);
     // The phone reports its new token (updateDeviceid.do) while APNs is answering about the old one.
     apns.before.set(old, async () => {
-      const r = await fetch(`${srv.url}/LiveVideoServer/ajx/updateDeviceid.do?user.deviceId=${fresh}`, {
+      const r = await fetch(`${stack.url}/LiveVideoServer/ajx/updateDeviceid.do?user.deviceId=${fresh}`, {
         headers: { authorization: `Bearer ${fred.token}` },
       });
       expect(await r.json()).toEqual({ result: 'good', deviceId: fresh });
@@ -386,9 +369,9 @@ describe('other messages to offline users', () => {
     const jon = await thirdPartyUser('jon');
     await setDevice(ivy.token, tok('ivy'));
     await setDevice(jon.token, tok('jon'));
-    const { socket } = await connect(srv.url, jon.token);
-    open.push(socket);
-    const r = await call(srv.url, 'POST', '/v1/messaging/system', {
+    const { socket } = await connect(stack.url, jon.token);
+    stack.track(socket);
+    const r = await call(stack.url, 'POST', '/v1/messaging/system', {
       basic: basic(),
       body: { from: 'admin', targets: [ivy.userId, jon.userId], msg: '系统维护：今晚 3 点' },
     });
@@ -402,7 +385,7 @@ describe('other messages to offline users', () => {
     });
     expect(await jobState(jobId('system', r.body.id, jon.userId))).toBe('none');
     // A tip message too.
-    const tip = await call(srv.url, 'POST', '/v1/messaging/tip', {
+    const tip = await call(stack.url, 'POST', '/v1/messaging/tip', {
       basic: basic(),
       body: { from: users.alice!.userId, targets: [ivy.userId], msg: 'alice liked your video' },
     });
@@ -413,35 +396,35 @@ describe('other messages to offline users', () => {
 
   it("pushes a seat's reply to a customer whose socket is gone", async () => {
     expect(
-      (await call(srv.url, 'PUT', `/v1/apps/${app.appid}/customerservice/robot`, { basic: basic(), body: { nickname: '小微客服' } })).status,
+      (await call(stack.url, 'PUT', `/v1/apps/${stack.app.appid}/customerservice/robot`, { basic: basic(), body: { nickname: '小微客服' } })).status,
     ).toBe(200);
     expect(
       (
-        await call(srv.url, 'POST', `/v1/apps/${app.appid}/customerservice/seats`, {
+        await call(stack.url, 'POST', `/v1/apps/${stack.app.appid}/customerservice/seats`, {
           basic: basic(),
           body: { nickname: '客服小王', password: 'seat-pass-1' },
         })
       ).status,
     ).toBe(201);
-    const login = await call(srv.url, 'POST', '/v1/customerservice/seats/login', {
-      body: { appid: app.appid, nickname: '客服小王', password: 'seat-pass-1' },
+    const login = await call(stack.url, 'POST', '/v1/customerservice/seats/login', {
+      body: { appid: stack.app.appid, nickname: '客服小王', password: 'seat-pass-1' },
     });
-    const { socket: seat } = await connect(srv.url, login.body.token);
-    open.push(seat);
+    const { socket: seat } = await connect(stack.url, login.body.token);
+    stack.track(seat);
     expect((await seat.emitWithAck('cs.seat.online', {})).ok).toBe(true);
 
     // An iPhone user of the app consults, then leaves the app (its socket closes).
-    const token = await loginUser(srv.url, app.appid, 'kim', { name: 'Kim' });
+    const token = await loginUser(stack.url, stack.app.appid, 'kim', { name: 'Kim' });
     await setDevice(token, tok('kim'));
-    const { socket: kim } = await connect(srv.url, token);
-    open.push(kim);
+    const { socket: kim } = await connect(stack.url, token);
+    stack.track(kim);
     const asked = await kim.emitWithAck('cs.send', { text: '你好，请问怎么开通直播？' });
     expect(asked.ok, JSON.stringify(asked)).toBe(true);
     // The customer's own message was not pushed to the customer (nor to the seat: it has a socket).
     expect(await jobState(jobId('cs', `kim.1`, 'kim'))).toBe('none');
     expect(await jobState(jobId('cs', `kim.1`, login.body.uid))).toBe('none');
     kim.close();
-    await until(async () => (await srv.app.core.emitter.userSocketCount(app.appid, 'kim')) === 0, 5000, "kim's socket to close");
+    await until(async () => (await stack.srv.app.core.emitter.userSocketCount(stack.app.appid, 'kim')) === 0, 5000, "kim's socket to close");
 
     const reply = await seat.emitWithAck('cs.reply', { customer: 'kim', text: '您好，我是小王' });
     expect(reply.ok, JSON.stringify(reply)).toBe(true);
@@ -459,12 +442,12 @@ describe('other messages to offline users', () => {
 describe('device id lifecycle and settings changes', () => {
   it('logout.do clears the device id: nothing is pushed after', async () => {
     await thirdPartyUser('lea');
-    const login = await fetch(`${srv.url}/LiveVideoServer/ajx/thirdPartyLogin.do?appId=${app.appid}&thirdPartyId=lea&password=pw-lea`);
+    const login = await fetch(`${stack.url}/LiveVideoServer/ajx/thirdPartyLogin.do?appId=${stack.app.appid}&thirdPartyId=lea&password=pw-lea`);
     const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
-    const upd = await fetch(`${srv.url}/LiveVideoServer/ajx/updateDeviceid.do?user.deviceId=${tok('lea')}`, { headers: { cookie } });
+    const upd = await fetch(`${stack.url}/LiveVideoServer/ajx/updateDeviceid.do?user.deviceId=${tok('lea')}`, { headers: { cookie } });
     expect((await upd.json()).result).toBe('good');
     expect(await deviceOf(users.lea!.token)).toBe(tok('lea'));
-    expect((await fetch(`${srv.url}/LiveVideoServer/logout.do`, { headers: { cookie }, redirect: 'manual' })).status).toBe(302);
+    expect((await fetch(`${stack.url}/LiveVideoServer/logout.do`, { headers: { cookie }, redirect: 'manual' })).status).toBe(302);
     expect(await deviceOf(users.lea!.token)).toBeNull();
     const sent = await imSend('alice', 'lea', 'after logout');
     expect(sent.body.queued).toBe(true);
@@ -474,7 +457,7 @@ describe('device id lifecycle and settings changes', () => {
   it('a new key reaches the worker (its cached connection is rebuilt); removed settings stop pushes', async () => {
     const device = tok('bob');
     key = es256Key(); // the stand-in now accepts only tokens signed by the new key
-    const r = await call(srv.url, 'PUT', `/v1/apps/${app.appid}/push/apns`, {
+    const r = await call(stack.url, 'PUT', `/v1/apps/${stack.app.appid}/push/apns`, {
       basic: basic(),
       body: { keyId: 'NEWKEY0001', teamId: TEAM_ID, bundleId: BUNDLE, key: key.pem, environment: 'sandbox' },
     });
@@ -483,7 +466,7 @@ describe('device id lifecycle and settings changes', () => {
     expect(await settled(jobId('im', sent.body.id, users.bob!.userId))).toBe('completed');
     expect(apns.to(device).at(-1)!.jwt).toMatchObject({ valid: true, header: { kid: 'NEWKEY0001' } });
 
-    expect((await call(srv.url, 'DELETE', `/v1/apps/${app.appid}/push/apns`, { basic: basic() })).body).toEqual({ removed: true });
+    expect((await call(stack.url, 'DELETE', `/v1/apps/${stack.app.appid}/push/apns`, { basic: basic() })).body).toEqual({ removed: true });
     const after = await imSend('alice', 'bob', 'no settings');
     expect(await jobState(jobId('im', after.body.id, users.bob!.userId))).toBe('none');
   });

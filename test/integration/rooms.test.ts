@@ -1,51 +1,23 @@
 import type { Socket } from 'socket.io-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WorkerNode } from '../../workers/runtime.js';
+import { describe, expect, it } from 'vitest';
 import { hostTimeoutJobId } from '../../src/modules/rooms/service.js';
-import {
-  call,
-  connect,
-  connectDashboard,
-  createApp,
-  loginUser,
-  nextEvent,
-  sleep,
-  startServer,
-  startTestWorkers,
-  type TestServer,
-  collect,
-  until,
-} from '../helpers.js';
+import { call, connect, connectDashboard, createApp, loginUser, nextEvent, sleep, startServer, collect, until, useStack } from '../helpers.js';
 
 // Small timeouts: a member silent for 1 s is swept (the sweep runs every second), a host gets 1.5 s of grace.
 const TIMEOUT = 1000;
 const GRACE = 1500;
 
-let srv: TestServer;
-let workers: WorkerNode;
-let app: { appid: string; secret: string };
-const open: Socket[] = [];
-
-beforeAll(async () => {
-  srv = await startServer({ ROOM_MEMBER_TIMEOUT_MS: TIMEOUT, ROOM_HOST_GRACE_MS: GRACE });
-  workers = await startTestWorkers(srv.config);
-  app = await createApp(srv.url);
-});
-afterAll(async () => {
-  for (const s of open) s.close();
-  await workers?.close();
-  await srv?.close();
-});
+const stack = useStack({ ROOM_MEMBER_TIMEOUT_MS: TIMEOUT, ROOM_HOST_GRACE_MS: GRACE });
 
 async function user(id: string): Promise<{ token: string; socket: Socket }> {
-  const token = await loginUser(srv.url, app.appid, id);
-  const { socket } = await connect(srv.url, token);
-  open.push(socket);
+  const token = await loginUser(stack.url, stack.app.appid, id);
+  const { socket } = await connect(stack.url, token);
+  stack.track(socket);
   return { token, socket };
 }
 
 async function newRoom(token: string): Promise<string> {
-  const r = await call(srv.url, 'POST', '/v1/rooms', { token, body: {} });
+  const r = await call(stack.url, 'POST', '/v1/rooms', { token, body: {} });
   expect(r.status).toBe(201);
   return r.body.roomId;
 }
@@ -68,7 +40,7 @@ describe('membership', () => {
     // Joining again is idempotent.
     expect((await bob.socket.emitWithAck('room.join', { roomId })).data).toMatchObject({ joined: false, memsize: 2 });
 
-    const members = await call(srv.url, 'GET', `/v1/rooms/${roomId}/members`, { token: host.token });
+    const members = await call(stack.url, 'GET', `/v1/rooms/${roomId}/members`, { token: host.token });
     expect(members.body).toEqual({
       total: 2,
       members: [
@@ -80,7 +52,7 @@ describe('membership', () => {
     const left = nextEvent(alice.socket, 'room.member');
     expect((await bob.socket.emitWithAck('room.leave', { roomId })).data).toEqual({ left: true, memsize: 1 });
     expect(await left).toEqual({ roomId, uid: 'r-bob', action: 'left', role: 'member', memsize: 1 });
-    expect((await call(srv.url, 'GET', `/v1/rooms/${roomId}`, { token: host.token })).body).toMatchObject({
+    expect((await call(stack.url, 'GET', `/v1/rooms/${roomId}`, { token: host.token })).body).toMatchObject({
       roomId,
       kind: 'room',
       host: 'r-host',
@@ -91,7 +63,7 @@ describe('membership', () => {
 
     // The host joining has role host; REST join moves the user's sockets too.
     const hostSeen = nextEvent(alice.socket, 'room.member');
-    const hj = await call(srv.url, 'POST', `/v1/rooms/${roomId}/join`, { token: host.token });
+    const hj = await call(stack.url, 'POST', `/v1/rooms/${roomId}/join`, { token: host.token });
     expect(hj.body).toMatchObject({ joined: true, role: 'host', memsize: 2 });
     expect(await hostSeen).toMatchObject({ uid: 'r-host', role: 'host' });
     await sleep(100); // socketsJoin travels through the adapter
@@ -106,7 +78,7 @@ describe('membership', () => {
     expect(bad.ok).toBe(false);
     expect(bad.error).toMatchObject({ code: 'VALIDATION_FAILED', message: expect.stringMatching(/^invalid room.join payload: roomId/) });
     expect((await c.socket.emitWithAck('room.join', { roomId: '999999' })).error.code).toBe('ROOM_NOT_FOUND');
-    expect((await call(srv.url, 'POST', '/v1/rooms', { token: c.token, body: { kind: 'classroom' } })).body.error.code).toBe('FORBIDDEN');
+    expect((await call(stack.url, 'POST', '/v1/rooms', { token: c.token, body: { kind: 'classroom' } })).body.error.code).toBe('FORBIDDEN');
   });
 });
 
@@ -116,8 +88,8 @@ describe('heartbeats', () => {
     const alice = await user('hb-alice');
     const silent = await user('hb-silent');
     const roomId = await newRoom(host.token);
-    const { socket: dash } = await connectDashboard(srv.url, { appid: app.appid, secret: app.secret });
-    open.push(dash);
+    const { socket: dash } = await connectDashboard(stack.url, { appid: stack.app.appid, secret: stack.app.secret });
+    stack.track(dash);
     const dashStates = collect(dash, 'room.state');
 
     await alice.socket.emitWithAck('room.join', { roomId });
@@ -133,9 +105,9 @@ describe('heartbeats', () => {
       // Alice kept heartbeating: still there after another full timeout.
       await sleep(TIMEOUT + 500);
       expect(events.filter((e) => e.action === 'timed-out')).toHaveLength(1);
-      const members = await call(srv.url, 'GET', `/v1/rooms/${roomId}/members`, { token: host.token });
+      const members = await call(stack.url, 'GET', `/v1/rooms/${roomId}/members`, { token: host.token });
       expect(members.body.members.map((m: { uid: string }) => m.uid)).toEqual(['hb-alice']);
-      expect(dashStates).toContainEqual({ appid: app.appid, roomId, kind: 'room', state: 'open', host: 'hb-host', memsize: 1 });
+      expect(dashStates).toContainEqual({ appid: stack.app.appid, roomId, kind: 'room', state: 'open', host: 'hb-host', memsize: 1 });
     } finally {
       clearInterval(beat);
     }
@@ -157,7 +129,7 @@ describe('heartbeats', () => {
     const h = await user('hb-count');
     const roomId = await newRoom(h.token);
     await h.socket.emitWithAck('room.join', { roomId });
-    const q = srv.app.core.queues.get('rooms');
+    const q = stack.srv.app.core.queues.get('rooms');
     const before = await q.getJobCounts('waiting', 'delayed', 'active', 'completed', 'failed');
     for (let i = 0; i < 20; i++) await h.socket.emitWithAck('room.heartbeat', { roomId });
     const after = await q.getJobCounts('waiting', 'delayed', 'active', 'completed', 'failed');
@@ -197,14 +169,14 @@ describe('host timeout', () => {
     try {
       await until(() => members.some((m) => m.uid === 'ht-host' && m.action === 'timed-out'), 5000, 'host timed out');
       const gone = Date.now();
-      expect((await srv.app.services.rooms.get(app.appid, roomId)).state).toBe('open'); // grace running
+      expect((await stack.srv.app.services.rooms.get(stack.app.appid, roomId)).state).toBe('open'); // grace running
       await until(() => states.some((s) => s.state === 'closed'), GRACE + 3000, 'room closed');
       expect(Date.now() - gone).toBeGreaterThanOrEqual(GRACE - 300);
       expect(states.find((s) => s.state === 'closed')).toEqual({ roomId, kind: 'room', state: 'closed', host: 'ht-host', memsize: 0 });
     } finally {
       clearInterval(beat);
     }
-    const room = (await call(srv.url, 'GET', `/v1/rooms/${roomId}`, { token: host.token })).body;
+    const room = (await call(stack.url, 'GET', `/v1/rooms/${roomId}`, { token: host.token })).body;
     expect(room).toMatchObject({ state: 'closed', memsize: 0, closedAt: expect.any(Number) });
     expect((await alice.socket.emitWithAck('room.join', { roomId })).error.code).toBe('ROOM_CLOSED');
     expect((await alice.socket.emitWithAck('room.message', { roomId, text: 'x' })).error.code).toBe('ROOM_CLOSED');
@@ -220,19 +192,19 @@ describe('host timeout', () => {
     const beat = setInterval(() => void alice.socket.emitWithAck('room.heartbeat', { roomId }).catch(() => undefined), 250);
     try {
       await until(() => members.some((m) => m.uid === 'hb2-host' && m.action === 'timed-out'), 5000, 'host timed out');
-      const q = srv.app.core.queues.get('rooms');
+      const q = stack.srv.app.core.queues.get('rooms');
       const delayed = await q.getDelayed();
       const job = delayed.find((j) => j.data.roomId === roomId);
-      expect(job?.id).toBe(hostTimeoutJobId(app.appid, roomId, job!.data.since));
+      expect(job?.id).toBe(hostTimeoutJobId(stack.app.appid, roomId, job!.data.since));
       const back = await host.socket.emitWithAck('room.heartbeat', { roomId });
       expect(back.data).toMatchObject({ joined: true, role: 'host' });
       expect(await q.getJob(job!.id!)).toBeUndefined();
       // Even a job that escaped removal is ignored: the host is back.
-      expect(await srv.app.services.rooms.hostTimeout(job!.data)).toEqual({ ended: false });
+      expect(await stack.srv.app.services.rooms.hostTimeout(job!.data)).toEqual({ ended: false });
       const hostBeat = setInterval(() => void host.socket.emitWithAck('room.heartbeat', { roomId }).catch(() => undefined), 250);
       await sleep(GRACE + 1000);
       clearInterval(hostBeat);
-      expect((await srv.app.services.rooms.get(app.appid, roomId)).state).toBe('open');
+      expect((await stack.srv.app.services.rooms.get(stack.app.appid, roomId)).state).toBe('open');
     } finally {
       clearInterval(beat);
     }
@@ -252,12 +224,12 @@ describe('host timeout after a worker crash', () => {
     try {
       await until(() => members.some((m) => m.uid === 'hc-host' && m.action === 'timed-out'), 5000, 'host timed out');
       // Simulate the worker dying right after the sweep script: the delayed job is gone.
-      const q = srv.app.core.queues.get('rooms');
+      const q = stack.srv.app.core.queues.get('rooms');
       const job = (await q.getDelayed()).find((j) => j.data.roomId === roomId);
       expect(job).toBeDefined();
       await job!.remove();
       await until(() => states.some((s) => s.state === 'closed'), GRACE + 8000, 'room closed by the re-enqueued job');
-      expect(await srv.app.core.redis.zcard(srv.app.core.keys.scoped(app.appid, 'rooms', 'hostgone'))).toBe(0);
+      expect(await stack.srv.app.core.redis.zcard(stack.srv.app.core.keys.scoped(stack.app.appid, 'rooms', 'hostgone'))).toBe(0);
     } finally {
       clearInterval(beat);
     }
@@ -291,27 +263,27 @@ describe('chat', () => {
     const range = await alice.socket.emitWithAck('room.messages', { roomId, after: 1, to: 4 });
     expect(range.data.messages.map((m: { seq: number }) => m.seq)).toEqual([2, 3, 4]);
     expect(range.data.next).toBeUndefined();
-    const page = await call(srv.url, 'GET', `/v1/rooms/${roomId}/messages?after=0&limit=2`, { token: outsider.token });
+    const page = await call(stack.url, 'GET', `/v1/rooms/${roomId}/messages?after=0&limit=2`, { token: outsider.token });
     expect(page.body.messages.map((m: { text?: string }) => m.text)).toEqual(['m1', 'm2']);
     expect(page.body.next).toBe(2);
-    const rest = await call(srv.url, 'GET', `/v1/rooms/${roomId}/messages?after=${page.body.next}&limit=10`, { token: outsider.token });
+    const rest = await call(stack.url, 'GET', `/v1/rooms/${roomId}/messages?after=${page.body.next}&limit=10`, { token: outsider.token });
     expect(rest.body.messages.map((m: { seq: number }) => m.seq)).toEqual([3, 4, 5]);
 
     expect((await outsider.socket.emitWithAck('room.message', { roomId, text: 'let me in' })).error.code).toBe('NOT_IN_ROOM');
     expect((await host.socket.emitWithAck('room.message', { roomId })).error.code).toBe('VALIDATION_FAILED');
-    expect((await call(srv.url, 'GET', `/v1/rooms/${roomId}`, { token: host.token })).body.imseq).toBe(5);
+    expect((await call(stack.url, 'GET', `/v1/rooms/${roomId}`, { token: host.token })).body.imseq).toBe(5);
   });
 
   it('a reconnecting member gets its rooms in session.snapshot and follows them again', async () => {
-    const token = await loginUser(srv.url, app.appid, 's-user');
+    const token = await loginUser(stack.url, stack.app.appid, 's-user');
     const host = await user('s-host');
     const roomId = await newRoom(host.token);
     await host.socket.emitWithAck('room.join', { roomId });
-    const first = await connect(srv.url, token);
+    const first = await connect(stack.url, token);
     await first.socket.emitWithAck('room.join', { roomId });
     first.socket.close();
-    const again = await connect(srv.url, token);
-    open.push(again.socket);
+    const again = await connect(stack.url, token);
+    stack.track(again.socket);
     expect(again.snapshot.rooms).toEqual([{ roomId, kind: 'room', host: 's-host', state: 'open', role: 'member', memsize: 2, imseq: 0 }]);
     const msg = nextEvent(again.socket, 'room.message');
     await host.socket.emitWithAck('room.message', { roomId, text: 'welcome back' });

@@ -2,36 +2,21 @@
 // documented — POST /api/v1/…, `param` as the JSON body, answers {code, data, err, time} —
 // with real workers delivering the RC:CmdMsg dispatch over the socket.
 import type { Socket } from 'socket.io-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WorkerNode } from '../../workers/runtime.js';
-import { call, connect, createApp, issueToken, nextEvent, startServer, startTestWorkers, type TestServer, type JsonBody } from '../helpers.js';
+import { describe, expect, it } from 'vitest';
+import { call, connect, issueToken, nextEvent, type JsonBody, useStack } from '../helpers.js';
 
-let srv: TestServer;
-let workers: WorkerNode;
-let app: { appid: string; secret: string };
-const open: Socket[] = [];
-
-beforeAll(async () => {
-  srv = await startServer({ PAIR_CANDIDATES_PER_ROUND: 3, PAIR_ROUND_MS: 2000, PAIR_MAX_ROUNDS: 2 });
-  workers = await startTestWorkers(srv.config);
-  app = await createApp(srv.url);
-});
-afterAll(async () => {
-  for (const s of open) s.close();
-  await workers?.close();
-  await srv?.close();
-});
+const stack = useStack({ PAIR_CANDIDATES_PER_ROUND: 3, PAIR_ROUND_MS: 2000, PAIR_MAX_ROUNDS: 2 });
 
 async function user(uid: string): Promise<{ token: string; socket: Socket }> {
-  const token = await issueToken(srv.url, app, uid);
-  const { socket } = await connect(srv.url, token);
-  open.push(socket);
+  const token = await issueToken(stack.url, stack.app, uid);
+  const { socket } = await connect(stack.url, token);
+  stack.track(socket);
   return { token, socket };
 }
 
 /** The seed's request: POST path with `param` as the body; asserts the envelope. */
 async function seed(path: string, token: string | undefined, param: unknown) {
-  const r = await call(srv.url, 'POST', path, { ...(token ? { token } : {}), body: param === null ? 'null' : param });
+  const r = await call(stack.url, 'POST', path, { ...(token ? { token } : {}), body: param === null ? 'null' : param });
   expect(r.status).toBe(200);
   expect(Object.keys(r.body).sort()).toEqual(['code', 'data', 'err', 'time']);
   expect(Math.abs(r.body.time - Date.now() / 1000)).toBeLessThan(5);
@@ -43,13 +28,16 @@ describe('seed 003 pairing dialect', () => {
     const asker = await user('11');
     const peer = await user('12');
     expect((await peer.socket.emitWithAck('pair.available', { available: true })).ok).toBe(true);
-    await call(srv.url, 'PUT', '/v1/billing/prices/video', { basic: [app.appid, app.secret], body: { unitPrice: 10, unitSeconds: 60 } });
+    await call(stack.url, 'PUT', '/v1/billing/prices/video', {
+      basic: [stack.app.appid, stack.app.secret],
+      body: { unitPrice: 10, unitSeconds: 60 },
+    });
 
     // 视频拨打事前校验: 1003 余额不足, then 0 once topped up
     const poor = await seed('/api/v1/video/before/check', asker.token, {});
     expect(poor).toMatchObject({ code: 1003, data: null });
     expect((await seed('/api/v1/video/pair/ask', asker.token, null)).code).toBe(1003);
-    await call(srv.url, 'POST', '/v1/billing/topups', { basic: [app.appid, app.secret], body: { uid: '11', amount: 1000, ref: 'r1' } });
+    await call(stack.url, 'POST', '/v1/billing/topups', { basic: [stack.app.appid, stack.app.secret], body: { uid: '11', amount: 1000, ref: 'r1' } });
     expect(await seed('/api/v1/video/before/check', asker.token, {})).toMatchObject({ code: 0, data: null, err: null });
 
     // 匹配发起 (param: null) → data.ask_no; the candidate gets the long-link RC:CmdMsg
@@ -89,7 +77,7 @@ describe('seed 003 pairing dialect', () => {
     // 匹配发起方取消 → 1 结束, the metered call ends too
     expect((await seed('/api/v1/video/pair/cancel', asker.token, { ask_no: askNo })).code).toBe(0);
     expect((await seed('/api/v1/video/pair/info', asker.token, { ask_no: askNo })).data.status).toBe(1);
-    expect((await call(srv.url, 'GET', '/v1/billing/calls/rc-call-1', { token: asker.token })).body.state).not.toBe('active');
+    expect((await call(stack.url, 'GET', '/v1/billing/calls/rc-call-1', { token: asker.token })).body.state).not.toBe('active');
 
     // the history list gives start_at; 客户端删除匹配记录 removes the record with it
     const list = await seed('/api/v1/video/pair/records', asker.token, {});

@@ -8,19 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DomainEventName } from '../../src/infra/events.js';
 import type { DeliveryViewT as DeadLetter } from '../../src/modules/webhooks/schemas.js';
 import { createWebhooksService } from '../../src/modules/webhooks/service.js';
-import type { WorkerNode } from '../../workers/runtime.js';
-import {
-  ADMIN_TOKEN,
-  call,
-  createApp,
-  listenLocal,
-  loginUser,
-  startServer,
-  startTestWorkers,
-  type Local,
-  type TestServer,
-  until,
-} from '../helpers.js';
+import { ADMIN_TOKEN, call, createApp, listenLocal, loginUser, startServer, startTestWorkers, type Local, until, useStack } from '../helpers.js';
 
 interface Received {
   path: string;
@@ -30,17 +18,15 @@ interface Received {
   status: number;
 }
 
-let srv: TestServer;
-let workers: WorkerNode;
 let receiver: Local;
 let base: string;
-let app: { appid: string; secret: string };
 let other: { appid: string; secret: string };
 const received: Received[] = [];
 /** Per path: the status to answer for the n-th request of an event id (n from 1). Default 200. */
 const behaviour = new Map<string, (eventId: string, n: number) => number>();
 const seenPerEvent = new Map<string, number>();
 
+// The receiver starts before the stack and stops after it (hooks written before useStack).
 beforeAll(async () => {
   receiver = await listenLocal((req, res, raw) => {
     const body = JSON.parse(raw) as Received['body'];
@@ -54,26 +40,25 @@ beforeAll(async () => {
     res.end(status < 300 ? 'ok' : 'nope');
   });
   base = receiver.url;
-  srv = await startServer({
-    WEBHOOK_ALLOW_PRIVATE_URLS: true,
-    WEBHOOK_RETRY_BASE_MS: 100,
-    WEBHOOK_RETRY_MAX_DELAY_MS: 400,
-    WEBHOOK_RETRY_WINDOW_MS: 1500,
-    WEBHOOK_TIMEOUT_MS: 1000,
-    WEBHOOK_SWEEP_INTERVAL_MS: 200,
-    WEBHOOK_MAX_ENDPOINTS: 16,
-  });
-  workers = await startTestWorkers(srv.config);
-  app = await createApp(srv.url);
-  other = await createApp(srv.url);
 });
 afterAll(async () => {
-  await workers?.close();
-  await srv?.close();
   await receiver?.close();
 });
 
-const basic = (a = app): [string, string] => [a.appid, a.secret];
+const stack = useStack({
+  WEBHOOK_ALLOW_PRIVATE_URLS: true,
+  WEBHOOK_RETRY_BASE_MS: 100,
+  WEBHOOK_RETRY_MAX_DELAY_MS: 400,
+  WEBHOOK_RETRY_WINDOW_MS: 1500,
+  WEBHOOK_TIMEOUT_MS: 1000,
+  WEBHOOK_SWEEP_INTERVAL_MS: 200,
+  WEBHOOK_MAX_ENDPOINTS: 16,
+});
+beforeAll(async () => {
+  other = await createApp(stack.url);
+});
+
+const basic = (a = stack.app): [string, string] => [a.appid, a.secret];
 
 /** A receiver's check, written out: t within 5 minutes, some v1 = HMAC-SHA256(secret, "t.body"). */
 function receiverVerifies(secret: string, header: string | undefined, raw: string): boolean {
@@ -89,21 +74,21 @@ async function endpoint(
   path: string,
   events: string[],
   extra: Record<string, unknown> = {},
-  a = app,
+  a = stack.app,
 ): Promise<{ endpointId: string; secret: string }> {
-  const r = await call(srv.url, 'POST', `/v1/apps/${a.appid}/webhooks`, { basic: basic(a), body: { url: `${base}${path}`, events, ...extra } });
+  const r = await call(stack.url, 'POST', `/v1/apps/${a.appid}/webhooks`, { basic: basic(a), body: { url: `${base}${path}`, events, ...extra } });
   expect(r.status).toBe(201);
   return r.body;
 }
 
-const publish = (name: DomainEventName, data: Record<string, unknown>, orderKey?: string, a = app) =>
-  srv.app.core.events.publish(a.appid, name, data, orderKey !== undefined ? { orderKey } : {});
+const publish = (name: DomainEventName, data: Record<string, unknown>, orderKey?: string, a = stack.app) =>
+  stack.srv.app.core.events.publish(a.appid, name, data, orderKey !== undefined ? { orderKey } : {});
 const at = (path: string) => received.filter((r) => r.path === path);
 const delivered = (path: string) => at(path).filter((r) => r.status < 300);
 
 describe('registration', () => {
   it('creates an endpoint with a secret shown once; lists, reads, updates, rotates and deletes it', async () => {
-    const created = await call(srv.url, 'POST', `/v1/apps/${app.appid}/webhooks`, {
+    const created = await call(stack.url, 'POST', `/v1/apps/${stack.app.appid}/webhooks`, {
       basic: basic(),
       body: { url: `${base}/reg`, events: ['room.started', 'charge.ended'], description: 'backend' },
     });
@@ -119,25 +104,32 @@ describe('registration', () => {
       secret: expect.stringMatching(/^whsec_[A-Za-z0-9_-]{43}$/),
     });
     const id = created.body.endpointId;
-    const list = await call(srv.url, 'GET', `/v1/apps/${app.appid}/webhooks`, { basic: basic() });
+    const list = await call(stack.url, 'GET', `/v1/apps/${stack.app.appid}/webhooks`, { basic: basic() });
     expect(list.body.endpoints.find((e: { endpointId: string }) => e.endpointId === id)).toEqual({ ...created.body, secret: undefined });
     expect(JSON.stringify(list.body)).not.toContain(created.body.secret);
-    expect((await call(srv.url, 'GET', `/v1/apps/${app.appid}/webhooks/${id}`, { token: ADMIN_TOKEN })).body).not.toHaveProperty('secret');
+    expect((await call(stack.url, 'GET', `/v1/apps/${stack.app.appid}/webhooks/${id}`, { token: ADMIN_TOKEN })).body).not.toHaveProperty('secret');
 
-    const patched = await call(srv.url, 'PATCH', `/v1/apps/${app.appid}/webhooks/${id}`, { basic: basic(), body: { events: ['*'], enabled: false } });
+    const patched = await call(stack.url, 'PATCH', `/v1/apps/${stack.app.appid}/webhooks/${id}`, {
+      basic: basic(),
+      body: { events: ['*'], enabled: false },
+    });
     expect(patched.body).toMatchObject({ endpointId: id, events: ['*'], enabled: false, url: `${base}/reg` });
-    const rotated = await call(srv.url, 'POST', `/v1/apps/${app.appid}/webhooks/${id}/secret`, { basic: basic(), body: {} });
+    const rotated = await call(stack.url, 'POST', `/v1/apps/${stack.app.appid}/webhooks/${id}/secret`, { basic: basic(), body: {} });
     expect(rotated.body.secret).toMatch(/^whsec_/);
     expect(rotated.body.secret).not.toBe(created.body.secret);
     expect(rotated.body).not.toHaveProperty('previousSecretUntil');
 
-    expect((await call(srv.url, 'DELETE', `/v1/apps/${app.appid}/webhooks/${id}`, { basic: basic() })).status).toBe(204);
-    expect((await call(srv.url, 'GET', `/v1/apps/${app.appid}/webhooks/${id}`, { basic: basic() })).body.error.code).toBe('WEBHOOK_NOT_FOUND');
-    expect((await call(srv.url, 'DELETE', `/v1/apps/${app.appid}/webhooks/${id}`, { basic: basic() })).body.error.code).toBe('WEBHOOK_NOT_FOUND');
+    expect((await call(stack.url, 'DELETE', `/v1/apps/${stack.app.appid}/webhooks/${id}`, { basic: basic() })).status).toBe(204);
+    expect((await call(stack.url, 'GET', `/v1/apps/${stack.app.appid}/webhooks/${id}`, { basic: basic() })).body.error.code).toBe(
+      'WEBHOOK_NOT_FOUND',
+    );
+    expect((await call(stack.url, 'DELETE', `/v1/apps/${stack.app.appid}/webhooks/${id}`, { basic: basic() })).body.error.code).toBe(
+      'WEBHOOK_NOT_FOUND',
+    );
   });
 
   it('refuses invalid bodies naming the field, and more endpoints than WEBHOOK_MAX_ENDPOINTS', async () => {
-    const post = (body: unknown) => call(srv.url, 'POST', `/v1/apps/${app.appid}/webhooks`, { basic: basic(), body });
+    const post = (body: unknown) => call(stack.url, 'POST', `/v1/apps/${stack.app.appid}/webhooks`, { basic: basic(), body });
     const cases: Array<[unknown, RegExp]> = [
       [{ url: 'ftp://example.com/x', events: ['room.started'] }, /url/],
       [{ events: ['room.started'] }, /url/],
@@ -154,34 +146,37 @@ describe('registration', () => {
       expect(r.body.error.code).toBe('VALIDATION_FAILED');
       expect(r.body.error.message).toMatch(message);
     }
-    const patch = await call(srv.url, 'PATCH', `/v1/apps/${app.appid}/webhooks/ep_0000000000000000`, { basic: basic(), body: {} });
+    const patch = await call(stack.url, 'PATCH', `/v1/apps/${stack.app.appid}/webhooks/ep_0000000000000000`, { basic: basic(), body: {} });
     expect(patch.status).toBe(400);
     expect(
-      (await call(srv.url, 'PATCH', `/v1/apps/${app.appid}/webhooks/ep_0000000000000000`, { basic: basic(), body: { enabled: true } })).body.error
-        .code,
+      (await call(stack.url, 'PATCH', `/v1/apps/${stack.app.appid}/webhooks/ep_0000000000000000`, { basic: basic(), body: { enabled: true } })).body
+        .error.code,
     ).toBe('WEBHOOK_NOT_FOUND');
-    expect((await call(srv.url, 'GET', `/v1/apps/${app.appid}/webhooks/nope`, { basic: basic() })).status).toBe(400);
+    expect((await call(stack.url, 'GET', `/v1/apps/${stack.app.appid}/webhooks/nope`, { basic: basic() })).status).toBe(400);
 
     // With WEBHOOK_ALLOW_PRIVATE_URLS off (the default), loopback and private targets are refused at registration.
     const strict = createWebhooksService(
-      { ...srv.app.core, config: { ...srv.config, WEBHOOK_ALLOW_PRIVATE_URLS: false } },
-      { accounts: srv.app.services.accounts },
+      { ...stack.srv.app.core, config: { ...stack.srv.config, WEBHOOK_ALLOW_PRIVATE_URLS: false } },
+      { accounts: stack.srv.app.services.accounts },
     );
     for (const url of [`${base}/x`, 'http://localhost:8080/x', 'http://169.254.169.254/latest', 'https://[::1]/x', 'http://10.0.0.7/x']) {
-      await expect(strict.createEndpoint(app.appid, { url, events: ['*'] }), url).rejects.toMatchObject({
+      await expect(strict.createEndpoint(stack.app.appid, { url, events: ['*'] }), url).rejects.toMatchObject({
         code: 'WEBHOOK_URL_NOT_ALLOWED',
         status: 422,
       });
     }
 
     // A fresh app fills its quota (16 in this config), the next is refused.
-    const quota = await createApp(srv.url);
+    const quota = await createApp(stack.url);
     for (let i = 0; i < 16; i++)
       expect(
-        (await call(srv.url, 'POST', `/v1/apps/${quota.appid}/webhooks`, { basic: basic(quota), body: { url: `${base}/q${i}`, events: ['*'] } }))
+        (await call(stack.url, 'POST', `/v1/apps/${quota.appid}/webhooks`, { basic: basic(quota), body: { url: `${base}/q${i}`, events: ['*'] } }))
           .status,
       ).toBe(201);
-    const over = await call(srv.url, 'POST', `/v1/apps/${quota.appid}/webhooks`, { basic: basic(quota), body: { url: `${base}/q9`, events: ['*'] } });
+    const over = await call(stack.url, 'POST', `/v1/apps/${quota.appid}/webhooks`, {
+      basic: basic(quota),
+      body: { url: `${base}/q9`, events: ['*'] },
+    });
     expect(over.status).toBe(409);
     expect(over.body.error.code).toBe('WEBHOOK_LIMIT');
   });
@@ -189,24 +184,24 @@ describe('registration', () => {
   it('keeps tenants apart: another app cannot see or change the endpoints, and its events never reach them', async () => {
     const ep = await endpoint('/tenant-a', ['*']);
     const cross = [
-      call(srv.url, 'GET', `/v1/apps/${app.appid}/webhooks`, { basic: basic(other) }),
-      call(srv.url, 'GET', `/v1/apps/${app.appid}/webhooks/${ep.endpointId}`, { basic: basic(other) }),
-      call(srv.url, 'PATCH', `/v1/apps/${app.appid}/webhooks/${ep.endpointId}`, { basic: basic(other), body: { enabled: false } }),
-      call(srv.url, 'POST', `/v1/apps/${app.appid}/webhooks/${ep.endpointId}/secret`, { basic: basic(other), body: {} }),
-      call(srv.url, 'DELETE', `/v1/apps/${app.appid}/webhooks/${ep.endpointId}`, { basic: basic(other) }),
-      call(srv.url, 'GET', `/v1/apps/${app.appid}/webhooks/dead-letters`, { basic: basic(other) }),
-      call(srv.url, 'POST', `/v1/apps/${app.appid}/webhooks`, { basic: basic(other), body: { url: `${base}/evil`, events: ['*'] } }),
+      call(stack.url, 'GET', `/v1/apps/${stack.app.appid}/webhooks`, { basic: basic(other) }),
+      call(stack.url, 'GET', `/v1/apps/${stack.app.appid}/webhooks/${ep.endpointId}`, { basic: basic(other) }),
+      call(stack.url, 'PATCH', `/v1/apps/${stack.app.appid}/webhooks/${ep.endpointId}`, { basic: basic(other), body: { enabled: false } }),
+      call(stack.url, 'POST', `/v1/apps/${stack.app.appid}/webhooks/${ep.endpointId}/secret`, { basic: basic(other), body: {} }),
+      call(stack.url, 'DELETE', `/v1/apps/${stack.app.appid}/webhooks/${ep.endpointId}`, { basic: basic(other) }),
+      call(stack.url, 'GET', `/v1/apps/${stack.app.appid}/webhooks/dead-letters`, { basic: basic(other) }),
+      call(stack.url, 'POST', `/v1/apps/${stack.app.appid}/webhooks`, { basic: basic(other), body: { url: `${base}/evil`, events: ['*'] } }),
     ];
     for (const r of await Promise.all(cross)) expect(r.body.error.code).toBe('CROSS_TENANT');
     // Its own listing does not show app A's endpoint; the same id under its own appid is unknown.
-    expect((await call(srv.url, 'GET', `/v1/apps/${other.appid}/webhooks`, { basic: basic(other) })).body.endpoints).toEqual([]);
-    expect((await call(srv.url, 'GET', `/v1/apps/${other.appid}/webhooks/${ep.endpointId}`, { basic: basic(other) })).body.error.code).toBe(
+    expect((await call(stack.url, 'GET', `/v1/apps/${other.appid}/webhooks`, { basic: basic(other) })).body.endpoints).toEqual([]);
+    expect((await call(stack.url, 'GET', `/v1/apps/${other.appid}/webhooks/${ep.endpointId}`, { basic: basic(other) })).body.error.code).toBe(
       'WEBHOOK_NOT_FOUND',
     );
-    expect((await call(srv.url, 'GET', `/v1/apps/${app.appid}/webhooks`)).body.error.code).toBe('AUTH_REQUIRED');
-    expect((await call(srv.url, 'GET', `/v1/apps/${app.appid}/webhooks`, { basic: [app.appid, 'wrong'] })).status).toBe(401);
+    expect((await call(stack.url, 'GET', `/v1/apps/${stack.app.appid}/webhooks`)).body.error.code).toBe('AUTH_REQUIRED');
+    expect((await call(stack.url, 'GET', `/v1/apps/${stack.app.appid}/webhooks`, { basic: [stack.app.appid, 'wrong'] })).status).toBe(401);
     expect(
-      (await call(srv.url, 'POST', '/v1/apps/no-such-app/webhooks', { token: ADMIN_TOKEN, body: { url: `${base}/x`, events: ['*'] } })).body.error
+      (await call(stack.url, 'POST', '/v1/apps/no-such-app/webhooks', { token: ADMIN_TOKEN, body: { url: `${base}/x`, events: ['*'] } })).body.error
         .code,
     ).toBe('APP_NOT_FOUND');
 
@@ -215,26 +210,26 @@ describe('registration', () => {
     await publish('room.started', { roomId: 'tenant-b-room' }, 'room:tb', other);
     await publish('room.started', { roomId: 'tenant-a-room' }, 'room:ta');
     await until(() => delivered('/tenant-a').length >= 1 && delivered('/tenant-b').length >= 1, 5000, 'a delivery to each tenant');
-    expect(at('/tenant-a').map((r) => [r.body.appid, r.body.data.roomId])).toEqual([[app.appid, 'tenant-a-room']]);
+    expect(at('/tenant-a').map((r) => [r.body.appid, r.body.data.roomId])).toEqual([[stack.app.appid, 'tenant-a-room']]);
     expect(at('/tenant-b').map((r) => [r.body.appid, r.body.data.roomId])).toEqual([[other.appid, 'tenant-b-room']]);
-    await call(srv.url, 'DELETE', `/v1/apps/${app.appid}/webhooks/${ep.endpointId}`, { basic: basic() });
+    await call(stack.url, 'DELETE', `/v1/apps/${stack.app.appid}/webhooks/${ep.endpointId}`, { basic: basic() });
   });
 });
 
 describe('delivery', () => {
   it('a real flow (room created, joined) arrives signed: body {id, type, time, appid, data}, event id header, valid HMAC', async () => {
     const ep = await endpoint('/flow', ['room.started', 'room.member.joined']);
-    const token = await loginUser(srv.url, app.appid, 'wh-host');
-    const room = await call(srv.url, 'POST', '/v1/rooms', { token, body: {} });
+    const token = await loginUser(stack.url, stack.app.appid, 'wh-host');
+    const room = await call(stack.url, 'POST', '/v1/rooms', { token, body: {} });
     const roomId = room.body.roomId as string;
-    expect((await call(srv.url, 'POST', `/v1/rooms/${roomId}/join`, { token })).status).toBe(200);
+    expect((await call(stack.url, 'POST', `/v1/rooms/${roomId}/join`, { token })).status).toBe(200);
     await until(() => delivered('/flow').length >= 2, 5000, 'two deliveries');
     const [started, joined] = at('/flow');
     expect(started!.body).toEqual({
       id: expect.any(String),
       type: 'room.started',
       time: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
-      appid: app.appid,
+      appid: stack.app.appid,
       data: { roomId, kind: 'room', host: 'wh-host' },
     });
     expect(joined!.body).toMatchObject({ type: 'room.member.joined', data: { roomId, uid: 'wh-host', role: 'host', memsize: 1 } });
@@ -278,7 +273,7 @@ describe('delivery', () => {
     expect(new Set(tries.map((r) => r.body.id)).size).toBe(1);
     expect(new Set(tries.map((r) => r.raw)).size).toBe(1);
     for (const r of tries) expect(receiverVerifies(ep.secret, r.headers['x-switchboard-signature'] as string, r.raw)).toBe(true);
-    const dead = await call(srv.url, 'GET', `/v1/apps/${app.appid}/webhooks/dead-letters`, { basic: basic() });
+    const dead = await call(stack.url, 'GET', `/v1/apps/${stack.app.appid}/webhooks/dead-letters`, { basic: basic() });
     expect(dead.body.deadLetters.filter((d: DeadLetter) => d.endpointId === ep.endpointId)).toEqual([]);
   });
 
@@ -290,7 +285,7 @@ describe('delivery', () => {
     let deadLetter: DeadLetter | undefined;
     await until(
       async () => {
-        const r = await call(srv.url, 'GET', `/v1/apps/${app.appid}/webhooks/dead-letters`, { basic: basic() });
+        const r = await call(stack.url, 'GET', `/v1/apps/${stack.app.appid}/webhooks/dead-letters`, { basic: basic() });
         deadLetter = r.body.deadLetters.find((d: DeadLetter) => d.endpointId === ep.endpointId);
         return deadLetter !== undefined;
       },
@@ -312,17 +307,18 @@ describe('delivery', () => {
       replays: 0,
       orderKey: 'room:77',
       deadAt: expect.any(Number),
-      body: { id: eventId, type: 'recording.ready', appid: app.appid, data: { roomId: '77', playbackUrl: 'http://vod/77.m3u8' } },
+      body: { id: eventId, type: 'recording.ready', appid: stack.app.appid, data: { roomId: '77', playbackUrl: 'http://vod/77.m3u8' } },
     });
 
     // Only the app (or the admin) replays; an unknown id is 404, a pending one 409 (below).
-    const path = `/v1/apps/${app.appid}/webhooks/dead-letters/${deadLetter!.deliveryId}/replay`;
-    expect((await call(srv.url, 'POST', path, { basic: basic(other) })).body.error.code).toBe('CROSS_TENANT');
+    const path = `/v1/apps/${stack.app.appid}/webhooks/dead-letters/${deadLetter!.deliveryId}/replay`;
+    expect((await call(stack.url, 'POST', path, { basic: basic(other) })).body.error.code).toBe('CROSS_TENANT');
     expect(
-      (await call(srv.url, 'POST', `/v1/apps/${app.appid}/webhooks/dead-letters/${ep.endpointId}.nope/replay`, { basic: basic() })).body.error.code,
+      (await call(stack.url, 'POST', `/v1/apps/${stack.app.appid}/webhooks/dead-letters/${ep.endpointId}.nope/replay`, { basic: basic() })).body.error
+        .code,
     ).toBe('DELIVERY_NOT_FOUND');
     up = true;
-    const replay = await call(srv.url, 'POST', path, { basic: basic() });
+    const replay = await call(stack.url, 'POST', path, { basic: basic() });
     expect(replay.body).toEqual({ deliveryId: deadLetter!.deliveryId, eventId, state: 'pending', queued: 'sending' });
     await until(() => delivered('/down').length === 1, 5000, 'the replayed delivery');
     const ok = delivered('/down')[0]!;
@@ -330,9 +326,9 @@ describe('delivery', () => {
     expect(ok.raw).toBe(failed[0]!.raw);
     expect(ok.headers['x-switchboard-delivery-attempt']).toBe('1');
     expect(receiverVerifies(ep.secret, ok.headers['x-switchboard-signature'] as string, ok.raw)).toBe(true);
-    const after = await call(srv.url, 'GET', `/v1/apps/${app.appid}/webhooks/dead-letters`, { basic: basic() });
+    const after = await call(stack.url, 'GET', `/v1/apps/${stack.app.appid}/webhooks/dead-letters`, { basic: basic() });
     expect(after.body.deadLetters.find((d: DeadLetter) => d.deliveryId === deadLetter!.deliveryId)).toBeUndefined();
-    const again = await call(srv.url, 'POST', path, { token: ADMIN_TOKEN });
+    const again = await call(stack.url, 'POST', path, { token: ADMIN_TOKEN });
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe('DELIVERY_NOT_DEAD');
   });
@@ -344,9 +340,9 @@ describe('delivery', () => {
     // Two more in the same lane whose window is over by the time they reach its head (published
     // "2 s ago" against the 1.5 s window): they must not get a window of their own.
     for (const seq of [2, 3]) {
-      await srv.app.services.webhooks.fanout({
+      await stack.srv.app.services.webhooks.fanout({
         id: `drain-${seq}-${Date.now()}`,
-        appid: app.appid,
+        appid: stack.app.appid,
         name: 'charge.ticked',
         data: { callId: 'c-drain', seq },
         orderKey: 'c-drain',
@@ -354,7 +350,7 @@ describe('delivery', () => {
       });
     }
     const dead = async () =>
-      (await call(srv.url, 'GET', `/v1/apps/${app.appid}/webhooks/dead-letters?limit=200`, { basic: basic() })).body.deadLetters.filter(
+      (await call(stack.url, 'GET', `/v1/apps/${stack.app.appid}/webhooks/dead-letters?limit=200`, { basic: basic() })).body.deadLetters.filter(
         (d: DeadLetter) => d.endpointId === ep.endpointId,
       );
     await until(async () => (await dead()).length === 3, 8000, 'three dead letters');
@@ -370,7 +366,7 @@ describe('delivery', () => {
     const ep = await endpoint('/never', ['conversation.ended']);
     for (let i = 0; i < 3; i++) await publish('conversation.ended', { conversationId: `never-${i}` }, `never-${i}`);
     const mine = async (q: string) => {
-      const r = await call(srv.url, 'GET', `/v1/apps/${app.appid}/webhooks/dead-letters${q}`, { basic: basic() });
+      const r = await call(stack.url, 'GET', `/v1/apps/${stack.app.appid}/webhooks/dead-letters${q}`, { basic: basic() });
       expect(r.status).toBe(200);
       return r.body as { deadLetters: Array<{ endpointId: string; deliveryId: string; deadAt: number }>; next?: number };
     };
@@ -389,7 +385,7 @@ describe('delivery', () => {
     }
     expect(seen).toEqual(all.map((d) => d.deliveryId));
     expect(all.map((d) => d.deadAt)).toEqual([...all.map((d) => d.deadAt)].sort((x, y) => y - x));
-    const bad = await call(srv.url, 'GET', `/v1/apps/${app.appid}/webhooks/dead-letters?limit=0`, { basic: basic() });
+    const bad = await call(stack.url, 'GET', `/v1/apps/${stack.app.appid}/webhooks/dead-letters?limit=0`, { basic: basic() });
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toMatch(/limit/);
   });
@@ -475,12 +471,12 @@ describe('delivery', () => {
     await publish('dispatch.taken', { requestId: 'r-dis' }, 'r-dis');
     await until(() => at('/disable').length >= 1, 5000, 'a first failed attempt');
     expect(
-      (await call(srv.url, 'PATCH', `/v1/apps/${app.appid}/webhooks/${ep.endpointId}`, { basic: basic(), body: { enabled: false } })).status,
+      (await call(stack.url, 'PATCH', `/v1/apps/${stack.app.appid}/webhooks/${ep.endpointId}`, { basic: basic(), body: { enabled: false } })).status,
     ).toBe(200);
     let dl: DeadLetter | undefined;
     await until(
       async () => {
-        dl = (await call(srv.url, 'GET', `/v1/apps/${app.appid}/webhooks/dead-letters`, { basic: basic() })).body.deadLetters.find(
+        dl = (await call(stack.url, 'GET', `/v1/apps/${stack.app.appid}/webhooks/dead-letters`, { basic: basic() })).body.deadLetters.find(
           (d: DeadLetter) => d.endpointId === ep.endpointId,
         );
         return dl !== undefined;
@@ -489,11 +485,11 @@ describe('delivery', () => {
       'the dead letter',
     );
     expect(dl).toMatchObject({ state: 'dead', lastError: 'endpoint disabled', body: { type: 'dispatch.taken', data: { requestId: 'r-dis' } } });
-    const replayPath = `/v1/apps/${app.appid}/webhooks/dead-letters/${dl!.deliveryId}/replay`;
-    expect((await call(srv.url, 'POST', replayPath, { basic: basic() })).body.error.code).toBe('WEBHOOK_DISABLED');
+    const replayPath = `/v1/apps/${stack.app.appid}/webhooks/dead-letters/${dl!.deliveryId}/replay`;
+    expect((await call(stack.url, 'POST', replayPath, { basic: basic() })).body.error.code).toBe('WEBHOOK_DISABLED');
     up = true;
-    await call(srv.url, 'PATCH', `/v1/apps/${app.appid}/webhooks/${ep.endpointId}`, { basic: basic(), body: { enabled: true } });
-    expect((await call(srv.url, 'POST', replayPath, { basic: basic() })).body.queued).toBe('sending');
+    await call(stack.url, 'PATCH', `/v1/apps/${stack.app.appid}/webhooks/${ep.endpointId}`, { basic: basic(), body: { enabled: true } });
+    expect((await call(stack.url, 'POST', replayPath, { basic: basic() })).body.queued).toBe('sending');
     await until(() => delivered('/disable').length === 1, 5000, 'the replayed delivery');
     expect(delivered('/disable')[0]!.body.id).toBe(dl!.eventId);
 
@@ -503,17 +499,17 @@ describe('delivery', () => {
     await publish('dispatch.taken', { requestId: 'r-gone-1' }, 'r-gone');
     await publish('dispatch.taken', { requestId: 'r-gone-2' }, 'r-gone');
     await until(() => at('/gone').length >= 1, 5000, 'a first failed attempt');
-    expect((await call(srv.url, 'DELETE', `/v1/apps/${app.appid}/webhooks/${gone.endpointId}`, { basic: basic() })).status).toBe(204);
-    const lane = srv.app.core.keys.scoped(app.appid, 'wh', 'lane', gone.endpointId, 'r-gone');
-    await until(async () => (await srv.app.core.redis.exists(lane)) === 0, 5000, 'the lane emptied');
+    expect((await call(stack.url, 'DELETE', `/v1/apps/${stack.app.appid}/webhooks/${gone.endpointId}`, { basic: basic() })).status).toBe(204);
+    const lane = stack.srv.app.core.keys.scoped(stack.app.appid, 'wh', 'lane', gone.endpointId, 'r-gone');
+    await until(async () => (await stack.srv.app.core.redis.exists(lane)) === 0, 5000, 'the lane emptied');
     expect(at('/gone').every((r) => r.body.data.requestId === 'r-gone-1')).toBe(true);
-    const dead = (await call(srv.url, 'GET', `/v1/apps/${app.appid}/webhooks/dead-letters`, { basic: basic() })).body.deadLetters;
+    const dead = (await call(stack.url, 'GET', `/v1/apps/${stack.app.appid}/webhooks/dead-letters`, { basic: basic() })).body.deadLetters;
     expect(dead.filter((d: DeadLetter) => d.endpointId === gone.endpointId)).toEqual([]);
   });
 
   it('a rotated secret with grace: both signatures in the header until the grace ends', async () => {
     const ep = await endpoint('/rotate', ['pairing.matched']);
-    const rotated = await call(srv.url, 'POST', `/v1/apps/${app.appid}/webhooks/${ep.endpointId}/secret`, {
+    const rotated = await call(stack.url, 'POST', `/v1/apps/${stack.app.appid}/webhooks/${ep.endpointId}/secret`, {
       basic: basic(),
       body: { graceSeconds: 3600 },
     });
@@ -531,12 +527,12 @@ describe('delivery', () => {
     await endpoint('/lost', ['dispatch.expired']);
     // The same service on a core whose enqueue never happens: the fan-out script ran, the job was never added.
     const crashed = createWebhooksService(
-      { ...srv.app.core, queues: { ...srv.app.core.queues, add: async () => '' } },
-      { accounts: srv.app.services.accounts },
+      { ...stack.srv.app.core, queues: { ...stack.srv.app.core.queues, add: async () => '' } },
+      { accounts: stack.srv.app.services.accounts },
     );
     const event = {
       id: `lost-${Date.now()}`,
-      appid: app.appid,
+      appid: stack.app.appid,
       name: 'dispatch.expired' as const,
       data: { requestId: 'r-lost' },
       orderKey: 'r-lost',
@@ -545,10 +541,10 @@ describe('delivery', () => {
     await crashed.fanout(event);
     await until(() => delivered('/lost').length === 1, 8000, 'the recovered delivery');
     expect(at('/lost').map((r) => r.body)).toEqual([
-      { id: event.id, type: 'dispatch.expired', time: new Date(event.at).toISOString(), appid: app.appid, data: { requestId: 'r-lost' } },
+      { id: event.id, type: 'dispatch.expired', time: new Date(event.at).toISOString(), appid: stack.app.appid, data: { requestId: 'r-lost' } },
     ]);
     // Publishing the same event id again (a publisher's retry) sends nothing new.
-    await srv.app.services.webhooks.fanout(event);
+    await stack.srv.app.services.webhooks.fanout(event);
     await publish('dispatch.expired', { requestId: 'r-next' }, 'r-next');
     await until(() => delivered('/lost').length === 2, 5000, 'the next event');
     expect(at('/lost').map((r) => r.body.data.requestId)).toEqual(['r-lost', 'r-next']);

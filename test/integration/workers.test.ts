@@ -1,23 +1,19 @@
 import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkRegistry, type WorkerNode } from '../../workers/runtime.js';
+import { checkRegistry } from '../../workers/runtime.js';
 import { registry } from '../../workers/registry.js';
 import { QUEUES } from '../../src/modules/index.js';
 import { startThrowawayRedis } from '../../scripts/setup.mjs';
-import { connect, createApp, loginUser, nextEvent, startServer, startTestWorkers, testConfig, until, type TestServer } from '../helpers.js';
+import { connect, loginUser, nextEvent, startTestWorkers, testConfig, until, useStack } from '../helpers.js';
 
-let srv: TestServer;
-let workers: WorkerNode;
-let app: { appid: string; secret: string };
+const stack = useStack();
 let producer: Queue;
 let events: QueueEvents;
 let conn: Redis;
 
 beforeAll(async () => {
-  srv = await startServer();
-  workers = await startTestWorkers(srv.config);
-  app = await createApp(srv.url);
+  const { srv } = stack;
   // A backend service's producer: plain BullMQ, only the queue name and prefix in common.
   conn = new Redis(srv.config.REDIS_URL, { maxRetriesPerRequest: null });
   producer = new Queue('notify', { connection: conn, prefix: srv.config.QUEUE_PREFIX });
@@ -28,8 +24,6 @@ afterAll(async () => {
   await events?.close();
   await producer?.close();
   conn?.disconnect();
-  await workers?.close();
-  await srv?.close();
 });
 
 async function failedReason(jobId: string): Promise<string> {
@@ -45,31 +39,31 @@ async function failedReason(jobId: string): Promise<string> {
 
 describe('notify queue', () => {
   it('delivers a job from a plain BullMQ producer to the user and a room', async () => {
-    const { socket } = await connect(srv.url, await loginUser(srv.url, app.appid, 'w-user'));
+    const { socket } = await connect(stack.url, await loginUser(stack.url, stack.app.appid, 'w-user'));
     const got = nextEvent(socket, 'order.shipped');
-    await producer.add('notify', { appid: app.appid, to: { user: 'w-user' }, event: 'order.shipped', data: { id: 7 } });
+    await producer.add('notify', { appid: stack.app.appid, to: { user: 'w-user' }, event: 'order.shipped', data: { id: 7 } });
     expect(await got).toEqual({ id: 7 });
 
-    await srv.app.io.in(`user:${app.appid}:w-user`).socketsJoin(`room:${app.appid}:lobby`);
+    await stack.srv.app.io.in(`user:${stack.app.appid}:w-user`).socketsJoin(`room:${stack.app.appid}:lobby`);
     const roomGot = nextEvent(socket, 'lobby.news');
-    await producer.add('notify', { appid: app.appid, to: { room: 'lobby' }, event: 'lobby.news' });
+    await producer.add('notify', { appid: stack.app.appid, to: { room: 'lobby' }, event: 'lobby.news' });
     expect(await roomGot).toBeNull();
     socket.close();
   });
 
   it('fails a bad payload at once with a reason naming the field, kept in the failed set', async () => {
-    const job = await producer.add('notify', { appid: app.appid, to: { user: 42 }, event: 'x.y' }, { attempts: 5 });
+    const job = await producer.add('notify', { appid: stack.app.appid, to: { user: 42 }, event: 'x.y' }, { attempts: 5 });
     expect(await failedReason(job.id!)).toMatch(/^invalid notify\/notify payload: to/);
     const stored = await producer.getJob(job.id!);
     expect(await stored!.getState()).toBe('failed');
     expect(stored!.attemptsMade).toBe(1); // not retried: a bad payload never gets better
 
-    const missing = await producer.add('notify', { appid: app.appid, to: { user: 'u' } });
+    const missing = await producer.add('notify', { appid: stack.app.appid, to: { user: 'u' } });
     expect(await failedReason(missing.id!)).toMatch(/event: is required/);
   });
 
   it('fails an unknown job name and an unknown app with a clear reason', async () => {
-    const unknown = await producer.add('notfy', { appid: app.appid, to: { user: 'u' }, event: 'x.y' });
+    const unknown = await producer.add('notfy', { appid: stack.app.appid, to: { user: 'u' }, event: 'x.y' });
     expect(await failedReason(unknown.id!)).toBe('unknown job name "notfy" for queue notify; expected one of: notify');
     const noApp = await producer.add('notify', { appid: 'nosuchapp', to: { user: 'u' }, event: 'x.y' });
     expect(await failedReason(noApp.id!)).toBe('APP_NOT_FOUND: no app nosuchapp');
@@ -78,7 +72,7 @@ describe('notify queue', () => {
 
   it('the producer helper validates before enqueueing', async () => {
     await expect(
-      srv.app.core.queues.add('notify', 'notify', { appid: app.appid, to: { user: 'u' }, event: 'bad event name' } as never),
+      stack.srv.app.core.queues.add('notify', 'notify', { appid: stack.app.appid, to: { user: 'u' }, event: 'bad event name' } as never),
     ).rejects.toThrow(/event/);
   });
 });
