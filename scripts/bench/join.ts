@@ -7,6 +7,8 @@
 //      in flight. Per client: start of connect → join ack. joins/s = clients / wall time of
 //      the ramp; p50/p99/max; server CPU ms per join over the ramp, per process and total.
 //   2. rooms-of-50: BENCH_ROOMS50_CLIENTS clients into rooms of 50, same figures.
+//      In 1 and 2, Switchboard's api also counts its socket writes to Redis (as in 5), and
+//      the Redis commands of all its processes are counted (INFO commandstats), per join.
 //   3. heartbeats: BENCH_HEARTBEAT_MEMBERS members in rooms of 50, each heartbeating every
 //      3 s (acked, spread over the period, from its join on); two windows of BENCH_SECONDS:
 //      server CPU % per window (sum and split), ack p50/p99; then heap per member after a
@@ -30,6 +32,7 @@
 //   BENCH_JOIN_SERVERS (default switchboard,bare,colyseus)  BENCH_JOIN_CONCURRENCY (100)
 //   BENCH_ONE_ROOM (1000)  BENCH_ROOMS50_CLIENTS (2000)  BENCH_HEARTBEAT_MEMBERS (5000)
 //   BENCH_PUSH_MEMBERS (1000)  BENCH_SECONDS (20)  BENCH_ROUND_TRIPS (50)
+//   BENCH_CPU_PROF=<dir>: each server process writes a V8 CPU profile there when it ends.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -126,6 +129,8 @@ interface Target {
   /** The process whose heap is measured (Switchboard: the api). */
   server: ServerProc;
   redisUrl?: string;
+  /** Switchboard started with BENCH_COUNT_REDIS=1: its api counts its socket writes to Redis. */
+  countsRedisWrites?: boolean;
   tokens(n: number): Promise<string[]>;
   rooms(n: number): Promise<string[]>;
   /** Connects and joins; resolves at the join ack (Colyseus: joinById resolved). */
@@ -199,6 +204,7 @@ async function startServers(kind: Kind, extraEnv: Record<string, string>): Promi
       procs: { api: api.pid, worker: worker.pid, redis: redis.pid },
       server: api,
       redisUrl: redis.url,
+      countsRedisWrites: extraEnv.BENCH_COUNT_REDIS === '1',
       tokens: (n) => pool(range(n), 32, (i) => issue(`m${i}`)),
       rooms: (n) =>
         pool(
@@ -339,6 +345,13 @@ interface Ramp {
   latencies: number[];
   errors: string[];
   cpu: Cpu; // over the ramp
+  /** Switchboard: the api's socket writes to Redis (its command connections and the adapter's reads) and Redis commands (all processes), per join. */
+  redis?: { writesPerJoin: number; streamReadsPerJoin: number; commandsPerJoin: number; top: Array<[string, number]> };
+}
+
+/** Redis commands by name so far (INFO commandstats) and the api's socket writes to Redis (BENCH_COUNT_REDIS=1). */
+async function redisCounts(t: Target, probe: Redis) {
+  return { commands: commandStats(await probe.info('commandstats')), writes: await t.server.redisWrites() };
 }
 
 /** Joins clients[i] into rooms[i % rooms.length], CONCURRENCY in flight; `joined` hears each member as it joins. */
@@ -351,6 +364,8 @@ async function ramp(
 ): Promise<Ramp> {
   const latencies: number[] = [];
   const errors: string[] = [];
+  const probe = t.redisUrl && t.countsRedisWrites ? new Redis(t.redisUrl) : undefined;
+  const before = probe && (await redisCounts(t, probe));
   const stop = cpuWindow(t);
   await pool(tokens, CONCURRENCY, async (token, i) => {
     const start = performance.now();
@@ -365,7 +380,22 @@ async function ramp(
   });
   const cpu = stop();
   progress(`  ${latencies.length} joined in ${fmt(cpu.wallS, 1)} s`);
-  return { kind: t.kind, clients: tokens.length, rooms: rooms.length, wallS: cpu.wallS, latencies, errors, cpu };
+  const result: Ramp = { kind: t.kind, clients: tokens.length, rooms: rooms.length, wallS: cpu.wallS, latencies, errors, cpu };
+  if (probe && before) {
+    await sleep(300); // what the last joins started after their acks
+    const after = await redisCounts(t, probe);
+    probe.disconnect();
+    const n = latencies.length;
+    const calls = [...after.commands].map(([name, c]): [string, number] => [name, (c - (before.commands.get(name) ?? 0)) / n]);
+    calls.sort((a, b) => b[1] - a[1]);
+    result.redis = {
+      writesPerJoin: (after.writes.commands - before.writes.commands) / n,
+      streamReadsPerJoin: (after.writes.streamReads - before.writes.streamReads) / n,
+      commandsPerJoin: calls.filter(([name]) => name !== 'info').reduce((a, [, c]) => a + c, 0),
+      top: calls.filter(([name]) => name !== 'info').slice(0, 8),
+    };
+  }
+  return result;
 }
 
 const joinsPerS = (r: Ramp) => (r.clients - r.errors.length) / r.wallS;
@@ -380,7 +410,7 @@ async function joinWorkload(kind: Kind, clients: number, roomCount: number): Pro
       await settle(t);
       return ramp(t, tokens, roomIds, members);
     },
-    NO_TIMEOUT,
+    { BENCH_COUNT_REDIS: '1', ...NO_TIMEOUT },
   );
 }
 
@@ -432,6 +462,8 @@ function printJoins(title: string, results: Ramp[]): void {
           'worker ms/join': sb ? fmt(msPerJoin(r, 'worker'), 3) : '-',
           'redis ms/join': sb ? fmt(msPerJoin(r, 'redis'), 3) : '-',
           'total CPU ms/join': fmt(totalMsPerJoin(r), 3),
+          'api Redis writes/join': r.redis ? `${fmt(r.redis.writesPerJoin, 2)} + ${fmt(r.redis.streamReadsPerJoin, 2)} reads` : '-',
+          'Redis cmds/join': r.redis ? fmt(r.redis.commandsPerJoin, 1) : '-',
           'bench CPU %': fmt(r.cpu.benchPct, 0),
           [OTHERS]: othersCol(r.cpu),
         };
@@ -440,6 +472,9 @@ function printJoins(title: string, results: Ramp[]): void {
     ),
   );
   noteSaturated(results);
+  for (const r of results)
+    if (r.redis)
+      process.stdout.write(`Switchboard's Redis commands per join: ${r.redis.top.map(([name, c]) => `${name} ${fmt(c, 2)}`).join(', ')}\n`);
   for (const r of results) if (r.errors.length) process.stdout.write(`${NAMES[r.kind]}: ${r.errors.length} joins failed, first: ${r.errors[0]}\n`);
 }
 

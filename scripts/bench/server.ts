@@ -102,6 +102,7 @@ process.on('message', (msg: { cmd: string }) => {
   if (msg.cmd === 'stats') process.send!({ stats: memoryAfterGc() });
   if (msg.cmd === 'redisWrites') process.send!({ redisWrites });
   if (msg.cmd === 'stop') void server.close().then(() => process.exit(0));
+  if (msg.cmd === 'exit') process.exit(0); // at once: the bench is done with it (BENCH_CPU_PROF)
 });
 process.on('disconnect', () => process.exit(1)); // the bench died: do not outlive it
 process.send!({ ready: server.url });

@@ -60,7 +60,9 @@ export async function startServerProc(
   opts: ProcOptions = {},
 ): Promise<ServerProc> {
   const script = mode === 'colyseus' ? join(here, '..', 'peers', 'colyseus-server.js') : join(here, '..', 'server.js');
-  const execArgv = ['--expose-gc', ...(mode === 'switchboard' ? API_NODE_FLAGS : [])];
+  // BENCH_CPU_PROF=<dir>: the server writes a V8 CPU profile there when it ends (also on kill()).
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const execArgv = ['--expose-gc', ...(mode === 'switchboard' ? API_NODE_FLAGS : []), ...profile];
   const out = opts.onOutput ? 'pipe' : 'inherit';
   const child: ChildProcess = fork(script, [mode], { env: { ...process.env, ...env }, execArgv, stdio: ['ignore', out, out, 'ipc'] });
   if (opts.onOutput) for (const s of [child.stdout!, child.stderr!]) eachLine(s, opts.onOutput);
@@ -92,6 +94,14 @@ export async function startServerProc(
     kill: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));
+      if (profile.length) {
+        // process.exit() writes the profile (SIGKILL would not), still without the graceful close.
+        child.send({ cmd: 'exit' });
+        const t = setTimeout(() => child.kill('SIGKILL'), 15_000);
+        await exited;
+        clearTimeout(t);
+        return;
+      }
       child.kill('SIGKILL');
       await exited;
     },
