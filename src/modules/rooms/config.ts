@@ -17,7 +17,12 @@ export const ROOMS_CONFIG = {
     5000,
     'the throttle window of room.members.changed: a quiet room sends a change at once, then at most one batch per window',
   ),
-  ROOM_HEARTBEAT_BATCH_MS: Int(5, 0, 1000, 'room heartbeats arriving within this window go to Redis as one script per app (0: each at once)'),
+  ROOM_HEARTBEAT_BATCH_MS: Int(
+    25,
+    0,
+    1000,
+    'room heartbeats arriving within this window go to Redis as one script per app, answered when it returns (0: each at once)',
+  ),
   ROOM_MESSAGE_HISTORY: Int(10000, 10, 1000000, 'chat messages kept per room for playback (oldest dropped first)'),
 };
 
