@@ -41,9 +41,7 @@ export function createSocketAdapter(
       return { serverOptions: { adapter: createPublishOnlyAdapter(commands, sub, wire) as never }, clients: [sub] };
     }
     const sessionKeyPrefix = `${channel}:session:`;
-    // The library subscribes on a duplicate of `commands`: on a Cluster that connection was
-    // made with sharded subscribers (app.ts), which the duplicate inherits.
-    const streams = createStreamsAdapter(cluster ? withQuietDuplicate(commands) : forStreamsAdapter(commands, target, role), {
+    const streams = createStreamsAdapter(forStreamsAdapter(commands, target, role), {
       ...wire,
       sessionKeyPrefix,
       onlyPlaintext: true,
@@ -78,32 +76,27 @@ export function createSocketAdapter(
 }
 
 /**
- * The service connection of one Redis fails fast (redis.ts failFastOptions); the streams
- * adapter must not: its reader loops on XREAD without pause, so a failing read would spin
- * the CPU for the whole outage, and it publishes its requests (fetchSockets, serverSideEmit)
- * without catching a failure, which would end the process. So the library gets the same
- * connection, for its XADDs to leave in the same socket write as the state they announce,
- * with a waiting duplicate for its reads and subscriptions, and publishes whose failure is
- * logged at debug level by Socket.IO's own code path (the request then times out).
+ * The library gets the command connection, for its XADDs to leave in the same socket write
+ * as the state they announce, and reads and subscribes on a duplicate of it.
+ * - On one Redis the service connection fails fast (redis.ts failFastOptions); the streams
+ *   adapter must not: its reader loops on XREAD without pause, so a failing read would spin
+ *   the CPU for the whole outage, and it publishes its requests (fetchSockets,
+ *   serverSideEmit) without catching a failure, which would end the process. So its
+ *   duplicate is a waiting connection of its own, and a publish that fails is logged at
+ *   debug level by Socket.IO's own code path (the request then times out).
+ * - On a Cluster the duplicate is the command connection's own: that connection was made
+ *   with sharded subscribers (app.ts), which the duplicate inherits.
  */
 function forStreamsAdapter(commands: RedisClient, target: RedisTarget, role: string): RedisClient {
+  const cluster = target.kind === 'cluster';
   return new Proxy(commands, {
     get(client, prop) {
-      if (prop === 'duplicate') return () => withCaughtSubscribes(createRedis(target, `${role}:adapter-read`));
-      if (prop === 'publish' || prop === 'spublish') {
+      if (prop === 'duplicate')
+        return () =>
+          withCaughtSubscribes(cluster ? (client.duplicate as () => RedisClient).call(client) : createRedis(target, `${role}:adapter-read`));
+      if (!cluster && (prop === 'publish' || prop === 'spublish')) {
         return (...args: unknown[]) => (client[prop] as (...a: unknown[]) => Promise<unknown>).apply(client, args).catch(() => 0);
       }
-      const value = Reflect.get(client, prop, client) as unknown;
-      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(client) : value;
-    },
-  });
-}
-
-/** On a Cluster the library gets the command connection itself; its duplicate's subscriptions are caught as below. */
-function withQuietDuplicate(commands: RedisClient): RedisClient {
-  return new Proxy(commands, {
-    get(client, prop) {
-      if (prop === 'duplicate') return () => withCaughtSubscribes((client.duplicate as () => RedisClient).call(client));
       const value = Reflect.get(client, prop, client) as unknown;
       return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(client) : value;
     },
