@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { TSchema } from 'typebox';
+import type { Static, TSchema } from 'typebox';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { io as ioc, type Socket } from 'socket.io-client';
 import { buildApp, type SwitchboardApp } from '../src/app.js';
@@ -13,14 +13,15 @@ import { startWorkers, type WorkerNode } from '../workers/runtime.js';
 import {
   dashboardServerEvents,
   serverEvents,
+  type DashboardEventMap,
   type DashboardServerEventName,
-  type DashboardServerPayload,
   type ServerEventName,
   type ServerPayload,
 } from '../src/realtime/catalogue.js';
 import type { AckResult, Snapshot, TypedSocket } from '../src/client/index.js';
 import type { DashboardSnapshotT } from '../src/modules/dashboard/schemas.js';
 import { check, describeErrors } from '../src/infra/validation.js';
+import type { ErrorResponse } from '../src/infra/http.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
@@ -154,6 +155,9 @@ export function useStack(overrides: Partial<Config> | (() => Partial<Config>) = 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the one loose JSON type of the tests (see above)
 export type JsonBody = any;
 
+/** Every HTTP error answer's body, `{ error: { code, message } }`: for a refusal read with fetch, or `call<HttpError>(…)`. */
+export type HttpError = Static<typeof ErrorResponse>;
+
 /** fetch wrapper returning status and parsed JSON. A body is sent as JSON unless the caller's headers name a content-type. */
 export async function call<B = JsonBody>(
   url: string,
@@ -209,6 +213,9 @@ export async function issueToken(
   return r.body.token;
 }
 
+/** The untyped view of a socket, for event names outside the catalogue (an app's own events, sent through notify). */
+export const untyped = (socket: Socket | TypedSocket): Socket => socket as Socket;
+
 /**
  * Every server event a test socket receives is checked against its catalogue schema: the
  * catalogue (and the AsyncAPI document built from it) must say what is really sent. A
@@ -216,7 +223,7 @@ export async function issueToken(
  * does not know (an app's own notify events) pass.
  */
 export function checkServerEvents(socket: Socket | TypedSocket, catalogue: Record<string, TSchema> = serverEvents): void {
-  (socket as Socket).onAny((event: string, payload: unknown) => {
+  untyped(socket).onAny((event: string, payload: unknown) => {
     const schema = catalogue[event];
     if (!schema || check(schema, payload)) return;
     throw new Error(
@@ -273,14 +280,15 @@ export function connectDashboard(
 }
 
 /**
- * An event's payload type by name: the main namespace's catalogue, else the dashboard's; an
+ * An event's payload type by name: the main namespace's catalogue, else the dashboard's (a
+ * business event with the data published with it: roomId, uid … as the event needs); an
  * app's own notify event (in no catalogue) or a Socket.IO event is what the test says it is
  * (`nextEvent<{ seq: number }>(socket, 'my.event')`).
  */
 export type EventPayload<E extends string> = E extends ServerEventName
   ? ServerPayload<E>
   : E extends DashboardServerEventName
-    ? DashboardServerPayload<E>
+    ? DashboardEventMap[E]
     : unknown;
 
 /** Resolves with the next `event` on `socket`, or rejects after `ms`. */
@@ -289,7 +297,7 @@ export function nextEvent<T>(socket: Socket | TypedSocket, event: string, ms?: n
 export function nextEvent(socket: Socket | TypedSocket, event: string, ms = 5000): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const t = setTimeout(() => reject(new Error(`no ${event} within ${ms} ms`)), ms);
-    (socket as Socket).once(event, (data: unknown) => {
+    untyped(socket).once(event, (data: unknown) => {
       clearTimeout(t);
       resolve(data);
     });
@@ -302,6 +310,12 @@ export function okData<T>(ack: AckResult<T>): T {
   return ack.data;
 }
 
+/** The error of an ack the test expects to be refused; an ack answered ok throws (failing the test) with its data. */
+export function ackError(ack: AckResult<unknown>): { code: string; message: string } {
+  if (ack.ok) throw new Error(`ack not refused: ${JSON.stringify(ack.data)}`);
+  return ack.error;
+}
+
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Collects every `event` on the socket into the returned array. */
@@ -309,7 +323,7 @@ export function collect<E extends string>(socket: Socket | TypedSocket, event: E
 export function collect<T>(socket: Socket | TypedSocket, event: string): T[];
 export function collect(socket: Socket | TypedSocket, event: string): unknown[] {
   const got: unknown[] = [];
-  (socket as Socket).on(event, (p: unknown) => got.push(p));
+  untyped(socket).on(event, (p: unknown) => got.push(p));
   return got;
 }
 

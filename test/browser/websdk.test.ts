@@ -207,11 +207,9 @@ async function backendUser(thirdPartyId: string, password: string): Promise<stri
   return r.body.userId;
 }
 
+type Video = { videoID: string; liveFlag: number; title: string; save: number; calltype: string };
 /** Backend: m_listVideoByUid.do signed with the appToken (§3.2.4.2). */
-async function videosOf(
-  uid: string,
-  liveFlag: 0 | 1,
-): Promise<Array<{ videoID: string; liveFlag: number; title: string; save: number; calltype: string }>> {
+async function videosOf(uid: string, liveFlag: 0 | 1): Promise<Video[]> {
   const timestamp = String(Date.now());
   const q = new URLSearchParams({
     appId: app.appid,
@@ -220,7 +218,7 @@ async function videosOf(
     uid,
     liveFlag: String(liveFlag),
   });
-  const r = await (await fetch(`${srv.url}/LiveVideoServer/ajx/m_listVideoByUid.do?${q}`)).json();
+  const r = (await (await fetch(`${srv.url}/LiveVideoServer/ajx/m_listVideoByUid.do?${q}`)).json()) as { result: string; videos: Video[] };
   expect(r.result).toBe('OK');
   return r.videos;
 }

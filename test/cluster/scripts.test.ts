@@ -78,7 +78,7 @@ async function slotOf(key: string): Promise<number> {
 
 async function masterOf(key: string): Promise<string> {
   const slot = await slotOf(key);
-  const ranges = (await (redis as RedisClient).cluster('SLOTS')) as Array<[number, number, [string, number]]>;
-  const range = ranges.find(([from, to]) => slot >= from && slot <= to);
-  return range ? `${range[2][0]}:${range[2][1]}` : '';
+  const ranges = await (redis as RedisClient).cluster('SLOTS');
+  const master = ranges.find(([from, to]) => slot >= from && slot <= to)?.[2]; // [host, port, id, …]
+  return master ? `${master[0]}:${master[1]}` : '';
 }

@@ -94,7 +94,7 @@ it('streams adapter: the snapshot carries the newest offset the node read (no XA
     await call(srv.url, 'POST', '/v1/notify', { basic: [app.appid, app.secret], body: { to: { user: 'someone' }, event: 'warm.up', data: 1 } });
     await seen;
     await sleep(50);
-    const [[tip]] = (await redis.xrevrange(stream, '+', '-', 'COUNT', 1)) as [[string]];
+    const tip = (await redis.xrevrange(stream, '+', '-', 'COUNT', 1))[0]![0]; // the newest entry's id
     const length = await redis.xlen(stream);
 
     const token = await loginUser(srv.url, app.appid, 'mobile2');

@@ -5,7 +5,7 @@ import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QUEUES } from '../../src/modules/index.js';
 import { secretId } from '../../src/modules/accounts/service.js';
-import { ADMIN_TOKEN, call, connect, createApp, nextEvent, startServer, testConfig, until, type TestServer } from '../helpers.js';
+import { ADMIN_TOKEN, call, connect, createApp, nextEvent, startServer, testConfig, until, type HttpError, type TestServer } from '../helpers.js';
 
 let srv: TestServer;
 let node2: TestServer;
@@ -28,16 +28,17 @@ const basicHeader = (user: string, pass: string) => `Basic ${Buffer.from(`${user
 
 describe('bull-board at /admin/queues', () => {
   it('refuses without the admin token (with a Basic challenge for browsers)', async () => {
-    for (const headers of [
+    const refused: Array<Record<string, string>> = [
       {},
       { authorization: 'Bearer not-the-admin-token-000' },
       { authorization: basicHeader('admin', 'wrong-password') },
       { authorization: basicHeader(app.appid, app.secret) },
-    ]) {
+    ];
+    for (const headers of refused) {
       const res = await fetch(`${srv.url}/admin/queues`, { headers });
       expect(res.status).toBe(401);
       expect(res.headers.get('www-authenticate')).toMatch(/^Basic realm="Switchboard queues"/);
-      expect((await res.json()).error.code).toBe('ADMIN_AUTH_FAILED');
+      expect(((await res.json()) as HttpError).error.code).toBe('ADMIN_AUTH_FAILED');
     }
     // The board's JSON API and its static files are guarded too.
     expect((await fetch(`${srv.url}/admin/queues/api/queues`)).status).toBe(401);

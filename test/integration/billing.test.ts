@@ -18,7 +18,10 @@ import {
   type TestSnapshot,
   useStack,
 } from '../helpers.js';
-import { readyOf } from '../../src/infra/redis.js';
+import { isCluster, readyOf, type RedisClient } from '../../src/infra/redis.js';
+
+/** Another connection like `redis` (Redis and Cluster each have their own duplicate()). */
+const duplicateOf = (redis: RedisClient): RedisClient => (isCluster(redis) ? redis.duplicate() : redis.duplicate());
 
 // Small periods: a tick every 200 ms, claimed every 20 ms; prices use 1 s units.
 const FAST: Partial<Config> = {
@@ -289,7 +292,7 @@ describe('metered calls', () => {
     await user('h-payee');
     await stack.workers.services.billing.begin(stack.app.appid, { callId: 'h1', payer: 'h-payer', payee: 'h-payee' });
     // A node ends the call in Redis and dies before its hooks run.
-    const conn = stack.workers.core.redis.duplicate();
+    const conn = duplicateOf(stack.workers.core.redis);
     await readyOf(conn); // a copy of the fail-fast service connection: no command before it is connected
     const store = createBillingStore(conn, stack.workers.core.keys);
     expect((await store.end(stack.app.appid, 'h1', 'h-payer', 'h-payee', Date.now(), 'conversation')).code).toBe(1);
@@ -378,7 +381,7 @@ describe('worker restart mid-call', () => {
     await w.close();
 
     // 2. A worker dies holding a claim, after debiting the next unit but before advancing the call.
-    const conn = w.core.redis.duplicate();
+    const conn = duplicateOf(w.core.redis);
     await readyOf(conn);
     const store = createBillingStore(conn, w.core.keys);
     const now = Date.now();

@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { isAppError } from '../../src/infra/errors.js';
-import { call, connect, connectDashboard, loginUser, nextEvent, sleep, collect, okData, useStack } from '../helpers.js';
+import { ackError, call, connect, connectDashboard, loginUser, nextEvent, sleep, collect, okData, useStack } from '../helpers.js';
 import type { TypedSocket } from '../../src/client/index.js';
 
 const SDKAPPID = 1400054321;
+
+/** An answer of the dialect (index.php) as the test reads it: the envelope's code and the command's data. */
+type Seed<D> = { errorCode: number; data: D };
 
 const stack = useStack({ ROOM_MEMBER_TIMEOUT_MS: 5000 }, { app: { tencent: { sdkAppId: SDKAPPID, key: 'usersig-key' } } });
 
@@ -21,7 +24,7 @@ describe('course lifecycle', () => {
 
     const created = await teacher.socket.emitWithAck('course.create', { title: 'Algebra', cover: 'http://c/1.png' });
     expect(created.ok).toBe(true);
-    const course = created.data;
+    const course = okData(created);
     expect(course).toMatchObject({
       host_uid: 'cl-teacher',
       title: 'Algebra',
@@ -34,12 +37,12 @@ describe('course lifecycle', () => {
       playback_idx_url: '',
     });
     const roomId = String(course.roomnum);
-    expect((await student.socket.emitWithAck('course.create', { title: 'x' })).error.code).toBe('FORBIDDEN');
+    expect(ackError(await student.socket.emitWithAck('course.create', { title: 'x' })).code).toBe('FORBIDDEN');
     expect((await call(stack.url, 'POST', '/v1/courses', { token: student.token, body: { title: 'x' } })).status).toBe(403);
 
     // Both enter the room before class; chat before the start is not part of the course.
-    expect((await teacher.socket.emitWithAck('room.join', { roomId })).data).toMatchObject({ joined: true, role: 'host' });
-    expect((await student.socket.emitWithAck('room.join', { roomId })).data).toMatchObject({ joined: true, role: 'member' });
+    expect(okData(await teacher.socket.emitWithAck('room.join', { roomId }))).toMatchObject({ joined: true, role: 'host' });
+    expect(okData(await student.socket.emitWithAck('room.join', { roomId }))).toMatchObject({ joined: true, role: 'member' });
     await teacher.socket.emitWithAck('room.message', { roomId, text: 'before 1' });
     await student.socket.emitWithAck('room.message', { roomId, text: 'before 2' });
 
@@ -62,19 +65,19 @@ describe('course lifecycle', () => {
 
     const closed = new Promise<void>((resolve) => student.socket.on('room.state', (s) => s.state === 'ended' && resolve()));
     const ended = await teacher.socket.emitWithAck('course.exit', { roomnum: course.roomnum });
-    expect(ended.data).toMatchObject({ state: 2, begin_imseq: 2, end_imseq: 5, memsize: 0 });
+    expect(okData(ended)).toMatchObject({ state: 2, begin_imseq: 2, end_imseq: 5, memsize: 0 });
     await closed;
     expect(states.map((s) => s.state)).toEqual(['live', 'ended']);
     expect(states[0]).toMatchObject({ roomId, kind: 'classroom', host: 'cl-teacher', detail: { roomnum: course.roomnum, state: 1 } });
 
     // Members were released and the room is closed for live traffic.
     expect((await call(stack.url, 'GET', `/v1/rooms/${roomId}`, { token: student.token })).body).toMatchObject({ state: 'closed', memsize: 0 });
-    expect((await student.socket.emitWithAck('room.join', { roomId })).error.code).toBe('ROOM_CLOSED');
-    expect((await student.socket.emitWithAck('room.heartbeat', { roomId })).error.code).toBe('ROOM_CLOSED');
+    expect(ackError(await student.socket.emitWithAck('room.join', { roomId })).code).toBe('ROOM_CLOSED');
+    expect(ackError(await student.socket.emitWithAck('room.heartbeat', { roomId })).code).toBe('ROOM_CLOSED');
 
-    // Playback: exactly the messages of the course.
-    const e = ended.data;
-    const playback = await student.socket.emitWithAck('room.messages', { roomId, after: e.begin_imseq, to: e.end_imseq });
+    // Playback: exactly the messages of the course (limit: the schema's default, which the request's type names).
+    const e = okData(ended);
+    const playback = await student.socket.emitWithAck('room.messages', { roomId, after: e.begin_imseq, to: e.end_imseq, limit: 100 });
     expect(okData(playback).messages.map((m) => m.text)).toEqual(['lesson 1', 'lesson 2', 'lesson 3']);
 
     // A recording arrives (the app's backend here; media's callbacks in the dialect suite): state 3.
@@ -119,12 +122,12 @@ describe('course lifecycle', () => {
     const login = await fetch(`${stack.url}/index.php?svc=account&cmd=login`, {
       method: 'POST',
       body: JSON.stringify({ timeStamp: 1, appid: SDKAPPID, id: 'same-teacher', pwd: Buffer.from('pw-same-teacher').toString('base64') }),
-    }).then((r) => r.json());
+    }).then((r) => r.json() as Promise<Seed<{ token: string; role: number }>>);
     expect(login).toMatchObject({ errorCode: 0, data: { role: 1 } });
     const viaDialect = await fetch(`${stack.url}/index.php?svc=live&cmd=create`, {
       method: 'POST',
       body: JSON.stringify({ timeStamp: 1, appid: SDKAPPID, token: login.data.token, title: 'twin' }),
-    }).then((r) => r.json());
+    }).then((r) => r.json() as Promise<Seed<{ roomnum: number; groupid: string }>>);
     const native = await call(stack.url, 'GET', `/v1/courses/${viaDialect.data.roomnum}`, { token: teacher.token });
     expect(native.body).toMatchObject({
       roomnum: viaDialect.data.roomnum,
@@ -137,7 +140,7 @@ describe('course lifecycle', () => {
     const list = await fetch(`${stack.url}/index.php?svc=live&cmd=roomlist`, {
       method: 'POST',
       body: JSON.stringify({ timeStamp: 1, appid: SDKAPPID, token: login.data.token, index: 0, size: 10, roomnum: viaDialect.data.roomnum }),
-    }).then((r) => r.json());
+    }).then((r) => r.json() as Promise<Seed<{ rooms: unknown[] }>>);
     expect(list.data.rooms[0]).toEqual({ ...native.body, state: 1, begin_time: expect.any(Number) });
   });
 
@@ -199,7 +202,7 @@ describe('course list', () => {
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toMatch(/state/);
     // Over sockets too.
-    expect((await a.socket.emitWithAck('course.list', { host_uid: 'list-b', index: 0, size: 10 })).data.total).toBe(2);
+    expect(okData(await a.socket.emitWithAck('course.list', { host_uid: 'list-b', index: 0, size: 10 })).total).toBe(2);
   });
 });
 
@@ -234,8 +237,8 @@ describe('binds', () => {
     const del = await call(stack.url, 'DELETE', `/v1/courses/${roomnum}/binds?type=1&url=${encodeURIComponent(files[1]!.url)}`, { token: t.token });
     expect(del.body).toEqual({ changed: true });
     const bySocket = await s.socket.emitWithAck('course.binds', { roomnum, index: 0, size: 10 });
-    expect(bySocket.data).toEqual({ total: 2, bind_files: [files[0], files[2]] });
-    expect((await t.socket.emitWithAck('course.bind', { roomnum, operate: 'unbind', bind_file: files[0] })).data).toEqual({ changed: true });
+    expect(okData(bySocket)).toEqual({ total: 2, bind_files: [files[0], files[2]] });
+    expect(okData(await t.socket.emitWithAck('course.bind', { roomnum, operate: 'unbind', bind_file: files[0]! }))).toEqual({ changed: true });
     expect((await call(stack.url, 'GET', '/v1/courses/999999/binds', { token: s.token })).body.error.code).toBe('ROOM_NOT_FOUND');
   });
 });

@@ -11,7 +11,20 @@ import { emptyJobId, startJobId } from '../../src/modules/conferences/service.js
 import { createConferencesStore } from '../../src/modules/conferences/store.js';
 import type { ConferenceMemberEventT, ParticipantViewT as Participant } from '../../src/modules/conferences/schemas.js';
 import { signBody, verifySignedBody } from '../../src/providers/telephony/webhook.js';
-import { call, collect, connect, createApp, listenLocal, loginUser, until, type Local, type TestServer, useStack } from '../helpers.js';
+import {
+  ackError,
+  call,
+  collect,
+  connect,
+  createApp,
+  listenLocal,
+  loginUser,
+  okData,
+  until,
+  type Local,
+  type TestServer,
+  useStack,
+} from '../helpers.js';
 
 const open: Socket[] = [];
 afterAll(() => {
@@ -80,8 +93,8 @@ describe('conferences with the simulated provider', () => {
     // Scheduled 2 s ahead, with a password; the start is a delayed job with a deterministic id.
     const created = await host.emitWithAck('conference.create', { name: 'standup', time: Date.now() + 2000, pwd: 'pw' });
     expect(created.ok).toBe(true);
-    const conf = created.data.confId as string;
-    expect(created.data).toMatchObject({ state: 'scheduled', uid: 'host', hasPassword: true, pwd: 'pw', inCount: 0 });
+    const conf = okData(created).confId;
+    expect(okData(created)).toMatchObject({ state: 'scheduled', uid: 'host', hasPassword: true, pwd: 'pw', inCount: 0 });
     expect(await stack.srv.app.core.queues.get('conferences').getJob(startJobId(stack.app.appid, conf))).toBeDefined();
 
     // Invited before the start: listed now, dialled at the start.
@@ -109,7 +122,7 @@ describe('conferences with the simulated provider', () => {
       ['Bob', 0, undefined],
     ]);
     const early = await bob.emitWithAck('conference.join', { confId: conf, pwd: 'pw' });
-    expect(early.error.code).toBe('CONFERENCE_NOT_STARTED');
+    expect(ackError(early).code).toBe('CONFERENCE_NOT_STARTED');
 
     // The start job: live, A and B dialled (state 0 while ringing, no callid in the seed's answer).
     await seen(hostEvents, member('A', 'dialling'), 'A dialled at the start');
@@ -141,15 +154,15 @@ describe('conferences with the simulated provider', () => {
     });
 
     // Bob joins from the app: the password is required; then state 1 (via app) and he hears the room.
-    expect((await bob.emitWithAck('conference.join', { confId: conf })).error.code).toBe('CONFERENCE_PASSWORD');
-    expect((await bob.emitWithAck('conference.join', { confId: conf, pwd: 'wrong' })).error.code).toBe('CONFERENCE_PASSWORD');
+    expect(ackError(await bob.emitWithAck('conference.join', { confId: conf })).code).toBe('CONFERENCE_PASSWORD');
+    expect(ackError(await bob.emitWithAck('conference.join', { confId: conf, pwd: 'wrong' })).code).toBe('CONFERENCE_PASSWORD');
     // The generic room door is shut to anyone the conference did not admit.
-    expect((await eve.emitWithAck('room.join', { roomId: conf })).error.code).toBe('FORBIDDEN');
+    expect(ackError(await eve.emitWithAck('room.join', { roomId: conf })).code).toBe('FORBIDDEN');
     const joined = await bob.emitWithAck('conference.join', { confId: conf, pwd: 'pw' });
     expect(joined.ok).toBe(true);
-    expect(joined.data.participant).toMatchObject({ id: 'bob', state: 1, via: 'app', call: 'connected' });
+    expect(okData(joined).participant).toMatchObject({ id: 'bob', state: 1, via: 'app', call: 'connected' });
     await seen(hostEvents, member('Bob', 'joined'), 'Bob joined (creator)');
-    expect(named(await confUsers(stack.srv, stack.app, conf), 'Bob')).toMatchObject({ state: 1, callid: joined.data.participant.callid });
+    expect(named(await confUsers(stack.srv, stack.app, conf), 'Bob')).toMatchObject({ state: 1, callid: okData(joined).participant.callid });
     expect((await call(stack.url, 'GET', `/v1/rooms/${conf}/members`, { token: t.host })).body.members.map((m: { uid: string }) => m.uid)).toEqual([
       'bob',
     ]);
@@ -157,14 +170,14 @@ describe('conferences with the simulated provider', () => {
     // Mute A (socket, creator): everyone in the room and the creator hear it; the seed state is unchanged.
     users = await confUsers(stack.srv, stack.app, conf);
     const muted = await host.emitWithAck('conference.mute', { confId: conf, callids: [named(users, 'A').callid!] });
-    expect(muted.data.participants).toEqual([expect.objectContaining({ name: 'A', muted: true })]);
+    expect(okData(muted).participants).toEqual([expect.objectContaining({ name: 'A', muted: true })]);
     await seen(bobEvents, member('A', 'muted'), 'Bob hears the mute');
     await seen(hostEvents, member('A', 'muted'), 'the creator hears the mute');
     expect(named(await confUsers(stack.srv, stack.app, conf), 'A').state).toBe(1);
 
     // A non-creator cannot control it.
-    expect((await bob.emitWithAck('conference.kick', { confId: conf, callids: [named(users, 'A').callid!] })).error.code).toBe('FORBIDDEN');
-    expect((await bob.emitWithAck('conference.kick', { confId: conf, callids: [] })).error.code).toBe('VALIDATION_FAILED');
+    expect(ackError(await bob.emitWithAck('conference.kick', { confId: conf, callids: [named(users, 'A').callid!] })).code).toBe('FORBIDDEN');
+    expect(ackError(await bob.emitWithAck('conference.kick', { confId: conf, callids: [] })).code).toBe('VALIDATION_FAILED');
 
     // Kick B through the seed's quitConf: state 2, the leg hung up.
     const q = await call(stack.url, 'POST', '/quitConf', {
@@ -191,7 +204,7 @@ describe('conferences with the simulated provider', () => {
       5000,
       'Bob out of the room',
     );
-    expect((await bob.emitWithAck('room.join', { roomId: conf })).error.code).toBe('FORBIDDEN');
+    expect(ackError(await bob.emitWithAck('room.join', { roomId: conf })).code).toBe('FORBIDDEN');
     expect(named(await confUsers(stack.srv, stack.app, conf), 'Bob').state).toBe(2);
 
     // A reconnecting creator finds the conference in session.snapshot.
@@ -209,7 +222,7 @@ describe('conferences with the simulated provider', () => {
       ['Bob', 2],
     ]);
     expect((await call(stack.url, 'GET', `/v1/rooms/${conf}`, { token: t.host })).body.state).toBe('closed');
-    expect((await host.emitWithAck('conference.join', { confId: conf })).error.code).toBe('CONFERENCE_ENDED');
+    expect(ackError(await host.emitWithAck('conference.join', { confId: conf })).code).toBe('CONFERENCE_ENDED');
   });
 
   it('simulated numbers: …0000 never answers (failed, state 0), …9999 answers then hangs up (state 2)', async () => {
@@ -266,7 +279,7 @@ describe('conferences with the simulated provider', () => {
     expect((await q.getJob(emptyJobId(stack.app.appid, c.confId, c.createdAt)))!.returnvalue).toEqual({ ended: false });
     expect((await call(stack.url, 'GET', `/v1/conferences/${c.confId}`, { token: t.host })).body.state).toBe('live');
     // Eve leaves: state 2, and the conference ends by itself.
-    expect((await eve.emitWithAck('conference.leave', { confId: c.confId })).data).toEqual({ left: true });
+    expect(okData(await eve.emitWithAck('conference.leave', { confId: c.confId }))).toEqual({ left: true });
     expect((await confUsers(stack.srv, stack.app, c.confId))[0]).toMatchObject({ id: 'eve', state: 2 });
     await until(
       async () => (await call(stack.url, 'GET', `/v1/conferences/${c.confId}`, { token: t.host })).body.state === 'ended',

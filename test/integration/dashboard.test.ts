@@ -114,7 +114,7 @@ describe('handshake', () => {
     const app = await createApp(stack.url);
     const { socket } = await dashboard({ appid: app.appid, secret: app.secret });
     const before = await nextEvent(socket, 'dashboard.queues', 5000); // still valid: pushes go on
-    expect(before.apps[0].appid).toBe(app.appid);
+    expect(before.apps[0]?.appid).toBe(app.appid);
     const revoked = nextEvent(socket, 'dashboard.revoked', 5000);
     const gone = nextEvent(socket, 'disconnect', 5000);
     const rotated = await call(stack.url, 'POST', `/v1/apps/${app.appid}/secret`, { token: ADMIN_TOKEN, body: {} });
@@ -122,7 +122,7 @@ describe('handshake', () => {
     expect(await revoked).toMatchObject({ code: 'APP_AUTH_FAILED' });
     expect(await gone).toBe('io server disconnect');
     const fresh = await dashboard({ appid: app.appid, secret: rotated.body.secret });
-    expect(fresh.snapshot.apps[0].appid).toBe(app.appid);
+    expect(fresh.snapshot.apps[0]?.appid).toBe(app.appid);
   });
 
   it('answers dashboard.snapshot through its ack; any other event is refused', async () => {
@@ -355,7 +355,7 @@ describe('live updates', () => {
     const agent = await loginUser(stack.url, A.appid, 'lq-agent');
     await call(stack.url, 'PUT', '/v1/presence', { token: agent, body: { state: 'online', skills: ['EN>ES'] } });
     const pushes = collect(socket, 'dashboard.queues');
-    await until(() => pushes.some((p) => p.apps[0].agents.skills.some((s) => s.skill === 'EN>ES' && s.online === 1)), 5000, 'the agent in a push');
+    await until(() => pushes.some((p) => p.apps[0]?.agents.skills.some((s) => s.skill === 'EN>ES' && s.online === 1)), 5000, 'the agent in a push');
   });
 
   it('a reconnecting dashboard gets a fresh full snapshot', async () => {
@@ -513,7 +513,7 @@ describe('charts', () => {
   const counted = async (f: (s: Sample) => number | undefined) => (await samples()).reduce((n, s) => n + (f(s) ?? 0), 0);
   const pointWhere = async (points: ChartPointT[], ok: (p: ChartPointT) => boolean, what: string, ms = 15000) => {
     await until(() => points.some(ok), ms, what);
-    return points.find(ok);
+    return points.find(ok)!; // there is one (points are only added)
   };
 
   it('are for the admin only, and the subscribe payload is validated', async () => {
@@ -582,19 +582,19 @@ describe('charts', () => {
     for (let i = 0; i < 4; i++) await q.add('notify', 'notify', { appid: app.appid, to: { user: 'nobody' }, event: 'chart.test', data: { i } });
     // A job for no app: the worker's attempt fails (APP_NOT_FOUND).
     await q.add('notify', 'notify', { appid: 'nosuchapp', to: { user: 'x' }, event: 'chart.test' });
-    const waiting = await pointWhere(dash.points, (p) => p.queues.notify.depth === 5, 'the 5 jobs in the notify depth');
+    const waiting = await pointWhere(dash.points, (p) => p.queues.notify?.depth === 5, 'the 5 jobs in the notify depth');
     expect(waiting.queues.notify).toMatchObject({ completed: 0, failed: 0 });
 
     w = await startTestWorkers(a.config);
-    await pointWhere(dash.points, (p) => p.queues.notify.completed > 0 && p.nodes.worker === 1, 'the worker’s completed jobs in the rates');
-    await pointWhere(dash.points, (p) => p.queues.notify.failed > 0, 'the failed attempt in the rates');
+    await pointWhere(dash.points, (p) => (p.queues.notify?.completed ?? 0) > 0 && p.nodes.worker === 1, 'the worker’s completed jobs in the rates');
+    await pointWhere(dash.points, (p) => (p.queues.notify?.failed ?? 0) > 0, 'the failed attempt in the rates');
     await until(
       async () => (await counted((s) => s.jobs?.notify?.[0])) === 4 && (await counted((s) => s.jobs?.notify?.[1])) === 1,
       5000,
       '4 completed and 1 failed in the worker’s samples',
     );
     expect((await samples()).filter((s) => s.jobs).every((s) => s.role === 'worker')).toBe(true);
-    await pointWhere(dash.points, (p) => p.t > waiting.t && p.queues.notify.depth === 0, 'the notify queue drained');
+    await pointWhere(dash.points, (p) => p.t > waiting.t && p.queues.notify?.depth === 0, 'the notify queue drained');
   });
 
   it('show dispatch wait, metered calls and tick lateness, webhook dead letters, errors and the Redis round trip', async () => {
@@ -626,9 +626,9 @@ describe('charts', () => {
     ).toBe(200);
     await pointWhere(dash.points, (p) => p.calls === 1, 'the active call');
     const late = await pointWhere(dash.points, (p) => p.tickLateness !== null, 'a tick’s lateness');
-    expect(late.tickLateness.p99).toBeGreaterThanOrEqual(late.tickLateness.p50);
+    expect(late.tickLateness!.p99).toBeGreaterThanOrEqual(late.tickLateness!.p50);
     await call(a.url, 'POST', '/v1/billing/calls/ch-call/end', { basic, body: {} });
-    await pointWhere(dash.points, (p) => p.calls === 0 && p.webhooks?.dead >= 1, 'the call ended, its webhook dead-lettered');
+    await pointWhere(dash.points, (p) => p.calls === 0 && (p.webhooks?.dead ?? 0) >= 1, 'the call ended, its webhook dead-lettered');
 
     // Errors by code: a bad token over HTTP.
     expect((await call(a.url, 'GET', '/v1/me', { token: 'not-a-token' })).status).toBe(401);

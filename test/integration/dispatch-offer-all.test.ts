@@ -21,7 +21,7 @@ async function agent(uid: string, skill: string) {
 
 describe('dispatch offer-to-all', () => {
   it('offers to every idle agent at once; an ordinary request still offers DISPATCH_FIRST_OFFERS; first accept wins', async () => {
-    const agents = [];
+    const agents: Array<Awaited<ReturnType<typeof agent>>> = [];
     for (let i = 0; i < 4; i++) agents.push(await agent(`all-${i}`, 'help'));
     const caller = await user('caller-1');
     const { dispatch } = stack.srv.app.services;
@@ -61,7 +61,7 @@ describe('dispatch offer-to-all', () => {
     expect(second.offers).toEqual([]); // the next round is 120 s away
     await dispatch.widenNow(stack.app.appid, 'late');
     await until(() => second.offers.some((o) => o.requestId === req.requestId), 5000, 'the offer after widenNow');
-    expect(second.offers[0].round).toBe(2);
+    expect(second.offers[0]?.round).toBe(2);
   });
 
   it('maxWaitMs replaces DISPATCH_MAX_WAIT_MS for one request', async () => {

@@ -4,6 +4,7 @@
 // nothing. A plain sink on the api's and the workers' core.events records what they publish.
 import type { Socket } from 'socket.io-client';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { ServerPayload } from '../../src/client/index.js';
 import type { DomainEvent } from '../../src/infra/events.js';
 import { callbackSign } from '../../src/providers/tencent/callback.js';
 import { call, connect, issueToken, nextEvent, until, useStack } from '../helpers.js';
@@ -207,7 +208,7 @@ describe('dispatch, conversations, billing, pairing', () => {
       node: 'worker',
       data: { callId: id, payer: 'd-caller', payee: 'd-agent', unitPrice: 100, seq: expect.any(Number), amount: expect.any(Number) },
     });
-    const ended = events.find((e) => e.name === 'charge.ended')!.data as Record<string, number>;
+    const ended = events.find((e) => e.name === 'charge.ended')!.data as ServerPayload<'charge.ended'>; // the users' payload, and payer, payee, unitPrice
     expect(ended).toMatchObject({ callId: id, payer: 'd-caller', payee: 'd-agent', reason: 'conversation', unitPrice: 100 });
     expect(ended.amount).toBe(ended.units * 100);
     // Ticks carry increasing sequence numbers, all before the end.

@@ -17,6 +17,7 @@ import {
   issueToken,
   loginUser,
   nextEvent,
+  okData,
   sleep,
   startServer,
   testConfig,
@@ -176,7 +177,7 @@ describe("moving the user's sockets into a joined room", () => {
     expect(await heard).toMatchObject({ roomId, text: 'to both sockets' });
     // Leaving likewise (SOCKETS_LEAVE is type 5): b no longer hears the room.
     from = await streamTip();
-    expect((await a.emitWithAck('room.leave', { roomId })).data).toMatchObject({ left: true });
+    expect(okData(await a.emitWithAck('room.leave', { roomId }))).toMatchObject({ left: true });
     expect((await streamSince(from)).filter((e) => e.type === '5' && e.data.includes(`user:${app.appid}:hp-mover`))).toEqual([]);
     const after = collect(b, 'room.message');
     await host.socket.emitWithAck('room.message', { roomId, text: 'after the leave' });
@@ -214,7 +215,7 @@ describe('dashboard pushes', () => {
     // A dashboard on the other node: both nodes learn it before its snapshot is read.
     const { socket: dash, snapshot } = await connectDashboard(other.url, { appid: app.appid, secret: app.secret });
     open.push(dash);
-    expect(snapshot.apps[0].rooms.items.some((r: { roomId: string }) => r.roomId === roomId)).toBe(true);
+    expect(snapshot.apps[0]!.rooms.items.some((r: { roomId: string }) => r.roomId === roomId)).toBe(true);
     expect(srv.app.core.dashboardWatch.watched(app.appid)).toBe(true);
     const state = nextEvent(dash, 'room.state');
     const guest = await user('hp-dguest');
@@ -241,7 +242,7 @@ describe("the sweep's app index", () => {
     expect((await socket.emitWithAck('room.join', { roomId })).ok).toBe(true);
     expect(await redis.sismember(index, own.appid)).toBe(1);
     // A second member while the app has deadlines: still there (no SADD needed).
-    expect((await socket.emitWithAck('room.heartbeat', { roomId })).data).toMatchObject({ joined: false });
+    expect(okData(await socket.emitWithAck('room.heartbeat', { roomId }))).toMatchObject({ joined: false });
     expect(await redis.sismember(index, own.appid)).toBe(1);
   });
 });

@@ -4,7 +4,7 @@ import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkMetricsAccess, serveMetrics, type MetricsListener } from '../../src/infra/metrics.js';
 import { freePort } from '../../scripts/setup.mjs';
-import { ADMIN_TOKEN, call, connect, issueToken, loginUser, nextEvent, startTestWorkers, until, useStack } from '../helpers.js';
+import { ADMIN_TOKEN, call, connect, issueToken, loginUser, nextEvent, startTestWorkers, until, useStack, type HttpError } from '../helpers.js';
 
 const METRICS_TOKEN = 'metrics-token-0123456789';
 
@@ -69,7 +69,7 @@ describe('access to /metrics', () => {
     const none = await fetch(`${stack.url}/metrics`);
     expect(none.status).toBe(401);
     expect(none.headers.get('www-authenticate')).toMatch(/^Bearer/);
-    expect((await none.json()).error.code).toBe('METRICS_AUTH_FAILED');
+    expect(((await none.json()) as HttpError).error.code).toBe('METRICS_AUTH_FAILED');
     expect((await fetch(`${stack.url}/metrics`, { headers: { authorization: 'Bearer wrong-token-0123456789' } })).status).toBe(401);
     expect(
       (await fetch(`${stack.url}/metrics`, { headers: { authorization: `Basic ${Buffer.from(`x:${METRICS_TOKEN}`).toString('base64')}` } })).status,

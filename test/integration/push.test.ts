@@ -9,7 +9,7 @@ import http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_TOKEN, call, connect, createApp, loginUser, sleep, until, useStack } from '../helpers.js';
+import { ADMIN_TOKEN, call, connect, createApp, loginUser, okData, sleep, until, useStack } from '../helpers.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/apns/${name}`, import.meta.url));
 const KEY_ID = 'KEYID12345';
@@ -428,7 +428,7 @@ describe('other messages to offline users', () => {
 
     const reply = await seat.emitWithAck('cs.reply', { customer: 'kim', text: '您好，我是小王' });
     expect(reply.ok, JSON.stringify(reply)).toBe(true);
-    expect(reply.data.message.seq).toBe(2);
+    expect(okData(reply).message.seq).toBe(2);
     expect(await settled(jobId('cs', 'kim.2', 'kim'))).toBe('completed');
     expect(apns.to(tok('kim'))[0]!.body).toEqual({
       aps: { alert: { title: '客服小王', body: '您好，我是小王' }, sound: 'default', 'thread-id': `cs.${login.body.uid}` },
@@ -445,7 +445,7 @@ describe('device id lifecycle and settings changes', () => {
     const login = await fetch(`${stack.url}/LiveVideoServer/ajx/thirdPartyLogin.do?appId=${stack.app.appid}&thirdPartyId=lea&password=pw-lea`);
     const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
     const upd = await fetch(`${stack.url}/LiveVideoServer/ajx/updateDeviceid.do?user.deviceId=${tok('lea')}`, { headers: { cookie } });
-    expect((await upd.json()).result).toBe('good');
+    expect(((await upd.json()) as { result: string }).result).toBe('good');
     expect(await deviceOf(users.lea!.token)).toBe(tok('lea'));
     expect((await fetch(`${stack.url}/LiveVideoServer/logout.do`, { headers: { cookie }, redirect: 'manual' })).status).toBe(302);
     expect(await deviceOf(users.lea!.token)).toBeNull();

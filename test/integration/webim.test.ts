@@ -3,7 +3,7 @@
 // socket of the recipient (on either of two api nodes) or wait in Redis until they connect.
 import { io as ioc, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, collect, createApp, nextEvent, startServer, testConfig, until, type TestServer } from '../helpers.js';
+import { call, collect, createApp, nextEvent, startServer, testConfig, until, type TestServer, type TestSnapshot } from '../helpers.js';
 
 let a: TestServer;
 let b: TestServer;
@@ -41,7 +41,7 @@ function openIm(url: string, who: string) {
   const messages = collect(socket, 'im.message');
   const presence = collect(socket, 'im.presence');
   const connected = nextEvent(socket, 'im.connected');
-  const snapshot = nextEvent(socket, 'session.snapshot');
+  const snapshot = nextEvent<TestSnapshot>(socket, 'session.snapshot'); // with the webim part
   socket.connect();
   return { socket, messages, presence, connected, snapshot };
 }

@@ -1,6 +1,6 @@
 // Outbound webhooks: endpoint registration bodies and views, dead letters, job payloads.
-import { Type, type Static } from 'typebox';
-import { DOMAIN_EVENTS } from '../../infra/events.js';
+import { Type, type Static, type TLiteral, type TUnion } from 'typebox';
+import { DOMAIN_EVENTS, type DomainEventName } from '../../infra/events.js';
 import { AppIdSchema } from '../accounts/schemas.js';
 
 export const EndpointIdSchema = Type.String({ pattern: '^ep_[a-f0-9]{16}$', description: 'webhook endpoint id' });
@@ -10,10 +10,14 @@ export const DeliveryIdSchema = Type.String({
   description: 'delivery id: <endpointId>.<eventId>',
 });
 
-/** An event name from the catalogue (DOMAIN_EVENTS), or `*` for all of them (also those added later). */
+/**
+ * An event name from the catalogue (DOMAIN_EVENTS), or `*` for all of them (also those added later).
+ * Typed as the union it is: the literals spread from an array are no tuple, and TypeBox's Static
+ * of such a union is `never` (which made every body with `events` unchecked).
+ */
 export const SubscribedEvent = Type.Union([...DOMAIN_EVENTS.map((name) => Type.Literal(name)), Type.Literal('*')], {
   description: `an event name (${DOMAIN_EVENTS.join(', ')}) or * for every event`,
-});
+}) as TUnion<[TLiteral<DomainEventName>, TLiteral<'*'>]>;
 const Events = Type.Array(SubscribedEvent, { minItems: 1, maxItems: DOMAIN_EVENTS.length + 1, uniqueItems: true });
 const Url = Type.String({
   minLength: 8,
