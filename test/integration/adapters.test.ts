@@ -24,7 +24,7 @@ for (const adapter of ['pubsub', 'sharded', 'streams'] as const) {
           body: { to: { user: 'x-user' }, event: 'cross.node', data: adapter },
         });
         expect(await got).toBe(adapter);
-        const gone = new Promise<string>((r) => socket.once('disconnect', r));
+        const gone = nextEvent<string>(socket, 'disconnect', 10_000); // a lost revocation fails here, by name
         await call(a.url, 'POST', '/v1/auth/logout', { token });
         expect(await gone).toBe('io server disconnect');
       } finally {
