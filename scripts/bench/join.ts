@@ -386,13 +386,15 @@ async function ramp(
     const after = await redisCounts(t, probe);
     probe.disconnect();
     const n = latencies.length;
-    const calls = [...after.commands].map(([name, c]): [string, number] => [name, (c - (before.commands.get(name) ?? 0)) / n]);
-    calls.sort((a, b) => b[1] - a[1]);
+    const calls = [...after.commands]
+      .filter(([name]) => name !== 'info') // info: this probe
+      .map(([name, c]): [string, number] => [name, (c - (before.commands.get(name) ?? 0)) / n])
+      .sort((a, b) => b[1] - a[1]);
     result.redis = {
       writesPerJoin: (after.writes.commands - before.writes.commands) / n,
       streamReadsPerJoin: (after.writes.streamReads - before.writes.streamReads) / n,
-      commandsPerJoin: calls.filter(([name]) => name !== 'info').reduce((a, [, c]) => a + c, 0),
-      top: calls.filter(([name]) => name !== 'info').slice(0, 8),
+      commandsPerJoin: calls.reduce((a, [, c]) => a + c, 0),
+      top: calls.slice(0, 8),
     };
   }
   return result;
@@ -680,11 +682,7 @@ async function roundTripWorkload(): Promise<RoundTrips> {
       } = await prepare(t, WARM + K, 1);
       const probe = new Redis(t.redisUrl!);
       try {
-        const read = async () => ({
-          commands: commandStats(await probe.info('commandstats')),
-          writes: await t.server.redisWrites(),
-          at: performance.now(),
-        });
+        const read = async () => ({ ...(await redisCounts(t, probe)), at: performance.now() });
         for (let i = 0; i < WARM; i++) members.push(await t.join(tokens[i]!, roomId!)); // first scripts loaded, code warm
         await sleep(500);
         const r0 = await read();

@@ -70,6 +70,14 @@ export async function startServerProc(
     child.once('message', (m: { ready?: string }) => (m.ready ? resolve(m.ready) : reject(new Error('unexpected message'))));
     child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
   });
+  /** Sends `cmd` (the child then exits), SIGKILL after 15 s; resolves at the exit. */
+  const askToExit = async (cmd: 'stop' | 'exit') => {
+    const exited = new Promise((r) => child.once('exit', r));
+    child.send({ cmd });
+    const t = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    await exited;
+    clearTimeout(t);
+  };
   return {
     url,
     pid: child.pid!,
@@ -83,25 +91,12 @@ export async function startServerProc(
         child.once('message', (m: { redisWrites: { commands: number; streamReads: number } }) => resolve(m.redisWrites));
         child.send({ cmd: 'redisWrites' });
       }),
-    stop: async () => {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((r) => child.once('exit', r));
-      child.send({ cmd: 'stop' });
-      const t = setTimeout(() => child.kill('SIGKILL'), 15_000);
-      await exited;
-      clearTimeout(t);
-    },
+    stop: () => (child.exitCode !== null ? Promise.resolve() : askToExit('stop')),
     kill: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
+      // process.exit() writes the profile (SIGKILL would not), still without the graceful close.
+      if (profile.length) return askToExit('exit');
       const exited = new Promise((r) => child.once('exit', r));
-      if (profile.length) {
-        // process.exit() writes the profile (SIGKILL would not), still without the graceful close.
-        child.send({ cmd: 'exit' });
-        const t = setTimeout(() => child.kill('SIGKILL'), 15_000);
-        await exited;
-        clearTimeout(t);
-        return;
-      }
       child.kill('SIGKILL');
       await exited;
     },
