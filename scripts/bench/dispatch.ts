@@ -15,7 +15,7 @@ import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { rawConnect, type RawClient } from './lib/rawclient.js';
 import { createBenchApp, freePort, json, paced, pool, sleep, startRedis, startServerProc, startWorkerProc } from './lib/harness.js';
-import { cpuMeter, fmt, printTable, summary } from './lib/stats.js';
+import { commandStats, cpuMeter, fmt, printTable, summary } from './lib/stats.js';
 
 const AGENTS = Number(process.env.BENCH_AGENTS ?? 2000);
 const RATE = Number(process.env.BENCH_RATE ?? 200);
@@ -108,6 +108,7 @@ try {
   const lag = monitorEventLoopDelay({ resolution: 5 });
   lag.enable();
   const meter = cpuMeter({ api: api.pid, worker: worker.pid, redis: redis.pid, bench: process.pid });
+  const commands0 = commandStats(await conn.info('commandstats'));
   const cpu0 = meter.read();
   const total = RATE * SECONDS;
   const t0 = performance.now();
@@ -127,6 +128,12 @@ try {
   const cpu = meter.percent(cpu0, meter.read(), wall);
   const lat = summary([...firstAt].filter(([s]) => s < total).map(([s, t]) => t - sentAt.get(s)!));
   lag.disable();
+  // Redis commands per request (scripts and the commands inside them both count), the biggest first.
+  const commands1 = commandStats(await conn.info('commandstats'));
+  const perRequest = [...commands1]
+    .map(([name, n]) => [name, (n - (commands0.get(name) ?? 0)) / total] as const)
+    .filter(([name, n]) => n > 0 && name !== 'info')
+    .sort((a, b) => b[1] - a[1]);
   if (process.env.BENCH_DEBUG) {
     const ack = summary([...ackAt].map(([s, t]) => t - sentAt.get(s)!));
     process.stdout.write(
@@ -162,6 +169,15 @@ try {
       'load generator CPU %': fmt(cpu.bench),
     },
   ]);
+  process.stdout.write(
+    `Redis commands per request: ${fmt(
+      perRequest.reduce((sum, [, n]) => sum + n, 0),
+      1,
+    )} (${perRequest
+      .slice(0, 10)
+      .map(([name, n]) => `${name} ${fmt(n, 1)}`)
+      .join(', ')})\n`,
+  );
 
   // ── 2. throughput at saturation vs bare BullMQ ────────────────────────────
   holdMs = 0;

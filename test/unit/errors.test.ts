@@ -17,6 +17,16 @@ describe('error mapping', () => {
     });
   });
 
+  it('gives a refusal (4xx) no stack trace and a server fault (5xx) its own, leaving the global limit as it was', () => {
+    const limit = Error.stackTraceLimit;
+    const refusal = new AppError('NOT_FOUND', 'no request 7');
+    expect(refusal.stack).toBe('AppError: no request 7');
+    expect(refusal).toBeInstanceOf(Error);
+    expect(new AppError('REDIS_UNAVAILABLE').stack).toMatch(/\n\s+at .*errors\.test\.ts/);
+    expect(Error.stackTraceLimit).toBe(limit);
+    expect(new Error('x').stack).toMatch(/\n\s+at /);
+  });
+
   it('turns anything else into INTERNAL without leaking it', () => {
     const r = toPublicError(new Error('cannot read x of undefined at db=10.0.0.5 password=hunter2'));
     expect(r).toEqual({ status: 500, body: { code: 'INTERNAL', message: 'internal error' } });

@@ -9,6 +9,19 @@
 // expires. Rounds are BullMQ jobs with deterministic ids (dispatch-round.<appid>.<id>.<n>):
 // round 1 runs at once, later ones are delayed; a round whose offers were all declined, or
 // a stalled request whose skill gets a free agent, has its next round promoted to now.
+//
+// Timers: a request has one pending timer job at a time, set by the job before it, and each
+// reads the request's state when it fires:
+//   round n, request waiting:  offers it, then sets round n+1 DISPATCH_ROUND_MS later, or the
+//                              expiry at expiresAt when round n+1 would come after it;
+//   expire, request waiting:   expires it;
+//   either, request accepted but not begun: sets the no-show at acceptedAt + CONVERSATION_NOSHOW_MS;
+//   anything else:             nothing (the request was begun, ended, expired or cancelled).
+// So creating a request adds one job and accepting or cancelling it adds or removes none:
+// the pending timer finds the new state. (Adding an expiry on create, removing it and the
+// next round on accept and adding the no-show was 10 % of the api's CPU in the dispatch
+// benchmark.) The pending timer fires at most DISPATCH_ROUND_MS after an accept, so it sets
+// the no-show in time unless CONVERSATION_NOSHOW_MS is shorter; then accept adds it itself.
 import type { Core } from '../../infra/core.js';
 import { createHook } from '../../infra/hooks.js';
 import { AppError } from '../../infra/errors.js';
@@ -87,6 +100,18 @@ export function createDispatchService(core: Core, deps: { presence: PresenceServ
     }
   }
 
+  /** An accepted conversation nobody begins must not hold its agent forever: it ends CONVERSATION_NOSHOW_MS after the accept. */
+  async function scheduleNoShow(appid: string, id: string, acceptedAt: number): Promise<void> {
+    if (config.CONVERSATION_NOSHOW_MS <= 0) return;
+    const delay = Math.max(0, acceptedAt + config.CONVERSATION_NOSHOW_MS - Date.now());
+    await core.queues.add('dispatch', 'noShow', { appid, requestId: id }, { jobId: noShowJobId(appid, id), delay });
+  }
+
+  /** The timer job that fired found the request no longer waiting: an accepted one gets its no-show. */
+  async function afterWaiting(appid: string, id: string, state: string, acceptedAt: number): Promise<void> {
+    if (state === 'accepted' && acceptedAt > 0) await scheduleNoShow(appid, id, acceptedAt);
+  }
+
   /** Agents got a free slot: stalled requests of their skills get their next round now. */
   async function kick(appid: string, uids: string[]): Promise<void> {
     for (const s of await store.stalled(appid, uids)) await runRoundNow(appid, s.id, s.round + 1);
@@ -135,18 +160,8 @@ export function createDispatchService(core: Core, deps: { presence: PresenceServ
     if (r.code === 1) {
       for (const other of r.others) emitter.toUser(appid, other, 'dispatch.taken', { requestId: id, by: uid });
       emitter.toUser(appid, r.caller, 'dispatch.accepted', { requestId: id, agent: uid });
-      // Its pending timers are moot (both re-check the state, so a failed removal is harmless).
-      const q = core.queues.get('dispatch');
-      await Promise.all([q.remove(expireJobId(appid, id)), q.remove(roundJobId(appid, id, r.round + 1))]).catch(() => undefined);
-      // An accepted conversation nobody begins must not hold the agent forever.
-      if (config.CONVERSATION_NOSHOW_MS > 0) {
-        await core.queues.add(
-          'dispatch',
-          'noShow',
-          { appid, requestId: id },
-          { jobId: noShowJobId(appid, id), delay: config.CONVERSATION_NOSHOW_MS },
-        );
-      }
+      // The pending timer sets the no-show when it fires, unless that would be too late.
+      if (config.CONVERSATION_NOSHOW_MS > 0 && config.CONVERSATION_NOSHOW_MS < config.DISPATCH_ROUND_MS) await scheduleNoShow(appid, id, Date.now());
       await kick(appid, r.others);
       const view = await get(appid, id);
       core.metrics.observeDispatchWait((Date.now() - view.createdAt) / 1000); // the dashboard's dispatch-wait chart
@@ -196,10 +211,8 @@ export function createDispatchService(core: Core, deps: { presence: PresenceServ
       const maxWait = opts.maxWaitMs ?? config.DISPATCH_MAX_WAIT_MS;
       const expiresAt = now + maxWait;
       const id = await store.create(appid, caller, input.skill, now, expiresAt, data, opts.offerAll === true);
-      await Promise.all([
-        core.queues.add('dispatch', 'round', { appid, requestId: id, round: 1 }, { jobId: roundJobId(appid, id, 1) }),
-        core.queues.add('dispatch', 'expire', { appid, requestId: id }, { jobId: expireJobId(appid, id), delay: maxWait }),
-      ]);
+      // Round 1's job sets the next timer, and that one the next (the header: one timer at a time).
+      await core.queues.add('dispatch', 'round', { appid, requestId: id, round: 1 }, { jobId: roundJobId(appid, id, 1) });
       return {
         requestId: id,
         caller,
@@ -212,11 +225,14 @@ export function createDispatchService(core: Core, deps: { presence: PresenceServ
       };
     },
 
-    /** dispatch/round: offers the request to more agents, tells the caller its queue position when none holds an offer, schedules the next round. */
+    /** dispatch/round: offers the request to more agents, tells the caller its queue position when none holds an offer, sets the next timer. */
     async round(job: RoundJobT): Promise<{ offered: number; position: number }> {
       const { appid, requestId: id, round } = job;
       const r = await store.round(appid, id, round, round === 1 ? config.DISPATCH_FIRST_OFFERS : config.DISPATCH_WIDEN_BY);
-      if (r.code <= 0) return { offered: 0, position: 0 };
+      if (r.code <= 0) {
+        await afterWaiting(appid, id, r.state, r.acceptedAt);
+        return { offered: 0, position: 0 };
+      }
       const offer = {
         requestId: id,
         caller: r.caller,
@@ -227,12 +243,21 @@ export function createDispatchService(core: Core, deps: { presence: PresenceServ
       };
       for (const uid of r.agents) emitter.toUser(appid, uid, 'dispatch.offer', offer);
       if (r.position > 0) emitter.toUser(appid, r.caller, 'dispatch.queued', { requestId: id, skill: r.skill, position: r.position, round });
-      if (Date.now() + config.DISPATCH_ROUND_MS < r.expiresAt) {
+      // A replayed round (retried job) sets the same timer again: same job id, added once.
+      const now = Date.now();
+      if (now + config.DISPATCH_ROUND_MS < r.expiresAt) {
         await core.queues.add(
           'dispatch',
           'round',
           { appid, requestId: id, round: round + 1 },
           { jobId: roundJobId(appid, id, round + 1), delay: config.DISPATCH_ROUND_MS },
+        );
+      } else {
+        await core.queues.add(
+          'dispatch',
+          'expire',
+          { appid, requestId: id },
+          { jobId: expireJobId(appid, id), delay: Math.max(0, r.expiresAt - now) },
         );
       }
       return { offered: r.code === 1 ? r.agents.length : 0, position: r.position };
@@ -260,10 +285,7 @@ export function createDispatchService(core: Core, deps: { presence: PresenceServ
         throw new AppError(r.state === 'expired' ? 'REQUEST_CLOSED' : 'ALREADY_TAKEN', `request ${id} is ${r.state}`);
       }
       for (const a of r.released) emitter.toUser(appid, a, 'dispatch.withdrawn', { requestId: id, reason: 'cancelled' });
-      await core.queues
-        .get('dispatch')
-        .remove(expireJobId(appid, id))
-        .catch(() => undefined);
+      // Its pending timer finds it cancelled and does nothing.
       await kick(appid, r.released);
       return get(appid, id);
     },
@@ -271,7 +293,10 @@ export function createDispatchService(core: Core, deps: { presence: PresenceServ
     /** dispatch/expire: nobody accepted in time. */
     async expire(job: ExpireJobT): Promise<{ expired: boolean }> {
       const r = await store.close(job.appid, job.requestId, 'expired', Date.now(), '');
-      if (r.code !== 1) return { expired: false };
+      if (r.code !== 1) {
+        await afterWaiting(job.appid, job.requestId, r.state, r.acceptedAt);
+        return { expired: false };
+      }
       emitter.toUser(job.appid, r.caller, 'dispatch.expired', { requestId: job.requestId, skill: r.skill });
       for (const a of r.released) emitter.toUser(job.appid, a, 'dispatch.withdrawn', { requestId: job.requestId, reason: 'expired' });
       await core.events.publish(

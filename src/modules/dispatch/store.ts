@@ -45,9 +45,11 @@ export function createDispatchStore(redis: RedisClient, keys: Keys, presencePref
     async round(appid: string, id: string, round: number, count: number) {
       const r = list(await run('sbDispatchRound', [req(appid, id)], [D(appid), presencePrefix(appid), id, round, count]));
       const code = Number(r[0]);
-      if (code <= 0) return { code, position: 0, agents: [] as string[], state: r[1] ?? '', caller: '', skill: '', expiresAt: 0, data: '' };
+      if (code <= 0)
+        return { code, position: 0, agents: [] as string[], state: r[1] ?? '', acceptedAt: Number(r[2] || 0), caller: '', skill: '', expiresAt: 0, data: '' };
       return {
         code,
+        acceptedAt: 0,
         position: Number(r[1]),
         caller: r[2]!,
         skill: r[3]!,
@@ -83,12 +85,12 @@ export function createDispatchStore(redis: RedisClient, keys: Keys, presencePref
       state: 'expired' | 'cancelled',
       now: number,
       by: string,
-    ): Promise<{ code: number; caller: string; skill: string; released: string[]; state: string }> {
+    ): Promise<{ code: number; caller: string; skill: string; released: string[]; state: string; acceptedAt: number }> {
       const r = list(await run('sbDispatchClose', [req(appid, id)], [D(appid), presencePrefix(appid), id, state, now, by]));
       const code = Number(r[0]);
       return code === 1
-        ? { code, caller: r[1]!, skill: r[2]!, released: r.slice(3), state }
-        : { code, caller: '', skill: '', released: [], state: r[1] ?? '' };
+        ? { code, caller: r[1]!, skill: r[2]!, released: r.slice(3), state, acceptedAt: 0 }
+        : { code, caller: '', skill: '', released: [], state: r[1] ?? '', acceptedAt: Number(r[2] || 0) };
     },
     async begin(
       appid: string,
