@@ -119,10 +119,53 @@ describe('the timer chain (no-show not shorter than a round)', () => {
   });
 });
 
-describe('a no-show shorter than a round', () => {
+describe('rounds longer than the no-show', () => {
   const ROUND = 5000;
   const NOSHOW = 300;
-  const stack = useStack({ DISPATCH_FIRST_OFFERS: 1, DISPATCH_ROUND_MS: ROUND, DISPATCH_MAX_WAIT_MS: 60_000, CONVERSATION_NOSHOW_MS: NOSHOW });
+  const stack = useStack({ DISPATCH_FIRST_OFFERS: 2, DISPATCH_ROUND_MS: ROUND, DISPATCH_MAX_WAIT_MS: 60_000, CONVERSATION_NOSHOW_MS: NOSHOW });
+
+  /** Requests `skill` and waits for its round 1 to queue it (no idle agent): a stalled request. */
+  async function stalledRequest(uid: string, skill: string): Promise<{ caller: Socket; id: string }> {
+    const caller = await user(stack, uid);
+    const queued = nextEvent(caller, 'dispatch.queued');
+    const r = await caller.emitWithAck('dispatch.request', { skill });
+    const id = r.ok ? r.data.requestId : '';
+    expect((await queued).requestId).toBe(id);
+    return { caller, id };
+  }
+
+  it('an accept frees the other offered agents: a stalled request of their skill is offered to them at once, not at its next round', async () => {
+    const a = await agent(stack, 'sa-a', 'SA<>SB');
+    const b = await agent(stack, 'sa-b', 'SA<>SB');
+    const caller = await user(stack, 'sa-caller');
+    const offers = [nextEvent(a, 'dispatch.offer'), nextEvent(b, 'dispatch.offer')];
+    const r = await caller.emitWithAck('dispatch.request', { skill: 'SA>SB' });
+    const id = r.ok ? r.data.requestId : '';
+    await Promise.all(offers); // both hold an offer: neither is idle
+    const stalled = await stalledRequest('sa-waiting', 'SA>SB');
+
+    const next = nextEvent(b, 'dispatch.offer', ROUND - 1000);
+    expect((await a.emitWithAck('dispatch.accept', { requestId: id })).ok).toBe(true);
+    expect(await next).toMatchObject({ requestId: stalled.id, round: 2 });
+  });
+
+  it('an end frees the agent: a stalled request of its skill is offered to it at once, and the end answers the ended conversation', async () => {
+    const a = await agent(stack, 'se-a', 'SE<>SF');
+    const caller = await user(stack, 'se-caller');
+    const offer = nextEvent(a, 'dispatch.offer');
+    const r = await caller.emitWithAck('dispatch.request', { skill: 'SE>SF' });
+    const id = r.ok ? r.data.requestId : '';
+    await offer;
+    const accepted = await a.emitWithAck('dispatch.accept', { requestId: id });
+    expect(accepted).toMatchObject({ ok: true, data: { requestId: id, state: 'accepted', agent: 'se-a', caller: 'se-caller', skill: 'SE>SF' } });
+    expect((await caller.emitWithAck('conversation.begin', { conversationId: id })).ok).toBe(true);
+    const stalled = await stalledRequest('se-waiting', 'SE>SF');
+
+    const next = nextEvent(a, 'dispatch.offer', ROUND - 1000);
+    const ended = await a.emitWithAck('conversation.end', { conversationId: id });
+    expect(ended).toMatchObject({ ok: true, data: { requestId: id, state: 'ended', endReason: 'ended-by-agent', agent: 'se-a' } });
+    expect(await next).toMatchObject({ requestId: stalled.id, round: 2 });
+  });
 
   it('accept adds the no-show itself: the pending round would come too late', async () => {
     const { appid } = stack.app;

@@ -250,7 +250,12 @@ describe('families after real traffic', () => {
     // Two expire jobs ran: this request's, and the one the previous test's accepted request
     // still had pending (its last round set it; it found the request accepted and did nothing).
     await until(
-      async () => value(await scrape(workerMetrics.url), 'switchboard_job_duration_seconds_count', { queue: 'dispatch', job: 'expire', status: 'completed' }) === 2,
+      async () =>
+        value(await scrape(workerMetrics.url), 'switchboard_job_duration_seconds_count', {
+          queue: 'dispatch',
+          job: 'expire',
+          status: 'completed',
+        }) === 2,
       5000,
       'both expire jobs counted',
     );

@@ -28,7 +28,7 @@ import { AppError } from '../../infra/errors.js';
 import { scriptErrorCode, throwOnScriptCode } from '../../infra/lua.js';
 import { DISPATCH_CODES } from './lua/codes.js';
 import { agentState, type PresenceService } from '../presence/service.js';
-import { createDispatchStore } from './store.js';
+import { createDispatchStore, type Stalled } from './store.js';
 import type { ExpireJobT, RequestState, RequestViewT, RoundJobT } from './schemas.js';
 
 export const roundJobId = (appid: string, id: string, round: number) => `dispatch-round.${appid}.${id}.${round}`;
@@ -112,9 +112,14 @@ export function createDispatchService(core: Core, deps: { presence: PresenceServ
     if (state === 'accepted' && acceptedAt > 0) await scheduleNoShow(appid, id, acceptedAt);
   }
 
+  /** Stalled requests (no offer out) that a freed agent can take: their next round runs now. */
+  async function runStalled(appid: string, stalled: Stalled[]): Promise<void> {
+    for (const s of stalled) await runRoundNow(appid, s.id, s.round + 1);
+  }
+
   /** Agents got a free slot: stalled requests of their skills get their next round now. */
   async function kick(appid: string, uids: string[]): Promise<void> {
-    for (const s of await store.stalled(appid, uids)) await runRoundNow(appid, s.id, s.round + 1);
+    await runStalled(appid, await store.stalled(appid, uids));
   }
 
   /** reason '' = ended-by-caller or ended-by-agent, from who ends it. */
@@ -143,7 +148,8 @@ export function createDispatchService(core: Core, deps: { presence: PresenceServ
       // The conversation has ended whatever its subscribers did: a failure is logged, not passed on.
       await conversationEnded.run(appid, id, r.reason).catch((err: unknown) => log.error({ err, appid, id }, 'conversation end handler failed'));
       if (r.agentNow) emitter.toUser(appid, r.agent, 'presence.state', { uid: r.agent, state: agentState(r.agentNow), reason: 'conversation-ended' });
-      await kick(appid, [r.agent]);
+      await runStalled(appid, r.stalled); // read by the end script itself
+      if (r.request) return toView(id, r.request);
     }
     return get(appid, id);
   }
@@ -162,8 +168,9 @@ export function createDispatchService(core: Core, deps: { presence: PresenceServ
       emitter.toUser(appid, r.caller, 'dispatch.accepted', { requestId: id, agent: uid });
       // The pending timer sets the no-show when it fires, unless that would be too late.
       if (config.CONVERSATION_NOSHOW_MS > 0 && config.CONVERSATION_NOSHOW_MS < config.DISPATCH_ROUND_MS) await scheduleNoShow(appid, id, Date.now());
-      await kick(appid, r.others);
-      const view = await get(appid, id);
+      // The script read what the released agents can take now, and the request after the accept.
+      await runStalled(appid, r.stalled);
+      const view = toView(id, r.request ?? {});
       core.metrics.observeDispatchWait((Date.now() - view.createdAt) / 1000); // the dashboard's dispatch-wait chart
       await core.events.publish(
         appid,

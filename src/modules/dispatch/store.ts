@@ -30,6 +30,26 @@ const scripts = loadScripts('modules/dispatch', [
 
 export type DispatchStore = ReturnType<typeof createDispatchStore>;
 
+/** A waiting request no agent holds an offer of, whose next round can run now (includes/stalled.lua). */
+export interface Stalled {
+  id: string;
+  round: number;
+}
+
+/** The flat {id, round, …} of includes/stalled.lua. */
+function pairs(flat: string[]): Stalled[] {
+  const out: Stalled[] = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) out.push({ id: flat[i]!, round: Number(flat[i + 1]) });
+  return out;
+}
+
+/** A hash as HGETALL gives it inside a script (field, value, …); null when empty. */
+function hash(flat: string[]): Record<string, string> | null {
+  const h: Record<string, string> = {};
+  for (let i = 0; i + 1 < flat.length; i += 2) h[flat[i]!] = flat[i + 1]!;
+  return flat.length ? h : null;
+}
+
 export function createDispatchStore(redis: RedisClient, keys: Keys, presencePrefix: (appid: string) => string) {
   const run = defineScripts(redis, scripts);
   const D = (appid: string) => keys.scoped(appid, 'dispatch', '');
@@ -46,7 +66,17 @@ export function createDispatchStore(redis: RedisClient, keys: Keys, presencePref
       const r = list(await run('sbDispatchRound', [req(appid, id)], [D(appid), presencePrefix(appid), id, round, count]));
       const code = Number(r[0]);
       if (code <= 0)
-        return { code, position: 0, agents: [] as string[], state: r[1] ?? '', acceptedAt: Number(r[2] || 0), caller: '', skill: '', expiresAt: 0, data: '' };
+        return {
+          code,
+          position: 0,
+          agents: [] as string[],
+          state: r[1] ?? '',
+          acceptedAt: Number(r[2] || 0),
+          caller: '',
+          skill: '',
+          expiresAt: 0,
+          data: '',
+        };
       return {
         code,
         acceptedAt: 0,
@@ -64,16 +94,23 @@ export function createDispatchStore(redis: RedisClient, keys: Keys, presencePref
       id: string,
       uid: string,
       now: number,
-    ): Promise<{ code: number; caller: string; round: number; others: string[]; winner: string }> {
+    ): Promise<{
+      code: number;
+      caller: string;
+      round: number;
+      others: string[];
+      winner: string;
+      stalled: Stalled[];
+      /** The request after the accept (won only). */
+      request: Record<string, string> | null;
+    }> {
       const r = list(await run('sbDispatchAccept', [req(appid, id)], [D(appid), presencePrefix(appid), id, uid, now]));
       const code = Number(r[0]);
-      return {
-        code,
-        caller: code > 0 ? r[1]! : '',
-        round: code > 0 ? Number(r[2]) : 0,
-        others: code === 1 ? r.slice(3) : [],
-        winner: code === -2 ? r[1]! : code > 0 ? uid : '',
-      };
+      const base = { code, caller: code > 0 ? r[1]! : '', round: code > 0 ? Number(r[2]) : 0, winner: code === -2 ? r[1]! : code > 0 ? uid : '' };
+      if (code !== 1) return { ...base, others: [], stalled: [], request: null };
+      const othersEnd = 4 + Number(r[3]);
+      const stalledEnd = othersEnd + 1 + 2 * Number(r[othersEnd]);
+      return { ...base, others: r.slice(4, othersEnd), stalled: pairs(r.slice(othersEnd + 1, stalledEnd)), request: hash(r.slice(stalledEnd)) };
     },
     async decline(appid: string, id: string, uid: string): Promise<{ declined: boolean; pending: number; state: string; round: number }> {
       const r = list(await run('sbDispatchDecline', [req(appid, id)], [D(appid), presencePrefix(appid), id, uid]));
@@ -120,14 +157,14 @@ export function createDispatchStore(redis: RedisClient, keys: Keys, presencePref
               offers: Number(r[9]),
             }
           : null,
+        /** Ended now only: the requests the freed agent can take now, and the request after the end. */
+        stalled: pairs(r.slice(11, 11 + 2 * Number(r[10] ?? 0))),
+        request: hash(r.slice(11 + 2 * Number(r[10] ?? 0))),
       };
     },
-    async stalled(appid: string, uids: string[]): Promise<Array<{ id: string; round: number }>> {
+    async stalled(appid: string, uids: string[]): Promise<Stalled[]> {
       if (uids.length === 0) return [];
-      const r = list(await run('sbDispatchStalled', [keys.scoped(appid, 'dispatch', 'seq')], [D(appid), presencePrefix(appid), ...uids]));
-      const out: Array<{ id: string; round: number }> = [];
-      for (let i = 0; i + 1 < r.length; i += 2) out.push({ id: r[i]!, round: Number(r[i + 1]) });
-      return out;
+      return pairs(list(await run('sbDispatchStalled', [keys.scoped(appid, 'dispatch', 'seq')], [D(appid), presencePrefix(appid), ...uids])));
     },
     async get(appid: string, id: string): Promise<Record<string, string> | null> {
       const h = await redis.hgetall(req(appid, id));
