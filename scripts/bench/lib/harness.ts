@@ -54,14 +54,16 @@ export const API_NODE_FLAGS = ['--max-semi-space-size=64'];
  * Forks scripts/bench/server.js in `mode` (switchboard, bare), or for `colyseus`
  * scripts/bench/peers/colyseus-server.js, with `env`; resolves once it listens.
  */
+/** BENCH_CPU_PROF=<dir>: each server and worker process writes a V8 CPU profile there when it ends (servers also on kill()). */
+const cpuProfileFlags = () => (process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []);
+
 export async function startServerProc(
   mode: 'switchboard' | 'bare' | 'colyseus',
   env: Record<string, string>,
   opts: ProcOptions = {},
 ): Promise<ServerProc> {
   const script = mode === 'colyseus' ? join(here, '..', 'peers', 'colyseus-server.js') : join(here, '..', 'server.js');
-  // BENCH_CPU_PROF=<dir>: the server writes a V8 CPU profile there when it ends (also on kill()).
-  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const profile = cpuProfileFlags();
   const execArgv = ['--expose-gc', ...(mode === 'switchboard' ? API_NODE_FLAGS : []), ...profile];
   const out = opts.onOutput ? 'pipe' : 'inherit';
   const child: ChildProcess = fork(script, [mode], { env: { ...process.env, ...env }, execArgv, stdio: ['ignore', out, out, 'ipc'] });
@@ -114,7 +116,7 @@ export interface WorkerProc {
  * running", rejects when it exits before. Its stdout listener stays: it drains the pipe.
  */
 export async function startWorkerProc(env: Record<string, string>, opts: ProcOptions = {}): Promise<WorkerProc> {
-  const child = spawn(process.execPath, [join(process.cwd(), 'dist', 'workers', 'main.js')], {
+  const child = spawn(process.execPath, [...cpuProfileFlags(), join(process.cwd(), 'dist', 'workers', 'main.js')], {
     env: { ...process.env, ...env, LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', opts.onOutput ? 'pipe' : 'inherit'],
   });
