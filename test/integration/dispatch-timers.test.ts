@@ -35,6 +35,18 @@ async function noShowOffset(stack: Stack, caller: Socket, id: string, noShowMs: 
   return job.timestamp + job.delay - ((view.data.acceptedAt ?? 0) + noShowMs);
 }
 
+/** A caller and the one agent of `skill`'s pair (`prefix`-caller, `prefix`-agent), and a request of the caller offered to that agent. */
+async function offeredRequest(stack: Stack, prefix: string, skill: string): Promise<{ caller: Socket; a: Socket; id: string; expiresAt: number }> {
+  const caller = await user(stack, `${prefix}-caller`);
+  const a = await agent(stack, `${prefix}-agent`, skill.replace('>', '<>'));
+  const offer = nextEvent(a, 'dispatch.offer');
+  const r = await caller.emitWithAck('dispatch.request', { skill });
+  expect(r.ok).toBe(true);
+  const id = r.ok ? r.data.requestId : '';
+  expect((await offer).requestId).toBe(id);
+  return { caller, a, id, expiresAt: r.ok ? r.data.expiresAt : 0 };
+}
+
 describe('the timer chain (no-show not shorter than a round)', () => {
   const ROUND = 400;
   const MAX_WAIT = 1000;
@@ -43,13 +55,7 @@ describe('the timer chain (no-show not shorter than a round)', () => {
 
   it('create adds round 1 only; accept adds none; the pending round sets the no-show, which ends the conversation', async () => {
     const { appid } = stack.app;
-    const caller = await user(stack, 'tc-caller');
-    const a = await agent(stack, 'tc-agent', 'TA<>TB');
-    const offer = nextEvent(a, 'dispatch.offer');
-    const r = await caller.emitWithAck('dispatch.request', { skill: 'TA>TB' });
-    expect(r.ok).toBe(true);
-    const id = r.ok ? r.data.requestId : '';
-    expect((await offer).requestId).toBe(id);
+    const { caller, a, id } = await offeredRequest(stack, 'tc', 'TA>TB');
     // Round 1 ran and set round 2; no expiry is pending yet (round 2 comes before it).
     await until(async () => (await jobState(stack, roundJobId(appid, id, 2))) === 'delayed', 2000, 'round 2 set');
     expect(await jobState(stack, expireJobId(appid, id))).toBe('none');
@@ -68,13 +74,8 @@ describe('the timer chain (no-show not shorter than a round)', () => {
 
   it('a request accepted after its last round gets its no-show from the pending expiry, and never expires', async () => {
     const { appid } = stack.app;
-    const caller = await user(stack, 'tl-caller');
-    const a = await agent(stack, 'tl-agent', 'TC<>TD');
+    const { caller, a, id } = await offeredRequest(stack, 'tl', 'TC>TD');
     const expired = collect(caller, 'dispatch.expired');
-    const offer = nextEvent(a, 'dispatch.offer');
-    const r = await caller.emitWithAck('dispatch.request', { skill: 'TC>TD' });
-    const id = r.ok ? r.data.requestId : '';
-    await offer;
     // Rounds at 0, ROUND and 2·ROUND; 3·ROUND would pass MAX_WAIT, so round 3 set the expiry instead of round 4.
     await until(async () => (await jobState(stack, expireJobId(appid, id))) === 'delayed', 3 * ROUND + 2000, 'expiry set by the last round');
     expect(await jobState(stack, roundJobId(appid, id, 4))).toBe('none');
@@ -88,15 +89,9 @@ describe('the timer chain (no-show not shorter than a round)', () => {
   });
 
   it('nobody accepts: the last round sets the expiry, which expires the request at expiresAt', async () => {
-    const caller = await user(stack, 'te-caller');
-    const a = await agent(stack, 'te-agent', 'TE<>TF');
-    const offer = nextEvent(a, 'dispatch.offer');
+    const { caller, a, id, expiresAt } = await offeredRequest(stack, 'te', 'TE>TF');
     const withdrawn = nextEvent(a, 'dispatch.withdrawn', MAX_WAIT + 4000);
     const expired = nextEvent(caller, 'dispatch.expired', MAX_WAIT + 4000);
-    const r = await caller.emitWithAck('dispatch.request', { skill: 'TE>TF' });
-    const id = r.ok ? r.data.requestId : '';
-    const expiresAt = r.ok ? r.data.expiresAt : 0;
-    await offer;
     expect(await expired).toEqual({ requestId: id, skill: 'TE>TF' });
     expect(Date.now()).toBeGreaterThanOrEqual(expiresAt);
     expect(await withdrawn).toEqual({ requestId: id, reason: 'expired' });
@@ -150,31 +145,21 @@ describe('rounds longer than the no-show', () => {
   });
 
   it('an end frees the agent: a stalled request of its skill is offered to it at once, and the end answers the ended conversation', async () => {
-    const a = await agent(stack, 'se-a', 'SE<>SF');
-    const caller = await user(stack, 'se-caller');
-    const offer = nextEvent(a, 'dispatch.offer');
-    const r = await caller.emitWithAck('dispatch.request', { skill: 'SE>SF' });
-    const id = r.ok ? r.data.requestId : '';
-    await offer;
+    const { caller, a, id } = await offeredRequest(stack, 'se', 'SE>SF');
     const accepted = await a.emitWithAck('dispatch.accept', { requestId: id });
-    expect(accepted).toMatchObject({ ok: true, data: { requestId: id, state: 'accepted', agent: 'se-a', caller: 'se-caller', skill: 'SE>SF' } });
+    expect(accepted).toMatchObject({ ok: true, data: { requestId: id, state: 'accepted', agent: 'se-agent', caller: 'se-caller', skill: 'SE>SF' } });
     expect((await caller.emitWithAck('conversation.begin', { conversationId: id })).ok).toBe(true);
     const stalled = await stalledRequest('se-waiting', 'SE>SF');
 
     const next = nextEvent(a, 'dispatch.offer', ROUND - 1000);
     const ended = await a.emitWithAck('conversation.end', { conversationId: id });
-    expect(ended).toMatchObject({ ok: true, data: { requestId: id, state: 'ended', endReason: 'ended-by-agent', agent: 'se-a' } });
+    expect(ended).toMatchObject({ ok: true, data: { requestId: id, state: 'ended', endReason: 'ended-by-agent', agent: 'se-agent' } });
     expect(await next).toMatchObject({ requestId: stalled.id, round: 2 });
   });
 
   it('accept adds the no-show itself: the pending round would come too late', async () => {
     const { appid } = stack.app;
-    const caller = await user(stack, 'ts-caller');
-    const a = await agent(stack, 'ts-agent', 'TS<>TT');
-    const offer = nextEvent(a, 'dispatch.offer');
-    const r = await caller.emitWithAck('dispatch.request', { skill: 'TS>TT' });
-    const id = r.ok ? r.data.requestId : '';
-    await offer;
+    const { caller, a, id } = await offeredRequest(stack, 'ts', 'TS>TT');
     const ended = nextEvent(caller, 'conversation.ended', NOSHOW + 4000);
     expect((await a.emitWithAck('dispatch.accept', { requestId: id })).ok).toBe(true);
     expect(await jobState(stack, noShowJobId(appid, id))).toBe('delayed'); // added by the accept itself
