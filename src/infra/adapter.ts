@@ -41,7 +41,8 @@ export function createSocketAdapter(
       return { serverOptions: { adapter: createPublishOnlyAdapter(commands, sub, wire) as never }, clients: [sub] };
     }
     const sessionKeyPrefix = `${channel}:session:`;
-    const streams = createStreamsAdapter(forStreamsAdapter(commands, target, role), {
+    const duplicates: RedisClient[] = [];
+    const streams = createStreamsAdapter(forStreamsAdapter(commands, target, role, duplicates), {
       ...wire,
       sessionKeyPrefix,
       onlyPlaintext: true,
@@ -60,7 +61,11 @@ export function createSocketAdapter(
           ? { connectionStateRecovery: { maxDisconnectionDuration: config.SOCKET_RECOVERY_SECONDS * 1000, skipMiddlewares: false } }
           : {}),
       },
-      clients: [],
+      // The library disconnects its reader only when an XREAD returns after the close: if Redis
+      // went away meanwhile, that XREAD waits for a reconnect that never comes, and the reader
+      // retries for ever (a process that closed its app then never exits: `npm run docs` did
+      // not). They are closed with the app's other connections, after io.close().
+      clients: duplicates,
     };
   }
   const pub = createCommandRedis(target, `${role}:adapter-pub`);
@@ -77,7 +82,8 @@ export function createSocketAdapter(
 
 /**
  * The library gets the command connection, for its XADDs to leave in the same socket write
- * as the state they announce, and reads and subscribes on a duplicate of it.
+ * as the state they announce, and reads and subscribes on duplicates of it (kept in
+ * `duplicates`, for the app to close).
  * - On one Redis the service connection fails fast (redis.ts failFastOptions); the streams
  *   adapter must not: its reader loops on XREAD without pause, so a failing read would spin
  *   the CPU for the whole outage, and it publishes its requests (fetchSockets,
@@ -87,13 +93,16 @@ export function createSocketAdapter(
  * - On a Cluster the duplicate is the command connection's own: that connection was made
  *   with sharded subscribers (app.ts), which the duplicate inherits.
  */
-function forStreamsAdapter(commands: RedisClient, target: RedisTarget, role: string): RedisClient {
+function forStreamsAdapter(commands: RedisClient, target: RedisTarget, role: string, duplicates: RedisClient[]): RedisClient {
   const cluster = target.kind === 'cluster';
   return new Proxy(commands, {
     get(client, prop) {
       if (prop === 'duplicate')
-        return () =>
-          withCaughtSubscribes(cluster ? (client.duplicate as () => RedisClient).call(client) : createRedis(target, `${role}:adapter-read`));
+        return () => {
+          const duplicate = withCaughtSubscribes(cluster ? (client.duplicate as () => RedisClient).call(client) : createRedis(target, `${role}:adapter-read`));
+          duplicates.push(duplicate);
+          return duplicate;
+        };
       if (!cluster && (prop === 'publish' || prop === 'spublish')) {
         return (...args: unknown[]) => (client[prop] as (...a: unknown[]) => Promise<unknown>).apply(client, args).catch(() => 0);
       }

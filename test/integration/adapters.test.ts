@@ -6,7 +6,7 @@ import { Server } from 'socket.io';
 import { io as ioc } from 'socket.io-client';
 import { createSocketAdapter } from '../../src/infra/adapter.js';
 import { createCommandRedis, quitAll, redisTarget } from '../../src/infra/redis.js';
-import { call, connect, createApp, loginUser, nextEvent, onCluster, sleep, startServer, testConfig } from '../helpers.js';
+import { call, connect, createApp, loginUser, nextEvent, onCluster, sleep, startServer, testConfig, until } from '../helpers.js';
 
 for (const adapter of ['pubsub', 'sharded', 'streams'] as const) {
   describe(`adapter ${adapter}`, () => {
@@ -54,6 +54,25 @@ it('streams adapter: a node closed while its reader still connects leaves no unh
     process.off('unhandledRejection', onRejection);
   }
   expect(rejected).toEqual([]);
+});
+
+it("streams adapter: its reading connections are the app's to close, and close when it closes them", async () => {
+  // The library disconnects its reader only when an XREAD returns after the close: a Redis
+  // gone by then left it reconnecting for ever (a process that closed its app never exited).
+  const config = testConfig({ SOCKET_ADAPTER: 'streams' });
+  const redis = createCommandRedis(redisTarget(config), 'api', { shardedSubscribers: onCluster() });
+  const adapter = createSocketAdapter(config, 'api', redis);
+  const io = new Server(createServer(), adapter.serverOptions);
+  await sleep(300); // the reader is in its blocking XREAD
+  expect(adapter.clients.length).toBeGreaterThanOrEqual(2); // the reader and the subscriber
+  await io.close().catch(() => undefined); // its HTTP server never listened
+  await quitAll([redis, ...adapter.clients]);
+  // Closed, or closing: a Cluster client with sharded subscribers stays 'disconnecting' once its
+  // nodes are gone (ioredis 5), where a single-Redis client reaches 'end'.
+  const closing = new Set(['end', 'close', 'disconnecting']);
+  await until(() => adapter.clients.every((c) => closing.has(c.status)), 5000, 'the reading connections to close').catch((e: Error) => {
+    throw new Error(`${e.message}: ${adapter.clients.map((c) => c.status).join(', ')}`);
+  });
 });
 
 it('streams adapter: a client that drops and comes back gets the events it missed', async () => {
