@@ -17,6 +17,12 @@ export const DISPATCH_CONFIG = {
     86400000,
     'an accepted conversation not begun within this time ends (reason no-show) and frees its agent; 0: never',
   ),
+  DISPATCH_SWEEP_INTERVAL_MS: Int(
+    250,
+    50,
+    60000,
+    "how often the worker looks for requests' due timers (next round, expiry, no-show): each fires up to this much late",
+  ),
   DISPATCH_MAX_WAIT_MS: Int(60000, 500, 86400000, 'a request nobody accepted within this time expires (dispatch.expired to the caller)'),
   DISPATCH_DEFAULT_RATING: Type.Number({
     default: 4,

@@ -5,7 +5,7 @@ import { dispatchContract } from './contract.js';
 import { DISPATCH_CONFIG } from './config.js';
 import { DISPATCH_ERRORS } from './errors.js';
 import { registerDispatchEvents } from './events.js';
-import { dispatchQueues } from './jobs.js';
+import { dispatchQueues, dispatchSchedules } from './jobs.js';
 import { dispatchRoutes } from './routes.js';
 import { createDispatchService, type DispatchService } from './service.js';
 
@@ -25,6 +25,7 @@ export const dispatchModule = defineModule({
   events: registerDispatchEvents,
   contract: dispatchContract,
   queues: dispatchQueues,
+  schedules: dispatchSchedules,
   wire({ presence, billing, dispatch }) {
     // An agent going offline has its offers withdrawn; one coming online is offered stalled requests.
     presence.onOffline((appid, uid) => dispatch.withdrawAgent(appid, uid));

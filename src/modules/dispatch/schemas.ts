@@ -109,12 +109,14 @@ export const DispatchSnapshot = Type.Object({
 });
 
 // ── jobs ──────────────────────────────────────────────────────────────────────
-/** dispatch/round: offer the request to more agents (round 1 at creation; then every DISPATCH_ROUND_MS). jobId dispatch-round.<appid>.<id>.<round> */
+/** dispatch/round: offer the request to more agents (round 1 at creation; then every DISPATCH_ROUND_MS, added by the sweep). jobId dispatch-round.<appid>.<id>.<round> */
 export const RoundJob = Type.Object(
   { appid: AppIdSchema, requestId: RequestIdSchema, round: Type.Integer({ minimum: 1 }) },
   { additionalProperties: false },
 );
-/** dispatch/expire: the request's maximum wait is over. jobId dispatch-expire.<appid>.<id> */
+/** dispatch/expire: the request's maximum wait is over (added by the sweep); dispatch/noShow: nobody began the accepted conversation. jobId dispatch-expire.<appid>.<id>, dispatch-noshow.<appid>.<id> */
 export const ExpireJob = Type.Object({ appid: AppIdSchema, requestId: RequestIdSchema }, { additionalProperties: false });
+/** dispatch/sweep: the scheduler job that adds the jobs of due timers (no payload). */
+export const DispatchSweepJob = Type.Object({}, { additionalProperties: false });
 export type RoundJobT = Static<typeof RoundJob>;
 export type ExpireJobT = Static<typeof ExpireJob>;

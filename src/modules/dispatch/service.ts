@@ -7,21 +7,20 @@
 // agents of its skill (highest rating, then longest idle); every DISPATCH_ROUND_MS without an
 // accept, DISPATCH_WIDEN_BY more (earlier offers stay open); after DISPATCH_MAX_WAIT_MS it
 // expires. Rounds are BullMQ jobs with deterministic ids (dispatch-round.<appid>.<id>.<n>):
-// round 1 runs at once, later ones are delayed; a round whose offers were all declined, or
-// a stalled request whose skill gets a free agent, has its next round promoted to now.
+// round 1 runs at once; a round whose offers were all declined, or a stalled request whose
+// skill gets a free agent, has its next round added now (the same id: never twice).
 //
-// Timers: a request has one pending timer job at a time, set by the job before it, and each
-// reads the request's state when it fires:
-//   round n, request waiting:  offers it, then sets round n+1 DISPATCH_ROUND_MS later, or the
-//                              expiry at expiresAt when round n+1 would come after it;
-//   expire, request waiting:   expires it;
-//   either, request accepted but not begun: sets the no-show at acceptedAt + CONVERSATION_NOSHOW_MS;
-//   anything else:             nothing (the request was begun, ended, expired or cancelled).
-// So creating a request adds one job and accepting or cancelling it adds or removes none:
-// the pending timer finds the new state. (Adding an expiry on create, removing it and the
-// next round on accept and adding the no-show was 10 % of the api's CPU in the dispatch
-// benchmark.) The pending timer fires at most DISPATCH_ROUND_MS after an accept, so it sets
-// the no-show in time unless CONVERSATION_NOSHOW_MS is shorter; then accept adds it itself.
+// Timers: a request has one timer, its due time in the app's sorted set (store.ts: due), kept
+// by the scripts that change the request: the create sets a backstop one round on, each round
+// sets the next round (or the expiry, when that would come after expiresAt), the accept sets
+// the no-show (acceptedAt + CONVERSATION_NOSHOW_MS), and begin, end, expiry and cancel drop it.
+// The dispatch sweep (a scheduler job, every DISPATCH_SWEEP_INTERVAL_MS) claims due timers and
+// adds the job each is due for: the next round, the expiry or the no-show. So the api adds one
+// job per request (round 1) and a request that is accepted and begun, or ended, before its next
+// round costs no other job at all. (Each timer as a delayed job cost the api 5 BullMQ scripts
+// per request, or a worker a job per request that found nothing to do: BullMQ's per-job work
+// is most of a worker's CPU in the dispatch benchmark.)
+
 import type { Core } from '../../infra/core.js';
 import { createHook } from '../../infra/hooks.js';
 import { AppError } from '../../infra/errors.js';
@@ -39,6 +38,10 @@ export const noShowJobId = (appid: string, id: string) => `dispatch-noshow.${app
 export type ConversationEndHandler = (appid: string, conversationId: string, reason: string) => Promise<void>;
 
 const MAX_DATA_BYTES = 4096;
+/** Due timers claimed per script call of the sweep. */
+const SWEEP_BATCH = 200;
+/** A claimed timer moves this far on; the job added for it sets the real next one (a lost job is claimed again then). */
+const SWEEP_LEASE_MS = 30_000;
 
 function toView(requestId: string, h: Record<string, string>): RequestViewT {
   return {
@@ -83,33 +86,14 @@ export function createDispatchService(core: Core, deps: { presence: PresenceServ
     return toView(id, h);
   }
 
-  /** Runs round `round` of the request now: promotes its delayed job, or adds it (same id: never twice). */
+  /** Runs round `round` of the request now: adds its job (the same id as the sweep's: a round runs once). */
   async function runRoundNow(appid: string, id: string, round: number): Promise<void> {
-    const jobId = roundJobId(appid, id, round);
     try {
-      const job = await core.queues.get('dispatch').getJob(jobId);
-      if (job) {
-        if (await job.isDelayed()) await job.promote();
-        return;
-      }
-      await core.queues.add('dispatch', 'round', { appid, requestId: id, round }, { jobId });
+      await core.queues.add('dispatch', 'round', { appid, requestId: id, round }, { jobId: roundJobId(appid, id, round) });
     } catch (err) {
-      // Another node promoted it first (no longer delayed), or Redis failed: the delayed job
-      // still runs at its time, only the shortcut is lost.
-      if (!/not in the delayed state/.test((err as Error).message)) log.warn({ err, appid, id, round }, 'could not run the next dispatch round now');
+      // Redis failed: the request's timer still runs the round at its time, only the shortcut is lost.
+      log.warn({ err, appid, id, round }, 'could not run the next dispatch round now');
     }
-  }
-
-  /** An accepted conversation nobody begins must not hold its agent forever: it ends CONVERSATION_NOSHOW_MS after the accept. */
-  async function scheduleNoShow(appid: string, id: string, acceptedAt: number): Promise<void> {
-    if (config.CONVERSATION_NOSHOW_MS <= 0) return;
-    const delay = Math.max(0, acceptedAt + config.CONVERSATION_NOSHOW_MS - Date.now());
-    await core.queues.add('dispatch', 'noShow', { appid, requestId: id }, { jobId: noShowJobId(appid, id), delay });
-  }
-
-  /** The timer job that fired found the request no longer waiting: an accepted one gets its no-show. */
-  async function afterWaiting(appid: string, id: string, state: string, acceptedAt: number): Promise<void> {
-    if (state === 'accepted' && acceptedAt > 0) await scheduleNoShow(appid, id, acceptedAt);
   }
 
   /** Stalled requests (no offer out) that a freed agent can take: their next round runs now. */
@@ -156,7 +140,8 @@ export function createDispatchService(core: Core, deps: { presence: PresenceServ
 
   /** First accept wins (atomically); the others get dispatch.taken, the caller dispatch.accepted. */
   async function accept(appid: string, id: string, uid: string): Promise<RequestViewT> {
-    const r = await store.accept(appid, id, uid, Date.now());
+    // An accepted conversation nobody begins must not hold its agent forever: its timer becomes the no-show.
+    const r = await store.accept(appid, id, uid, Date.now(), config.CONVERSATION_NOSHOW_MS);
     throwOnScriptCode(DISPATCH_CODES.sbDispatchAccept, r.code, {
       REQUEST_NOT_FOUND: `no request ${id}`,
       ALREADY_TAKEN: `request ${id} was already accepted by another agent`,
@@ -166,8 +151,6 @@ export function createDispatchService(core: Core, deps: { presence: PresenceServ
     if (r.code === 1) {
       for (const other of r.others) emitter.toUser(appid, other, 'dispatch.taken', { requestId: id, by: uid });
       emitter.toUser(appid, r.caller, 'dispatch.accepted', { requestId: id, agent: uid });
-      // The pending timer sets the no-show when it fires, unless that would be too late.
-      if (config.CONVERSATION_NOSHOW_MS > 0 && config.CONVERSATION_NOSHOW_MS < config.DISPATCH_ROUND_MS) await scheduleNoShow(appid, id, Date.now());
       // The script read what the released agents can take now, and the request after the accept.
       await runStalled(appid, r.stalled);
       const view = toView(id, r.request ?? {});
@@ -217,8 +200,7 @@ export function createDispatchService(core: Core, deps: { presence: PresenceServ
       const now = Date.now();
       const maxWait = opts.maxWaitMs ?? config.DISPATCH_MAX_WAIT_MS;
       const expiresAt = now + maxWait;
-      const id = await store.create(appid, caller, input.skill, now, expiresAt, data, opts.offerAll === true);
-      // Round 1's job sets the next timer, and that one the next (the header: one timer at a time).
+      const id = await store.create(appid, caller, input.skill, now, expiresAt, data, opts.offerAll === true, config.DISPATCH_ROUND_MS);
       await core.queues.add('dispatch', 'round', { appid, requestId: id, round: 1 }, { jobId: roundJobId(appid, id, 1) });
       return {
         requestId: id,
@@ -232,14 +214,12 @@ export function createDispatchService(core: Core, deps: { presence: PresenceServ
       };
     },
 
-    /** dispatch/round: offers the request to more agents, tells the caller its queue position when none holds an offer, sets the next timer. */
+    /** dispatch/round: offers the request to more agents, tells the caller its queue position when none holds an offer; its script sets the next timer. */
     async round(job: RoundJobT): Promise<{ offered: number; position: number }> {
       const { appid, requestId: id, round } = job;
-      const r = await store.round(appid, id, round, round === 1 ? config.DISPATCH_FIRST_OFFERS : config.DISPATCH_WIDEN_BY);
-      if (r.code <= 0) {
-        await afterWaiting(appid, id, r.state, r.acceptedAt);
-        return { offered: 0, position: 0 };
-      }
+      const count = round === 1 ? config.DISPATCH_FIRST_OFFERS : config.DISPATCH_WIDEN_BY;
+      const r = await store.round(appid, id, round, count, Date.now(), config.DISPATCH_ROUND_MS);
+      if (r.code <= 0) return { offered: 0, position: 0 };
       const offer = {
         requestId: id,
         caller: r.caller,
@@ -250,23 +230,6 @@ export function createDispatchService(core: Core, deps: { presence: PresenceServ
       };
       for (const uid of r.agents) emitter.toUser(appid, uid, 'dispatch.offer', offer);
       if (r.position > 0) emitter.toUser(appid, r.caller, 'dispatch.queued', { requestId: id, skill: r.skill, position: r.position, round });
-      // A replayed round (retried job) sets the same timer again: same job id, added once.
-      const now = Date.now();
-      if (now + config.DISPATCH_ROUND_MS < r.expiresAt) {
-        await core.queues.add(
-          'dispatch',
-          'round',
-          { appid, requestId: id, round: round + 1 },
-          { jobId: roundJobId(appid, id, round + 1), delay: config.DISPATCH_ROUND_MS },
-        );
-      } else {
-        await core.queues.add(
-          'dispatch',
-          'expire',
-          { appid, requestId: id },
-          { jobId: expireJobId(appid, id), delay: Math.max(0, r.expiresAt - now) },
-        );
-      }
       return { offered: r.code === 1 ? r.agents.length : 0, position: r.position };
     },
 
@@ -300,10 +263,7 @@ export function createDispatchService(core: Core, deps: { presence: PresenceServ
     /** dispatch/expire: nobody accepted in time. */
     async expire(job: ExpireJobT): Promise<{ expired: boolean }> {
       const r = await store.close(job.appid, job.requestId, 'expired', Date.now(), '');
-      if (r.code !== 1) {
-        await afterWaiting(job.appid, job.requestId, r.state, r.acceptedAt);
-        return { expired: false };
-      }
+      if (r.code !== 1) return { expired: false };
       emitter.toUser(job.appid, r.caller, 'dispatch.expired', { requestId: job.requestId, skill: r.skill });
       for (const a of r.released) emitter.toUser(job.appid, a, 'dispatch.withdrawn', { requestId: job.requestId, reason: 'expired' });
       await core.events.publish(
@@ -371,6 +331,36 @@ export function createDispatchService(core: Core, deps: { presence: PresenceServ
       const ids = await store.waitingOf(appid, skill);
       const views = await store.getMany(appid, ids);
       for (const [id, h] of views) if (h.state === 'waiting') await runRoundNow(appid, id, Number(h.round ?? 0) + 1);
+    },
+
+    /**
+     * dispatch/sweep: adds the job each due timer is due for (the next round, the expiry, the
+     * no-show), in every app with timers. Job ids are the timers' own, so a timer claimed
+     * twice (two sweeps, a lease run out) still runs its job once.
+     */
+    async sweep(now = Date.now()): Promise<number> {
+      let added = 0;
+      for (const appid of await store.timerApps()) {
+        for (;;) {
+          const { examined, claimed } = await store.claimDue(appid, now, SWEEP_BATCH, SWEEP_LEASE_MS);
+          await Promise.all(
+            claimed.map(({ id, kind, round }) =>
+              kind === 'round'
+                ? core.queues.add('dispatch', 'round', { appid, requestId: id, round }, { jobId: roundJobId(appid, id, round) })
+                : core.queues.add(
+                    'dispatch',
+                    kind,
+                    { appid, requestId: id },
+                    { jobId: kind === 'expire' ? expireJobId(appid, id) : noShowJobId(appid, id) },
+                  ),
+            ),
+          );
+          added += claimed.length;
+          if (examined < SWEEP_BATCH) break;
+        }
+        await store.retireIfNoTimers(appid);
+      }
+      return added;
     },
 
     /** The agent went offline: its pending offers are declined. */

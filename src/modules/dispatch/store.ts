@@ -9,12 +9,16 @@
 //   sw:{app}:dispatch:w:<skill>    zset id → createdAt: requests of the skill still waiting (queue position)
 //   sw:{app}:dispatch:skills       set of skills that ever had a request (which w:<skill> to read: dashboards)
 //   sw:{app}:dispatch:u:<uid>      set of the user's open requests / conversations (caller or agent)
+//   sw:{app}:dispatch:due          zset id → due time of the request's one timer (its next round or
+//                                  expiry while waiting, its no-show once accepted), read by the sweep
+//   sw:g:dispatch:apps             set of apps whose due zset may hold timers (the sweep's index)
 // Agents' load and offers live in presence's hash; every script here that changes them
 // re-ranks the agent through presence's lua/includes/agent-refresh.lua in the same atomic step.
 import type { RedisClient } from '../../infra/redis.js';
 import type { Keys } from '../../infra/keys.js';
 import { defineScripts } from '../../infra/scripts.js';
 import { loadScripts } from '../../infra/lua.js';
+import { createAppIndex } from '../../infra/app-index.js';
 import type { ProbeItem } from '../../infra/sessions.js';
 
 const scripts = loadScripts('modules/dispatch', [
@@ -26,6 +30,7 @@ const scripts = loadScripts('modules/dispatch', [
   'sbConvBegin',
   'sbConvEnd',
   'sbDispatchStalled',
+  'sbDispatchDue',
 ] as const);
 
 export type DispatchStore = ReturnType<typeof createDispatchStore>;
@@ -55,15 +60,37 @@ export function createDispatchStore(redis: RedisClient, keys: Keys, presencePref
   const D = (appid: string) => keys.scoped(appid, 'dispatch', '');
   const req = (appid: string, id: string) => keys.scoped(appid, 'dispatch', 'r', id);
   const list = (r: unknown) => (r as Array<string | number>).map(String);
+  const due = (appid: string) => keys.scoped(appid, 'dispatch', 'due');
+  const timerApps = createAppIndex(redis, keys.global('dispatch', 'apps'));
 
   return {
-    async create(appid: string, caller: string, skill: string, now: number, expiresAt: number, data: string, offerAll = false): Promise<string> {
-      return String(
-        await run('sbDispatchCreate', [keys.scoped(appid, 'dispatch', 'seq')], [D(appid), caller, skill, now, expiresAt, data, offerAll ? '1' : '0']),
+    async create(
+      appid: string,
+      caller: string,
+      skill: string,
+      now: number,
+      expiresAt: number,
+      data: string,
+      offerAll: boolean,
+      roundMs: number,
+    ): Promise<string> {
+      const r = list(
+        await run(
+          'sbDispatchCreate',
+          [keys.scoped(appid, 'dispatch', 'seq')],
+          [D(appid), caller, skill, now, expiresAt, data, offerAll ? '1' : '0', roundMs],
+        ),
       );
+      // The sweep drops an app from its index only once the app's timers are all gone: while
+      // any is left, the app is listed (another slot: after the script, idempotent).
+      if (r[1] === '1') await timerApps.add(appid);
+      return r[0]!;
     },
-    async round(appid: string, id: string, round: number, count: number) {
-      const r = list(await run('sbDispatchRound', [req(appid, id)], [D(appid), presencePrefix(appid), id, round, count]));
+    async round(appid: string, id: string, round: number, count: number, now: number, roundMs: number) {
+      const r = list(await run('sbDispatchRound', [req(appid, id)], [D(appid), presencePrefix(appid), id, round, count, now, roundMs]));
+      // Every round lists its app for the sweep again (idempotent): an index entry a failed add
+      // missed comes back with the app's next round.
+      if (Number(r[0]) > 0) await timerApps.add(appid);
       const code = Number(r[0]);
       if (code <= 0)
         return {
@@ -94,6 +121,7 @@ export function createDispatchStore(redis: RedisClient, keys: Keys, presencePref
       id: string,
       uid: string,
       now: number,
+      noShowMs: number,
     ): Promise<{
       code: number;
       caller: string;
@@ -104,7 +132,7 @@ export function createDispatchStore(redis: RedisClient, keys: Keys, presencePref
       /** The request after the accept (won only). */
       request: Record<string, string> | null;
     }> {
-      const r = list(await run('sbDispatchAccept', [req(appid, id)], [D(appid), presencePrefix(appid), id, uid, now]));
+      const r = list(await run('sbDispatchAccept', [req(appid, id)], [D(appid), presencePrefix(appid), id, uid, now, noShowMs]));
       const code = Number(r[0]);
       const base = { code, caller: code > 0 ? r[1]! : '', round: code > 0 ? Number(r[2]) : 0, winner: code === -2 ? r[1]! : code > 0 ? uid : '' };
       if (code !== 1) return { ...base, others: [], stalled: [], request: null };
@@ -136,7 +164,7 @@ export function createDispatchStore(redis: RedisClient, keys: Keys, presencePref
       agent: string,
       now: number,
     ): Promise<{ code: number; caller: string; agent: string; startedAt: number }> {
-      const r = list(await run('sbConvBegin', [req(appid, id)], [uid, agent, now]));
+      const r = list(await run('sbConvBegin', [req(appid, id)], [uid, agent, now, D(appid), id]));
       return { code: Number(r[0]), caller: r[1] ?? '', agent: r[2] ?? '', startedAt: Number(r[3] ?? 0) };
     },
     /** onlyIfNotBegun: end only a conversation still 'accepted' (the no-show timeout); -9 otherwise. */
@@ -200,6 +228,17 @@ export function createDispatchStore(redis: RedisClient, keys: Keys, presencePref
       return skills
         .map((skill, i) => ({ skill, total: Number(res[2 * i]?.[1] ?? 0), ids: (res[2 * i + 1]?.[1] ?? []) as string[] }))
         .filter((q) => q.total > 0);
+    },
+    /** Apps whose timers the sweep reads. */
+    timerApps: timerApps.members,
+    /** Drops the app from the sweep's index once it has no timer left. */
+    retireIfNoTimers: (appid: string) => timerApps.retireIfIdle(appid, async () => (await redis.exists(due(appid))) > 0),
+    /** Claims up to `limit` due timers of the app (sbDispatchDue): what each request is due for now. */
+    async claimDue(appid: string, now: number, limit: number, leaseMs: number) {
+      const r = list(await run('sbDispatchDue', [due(appid)], [D(appid), now, limit, leaseMs]));
+      const claimed: Array<{ id: string; kind: 'round' | 'expire' | 'noShow'; round: number }> = [];
+      for (let i = 1; i + 2 < r.length; i += 3) claimed.push({ id: r[i]!, kind: r[i + 1] as 'round' | 'expire' | 'noShow', round: Number(r[i + 2]) });
+      return { examined: Number(r[0]), claimed };
     },
     /** Ids of the skill's requests still waiting, oldest first. */
     waitingOf: (appid: string, skill: string) => redis.zrange(keys.scoped(appid, 'dispatch', 'w', skill), '0', '-1'),

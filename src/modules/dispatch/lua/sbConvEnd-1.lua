@@ -24,6 +24,7 @@ end
 redis.call('HSET', KEYS[1], 'state', 'ended', 'endedAt', ARGV[5], 'endReason', reason)
 redis.call('SREM', D .. 'u:' .. r[2], id)
 redis.call('SREM', D .. 'u:' .. r[3], id)
+redis.call('ZREM', D .. 'due', id)
 local a = agentFreeSlot(P, r[3], ARGV[5])
 local out = {1, r[2], r[3], r[4] or '', ARGV[5], reason, a[1] or 'offline', a[2] or '1', a[3] or '0', a[4] or '0', 0}
 out[11] = stalledRequests(D, P, {r[3]}, out)

@@ -1,7 +1,8 @@
 -- sbDispatchAccept
 -- First accept wins: only a waiting request, only by an agent holding its offer. The other
 -- offers are released in the same step (those agents are idle again at once).
--- KEYS: request. ARGV: D, P, id, uid, now
+-- The request's timer (D..'due') becomes its no-show: now + no-show ms (none when 0).
+-- KEYS: request. ARGV: D, P, id, uid, now, no-show ms
 -- → {1, caller, round, #others, other agents…, #stalled, (stalled id, round)…, request hash field, value…} won
 --   (stalled: the requests the released agents can take now, as sbDispatchStalled; the hash: the request after the accept)
 --   | {2, caller, round} this agent had already won | {-1} no request
@@ -21,6 +22,8 @@ if redis.call('SISMEMBER', D .. 'o:' .. id, uid) == 0 then return {-4} end
 redis.call('HSET', KEYS[1], 'state', 'accepted', 'agent', uid, 'acceptedAt', ARGV[5])
 redis.call('ZREM', D .. 'w:' .. r[4], id)
 redis.call('SADD', D .. 'u:' .. uid, id)
+if tonumber(ARGV[6]) > 0 then redis.call('ZADD', D .. 'due', tonumber(ARGV[5]) + tonumber(ARGV[6]), id)
+else redis.call('ZREM', D .. 'due', id) end
 local others = releaseOffers(D, P, id, uid)
 local out = {1, r[3], r[5], #others}
 for _, a in ipairs(others) do out[#out + 1] = a end

@@ -12,6 +12,7 @@ if r[1] ~= 'waiting' then return {0, r[1], r[4] or ''} end
 redis.call('HSET', KEYS[1], 'state', ARGV[4], 'endedAt', ARGV[5], 'endReason', ARGV[4])
 redis.call('ZREM', D .. 'w:' .. r[3], id)
 redis.call('SREM', D .. 'u:' .. r[2], id)
+redis.call('ZREM', D .. 'due', id)
 local out = {1, r[2], r[3]}
 for _, a in ipairs(releaseOffers(D, P, id, '')) do out[#out + 1] = a end
 return out

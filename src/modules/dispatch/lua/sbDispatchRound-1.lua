@@ -3,7 +3,8 @@
 -- first, never the caller nor one offered before — to every idle agent of the skill when
 -- the request was created to be offered to all (customer service). A replayed round
 -- (retried job) offers nothing new and returns the pending offers again, so they can be re-sent.
--- KEYS: request. ARGV: D, P, id, round, count
+-- Sets the request's next timer (D..'due'): the next round, or the expiry when that would come after it.
+-- KEYS: request. ARGV: D, P, id, round, count, now, round ms
 -- → {1 new | 2 replay, queue position (0 while an offer is pending), caller, skill, expiresAt, data, uid…}
 --   | {0, state, acceptedAt} not waiting | {-1} no request
 --- @include "../../presence/lua/includes/agent"
@@ -36,4 +37,5 @@ else
   end
 end
 if redis.call('SCARD', o) == 0 then out[2] = (redis.call('ZRANK', D .. 'w:' .. r[3], id) or 0) + 1 end
+redis.call('ZADD', D .. 'due', math.min(tonumber(ARGV[6]) + tonumber(ARGV[7]), tonumber(r[5])), id)
 return out
