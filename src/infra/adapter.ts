@@ -99,7 +99,9 @@ function forStreamsAdapter(commands: RedisClient, target: RedisTarget, role: str
     get(client, prop) {
       if (prop === 'duplicate')
         return () => {
-          const duplicate = withCaughtSubscribes(cluster ? (client.duplicate as () => RedisClient).call(client) : createRedis(target, `${role}:adapter-read`));
+          const duplicate = withCaughtSubscribes(
+            cluster ? (client.duplicate as () => RedisClient).call(client) : createRedis(target, `${role}:adapter-read`),
+          );
           duplicates.push(duplicate);
           return duplicate;
         };
