@@ -10,7 +10,9 @@
 // most one job period without this sweep. Sweeps are atomic claims in Redis, so the overlap
 // of two jobs, or two workers, sweeping at once double-counts nothing.
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { TSchema } from 'typebox';
 import type { Config } from './config.js';
+import type { JobContext, JobDef } from './queues.js';
 
 /** A job keeps sweeping this long after its period, so a next job that starts late (Redis timer granularity) leaves no gap. */
 export const SWEEP_JOB_OVERLAP_MS = 200;
@@ -40,4 +42,26 @@ export async function sweepFor(periodMs: number, intervalMs: number, signal: Abo
       }
     }
   }
+}
+
+/**
+ * The processor of a sweep loop's scheduler job (rooms, presence, dispatch): `sweep` every
+ * `interval(config)` ms for one job period. The job returns how many sweeps ran and, under
+ * `counted`, the sum of what they returned (members removed, agents taken offline…).
+ */
+export function sweepLoopJob<S extends TSchema>(
+  schema: S,
+  interval: (config: Config) => number,
+  counted: string,
+  sweep: (ctx: JobContext) => Promise<number>,
+): JobDef<S> {
+  return {
+    schema,
+    async process(_payload, ctx) {
+      const every = interval(ctx.core.config);
+      let total = 0;
+      const sweeps = await sweepFor(sweepJobMs(ctx.core.config, every), every, ctx.signal, async () => void (total += await sweep(ctx)));
+      return { sweeps, [counted]: total };
+    },
+  };
 }

@@ -4,7 +4,7 @@
 // period (infra/sweep-loop.ts says why).
 import type { Config } from '../../infra/config.js';
 import type { ModuleQueues, Schedule } from '../../infra/queues.js';
-import { sweepFor, sweepJobMs } from '../../infra/sweep-loop.js';
+import { sweepJobMs, sweepLoopJob } from '../../infra/sweep-loop.js';
 import { DispatchSweepJob, ExpireJob, RoundJob } from './schemas.js';
 
 declare module '../../infra/queues.js' {
@@ -19,15 +19,12 @@ export const dispatchQueues: ModuleQueues = {
     round: { schema: RoundJob, process: async (payload, { services }) => services.dispatch.round(payload) },
     expire: { schema: ExpireJob, process: async (payload, { services }) => services.dispatch.expire(payload) },
     noShow: { schema: ExpireJob, process: async (payload, { services }) => services.dispatch.noShow(payload) },
-    sweep: {
-      schema: DispatchSweepJob,
-      async process(_payload, { core, services, signal }) {
-        const every = core.config.DISPATCH_SWEEP_INTERVAL_MS;
-        let added = 0;
-        const sweeps = await sweepFor(sweepJobMs(core.config, every), every, signal, async () => void (added += await services.dispatch.sweep()));
-        return { sweeps, added };
-      },
-    },
+    sweep: sweepLoopJob(
+      DispatchSweepJob,
+      (config) => config.DISPATCH_SWEEP_INTERVAL_MS,
+      'added',
+      ({ services }) => services.dispatch.sweep(),
+    ),
   },
 };
 

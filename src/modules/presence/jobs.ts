@@ -2,7 +2,7 @@
 // PRESENCE_SWEEP_INTERVAL_MS for one SWEEP_JOB_MS period (infra/sweep-loop.ts says why).
 import type { Config } from '../../infra/config.js';
 import type { ModuleQueues, Schedule } from '../../infra/queues.js';
-import { sweepFor, sweepJobMs } from '../../infra/sweep-loop.js';
+import { sweepJobMs, sweepLoopJob } from '../../infra/sweep-loop.js';
 import { PresenceSweepJob } from './schemas.js';
 
 declare module '../../infra/queues.js' {
@@ -14,15 +14,12 @@ declare module '../../infra/queues.js' {
 
 export const presenceQueues: ModuleQueues = {
   presence: {
-    sweep: {
-      schema: PresenceSweepJob,
-      async process(_payload, { core, services, signal }) {
-        const every = core.config.PRESENCE_SWEEP_INTERVAL_MS;
-        let offline = 0;
-        const sweeps = await sweepFor(sweepJobMs(core.config, every), every, signal, async () => void (offline += await services.presence.sweep()));
-        return { sweeps, offline };
-      },
-    },
+    sweep: sweepLoopJob(
+      PresenceSweepJob,
+      (config) => config.PRESENCE_SWEEP_INTERVAL_MS,
+      'offline',
+      ({ services }) => services.presence.sweep(),
+    ),
   },
 };
 

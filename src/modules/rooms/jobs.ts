@@ -3,7 +3,7 @@
 // rooms/hostTimeout: the delayed end of a room whose host timed out (ignored if they came back).
 import type { Config } from '../../infra/config.js';
 import type { ModuleQueues, Schedule } from '../../infra/queues.js';
-import { sweepFor, sweepJobMs } from '../../infra/sweep-loop.js';
+import { sweepJobMs, sweepLoopJob } from '../../infra/sweep-loop.js';
 import { HostTimeoutJob, SweepJob } from './schemas.js';
 
 declare module '../../infra/queues.js' {
@@ -15,15 +15,12 @@ declare module '../../infra/queues.js' {
 
 export const roomsQueues: ModuleQueues = {
   rooms: {
-    sweep: {
-      schema: SweepJob,
-      async process(_payload, { core, services, signal }) {
-        const every = core.config.ROOM_SWEEP_INTERVAL_MS;
-        let removed = 0;
-        const sweeps = await sweepFor(sweepJobMs(core.config, every), every, signal, async () => void (removed += await services.rooms.sweep()));
-        return { sweeps, removed };
-      },
-    },
+    sweep: sweepLoopJob(
+      SweepJob,
+      (config) => config.ROOM_SWEEP_INTERVAL_MS,
+      'removed',
+      ({ services }) => services.rooms.sweep(),
+    ),
     hostTimeout: { schema: HostTimeoutJob, process: async (payload, { services }) => services.rooms.hostTimeout(payload) },
   },
 };
