@@ -255,7 +255,7 @@ export function createDispatchService(core: Core, deps: { presence: PresenceServ
         throw new AppError(r.state === 'expired' ? 'REQUEST_CLOSED' : 'ALREADY_TAKEN', `request ${id} is ${r.state}`);
       }
       for (const a of r.released) emitter.toUser(appid, a, 'dispatch.withdrawn', { requestId: id, reason: 'cancelled' });
-      // Its pending timer finds it cancelled and does nothing.
+      // The close script dropped its timer.
       await kick(appid, r.released);
       return get(appid, id);
     },

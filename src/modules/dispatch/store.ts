@@ -98,7 +98,6 @@ export function createDispatchStore(redis: RedisClient, keys: Keys, presencePref
           position: 0,
           agents: [] as string[],
           state: r[1] ?? '',
-          acceptedAt: Number(r[2] || 0),
           caller: '',
           skill: '',
           expiresAt: 0,
@@ -106,7 +105,6 @@ export function createDispatchStore(redis: RedisClient, keys: Keys, presencePref
         };
       return {
         code,
-        acceptedAt: 0,
         position: Number(r[1]),
         caller: r[2]!,
         skill: r[3]!,
@@ -150,12 +148,12 @@ export function createDispatchStore(redis: RedisClient, keys: Keys, presencePref
       state: 'expired' | 'cancelled',
       now: number,
       by: string,
-    ): Promise<{ code: number; caller: string; skill: string; released: string[]; state: string; acceptedAt: number }> {
+    ): Promise<{ code: number; caller: string; skill: string; released: string[]; state: string }> {
       const r = list(await run('sbDispatchClose', [req(appid, id)], [D(appid), presencePrefix(appid), id, state, now, by]));
       const code = Number(r[0]);
       return code === 1
-        ? { code, caller: r[1]!, skill: r[2]!, released: r.slice(3), state, acceptedAt: 0 }
-        : { code, caller: '', skill: '', released: [], state: r[1] ?? '', acceptedAt: Number(r[2] || 0) };
+        ? { code, caller: r[1]!, skill: r[2]!, released: r.slice(3), state }
+        : { code, caller: '', skill: '', released: [], state: r[1] ?? '' };
     },
     async begin(
       appid: string,

@@ -6,12 +6,12 @@
 -- Sets the request's next timer (D..'due'): the next round, or the expiry when that would come after it.
 -- KEYS: request. ARGV: D, P, id, round, count, now, round ms
 -- → {1 new | 2 replay, queue position (0 while an offer is pending), caller, skill, expiresAt, data, uid…}
---   | {0, state, acceptedAt} not waiting | {-1} no request
+--   | {0, state} not waiting | {-1} no request
 --- @include "../../presence/lua/includes/agent"
 local D, P, id = ARGV[1], ARGV[2], ARGV[3]
-local r = redis.call('HMGET', KEYS[1], 'state', 'round', 'skill', 'caller', 'expiresAt', 'data', 'all', 'acceptedAt')
+local r = redis.call('HMGET', KEYS[1], 'state', 'round', 'skill', 'caller', 'expiresAt', 'data', 'all')
 if not r[1] then return {-1} end
-if r[1] ~= 'waiting' then return {0, r[1], r[8] or ''} end
+if r[1] ~= 'waiting' then return {0, r[1]} end
 local o, t = D .. 'o:' .. id, D .. 't:' .. id
 local out
 if tonumber(r[2]) >= tonumber(ARGV[4]) then
