@@ -1,11 +1,12 @@
 // `npm run bench [-- name…]`: set-up as for the tests, then run benchmark scripts that
-// print their figures. Names: connections, notify, rooms, classroom, billing, dispatch, words, pairing, dashboard, dashboard-cost, webhooks, join, cluster, login-limits (default: all).
+// print their figures. Names: connections, socket-memory, notify, rooms, classroom, billing, dispatch, words, pairing, dashboard, dashboard-cost, webhooks, join, cluster, login-limits (default: all).
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { root, ensureDependencies, ensureBuild, ensureRedisServer } from './setup.mjs';
 
 const ALL = [
   'connections',
+  'socket-memory',
   'notify',
   'rooms',
   'classroom',

@@ -38,7 +38,8 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { Client as ColyseusClient, registerSerializer } from '@colyseus/sdk';
+import { Client as ColyseusClient } from '@colyseus/sdk';
+import { skipColyseusStateDecoding } from './lib/colyseus.js';
 import { Redis } from 'ioredis';
 import { rawConnect } from './lib/rawclient.js';
 import {
@@ -81,24 +82,9 @@ const NO_TIMEOUT = { ROOM_MEMBER_TIMEOUT_MS: '600000' };
 const NAMES: Record<Kind, string> = { switchboard: 'Switchboard', bare: 'bare Socket.IO', colyseus: 'Colyseus' };
 
 const DECODE = process.env.BENCH_COLYSEUS_DECODE === '1';
-// Thousands of SDK clients decoding every state patch saturate the load generator's core
-// (a real client decodes on its own device): by default they take the state bytes and skip
-// decoding them, as the raw Socket.IO clients skip what a room.member event means.
+// By default the SDK clients skip decoding state patches (lib/colyseus.ts says why);
 // BENCH_COLYSEUS_DECODE=1 keeps the SDK's schema decoding.
-if (!DECODE) {
-  registerSerializer(
-    'schema',
-    class SkipState {
-      setState() {}
-      getState() {
-        return undefined;
-      }
-      patch() {}
-      teardown() {}
-      handshake() {} // without it the SDK does not step over the state's reflection in JOIN_ROOM
-    },
-  );
-}
+if (!DECODE) skipColyseusStateDecoding();
 
 const began = performance.now();
 const progress = (msg: string) => process.stderr.write(`[join ${fmt((performance.now() - began) / 1000, 0)} s] ${msg}\n`);

@@ -7,11 +7,18 @@
 // first (POST /tokens {token: uid}); without it, any handshake (uid = socket id).
 // It answers IPC {cmd:'stats'} with its heap and RSS after a full GC, and, in switchboard
 // mode with BENCH_COUNT_REDIS=1, IPC {cmd:'redisWrites'} with the socket writes made to
-// Redis so far (every net.Socket write whose remote port is REDIS_URL's).
+// Redis so far (every net.Socket write whose remote port is REDIS_URL's). With
+// BENCH_HEAP_SNAPSHOT=<dir> each {cmd:'stats'} also writes a V8 heap snapshot there
+// (<mode>-<pid>-<n>.heapsnapshot, after the GC): what a socket keeps, by constructor.
 import { createServer, type IncomingMessage } from 'node:http';
+import { join } from 'node:path';
+import { writeHeapSnapshot } from 'node:v8';
 import { Socket } from 'node:net';
+import { attach as attachEngine } from 'engine.io';
 import { Server } from 'socket.io';
+import { WebSocketServer } from 'ws';
 import { buildApp } from '../../src/app.js';
+import { trimEngineSocket, type EngineSocket } from '../../src/realtime/gateway.js';
 import { loadConfig } from '../../src/config.js';
 import { memoryAfterGc } from './lib/stats.js';
 
@@ -44,7 +51,42 @@ async function body(req: IncomingMessage): Promise<unknown> {
   return JSON.parse(s || '{}');
 }
 
+/**
+ * The layers under a Socket.IO socket, each alone (socket-memory bench): `ws` — a bare
+ * WebSocket server keeping its sockets; `engine` — Engine.IO alone (its WebSocket transport
+ * on `ws`, pings, no Socket.IO); `engine-trimmed` — the same with what Switchboard lets go
+ * of each Engine.IO socket let go (gateway.ts, trimEngineSocket); `bare-tuned` — bare
+ * Socket.IO with its memory guide applied (the kept handshake request let go);
+ * `bare-trimmed` — bare Socket.IO trimmed as Switchboard trims its Engine.IO sockets.
+ */
+async function startLayer(): Promise<{ url: string; close: () => Promise<void> }> {
+  const http = createServer((_req, res) => res.end());
+  const kept = new Set<unknown>();
+  if (mode === 'ws') {
+    const wss = new WebSocketServer({ server: http, perMessageDeflate: false, clientTracking: false });
+    wss.on('connection', (ws) => {
+      kept.add(ws);
+      ws.on('close', () => kept.delete(ws));
+    });
+  } else if (mode === 'engine' || mode === 'engine-trimmed') {
+    const engine = attachEngine(http, { transports: ['websocket'] });
+    engine.on('connection', (socket: EngineSocket & { on(e: string, f: () => void): void }) => {
+      if (mode === 'engine-trimmed') trimEngineSocket(socket);
+      kept.add(socket);
+      socket.on('close', () => kept.delete(socket));
+    });
+  } else {
+    const io = new Server(http, { serveClient: false });
+    if (mode === 'bare-trimmed') io.engine.on('connection', trimEngineSocket);
+    else io.engine.on('connection', (raw: { request: unknown }) => (raw.request = null)); // https://socket.io/docs/v4/memory-usage/
+    io.on('connection', () => undefined);
+  }
+  await new Promise<void>((r) => http.listen(port, '127.0.0.1', () => r()));
+  return { url: `http://127.0.0.1:${(http.address() as { port: number }).port}`, close: () => new Promise((r) => http.close(() => r())) };
+}
+
 async function start(): Promise<{ url: string; close: () => Promise<void> }> {
+  if (['ws', 'engine', 'engine-trimmed', 'bare-tuned', 'bare-trimmed'].includes(mode!)) return startLayer();
   if (mode === 'bare') {
     const uids = new Map<string, string>(); // token → uid, when BENCH_BARE_AUTH=1
     const http = createServer((req, res) => {
@@ -98,8 +140,14 @@ async function start(): Promise<{ url: string; close: () => Promise<void> }> {
 }
 
 const server = await start();
+let snapshots = 0;
 process.on('message', (msg: { cmd: string }) => {
-  if (msg.cmd === 'stats') process.send!({ stats: memoryAfterGc() });
+  if (msg.cmd === 'stats') {
+    const stats = memoryAfterGc();
+    const dir = process.env.BENCH_HEAP_SNAPSHOT;
+    if (dir) writeHeapSnapshot(join(dir, `${mode}-${process.pid}-${++snapshots}.heapsnapshot`));
+    process.send!({ stats });
+  }
   if (msg.cmd === 'redisWrites') process.send!({ redisWrites });
   if (msg.cmd === 'stop') void server.close().then(() => process.exit(0));
   if (msg.cmd === 'exit') process.exit(0); // at once: the bench is done with it (BENCH_CPU_PROF)

@@ -4,8 +4,13 @@
 // - a room joined from a socket moves the user's other sockets, through the adapter only
 //   when one of them is on another node;
 // - dashboard pushes skip apps nobody watches, and reach a dashboard from its snapshot on;
-// - the sweep's app index gets an app back after it was retired.
+// - the sweep's app index gets an app back after it was retired;
+// - a socket keeps two headers of its upgrade request, and not the upgrade's listeners.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { attach as attachEngine } from 'engine.io';
 import { Redis } from 'ioredis';
+import WebSocket from 'ws';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -273,3 +278,43 @@ describe('batched heartbeats', () => {
     });
   });
 });
+
+describe('what a socket keeps of its upgrade request', () => {
+  /** The upgrade listeners gateway.ts takes off, as Engine.IO installs them: by name, and by text. */
+  const upgradeListeners = (raw: EngineSocketShape) => {
+    const ws = raw.transport.socket;
+    return {
+      onUpgradeError: ws.listeners('error').some((fn) => fn.name === 'onUpgradeError'),
+      closeReEmit: ws._socket.listeners('close').some((fn) => /^\(\) => this\.emit\("close"\)$/.test(String(fn))),
+    };
+  };
+
+  it('holds two headers of it, and none of the upgrade listeners that this Engine.IO installs', async () => {
+    // The control: a plain Engine.IO server of the version installed. Were these listeners
+    // renamed or gone, the gateway's recognisers would silently keep them: this fails first.
+    const http = createServer();
+    const engine = attachEngine(http, { transports: ['websocket'] });
+    const plain = new Promise<EngineSocketShape>((resolve) => engine.on('connection', resolve));
+    await new Promise<void>((r) => http.listen(0, '127.0.0.1', () => r()));
+    const ws = new WebSocket(`ws://127.0.0.1:${(http.address() as AddressInfo).port}/engine.io/?EIO=4&transport=websocket`);
+    await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+    try {
+      expect(upgradeListeners(await plain)).toEqual({ onUpgradeError: true, closeReEmit: true });
+    } finally {
+      ws.terminate();
+      engine.close();
+      http.close();
+    }
+
+    const { socket } = await connect(srv.url, await loginUser(srv.url, app.appid, 'hp-mem'), { extraHeaders: { origin: 'http://app.example' } });
+    open.push(socket);
+    const raw = srv.app.io.of('/').sockets.get(socket.id!)!.conn as unknown as EngineSocketShape;
+    expect(upgradeListeners(raw)).toEqual({ onUpgradeError: false, closeReEmit: false });
+    expect(raw.request).toEqual({ headers: { origin: 'http://app.example' }, url: expect.any(String), connection: { encrypted: false } });
+  });
+});
+
+interface EngineSocketShape {
+  request: unknown;
+  transport: { socket: { listeners(e: string): Array<() => void>; _socket: { listeners(e: string): Array<() => void> } } };
+}

@@ -58,7 +58,7 @@ export const API_NODE_FLAGS = ['--max-semi-space-size=64'];
 const cpuProfileFlags = () => (process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []);
 
 export async function startServerProc(
-  mode: 'switchboard' | 'bare' | 'colyseus',
+  mode: 'switchboard' | 'bare' | 'colyseus' | 'ws' | 'engine' | 'engine-trimmed' | 'bare-tuned' | 'bare-trimmed',
   env: Record<string, string>,
   opts: ProcOptions = {},
 ): Promise<ServerProc> {

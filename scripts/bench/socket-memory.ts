@@ -1,0 +1,109 @@
+// Heap per open socket, layer by layer: what each library under a Switchboard socket keeps,
+// measured alone, in the same run (each server a fresh child process on CPU 0, the clients
+// on CPU 1): `ws` (a bare WebSocket server), Engine.IO on `ws`, bare Socket.IO as it ships,
+// bare Socket.IO with its memory guide applied (the handshake request let go), Colyseus 0.18
+// (its rooms unused: a connected client of its WebSocket transport) and Switchboard's api
+// (an authenticated socket, its snapshot sent; no room). Heap = heapUsed after a forced GC,
+// with the clients connected minus before, ÷ sockets. Connected means: ws open (ws, Engine.IO
+// — whose open packet has then arrived), Socket.IO's CONNECT answered, Colyseus' client
+// joined. BENCH_HEAP_SNAPSHOT=<dir> (server.ts) writes each server's heap snapshots, to
+// see by constructor what a layer keeps.
+//   BENCH_SOCKETS (default 5000)  BENCH_SOCKET_SERVERS (default ws,engine,engine-trimmed,bare,bare-tuned,bare-trimmed,colyseus,switchboard)
+import WebSocket from 'ws';
+import { Client as ColyseusClient } from '@colyseus/sdk';
+import { rawConnect } from './lib/rawclient.js';
+import { createBenchApp, pin, pool, sleep, startRedis, startServerProc, json, type ServerProc } from './lib/harness.js';
+import { fmt, printTable } from './lib/stats.js';
+import { skipColyseusStateDecoding } from './lib/colyseus.js';
+
+type Layer = 'ws' | 'engine' | 'engine-trimmed' | 'bare-trimmed' | 'bare' | 'bare-tuned' | 'colyseus' | 'switchboard';
+const N = Number(process.env.BENCH_SOCKETS ?? 5000);
+const LAYERS = (process.env.BENCH_SOCKET_SERVERS ?? 'ws,engine,engine-trimmed,bare,bare-tuned,bare-trimmed,colyseus,switchboard').split(
+  ',',
+) as Layer[];
+const ADMIN = 'bench-admin-token-0123456789';
+const SERVER_CPU = 0;
+const BENCH_CPU = 1;
+
+/** A raw WebSocket to `path`, resolved at the first message (Engine.IO: its open packet) or at open. */
+function openWs(url: string, waitForMessage: boolean): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, { perMessageDeflate: false });
+    if (waitForMessage) ws.once('message', () => resolve(ws));
+    else ws.once('open', () => resolve(ws));
+    ws.once('error', reject);
+  });
+}
+
+async function connectAll(layer: Layer, server: ServerProc): Promise<Array<{ close(): unknown }>> {
+  const wsUrl = server.url.replace(/^http/, 'ws');
+  if (layer === 'ws') return pool(range(), 200, () => openWs(wsUrl, false));
+  if (layer === 'engine' || layer === 'engine-trimmed')
+    return pool(range(), 200, () => openWs(`${wsUrl}/engine.io/?EIO=4&transport=websocket`, true));
+  if (layer === 'bare' || layer === 'bare-tuned' || layer === 'bare-trimmed') return pool(range(), 200, () => rawConnect(server.url, null));
+  if (layer === 'colyseus') {
+    // Rooms of 50, as in the join benchmark's heartbeat workload.
+    const { roomIds } = await json<{ roomIds: string[] }>(`${server.url}/rooms`, { method: 'POST', body: JSON.stringify({ n: Math.ceil(N / 50) }) });
+    const tokens = Object.fromEntries(range().map((i) => [`t${i}`, `u${i}`]));
+    await json(`${server.url}/tokens`, { method: 'POST', body: JSON.stringify(tokens) });
+    return pool(range(), 100, async (i) => {
+      const client = new ColyseusClient(server.url);
+      client.auth.token = `t${i}`;
+      const room = await client.joinById(roomIds[Math.floor(i / 50)]!);
+      return { close: () => room.leave(true) }; // consented: the SDK does not try to reconnect
+    });
+  }
+  const { token } = await createBenchApp(server.url, ADMIN);
+  const auths = await pool(range(), 32, async (i) => ({ token: await token(`u${i}`) }));
+  return pool(auths, 200, (auth) => rawConnect(server.url, auth));
+}
+
+const range = () => Array.from({ length: N }, (_, i) => i);
+
+async function measure(layer: Layer, redisUrl: string) {
+  const env = { REDIS_URL: redisUrl, ADMIN_TOKEN: ADMIN, KEY_PREFIX: 'bench', QUEUE_PREFIX: 'benchq', SOCKET_RATE_PER_SECOND: '20' };
+  const server = await startServerProc(layer, env);
+  pin(server.pid, SERVER_CPU);
+  try {
+    const before = await server.stats();
+    const clients = await connectAll(layer, server);
+    await sleep(1000);
+    const after = await server.stats();
+    await pool(clients, 200, async (c) => void (await c.close()));
+    return { layer, heapPerSocket: (after.heapUsed - before.heapUsed) / N / 1024, rssPerSocket: (after.rss - before.rss) / N / 1024 };
+  } finally {
+    await server.kill();
+  }
+}
+
+pin(process.pid, BENCH_CPU);
+skipColyseusStateDecoding();
+const redis = await startRedis();
+const results: Array<{ layer: Layer; heapPerSocket: number; rssPerSocket: number }> = [];
+try {
+  for (const layer of LAYERS) results.push(await measure(layer, redis.url));
+} finally {
+  await redis.stop();
+}
+const heapOf = (l: Layer) => results.find((r) => r.layer === l)?.heapPerSocket ?? NaN;
+const names: Record<Layer, string> = {
+  ws: 'ws alone',
+  engine: 'Engine.IO on ws',
+  'engine-trimmed': 'Engine.IO on ws, trimmed as Switchboard trims it',
+  bare: 'bare Socket.IO (as shipped)',
+  'bare-tuned': 'bare Socket.IO, memory guide applied',
+  'bare-trimmed': 'bare Socket.IO, trimmed as Switchboard trims it',
+  colyseus: 'Colyseus 0.18 (ws transport)',
+  switchboard: 'Switchboard api',
+};
+console.log(`socket-memory: ${N} sockets per server, heap per socket after a forced GC, node ${process.version}\n`);
+printTable(
+  'Heap per open socket, layer by layer',
+  results.map((r) => ({
+    server: names[r.layer],
+    'heap/socket KiB': fmt(r.heapPerSocket, 2),
+    'RSS/socket KiB': fmt(r.rssPerSocket, 1),
+    '÷ bare Socket.IO': `${fmt(r.heapPerSocket / heapOf('bare'), 2)}×`,
+    'over ws alone KiB': fmt(r.heapPerSocket - heapOf('ws'), 2),
+  })),
+);
