@@ -4,7 +4,8 @@
 // bare Socket.IO with its memory guide applied (the handshake request let go), Colyseus 0.18
 // (its rooms unused: a connected client of its WebSocket transport) and Switchboard's api
 // (an authenticated socket, its snapshot sent; no room). Heap = heapUsed after a forced GC,
-// with the clients connected minus before, ÷ sockets. Connected means: ws open (ws, Engine.IO
+// with the clients connected minus before, ÷ sockets; and the same for the second half of the
+// sockets alone (the first half has paid for the code compiled once). Connected means: ws open (ws, Engine.IO
 // — whose open packet has then arrived), Socket.IO's CONNECT answered, Colyseus' client
 // joined. BENCH_HEAP_SNAPSHOT=<dir> (server.ts) writes each server's heap snapshots, to
 // see by constructor what a layer keeps.
@@ -35,42 +36,59 @@ function openWs(url: string, waitForMessage: boolean): Promise<WebSocket> {
   });
 }
 
-async function connectAll(layer: Layer, server: ServerProc): Promise<Array<{ close(): unknown }>> {
+type Closable = { close(): unknown };
+
+/** Sets `layer` up for N clients (tokens, rooms) and returns how to connect client i. */
+async function prepare(layer: Layer, server: ServerProc): Promise<(i: number) => Promise<Closable>> {
   const wsUrl = server.url.replace(/^http/, 'ws');
-  if (layer === 'ws') return pool(range(), 200, () => openWs(wsUrl, false));
-  if (layer === 'engine' || layer === 'engine-trimmed')
-    return pool(range(), 200, () => openWs(`${wsUrl}/engine.io/?EIO=4&transport=websocket`, true));
-  if (layer === 'bare' || layer === 'bare-tuned' || layer === 'bare-trimmed') return pool(range(), 200, () => rawConnect(server.url, null));
+  if (layer === 'ws') return () => openWs(wsUrl, false);
+  if (layer === 'engine' || layer === 'engine-trimmed') return () => openWs(`${wsUrl}/engine.io/?EIO=4&transport=websocket`, true);
+  if (layer === 'bare' || layer === 'bare-tuned' || layer === 'bare-trimmed') return () => rawConnect(server.url, null);
   if (layer === 'colyseus') {
     // Rooms of 50, as in the join benchmark's heartbeat workload.
     const { roomIds } = await json<{ roomIds: string[] }>(`${server.url}/rooms`, { method: 'POST', body: JSON.stringify({ n: Math.ceil(N / 50) }) });
-    const tokens = Object.fromEntries(range().map((i) => [`t${i}`, `u${i}`]));
+    const tokens = Object.fromEntries(range(0, N).map((i) => [`t${i}`, `u${i}`]));
     await json(`${server.url}/tokens`, { method: 'POST', body: JSON.stringify(tokens) });
-    return pool(range(), 100, async (i) => {
+    return async (i) => {
       const client = new ColyseusClient(server.url);
       client.auth.token = `t${i}`;
       const room = await client.joinById(roomIds[Math.floor(i / 50)]!);
       return { close: () => room.leave(true) }; // consented: the SDK does not try to reconnect
-    });
+    };
   }
   const { token } = await createBenchApp(server.url, ADMIN);
-  const auths = await pool(range(), 32, async (i) => ({ token: await token(`u${i}`) }));
-  return pool(auths, 200, (auth) => rawConnect(server.url, auth));
+  const auths = await pool(range(0, N), 32, async (i) => ({ token: await token(`u${i}`) }));
+  return (i) => rawConnect(server.url, auths[i]!);
 }
 
-const range = () => Array.from({ length: N }, (_, i) => i);
+const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
 
+/**
+ * Heap per socket from empty (all N, as `connections` and `join` measure it) and of the
+ * second half alone: what one more socket costs once the code every socket runs is compiled
+ * and the server's caches are warm (the first half pays for those).
+ */
 async function measure(layer: Layer, redisUrl: string) {
   const env = { REDIS_URL: redisUrl, ADMIN_TOKEN: ADMIN, KEY_PREFIX: 'bench', QUEUE_PREFIX: 'benchq', SOCKET_RATE_PER_SECOND: '20' };
   const server = await startServerProc(layer, env);
   pin(server.pid, SERVER_CPU);
   try {
+    const connectOne = await prepare(layer, server);
+    const half = Math.floor(N / 2);
     const before = await server.stats();
-    const clients = await connectAll(layer, server);
+    const clients = await pool(range(0, half), 100, connectOne);
+    await sleep(500);
+    const mid = await server.stats();
+    clients.push(...(await pool(range(half, N), 100, connectOne)));
     await sleep(1000);
     const after = await server.stats();
     await pool(clients, 200, async (c) => void (await c.close()));
-    return { layer, heapPerSocket: (after.heapUsed - before.heapUsed) / N / 1024, rssPerSocket: (after.rss - before.rss) / N / 1024 };
+    return {
+      layer,
+      heapPerSocket: (after.heapUsed - before.heapUsed) / N / 1024,
+      secondHalf: (after.heapUsed - mid.heapUsed) / (N - half) / 1024,
+      rssPerSocket: (after.rss - before.rss) / N / 1024,
+    };
   } finally {
     await server.kill();
   }
@@ -79,7 +97,7 @@ async function measure(layer: Layer, redisUrl: string) {
 pin(process.pid, BENCH_CPU);
 skipColyseusStateDecoding();
 const redis = await startRedis();
-const results: Array<{ layer: Layer; heapPerSocket: number; rssPerSocket: number }> = [];
+const results: Array<Awaited<ReturnType<typeof measure>>> = [];
 try {
   for (const layer of LAYERS) results.push(await measure(layer, redis.url));
 } finally {
@@ -102,8 +120,10 @@ printTable(
   results.map((r) => ({
     server: names[r.layer],
     'heap/socket KiB': fmt(r.heapPerSocket, 2),
+    'second half only KiB': fmt(r.secondHalf, 2),
     'RSS/socket KiB': fmt(r.rssPerSocket, 1),
     '÷ bare Socket.IO': `${fmt(r.heapPerSocket / heapOf('bare'), 2)}×`,
     'over ws alone KiB': fmt(r.heapPerSocket - heapOf('ws'), 2),
+    'second half ÷ bare': `${fmt(r.secondHalf / (results.find((b) => b.layer === 'bare')?.secondHalf ?? NaN), 2)}×`,
   })),
 );
