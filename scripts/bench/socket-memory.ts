@@ -1,15 +1,22 @@
 // Heap per open socket, layer by layer: what each library under a Switchboard socket keeps,
-// measured alone, in the same run (each server a fresh child process on CPU 0, the clients
-// on CPU 1): `ws` (a bare WebSocket server), Engine.IO on `ws`, bare Socket.IO as it ships,
-// bare Socket.IO with its memory guide applied (the handshake request let go), Colyseus 0.18
-// (its rooms unused: a connected client of its WebSocket transport) and Switchboard's api
-// (an authenticated socket, its snapshot sent; no room). Heap = heapUsed after a forced GC,
-// with the clients connected minus before, ÷ sockets; and the same for the second half of the
-// sockets alone (the first half has paid for the code compiled once). Connected means: ws open (ws, Engine.IO
-// — whose open packet has then arrived), Socket.IO's CONNECT answered, Colyseus' client
-// joined. BENCH_HEAP_SNAPSHOT=<dir> (server.ts) writes each server's heap snapshots, to
-// see by constructor what a layer keeps.
-//   BENCH_SOCKETS (default 5000)  BENCH_SOCKET_SERVERS (default ws,engine,engine-trimmed,bare,bare-tuned,bare-trimmed,colyseus,switchboard)
+// each measured alone in the same run (a fresh server process for each, on CPU 0; the clients
+// on CPU 1). Layers (BENCH_SOCKET_SERVERS names):
+//   ws              a bare WebSocket server keeping its sockets
+//   engine          Engine.IO on ws (its WebSocket transport and pings, no Socket.IO)
+//   engine-trimmed  the same, trimmed as Switchboard's gateway trims each Engine.IO socket
+//                   (the upgrade request and the two upgrade listeners that hold it let go)
+//   bare            bare Socket.IO as it ships (the issue's reference)
+//   bare-tuned      bare Socket.IO with its memory guide applied (socket.request = null)
+//   bare-trimmed    bare Socket.IO trimmed as Switchboard trims it: Socket.IO, nothing on it
+//   colyseus        Colyseus 0.18 on its ws transport, clients in rooms of 50
+//   switchboard     Switchboard's api: an authenticated socket, its snapshot sent, no room
+// Heap = heapUsed after a forced GC with the clients connected minus before, ÷ sockets; and
+// the same for the second half of the sockets alone (the first half paid for the code
+// compiled once). Connected: ws open (ws; Engine.IO once its open packet arrived), Socket.IO's
+// CONNECT answered, Colyseus' client joined. BENCH_HEAP_SNAPSHOT=<dir> (server.ts) writes each
+// server's heap snapshots, to see by constructor what a layer keeps.
+//   BENCH_SOCKETS (default 5000)
+//   BENCH_SOCKET_SERVERS (default ws,engine,engine-trimmed,bare,bare-tuned,bare-trimmed,colyseus,switchboard)
 import WebSocket from 'ws';
 import { Client as ColyseusClient } from '@colyseus/sdk';
 import { rawConnect } from './lib/rawclient.js';
