@@ -79,7 +79,6 @@ async function startLayer(): Promise<{ url: string; close: () => Promise<void> }
     const io = new Server(http, { serveClient: false });
     if (mode === 'bare-trimmed') io.engine.on('connection', trimEngineSocket);
     else io.engine.on('connection', (raw: { request: unknown }) => (raw.request = null)); // https://socket.io/docs/v4/memory-usage/
-    io.on('connection', () => undefined);
   }
   await new Promise<void>((r) => http.listen(port, '127.0.0.1', () => r()));
   return { url: `http://127.0.0.1:${(http.address() as { port: number }).port}`, close: () => new Promise((r) => http.close(() => r())) };

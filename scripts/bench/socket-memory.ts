@@ -20,11 +20,11 @@
 import WebSocket from 'ws';
 import { Client as ColyseusClient } from '@colyseus/sdk';
 import { rawConnect } from './lib/rawclient.js';
-import { createBenchApp, pin, pool, sleep, startRedis, startServerProc, json, type ServerProc } from './lib/harness.js';
+import { createBenchApp, pin, pool, sleep, startRedis, startServerProc, json, type ServerMode, type ServerProc } from './lib/harness.js';
 import { fmt, printTable } from './lib/stats.js';
 import { skipColyseusStateDecoding } from './lib/colyseus.js';
 
-type Layer = 'ws' | 'engine' | 'engine-trimmed' | 'bare-trimmed' | 'bare' | 'bare-tuned' | 'colyseus' | 'switchboard';
+type Layer = ServerMode;
 const N = Number(process.env.BENCH_SOCKETS ?? 5000);
 const LAYERS = (process.env.BENCH_SOCKET_SERVERS ?? 'ws,engine,engine-trimmed,bare,bare-tuned,bare-trimmed,colyseus,switchboard').split(
   ',',
@@ -110,7 +110,8 @@ try {
 } finally {
   await redis.stop();
 }
-const heapOf = (l: Layer) => results.find((r) => r.layer === l)?.heapPerSocket ?? NaN;
+const bare = results.find((r) => r.layer === 'bare');
+const ws = results.find((r) => r.layer === 'ws');
 const names: Record<Layer, string> = {
   ws: 'ws alone',
   engine: 'Engine.IO on ws',
@@ -129,8 +130,8 @@ printTable(
     'heap/socket KiB': fmt(r.heapPerSocket, 2),
     'second half only KiB': fmt(r.secondHalf, 2),
     'RSS/socket KiB': fmt(r.rssPerSocket, 1),
-    '÷ bare Socket.IO': `${fmt(r.heapPerSocket / heapOf('bare'), 2)}×`,
-    'over ws alone KiB': fmt(r.heapPerSocket - heapOf('ws'), 2),
-    'second half ÷ bare': `${fmt(r.secondHalf / (results.find((b) => b.layer === 'bare')?.secondHalf ?? NaN), 2)}×`,
+    '÷ bare Socket.IO': `${fmt(r.heapPerSocket / (bare?.heapPerSocket ?? NaN), 2)}×`,
+    'over ws alone KiB': fmt(r.heapPerSocket - (ws?.heapPerSocket ?? NaN), 2),
+    'second half ÷ bare': `${fmt(r.secondHalf / (bare?.secondHalf ?? NaN), 2)}×`,
   })),
 );

@@ -117,12 +117,19 @@ export interface EngineSocket {
 function releaseUpgradeListeners(raw: EngineSocket): void {
   const ws = raw.transport?.socket;
   if (!ws?.listeners || !ws.removeListener) return;
-  for (const fn of ws.listeners('error')) if (fn.name === 'onUpgradeError') ws.removeListener('error', fn);
+  for (const fn of ws.listeners('error')) if (upgradeListener.isErrorListener(fn)) ws.removeListener('error', fn);
   const tcp = ws._socket;
   if (!tcp) return;
-  for (const fn of tcp.listeners('close'))
-    if (/^\(\) => this\.emit\("close"\)$/.test(String(fn))) tcp.removeListener('close', fn as (...a: unknown[]) => void);
+  for (const fn of tcp.listeners('close')) if (upgradeListener.isCloseReEmit(fn)) tcp.removeListener('close', fn as (...a: unknown[]) => void);
 }
+
+/** How releaseUpgradeListeners recognises the two (exported: a test checks them against the installed Engine.IO). */
+export const upgradeListener = {
+  /** The WebSocket's 'error' listener, by name. */
+  isErrorListener: (fn: unknown) => typeof fn === 'function' && fn.name === 'onUpgradeError',
+  /** The TCP socket's 'close' listener, by text. */
+  isCloseReEmit: (fn: unknown) => typeof fn === 'function' && /^\(\) => this\.emit\("close"\)$/.test(String(fn)),
+};
 
 /** What Socket.IO's handshake reads of the upgrade request (socket.handshake), and nothing else. */
 interface HandshakeRequest {

@@ -12,6 +12,7 @@ import { attach as attachEngine } from 'engine.io';
 import { Redis } from 'ioredis';
 import WebSocket from 'ws';
 import type { Socket } from 'socket.io-client';
+import { upgradeListener, type EngineSocket } from '../../src/realtime/gateway.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   call,
@@ -280,12 +281,12 @@ describe('batched heartbeats', () => {
 });
 
 describe('what a socket keeps of its upgrade request', () => {
-  /** The upgrade listeners gateway.ts takes off, as Engine.IO installs them: by name, and by text. */
-  const upgradeListeners = (raw: EngineSocketShape) => {
-    const ws = raw.transport.socket;
+  /** Which of the upgrade listeners gateway.ts takes off a socket has, recognised as the gateway recognises them. */
+  const upgradeListeners = (raw: EngineSocket) => {
+    const ws = raw.transport!.socket!;
     return {
-      onUpgradeError: ws.listeners('error').some((fn) => fn.name === 'onUpgradeError'),
-      closeReEmit: ws._socket.listeners('close').some((fn) => /^\(\) => this\.emit\("close"\)$/.test(String(fn))),
+      onUpgradeError: ws.listeners!('error').some(upgradeListener.isErrorListener),
+      closeReEmit: ws._socket!.listeners('close').some(upgradeListener.isCloseReEmit),
     };
   };
 
@@ -294,7 +295,7 @@ describe('what a socket keeps of its upgrade request', () => {
     // renamed or gone, the gateway's recognisers would silently keep them: this fails first.
     const http = createServer();
     const engine = attachEngine(http, { transports: ['websocket'] });
-    const plain = new Promise<EngineSocketShape>((resolve) => engine.on('connection', resolve));
+    const plain = new Promise<EngineSocket>((resolve) => engine.on('connection', resolve));
     await new Promise<void>((r) => http.listen(0, '127.0.0.1', () => r()));
     const ws = new WebSocket(`ws://127.0.0.1:${(http.address() as AddressInfo).port}/engine.io/?EIO=4&transport=websocket`);
     await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
@@ -308,13 +309,8 @@ describe('what a socket keeps of its upgrade request', () => {
 
     const { socket } = await connect(srv.url, await loginUser(srv.url, app.appid, 'hp-mem'), { extraHeaders: { origin: 'http://app.example' } });
     open.push(socket);
-    const raw = srv.app.io.of('/').sockets.get(socket.id!)!.conn as unknown as EngineSocketShape;
+    const raw = srv.app.io.of('/').sockets.get(socket.id!)!.conn as unknown as EngineSocket;
     expect(upgradeListeners(raw)).toEqual({ onUpgradeError: false, closeReEmit: false });
     expect(raw.request).toEqual({ headers: { origin: 'http://app.example' }, url: expect.any(String), connection: { encrypted: false } });
   });
 });
-
-interface EngineSocketShape {
-  request: unknown;
-  transport: { socket: { listeners(e: string): Array<() => void>; _socket: { listeners(e: string): Array<() => void> } } };
-}

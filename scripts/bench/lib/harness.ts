@@ -57,11 +57,10 @@ export const API_NODE_FLAGS = ['--max-semi-space-size=64'];
 /** BENCH_CPU_PROF=<dir>: each server and worker process writes a V8 CPU profile there when it ends (servers also on kill()). */
 const cpuProfileFlags = () => (process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []);
 
-export async function startServerProc(
-  mode: 'switchboard' | 'bare' | 'colyseus' | 'ws' | 'engine' | 'engine-trimmed' | 'bare-tuned' | 'bare-trimmed',
-  env: Record<string, string>,
-  opts: ProcOptions = {},
-): Promise<ServerProc> {
+/** What a bench server process runs: server.ts modes, and the Colyseus peer. */
+export type ServerMode = 'switchboard' | 'bare' | 'colyseus' | 'ws' | 'engine' | 'engine-trimmed' | 'bare-tuned' | 'bare-trimmed';
+
+export async function startServerProc(mode: ServerMode, env: Record<string, string>, opts: ProcOptions = {}): Promise<ServerProc> {
   const script = mode === 'colyseus' ? join(here, '..', 'peers', 'colyseus-server.js') : join(here, '..', 'server.js');
   const profile = cpuProfileFlags();
   const execArgv = ['--expose-gc', ...(mode === 'switchboard' ? API_NODE_FLAGS : []), ...profile];
