@@ -21,7 +21,7 @@ import { checkRedis, createCommandRedis, createRedis, failFastOptions, quitAll, 
 import { DIALECTS } from './dialects/index.js';
 import { MODULES } from './modules/index.js';
 import { createAuth, registerAuth } from './modules/accounts/auth-plugin.js';
-import { attachGateway, socketServerOptions, type Gateway } from './realtime/gateway.js';
+import { attachGateway, socketServerOptions, useEngineCors, type Gateway } from './realtime/gateway.js';
 import { registerModuleEvents } from './realtime/modules.js';
 import { coreCatalogues, createServices, type Services } from './services.js';
 import { systemRoutes } from './system-routes.js';
@@ -70,6 +70,7 @@ export async function buildApp(config: Config): Promise<SwitchboardApp> {
   const adapter = createSocketAdapter(config, 'api', redis);
   opened.push(...adapter.clients);
   const io = new Server(http.server, { ...socketServerOptions(config), ...adapter.serverOptions });
+  useEngineCors(io, config);
 
   const queueRedis = createRedis(redisTarget(config), 'api:queues');
   opened.push(queueRedis);

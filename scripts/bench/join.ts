@@ -33,9 +33,14 @@
 //   BENCH_ONE_ROOM (1000)  BENCH_ROOMS50_CLIENTS (2000)  BENCH_HEARTBEAT_MEMBERS (5000)
 //   BENCH_PUSH_MEMBERS (1000)  BENCH_SECONDS (20)  BENCH_ROUND_TRIPS (50)
 //   BENCH_CPU_PROF=<dir>: each server process writes a V8 CPU profile there when it ends.
+//   BENCH_MONITOR=<file>: the round-trips workload writes what Redis MONITOR saw during its
+//     timed connect+joins to <file> (every command, from which connection: to see what a join sends).
+//   BENCH_API_ALONE=1: Switchboard's redis-server and worker run on the load generator's core,
+//     the api alone on core 0 (for a profile of the api's own work: with Redis on its core, a
+//     write to Redis is where the kernel runs Redis, and the api's profile is charged for it).
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Client as ColyseusClient } from '@colyseus/sdk';
@@ -72,6 +77,7 @@ const PERIOD_MS = 3000;
 const PUSH_RATE = 10;
 const SERVER_CPU = 0;
 const BENCH_CPU = 1;
+const SIDE_CPU = process.env.BENCH_API_ALONE === '1' ? BENCH_CPU : SERVER_CPU;
 const ADMIN = 'bench-admin-token-0123456789';
 /**
  * Switchboard removes a member silent (no heartbeat) for ROOM_MEMBER_TIMEOUT_MS (10 s): the
@@ -177,12 +183,12 @@ async function startServers(kind: Kind, extraEnv: Record<string, string>): Promi
   const port = String(await freePort());
   if (kind === 'switchboard') {
     const redis = await startRedis();
-    pin(redis.pid, SERVER_CPU);
+    pin(redis.pid, SIDE_CPU);
     const env = { REDIS_URL: redis.url, ADMIN_TOKEN: ADMIN, KEY_PREFIX: 'bjoin', QUEUE_PREFIX: 'bqjoin', LOG_LEVEL: 'warn', PORT: port, ...extraEnv };
     const api = await startServerProc('switchboard', env);
     pin(api.pid, SERVER_CPU);
     const worker = await startWorkerProc(env);
-    pin(worker.pid, SERVER_CPU);
+    pin(worker.pid, SIDE_CPU);
     const { basic, token: issue } = await createBenchApp(api.url, ADMIN);
     const host = await issue('host');
     return {
@@ -675,6 +681,7 @@ async function roundTripWorkload(): Promise<RoundTrips> {
         await sleep(IDLE_MS);
         const r1 = await read();
         const latencies: number[] = [];
+        const monitor = process.env.BENCH_MONITOR ? await watchRedis(t.redisUrl!) : undefined;
         for (let i = WARM; i < WARM + K; i++) {
           const start = performance.now();
           members.push(await t.join(tokens[i]!, roomId!));
@@ -682,6 +689,7 @@ async function roundTripWorkload(): Promise<RoundTrips> {
         }
         await sleep(300); // what a join started after its ack (snapshot reads, announcements)
         const r2 = await read();
+        if (monitor) writeFileSync(process.env.BENCH_MONITOR!, await monitor());
         const idleS = (r1.at - r0.at) / 1000;
         const opsS = (r2.at - r1.at) / 1000;
         const names = [...r2.commands.keys()].filter((n) => n !== 'info'); // info: this probe
@@ -708,6 +716,21 @@ async function roundTripWorkload(): Promise<RoundTrips> {
     },
     { BENCH_COUNT_REDIS: '1', ...NO_TIMEOUT },
   );
+}
+
+/** Redis MONITOR from now until the returned function is called: the lines it saw. */
+async function watchRedis(url: string): Promise<() => Promise<string>> {
+  const lines: string[] = [];
+  const client = new Redis(url);
+  const monitor = await client.monitor();
+  monitor.on('monitor', (time: string, args: string[], source: string) =>
+    lines.push(`${time} ${source} ${args.map((a) => JSON.stringify(a)).join(' ')}`),
+  );
+  return async () => {
+    monitor.disconnect();
+    client.disconnect();
+    return lines.join('\n') + '\n';
+  };
 }
 
 function printRoundTrips(r: RoundTrips): void {
@@ -739,7 +762,7 @@ pin(process.pid, BENCH_CPU);
 const redisVersion = /v=(\S+)/.exec(spawnSync('redis-server', ['--version'], { encoding: 'utf8' }).stdout)?.[1] ?? '?';
 process.stdout.write(
   `join: Switchboard (api + worker + redis-server ${redisVersion}) vs bare Socket.IO ${version('socket.io')} vs Colyseus ${version('@colyseus/core')} (ws transport; clients @colyseus/sdk ${version('@colyseus/sdk')}, one Client each, state ${DECODE ? 'decoded' : 'received, not decoded (BENCH_COLYSEUS_DECODE=1 decodes)'}); node ${process.version}\n` +
-    `pinning: server processes (Switchboard api, worker, redis-server; bare and Colyseus: their process) → CPU ${SERVER_CPU}; this load generator (pid ${process.pid}, all clients) → CPU ${BENCH_CPU}; taskset -a (all threads), checked\n` +
+    `pinning: server processes (Switchboard api, worker, redis-server; bare and Colyseus: their process) → CPU ${SERVER_CPU}${SIDE_CPU !== SERVER_CPU ? ` (BENCH_API_ALONE: Switchboard's worker and redis-server → CPU ${SIDE_CPU})` : ''}; this load generator (pid ${process.pid}, all clients) → CPU ${BENCH_CPU}; taskset -a (all threads), checked\n` +
     `auth: Switchboard checks its own tokens (issued over HTTP before the timing); bare and Colyseus admit only tokens the bench posted before the timing (a Map lookup: handshake middleware / static onAuth)\n` +
     `Switchboard: ROOM_MEMBER_TIMEOUT_MS ${NO_TIMEOUT.ROOM_MEMBER_TIMEOUT_MS} where members do not heartbeat (one-room, rooms-of-50, push, round-trips), the default 10000 in heartbeats; default socket adapter\n` +
     `others' CPU % (in the tables): CPU time of processes not in this run on the server core / the load generator's core (/proc/stat): well above 0, the machine was shared\n` +

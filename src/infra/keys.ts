@@ -39,7 +39,12 @@ export function createKeys(prefix: string): Keys {
     userSessions: (appid, uid) => `${tag(appid)}:usess:${uid}`,
     userSockets: (appid, uid) => `${tag(appid)}:im:socks:${uid}`,
     online: (appid) => `${tag(appid)}:im:online`,
-    scoped: (appid, feature, ...parts) => [tag(appid), feature, ...parts].join(':'),
+    // A loop, not [..].join: every connect builds a dozen of these (the snapshot's probes).
+    scoped: (appid, feature, ...parts) => {
+      let key = `${prefix}:{${appid}}:${feature}`;
+      for (const part of parts) key += `:${part}`;
+      return key;
+    },
     global: (...parts) => [prefix, 'g', ...parts].join(':'),
   };
 }

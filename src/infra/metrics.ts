@@ -23,6 +23,22 @@ import type { Queues } from './queues.js';
 const JOB_STATES = ['waiting', 'prioritized', 'active', 'delayed', 'waiting-children', 'completed', 'failed'] as const;
 
 const knownDomain = new Set<string>(DOMAIN_EVENTS);
+/**
+ * Counts for `counter` kept as plain numbers per label key, added to the counter when
+ * prom-client collects it (a scrape, the dashboard sampler): the hot path costs a Map lookup.
+ */
+function pendingCounts<L extends string>(labelsOf: (key: string) => Partial<Record<L, string>>) {
+  const pending = new Map<string, number>();
+  return {
+    add: (key: string) => void pending.set(key, (pending.get(key) ?? 0) + 1),
+    /** The counter's `collect`: what was counted since the last one goes in. */
+    flushInto(counter: Counter<L>): void {
+      for (const [key, n] of pending) counter.inc(labelsOf(key), n);
+      pending.clear();
+    },
+  };
+}
+
 /** Keeps label cardinality bounded: names an app invents (notify events, bad client events) are "other". */
 const bounded = (known: Set<string>, name: string) => (known.has(name) ? name : 'other');
 
@@ -58,17 +74,32 @@ export function createMetrics(role: 'api' | 'worker', names: MetricNames) {
   collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 100 });
   const registers = [registry];
 
-  const eventsIn = new Counter({
+  // Per-event counters are bumped on every socket event: the hot path adds to a plain number
+  // per label set, and prom-client gets the sums when it collects (a scrape, the dashboard
+  // sampler). prom-client's own inc hashes the labels on every call, even on a kept child.
+  const inCounts = pendingCounts<'event'>((event) => ({ event }));
+  const outCounts = pendingCounts<'event' | 'target'>((key) => {
+    const [event = '', target = ''] = key.split('\n');
+    return { event, target };
+  });
+  // Registered (and read) through `registers`; its counts arrive by collect.
+  new Counter({
     name: 'switchboard_socket_events_in_total',
     help: 'Client events received by the gateway, by event name (unknown names: other)',
     labelNames: ['event'] as const,
     registers,
+    collect() {
+      inCounts.flushInto(this);
+    },
   });
   const eventsOut = new Counter({
     name: 'switchboard_socket_events_out_total',
     help: 'Events emitted to sockets by this node, by event name and target (one emit to a room counts once)',
     labelNames: ['event', 'target'] as const,
     registers,
+    collect() {
+      outCounts.flushInto(this);
+    },
   });
   const httpDuration = new Histogram({
     name: 'switchboard_http_request_duration_seconds',
@@ -162,17 +193,9 @@ export function createMetrics(role: 'api' | 'worker', names: MetricNames) {
   });
   observeErrors((code) => errors.inc({ code }));
 
-  // Per-event counters are bumped on every socket event: keep each label set's child, so the
-  // hot path skips prom-client's label hashing.
-  const inChildren = new Map<string, { inc(): void }>();
-  const outChildren = new Map<string, { inc(): void }>();
-  const socketEventOut = (event: string, target: 'user' | 'room' | 'dashboard' | 'socket'): void => {
-    const name = bounded(knownOut, event); // app-invented names share 'other': the map stays bounded
-    const key = `${name}\n${target}`;
-    let child = outChildren.get(key);
-    if (!child) outChildren.set(key, (child = eventsOut.labels({ event: name, target })));
-    child.inc();
-  };
+  const socketEventOut = (event: string, target: 'user' | 'room' | 'dashboard' | 'socket'): void =>
+    // app-invented names share 'other': the map stays bounded
+    outCounts.add(`${bounded(knownOut, event)}\n${target}`);
   const finite = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : null);
 
   return {
@@ -183,13 +206,7 @@ export function createMetrics(role: 'api' | 'worker', names: MetricNames) {
     text: () => registry.metrics(),
 
     socketEventIn(event: string): void {
-      let child = inChildren.get(event);
-      if (!child) {
-        child = eventsIn.labels({ event: bounded(knownIn, event) });
-        // Unknown names all share 'other': remember only the known ones (bounded map).
-        if (knownIn.has(event)) inChildren.set(event, child);
-      }
-      child.inc();
+      inCounts.add(bounded(knownIn, event)); // unknown names all share 'other' (bounded map)
     },
     socketEventOut,
     observeHttp(route: string, method: string, status: number, seconds: number): void {

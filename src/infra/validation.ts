@@ -4,15 +4,31 @@ import { Compile, type Validator } from 'typebox/compile';
 import type { Static, TSchema } from 'typebox';
 import { AppError } from './errors.js';
 
-const cache = new WeakMap<TSchema, Validator>();
+interface Compiled {
+  validator: Validator;
+  /** Whether any part of the schema names a default: parse skips the defaults pass otherwise (most socket events). */
+  hasDefaults: boolean;
+}
 
-function validatorFor(schema: TSchema): Validator {
-  let v = cache.get(schema);
-  if (!v) {
-    v = Compile(schema) as unknown as Validator;
-    cache.set(schema, v);
+const cache = new WeakMap<TSchema, Compiled>();
+
+function compiledFor(schema: TSchema): Compiled {
+  let c = cache.get(schema);
+  if (!c) {
+    c = { validator: Compile(schema) as unknown as Validator, hasDefaults: namesDefault(schema, new Set()) };
+    cache.set(schema, c);
   }
-  return v;
+  return c;
+}
+
+const validatorFor = (schema: TSchema): Validator => compiledFor(schema).validator;
+
+/** True when `node` or anything below it carries a `default` keyword. */
+function namesDefault(node: unknown, seen: Set<object>): boolean {
+  if (node === null || typeof node !== 'object' || seen.has(node)) return false;
+  seen.add(node);
+  if (!Array.isArray(node) && Object.hasOwn(node, 'default')) return true;
+  return Object.values(node).some((v) => namesDefault(v, seen));
 }
 
 /** "field: message" for each problem, e.g. `to.user: expected string`. */
@@ -45,8 +61,10 @@ export function check<T extends TSchema>(schema: T, value: unknown): value is St
  * (socket args, job data), and not copying keeps the per-event cost down.
  */
 export function parse<T extends TSchema>(schema: T, value: unknown, what = 'payload'): Static<T> {
-  const v = validatorFor(schema);
-  const withDefaults = value !== null && typeof value === 'object' ? v.Default(value) : value;
+  const { validator: v, hasDefaults } = compiledFor(schema);
+  // The defaults pass walks the value against the schema (interpreted, not compiled): a
+  // few microseconds per event that a schema without defaults does not need.
+  const withDefaults = hasDefaults && value !== null && typeof value === 'object' ? v.Default(value) : value;
   if (v.Check(withDefaults)) return withDefaults as Static<T>;
   throw new AppError('VALIDATION_FAILED', `invalid ${what}: ${describeErrors(schema, withDefaults).join('; ')}`);
 }

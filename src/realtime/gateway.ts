@@ -1,6 +1,7 @@
 // The Socket.IO gateway: handshake authentication, origin allowlist, per-socket rate
 // limit, validation of every client event against the catalogue, acks, snapshots.
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import cors from 'cors';
 import type { Server, Socket } from 'socket.io';
 import type { Config } from '../infra/config.js';
 import { allowedOrigins } from '../infra/config.js';
@@ -164,6 +165,8 @@ export function attachGateway(io: Server, core: Core, services: Services): Gatew
   const { config, log } = core;
   const handlers = new Map<string, Handler<ClientEventName>>();
   const contributors = new Map<string, { read: SnapshotReader; probe?: SnapshotProbe }>();
+  /** The contributors as a list, made at the first snapshot (and again after a late contributeSnapshot). */
+  let contributorList: Array<{ name: string; read: SnapshotReader; probe?: SnapshotProbe }> | null = null;
   const disconnectListeners: DisconnectListener[] = [];
   // Listeners still writing (presence, web IM, pairing): shutdown waits for them before Redis closes.
   const pendingDisconnects = new Set<Promise<void>>();
@@ -281,6 +284,7 @@ export function attachGateway(io: Server, core: Core, services: Services): Gatew
     },
     contributeSnapshot(name, read, probe) {
       contributors.set(name, probe ? { read, probe } : { read });
+      contributorList = null;
     },
     onDisconnect(fn) {
       disconnectListeners.push(fn);
@@ -291,33 +295,43 @@ export function attachGateway(io: Server, core: Core, services: Services): Gatew
     },
     async snapshot(ctx, recovered = false, opts = {}) {
       // One script registers the socket, reads the user and probes every part's keys; parts
-      // without a probe start beside it (same tick: the same write to Redis).
-      const entries = [...contributors];
+      // without a probe start beside it (same tick: the same write to Redis). Every connect
+      // runs this, so it is plain loops over a list made once, not a promise per part.
+      const parts = (contributorList ??= [...contributors].map(([name, c]) => ({ name, ...c })));
       const probes: ProbeItem[] = [];
-      const ranges = entries.map(([, c]) => {
-        if (!c.probe) return null;
-        const items = c.probe(ctx);
-        probes.push(...items);
-        return [probes.length - items.length, probes.length] as const;
-      });
-      const opened = core.sessions.open(ctx.appid, ctx.uid, ctx.socket.id, probes).then((r) => {
-        // From now on this socket counts in the registry (emitter.joinRoomOf relies on it).
-        (ctx.socket.data as SocketData).registered = true;
-        return r;
-      });
-      // Awaited below, but maybe only after a part's read has failed (Promise.all gives up on
-      // the first failure): then its own failure — the same closed connection, say — had no
-      // handler and ended up an unhandled rejection.
-      opened.catch(() => undefined);
-      const parts = await Promise.all(
-        entries.map(async ([name, c], i) => {
+      const ranges: Array<readonly [number, number] | null> = [];
+      for (const c of parts) {
+        if (!c.probe) {
+          ranges.push(null);
+          continue;
+        }
+        const start = probes.length;
+        for (const item of c.probe(ctx)) probes.push(item);
+        ranges.push([start, probes.length]);
+      }
+      const pending: Array<Promise<unknown> | null> = parts.map((c) => (c.probe ? null : c.read(ctx, true)));
+      // If the registry script fails, the reads already started must not end up unhandled rejections.
+      for (const p of pending) p?.catch(() => undefined);
+      const opened = await core.sessions.open(ctx.appid, ctx.uid, ctx.socket.id, probes);
+      // From now on this socket counts in the registry (emitter.joinRoomOf relies on it).
+      (ctx.socket.data as SocketData).registered = true;
+      const values = await Promise.all(
+        parts.map((c, i) => {
           const range = ranges[i];
-          const found = range && opts.probe !== false ? (await opened).hits.slice(range[0], range[1]).includes(true) : true;
-          return [name, await c.read(ctx, found)] as const;
+          if (!range) return pending[i];
+          let found = opts.probe === false;
+          for (let k = range[0]; k < range[1] && !found; k++) found = opened.hits[k] === true;
+          return c.read(ctx, found);
         }),
       );
-      const user = services.accounts.userFromRecord(ctx.appid, ctx.uid, (await opened).user);
-      return { appid: ctx.appid, user, serverTime: Date.now(), recovered, ...Object.fromEntries(parts) };
+      const snap: Record<string, unknown> = {
+        appid: ctx.appid,
+        user: services.accounts.userFromRecord(ctx.appid, ctx.uid, opened.user),
+        serverTime: Date.now(),
+        recovered,
+      };
+      parts.forEach((c, i) => (snap[c.name] = values[i]));
+      return snap;
     },
   };
 
@@ -327,11 +341,26 @@ export function attachGateway(io: Server, core: Core, services: Services): Gatew
 }
 
 export function socketServerOptions(config: Config) {
-  const origins = allowedOrigins(config);
   return {
     // The dashboard page loads the browser client from /socket.io/socket.io.js.
     serveClient: true,
     maxHttpBufferSize: config.SOCKET_MAX_PAYLOAD_BYTES,
-    cors: { origin: origins, credentials: origins !== true },
+    // No `cors` here: Engine.IO would run it on every WebSocket upgrade too (useEngineCors).
   };
+}
+
+/**
+ * CORS for Engine.IO's HTTP long-polling requests only. Given as Socket.IO's `cors` option,
+ * the `cors` middleware also runs on every WebSocket upgrade (Engine.IO applies its
+ * middlewares to upgrades), where it does nothing a browser reads (WebSocket has no CORS;
+ * the handshake checks the Origin against CORS_ORIGINS) and costs each connect a few
+ * microseconds and the 101 answer its headers.
+ */
+export function useEngineCors(io: Server, config: Config): void {
+  const origins = allowedOrigins(config);
+  const allow = cors({ origin: origins, credentials: origins !== true });
+  io.engine.use((req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => {
+    if (req.headers.upgrade !== undefined) next();
+    else allow(req, res, next);
+  });
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { ackError, call, connect, createApp, loginUser, nextEvent, sleep, startServer, untyped, useStack } from '../helpers.js';
 
 const stack = useStack(
@@ -44,6 +45,28 @@ describe('handshake', () => {
     expect(bad.data?.code).toBe('ORIGIN_NOT_ALLOWED');
     const good = await connect(stack.url, token, { extraHeaders: { origin: 'https://good.example' } });
     good.socket.close();
+  });
+
+  it('grants CORS to long-polling from a listed origin only, and answers a WebSocket upgrade without CORS headers', async () => {
+    const poll = (origin: string) => fetch(`${stack.url}/socket.io/?EIO=4&transport=polling`, { headers: { origin } });
+    const listed = await poll('https://good.example');
+    expect(listed.status).toBe(200);
+    expect(listed.headers.get('access-control-allow-origin')).toBe('https://good.example');
+    expect(listed.headers.get('access-control-allow-credentials')).toBe('true');
+    const other = await poll('https://evil.example');
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
+    // WebSocket has no CORS (the handshake checks the Origin): the upgrade skips the middleware.
+    const headers = await new Promise<Record<string, unknown>>((resolve, reject) => {
+      const ws = new WebSocket(`${stack.url.replace('http', 'ws')}/socket.io/?EIO=4&transport=websocket`, {
+        headers: { origin: 'https://good.example' },
+      });
+      ws.once('upgrade', (res) => {
+        resolve(res.headers);
+        ws.close();
+      });
+      ws.once('error', reject);
+    });
+    expect(Object.keys(headers).filter((h) => h.startsWith('access-control-'))).toEqual([]);
   });
 
   it('sends session.snapshot on connect, with the user and server time', async () => {

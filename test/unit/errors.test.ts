@@ -73,4 +73,18 @@ describe('error mapping', () => {
       expect((e as AppError).message).toMatch(/^invalid notify job: /);
     }
   });
+
+  it('applies defaults named anywhere in the schema, and leaves a value alone when the schema names none', () => {
+    // parse skips the defaults pass for schemas without a default: one nested in an array
+    // item inside a union must still be found.
+    const nested = Type.Object({
+      items: Type.Array(Type.Union([Type.Object({ kind: Type.Literal('a'), n: Type.Optional(Type.Integer({ default: 7 })) }), Type.String()])),
+    });
+    expect(parse(nested, { items: [{ kind: 'a' }, 'x'] })).toEqual({ items: [{ kind: 'a', n: 7 }, 'x'] });
+    const plain = Type.Object({ roomId: Type.String(), n: Type.Optional(Type.Integer()) });
+    const value = { roomId: 'r1' };
+    expect(parse(plain, value)).toBe(value);
+    expect(value).toEqual({ roomId: 'r1' });
+    expect(() => parse(plain, { roomId: 1 })).toThrow(/roomId: /);
+  });
 });
