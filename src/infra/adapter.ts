@@ -54,7 +54,7 @@ export function createSocketAdapter(
       serverOptions: {
         // Socket.IO calls it with `new` (a function returning an object, as the library's own).
         adapter: function (nsp: Namespace) {
-          return withHandledSessionWrites(streams(nsp), commands, sessionKeyPrefix, config.SOCKET_RECOVERY_SECONDS * 1000);
+          return withOwnEntriesSkipped(withHandledSessionWrites(streams(nsp), commands, sessionKeyPrefix, config.SOCKET_RECOVERY_SECONDS * 1000));
         } as never,
         // Missed events are replayed to a client that reconnects within the window.
         ...(config.SOCKET_RECOVERY_SECONDS > 0
@@ -140,6 +140,24 @@ function withCaughtSubscribes(client: RedisClient): RedisClient {
 function withHandledSessionWrites<A extends object>(adapter: A, redis: RedisClient, prefix: string, windowMs: number): A {
   (adapter as A & { persistSession(session: { pid: string }): void }).persistSession = (session) => {
     redis.set(prefix + session.pid, Buffer.from(encode(session)).toString('base64'), 'PX', windowMs).catch(() => undefined);
+  };
+  return adapter;
+}
+
+/**
+ * Every node reads back its own XADDs from the stream: the library decodes each entry (base64,
+ * msgpack) and only then drops the ones this node sent (socket.io-adapter's ClusterAdapter:
+ * "ignore message from self"). A node's own broadcasts are most of what it reads (on one api
+ * node, all but the workers' emits), so they are dropped by their sender id before decoding.
+ * lastReadOffset still sees them: it wraps this entry point afterwards.
+ */
+function withOwnEntriesSkipped<A extends object>(adapter: A): A {
+  const a = adapter as A & { uid?: string; onRawMessage?: (raw: { uid?: string }, offset: string) => unknown };
+  const onRawMessage = a.onRawMessage;
+  if (typeof onRawMessage !== 'function' || typeof a.uid !== 'string') return adapter;
+  a.onRawMessage = function (raw, offset) {
+    if (raw.uid === a.uid) return;
+    return onRawMessage.call(this, raw, offset);
   };
   return adapter;
 }

@@ -138,3 +138,44 @@ it('streams adapter: the snapshot carries the newest offset the node read (no XA
     await srv.close();
   }
 });
+
+it('streams adapter: the other node decodes an entry, the node that wrote it drops it undecoded', async () => {
+  // Every node reads back its own XADDs; they are dropped by sender id before decoding.
+  const config = testConfig({ SOCKET_ADAPTER: 'streams' });
+  const a = await startServer({}, config);
+  const b = await startServer({}, config);
+  type StreamsAdapter = { uid: string; constructor: { decode(raw: { uid?: string }): unknown } };
+  const library = (a.app.io.of('/').adapter as unknown as StreamsAdapter).constructor;
+  const decode = library.decode;
+  const decoded: string[] = [];
+  try {
+    const app = await createApp(a.url);
+    const token = await loginUser(a.url, app.appid, 'dec-user');
+    const { socket } = await connect(b.url, token);
+    await sleep(200); // entries of the set-up are read
+    library.decode = (raw) => {
+      decoded.push(raw.uid ?? '');
+      return decode.call(library, raw);
+    };
+    const stream = `${config.KEY_PREFIX}:sio:stream`;
+    const redis = a.app.core.redis;
+    const from = ((await redis.xrevrange(stream, '+', '-', 'COUNT', 1)) as Array<[string, string[]]>)[0]?.[0] ?? '0-0';
+    for (let i = 0; i < 3; i++) {
+      const got = nextEvent(socket, 'dec.push');
+      await call(a.url, 'POST', '/v1/notify', { basic: [app.appid, app.secret], body: { to: { user: 'dec-user' }, event: 'dec.push', data: i } });
+      expect(await got).toBe(i); // b read and decoded a's entry
+    }
+    await sleep(200);
+    const aUid = (a.app.io.of('/').adapter as unknown as StreamsAdapter).uid;
+    const written = ((await redis.xrange(stream, `(${from}`, '+')) as Array<[string, string[]]>).filter(
+      ([, f]) => f[f.indexOf('uid') + 1] === aUid,
+    ).length;
+    expect(written).toBeGreaterThanOrEqual(3);
+    // Each of a's entries decoded once (by b): a dropped its own before decoding.
+    expect(decoded.filter((uid) => uid === aUid)).toHaveLength(written);
+  } finally {
+    library.decode = decode;
+    await a.close();
+    await b.close();
+  }
+});
