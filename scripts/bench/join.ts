@@ -34,7 +34,8 @@
 //   BENCH_PUSH_MEMBERS (1000)  BENCH_SECONDS (20)  BENCH_ROUND_TRIPS (50)
 //   BENCH_CPU_PROF=<dir>: each server process writes a V8 CPU profile there when it ends.
 //   BENCH_MONITOR=<file>: the round-trips workload writes what Redis MONITOR saw during its
-//     timed connect+joins to <file> (every command, from which connection: to see what a join sends).
+//     timed connect+joins to <file> (every command, from which connection: to see what a join
+//     sends), and Redis' SLOWLOG of them, every command with its duration, to <file>.slowlog.
 //   BENCH_API_ALONE=1: Switchboard's redis-server and worker run on the load generator's core,
 //     the api alone on core 0 (for a profile of the api's own work: with Redis on its core, a
 //     write to Redis is where the kernel runs Redis, and the api's profile is charged for it).
@@ -60,7 +61,7 @@ import {
   startWorkerProc,
   type ServerProc,
 } from './lib/harness.js';
-import { commandStats, coreSeconds, cpuMeter, fmt, printTable, summary, wallNow } from './lib/stats.js';
+import { commandMicros, commandStats, coreSeconds, cpuMeter, fmt, printTable, summary, wallNow } from './lib/stats.js';
 
 type Kind = 'switchboard' | 'bare' | 'colyseus';
 const WORKLOADS = (process.env.BENCH_JOIN_WORKLOADS ?? 'one-room,rooms-of-50,heartbeats,push,round-trips').split(',');
@@ -338,12 +339,20 @@ interface Ramp {
   errors: string[];
   cpu: Cpu; // over the ramp
   /** Switchboard: the api's socket writes to Redis (its command connections and the adapter's reads) and Redis commands (all processes), per join. */
-  redis?: { writesPerJoin: number; streamReadsPerJoin: number; commandsPerJoin: number; top: Array<[string, number]> };
+  redis?: {
+    writesPerJoin: number;
+    streamReadsPerJoin: number;
+    commandsPerJoin: number;
+    top: Array<[string, number]>;
+    /** Redis' own time per join, µs, by command (a script's includes the commands inside it). */
+    micros: Array<[string, number]>;
+  };
 }
 
 /** Redis commands by name so far (INFO commandstats) and the api's socket writes to Redis (BENCH_COUNT_REDIS=1). */
 async function redisCounts(t: Target, probe: Redis) {
-  return { commands: commandStats(await probe.info('commandstats')), writes: await t.server.redisWrites() };
+  const info = await probe.info('commandstats');
+  return { commands: commandStats(info), micros: commandMicros(info), writes: await t.server.redisWrites() };
 }
 
 /** Joins clients[i] into rooms[i % rooms.length], CONCURRENCY in flight; `joined` hears each member as it joins. */
@@ -387,6 +396,11 @@ async function ramp(
       streamReadsPerJoin: (after.writes.streamReads - before.writes.streamReads) / n,
       commandsPerJoin: calls.reduce((a, [, c]) => a + c, 0),
       top: calls.slice(0, 8),
+      micros: [...after.micros]
+        .filter(([name]) => name !== 'info')
+        .map(([name, us]): [string, number] => [name, (us - (before.micros.get(name) ?? 0)) / n])
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 8),
     };
   }
   return result;
@@ -467,8 +481,12 @@ function printJoins(title: string, results: Ramp[]): void {
   );
   noteSaturated(results);
   for (const r of results)
-    if (r.redis)
+    if (r.redis) {
       process.stdout.write(`Switchboard's Redis commands per join: ${r.redis.top.map(([name, c]) => `${name} ${fmt(c, 2)}`).join(', ')}\n`);
+      process.stdout.write(
+        `Switchboard's Redis time per join, µs (commandstats; a script's includes the commands it ran): ${r.redis.micros.map(([name, us]) => `${name} ${fmt(us, 1)}`).join(', ')}\n`,
+      );
+    }
   for (const r of results) if (r.errors.length) process.stdout.write(`${NAMES[r.kind]}: ${r.errors.length} joins failed, first: ${r.errors[0]}\n`);
 }
 
@@ -682,6 +700,7 @@ async function roundTripWorkload(): Promise<RoundTrips> {
         const r1 = await read();
         const latencies: number[] = [];
         const monitor = process.env.BENCH_MONITOR ? await watchRedis(t.redisUrl!) : undefined;
+        if (monitor) await probe.config('SET', 'slowlog-log-slower-than', '0', 'slowlog-max-len', '100000').then(() => probe.slowlog('RESET'));
         for (let i = WARM; i < WARM + K; i++) {
           const start = performance.now();
           members.push(await t.join(tokens[i]!, roomId!));
@@ -689,7 +708,17 @@ async function roundTripWorkload(): Promise<RoundTrips> {
         }
         await sleep(300); // what a join started after its ack (snapshot reads, announcements)
         const r2 = await read();
-        if (monitor) writeFileSync(process.env.BENCH_MONITOR!, await monitor());
+        if (monitor) {
+          writeFileSync(process.env.BENCH_MONITOR!, await monitor());
+          const slow = (await probe.slowlog('GET', -1)) as Array<[number, number, number, string[]]>;
+          writeFileSync(
+            `${process.env.BENCH_MONITOR!}.slowlog`,
+            slow
+              .reverse()
+              .map(([, , us, args]) => `${us} ${args.slice(0, 4).join(' ')}`)
+              .join('\n') + '\n',
+          );
+        }
         const idleS = (r1.at - r0.at) / 1000;
         const opsS = (r2.at - r1.at) / 1000;
         const names = [...r2.commands.keys()].filter((n) => n !== 'info'); // info: this probe

@@ -8,7 +8,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DomainEventName } from '../../src/infra/events.js';
 import type { DeliveryViewT as DeadLetter } from '../../src/modules/webhooks/schemas.js';
 import { createWebhooksService } from '../../src/modules/webhooks/service.js';
-import { ADMIN_TOKEN, call, createApp, listenLocal, loginUser, startServer, startTestWorkers, type Local, until, useStack } from '../helpers.js';
+import {
+  ADMIN_TOKEN,
+  call,
+  createApp,
+  listenLocal,
+  loginUser,
+  startServer,
+  startTestWorkers,
+  type Local,
+  sleep,
+  until,
+  useStack,
+} from '../helpers.js';
 
 interface Received {
   path: string;
@@ -415,6 +427,30 @@ describe('delivery', () => {
     ).toEqual(['room.member.joined', 'room.member.joined', 'room.member.joined', 'room.member.joined', 'room.member.left']);
     // The other room's event went through while u1 was still failing.
     expect(log.indexOf('elsewhere/u9/200')).toBeLessThan(log.indexOf('ord/u1/200'));
+  });
+
+  it('events published in the same tick go to Redis as one script, each in publish order, a repeated id once', async () => {
+    await endpoint('/tick', ['room.member.joined']);
+    const redis = stack.srv.app.core.redis as unknown as { evalsha(...a: unknown[]): Promise<unknown> };
+    const evalsha = redis.evalsha;
+    let fanoutScripts = 0;
+    redis.evalsha = function (...a: unknown[]) {
+      if (String(a[2]).endsWith(':wh:eps')) fanoutScripts++;
+      return evalsha.apply(this, a);
+    };
+    const stamp = Date.now();
+    try {
+      const core = stack.srv.app.core;
+      const one = (i: number, id = `tick-${stamp}-${i}`) =>
+        core.events.publish(stack.app.appid, 'room.member.joined', { roomId: 'tick', uid: `u${i}` }, { orderKey: 'room:tick', id });
+      await Promise.all([one(0), one(1), one(2), one(3), one(1, `tick-${stamp}-0`)]);
+    } finally {
+      redis.evalsha = evalsha;
+    }
+    expect(fanoutScripts).toBe(1);
+    await until(() => delivered('/tick').length === 4, 8000, 'four deliveries');
+    await sleep(300); // the repeated id would show up here
+    expect(delivered('/tick').map((r) => r.body.data.uid)).toEqual(['u0', 'u1', 'u2', 'u3']);
   });
 
   it('two worker nodes, two rooms of 30 events each, some first attempts failing: each room in publish order, each event delivered once', async () => {

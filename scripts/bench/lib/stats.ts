@@ -27,6 +27,16 @@ export function commandStats(info: string): Map<string, number> {
   return m;
 }
 
+/** Microseconds Redis spent in each command so far (INFO commandstats `usec`; a script's includes the commands it ran). */
+export function commandMicros(info: string): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const line of info.split('\n')) {
+    const r = /^cmdstat_([^:]+):calls=\d+,usec=(\d+)/.exec(line.trim());
+    if (r) m.set(r[1]!, Number(r[2]));
+  }
+  return m;
+}
+
 /** CPU seconds (user+system) a process has used, from /proc (Linux). */
 export function cpuSeconds(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');

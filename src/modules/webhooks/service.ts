@@ -26,7 +26,8 @@ import type { AccountsService } from '../accounts/service.js';
 import type { CreateEndpointInput, DeliverJobT, DeliveryViewT, EndpointViewT, UpdateEndpointInput, WebhookBody } from './schemas.js';
 import { postWebhook } from './sender.js';
 import { newSigningSecret, SIGNATURE_HEADER, signatureHeader } from './signing.js';
-import { createWebhooksStore, type DeliveryRecord } from './store.js';
+import { createWebhooksStore, type DeliveryRecord, type FanoutEvent } from './store.js';
+import { createAppBatches } from '../../infra/app-batches.js';
 
 export const deliverJobId = (appid: string, deliveryId: string, gen: number, attempt: number) => `wh.${appid}.${deliveryId}.${gen}.${attempt}`;
 
@@ -83,6 +84,7 @@ export type WebhooksService = ReturnType<typeof createWebhooksService>;
 
 export function createWebhooksService(core: Core, deps: { accounts: AccountsService }) {
   const store = createWebhooksStore(core.redis, core.keys);
+  const fanouts = createAppBatches((appid, events: FanoutEvent[]) => store.fanout(appid, events), 'tick');
   const { config, log } = core;
 
   function checkUrl(url: string): void {
@@ -216,10 +218,13 @@ export function createWebhooksService(core: Core, deps: { accounts: AccountsServ
       return { deliveryId, eventId: d.eventId ?? '', state: 'pending', queued: r.code === 2 ? 'sending' : 'behind-earlier' };
     },
 
-    /** The sink on core.events: one delivery per matching endpoint; lane heads are enqueued at once. */
+    /**
+     * The sink on core.events: one delivery per matching endpoint; lane heads are enqueued at
+     * once. The events of one tick go to Redis together (one script per app, in publish order).
+     */
     async fanout(e: DomainEvent): Promise<void> {
       const body: WebhookBody = { id: e.id, type: e.name, time: new Date(e.at).toISOString(), appid: e.appid, data: e.data };
-      const heads = await store.fanout(e.appid, {
+      const heads = await fanouts.add(e.appid, {
         eventId: e.id,
         suffix: eventSuffix(e.id),
         type: e.name,

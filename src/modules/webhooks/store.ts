@@ -27,6 +27,16 @@ import type { Keys } from '../../infra/keys.js';
 import { defineScripts } from '../../infra/scripts.js';
 import { loadScripts } from '../../infra/lua.js';
 
+/** One event as the fan-out script takes it. */
+export interface FanoutEvent {
+  eventId: string;
+  suffix: string;
+  type: string;
+  body: string;
+  orderKey: string;
+  now: number;
+}
+
 /** How long a delivered delivery's record (without body) is kept: a publisher retry with the same event id within it is not sent again. */
 export const DELIVERED_TTL_MS = 10 * 60 * 1000;
 
@@ -84,19 +94,19 @@ export function createWebhooksStore(redis: RedisClient, keys: Keys) {
       return ids.map((id, i) => [id, (res[i]?.[1] ?? {}) as Record<string, string>] as [string, Record<string, string>]).filter(([, h]) => h.url);
     },
 
-    /** → the new lane heads to enqueue: [deliveryId, gen][]. */
-    async fanout(
-      appid: string,
-      e: { eventId: string; suffix: string; type: string; body: string; orderKey: string; now: number },
-    ): Promise<Array<[string, number]>> {
-      const r = (await run(
-        'sbWhFanout',
-        [k.eps(appid), k.inflight(appid)],
-        [base(appid), e.eventId, e.suffix, e.type, e.body, e.orderKey, e.now],
-      )) as Array<string | number>;
-      const heads: Array<[string, number]> = [];
-      for (let i = 0; i < r.length; i += 2) heads.push([String(r[i]), Number(r[i + 1])]);
-      return heads;
+    /** Several events in one script, in order → per event, the new lane heads to enqueue: [deliveryId, gen][]. */
+    async fanout(appid: string, events: FanoutEvent[]): Promise<Array<Array<[string, number]>>> {
+      const args: Array<string | number> = [base(appid), events.length];
+      for (const e of events) args.push(e.eventId, e.suffix, e.type, e.body, e.orderKey, e.now);
+      const r = (await run('sbWhFanout', [k.eps(appid), k.inflight(appid)], args)) as Array<string | number>;
+      const perEvent: Array<Array<[string, number]>> = [];
+      for (let i = 0; i < r.length;) {
+        const heads: Array<[string, number]> = [];
+        const count = Number(r[i++]);
+        for (let h = 0; h < count; h++, i += 2) heads.push([String(r[i]), Number(r[i + 1])]);
+        perEvent.push(heads);
+      }
+      return perEvent;
     },
     async delivery(appid: string, id: string): Promise<DeliveryRecord | null> {
       const h = await redis.hgetall(k.delivery(appid, id));
