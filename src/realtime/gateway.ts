@@ -128,8 +128,12 @@ function releaseUpgradeListeners(raw: EngineSocket): void {
 export const upgradeListener = {
   /** The WebSocket's 'error' listener, by name. */
   isErrorListener: (fn: unknown) => typeof fn === 'function' && fn.name === 'onUpgradeError',
-  /** The TCP socket's 'close' listener, by text. */
-  isCloseReEmit: (fn: unknown) => typeof fn === 'function' && /^\(\) => this\.emit\("close"\)$/.test(String(fn)),
+  /**
+   * The TCP socket's 'close' listener, by text: an anonymous arrow (the socket's other close
+   * listeners, Node's and ws', are named functions: they are passed over before their source
+   * text, a string built per call, is read).
+   */
+  isCloseReEmit: (fn: unknown) => typeof fn === 'function' && fn.name === '' && /^\(\) => this\.emit\("close"\)$/.test(String(fn)),
 };
 
 /** What Socket.IO's handshake reads of the upgrade request (socket.handshake), and nothing else. */
