@@ -313,10 +313,11 @@ export function attachGateway(io: Server, core: Core, services: Services): Gatew
         for (const item of c.probe(ctx)) probes.push(item);
         ranges.push([start, probes.length]);
       }
+      const registering = core.sessions.open(ctx.appid, ctx.uid, ctx.socket.id, probes);
       const pending: Array<Promise<unknown> | null> = parts.map((c) => (c.probe ? null : c.read(ctx, true)));
       // If the registry script fails, the reads already started must not end up unhandled rejections.
       for (const p of pending) p?.catch(() => undefined);
-      const opened = await core.sessions.open(ctx.appid, ctx.uid, ctx.socket.id, probes);
+      const opened = await registering;
       // From now on this socket counts in the registry (emitter.joinRoomOf relies on it).
       (ctx.socket.data as SocketData).registered = true;
       const values = await Promise.all(
