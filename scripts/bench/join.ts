@@ -387,20 +387,19 @@ async function ramp(
     const after = await redisCounts(t, probe);
     probe.disconnect();
     const n = latencies.length;
-    const calls = [...after.commands]
-      .filter(([name]) => name !== 'info') // info: this probe
-      .map(([name, c]): [string, number] => [name, (c - (before.commands.get(name) ?? 0)) / n])
-      .sort((a, b) => b[1] - a[1]);
+    /** What each command added between the two reads, per join, biggest first (info: this probe). */
+    const perJoin = (now: Map<string, number>, then: Map<string, number>) =>
+      [...now]
+        .filter(([name]) => name !== 'info')
+        .map(([name, v]): [string, number] => [name, (v - (then.get(name) ?? 0)) / n])
+        .sort((a, b) => b[1] - a[1]);
+    const calls = perJoin(after.commands, before.commands);
     result.redis = {
       writesPerJoin: (after.writes.commands - before.writes.commands) / n,
       streamReadsPerJoin: (after.writes.streamReads - before.writes.streamReads) / n,
       commandsPerJoin: calls.reduce((a, [, c]) => a + c, 0),
       top: calls.slice(0, 8),
-      micros: [...after.micros]
-        .filter(([name]) => name !== 'info')
-        .map(([name, us]): [string, number] => [name, (us - (before.micros.get(name) ?? 0)) / n])
-        .sort((a, b) => b[1] - a[1])
-        .slice(0, 8),
+      micros: perJoin(after.micros, before.micros).slice(0, 8),
     };
   }
   return result;

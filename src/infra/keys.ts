@@ -41,7 +41,7 @@ export function createKeys(prefix: string): Keys {
     online: (appid) => `${tag(appid)}:im:online`,
     // A loop, not [..].join: every connect builds a dozen of these (the snapshot's probes).
     scoped: (appid, feature, ...parts) => {
-      let key = `${prefix}:{${appid}}:${feature}`;
+      let key = `${tag(appid)}:${feature}`;
       for (const part of parts) key += `:${part}`;
       return key;
     },

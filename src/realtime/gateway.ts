@@ -168,9 +168,8 @@ export function trimEngineSocket(raw: EngineSocket): void {
 export function attachGateway(io: Server, core: Core, services: Services): Gateway {
   const { config, log } = core;
   const handlers = new Map<string, Handler<ClientEventName>>();
-  const contributors = new Map<string, { read: SnapshotReader; probe?: SnapshotProbe }>();
-  /** The contributors as a list, made at the first snapshot (and again after a late contributeSnapshot). */
-  let contributorList: Array<{ name: string; read: SnapshotReader; probe?: SnapshotProbe }> | null = null;
+  /** The snapshot's parts, in registration order (a name registered again replaces its part). */
+  const contributors: Array<{ name: string; read: SnapshotReader; probe?: SnapshotProbe }> = [];
   const disconnectListeners: DisconnectListener[] = [];
   // Listeners still writing (presence, web IM, pairing): shutdown waits for them before Redis closes.
   const pendingDisconnects = new Set<Promise<void>>();
@@ -287,8 +286,10 @@ export function attachGateway(io: Server, core: Core, services: Services): Gatew
       handlers.set(event, handler as unknown as Handler<ClientEventName>);
     },
     contributeSnapshot(name, read, probe) {
-      contributors.set(name, probe ? { read, probe } : { read });
-      contributorList = null;
+      const part = probe ? { name, read, probe } : { name, read };
+      const at = contributors.findIndex((c) => c.name === name);
+      if (at >= 0) contributors[at] = part;
+      else contributors.push(part);
     },
     onDisconnect(fn) {
       disconnectListeners.push(fn);
@@ -300,11 +301,10 @@ export function attachGateway(io: Server, core: Core, services: Services): Gatew
     async snapshot(ctx, recovered = false, opts = {}) {
       // One script registers the socket, reads the user and probes every part's keys; parts
       // without a probe start beside it (same tick: the same write to Redis). Every connect
-      // runs this, so it is plain loops over a list made once, not a promise per part.
-      const parts = (contributorList ??= [...contributors].map(([name, c]) => ({ name, ...c })));
+      // runs this, so it is plain loops over the list of parts, not a promise per part.
       const probes: ProbeItem[] = [];
       const ranges: Array<readonly [number, number] | null> = [];
-      for (const c of parts) {
+      for (const c of contributors) {
         if (!c.probe) {
           ranges.push(null);
           continue;
@@ -314,14 +314,14 @@ export function attachGateway(io: Server, core: Core, services: Services): Gatew
         ranges.push([start, probes.length]);
       }
       const registering = core.sessions.open(ctx.appid, ctx.uid, ctx.socket.id, probes);
-      const pending: Array<Promise<unknown> | null> = parts.map((c) => (c.probe ? null : c.read(ctx, true)));
+      const pending: Array<Promise<unknown> | null> = contributors.map((c) => (c.probe ? null : c.read(ctx, true)));
       // If the registry script fails, the reads already started must not end up unhandled rejections.
       for (const p of pending) p?.catch(() => undefined);
       const opened = await registering;
       // From now on this socket counts in the registry (emitter.joinRoomOf relies on it).
       (ctx.socket.data as SocketData).registered = true;
       const values = await Promise.all(
-        parts.map((c, i) => {
+        contributors.map((c, i) => {
           const range = ranges[i];
           if (!range) return pending[i];
           let found = opts.probe === false;
@@ -335,7 +335,7 @@ export function attachGateway(io: Server, core: Core, services: Services): Gatew
         serverTime: Date.now(),
         recovered,
       };
-      parts.forEach((c, i) => (snap[c.name] = values[i]));
+      contributors.forEach((c, i) => (snap[c.name] = values[i]));
       return snap;
     },
   };
