@@ -54,7 +54,9 @@ export function createSocketAdapter(
       serverOptions: {
         // Socket.IO calls it with `new` (a function returning an object, as the library's own).
         adapter: function (nsp: Namespace) {
-          return withOwnEntriesSkipped(withHandledSessionWrites(streams(nsp), commands, sessionKeyPrefix, config.SOCKET_RECOVERY_SECONDS * 1000));
+          return withHandledServerSideEmits(
+            withOwnEntriesSkipped(withHandledSessionWrites(streams(nsp), commands, sessionKeyPrefix, config.SOCKET_RECOVERY_SECONDS * 1000)),
+          );
         } as never,
         // Missed events are replayed to a client that reconnects within the window.
         ...(config.SOCKET_RECOVERY_SECONDS > 0
@@ -140,6 +142,28 @@ function withCaughtSubscribes(client: RedisClient): RedisClient {
 function withHandledSessionWrites<A extends object>(adapter: A, redis: RedisClient, prefix: string, windowMs: number): A {
   (adapter as A & { persistSession(session: { pid: string }): void }).persistSession = (session) => {
     redis.set(prefix + session.pid, Buffer.from(encode(session)).toString('base64'), 'PX', windowMs).catch(() => undefined);
+  };
+  return adapter;
+}
+
+/**
+ * A server-side emit with an ack first counts the nodes (PUBSUB NUMSUB through the adapter's
+ * connection), inside an async method whose promise Socket.IO's `serverSideEmit` neither
+ * returns nor catches: while Redis is unreachable that count fails and its rejection, handled
+ * nowhere, ends the process (seen in test/integration/redis-outage.test.ts, from the dashboard
+ * watch's acknowledged announcements). The failure goes to the emit's ack instead, so the
+ * caller's `serverSideEmitWithAck` rejects with it at once.
+ */
+function withHandledServerSideEmits<A extends object>(adapter: A): A {
+  const a = adapter as A & { serverSideEmit?: (packet: unknown[]) => unknown };
+  const serverSideEmit = a.serverSideEmit;
+  if (typeof serverSideEmit !== 'function') return adapter;
+  a.serverSideEmit = function (packet) {
+    const last = packet[packet.length - 1];
+    const ack = typeof last === 'function' ? (last as (err: unknown, responses: unknown[]) => void) : undefined;
+    const sent = serverSideEmit.call(this, packet);
+    if (sent instanceof Promise) return sent.catch((err: unknown) => ack?.(err, []));
+    return sent;
   };
   return adapter;
 }

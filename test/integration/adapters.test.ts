@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { Server } from 'socket.io';
 import { io as ioc } from 'socket.io-client';
 import { createSocketAdapter } from '../../src/infra/adapter.js';
-import { createCommandRedis, quitAll, redisTarget } from '../../src/infra/redis.js';
+import { createCommandRedis, failFastOptions, quitAll, readyOf, redisTarget } from '../../src/infra/redis.js';
 import { call, connect, createApp, loginUser, nextEvent, onCluster, sleep, startServer, testConfig, until } from '../helpers.js';
 
 for (const adapter of ['pubsub', 'sharded', 'streams'] as const) {
@@ -179,3 +179,40 @@ it('streams adapter: the other node decodes an entry, the node that wrote it dro
     await b.close();
   }
 });
+
+it.skipIf(onCluster())(
+  'streams adapter: a server-side emit with an ack while Redis is unreachable rejects at once, with no unhandled rejection',
+  async () => {
+    // The library counts the nodes first (PUBSUB NUMSUB) in a promise Socket.IO neither returns
+    // nor catches: a failed count used to end the process. One Redis only: there the command
+    // connection fails fast; a Cluster client queues commands through a failover instead.
+    const rejected: unknown[] = [];
+    const onRejection = (reason: unknown) => rejected.push(reason);
+    process.on('unhandledRejection', onRejection);
+    const config = testConfig({ SOCKET_ADAPTER: 'streams' });
+    const target = redisTarget(config);
+    const redis = createCommandRedis(target, 'api', { ...failFastOptions(target), shardedSubscribers: onCluster() });
+    const adapter = createSocketAdapter(config, 'api', redis);
+    const io = new Server(createServer(), adapter.serverOptions);
+    try {
+      await readyOf(redis);
+      redis.disconnect(); // its stream is no longer writeable: commands fail at once
+      const started = Date.now();
+      const answer = await Promise.race([
+        io.serverSideEmitWithAck('sb.ping').then(
+          () => 'answered',
+          (err: Error) => err.message,
+        ),
+        sleep(5000).then(() => 'no answer'),
+      ]);
+      expect(answer).toMatch(/writeable|closed/); // the Redis failure itself, at once
+      expect(Date.now() - started).toBeLessThan(5000);
+      await sleep(300);
+    } finally {
+      process.off('unhandledRejection', onRejection);
+      await io.close().catch(() => undefined);
+      await quitAll([redis, ...adapter.clients]);
+    }
+    expect(rejected).toEqual([]);
+  },
+);
