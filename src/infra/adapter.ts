@@ -90,8 +90,11 @@ export function createSocketAdapter(
  *   adapter must not: its reader loops on XREAD without pause, so a failing read would spin
  *   the CPU for the whole outage, and it publishes its requests (fetchSockets,
  *   serverSideEmit) without catching a failure, which would end the process. So its
- *   duplicate is a waiting connection of its own, and a publish that fails is logged at
- *   debug level by Socket.IO's own code path (the request then times out).
+ *   duplicate is a waiting connection of its own.
+ * - On either, a publish that fails is ignored (a request sent by it then times out). On a
+ *   Cluster too: a command issued while the connection closes waits in its offline queue and
+ *   is failed when the close completes (test/integration/adapters.test.ts; seen in CI while a
+ *   test closed an api node).
  * - On a Cluster the duplicate is the command connection's own: that connection was made
  *   with sharded subscribers (app.ts), which the duplicate inherits.
  */
@@ -107,7 +110,7 @@ function forStreamsAdapter(commands: RedisClient, target: RedisTarget, role: str
           duplicates.push(duplicate);
           return duplicate;
         };
-      if (!cluster && (prop === 'publish' || prop === 'spublish')) {
+      if (prop === 'publish' || prop === 'spublish') {
         return (...args: unknown[]) => (client[prop] as (...a: unknown[]) => Promise<unknown>).apply(client, args).catch(() => 0);
       }
       const value = Reflect.get(client, prop, client) as unknown;
