@@ -32,6 +32,11 @@
 //   BENCH_JOIN_SERVERS (default switchboard,bare,colyseus)  BENCH_JOIN_CONCURRENCY (100)
 //   BENCH_ONE_ROOM (1000)  BENCH_ROOMS50_CLIENTS (2000)  BENCH_HEARTBEAT_MEMBERS (5000)
 //   BENCH_PUSH_MEMBERS (1000)  BENCH_SECONDS (20)  BENCH_ROUND_TRIPS (50)
+//   BENCH_JOIN_ROUNDS (1): the two join workloads run that many rounds, the servers one after
+//     another in each (in reverse order every other round, so a drift of the machine's speed
+//     weighs on both alike); each round's table, then the medians, and every ratio and goal is
+//     the median of the rounds' ratios (each ratio from one round: the two ramps minutes apart
+//     at most). On a shared machine one ramp's speed moves by a third from run to run.
 //   BENCH_CPU_PROF=<dir>: each server process writes a V8 CPU profile there when it ends.
 //   BENCH_MONITOR=<file>: the round-trips workload writes what Redis MONITOR saw during its
 //     timed connect+joins to <file> (every command, from which connection: to see what a join
@@ -73,6 +78,7 @@ const HB_MEMBERS = Number(process.env.BENCH_HEARTBEAT_MEMBERS ?? 5000);
 const PUSH_MEMBERS = Number(process.env.BENCH_PUSH_MEMBERS ?? 1000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const K = Number(process.env.BENCH_ROUND_TRIPS ?? 50);
+const ROUNDS = Math.max(1, Number(process.env.BENCH_JOIN_ROUNDS ?? 1));
 const ROOM_SIZE = 50;
 const PERIOD_MS = 3000;
 const PUSH_RATE = 10;
@@ -332,6 +338,8 @@ async function prepare(t: Target, clients: number, rooms: number): Promise<{ tok
 
 interface Ramp {
   kind: Kind;
+  /** Which round of the workload (BENCH_JOIN_ROUNDS), from 0. */
+  round: number;
   clients: number;
   rooms: number;
   wallS: number;
@@ -381,7 +389,7 @@ async function ramp(
   });
   const cpu = stop();
   progress(`  ${latencies.length} joined in ${fmt(cpu.wallS, 1)} s`);
-  const result: Ramp = { kind: t.kind, clients: tokens.length, rooms: rooms.length, wallS: cpu.wallS, latencies, errors, cpu };
+  const result: Ramp = { kind: t.kind, round: 0, clients: tokens.length, rooms: rooms.length, wallS: cpu.wallS, latencies, errors, cpu };
   if (probe && before) {
     await sleep(300); // what the last joins started after their acks
     const after = await redisCounts(t, probe);
@@ -408,17 +416,36 @@ async function ramp(
 const joinsPerS = (r: Ramp) => (r.clients - r.errors.length) / r.wallS;
 const msPerJoin = (r: Ramp, proc: string) => ((r.cpu.server[proc] ?? NaN) * 1000) / (r.clients - r.errors.length);
 const totalMsPerJoin = (r: Ramp) => (sum(r.cpu.server) * 1000) / (r.clients - r.errors.length);
+const p99 = (r: { latencies: number[] }) => summary(r.latencies).p99;
 
-async function joinWorkload(kind: Kind, clients: number, roomCount: number): Promise<Ramp> {
+async function joinWorkload(kind: Kind, clients: number, roomCount: number, round: number): Promise<Ramp> {
   return withTarget(
     kind,
     async (t, members) => {
       const { tokens, roomIds } = await prepare(t, clients, roomCount);
       await settle(t);
-      return ramp(t, tokens, roomIds, members);
+      return { ...(await ramp(t, tokens, roomIds, members)), round };
     },
     { BENCH_COUNT_REDIS: '1', ...NO_TIMEOUT },
   );
+}
+
+/** A join workload over ROUNDS rounds, each round's table printed as it ends, then the medians. */
+async function joinRounds(name: string, title: string, clients: number, roomCount: number): Promise<Ramp[]> {
+  const all: Ramp[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const order = round % 2 === 0 ? SERVERS : [...SERVERS].reverse();
+    const results: Ramp[] = [];
+    for (const k of order) {
+      progress(`${name}: ${NAMES[k]}${ROUNDS > 1 ? ` (round ${round + 1} of ${ROUNDS})` : ''}`);
+      results.push(await joinWorkload(k, clients, roomCount, round));
+    }
+    results.sort((a, b) => SERVERS.indexOf(a.kind) - SERVERS.indexOf(b.kind));
+    printJoins(ROUNDS > 1 ? `${title} — round ${round + 1} of ${ROUNDS}` : title, results);
+    all.push(...results);
+  }
+  if (ROUNDS > 1) printJoinMedians(title, all);
+  return all;
 }
 
 // ── figures: tables with a ratio row ──
@@ -487,6 +514,59 @@ function printJoins(title: string, results: Ramp[]): void {
       );
     }
   for (const r of results) if (r.errors.length) process.stdout.write(`${NAMES[r.kind]}: ${r.errors.length} joins failed, first: ${r.errors[0]}\n`);
+}
+
+/** The middle value (the mean of the two middle ones for an even count); NaN for none. */
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const n = s.length;
+  if (n === 0) return NaN;
+  return n % 2 ? s[(n - 1) / 2]! : (s[n / 2 - 1]! + s[n / 2]!) / 2;
+}
+const spread = (values: number[], digits: number) =>
+  values.length > 1 ? ` (${fmt(Math.min(...values), digits)}–${fmt(Math.max(...values), digits)})` : '';
+
+/** Medians over the rounds: each server's figures, and each ratio as the median of the rounds' ratios. */
+function printJoinMedians(title: string, all: Ramp[]): void {
+  const figures: Array<[string, (r: Ramp) => number, number]> = [
+    ['joins/s', joinsPerS, 0],
+    ['p50 ms', (r) => summary(r.latencies).p50, 1],
+    ['p99 ms', p99, 1],
+    ['api/server CPU ms/join', (r) => msPerJoin(r, r.kind === 'switchboard' ? 'api' : 'server'), 3],
+    ['total CPU ms/join', totalMsPerJoin, 3],
+  ];
+  const rows: Row[] = SERVERS.filter((k) => all.some((r) => r.kind === k)).map((k) => {
+    const mine = all.filter((r) => r.kind === k);
+    return {
+      server: NAMES[k],
+      rounds: mine.length,
+      ...Object.fromEntries(figures.map(([label, f, digits]) => [label, `${fmt(median(mine.map(f)), digits)}${spread(mine.map(f), digits)}`])),
+    };
+  });
+  for (const other of SERVERS.filter((k) => k !== 'switchboard' && all.some((r) => r.kind === k))) {
+    if (!all.some((r) => r.kind === 'switchboard')) break;
+    rows.push({
+      server: `Switchboard / ${NAMES[other]}`,
+      rounds: '',
+      ...Object.fromEntries(
+        figures.map(([label, f]) => {
+          const rs = roundRatios(all, other, f);
+          return [label, rs.length ? `${fmt(median(rs), 2)}×${spread(rs, 2)}` : ''];
+        }),
+      ),
+    });
+  }
+  printTable(`${title} — medians of ${ROUNDS} rounds (min–max); a ratio row: the median of the rounds' ratios`, rows);
+}
+
+/** Switchboard's figure ÷ `other`'s, in each round where both ran. */
+function roundRatios<R extends { kind: Kind; round?: number }>(rs: R[], other: Kind, f: (r: R) => number): number[] {
+  const ratios: number[] = [];
+  for (const sb of rs.filter((r) => r.kind === 'switchboard')) {
+    const o = rs.find((r) => r.kind === other && r.round === sb.round);
+    if (o) ratios.push(f(sb) / f(o));
+  }
+  return ratios;
 }
 
 // ── heartbeats ──
@@ -807,21 +887,25 @@ const pushes: Push[] = [];
 let roundTrips: RoundTrips | undefined;
 
 if (has('one-room')) {
-  for (const k of SERVERS) {
-    progress(`one-room: ${NAMES[k]}`);
-    oneRoom.push(await joinWorkload(k, ONE_ROOM, 1));
-  }
-  printJoins(
-    `Fill one room: ${ONE_ROOM} clients connect + join ONE room, ${CONCURRENCY} in flight (latency: start of connect → join ack; CPU over the ramp)`,
-    oneRoom,
+  oneRoom.push(
+    ...(await joinRounds(
+      'one-room',
+      `Fill one room: ${ONE_ROOM} clients connect + join ONE room, ${CONCURRENCY} in flight (latency: start of connect → join ack; CPU over the ramp)`,
+      ONE_ROOM,
+      1,
+    )),
   );
 }
 if (has('rooms-of-50')) {
-  for (const k of SERVERS) {
-    progress(`rooms-of-50: ${NAMES[k]}`);
-    rooms50.push(await joinWorkload(k, ROOMS50, Math.ceil(ROOMS50 / ROOM_SIZE)));
-  }
-  printJoins(`Rooms of ${ROOM_SIZE}: ${ROOMS50} clients connect + join ${Math.ceil(ROOMS50 / ROOM_SIZE)} rooms, ${CONCURRENCY} in flight`, rooms50);
+  const roomCount = Math.ceil(ROOMS50 / ROOM_SIZE);
+  rooms50.push(
+    ...(await joinRounds(
+      'rooms-of-50',
+      `Rooms of ${ROOM_SIZE}: ${ROOMS50} clients connect + join ${roomCount} rooms, ${CONCURRENCY} in flight`,
+      ROOMS50,
+      roomCount,
+    )),
+  );
 }
 if (has('heartbeats')) {
   for (const k of SERVERS) {
@@ -845,14 +929,11 @@ if (has('round-trips') && SERVERS.includes('switchboard')) {
 
 // ── ratios and goals ──
 
-const of = <R extends { kind: Kind }>(rs: R[], k: Kind) => rs.find((r) => r.kind === k);
-/** Switchboard's figure ÷ `other`'s, NaN when either was not measured. */
-function ratio<R extends { kind: Kind }>(rs: R[], other: Kind, f: (r: R) => number): number {
-  const sb = of(rs, 'switchboard');
-  const o = of(rs, other);
-  return sb && o ? f(sb) / f(o) : NaN;
-}
-const p99 = (r: { latencies: number[] }) => summary(r.latencies).p99;
+const ofKind = <R extends { kind: Kind }>(rs: R[], k: Kind) => rs.filter((r) => r.kind === k);
+/** Switchboard's figure ÷ `other`'s (the median of the rounds' ratios), NaN when either was not measured. */
+const ratio = <R extends { kind: Kind; round?: number }>(rs: R[], other: Kind, f: (r: R) => number): number => median(roundRatios(rs, other, f));
+/** Switchboard's own figure, the median of its rounds. */
+const sbFigure = (rs: Ramp[], f: (r: Ramp) => number): number => median(ofKind(rs, 'switchboard').map(f));
 const ratioRows: Array<[string, (other: Kind) => number]> = [
   ['one room: joins/s', (o) => ratio(oneRoom, o, joinsPerS)],
   ['one room: join p99', (o) => ratio(oneRoom, o, p99)],
@@ -869,18 +950,17 @@ printTable(
   ratioRows.map(([figure, f]) => ({ figure, 'Switchboard / bare': times(f('bare')), 'Switchboard / Colyseus': times(f('colyseus')) })),
 );
 
-const sbRooms50 = of(rooms50, 'switchboard');
-const sbOneRoom = of(oneRoom, 'switchboard');
-/** The figures a goal compares came from a ramp whose load generator was saturated. */
-const bounded = (...rs: Array<Ramp | undefined>) => rs.some((r) => r && saturated(r.cpu));
+/** The figures a goal compares came from ramps of which one had its load generator saturated. */
+const bounded = (rs: Ramp[], ...kinds: Kind[]) => rs.some((r) => kinds.includes(r.kind) && saturated(r.cpu));
+const apiMs = (r: Ramp) => msPerJoin(r, 'api');
 const goals: Array<[string, number, (v: number) => boolean, string, boolean?]> = [
-  ['rooms of 50: joins/s ≥ 0.7× bare', ratio(rooms50, 'bare', joinsPerS), (v) => v >= 0.7, '×', bounded(sbRooms50, of(rooms50, 'bare'))],
-  ['rooms of 50: join p99 ≤ 250 ms', sbRooms50 ? p99(sbRooms50) : NaN, (v) => v <= 250, ' ms', bounded(sbRooms50)],
-  ['one room: joins/s ≥ 2× Colyseus', ratio(oneRoom, 'colyseus', joinsPerS), (v) => v >= 2, '×', bounded(sbOneRoom, of(oneRoom, 'colyseus'))],
-  ['one room: joins/s ≥ 0.5× bare', ratio(oneRoom, 'bare', joinsPerS), (v) => v >= 0.5, '×', bounded(sbOneRoom, of(oneRoom, 'bare'))],
-  ['one room: join p99 ≤ 250 ms', sbOneRoom ? p99(sbOneRoom) : NaN, (v) => v <= 250, ' ms', bounded(sbOneRoom)],
-  ['api CPU ≤ 1 ms per connect + join (rooms of 50)', sbRooms50 ? msPerJoin(sbRooms50, 'api') : NaN, (v) => v <= 1, ' ms'],
-  ['api CPU ≤ 1 ms per connect + join (one room)', sbOneRoom ? msPerJoin(sbOneRoom, 'api') : NaN, (v) => v <= 1, ' ms'],
+  ['rooms of 50: joins/s ≥ 0.7× bare', ratio(rooms50, 'bare', joinsPerS), (v) => v >= 0.7, '×', bounded(rooms50, 'switchboard', 'bare')],
+  ['rooms of 50: join p99 ≤ 250 ms', sbFigure(rooms50, p99), (v) => v <= 250, ' ms', bounded(rooms50, 'switchboard')],
+  ['one room: joins/s ≥ 2× Colyseus', ratio(oneRoom, 'colyseus', joinsPerS), (v) => v >= 2, '×', bounded(oneRoom, 'switchboard', 'colyseus')],
+  ['one room: joins/s ≥ 0.5× bare', ratio(oneRoom, 'bare', joinsPerS), (v) => v >= 0.5, '×', bounded(oneRoom, 'switchboard', 'bare')],
+  ['one room: join p99 ≤ 250 ms', sbFigure(oneRoom, p99), (v) => v <= 250, ' ms', bounded(oneRoom, 'switchboard')],
+  ['api CPU ≤ 1 ms per connect + join (rooms of 50)', sbFigure(rooms50, apiMs), (v) => v <= 1, ' ms'],
+  ['api CPU ≤ 1 ms per connect + join (one room)', sbFigure(oneRoom, apiMs), (v) => v <= 1, ' ms'],
   ['≤ 4 Redis round trips per connect + join', roundTrips?.writesPerOp ?? NaN, (v) => v <= 4, ''],
   ['heartbeats: server CPU ≤ 1.5× bare', ratio(heartbeats, 'bare', hbCpu), (v) => v <= 1.5, '×'],
   ['heartbeats: heap per member ≤ 0.65× bare', ratio(heartbeats, 'bare', (h) => h.heapPerMember), (v) => v <= 0.65, '×'],
