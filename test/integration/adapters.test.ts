@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { Server } from 'socket.io';
 import { io as ioc } from 'socket.io-client';
 import { createSocketAdapter } from '../../src/infra/adapter.js';
-import { createCommandRedis, failFastOptions, quitAll, readyOf, redisTarget } from '../../src/infra/redis.js';
+import { createCommandRedis, failFastOptions, quitAll, readyOf, redisTarget, type RedisClient } from '../../src/infra/redis.js';
 import { call, connect, createApp, loginUser, nextEvent, onCluster, sleep, startServer, testConfig, until } from '../helpers.js';
 
 for (const adapter of ['pubsub', 'sharded', 'streams'] as const) {
@@ -180,22 +180,39 @@ it('streams adapter: the other node decodes an entry, the node that wrote it dro
   }
 });
 
+/**
+ * A streams-adapter node as an api process makes it (its command connection, the adapter, a
+ * Socket.IO server), given to `use`; it fails when anything was left an unhandled rejection
+ * meanwhile. Closed afterwards whatever `use` did to the command connection.
+ */
+async function withStreamsNode(use: (node: { redis: RedisClient; io: Server }) => Promise<void>): Promise<void> {
+  const rejected: unknown[] = [];
+  const onRejection = (reason: unknown) => rejected.push(reason);
+  process.on('unhandledRejection', onRejection);
+  const config = testConfig({ SOCKET_ADAPTER: 'streams' });
+  const target = redisTarget(config);
+  const redis = createCommandRedis(target, 'api', { ...failFastOptions(target), shardedSubscribers: onCluster() });
+  const adapter = createSocketAdapter(config, 'api', redis);
+  const io = new Server(createServer(), adapter.serverOptions);
+  try {
+    await readyOf(redis);
+    await use({ redis, io });
+    await sleep(300); // a rejection left unhandled is reported after the turn it happened in
+  } finally {
+    process.off('unhandledRejection', onRejection);
+    await io.close().catch(() => undefined);
+    await quitAll([redis, ...adapter.clients]).catch(() => undefined);
+  }
+  expect(rejected).toEqual([]);
+}
+
 it.skipIf(onCluster())(
   'streams adapter: a server-side emit with an ack while Redis is unreachable rejects at once, with no unhandled rejection',
   async () => {
     // The library counts the nodes first (PUBSUB NUMSUB) in a promise Socket.IO neither returns
     // nor catches: a failed count used to end the process. One Redis only: there the command
     // connection fails fast; a Cluster client queues commands through a failover instead.
-    const rejected: unknown[] = [];
-    const onRejection = (reason: unknown) => rejected.push(reason);
-    process.on('unhandledRejection', onRejection);
-    const config = testConfig({ SOCKET_ADAPTER: 'streams' });
-    const target = redisTarget(config);
-    const redis = createCommandRedis(target, 'api', { ...failFastOptions(target), shardedSubscribers: onCluster() });
-    const adapter = createSocketAdapter(config, 'api', redis);
-    const io = new Server(createServer(), adapter.serverOptions);
-    try {
-      await readyOf(redis);
+    await withStreamsNode(async ({ redis, io }) => {
       redis.disconnect(); // its stream is no longer writeable: commands fail at once
       const started = Date.now();
       const answer = await Promise.race([
@@ -207,13 +224,7 @@ it.skipIf(onCluster())(
       ]);
       expect(answer).toMatch(/writeable|closed/); // the Redis failure itself, at once
       expect(Date.now() - started).toBeLessThan(5000);
-      await sleep(300);
-    } finally {
-      process.off('unhandledRejection', onRejection);
-      await io.close().catch(() => undefined);
-      await quitAll([redis, ...adapter.clients]);
-    }
-    expect(rejected).toEqual([]);
+    });
   },
 );
 
@@ -223,25 +234,10 @@ it('streams adapter: a server-side emit (no ack) on a closed command connection 
   // closes, a command issued meanwhile waits in its offline queue and is failed with "None of
   // startup nodes is available" when the close completes, handled nowhere (seen in CI, on the
   // Cluster pass, while a test closed two api nodes).
-  const rejected: unknown[] = [];
-  const onRejection = (reason: unknown) => rejected.push(reason);
-  process.on('unhandledRejection', onRejection);
-  const config = testConfig({ SOCKET_ADAPTER: 'streams' });
-  const target = redisTarget(config);
-  const redis = createCommandRedis(target, 'api', { ...failFastOptions(target), shardedSubscribers: onCluster() });
-  const adapter = createSocketAdapter(config, 'api', redis);
-  const io = new Server(createServer(), adapter.serverOptions);
-  try {
-    await readyOf(redis);
+  await withStreamsNode(async ({ redis, io }) => {
     const closing = redis.quit();
     io.serverSideEmit('sb.probe', 1); // issued while the connection closes
     await closing.catch(() => undefined);
     io.serverSideEmit('sb.probe', 2); // and once it is closed
-    await sleep(300);
-  } finally {
-    process.off('unhandledRejection', onRejection);
-    await io.close().catch(() => undefined);
-    await quitAll(adapter.clients);
-  }
-  expect(rejected).toEqual([]);
+  });
 });
