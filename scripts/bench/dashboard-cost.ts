@@ -20,7 +20,7 @@
 import { io as ioc, type Socket } from 'socket.io-client';
 import { pingEvery, rawConnect, type RawClient } from './lib/rawclient.js';
 import { createBenchApp, pin, pool, sleep, startRedis, startServerProc, startWorkerProc } from './lib/harness.js';
-import { cpuSeconds, fmt, printTable, summary } from './lib/stats.js';
+import { cpuSeconds, fmt, median, printTable, summary } from './lib/stats.js';
 
 const N = Number(process.env.BENCH_CONNECTIONS ?? 10_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
@@ -163,29 +163,26 @@ try {
       process.stdout.write(`  round ${round + 1}: ${v.name}: api CPU ${fmt(r.apiCpuPct, 2)} % (idle ${fmt(r.idleCpuPct, 2)} %)\n`);
     }
   }
-  const mean = (rs: Result[], k: keyof Result) => {
-    const xs = rs.map((r) => r[k]).sort((a, b) => a - b);
-    return xs.length % 2 ? xs[(xs.length - 1) / 2]! : (xs[xs.length / 2 - 1]! + xs[xs.length / 2]!) / 2; // the median
-  };
+  const medianOf = (rs: Result[], k: keyof Result) => median(rs.map((r) => r[k]));
   const rows = VARIANTS.map((v, i) => {
     const rs = results[i]!;
     return {
       variant: v.name,
-      'api CPU % of a core (median)': fmt(mean(rs, 'apiCpuPct'), 2),
+      'api CPU % of a core (median)': fmt(medianOf(rs, 'apiCpuPct'), 2),
       'each run': rs.map((r) => fmt(r.apiCpuPct, 1)).join(', '),
-      'api idle CPU % (median)': fmt(mean(rs, 'idleCpuPct'), 2),
+      'api idle CPU % (median)': fmt(medianOf(rs, 'idleCpuPct'), 2),
       'idle, each run': rs.map((r) => fmt(r.idleCpuPct, 2)).join(', '),
-      'redis CPU %': fmt(mean(rs, 'redisCpuPct'), 2),
-      'ack p50 ms': fmt(mean(rs, 'p50'), 2),
-      'ack p99 ms': fmt(mean(rs, 'p99'), 2),
-      errors: mean(rs, 'errors'),
-      'history points / KiB per dashboard': v.charts ? `${fmt(mean(rs, 'historyPoints'), 0)} / ${fmt(mean(rs, 'historyKiB'), 1)}` : '–',
-      'points pushed per dashboard': v.charts ? fmt(mean(rs, 'pushed'), 1) : '–',
+      'redis CPU %': fmt(medianOf(rs, 'redisCpuPct'), 2),
+      'ack p50 ms': fmt(medianOf(rs, 'p50'), 2),
+      'ack p99 ms': fmt(medianOf(rs, 'p99'), 2),
+      errors: medianOf(rs, 'errors'),
+      'history points / KiB per dashboard': v.charts ? `${fmt(medianOf(rs, 'historyPoints'), 0)} / ${fmt(medianOf(rs, 'historyKiB'), 1)}` : '–',
+      'points pushed per dashboard': v.charts ? fmt(medianOf(rs, 'pushed'), 1) : '–',
     };
   });
   printTable('api CPU with the dashboard charts', rows);
-  const cpu = VARIANTS.map((_, i) => mean(results[i]!, 'apiCpuPct'));
-  const idle = VARIANTS.map((_, i) => mean(results[i]!, 'idleCpuPct'));
+  const cpu = VARIANTS.map((_, i) => medianOf(results[i]!, 'apiCpuPct'));
+  const idle = VARIANTS.map((_, i) => medianOf(results[i]!, 'idleCpuPct'));
   const ratio = (a: number, b: number, what: string) =>
     `\nratio ${VARIANTS[a]!.name} / ${VARIANTS[b]!.name}, ${what}: api CPU ${fmt(cpu[a]! / cpu[b]!, 3)}× (${fmt(cpu[a]! - cpu[b]!, 2)} points of a core); idle ${fmt(idle[a]! / idle[b]!, 3)}× (${fmt(idle[a]! - idle[b]!, 2)} points)`;
   process.stdout.write(`${ratio(3, 1, 'dashboards with charts vs none')}${ratio(3, 2, 'the charts alone')}${ratio(1, 0, 'the sampler')}\n`);

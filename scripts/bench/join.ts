@@ -66,7 +66,7 @@ import {
   startWorkerProc,
   type ServerProc,
 } from './lib/harness.js';
-import { commandMicros, commandStats, coreSeconds, cpuMeter, fmt, printTable, summary, wallNow } from './lib/stats.js';
+import { commandMicros, commandStats, coreSeconds, cpuMeter, fmt, median, printTable, summary, wallNow } from './lib/stats.js';
 
 type Kind = 'switchboard' | 'bare' | 'colyseus';
 const WORKLOADS = (process.env.BENCH_JOIN_WORKLOADS ?? 'one-room,rooms-of-50,heartbeats,push,round-trips').split(',');
@@ -516,13 +516,7 @@ function printJoins(title: string, results: Ramp[]): void {
   for (const r of results) if (r.errors.length) process.stdout.write(`${NAMES[r.kind]}: ${r.errors.length} joins failed, first: ${r.errors[0]}\n`);
 }
 
-/** The middle value (the mean of the two middle ones for an even count); NaN for none. */
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const n = s.length;
-  if (n === 0) return NaN;
-  return n % 2 ? s[(n - 1) / 2]! : (s[n / 2 - 1]! + s[n / 2]!) / 2;
-}
+const ofKind = <R extends { kind: Kind }>(rs: R[], k: Kind) => rs.filter((r) => r.kind === k);
 const spread = (values: number[], digits: number) =>
   values.length > 1 ? ` (${fmt(Math.min(...values), digits)}–${fmt(Math.max(...values), digits)})` : '';
 
@@ -536,11 +530,16 @@ function printJoinMedians(title: string, all: Ramp[]): void {
     ['total CPU ms/join', totalMsPerJoin, 3],
   ];
   const rows: Row[] = SERVERS.filter((k) => all.some((r) => r.kind === k)).map((k) => {
-    const mine = all.filter((r) => r.kind === k);
+    const mine = ofKind(all, k);
     return {
       server: NAMES[k],
       rounds: mine.length,
-      ...Object.fromEntries(figures.map(([label, f, digits]) => [label, `${fmt(median(mine.map(f)), digits)}${spread(mine.map(f), digits)}`])),
+      ...Object.fromEntries(
+        figures.map(([label, f, digits]) => {
+          const values = mine.map(f);
+          return [label, `${fmt(median(values), digits)}${spread(values, digits)}`];
+        }),
+      ),
     };
   });
   for (const other of SERVERS.filter((k) => k !== 'switchboard' && all.some((r) => r.kind === k))) {
@@ -929,7 +928,6 @@ if (has('round-trips') && SERVERS.includes('switchboard')) {
 
 // ── ratios and goals ──
 
-const ofKind = <R extends { kind: Kind }>(rs: R[], k: Kind) => rs.filter((r) => r.kind === k);
 /** Switchboard's figure ÷ `other`'s (the median of the rounds' ratios), NaN when either was not measured. */
 const ratio = <R extends { kind: Kind; round?: number }>(rs: R[], other: Kind, f: (r: R) => number): number => median(roundRatios(rs, other, f));
 /** Switchboard's own figure, the median of its rounds. */
