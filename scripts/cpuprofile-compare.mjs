@@ -68,7 +68,10 @@ for (let i = 4; i < args.length; i++) {
 }
 const perOp = (file, ops, [from, to]) => {
   const out = new Map();
-  for (const s of busySamples(load(file), from, to)) out.set(category(s.node), (out.get(category(s.node)) ?? 0) + s.us / Number(ops));
+  for (const s of busySamples(load(file), from, to)) {
+    const where = category(s.node);
+    out.set(where, (out.get(where) ?? 0) + s.us / Number(ops));
+  }
   return out;
 };
 const a = perOp(fileA, opsA, windows.a);
