@@ -304,6 +304,34 @@ export function nextEvent(socket: Socket | TypedSocket, event: string, ms = 5000
   });
 }
 
+/**
+ * The next `event` whose payload passes `match`; the ones before it are skipped. For broadcasts the
+ * listener's own action also triggers: its copy may arrive after its ack, so the test names whose event it awaits.
+ */
+export function nextEventWhere<E extends string>(
+  socket: Socket | TypedSocket,
+  event: E,
+  match: (payload: EventPayload<E>) => boolean,
+  ms = 5000,
+): Promise<EventPayload<E>> {
+  return new Promise((resolve, reject) => {
+    const s = untyped(socket);
+    const name: string = event;
+    const onEvent = (data: unknown): void => {
+      const payload = data as EventPayload<E>;
+      if (!match(payload)) return;
+      clearTimeout(t);
+      s.off(name, onEvent);
+      resolve(payload);
+    };
+    const t = setTimeout(() => {
+      s.off(name, onEvent);
+      reject(new Error(`no matching ${event} within ${ms} ms`));
+    }, ms);
+    s.on(name, onEvent);
+  });
+}
+
 /** The data of an ack the test expects to succeed; a refusal throws (failing the test) with the server's code and message. */
 export function okData<T>(ack: AckResult<T>): T {
   if (!ack.ok) throw new Error(`ack refused: ${ack.error.code} ${ack.error.message}`);

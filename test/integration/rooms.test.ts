@@ -1,7 +1,20 @@
 import type { Socket } from 'socket.io-client';
 import { describe, expect, it } from 'vitest';
 import { hostTimeoutJobId } from '../../src/modules/rooms/service.js';
-import { call, connect, connectDashboard, createApp, loginUser, nextEvent, sleep, startServer, collect, until, useStack } from '../helpers.js';
+import {
+  call,
+  connect,
+  connectDashboard,
+  createApp,
+  loginUser,
+  nextEvent,
+  nextEventWhere,
+  sleep,
+  startServer,
+  collect,
+  until,
+  useStack,
+} from '../helpers.js';
 
 // Small timeouts: a member silent for 1 s is swept (the sweep runs every second), a host gets 1.5 s of grace.
 const TIMEOUT = 1000;
@@ -32,7 +45,8 @@ describe('membership', () => {
 
     const a = await alice.socket.emitWithAck('room.join', { roomId });
     expect(a).toEqual({ ok: true, data: { roomId, joined: true, role: 'member', memsize: 1, deadline: expect.any(Number) } });
-    const seen = nextEvent(alice.socket, 'room.member');
+    // Alice's own 'joined' may reach her after her ack (it travels through the adapter): wait for Bob's.
+    const seen = nextEventWhere(alice.socket, 'room.member', (e) => e.uid === 'r-bob');
     const b = await bob.socket.emitWithAck('room.join', { roomId });
     expect(b.data.memsize).toBe(2);
     expect(await seen).toEqual({ roomId, uid: 'r-bob', action: 'joined', role: 'member', memsize: 2 });
