@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AckResult, ServerPayload } from '../../src/client/index.js';
 import type { DomainEvent } from '../../src/infra/events.js';
-import { ackError, call, collect, connect, createApp, loginUser, nextEvent, sleep, until, okData, useStack } from '../helpers.js';
+import { ackError, call, collect, connect, createApp, loginUser, nextEvent, nextEventWhere, sleep, until, okData, useStack } from '../helpers.js';
 
 const GRACE = 300;
 const GUEST_RATE = 30;
@@ -227,7 +227,8 @@ describe('consultations', () => {
 
     const started = nextEvent(c.socket, 'conversation.started');
     const statusTalking = nextEvent(c.socket, 'cs.status');
-    const seatReply = nextEvent(c.socket, 'cs.message');
+    // The customer's own copy of 在吗？ may reach it after its ack (and after the seats' copies): wait for the seat's.
+    const seatReply = nextEventWhere(c.socket, 'cs.message', (m) => m.from === 'seat');
     const first = await wang.socket.emitWithAck('cs.reply', { customer: c.uid, text: '您好，我是小王' });
     expect(first.ok, JSON.stringify(first)).toBe(true);
     expect(okData(first)).toMatchObject({ tookOver: true, message: { from: 'seat', uid: wang.uid, name: '客服小王', seq: 3 } });
@@ -318,7 +319,8 @@ describe('consultations', () => {
     expect(b.online.consultations).toEqual([]);
 
     // A's socket drops; after PRESENCE_GRACE_MS the sweep takes A offline and the customer goes back to the pool.
-    const returned = nextEvent(c.socket, 'cs.status', 10000);
+    // The talking status of A's takeover may still be on its way: wait for the return.
+    const returned = nextEventWhere(c.socket, 'cs.status', (s) => s.state === 'returned', 10000);
     const dropped = Date.now();
     a.socket.disconnect();
     expect(await returned).toMatchObject({ state: 'returned', seatName: 'A', reason: 'seat-offline' });
@@ -337,7 +339,7 @@ describe('consultations', () => {
 
     // Logout (cs.seat.offline) returns at once to the seats still online: A is back.
     const a2 = await seatOnline(app, 'A');
-    const back = nextEvent(c.socket, 'cs.status', 5000);
+    const back = nextEventWhere(c.socket, 'cs.status', (s) => s.state === 'returned', 5000); // not B's talking, maybe still on its way
     const left = await b.socket.emitWithAck('cs.seat.offline', {});
     expect(okData(left)).toMatchObject({ nickname: 'B', state: 'offline' });
     expect(await back).toMatchObject({ state: 'returned', seatName: 'B' });

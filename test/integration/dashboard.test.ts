@@ -27,6 +27,7 @@ import {
   issueToken,
   loginUser,
   nextEvent,
+  nextEventWhere,
   startServer,
   startTestWorkers,
   testConfig,
@@ -274,7 +275,8 @@ describe('live updates', () => {
     const student = await loginUser(stack.url, A.appid, 'lv-student', { role: 'student' });
     const course = (await call(stack.url, 'POST', '/v1/courses', { token: teacher, body: { title: 'live' } })).body;
     const roomId = String(course.roomnum);
-    const started = nextEvent(dashA, 'room.state');
+    // By roomId: another test's room left without heartbeats is swept meanwhile, and its room.state reaches dashA too.
+    const started = nextEventWhere(dashA, 'room.state', (e) => e.roomId === roomId);
     await call(stack.url, 'POST', `/v1/courses/${roomId}/start`, { token: teacher });
     expect(await started).toMatchObject({ appid: A.appid, roomId, kind: 'classroom', state: 'live', host: 'lv-teacher' });
 

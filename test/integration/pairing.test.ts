@@ -281,8 +281,10 @@ describe('pairing rounds', () => {
     const peer = await user(app, 'peer', {}, true);
     const asker = await user(app, 'asker');
     expect((await asker.socket.emitWithAck('pair.ask', { scene: 0 })).error.code).toBe('VALIDATION_FAILED');
+    // Listening before the ask: the worker's dispatch could otherwise arrive in the same read as the ack, before a listener.
+    const offered = nextEvent(peer.socket, 'pair.dispatch');
     const askNo = (await asker.socket.emitWithAck('pair.ask', { scene: 0, peerUid: 'peer' })).data.askNo;
-    const m = await nextEvent(peer.socket, 'pair.dispatch');
+    const m = await offered;
     expect(m.content.extra).toEqual({ ask_no: askNo, round_no: 1, scene: 0 });
     expect((await asker.socket.emitWithAck('pair.ask', {})).error.code).toBe('PAIR_BUSY');
     await asker.socket.emitWithAck('pair.cancel', { askNo });
