@@ -37,6 +37,9 @@
 //     weighs on both alike); each round's table, then the medians, and every ratio and goal is
 //     the median of the rounds' ratios (each ratio from one round: the two ramps minutes apart
 //     at most). On a shared machine one ramp's speed moves by a third from run to run.
+//   BENCH_HEARTBEAT_ROUNDS (1): the heartbeats workload in rounds, as BENCH_JOIN_ROUNDS (its
+//     server CPU moves by a quarter between runs): each round's table, then the medians; its
+//     ratios and goals are the medians of the rounds' ratios.
 //   BENCH_CPU_PROF=<dir>: each server process writes a V8 CPU profile there when it ends.
 //   BENCH_MONITOR=<file>: the round-trips workload writes what Redis MONITOR saw during its
 //     timed connect+joins to <file> (every command, from which connection: to see what a join
@@ -79,6 +82,7 @@ const PUSH_MEMBERS = Number(process.env.BENCH_PUSH_MEMBERS ?? 1000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const K = Number(process.env.BENCH_ROUND_TRIPS ?? 50);
 const ROUNDS = Math.max(1, Number(process.env.BENCH_JOIN_ROUNDS ?? 1));
+const HB_ROUNDS = Math.max(1, Number(process.env.BENCH_HEARTBEAT_ROUNDS ?? 1));
 const ROOM_SIZE = 50;
 const PERIOD_MS = 3000;
 const PUSH_RATE = 10;
@@ -430,21 +434,44 @@ async function joinWorkload(kind: Kind, clients: number, roomCount: number, roun
   );
 }
 
-/** A join workload over ROUNDS rounds, each round's table printed as it ends, then the medians. */
-async function joinRounds(name: string, title: string, clients: number, roomCount: number): Promise<Ramp[]> {
-  const all: Ramp[] = [];
-  for (let round = 0; round < ROUNDS; round++) {
+/**
+ * Runs a workload `count` times on every server, the servers one after another in each round
+ * and in reverse order every other round (a drift of the machine's speed weighs on all alike);
+ * each round is printed as it ends.
+ */
+async function inRounds<R extends { kind: Kind }>(
+  name: string,
+  count: number,
+  run: (k: Kind, round: number) => Promise<R>,
+  printRound: (results: R[], round: number) => void,
+): Promise<R[]> {
+  const all: R[] = [];
+  for (let round = 0; round < count; round++) {
     const order = round % 2 === 0 ? SERVERS : [...SERVERS].reverse();
-    const results: Ramp[] = [];
+    const results: R[] = [];
     for (const k of order) {
-      progress(`${name}: ${NAMES[k]}${ROUNDS > 1 ? ` (round ${round + 1} of ${ROUNDS})` : ''}`);
-      results.push(await joinWorkload(k, clients, roomCount, round));
+      progress(`${name}: ${NAMES[k]}${count > 1 ? ` (round ${round + 1} of ${count})` : ''}`);
+      results.push(await run(k, round));
     }
     results.sort((a, b) => SERVERS.indexOf(a.kind) - SERVERS.indexOf(b.kind));
-    printJoins(ROUNDS > 1 ? `${title} — round ${round + 1} of ${ROUNDS}` : title, results);
+    printRound(results, round);
     all.push(...results);
   }
-  if (ROUNDS > 1) printJoinMedians(title, all);
+  return all;
+}
+
+/** A title with its round, when there are several. */
+const ofRound = (title: string, round: number, count: number) => (count > 1 ? `${title} — round ${round + 1} of ${count}` : title);
+
+/** A join workload over ROUNDS rounds, each round's table printed as it ends, then the medians. */
+async function joinRounds(name: string, title: string, clients: number, roomCount: number): Promise<Ramp[]> {
+  const all = await inRounds(
+    name,
+    ROUNDS,
+    (k, round) => joinWorkload(k, clients, roomCount, round),
+    (results, round) => printJoins(ofRound(title, round, ROUNDS), results),
+  );
+  if (ROUNDS > 1) printMedians(title, ROUNDS, all, JOIN_FIGURES);
   return all;
 }
 
@@ -520,15 +547,18 @@ const ofKind = <R extends { kind: Kind }>(rs: R[], k: Kind) => rs.filter((r) => 
 const spread = (values: number[], digits: number) =>
   values.length > 1 ? ` (${fmt(Math.min(...values), digits)}–${fmt(Math.max(...values), digits)})` : '';
 
+/** A figure of the medians table: its label, how to read it from one result, its decimals. */
+type Figure<R> = [string, (r: R) => number, number];
+const JOIN_FIGURES: Array<Figure<Ramp>> = [
+  ['joins/s', joinsPerS, 0],
+  ['p50 ms', (r) => summary(r.latencies).p50, 1],
+  ['p99 ms', p99, 1],
+  ['api/server CPU ms/join', (r) => msPerJoin(r, r.kind === 'switchboard' ? 'api' : 'server'), 3],
+  ['total CPU ms/join', totalMsPerJoin, 3],
+];
+
 /** Medians over the rounds: each server's figures, and each ratio as the median of the rounds' ratios. */
-function printJoinMedians(title: string, all: Ramp[]): void {
-  const figures: Array<[string, (r: Ramp) => number, number]> = [
-    ['joins/s', joinsPerS, 0],
-    ['p50 ms', (r) => summary(r.latencies).p50, 1],
-    ['p99 ms', p99, 1],
-    ['api/server CPU ms/join', (r) => msPerJoin(r, r.kind === 'switchboard' ? 'api' : 'server'), 3],
-    ['total CPU ms/join', totalMsPerJoin, 3],
-  ];
+function printMedians<R extends { kind: Kind; round?: number }>(title: string, count: number, all: R[], figures: Array<Figure<R>>): void {
   const rows: Row[] = SERVERS.filter((k) => all.some((r) => r.kind === k)).map((k) => {
     const mine = ofKind(all, k);
     return {
@@ -555,7 +585,7 @@ function printJoinMedians(title: string, all: Ramp[]): void {
       ),
     });
   }
-  printTable(`${title} — medians of ${ROUNDS} rounds (min–max); a ratio row: the median of the rounds' ratios`, rows);
+  printTable(`${title} — medians of ${count} rounds (min–max); a ratio row: the median of the rounds' ratios`, rows);
 }
 
 /** Switchboard's figure ÷ `other`'s, in each round where both ran. */
@@ -572,6 +602,8 @@ function roundRatios<R extends { kind: Kind; round?: number }>(rs: R[], other: K
 
 interface Heartbeats {
   kind: Kind;
+  /** Which round (BENCH_HEARTBEAT_ROUNDS), from 0. */
+  round: number;
   members: number;
   acks: number;
   latencies: number[];
@@ -583,7 +615,7 @@ interface Heartbeats {
 
 const hbCpu = (h: Heartbeats) => h.windows.reduce((a, w) => a + serverPct(w), 0) / h.windows.length;
 
-async function heartbeatWorkload(kind: Kind): Promise<Heartbeats> {
+async function heartbeatWorkload(kind: Kind, round: number): Promise<Heartbeats> {
   return withTarget(kind, async (t, members) => {
     const { tokens, roomIds: rooms } = await prepare(t, HB_MEMBERS, Math.ceil(HB_MEMBERS / ROOM_SIZE));
     await settle(t);
@@ -626,6 +658,7 @@ async function heartbeatWorkload(kind: Kind): Promise<Heartbeats> {
     const n = members.length;
     return {
       kind,
+      round,
       members: n,
       acks: latencies.length,
       latencies,
@@ -637,13 +670,21 @@ async function heartbeatWorkload(kind: Kind): Promise<Heartbeats> {
   });
 }
 
-function printHeartbeats(results: Heartbeats[]): void {
+const hbTitle = () =>
+  `Heartbeats: members in rooms of ${ROOM_SIZE}, room.heartbeat (Colyseus: request 'heartbeat') every ${PERIOD_MS / 1000} s, two windows of ${SECONDS} s`;
+const HEARTBEAT_FIGURES: Array<Figure<Heartbeats>> = [
+  ['server CPU % (mean of the windows)', hbCpu, 1],
+  ['ack p99 ms', p99, 2],
+  ['heap/member KiB', (h) => h.heapPerMember / 1024, 2],
+];
+
+function printHeartbeats(title: string, results: Heartbeats[]): void {
   const split = (w: Cpu) =>
     Object.entries(w.server)
       .map(([k, v]) => `${k} ${fmt((v / w.wallS) * 100)}`)
       .join(' + ');
   printTable(
-    `Heartbeats: members in rooms of ${ROOM_SIZE}, room.heartbeat (Colyseus: request 'heartbeat') every ${PERIOD_MS / 1000} s, two windows of ${SECONDS} s`,
+    title,
     withRatios(
       results,
       (h) => {
@@ -907,11 +948,12 @@ if (has('rooms-of-50')) {
   );
 }
 if (has('heartbeats')) {
-  for (const k of SERVERS) {
-    progress(`heartbeats: ${NAMES[k]}`);
-    heartbeats.push(await heartbeatWorkload(k));
-  }
-  printHeartbeats(heartbeats);
+  heartbeats.push(
+    ...(await inRounds('heartbeats', HB_ROUNDS, heartbeatWorkload, (results, round) =>
+      printHeartbeats(ofRound(hbTitle(), round, HB_ROUNDS), results),
+    )),
+  );
+  if (HB_ROUNDS > 1) printMedians(hbTitle(), HB_ROUNDS, heartbeats, HEARTBEAT_FIGURES);
 }
 if (has('push')) {
   for (const k of SERVERS) {
