@@ -25,14 +25,27 @@ export function sweepJobMs(config: Pick<Config, 'SWEEP_JOB_MS'>, intervalMs: num
 /**
  * Runs `sweep` at once and then every `intervalMs` until `periodMs` (plus the overlap) is
  * over, or `signal` aborts (the worker is closing: it returns after the sweep in progress).
- * Returns how many sweeps ran.
+ * A sweep may return how long, from its start, nothing it looks after can fall due (its
+ * feature is idle, and new work cannot be due sooner): the next sweep then waits that long
+ * instead of one interval. On this 2-core VM every wake-up of a process costs a few hundred
+ * microseconds whatever it does, so 20 empty sweeps a second kept an idle worker at 3 % of a
+ * core. Returns how many sweeps ran.
  */
-export async function sweepFor(periodMs: number, intervalMs: number, signal: AbortSignal | undefined, sweep: () => Promise<void>): Promise<number> {
+export async function sweepFor(
+  periodMs: number,
+  intervalMs: number,
+  signal: AbortSignal | undefined,
+  sweep: () => Promise<number | void>,
+): Promise<number> {
   const start = Date.now();
+  const end = start + periodMs + SWEEP_JOB_OVERLAP_MS;
+  let next = start;
   for (let n = 1; ; n++) {
-    await sweep();
-    const next = start + n * intervalMs;
-    if (next >= start + periodMs + SWEEP_JOB_OVERLAP_MS || signal?.aborted) return n;
+    const began = Date.now();
+    const quietMs = await sweep();
+    next += intervalMs;
+    if (typeof quietMs === 'number' && began + quietMs > next) next = began + quietMs;
+    if (next >= end || signal?.aborted) return n;
     const wait = next - Date.now();
     if (wait > 0) {
       try {

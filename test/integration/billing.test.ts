@@ -418,3 +418,35 @@ describe('worker restart mid-call', () => {
     conn.disconnect();
   });
 });
+
+describe('an idle tick loop', () => {
+  it('sleeps until a call begun now could fall due, and still ticks a call begun while it sleeps', async () => {
+    // A server of its own: its key space has no metered call, so no app is in the tick index.
+    const s3 = await startServer(FAST);
+    try {
+      const a3 = await createApp(s3.url);
+      const b3: [string, string] = [a3.appid, a3.secret];
+      await call(s3.url, 'PUT', '/v1/billing/prices/default', { basic: b3, body: { unitPrice: 10, unitSeconds: 1 } });
+      for (const uid of ['i-payer', 'i-payee']) await loginUser(s3.url, a3.appid, uid);
+      await call(s3.url, 'POST', '/v1/billing/topups', { basic: b3, body: { uid: 'i-payer', amount: 100_000, ref: 'i' } });
+      const billing = s3.app.services.billing;
+
+      // A call begun now is first due after min(CHARGE_TICK_SECONDS, a unit) = 200 ms: the loop may sleep that long less one interval.
+      expect(await billing.tick()).toEqual({ ticks: 0, ended: 0, quietMs: 200 - FAST.CHARGE_SWEEP_INTERVAL_MS! });
+      const idle = await billing.tickFor(1000);
+      // At most one sweep per 180 ms over the period and its overlap (sweeping every 20 ms: 60).
+      expect(idle.sweeps).toBeLessThanOrEqual(Math.ceil(1200 / 180));
+
+      const loop = billing.tickFor(1500);
+      await sleep(50); // the loop has swept the empty index and sleeps
+      const begun = await call(s3.url, 'POST', '/v1/billing/calls', { basic: b3, body: { callId: 'i1', payer: 'i-payer', payee: 'i-payee' } });
+      expect(begun.status).toBe(200);
+      const busy = await loop;
+      expect(busy.ticks).toBeGreaterThan(0);
+      expect((await billing.tick()).quietMs).toBeUndefined(); // the call is metered: the loop sweeps every interval
+      await call(s3.url, 'POST', '/v1/billing/calls/i1/end', { basic: b3, body: {} });
+    } finally {
+      await s3.close();
+    }
+  });
+});

@@ -13,6 +13,19 @@ describe('sweepFor', () => {
     for (let i = 1; i < at.length; i++) expect(at[i]!).toBeGreaterThanOrEqual(at[i - 1]!);
   });
 
+  it('waits the quiet time a sweep reports instead of the interval, and the interval when that is longer', async () => {
+    const at: number[] = [];
+    const n = await sweepFor(1000, 50, undefined, async () => {
+      at.push(Date.now());
+      return 400;
+    });
+    // Sweeps 400 ms apart (at 0, 400, 800; the next, at 1200, is past the period and its overlap), not 50.
+    expect(n).toBeGreaterThanOrEqual(2);
+    expect(n).toBeLessThanOrEqual(3);
+    for (let i = 1; i < at.length; i++) expect(at[i]! - at[i - 1]!).toBeGreaterThanOrEqual(395);
+    expect(await sweepFor(300, 50, undefined, async () => 10)).toBe(Math.ceil((300 + SWEEP_JOB_OVERLAP_MS) / 50));
+  });
+
   it('returns after the sweep in progress once aborted, waiting or sweeping', async () => {
     const waiting = new AbortController();
     let sweeps = 0;

@@ -38,11 +38,13 @@ export const ReportedSecondsSchema = Type.Integer({
 });
 
 // ── prices ────────────────────────────────────────────────────────────────────
+/** The shortest unit a price may have, in seconds (the tick loop's idle sleep relies on it: billing/service.ts). */
+export const MIN_UNIT_SECONDS = 1;
 export const PriceBody = Type.Object(
   {
     unitPrice: MoneySchema,
     unitSeconds: Type.Integer({
-      minimum: 1,
+      minimum: MIN_UNIT_SECONDS,
       maximum: 86400,
       default: 60,
       description: 'length of one charged unit; every started unit is charged (default: per started minute)',

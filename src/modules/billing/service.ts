@@ -29,18 +29,19 @@ import { scriptErrorCode, throwOnScriptCode } from '../../infra/lua.js';
 import { BILLING_CODES } from './lua/codes.js';
 import { sweepFor, sweepJobMs } from '../../infra/sweep-loop.js';
 import type { AccountsService } from '../accounts/service.js';
-import type {
-  BeginInput,
-  CallStateT,
-  CallViewT,
-  ChargeEndedT,
-  ChargeTickT,
-  EntryKindT,
-  LedgerPageT,
-  LedgerResultT,
-  PriceBodyT,
-  PriceViewT,
-  ReconciliationT,
+import {
+  MIN_UNIT_SECONDS,
+  type BeginInput,
+  type CallStateT,
+  type CallViewT,
+  type ChargeEndedT,
+  type ChargeTickT,
+  type EntryKindT,
+  type LedgerPageT,
+  type LedgerResultT,
+  type PriceBodyT,
+  type PriceViewT,
+  type ReconciliationT,
 } from './schemas.js';
 import { createBillingStore, type ClaimedTick } from './store.js';
 
@@ -110,6 +111,14 @@ export function createBillingService(core: Core, accounts: AccountsService) {
   const { config, emitter, log } = core;
   const callEnded = createHook<Parameters<CallEndedHandler>>();
   const tickMs = () => Math.max(1, Math.round(config.CHARGE_TICK_SECONDS * 1000));
+  /**
+   * While no app meters a call, nothing can fall due before a call begun now reaches its
+   * first tick, min(tick, unit) after it begins (begin: firstDue), and a unit lasts at least
+   * the price schema's minimum. The tick loop then sleeps that long less one interval (a call
+   * begun meanwhile is still claimed at most about one interval late) instead of sweeping an
+   * empty index every CHARGE_SWEEP_INTERVAL_MS.
+   */
+  const idleQuietMs = () => Math.min(tickMs(), MIN_UNIT_SECONDS * 1000) - config.CHARGE_SWEEP_INTERVAL_MS;
 
   async function getCall(appid: string, callId: string): Promise<CallViewT> {
     const h = await store.getCall(appid, callId);
@@ -272,10 +281,12 @@ export function createBillingService(core: Core, accounts: AccountsService) {
    * One sweep: claims every due tick of every app with active calls and processes it
    * (see processTick); re-runs the hooks of ends that did not acknowledge them.
    */
-  async function sweep(): Promise<{ ticks: number; ended: number }> {
+  async function sweep(): Promise<{ ticks: number; ended: number; quietMs?: number }> {
     let ticks = 0;
     let ended = 0;
-    for (const appid of await store.activeApps()) {
+    const apps = await store.activeApps();
+    if (apps.length === 0) return { ticks, ended, quietMs: idleQuietMs() };
+    for (const appid of apps) {
       for (;;) {
         const now = Date.now();
         const { examined, claimed } = await store.claim(appid, now, CLAIM_BATCH, now + config.CHARGE_TICK_LEASE_MS);
@@ -483,6 +494,7 @@ export function createBillingService(core: Core, accounts: AccountsService) {
         const r = await sweep();
         total.ticks += r.ticks;
         total.ended += r.ended;
+        return r.quietMs;
       });
       return total;
     },
