@@ -27,9 +27,9 @@ export function sweepJobMs(config: Pick<Config, 'SWEEP_JOB_MS'>, intervalMs: num
  * over, or `signal` aborts (the worker is closing: it returns after the sweep in progress).
  * A sweep may return how long, from its start, nothing it looks after can fall due (its
  * feature is idle, and new work cannot be due sooner): the next sweep then waits that long
- * instead of one interval. On this 2-core VM every wake-up of a process costs a few hundred
- * microseconds whatever it does, so 20 empty sweeps a second kept an idle worker at 3 % of a
- * core. Returns how many sweeps ran.
+ * instead of one interval. A process's wake-up alone costs a few hundred microseconds on a
+ * small VM (decisions: "Idle cost"), so 20 empty sweeps a second kept an idle worker at 3 %
+ * of a core. Returns how many sweeps ran.
  */
 export async function sweepFor(
   periodMs: number,
