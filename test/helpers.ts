@@ -295,14 +295,9 @@ export type EventPayload<E extends string> = E extends ServerEventName
 export function nextEvent<E extends string>(socket: Socket | TypedSocket, event: E, ms?: number): Promise<EventPayload<E>>;
 export function nextEvent<T>(socket: Socket | TypedSocket, event: string, ms?: number): Promise<T>;
 export function nextEvent(socket: Socket | TypedSocket, event: string, ms = 5000): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`no ${event} within ${ms} ms`)), ms);
-    untyped(socket).once(event, (data: unknown) => {
-      clearTimeout(t);
-      resolve(data);
-    });
-  });
+  return nextEventWhere(socket, event, ANY, ms);
 }
+const ANY = (): boolean => true;
 
 /**
  * The next `event` whose payload passes `match`; the ones before it are skipped. For broadcasts the
@@ -326,7 +321,7 @@ export function nextEventWhere<E extends string>(
     };
     const t = setTimeout(() => {
       s.off(name, onEvent);
-      reject(new Error(`no matching ${event} within ${ms} ms`));
+      reject(new Error(`no ${match === ANY ? '' : 'matching '}${event} within ${ms} ms`));
     }, ms);
     s.on(name, onEvent);
   });
