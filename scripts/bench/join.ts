@@ -670,8 +670,7 @@ async function heartbeatWorkload(kind: Kind, round: number): Promise<Heartbeats>
   });
 }
 
-const hbTitle = () =>
-  `Heartbeats: members in rooms of ${ROOM_SIZE}, room.heartbeat (Colyseus: request 'heartbeat') every ${PERIOD_MS / 1000} s, two windows of ${SECONDS} s`;
+const HB_TITLE = `Heartbeats: members in rooms of ${ROOM_SIZE}, room.heartbeat (Colyseus: request 'heartbeat') every ${PERIOD_MS / 1000} s, two windows of ${SECONDS} s`;
 const HEARTBEAT_FIGURES: Array<Figure<Heartbeats>> = [
   ['server CPU % (mean of the windows)', hbCpu, 1],
   ['ack p99 ms', p99, 2],
@@ -950,17 +949,13 @@ if (has('rooms-of-50')) {
 if (has('heartbeats')) {
   heartbeats.push(
     ...(await inRounds('heartbeats', HB_ROUNDS, heartbeatWorkload, (results, round) =>
-      printHeartbeats(ofRound(hbTitle(), round, HB_ROUNDS), results),
+      printHeartbeats(ofRound(HB_TITLE, round, HB_ROUNDS), results),
     )),
   );
-  if (HB_ROUNDS > 1) printMedians(hbTitle(), HB_ROUNDS, heartbeats, HEARTBEAT_FIGURES);
+  if (HB_ROUNDS > 1) printMedians(HB_TITLE, HB_ROUNDS, heartbeats, HEARTBEAT_FIGURES);
 }
 if (has('push')) {
-  for (const k of SERVERS) {
-    progress(`push: ${NAMES[k]}`);
-    pushes.push(await pushWorkload(k));
-  }
-  printPush(pushes);
+  pushes.push(...(await inRounds('push', 1, pushWorkload, printPush)));
 }
 if (has('round-trips') && SERVERS.includes('switchboard')) {
   progress('round-trips: Switchboard');
