@@ -7,8 +7,13 @@
 //      in flight. Per client: start of connect → join ack. joins/s = clients / wall time of
 //      the ramp; p50/p99/max; server CPU ms per join over the ramp, per process and total.
 //   2. rooms-of-50: BENCH_ROOMS50_CLIENTS clients into rooms of 50, same figures.
-//      In 1 and 2, Switchboard's api also counts its socket writes to Redis (as in 5), and
-//      the Redis commands of all its processes are counted (INFO commandstats), per join.
+//   2b. leave: the members of 2, once joined (not timed), leave their room (acked) and
+//      disconnect, BENCH_JOIN_CONCURRENCY in flight: leaves/s, leave p50/p99 (sent → ack),
+//      server CPU per leave + disconnect over the leaves and 300 ms after the last (the
+//      disconnects' work). Bare: socket.leave + room.member 'left' to the room + ack; Colyseus:
+//      a consented room.leave (its players map loses the player: a patch to the room).
+//      In 1, 2 and 2b, Switchboard's api also counts its socket writes to Redis (as in 5), and
+//      the Redis commands of all its processes are counted (INFO commandstats), per op.
 //   3. heartbeats: BENCH_HEARTBEAT_MEMBERS members in rooms of 50, each heartbeating every
 //      3 s (acked, spread over the period, from its join on); two windows of BENCH_SECONDS:
 //      server CPU % per window (sum and split), ack p50/p99; then heap per member after a
@@ -28,11 +33,11 @@
 // ack; heartbeat ack; POST /notify → io.to(room).emit). Colyseus: peers/colyseus-server.ts
 // (a room whose schema state maps the players; a `heartbeat` request answered; POST /notify
 // → room.broadcast), clients are @colyseus/sdk (joinById: HTTP seat reservation + WebSocket).
-//   BENCH_JOIN_WORKLOADS (default one-room,rooms-of-50,heartbeats,push,round-trips)
+//   BENCH_JOIN_WORKLOADS (default one-room,rooms-of-50,leave,heartbeats,push,round-trips)
 //   BENCH_JOIN_SERVERS (default switchboard,bare,colyseus)  BENCH_JOIN_CONCURRENCY (100)
 //   BENCH_ONE_ROOM (1000)  BENCH_ROOMS50_CLIENTS (2000)  BENCH_HEARTBEAT_MEMBERS (5000)
 //   BENCH_PUSH_MEMBERS (1000)  BENCH_SECONDS (20)  BENCH_ROUND_TRIPS (50)
-//   BENCH_JOIN_ROUNDS (1): the two join workloads run that many rounds, the servers one after
+//   BENCH_JOIN_ROUNDS (1): the two join workloads and leave run that many rounds, the servers one after
 //     another in each (in reverse order every other round, so a drift of the machine's speed
 //     weighs on both alike); each round's table, then the medians, and every ratio and goal is
 //     the median of the rounds' ratios (each ratio from one round: the two ramps minutes apart
@@ -72,7 +77,7 @@ import {
 import { commandMicros, commandStats, coreSeconds, cpuMeter, fmt, median, printTable, summary, wallNow } from './lib/stats.js';
 
 type Kind = 'switchboard' | 'bare' | 'colyseus';
-const WORKLOADS = (process.env.BENCH_JOIN_WORKLOADS ?? 'one-room,rooms-of-50,heartbeats,push,round-trips').split(',');
+const WORKLOADS = (process.env.BENCH_JOIN_WORKLOADS ?? 'one-room,rooms-of-50,leave,heartbeats,push,round-trips').split(',');
 const SERVERS = (process.env.BENCH_JOIN_SERVERS ?? 'switchboard,bare,colyseus').split(',') as Kind[];
 const CONCURRENCY = Number(process.env.BENCH_JOIN_CONCURRENCY ?? 100);
 const ONE_ROOM = Number(process.env.BENCH_ONE_ROOM ?? 1000);
@@ -122,6 +127,8 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 interface Member {
   heartbeat(): Promise<void>;
   onPush(fn: (data: { sent: number }) => void): void;
+  /** Leaves the room (acked; Colyseus: a consented leave, answered by the server's close) and disconnects. */
+  leave(): Promise<void>;
   close(): void;
 }
 
@@ -157,6 +164,11 @@ async function socketJoin(url: string, token: string, roomId: string): Promise<M
       if (!hb.ok) throw new Error(`room.heartbeat: ${JSON.stringify(hb.error)}`);
     },
     onPush: (fn) => c.onEvent('bench.push', fn as (d: unknown) => void),
+    async leave() {
+      const r = await withTimeout(c.emitWithAck('room.leave', { roomId }), 30_000, 'room.leave');
+      c.close();
+      if (!r.ok) throw new Error(`room.leave: ${JSON.stringify(r.error)}`);
+    },
     close: () => c.close(),
   };
 }
@@ -261,6 +273,7 @@ async function startServers(kind: Kind, extraEnv: Record<string, string>): Promi
       return {
         heartbeat: async () => void (await room.request('heartbeat', { roomId })),
         onPush: (fn) => void room.onMessage('bench.push', fn),
+        leave: async () => void (await withTimeout(room.leave(true), 30_000, 'leave')),
         close: () => void room.leave(false),
       };
     },
@@ -342,6 +355,8 @@ async function prepare(t: Target, clients: number, rooms: number): Promise<{ tok
 
 interface Ramp {
   kind: Kind;
+  /** What each client did: connect + join (a ramp), or leave + disconnect. */
+  op: 'join' | 'leave';
   /** Which round of the workload (BENCH_JOIN_ROUNDS), from 0. */
   round: number;
   clients: number;
@@ -349,14 +364,14 @@ interface Ramp {
   wallS: number;
   latencies: number[];
   errors: string[];
-  cpu: Cpu; // over the ramp
-  /** Switchboard: the api's socket writes to Redis (its command connections and the adapter's reads) and Redis commands (all processes), per join. */
+  cpu: Cpu; // over the ramp (leaves: and 300 ms after)
+  /** Switchboard: the api's socket writes to Redis (its command connections and the adapter's reads) and Redis commands (all processes), per op. */
   redis?: {
-    writesPerJoin: number;
-    streamReadsPerJoin: number;
-    commandsPerJoin: number;
+    writesPerOp: number;
+    streamReadsPerOp: number;
+    commandsPerOp: number;
     top: Array<[string, number]>;
-    /** Redis' own time per join, µs, by command (a script's includes the commands inside it). */
+    /** Redis' own time per op, µs, by command (a script's includes the commands inside it). */
     micros: Array<[string, number]>;
   };
 }
@@ -393,42 +408,80 @@ async function ramp(
   });
   const cpu = stop();
   progress(`  ${latencies.length} joined in ${fmt(cpu.wallS, 1)} s`);
-  const result: Ramp = { kind: t.kind, round: 0, clients: tokens.length, rooms: rooms.length, wallS: cpu.wallS, latencies, errors, cpu };
+  const result: Ramp = { kind: t.kind, op: 'join', round: 0, clients: tokens.length, rooms: rooms.length, wallS: cpu.wallS, latencies, errors, cpu };
   if (probe && before) {
     await sleep(300); // what the last joins started after their acks
-    const after = await redisCounts(t, probe);
-    probe.disconnect();
-    const n = latencies.length;
-    /** What each command added between the two reads, per join, biggest first (info: this probe). */
-    const perJoin = (now: Map<string, number>, then: Map<string, number>) =>
-      [...now]
-        .filter(([name]) => name !== 'info')
-        .map(([name, v]): [string, number] => [name, (v - (then.get(name) ?? 0)) / n])
-        .sort((a, b) => b[1] - a[1]);
-    const calls = perJoin(after.commands, before.commands);
-    result.redis = {
-      writesPerJoin: (after.writes.commands - before.writes.commands) / n,
-      streamReadsPerJoin: (after.writes.streamReads - before.writes.streamReads) / n,
-      commandsPerJoin: calls.reduce((a, [, c]) => a + c, 0),
-      top: calls.slice(0, 8),
-      micros: perJoin(after.micros, before.micros).slice(0, 8),
-    };
+    result.redis = await redisPerOp(t, probe, before, latencies.length);
   }
   return result;
 }
 
-const joinsPerS = (r: Ramp) => (r.clients - r.errors.length) / r.wallS;
-const msPerJoin = (r: Ramp, proc: string) => ((r.cpu.server[proc] ?? NaN) * 1000) / (r.clients - r.errors.length);
-const totalMsPerJoin = (r: Ramp) => (sum(r.cpu.server) * 1000) / (r.clients - r.errors.length);
+/** What Redis did between `before` and now, per op (n ops), and the probe closed. */
+async function redisPerOp(t: Target, probe: Redis, before: Awaited<ReturnType<typeof redisCounts>>, n: number): Promise<NonNullable<Ramp['redis']>> {
+  const after = await redisCounts(t, probe);
+  probe.disconnect();
+  /** What each command added between the two reads, per op, biggest first (info: this probe). */
+  const perOp = (now: Map<string, number>, then: Map<string, number>) =>
+    [...now]
+      .filter(([name]) => name !== 'info')
+      .map(([name, v]): [string, number] => [name, (v - (then.get(name) ?? 0)) / n])
+      .sort((a, b) => b[1] - a[1]);
+  const calls = perOp(after.commands, before.commands);
+  return {
+    writesPerOp: (after.writes.commands - before.writes.commands) / n,
+    streamReadsPerOp: (after.writes.streamReads - before.writes.streamReads) / n,
+    commandsPerOp: calls.reduce((a, [, c]) => a + c, 0),
+    top: calls.slice(0, 8),
+    micros: perOp(after.micros, before.micros).slice(0, 8),
+  };
+}
+
+/**
+ * Every member leaves its room (acked) and disconnects, CONCURRENCY in flight. Latency: leave
+ * sent → its ack (Colyseus: the consented leave's close). The rate is over the leaves; the CPU
+ * window runs 300 ms past the last ack, so that it holds the work each disconnect starts.
+ */
+async function leaveAll(t: Target, members: Member[], rooms: number): Promise<Ramp> {
+  const latencies: number[] = [];
+  const errors: string[] = [];
+  const probe = t.redisUrl && t.countsRedisWrites ? new Redis(t.redisUrl) : undefined;
+  const before = probe && (await redisCounts(t, probe));
+  const stop = cpuWindow(t);
+  const started = performance.now();
+  await pool(members.splice(0), CONCURRENCY, async (m) => {
+    const start = performance.now();
+    try {
+      await m.leave();
+      latencies.push(performance.now() - start);
+    } catch (err) {
+      errors.push((err as Error).message);
+    }
+  });
+  const wallS = (performance.now() - started) / 1000;
+  await sleep(300);
+  const cpu = stop();
+  progress(`  ${latencies.length} left in ${fmt(wallS, 1)} s`);
+  const result: Ramp = { kind: t.kind, op: 'leave', round: 0, clients: latencies.length + errors.length, rooms, wallS, latencies, errors, cpu };
+  if (probe && before) result.redis = await redisPerOp(t, probe, before, latencies.length);
+  return result;
+}
+
+const opsPerS = (r: Ramp) => (r.clients - r.errors.length) / r.wallS;
+const msPerOp = (r: Ramp, proc: string) => ((r.cpu.server[proc] ?? NaN) * 1000) / (r.clients - r.errors.length);
+const totalMsPerOp = (r: Ramp) => (sum(r.cpu.server) * 1000) / (r.clients - r.errors.length);
 const p99 = (r: { latencies: number[] }) => summary(r.latencies).p99;
 
-async function joinWorkload(kind: Kind, clients: number, roomCount: number, round: number): Promise<Ramp> {
+/** Connect + join (`op` join: the ramp is the result) or, after the ramp, leave + disconnect (`op` leave). */
+async function joinWorkload(kind: Kind, clients: number, roomCount: number, round: number, op: Ramp['op']): Promise<Ramp> {
   return withTarget(
     kind,
     async (t, members) => {
       const { tokens, roomIds } = await prepare(t, clients, roomCount);
       await settle(t);
-      return { ...(await ramp(t, tokens, roomIds, members)), round };
+      const joined = await ramp(t, tokens, roomIds, members);
+      if (op === 'join') return { ...joined, round };
+      await settle(t);
+      return { ...(await leaveAll(t, members, roomIds.length)), round };
     },
     { BENCH_COUNT_REDIS: '1', ...NO_TIMEOUT },
   );
@@ -463,15 +516,15 @@ async function inRounds<R extends { kind: Kind }>(
 /** A title with its round, when there are several. */
 const ofRound = (title: string, round: number, count: number) => (count > 1 ? `${title} — round ${round + 1} of ${count}` : title);
 
-/** A join workload over ROUNDS rounds, each round's table printed as it ends, then the medians. */
-async function joinRounds(name: string, title: string, clients: number, roomCount: number): Promise<Ramp[]> {
+/** A join (or leave) workload over ROUNDS rounds, each round's table printed as it ends, then the medians. */
+async function joinRounds(name: string, title: string, clients: number, roomCount: number, op: Ramp['op'] = 'join'): Promise<Ramp[]> {
   const all = await inRounds(
     name,
     ROUNDS,
-    (k, round) => joinWorkload(k, clients, roomCount, round),
-    (results, round) => printJoins(ofRound(title, round, ROUNDS), results),
+    (k, round) => joinWorkload(k, clients, roomCount, round, op),
+    (results, round) => printOps(ofRound(title, round, ROUNDS), results),
   );
-  if (ROUNDS > 1) printMedians(title, ROUNDS, all, JOIN_FIGURES);
+  if (ROUNDS > 1) printMedians(title, ROUNDS, all, opFigures(op));
   return all;
 }
 
@@ -495,12 +548,14 @@ function withRatios<R extends { kind: Kind }>(results: R[], toRow: (r: R) => Row
   return rows;
 }
 
-function printJoins(title: string, results: Ramp[]): void {
+/** Joins or leaves, one table: every result of it has the same op. */
+function printOps(title: string, results: Ramp[]): void {
+  const op = results[0]?.op ?? 'join';
   const ratioOf: Record<string, (r: Ramp) => number> = {
-    'joins/s': joinsPerS,
+    [`${op}s/s`]: opsPerS,
     'p50 ms': (r) => summary(r.latencies).p50,
     'p99 ms': (r) => summary(r.latencies).p99,
-    'total CPU ms/join': totalMsPerJoin,
+    [`total CPU ms/${op}`]: totalMsPerOp,
   };
   printTable(
     title,
@@ -513,18 +568,18 @@ function printJoins(title: string, results: Ramp[]): void {
           server: NAMES[r.kind],
           clients: r.clients,
           rooms: r.rooms,
-          'ramp s': fmt(r.wallS, 2),
-          'joins/s': fmt(joinsPerS(r), 0),
+          [op === 'join' ? 'ramp s' : 'leaving s']: fmt(r.wallS, 2),
+          [`${op}s/s`]: fmt(opsPerS(r), 0),
           'p50 ms': fmt(s.p50, 1),
           'p99 ms': fmt(s.p99, 1),
           'max ms': fmt(s.max, 1),
           errors: r.errors.length,
-          'api/server CPU ms/join': fmt(msPerJoin(r, sb ? 'api' : 'server'), 3),
-          'worker ms/join': sb ? fmt(msPerJoin(r, 'worker'), 3) : '-',
-          'redis ms/join': sb ? fmt(msPerJoin(r, 'redis'), 3) : '-',
-          'total CPU ms/join': fmt(totalMsPerJoin(r), 3),
-          'api Redis writes/join': r.redis ? `${fmt(r.redis.writesPerJoin, 2)} + ${fmt(r.redis.streamReadsPerJoin, 2)} reads` : '-',
-          'Redis cmds/join': r.redis ? fmt(r.redis.commandsPerJoin, 1) : '-',
+          [`api/server CPU ms/${op}`]: fmt(msPerOp(r, sb ? 'api' : 'server'), 3),
+          [`worker ms/${op}`]: sb ? fmt(msPerOp(r, 'worker'), 3) : '-',
+          [`redis ms/${op}`]: sb ? fmt(msPerOp(r, 'redis'), 3) : '-',
+          [`total CPU ms/${op}`]: fmt(totalMsPerOp(r), 3),
+          [`api Redis writes/${op}`]: r.redis ? `${fmt(r.redis.writesPerOp, 2)} + ${fmt(r.redis.streamReadsPerOp, 2)} reads` : '-',
+          [`Redis cmds/${op}`]: r.redis ? fmt(r.redis.commandsPerOp, 1) : '-',
           'bench CPU %': fmt(r.cpu.benchPct, 0),
           [OTHERS]: othersCol(r.cpu),
         };
@@ -535,12 +590,12 @@ function printJoins(title: string, results: Ramp[]): void {
   noteSaturated(results);
   for (const r of results)
     if (r.redis) {
-      process.stdout.write(`Switchboard's Redis commands per join: ${r.redis.top.map(([name, c]) => `${name} ${fmt(c, 2)}`).join(', ')}\n`);
+      process.stdout.write(`Switchboard's Redis commands per ${op}: ${r.redis.top.map(([name, c]) => `${name} ${fmt(c, 2)}`).join(', ')}\n`);
       process.stdout.write(
-        `Switchboard's Redis time per join, µs (commandstats; a script's includes the commands it ran): ${r.redis.micros.map(([name, us]) => `${name} ${fmt(us, 1)}`).join(', ')}\n`,
+        `Switchboard's Redis time per ${op}, µs (commandstats; a script's includes the commands it ran): ${r.redis.micros.map(([name, us]) => `${name} ${fmt(us, 1)}`).join(', ')}\n`,
       );
     }
-  for (const r of results) if (r.errors.length) process.stdout.write(`${NAMES[r.kind]}: ${r.errors.length} joins failed, first: ${r.errors[0]}\n`);
+  for (const r of results) if (r.errors.length) process.stdout.write(`${NAMES[r.kind]}: ${r.errors.length} ${op}s failed, first: ${r.errors[0]}\n`);
 }
 
 const ofKind = <R extends { kind: Kind }>(rs: R[], k: Kind) => rs.filter((r) => r.kind === k);
@@ -549,12 +604,12 @@ const spread = (values: number[], digits: number) =>
 
 /** A figure of the medians table: its label, how to read it from one result, its decimals. */
 type Figure<R> = [string, (r: R) => number, number];
-const JOIN_FIGURES: Array<Figure<Ramp>> = [
-  ['joins/s', joinsPerS, 0],
+const opFigures = (op: Ramp['op']): Array<Figure<Ramp>> => [
+  [`${op}s/s`, opsPerS, 0],
   ['p50 ms', (r) => summary(r.latencies).p50, 1],
   ['p99 ms', p99, 1],
-  ['api/server CPU ms/join', (r) => msPerJoin(r, r.kind === 'switchboard' ? 'api' : 'server'), 3],
-  ['total CPU ms/join', totalMsPerJoin, 3],
+  [`api/server CPU ms/${op}`, (r) => msPerOp(r, r.kind === 'switchboard' ? 'api' : 'server'), 3],
+  [`total CPU ms/${op}`, totalMsPerOp, 3],
 ];
 
 /** Medians over the rounds: each server's figures, and each ratio as the median of the rounds' ratios. */
@@ -921,6 +976,7 @@ process.stdout.write(
 const has = (w: string) => WORKLOADS.includes(w);
 const oneRoom: Ramp[] = [];
 const rooms50: Ramp[] = [];
+const leaves: Ramp[] = [];
 const heartbeats: Heartbeats[] = [];
 const pushes: Push[] = [];
 let roundTrips: RoundTrips | undefined;
@@ -943,6 +999,18 @@ if (has('rooms-of-50')) {
       `Rooms of ${ROOM_SIZE}: ${ROOMS50} clients connect + join ${roomCount} rooms, ${CONCURRENCY} in flight`,
       ROOMS50,
       roomCount,
+    )),
+  );
+}
+if (has('leave')) {
+  const roomCount = Math.ceil(ROOMS50 / ROOM_SIZE);
+  leaves.push(
+    ...(await joinRounds(
+      'leave',
+      `Leaving rooms of ${ROOM_SIZE}: ${ROOMS50} members (joined as in rooms-of-50, not timed) leave their room (acked; Colyseus: a consented leave) and disconnect, ${CONCURRENCY} in flight (latency: leave sent → its ack; CPU: the leaves and 300 ms after the last)`,
+      ROOMS50,
+      roomCount,
+      'leave',
     )),
   );
 }
@@ -970,12 +1038,15 @@ const ratio = <R extends { kind: Kind; round?: number }>(rs: R[], other: Kind, f
 /** Switchboard's own figure, the median of its rounds. */
 const sbFigure = (rs: Ramp[], f: (r: Ramp) => number): number => median(ofKind(rs, 'switchboard').map(f));
 const ratioRows: Array<[string, (other: Kind) => number]> = [
-  ['one room: joins/s', (o) => ratio(oneRoom, o, joinsPerS)],
+  ['one room: joins/s', (o) => ratio(oneRoom, o, opsPerS)],
   ['one room: join p99', (o) => ratio(oneRoom, o, p99)],
-  ['one room: server CPU per join', (o) => ratio(oneRoom, o, totalMsPerJoin)],
-  ['rooms of 50: joins/s', (o) => ratio(rooms50, o, joinsPerS)],
+  ['one room: server CPU per join', (o) => ratio(oneRoom, o, totalMsPerOp)],
+  ['rooms of 50: joins/s', (o) => ratio(rooms50, o, opsPerS)],
   ['rooms of 50: join p99', (o) => ratio(rooms50, o, p99)],
-  ['rooms of 50: server CPU per join', (o) => ratio(rooms50, o, totalMsPerJoin)],
+  ['rooms of 50: server CPU per join', (o) => ratio(rooms50, o, totalMsPerOp)],
+  ['leaving rooms of 50: leaves/s', (o) => ratio(leaves, o, opsPerS)],
+  ['leaving rooms of 50: leave p99', (o) => ratio(leaves, o, p99)],
+  ['leaving rooms of 50: server CPU per leave + disconnect', (o) => ratio(leaves, o, totalMsPerOp)],
   ['heartbeats: server CPU (mean of the windows)', (o) => ratio(heartbeats, o, hbCpu)],
   ['heartbeats: heap per member', (o) => ratio(heartbeats, o, (h) => h.heapPerMember)],
   ['push: delivery p99', (o) => ratio(pushes, o, p99)],
@@ -987,12 +1058,12 @@ printTable(
 
 /** The figures a goal compares came from ramps of which one had its load generator saturated. */
 const bounded = (rs: Ramp[], ...kinds: Kind[]) => rs.some((r) => kinds.includes(r.kind) && saturated(r.cpu));
-const apiMs = (r: Ramp) => msPerJoin(r, 'api');
+const apiMs = (r: Ramp) => msPerOp(r, 'api');
 const goals: Array<[string, number, (v: number) => boolean, string, boolean?]> = [
-  ['rooms of 50: joins/s ≥ 0.7× bare', ratio(rooms50, 'bare', joinsPerS), (v) => v >= 0.7, '×', bounded(rooms50, 'switchboard', 'bare')],
+  ['rooms of 50: joins/s ≥ 0.7× bare', ratio(rooms50, 'bare', opsPerS), (v) => v >= 0.7, '×', bounded(rooms50, 'switchboard', 'bare')],
   ['rooms of 50: join p99 ≤ 250 ms', sbFigure(rooms50, p99), (v) => v <= 250, ' ms', bounded(rooms50, 'switchboard')],
-  ['one room: joins/s ≥ 2× Colyseus', ratio(oneRoom, 'colyseus', joinsPerS), (v) => v >= 2, '×', bounded(oneRoom, 'switchboard', 'colyseus')],
-  ['one room: joins/s ≥ 0.5× bare', ratio(oneRoom, 'bare', joinsPerS), (v) => v >= 0.5, '×', bounded(oneRoom, 'switchboard', 'bare')],
+  ['one room: joins/s ≥ 2× Colyseus', ratio(oneRoom, 'colyseus', opsPerS), (v) => v >= 2, '×', bounded(oneRoom, 'switchboard', 'colyseus')],
+  ['one room: joins/s ≥ 0.5× bare', ratio(oneRoom, 'bare', opsPerS), (v) => v >= 0.5, '×', bounded(oneRoom, 'switchboard', 'bare')],
   ['one room: join p99 ≤ 250 ms', sbFigure(oneRoom, p99), (v) => v <= 250, ' ms', bounded(oneRoom, 'switchboard')],
   ['api CPU ≤ 1 ms per connect + join (rooms of 50)', sbFigure(rooms50, apiMs), (v) => v <= 1, ' ms'],
   ['api CPU ≤ 1 ms per connect + join (one room)', sbFigure(oneRoom, apiMs), (v) => v <= 1, ' ms'],

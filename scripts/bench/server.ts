@@ -2,12 +2,12 @@
 // are its own. argv[2]: `switchboard` (buildApp, as in production) or `bare` (plain
 // Socket.IO with its in-memory adapter: what a minimal Socket.IO app does for the same
 // events — session.ping; room.join (join, announce room.member to the room, ack);
-// room.heartbeat (ack); room.message (broadcast); HTTP POST /notify {room, event, data}).
+// room.leave (leave, announce room.member 'left' to the room, ack); room.heartbeat (ack); room.message (broadcast); HTTP POST /notify {room, event, data}).
 // Bare with BENCH_BARE_AUTH=1 admits a handshake only with an auth.token the bench posted
 // first (POST /tokens {token: uid}); without it, any handshake (uid = socket id).
 // It answers IPC {cmd:'stats'} with its heap and RSS after a full GC, and, in switchboard
 // mode with BENCH_COUNT_REDIS=1, IPC {cmd:'redisWrites'} with the socket writes made to
-// Redis so far (every net.Socket write whose remote port is REDIS_URL's). With
+// Redis so far (every write of a socket this process connected to REDIS_URL's port). With
 // BENCH_HEAP_SNAPSHOT=<dir> each {cmd:'stats'} also writes a V8 heap snapshot there
 // (<mode>-<pid>-<n>.heapsnapshot, after the GC): what a socket keeps, by constructor.
 import { createServer, type IncomingMessage } from 'node:http';
@@ -31,18 +31,30 @@ const port = Number(process.env.PORT ?? 0);
 const redisWrites = { commands: 0, streamReads: 0 };
 if (process.env.BENCH_COUNT_REDIS === '1') {
   const redisPort = Number(new URL(process.env.REDIS_URL ?? 'redis://127.0.0.1:6390').port || 6379);
-  const write = Socket.prototype.write;
   const isXread = (chunk: unknown) =>
     /^\*\d+\r\n\$5\r\nxread\r\n/i.test(
       String(typeof chunk === 'string' ? chunk.slice(0, 24) : Buffer.isBuffer(chunk) ? chunk.subarray(0, 24).toString() : ''),
     );
-  Socket.prototype.write = function (this: Socket, ...args: unknown[]) {
-    if (this.remotePort === redisPort) {
-      if (isXread(args[0])) redisWrites.streamReads++;
-      else redisWrites.commands++;
+  // Only the sockets this process connects to Redis get a counting write: the clients'
+  // sockets (accepted, never connected from here) keep Node's own, so that counting costs
+  // the api nothing per frame sent to a client (it would be charged to Switchboard's CPU).
+  const connect = Socket.prototype.connect;
+  Socket.prototype.connect = function (this: Socket, ...args: unknown[]) {
+    // net.connect passes its normalized arguments as one array: [options, callback].
+    const first = Array.isArray(args[0]) ? (args[0] as unknown[])[0] : args[0];
+    const port = typeof first === 'object' && first !== null ? Number((first as { port?: unknown }).port) : Number(first);
+    // After connect: it puts Socket.prototype.write back on the instance.
+    const socket = (connect as (...a: unknown[]) => Socket).apply(this, args);
+    if (port === redisPort) {
+      const write = Socket.prototype.write;
+      this.write = function (this: Socket, ...w: unknown[]) {
+        if (isXread(w[0])) redisWrites.streamReads++;
+        else redisWrites.commands++;
+        return (write as (...a: unknown[]) => boolean).apply(this, w);
+      } as typeof write;
     }
-    return (write as (...a: unknown[]) => boolean).apply(this, args);
-  } as typeof write;
+    return socket;
+  } as typeof connect;
 }
 
 async function body(req: IncomingMessage): Promise<unknown> {
@@ -120,6 +132,12 @@ async function start(): Promise<{ url: string; close: () => Promise<void> }> {
         const size = memsize(p.roomId);
         io.to(`room:${p.roomId}`).emit('room.member', { roomId: p.roomId, uid, action: 'joined', memsize: size });
         ack({ ok: true, data: { roomId: p.roomId, joined: true, memsize: size, role: 'member', deadline: Date.now() + 10_000 } });
+      });
+      socket.on('room.leave', (p: { roomId: string }, ack: (r: unknown) => void) => {
+        void socket.leave(`room:${p.roomId}`);
+        const size = memsize(p.roomId);
+        io.to(`room:${p.roomId}`).emit('room.member', { roomId: p.roomId, uid, action: 'left', memsize: size });
+        ack({ ok: true, data: { left: true, memsize: size } });
       });
       socket.on('room.heartbeat', (p: { roomId: string }, ack: (r: unknown) => void) => {
         ack({ ok: true, data: { roomId: p.roomId, joined: false, memsize: memsize(p.roomId), role: 'member', deadline: Date.now() + 10_000 } });
