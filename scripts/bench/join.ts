@@ -37,8 +37,8 @@
 //   BENCH_JOIN_SERVERS (default switchboard,bare,colyseus)  BENCH_JOIN_CONCURRENCY (100)
 //   BENCH_ONE_ROOM (1000)  BENCH_ROOMS50_CLIENTS (2000)  BENCH_HEARTBEAT_MEMBERS (5000)
 //   BENCH_PUSH_MEMBERS (1000)  BENCH_SECONDS (20)  BENCH_ROUND_TRIPS (50)
-//   BENCH_JOIN_ROUNDS (1): the two join workloads and leave run that many rounds, the servers one after
-//     another in each (in reverse order every other round, so a drift of the machine's speed
+//   BENCH_JOIN_ROUNDS (1): the two join workloads and leave run that many rounds, the servers
+//     one after another in each (in reverse order every other round, so a drift of the machine's speed
 //     weighs on both alike); each round's table, then the medians, and every ratio and goal is
 //     the median of the rounds' ratios (each ratio from one round: the two ramps minutes apart
 //     at most). On a shared machine one ramp's speed moves by a third from run to run.
@@ -165,9 +165,12 @@ async function socketJoin(url: string, token: string, roomId: string): Promise<M
     },
     onPush: (fn) => c.onEvent('bench.push', fn as (d: unknown) => void),
     async leave() {
-      const r = await withTimeout(c.emitWithAck('room.leave', { roomId }), 30_000, 'room.leave');
-      c.close();
-      if (!r.ok) throw new Error(`room.leave: ${JSON.stringify(r.error)}`);
+      try {
+        const r = await withTimeout(c.emitWithAck('room.leave', { roomId }), 30_000, 'room.leave');
+        if (!r.ok) throw new Error(`room.leave: ${JSON.stringify(r.error)}`);
+      } finally {
+        c.close();
+      }
     },
     close: () => c.close(),
   };
