@@ -38,8 +38,8 @@
 //   BENCH_ONE_ROOM (1000)  BENCH_ROOMS50_CLIENTS (2000)  BENCH_HEARTBEAT_MEMBERS (5000)
 //   BENCH_PUSH_MEMBERS (1000)  BENCH_SECONDS (20)  BENCH_ROUND_TRIPS (50)
 //   BENCH_JOIN_ROUNDS (1): the two join workloads and leave run that many rounds, the servers
-//     one after another in each (in reverse order every other round, so a drift of the machine's speed
-//     weighs on both alike); each round's table, then the medians, and every ratio and goal is
+//     one after another in each (in reverse order every other round, so a drift of the
+//     machine's speed weighs on both alike); each round's table, then the medians, and every ratio and goal is
 //     the median of the rounds' ratios (each ratio from one round: the two ramps minutes apart
 //     at most). On a shared machine one ramp's speed moves by a third from run to run.
 //   BENCH_HEARTBEAT_ROUNDS (1): the heartbeats workload in rounds, as BENCH_JOIN_ROUNDS (its
@@ -393,49 +393,65 @@ async function ramp(
   members: Member[],
   joined: (m: Member, i: number) => void = () => undefined,
 ): Promise<Ramp> {
-  const latencies: number[] = [];
-  const errors: string[] = [];
-  const probe = t.redisUrl && t.countsRedisWrites ? new Redis(t.redisUrl) : undefined;
-  const before = probe && (await redisCounts(t, probe));
+  const perOp = await countRedis(t);
   const stop = cpuWindow(t);
-  await pool(tokens, CONCURRENCY, async (token, i) => {
-    const start = performance.now();
-    try {
-      const m = await t.join(token, rooms[i % rooms.length]!);
-      latencies.push(performance.now() - start);
-      members.push(m);
-      joined(m, i);
-    } catch (err) {
-      errors.push((err as Error).message);
-    }
+  const { latencies, errors } = await timedOps(tokens, async (token, i) => {
+    const m = await t.join(token, rooms[i % rooms.length]!);
+    members.push(m);
+    joined(m, i);
   });
   const cpu = stop();
   progress(`  ${latencies.length} joined in ${fmt(cpu.wallS, 1)} s`);
   const result: Ramp = { kind: t.kind, op: 'join', round: 0, clients: tokens.length, rooms: rooms.length, wallS: cpu.wallS, latencies, errors, cpu };
-  if (probe && before) {
+  if (perOp) {
     await sleep(300); // what the last joins started after their acks
-    result.redis = await redisPerOp(t, probe, before, latencies.length);
+    result.redis = await perOp(latencies.length);
   }
   return result;
 }
 
-/** What Redis did between `before` and now, per op (n ops), and the probe closed. */
-async function redisPerOp(t: Target, probe: Redis, before: Awaited<ReturnType<typeof redisCounts>>, n: number): Promise<NonNullable<Ramp['redis']>> {
-  const after = await redisCounts(t, probe);
-  probe.disconnect();
-  /** What each command added between the two reads, per op, biggest first (info: this probe). */
-  const perOp = (now: Map<string, number>, then: Map<string, number>) =>
-    [...now]
-      .filter(([name]) => name !== 'info')
-      .map(([name, v]): [string, number] => [name, (v - (then.get(name) ?? 0)) / n])
-      .sort((a, b) => b[1] - a[1]);
-  const calls = perOp(after.commands, before.commands);
-  return {
-    writesPerOp: (after.writes.commands - before.writes.commands) / n,
-    streamReadsPerOp: (after.writes.streamReads - before.writes.streamReads) / n,
-    commandsPerOp: calls.reduce((a, [, c]) => a + c, 0),
-    top: calls.slice(0, 8),
-    micros: perOp(after.micros, before.micros).slice(0, 8),
+/** Runs `op` on every item, CONCURRENCY in flight: each op's latency (start → resolved) or error, and the wall time of all. */
+async function timedOps<T>(items: T[], op: (item: T, i: number) => Promise<void>): Promise<{ latencies: number[]; errors: string[]; wallS: number }> {
+  const latencies: number[] = [];
+  const errors: string[] = [];
+  const started = performance.now();
+  await pool(items, CONCURRENCY, async (item, i) => {
+    const start = performance.now();
+    try {
+      await op(item, i);
+      latencies.push(performance.now() - start);
+    } catch (err) {
+      errors.push((err as Error).message);
+    }
+  });
+  return { latencies, errors, wallS: (performance.now() - started) / 1000 };
+}
+
+/**
+ * Switchboard started with BENCH_COUNT_REDIS=1: reads Redis' counts now and returns what reads
+ * them again, per op (n ops), and closes its probe. Undefined for a server without them.
+ */
+async function countRedis(t: Target): Promise<((n: number) => Promise<NonNullable<Ramp['redis']>>) | undefined> {
+  if (!t.redisUrl || !t.countsRedisWrites) return undefined;
+  const probe = new Redis(t.redisUrl);
+  const before = await redisCounts(t, probe);
+  return async (n) => {
+    const after = await redisCounts(t, probe);
+    probe.disconnect();
+    /** What each command added between the two reads, per op, biggest first (info: this probe). */
+    const perOp = (now: Map<string, number>, then: Map<string, number>) =>
+      [...now]
+        .filter(([name]) => name !== 'info')
+        .map(([name, v]): [string, number] => [name, (v - (then.get(name) ?? 0)) / n])
+        .sort((a, b) => b[1] - a[1]);
+    const calls = perOp(after.commands, before.commands);
+    return {
+      writesPerOp: (after.writes.commands - before.writes.commands) / n,
+      streamReadsPerOp: (after.writes.streamReads - before.writes.streamReads) / n,
+      commandsPerOp: calls.reduce((a, [, c]) => a + c, 0),
+      top: calls.slice(0, 8),
+      micros: perOp(after.micros, before.micros).slice(0, 8),
+    };
   };
 }
 
@@ -445,27 +461,14 @@ async function redisPerOp(t: Target, probe: Redis, before: Awaited<ReturnType<ty
  * window runs 300 ms past the last ack, so that it holds the work each disconnect starts.
  */
 async function leaveAll(t: Target, members: Member[], rooms: number): Promise<Ramp> {
-  const latencies: number[] = [];
-  const errors: string[] = [];
-  const probe = t.redisUrl && t.countsRedisWrites ? new Redis(t.redisUrl) : undefined;
-  const before = probe && (await redisCounts(t, probe));
+  const perOp = await countRedis(t);
   const stop = cpuWindow(t);
-  const started = performance.now();
-  await pool(members.splice(0), CONCURRENCY, async (m) => {
-    const start = performance.now();
-    try {
-      await m.leave();
-      latencies.push(performance.now() - start);
-    } catch (err) {
-      errors.push((err as Error).message);
-    }
-  });
-  const wallS = (performance.now() - started) / 1000;
+  const { latencies, errors, wallS } = await timedOps(members.splice(0), (m) => m.leave());
   await sleep(300);
   const cpu = stop();
   progress(`  ${latencies.length} left in ${fmt(wallS, 1)} s`);
   const result: Ramp = { kind: t.kind, op: 'leave', round: 0, clients: latencies.length + errors.length, rooms, wallS, latencies, errors, cpu };
-  if (probe && before) result.redis = await redisPerOp(t, probe, before, latencies.length);
+  if (perOp) result.redis = await perOp(latencies.length);
   return result;
 }
 

@@ -2,7 +2,8 @@
 // are its own. argv[2]: `switchboard` (buildApp, as in production) or `bare` (plain
 // Socket.IO with its in-memory adapter: what a minimal Socket.IO app does for the same
 // events — session.ping; room.join (join, announce room.member to the room, ack);
-// room.leave (leave, announce room.member 'left' to the room, ack); room.heartbeat (ack); room.message (broadcast); HTTP POST /notify {room, event, data}).
+// room.leave (leave, announce room.member 'left' to the room, ack); room.heartbeat (ack);
+// room.message (broadcast); HTTP POST /notify {room, event, data}).
 // Bare with BENCH_BARE_AUTH=1 admits a handshake only with an auth.token the bench posted
 // first (POST /tokens {token: uid}); without it, any handshake (uid = socket id).
 // It answers IPC {cmd:'stats'} with its heap and RSS after a full GC, and, in switchboard
