@@ -19,7 +19,7 @@ import { attach as attachEngine } from 'engine.io';
 import { Server } from 'socket.io';
 import { WebSocketServer } from 'ws';
 import { buildApp } from '../../src/app.js';
-import { trimEngineSocket, type EngineSocket } from '../../src/realtime/gateway.js';
+import { trimEngineSocket, type EngineSocket } from '../../src/realtime/socket-memory.js';
 import { loadConfig } from '../../src/config.js';
 import { memoryAfterGc } from './lib/stats.js';
 
@@ -68,7 +68,7 @@ async function body(req: IncomingMessage): Promise<unknown> {
  * The layers under a Socket.IO socket, each alone (socket-memory bench): `ws` — a bare
  * WebSocket server keeping its sockets; `engine` — Engine.IO alone (its WebSocket transport
  * on `ws`, pings, no Socket.IO); `engine-trimmed` — the same with what Switchboard lets go
- * of each Engine.IO socket let go (gateway.ts, trimEngineSocket); `bare-tuned` — bare
+ * of each Engine.IO socket let go (realtime/socket-memory.ts, trimEngineSocket); `bare-tuned` — bare
  * Socket.IO with its memory guide applied (the kept handshake request let go);
  * `bare-trimmed` — bare Socket.IO trimmed as Switchboard trims its Engine.IO sockets.
  */

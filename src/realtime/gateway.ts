@@ -21,6 +21,7 @@ import {
   type ServerPayload,
 } from './catalogue.js';
 import { answer, answerError, flooding, fullBucket, rateLimited, readPayload, takeAck, takeToken, useHandshake } from './kernel.js';
+import { packSocket, trimEngineSocket } from './socket-memory.js';
 
 /** What the gateway keeps per socket (socket.data). Small on purpose: it is paid per connection. */
 export interface SocketData {
@@ -95,76 +96,6 @@ export { checkOrigin, connectError, takeToken } from './kernel.js';
 
 const NOTHING = Object.freeze({});
 
-/** The part of an Engine.IO socket the gateway touches. */
-export interface EngineSocket {
-  request: IncomingMessage | HandshakeRequest;
-  transport?: {
-    socket?: {
-      listeners?(e: string): Array<(...a: unknown[]) => void>;
-      removeListener?(e: string, f: (...a: unknown[]) => void): void;
-      _socket?: NodeJS.EventEmitter;
-    };
-  };
-}
-
-/**
- * Engine.IO 6.6 leaves two listeners of the WebSocket upgrade on for the socket's whole
- * life, and with them the upgrade request (an IncomingMessage and its stream state): the
- * WebSocket's 'error' listener `onUpgradeError` (a no-op once the transport listens for
- * errors itself) and the TCP socket's 'close' listener that re-emits on the upgrade's fake
- * response (for HTTP middlewares, which the engine here has none of). Each is recognised
- * by its name or text; if a later Engine.IO changes them, nothing is removed.
- */
-function releaseUpgradeListeners(raw: EngineSocket): void {
-  const ws = raw.transport?.socket;
-  if (!ws?.listeners || !ws.removeListener) return;
-  for (const fn of ws.listeners('error')) if (upgradeListener.isErrorListener(fn)) ws.removeListener('error', fn);
-  const tcp = ws._socket;
-  if (!tcp) return;
-  for (const fn of tcp.listeners('close')) if (upgradeListener.isCloseReEmit(fn)) tcp.removeListener('close', fn as (...a: unknown[]) => void);
-}
-
-/** How releaseUpgradeListeners recognises the two (exported: a test checks them against the installed Engine.IO). */
-export const upgradeListener = {
-  /** The WebSocket's 'error' listener, by name. */
-  isErrorListener: (fn: unknown) => typeof fn === 'function' && fn.name === 'onUpgradeError',
-  /**
-   * The TCP socket's 'close' listener, by text: an anonymous arrow (the socket's other close
-   * listeners, Node's and ws', are named functions: they are passed over before their source
-   * text, a string built per call, is read).
-   */
-  isCloseReEmit: (fn: unknown) => typeof fn === 'function' && fn.name === '' && /^\(\) => this\.emit\("close"\)$/.test(String(fn)),
-};
-
-/** What Socket.IO's handshake reads of the upgrade request (socket.handshake), and nothing else. */
-interface HandshakeRequest {
-  headers: { origin?: string; authorization?: string };
-  url?: string;
-  connection: { encrypted: boolean };
-}
-
-function handshakeRequest(req: IncomingMessage): HandshakeRequest {
-  const { origin, authorization } = req.headers;
-  return {
-    headers: { ...(origin !== undefined ? { origin } : {}), ...(authorization !== undefined ? { authorization } : {}) },
-    ...(req.url !== undefined ? { url: req.url } : {}),
-    connection: { encrypted: Boolean((req.socket as { encrypted?: boolean }).encrypted) },
-  };
-}
-
-/**
- * Lets go of what an Engine.IO socket keeps of its upgrade request beyond the two headers
- * the handshakes read (exported for the socket-memory benchmark, which measures Engine.IO
- * alone with it).
- */
-export function trimEngineSocket(raw: EngineSocket): void {
-  const req = raw.request as IncomingMessage;
-  raw.request = handshakeRequest(req);
-  req.headers = {};
-  req.rawHeaders = [];
-  releaseUpgradeListeners(raw);
-}
-
 export function attachGateway(io: Server, core: Core, services: Services): Gateway {
   const { config, log } = core;
   const handlers = new Map<string, Handler<ClientEventName>>();
@@ -209,6 +140,7 @@ export function attachGateway(io: Server, core: Core, services: Services): Gatew
         void done.finally(() => pendingDisconnects.delete(done));
       }
     });
+    packSocket(untyped); // last: once every listener of the socket is on
     gateway
       .snapshot(ctx, socket.recovered)
       .then((snap) => {

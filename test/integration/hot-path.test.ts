@@ -7,12 +7,14 @@
 // - the sweep's app index gets an app back after it was retired;
 // - a socket keeps two headers of its upgrade request, and not the upgrade's listeners.
 import { createServer } from 'node:http';
+import { setFlagsFromString } from 'node:v8';
 import type { AddressInfo } from 'node:net';
 import { attach as attachEngine } from 'engine.io';
+import { Server as SocketIoServer } from 'socket.io';
 import { Redis } from 'ioredis';
 import WebSocket from 'ws';
-import type { Socket } from 'socket.io-client';
-import { upgradeListener, type EngineSocket } from '../../src/realtime/gateway.js';
+import { io as ioc, type Socket } from 'socket.io-client';
+import { upgradeListener, type EngineSocket } from '../../src/realtime/socket-memory.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   call,
@@ -312,5 +314,51 @@ describe('what a socket keeps of its upgrade request', () => {
     const raw = srv.app.io.of('/').sockets.get(socket.id!)!.conn as unknown as EngineSocket;
     expect(upgradeListeners(raw)).toEqual({ onUpgradeError: false, closeReEmit: false });
     expect(raw.request).toEqual({ headers: { origin: 'http://app.example' }, url: expect.any(String), connection: { encrypted: false } });
+  });
+});
+
+describe('what a socket keeps of its listener tables', () => {
+  // V8's own answer to whether an object is a hash table (dictionary) or an ordinary object:
+  // the natives syntax, switched on for functions compiled from here on.
+  setFlagsFromString('--allow-natives-syntax');
+  const isOrdinary = new Function('o', 'return %HasFastProperties(o)') as (o: object) => boolean;
+  type Emitter = { _events: object };
+  type ServerSide = Emitter & { conn: Emitter & { transport: Emitter & { name: string; socket: Emitter } } };
+  const tables = (s: ServerSide) =>
+    [s, s.conn, s.conn.transport, s.conn.transport.socket].map((e) => (isOrdinary(e._events) ? 'ordinary' : 'dictionary'));
+  const serverSide = (id: string) => srv.app.io.of('/').sockets.get(id) as unknown as ServerSide;
+
+  it('are dictionaries in a plain Socket.IO server, and ordinary objects under the gateway, from the first packet on', async () => {
+    // The control: Node makes every listener table a dictionary, so the check below can fail.
+    const http = createServer();
+    const plain = new SocketIoServer(http, { transports: ['websocket'] });
+    const connected = new Promise<ServerSide>((resolve) => plain.on('connection', (s) => resolve(s as unknown as ServerSide)));
+    await new Promise<void>((r) => http.listen(0, '127.0.0.1', () => r()));
+    const client = ioc(`http://127.0.0.1:${(http.address() as AddressInfo).port}`, {
+      transports: ['websocket'],
+      forceNew: true,
+      reconnection: false,
+    });
+    try {
+      expect(tables(await connected)).toEqual(['dictionary', 'dictionary', 'dictionary', 'dictionary']);
+    } finally {
+      client.close();
+      await plain.close();
+    }
+
+    const { socket } = await user('hp-pack-ws');
+    expect(tables(serverSide(socket.id!))).toEqual(['ordinary', 'ordinary', 'ordinary', 'ordinary']);
+    // Packed, the socket works as before: an event is answered and the tables stay packed.
+    expect(await socket.emitWithAck('presence.get', {})).toMatchObject({ ok: true });
+    expect(tables(serverSide(socket.id!))).toEqual(['ordinary', 'ordinary', 'ordinary', 'ordinary']);
+  });
+
+  it('are packed again after an upgrade from long-polling, and the upgraded socket works', async () => {
+    const token = await loginUser(srv.url, app.appid, 'hp-pack-poll');
+    const { socket } = await connect(srv.url, token, { transports: ['polling', 'websocket'] });
+    open.push(socket);
+    await until(() => serverSide(socket.id!).conn.transport.name === 'websocket', 5000, 'the upgrade to WebSocket');
+    await until(() => tables(serverSide(socket.id!)).every((t) => t === 'ordinary'), 5000, 'the tables packed after the upgrade');
+    expect(await socket.emitWithAck('presence.get', {})).toMatchObject({ ok: true });
   });
 });
