@@ -19,7 +19,7 @@ import { attach as attachEngine } from 'engine.io';
 import { Server } from 'socket.io';
 import { WebSocketServer } from 'ws';
 import { buildApp } from '../../src/app.js';
-import { trimEngineSocket, type EngineSocket } from '../../src/realtime/socket-memory.js';
+import { packEngine, packSocket, trimEngineSocket, type EngineSocket } from '../../src/realtime/socket-memory.js';
 import { loadConfig } from '../../src/config.js';
 import { memoryAfterGc } from './lib/stats.js';
 
@@ -68,9 +68,9 @@ async function body(req: IncomingMessage): Promise<unknown> {
  * The layers under a Socket.IO socket, each alone (socket-memory bench): `ws` — a bare
  * WebSocket server keeping its sockets; `engine` — Engine.IO alone (its WebSocket transport
  * on `ws`, pings, no Socket.IO); `engine-trimmed` — the same with what Switchboard lets go
- * of each Engine.IO socket let go (realtime/socket-memory.ts, trimEngineSocket); `bare-tuned` — bare
- * Socket.IO with its memory guide applied (the kept handshake request let go);
- * `bare-trimmed` — bare Socket.IO trimmed as Switchboard trims its Engine.IO sockets.
+ * of each Engine.IO socket let go and its listener tables packed (realtime/socket-memory.ts);
+ * `bare-tuned` — bare Socket.IO with its memory guide applied (the kept handshake request let go);
+ * `bare-trimmed` — bare Socket.IO trimmed and packed as Switchboard's gateway does it.
  */
 async function startLayer(): Promise<{ url: string; close: () => Promise<void> }> {
   const http = createServer((_req, res) => res.end());
@@ -84,14 +84,19 @@ async function startLayer(): Promise<{ url: string; close: () => Promise<void> }
   } else if (mode === 'engine' || mode === 'engine-trimmed') {
     const engine = attachEngine(http, { transports: ['websocket'] });
     engine.on('connection', (socket: EngineSocket & { on(e: string, f: () => void): void }) => {
-      if (mode === 'engine-trimmed') trimEngineSocket(socket);
       kept.add(socket);
       socket.on('close', () => kept.delete(socket));
+      if (mode === 'engine-trimmed') {
+        trimEngineSocket(socket);
+        packEngine(socket as never); // last, as the gateway does: once the socket's listeners are on
+      }
     });
   } else {
     const io = new Server(http, { serveClient: false });
-    if (mode === 'bare-trimmed') io.engine.on('connection', trimEngineSocket);
-    else io.engine.on('connection', (raw: { request: unknown }) => (raw.request = null)); // https://socket.io/docs/v4/memory-usage/
+    if (mode === 'bare-trimmed') {
+      io.engine.on('connection', trimEngineSocket);
+      io.on('connection', packSocket);
+    } else io.engine.on('connection', (raw: { request: unknown }) => (raw.request = null)); // https://socket.io/docs/v4/memory-usage/
   }
   await new Promise<void>((r) => http.listen(port, '127.0.0.1', () => r()));
   return { url: `http://127.0.0.1:${(http.address() as { port: number }).port}`, close: () => new Promise((r) => http.close(() => r())) };

@@ -4,10 +4,12 @@
 //   ws              a bare WebSocket server keeping its sockets
 //   engine          Engine.IO on ws (its WebSocket transport and pings, no Socket.IO)
 //   engine-trimmed  the same, trimmed as Switchboard's gateway trims each Engine.IO socket
-//                   (the upgrade request and the two upgrade listeners that hold it let go)
+//                   (the upgrade request and the two upgrade listeners that hold it let go,
+//                   the listener tables packed)
 //   bare            bare Socket.IO as it ships (the reference)
 //   bare-tuned      bare Socket.IO with its memory guide applied (socket.request = null)
-//   bare-trimmed    bare Socket.IO trimmed as Switchboard trims it: Socket.IO, nothing on it
+//   bare-trimmed    bare Socket.IO trimmed and packed as Switchboard's gateway does it:
+//                   Socket.IO, nothing on it
 //   colyseus        Colyseus 0.18 on its ws transport, clients in rooms of 50
 //   switchboard     Switchboard's api: an authenticated socket, its snapshot sent, no room
 // Heap = heapUsed after a forced GC with the clients connected minus before, ÷ sockets; and

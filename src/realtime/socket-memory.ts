@@ -103,7 +103,8 @@ function exactArray(owner: unknown, key: string): void {
 /** The Engine.IO and `ws` emitters under a Socket.IO socket, as Engine.IO 6.6 names them. */
 type Layers = { conn?: { transport?: { socket?: unknown }; cleanupFn?: unknown } };
 
-function packEngine(conn: Layers['conn']): void {
+/** Packs an Engine.IO socket's listener tables, its transport's and its WebSocket's (exported for the socket-memory benchmark). */
+export function packEngine(conn: Layers['conn']): void {
   packListeners(conn);
   packListeners(conn?.transport);
   packListeners(conn?.transport?.socket);
