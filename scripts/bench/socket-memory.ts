@@ -117,10 +117,10 @@ const ws = results.find((r) => r.layer === 'ws');
 const names: Record<Layer, string> = {
   ws: 'ws alone',
   engine: 'Engine.IO on ws',
-  'engine-trimmed': 'Engine.IO on ws, trimmed as Switchboard trims it',
+  'engine-trimmed': 'Engine.IO on ws, trimmed and packed as Switchboard does',
   bare: 'bare Socket.IO (as shipped)',
   'bare-tuned': 'bare Socket.IO, memory guide applied',
-  'bare-trimmed': 'bare Socket.IO, trimmed as Switchboard trims it',
+  'bare-trimmed': 'bare Socket.IO, trimmed and packed as Switchboard does',
   colyseus: 'Colyseus 0.18 (ws transport)',
   switchboard: 'Switchboard api',
 };

@@ -64,6 +64,10 @@ interface LiveContext extends SocketContext {
   flooded: boolean;
 }
 
+/** Where a socket keeps its LiveContext (a symbol: no name Socket.IO or a feature could use). */
+const LIVE_CONTEXT = Symbol('switchboard.liveContext');
+type ContextHolder = { [LIVE_CONTEXT]: LiveContext };
+
 type Handler<E extends ClientEventName> = (ctx: SocketContext, payload: ClientRequest<E>) => Promise<ClientResponse<E>>;
 /**
  * Reads one part of `session.snapshot`. `found` is false when the part's probe found none of
@@ -132,14 +136,9 @@ export function attachGateway(io: Server, core: Core, services: Services): Gatew
     Object.assign(socket.handshake, { auth: NOTHING, query: NOTHING, headers: NOTHING, url: '', time: '' });
     void socket.join(socketRooms.user(data.appid, data.uid));
     const ctx: LiveContext = { appid: data.appid, uid: data.uid, socket, services, core, answering: 0, onAnswered: null, flooded: false };
-    socket.onAny((event: string, ...args: unknown[]) => void dispatch(ctx, event, args));
-    socket.on('disconnect', (reason) => {
-      for (const fn of disconnectListeners) {
-        const done = fn(ctx, reason).catch((err: unknown) => log.error({ err, uid: data.uid }, 'disconnect listener failed'));
-        pendingDisconnects.add(done);
-        void done.finally(() => pendingDisconnects.delete(done));
-      }
-    });
+    (socket as unknown as ContextHolder)[LIVE_CONTEXT] = ctx;
+    socket.onAny(onSocketEvent);
+    socket.on('disconnect', onSocketDisconnect);
     packSocket(untyped); // last: once every listener of the socket is on
     gateway
       .snapshot(ctx, socket.recovered)
@@ -158,6 +157,22 @@ export function attachGateway(io: Server, core: Core, services: Services): Gatew
       })
       .catch((err: unknown) => log.error({ err, uid: data.uid }, 'snapshot failed'));
   });
+
+  // One listener of each kind for every socket, not a closure per socket (with the context
+  // it would keep: about 240 bytes a socket): Socket.IO calls `onAny` listeners, and
+  // EventEmitter its listeners, with the socket as `this`, whose context is on it.
+  function onSocketEvent(this: ContextHolder, event: string, ...args: unknown[]): void {
+    void dispatch(this[LIVE_CONTEXT], event, args);
+  }
+
+  function onSocketDisconnect(this: ContextHolder, reason: string): void {
+    const ctx = this[LIVE_CONTEXT];
+    for (const fn of disconnectListeners) {
+      const done = fn(ctx, reason).catch((err: unknown) => log.error({ err, uid: ctx.uid }, 'disconnect listener failed'));
+      pendingDisconnects.add(done);
+      void done.finally(() => pendingDisconnects.delete(done));
+    }
+  }
 
   async function dispatch(ctx: LiveContext, event: string, args: unknown[]): Promise<void> {
     const socket = ctx.socket;

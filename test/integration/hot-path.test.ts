@@ -353,6 +353,21 @@ describe('what a socket keeps of its listener tables', () => {
     expect(tables(serverSide(socket.id!))).toEqual(['ordinary', 'ordinary', 'ordinary', 'ordinary']);
   });
 
+  it("hold the gateway's own listeners, one function for every socket rather than a closure each", async () => {
+    const [{ socket: a }, { socket: b }] = await Promise.all([user('hp-shared-a'), user('hp-shared-b')]);
+    const [sa, sb] = [a, b].map((s) => srv.app.io.of('/').sockets.get(s.id!)!);
+    expect(sa!.listenersAny()).toHaveLength(1);
+    expect(sa!.listenersAny()[0]).toBe(sb!.listenersAny()[0]);
+    const shared = sa!.listeners('disconnect').filter((fn) => sb!.listeners('disconnect').includes(fn));
+    expect(shared.length).toBeGreaterThan(0);
+    // Each still reaches its own socket's context: each is answered as itself.
+    const [pa, pb] = await Promise.all([a.emitWithAck('presence.get', {}), b.emitWithAck('presence.get', {})]);
+    expect([pa, pb]).toMatchObject([
+      { ok: true, data: { uid: 'hp-shared-a' } },
+      { ok: true, data: { uid: 'hp-shared-b' } },
+    ]);
+  });
+
   it('are packed again after an upgrade from long-polling, and the upgraded socket works', async () => {
     const token = await loginUser(srv.url, app.appid, 'hp-pack-poll');
     const { socket } = await connect(srv.url, token, { transports: ['polling', 'websocket'] });
