@@ -88,7 +88,7 @@ async function startLayer(): Promise<{ url: string; close: () => Promise<void> }
       socket.on('close', () => kept.delete(socket));
       if (mode === 'engine-trimmed') {
         trimEngineSocket(socket);
-        packEngine(socket as never); // last, as the gateway does: once the socket's listeners are on
+        packEngine(socket); // last, as the gateway does: once the socket's listeners are on
       }
     });
   } else {

@@ -6,6 +6,8 @@
 // - dashboard pushes skip apps nobody watches, and reach a dashboard from its snapshot on;
 // - the sweep's app index gets an app back after it was retired;
 // - a socket keeps two headers of its upgrade request, and not the upgrade's listeners.
+// - a socket's listener tables are packed (after an upgrade from long-polling too), and the
+//   gateway's listeners are one function for every socket, each still answered as itself.
 import { createServer } from 'node:http';
 import { setFlagsFromString } from 'node:v8';
 import type { AddressInfo } from 'node:net';
