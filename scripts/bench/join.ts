@@ -376,13 +376,17 @@ interface Ramp {
     top: Array<[string, number]>;
     /** Redis' own time per op, µs, by command (a script's includes the commands inside it). */
     micros: Array<[string, number]>;
+    /** Error replies Redis sent during the ops, by error prefix (INFO errorstats; NOSCRIPT: a script sent before it was loaded). */
+    errorReplies: Array<[string, number]>;
   };
 }
 
 /** Redis commands by name so far (INFO commandstats) and the api's socket writes to Redis (BENCH_COUNT_REDIS=1). */
 async function redisCounts(t: Target, probe: Redis) {
   const info = await probe.info('commandstats');
-  return { commands: commandStats(info), micros: commandMicros(info), writes: await t.server.redisWrites() };
+  const errors = new Map<string, number>();
+  for (const [, name, count] of (await probe.info('errorstats')).matchAll(/^errorstat_([^:]+):count=(\d+)/gm)) errors.set(name!, Number(count));
+  return { commands: commandStats(info), micros: commandMicros(info), errors, writes: await t.server.redisWrites() };
 }
 
 /** Joins clients[i] into rooms[i % rooms.length], CONCURRENCY in flight; `joined` hears each member as it joins. */
@@ -451,6 +455,7 @@ async function countRedis(t: Target): Promise<((n: number) => Promise<NonNullabl
       commandsPerOp: calls.reduce((a, [, c]) => a + c, 0),
       top: calls.slice(0, 8),
       micros: perOp(after.micros, before.micros).slice(0, 8),
+      errorReplies: [...after.errors].map(([name, v]): [string, number] => [name, v - (before.errors.get(name) ?? 0)]).filter(([, d]) => d > 0),
     };
   };
 }
@@ -600,6 +605,8 @@ function printOps(title: string, results: Ramp[]): void {
       process.stdout.write(
         `Switchboard's Redis time per ${op}, µs (commandstats; a script's includes the commands it ran): ${r.redis.micros.map(([name, us]) => `${name} ${fmt(us, 1)}`).join(', ')}\n`,
       );
+      const errorReplies = r.redis.errorReplies.map(([name, n]) => `${name} ${n}`).join(', ') || 'none';
+      process.stdout.write(`Switchboard's Redis error replies during the ${op}s (errorstats): ${errorReplies}\n`);
     }
   for (const r of results) if (r.errors.length) process.stdout.write(`${NAMES[r.kind]}: ${r.errors.length} ${op}s failed, first: ${r.errors[0]}\n`);
 }

@@ -15,7 +15,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AppError, type ErrorCode } from './errors.js';
-import type { ScriptDef } from './scripts.js';
+import { registerScripts, type ScriptDef } from './scripts.js';
 
 /** The package root: the nearest directory above this file holding package.json (src/infra → .., dist/src/infra → ../..). */
 function packageRoot(): string {
@@ -77,6 +77,7 @@ export function loadScripts<N extends string>(dir: string, names: readonly N[]):
   const missing = names.filter((n) => !found[n]);
   const extra = Object.keys(found).filter((n) => !(names as readonly string[]).includes(n));
   if (missing.length || extra.length) throw new Error(`${dir}/lua: missing ${missing.join(', ') || '-'}; not listed ${extra.join(', ') || '-'}`);
+  registerScripts(Object.values(found));
   return found as Record<N, ScriptDef>;
 }
 

@@ -1,6 +1,7 @@
 // Lua scripts: EVALSHA, falling back to EVAL when Redis does not know the script yet (a
 // fresh or restarted Redis, a failed-over replica). State transitions that race live in
-// these scripts, never in Node.
+// these scripts, never in Node. Every script a module declares is loaded as each command
+// connection becomes ready (keepScriptsLoaded), so the fallback is the exception.
 //
 // Why not ioredis' defineCommand: with auto-pipelining on (infra/redis.ts), ioredis
 // remembers "this socket has the script" per pipeline object, i.e. never, and sends the
@@ -55,23 +56,101 @@ export function scriptText(redis: RedisClient, def: ScriptDef): string {
   return text;
 }
 
-/** Runs one script: EVALSHA, and EVAL once when Redis answers NOSCRIPT (EVAL also caches it there). */
+/**
+ * Every script this process may run: those its modules load (infra/lua.ts) or define, and
+ * any other the first time it runs. preloadScripts loads them all into Redis.
+ */
+const knownScripts = new Set<ScriptDef>();
+
+/** Adds scripts to those preloadScripts loads (infra/lua.ts registers each module's). */
+export function registerScripts(defs: Iterable<ScriptDef>): void {
+  for (const def of defs) knownScripts.add(def);
+}
+
+/**
+ * The EVAL in flight for a script Redis answered NOSCRIPT to, by client and SHA1: the
+ * calls that meet the same NOSCRIPT meanwhile wait for it and retry EVALSHA instead of each
+ * sending the script's whole text (after a restart of Redis, every call in flight would).
+ */
+const loading = new WeakMap<RedisClient, Map<string, Promise<unknown>>>();
+
+/** Runs one script: EVALSHA; when Redis answers NOSCRIPT, one EVAL per script and client at a time (EVAL also caches it there). */
 export async function runScript(redis: RedisClient, def: ScriptDef, keys: string[], args: Arg[]): Promise<unknown> {
   if (def.keys !== 0 && keys.length !== def.keys) throw new Error(`script expects ${def.keys} keys, got ${keys.length}`);
   // A script without keys would go to any master of a Cluster: every script names its app's keys.
   if (keys.length === 0) throw new Error('a script must name at least one key');
   const text = scriptText(redis, def);
+  const sha = sha1(text);
   try {
-    return await redis.evalsha(sha1(text), keys.length, ...keys, ...args);
+    return await redis.evalsha(sha, keys.length, ...keys, ...args);
   } catch (err) {
-    if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
-    return redis.eval(text, keys.length, ...keys, ...args);
+    if (!isNoScript(err)) throw err;
   }
+  knownScripts.add(def);
+  let byClient = loading.get(redis);
+  if (!byClient) loading.set(redis, (byClient = new Map()));
+  const pending = byClient.get(sha);
+  if (pending) {
+    await pending.catch(() => undefined);
+    try {
+      return await redis.evalsha(sha, keys.length, ...keys, ...args);
+    } catch (err) {
+      // On a Cluster, the EVAL waited for may have loaded it on another master.
+      if (!isNoScript(err)) throw err;
+      return redis.eval(text, keys.length, ...keys, ...args);
+    }
+  }
+  const evaluating = redis.eval(text, keys.length, ...keys, ...args);
+  byClient.set(sha, evaluating);
+  try {
+    return await evaluating;
+  } finally {
+    byClient.delete(sha);
+  }
+}
+
+const isNoScript = (err: unknown): boolean => err instanceof Error && err.message.startsWith('NOSCRIPT');
+
+/**
+ * Loads every known script (SCRIPT LOAD) on the one Redis or on every master of a Cluster,
+ * so that the first calls find them: without it, the first burst of calls after a start or
+ * a restart of Redis each meet NOSCRIPT (the error replies, then one EVAL per script:
+ * runScript). A script a master still lacks (a replica promoted since) is loaded by
+ * runScript's fallback. Resolves with how many scripts it loaded per node.
+ */
+export async function preloadScripts(redis: RedisClient): Promise<number> {
+  const texts = [...knownScripts].map((def) => scriptText(redis, def));
+  const nodes = isCluster(redis) ? redis.nodes('master') : [redis];
+  await Promise.all(
+    nodes.map(async (node) => {
+      const p = node.pipeline();
+      for (const text of texts) p.script('LOAD', text);
+      for (const [err] of (await p.exec()) ?? []) if (err) throw err;
+    }),
+  );
+  return texts.length;
+}
+
+/** The SHA1 of every known script as `redis` is sent it (for tests: SCRIPT EXISTS). */
+export function knownScriptShas(redis: RedisClient): string[] {
+  return [...knownScripts].map((def) => sha1(scriptText(redis, def)));
+}
+
+/**
+ * Keeps the known scripts loaded on a command connection: at once, and again each time the
+ * connection is ready after a reconnect (a restarted Redis starts with an empty script
+ * cache). A failure is reported to `onError` and left to runScript's fallback.
+ */
+export function keepScriptsLoaded(redis: RedisClient, onError: (err: unknown) => void): void {
+  const load = () => void preloadScripts(redis).catch(onError);
+  if (redis.status === 'ready') load();
+  redis.on('ready', load);
 }
 
 /** A typed caller for a store's scripts: run(name, keys, args). */
 export function defineScripts<T extends Record<string, ScriptDef>>(redis: RedisClient, defs: T) {
   for (const [name, def] of Object.entries(defs)) definedScripts.set(name, def);
+  registerScripts(Object.values(defs));
   return <K extends keyof T & string>(name: K, keys: string[], args: Arg[]): Promise<unknown> =>
     runScript(redis, defs[name] as ScriptDef, keys, args);
 }

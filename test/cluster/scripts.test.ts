@@ -8,7 +8,7 @@
 // the whole suite (vitest.config.ts) then runs every script path against it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
-import { definedScripts, runScript, scriptText } from '../../src/infra/scripts.js';
+import { definedScripts, knownScriptShas, preloadScripts, runScript, scriptText } from '../../src/infra/scripts.js';
 import { isCluster, type RedisClient } from '../../src/infra/redis.js';
 import { onCluster, startServer, type TestServer } from '../helpers.js';
 
@@ -37,6 +37,18 @@ describe.runIf(onCluster())('scripts on Redis Cluster', () => {
       expect(text.startsWith('#!lua\n'), name).toBe(true);
       for (const node of masters)
         await expect((node as Redis).script('LOAD', text), `${name} on ${node.options.port}`).resolves.toMatch(/^[0-9a-f]{40}$/);
+    }
+  });
+
+  it('preloading puts every known script on every master (with its shebang)', async () => {
+    const masters = isCluster(redis) ? redis.nodes('master') : [];
+    const shas = knownScriptShas(redis);
+    // Empty caches, as after a restart; other files' calls meanwhile meet NOSCRIPT and load theirs (runScript).
+    for (const node of masters) await (node as Redis).script('FLUSH');
+    expect(await preloadScripts(redis)).toBe(shas.length);
+    for (const node of masters) {
+      const exists = (await (node as Redis).script('EXISTS', ...shas)) as number[];
+      expect(exists.filter((e) => e === 1).length, `on ${node.options.port}`).toBe(shas.length);
     }
   });
 

@@ -1,0 +1,99 @@
+// Lua scripts reach Redis once, not once per call in flight. A process runs its scripts by
+// EVALSHA; a Redis that does not know one (a fresh or restarted Redis: its script cache is
+// not persisted) answers NOSCRIPT, and the call then sends the whole script (EVAL). Before
+// this, every call in flight at that moment did so: the first 100 joins of a fresh api sent
+// each of their two scripts 100 times (docs/benchmarks.md, issue 13, eleventh round). Now the
+// api and the workers load every known script as their command connection becomes ready, at
+// start and after each reconnect, and calls that meet NOSCRIPT together send one EVAL.
+// A private redis-server: its script cache is this file's to empty and to restart.
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, startPrivateRedis } from '../../scripts/setup.mjs';
+import { createCommandRedis, redisTarget, type RedisClient } from '../../src/infra/redis.js';
+import { knownScriptShas, runScript } from '../../src/infra/scripts.js';
+import { startServer, until, type TestServer } from '../helpers.js';
+
+let dir: string;
+let port: number;
+let redis: Awaited<ReturnType<typeof startPrivateRedis>>;
+let srv: TestServer;
+let admin: Redis;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'sw-scripts-'));
+  port = await freePort();
+  redis = await startPrivateRedis({ dataDir: dir, port });
+  admin = new Redis(redis.url, { maxRetriesPerRequest: null });
+  admin.on('error', () => undefined);
+  srv = await startServer({ REDIS_URL: redis.url, LOG_LEVEL: 'error' });
+}, 60_000);
+
+afterAll(async () => {
+  await srv?.close();
+  admin?.disconnect();
+  await redis?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** How many of the known scripts the private Redis holds, of how many. */
+async function loaded(): Promise<{ held: number; of: number }> {
+  const shas = knownScriptShas(srv.app.core.redis);
+  const exists = (await admin.script('EXISTS', ...shas)) as number[];
+  return { held: exists.filter((e) => e === 1).length, of: shas.length };
+}
+
+describe('scripts preloaded', () => {
+  it("the api's command connection loads every known script as it starts, before any call needs one", async () => {
+    await until(async () => (await loaded()).held === (await loaded()).of, 5000, 'every script loaded');
+    const { held, of } = await loaded();
+    expect(of).toBeGreaterThan(60); // every module's scripts, not a few
+    expect(held).toBe(of);
+  });
+
+  it('a restarted Redis (its script cache empty) gets them all again once the connection is ready', async () => {
+    redis.child.kill('SIGKILL');
+    await new Promise((r) => redis.child.once('exit', r));
+    redis = await startPrivateRedis({ dataDir: dir, port });
+    // The AOF brings the data back, not the script cache: only the reload can fill it.
+    await until(async () => (await loaded()).held === (await loaded()).of, 15_000, 'every script loaded again');
+    expect((await loaded()).held).toBeGreaterThan(60);
+  });
+});
+
+describe('calls that meet NOSCRIPT together', () => {
+  let client: RedisClient;
+  let monitor: Redis;
+  beforeAll(async () => {
+    client = createCommandRedis(redisTarget({ REDIS_URL: redis.url, REDIS_CLUSTER_NODES: '', REDIS_CLUSTER_TLS: false }), 'test');
+    monitor = await admin.monitor();
+  });
+  afterAll(() => {
+    client?.disconnect();
+    monitor?.disconnect();
+  });
+
+  it('send the script once: one EVAL, the others wait for it and run EVALSHA again', async () => {
+    // A script no one loaded: its text is new to Redis, as every script is after a restart.
+    const marker = `t${Date.now()}${Math.random().toString(36).slice(2)}`;
+    const def = { keys: 1, lua: `-- ${marker}\nreturn ARGV[1] .. ':' .. KEYS[1]` };
+    const sha = createHash('sha1').update(def.lua).digest('hex');
+    const seen: string[] = [];
+    monitor.on('monitor', (_time: string, args: string[]) => {
+      const cmd = args[0]?.toLowerCase();
+      if ((cmd === 'eval' && args[1]?.includes(marker)) || (cmd === 'evalsha' && args[1] === sha)) seen.push(cmd);
+    });
+    const n = 50;
+    // Issued in one tick: auto-pipelining writes them together, all before the first NOSCRIPT comes back.
+    const results = await Promise.all(Array.from({ length: n }, (_, i) => runScript(client, def, [`k${i}`], [String(i)])));
+    expect(results).toEqual(Array.from({ length: n }, (_, i) => `${i}:k${i}`));
+    await until(() => seen.filter((c) => c === 'eval').length >= 1, 2000, 'the EVAL seen');
+    await new Promise((r) => setTimeout(r, 200)); // MONITOR lines of the retries still on their way
+    expect(seen.filter((c) => c === 'eval')).toHaveLength(1);
+    // The first EVALSHA of each call met NOSCRIPT; all but the one that sent EVAL ran it again.
+    expect(seen.filter((c) => c === 'evalsha')).toHaveLength(2 * n - 1);
+  });
+});
