@@ -21,7 +21,7 @@ import {
   type ServerPayload,
 } from './catalogue.js';
 import { answer, answerError, flooding, fullBucket, rateLimited, readPayload, takeAck, takeToken, useHandshake } from './kernel.js';
-import { packSocket, trimEngineSocket } from './socket-memory.js';
+import { packRoom, packSocket, trimEngineSocket } from './socket-memory.js';
 
 /** What the gateway keeps per socket (socket.data). Small on purpose: it is paid per connection. */
 export interface SocketData {
@@ -99,6 +99,22 @@ export interface Gateway {
 export { checkOrigin, connectError, takeToken } from './kernel.js';
 
 const NOTHING = Object.freeze({});
+/**
+ * What every socket of `/` keeps as its handshake once connected: the middleware read the
+ * token and the origin from its own, and nothing reads it after (its address, time and
+ * headers would be a hundred bytes and more a socket). One frozen object for all sockets.
+ */
+const SPENT_HANDSHAKE = Object.freeze({
+  headers: NOTHING,
+  time: '',
+  address: '',
+  xdomain: false,
+  secure: false,
+  issued: 0,
+  url: '',
+  query: NOTHING,
+  auth: NOTHING,
+});
 
 export function attachGateway(io: Server, core: Core, services: Services): Gateway {
   const { config, log } = core;
@@ -132,9 +148,11 @@ export function attachGateway(io: Server, core: Core, services: Services): Gatew
     const data = socket.data as SocketData;
     data.registered = false; // a recovered session brings its old data: it is registered again by the snapshot
     // Read by the middleware above and nothing after: keep no per-socket copy of the token,
-    // the request's URL and the connection time (a few hundred bytes a socket).
-    Object.assign(socket.handshake, { auth: NOTHING, query: NOTHING, headers: NOTHING, url: '', time: '' });
-    void socket.join(socketRooms.user(data.appid, data.uid));
+    // the request's URL, the address and the connection time (a few hundred bytes a socket).
+    (socket as { handshake: object }).handshake = SPENT_HANDSHAKE;
+    const userRoom = socketRooms.user(data.appid, data.uid);
+    void socket.join(userRoom);
+    packRoom(untyped, userRoom);
     const ctx: LiveContext = { appid: data.appid, uid: data.uid, socket, services, core, answering: 0, onAnswered: null, flooded: false };
     (socket as unknown as ContextHolder)[LIVE_CONTEXT] = ctx;
     socket.onAny(onSocketEvent);

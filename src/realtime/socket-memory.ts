@@ -100,6 +100,175 @@ function exactArray(owner: unknown, key: string): void {
   if (Array.isArray(a)) o![key] = a.slice();
 }
 
+/**
+ * A Map that holds its first entry in two fields and becomes a real Map only at its second.
+ * A Map costs about 150 bytes even empty (its hash table is allocated with room for four);
+ * Socket.IO gives every socket three that hold one entry or none: the client's sockets and
+ * namespaces (one each unless the connection multiplexes namespaces) and the socket's acks
+ * (one per server-sent event awaiting an ack, usually none). The methods are those of Map
+ * that Socket.IO 4.8 and its adapter call; deleting while iterating works as with a Map.
+ */
+export class SmallMap<K, V> {
+  private key: K | undefined = undefined;
+  private value: V | undefined = undefined;
+  private one = false;
+  private map: Map<K, V> | null = null;
+
+  static of<K, V>(from: Map<K, V>): SmallMap<K, V> {
+    const m = new SmallMap<K, V>();
+    for (const [k, v] of from) m.set(k, v);
+    return m;
+  }
+
+  get size(): number {
+    return this.map ? this.map.size : this.one ? 1 : 0;
+  }
+
+  get(key: K): V | undefined {
+    if (this.map) return this.map.get(key);
+    return this.one && this.key === key ? this.value : undefined;
+  }
+
+  has(key: K): boolean {
+    return this.map ? this.map.has(key) : this.one && this.key === key;
+  }
+
+  set(key: K, value: V): this {
+    if (this.map) this.map.set(key, value);
+    else if (!this.one || this.key === key) {
+      this.key = key;
+      this.value = value;
+      this.one = true;
+    } else {
+      this.map = new Map([[this.key as K, this.value as V]]);
+      this.map.set(key, value);
+      this.drop();
+    }
+    return this;
+  }
+
+  delete(key: K): boolean {
+    if (this.map) return this.map.delete(key);
+    if (!this.one || this.key !== key) return false;
+    this.drop();
+    return true;
+  }
+
+  clear(): void {
+    this.map = null;
+    this.drop();
+  }
+
+  forEach(fn: (value: V, key: K, map: this) => void): void {
+    for (const [k, v] of this.entries()) fn(v, k, this);
+  }
+
+  /** A Map's own iterator once there is a Map; else one over a copy of the entry (deleting it meanwhile is safe). */
+  entries(): IterableIterator<[K, V]> {
+    return this.map ? this.map.entries() : (this.one ? [[this.key as K, this.value as V] as [K, V]] : []).values();
+  }
+
+  keys(): IterableIterator<K> {
+    return this.map ? this.map.keys() : (this.one ? [this.key as K] : []).values();
+  }
+
+  values(): IterableIterator<V> {
+    return this.map ? this.map.values() : (this.one ? [this.value as V] : []).values();
+  }
+
+  [Symbol.iterator](): IterableIterator<[K, V]> {
+    return this.entries();
+  }
+
+  private drop(): void {
+    this.key = undefined;
+    this.value = undefined;
+    this.one = false;
+  }
+}
+
+/**
+ * The Set counterpart of SmallMap, for the adapter's rooms of one socket: the socket's own
+ * room (Socket.IO puts each socket in a room named by its id) and a user's room while the
+ * user has one socket on this node. The methods are those the in-memory adapter calls.
+ */
+export class SmallSet<T> {
+  private item: T | undefined = undefined;
+  private one = false;
+  private set: Set<T> | null = null;
+
+  static of<T>(from: Set<T>): SmallSet<T> {
+    const s = new SmallSet<T>();
+    for (const v of from) s.add(v);
+    return s;
+  }
+
+  get size(): number {
+    return this.set ? this.set.size : this.one ? 1 : 0;
+  }
+
+  has(v: T): boolean {
+    return this.set ? this.set.has(v) : this.one && this.item === v;
+  }
+
+  add(v: T): this {
+    if (this.set) this.set.add(v);
+    else if (!this.one || this.item === v) {
+      this.item = v;
+      this.one = true;
+    } else {
+      this.set = new Set([this.item as T, v]);
+      this.item = undefined;
+      this.one = false;
+    }
+    return this;
+  }
+
+  delete(v: T): boolean {
+    if (this.set) return this.set.delete(v);
+    if (!this.one || this.item !== v) return false;
+    this.item = undefined;
+    this.one = false;
+    return true;
+  }
+
+  clear(): void {
+    this.set = null;
+    this.item = undefined;
+    this.one = false;
+  }
+
+  forEach(fn: (value: T, value2: T, set: this) => void): void {
+    for (const v of this.values()) fn(v, v, this);
+  }
+
+  values(): IterableIterator<T> {
+    return this.set ? this.set.values() : (this.one ? [this.item as T] : []).values();
+  }
+
+  keys(): IterableIterator<T> {
+    return this.values();
+  }
+
+  [Symbol.iterator](): IterableIterator<T> {
+    return this.values();
+  }
+}
+
+/** Swaps the adapter's Set of `room` for a SmallSet when it holds one socket (and is a plain Set). */
+export function packRoom(socket: Socket, room: string): void {
+  const rooms = socket.nsp.adapter.rooms as Map<string, unknown>;
+  const members = rooms.get(room);
+  if (members instanceof Set && members.size === 1) rooms.set(room, SmallSet.of(members));
+}
+
+/** Swaps `owner[key]`, a Map, for a SmallMap with the same entries (nothing if it is not a plain Map). */
+function smallMap(owner: unknown, key: string): void {
+  const o = owner as Record<string, unknown> | null | undefined;
+  const m = o?.[key];
+  if (m instanceof Map && m.size <= 1) o![key] = SmallMap.of(m);
+}
+
 /** The Engine.IO and `ws` emitters under a Socket.IO socket, as Engine.IO 6.6 names them. */
 type Layers = { conn?: { transport?: { socket?: unknown }; cleanupFn?: unknown } };
 
@@ -114,7 +283,8 @@ export function packEngine(conn: Layers['conn']): void {
  * Packs what a Socket.IO socket keeps once it is set up (after its connection handler has
  * added its listeners): the listener tables of the socket, of its Engine.IO socket, of the
  * Engine.IO transport and of the `ws` WebSocket under it, and the arrays each fills once
- * (about 1.2 KiB a socket). A socket that starts on long-polling gets a new transport when
+ * (about 1.2 KiB a socket); its three Maps of one entry or none (SmallMap) and its own room
+ * in the adapter (SmallSet). A socket that starts on long-polling gets a new transport when
  * it upgrades: that one is packed once the upgrade is done.
  */
 export function packSocket(socket: Socket): void {
@@ -124,6 +294,10 @@ export function packSocket(socket: Socket): void {
   exactArray(socket, '_anyListeners');
   exactArray(conn, 'cleanupFn');
   exactArray((socket.client as unknown as { decoder?: { _callbacks?: unknown } }).decoder?._callbacks, '$decoded');
+  smallMap(socket, 'acks');
+  smallMap(socket.client, 'sockets');
+  smallMap(socket.client, 'nsps');
+  packRoom(socket, socket.id);
   // A long-polling start: the upgrade swaps the transport and takes its own listeners off
   // (tables turn back into dictionaries), so pack again once its last listener has run.
   if (socket.conn.transport.name !== 'websocket') socket.conn.once('upgrade', () => setImmediate(packEngine, conn));

@@ -7,7 +7,9 @@
 // - the sweep's app index gets an app back after it was retired;
 // - a socket keeps two headers of its upgrade request, and not the upgrade's listeners.
 // - a socket's listener tables are packed (after an upgrade from long-polling too), and the
-//   gateway's listeners are one function for every socket, each still answered as itself.
+//   gateway's listeners are one function for every socket, each still answered as itself;
+// - a socket's Maps of one entry (acks, its client's sockets and namespaces) and its rooms of
+//   one socket (its own, its user's) are held inline, and grow and shrink as before.
 import { createServer } from 'node:http';
 import { setFlagsFromString } from 'node:v8';
 import type { AddressInfo } from 'node:net';
@@ -15,8 +17,9 @@ import { attach as attachEngine } from 'engine.io';
 import { Server as SocketIoServer } from 'socket.io';
 import { Redis } from 'ioredis';
 import WebSocket from 'ws';
-import { io as ioc, type Socket } from 'socket.io-client';
-import { upgradeListener, type EngineSocket } from '../../src/realtime/socket-memory.js';
+import { io as ioc, Manager, type Socket } from 'socket.io-client';
+import { SmallMap, SmallSet, upgradeListener, type EngineSocket } from '../../src/realtime/socket-memory.js';
+import { socketRooms } from '../../src/infra/emitter.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   call,
@@ -377,5 +380,68 @@ describe('what a socket keeps of its listener tables', () => {
     await until(() => serverSide(socket.id!).conn.transport.name === 'websocket', 5000, 'the upgrade to WebSocket');
     await until(() => tables(serverSide(socket.id!)).every((t) => t === 'ordinary'), 5000, 'the tables packed after the upgrade');
     expect(await socket.emitWithAck('presence.get', {})).toMatchObject({ ok: true });
+  });
+});
+
+describe('what a socket keeps of its maps and rooms', () => {
+  type ServerSide = { id: string; acks: unknown; client: { sockets: unknown; nsps: unknown } };
+  const serverSide = (id: string) => srv.app.io.of('/').sockets.get(id) as unknown as ServerSide;
+  const rooms = () => srv.app.io.of('/').adapter.rooms as Map<string, unknown>;
+  const notify = (uid: string, seq: number) =>
+    call(srv.url, 'POST', '/v1/notify', { basic: [app.appid, app.secret], body: { to: { user: uid }, event: 'hp.note', data: { seq } } });
+
+  it('hold one entry inline, not in a Map or a Set, and the socket works: acks both ways, events to its user', async () => {
+    const { socket } = await user('hp-small-one');
+    const s = serverSide(socket.id!);
+    expect([s.acks, s.client.sockets, s.client.nsps].map((m) => m instanceof SmallMap)).toEqual([true, true, true]);
+    const userRoom = socketRooms.user(app.appid, 'hp-small-one');
+    expect([rooms().get(s.id), rooms().get(userRoom)].map((r) => r instanceof SmallSet)).toEqual([true, true]);
+    // The acks map in use: a server-sent event awaiting the client's ack, then a client event acked.
+    socket.on('hp.ask', (n: number, ack: (r: number) => void) => ack(n + 1));
+    const live = srv.app.io.of('/').sockets.get(s.id)!;
+    expect(await live.timeout(5000).emitWithAck('hp.ask', 41)).toBe(42);
+    expect(await socket.emitWithAck('presence.get', {})).toMatchObject({ ok: true });
+    const got = nextEvent<{ seq: number }>(socket, 'hp.note');
+    expect((await notify('hp-small-one', 1)).status).toBeLessThan(300);
+    expect(await got).toEqual({ seq: 1 });
+  });
+
+  it("grow past one (a user's second socket, a second namespace on one connection) and shrink back, rooms removed when empty", async () => {
+    const { token: twoToken, socket: a } = await user('hp-small-two');
+    const { socket: b } = await connect(srv.url, twoToken);
+    open.push(b);
+    const userRoom = socketRooms.user(app.appid, 'hp-small-two');
+    expect(rooms().get(userRoom)).toBeInstanceOf(SmallSet);
+    expect((rooms().get(userRoom) as SmallSet<string>).size).toBe(2);
+    const both = [nextEvent<{ seq: number }>(a, 'hp.note'), nextEvent<{ seq: number }>(b, 'hp.note')];
+    await notify('hp-small-two', 1);
+    expect(await Promise.all(both)).toEqual([{ seq: 1 }, { seq: 1 }]);
+    const bId = b.id!;
+    b.close();
+    await until(() => !rooms().has(bId), 5000, 'the closed socket out of the adapter');
+    expect((rooms().get(userRoom) as SmallSet<string>).size).toBe(1);
+    const one = nextEvent<{ seq: number }>(a, 'hp.note');
+    await notify('hp-small-two', 2);
+    expect(await one).toEqual({ seq: 2 });
+    a.close();
+    await until(() => !rooms().has(userRoom), 5000, "the user's room removed once empty");
+
+    // A dashboard on the same connection as a user's socket: the client's maps hold two.
+    const token = await loginUser(srv.url, app.appid, 'hp-small-mux');
+    const manager = new Manager(srv.url, { transports: ['websocket'], reconnection: false, forceNew: true });
+    const main = manager.socket('/', { auth: { token } });
+    const dash = manager.socket('/dashboard', { auth: { appid: app.appid, secret: app.secret } });
+    try {
+      await Promise.all([nextEvent(main, 'session.snapshot'), nextEvent(dash, 'dashboard.snapshot')]);
+      const client = serverSide(main.id!).client as { sockets: SmallMap<string, unknown>; nsps: SmallMap<string, unknown> };
+      expect([client.sockets.size, client.nsps.size]).toEqual([2, 2]);
+      expect([...client.nsps.keys()].sort()).toEqual(['/', '/dashboard']);
+      dash.disconnect();
+      await until(() => client.nsps.size === 1, 5000, 'the dashboard namespace left');
+      expect(await main.emitWithAck('presence.get', {})).toMatchObject({ ok: true });
+    } finally {
+      main.close();
+      dash.close();
+    }
   });
 });
