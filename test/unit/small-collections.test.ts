@@ -16,6 +16,16 @@ function random(seed: number): () => number {
   };
 }
 
+/** Iterates `items`, removing each as it comes (as Socket.IO's client closes its sockets); what it saw. */
+function drain<T>(items: Iterable<T>, remove: (item: T) => void): T[] {
+  const seen: T[] = [];
+  for (const item of items) {
+    seen.push(item);
+    remove(item);
+  }
+  return seen;
+}
+
 describe('SmallMap', () => {
   it('answers as a Map over random sequences of set, get, has, delete, clear and iteration', () => {
     for (let seed = 1; seed <= 200; seed++) {
@@ -38,17 +48,10 @@ describe('SmallMap', () => {
           real.clear();
         } else {
           // Socket.IO's client closes its sockets by iterating while each removes itself.
-          const seenSmall: string[] = [];
-          for (const [kk] of small) {
-            seenSmall.push(kk);
-            small.delete(kk);
-          }
-          const seenReal: string[] = [];
-          for (const [kk] of real) {
-            seenReal.push(kk);
-            real.delete(kk);
-          }
-          expect(seenSmall, at).toEqual(seenReal);
+          expect(
+            drain(small.keys(), (x) => small.delete(x)),
+            at,
+          ).toEqual(drain(real.keys(), (x) => real.delete(x)));
         }
         expect(small.size, at).toBe(real.size);
         expect([...small.entries()], at).toEqual([...real.entries()]);
@@ -86,17 +89,10 @@ describe('SmallSet', () => {
           small.clear();
           real.clear();
         } else {
-          const seenSmall: string[] = [];
-          for (const x of small) {
-            seenSmall.push(x);
-            small.delete(x);
-          }
-          const seenReal: string[] = [];
-          for (const x of real) {
-            seenReal.push(x);
-            real.delete(x);
-          }
-          expect(seenSmall, at).toEqual(seenReal);
+          expect(
+            drain(small, (x) => small.delete(x)),
+            at,
+          ).toEqual(drain(real, (x) => real.delete(x)));
         }
         expect(small.size, at).toBe(real.size);
         expect([...small.values()], at).toEqual([...real.values()]);
