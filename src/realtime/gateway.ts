@@ -21,7 +21,7 @@ import {
   type ServerPayload,
 } from './catalogue.js';
 import { answer, answerError, flooding, fullBucket, rateLimited, readPayload, takeAck, takeToken, useHandshake } from './kernel.js';
-import { packRoom, packSocket, trimEngineSocket } from './socket-memory.js';
+import { internalized, packRoom, packSocket, trimEngineSocket } from './socket-memory.js';
 
 /** What the gateway keeps per socket (socket.data). Small on purpose: it is paid per connection. */
 export interface SocketData {
@@ -150,7 +150,7 @@ export function attachGateway(io: Server, core: Core, services: Services): Gatew
     // Read by the middleware above and nothing after: keep no per-socket copy of the token,
     // the request's URL, the address and the connection time (a few hundred bytes a socket).
     (socket as { handshake: object }).handshake = SPENT_HANDSHAKE;
-    const userRoom = socketRooms.user(data.appid, data.uid);
+    const userRoom = internalized(socketRooms.user(data.appid, data.uid)); // kept by the adapter while the socket lives
     void socket.join(userRoom);
     packRoom(untyped, userRoom);
     const ctx: LiveContext = { appid: data.appid, uid: data.uid, socket, services, core, answering: 0, onAnswered: null, flooded: false };

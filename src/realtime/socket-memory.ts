@@ -255,6 +255,16 @@ export class SmallSet<T> {
   }
 }
 
+/**
+ * `s` as one flat string from V8's string table. A name built by concatenation (a template
+ * literal) is a tree of 32-byte nodes over its parts; kept as a Map key for the socket's life,
+ * it holds the tree. An object's property names are internalized, so the name read back from
+ * one is the flat, shared copy (every socket of a user on this node holds the same one).
+ */
+export function internalized(s: string): string {
+  return Object.keys({ [s]: true })[0] ?? s;
+}
+
 /** Swaps the adapter's Set of `room` for a SmallSet when it holds one socket (and is a plain Set). */
 export function packRoom(socket: Socket, room: string): void {
   const rooms = socket.nsp.adapter.rooms as Map<string, unknown>;

@@ -9,7 +9,8 @@
 // - a socket's listener tables are packed (after an upgrade from long-polling too), and the
 //   gateway's listeners are one function for every socket, each still answered as itself;
 // - a socket's Maps of one entry (acks, its client's sockets and namespaces) and its rooms of
-//   one socket (its own, its user's) are held inline, and grow and shrink as before.
+//   one socket (its own, its user's) are held inline, and grow and shrink as before; the user's
+//   room is named by one flat string.
 import { createServer } from 'node:http';
 import { setFlagsFromString } from 'node:v8';
 import type { AddressInfo } from 'node:net';
@@ -396,6 +397,12 @@ describe('what a socket keeps of its maps and rooms', () => {
     expect([s.acks, s.client.sockets, s.client.nsps].map((m) => m instanceof SmallMap)).toEqual([true, true, true]);
     const userRoom = socketRooms.user(app.appid, 'hp-small-one');
     expect([rooms().get(s.id), rooms().get(userRoom)].map((r) => r instanceof SmallSet)).toEqual([true, true]);
+    // The user's room is kept under one flat string from V8's string table, not the
+    // concatenation it was built as (which the check tells apart: the name built here is one).
+    setFlagsFromString('--allow-natives-syntax');
+    const isInternalized = new Function('s', 'return %IsInternalizedString(s)') as (s: string) => boolean;
+    expect(isInternalized(userRoom)).toBe(false);
+    expect(isInternalized([...rooms().keys()].find((k) => k === userRoom)!)).toBe(true);
     // The acks map in use: a server-sent event awaiting the client's ack, then a client event acked.
     socket.on('hp.ask', (n: number, ack: (r: number) => void) => ack(n + 1));
     const live = srv.app.io.of('/').sockets.get(s.id)!;
