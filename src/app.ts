@@ -18,7 +18,6 @@ import { ERROR_TABLE, fromFrameworkError, toPublicError } from './infra/errors.j
 import type { Stoppable } from './infra/module.js';
 import { createLogger } from './infra/logger.js';
 import { checkRedis, createCommandRedis, createRedis, failFastOptions, quitAll, redisTarget } from './infra/redis.js';
-import { keepScriptsLoaded } from './infra/scripts.js';
 import { DIALECTS } from './dialects/index.js';
 import { MODULES } from './modules/index.js';
 import { createAuth, registerAuth } from './modules/accounts/auth-plugin.js';
@@ -83,8 +82,6 @@ export async function buildApp(config: Config): Promise<SwitchboardApp> {
   metrics.trackSockets(io);
   metrics.trackQueues(queues, log);
   const services = createServices(core);
-  // Every module's scripts are known once the services exist: load them before the first call needs them.
-  for (const client of new Set([redis, durableRedis])) keepScriptsLoaded(client, (err) => log.warn({ err }, 'could not preload the Lua scripts'));
   const auth = createAuth(services.accounts, config.ADMIN_TOKEN);
 
   http.addHook('onSend', async (req, reply) => {

@@ -13,7 +13,6 @@ import { createLogger } from '../src/infra/logger.js';
 import { jobWaitSeconds, serveMetrics, type MetricsListener } from '../src/infra/metrics.js';
 import { jobDef, queuePrefix, type QueueName, type Schedule } from '../src/infra/queues.js';
 import { checkRedis, createCommandRedis, createRedis, failFastOptions, quitAll, redisTarget } from '../src/infra/redis.js';
-import { keepScriptsLoaded } from '../src/infra/scripts.js';
 import { parse } from '../src/infra/validation.js';
 import type { Stoppable } from '../src/infra/module.js';
 import { MODULES, QUEUES, schedules } from '../src/modules/index.js';
@@ -63,8 +62,6 @@ export async function startWorkers(config: Config, opts: { log?: Logger; registr
   const core = createCore(config, redis, log, io, 'worker', coreCatalogues(), queueRedis, durableRedis);
   const { queues, metrics } = core;
   const services = createServices(core);
-  // Every module's scripts are known once the services exist: load them before the first call needs them.
-  for (const client of new Set([redis, durableRedis])) keepScriptsLoaded(client, (err) => log.warn({ err }, 'could not preload the Lua scripts'));
   const started: Stoppable[] = MODULES.flatMap((m) => m.worker?.({ core, services }) ?? []);
 
   const workers = (Object.keys(QUEUES) as QueueName[]).map((queue) => {

@@ -11,6 +11,7 @@ import { createKeys, type Keys } from './keys.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { createQueues, jobDef, queuePrefix, type QueueDefs, type Queues } from './queues.js';
 import { createSessions, type Sessions } from './sessions.js';
+import { keepScriptsLoaded } from './scripts.js';
 
 export interface Core {
   config: Config;
@@ -83,5 +84,8 @@ export function createCore(
     dashboardWatch,
   };
   metrics.countDomainEvents(core.events);
+  // Each module's scripts were registered as its store module was imported (infra/lua.ts),
+  // before any core is made: load them before the first call needs one.
+  for (const client of new Set([redis, durableRedis])) keepScriptsLoaded(client, (err) => log.warn({ err }, 'could not preload the Lua scripts'));
   return core;
 }

@@ -58,7 +58,7 @@ export function scriptText(redis: RedisClient, def: ScriptDef): string {
 
 /**
  * Every script this process may run: those its modules load (infra/lua.ts) or define, and
- * any other the first time it runs. preloadScripts loads them all into Redis.
+ * any other the first time Redis answers NOSCRIPT to it. preloadScripts loads them all.
  */
 const knownScripts = new Set<ScriptDef>();
 
