@@ -74,7 +74,7 @@ import {
   startWorkerProc,
   type ServerProc,
 } from './lib/harness.js';
-import { commandMicros, commandStats, coreSeconds, cpuMeter, fmt, median, printTable, summary, wallNow } from './lib/stats.js';
+import { commandMicros, commandStats, coreSeconds, errorStats, cpuMeter, fmt, median, printTable, summary, wallNow } from './lib/stats.js';
 
 type Kind = 'switchboard' | 'bare' | 'colyseus';
 const WORKLOADS = (process.env.BENCH_JOIN_WORKLOADS ?? 'one-room,rooms-of-50,leave,heartbeats,push,round-trips').split(',');
@@ -384,9 +384,12 @@ interface Ramp {
 /** Redis commands by name so far (INFO commandstats) and the api's socket writes to Redis (BENCH_COUNT_REDIS=1). */
 async function redisCounts(t: Target, probe: Redis) {
   const info = await probe.info('commandstats');
-  const errors = new Map<string, number>();
-  for (const [, name, count] of (await probe.info('errorstats')).matchAll(/^errorstat_([^:]+):count=(\d+)/gm)) errors.set(name!, Number(count));
-  return { commands: commandStats(info), micros: commandMicros(info), errors, writes: await t.server.redisWrites() };
+  return {
+    commands: commandStats(info),
+    micros: commandMicros(info),
+    errors: errorStats(await probe.info('errorstats')),
+    writes: await t.server.redisWrites(),
+  };
 }
 
 /** Joins clients[i] into rooms[i % rooms.length], CONCURRENCY in flight; `joined` hears each member as it joins. */

@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startPrivateRedis } from '../../scripts/setup.mjs';
 import { createCommandRedis, redisTarget, type RedisClient } from '../../src/infra/redis.js';
 import { knownScriptShas, runScript } from '../../src/infra/scripts.js';
+import { commandStats, errorStats } from '../../scripts/bench/lib/stats.js';
 import { startServer, until, type TestServer } from '../helpers.js';
 
 let dir: string;
@@ -45,9 +46,14 @@ async function loaded(): Promise<{ held: number; of: number }> {
   return { held: exists.filter((e) => e === 1).length, of: shas.length };
 }
 
+const allLoaded = async (): Promise<boolean> => {
+  const { held, of } = await loaded();
+  return held === of;
+};
+
 describe('scripts preloaded', () => {
   it("the api's command connection loads every known script as it starts, before any call needs one", async () => {
-    await until(async () => (await loaded()).held === (await loaded()).of, 5000, 'every script loaded');
+    await until(allLoaded, 5000, 'every script loaded');
     const { held, of } = await loaded();
     expect(of).toBeGreaterThan(60); // every module's scripts, not a few
     expect(held).toBe(of);
@@ -58,7 +64,7 @@ describe('scripts preloaded', () => {
     await new Promise((r) => redis.child.once('exit', r));
     redis = await startPrivateRedis({ dataDir: dir, port });
     // The AOF brings the data back, not the script cache: only the reload can fill it.
-    await until(async () => (await loaded()).held === (await loaded()).of, 15_000, 'every script loaded again');
+    await until(allLoaded, 15_000, 'every script loaded again');
     expect((await loaded()).held).toBeGreaterThan(60);
   });
 });
@@ -72,10 +78,9 @@ describe('calls that meet NOSCRIPT together', () => {
 
   /** Redis' own counts so far: EVAL calls, EVALSHA calls, NOSCRIPT replies. */
   async function counts(): Promise<{ eval: number; evalsha: number; noscript: number }> {
-    const stats = await admin.info('commandstats');
-    const errors = await admin.info('errorstats');
-    const calls = (name: string) => Number(new RegExp(`^cmdstat_${name}:calls=(\\d+)`, 'm').exec(stats)?.[1] ?? 0);
-    return { eval: calls('eval'), evalsha: calls('evalsha'), noscript: Number(/^errorstat_NOSCRIPT:count=(\d+)/m.exec(errors)?.[1] ?? 0) };
+    const calls = commandStats(await admin.info('commandstats'));
+    const errors = errorStats(await admin.info('errorstats'));
+    return { eval: calls.get('eval') ?? 0, evalsha: calls.get('evalsha') ?? 0, noscript: errors.get('NOSCRIPT') ?? 0 };
   }
 
   it('send the script once: one EVAL, the others wait for it and run EVALSHA again', async () => {

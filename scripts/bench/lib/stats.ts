@@ -35,6 +35,13 @@ export function commandStats(info: string): Map<string, number> {
   return m;
 }
 
+/** Error replies by error prefix (`NOSCRIPT`, `ERR`…) so far, from Redis' INFO errorstats. */
+export function errorStats(info: string): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const [, name, count] of info.matchAll(/^errorstat_([^:]+):count=(\d+)/gm)) m.set(name!, Number(count));
+  return m;
+}
+
 /** Microseconds Redis spent in each command so far (INFO commandstats `usec`; a script's includes the commands it ran). */
 export function commandMicros(info: string): Map<string, number> {
   const m = new Map<string, number>();
