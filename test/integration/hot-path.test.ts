@@ -323,11 +323,18 @@ describe('what a socket keeps of its upgrade request', () => {
   });
 });
 
-describe('what a socket keeps of its listener tables', () => {
-  // V8's own answer to whether an object is a hash table (dictionary) or an ordinary object:
-  // the natives syntax, switched on for functions compiled from here on.
+/**
+ * V8's own answer about a value, by one of its runtime functions (`%HasFastProperties`,
+ * `%IsInternalizedString`): the natives syntax, switched on for functions compiled from here on.
+ */
+function askV8<T>(runtimeFunction: string): (value: T) => boolean {
   setFlagsFromString('--allow-natives-syntax');
-  const isOrdinary = new Function('o', 'return %HasFastProperties(o)') as (o: object) => boolean;
+  return new Function('v', `return %${runtimeFunction}(v)`) as (value: T) => boolean;
+}
+
+describe('what a socket keeps of its listener tables', () => {
+  // Whether an object is a hash table (dictionary) or an ordinary object.
+  const isOrdinary = askV8<object>('HasFastProperties');
   type Emitter = { _events: object };
   type ServerSide = Emitter & { conn: Emitter & { transport: Emitter & { name: string; socket: Emitter } } };
   const tables = (s: ServerSide) =>
@@ -399,8 +406,7 @@ describe('what a socket keeps of its maps and rooms', () => {
     expect([rooms().get(s.id), rooms().get(userRoom)].map((r) => r instanceof SmallSet)).toEqual([true, true]);
     // The user's room is kept under one flat string from V8's string table, not the
     // concatenation it was built as (which the check tells apart: the name built here is one).
-    setFlagsFromString('--allow-natives-syntax');
-    const isInternalized = new Function('s', 'return %IsInternalizedString(s)') as (s: string) => boolean;
+    const isInternalized = askV8<string>('IsInternalizedString');
     expect(isInternalized(userRoom)).toBe(false);
     expect(isInternalized([...rooms().keys()].find((k) => k === userRoom)!)).toBe(true);
     // The acks map in use: a server-sent event awaiting the client's ack, then a client event acked.
