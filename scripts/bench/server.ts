@@ -20,6 +20,7 @@ import { Server } from 'socket.io';
 import { WebSocketServer } from 'ws';
 import { buildApp } from '../../src/app.js';
 import { packEngine, packSocket, trimEngineSocket, type EngineSocket } from '../../src/realtime/socket-memory.js';
+import { installLeanEngine, leanEngineSocket } from '../../src/realtime/engine-lean.js';
 import { loadConfig } from '../../src/config.js';
 import { memoryAfterGc } from './lib/stats.js';
 
@@ -68,7 +69,8 @@ async function body(req: IncomingMessage): Promise<unknown> {
  * The layers under a Socket.IO socket, each alone (socket-memory bench): `ws` — a bare
  * WebSocket server keeping its sockets; `engine` — Engine.IO alone (its WebSocket transport
  * on `ws`, pings, no Socket.IO); `engine-trimmed` — the same with what Switchboard lets go
- * of each Engine.IO socket let go and its listener tables packed (realtime/socket-memory.ts);
+ * of each Engine.IO socket let go, its handlers shared (realtime/engine-lean.ts) and its
+ * listener tables packed (realtime/socket-memory.ts);
  * `bare-tuned` — bare Socket.IO with its memory guide applied (the kept handshake request let go);
  * `bare-trimmed` — bare Socket.IO trimmed and packed as Switchboard's gateway does it.
  */
@@ -82,12 +84,14 @@ async function startLayer(): Promise<{ url: string; close: () => Promise<void> }
       ws.on('close', () => kept.delete(ws));
     });
   } else if (mode === 'engine' || mode === 'engine-trimmed') {
+    if (mode === 'engine-trimmed') installLeanEngine();
     const engine = attachEngine(http, { transports: ['websocket'] });
     engine.on('connection', (socket: EngineSocket & { on(e: string, f: () => void): void }) => {
       kept.add(socket);
       socket.on('close', () => kept.delete(socket));
       if (mode === 'engine-trimmed') {
         trimEngineSocket(socket);
+        leanEngineSocket(socket);
         packEngine(socket); // last, as the gateway does: once the socket's listeners are on
       }
     });
@@ -95,6 +99,7 @@ async function startLayer(): Promise<{ url: string; close: () => Promise<void> }
     const io = new Server(http, { serveClient: false });
     if (mode === 'bare-trimmed') {
       io.engine.on('connection', trimEngineSocket);
+      installLeanEngine(io.engine);
       io.on('connection', packSocket);
     } else io.engine.on('connection', (raw: { request: unknown }) => (raw.request = null)); // https://socket.io/docs/v4/memory-usage/
   }

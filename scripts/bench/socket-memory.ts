@@ -5,7 +5,8 @@
 //   engine          Engine.IO on ws (its WebSocket transport and pings, no Socket.IO)
 //   engine-trimmed  the same, trimmed as Switchboard's gateway trims each Engine.IO socket
 //                   (the upgrade request and the two upgrade listeners that hold it let go,
-//                   the listener tables packed)
+//                   Engine.IO's handlers shared (realtime/engine-lean.ts), the listener
+//                   tables packed)
 //   bare            bare Socket.IO as it ships (the reference)
 //   bare-tuned      bare Socket.IO with its memory guide applied (socket.request = null)
 //   bare-trimmed    bare Socket.IO trimmed and packed as Switchboard's gateway does it:

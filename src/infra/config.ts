@@ -85,6 +85,11 @@ export const CORE_CONFIG = {
   SOCKET_RATE_PER_SECOND: Int(20, 1, 10000, 'events a socket may send per second, sustained'),
   SOCKET_RATE_BURST: Int(40, 1, 100000, 'events a socket may send in a burst'),
   SOCKET_FLOOD_STRIKES: Int(40, 1, 100000, 'rate-limited events after which the socket is disconnected'),
+  SOCKET_SHARED_HANDLERS: Type.Boolean({
+    default: true,
+    description:
+      "Engine.IO's per-connection event handlers replaced by shared ones (about 1.7 KiB less per open socket, docs/decisions.md); false leaves Engine.IO as it ships",
+  }),
   SOCKET_RECOVERY_SECONDS: Int(120, 0, 86400, 'connection state recovery window (streams adapter only)'),
   SWEEP_JOB_MS: Int(
     5000,

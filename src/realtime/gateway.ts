@@ -22,6 +22,7 @@ import {
 } from './catalogue.js';
 import { answer, answerError, flooding, fullBucket, rateLimited, readPayload, takeAck, takeToken, useHandshake } from './kernel.js';
 import { internalized, packRoom, packSocket, trimEngineSocket } from './socket-memory.js';
+import { engineIoVersion, installLeanEngine, REVIEWED_ENGINE_IO, uninstallLeanEngine } from './engine-lean.js';
 
 /** What the gateway keeps per socket (socket.data). Small on purpose: it is paid per connection. */
 export interface SocketData {
@@ -133,6 +134,14 @@ export function attachGateway(io: Server, core: Core, services: Services): Gatew
   // here read two headers of it (origin, authorization): a small stand-in keeps just those,
   // and the request's own header copies (an object and a few dozen strings) are let go.
   io.engine.on('connection', trimEngineSocket);
+  // And its per-connection closures that only pass an event on become shared functions.
+  // (engine-lean.ts; SOCKET_SHARED_HANDLERS=false leaves Engine.IO as it ships.)
+  if (!config.SOCKET_SHARED_HANDLERS) uninstallLeanEngine();
+  else if (!installLeanEngine(io.engine))
+    log.warn(
+      { engineIo: engineIoVersion(), reviewed: REVIEWED_ENGINE_IO },
+      'Engine.IO version not reviewed: sockets keep its per-connection handlers',
+    );
 
   useHandshake(io.of('/'), { origins, log, logMessage: 'socket handshake failed' }, async (socket): Promise<SocketData> => {
     const auth = socket.handshake.auth as { token?: unknown } | undefined;
