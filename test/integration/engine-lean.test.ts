@@ -27,14 +27,21 @@ import { transports } from 'engine.io';
 import { connect, createApp, loginUser, sleep, startServer, testConfig, until } from '../helpers.js';
 
 type Mode = 'stock' | 'lean';
-const PING_MS = 60;
+// Short pings, and a timeout long enough that a busy test machine does not time out a client that answers.
+const PING_INTERVAL_MS = 100;
+const PING_TIMEOUT_MS = 300;
 
 /** An Engine.IO server in `mode`, logging what its sockets do. */
 async function engineServer(mode: Mode, opts: { transports?: string[] } = {}) {
   if (mode === 'lean') expect(installLeanEngine()).toBe(true);
   else uninstallLeanEngine();
   const http = createServer();
-  const engine: EngineServer = attachEngine(http, { pingInterval: PING_MS, pingTimeout: PING_MS, transports: ['websocket'], ...opts } as never);
+  const engine: EngineServer = attachEngine(http, {
+    pingInterval: PING_INTERVAL_MS,
+    pingTimeout: PING_TIMEOUT_MS,
+    transports: ['websocket'],
+    ...opts,
+  } as never);
   if (mode === 'lean') engine.on('connection', leanEngineSocket);
   const log: string[] = [];
   const sockets: EngineSocket[] = [];
@@ -185,7 +192,7 @@ describe('Engine.IO with shared handlers', () => {
       let heartbeats = 0;
       srv.sockets[0]!.on('heartbeat', () => heartbeats++);
       await until(() => silent.log.includes('closed'), 2000, 'the silent client closed');
-      await sleep(PING_MS * 6);
+      await sleep(PING_INTERVAL_MS * 6);
       const answered = `answering client: ${answering.log.includes('closed') ? 'closed' : 'open'}, ${heartbeats >= 3 ? '3 or more' : heartbeats} pongs`;
       answering.ws.close();
       await until(() => srv.engine.clientsCount === 0, 2000, 'the close');
