@@ -1,6 +1,6 @@
 // Apps (tenants), users, login sessions and the three ways of authenticating:
 // user token, app secret, admin token.
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import type { Core } from '../../infra/core.js';
 import { AppError } from '../../infra/errors.js';
 import { throwOnScriptCode } from '../../infra/lua.js';
@@ -44,7 +44,7 @@ export interface UserSession {
   expiresAt: number;
 }
 
-export const sha256 = (s: string) => createHash('sha256').update(s).digest('base64url');
+export const sha256 = (s: string) => hash('sha256', s, 'base64url'); // one-shot: a third of createHash's cost, on every connect
 
 /** The previous secret still works during its grace (until prevSecretUntil). */
 export function inGrace(app: AppRecord, now = Date.now()): app is AppRecord & { prevSecret: string } {

@@ -12,7 +12,7 @@
 //      (?appid=), else the one whose own callback key signed the event.
 // Media knows nothing about courses: it stores the recording and calls the handlers
 // registered with onRecording (the classroom module sets playback_idx_url and state 3).
-import { createHash, randomInt } from 'node:crypto';
+import { hash, randomInt } from 'node:crypto';
 import type { Core } from '../../infra/core.js';
 import { createHook } from '../../infra/hooks.js';
 import { AppError } from '../../infra/errors.js';
@@ -51,7 +51,7 @@ export function recordingEventId(e: RecordingEventT): string {
 }
 /** A BullMQ job id (no `:`) and store key part derived from the event id. */
 export function eventHash(eventId: string): string {
-  return createHash('sha256').update(eventId).digest('hex').slice(0, 32);
+  return hash('sha256', eventId, 'hex').slice(0, 32);
 }
 
 /** Reads app and room from a stream (see the mapping at the top of this file). */

@@ -14,7 +14,7 @@
 // and the recipient, so a message is pushed once however often it is enqueued; the
 // apns-collapse-id is the message id too, so even a resend after a worker died between
 // APNs' 200 and the job's completion shows once on the device.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Core } from '../../infra/core.js';
 import { AppError, isAppError } from '../../infra/errors.js';
@@ -103,7 +103,7 @@ export function createPushService(core: Core, deps: { accounts: AccountsService;
   /** A collapse id is at most 64 bytes. */
   const collapseIdOf = (job: PushJobT) => {
     const s = `${job.kind}.${job.id}`;
-    return Buffer.byteLength(s) <= 64 ? s : createHash('sha256').update(s).digest('hex');
+    return Buffer.byteLength(s) <= 64 ? s : hash('sha256', s, 'hex');
   };
 
   return {

@@ -14,7 +14,7 @@
 // nothing. A process dying between a script and its enqueue leaves a lane head without a
 // job: the `webhooks/sweep` scheduler job finds heads overdue in the inflight set and
 // enqueues their job again.
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import type { JobsOptions } from 'bullmq';
 import type { Core } from '../../infra/core.js';
 import { AppError } from '../../infra/errors.js';
@@ -43,7 +43,7 @@ const USER_AGENT = 'Switchboard-Webhooks/1';
 
 /** Event ids become part of delivery ids and job ids: anything outside [A-Za-z0-9_-] is hashed. */
 function eventSuffix(eventId: string): string {
-  return /^[A-Za-z0-9_-]{1,100}$/.test(eventId) ? eventId : createHash('sha256').update(eventId).digest('hex').slice(0, 32);
+  return /^[A-Za-z0-9_-]{1,100}$/.test(eventId) ? eventId : hash('sha256', eventId, 'hex').slice(0, 32);
 }
 
 const eventsField = (events: string[]) => `,${events.join(',')},`;
