@@ -90,11 +90,12 @@ async function rawClient(url: string, answerPings: boolean) {
   return { ws, log, nextPing };
 }
 
-/** Runs `scenario` on a stock and on a lean server and returns both logs. */
-async function bothWays(scenario: (mode: Mode) => Promise<string[]>): Promise<Record<Mode, string[]>> {
+/** Runs `scenario` on a stock and on a lean server: the stock log must be `expected`, and the lean one the same. */
+async function sameAsStock(scenario: (mode: Mode) => Promise<string[]>, expected: string[]): Promise<void> {
   const stock = await scenario('stock');
   const lean = await scenario('lean');
-  return { stock, lean };
+  expect(stock).toEqual(expected);
+  expect(lean).toEqual(stock);
 }
 
 afterAll(() => {
@@ -155,131 +156,135 @@ describe('Engine.IO with shared handlers', () => {
   });
 
   it('passes messages both ways and calls sent callbacks in order, then forgets the client the client closed', async () => {
-    const logs = await bothWays(async (mode) => {
-      const srv = await engineServer(mode);
-      const client = await rawClient(srv.wsUrl, true);
-      const socket = srv.sockets[0]!;
-      client.ws.send('4a');
-      client.ws.send('4b');
-      await until(() => srv.log.includes('got b'), 2000, 'the messages in');
-      // Three sends in one tick: the first goes out alone, the other two as one batch once it is written.
-      for (const m of ['x', 'y', 'z']) socket.send(m, {}, () => srv.log.push(`sent ${m}`));
-      await until(() => srv.log.includes('sent z') && client.log.includes('got 4z'), 2000, 'the messages out');
-      client.ws.close();
-      await until(() => srv.log.some((l) => l.startsWith('clients')), 2000, 'the close');
-      srv.close();
-      return [...srv.log, ...client.log.map((l) => `client ${l}`)];
-    });
-    expect(logs.stock).toEqual([
-      'open websocket',
-      'got a',
-      'got b',
-      'sent x',
-      'sent y',
-      'sent z',
-      'close transport close',
-      'clients 0 0',
-      'client open',
-      'client got 4x',
-      'client got 4y',
-      'client got 4z',
-      'client closed',
-    ]);
-    expect(logs.lean).toEqual(logs.stock);
+    await sameAsStock(
+      async (mode) => {
+        const srv = await engineServer(mode);
+        const client = await rawClient(srv.wsUrl, true);
+        const socket = srv.sockets[0]!;
+        client.ws.send('4a');
+        client.ws.send('4b');
+        await until(() => srv.log.includes('got b'), 2000, 'the messages in');
+        // Three sends in one tick: the first goes out alone, the other two as one batch once it is written.
+        for (const m of ['x', 'y', 'z']) socket.send(m, {}, () => srv.log.push(`sent ${m}`));
+        await until(() => srv.log.includes('sent z') && client.log.includes('got 4z'), 2000, 'the messages out');
+        client.ws.close();
+        await until(() => srv.log.some((l) => l.startsWith('clients')), 2000, 'the close');
+        srv.close();
+        return [...srv.log, ...client.log.map((l) => `client ${l}`)];
+      },
+      [
+        'open websocket',
+        'got a',
+        'got b',
+        'sent x',
+        'sent y',
+        'sent z',
+        'close transport close',
+        'clients 0 0',
+        'client open',
+        'client got 4x',
+        'client got 4y',
+        'client got 4z',
+        'client closed',
+      ],
+    );
   });
 
   it('keeps a client that answers pings and closes one that does not, by ping timeout', async () => {
-    const logs = await bothWays(async (mode) => {
-      const srv = await engineServer(mode, { pingInterval: PING_INTERVAL_MS, pingTimeout: PING_TIMEOUT_MS });
-      const answering = await rawClient(srv.wsUrl, true);
-      const silent = await rawClient(srv.wsUrl, false);
-      let heartbeats = 0;
-      srv.sockets[0]!.on('heartbeat', () => heartbeats++);
-      await until(() => silent.log.includes('closed'), 2000, 'the silent client closed');
-      await sleep(PING_INTERVAL_MS * 6);
-      const answered = `answering client: ${answering.log.includes('closed') ? 'closed' : 'open'}, ${heartbeats >= 3 ? '3 or more' : heartbeats} pongs`;
-      // Closed just after a ping is answered, a whole interval before the next one.
-      await answering.nextPing();
-      answering.ws.close();
-      await until(() => srv.engine.clientsCount === 0, 2000, 'the close');
-      srv.close();
-      return [...srv.log, answered];
-    });
-    expect(logs.stock).toEqual([
-      'open websocket',
-      'open websocket',
-      'close ping timeout',
-      'clients 1 1',
-      'close transport close',
-      'clients 0 0',
-      'answering client: open, 3 or more pongs',
-    ]);
-    expect(logs.lean).toEqual(logs.stock);
+    await sameAsStock(
+      async (mode) => {
+        const srv = await engineServer(mode, { pingInterval: PING_INTERVAL_MS, pingTimeout: PING_TIMEOUT_MS });
+        const answering = await rawClient(srv.wsUrl, true);
+        const silent = await rawClient(srv.wsUrl, false);
+        let heartbeats = 0;
+        srv.sockets[0]!.on('heartbeat', () => heartbeats++);
+        await until(() => silent.log.includes('closed'), 2000, 'the silent client closed');
+        await sleep(PING_INTERVAL_MS * 6);
+        const answered = `answering client: ${answering.log.includes('closed') ? 'closed' : 'open'}, ${heartbeats >= 3 ? '3 or more' : heartbeats} pongs`;
+        // Closed just after a ping is answered, a whole interval before the next one.
+        await answering.nextPing();
+        answering.ws.close();
+        await until(() => srv.engine.clientsCount === 0, 2000, 'the close');
+        srv.close();
+        return [...srv.log, answered];
+      },
+      [
+        'open websocket',
+        'open websocket',
+        'close ping timeout',
+        'clients 1 1',
+        'close transport close',
+        'clients 0 0',
+        'answering client: open, 3 or more pongs',
+      ],
+    );
   });
 
   it('closes on the server side, on a transport error and on a write error as Engine.IO does', async () => {
-    const logs = await bothWays(async (mode) => {
-      const srv = await engineServer(mode);
-      // Forced: the server closes the socket.
-      const a = await rawClient(srv.wsUrl, true);
-      srv.sockets[0]!.close();
-      await until(() => a.log.includes('closed'), 2000, 'the forced close');
-      // A transport error: a frame with a reserved opcode makes the server's `ws` fail.
-      const b = await rawClient(srv.wsUrl, true);
-      (b.ws as unknown as { _socket: { write(b: Buffer): void } })._socket.write(Buffer.from([0x83, 0x80, 0, 0, 0, 0]));
-      await until(() => b.log.includes('closed'), 2000, 'the close after the bad frame');
-      // A write error: the server's WebSocket is closing when a packet is sent.
-      await rawClient(srv.wsUrl, true);
-      const c = srv.sockets[2] as EngineSocket & { transport: { socket: { close(): void } } };
-      c.transport.socket.close();
-      c.send('late', {}, () => srv.log.push('sent late'));
-      await until(() => srv.engine.clientsCount === 0, 2000, 'every socket closed');
-      srv.close();
-      return srv.log;
-    });
-    expect(logs.stock).toEqual([
-      'open websocket',
-      'close forced close',
-      'clients 0 0',
-      'open websocket',
-      'close transport error (RangeError: Invalid WebSocket frame: invalid opcode 3)',
-      'clients 0 0',
-      'open websocket',
-      'close transport error (write error)',
-      'clients 0 0',
-    ]);
-    expect(logs.lean).toEqual(logs.stock);
+    await sameAsStock(
+      async (mode) => {
+        const srv = await engineServer(mode);
+        // Forced: the server closes the socket.
+        const a = await rawClient(srv.wsUrl, true);
+        srv.sockets[0]!.close();
+        await until(() => a.log.includes('closed'), 2000, 'the forced close');
+        // A transport error: a frame with a reserved opcode makes the server's `ws` fail.
+        const b = await rawClient(srv.wsUrl, true);
+        (b.ws as unknown as { _socket: { write(b: Buffer): void } })._socket.write(Buffer.from([0x83, 0x80, 0, 0, 0, 0]));
+        await until(() => b.log.includes('closed'), 2000, 'the close after the bad frame');
+        // A write error: the server's WebSocket is closing when a packet is sent.
+        await rawClient(srv.wsUrl, true);
+        const c = srv.sockets[2] as EngineSocket & { transport: { socket: { close(): void } } };
+        c.transport.socket.close();
+        c.send('late', {}, () => srv.log.push('sent late'));
+        await until(() => srv.engine.clientsCount === 0, 2000, 'every socket closed');
+        srv.close();
+        return srv.log;
+      },
+      [
+        'open websocket',
+        'close forced close',
+        'clients 0 0',
+        'open websocket',
+        'close transport error (RangeError: Invalid WebSocket frame: invalid opcode 3)',
+        'clients 0 0',
+        'open websocket',
+        'close transport error (write error)',
+        'clients 0 0',
+      ],
+    );
   });
 
   it('starts on long-polling, upgrades to WebSocket and works there, the polling transport let go', async () => {
-    const logs = await bothWays(async (mode) => {
-      const srv = await engineServer(mode, { transports: ['polling', 'websocket'] });
-      const client = new EngineClient(srv.httpUrl, { transports: ['polling', 'websocket'] });
-      const got: string[] = [];
-      client.on('message', (d) => got.push(`client got ${String(d)}`));
-      await new Promise<void>((r) => client.on('upgrade', () => r()));
-      const socket = srv.sockets[0] as EngineSocket & { transport: { name: string } };
-      const polling = socket.transport as unknown as NodeJS.EventEmitter;
-      await until(() => socket.transport.name === 'websocket', 2000, 'the server side upgraded');
-      const kept = ['ready', 'packet', 'drain', 'close'].map((e) => polling.listenerCount(e));
-      client.send('after');
-      socket.send('back');
-      await until(() => srv.log.includes('got after') && got.includes('client got back'), 2000, 'messages after the upgrade');
-      client.close();
-      await until(() => srv.engine.clientsCount === 0, 2000, 'the close');
-      srv.close();
-      return [...srv.log, ...got, `polling transport keeps ${kept.join(' ')} ready, packet, drain, close listeners`];
-    });
-    expect(logs.stock).toEqual([
-      'open polling',
-      'upgrade websocket',
-      'got after',
-      'close transport close',
-      'clients 0 0',
-      'client got back',
-      'polling transport keeps 0 0 0 0 ready, packet, drain, close listeners',
-    ]);
-    expect(logs.lean).toEqual(logs.stock);
+    await sameAsStock(
+      async (mode) => {
+        const srv = await engineServer(mode, { transports: ['polling', 'websocket'] });
+        const client = new EngineClient(srv.httpUrl, { transports: ['polling', 'websocket'] });
+        const got: string[] = [];
+        client.on('message', (d) => got.push(`client got ${String(d)}`));
+        await new Promise<void>((r) => client.on('upgrade', () => r()));
+        const socket = srv.sockets[0] as EngineSocket & { transport: { name: string } };
+        const polling = socket.transport as unknown as NodeJS.EventEmitter;
+        await until(() => socket.transport.name === 'websocket', 2000, 'the server side upgraded');
+        const kept = ['ready', 'packet', 'drain', 'close'].map((e) => polling.listenerCount(e));
+        client.send('after');
+        socket.send('back');
+        await until(() => srv.log.includes('got after') && got.includes('client got back'), 2000, 'messages after the upgrade');
+        client.close();
+        await until(() => srv.engine.clientsCount === 0, 2000, 'the close');
+        srv.close();
+        return [...srv.log, ...got, `polling transport keeps ${kept.join(' ')} ready, packet, drain, close listeners`];
+      },
+      [
+        'open polling',
+        'upgrade websocket',
+        'got after',
+        'close transport close',
+        'clients 0 0',
+        'client got back',
+        'polling transport keeps 0 0 0 0 ready, packet, drain, close listeners',
+      ],
+    );
   });
 
   it('is what the api runs, and SOCKET_SHARED_HANDLERS=false runs Engine.IO as it ships', async () => {
