@@ -23,6 +23,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Socket, Transport, transports, type Server as EngineServer } from 'engine.io';
 import type { Packet, RawData } from 'engine.io-parser';
+import { isAnonymousMatching } from './socket-memory.js';
 
 /** The Engine.IO versions whose internals this module was checked against. */
 export const REVIEWED_ENGINE_IO = ['6.6.13'];
@@ -222,9 +223,8 @@ function forgetClient(this: EngineSocket): void {
 
 /** How the handshake's two listeners are recognised (exported: a test checks them against the installed Engine.IO). */
 export const handshakeListener = {
-  isForgetClient: (fn: unknown) =>
-    typeof fn === 'function' && fn.name === '' && /^\(\) => \{\s*delete this\.clients\[id\];\s*this\.clientsCount--;\s*\}$/.test(String(fn)),
-  isHeaders: (fn: unknown) => typeof fn === 'function' && fn.name === '' && String(fn).includes('"initial_headers"'),
+  isForgetClient: (fn: unknown) => isAnonymousMatching(fn, /^\(\) => \{\s*delete this\.clients\[id\];\s*this\.clientsCount--;\s*\}$/),
+  isHeaders: (fn: unknown) => isAnonymousMatching(fn, /"initial_headers"/),
 };
 
 /**

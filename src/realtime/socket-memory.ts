@@ -34,16 +34,21 @@ function releaseUpgradeListeners(raw: EngineSocket): void {
   for (const fn of tcp.listeners('close')) if (upgradeListener.isCloseReEmit(fn)) tcp.removeListener('close', fn as (...a: unknown[]) => void);
 }
 
+/**
+ * Whether `fn` is an anonymous function whose source text matches `text`: how a library's
+ * closure is recognised when it has no name. Named functions (most of an emitter's other
+ * listeners) are passed over before the source text, a string built per call, is read.
+ */
+export function isAnonymousMatching(fn: unknown, text: RegExp): boolean {
+  return typeof fn === 'function' && fn.name === '' && text.test(String(fn));
+}
+
 /** How releaseUpgradeListeners recognises the two (exported: a test checks them against the installed Engine.IO). */
 export const upgradeListener = {
   /** The WebSocket's 'error' listener, by name. */
   isErrorListener: (fn: unknown) => typeof fn === 'function' && fn.name === 'onUpgradeError',
-  /**
-   * The TCP socket's 'close' listener, by text: an anonymous arrow (the socket's other close
-   * listeners, Node's and ws', are named functions: they are passed over before their source
-   * text, a string built per call, is read).
-   */
-  isCloseReEmit: (fn: unknown) => typeof fn === 'function' && fn.name === '' && /^\(\) => this\.emit\("close"\)$/.test(String(fn)),
+  /** The TCP socket's 'close' listener, an arrow, by text (Node's and ws' close listeners are named). */
+  isCloseReEmit: (fn: unknown) => isAnonymousMatching(fn, /^\(\) => this\.emit\("close"\)$/),
 };
 
 /** What Socket.IO's handshake reads of the upgrade request (socket.handshake), and nothing else. */
