@@ -250,6 +250,8 @@ describe("the sweep's app index", () => {
     const index = `${srv.config.KEY_PREFIX}:g:rooms:apps`;
     expect((await socket.emitWithAck('room.join', { roomId })).ok).toBe(true);
     expect(await redis.sismember(index, own.appid)).toBe(1);
+    await srv.app.services.rooms.sweep(); // a deadline not due yet: the app stays
+    expect(await redis.sismember(index, own.appid)).toBe(1);
     expect((await socket.emitWithAck('room.leave', { roomId })).ok).toBe(true);
     await srv.app.services.rooms.sweep(); // no deadline left: retired
     expect(await redis.sismember(index, own.appid)).toBe(0);
@@ -284,6 +286,12 @@ describe('batched heartbeats', () => {
     expect(await members[0]!.socket.emitWithAck('room.heartbeat', { roomId: '999999' })).toMatchObject({
       ok: false,
       error: { code: 'ROOM_NOT_FOUND' },
+    });
+    // A closed room keeps no members: its members' next beats get the join rules' error too.
+    expect((await call(srv.url, 'POST', `/v1/rooms/${rooms[1]}/end`, { token: host.token })).status).toBe(200);
+    expect(await members[1]!.socket.emitWithAck('room.heartbeat', { roomId: rooms[1] })).toMatchObject({
+      ok: false,
+      error: { code: 'ROOM_CLOSED' },
     });
   });
 });

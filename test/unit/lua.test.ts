@@ -46,8 +46,8 @@ describe('Lua files', () => {
   });
 
   it('a -N script takes as many keys as the caller passes (keys 0)', () => {
-    const beat = scriptFiles().find((f) => f.endsWith('/rooms/lua/sbRoomBeat-N.lua'))!;
-    expect(loadScriptFile(beat).def.keys).toBe(0);
+    const open = scriptFiles().find((f) => f.endsWith('/infra/lua/sessionOpen-N.lua'))!;
+    expect(loadScriptFile(open).def.keys).toBe(0);
   });
 });
 

@@ -31,6 +31,8 @@ const MEMBER_EVENTS = { joined: 'room.member.joined', left: 'room.member.left', 
 
 /** How many deadlines one sweep script reads at a time (bounds the time Redis is busy). */
 const SWEEP_BATCH = 500;
+/** A host timeout still in the hostgone set this long after it was marked is enqueued again (its worker may have died before enqueuing it). */
+const HOST_GONE_REENQUEUE_AFTER_MS = 5000;
 
 export const hostTimeoutJobId = (appid: string, roomId: string, since: number) => `room-host-timeout.${appid}.${roomId}.${since}`;
 
@@ -322,8 +324,12 @@ export function createRoomsService(core: Core) {
     async sweep(now = Date.now()): Promise<number> {
       let total = 0;
       for (const appid of await store.activeApps()) {
+        // One script per batch of deadlines; the last one also says which hosts' timeouts to
+        // enqueue again and whether the app is idle (one round trip a sweep, not three).
+        let swept: Awaited<ReturnType<typeof store.sweep>>;
         for (;;) {
-          const { examined, removed } = await store.sweep(appid, now, SWEEP_BATCH);
+          swept = await store.sweep(appid, now, SWEEP_BATCH, now - HOST_GONE_REENQUEUE_AFTER_MS);
+          const { examined, removed } = swept;
           for (const m of removed) {
             await announceMember(appid, {
               roomId: m.roomId,
@@ -347,14 +353,14 @@ export function createRoomsService(core: Core) {
         }
         // A worker that died between the sweep script and the enqueue above left its host
         // timeouts only in the hostgone set: enqueue them again (same jobId → no duplicate).
-        for (const g of await store.hostGoneBefore(appid, now - 5000)) {
+        for (const g of swept.hostGone) {
           const job: HostTimeoutJobT = { appid, roomId: g.roomId, since: g.since };
           await core.queues.add('rooms', 'hostTimeout', job, {
             delay: Math.max(0, g.since + config.ROOM_HOST_GRACE_MS - now),
             jobId: hostTimeoutJobId(appid, g.roomId, g.since),
           });
         }
-        await store.retireIfIdle(appid);
+        if (!swept.busy) await store.retireIfIdle(appid);
       }
       return total;
     },

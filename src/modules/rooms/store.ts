@@ -160,14 +160,9 @@ export function createRoomsStore(redis: RedisClient, keys: Keys) {
     },
     /** Moves the deadlines of members already in (one script for the app's batch); memsize -1: not a member, use enter. */
     async beat(appid: string, beats: Array<{ roomId: string; uid: string }>, deadline: number): Promise<Array<{ memsize: number; role: string }>> {
-      const keyList = [due(appid)];
-      const args: Array<string | number> = [deadline];
-      for (const b of beats) {
-        const k = roomKeys(keys, appid, b.roomId);
-        keyList.push(k.room, k.members, k.roles);
-        args.push(b.uid, b.roomId);
-      }
-      const r = (await run('sbRoomBeat', keyList, args)) as Array<string | number>;
+      const args: Array<string | number> = [deadline, prefix(appid)];
+      for (const b of beats) args.push(b.uid, b.roomId);
+      const r = (await run('sbRoomBeat', [due(appid)], args)) as Array<string | number>;
       return beats.map((_, i) => ({ memsize: Number(r[2 * i]), role: String(r[2 * i + 1] ?? '') }));
     },
     async leave(appid: string, roomId: string, uid: string) {
@@ -198,23 +193,27 @@ export function createRoomsStore(redis: RedisClient, keys: Keys) {
       return typeof kind === 'string' ? kind : null;
     },
 
-    /** Rooms whose host timed out before `before` and whose grace has not been claimed yet. */
-    async hostGoneBefore(appid: string, before: number): Promise<Array<{ roomId: string; since: number }>> {
-      const flat = await redis.zrangebyscore(hostGone(appid), '-inf', String(before), 'WITHSCORES', 'LIMIT', 0, 1000);
-      const out: Array<{ roomId: string; since: number }> = [];
-      for (let i = 0; i + 1 < flat.length; i += 2) out.push({ roomId: flat[i]!, since: Number(flat[i + 1]) });
-      return out;
-    },
-
     /** Apps whose deadlines the sweep visits. */
     activeApps: activeApps.members,
     /** Drops an app without deadlines from the sweep; re-adds it if a member entered meanwhile. */
     retireIfIdle: (appid: string) =>
       activeApps.retireIfIdle(appid, async () => (await redis.zcard(due(appid))) > 0 || (await redis.zcard(hostGone(appid))) > 0),
-    async sweep(appid: string, now: number, limit: number): Promise<{ examined: number; removed: SweptMember[] }> {
-      const r = (await run('sbRoomSweep', [due(appid)], [now, limit, prefix(appid)])) as Array<string | number>;
+    /**
+     * Removes up to `limit` members past their deadline; also reads the rooms whose host timed
+     * out before `goneBefore` and whether the app has deadlines or timed-out hosts left (`busy`).
+     */
+    async sweep(
+      appid: string,
+      now: number,
+      limit: number,
+      goneBefore: number,
+    ): Promise<{ examined: number; removed: SweptMember[]; hostGone: Array<{ roomId: string; since: number }>; busy: boolean }> {
+      const r = (await run('sbRoomSweep', [due(appid)], [now, limit, prefix(appid), goneBefore])) as Array<string | number>;
+      const hostGone: Array<{ roomId: string; since: number }> = [];
+      const membersAt = 3 + 2 * Number(r[2]);
+      for (let i = 3; i + 1 < membersAt; i += 2) hostGone.push({ roomId: String(r[i]), since: Number(r[i + 1]) });
       const removed: SweptMember[] = [];
-      for (let i = 1; i + 7 < r.length; i += 8) {
+      for (let i = membersAt; i + 7 < r.length; i += 8) {
         removed.push({
           roomId: String(r[i]),
           uid: String(r[i + 1]),
@@ -226,7 +225,7 @@ export function createRoomsStore(redis: RedisClient, keys: Keys) {
           label: String(r[i + 7]),
         });
       }
-      return { examined: Number(r[0]), removed };
+      return { examined: Number(r[0]), removed, hostGone, busy: Number(r[1]) === 1 };
     },
 
     async members(
