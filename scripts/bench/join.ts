@@ -46,6 +46,9 @@
 //     server CPU moves by a quarter between runs): each round's table, then the medians; its
 //     ratios and goals are the medians of the rounds' ratios.
 //   BENCH_CPU_PROF=<dir>: each server process writes a V8 CPU profile there when it ends.
+//   BENCH_JOIN_TAIL=1: each join ramp also prints its p50/p99 per tenth of the ramp (in the
+//     order the joins were answered): where in the ramp the slow joins are.
+//   BENCH_API_NODE_FLAGS="<flags>": more Node flags for Switchboard's api (--trace-gc …).
 //   BENCH_MONITOR=<file>: the round-trips workload writes what Redis MONITOR saw during its
 //     timed connect+joins to <file> (every command, from which connection: to see what a join
 //     sends), and Redis' SLOWLOG of them, every command with its duration, to <file>.slowlog.
@@ -337,8 +340,16 @@ function cpuWindow(t: Target): () => Cpu {
   };
 }
 
-/** Waits until the server processes are quiet (< 15 % CPU, all together, over 0.5 s; at most 30 s): earlier work done. */
+/**
+ * Collects the server's garbage (a full GC in its process: `stats`), then waits until the
+ * server processes are quiet (< 15 % CPU, all together, over 0.5 s; at most 30 s): earlier
+ * work done. Without the GC, the set-up's garbage (Switchboard: 2,000 tokens issued over
+ * HTTP, tens of MB promoted to the old generation) was collected during the first second of
+ * the timed ramp, by a mark-compact whose concurrent marking and sweeping share the server's
+ * core: the joins of that second took twice as long (BENCH_JOIN_TAIL=1 shows it).
+ */
 async function settle(t: Target): Promise<void> {
+  await t.server.stats();
   const until = performance.now() + 30_000;
   for (;;) {
     const stop = cpuWindow(t);
@@ -409,6 +420,11 @@ async function ramp(
   });
   const cpu = stop();
   progress(`  ${latencies.length} joined in ${fmt(cpu.wallS, 1)} s`);
+  if (process.env.BENCH_JOIN_TAIL) {
+    const tenth = Math.ceil(latencies.length / 10);
+    const parts = Array.from({ length: 10 }, (_, k) => summary(latencies.slice(k * tenth, (k + 1) * tenth)));
+    progress(`  p50/p99 by tenth of the ramp: ${parts.map((s) => `${fmt(s.p50, 0)}/${fmt(s.p99, 0)}`).join(' ')}`);
+  }
   const result: Ramp = { kind: t.kind, op: 'join', round: 0, clients: tokens.length, rooms: rooms.length, wallS: cpu.wallS, latencies, errors, cpu };
   if (perOp) {
     await sleep(300); // what the last joins started after their acks

@@ -47,8 +47,12 @@ export interface ServerProc {
   kill(): Promise<void>;
 }
 
-/** The Node flags `npm start` runs the api with (scripts/start.mjs says why): the bench measures the api as it runs. */
-export const API_NODE_FLAGS = ['--max-semi-space-size=64'];
+/**
+ * The Node flags `npm start` runs the api with (scripts/start.mjs says why): the bench measures the api as it runs.
+ * BENCH_API_NODE_FLAGS="<flags>" adds flags to Switchboard's api for an experiment (`--trace-gc`, another
+ * `--max-semi-space-size`: the last one wins); Node refuses most V8 flags in NODE_OPTIONS.
+ */
+export const API_NODE_FLAGS = ['--max-semi-space-size=64', ...(process.env.BENCH_API_NODE_FLAGS ?? '').split(' ').filter(Boolean)];
 
 /**
  * Forks scripts/bench/server.js in `mode` (switchboard, bare), or for `colyseus`
