@@ -291,8 +291,7 @@ export function createBillingStore(
       return counts.reduce((a, b) => a + b, 0);
     },
     /** Drops an app without active calls from the tick job; re-adds it if a call began meanwhile. */
-    retireIfIdle: (appid: string) =>
-      activeApps.retireIfIdle(appid, async () => (await redis.zcard(k(appid, 'due'))) > 0 || (await redis.zcard(k(appid, 'endq'))) > 0),
+    retireIfIdle: (appid: string) => activeApps.retireIfIdle(appid, async () => (await redis.exists(k(appid, 'due'), k(appid, 'endq'))) > 0),
   };
 }
 

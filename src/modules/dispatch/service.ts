@@ -341,8 +341,11 @@ export function createDispatchService(core: Core, deps: { presence: PresenceServ
     async sweep(now = Date.now()): Promise<number> {
       let added = 0;
       for (const appid of await store.timerApps()) {
+        let busy: boolean;
         for (;;) {
-          const { examined, claimed } = await store.claimDue(appid, now, SWEEP_BATCH, SWEEP_LEASE_MS);
+          const due = await store.claimDue(appid, now, SWEEP_BATCH, SWEEP_LEASE_MS);
+          const { examined, claimed } = due;
+          busy = due.busy;
           await Promise.all(
             claimed.map(({ id, kind, round }) =>
               kind === 'round'
@@ -358,7 +361,8 @@ export function createDispatchService(core: Core, deps: { presence: PresenceServ
           added += claimed.length;
           if (examined < SWEEP_BATCH) break;
         }
-        await store.retireIfNoTimers(appid);
+        // An app with timers left stays without another round trip (the script said so).
+        if (!busy) await store.retireIfNoTimers(appid);
       }
       return added;
     },

@@ -231,12 +231,12 @@ export function createDispatchStore(redis: RedisClient, keys: Keys, presencePref
     timerApps: timerApps.members,
     /** Drops the app from the sweep's index once it has no timer left. */
     retireIfNoTimers: (appid: string) => timerApps.retireIfIdle(appid, async () => (await redis.exists(due(appid))) > 0),
-    /** Claims up to `limit` due timers of the app (sbDispatchDue): what each request is due for now. */
+    /** Claims up to `limit` due timers of the app (sbDispatchDue): what each request is due for now; `busy`: timers are left. */
     async claimDue(appid: string, now: number, limit: number, leaseMs: number) {
       const r = list(await run('sbDispatchDue', [due(appid)], [D(appid), now, limit, leaseMs]));
       const claimed: Array<{ id: string; kind: 'round' | 'expire' | 'noShow'; round: number }> = [];
-      for (let i = 1; i + 2 < r.length; i += 3) claimed.push({ id: r[i]!, kind: r[i + 1] as 'round' | 'expire' | 'noShow', round: Number(r[i + 2]) });
-      return { examined: Number(r[0]), claimed };
+      for (let i = 2; i + 2 < r.length; i += 3) claimed.push({ id: r[i]!, kind: r[i + 1] as 'round' | 'expire' | 'noShow', round: Number(r[i + 2]) });
+      return { examined: Number(r[0]), busy: r[1] === '1', claimed };
     },
     /** Ids of the skill's requests still waiting, oldest first. */
     waitingOf: (appid: string, skill: string) => redis.zrange(keys.scoped(appid, 'dispatch', 'w', skill), '0', '-1'),

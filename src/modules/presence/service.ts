@@ -153,8 +153,11 @@ export function createPresenceService(core: Core, accounts: AccountsService) {
     async sweep(now = Date.now()): Promise<number> {
       let total = 0;
       for (const appid of await store.activeApps()) {
+        let busy: boolean;
         for (;;) {
-          const { examined, offline } = await store.sweep(appid, now, SWEEP_BATCH);
+          const swept = await store.sweep(appid, now, SWEEP_BATCH);
+          const { examined, offline } = swept;
+          busy = swept.busy;
           for (const uid of offline) {
             try {
               await wentOffline(appid, uid, 'timeout');
@@ -165,7 +168,8 @@ export function createPresenceService(core: Core, accounts: AccountsService) {
           total += offline.length;
           if (examined < SWEEP_BATCH) break;
         }
-        await store.retireIfIdle(appid);
+        // An app with online agents stays without another round trip (the script said so).
+        if (!busy) await store.retireIfIdle(appid);
       }
       return total;
     },

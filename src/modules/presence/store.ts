@@ -110,10 +110,11 @@ export function createPresenceStore(redis: RedisClient, keys: Keys) {
     /** Agents with a free slot for `skill`, best first. */
     idle: (appid: string, skill: string, limit: number) => redis.zrange(keys.scoped(appid, 'presence', 'idle', skill), '0', String(limit - 1)),
     activeApps: activeApps.members,
-    retireIfIdle: (appid: string) => activeApps.retireIfIdle(appid, async () => (await redis.zcard(due(appid))) > 0),
-    async sweep(appid: string, now: number, limit: number): Promise<{ examined: number; offline: string[] }> {
+    retireIfIdle: (appid: string) => activeApps.retireIfIdle(appid, async () => (await redis.exists(due(appid))) > 0),
+    /** Takes up to `limit` agents past their deadline offline; `busy`: online agents are left to watch. */
+    async sweep(appid: string, now: number, limit: number): Promise<{ examined: number; busy: boolean; offline: string[] }> {
       const r = (await run('sbPresenceSweep', [due(appid)], [now, limit, prefix(appid)])) as Array<string | number>;
-      return { examined: Number(r[0]), offline: r.slice(1).map(String) };
+      return { examined: Number(r[0]), busy: Number(r[1]) === 1, offline: r.slice(2).map(String) };
     },
   };
 }

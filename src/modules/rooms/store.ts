@@ -196,8 +196,7 @@ export function createRoomsStore(redis: RedisClient, keys: Keys) {
     /** Apps whose deadlines the sweep visits. */
     activeApps: activeApps.members,
     /** Drops an app without deadlines from the sweep; re-adds it if a member entered meanwhile. */
-    retireIfIdle: (appid: string) =>
-      activeApps.retireIfIdle(appid, async () => (await redis.zcard(due(appid))) > 0 || (await redis.zcard(hostGone(appid))) > 0),
+    retireIfIdle: (appid: string) => activeApps.retireIfIdle(appid, async () => (await redis.exists(due(appid), hostGone(appid))) > 0),
     /**
      * Removes up to `limit` members past their deadline; also reads the rooms whose host timed
      * out before `goneBefore` and whether the app has deadlines or timed-out hosts left (`busy`).

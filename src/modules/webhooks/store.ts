@@ -176,8 +176,7 @@ export function createWebhooksStore(redis: RedisClient, keys: Keys) {
       return { pending, dead };
     },
     /** Drops an app from the sweep's set once it has neither endpoints nor deliveries in flight (re-added if one appeared meanwhile). */
-    retireIfIdle: (appid: string) =>
-      apps.retireIfIdle(appid, async () => (await redis.zcard(k.eps(appid))) + (await redis.zcard(k.inflight(appid))) > 0),
+    retireIfIdle: (appid: string) => apps.retireIfIdle(appid, async () => (await redis.exists(k.eps(appid), k.inflight(appid))) > 0),
   };
 }
 

@@ -6,10 +6,11 @@
 --   anything else, or gone    → nothing (its timer is dropped).
 -- A claimed timer moves `lease` ms on: the job the sweep adds for it sets the next one (or drops
 -- it) when it runs, and a lost job is claimed again after the lease.
--- KEYS: due. ARGV: D, now, limit, lease ms → {examined, id, kind, round, …}
+-- KEYS: due. ARGV: D, now, limit, lease ms → {examined, busy 1|0, id, kind, round, …}: busy while
+-- a timer is left (the sweep then keeps the app in its index without asking again).
 local D, now = ARGV[1], tonumber(ARGV[2])
 local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, tonumber(ARGV[3]))
-local out = {#ids}
+local out = {#ids, 0}
 for _, id in ipairs(ids) do
   local r = redis.call('HMGET', D .. 'r:' .. id, 'state', 'round', 'expiresAt')
   local kind
@@ -27,4 +28,5 @@ for _, id in ipairs(ids) do
     redis.call('ZREM', KEYS[1], id)
   end
 end
+out[2] = redis.call('EXISTS', KEYS[1])
 return out
