@@ -48,6 +48,9 @@
 //   BENCH_CPU_PROF=<dir>: each server process writes a V8 CPU profile there when it ends.
 //   BENCH_JOIN_TAIL=1: each join ramp also prints its p50/p99 per tenth of the ramp (in the
 //     order the joins were answered): where in the ramp the slow joins are.
+//   BENCH_JOIN_WARMUP=<n> (0): in the join workloads, n clients connect, join rooms of 50 of
+//     their own and disconnect before the timed ramp, on every server alike (a server whose
+//     code is compiled and whose heap has grown, as one that has been up a while).
 //   BENCH_API_NODE_FLAGS="<flags>": more Node flags for Switchboard's api (--trace-gc …).
 //   BENCH_MONITOR=<file>: the round-trips workload writes what Redis MONITOR saw during its
 //     timed connect+joins to <file> (every command, from which connection: to see what a join
@@ -90,6 +93,7 @@ const PUSH_MEMBERS = Number(process.env.BENCH_PUSH_MEMBERS ?? 1000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const K = Number(process.env.BENCH_ROUND_TRIPS ?? 50);
 const ROUNDS = Math.max(1, Number(process.env.BENCH_JOIN_ROUNDS ?? 1));
+const WARMUP = Number(process.env.BENCH_JOIN_WARMUP ?? 0);
 const HB_ROUNDS = Math.max(1, Number(process.env.BENCH_HEARTBEAT_ROUNDS ?? 1));
 const ROOM_SIZE = 50;
 const PERIOD_MS = 3000;
@@ -358,6 +362,22 @@ async function settle(t: Target): Promise<void> {
   }
 }
 
+/**
+ * BENCH_JOIN_WARMUP clients connect, join rooms of their own and disconnect before the timed
+ * ramp (every server alike): the ramp then measures a server whose code is compiled and
+ * whose heap has grown, as in a server that has been up for a while.
+ */
+async function warmUp(t: Target): Promise<void> {
+  const { tokens, roomIds } = await prepare(t, WARMUP, Math.ceil(WARMUP / ROOM_SIZE));
+  const members: Member[] = [];
+  await timedOps(tokens, async (token, i) => {
+    members.push(await t.join(token, roomIds[i % roomIds.length]!));
+  });
+  for (const m of members) m.close();
+  progress(`  warm-up: ${WARMUP} clients joined and left`);
+  await sleep(1000);
+}
+
 /** Tokens for `clients` members and `rooms` rooms (not timed). */
 async function prepare(t: Target, clients: number, rooms: number): Promise<{ tokens: string[]; roomIds: string[] }> {
   const [tokens, roomIds] = await Promise.all([t.tokens(clients), t.rooms(rooms)]);
@@ -507,6 +527,7 @@ async function joinWorkload(kind: Kind, clients: number, roomCount: number, roun
     kind,
     async (t, members) => {
       const { tokens, roomIds } = await prepare(t, clients, roomCount);
+      if (WARMUP > 0) await warmUp(t);
       await settle(t);
       const joined = await ramp(t, tokens, roomIds, members);
       if (op === 'join') return { ...joined, round };
