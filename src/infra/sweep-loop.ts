@@ -58,22 +58,41 @@ export async function sweepFor(
 }
 
 /**
+ * What one sweep of a sweep loop did: how many items it handled (members removed, agents taken
+ * offline…) and, when its index of apps was empty, how long from the sweep's start nothing it
+ * looks after can fall due (`sweepFor`'s quiet time): the shortest deadline a piece of work
+ * begun now would get, less one interval, so that work is still swept at most about one
+ * interval late.
+ */
+export interface SweepResult {
+  count: number;
+  quietMs?: number;
+}
+
+/** The sweep result of an index found empty: nothing is due before work begun now reaches `firstDeadlineMs`. */
+export const idleSweep = (firstDeadlineMs: number, intervalMs: number): SweepResult => ({ count: 0, quietMs: firstDeadlineMs - intervalMs });
+
+/**
  * The processor of a sweep loop's scheduler job (rooms, presence, dispatch): `sweep` every
- * `interval(config)` ms for one job period. The job returns how many sweeps ran and, under
- * `counted`, the sum of what they returned (members removed, agents taken offline…).
+ * `interval(config)` ms for one job period, or less often while the sweep reports a quiet
+ * time. The job returns how many sweeps ran and, under `counted`, the sum of their counts.
  */
 export function sweepLoopJob<S extends TSchema>(
   schema: S,
   interval: (config: Config) => number,
   counted: string,
-  sweep: (ctx: JobContext) => Promise<number>,
+  sweep: (ctx: JobContext) => Promise<SweepResult>,
 ): JobDef<S> {
   return {
     schema,
     async process(_payload, ctx) {
       const every = interval(ctx.core.config);
       let total = 0;
-      const sweeps = await sweepFor(sweepJobMs(ctx.core.config, every), every, ctx.signal, async () => void (total += await sweep(ctx)));
+      const sweeps = await sweepFor(sweepJobMs(ctx.core.config, every), every, ctx.signal, async () => {
+        const r = await sweep(ctx);
+        total += r.count;
+        return r.quietMs;
+      });
       return { sweeps, [counted]: total };
     },
   };

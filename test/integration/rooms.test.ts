@@ -165,7 +165,7 @@ describe('heartbeats', () => {
       for (let i = 0; i < 30; i++) await rooms.join(other.appid, room.roomId, `race-${i}`);
       const later = Date.now() + TIMEOUT + 10_000;
       const results = await Promise.all([rooms.sweep(later), rooms.sweep(later), rooms.sweep(later)]);
-      expect(results.reduce((a, b) => a + b, 0)).toBe(30);
+      expect(results.reduce((a, b) => a + b.count, 0)).toBe(30);
       expect((await rooms.get(other.appid, room.roomId)).memsize).toBe(0);
     } finally {
       await own.close();

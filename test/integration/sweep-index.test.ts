@@ -4,12 +4,26 @@
 // finds none left, and is listed again by its next work. A sweep that misses an app would
 // leave agents online forever and requests without their expiry; one that never retires an
 // app costs a round trip a period for it. The rooms index has its own test (hot-path.test.ts).
+// A sweep that finds no app at all reports a quiet time (the shortest deadline work begun now
+// could get, less one interval: its loop sleeps that long, up to the job's period); dispatch
+// never does (a request's own maxWaitMs may be shorter than any setting).
 // Api node only: the sweeps run here, called directly, so no worker's sweep interleaves.
 import type { Socket } from 'socket.io-client';
 import { describe, expect, it } from 'vitest';
 import { connect, createApp, issueToken, okData, useStack } from '../helpers.js';
 
-const stack = useStack({}, { workers: false, app: false });
+const TIMEOUTS = { PRESENCE_TIMEOUT_MS: 30_000, PRESENCE_SWEEP_INTERVAL_MS: 1000, ROOM_MEMBER_TIMEOUT_MS: 20_000, ROOM_SWEEP_INTERVAL_MS: 500 };
+const stack = useStack(TIMEOUTS, { workers: false, app: false });
+
+describe('a sweep that finds no app', () => {
+  it('reports how long nothing can fall due: rooms and presence, not dispatch', async () => {
+    const { rooms, presence, dispatch } = stack.srv.app.services;
+    // Nothing has happened on this server's keys yet: every index is empty.
+    expect(await rooms.sweep()).toEqual({ count: 0, quietMs: 19_500 });
+    expect(await presence.sweep()).toEqual({ count: 0, quietMs: 29_000 });
+    expect(await dispatch.sweep()).toEqual({ count: 0 });
+  });
+});
 
 async function user(app: { appid: string; secret: string }, uid: string): Promise<Socket> {
   const { socket } = await connect(stack.url, await issueToken(stack.url, app, uid));
@@ -27,7 +41,7 @@ describe("the presence sweep's app index", () => {
     okData(await a.emitWithAck('presence.set', { state: 'online', skills: ['SI>EN'] }));
     expect(await listed('presence', app.appid)).toBe(true);
 
-    await presence.sweep(); // the deadline is not due
+    expect(await presence.sweep()).toEqual({ count: 0 }); // the deadline is not due; an app to watch: no quiet time
     expect(await listed('presence', app.appid)).toBe(true);
 
     okData(await a.emitWithAck('presence.set', { state: 'offline' }));
@@ -37,8 +51,7 @@ describe("the presence sweep's app index", () => {
     okData(await a.emitWithAck('presence.set', { state: 'online', skills: ['SI>EN'] }));
     expect(await listed('presence', app.appid)).toBe(true);
     // The sweep that takes the last agent offline (its deadline passed) retires the app too.
-    const swept = await presence.sweep(Date.now() + 24 * 3600_000);
-    expect(swept).toBe(1);
+    expect(await presence.sweep(Date.now() + 24 * 3600_000)).toEqual({ count: 1 });
     expect(await listed('presence', app.appid)).toBe(false);
     expect(okData(await a.emitWithAck('presence.heartbeat', {}))).toEqual({ state: 'offline' });
   });
@@ -52,10 +65,10 @@ describe("the dispatch sweep's app index", () => {
     const first = okData(await caller.emitWithAck('dispatch.request', { skill: 'SI>DE' })) as { requestId: string };
     expect(await listed('dispatch', app.appid)).toBe(true);
 
-    expect(await dispatch.sweep()).toBe(0); // the timer is not due
+    expect(await dispatch.sweep()).toEqual({ count: 0 }); // the timer is not due
     expect(await listed('dispatch', app.appid)).toBe(true);
     // A due timer is claimed and moved a lease on: the app keeps it, and stays.
-    expect(await dispatch.sweep(Date.now() + 24 * 3600_000)).toBe(1);
+    expect(await dispatch.sweep(Date.now() + 24 * 3600_000)).toEqual({ count: 1 });
     expect(await listed('dispatch', app.appid)).toBe(true);
 
     okData(await caller.emitWithAck('dispatch.cancel', { requestId: first.requestId }));

@@ -1,7 +1,9 @@
 // The sweep loops the frequent scheduler jobs run (src/infra/sweep-loop.ts): how many sweeps
 // a job period holds, and a worker closing stops them.
 import { describe, expect, it } from 'vitest';
-import { SWEEP_JOB_OVERLAP_MS, sweepFor, sweepJobMs } from '../../src/infra/sweep-loop.js';
+import { Type } from 'typebox';
+import { idleSweep, SWEEP_JOB_OVERLAP_MS, sweepFor, sweepJobMs, sweepLoopJob, type SweepResult } from '../../src/infra/sweep-loop.js';
+import type { JobContext } from '../../src/infra/queues.js';
 
 describe('sweepFor', () => {
   it('sweeps at once, then at each interval until the period and its overlap are over', async () => {
@@ -43,5 +45,28 @@ describe('sweepFor', () => {
   it('a job lasts SWEEP_JOB_MS, or the interval when that is longer', () => {
     expect(sweepJobMs({ SWEEP_JOB_MS: 5000 }, 500)).toBe(5000);
     expect(sweepJobMs({ SWEEP_JOB_MS: 5000 }, 30_000)).toBe(30_000);
+  });
+});
+
+describe('sweepLoopJob', () => {
+  /** A job of the loop over one 300 ms period, sweeps every 50 ms, each sweep answering `result`. */
+  async function runJob(result: SweepResult) {
+    const job = sweepLoopJob(
+      Type.Object({}),
+      () => 50,
+      'removed',
+      async () => result,
+    );
+    const ctx = { core: { config: { SWEEP_JOB_MS: 300 } } } as unknown as JobContext;
+    return (await job.process({}, ctx)) as { sweeps: number; removed: number };
+  }
+
+  it('sums the counts, and sleeps the quiet time an idle sweep reports (up to the job period)', async () => {
+    const busy = await runJob({ count: 2 });
+    expect(busy.sweeps).toBe(Math.ceil((300 + SWEEP_JOB_OVERLAP_MS) / 50));
+    expect(busy.removed).toBe(2 * busy.sweeps);
+    // An empty index: nothing due for 10 s less one interval, so one sweep this job.
+    expect(idleSweep(10_000, 50)).toEqual({ count: 0, quietMs: 9950 });
+    expect(await runJob(idleSweep(10_000, 50))).toEqual({ sweeps: 1, removed: 0 });
   });
 });

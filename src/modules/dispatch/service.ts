@@ -21,6 +21,7 @@
 // per request, or a worker a job per request that found nothing to do: BullMQ's per-job work
 // is most of a worker's CPU in the dispatch benchmark.)
 
+import type { SweepResult } from '../../infra/sweep-loop.js';
 import type { Core } from '../../infra/core.js';
 import { createHook } from '../../infra/hooks.js';
 import { AppError } from '../../infra/errors.js';
@@ -338,8 +339,11 @@ export function createDispatchService(core: Core, deps: { presence: PresenceServ
      * no-show), in every app with timers. Job ids are the timers' own, so a timer claimed
      * twice (two sweeps, a lease run out) still runs its job once.
      */
-    async sweep(now = Date.now()): Promise<number> {
+    async sweep(now = Date.now()): Promise<SweepResult> {
       let added = 0;
+      // No quiet time when no app has timers (as rooms and presence report): a request's first
+      // timer can be due sooner than any setting says (its own maxWaitMs), so the sweep keeps
+      // its interval and every timer fires at most DISPATCH_SWEEP_INTERVAL_MS late.
       for (const appid of await store.timerApps()) {
         let busy: boolean;
         for (;;) {
@@ -364,7 +368,7 @@ export function createDispatchService(core: Core, deps: { presence: PresenceServ
         // An app with timers left stays without another round trip (the script said so).
         if (!busy) await store.retireIfNoTimers(appid);
       }
-      return added;
+      return { count: added };
     },
 
     /** The agent went offline: its pending offers are declined. */

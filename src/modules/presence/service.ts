@@ -6,6 +6,7 @@
 // presence.set, or a socket connecting) moves it to now + PRESENCE_TIMEOUT_MS; a dropped
 // socket pulls it in to now + PRESENCE_GRACE_MS. The `presence/sweep` scheduler job takes
 // whoever is past it offline — no timer per agent, nothing per heartbeat through BullMQ.
+import { idleSweep, type SweepResult } from '../../infra/sweep-loop.js';
 import type { Core } from '../../infra/core.js';
 import { createHook } from '../../infra/hooks.js';
 import { throwOnScriptCode } from '../../infra/lua.js';
@@ -150,9 +151,12 @@ export function createPresenceService(core: Core, accounts: AccountsService) {
     },
 
     /** presence/sweep: takes online agents past their deadline offline, in every app. */
-    async sweep(now = Date.now()): Promise<number> {
+    async sweep(now = Date.now()): Promise<SweepResult> {
       let total = 0;
-      for (const appid of await store.activeApps()) {
+      const apps = await store.activeApps();
+      // No online agent anywhere: none goes offline before one who comes online now times out.
+      if (apps.length === 0) return idleSweep(config.PRESENCE_TIMEOUT_MS, config.PRESENCE_SWEEP_INTERVAL_MS);
+      for (const appid of apps) {
         let busy: boolean;
         for (;;) {
           const swept = await store.sweep(appid, now, SWEEP_BATCH);
@@ -171,7 +175,7 @@ export function createPresenceService(core: Core, accounts: AccountsService) {
         // An app with online agents stays without another round trip (the script said so).
         if (!busy) await store.retireIfIdle(appid);
       }
-      return total;
+      return { count: total };
     },
   };
 }

@@ -7,6 +7,7 @@
 // removes whoever is past their deadline. A host who times out gets one delayed
 // `rooms/hostTimeout` job (deterministic id) that ends the room after ROOM_HOST_GRACE_MS
 // unless the host came back.
+import { idleSweep, type SweepResult } from '../../infra/sweep-loop.js';
 import type { Core } from '../../infra/core.js';
 import { AppError } from '../../infra/errors.js';
 import { throwOnScriptCode } from '../../infra/lua.js';
@@ -319,11 +320,14 @@ export function createRoomsService(core: Core) {
 
     /**
      * rooms/sweep: removes every member past their deadline, in every app with members,
-     * announces it, and starts the grace period of timed-out hosts. Returns how many went.
+     * announces it, and starts the grace period of timed-out hosts. Returns how many went;
+     * with no app in the index, that nothing is due before a member who enters now times out.
      */
-    async sweep(now = Date.now()): Promise<number> {
+    async sweep(now = Date.now()): Promise<SweepResult> {
       let total = 0;
-      for (const appid of await store.activeApps()) {
+      const apps = await store.activeApps();
+      if (apps.length === 0) return idleSweep(config.ROOM_MEMBER_TIMEOUT_MS, config.ROOM_SWEEP_INTERVAL_MS);
+      for (const appid of apps) {
         // One script per batch of deadlines; the last one also says which hosts' timeouts to
         // enqueue again and whether the app is idle (one round trip a sweep, not three).
         let swept: Awaited<ReturnType<typeof store.sweep>>;
@@ -362,7 +366,7 @@ export function createRoomsService(core: Core) {
         }
         if (!swept.busy) await store.retireIfIdle(appid);
       }
-      return total;
+      return { count: total };
     },
 
     /** rooms/hostTimeout: ends the room unless the host came back meanwhile. */
