@@ -154,8 +154,9 @@ export function createPresenceService(core: Core, accounts: AccountsService) {
     async sweep(now = Date.now()): Promise<SweepResult> {
       let total = 0;
       const apps = await store.activeApps();
-      // No online agent anywhere: none goes offline before one who comes online now times out.
-      if (apps.length === 0) return idleSweep(config.PRESENCE_TIMEOUT_MS, config.PRESENCE_SWEEP_INTERVAL_MS);
+      // No online agent anywhere: none goes offline before one who comes online now times out,
+      // or drops its socket at once (its deadline then comes in to the grace).
+      if (apps.length === 0) return idleSweep(Math.min(config.PRESENCE_TIMEOUT_MS, config.PRESENCE_GRACE_MS), config.PRESENCE_SWEEP_INTERVAL_MS);
       for (const appid of apps) {
         let busy: boolean;
         for (;;) {
