@@ -374,8 +374,7 @@ async function warmUp(t: Target): Promise<void> {
     members.push(await t.join(token, roomIds[i % roomIds.length]!));
   });
   for (const m of members) m.close();
-  progress(`  warm-up: ${WARMUP} clients joined and left`);
-  await sleep(1000);
+  progress(`  warm-up: ${WARMUP} clients joined and left`); // settle() then waits for their disconnects' work
 }
 
 /** Tokens for `clients` members and `rooms` rooms (not timed). */
