@@ -12,6 +12,7 @@ const CLUSTER_PASS = [
   'test/integration/accounts.test.ts',
   'test/integration/adapters.test.ts',
   'test/integration/publish-only-adapter.test.ts',
+  'test/integration/redis-writes.test.ts',
   'test/integration/gateway.test.ts',
   'test/integration/rooms.test.ts',
   'test/integration/dispatch.test.ts',

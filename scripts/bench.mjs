@@ -1,5 +1,5 @@
 // `npm run bench [-- name…]`: set-up as for the tests, then run benchmark scripts that
-// print their figures. Names: connections, socket-memory, notify, rooms, classroom, billing, dispatch, words, pairing, dashboard, dashboard-cost, webhooks, join, cluster, login-limits (default: all).
+// print their figures. Names: connections, socket-memory, notify, rooms, classroom, billing, dispatch, words, pairing, dashboard, dashboard-cost, webhooks, join, redis-writes, cluster, login-limits (default: all).
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { root, ensureDependencies, ensureBuild, ensureRedisServer } from './setup.mjs';
@@ -18,6 +18,7 @@ const ALL = [
   'dashboard-cost',
   'webhooks',
   'join',
+  'redis-writes',
   'cluster',
   'login-limits',
 ];

@@ -45,15 +45,25 @@ if (process.env.BENCH_COUNT_REDIS === '1') {
     // net.connect passes its normalized arguments as one array: [options, callback].
     const first = Array.isArray(args[0]) ? (args[0] as unknown[])[0] : args[0];
     const port = typeof first === 'object' && first !== null ? Number((first as { port?: unknown }).port) : Number(first);
-    // After connect: it puts Socket.prototype.write back on the instance.
     const socket = (connect as (...a: unknown[]) => Socket).apply(this, args);
     if (port === redisPort) {
-      const write = Socket.prototype.write;
-      this.write = function (this: Socket, ...w: unknown[]) {
-        if (isXread(w[0])) redisWrites.streamReads++;
+      // Count what reaches the kernel: a write of one chunk (_write) or of what a corked
+      // socket held (_writev, infra/redis.ts coalesceWrites), not each write() call.
+      const flush = (first: unknown) => {
+        if (isXread(first)) redisWrites.streamReads++;
         else redisWrites.commands++;
-        return (write as (...a: unknown[]) => boolean).apply(this, w);
-      } as typeof write;
+      };
+      const one = this._write.bind(this);
+      const many = this._writev?.bind(this);
+      this._write = ((chunk: unknown, ...rest: unknown[]) => {
+        flush(chunk);
+        return (one as (...a: unknown[]) => void)(chunk, ...rest);
+      }) as typeof this._write;
+      if (many)
+        this._writev = ((chunks: Array<{ chunk: unknown }>, ...rest: unknown[]) => {
+          flush(chunks[0]?.chunk);
+          return (many as (...a: unknown[]) => void)(chunks, ...rest);
+        }) as typeof many;
     }
     return socket;
   } as typeof connect;

@@ -17,7 +17,7 @@ export interface SocketAdapter {
 }
 
 /**
- * `commands` is the process's command connection (auto-pipelined): the streams adapter
+ * `commands` is the process's command connection (one write per turn): the streams adapter
  * writes its XADDs there, so an event and the state change it announces leave in the same
  * socket write; the adapter reads through a duplicate of its own, which it closes.
  */

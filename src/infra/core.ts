@@ -47,9 +47,9 @@ export interface CoreCatalogues {
 /**
  * The Core of one process: queue producers, this role's metrics, the emitter (counting
  * every emit) on `io`, and the events hub, whose events the metrics count. `queueRedis`
- * carries the queue producers: BullMQ defines its scripts on the connection it is given, and
- * every auto-pipelined batch of a connection copies the scripts defined on it, so they stay
- * off the (auto-pipelined) command connection `redis`.
+ * carries the queue producers: BullMQ defines its forty scripts on the connection it is
+ * given (ioredis defineCommand), and they stay off the command connection `redis`, whose
+ * scripts are run by infra/scripts.ts.
  */
 export function createCore(
   config: Config,

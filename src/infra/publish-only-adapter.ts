@@ -84,7 +84,7 @@ class PublishOnlyStreamsAdapter extends ClusterAdapter {
   }
 }
 
-/** The Socket.IO `adapter` option: `redis` publishes (auto-pipelined command connection), `sub` is a connection of its own for pub/sub. */
+/** The Socket.IO `adapter` option: `redis` publishes (the command connection: one write per turn), `sub` is a connection of its own for pub/sub. */
 export function createPublishOnlyAdapter(redis: RedisClient, sub: RedisClient, wire: StreamsWire) {
   // A function, not an arrow: Socket.IO calls it with `new`.
   return function (nsp: Namespace) {

@@ -3,10 +3,11 @@
 // these scripts, never in Node. Every script a module declares is loaded as each command
 // connection becomes ready (keepScriptsLoaded), so the fallback is the exception.
 //
-// Why not ioredis' defineCommand: with auto-pipelining on (infra/redis.ts), ioredis
-// remembers "this socket has the script" per pipeline object, i.e. never, and sends the
-// whole Lua text with every call (EVAL); its Pipeline constructor also copies every
-// defined script onto each batch. Plain EVALSHA commands batch like any other.
+// Why not ioredis' defineCommand: every call in flight that meets NOSCRIPT sends the whole
+// Lua text (after a restart of Redis, hundreds at once), where runScript sends one EVAL;
+// scripts are loaded on every master at once (preloadScripts), with the Cluster shebang
+// below; and inside a pipeline (ioredis' auto-pipelining, which the command connection used
+// until it coalesced its writes itself, infra/redis.ts) it sent the whole text every time.
 //
 // The Cluster rule: a script is sent to the master of the slot of its first key, and every
 // key it touches must be in that slot. Switchboard's scripts touch the keys of one app, all

@@ -89,7 +89,7 @@ describe('calls that meet NOSCRIPT together', () => {
     const def = { keys: 1, lua: `-- t${Date.now()}${Math.random().toString(36).slice(2)}\nreturn ARGV[1] .. ':' .. KEYS[1]` };
     const n = 50;
     const before = await counts();
-    // Issued in one tick: auto-pipelining writes them together, all before the first NOSCRIPT comes back.
+    // Issued in one tick: the command connection writes them together, all before the first NOSCRIPT comes back.
     const results = await Promise.all(Array.from({ length: n }, (_, i) => runScript(client, def, [`k${i}`], [String(i)])));
     expect(results).toEqual(Array.from({ length: n }, (_, i) => `${i}:k${i}`));
     const after = await counts();

@@ -285,7 +285,7 @@ export function createBillingStore(
 
     /** Apps whose due ticks the tick job visits. */
     activeApps: activeApps.members,
-    /** Active metered calls of the whole deployment (the dashboard's chart): one ZCARD per app with calls, auto-pipelined. */
+    /** Active metered calls of the whole deployment (the dashboard's chart): one ZCARD per app with calls, all in one write. */
     async activeCallCount(): Promise<number> {
       const counts = await Promise.all((await activeApps.members()).map((appid) => redis.zcard(k(appid, 'due'))));
       return counts.reduce((a, b) => a + b, 0);

@@ -76,7 +76,7 @@ export function createPresenceStore(redis: RedisClient, keys: Keys) {
       await run('sbPresenceConfigure', [agent(appid, uid)], [uid, skills.join(','), capacity ?? '', now, defaultRating, prefix(appid)]);
     },
     async get(appid: string, uid: string): Promise<AgentRecord | null> {
-      // Two plain reads, not a MULTI: they batch with the caller's other commands (auto-pipelining).
+      // Two plain reads, not a MULTI: they leave with the caller's other commands in one write (infra/redis.ts coalesceWrites).
       const [h, score] = await Promise.all([redis.hmget(agent(appid, uid), ...RECORD_FIELDS), redis.zscore(due(appid), uid)]);
       return toRecord(h, score);
     },

@@ -115,7 +115,7 @@ export function createRoomsStore(redis: RedisClient, keys: Keys) {
     },
     async get(appid: string, roomId: string): Promise<{ fields: Record<string, string>; memsize: number } | null> {
       const k = roomKeys(keys, appid, roomId);
-      // Two plain reads, not a MULTI: they batch with the caller's other commands (auto-pipelining).
+      // Two plain reads, not a MULTI: they leave with the caller's other commands in one write (infra/redis.ts coalesceWrites).
       const [h, n] = await Promise.all([redis.hgetall(k.room), redis.zcard(k.members)]);
       return Object.keys(h).length ? { fields: h, memsize: n } : null;
     },
