@@ -23,6 +23,7 @@ import { packEngine, packSocket, trimEngineSocket, type EngineSocket } from '../
 import { installLeanEngine, leanEngineSocket } from '../../src/realtime/engine-lean.js';
 import { loadConfig } from '../../src/config.js';
 import { memoryAfterGc } from './lib/stats.js';
+import { onSocketWrite } from './lib/socket-writes.js';
 
 const mode = process.argv[2];
 const port = Number(process.env.PORT ?? 0);
@@ -47,23 +48,10 @@ if (process.env.BENCH_COUNT_REDIS === '1') {
     const port = typeof first === 'object' && first !== null ? Number((first as { port?: unknown }).port) : Number(first);
     const socket = (connect as (...a: unknown[]) => Socket).apply(this, args);
     if (port === redisPort) {
-      // Count what reaches the kernel: a write of one chunk (_write) or of what a corked
-      // socket held (_writev, infra/redis.ts coalesceWrites), not each write() call.
-      const flush = (first: unknown) => {
+      onSocketWrite(this, (first) => {
         if (isXread(first)) redisWrites.streamReads++;
         else redisWrites.commands++;
-      };
-      const one = this._write.bind(this);
-      const many = this._writev?.bind(this);
-      this._write = ((chunk: unknown, ...rest: unknown[]) => {
-        flush(chunk);
-        return (one as (...a: unknown[]) => void)(chunk, ...rest);
-      }) as typeof this._write;
-      if (many)
-        this._writev = ((chunks: Array<{ chunk: unknown }>, ...rest: unknown[]) => {
-          flush(chunks[0]?.chunk);
-          return (many as (...a: unknown[]) => void)(chunks, ...rest);
-        }) as typeof many;
+      });
     }
     return socket;
   } as typeof connect;

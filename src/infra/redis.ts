@@ -84,8 +84,8 @@ const CLUSTER_OPTIONS: ClusterOptions = {
   // nothing else makes the client re-read the slot map (test/cluster/failover.test.ts).
 };
 
-/** Options of one connection; the Cluster-only ones are ignored on one Redis. */
-export type ConnectionOptions = RedisOptions & Pick<ClusterOptions, 'enableAutoPipelining' | 'autoPipeliningIgnoredCommands' | 'shardedSubscribers'>;
+/** Options of one connection; the Cluster-only one is ignored on one Redis. */
+export type ConnectionOptions = RedisOptions & Pick<ClusterOptions, 'shardedSubscribers'>;
 
 export function createRedis(target: RedisTarget, name: string, extra: ConnectionOptions = {}): RedisClient {
   const options: ConnectionOptions = {
@@ -99,14 +99,12 @@ export function createRedis(target: RedisTarget, name: string, extra: Connection
   };
   const { shardedSubscribers, ...single } = options;
   if (target.kind === 'single') return quiet(new Redis(target.url, single));
-  const { enableAutoPipelining, autoPipeliningIgnoredCommands, lazyConnect, ...perNode } = single;
+  const { lazyConnect, ...perNode } = single;
   return quiet(
     new Cluster(target.seeds, {
       ...CLUSTER_OPTIONS,
       // SSUBSCRIBE must reach the master of each channel's slot: one subscriber connection per master.
       ...(shardedSubscribers ? { shardedSubscribers } : {}),
-      ...(enableAutoPipelining !== undefined ? { enableAutoPipelining } : {}),
-      ...(autoPipeliningIgnoredCommands ? { autoPipeliningIgnoredCommands } : {}),
       ...(lazyConnect !== undefined ? { lazyConnect } : {}),
       redisOptions: {
         ...perNode,
@@ -173,20 +171,17 @@ function coalesceNodeWrites(node: Redis): void {
 
 const corkedEachTick = new WeakSet<object>();
 
+const uncork = (socket: Redis['stream']) => socket.uncork();
+
 function corkEachTick(socket: Redis['stream']): void {
   if (corkedEachTick.has(socket)) return;
   corkedEachTick.add(socket);
   const write = socket.write;
-  let corked = false;
-  const uncork = () => {
-    corked = false;
-    socket.uncork();
-  };
   socket.write = function (this: typeof socket, ...args: unknown[]) {
-    if (!corked) {
-      corked = true;
+    // Nothing else corks these sockets: corked means this turn's uncork is scheduled.
+    if (socket.writableCorked === 0) {
       socket.cork();
-      setImmediate(uncork);
+      setImmediate(uncork, socket);
     }
     return (write as (...a: unknown[]) => boolean).apply(this, args);
   } as typeof socket.write;

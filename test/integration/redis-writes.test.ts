@@ -5,6 +5,7 @@
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCommandRedis, failFastOptions, isCluster, readyOf, redisTarget, type RedisClient } from '../../src/infra/redis.js';
+import { onSocketWrite } from '../../scripts/bench/lib/socket-writes.js';
 import { testConfig, until } from '../helpers.js';
 
 const config = testConfig();
@@ -22,23 +23,9 @@ const connections = (): Redis[] => (isCluster(client) ? client.nodes('master').f
 
 /** Counts the writes that reach each connection's socket from now on: a write of one chunk, or of all a corked socket held. */
 function countWrites(): { total(): number } {
-  const counts: number[] = [];
-  connections().forEach((node, i) => {
-    const socket = node.stream;
-    counts[i] = 0;
-    const one = socket._write.bind(socket);
-    const many = socket._writev?.bind(socket);
-    socket._write = ((...args: Parameters<typeof one>) => {
-      counts[i]!++;
-      return one(...args);
-    }) as typeof socket._write;
-    if (many)
-      socket._writev = ((...args: Parameters<typeof many>) => {
-        counts[i]!++;
-        return many(...args);
-      }) as typeof many;
-  });
-  return { total: () => counts.reduce((a, b) => a + b, 0) };
+  let count = 0;
+  for (const node of connections()) onSocketWrite(node.stream, () => count++);
+  return { total: () => count };
 }
 
 let bursts = 0;
